@@ -30,6 +30,11 @@ impl Identity {
         Self::from_key(rsa::PrivateKey::from_pkcs8_pem(pem).map_err(|_| KeyError::Malformed)?)
     }
 
+    /// From a decoded private key (e.g. after decrypting an encrypted PKCS#8 file).
+    pub fn from_private_key(key: rsa::PrivateKey) -> Result<Self, KeyError> {
+        Self::from_key(key)
+    }
+
     fn from_key(key: rsa::PrivateKey) -> Result<Self, KeyError> {
         let public = Recipient::from_key(key.to_public_key())?;
         Ok(Self {

@@ -1,7 +1,9 @@
 //! Structural parsing, without any key: what the server checks before storing.
 
 use crate::primitives::{COMMIT_LEN, NONCE_LEN, TAG_LEN};
-use crate::{Header, KeyId, Kind, MAGIC, MAX_HEADER_LEN, ParseError, base64url, padding};
+use crate::{
+    Header, KeyId, Kind, MAGIC, MAX_HEADER_LEN, MAX_PLAINTEXT_LEN, ParseError, base64url, padding,
+};
 
 /// A structurally valid v1 envelope, borrowed from its bytes.
 #[derive(Debug, Clone)]
@@ -40,6 +42,10 @@ impl<'a> Envelope<'a> {
         if !header.is_supported() {
             return Err(ParseError::Unsupported);
         }
+        // One spelling per header, so every implementation accepts exactly what the others produce.
+        if header.to_json() != header_bytes {
+            return Err(ParseError::Header);
+        }
         let nonce =
             base64url::decode_array::<NONCE_LEN>(&header.nonce).ok_or(ParseError::Header)?;
         let commit =
@@ -55,7 +61,13 @@ impl<'a> Envelope<'a> {
         if !recipients_fit_kind {
             return Err(ParseError::Header);
         }
-        if sealed.len() < TAG_LEN || !padding::is_padded_len(sealed.len() - TAG_LEN) {
+        let padded_len = sealed
+            .len()
+            .checked_sub(TAG_LEN)
+            .ok_or(ParseError::PayloadLength)?;
+        if !padding::is_padded_len(padded_len)
+            || padded_len > padding::padded_len(MAX_PLAINTEXT_LEN)
+        {
             return Err(ParseError::PayloadLength);
         }
         Ok(Self {

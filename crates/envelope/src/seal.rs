@@ -32,7 +32,7 @@ impl Recipient {
     }
 
     pub(crate) fn from_key(key: rsa::PublicKey) -> Result<Self, KeyError> {
-        let bits = key.size() * 8;
+        let bits = usize::try_from(key.n().bit_width()).unwrap_or(0);
         if bits < MIN_RSA_BITS {
             return Err(KeyError::TooSmall(bits));
         }
@@ -47,6 +47,14 @@ impl Recipient {
     /// The key id to check against the pins.
     pub fn kid(&self) -> &KeyId {
         &self.kid
+    }
+
+    /// The canonical SubjectPublicKeyInfo DER (what the key id hashes).
+    pub fn spki_der(&self) -> Vec<u8> {
+        self.key
+            .to_public_key_der()
+            .expect("an accepted key re-encodes")
+            .into_vec()
     }
 }
 

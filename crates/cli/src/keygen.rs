@@ -1,0 +1,90 @@
+//! `sealbook keygen`: an RSA-3072 business key pair, the private half encrypted.
+
+use std::io::Write as _;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
+use sealbook_envelope::Recipient;
+
+use crate::passphrase;
+
+const KEY_BITS: usize = 3072;
+
+pub(crate) fn run(
+    business: &str,
+    out: &Path,
+    passphrase_file: Option<&Path>,
+    server_url: &str,
+) -> anyhow::Result<()> {
+    if business.is_empty()
+        || !business
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        bail!("a business id uses only a-z, 0-9 and '-'");
+    }
+    let public_path = out.join(format!("{business}.pub.pem"));
+    let private_path = out.join(format!("{business}.key.pem"));
+    if public_path.exists() || private_path.exists() {
+        bail!(
+            "{} already holds a key for {business}; refusing to overwrite it",
+            out.display()
+        );
+    }
+    let passphrase = passphrase::read(
+        passphrase_file,
+        "Passphrase for the new private key: ",
+        true,
+    )?;
+    std::fs::create_dir_all(out).with_context(|| format!("cannot create {}", out.display()))?;
+
+    let private =
+        rsa::PrivateKey::new(&mut getrandom::SysRng, KEY_BITS).context("key generation failed")?;
+    let public_pem = private
+        .to_public_key()
+        .to_public_key_pem(LineEnding::LF)
+        .context("cannot encode the public key")?;
+    // scrypt + AES-256-CBC (PKCS#5 PBES2): the file is useless without the passphrase.
+    let private_pem = private
+        .to_pkcs8_encrypted_pem(passphrase.as_bytes(), LineEnding::LF)
+        .context("cannot encrypt the private key")?;
+    let kid = Recipient::from_spki_pem(&public_pem)
+        .context("the new key is not usable")?
+        .kid()
+        .clone();
+
+    std::fs::write(&public_path, &public_pem)
+        .with_context(|| format!("cannot write {}", public_path.display()))?;
+    write_private(&private_path, private_pem.as_bytes())?;
+
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "kid: {kid}")?;
+    writeln!(stdout, "public key:  {}", public_path.display())?;
+    writeln!(
+        stdout,
+        "private key: {} (encrypted; keep it off the server)",
+        private_path.display()
+    )?;
+    writeln!(stdout)?;
+    writeln!(stdout, "Paste this where the booking form should appear:")?;
+    writeln!(
+        stdout,
+        "<script src=\"{}/widget/embed.js\" data-business=\"{business}\" data-keys=\"{kid}\"></script>",
+        server_url.trim_end_matches('/')
+    )?;
+    Ok(())
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    file.write_all(bytes)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}

@@ -1,0 +1,114 @@
+//! `sealbook`: run the server, make business keys, and open bookings locally.
+
+mod bookings;
+mod keygen;
+mod passphrase;
+mod serve;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "sealbook",
+    version,
+    about = "End-to-end encrypted bookings for restaurants and clinics"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the HTTP server (API, widget, demo pages).
+    Serve {
+        /// The configuration file.
+        #[arg(long, default_value = "sealbook.toml")]
+        config: PathBuf,
+    },
+    /// Generate a business key pair (RSA-3072) and print the script tag to embed.
+    Keygen {
+        /// The business id the key is for.
+        #[arg(long)]
+        business: String,
+        /// Folder for `<business>.pub.pem` and the encrypted `<business>.key.pem`.
+        #[arg(long)]
+        out: PathBuf,
+        /// Read the passphrase from this file instead of prompting.
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
+        /// Where the server runs, for the printed script tag.
+        #[arg(long, default_value = "https://book.example.com")]
+        server_url: String,
+    },
+    /// Work with stored bookings.
+    Bookings {
+        #[command(subcommand)]
+        command: BookingsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BookingsCommand {
+    /// Read envelopes from the database and open them on this machine.
+    Open {
+        /// The encrypted private key file (`<business>.key.pem`); repeat for retired keys.
+        #[arg(long, required = true)]
+        key: Vec<PathBuf>,
+        /// Read the passphrase from this file instead of prompting.
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
+        /// The database, e.g. sqlite://data/sealbook.db.
+        #[arg(long, default_value = "sqlite://data/sealbook.db")]
+        db: String,
+        /// Only bookings of this business.
+        #[arg(long)]
+        business: Option<String>,
+        /// Only bookings starting on or after this date (YYYY-MM-DD, UTC).
+        #[arg(long)]
+        since: Option<jiff::civil::Date>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+/// How opened bookings are printed.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    Json,
+    Table,
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve { config } => serve::run(&config),
+        Command::Keygen {
+            business,
+            out,
+            passphrase_file,
+            server_url,
+        } => keygen::run(&business, &out, passphrase_file.as_deref(), &server_url),
+        Command::Bookings {
+            command:
+                BookingsCommand::Open {
+                    key,
+                    passphrase_file,
+                    db,
+                    business,
+                    since,
+                    format,
+                },
+        } => bookings::open(&bookings::OpenArgs {
+            keys: &key,
+            passphrase_file: passphrase_file.as_deref(),
+            db: &db,
+            business: business.as_deref(),
+            since,
+            format,
+        }),
+    }
+}

@@ -1,0 +1,59 @@
+//! `sealbook serve`.
+
+use std::path::Path;
+
+use anyhow::Context;
+use sealbook_server::{AppState, Config, Storage};
+use tracing_subscriber::EnvFilter;
+
+pub(crate) fn run(config_path: &Path) -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    let config = Config::load(config_path)?;
+    tokio::runtime::Runtime::new()
+        .context("cannot start the runtime")?
+        .block_on(async move {
+            let storage = Storage::open(&config.database)
+                .await
+                .context("cannot open the database")?;
+            let listener = tokio::net::TcpListener::bind(config.listen)
+                .await
+                .with_context(|| format!("cannot listen on {}", config.listen))?;
+            let address = listener.local_addr()?;
+            tracing::info!(%address, businesses = config.businesses.len(), "sealbook is listening");
+            sealbook_server::serve(
+                listener,
+                AppState::new(config, storage.clone()),
+                shutdown_signal(),
+            )
+            .await?;
+            storage.close().await;
+            tracing::info!("stopped");
+            Ok(())
+        })
+}
+
+/// Ctrl-C or SIGTERM: stop accepting, finish in-flight requests.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,85 @@
+//! Property tests: whatever is sealed opens to itself, and no input makes the
+//! parser or opener panic.
+
+#![cfg(not(target_family = "wasm"))]
+
+mod support;
+
+use std::sync::LazyLock;
+
+use proptest::prelude::*;
+use sealbook_envelope::{
+    Envelope, Identity, ManageSecret, OpenError, Recipient, SealParams, open, open_visitor_copy,
+    seal, seal_visitor_copy,
+};
+use support::{TestRng, vectors};
+
+static KEYS: LazyLock<(Recipient, Identity)> = LazyLock::new(|| {
+    let vector = &vectors()[0];
+    (
+        Recipient::from_spki_pem(&vector.public_key_pem).expect("vector key"),
+        Identity::from_pkcs8_pem(&vector.private_key_pem).expect("vector key"),
+    )
+});
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn sealed_bookings_open_to_their_plaintext(
+        plaintext in proptest::collection::vec(any::<u8>(), 0..3000),
+        business in "\\PC{1,40}",
+        iat in any::<u64>(),
+        seed in "[a-z]{8}",
+    ) {
+        let (recipient, identity) = &*KEYS;
+        let params = SealParams { business: &business, iat };
+        let envelope = seal(std::slice::from_ref(recipient), &params, &plaintext, &mut TestRng::new(&seed)).expect("seal");
+        let opened = open(std::slice::from_ref(identity), &envelope).expect("open");
+        prop_assert_eq!(opened.plaintext, plaintext);
+        prop_assert_eq!(opened.header.business, business);
+        prop_assert_eq!(opened.header.iat, iat);
+    }
+
+    #[test]
+    fn visitor_copies_open_only_with_their_secret(
+        plaintext in proptest::collection::vec(any::<u8>(), 0..2000),
+        seed in "[a-z]{8}",
+    ) {
+        let mut rng = TestRng::new(&seed);
+        let secret = ManageSecret::generate(&mut rng).expect("secret");
+        let other = ManageSecret::generate(&mut rng).expect("secret");
+        let params = SealParams { business: "b", iat: 1 };
+        let envelope = seal_visitor_copy(&secret, &params, &plaintext, &mut rng).expect("seal");
+        prop_assert_eq!(open_visitor_copy(&secret, &envelope).expect("open").plaintext, plaintext);
+        prop_assert_eq!(open_visitor_copy(&other, &envelope), Err(OpenError));
+        prop_assert_eq!(open(std::slice::from_ref(&KEYS.1), &envelope), Err(OpenError));
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {
+        let _ = Envelope::parse(&bytes);
+        prop_assert_eq!(open(std::slice::from_ref(&KEYS.1), &bytes), Err(OpenError));
+    }
+
+    #[test]
+    fn arbitrary_bytes_behind_a_valid_prefix_never_panic(tail in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        let mut bytes = b"SBK\x01\x00\x00\x00\x02{}".to_vec();
+        bytes.extend_from_slice(&tail);
+        prop_assert!(Envelope::parse(&bytes).is_err());
+    }
+}
+
+#[test]
+fn keys_below_3072_bits_are_refused() {
+    let small = rsa::PrivateKey::new(&mut TestRng::new("small"), 2048).expect("keygen");
+    let pem = rsa::pkcs8::EncodePublicKey::to_public_key_pem(
+        &small.to_public_key(),
+        rsa::pkcs8::LineEnding::LF,
+    )
+    .expect("pem");
+    assert!(matches!(
+        Recipient::from_spki_pem(&pem),
+        Err(sealbook_envelope::KeyError::TooSmall(2048))
+    ));
+}

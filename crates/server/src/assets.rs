@@ -1,0 +1,91 @@
+//! Static files: the built widget under `/widget/`, the demo host pages under `/demo/`.
+
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, header};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use tower_http::cors::CorsLayer;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+use crate::config::Config;
+use crate::{AppError, AppState};
+
+pub(crate) fn router(config: &Config) -> Router<AppState> {
+    // The widget is public and loaded cross-origin by `import()` and
+    // `WebAssembly.instantiateStreaming`, which both require CORS.
+    let widget = Router::new()
+        .fallback_service(ServeDir::new(&config.widget_dir))
+        .layer(CorsLayer::new().allow_origin(tower_http::cors::Any))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ));
+    Router::new()
+        .route("/", get(index))
+        .route("/demo/{file}", get(demo_page))
+        .nest("/widget", widget)
+}
+
+async fn index(State(state): State<AppState>) -> Html<String> {
+    let links: String = state
+        .config
+        .businesses
+        .iter()
+        .map(|business| {
+            format!(
+                "<li>{} — <code>{}</code></li>",
+                escape(&business.name),
+                escape(&business.id.0)
+            )
+        })
+        .collect();
+    Html(format!(
+        "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Sealbook</title>\
+         <h1>Sealbook</h1><p>Demo host pages: <a href=\"/demo/restaurant.html\">restaurant</a>, \
+         <a href=\"/demo/clinic.html\">clinic</a>.</p><h2>Businesses</h2><ul>{links}</ul></html>"
+    ))
+}
+
+/// Serves `www/demo/<name>.html` with `{{keys:<business>}}` replaced by that
+/// business's active kids, so the demo's script tag pins the keys generated on
+/// first run, and the demo's stylesheet as it is.
+async fn demo_page(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+) -> Result<Response, AppError> {
+    let (stem, extension) = file.rsplit_once('.').ok_or(AppError::NotFound)?;
+    let is_plain_name = !stem.is_empty()
+        && stem
+            .bytes()
+            .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-');
+    if !is_plain_name {
+        return Err(AppError::NotFound);
+    }
+    let path = state.config.www_dir.join("demo").join(&file);
+    let text = tokio::fs::read_to_string(&path)
+        .await
+        .map_err(|_| AppError::NotFound)?;
+    match extension {
+        "html" => Ok(Html(fill_key_pins(&text, &state.config)).into_response()),
+        "css" => Ok(([(header::CONTENT_TYPE, "text/css; charset=utf-8")], text).into_response()),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+fn fill_key_pins(template: &str, config: &Config) -> String {
+    let mut page = template.to_owned();
+    for business in &config.businesses {
+        let kids: Vec<&str> = business.active_kids().map(|kid| kid.as_str()).collect();
+        page = page.replace(&format!("{{{{keys:{}}}}}", business.id), &kids.join(","));
+    }
+    page
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}

@@ -1,0 +1,80 @@
+//! Newtype ids, so a booking id is never passed where a business id is expected.
+
+use core::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// A business id as configured (`bistro-du-coin`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct BusinessId(pub String);
+
+impl fmt::Display for BusinessId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A booking reference: 80 random bits in Crockford base32, `7KQ2-M9XD-4T8R-B1ZC`,
+/// short enough to read out on the phone and impossible to guess.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct BookingId(String);
+
+impl BookingId {
+    const ALPHABET: &'static [u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+    /// A fresh random reference.
+    pub fn generate() -> Result<Self, getrandom::Error> {
+        let mut bytes = [0u8; 10];
+        getrandom::fill(&mut bytes)?;
+        let bits = bytes
+            .iter()
+            .fold(0u128, |acc, &byte| (acc << 8) | u128::from(byte));
+        let symbols: Vec<u8> = (0..16)
+            .rev()
+            .map(|i| Self::ALPHABET[((bits >> (i * 5)) & 31) as usize])
+            .collect();
+        let groups: Vec<&str> = symbols
+            .chunks(4)
+            .map(|chunk| core::str::from_utf8(chunk).expect("the alphabet is ASCII"))
+            .collect();
+        Ok(Self(groups.join("-")))
+    }
+
+    /// The text form.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// From stored text.
+    pub fn from_stored(text: String) -> Self {
+        Self(text)
+    }
+}
+
+impl fmt::Display for BookingId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn references_are_grouped_base32_and_distinct() {
+        let first = BookingId::generate().expect("randomness");
+        let second = BookingId::generate().expect("randomness");
+        assert_ne!(first, second);
+        assert_eq!(first.as_str().len(), 19);
+        assert!(first.as_str().split('-').all(|group| group.len() == 4));
+        assert!(
+            first
+                .as_str()
+                .bytes()
+                .all(|b| b == b'-' || BookingId::ALPHABET.contains(&b))
+        );
+    }
+}

@@ -1,0 +1,98 @@
+//! The Sealbook server: an axum service that stores sealed bookings and the
+//! public metadata needed to hold capacity. It never holds a key that opens a
+//! booking (this crate builds `sealbook-envelope` without its `open` feature).
+
+mod api;
+mod assets;
+pub mod config;
+mod error;
+mod extract;
+pub mod ids;
+pub mod storage;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+pub use config::Config;
+pub use error::AppError;
+pub use storage::Storage;
+
+/// Everything a request handler needs.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    config: Arc<Config>,
+    storage: Storage,
+}
+
+impl AppState {
+    /// Bundles the configuration and an opened storage.
+    pub fn new(config: Config, storage: Storage) -> Self {
+        Self {
+            config: Arc::new(config),
+            storage,
+        }
+    }
+}
+
+/// The whole HTTP service.
+pub fn app(state: AppState) -> Router {
+    let api = api::router().layer(api_cors(&state.config));
+    Router::new()
+        .nest("/api/v1", api)
+        .merge(assets::router(&state.config))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        // Logs method, route template, status and latency only: never bodies,
+        // query strings or headers, which could carry envelopes or tokens.
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
+                let route = request
+                    .extensions()
+                    .get::<axum::extract::MatchedPath>()
+                    .map_or("unmatched", axum::extract::MatchedPath::as_str)
+                    .to_owned();
+                tracing::info_span!("request", method = %request.method(), route)
+            }),
+        )
+        .with_state(state)
+}
+
+/// Serves [`app`] on `listener` until `shutdown` resolves, then drains in-flight requests.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// CORS for the API: only the origins the businesses embed the widget on.
+fn api_cors(config: &Config) -> CorsLayer {
+    let origins: Vec<HeaderValue> = config
+        .businesses
+        .iter()
+        .flat_map(|business| business.allowed_origins.iter())
+        .filter_map(|origin| HeaderValue::from_str(origin).ok())
+        .collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            HeaderName::from_static("idempotency-key"),
+        ])
+        .max_age(std::time::Duration::from_secs(600))
+}

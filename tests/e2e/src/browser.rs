@@ -1,0 +1,154 @@
+//! Headless Chromium (Debian's) driven by chromedriver.
+
+use std::process::Stdio;
+
+use anyhow::Context;
+use fantoccini::elements::{Element, ShadowRoot};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{Value, json};
+use tokio::process::{Child, Command};
+
+use crate::{eventually, free_port, wait_for_port};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// One browser session with its own fresh profile.
+#[derive(Debug)]
+pub struct Browser {
+    pub client: Client,
+    _chromedriver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    pub async fn start() -> anyhow::Result<Self> {
+        let port = free_port();
+        let chromedriver = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .context("cannot start chromedriver (apt-get install chromium-driver)")?;
+        wait_for_port(port).await?;
+        let profile = tempfile::tempdir()?;
+        // Flags from DESIGN §9: no background traffic, which this closed network refuses.
+        let args = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--window-size=1024,900",
+        ]
+        .into_iter()
+        .map(str::to_owned)
+        .chain([format!("--user-data-dir={}", profile.path().display())])
+        .collect::<Vec<_>>();
+        let capabilities = json!({ "goog:chromeOptions": { "binary": CHROMIUM, "args": args } });
+        let Value::Object(capabilities) = capabilities else {
+            unreachable!("built as an object")
+        };
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .context("cannot open a Chromium session")?;
+        Ok(Self {
+            client,
+            _chromedriver: chromedriver,
+            _profile: profile,
+        })
+    }
+
+    /// Opens `url` and waits for the widget's form inside its shadow root.
+    pub async fn open_widget(&self, url: &str) -> anyhow::Result<Widget<'_>> {
+        self.client.goto(url).await?;
+        let root = eventually("the widget's shadow root", || async {
+            let host = self
+                .client
+                .find(Locator::Css("sealbook-widget"))
+                .await
+                .ok()?;
+            let root = host.shadow_root().await.ok()?;
+            root.find(Locator::Css("#sb-submit")).await.ok()?;
+            Some(root)
+        })
+        .await?;
+        Ok(Widget {
+            browser: self,
+            root,
+        })
+    }
+
+    /// Runs a script in the page and returns its result.
+    pub async fn script(&self, source: &str) -> anyhow::Result<Value> {
+        Ok(self.client.execute(source, Vec::new()).await?)
+    }
+
+    pub async fn close(self) -> anyhow::Result<()> {
+        self.client.close().await?;
+        Ok(())
+    }
+}
+
+/// The widget inside its shadow root.
+#[derive(Debug)]
+pub struct Widget<'a> {
+    browser: &'a Browser,
+    root: ShadowRoot,
+}
+
+impl Widget<'_> {
+    pub async fn find(&self, css: &str) -> anyhow::Result<Element> {
+        self.root
+            .find(Locator::Css(css))
+            .await
+            .with_context(|| format!("no {css} in the widget"))
+    }
+
+    /// Types into a field, key by key, as a visitor would.
+    pub async fn type_into(&self, css: &str, text: &str) -> anyhow::Result<()> {
+        let field = self.find(css).await?;
+        field.click().await?;
+        field.send_keys(text).await?;
+        Ok(())
+    }
+
+    /// Sets a field whose native picker is locale-dependent (date, time, select)
+    /// and fires the events a visitor's choice would fire.
+    pub async fn set_value(&self, css: &str, value: &str) -> anyhow::Result<()> {
+        let field = self.find(css).await?;
+        let element = serde_json::to_value(&field)?;
+        self.browser
+            .client
+            .execute(
+                "const [field, value] = arguments; field.value = value;
+                 field.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+                 field.dispatchEvent(new Event('change', { bubbles: true, composed: true }));",
+                vec![element, Value::String(value.to_owned())],
+            )
+            .await?;
+        Ok(())
+    }
+
+    pub async fn click(&self, css: &str) -> anyhow::Result<()> {
+        self.find(css).await?.click().await?;
+        Ok(())
+    }
+
+    /// Waits until `css` exists and has non-empty text; returns the text.
+    pub async fn wait_for_text(&self, css: &str) -> anyhow::Result<String> {
+        eventually(css, || async {
+            let element = self.root.find(Locator::Css(css)).await.ok()?;
+            let text = element.text().await.ok()?;
+            (!text.trim().is_empty()).then_some(text)
+        })
+        .await
+    }
+}

@@ -1,0 +1,197 @@
+//! The real `sealbook` binary: keys made with `sealbook keygen`, the server run
+//! with `sealbook serve`, bookings read back with `sealbook bookings open`.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use tokio::process::{Child, Command};
+
+use crate::{RecordingProxy, WAIT, free_port, wait_for_port};
+
+pub const PASSPHRASE: &str = "correct horse battery staple";
+
+/// The workspace root (two levels above this crate).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("the workspace root exists")
+}
+
+/// The `sealbook` binary: `SEALBOOK_BIN` (set by `cargo xtask test`) or the debug build.
+fn binary() -> anyhow::Result<PathBuf> {
+    let path = std::env::var_os("SEALBOOK_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/debug/sealbook"));
+    if !path.exists() {
+        bail!(
+            "{} does not exist: run the tests with `cargo xtask test`",
+            path.display()
+        );
+    }
+    Ok(path)
+}
+
+/// A running Sealbook server with one business, reached through a recording proxy.
+#[derive(Debug)]
+pub struct Sealbook {
+    pub dir: tempfile::TempDir,
+    pub business: String,
+    pub kid: String,
+    pub proxy: RecordingProxy,
+    child: Option<Child>,
+}
+
+impl Sealbook {
+    /// Makes a key, writes a configuration allowing `origins`, starts the server.
+    pub async fn start(business: &str, origins: &[String]) -> anyhow::Result<Self> {
+        let dist = workspace_root().join("dist");
+        if !dist.join("sealbook_widget_bg.wasm").exists() {
+            bail!("dist/ has no built widget: run the tests with `cargo xtask test`");
+        }
+        let dir = tempfile::tempdir()?;
+        std::fs::write(dir.path().join("passphrase"), PASSPHRASE)?;
+        let keygen = Command::new(binary()?)
+            .args(["keygen", "--business", business, "--out"])
+            .arg(dir.path().join("keys"))
+            .arg("--passphrase-file")
+            .arg(dir.path().join("passphrase"))
+            .output()
+            .await?;
+        if !keygen.status.success() {
+            bail!("keygen failed: {}", String::from_utf8_lossy(&keygen.stderr));
+        }
+        let printed = String::from_utf8(keygen.stdout)?;
+        let kid = printed
+            .lines()
+            .find_map(|line| line.strip_prefix("kid: "))
+            .context("keygen prints the kid")?
+            .to_owned();
+
+        let port = free_port();
+        let origins: Vec<String> = origins
+            .iter()
+            .map(|origin| format!("\"{origin}\""))
+            .collect();
+        let config = format!(
+            "listen = \"127.0.0.1:{port}\"\ndatabase = \"sqlite://sealbook.db\"\nwidget_dir = \"{dist}\"\nwww_dir = \"{www}\"\n\n\
+             [[business]]\nid = \"{business}\"\nname = \"Test business\"\nallowed_origins = [{origins}]\nkeys = [{{ file = \"keys/{business}.pub.pem\" }}]\n",
+            dist = dist.display(),
+            www = workspace_root().join("www").display(),
+            origins = origins.join(", "),
+        );
+        std::fs::write(dir.path().join("sealbook.toml"), config)?;
+        let log = std::fs::File::create(dir.path().join("server.log"))?;
+        let child = Command::new(binary()?)
+            .arg("serve")
+            .arg("--config")
+            .arg(dir.path().join("sealbook.toml"))
+            // The most verbose level: a leak at any level fails the canary scan.
+            .env("RUST_LOG", "trace")
+            .stdout(Stdio::from(log.try_clone()?))
+            .stderr(Stdio::from(log))
+            .kill_on_drop(true)
+            .spawn()?;
+        wait_for_port(port).await?;
+        let proxy = RecordingProxy::start(port).await?;
+        Ok(Self {
+            dir,
+            business: business.to_owned(),
+            kid,
+            proxy,
+            child: Some(child),
+        })
+    }
+
+    /// A URL on the server, through the recording proxy.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.proxy.port)
+    }
+
+    /// Stops the server with SIGTERM (graceful) and waits for it, bounded.
+    pub async fn stop(&mut self) -> anyhow::Result<()> {
+        if let Some(mut child) = self.child.take() {
+            if let Some(pid) = child.id() {
+                let _ = Command::new("kill")
+                    .args(["-TERM", &pid.to_string()])
+                    .status()
+                    .await;
+            }
+            if tokio::time::timeout(WAIT, child.wait()).await.is_err() {
+                child.kill().await?;
+                bail!("the server did not stop within {WAIT:?} of SIGTERM");
+            }
+        }
+        Ok(())
+    }
+
+    /// The server's log output so far.
+    pub fn log(&self) -> Vec<u8> {
+        std::fs::read(self.dir.path().join("server.log")).unwrap_or_default()
+    }
+
+    /// The database file and its WAL and shared-memory files, concatenated.
+    pub fn database_bytes(&self) -> Vec<u8> {
+        ["sealbook.db", "sealbook.db-wal", "sealbook.db-shm"]
+            .iter()
+            .filter_map(|name| std::fs::read(self.dir.path().join(name)).ok())
+            .flatten()
+            .collect()
+    }
+
+    /// `sealbook bookings open --format json` with this server's key and database.
+    pub async fn open_bookings(&self) -> anyhow::Result<serde_json::Value> {
+        let output = tokio::time::timeout(
+            WAIT,
+            Command::new(binary()?)
+                .args(["bookings", "open", "--format", "json", "--key"])
+                .arg(
+                    self.dir
+                        .path()
+                        .join(format!("keys/{}.key.pem", self.business)),
+                )
+                .arg("--passphrase-file")
+                .arg(self.dir.path().join("passphrase"))
+                .arg("--db")
+                .arg(format!(
+                    "sqlite://{}",
+                    self.dir.path().join("sealbook.db").display()
+                ))
+                .output(),
+        )
+        .await??;
+        if !output.status.success() {
+            bail!(
+                "bookings open failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        Ok(serde_json::from_slice(&output.stdout)?)
+    }
+}
+
+impl Drop for Sealbook {
+    fn drop(&mut self) {
+        if let Some(child) = self.child.as_mut() {
+            let _ = child.start_kill();
+        }
+    }
+}
+
+/// Polls `check` until it returns `Some`, bounded by [`WAIT`].
+pub async fn eventually<T, F, Fut>(what: &str, mut check: F) -> anyhow::Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while tokio::time::Instant::now() < deadline {
+        if let Some(value) = check().await {
+            return Ok(value);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("timed out after {WAIT:?} waiting for {what}")
+}

@@ -1,0 +1,162 @@
+//! `cargo xtask demo | test | build-widget | sizes`: the two commands a newcomer needs.
+//!
+//! Each command first installs what is missing (and only that), so the same
+//! command works on a fresh machine and on a developer's laptop.
+
+mod demo;
+mod sizes;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, bail};
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let root = workspace_root();
+    std::env::set_current_dir(&root).context("cannot enter the workspace root")?;
+    match args.first().map(String::as_str) {
+        Some("demo") => demo::run(&root, &args[1..]),
+        Some("test") => test(&root),
+        Some("build-widget") => {
+            tools::ensure_widget_tools(&root)?;
+            build_widget(&root)
+        }
+        Some("sizes") => sizes::report(&root.join("dist")).map(|_| ()),
+        _ => {
+            eprintln!("usage: cargo xtask <demo [--port N] | test | build-widget | sizes>");
+            bail!("unknown command")
+        }
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_owned()
+}
+
+/// Runs a command, failing with its name if it fails.
+pub(crate) fn run(command: &mut Command) -> anyhow::Result<()> {
+    let shown = format!("{command:?}");
+    eprintln!("xtask: {shown}");
+    let status = command
+        .status()
+        .with_context(|| format!("cannot start {shown}"))?;
+    if !status.success() {
+        bail!("{shown} failed with {status}");
+    }
+    Ok(())
+}
+
+pub(crate) fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
+/// `trunk build --release --offline` with the tools on PATH.
+pub(crate) fn build_widget(root: &Path) -> anyhow::Result<()> {
+    run(Command::new("trunk")
+        .args(["build", "--release", "--offline"])
+        .env("PATH", tools::path_with_tools(root)))
+}
+
+fn test(root: &Path) -> anyhow::Result<()> {
+    tools::ensure_widget_tools(root)?;
+    tools::ensure_browser()?;
+    let python = tools::ensure_python_checker(root)?;
+    let path = tools::path_with_tools(root);
+
+    run(cargo().args(["fmt", "--all", "--", "--check"]))?;
+    run(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(cargo().args([
+        "clippy",
+        "-p",
+        "sealbook-widget",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    check_trust_boundary()?;
+
+    build_widget(root)?;
+    let sizes = sizes::report(&root.join("dist"))?;
+    sizes.check_budget()?;
+
+    run(cargo().args(["build", "-p", "sealbook"]))?;
+    let sealbook = root.join("target/debug/sealbook");
+    run(cargo()
+        .args(["test", "--workspace"])
+        .env("SEALBOOK_BIN", &sealbook)
+        .env("PATH", &path))?;
+
+    // The same vectors, as wasm in headless Chromium.
+    run(cargo()
+        .args([
+            "test",
+            "-p",
+            "sealbook-envelope",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--test",
+            "vectors",
+        ])
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            "wasm-bindgen-test-runner",
+        )
+        .env("CHROMEDRIVER", tools::CHROMEDRIVER)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "600")
+        .env("PATH", &path))?;
+
+    // An independent implementation (Python `cryptography`) opens every vector.
+    run(Command::new(python)
+        .arg("tests/vectors/check_vectors.py")
+        .arg("tests/vectors"))?;
+    eprintln!("xtask: all tests passed");
+    Ok(())
+}
+
+/// The server must build without the envelope's `open` feature: it must not be
+/// able to decrypt a booking, whatever else the workspace links.
+fn check_trust_boundary() -> anyhow::Result<()> {
+    let output = cargo()
+        .args([
+            "tree",
+            "-p",
+            "sealbook-server",
+            "--edges",
+            "normal,features",
+            "--prefix",
+            "none",
+        ])
+        .output()
+        .context("cannot run cargo tree")?;
+    if !output.status.success() {
+        bail!(
+            "cargo tree failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let tree = String::from_utf8_lossy(&output.stdout);
+    if tree
+        .lines()
+        .any(|line| line.starts_with("sealbook-envelope feature \"open\""))
+    {
+        bail!(
+            "sealbook-server links the envelope's `open` feature: the server must not be able to open bookings"
+        );
+    }
+    eprintln!("xtask: trust boundary holds (sealbook-server builds without `open`)");
+    Ok(())
+}

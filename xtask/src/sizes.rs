@@ -1,0 +1,88 @@
+//! The widget's download size, measured the way a host page pays for it.
+
+use std::io::Write as _;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+
+/// DESIGN §10: the whole widget, sealing code included.
+const WIDGET_BUDGET_BROTLI: usize = 130 * 1024;
+
+#[derive(Debug)]
+pub(crate) struct FileSize {
+    name: &'static str,
+    raw: usize,
+    gzip: usize,
+    brotli: usize,
+}
+
+#[derive(Debug)]
+pub(crate) struct Sizes(Vec<FileSize>);
+
+const WIDGET_FILES: [&str; 3] = ["embed.js", "sealbook_widget.js", "sealbook_widget_bg.wasm"];
+
+/// Measures and prints the widget's files in `dist`.
+pub(crate) fn report(dist: &Path) -> anyhow::Result<Sizes> {
+    let mut sizes = Vec::new();
+    for name in WIDGET_FILES {
+        let bytes = std::fs::read(dist.join(name))
+            .with_context(|| format!("{name} is missing from dist/; build the widget first"))?;
+        sizes.push(FileSize {
+            name,
+            raw: bytes.len(),
+            gzip: gzip(&bytes)?,
+            brotli: brotli(&bytes)?,
+        });
+    }
+    eprintln!(
+        "{:<26} {:>9} {:>9} {:>9}",
+        "file", "raw", "gzip -9", "brotli 11"
+    );
+    for size in &sizes {
+        eprintln!(
+            "{:<26} {:>9} {:>9} {:>9}",
+            size.name, size.raw, size.gzip, size.brotli
+        );
+    }
+    let sizes = Sizes(sizes);
+    eprintln!(
+        "{:<26} {:>9} {:>9} {:>9}",
+        "total",
+        sizes.total(|s| s.raw),
+        sizes.total(|s| s.gzip),
+        sizes.total(|s| s.brotli)
+    );
+    Ok(sizes)
+}
+
+impl Sizes {
+    fn total(&self, field: impl Fn(&FileSize) -> usize) -> usize {
+        self.0.iter().map(field).sum()
+    }
+
+    pub(crate) fn check_budget(&self) -> anyhow::Result<()> {
+        let brotli = self.total(|size| size.brotli);
+        if brotli > WIDGET_BUDGET_BROTLI {
+            bail!("the widget is {brotli} bytes brotli, over its budget of {WIDGET_BUDGET_BROTLI}");
+        }
+        eprintln!(
+            "xtask: widget size {brotli} B brotli is within the {WIDGET_BUDGET_BROTLI} B budget"
+        );
+        Ok(())
+    }
+}
+
+fn gzip(bytes: &[u8]) -> anyhow::Result<usize> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes)?;
+    Ok(encoder.finish()?.len())
+}
+
+fn brotli(bytes: &[u8]) -> anyhow::Result<usize> {
+    let mut output = Vec::new();
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut output, 4096, 11, 22);
+        writer.write_all(bytes)?;
+    }
+    Ok(output.len())
+}

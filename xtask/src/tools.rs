@@ -1,0 +1,125 @@
+//! Installs what the build and the tests need, skipping whatever is already there.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::bail;
+
+use crate::run;
+
+pub(crate) const CHROMIUM: &str = "/usr/bin/chromium";
+pub(crate) const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const WASM_BINDGEN_VERSION: &str = "0.2.130";
+const BINARYEN_VERSION: &str = "132";
+
+/// PATH with cargo's bin folder and the npm-installed binaryen in front.
+pub(crate) fn path_with_tools(root: &Path) -> OsString {
+    let mut folders = vec![root.join(".tools/node_modules/.bin"), cargo_bin()];
+    folders.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    std::env::join_paths(folders).expect("tool folders contain no path separator")
+}
+
+fn cargo_bin() -> PathBuf {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from("/root/.cargo"))
+        .join("bin")
+}
+
+fn version_of(program: &str, root: &Path) -> Option<String> {
+    let output = Command::new(program)
+        .arg("--version")
+        .env("PATH", path_with_tools(root))
+        .output()
+        .ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// The wasm target, wasm-bindgen-cli, trunk and binaryen's wasm-opt.
+pub(crate) fn ensure_widget_tools(root: &Path) -> anyhow::Result<()> {
+    let targets = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output();
+    if !targets
+        .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains("wasm32-unknown-unknown"))
+    {
+        run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    if !version_of("wasm-bindgen", root).is_some_and(|v| v.contains(WASM_BINDGEN_VERSION)) {
+        run(crate::cargo().args([
+            "install",
+            "wasm-bindgen-cli",
+            "--version",
+            WASM_BINDGEN_VERSION,
+        ]))?;
+    }
+    if !version_of("trunk", root).is_some_and(|v| v.starts_with("trunk 0.21")) {
+        run(crate::cargo().args(["install", "trunk", "--version", "~0.21", "--locked"]))?;
+    }
+    if !root.join(".tools/node_modules/.bin/wasm-opt").exists() {
+        // Debian's binaryen is too old for this rustc's wasm output.
+        run(Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix", ".tools"])
+            .arg(format!("binaryen@{BINARYEN_VERSION}")))?;
+    }
+    Ok(())
+}
+
+/// Debian's chromium and chromium-driver.
+pub(crate) fn ensure_browser() -> anyhow::Result<()> {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        return Ok(());
+    }
+    apt_install(&["chromium", "chromium-driver"])
+}
+
+pub(crate) fn apt_install(packages: &[&str]) -> anyhow::Result<()> {
+    let as_root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| out.stdout.starts_with(b"0"));
+    let apt = |args: &[&str]| {
+        let mut command = if as_root {
+            Command::new("apt-get")
+        } else {
+            Command::new("sudo")
+        };
+        if !as_root {
+            command.arg("apt-get");
+        }
+        command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        command
+    };
+    run(&mut apt(&["update"]))?;
+    let mut install = apt(&["install", "-y", "--no-install-recommends"]);
+    install.args(packages);
+    run(&mut install)
+}
+
+/// A virtualenv with `cryptography` for the independent vector check.
+pub(crate) fn ensure_python_checker(root: &Path) -> anyhow::Result<PathBuf> {
+    let venv = root.join(".tools/venv");
+    let python = venv.join("bin/python");
+    let has_cryptography = |python: &Path| {
+        Command::new(python)
+            .args(["-c", "import cryptography"])
+            .output()
+            .is_ok_and(|out| out.status.success())
+    };
+    if python.exists() && has_cryptography(&python) {
+        return Ok(python);
+    }
+    run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+    run(Command::new(&python).args(["-m", "pip", "install", "--quiet", "cryptography"]))?;
+    if !has_cryptography(&python) {
+        bail!("cryptography did not install into {}", venv.display());
+    }
+    Ok(python)
+}

@@ -1,1 +1,47 @@
-//! placeholder
+//! The Sealbook booking widget.
+//!
+//! `www/embed.js` attaches an open shadow root to a `<sealbook-widget>` element on
+//! the host page and calls [`mount`]. The Yew app renders the booking form there,
+//! checks the business's served keys against the pins from the script tag, seals
+//! the booking in the browser (DESIGN §3–§4) and uploads only the envelope and the
+//! metadata needed to hold the slot. The widget cannot open what it seals: the
+//! envelope crate's `open` feature is not enabled here.
+
+mod api;
+mod clock;
+mod components;
+mod error;
+mod form;
+mod i18n;
+mod options;
+mod seal;
+mod state;
+mod submit;
+
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+
+use crate::components::{App, AppProps};
+use crate::options::Options;
+
+/// Renders the widget into `root`, a shadow root that `embed.js` attached.
+///
+/// `options` is `{business, keys: [kid, …], lang, api}` read from the script tag.
+#[wasm_bindgen]
+pub fn mount(root: web_sys::ShadowRoot, options: JsValue) -> Result<(), JsValue> {
+    let options = Options::from_js(&options)?;
+    let document = root
+        .host()
+        .owner_document()
+        .ok_or_else(|| JsValue::from_str("sealbook: the host element has no document"))?;
+    let container = document.create_element("div")?;
+    container.set_class_name("sb-root");
+    container.set_attribute("lang", options.lang.code())?;
+    root.append_child(&container)?;
+    let props = AppProps {
+        options: Rc::new(options),
+    };
+    yew::Renderer::<App>::with_root_and_props(container, props).render();
+    Ok(())
+}

@@ -72,12 +72,13 @@ proptest! {
 
 #[test]
 fn keys_below_3072_bits_are_refused() {
+    use rsa::pkcs8::{EncodePublicKey, LineEnding};
+
     let small = rsa::PrivateKey::new(&mut TestRng::new("small"), 2048).expect("keygen");
-    let pem = rsa::pkcs8::EncodePublicKey::to_public_key_pem(
-        &small.to_public_key(),
-        rsa::pkcs8::LineEnding::LF,
-    )
-    .expect("pem");
+    let pem = small
+        .to_public_key()
+        .to_public_key_pem(LineEnding::LF)
+        .expect("pem");
     assert!(matches!(
         Recipient::from_spki_pem(&pem),
         Err(sealbook_envelope::KeyError::TooSmall(2048))

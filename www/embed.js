@@ -1,0 +1,195 @@
+/*
+ * Sealbook widget loader (DESIGN §3). Usage:
+ *   <script src="https://book.example/widget/embed.js" async data-business="bistro-du-coin"
+ *     data-keys="sha256:…,sha256:…" data-lang="fr" data-api="https://book.example"></script>
+ * data-lang and data-api are optional (data-api defaults to this file's origin).
+ * Inserts <sealbook-widget> after the tag, with an open shadow root and scoped styles,
+ * then loads and mounts the wasm widget from this file's directory. Sets no cookie,
+ * writes no storage, contacts only the API and this file's origin. Theme with
+ * --sealbook-{accent,accent-text,text,muted,background,border,error,radius,font,
+ * font-size,max-width} on the element or an ancestor.
+ */
+(() => {
+  "use strict";
+
+  const TAG = "sealbook-widget";
+  const GLUE = "sealbook_widget.js";
+  const WASM = "sealbook_widget_bg.wasm";
+  // One wasm instance per page, however many tags: keyed by the glue's URL.
+  const MODULES = Symbol.for("sealbook.widget.modules");
+
+  const MESSAGES = {
+    en: {
+      config: "This booking form is not set up correctly. Please contact the business directly.",
+      load: "The booking form could not be loaded. Please reload the page or contact the business directly.",
+    },
+    fr: {
+      config: "Ce formulaire de réservation est mal configuré. Veuillez contacter l’établissement directement.",
+      load: "Le formulaire de réservation n’a pas pu être chargé. Rechargez la page ou contactez l’établissement directement.",
+    },
+    de: {
+      config: "Dieses Reservierungsformular ist falsch eingerichtet. Bitte wenden Sie sich direkt an den Betrieb.",
+      load: "Das Reservierungsformular konnte nicht geladen werden. Bitte laden Sie die Seite neu oder wenden Sie sich direkt an den Betrieb.",
+    },
+  };
+
+  const CSS = `
+:host { all: initial; display: block; }
+:host([hidden]) { display: none; }
+.sb-root {
+  --sb-accent: var(--sealbook-accent, #0b5cad);
+  --sb-accent-text: var(--sealbook-accent-text, #ffffff);
+  --sb-text: var(--sealbook-text, #1b1b1f);
+  --sb-muted: var(--sealbook-muted, #4a4a55);
+  --sb-bg: var(--sealbook-background, #ffffff);
+  --sb-border: var(--sealbook-border, #767680);
+  --sb-error: var(--sealbook-error, #b00020);
+  --sb-radius: var(--sealbook-radius, 6px);
+  box-sizing: border-box;
+  max-width: var(--sealbook-max-width, 32rem);
+  padding: 1rem;
+  font-family: var(--sealbook-font, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif);
+  font-size: var(--sealbook-font-size, 16px);
+  line-height: 1.45;
+  color: var(--sb-text);
+  background: var(--sb-bg);
+  overflow-wrap: break-word;
+}
+.sb-root *, .sb-root *::before, .sb-root *::after { box-sizing: inherit; }
+.sb-heading { margin: 0 0 0.5rem; font-size: 1.25em; line-height: 1.25; }
+.sb-intro { margin: 0 0 1rem; color: var(--sb-muted); font-size: 0.95em; }
+.sb-form { display: grid; gap: 1rem; margin: 0; }
+.sb-field { display: grid; gap: 0.25rem; min-width: 0; }
+.sb-label { font-weight: 600; }
+.sb-hint { margin: 0; color: var(--sb-muted); font-size: 0.875em; }
+.sb-input {
+  width: 100%; min-height: 2.75rem; margin: 0; padding: 0.5rem 0.625rem;
+  font: inherit; color: inherit; background: var(--sb-bg);
+  border: 1px solid var(--sb-border); border-radius: var(--sb-radius);
+}
+.sb-input[readonly], .sb-input:disabled { background: #f0f0f3; }
+.sb-invalid .sb-input { border: 2px solid var(--sb-error); }
+.sb-field-error { margin: 0; color: var(--sb-error); font-size: 0.875em; font-weight: 600; }
+.sb-row { display: flex; flex-wrap: wrap; gap: 1rem; }
+.sb-row > .sb-field { flex: 1 1 9rem; }
+.sb-summary, .sb-error {
+  margin: 0; padding: 0.75rem; color: var(--sb-error); background: var(--sb-bg);
+  border: 2px solid var(--sb-error); border-radius: var(--sb-radius); font-weight: 600;
+}
+.sb-submit, .sb-secondary {
+  min-height: 2.75rem; margin: 0; padding: 0.5rem 1.25rem; cursor: pointer;
+  font: inherit; font-weight: 600; border: 2px solid var(--sb-accent); border-radius: var(--sb-radius);
+}
+.sb-submit { justify-self: start; color: var(--sb-accent-text); background: var(--sb-accent); }
+.sb-submit:disabled { cursor: progress; opacity: 0.65; }
+.sb-secondary { color: var(--sb-accent); background: transparent; }
+.sb-status { margin: 0; color: var(--sb-muted); }
+.sb-result { padding: 1rem; border: 2px solid var(--sb-accent); border-radius: var(--sb-radius); }
+.sb-result p { margin: 0 0 0.75rem; }
+.sb-reference { font-family: ui-monospace, Menlo, Consolas, monospace; word-break: break-all; }
+.sb-root :focus-visible, .sb-result:focus, .sb-error:focus { outline: 3px solid var(--sb-accent); outline-offset: 2px; }
+.sb-load-error {
+  margin: 0; padding: 0.75rem; color: #b00020; background: #ffffff;
+  border: 2px solid #b00020; font: 16px/1.45 system-ui, sans-serif;
+}
+`;
+
+  if (!customElements.get(TAG)) {
+    customElements.define(TAG, class SealbookWidget extends HTMLElement {});
+  }
+
+  // A module or a deferred call has no currentScript: fall back to the first tag not yet mounted.
+  const script =
+    document.currentScript ||
+    document.querySelector('script[src$="embed.js"][data-business]:not([data-sealbook-mounted])');
+  if (!script || !script.src) {
+    console.error("sealbook: cannot find the embed.js script tag");
+    return;
+  }
+  script.setAttribute("data-sealbook-mounted", "");
+
+  const data = script.dataset;
+  const language = [data.lang, document.documentElement.lang, navigator.language]
+    .map((tag) => (tag || "").trim().toLowerCase().split(/[-_]/)[0])
+    .find((code) => code in MESSAGES);
+  const messages = MESSAGES[language || "en"];
+
+  const host = document.createElement(TAG);
+  const shadow = host.attachShadow({ mode: "open" });
+  adoptStyles(shadow);
+  if (document.head && document.head.contains(script)) {
+    // An element in <head> would not render: put the widget at the end of <body>.
+    whenBody(() => document.body.append(host));
+  } else {
+    script.after(host);
+  }
+
+  let scriptUrl;
+  let api;
+  try {
+    scriptUrl = new URL(script.src, document.baseURI);
+    api = new URL(data.api || scriptUrl.origin, document.baseURI).origin;
+  } catch (err) {
+    fail(messages.config, err);
+    return;
+  }
+  const business = (data.business || "").trim();
+  const keys = (data.keys || "").split(",").map((kid) => kid.trim()).filter(Boolean);
+  if (!business || keys.length === 0) {
+    fail(messages.config, "data-business and data-keys are required");
+    return;
+  }
+
+  const glueUrl = new URL(GLUE, scriptUrl).href;
+  const wasmUrl = new URL(WASM, scriptUrl).href;
+  load(glueUrl, wasmUrl)
+    .then((glue) => glue.mount(shadow, { business, keys, lang: data.lang || null, api }))
+    .catch((err) => fail(messages.load, err));
+
+  function load(glue, wasm) {
+    const modules = window[MODULES] || (window[MODULES] = new Map());
+    if (!modules.has(glue)) {
+      modules.set(
+        glue,
+        import(glue).then(async (module) => {
+          await module.default({ module_or_path: wasm });
+          return module;
+        }),
+      );
+    }
+    return modules.get(glue);
+  }
+
+  function adoptStyles(root) {
+    try {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(CSS);
+      root.adoptedStyleSheets = [sheet];
+    } catch (err) {
+      // No constructable stylesheets (older Safari): a <style> element does the same.
+      const style = document.createElement("style");
+      style.textContent = CSS;
+      root.append(style);
+    }
+  }
+
+  function whenBody(then) {
+    if (document.body) {
+      then();
+    } else {
+      document.addEventListener("DOMContentLoaded", then, { once: true });
+    }
+  }
+
+  function fail(message, detail) {
+    console.error("sealbook:", detail);
+    for (const child of Array.from(shadow.children)) {
+      if (child.tagName !== "STYLE") child.remove();
+    }
+    const notice = document.createElement("p");
+    notice.className = "sb-load-error";
+    notice.setAttribute("role", "alert");
+    notice.textContent = message;
+    shadow.append(notice);
+  }
+})();

@@ -1,4 +1,4 @@
-//! `cargo xtask demo | test | build-widget | sizes`: the two commands a newcomer needs.
+//! `cargo xtask demo | test | build-widget | sizes | bench`: the two commands a newcomer needs.
 //!
 //! Each command first installs what is missing (and only that), so the same
 //! command works on a fresh machine and on a developer's laptop.
@@ -24,8 +24,16 @@ fn main() -> anyhow::Result<()> {
             build_widget(&root)
         }
         Some("sizes") => sizes::report(&root.join("dist")).map(|_| ()),
+        Some("bench") => run(cargo().args([
+            "run",
+            "--release",
+            "-p",
+            "sealbook-envelope",
+            "--example",
+            "timing",
+        ])),
         _ => {
-            eprintln!("usage: cargo xtask <demo [--port N] | test | build-widget | sizes>");
+            eprintln!("usage: cargo xtask <demo [--port N] | test | build-widget | sizes | bench>");
             bail!("unknown command")
         }
     }

@@ -10,10 +10,7 @@ use crate::{build_widget, cargo, tools};
 
 /// Printed so a newcomer can open the demo bookings with the CLI.
 const DEMO_PASSPHRASE: &str = "sealbook demo passphrase";
-const BUSINESSES: [(&str, &str, &str); 2] = [
-    ("bistro-du-coin", "Bistro du Coin", "restaurant"),
-    ("praxis-am-see", "Physiotherapie am See", "clinic"),
-];
+const BUSINESSES: [&str; 2] = ["bistro-du-coin", "praxis-am-see"];
 
 pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
     let port: u16 = match args {
@@ -34,7 +31,7 @@ pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
         std::fs::write(&passphrase_file, DEMO_PASSPHRASE)
             .context("cannot write the demo passphrase")?;
     }
-    for (id, _, _) in BUSINESSES {
+    for id in BUSINESSES {
         if !keys.join(format!("{id}.pub.pem")).exists() {
             crate::run(
                 Command::new(&sealbook)
@@ -76,17 +73,83 @@ pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
 }
 
 fn demo_config(port: u16) -> String {
-    let mut config = format!(
-        "# Written by `cargo xtask demo`; paths are relative to this file.\n\
-         listen = \"127.0.0.1:{port}\"\n\
-         database = \"sqlite://sealbook.db\"\n\
-         widget_dir = \"../dist\"\n\
-         www_dir = \"../www\"\n"
-    );
-    for (id, name, kind) in BUSINESSES {
-        config.push_str(&format!(
-            "\n# The demo {kind}\n[[business]]\nid = \"{id}\"\nname = \"{name}\"\nallowed_origins = [\"http://127.0.0.1:{port}\", \"http://localhost:{port}\"]\nkeys = [{{ file = \"keys/{id}.pub.pem\" }}]\n"
-        ));
-    }
-    config
+    let origins =
+        format!("allowed_origins = [\"http://127.0.0.1:{port}\", \"http://localhost:{port}\"]");
+    format!(
+        r#"# Written by `cargo xtask demo`; paths are relative to this file.
+listen = "127.0.0.1:{port}"
+database = "sqlite://sealbook.db"
+widget_dir = "../dist"
+www_dir = "../www"
+
+# The demo restaurant: a Lyon bistro, 32 covers, lunch and dinner Tuesday to Saturday.
+[[business]]
+id = "bistro-du-coin"
+name = "Bistro du Coin"
+{origins}
+keys = [{{ file = "keys/bistro-du-coin.pub.pem" }}]
+kind = "restaurant"
+timezone = "Europe/Paris"
+covers = 32
+max_party_size = 8
+turn_minutes = 90
+slot_interval_minutes = 15
+min_lead_minutes = 60
+horizon_days = 60
+closures = ["2026-12-24", "2026-12-25", "2027-01-01"]
+large_party_message = {{ fr = "Pour les groupes de plus de 8 personnes, appelez-nous au 04 78 00 00 00.", de = "Für Gruppen über 8 Personen rufen Sie uns bitte an: +33 4 78 00 00 00.", en = "For groups larger than 8, please call us on +33 4 78 00 00 00." }}
+[business.hours]
+tue = ["12:00-14:00", "19:00-22:30"]
+wed = ["12:00-14:00", "19:00-22:30"]
+thu = ["12:00-14:00", "19:00-22:30"]
+fri = ["12:00-14:00", "19:00-23:00"]
+sat = ["12:00-14:30", "19:00-23:00"]
+[[business.exceptions]]
+date = "2026-12-31"
+hours = ["19:00-24:00"]
+
+# The demo clinic: a physiotherapy practice in Konstanz with two therapists.
+[[business]]
+id = "praxis-am-see"
+name = "Physiotherapie am See"
+{origins}
+keys = [{{ file = "keys/praxis-am-see.pub.pem" }}]
+kind = "clinic"
+timezone = "Europe/Berlin"
+slot_interval_minutes = 15
+min_lead_minutes = 120
+horizon_days = 45
+closures = ["2026-12-24", "2026-12-25", "2026-12-26", "2027-01-01"]
+[business.hours]
+mon = ["07:30-19:00"]
+tue = ["07:30-19:00"]
+wed = ["07:30-13:00"]
+thu = ["07:30-19:00"]
+fri = ["07:30-15:00"]
+[[business.services]]
+id = "kg-30"
+name = {{ de = "Krankengymnastik (30 Min.)", fr = "Kinésithérapie (30 min)", en = "Physiotherapy (30 min)" }}
+duration_minutes = 30
+buffer_minutes = 10
+[[business.services]]
+id = "mt-30"
+name = {{ de = "Manuelle Therapie (30 Min.)", fr = "Thérapie manuelle (30 min)", en = "Manual therapy (30 min)" }}
+duration_minutes = 30
+buffer_minutes = 10
+[[business.services]]
+id = "ld-45"
+name = {{ de = "Manuelle Lymphdrainage (45 Min.)", fr = "Drainage lymphatique manuel (45 min)", en = "Manual lymphatic drainage (45 min)" }}
+duration_minutes = 45
+buffer_minutes = 15
+[[business.practitioners]]
+id = "anna"
+name = "Anna Keller"
+services = ["kg-30", "mt-30", "ld-45"]
+[[business.practitioners]]
+id = "jonas"
+name = "Jonas Brandt"
+services = ["kg-30", "mt-30"]
+hours = {{ mon = ["12:00-19:00"], tue = ["12:00-19:00"], thu = ["07:30-13:00"], fri = ["07:30-15:00"] }}
+"#
+    )
 }

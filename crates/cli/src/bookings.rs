@@ -108,6 +108,9 @@ fn row(booking: &StoredBooking, plaintext: &[u8]) -> Value {
         "business": booking.business.0,
         "start": timestamp(booking.starts_at),
         "party_size": booking.party_size,
+        "service": booking.service,
+        "practitioner": booking.practitioner,
+        "status": booking.status,
         "received": timestamp(booking.created_at),
         "booking": details,
     })
@@ -124,7 +127,7 @@ fn print_table(out: &mut impl std::io::Write, rows: &[Value]) -> std::io::Result
         Value::Null => String::new(),
         other => other.to_string(),
     };
-    let lines: Vec<[String; 5]> = rows
+    let lines: Vec<[String; 7]> = rows
         .iter()
         .map(|row| {
             let booking = &row["booking"];
@@ -133,17 +136,33 @@ fn print_table(out: &mut impl std::io::Write, rows: &[Value]) -> std::io::Result
                 .and_then(|contact| contact.values().next())
                 .map(text)
                 .unwrap_or_default();
+            let party_or_service = if row["service"].is_null() {
+                &row["party_size"]
+            } else {
+                &row["service"]
+            };
             [
                 text(&row["id"]),
                 text(&row["start"]),
-                text(&row["party_size"]),
+                text(party_or_service),
+                text(&row["practitioner"]),
+                text(&row["status"]),
                 text(&booking["name"]),
                 contact,
             ]
         })
         .collect();
-    let header = ["REFERENCE", "START (UTC)", "PARTY", "NAME", "CONTACT"].map(str::to_owned);
-    let widths: Vec<usize> = (0..5)
+    let header = [
+        "REFERENCE",
+        "START (UTC)",
+        "PARTY/SERVICE",
+        "WITH",
+        "STATUS",
+        "NAME",
+        "CONTACT",
+    ]
+    .map(str::to_owned);
+    let widths: Vec<usize> = (0..7)
         .map(|column| {
             std::iter::once(&header)
                 .chain(&lines)

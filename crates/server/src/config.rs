@@ -3,10 +3,17 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
 use sealbook_envelope::{KeyId, Recipient};
 use serde::Deserialize;
 
 use crate::ids::BusinessId;
+use crate::profile::{
+    Clinic, Field, Localized, Offer, Period, Practitioner, Profile, Restaurant, Schedule, Service,
+    WeekdayKey,
+};
 
 /// Why a configuration could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -29,6 +36,11 @@ pub enum ConfigError {
     },
     #[error("business {0} is configured twice")]
     DuplicateBusiness(BusinessId),
+    #[error("business {business}: {reason}")]
+    Profile {
+        business: BusinessId,
+        reason: String,
+    },
 }
 
 /// The lifecycle of a business key (DESIGN §5).
@@ -57,8 +69,8 @@ pub struct Business {
     pub id: BusinessId,
     pub name: String,
     pub allowed_origins: Vec<String>,
-    pub max_party_size: u32,
     pub keys: Vec<BusinessKey>,
+    pub profile: Profile,
 }
 
 impl Business {
@@ -127,12 +139,16 @@ impl Config {
                     })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
+            let profile = business.profile().map_err(|reason| ConfigError::Profile {
+                business: business.id.clone(),
+                reason,
+            })?;
             businesses.push(Business {
                 id: business.id,
                 name: business.name,
                 allowed_origins: business.allowed_origins,
-                max_party_size: business.max_party_size,
                 keys,
+                profile,
             });
         }
         Ok(Self {
@@ -167,10 +183,205 @@ struct RawBusiness {
     name: String,
     #[serde(default)]
     allowed_origins: Vec<String>,
-    #[serde(default = "default_max_party_size")]
-    max_party_size: u32,
     #[serde(default)]
     keys: Vec<RawKey>,
+    kind: RawKind,
+    /// IANA time zone, e.g. `Europe/Paris`.
+    timezone: String,
+    /// Weekly hours: `tue = ["12:00-14:00", "19:00-22:30"]`.
+    #[serde(default)]
+    hours: BTreeMap<String, Vec<String>>,
+    /// Whole days closed.
+    #[serde(default)]
+    closures: Vec<Date>,
+    /// Days with other hours than usual (empty hours: closed).
+    #[serde(default)]
+    exceptions: Vec<RawException>,
+    #[serde(default = "default_slot_interval")]
+    slot_interval_minutes: u32,
+    #[serde(default = "default_min_lead")]
+    min_lead_minutes: u32,
+    #[serde(default = "default_horizon")]
+    horizon_days: u32,
+    // Restaurant.
+    covers: Option<u32>,
+    #[serde(default = "default_max_party_size")]
+    max_party_size: u32,
+    #[serde(default = "default_turn")]
+    turn_minutes: u32,
+    large_party_message: Option<Localized>,
+    // Clinic.
+    #[serde(default)]
+    services: Vec<RawService>,
+    #[serde(default)]
+    practitioners: Vec<RawPractitioner>,
+    /// The form's fields; the kind's minimal defaults if absent.
+    fields: Option<Vec<Field>>,
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+enum RawKind {
+    Restaurant,
+    Clinic,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawException {
+    date: Date,
+    hours: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawService {
+    id: String,
+    name: Localized,
+    duration_minutes: u32,
+    #[serde(default)]
+    buffer_minutes: u32,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPractitioner {
+    id: String,
+    name: String,
+    services: Vec<String>,
+    /// Their own weekly hours; the business's hours if absent.
+    hours: Option<BTreeMap<String, Vec<String>>>,
+}
+
+fn weekly(
+    hours: &BTreeMap<String, Vec<String>>,
+) -> Result<BTreeMap<WeekdayKey, Vec<Period>>, String> {
+    hours
+        .iter()
+        .map(|(day, periods)| {
+            let key = WeekdayKey::parse(day)
+                .ok_or_else(|| format!("`{day}` is not a weekday (mon … sun)"))?;
+            Ok((
+                key,
+                periods
+                    .iter()
+                    .map(|period| Period::parse(period))
+                    .collect::<Result<Vec<_>, _>>()?,
+            ))
+        })
+        .collect()
+}
+
+impl RawBusiness {
+    fn profile(&self) -> Result<Profile, String> {
+        let timezone = jiff::tz::TimeZone::get(&self.timezone)
+            .map_err(|_| format!("`{}` is not an IANA time zone", self.timezone))?;
+        let schedule = Schedule {
+            weekly: weekly(&self.hours)?,
+            closures: self.closures.clone(),
+            exceptions: self
+                .exceptions
+                .iter()
+                .map(|exception| {
+                    let periods = exception
+                        .hours
+                        .iter()
+                        .map(|period| Period::parse(period))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    Ok((exception.date, periods))
+                })
+                .collect::<Result<_, String>>()?,
+        };
+        if self.slot_interval_minutes == 0 || 24 * 60 % self.slot_interval_minutes != 0 {
+            return Err("slot_interval_minutes must divide a day (5, 10, 15, 30, 60 …)".to_owned());
+        }
+        let offer = match self.kind {
+            RawKind::Restaurant => {
+                let covers = self.covers.ok_or("a restaurant needs `covers`")?;
+                if self.max_party_size == 0
+                    || self.max_party_size > covers
+                    || self.turn_minutes == 0
+                {
+                    return Err(
+                        "max_party_size must be between 1 and covers, turn_minutes above 0"
+                            .to_owned(),
+                    );
+                }
+                if !self.services.is_empty() || !self.practitioners.is_empty() {
+                    return Err("services and practitioners are for clinics".to_owned());
+                }
+                Offer::Restaurant(Restaurant {
+                    covers,
+                    max_party_size: self.max_party_size,
+                    turn_minutes: self.turn_minutes,
+                    large_party_message: self.large_party_message.clone(),
+                })
+            }
+            RawKind::Clinic => {
+                if self.services.is_empty() || self.practitioners.is_empty() {
+                    return Err(
+                        "a clinic needs at least one service and one practitioner".to_owned()
+                    );
+                }
+                let services: Vec<Service> = self
+                    .services
+                    .iter()
+                    .map(|service| Service {
+                        id: service.id.clone(),
+                        name: service.name.clone(),
+                        duration_minutes: service.duration_minutes,
+                        buffer_minutes: service.buffer_minutes,
+                    })
+                    .collect();
+                let practitioners = self
+                    .practitioners
+                    .iter()
+                    .map(|practitioner| {
+                        if let Some(unknown) = practitioner
+                            .services
+                            .iter()
+                            .find(|id| !services.iter().any(|s| s.id == **id))
+                        {
+                            return Err(format!(
+                                "practitioner {} offers unknown service {unknown}",
+                                practitioner.id
+                            ));
+                        }
+                        let schedule = match &practitioner.hours {
+                            Some(hours) => Schedule {
+                                weekly: weekly(hours)?,
+                                ..schedule.clone()
+                            },
+                            None => schedule.clone(),
+                        };
+                        Ok(Practitioner {
+                            id: practitioner.id.clone(),
+                            name: practitioner.name.clone(),
+                            services: practitioner.services.clone(),
+                            schedule,
+                        })
+                    })
+                    .collect::<Result<Vec<_>, String>>()?;
+                Offer::Clinic(Clinic {
+                    services,
+                    practitioners,
+                })
+            }
+        };
+        let fields = self
+            .fields
+            .clone()
+            .unwrap_or_else(|| Profile::default_fields(&offer));
+        Ok(Profile {
+            timezone,
+            schedule,
+            slot_interval_minutes: self.slot_interval_minutes,
+            min_lead_minutes: self.min_lead_minutes,
+            horizon_days: self.horizon_days,
+            offer,
+            fields,
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -231,7 +442,23 @@ fn default_www_dir() -> PathBuf {
 }
 
 fn default_max_party_size() -> u32 {
-    20
+    8
+}
+
+fn default_turn() -> u32 {
+    90
+}
+
+fn default_slot_interval() -> u32 {
+    15
+}
+
+fn default_min_lead() -> u32 {
+    60
+}
+
+fn default_horizon() -> u32 {
+    60
 }
 
 fn default_status() -> KeyStatus {

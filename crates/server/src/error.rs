@@ -27,8 +27,30 @@ pub enum AppError {
     InvalidStart,
     #[error("the start time is in the past")]
     StartInPast,
-    #[error("the party size must be between 1 and {0}")]
-    InvalidPartySize(u32),
+    #[error("the party size must be at least 1 (and 1 for an appointment)")]
+    InvalidPartySize,
+    #[error("this party is larger than the business takes online")]
+    PartyTooLarge,
+    #[error("the start is inside the minimum lead time")]
+    TooSoon,
+    #[error("the start is beyond the booking horizon")]
+    TooFar,
+    #[error("no bookable slot starts at that time")]
+    OutsideOpeningHours,
+    #[error("no such service")]
+    UnknownService,
+    #[error("no such practitioner for this service")]
+    UnknownPractitioner,
+    #[error("no capacity left at that time")]
+    SlotFull,
+    #[error("the idempotency key was used with a different request")]
+    IdempotencyConflict,
+    #[error("this envelope was already uploaded")]
+    Replayed,
+    #[error("no such booking, or the manage link is not valid")]
+    BookingNotFound,
+    #[error("invalid query: {0}")]
+    InvalidQuery(String),
     #[error("not found")]
     NotFound,
     #[error("internal error")]
@@ -48,7 +70,18 @@ impl AppError {
             Self::UnknownKey => "unknown_key",
             Self::InvalidStart => "invalid_start",
             Self::StartInPast => "start_in_past",
-            Self::InvalidPartySize(_) => "invalid_party_size",
+            Self::InvalidPartySize => "invalid_party_size",
+            Self::PartyTooLarge => "party_too_large",
+            Self::TooSoon => "too_soon",
+            Self::TooFar => "too_far",
+            Self::OutsideOpeningHours => "outside_opening_hours",
+            Self::UnknownService => "unknown_service",
+            Self::UnknownPractitioner => "unknown_practitioner",
+            Self::SlotFull => "slot_full",
+            Self::IdempotencyConflict => "idempotency_conflict",
+            Self::Replayed => "replayed",
+            Self::BookingNotFound => "booking_not_found",
+            Self::InvalidQuery(_) => "invalid_query",
             Self::NotFound => "not_found",
             Self::Internal(_) => "internal",
         }
@@ -62,12 +95,50 @@ impl AppError {
             | Self::BusinessMismatch
             | Self::UnknownKey
             | Self::InvalidStart
-            | Self::InvalidPartySize(_) => StatusCode::BAD_REQUEST,
-            Self::StartInPast => StatusCode::UNPROCESSABLE_ENTITY,
+            | Self::InvalidPartySize
+            | Self::UnknownService
+            | Self::UnknownPractitioner
+            | Self::InvalidQuery(_) => StatusCode::BAD_REQUEST,
+            Self::StartInPast
+            | Self::TooSoon
+            | Self::TooFar
+            | Self::OutsideOpeningHours
+            | Self::PartyTooLarge => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::SlotFull | Self::IdempotencyConflict | Self::Replayed => StatusCode::CONFLICT,
+            Self::BookingNotFound => StatusCode::NOT_FOUND,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnknownBusiness | Self::NotFound => StatusCode::NOT_FOUND,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+impl From<crate::availability::Refusal> for AppError {
+    fn from(refusal: crate::availability::Refusal) -> Self {
+        use crate::availability::Refusal;
+        match refusal {
+            Refusal::StartInPast => Self::StartInPast,
+            Refusal::TooSoon => Self::TooSoon,
+            Refusal::TooFar => Self::TooFar,
+            Refusal::PartyTooLarge => Self::PartyTooLarge,
+            Refusal::InvalidPartySize => Self::InvalidPartySize,
+            Refusal::UnknownService => Self::UnknownService,
+            Refusal::UnknownPractitioner => Self::UnknownPractitioner,
+            Refusal::OutsideOpeningHours => Self::OutsideOpeningHours,
+            Refusal::SlotFull => Self::SlotFull,
+        }
+    }
+}
+
+impl From<crate::storage::BookError> for AppError {
+    fn from(error: crate::storage::BookError) -> Self {
+        use crate::storage::BookError;
+        match error {
+            BookError::Refused(refusal) => refusal.into(),
+            BookError::IdempotencyConflict => Self::IdempotencyConflict,
+            BookError::Replayed => Self::Replayed,
+            BookError::Database(error) => error.into(),
         }
     }
 }

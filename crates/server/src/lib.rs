@@ -4,10 +4,12 @@
 
 mod api;
 mod assets;
+pub mod availability;
 pub mod config;
 mod error;
 mod extract;
 pub mod ids;
+pub mod profile;
 pub mod storage;
 
 use std::sync::Arc;

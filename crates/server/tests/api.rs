@@ -1,11 +1,13 @@
-//! The booking API, called in-process with `oneshot` against a real SQLite file.
+//! The HTTP API, called in-process with `oneshot` against a real SQLite file.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use http_body_util::BodyExt as _;
-use sealbook_envelope::{Identity, Recipient, SealParams, seal};
+use sealbook_envelope::{
+    Identity, ManageSecret, Recipient, SealParams, open_visitor_copy, seal, seal_visitor_copy,
+};
 use sealbook_server::storage::BookingFilter;
 use sealbook_server::{AppState, Config, Storage, app};
 use serde_json::{Value, json};
@@ -20,7 +22,7 @@ struct Fixture {
     db_path: std::path::PathBuf,
     recipient: Recipient,
     identity: Identity,
-    other_recipient: Recipient,
+    clinic_recipient: Recipient,
     _dir: tempfile::TempDir,
 }
 
@@ -36,22 +38,39 @@ fn vector_key(index: usize) -> (Recipient, Identity) {
 async fn fixture() -> Fixture {
     let dir = tempfile::tempdir().expect("temp dir");
     let (recipient, identity) = vector_key(0);
-    let (other_recipient, _) = vector_key(1);
+    let (clinic_recipient, _) = vector_key(1);
     let vectors: Value = serde_json::from_str(VECTORS).expect("vectors parse");
     let config = format!(
         r#"
         database = "sqlite://{db}"
+
         [[business]]
         id = "bistro-du-coin"
         name = "Bistro du Coin"
         allowed_origins = ["http://host.test"]
-        max_party_size = 12
         keys = [{{ pem = """{pem}""" }}]
+        kind = "restaurant"
+        timezone = "Europe/Paris"
+        covers = 8
+        max_party_size = 6
+        turn_minutes = 90
+        hours = {{ mon = ["00:00-24:00"], tue = ["00:00-24:00"], wed = ["00:00-24:00"], thu = ["00:00-24:00"], fri = ["00:00-24:00"], sat = ["00:00-24:00"], sun = ["00:00-24:00"] }}
 
         [[business]]
         id = "praxis-am-see"
         name = "Praxis am See"
         keys = [{{ pem = """{other}""" }}]
+        kind = "clinic"
+        timezone = "Europe/Berlin"
+        hours = {{ mon = ["00:00-24:00"], tue = ["00:00-24:00"], wed = ["00:00-24:00"], thu = ["00:00-24:00"], fri = ["00:00-24:00"], sat = ["00:00-24:00"], sun = ["00:00-24:00"] }}
+        [[business.services]]
+        id = "physio-30"
+        name = {{ de = "Krankengymnastik", en = "Physiotherapy", fr = "Kinésithérapie" }}
+        duration_minutes = 30
+        [[business.practitioners]]
+        id = "anna"
+        name = "Anna Keller"
+        services = ["physio-30"]
         "#,
         db = dir.path().join("test.db").display(),
         pem = vectors[0]["public_key_pem"].as_str().expect("pem"),
@@ -65,40 +84,59 @@ async fn fixture() -> Fixture {
         db_path: dir.path().join("test.db"),
         recipient,
         identity,
-        other_recipient,
+        clinic_recipient,
         _dir: dir,
     }
 }
 
-fn future_start() -> String {
-    (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(48)).to_string()
+/// `days` from today at `hour`:00 Paris time: on the slot grid, and a turn away
+/// from midnight whenever the tests run.
+fn slot_at(days: i64, hour: i8) -> String {
+    let paris = jiff::tz::TimeZone::get("Europe/Paris").expect("bundled tzdb");
+    let date = jiff::Timestamp::now()
+        .to_zoned(paris.clone())
+        .date()
+        .checked_add(jiff::Span::new().days(days))
+        .expect("date");
+    date.at(hour, 0, 0, 0)
+        .to_zoned(paris)
+        .expect("a plain hour exists")
+        .timestamp()
+        .to_string()
 }
 
-fn sealed_booking(recipient: &Recipient, business: &str) -> String {
-    let plaintext = json!({ "v": 1, "name": CANARY, "contact": { "phone": "+33 6 00 00 00 00" }, "party_size": 4 });
+fn slot(days: i64) -> String {
+    slot_at(days, 12)
+}
+
+/// The next whole hour: inside the one-hour minimum lead time.
+fn too_soon() -> String {
+    let now = jiff::Timestamp::now().as_second();
+    jiff::Timestamp::from_second((now / 3600 + 1) * 3600)
+        .expect("in range")
+        .to_string()
+}
+
+fn sealed(recipient: &Recipient, business: &str, plaintext: &str) -> String {
     let envelope = seal(
         std::slice::from_ref(recipient),
         &SealParams {
             business,
             iat: 1_790_000_000,
         },
-        plaintext.to_string().as_bytes(),
+        plaintext.as_bytes(),
         &mut getrandom::SysRng,
     )
     .expect("seal");
     URL_SAFE_NO_PAD.encode(envelope)
 }
 
-async fn post(
-    state: &AppState,
-    business: &str,
-    content_type: &str,
-    body: impl Into<Body>,
-) -> (StatusCode, Value) {
-    let request = Request::post(format!("/api/v1/businesses/{business}/bookings"))
-        .header(header::CONTENT_TYPE, content_type)
-        .body(body.into())
-        .expect("request");
+fn sealed_booking(recipient: &Recipient, business: &str) -> String {
+    let plaintext = json!({ "v": 1, "name": CANARY, "contact": { "phone": "+33 6 00 00 00 00" }, "party_size": 4 });
+    sealed(recipient, business, &plaintext.to_string())
+}
+
+async fn call(state: &AppState, request: Request<Body>) -> (StatusCode, Value) {
     let response = app(state.clone())
         .oneshot(request)
         .await
@@ -116,6 +154,27 @@ async fn post(
     )
 }
 
+async fn get(state: &AppState, path: &str) -> (StatusCode, Value) {
+    call(
+        state,
+        Request::get(path).body(Body::empty()).expect("request"),
+    )
+    .await
+}
+
+async fn post(
+    state: &AppState,
+    business: &str,
+    content_type: &str,
+    body: impl Into<Body>,
+) -> (StatusCode, Value) {
+    let request = Request::post(format!("/api/v1/businesses/{business}/bookings"))
+        .header(header::CONTENT_TYPE, content_type)
+        .body(body.into())
+        .expect("request");
+    call(state, request).await
+}
+
 async fn post_json(state: &AppState, business: &str, body: &Value) -> (StatusCode, Value) {
     post(state, business, "application/json", body.to_string()).await
 }
@@ -127,7 +186,7 @@ fn code(body: &Value) -> &str {
 #[tokio::test]
 async fn a_sealed_booking_is_stored_as_ciphertext_only() {
     let fixture = fixture().await;
-    let body = json!({ "envelope": sealed_booking(&fixture.recipient, "bistro-du-coin"), "start": future_start(), "party_size": 4 });
+    let body = json!({ "envelope": sealed_booking(&fixture.recipient, "bistro-du-coin"), "start": slot(2), "party_size": 4 });
     let (status, response) = post_json(&fixture.state, "bistro-du-coin", &body).await;
     assert_eq!(status, StatusCode::CREATED, "{response}");
     let id = response["id"].as_str().expect("an id");
@@ -140,6 +199,11 @@ async fn a_sealed_booking_is_stored_as_ciphertext_only() {
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0].id.as_str(), id);
     assert_eq!(stored[0].party_size, 4);
+    assert_eq!(
+        stored[0].ends_at - stored[0].starts_at,
+        90 * 60,
+        "the turn is held"
+    );
     let opened =
         sealbook_envelope::open(std::slice::from_ref(&fixture.identity), &stored[0].envelope)
             .expect("opens");
@@ -160,23 +224,8 @@ async fn a_sealed_booking_is_stored_as_ciphertext_only() {
 #[tokio::test]
 async fn the_key_set_lists_active_keys_with_their_kids() {
     let fixture = fixture().await;
-    let request = Request::get("/api/v1/businesses/bistro-du-coin/keys")
-        .body(Body::empty())
-        .expect("request");
-    let response = app(fixture.state.clone())
-        .oneshot(request)
-        .await
-        .expect("infallible");
-    assert_eq!(response.status(), StatusCode::OK);
-    let body: Value = serde_json::from_slice(
-        &response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes(),
-    )
-    .expect("json");
+    let (status, body) = get(&fixture.state, "/api/v1/businesses/bistro-du-coin/keys").await;
+    assert_eq!(status, StatusCode::OK);
     assert_eq!(body["keys"][0]["kid"], fixture.recipient.kid().as_str());
     assert_eq!(body["keys"][0]["status"], "active");
     let spki = URL_SAFE_NO_PAD
@@ -187,14 +236,98 @@ async fn the_key_set_lists_active_keys_with_their_kids() {
         fixture.recipient.kid()
     );
 
-    let request = Request::get("/api/v1/businesses/nope/keys")
-        .body(Body::empty())
-        .expect("request");
-    let response = app(fixture.state.clone())
-        .oneshot(request)
-        .await
-        .expect("infallible");
-    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let (status, body) = get(&fixture.state, "/api/v1/businesses/nope/keys").await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::NOT_FOUND, "unknown_business")
+    );
+}
+
+#[tokio::test]
+async fn the_profile_tells_the_widget_what_to_ask_and_why() {
+    let fixture = fixture().await;
+    let (status, bistro) = get(&fixture.state, "/api/v1/businesses/bistro-du-coin/profile").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(bistro["kind"], "restaurant");
+    assert_eq!(bistro["timezone"], "Europe/Paris");
+    assert_eq!(bistro["max_party_size"], 6);
+    let fields: Vec<&str> = bistro["fields"]
+        .as_array()
+        .expect("fields")
+        .iter()
+        .filter_map(|f| f["id"].as_str())
+        .collect();
+    assert_eq!(fields, ["name", "contact", "note"]);
+    assert_eq!(bistro["fields"][2]["health"], true);
+    assert_eq!(bistro["fields"][2]["required"], false);
+    for language in ["fr", "de", "en"] {
+        assert!(
+            bistro["fields"][0]["purpose"][language]
+                .as_str()
+                .is_some_and(|text| !text.is_empty())
+        );
+    }
+    let (_, praxis) = get(&fixture.state, "/api/v1/businesses/praxis-am-see/profile").await;
+    assert_eq!(praxis["kind"], "clinic");
+    assert_eq!(praxis["services"][0]["id"], "physio-30");
+    assert_eq!(praxis["practitioners"][0]["name"], "Anna Keller");
+    assert!(
+        praxis["services"][0].get("buffer_minutes").is_none(),
+        "internal planning stays internal"
+    );
+}
+
+#[tokio::test]
+async fn availability_lists_days_and_free_capacity() {
+    let fixture = fixture().await;
+    let today = jiff::Zoned::now().date();
+    let later = today.checked_add(jiff::Span::new().days(2)).expect("date");
+    let path =
+        format!("/api/v1/businesses/bistro-du-coin/availability?from={today}&to={later}&party=2");
+    let (status, body) = get(&fixture.state, &path).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let days = body["days"].as_array().expect("days");
+    assert_eq!(days.len(), 3);
+    let tomorrow_slots = days[1]["slots"].as_array().expect("slots");
+    assert_eq!(
+        tomorrow_slots.first().map(|slot| slot["local"].clone()),
+        Some(json!("00:00"))
+    );
+    assert_eq!(
+        tomorrow_slots.last().map(|slot| slot["local"].clone()),
+        Some(json!("22:30")),
+        "a turn before midnight"
+    );
+    assert!(tomorrow_slots.iter().all(|slot| slot["remaining"] == 8));
+
+    let (status, body) = get(
+        &fixture.state,
+        "/api/v1/businesses/bistro-du-coin/availability?from=2027-01-10&to=2027-01-01",
+    )
+    .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::BAD_REQUEST, "invalid_query")
+    );
+    let (status, body) = get(
+        &fixture.state,
+        "/api/v1/businesses/bistro-du-coin/availability?from=tomorrow&to=2027-01-01",
+    )
+    .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::BAD_REQUEST, "invalid_query")
+    );
+    let path = format!("/api/v1/businesses/praxis-am-see/availability?from={today}&to={later}");
+    let (status, body) = get(&fixture.state, &path).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::BAD_REQUEST, "unknown_service")
+    );
+    let path = format!(
+        "/api/v1/businesses/praxis-am-see/availability?from={today}&to={later}&service=physio-30"
+    );
+    assert_eq!(get(&fixture.state, &path).await.0, StatusCode::OK);
 }
 
 #[tokio::test]
@@ -202,23 +335,32 @@ async fn bad_input_gets_a_typed_error_and_stores_nothing() {
     let fixture = fixture().await;
     let state = &fixture.state;
     let good = sealed_booking(&fixture.recipient, "bistro-du-coin");
-    let start = future_start();
-    let past = (jiff::Timestamp::now() - jiff::SignedDuration::from_hours(1)).to_string();
+    let start = slot(2);
+    let past = slot(-1);
+    let body = |envelope: &str, start: &str, party: u32| {
+        json!({ "envelope": envelope, "start": start, "party_size": party }).to_string()
+    };
     let cases: Vec<(&str, &str, &str, String, StatusCode, &str)> = vec![
-        ("wrong content type", "bistro-du-coin", "text/plain", json!({ "envelope": good, "start": start, "party_size": 2 }).to_string(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+        ("wrong content type", "bistro-du-coin", "text/plain", body(&good, &start, 2), StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
         ("not json", "bistro-du-coin", "application/json", "{\"envelope\":".to_owned(), StatusCode::BAD_REQUEST, "bad_request"),
-        ("unknown field", "bistro-du-coin", "application/json", json!({ "envelope": good, "start": start, "party_size": 2, "name": "x" }).to_string(), StatusCode::BAD_REQUEST, "bad_request"),
+        ("unknown metadata field", "bistro-du-coin", "application/json", json!({ "envelope": good, "start": start, "party_size": 2, "name": "x" }).to_string(), StatusCode::BAD_REQUEST, "bad_request"),
         ("huge number", "bistro-du-coin", "application/json", format!("{{\"envelope\":\"{good}\",\"start\":\"{start}\",\"party_size\":1e400}}"), StatusCode::BAD_REQUEST, "bad_request"),
-        ("oversized", "bistro-du-coin", "application/json", json!({ "envelope": "A".repeat(70_000), "start": start, "party_size": 2 }).to_string(), StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
-        ("unknown business", "nope", "application/json", json!({ "envelope": good, "start": start, "party_size": 2 }).to_string(), StatusCode::NOT_FOUND, "unknown_business"),
-        ("not base64", "bistro-du-coin", "application/json", json!({ "envelope": "***", "start": start, "party_size": 2 }).to_string(), StatusCode::BAD_REQUEST, "malformed_envelope"),
-        ("not an envelope", "bistro-du-coin", "application/json", json!({ "envelope": "U0JLAQAAAAJ7fQ", "start": start, "party_size": 2 }).to_string(), StatusCode::BAD_REQUEST, "malformed_envelope"),
-        ("sealed for another business", "bistro-du-coin", "application/json", json!({ "envelope": sealed_booking(&fixture.recipient, "praxis-am-see"), "start": start, "party_size": 2 }).to_string(), StatusCode::BAD_REQUEST, "business_mismatch"),
-        ("sealed to a foreign key", "bistro-du-coin", "application/json", json!({ "envelope": sealed_booking(&fixture.other_recipient, "bistro-du-coin"), "start": start, "party_size": 2 }).to_string(), StatusCode::BAD_REQUEST, "unknown_key"),
-        ("bad start", "bistro-du-coin", "application/json", json!({ "envelope": good, "start": "tomorrow", "party_size": 2 }).to_string(), StatusCode::BAD_REQUEST, "invalid_start"),
-        ("start in the past", "bistro-du-coin", "application/json", json!({ "envelope": good, "start": past, "party_size": 2 }).to_string(), StatusCode::UNPROCESSABLE_ENTITY, "start_in_past"),
-        ("party of zero", "bistro-du-coin", "application/json", json!({ "envelope": good, "start": start, "party_size": 0 }).to_string(), StatusCode::BAD_REQUEST, "invalid_party_size"),
-        ("party too large", "bistro-du-coin", "application/json", json!({ "envelope": good, "start": start, "party_size": 13 }).to_string(), StatusCode::BAD_REQUEST, "invalid_party_size"),
+        ("oversized", "bistro-du-coin", "application/json", body(&"A".repeat(70_000), &start, 2), StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+        ("unknown business", "nope", "application/json", body(&good, &start, 2), StatusCode::NOT_FOUND, "unknown_business"),
+        ("not base64", "bistro-du-coin", "application/json", body("***", &start, 2), StatusCode::BAD_REQUEST, "malformed_envelope"),
+        ("not an envelope", "bistro-du-coin", "application/json", body("U0JLAQAAAAJ7fQ", &start, 2), StatusCode::BAD_REQUEST, "malformed_envelope"),
+        ("sealed for another business", "bistro-du-coin", "application/json", body(&sealed_booking(&fixture.recipient, "praxis-am-see"), &start, 2), StatusCode::BAD_REQUEST, "business_mismatch"),
+        ("sealed to a foreign key", "bistro-du-coin", "application/json", body(&sealed_booking(&fixture.clinic_recipient, "bistro-du-coin"), &start, 2), StatusCode::BAD_REQUEST, "unknown_key"),
+        ("bad start", "bistro-du-coin", "application/json", body(&good, "tomorrow", 2), StatusCode::BAD_REQUEST, "invalid_start"),
+        ("start in the past", "bistro-du-coin", "application/json", body(&good, &past, 2), StatusCode::UNPROCESSABLE_ENTITY, "start_in_past"),
+        ("inside the lead time", "bistro-du-coin", "application/json", body(&good, &too_soon(), 2), StatusCode::UNPROCESSABLE_ENTITY, "too_soon"),
+        ("beyond the horizon", "bistro-du-coin", "application/json", body(&good, &slot(90), 2), StatusCode::UNPROCESSABLE_ENTITY, "too_far"),
+        ("off the slot grid", "bistro-du-coin", "application/json", body(&good, &start.replace(":00:00Z", ":07:00Z"), 2), StatusCode::UNPROCESSABLE_ENTITY, "outside_opening_hours"),
+        ("party of zero", "bistro-du-coin", "application/json", body(&good, &start, 0), StatusCode::BAD_REQUEST, "invalid_party_size"),
+        ("party too large", "bistro-du-coin", "application/json", body(&good, &start, 7), StatusCode::UNPROCESSABLE_ENTITY, "party_too_large"),
+        ("clinic without service", "praxis-am-see", "application/json", body(&sealed_booking(&fixture.clinic_recipient, "praxis-am-see"), &start, 1), StatusCode::BAD_REQUEST, "unknown_service"),
+        ("unknown practitioner", "praxis-am-see", "application/json", json!({ "envelope": sealed_booking(&fixture.clinic_recipient, "praxis-am-see"), "start": start, "service": "physio-30", "practitioner": "zoe" }).to_string(), StatusCode::BAD_REQUEST, "unknown_practitioner"),
+        ("visitor copy without token hash", "bistro-du-coin", "application/json", json!({ "envelope": good, "start": start, "party_size": 2, "visitor_copy": good }).to_string(), StatusCode::BAD_REQUEST, "malformed_envelope"),
     ];
     for (name, business, content_type, body, status, expected_code) in cases {
         let (got_status, response) = post(state, business, content_type, body).await;
@@ -239,6 +381,246 @@ async fn bad_input_gets_a_typed_error_and_stores_nothing() {
             .expect("list")
             .is_empty()
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_hundred_concurrent_requests_for_eight_seats_book_exactly_eight() {
+    let fixture = fixture().await;
+    let start = slot_at(1, 20);
+    let requests: Vec<Value> = (0..200)
+        .map(|_| json!({ "envelope": sealed_booking(&fixture.recipient, "bistro-du-coin"), "start": start, "party_size": 1 }))
+        .collect();
+    let tasks: Vec<_> = requests
+        .into_iter()
+        .map(|body| {
+            let state = fixture.state.clone();
+            tokio::spawn(async move { post_json(&state, "bistro-du-coin", &body).await })
+        })
+        .collect();
+    let mut outcomes = std::collections::BTreeMap::<String, usize>::new();
+    for task in tasks {
+        let (status, body) = task.await.expect("task");
+        let key = if status == StatusCode::CREATED {
+            "created".to_owned()
+        } else {
+            code(&body).to_owned()
+        };
+        *outcomes.entry(key).or_default() += 1;
+    }
+    assert_eq!(outcomes.get("created"), Some(&8), "{outcomes:?}");
+    assert_eq!(outcomes.get("slot_full"), Some(&192), "{outcomes:?}");
+    assert_eq!(
+        fixture
+            .storage
+            .bookings(&BookingFilter::default())
+            .await
+            .expect("list")
+            .len(),
+        8
+    );
+}
+
+#[tokio::test]
+async fn a_retry_with_the_same_idempotency_key_returns_the_same_booking() {
+    let fixture = fixture().await;
+    let body = json!({ "envelope": sealed_booking(&fixture.recipient, "bistro-du-coin"), "start": slot(2), "party_size": 2 });
+    let with_key = |body: &Value, key: &str| {
+        Request::post("/api/v1/businesses/bistro-du-coin/bookings")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("idempotency-key", key)
+            .body(Body::from(body.to_string()))
+            .expect("request")
+    };
+    let (first_status, first) = call(&fixture.state, with_key(&body, "retry-7c1f")).await;
+    let (again_status, again) = call(&fixture.state, with_key(&body, "retry-7c1f")).await;
+    assert_eq!(
+        (first_status, again_status),
+        (StatusCode::CREATED, StatusCode::OK)
+    );
+    assert_eq!(first["id"], again["id"]);
+
+    let other = json!({ "envelope": sealed_booking(&fixture.recipient, "bistro-du-coin"), "start": slot_at(2, 13), "party_size": 2 });
+    let (status, conflict) = call(&fixture.state, with_key(&other, "retry-7c1f")).await;
+    assert_eq!(
+        (status, code(&conflict)),
+        (StatusCode::CONFLICT, "idempotency_conflict")
+    );
+
+    let (status, replay) = post_json(&fixture.state, "bistro-du-coin", &body).await;
+    assert_eq!(
+        (status, code(&replay)),
+        (StatusCode::CONFLICT, "replayed"),
+        "the same envelope without the key"
+    );
+    let (status, bad_key) = call(&fixture.state, with_key(&other, "")).await;
+    assert_eq!(
+        (status, code(&bad_key)),
+        (StatusCode::BAD_REQUEST, "bad_request")
+    );
+    assert_eq!(
+        fixture
+            .storage
+            .bookings(&BookingFilter::default())
+            .await
+            .expect("list")
+            .len(),
+        1
+    );
+}
+
+fn managed(method: &str, path: &str, token: &str, body: Option<&Value>) -> Request<Body> {
+    let builder = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"));
+    match body {
+        Some(body) => builder
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string())),
+        None => builder.body(Body::empty()),
+    }
+    .expect("request")
+}
+
+#[tokio::test]
+async fn the_manage_link_reads_changes_cancels_and_erases() {
+    let fixture = fixture().await;
+    let state = &fixture.state;
+    let secret = ManageSecret::generate(&mut getrandom::SysRng).expect("secret");
+    let token = secret.token().to_base64url();
+    let plaintext =
+        json!({ "v": 1, "name": CANARY, "contact": { "email": "c@example.org" }, "party_size": 6 })
+            .to_string();
+    let visitor_copy = |text: &str| {
+        let params = SealParams {
+            business: "bistro-du-coin",
+            iat: 1,
+        };
+        URL_SAFE_NO_PAD.encode(
+            seal_visitor_copy(&secret, &params, text.as_bytes(), &mut getrandom::SysRng)
+                .expect("seal"),
+        )
+    };
+    let start = slot(2);
+    let body = json!({
+        "envelope": sealed(&fixture.recipient, "bistro-du-coin", &plaintext), "start": start, "party_size": 6,
+        "visitor_copy": visitor_copy(&plaintext), "manage_token_hash": secret.token().hash().to_base64url(),
+    });
+    let (status, created) = post_json(state, "bistro-du-coin", &body).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().expect("id").to_owned();
+    let path = format!("/api/v1/bookings/{id}");
+
+    let (status, read) = call(state, managed("GET", &path, &token, None)).await;
+    assert_eq!(status, StatusCode::OK, "{read}");
+    assert_eq!(read["status"], "confirmed");
+    let copy = URL_SAFE_NO_PAD
+        .decode(read["visitor_copy"].as_str().expect("copy"))
+        .expect("base64url");
+    assert_eq!(
+        open_visitor_copy(&secret, &copy)
+            .expect("the visitor can read it")
+            .plaintext,
+        plaintext.as_bytes()
+    );
+
+    // A tampered or missing token is the same answer as an unknown booking.
+    let wrong = ManageSecret::generate(&mut getrandom::SysRng)
+        .expect("secret")
+        .token()
+        .to_base64url();
+    for (method, token) in [
+        ("GET", wrong.as_str()),
+        ("GET", "not-a-token"),
+        ("DELETE", wrong.as_str()),
+        ("POST", wrong.as_str()),
+    ] {
+        let target = if method == "POST" {
+            format!("{path}/cancel")
+        } else {
+            path.clone()
+        };
+        let (status, body) = call(state, managed(method, &target, token, None)).await;
+        assert_eq!(
+            (status, code(&body)),
+            (StatusCode::NOT_FOUND, "booking_not_found"),
+            "{method} {token}"
+        );
+    }
+    let (status, body) = call(
+        state,
+        managed("GET", "/api/v1/bookings/0000-0000-0000-0000", &token, None),
+    )
+    .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::NOT_FOUND, "booking_not_found")
+    );
+
+    // Six of eight seats are held; a party of three does not fit, until the change frees them.
+    let remaining_at = |start: String| async move {
+        let date = start[..10].to_owned();
+        let (_, body) = get(
+            state,
+            &format!(
+                "/api/v1/businesses/bistro-du-coin/availability?from={date}&to={date}&party=1"
+            ),
+        )
+        .await;
+        body["days"][0]["slots"]
+            .as_array()
+            .expect("slots")
+            .iter()
+            .find(|s| s["start"] == start.as_str())
+            .map(|s| s["remaining"].clone())
+    };
+    assert_eq!(remaining_at(start.clone()).await, Some(json!(2)));
+
+    let new_start = slot_at(2, 16);
+    let change = json!({
+        "envelope": sealed(&fixture.recipient, "bistro-du-coin", &plaintext), "start": new_start, "party_size": 6,
+        "visitor_copy": visitor_copy(&plaintext),
+    });
+    let (status, changed) = call(state, managed("PUT", &path, &token, Some(&change))).await;
+    assert_eq!(status, StatusCode::OK, "{changed}");
+    assert_eq!(changed["start"], new_start.as_str());
+    assert_eq!(
+        remaining_at(start.clone()).await,
+        Some(json!(8)),
+        "the old time is free again"
+    );
+    assert_eq!(remaining_at(new_start.clone()).await, Some(json!(2)));
+
+    let (status, cancelled) = call(
+        state,
+        managed("POST", &format!("{path}/cancel"), &token, None),
+    )
+    .await;
+    assert_eq!(
+        (status, cancelled["status"].as_str()),
+        (StatusCode::OK, Some("cancelled"))
+    );
+    assert_eq!(
+        remaining_at(new_start).await,
+        Some(json!(8)),
+        "cancelling returns the capacity"
+    );
+
+    let (status, _) = call(state, managed("DELETE", &path, &token, None)).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = call(state, managed("GET", &path, &token, None)).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", fixture.db_path.display()))
+        .await
+        .expect("db");
+    for table in ["bookings", "idempotency_keys"] {
+        let (rows,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&pool)
+            .await
+            .expect("count");
+        assert_eq!(rows, 0, "nothing of the erased booking remains in {table}");
+    }
 }
 
 #[tokio::test]

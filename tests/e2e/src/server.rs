@@ -12,6 +12,9 @@ use crate::{RecordingProxy, WAIT, free_port, wait_for_port};
 
 pub const PASSPHRASE: &str = "correct horse battery staple";
 
+/// The test restaurant is open every day, so "tomorrow evening" is always bookable.
+const HOURS: &str = "11:00-23:00";
+
 /// The workspace root (two levels above this crate).
 pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -77,7 +80,9 @@ impl Sealbook {
             .collect();
         let config = format!(
             "listen = \"127.0.0.1:{port}\"\ndatabase = \"sqlite://sealbook.db\"\nwidget_dir = \"{dist}\"\nwww_dir = \"{www}\"\n\n\
-             [[business]]\nid = \"{business}\"\nname = \"Test business\"\nallowed_origins = [{origins}]\nkeys = [{{ file = \"keys/{business}.pub.pem\" }}]\n",
+             [[business]]\nid = \"{business}\"\nname = \"Test business\"\nallowed_origins = [{origins}]\nkeys = [{{ file = \"keys/{business}.pub.pem\" }}]\n\
+             kind = \"restaurant\"\ntimezone = \"Europe/Paris\"\ncovers = 20\nmax_party_size = 8\n\
+             hours = {{ mon = [\"{HOURS}\"], tue = [\"{HOURS}\"], wed = [\"{HOURS}\"], thu = [\"{HOURS}\"], fri = [\"{HOURS}\"], sat = [\"{HOURS}\"], sun = [\"{HOURS}\"] }}\n",
             dist = dist.display(),
             www = workspace_root().join("www").display(),
             origins = origins.join(", "),

@@ -1,0 +1,26 @@
+-- Capacity and the visitor's manage link. Still nothing that names a visitor:
+-- service and practitioner are the business's own public terms; the visitor copy
+-- is ciphertext; the token hash is SHA-256 of a token derived from a secret the
+-- server never sees.
+ALTER TABLE bookings ADD COLUMN ends_at INTEGER NOT NULL DEFAULT 0;   -- capacity held until (unix seconds)
+ALTER TABLE bookings ADD COLUMN service TEXT;
+ALTER TABLE bookings ADD COLUMN practitioner TEXT;
+ALTER TABLE bookings ADD COLUMN status TEXT NOT NULL DEFAULT 'confirmed' CHECK (status IN ('confirmed', 'cancelled'));
+ALTER TABLE bookings ADD COLUMN visitor_copy BLOB;
+ALTER TABLE bookings ADD COLUMN token_hash BLOB;
+ALTER TABLE bookings ADD COLUMN envelope_hash BLOB;                   -- SHA-256 of the envelope: refuses replays
+
+UPDATE bookings SET ends_at = starts_at WHERE ends_at = 0;
+
+CREATE UNIQUE INDEX bookings_envelope_hash ON bookings (envelope_hash);
+CREATE INDEX bookings_capacity ON bookings (business, status, starts_at, ends_at);
+
+-- A retried POST with the same Idempotency-Key gets the same booking.
+CREATE TABLE idempotency_keys (
+    business      TEXT    NOT NULL,
+    key_hash      BLOB    NOT NULL,   -- SHA-256 of the client's key
+    request_hash  BLOB    NOT NULL,   -- SHA-256 of the request body
+    booking_id    TEXT    NOT NULL REFERENCES bookings (id) ON DELETE CASCADE,
+    created_at    INTEGER NOT NULL,
+    PRIMARY KEY (business, key_hash)
+) STRICT;

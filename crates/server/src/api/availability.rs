@@ -1,0 +1,105 @@
+//! `GET /businesses/{id}/availability`: bookable slots per local day.
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::availability::{Wish, slots_on};
+use crate::profile::Offer;
+use crate::{AppError, AppState};
+
+/// The longest range one request may ask for.
+const MAX_DAYS: i32 = 62;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct AvailabilityQuery {
+    from: Date,
+    to: Date,
+    party: Option<u32>,
+    service: Option<String>,
+    practitioner: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct Availability {
+    timezone: String,
+    days: Vec<Day>,
+}
+
+#[derive(Serialize)]
+struct Day {
+    date: Date,
+    open: bool,
+    slots: Vec<SlotView>,
+}
+
+#[derive(Serialize)]
+struct SlotView {
+    start: String,
+    local: String,
+    remaining: u32,
+}
+
+pub(super) async fn availability(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    query: Result<Query<AvailabilityQuery>, QueryRejection>,
+) -> Result<Json<Availability>, AppError> {
+    let business = super::business(&state, &id)?;
+    let Query(query) = query.map_err(|rejection| AppError::InvalidQuery(rejection.body_text()))?;
+    let days = (query.to - query.from).get_days();
+    if !(0..MAX_DAYS).contains(&days) {
+        return Err(AppError::InvalidQuery(format!(
+            "`to` must be on or after `from`, at most {MAX_DAYS} days"
+        )));
+    }
+    let profile = &business.profile;
+    let wish = Wish {
+        party_size: match profile.offer {
+            Offer::Restaurant(_) => query.party.unwrap_or(2),
+            Offer::Clinic(_) => 1,
+        },
+        service: query.service.as_deref(),
+        practitioner: query.practitioner.as_deref(),
+    };
+    // Bookings from the day before (a late turn reaching past midnight) to the day after.
+    let edge = |date: Date| {
+        date.to_zoned(profile.timezone.clone())
+            .map(|zoned| zoned.timestamp().as_second())
+            .unwrap_or(0)
+    };
+    let window = (edge(query.from) - 86_400, edge(query.to) + 2 * 86_400);
+    let bookings = state
+        .storage
+        .occupancy_between(&business.id, window)
+        .await?;
+    let now = jiff::Timestamp::now();
+
+    let mut result = Vec::new();
+    let mut date = query.from;
+    while date <= query.to {
+        let slots = slots_on(profile, date, &wish, now, &bookings)?;
+        result.push(Day {
+            date,
+            open: !profile.schedule.periods_on(date).is_empty() && !slots.is_empty(),
+            slots: slots
+                .into_iter()
+                .map(|slot| SlotView {
+                    start: slot.start.to_string(),
+                    local: format!("{:02}:{:02}", slot.local.hour(), slot.local.minute()),
+                    remaining: slot.remaining,
+                })
+                .collect(),
+        });
+        date = date
+            .tomorrow()
+            .map_err(|error| AppError::InvalidQuery(error.to_string()))?;
+    }
+    Ok(Json(Availability {
+        timezone: profile.timezone.iana_name().unwrap_or("UTC").to_owned(),
+        days: result,
+    }))
+}

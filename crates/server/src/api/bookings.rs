@@ -1,0 +1,219 @@
+//! `POST /businesses/{id}/bookings`: hold capacity and store a sealed booking.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sealbook_envelope::{Envelope, Kind};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::availability::{Wish, competing_window, hold};
+use crate::config::Business;
+use crate::extract::JsonBody;
+use crate::ids::BookingId;
+use crate::storage::{Booked, Idempotency, NewBooking};
+use crate::{AppError, AppState};
+
+/// The upload: envelopes plus the public metadata needed to hold the slot.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct BookingRequest {
+    /// base64url of the booking envelope.
+    pub envelope: String,
+    /// RFC 3339 start time.
+    pub start: String,
+    #[serde(default)]
+    pub party_size: Option<u32>,
+    #[serde(default)]
+    pub service: Option<String>,
+    #[serde(default)]
+    pub practitioner: Option<String>,
+    /// base64url of the visitor-copy envelope.
+    #[serde(default)]
+    pub visitor_copy: Option<String>,
+    /// base64url of SHA-256(manage token); only on creation.
+    #[serde(default)]
+    pub manage_token_hash: Option<String>,
+}
+
+#[derive(Serialize)]
+pub(super) struct Created {
+    id: String,
+    start: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    practitioner: Option<String>,
+}
+
+/// A request checked against the envelope format and the business.
+pub(super) struct Checked {
+    pub envelope: Vec<u8>,
+    pub envelope_hash: [u8; 32],
+    pub visitor_copy: Option<Vec<u8>>,
+    pub start: jiff::Timestamp,
+}
+
+impl BookingRequest {
+    pub(super) fn wish(&self) -> Wish<'_> {
+        Wish {
+            party_size: self.party_size.unwrap_or(1),
+            service: self.service.as_deref(),
+            practitioner: self.practitioner.as_deref(),
+        }
+    }
+
+    /// Envelope structure, business, keys, visitor copy and start time.
+    pub(super) fn check(&self, business: &Business) -> Result<Checked, AppError> {
+        let envelope = URL_SAFE_NO_PAD
+            .decode(&self.envelope)
+            .map_err(|_| AppError::MalformedEnvelope)?;
+        let parsed = Envelope::parse(&envelope).map_err(|_| AppError::MalformedEnvelope)?;
+        let header = parsed.header();
+        if header.kind != Kind::Booking {
+            return Err(AppError::MalformedEnvelope);
+        }
+        if header.business != business.id.0 {
+            return Err(AppError::BusinessMismatch);
+        }
+        if !header
+            .kids()
+            .all(|kid| business.active_kids().any(|active| active == kid))
+        {
+            return Err(AppError::UnknownKey);
+        }
+        let visitor_copy = self
+            .visitor_copy
+            .as_deref()
+            .map(|text| {
+                let bytes = URL_SAFE_NO_PAD
+                    .decode(text)
+                    .map_err(|_| AppError::MalformedEnvelope)?;
+                let copy = Envelope::parse(&bytes).map_err(|_| AppError::MalformedEnvelope)?;
+                if copy.header().kind != Kind::VisitorCopy {
+                    return Err(AppError::MalformedEnvelope);
+                }
+                if copy.header().business != business.id.0 {
+                    return Err(AppError::BusinessMismatch);
+                }
+                Ok(bytes)
+            })
+            .transpose()?;
+        let start: jiff::Timestamp = self.start.parse().map_err(|_| AppError::InvalidStart)?;
+        Ok(Checked {
+            envelope_hash: Sha256::digest(&envelope).into(),
+            envelope,
+            visitor_copy,
+            start,
+        })
+    }
+}
+
+fn idempotency(
+    headers: &HeaderMap,
+    request: &BookingRequest,
+) -> Result<Option<Idempotency>, AppError> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = value
+        .to_str()
+        .ok()
+        .filter(|key| (1..=128).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_graphic()))
+        .ok_or_else(|| {
+            AppError::BadRequest(
+                "Idempotency-Key must be 1–128 visible ASCII characters".to_owned(),
+            )
+        })?;
+    let canonical =
+        serde_json::to_vec(request).map_err(|error| AppError::Internal(Box::new(error)))?;
+    Ok(Some(Idempotency {
+        key_hash: Sha256::digest(key.as_bytes()).into(),
+        request_hash: Sha256::digest(canonical).into(),
+    }))
+}
+
+pub(super) async fn create(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    JsonBody(request): JsonBody<BookingRequest>,
+) -> Result<(StatusCode, Json<Created>), AppError> {
+    let business = super::business(&state, &id)?;
+    let checked = request.check(business)?;
+    let token_hash = match (&checked.visitor_copy, request.manage_token_hash.as_deref()) {
+        (None, None) => None,
+        (Some(_), Some(hash)) => Some(
+            sealbook_envelope::TokenHash::from_base64url(hash)
+                .ok_or_else(|| {
+                    AppError::BadRequest(
+                        "manage_token_hash must be base64url of 32 bytes".to_owned(),
+                    )
+                })?
+                .0,
+        ),
+        _ => {
+            return Err(AppError::BadRequest(
+                "visitor_copy and manage_token_hash come together".to_owned(),
+            ));
+        }
+    };
+    let idempotency = idempotency(&headers, &request)?;
+    let wish = request.wish();
+    let window = competing_window(&business.profile, &wish, checked.start)?;
+    let now = jiff::Timestamp::now();
+    let booking_id = BookingId::generate().map_err(|error| AppError::Internal(Box::new(error)))?;
+
+    let booked = state
+        .storage
+        .book(
+            &business.id,
+            idempotency,
+            window,
+            checked.envelope_hash,
+            |competing| {
+                let held = hold(&business.profile, &wish, checked.start, now, competing)?;
+                Ok(NewBooking {
+                    id: booking_id,
+                    business: business.id.clone(),
+                    starts_at: checked.start.as_second(),
+                    ends_at: held.ends_at.as_second(),
+                    party_size: wish.party_size,
+                    service: request.service.clone(),
+                    practitioner: held.practitioner,
+                    envelope: checked.envelope,
+                    envelope_hash: checked.envelope_hash,
+                    visitor_copy: checked.visitor_copy,
+                    token_hash,
+                    created_at: now.as_second(),
+                })
+            },
+        )
+        .await?;
+    match booked {
+        Booked::Created(booking) => {
+            tracing::info!(business = %business.id, "booking stored");
+            Ok((
+                StatusCode::CREATED,
+                Json(Created {
+                    id: booking.id.to_string(),
+                    start: timestamp(booking.starts_at),
+                    practitioner: booking.practitioner,
+                }),
+            ))
+        }
+        Booked::Replayed(booking) => Ok((
+            StatusCode::OK,
+            Json(Created {
+                id: booking.id.to_string(),
+                start: timestamp(booking.starts_at),
+                practitioner: booking.practitioner,
+            }),
+        )),
+    }
+}
+
+pub(super) fn timestamp(seconds: i64) -> String {
+    jiff::Timestamp::from_second(seconds)
+        .map_or_else(|_| seconds.to_string(), |time| time.to_string())
+}

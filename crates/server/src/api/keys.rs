@@ -1,0 +1,45 @@
+//! `GET /businesses/{id}/keys`: the key set the widget checks against its pins.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::Serialize;
+
+use crate::config::KeyStatus;
+use crate::{AppError, AppState};
+
+#[derive(Serialize)]
+pub(super) struct KeySet {
+    business: String,
+    keys: Vec<PublicKey>,
+}
+
+#[derive(Serialize)]
+struct PublicKey {
+    kid: String,
+    /// base64url of the SubjectPublicKeyInfo DER.
+    spki: String,
+    status: KeyStatus,
+}
+
+pub(super) async fn keys(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<KeySet>, AppError> {
+    let business = super::business(&state, &id)?;
+    let keys = business
+        .keys
+        .iter()
+        .filter(|key| key.status != KeyStatus::Compromised)
+        .map(|key| PublicKey {
+            kid: key.kid.to_string(),
+            spki: URL_SAFE_NO_PAD.encode(&key.spki_der),
+            status: key.status,
+        })
+        .collect();
+    Ok(Json(KeySet {
+        business: business.id.0.clone(),
+        keys,
+    }))
+}

@@ -1,0 +1,158 @@
+//! The visitor's manage link: read, change, cancel, erase — authorised by the
+//! token derived from the secret in the link's fragment. A wrong token and an
+//! unknown booking are the same 404, so ids cannot be probed.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sealbook_envelope::ManageToken;
+use serde::Serialize;
+
+use super::bookings::{BookingRequest, timestamp};
+use crate::availability::{competing_window, hold};
+use crate::extract::JsonBody;
+use crate::storage::{NewBooking, StoredBooking};
+use crate::{AppError, AppState};
+
+/// `SHA-256(token)` from `Authorization: Bearer <token>`.
+fn token_hash(headers: &HeaderMap) -> Result<[u8; 32], AppError> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .and_then(|token| ManageToken::from_base64url(token.trim()))
+        .map(|token| token.hash().0)
+        .ok_or(AppError::BookingNotFound)
+}
+
+#[derive(Serialize)]
+pub(super) struct ManagedBooking {
+    id: String,
+    business: String,
+    start: String,
+    party_size: u32,
+    service: Option<String>,
+    practitioner: Option<String>,
+    status: String,
+    visitor_copy: Option<String>,
+}
+
+impl From<StoredBooking> for ManagedBooking {
+    fn from(booking: StoredBooking) -> Self {
+        Self {
+            id: booking.id.to_string(),
+            business: booking.business.0,
+            start: timestamp(booking.starts_at),
+            party_size: booking.party_size,
+            service: booking.service,
+            practitioner: booking.practitioner,
+            status: booking.status,
+            visitor_copy: booking
+                .visitor_copy
+                .map(|bytes| URL_SAFE_NO_PAD.encode(bytes)),
+        }
+    }
+}
+
+async fn managed(
+    state: &AppState,
+    id: &str,
+    token_hash: &[u8; 32],
+) -> Result<StoredBooking, AppError> {
+    state
+        .storage
+        .managed_booking(id, token_hash)
+        .await?
+        .ok_or(AppError::BookingNotFound)
+}
+
+/// `GET /bookings/{id}`.
+pub(super) async fn read(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<ManagedBooking>, AppError> {
+    let token_hash = token_hash(&headers)?;
+    Ok(Json(managed(&state, &id, &token_hash).await?.into()))
+}
+
+/// `POST /bookings/{id}/cancel`: frees the capacity.
+pub(super) async fn cancel(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<ManagedBooking>, AppError> {
+    let token_hash = token_hash(&headers)?;
+    if !state.storage.cancel(&id, &token_hash).await? {
+        return Err(AppError::BookingNotFound);
+    }
+    tracing::info!("booking cancelled by the visitor");
+    Ok(Json(managed(&state, &id, &token_hash).await?.into()))
+}
+
+/// `DELETE /bookings/{id}`: erases the booking and all its metadata at once.
+pub(super) async fn erase(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<StatusCode, AppError> {
+    let token_hash = token_hash(&headers)?;
+    if !state.storage.erase(&id, &token_hash).await? {
+        return Err(AppError::BookingNotFound);
+    }
+    tracing::info!("booking erased by the visitor");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `PUT /bookings/{id}`: a new time, with a re-sealed envelope and visitor copy.
+pub(super) async fn change(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    JsonBody(request): JsonBody<BookingRequest>,
+) -> Result<Json<ManagedBooking>, AppError> {
+    let token_hash = token_hash(&headers)?;
+    let current = managed(&state, &id, &token_hash).await?;
+    let business = super::business(&state, &current.business.0)?;
+    if request.manage_token_hash.is_some() {
+        return Err(AppError::BadRequest(
+            "the manage token cannot change".to_owned(),
+        ));
+    }
+    let checked = request.check(business)?;
+    if checked.visitor_copy.is_none() {
+        return Err(AppError::BadRequest(
+            "a change carries a re-sealed visitor_copy".to_owned(),
+        ));
+    }
+    let wish = request.wish();
+    let window = competing_window(&business.profile, &wish, checked.start)?;
+    let now = jiff::Timestamp::now();
+    let changed = state
+        .storage
+        .rebook(&id, &token_hash, window, |current, competing| {
+            let held = hold(&business.profile, &wish, checked.start, now, competing)?;
+            Ok(NewBooking {
+                id: current.id.clone(),
+                business: current.business.clone(),
+                starts_at: checked.start.as_second(),
+                ends_at: held.ends_at.as_second(),
+                party_size: wish.party_size,
+                service: request.service.clone(),
+                practitioner: held.practitioner,
+                envelope: checked.envelope,
+                envelope_hash: checked.envelope_hash,
+                visitor_copy: checked.visitor_copy,
+                token_hash: Some(token_hash),
+                created_at: current.created_at,
+            })
+        })
+        .await?;
+    if changed.is_none() {
+        return Err(AppError::BookingNotFound);
+    }
+    tracing::info!("booking changed by the visitor");
+    Ok(Json(managed(&state, &id, &token_hash).await?.into()))
+}

@@ -1,0 +1,37 @@
+//! The JSON API (docs/API.md).
+
+mod availability;
+mod bookings;
+mod keys;
+mod manage;
+mod profile;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+
+use crate::config::Business;
+use crate::extract::MAX_BODY_BYTES;
+use crate::{AppError, AppState};
+
+/// Routes for the embedding sites (CORS-restricted to their origins).
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/businesses/{business}/keys", get(keys::keys))
+        .route("/businesses/{business}/profile", get(profile::profile))
+        .route(
+            "/businesses/{business}/availability",
+            get(availability::availability),
+        )
+        .route("/businesses/{business}/bookings", post(bookings::create))
+        .route(
+            "/bookings/{id}",
+            get(manage::read).put(manage::change).delete(manage::erase),
+        )
+        .route("/bookings/{id}/cancel", post(manage::cancel))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+}
+
+fn business<'a>(state: &'a AppState, id: &str) -> Result<&'a Business, AppError> {
+    state.config.business(id).ok_or(AppError::UnknownBusiness)
+}

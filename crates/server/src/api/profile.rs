@@ -1,0 +1,71 @@
+//! `GET /businesses/{id}/profile`: what the widget needs to render the flow.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use serde::Serialize;
+
+use crate::profile::{Field, Localized, Offer, Practitioner, Service};
+use crate::{AppError, AppState};
+
+#[derive(Serialize)]
+pub(super) struct PublicProfile<'a> {
+    id: &'a str,
+    name: &'a str,
+    kind: &'static str,
+    timezone: &'a str,
+    slot_interval_minutes: u32,
+    min_lead_minutes: u32,
+    horizon_days: u32,
+    max_party_size: Option<u32>,
+    large_party_message: Option<&'a Localized>,
+    services: &'a [Service],
+    practitioners: &'a [Practitioner],
+    fields: &'a [Field],
+}
+
+pub(super) async fn profile(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let business = super::business(&state, &id)?;
+    let profile = &business.profile;
+    let (kind, max_party_size, large_party_message, services, practitioners): (
+        _,
+        _,
+        _,
+        &[Service],
+        &[Practitioner],
+    ) = match &profile.offer {
+        Offer::Restaurant(restaurant) => (
+            "restaurant",
+            Some(restaurant.max_party_size),
+            restaurant.large_party_message.as_ref(),
+            &[],
+            &[],
+        ),
+        Offer::Clinic(clinic) => (
+            "clinic",
+            None,
+            None,
+            &clinic.services,
+            &clinic.practitioners,
+        ),
+    };
+    let public = PublicProfile {
+        id: &business.id.0,
+        name: &business.name,
+        kind,
+        timezone: profile.timezone.iana_name().unwrap_or("UTC"),
+        slot_interval_minutes: profile.slot_interval_minutes,
+        min_lead_minutes: profile.min_lead_minutes,
+        horizon_days: profile.horizon_days,
+        max_party_size,
+        large_party_message,
+        services,
+        practitioners,
+        fields: &profile.fields,
+    };
+    Ok(Json(
+        serde_json::to_value(public).map_err(|error| AppError::Internal(Box::new(error)))?,
+    ))
+}

@@ -1,0 +1,333 @@
+//! Slots and capacity, computed from public metadata only. Pure functions: the
+//! storage layer supplies the bookings, these decide. Local times are turned into
+//! instants in the business's time zone, so DST changes are handled where they
+//! happen: a local time that does not exist is no slot, one that exists twice is
+//! two slots.
+
+use jiff::civil::{Date, Time};
+use jiff::tz::AmbiguousOffset;
+use jiff::{SignedDuration, Timestamp};
+
+use crate::profile::{Offer, Period, Practitioner, Profile, Restaurant, Service, minutes};
+
+/// A confirmed booking as far as capacity is concerned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Occupancy {
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub party_size: u32,
+    pub practitioner: Option<String>,
+}
+
+/// What the visitor asks for.
+#[derive(Debug, Clone, Copy)]
+pub struct Wish<'a> {
+    pub party_size: u32,
+    pub service: Option<&'a str>,
+    /// `None` or `Some("any")`: whoever is free.
+    pub practitioner: Option<&'a str>,
+}
+
+/// Why a booking cannot be held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    StartInPast,
+    TooSoon,
+    TooFar,
+    PartyTooLarge,
+    InvalidPartySize,
+    UnknownService,
+    UnknownPractitioner,
+    OutsideOpeningHours,
+    SlotFull,
+}
+
+/// A bookable start time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Slot {
+    pub start: Timestamp,
+    pub local: Time,
+    /// Free covers (restaurant) or free practitioners (clinic).
+    pub remaining: u32,
+}
+
+/// What a held booking occupies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hold {
+    pub ends_at: Timestamp,
+    pub practitioner: Option<String>,
+}
+
+/// The checked shape of a wish: which rules apply.
+enum Kind<'a> {
+    Restaurant(&'a Restaurant, u32),
+    Clinic(&'a Service, Vec<&'a Practitioner>),
+}
+
+fn kind<'a>(profile: &'a Profile, wish: &Wish<'_>) -> Result<Kind<'a>, Refusal> {
+    match &profile.offer {
+        Offer::Restaurant(restaurant) => {
+            if wish.party_size == 0 {
+                return Err(Refusal::InvalidPartySize);
+            }
+            if wish.party_size > restaurant.max_party_size {
+                return Err(Refusal::PartyTooLarge);
+            }
+            if wish.service.is_some() || wish.practitioner.is_some() {
+                return Err(Refusal::UnknownService);
+            }
+            Ok(Kind::Restaurant(restaurant, wish.party_size))
+        }
+        Offer::Clinic(clinic) => {
+            let service = wish
+                .service
+                .and_then(|id| clinic.service(id))
+                .ok_or(Refusal::UnknownService)?;
+            if wish.party_size != 1 {
+                return Err(Refusal::InvalidPartySize);
+            }
+            let offering = |practitioner: &&Practitioner| {
+                practitioner.services.contains(&service.id)
+            };
+            let candidates: Vec<&Practitioner> = match wish.practitioner {
+                None | Some("any") => clinic.practitioners.iter().filter(offering).collect(),
+                Some(id) => {
+                    vec![
+                        clinic
+                            .practitioner(id)
+                            .filter(|practitioner| offering(practitioner))
+                            .ok_or(Refusal::UnknownPractitioner)?,
+                    ]
+                }
+            };
+            Ok(Kind::Clinic(service, candidates))
+        }
+    }
+}
+
+impl Kind<'_> {
+    /// How long a booking occupies its capacity.
+    fn tail_minutes(&self) -> u32 {
+        match self {
+            Kind::Restaurant(restaurant, _) => restaurant.turn_minutes,
+            Kind::Clinic(service, _) => service.duration_minutes + service.buffer_minutes,
+        }
+    }
+}
+
+/// The instants of local `time` on `date`: none in a DST gap, two in a fold.
+fn instants(profile: &Profile, date: Date, time: Time) -> Vec<Timestamp> {
+    let datetime = date.to_datetime(time);
+    let ambiguous = profile.timezone.to_ambiguous_timestamp(datetime);
+    match ambiguous.offset() {
+        AmbiguousOffset::Unambiguous { offset } => {
+            offset.to_timestamp(datetime).ok().into_iter().collect()
+        }
+        AmbiguousOffset::Gap { .. } => Vec::new(),
+        AmbiguousOffset::Fold { before, after } => [before, after]
+            .into_iter()
+            .filter_map(|offset| offset.to_timestamp(datetime).ok())
+            .collect(),
+    }
+}
+
+/// Candidate starts on `date` for periods that must hold `tail` minutes.
+fn grid(profile: &Profile, periods: &[Period], date: Date, tail: u32) -> Vec<(Timestamp, Time)> {
+    let step = i32::try_from(profile.slot_interval_minutes.max(5)).unwrap_or(15);
+    let tail = i32::try_from(tail).unwrap_or(i32::MAX);
+    let mut slots = Vec::new();
+    for period in periods {
+        let mut at = minutes(period.start);
+        while at.saturating_add(tail) <= period.end_minutes() && at < 24 * 60 {
+            let time = Time::new(
+                i8::try_from(at / 60).unwrap_or(0),
+                i8::try_from(at % 60).unwrap_or(0),
+                0,
+                0,
+            )
+            .expect("minutes below 24 hours make a time of day");
+            slots.extend(
+                instants(profile, date, time)
+                    .into_iter()
+                    .map(|start| (start, time)),
+            );
+            at += step;
+        }
+    }
+    slots.sort();
+    slots.dedup();
+    slots
+}
+
+fn fits_schedule(
+    profile: &Profile,
+    practitioner: &Practitioner,
+    start: Timestamp,
+    tail: u32,
+) -> bool {
+    let local = start.to_zoned(profile.timezone.clone()).datetime();
+    let begin = minutes(local.time());
+    let end = begin + i32::try_from(tail).unwrap_or(i32::MAX);
+    practitioner
+        .schedule
+        .periods_on(local.date())
+        .iter()
+        .any(|period| minutes(period.start) <= begin && end <= period.end_minutes())
+}
+
+fn overlaps(occupancy: &Occupancy, start: i64, end: i64) -> bool {
+    occupancy.starts_at < end && occupancy.ends_at > start
+}
+
+/// Free covers over `[start, start + turn)`: the occupancy peaks at the start or
+/// where another booking begins inside the window.
+fn free_covers(restaurant: &Restaurant, start: Timestamp, bookings: &[Occupancy]) -> u32 {
+    let (begin, end) = (
+        start.as_second(),
+        start.as_second() + i64::from(restaurant.turn_minutes) * 60,
+    );
+    let probes = std::iter::once(begin).chain(
+        bookings
+            .iter()
+            .map(|b| b.starts_at)
+            .filter(|&at| begin < at && at < end),
+    );
+    let peak = probes
+        .map(|at| {
+            bookings
+                .iter()
+                .filter(|b| b.starts_at <= at && at < b.ends_at)
+                .map(|b| b.party_size)
+                .sum::<u32>()
+        })
+        .max()
+        .unwrap_or(0);
+    restaurant.covers.saturating_sub(peak)
+}
+
+fn free_practitioners<'a>(
+    profile: &Profile,
+    candidates: &[&'a Practitioner],
+    start: Timestamp,
+    tail: u32,
+    bookings: &[Occupancy],
+) -> Vec<&'a Practitioner> {
+    let (begin, end) = (start.as_second(), start.as_second() + i64::from(tail) * 60);
+    candidates
+        .iter()
+        .copied()
+        .filter(|practitioner| fits_schedule(profile, practitioner, start, tail))
+        .filter(|practitioner| {
+            !bookings.iter().any(|b| {
+                b.practitioner.as_deref() == Some(&practitioner.id) && overlaps(b, begin, end)
+            })
+        })
+        .collect()
+}
+
+/// The first moment bookable now, and the last local date bookable.
+fn window(profile: &Profile, now: Timestamp) -> (Timestamp, Date) {
+    let earliest = now + SignedDuration::from_mins(i64::from(profile.min_lead_minutes));
+    let today = now.to_zoned(profile.timezone.clone()).date();
+    let last = today
+        .checked_add(jiff::Span::new().days(i64::from(profile.horizon_days)))
+        .unwrap_or(today);
+    (earliest, last)
+}
+
+/// Bookable slots on one local date. `bookings` must include every confirmed
+/// booking overlapping that date (and the turn after it).
+pub fn slots_on(
+    profile: &Profile,
+    date: Date,
+    wish: &Wish<'_>,
+    now: Timestamp,
+    bookings: &[Occupancy],
+) -> Result<Vec<Slot>, Refusal> {
+    let kind = kind(profile, wish)?;
+    let (earliest, last) = window(profile, now);
+    if date > last {
+        return Ok(Vec::new());
+    }
+    let tail = kind.tail_minutes();
+    Ok(grid(profile, profile.schedule.periods_on(date), date, tail)
+        .into_iter()
+        .filter(|(start, _)| *start >= earliest)
+        .filter_map(|(start, local)| {
+            let remaining = match &kind {
+                Kind::Restaurant(restaurant, party) => {
+                    Some(free_covers(restaurant, start, bookings)).filter(|free| free >= party)?
+                }
+                Kind::Clinic(_, candidates) => {
+                    let free = free_practitioners(profile, candidates, start, tail, bookings).len();
+                    u32::try_from(free).ok().filter(|&free| free > 0)?
+                }
+            };
+            Some(Slot {
+                start,
+                local,
+                remaining,
+            })
+        })
+        .collect())
+}
+
+/// The window of bookings that can compete with a booking starting at `start`.
+pub fn competing_window(
+    profile: &Profile,
+    wish: &Wish<'_>,
+    start: Timestamp,
+) -> Result<(i64, i64), Refusal> {
+    let tail = kind(profile, wish)?.tail_minutes();
+    Ok((start.as_second(), start.as_second() + i64::from(tail) * 60))
+}
+
+/// Decides whether a booking at `start` can be held, given the competing
+/// bookings (those overlapping [`competing_window`]).
+pub fn hold(
+    profile: &Profile,
+    wish: &Wish<'_>,
+    start: Timestamp,
+    now: Timestamp,
+    bookings: &[Occupancy],
+) -> Result<Hold, Refusal> {
+    let kind = kind(profile, wish)?;
+    if start <= now {
+        return Err(Refusal::StartInPast);
+    }
+    let (earliest, last) = window(profile, now);
+    if start < earliest {
+        return Err(Refusal::TooSoon);
+    }
+    let date = start.to_zoned(profile.timezone.clone()).date();
+    if date > last {
+        return Err(Refusal::TooFar);
+    }
+    let tail = kind.tail_minutes();
+    if !grid(profile, profile.schedule.periods_on(date), date, tail)
+        .iter()
+        .any(|(slot, _)| *slot == start)
+    {
+        return Err(Refusal::OutsideOpeningHours);
+    }
+    let ends_at = start + SignedDuration::from_mins(i64::from(tail));
+    match &kind {
+        Kind::Restaurant(restaurant, party) => {
+            if free_covers(restaurant, start, bookings) < *party {
+                return Err(Refusal::SlotFull);
+            }
+            Ok(Hold {
+                ends_at,
+                practitioner: None,
+            })
+        }
+        Kind::Clinic(_, candidates) => {
+            let free = free_practitioners(profile, candidates, start, tail, bookings);
+            let chosen = free.first().ok_or(Refusal::SlotFull)?;
+            Ok(Hold {
+                ends_at,
+                practitioner: Some(chosen.id.clone()),
+            })
+        }
+    }
+}

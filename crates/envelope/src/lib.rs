@@ -5,8 +5,9 @@
 //! primitives and nothing else: no I/O, no clock, no global RNG. The caller passes
 //! the time and the randomness, so known-answer vectors reproduce byte for byte.
 //!
-//! Opening needs a private key and lives behind the `open` feature, so the server
-//! (which stores envelopes but must never read them) builds without it.
+//! Opening a booking needs a private key and lives behind the `open` feature, so
+//! the server and the widget (which must never read bookings) build without it.
+//! A visitor copy opens with the manage secret alone, which only the visitor has.
 
 mod base64url;
 mod error;
@@ -19,15 +20,17 @@ mod padding;
 mod parse;
 mod primitives;
 mod seal;
+mod unseal;
 
 pub use error::{KeyError, OpenError, ParseError, SealError};
 pub use header::{Header, Kind, RecipientStanza};
 pub use kid::KeyId;
 pub use manage::{ManageSecret, ManageToken, TokenHash};
 #[cfg(feature = "open")]
-pub use open::{Identity, Opened, open, open_visitor_copy};
+pub use open::{Identity, open};
 pub use parse::Envelope;
 pub use seal::{Recipient, SealParams, seal, seal_visitor_copy};
+pub use unseal::{Opened, open_visitor_copy};
 
 /// `"SBK\x01"`: the magic bytes; the last one is the format version.
 pub const MAGIC: [u8; 4] = *b"SBK\x01";

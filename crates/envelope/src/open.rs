@@ -1,17 +1,15 @@
-//! Opening: only the CLI and the staff inbox build this (feature `open`).
+//! Opening a booking with a business private key: only the CLI and the staff
+//! inbox build this (feature `open`).
 
 use rsa::oaep::DecryptingKey;
 use rsa::pkcs8::DecodePrivateKey;
 use rsa::traits::Decryptor;
 use sha2::Sha256;
-use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-use crate::primitives::{self, FILE_KEY_LEN};
-use crate::{
-    Envelope, Header, KeyError, KeyId, Kind, ManageSecret, OAEP_LABEL, OpenError, Recipient,
-    padding,
-};
+use crate::primitives::FILE_KEY_LEN;
+use crate::unseal::decrypt;
+use crate::{Envelope, KeyError, KeyId, Kind, OAEP_LABEL, OpenError, Opened, Recipient};
 
 /// A business private key that can open bookings.
 pub struct Identity {
@@ -63,15 +61,6 @@ impl core::fmt::Debug for Identity {
     }
 }
 
-/// An opened envelope.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Opened {
-    /// The authenticated header.
-    pub header: Header,
-    /// The plaintext, padding removed.
-    pub plaintext: Vec<u8>,
-}
-
 /// Opens a booking with whichever of `identities` it was sealed to.
 ///
 /// Every failure is the same [`OpenError`].
@@ -92,34 +81,4 @@ pub fn open(identities: &[Identity], bytes: &[u8]) -> Result<Opened, OpenError> 
         })
         .ok_or(OpenError)?;
     decrypt(&envelope, &file_key)
-}
-
-/// Opens the visitor's copy with the manage secret from the link.
-pub fn open_visitor_copy(secret: &ManageSecret, bytes: &[u8]) -> Result<Opened, OpenError> {
-    let envelope = Envelope::parse(bytes).map_err(|_| OpenError)?;
-    if envelope.header().kind != Kind::VisitorCopy {
-        return Err(OpenError);
-    }
-    decrypt(&envelope, &secret.visitor_file_key())
-}
-
-/// Commitment check, AEAD decryption and unpadding, in the spec's order.
-fn decrypt(envelope: &Envelope<'_>, file_key: &[u8; FILE_KEY_LEN]) -> Result<Opened, OpenError> {
-    let expected = primitives::commitment(file_key, envelope.nonce());
-    if !bool::from(expected.ct_eq(envelope.commit())) {
-        return Err(OpenError);
-    }
-    let payload_key = primitives::payload_key(file_key, envelope.nonce());
-    let padded = primitives::aead_open(
-        &payload_key,
-        envelope.nonce(),
-        envelope.header_bytes(),
-        envelope.sealed(),
-    )
-    .ok_or(OpenError)?;
-    let plaintext = padding::unpad(padded).ok_or(OpenError)?;
-    Ok(Opened {
-        header: envelope.header().clone(),
-        plaintext,
-    })
 }

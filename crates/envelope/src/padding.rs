@@ -25,7 +25,6 @@ pub(crate) fn pad(plaintext: &[u8]) -> Vec<u8> {
 
 /// Strips the padding; `None` unless the length prefix fits, the buffer has exactly
 /// the minimal padded size and every padding byte is zero.
-#[cfg_attr(not(feature = "open"), allow(dead_code))]
 pub(crate) fn unpad(mut padded: Vec<u8>) -> Option<Vec<u8>> {
     let prefix: [u8; 4] = padded.get(..4)?.try_into().ok()?;
     let len = usize::try_from(u32::from_be_bytes(prefix)).ok()?;

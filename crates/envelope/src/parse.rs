@@ -89,17 +89,14 @@ impl<'a> Envelope<'a> {
         self.header_bytes
     }
 
-    #[cfg_attr(not(feature = "open"), allow(dead_code))]
     pub(crate) fn nonce(&self) -> &[u8; NONCE_LEN] {
         &self.nonce
     }
 
-    #[cfg_attr(not(feature = "open"), allow(dead_code))]
     pub(crate) fn commit(&self) -> &[u8; COMMIT_LEN] {
         &self.commit
     }
 
-    #[cfg_attr(not(feature = "open"), allow(dead_code))]
     pub(crate) fn sealed(&self) -> &'a [u8] {
         self.sealed
     }

@@ -54,7 +54,6 @@ pub(crate) fn aead_seal(
 }
 
 /// The inverse of [`aead_seal`]; `None` if the tag does not verify.
-#[cfg_attr(not(feature = "open"), allow(dead_code))]
 pub(crate) fn aead_open(
     key: &[u8; 32],
     nonce: &[u8; NONCE_LEN],

@@ -86,9 +86,8 @@ fn kind<'a>(profile: &'a Profile, wish: &Wish<'_>) -> Result<Kind<'a>, Refusal> 
             if wish.party_size != 1 {
                 return Err(Refusal::InvalidPartySize);
             }
-            let offering = |practitioner: &&Practitioner| {
-                practitioner.services.contains(&service.id)
-            };
+            let offering =
+                |practitioner: &&Practitioner| practitioner.services.contains(&service.id);
             let candidates: Vec<&Practitioner> = match wish.practitioner {
                 None | Some("any") => clinic.practitioners.iter().filter(offering).collect(),
                 Some(id) => {

@@ -206,6 +206,19 @@ impl Storage {
             .collect())
     }
 
+    /// Whether an envelope with this hash was stored before.
+    async fn is_replay(
+        connection: &mut sqlx::SqliteConnection,
+        envelope_hash: &[u8; 32],
+    ) -> Result<bool, sqlx::Error> {
+        let earlier: Option<(String,)> =
+            sqlx::query_as("SELECT id FROM bookings WHERE envelope_hash = ?")
+                .bind(&envelope_hash[..])
+                .fetch_optional(connection)
+                .await?;
+        Ok(earlier.is_some())
+    }
+
     /// Confirmed bookings overlapping `[start, end)`, for availability.
     pub async fn occupancy_between(
         &self,
@@ -248,12 +261,7 @@ impl Storage {
                 return Ok(Booked::Replayed(booking_from_row(row)));
             }
         }
-        let replayed: Option<(String,)> =
-            sqlx::query_as("SELECT id FROM bookings WHERE envelope_hash = ?")
-                .bind(&envelope_hash[..])
-                .fetch_optional(&mut *transaction)
-                .await?;
-        if replayed.is_some() {
+        if Self::is_replay(&mut transaction, &envelope_hash).await? {
             return Err(BookError::Replayed);
         }
         let competing = Self::occupancy(&mut transaction, business, window, None).await?;
@@ -367,12 +375,7 @@ impl Storage {
         )
         .await?;
         let changed = decide(&current, &competing).map_err(BookError::Refused)?;
-        let replayed: Option<(String,)> =
-            sqlx::query_as("SELECT id FROM bookings WHERE envelope_hash = ?")
-                .bind(&changed.envelope_hash[..])
-                .fetch_optional(&mut *transaction)
-                .await?;
-        if replayed.is_some() {
+        if Self::is_replay(&mut transaction, &changed.envelope_hash).await? {
             return Err(BookError::Replayed);
         }
         sqlx::query(

@@ -9,10 +9,10 @@ use sealbook_envelope::{Envelope, Kind};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::availability::{Wish, competing_window, hold};
+use crate::availability::{Hold, Wish, competing_window, hold};
 use crate::config::Business;
 use crate::extract::JsonBody;
-use crate::ids::BookingId;
+use crate::ids::{BookingId, BusinessId};
 use crate::storage::{Booked, Idempotency, NewBooking};
 use crate::{AppError, AppState};
 
@@ -52,6 +52,34 @@ pub(super) struct Checked {
     pub envelope_hash: [u8; 32],
     pub visitor_copy: Option<Vec<u8>>,
     pub start: jiff::Timestamp,
+}
+
+impl Checked {
+    /// The row to write once capacity is held.
+    pub(super) fn into_booking(
+        self,
+        request: &BookingRequest,
+        held: Hold,
+        id: BookingId,
+        business: BusinessId,
+        token_hash: Option<[u8; 32]>,
+        created_at: i64,
+    ) -> NewBooking {
+        NewBooking {
+            id,
+            business,
+            starts_at: self.start.as_second(),
+            ends_at: held.ends_at.as_second(),
+            party_size: request.wish().party_size,
+            service: request.service.clone(),
+            practitioner: held.practitioner,
+            envelope: self.envelope,
+            envelope_hash: self.envelope_hash,
+            visitor_copy: self.visitor_copy,
+            token_hash,
+            created_at,
+        }
+    }
 }
 
 impl BookingRequest {
@@ -173,20 +201,14 @@ pub(super) async fn create(
             checked.envelope_hash,
             |competing| {
                 let held = hold(&business.profile, &wish, checked.start, now, competing)?;
-                Ok(NewBooking {
-                    id: booking_id,
-                    business: business.id.clone(),
-                    starts_at: checked.start.as_second(),
-                    ends_at: held.ends_at.as_second(),
-                    party_size: wish.party_size,
-                    service: request.service.clone(),
-                    practitioner: held.practitioner,
-                    envelope: checked.envelope,
-                    envelope_hash: checked.envelope_hash,
-                    visitor_copy: checked.visitor_copy,
+                Ok(checked.into_booking(
+                    &request,
+                    held,
+                    booking_id,
+                    business.id.clone(),
                     token_hash,
-                    created_at: now.as_second(),
-                })
+                    now.as_second(),
+                ))
             },
         )
         .await?;

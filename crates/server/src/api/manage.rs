@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::bookings::{BookingRequest, timestamp};
 use crate::availability::{competing_window, hold};
 use crate::extract::JsonBody;
-use crate::storage::{NewBooking, StoredBooking};
+use crate::storage::StoredBooking;
 use crate::{AppError, AppState};
 
 /// `SHA-256(token)` from `Authorization: Bearer <token>`.
@@ -134,20 +134,14 @@ pub(super) async fn change(
         .storage
         .rebook(&id, &token_hash, window, |current, competing| {
             let held = hold(&business.profile, &wish, checked.start, now, competing)?;
-            Ok(NewBooking {
-                id: current.id.clone(),
-                business: current.business.clone(),
-                starts_at: checked.start.as_second(),
-                ends_at: held.ends_at.as_second(),
-                party_size: wish.party_size,
-                service: request.service.clone(),
-                practitioner: held.practitioner,
-                envelope: checked.envelope,
-                envelope_hash: checked.envelope_hash,
-                visitor_copy: checked.visitor_copy,
-                token_hash: Some(token_hash),
-                created_at: current.created_at,
-            })
+            Ok(checked.into_booking(
+                &request,
+                held,
+                current.id.clone(),
+                current.business.clone(),
+                Some(token_hash),
+                current.created_at,
+            ))
         })
         .await?;
     if changed.is_none() {

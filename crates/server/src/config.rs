@@ -90,6 +90,8 @@ pub struct Config {
     pub database: String,
     pub widget_dir: PathBuf,
     pub www_dir: PathBuf,
+    /// How often the retention sweeper runs.
+    pub sweep_interval: std::time::Duration,
     pub businesses: Vec<Business>,
 }
 
@@ -156,6 +158,7 @@ impl Config {
             database: resolve_sqlite_path(&raw.database, base),
             widget_dir: base.join(raw.widget_dir),
             www_dir: base.join(raw.www_dir),
+            sweep_interval: std::time::Duration::from_secs(raw.sweep_interval_minutes.max(1) * 60),
             businesses,
         })
     }
@@ -172,6 +175,8 @@ struct RawConfig {
     widget_dir: PathBuf,
     #[serde(default = "default_www_dir")]
     www_dir: PathBuf,
+    #[serde(default = "default_sweep_interval")]
+    sweep_interval_minutes: u64,
     #[serde(default)]
     business: Vec<RawBusiness>,
 }
@@ -443,6 +448,10 @@ fn default_www_dir() -> PathBuf {
 
 fn default_max_party_size() -> u32 {
     8
+}
+
+fn default_sweep_interval() -> u64 {
+    60
 }
 
 fn default_turn() -> u32 {

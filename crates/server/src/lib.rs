@@ -11,6 +11,7 @@ mod extract;
 pub mod ids;
 pub mod profile;
 pub mod storage;
+pub mod sweeper;
 
 use std::sync::Arc;
 

@@ -204,6 +204,17 @@ pub struct Profile {
 }
 
 impl Profile {
+    /// Days a booking is kept after its appointment: the longest retention the
+    /// visitor was shown for any field (one envelope holds them all, so the
+    /// envelope goes when the longest-kept field goes, never later).
+    pub fn retention_days(&self) -> u32 {
+        self.fields
+            .iter()
+            .map(|field| field.retention_days)
+            .max()
+            .unwrap_or(30)
+    }
+
     /// The default fields of DESIGN §3 / issue: minimal, each with a purpose.
     pub fn default_fields(kind: &Offer) -> Vec<Field> {
         let text = |fr: &str, de: &str, en: &str| {

@@ -164,6 +164,8 @@ impl Storage {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
+            // Deleted rows are overwritten, so erased ciphertext does not linger in free pages.
+            .pragma("secure_delete", "ON")
             .busy_timeout(std::time::Duration::from_secs(10));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
@@ -396,6 +398,33 @@ impl Storage {
         .await?;
         transaction.commit().await?;
         Ok(Some(changed))
+    }
+
+    /// Deletes every booking of `business` whose appointment ended before
+    /// `cutoff` (unix seconds) — ciphertext, visitor copy and metadata — then
+    /// checkpoints the WAL so the deleted pages leave it too. Returns the count.
+    pub async fn sweep(&self, business: &BusinessId, cutoff: i64) -> Result<u64, sqlx::Error> {
+        let mut transaction = self.write_transaction().await?;
+        sqlx::query(
+            "DELETE FROM idempotency_keys WHERE booking_id IN (SELECT id FROM bookings WHERE business = ? AND ends_at < ?)",
+        )
+        .bind(&business.0)
+        .bind(cutoff)
+        .execute(&mut *transaction)
+        .await?;
+        let deleted = sqlx::query("DELETE FROM bookings WHERE business = ? AND ends_at < ?")
+            .bind(&business.0)
+            .bind(cutoff)
+            .execute(&mut *transaction)
+            .await?
+            .rows_affected();
+        transaction.commit().await?;
+        if deleted > 0 {
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(deleted)
     }
 
     /// Lists bookings in start order.

@@ -1,0 +1,35 @@
+//! Retention: each booking is deleted a business's retention period after its
+//! appointment ends. Hard delete, no soft-delete flag (DESIGN §3.8, §8).
+
+use jiff::{SignedDuration, Timestamp};
+
+use crate::AppState;
+
+/// One pass over every business at time `now`; returns how many bookings went.
+pub async fn sweep_once(state: &AppState, now: Timestamp) -> Result<u64, sqlx::Error> {
+    let mut deleted = 0;
+    for business in &state.config.businesses {
+        let retention =
+            SignedDuration::from_hours(24 * i64::from(business.profile.retention_days()));
+        deleted += state
+            .storage
+            .sweep(&business.id, (now - retention).as_second())
+            .await?;
+    }
+    Ok(deleted)
+}
+
+/// Runs [`sweep_once`] at the configured interval for as long as the server runs.
+pub fn spawn(state: AppState) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(state.config.sweep_interval);
+        loop {
+            ticks.tick().await;
+            match sweep_once(&state, Timestamp::now()).await {
+                Ok(0) => {}
+                Ok(deleted) => tracing::info!(deleted, "retention sweep deleted bookings"),
+                Err(error) => tracing::error!(%error, "retention sweep failed"),
+            }
+        }
+    })
+}

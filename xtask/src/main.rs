@@ -4,6 +4,7 @@
 //! command works on a fresh machine and on a developer's laptop.
 
 mod demo;
+mod postgres;
 mod sizes;
 mod tools;
 
@@ -103,10 +104,15 @@ fn test(root: &Path) -> anyhow::Result<()> {
 
     run(cargo().args(["build", "-p", "sealbook"]))?;
     let sealbook = root.join("target/debug/sealbook");
+    // Every storage test runs on SQLite and on this PostgreSQL server.
+    let postgres = postgres::Postgres::start(root)?;
     run(cargo()
         .args(["test", "--workspace"])
         .env("SEALBOOK_BIN", &sealbook)
+        .env("SEALBOOK_TEST_POSTGRES", &postgres.url)
+        .env("SEALBOOK_REQUIRE_POSTGRES", "1")
         .env("PATH", &path))?;
+    drop(postgres);
 
     // The same vectors, as wasm in headless Chromium.
     run(cargo()

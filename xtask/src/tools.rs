@@ -80,11 +80,15 @@ pub(crate) fn ensure_browser() -> anyhow::Result<()> {
     apt_install(&["chromium", "chromium-driver"])
 }
 
-pub(crate) fn apt_install(packages: &[&str]) -> anyhow::Result<()> {
-    let as_root = Command::new("id")
+pub(crate) fn is_root() -> bool {
+    Command::new("id")
         .arg("-u")
         .output()
-        .is_ok_and(|out| out.stdout.starts_with(b"0"));
+        .is_ok_and(|out| out.stdout.trim_ascii() == b"0")
+}
+
+pub(crate) fn apt_install(packages: &[&str]) -> anyhow::Result<()> {
+    let as_root = is_root();
     let apt = |args: &[&str]| {
         let mut command = if as_root {
             Command::new("apt-get")

@@ -1,15 +1,17 @@
-//! All database access, behind one type. SQLite is the embedded default.
+//! All database access, behind one type, for both backends: SQLite (the
+//! embedded default) and PostgreSQL. Every query is written once, with `$N`
+//! placeholders both drivers understand; the few backend differences (how a
+//! write transaction locks, per-connection settings, the migrations folder) are
+//! in [`Backend`].
 //!
-//! Capacity is decided inside one `BEGIN IMMEDIATE` transaction: the write lock
-//! is taken before the competing bookings are read, so two requests for the last
-//! seat cannot both see it free.
+//! Capacity is decided inside one transaction that takes its lock before the
+//! competing bookings are read — SQLite's `BEGIN IMMEDIATE`, PostgreSQL's
+//! transaction-scoped advisory lock per business — so two requests for the last
+//! seat cannot both see it free, whether they reach one server or several.
 
-use std::str::FromStr;
-
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
-use sqlx::{Sqlite, Transaction};
+use sha2::{Digest, Sha256};
+use sqlx::any::AnyPoolOptions;
+use sqlx::{Any, AnyConnection, AnyPool, Executor as _, Transaction};
 
 use crate::availability::{Occupancy, Refusal};
 use crate::ids::{BookingId, BusinessId};
@@ -17,7 +19,7 @@ use crate::ids::{BookingId, BusinessId};
 /// Why the database could not be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
-    #[error("unsupported database URL (expected sqlite://…)")]
+    #[error("unsupported database URL (expected sqlite://… or postgres://…)")]
     UnsupportedUrl,
     #[error("cannot create the database folder: {0}")]
     Folder(#[from] std::io::Error),
@@ -95,11 +97,41 @@ pub struct BookingFilter {
     pub starts_from: Option<i64>,
 }
 
+/// Which database a [`Storage`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The backend a database URL names.
+    pub fn of(url: &str) -> Option<Self> {
+        if url.starts_with("sqlite:") {
+            Some(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Self::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
 /// The storage handle; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct Storage {
-    pool: SqlitePool,
+    pool: AnyPool,
+    backend: Backend,
 }
+
+/// SQLite settings made on every connection.
+const SQLITE_CONNECTION_SETTINGS: &str = "
+    PRAGMA journal_mode = WAL;      -- readers never block the writer
+    PRAGMA synchronous = FULL;      -- a booking that got its 201 survives a crash
+    PRAGMA foreign_keys = ON;
+    PRAGMA busy_timeout = 10000;    -- writers queue instead of failing
+    PRAGMA secure_delete = ON;      -- freed pages are overwritten: erased ciphertext does not linger
+";
 
 type BookingRow = (
     String,
@@ -149,52 +181,91 @@ fn booking_from_row(row: BookingRow) -> StoredBooking {
 impl Storage {
     /// Opens (creating if needed) and migrates the database at `url`.
     pub async fn open(url: &str) -> Result<Self, StorageError> {
-        let path = url
-            .strip_prefix("sqlite://")
-            .ok_or(StorageError::UnsupportedUrl)?;
-        if let Some(folder) = std::path::Path::new(path)
-            .parent()
-            .filter(|folder| !folder.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(folder)?;
+        sqlx::any::install_default_drivers();
+        let backend = Backend::of(url).ok_or(StorageError::UnsupportedUrl)?;
+        let (url, options) = match backend {
+            Backend::Sqlite => {
+                let path = url
+                    .trim_start_matches("sqlite://")
+                    .trim_start_matches("sqlite:");
+                let path = path.split('?').next().unwrap_or(path);
+                if let Some(folder) = std::path::Path::new(path)
+                    .parent()
+                    .filter(|f| !f.as_os_str().is_empty())
+                {
+                    std::fs::create_dir_all(folder)?;
+                }
+                let url = if url.contains('?') {
+                    url.to_owned()
+                } else {
+                    format!("{url}?mode=rwc")
+                };
+                let options =
+                    AnyPoolOptions::new()
+                        .max_connections(8)
+                        .after_connect(|connection, _| {
+                            Box::pin(async move {
+                                connection.execute(SQLITE_CONNECTION_SETTINGS).await?;
+                                Ok(())
+                            })
+                        });
+                (url, options)
+            }
+            Backend::Postgres => (url.to_owned(), AnyPoolOptions::new().max_connections(16)),
+        };
+        let pool = options.connect(&url).await?;
+        match backend {
+            Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&pool).await?,
+            Backend::Postgres => sqlx::migrate!("migrations/postgres").run(&pool).await?,
         }
-        // WAL with FULL sync: a booking that got its 201 survives a crash.
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            // Deleted rows are overwritten, so erased ciphertext does not linger in free pages.
-            .pragma("secure_delete", "ON")
-            .busy_timeout(std::time::Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new()
-            .max_connections(8)
-            .connect_with(options)
-            .await?;
-        sqlx::migrate!("migrations/sqlite").run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self { pool, backend })
     }
 
-    async fn write_transaction(&self) -> Result<Transaction<'static, Sqlite>, sqlx::Error> {
-        self.pool.begin_with("BEGIN IMMEDIATE").await
+    /// The database this storage talks to.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A transaction holding the write lock for `business`'s capacity.
+    async fn write_transaction(
+        &self,
+        business: &BusinessId,
+    ) -> Result<Transaction<'static, Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => {
+                let mut transaction = self.pool.begin().await?;
+                let digest = Sha256::digest(business.0.as_bytes());
+                let key = i64::from_be_bytes(
+                    digest[..8]
+                        .try_into()
+                        .expect("a SHA-256 digest has 8 bytes"),
+                );
+                sqlx::query("SELECT pg_advisory_xact_lock($1)::text")
+                    .bind(key)
+                    .execute(&mut *transaction)
+                    .await?;
+                Ok(transaction)
+            }
+        }
     }
 
     /// Confirmed bookings of `business` overlapping `[start, end)`, except `except`.
     async fn occupancy(
-        connection: &mut sqlx::SqliteConnection,
+        connection: &mut AnyConnection,
         business: &BusinessId,
         (start, end): (i64, i64),
         except: Option<&BookingId>,
     ) -> Result<Vec<Occupancy>, sqlx::Error> {
         let rows: Vec<(i64, i64, i64, Option<String>)> = sqlx::query_as(
             "SELECT starts_at, ends_at, party_size, practitioner FROM bookings
-             WHERE business = ?1 AND status = 'confirmed' AND starts_at < ?3 AND ends_at > ?2
-               AND (?4 IS NULL OR id <> ?4)",
+             WHERE business = $1 AND status = 'confirmed' AND starts_at < $3 AND ends_at > $2
+               AND ($4 IS NULL OR id <> $4)",
         )
         .bind(&business.0)
         .bind(start)
         .bind(end)
-        .bind(except.map(BookingId::as_str))
+        .bind(except.map(|id| id.as_str().to_owned()))
         .fetch_all(connection)
         .await?;
         Ok(rows
@@ -210,11 +281,11 @@ impl Storage {
 
     /// Whether an envelope with this hash was stored before.
     async fn is_replay(
-        connection: &mut sqlx::SqliteConnection,
+        connection: &mut AnyConnection,
         envelope_hash: &[u8; 32],
     ) -> Result<bool, sqlx::Error> {
         let earlier: Option<(String,)> =
-            sqlx::query_as("SELECT id FROM bookings WHERE envelope_hash = ?")
+            sqlx::query_as("SELECT id FROM bookings WHERE envelope_hash = $1")
                 .bind(&envelope_hash[..])
                 .fetch_optional(connection)
                 .await?;
@@ -241,10 +312,10 @@ impl Storage {
         envelope_hash: [u8; 32],
         decide: impl FnOnce(&[Occupancy]) -> Result<NewBooking, Refusal>,
     ) -> Result<Booked, BookError> {
-        let mut transaction = self.write_transaction().await?;
+        let mut transaction = self.write_transaction(business).await?;
         if let Some(idempotency) = &idempotency {
             let earlier: Option<(Vec<u8>, String)> = sqlx::query_as(
-                "SELECT request_hash, booking_id FROM idempotency_keys WHERE business = ? AND key_hash = ?",
+                "SELECT request_hash, booking_id FROM idempotency_keys WHERE business = $1 AND key_hash = $2",
             )
             .bind(&business.0)
             .bind(&idempotency.key_hash[..])
@@ -255,7 +326,7 @@ impl Storage {
                     return Err(BookError::IdempotencyConflict);
                 }
                 let row: BookingRow = sqlx::query_as(&format!(
-                    "SELECT {BOOKING_COLUMNS} FROM bookings WHERE id = ?"
+                    "SELECT {BOOKING_COLUMNS} FROM bookings WHERE id = $1"
                 ))
                 .bind(&booking_id)
                 .fetch_one(&mut *transaction)
@@ -271,7 +342,7 @@ impl Storage {
         sqlx::query(
             "INSERT INTO bookings (id, business, starts_at, ends_at, party_size, service, practitioner, status,
                                    envelope, envelope_hash, visitor_copy, token_hash, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, 'confirmed', ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'confirmed', $8, $9, $10, $11, $12)",
         )
         .bind(booking.id.as_str())
         .bind(&booking.business.0)
@@ -289,7 +360,7 @@ impl Storage {
         .await?;
         if let Some(idempotency) = &idempotency {
             sqlx::query(
-                "INSERT INTO idempotency_keys (business, key_hash, request_hash, booking_id, created_at) VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO idempotency_keys (business, key_hash, request_hash, booking_id, created_at) VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(&business.0)
             .bind(&idempotency.key_hash[..])
@@ -310,7 +381,7 @@ impl Storage {
         token_hash: &[u8; 32],
     ) -> Result<Option<StoredBooking>, sqlx::Error> {
         let row: Option<BookingRow> = sqlx::query_as(&format!(
-            "SELECT {BOOKING_COLUMNS} FROM bookings WHERE id = ? AND token_hash = ?"
+            "SELECT {BOOKING_COLUMNS} FROM bookings WHERE id = $1 AND token_hash = $2"
         ))
         .bind(id)
         .bind(&token_hash[..])
@@ -321,26 +392,27 @@ impl Storage {
 
     /// Cancels (frees capacity, keeps the record until retention ends).
     pub async fn cancel(&self, id: &str, token_hash: &[u8; 32]) -> Result<bool, sqlx::Error> {
-        let done =
-            sqlx::query("UPDATE bookings SET status = 'cancelled' WHERE id = ? AND token_hash = ?")
-                .bind(id)
-                .bind(&token_hash[..])
-                .execute(&self.pool)
-                .await?;
+        let done = sqlx::query(
+            "UPDATE bookings SET status = 'cancelled' WHERE id = $1 AND token_hash = $2",
+        )
+        .bind(id)
+        .bind(&token_hash[..])
+        .execute(&self.pool)
+        .await?;
         Ok(done.rows_affected() == 1)
     }
 
     /// Erases the booking and everything that refers to it, at once.
     pub async fn erase(&self, id: &str, token_hash: &[u8; 32]) -> Result<bool, sqlx::Error> {
-        let mut transaction = self.write_transaction().await?;
+        let mut transaction = self.pool.begin().await?;
         sqlx::query(
-            "DELETE FROM idempotency_keys WHERE booking_id IN (SELECT id FROM bookings WHERE id = ? AND token_hash = ?)",
+            "DELETE FROM idempotency_keys WHERE booking_id IN (SELECT id FROM bookings WHERE id = $1 AND token_hash = $2)",
         )
         .bind(id)
         .bind(&token_hash[..])
         .execute(&mut *transaction)
         .await?;
-        let done = sqlx::query("DELETE FROM bookings WHERE id = ? AND token_hash = ?")
+        let done = sqlx::query("DELETE FROM bookings WHERE id = $1 AND token_hash = $2")
             .bind(id)
             .bind(&token_hash[..])
             .execute(&mut *transaction)
@@ -353,20 +425,24 @@ impl Storage {
     /// visitor copy, holding capacity like a new booking (itself excluded).
     pub async fn rebook(
         &self,
+        business: &BusinessId,
         id: &str,
         token_hash: &[u8; 32],
         window: (i64, i64),
         decide: impl FnOnce(&StoredBooking, &[Occupancy]) -> Result<NewBooking, Refusal>,
     ) -> Result<Option<NewBooking>, BookError> {
-        let mut transaction = self.write_transaction().await?;
+        let mut transaction = self.write_transaction(business).await?;
         let row: Option<BookingRow> = sqlx::query_as(&format!(
-            "SELECT {BOOKING_COLUMNS} FROM bookings WHERE id = ? AND token_hash = ? AND status = 'confirmed'"
+            "SELECT {BOOKING_COLUMNS} FROM bookings WHERE id = $1 AND token_hash = $2 AND status = 'confirmed'"
         ))
         .bind(id)
         .bind(&token_hash[..])
         .fetch_optional(&mut *transaction)
         .await?;
-        let Some(current) = row.map(booking_from_row) else {
+        let Some(current) = row
+            .map(booking_from_row)
+            .filter(|current| current.business == *business)
+        else {
             return Ok(None);
         };
         let competing = Self::occupancy(
@@ -381,9 +457,9 @@ impl Storage {
             return Err(BookError::Replayed);
         }
         sqlx::query(
-            "UPDATE bookings SET starts_at = ?, ends_at = ?, party_size = ?, service = ?, practitioner = ?,
-                                 envelope = ?, envelope_hash = ?, visitor_copy = ?
-             WHERE id = ?",
+            "UPDATE bookings SET starts_at = $1, ends_at = $2, party_size = $3, service = $4, practitioner = $5,
+                                 envelope = $6, envelope_hash = $7, visitor_copy = $8
+             WHERE id = $9",
         )
         .bind(changed.starts_at)
         .bind(changed.ends_at)
@@ -404,22 +480,22 @@ impl Storage {
     /// `cutoff` (unix seconds) — ciphertext, visitor copy and metadata — then
     /// checkpoints the WAL so the deleted pages leave it too. Returns the count.
     pub async fn sweep(&self, business: &BusinessId, cutoff: i64) -> Result<u64, sqlx::Error> {
-        let mut transaction = self.write_transaction().await?;
+        let mut transaction = self.write_transaction(business).await?;
         sqlx::query(
-            "DELETE FROM idempotency_keys WHERE booking_id IN (SELECT id FROM bookings WHERE business = ? AND ends_at < ?)",
+            "DELETE FROM idempotency_keys WHERE booking_id IN (SELECT id FROM bookings WHERE business = $1 AND ends_at < $2)",
         )
         .bind(&business.0)
         .bind(cutoff)
         .execute(&mut *transaction)
         .await?;
-        let deleted = sqlx::query("DELETE FROM bookings WHERE business = ? AND ends_at < ?")
+        let deleted = sqlx::query("DELETE FROM bookings WHERE business = $1 AND ends_at < $2")
             .bind(&business.0)
             .bind(cutoff)
             .execute(&mut *transaction)
             .await?
             .rows_affected();
         transaction.commit().await?;
-        if deleted > 0 {
+        if deleted > 0 && self.backend == Backend::Sqlite {
             sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
                 .execute(&self.pool)
                 .await?;
@@ -434,7 +510,7 @@ impl Storage {
     ) -> Result<Vec<StoredBooking>, sqlx::Error> {
         let rows: Vec<BookingRow> = sqlx::query_as(&format!(
             "SELECT {BOOKING_COLUMNS} FROM bookings
-             WHERE (?1 IS NULL OR business = ?1) AND (?2 IS NULL OR starts_at >= ?2)
+             WHERE ($1 IS NULL OR business = $1) AND ($2 IS NULL OR starts_at >= $2)
              ORDER BY starts_at, created_at"
         ))
         .bind(filter.business.as_ref().map(|business| business.0.as_str()))

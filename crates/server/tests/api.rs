@@ -13,17 +13,20 @@ use sealbook_server::{AppState, Config, Storage, app};
 use serde_json::{Value, json};
 use tower::ServiceExt as _;
 
+mod support;
+use support::TestDatabase;
+
 const VECTORS: &str = include_str!("../../../tests/vectors/v1.json");
 const CANARY: &str = "Canary-7f3a9c-Marchetti";
 
 struct Fixture {
     state: AppState,
     storage: Storage,
-    db_path: std::path::PathBuf,
+    database: TestDatabase,
+    config: Config,
     recipient: Recipient,
     identity: Identity,
     clinic_recipient: Recipient,
-    _dir: tempfile::TempDir,
 }
 
 fn vector_key(index: usize) -> (Recipient, Identity) {
@@ -35,14 +38,13 @@ fn vector_key(index: usize) -> (Recipient, Identity) {
     )
 }
 
-async fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().expect("temp dir");
+async fn fixture(database: TestDatabase) -> Fixture {
     let (recipient, identity) = vector_key(0);
     let (clinic_recipient, _) = vector_key(1);
     let vectors: Value = serde_json::from_str(VECTORS).expect("vectors parse");
     let config = format!(
         r#"
-        database = "sqlite://{db}"
+        database = "{db}"
 
         [[business]]
         id = "bistro-du-coin"
@@ -72,20 +74,20 @@ async fn fixture() -> Fixture {
         name = "Anna Keller"
         services = ["physio-30"]
         "#,
-        db = dir.path().join("test.db").display(),
+        db = database.url,
         pem = vectors[0]["public_key_pem"].as_str().expect("pem"),
         other = vectors[1]["public_key_pem"].as_str().expect("pem"),
     );
-    let config = Config::from_toml(&config, dir.path()).expect("config");
+    let config = Config::from_toml(&config, database.dir()).expect("config");
     let storage = Storage::open(&config.database).await.expect("storage");
     Fixture {
-        state: AppState::new(config, storage.clone()),
+        state: AppState::new(config.clone(), storage.clone()),
         storage,
-        db_path: dir.path().join("test.db"),
+        database,
+        config,
         recipient,
         identity,
         clinic_recipient,
-        _dir: dir,
     }
 }
 
@@ -183,9 +185,8 @@ fn code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or("<no code>")
 }
 
-#[tokio::test]
-async fn a_sealed_booking_is_stored_as_ciphertext_only() {
-    let fixture = fixture().await;
+async fn a_sealed_booking_is_stored_as_ciphertext_only(database: TestDatabase) {
+    let fixture = fixture(database).await;
     let body = json!({ "envelope": sealed_booking(&fixture.recipient, "bistro-du-coin"), "start": slot(2), "party_size": 4 });
     let (status, response) = post_json(&fixture.state, "bistro-du-coin", &body).await;
     assert_eq!(status, StatusCode::CREATED, "{response}");
@@ -210,20 +211,19 @@ async fn a_sealed_booking_is_stored_as_ciphertext_only() {
     assert!(String::from_utf8_lossy(&opened.plaintext).contains(CANARY));
 
     fixture.storage.close().await;
-    let mut database = std::fs::read(&fixture.db_path).expect("db file");
-    if let Ok(wal) = std::fs::read(fixture.db_path.with_extension("db-wal")) {
-        database.extend_from_slice(&wal);
+    if let Some(path) = &fixture.database.sqlite_path {
+        let mut file = std::fs::read(path).expect("db file");
+        file.extend(std::fs::read(path.with_extension("db-wal")).unwrap_or_default());
+        assert!(
+            !file
+                .windows(CANARY.len())
+                .any(|window| window == CANARY.as_bytes())
+        );
     }
-    assert!(
-        !database
-            .windows(CANARY.len())
-            .any(|window| window == CANARY.as_bytes())
-    );
 }
 
-#[tokio::test]
-async fn the_key_set_lists_active_keys_with_their_kids() {
-    let fixture = fixture().await;
+async fn the_key_set_lists_active_keys_with_their_kids(database: TestDatabase) {
+    let fixture = fixture(database).await;
     let (status, body) = get(&fixture.state, "/api/v1/businesses/bistro-du-coin/keys").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["keys"][0]["kid"], fixture.recipient.kid().as_str());
@@ -243,9 +243,8 @@ async fn the_key_set_lists_active_keys_with_their_kids() {
     );
 }
 
-#[tokio::test]
-async fn the_profile_tells_the_widget_what_to_ask_and_why() {
-    let fixture = fixture().await;
+async fn the_profile_tells_the_widget_what_to_ask_and_why(database: TestDatabase) {
+    let fixture = fixture(database).await;
     let (status, bistro) = get(&fixture.state, "/api/v1/businesses/bistro-du-coin/profile").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(bistro["kind"], "restaurant");
@@ -277,9 +276,8 @@ async fn the_profile_tells_the_widget_what_to_ask_and_why() {
     );
 }
 
-#[tokio::test]
-async fn availability_lists_days_and_free_capacity() {
-    let fixture = fixture().await;
+async fn availability_lists_days_and_free_capacity(database: TestDatabase) {
+    let fixture = fixture(database).await;
     let today = jiff::Zoned::now().date();
     let later = today.checked_add(jiff::Span::new().days(2)).expect("date");
     let path =
@@ -330,9 +328,8 @@ async fn availability_lists_days_and_free_capacity() {
     assert_eq!(get(&fixture.state, &path).await.0, StatusCode::OK);
 }
 
-#[tokio::test]
-async fn bad_input_gets_a_typed_error_and_stores_nothing() {
-    let fixture = fixture().await;
+async fn bad_input_gets_a_typed_error_and_stores_nothing(database: TestDatabase) {
+    let fixture = fixture(database).await;
     let state = &fixture.state;
     let good = sealed_booking(&fixture.recipient, "bistro-du-coin");
     let start = slot(2);
@@ -383,17 +380,28 @@ async fn bad_input_gets_a_typed_error_and_stores_nothing() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn two_hundred_concurrent_requests_for_eight_seats_book_exactly_eight() {
-    let fixture = fixture().await;
+/// Two servers (each with its own connection pool, as two processes would have)
+/// share one database and take alternate requests.
+async fn two_hundred_concurrent_requests_for_eight_seats_book_exactly_eight(
+    database: TestDatabase,
+) {
+    let fixture = fixture(database).await;
+    let second_server = AppState::new(
+        fixture.config.clone(),
+        Storage::open(&fixture.config.database)
+            .await
+            .expect("storage"),
+    );
+    let servers = [fixture.state.clone(), second_server];
     let start = slot_at(1, 20);
     let requests: Vec<Value> = (0..200)
         .map(|_| json!({ "envelope": sealed_booking(&fixture.recipient, "bistro-du-coin"), "start": start, "party_size": 1 }))
         .collect();
     let tasks: Vec<_> = requests
         .into_iter()
-        .map(|body| {
-            let state = fixture.state.clone();
+        .enumerate()
+        .map(|(index, body)| {
+            let state = servers[index % 2].clone();
             tokio::spawn(async move { post_json(&state, "bistro-du-coin", &body).await })
         })
         .collect();
@@ -420,9 +428,8 @@ async fn two_hundred_concurrent_requests_for_eight_seats_book_exactly_eight() {
     );
 }
 
-#[tokio::test]
-async fn a_retry_with_the_same_idempotency_key_returns_the_same_booking() {
-    let fixture = fixture().await;
+async fn a_retry_with_the_same_idempotency_key_returns_the_same_booking(database: TestDatabase) {
+    let fixture = fixture(database).await;
     let body = json!({ "envelope": sealed_booking(&fixture.recipient, "bistro-du-coin"), "start": slot(2), "party_size": 2 });
     let with_key = |body: &Value, key: &str| {
         Request::post("/api/v1/businesses/bistro-du-coin/bookings")
@@ -482,9 +489,8 @@ fn managed(method: &str, path: &str, token: &str, body: Option<&Value>) -> Reque
     .expect("request")
 }
 
-#[tokio::test]
-async fn the_manage_link_reads_changes_cancels_and_erases() {
-    let fixture = fixture().await;
+async fn the_manage_link_reads_changes_cancels_and_erases(database: TestDatabase) {
+    let fixture = fixture(database).await;
     let state = &fixture.state;
     let secret = ManageSecret::generate(&mut getrandom::SysRng).expect("secret");
     let token = secret.token().to_base64url();
@@ -611,21 +617,17 @@ async fn the_manage_link_reads_changes_cancels_and_erases() {
     let (status, _) = call(state, managed("GET", &path, &token, None)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", fixture.db_path.display()))
-        .await
-        .expect("db");
     for table in ["bookings", "idempotency_keys"] {
-        let (rows,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
-            .fetch_one(&pool)
-            .await
-            .expect("count");
-        assert_eq!(rows, 0, "nothing of the erased booking remains in {table}");
+        assert_eq!(
+            fixture.database.count(table).await,
+            0,
+            "nothing of the erased booking remains in {table}"
+        );
     }
 }
 
-#[tokio::test]
-async fn cors_allows_only_configured_origins() {
-    let fixture = fixture().await;
+async fn cors_allows_only_configured_origins(database: TestDatabase) {
+    let fixture = fixture(database).await;
     let preflight = |origin: &str| {
         Request::options("/api/v1/businesses/bistro-du-coin/bookings")
             .header(header::ORIGIN, origin)
@@ -652,3 +654,16 @@ async fn cors_allows_only_configured_origins() {
             .contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN)
     );
 }
+
+on_both_backends!(
+    fixture,
+    a_sealed_booking_is_stored_as_ciphertext_only,
+    the_key_set_lists_active_keys_with_their_kids,
+    the_profile_tells_the_widget_what_to_ask_and_why,
+    availability_lists_days_and_free_capacity,
+    bad_input_gets_a_typed_error_and_stores_nothing,
+    two_hundred_concurrent_requests_for_eight_seats_book_exactly_eight,
+    a_retry_with_the_same_idempotency_key_returns_the_same_booking,
+    the_manage_link_reads_changes_cancels_and_erases,
+    cors_allows_only_configured_origins,
+);

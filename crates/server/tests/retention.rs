@@ -8,6 +8,9 @@ use sealbook_server::storage::{BookingFilter, Idempotency, NewBooking};
 use sealbook_server::{AppState, Config, Storage, sweeper};
 use sha2::{Digest, Sha256};
 
+mod support;
+use support::TestDatabase;
+
 const VECTORS: &str = include_str!("../../../tests/vectors/v1.json");
 
 async fn store(
@@ -60,19 +63,18 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
         .any(|window| window == needle)
 }
 
-#[tokio::test]
-async fn bookings_past_retention_are_gone_from_every_table_and_from_the_file() {
-    let dir = tempfile::tempdir().expect("temp dir");
+async fn bookings_past_retention_are_gone_from_every_table_and_from_the_file(
+    database: TestDatabase,
+) {
     let vectors: serde_json::Value = serde_json::from_str(VECTORS).expect("vectors");
     let pem = vectors[0]["public_key_pem"].as_str().expect("pem");
-    let db = dir.path().join("sealbook.db");
     let config = Config::from_toml(
         &format!(
-            "database = \"sqlite://{}\"\n[[business]]\nid = \"bistro\"\nname = \"Bistro\"\nkind = \"restaurant\"\n\
+            "database = \"{}\"\n[[business]]\nid = \"bistro\"\nname = \"Bistro\"\nkind = \"restaurant\"\n\
              timezone = \"Europe/Paris\"\ncovers = 10\nkeys = [{{ pem = \"\"\"{pem}\"\"\" }}]\n",
-            db.display()
+            database.url
         ),
-        dir.path(),
+        database.dir(),
     )
     .expect("config");
     let retention_days = config.businesses[0].profile.retention_days();
@@ -103,23 +105,19 @@ async fn bookings_past_retention_are_gone_from_every_table_and_from_the_file() {
         "a second pass finds nothing"
     );
 
-    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", db.display()))
-        .await
-        .expect("db");
-    let (keys,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM idempotency_keys")
-        .fetch_one(&pool)
-        .await
-        .expect("count");
     assert_eq!(
-        keys, 2,
+        database.count("idempotency_keys").await,
+        2,
         "the expired booking's idempotency key went with it"
     );
-    pool.close().await;
     storage.close().await;
 
-    let mut file = std::fs::read(&db).expect("db file");
+    let Some(path) = &database.sqlite_path else {
+        return;
+    };
+    let mut file = std::fs::read(path).expect("db file");
     for suffix in ["-wal", "-shm"] {
-        file.extend(std::fs::read(format!("{}{suffix}", db.display())).unwrap_or_default());
+        file.extend(std::fs::read(format!("{}{suffix}", path.display())).unwrap_or_default());
     }
     // A 64-byte run from the middle of the ciphertext: unique to that envelope.
     let sample = |bytes: &[u8]| bytes[bytes.len() / 2..bytes.len() / 2 + 64].to_vec();
@@ -132,3 +130,5 @@ async fn bookings_past_retention_are_gone_from_every_table_and_from_the_file() {
         "deleted ciphertext does not linger in free pages"
     );
 }
+
+on_both_backends!(bookings_past_retention_are_gone_from_every_table_and_from_the_file);

@@ -132,17 +132,23 @@ pub(super) async fn change(
     let now = jiff::Timestamp::now();
     let changed = state
         .storage
-        .rebook(&id, &token_hash, window, |current, competing| {
-            let held = hold(&business.profile, &wish, checked.start, now, competing)?;
-            Ok(checked.into_booking(
-                &request,
-                held,
-                current.id.clone(),
-                current.business.clone(),
-                Some(token_hash),
-                current.created_at,
-            ))
-        })
+        .rebook(
+            &business.id,
+            &id,
+            &token_hash,
+            window,
+            |current, competing| {
+                let held = hold(&business.profile, &wish, checked.start, now, competing)?;
+                Ok(checked.into_booking(
+                    &request,
+                    held,
+                    current.id.clone(),
+                    current.business.clone(),
+                    Some(token_hash),
+                    current.created_at,
+                ))
+            },
+        )
         .await?;
     if changed.is_none() {
         return Err(AppError::BookingNotFound);

@@ -1,0 +1,215 @@
+//! Crash safety: bookings are sent in a loop, the server is killed with SIGKILL
+//! in the middle, restarted, and every request is then retried with its
+//! Idempotency-Key. A booking acknowledged before the crash must still be there
+//! (durable commits) and no booking may exist that no request was acknowledged
+//! for (no phantoms): the set of rows equals the set of acknowledged ids.
+
+use std::collections::BTreeSet;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sealbook_envelope::{Recipient, SealParams, seal};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const VECTORS: &str = include_str!("../../../tests/vectors/v1.json");
+const REQUESTS: usize = 400;
+
+fn start_server(config: &std::path::Path, log: &std::path::Path) -> Child {
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .expect("log file");
+    Command::new(env!("CARGO_BIN_EXE_sealbook"))
+        .arg("serve")
+        .arg("--config")
+        .arg(config)
+        .stdout(Stdio::from(log.try_clone().expect("log")))
+        .stderr(Stdio::from(log))
+        .spawn()
+        .expect("start sealbook serve")
+}
+
+async fn wait_until_listening(port: u16) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(Instant::now() < deadline, "the server did not start");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// One HTTP/1.1 POST; `None` if the connection failed or broke before a full answer.
+async fn post(port: u16, key: &str, body: &str) -> Option<(u16, serde_json::Value)> {
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .ok()?;
+    let request = format!(
+        "POST /api/v1/businesses/bistro/bookings HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
+         Idempotency-Key: {key}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.ok()?;
+    let mut response = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut response))
+        .await
+        .ok()?
+        .ok()?;
+    let text = String::from_utf8(response).ok()?;
+    let status: u16 = text.get(9..12)?.parse().ok()?;
+    let (_, json) = text.split_once("\r\n\r\n")?;
+    Some((status, serde_json::from_str(json).ok()?))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigkill_loses_no_acknowledged_booking_and_leaves_no_phantom() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let vectors: serde_json::Value = serde_json::from_str(VECTORS).expect("vectors");
+    let pem = vectors[0]["public_key_pem"].as_str().expect("pem");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port();
+    let config = dir.path().join("sealbook.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "listen = \"127.0.0.1:{port}\"\ndatabase = \"sqlite://sealbook.db\"\n[[business]]\nid = \"bistro\"\nname = \"Bistro\"\n\
+             kind = \"restaurant\"\ntimezone = \"UTC\"\ncovers = 100000\nmax_party_size = 8\nhorizon_days = 365\n\
+             hours = {{ mon = [\"00:00-24:00\"], tue = [\"00:00-24:00\"], wed = [\"00:00-24:00\"], thu = [\"00:00-24:00\"], \
+             fri = [\"00:00-24:00\"], sat = [\"00:00-24:00\"], sun = [\"00:00-24:00\"] }}\nkeys = [{{ pem = \"\"\"{pem}\"\"\" }}]\n"
+        ),
+    )
+    .expect("config");
+    let log = dir.path().join("server.log");
+
+    let recipient = Recipient::from_spki_pem(pem).expect("key");
+    let start =
+        jiff::Timestamp::from_second((jiff::Timestamp::now().as_second() / 3600 + 48) * 3600)
+            .expect("time");
+    let bodies: Vec<(String, String)> = (0..REQUESTS)
+        .map(|index| {
+            let envelope = seal(
+                std::slice::from_ref(&recipient),
+                &SealParams { business: "bistro", iat: 1 },
+                format!("{{\"n\":{index}}}").as_bytes(),
+                &mut getrandom::SysRng,
+            )
+            .expect("seal");
+            let body = serde_json::json!({ "envelope": URL_SAFE_NO_PAD.encode(envelope), "start": start.to_string(), "party_size": 2 });
+            (format!("crash-test-{index}"), body.to_string())
+        })
+        .collect();
+
+    let server = start_server(&config, &log);
+    wait_until_listening(port).await;
+    // The killer watches the acknowledgements and sends SIGKILL a third of the
+    // way through, while four requests are in flight.
+    let acknowledged_count = Arc::new(AtomicUsize::new(0));
+    let kill_after = REQUESTS / 3;
+    let killer = {
+        let count = Arc::clone(&acknowledged_count);
+        let pid = server.id().to_string();
+        tokio::spawn(async move {
+            while count.load(Ordering::SeqCst) < kill_after {
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+            let status = tokio::process::Command::new("kill")
+                .args(["-KILL", &pid])
+                .status()
+                .await;
+            assert!(
+                status.is_ok_and(|status| status.success()),
+                "SIGKILL delivered"
+            );
+        })
+    };
+    let mut acknowledged = BTreeSet::new();
+    let mut unanswered = Vec::new();
+    for batch in bodies.chunks(4) {
+        let in_flight: Vec<_> = batch
+            .iter()
+            .map(|(key, body)| {
+                let (key, body, count) =
+                    (key.clone(), body.clone(), Arc::clone(&acknowledged_count));
+                tokio::spawn(async move {
+                    let answer = post(port, &key, &body).await;
+                    if matches!(answer, Some((201, _))) {
+                        count.fetch_add(1, Ordering::SeqCst);
+                    }
+                    (key, body, answer)
+                })
+            })
+            .collect();
+        for task in in_flight {
+            let (key, body, answer) = task.await.expect("request task");
+            match answer {
+                Some((201, json)) => {
+                    acknowledged.insert(json["id"].as_str().expect("id").to_owned());
+                }
+                _ => unanswered.push((key, body)),
+            }
+        }
+    }
+    killer.await.expect("killer");
+    let mut server = server;
+    server.wait().expect("reaped");
+    assert!(
+        acknowledged.len() >= kill_after - 4,
+        "load ran before the kill: {}",
+        acknowledged.len()
+    );
+    assert!(!unanswered.is_empty(), "the kill interrupted the load");
+
+    let mut server = start_server(&config, &log);
+    wait_until_listening(port).await;
+    let mut retried_existing = 0;
+    for (key, body) in &unanswered {
+        let (status, json) = post(port, key, body)
+            .await
+            .expect("the restarted server answers");
+        assert!(
+            status == 201 || status == 200,
+            "retry of {key}: {status} {json}"
+        );
+        retried_existing += usize::from(status == 200);
+        assert!(
+            acknowledged.insert(json["id"].as_str().expect("id").to_owned()),
+            "one booking per request"
+        );
+    }
+    server.kill().expect("stop");
+    server.wait().expect("reaped");
+
+    sqlx::any::install_default_drivers();
+    let url = format!(
+        "sqlite://{}?mode=ro",
+        dir.path().join("sealbook.db").display()
+    );
+    let mut connection = <sqlx::AnyConnection as sqlx::Connection>::connect(&url)
+        .await
+        .expect("db");
+    let rows: Vec<(String,)> = sqlx::query_as("SELECT id FROM bookings")
+        .fetch_all(&mut connection)
+        .await
+        .expect("ids");
+    let stored: BTreeSet<String> = rows.into_iter().map(|(id,)| id).collect();
+    eprintln!(
+        "{} requests: {} acknowledged before the kill, {} retried afterwards ({} had been committed in flight)",
+        REQUESTS,
+        REQUESTS - unanswered.len(),
+        unanswered.len(),
+        retried_existing
+    );
+    assert_eq!(
+        stored, acknowledged,
+        "rows in the database = acknowledged bookings, no more, no less"
+    );
+    assert_eq!(stored.len(), REQUESTS);
+}

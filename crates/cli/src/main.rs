@@ -1,6 +1,7 @@
 //! `sealbook`: run the server, make business keys, and open bookings locally.
 
 mod bookings;
+mod database;
 mod keygen;
 mod passphrase;
 mod serve;
@@ -48,6 +49,28 @@ enum Command {
         #[command(subcommand)]
         command: BookingsCommand,
     },
+    /// Create the database if needed and bring its schema up to date.
+    Migrate {
+        /// sqlite://path or postgres://user@host/database.
+        #[arg(long)]
+        db: String,
+    },
+    /// Operate on whole databases.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DbCommand {
+    /// Copy every booking into another, empty database (e.g. SQLite → PostgreSQL).
+    Copy {
+        #[arg(long)]
+        from: String,
+        #[arg(long)]
+        to: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -92,6 +115,10 @@ fn main() -> anyhow::Result<()> {
             passphrase_file,
             server_url,
         } => keygen::run(&business, &out, passphrase_file.as_deref(), &server_url),
+        Command::Migrate { db } => database::migrate(&db),
+        Command::Db {
+            command: DbCommand::Copy { from, to },
+        } => database::copy(&from, &to),
         Command::Bookings {
             command:
                 BookingsCommand::Open {

@@ -42,6 +42,35 @@ pub enum BookError {
     Database(#[from] sqlx::Error),
 }
 
+/// Why a database copy stopped (nothing was written to the target).
+#[derive(Debug, thiserror::Error)]
+pub enum CopyError {
+    #[error("the target database already holds bookings; copy only into an empty database")]
+    TargetNotEmpty,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Every column of a booking, for copying between databases.
+type CopyRow = (
+    String,
+    String,
+    i64,
+    i64,
+    i64,
+    Option<String>,
+    Option<String>,
+    String,
+    Vec<u8>,
+    Option<Vec<u8>>,
+    Option<Vec<u8>>,
+    Option<Vec<u8>>,
+    i64,
+);
+
+/// Every column of an idempotency key, for copying between databases.
+type IdempotencyRow = (String, Vec<u8>, Vec<u8>, String, i64);
+
 /// A booking as it is written: ciphertext plus public metadata.
 #[derive(Debug, Clone)]
 pub struct NewBooking {
@@ -501,6 +530,83 @@ impl Storage {
                 .await?;
         }
         Ok(deleted)
+    }
+
+    /// Copies every booking and idempotency key into `target`, which must be
+    /// empty, in one target transaction (all or nothing); calls `progress` with
+    /// the number of bookings copied so far. Returns the number copied.
+    pub async fn copy_to(
+        &self,
+        target: &Storage,
+        progress: impl Fn(u64),
+    ) -> Result<u64, CopyError> {
+        const PAGE: i64 = 500;
+        let mut transaction = target.pool.begin().await?;
+        let (existing,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM bookings")
+            .fetch_one(&mut *transaction)
+            .await?;
+        if existing > 0 {
+            return Err(CopyError::TargetNotEmpty);
+        }
+        let mut copied = 0u64;
+        let mut after = String::new();
+        loop {
+            let rows: Vec<CopyRow> = sqlx::query_as(
+                "SELECT id, business, starts_at, ends_at, party_size, service, practitioner, status, envelope,
+                        envelope_hash, visitor_copy, token_hash, created_at
+                 FROM bookings WHERE id > $1 ORDER BY id LIMIT $2",
+            )
+            .bind(&after)
+            .bind(PAGE)
+            .fetch_all(&self.pool)
+            .await?;
+            let Some(last) = rows.last() else { break };
+            after = last.0.clone();
+            for row in rows {
+                sqlx::query(
+                    "INSERT INTO bookings (id, business, starts_at, ends_at, party_size, service, practitioner, status,
+                                           envelope, envelope_hash, visitor_copy, token_hash, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                )
+                .bind(row.0)
+                .bind(row.1)
+                .bind(row.2)
+                .bind(row.3)
+                .bind(row.4)
+                .bind(row.5)
+                .bind(row.6)
+                .bind(row.7)
+                .bind(row.8)
+                .bind(row.9)
+                .bind(row.10)
+                .bind(row.11)
+                .bind(row.12)
+                .execute(&mut *transaction)
+                .await?;
+                copied += 1;
+            }
+            progress(copied);
+        }
+        let keys: Vec<IdempotencyRow> = sqlx::query_as(
+            "SELECT business, key_hash, request_hash, booking_id, created_at FROM idempotency_keys",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        for (business, key_hash, request_hash, booking_id, created_at) in keys {
+            sqlx::query(
+                "INSERT INTO idempotency_keys (business, key_hash, request_hash, booking_id, created_at)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(business)
+            .bind(key_hash)
+            .bind(request_hash)
+            .bind(booking_id)
+            .bind(created_at)
+            .execute(&mut *transaction)
+            .await?;
+        }
+        transaction.commit().await?;
+        Ok(copied)
     }
 
     /// Lists bookings in start order.

@@ -1,0 +1,77 @@
+//! `sealbook migrate` and `sealbook db copy`: operating the database.
+
+use std::io::Write as _;
+
+use anyhow::Context;
+use sealbook_server::Storage;
+
+/// Brings the schema of `db` up to date (creating the database file for SQLite).
+pub(crate) fn migrate(db: &str) -> anyhow::Result<()> {
+    tokio::runtime::Runtime::new()?.block_on(async {
+        let storage = Storage::open(db)
+            .await
+            .with_context(|| format!("cannot open or migrate {}", redact(db)))?;
+        storage.close().await;
+        anyhow::Ok(())
+    })?;
+    writeln!(std::io::stdout().lock(), "{} is up to date", redact(db))?;
+    Ok(())
+}
+
+/// Copies every booking from one database into another, empty one (e.g. from
+/// the embedded SQLite file to PostgreSQL when a business outgrows one machine).
+pub(crate) fn copy(from: &str, to: &str) -> anyhow::Result<()> {
+    let copied = tokio::runtime::Runtime::new()?.block_on(async {
+        let source = Storage::open(from)
+            .await
+            .with_context(|| format!("cannot open {}", redact(from)))?;
+        let target = Storage::open(to)
+            .await
+            .with_context(|| format!("cannot open {}", redact(to)))?;
+        let progress = indicatif::ProgressBar::new_spinner();
+        progress.set_message("copying bookings");
+        let copied = source
+            .copy_to(&target, |copied| progress.set_position(copied))
+            .await?;
+        progress.finish_and_clear();
+        source.close().await;
+        target.close().await;
+        anyhow::Ok(copied)
+    })?;
+    writeln!(
+        std::io::stdout().lock(),
+        "copied {copied} bookings from {} to {}",
+        redact(from),
+        redact(to)
+    )?;
+    Ok(())
+}
+
+/// A database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            let user = credentials.split(':').next().unwrap_or_default();
+            format!("{}{user}:***{}", &url[..scheme + 3], &url[at..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_never_reach_messages() {
+        assert_eq!(
+            redact("postgres://book:s3cret@db.internal/sealbook"),
+            "postgres://book:***@db.internal/sealbook"
+        );
+        assert_eq!(
+            redact("sqlite://data/sealbook.db"),
+            "sqlite://data/sealbook.db"
+        );
+    }
+}

@@ -1,0 +1,73 @@
+//! `sealbook db copy`: every booking and idempotency key moves from the embedded
+//! SQLite file to another database, byte for byte, or nothing moves.
+
+mod support;
+
+use sealbook_server::Storage;
+use sealbook_server::ids::{BookingId, BusinessId};
+use sealbook_server::storage::{BookingFilter, CopyError, Idempotency, NewBooking};
+use support::TestDatabase;
+
+async fn fill(storage: &Storage, count: u8) {
+    let business = BusinessId("bistro".to_owned());
+    for index in 0..count {
+        let row = NewBooking {
+            id: BookingId::generate().expect("randomness"),
+            business: business.clone(),
+            starts_at: 1_900_000_000 + i64::from(index) * 900,
+            ends_at: 1_900_005_400 + i64::from(index) * 900,
+            party_size: u32::from(index % 6) + 1,
+            service: (index % 2 == 0).then(|| "kg-30".to_owned()),
+            practitioner: (index % 2 == 0).then(|| "anna".to_owned()),
+            envelope: vec![index; 1100],
+            envelope_hash: [index; 32],
+            visitor_copy: (index % 3 == 0).then(|| vec![index ^ 0xff; 1100]),
+            token_hash: (index % 3 == 0).then_some([index ^ 0x55; 32]),
+            created_at: 1_800_000_000,
+        };
+        let idempotency = (index % 4 == 0).then_some(Idempotency {
+            key_hash: [index; 32],
+            request_hash: [1; 32],
+        });
+        storage
+            .book(&business, idempotency, (0, 1), [index; 32], |_| Ok(row))
+            .await
+            .expect("stored");
+    }
+}
+
+async fn copies_everything_into_an_empty_database(target: TestDatabase) {
+    let source = support::sqlite().await;
+    let from = Storage::open(&source.url).await.expect("source");
+    fill(&from, 120).await;
+    let to = Storage::open(&target.url).await.expect("target");
+
+    let progress = std::sync::Mutex::new(Vec::new());
+    let copied = from
+        .copy_to(&to, |done| progress.lock().expect("lock").push(done))
+        .await
+        .expect("copy");
+    assert_eq!(copied, 120);
+    assert_eq!(
+        progress.into_inner().expect("lock"),
+        [120],
+        "one page of up to 500"
+    );
+    let everything = BookingFilter::default();
+    assert_eq!(
+        from.bookings(&everything).await.expect("list"),
+        to.bookings(&everything).await.expect("list")
+    );
+    assert_eq!(target.count("idempotency_keys").await, 30);
+
+    assert!(
+        matches!(
+            from.copy_to(&to, |_| {}).await,
+            Err(CopyError::TargetNotEmpty)
+        ),
+        "never merges into data"
+    );
+    assert_eq!(target.count("bookings").await, 120);
+}
+
+on_both_backends!(copies_everything_into_an_empty_database);

@@ -2,6 +2,7 @@
 
 use axum::Router;
 use axum::extract::{Path, State};
+use axum::handler::HandlerWithoutStateExt as _;
 use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -16,7 +17,9 @@ pub(crate) fn router(config: &Config) -> Router<AppState> {
     // The widget is public and loaded cross-origin by `import()` and
     // `WebAssembly.instantiateStreaming`, which both require CORS.
     let widget = Router::new()
-        .fallback_service(ServeDir::new(&config.widget_dir))
+        .fallback_service(
+            ServeDir::new(&config.widget_dir).not_found_service(not_found.into_service()),
+        )
         .layer(CorsLayer::new().allow_origin(tower_http::cors::Any))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
@@ -26,6 +29,11 @@ pub(crate) fn router(config: &Config) -> Router<AppState> {
         .route("/", get(index))
         .route("/demo/{file}", get(demo_page))
         .nest("/widget", widget)
+}
+
+/// Anything that is not there, as the same typed error as everywhere else.
+pub(crate) async fn not_found() -> AppError {
+    AppError::NotFound
 }
 
 async fn index(State(state): State<AppState>) -> Html<String> {

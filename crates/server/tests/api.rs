@@ -655,7 +655,175 @@ async fn cors_allows_only_configured_origins(database: TestDatabase) {
     );
 }
 
+/// Hostile requests each get a typed 4xx, never a 5xx, and never a file
+/// outside the widget folder.
+async fn hostile_requests_get_typed_client_errors(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    std::fs::create_dir_all(fixture.database.dir().join("dist")).expect("dist");
+    std::fs::write(fixture.database.dir().join("dist/embed.js"), "/* widget */").expect("write");
+    std::fs::write(
+        fixture.database.dir().join("secret.txt"),
+        "TOP-SECRET-CONFIG",
+    )
+    .expect("write");
+    let good = sealed_booking(&fixture.recipient, "bistro-du-coin");
+    let start = slot(2);
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let duplicate =
+        format!(r#"{{"envelope":"{good}","envelope":"{good}","start":"{start}","party_size":2}}"#);
+    let bookings = "/api/v1/businesses/bistro-du-coin/bookings";
+    let cases: Vec<(&str, &str, &str, Vec<u8>, &str)> = vec![
+        (
+            "POST",
+            bookings,
+            "application/json",
+            b"{\"envelope\":\"\xff\xfe\"}".to_vec(),
+            "bad_request",
+        ),
+        (
+            "POST",
+            bookings,
+            "application/json",
+            deep.into_bytes(),
+            "bad_request",
+        ),
+        (
+            "POST",
+            bookings,
+            "application/json",
+            duplicate.into_bytes(),
+            "bad_request",
+        ),
+        (
+            "POST",
+            bookings,
+            "application/json",
+            b"".to_vec(),
+            "bad_request",
+        ),
+        (
+            "POST",
+            bookings,
+            "application/json",
+            b"null".to_vec(),
+            "bad_request",
+        ),
+        (
+            "POST",
+            bookings,
+            "application/json; charset=utf-16",
+            b"{}".to_vec(),
+            "bad_request",
+        ),
+        (
+            "POST",
+            bookings,
+            "multipart/form-data",
+            b"{}".to_vec(),
+            "unsupported_media_type",
+        ),
+        (
+            "POST",
+            bookings,
+            "",
+            b"{}".to_vec(),
+            "unsupported_media_type",
+        ),
+        ("GET", "/widget/../secret.txt", "", Vec::new(), "not_found"),
+        (
+            "GET",
+            "/widget/%2e%2e/secret.txt",
+            "",
+            Vec::new(),
+            "not_found",
+        ),
+        (
+            "GET",
+            "/widget/..%2fsecret.txt",
+            "",
+            Vec::new(),
+            "not_found",
+        ),
+        (
+            "GET",
+            "/widget/%2e%2e%2fsecret.txt",
+            "",
+            Vec::new(),
+            "not_found",
+        ),
+        (
+            "GET",
+            "/demo/..%2f..%2fsecret.txt",
+            "",
+            Vec::new(),
+            "not_found",
+        ),
+        (
+            "GET",
+            "/demo/restaurant.html%00.css",
+            "",
+            Vec::new(),
+            "not_found",
+        ),
+        ("GET", "/no/such/page", "", Vec::new(), "not_found"),
+        (
+            "GET",
+            "/api/v1/businesses/bistro-du-coin/availability?from=2027-01-01&to=2027-01-02&party=99999999999",
+            "",
+            Vec::new(),
+            "invalid_query",
+        ),
+        (
+            "GET",
+            "/api/v1/businesses/bistro-du-coin/availability?from=2027-01-01&to=2027-01-02&colour=blue",
+            "",
+            Vec::new(),
+            "invalid_query",
+        ),
+        (
+            "GET",
+            "/api/v1/bookings/%00",
+            "",
+            Vec::new(),
+            "booking_not_found",
+        ),
+    ];
+    for (method, path, content_type, body, expected) in cases {
+        let mut request = Request::builder().method(method).uri(path);
+        if !content_type.is_empty() {
+            request = request.header(header::CONTENT_TYPE, content_type);
+        }
+        let response = app(fixture.state.clone())
+            .oneshot(request.body(Body::from(body)).expect("request"))
+            .await
+            .expect("infallible");
+        let status = response.status();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        assert!(status.is_client_error(), "{method} {path}: {status}");
+        assert!(
+            !bytes.windows(10).any(|window| window == b"TOP-SECRET"),
+            "{method} {path} leaked a file"
+        );
+        let json: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        assert_eq!(code(&json), expected, "{method} {path}");
+    }
+    let (status, _) = call(
+        &fixture.state,
+        Request::get("/widget/embed.js")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "the widget folder itself is served");
+}
+
 on_both_backends!(
+    hostile_requests_get_typed_client_errors,
     fixture,
     a_sealed_booking_is_stored_as_ciphertext_only,
     the_key_set_lists_active_keys_with_their_kids,

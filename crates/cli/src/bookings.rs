@@ -121,11 +121,19 @@ fn timestamp(seconds: i64) -> String {
         .map_or_else(|_| seconds.to_string(), |time| time.to_string())
 }
 
+/// Decrypted text is the visitor's: control characters are shown as `�` so a
+/// booking cannot move the cursor or restyle the operator's terminal.
+fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+        .collect()
+}
+
 fn print_table(out: &mut impl std::io::Write, rows: &[Value]) -> std::io::Result<()> {
     let text = |value: &Value| match value {
-        Value::String(text) => text.clone(),
+        Value::String(text) => printable(text),
         Value::Null => String::new(),
-        other => other.to_string(),
+        other => printable(&other.to_string()),
     };
     let lines: Vec<[String; 7]> = rows
         .iter()
@@ -180,4 +188,14 @@ fn print_table(out: &mut impl std::io::Write, rows: &[Value]) -> std::io::Result
         writeln!(out, "{}", cells.join("  ").trim_end())?;
     }
     writeln!(out, "{} booking(s)", lines.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn terminal_escapes_in_bookings_are_neutralised() {
+        assert_eq!(printable("Zoë\u{1b}[2J\u{7}"), "Zoë\u{fffd}[2J\u{fffd}");
+    }
 }

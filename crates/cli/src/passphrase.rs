@@ -4,6 +4,9 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 
+/// Long enough that, with scrypt's cost, guessing offline is impractical.
+const MIN_PASSPHRASE_CHARS: usize = 12;
+
 /// Reads the passphrase; a prompt asks twice when `confirm` is set.
 pub(crate) fn read(file: Option<&Path>, prompt: &str, confirm: bool) -> anyhow::Result<String> {
     let passphrase = match file {
@@ -19,8 +22,10 @@ pub(crate) fn read(file: Option<&Path>, prompt: &str, confirm: bool) -> anyhow::
             first
         }
     };
-    if passphrase.chars().count() < 8 {
-        bail!("the passphrase must have at least 8 characters");
+    if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
+        bail!(
+            "the passphrase must have at least {MIN_PASSPHRASE_CHARS} characters (a few words are easiest)"
+        );
     }
     Ok(passphrase)
 }

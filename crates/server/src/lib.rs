@@ -19,7 +19,7 @@ use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub use config::Config;
 pub use error::AppError;
@@ -60,27 +60,33 @@ pub fn app(state: AppState) -> Router {
         // Logs method, route template, status and latency only: never bodies,
         // query strings or headers, which could carry envelopes or tokens.
         .layer(
-            TraceLayer::new_for_http().make_span_with(|request: &axum::http::Request<_>| {
-                let route = request
-                    .extensions()
-                    .get::<axum::extract::MatchedPath>()
-                    .map_or("unmatched", axum::extract::MatchedPath::as_str)
-                    .to_owned();
-                tracing::info_span!("request", method = %request.method(), route)
-            }),
+            TraceLayer::new_for_http()
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO))
+                .make_span_with(|request: &axum::http::Request<_>| {
+                    let route = request
+                        .extensions()
+                        .get::<axum::extract::MatchedPath>()
+                        .map_or("unmatched", axum::extract::MatchedPath::as_str)
+                        .to_owned();
+                    tracing::info_span!("request", method = %request.method(), route)
+                }),
         )
         .with_state(state)
 }
 
-/// Serves [`app`] on `listener` until `shutdown` resolves, then drains in-flight requests.
+/// Serves [`app`] on `listener` until `shutdown` resolves, then drains in-flight
+/// requests. The retention sweeper runs alongside, starting with a pass at once.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
+    let sweeper = sweeper::spawn(state.clone());
+    let served = axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    sweeper.abort();
+    served
 }
 
 /// CORS for the API: only the origins the businesses embed the widget on.

@@ -447,6 +447,9 @@ impl Storage {
             .execute(&mut *transaction)
             .await?;
         transaction.commit().await?;
+        if done.rows_affected() == 1 {
+            self.flush_deleted_pages().await?;
+        }
         Ok(done.rows_affected() == 1)
     }
 
@@ -524,12 +527,22 @@ impl Storage {
             .await?
             .rows_affected();
         transaction.commit().await?;
-        if deleted > 0 && self.backend == Backend::Sqlite {
+        if deleted > 0 {
+            self.flush_deleted_pages().await?;
+        }
+        Ok(deleted)
+    }
+
+    /// After a deletion: SQLite's `secure_delete` zeroes the freed pages, but
+    /// older copies of them stay in the WAL until a checkpoint; truncating it
+    /// removes them. (PostgreSQL's equivalent is VACUUM, left to autovacuum.)
+    async fn flush_deleted_pages(&self) -> Result<(), sqlx::Error> {
+        if self.backend == Backend::Sqlite {
             sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
                 .execute(&self.pool)
                 .await?;
         }
-        Ok(deleted)
+        Ok(())
     }
 
     /// Copies every booking and idempotency key into `target`, which must be

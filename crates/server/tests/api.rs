@@ -624,6 +624,81 @@ async fn the_manage_link_reads_changes_cancels_and_erases(database: TestDatabase
             "nothing of the erased booking remains in {table}"
         );
     }
+    if let Some(path) = &fixture.database.sqlite_path {
+        let mut file = std::fs::read(path).expect("db file");
+        file.extend(std::fs::read(path.with_extension("db-wal")).unwrap_or_default());
+        for field in ["envelope", "visitor_copy"] {
+            let bytes = URL_SAFE_NO_PAD
+                .decode(change[field].as_str().expect("base64url"))
+                .expect("bytes");
+            let sample = &bytes[bytes.len() / 2..bytes.len() / 2 + 64];
+            assert!(
+                !file.windows(64).any(|window| window == sample),
+                "the erased {field} is gone from the file"
+            );
+        }
+    }
+}
+
+/// Retired keys open old bookings but are not sealed to; compromised keys are
+/// not even listed, and uploads sealed to them are refused.
+async fn key_status_decides_what_may_be_sealed_to(database: TestDatabase) {
+    let vectors: Value = serde_json::from_str(VECTORS).expect("vectors parse");
+    let pem = |index: usize| {
+        vectors[index]["public_key_pem"]
+            .as_str()
+            .expect("pem")
+            .to_owned()
+    };
+    let config = format!(
+        r#"
+        database = "{db}"
+        [[business]]
+        id = "bistro-du-coin"
+        name = "Bistro du Coin"
+        kind = "restaurant"
+        timezone = "Europe/Paris"
+        covers = 8
+        hours = {{ mon = ["00:00-24:00"], tue = ["00:00-24:00"], wed = ["00:00-24:00"], thu = ["00:00-24:00"], fri = ["00:00-24:00"], sat = ["00:00-24:00"], sun = ["00:00-24:00"] }}
+        keys = [{{ pem = """{active}""" }}, {{ pem = """{retired}""", status = "retired" }}, {{ pem = """{compromised}""", status = "compromised" }}]
+        "#,
+        db = database.url,
+        active = pem(0),
+        retired = pem(1),
+        compromised = pem(3),
+    );
+    let config = Config::from_toml(&config, database.dir()).expect("config");
+    let state = AppState::new(config, Storage::open(&database.url).await.expect("storage"));
+    let (status, set) = get(&state, "/api/v1/businesses/bistro-du-coin/keys").await;
+    assert_eq!(status, StatusCode::OK);
+    let listed: Vec<(&str, &str)> = set["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .map(|key| {
+            (
+                key["kid"].as_str().expect("kid"),
+                key["status"].as_str().expect("status"),
+            )
+        })
+        .collect();
+    let kid = |index: usize| vectors[index]["kid"].as_str().expect("kid");
+    assert_eq!(
+        listed,
+        [(kid(0), "active"), (kid(1), "retired")],
+        "the compromised key is not offered"
+    );
+    for (index, expected) in [(0, "created"), (1, "unknown_key"), (3, "unknown_key")] {
+        let recipient = Recipient::from_spki_pem(&pem(index)).expect("key");
+        let body = json!({ "envelope": sealed_booking(&recipient, "bistro-du-coin"), "start": slot_at(2, 10 + index as i8), "party_size": 2 });
+        let (status, response) = post_json(&state, "bistro-du-coin", &body).await;
+        let outcome = if status == StatusCode::CREATED {
+            "created"
+        } else {
+            code(&response)
+        };
+        assert_eq!(outcome, expected, "sealed to key {index}");
+    }
 }
 
 async fn cors_allows_only_configured_origins(database: TestDatabase) {
@@ -823,6 +898,7 @@ async fn hostile_requests_get_typed_client_errors(database: TestDatabase) {
 }
 
 on_both_backends!(
+    key_status_decides_what_may_be_sealed_to,
     hostile_requests_get_typed_client_errors,
     fixture,
     a_sealed_booking_is_stored_as_ciphertext_only,

@@ -1,14 +1,11 @@
-//! The browser's clock and time zone, through `js_sys::Date`.
+//! The browser's clock and its `Intl` date formatting, through `js_sys` (a date
+//! crate would cost the wasm more than the whole calendar).
 
-use js_sys::Date;
+use js_sys::{Date, Object, Reflect};
 use wasm_bindgen::JsValue;
 
-use crate::form::LocalDateTime;
-
-/// Now, in milliseconds since the Unix epoch.
-pub fn now_ms() -> f64 {
-    Date::now()
-}
+use crate::calendar::Day;
+use crate::i18n::Lang;
 
 /// Now, in whole Unix seconds (the envelope's `iat`).
 pub fn now_unix_seconds() -> u64 {
@@ -16,69 +13,64 @@ pub fn now_unix_seconds() -> u64 {
     (Date::now() / 1000.0).floor() as u64
 }
 
-/// A start instant: the wall-clock time the visitor entered, placed in the browser's
-/// time zone.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Start {
-    /// Milliseconds since the Unix epoch.
-    pub epoch_ms: f64,
-    /// RFC 3339 in UTC with whole seconds, e.g. `2026-12-04T18:30:00Z`.
-    pub utc: String,
-}
-
-/// Interprets `local` in the browser's time zone (a time skipped by a DST change moves
-/// forward, as `Date` does).
-pub fn local_start(local: &LocalDateTime) -> Option<Start> {
-    let date = Date::new_with_year_month_day_hr_min(
-        local.year.into(),
-        i32::from(local.month) - 1,
-        local.day.into(),
-        local.hour.into(),
-        local.minute.into(),
-    );
-    let epoch_ms = date.get_time();
-    if !epoch_ms.is_finite() {
-        // toISOString would throw on an invalid date.
-        return None;
+/// An `Intl.DateTimeFormat` options object.
+fn options(pairs: &[(&str, &str)]) -> JsValue {
+    let object = Object::new();
+    for (key, value) in pairs {
+        // Setting a property on a fresh plain object cannot fail.
+        let _ = Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_str(value));
     }
-    let iso = String::from(date.to_iso_string());
-    Some(Start {
-        epoch_ms,
-        utc: whole_seconds(&iso)?,
-    })
+    object.into()
 }
 
-/// Today in the browser's time zone as `YYYY-MM-DD` (the date input's `min`).
-pub fn today_local() -> String {
-    let today = Date::new(&JsValue::from_f64(Date::now()));
-    format!(
-        "{:04}-{:02}-{:02}",
-        today.get_full_year(),
-        today.get_month() + 1,
-        today.get_date()
+/// Today in `timezone` (the business's), or in the browser's when the zone is unknown.
+pub fn today_in(timezone: &str) -> Day {
+    let now = Date::new_0();
+    // `en-CA` writes dates as YYYY-MM-DD.
+    let text: String = now
+        .to_locale_date_string("en-CA", &options(&[("timeZone", timezone)]))
+        .into();
+    // Without Intl time zones: the UTC date, a day off at most around midnight.
+    Day::parse(&text).unwrap_or_else(|| Day::from_ordinal((Date::now() / 86_400_000.0) as i32))
+}
+
+/// How much of a date to write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateStyle {
+    /// "jeudi 26 novembre 2026"
+    Full,
+    /// "novembre 2026"
+    Month,
+    /// "lun." (a weekday's short name)
+    Weekday,
+}
+
+/// A calendar date in the visitor's language.
+pub fn format_day(lang: Lang, day: Day, style: DateStyle) -> String {
+    let date = Date::new(&JsValue::from_f64(day.utc_ms()));
+    let pairs: &[(&str, &str)] = match style {
+        DateStyle::Full => &[("timeZone", "UTC"), ("dateStyle", "full")],
+        DateStyle::Month => &[("timeZone", "UTC"), ("month", "long"), ("year", "numeric")],
+        DateStyle::Weekday => &[("timeZone", "UTC"), ("weekday", "short")],
+    };
+    date.to_locale_date_string(lang.code(), &options(pairs))
+        .into()
+}
+
+/// An RFC 3339 instant as a date and time in the visitor's language, in the
+/// business's time zone.
+pub fn format_instant(lang: Lang, instant: &str, timezone: &str) -> String {
+    let date = Date::new(&JsValue::from_str(instant));
+    if !date.get_time().is_finite() {
+        return instant.to_owned();
+    }
+    date.to_locale_string(
+        lang.code(),
+        &options(&[
+            ("timeZone", timezone),
+            ("dateStyle", "full"),
+            ("timeStyle", "short"),
+        ]),
     )
-}
-
-/// `2026-12-04T18:30:00.000Z` → `2026-12-04T18:30:00Z`.
-fn whole_seconds(iso: &str) -> Option<String> {
-    let (seconds, fraction) = iso.strip_suffix('Z')?.split_once('.')?;
-    (seconds.len() == 19 && fraction.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| format!("{seconds}Z"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn iso_strings_lose_their_milliseconds() {
-        assert_eq!(
-            whole_seconds("2026-12-04T18:30:00.000Z").as_deref(),
-            Some("2026-12-04T18:30:00Z")
-        );
-        // Years past 9999 are written with a sign and are not RFC 3339.
-        assert_eq!(whole_seconds("+010000-01-01T00:00:00.000Z"), None);
-        assert_eq!(whole_seconds("2026-12-04T18:30:00Z"), None);
-        assert_eq!(whole_seconds("garbage"), None);
-    }
+    .into()
 }

@@ -1,124 +1,93 @@
-//! Why a booking was not completed: the server's stable error codes plus the
-//! widget's own, each with a translated message.
+//! Why a booking was not completed: the server's stable error codes (docs/API.md)
+//! plus the widget's own, each with a translated message.
 
 use crate::i18n::Text;
 
-/// A failure the widget knows how to explain.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ErrorCode {
-    // The server's stable codes (`{"error":{"code":…}}`).
-    UnknownBusiness,
-    UnknownKey,
-    BusinessMismatch,
-    MalformedEnvelope,
-    StartInPast,
-    InvalidPartySize,
-    PayloadTooLarge,
-    UnsupportedMediaType,
-    BadRequest,
-    RateLimited,
-    Internal,
-    // The widget's own.
-    /// A served key failed the pin check: nothing was sealed or sent.
-    KeyNotPinned,
-    /// `fetch` rejected: no answer from the server at all.
-    Network,
-    /// Sealing failed in the browser.
-    SealFailed,
-    /// The server answered with something that is not the documented shape.
-    UnexpectedResponse,
+macro_rules! codes {
+    (server: [$($s:ident = $ss:literal => $st:ident,)*] own: [$($o:ident = $os:literal => $ot:ident,)*]) => {
+        /// A failure the widget knows how to explain.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum ErrorCode {
+            $($s,)*
+            $($o,)*
+        }
+
+        impl ErrorCode {
+            /// Every code, for tests.
+            #[cfg(test)]
+            pub const ALL: &'static [Self] = &[$(Self::$s,)* $(Self::$o,)*];
+
+            /// The code as written on the wire and in `#sb-error[data-code]`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$s => $ss,)*
+                    $(Self::$o => $os,)*
+                }
+            }
+
+            /// A code the server sent, if it is one of its documented ones.
+            pub fn from_server(code: &str) -> Option<Self> {
+                Some(match code {
+                    $($ss => Self::$s,)*
+                    _ => return None,
+                })
+            }
+
+            /// The human message.
+            pub fn text(self) -> Text {
+                match self {
+                    $(Self::$s => Text::$st,)*
+                    $(Self::$o => Text::$ot,)*
+                }
+            }
+        }
+    };
 }
 
-impl ErrorCode {
-    /// Every code, for tests.
-    #[cfg(test)]
-    pub const ALL: [Self; 15] = [
-        Self::UnknownBusiness,
-        Self::UnknownKey,
-        Self::BusinessMismatch,
-        Self::MalformedEnvelope,
-        Self::StartInPast,
-        Self::InvalidPartySize,
-        Self::PayloadTooLarge,
-        Self::UnsupportedMediaType,
-        Self::BadRequest,
-        Self::RateLimited,
-        Self::Internal,
-        Self::KeyNotPinned,
-        Self::Network,
-        Self::SealFailed,
-        Self::UnexpectedResponse,
-    ];
-
-    /// The code as written on the wire and in `#sb-error[data-code]`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::UnknownBusiness => "unknown_business",
-            Self::UnknownKey => "unknown_key",
-            Self::BusinessMismatch => "business_mismatch",
-            Self::MalformedEnvelope => "malformed_envelope",
-            Self::StartInPast => "start_in_past",
-            Self::InvalidPartySize => "invalid_party_size",
-            Self::PayloadTooLarge => "payload_too_large",
-            Self::UnsupportedMediaType => "unsupported_media_type",
-            Self::BadRequest => "bad_request",
-            Self::RateLimited => "rate_limited",
-            Self::Internal => "internal",
-            Self::KeyNotPinned => "key_not_pinned",
-            Self::Network => "network",
-            Self::SealFailed => "seal_failed",
-            Self::UnexpectedResponse => "unexpected_response",
-        }
-    }
-
-    /// A code the server sent, if it is one of its documented ones.
-    pub fn from_server(code: &str) -> Option<Self> {
-        Some(match code {
-            "unknown_business" => Self::UnknownBusiness,
-            "unknown_key" => Self::UnknownKey,
-            "business_mismatch" => Self::BusinessMismatch,
-            "malformed_envelope" => Self::MalformedEnvelope,
-            "start_in_past" => Self::StartInPast,
-            "invalid_party_size" => Self::InvalidPartySize,
-            "payload_too_large" => Self::PayloadTooLarge,
-            "unsupported_media_type" => Self::UnsupportedMediaType,
-            "bad_request" => Self::BadRequest,
-            "rate_limited" => Self::RateLimited,
-            "internal" => Self::Internal,
-            _ => return None,
-        })
-    }
-
-    /// The human message.
-    pub fn text(self) -> Text {
-        match self {
-            Self::UnknownBusiness => Text::ErrUnknownBusiness,
-            Self::UnknownKey => Text::ErrUnknownKey,
-            Self::BusinessMismatch => Text::ErrBusinessMismatch,
-            Self::MalformedEnvelope => Text::ErrMalformedEnvelope,
-            Self::StartInPast => Text::ErrStartInPast,
-            Self::InvalidPartySize => Text::ErrInvalidPartySize,
-            Self::PayloadTooLarge => Text::ErrPayloadTooLarge,
-            Self::UnsupportedMediaType => Text::ErrUnsupportedMediaType,
-            Self::BadRequest => Text::ErrBadRequest,
-            Self::RateLimited => Text::ErrRateLimited,
-            Self::Internal => Text::ErrInternal,
-            Self::KeyNotPinned => Text::ErrKeyNotPinned,
-            Self::Network => Text::ErrNetwork,
-            Self::SealFailed => Text::ErrSealFailed,
-            Self::UnexpectedResponse => Text::ErrUnexpectedResponse,
-        }
-    }
+codes! {
+    server: [
+    BadRequest = "bad_request" => ErrBadRequest,
+    UnsupportedMediaType = "unsupported_media_type" => ErrUnsupportedMediaType,
+    PayloadTooLarge = "payload_too_large" => ErrPayloadTooLarge,
+    UnknownBusiness = "unknown_business" => ErrUnknownBusiness,
+    MalformedEnvelope = "malformed_envelope" => ErrMalformedEnvelope,
+    BusinessMismatch = "business_mismatch" => ErrBusinessMismatch,
+    UnknownKey = "unknown_key" => ErrUnknownKey,
+    InvalidStart = "invalid_start" => ErrInvalidStart,
+    StartInPast = "start_in_past" => ErrStartInPast,
+    TooSoon = "too_soon" => ErrTooSoon,
+    TooFar = "too_far" => ErrTooFar,
+    OutsideOpeningHours = "outside_opening_hours" => ErrOutsideOpeningHours,
+    InvalidPartySize = "invalid_party_size" => ErrInvalidPartySize,
+    PartyTooLarge = "party_too_large" => ErrPartyTooLarge,
+    UnknownService = "unknown_service" => ErrUnknownService,
+    UnknownPractitioner = "unknown_practitioner" => ErrUnknownPractitioner,
+    SlotFull = "slot_full" => ErrSlotFull,
+    IdempotencyConflict = "idempotency_conflict" => ErrIdempotencyConflict,
+    Replayed = "replayed" => ErrReplayed,
+    BookingNotFound = "booking_not_found" => ErrBookingNotFound,
+    InvalidQuery = "invalid_query" => ErrInvalidQuery,
+    RateLimited = "rate_limited" => ErrRateLimited,
+    Internal = "internal" => ErrInternal,
+    ]
+    own: [
+    // A served key failed the pin check: nothing was sealed or sent.
+    KeyNotPinned = "key_not_pinned" => ErrKeyNotPinned,
+    // `fetch` rejected: no answer from the server at all.
+    Network = "network" => ErrNetwork,
+    SealFailed = "seal_failed" => ErrSealFailed,
+    // The server answered with something that is not the documented shape.
+    UnexpectedResponse = "unexpected_response" => ErrUnexpectedResponse,
+    ]
 }
 
-/// Why a submitted booking did not complete.
+/// Why a request did not complete.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Failure {
     Known(ErrorCode),
-    /// A code this widget does not know yet: its server message is the fallback text.
+    /// A code this widget does not know yet (shown with a generic message).
     Other {
         code: String,
-        message: String,
     },
 }
 
@@ -142,9 +111,43 @@ impl From<ErrorCode> for Failure {
 mod tests {
     use super::*;
 
+    /// Every code of docs/API.md's table.
+    const DOCUMENTED: &[&str] = &[
+        "bad_request",
+        "unsupported_media_type",
+        "payload_too_large",
+        "unknown_business",
+        "malformed_envelope",
+        "business_mismatch",
+        "unknown_key",
+        "invalid_start",
+        "start_in_past",
+        "too_soon",
+        "too_far",
+        "outside_opening_hours",
+        "invalid_party_size",
+        "party_too_large",
+        "unknown_service",
+        "unknown_practitioner",
+        "slot_full",
+        "idempotency_conflict",
+        "replayed",
+        "booking_not_found",
+        "invalid_query",
+        "internal",
+    ];
+
+    #[test]
+    fn every_documented_code_is_known() {
+        for code in DOCUMENTED {
+            let known = ErrorCode::from_server(code).expect(code);
+            assert_eq!(known.as_str(), *code);
+        }
+    }
+
     #[test]
     fn server_codes_round_trip() {
-        for code in ErrorCode::ALL {
+        for &code in ErrorCode::ALL {
             match ErrorCode::from_server(code.as_str()) {
                 Some(parsed) => assert_eq!(parsed, code),
                 // The widget's own codes are never taken from the server.

@@ -25,39 +25,17 @@ impl Lang {
         }
     }
 
-    /// The language of a tag such as `fr-CA` or `de_AT`, if the widget speaks it.
-    pub fn from_tag(tag: &str) -> Option<Self> {
-        let primary = tag.trim().split(['-', '_']).next()?;
-        match primary.to_ascii_lowercase().as_str() {
-            "en" => Some(Self::En),
-            "fr" => Some(Self::Fr),
-            "de" => Some(Self::De),
-            _ => None,
+    /// The language `embed.js` chose (from `data-lang`, then `<html lang>`, then the
+    /// browser's language); English for anything else.
+    pub fn from_code(code: Option<&str>) -> Self {
+        match code {
+            Some("fr") => Self::Fr,
+            Some("de") => Self::De,
+            _ => Self::En,
         }
     }
 
-    /// The first candidate the widget speaks, in order of preference; English otherwise.
-    pub fn negotiate<'a>(candidates: impl IntoIterator<Item = Option<&'a str>>) -> Self {
-        candidates
-            .into_iter()
-            .flatten()
-            .find_map(Self::from_tag)
-            .unwrap_or(Self::En)
-    }
-
-    /// `data-lang` first, then the host page's `<html lang>`, then the browser's language.
-    pub fn detect(explicit: Option<&str>) -> Self {
-        let window = web_sys::window();
-        let html_lang = window
-            .as_ref()
-            .and_then(|w| w.document())
-            .and_then(|d| d.document_element())
-            .and_then(|html| html.get_attribute("lang"));
-        let navigator_lang = window.and_then(|w| w.navigator().language());
-        Self::negotiate([explicit, html_lang.as_deref(), navigator_lang.as_deref()])
-    }
-
-    fn column(self) -> usize {
+    pub(crate) fn column(self) -> usize {
         match self {
             Self::En => 0,
             Self::Fr => 1,
@@ -95,16 +73,66 @@ texts! {
         "Reservierung",
     ],
     Intro => [
-        "Your details are encrypted in your browser. Only the business can read them. All fields are required.",
-        "Vos données sont chiffrées dans votre navigateur. Seul l’établissement peut les lire. Tous les champs sont obligatoires.",
-        "Ihre Angaben werden in Ihrem Browser verschlüsselt. Nur der Betrieb kann sie lesen. Alle Felder sind Pflichtfelder.",
+        "Encrypted in your browser: only the business can read your details.",
+        "Chiffré dans votre navigateur : seul l’établissement peut lire vos données.",
+        "In Ihrem Browser verschlüsselt: Nur der Betrieb kann Ihre Angaben lesen.",
+    ],
+    Loading => ["Loading…", "Chargement…", "Wird geladen …"],
+    Unavailable => [
+        "Online booking is unavailable. Please contact the business.",
+        "Réservation en ligne indisponible. Contactez l’établissement.",
+        "Online-Reservierung nicht verfügbar. Bitte kontaktieren Sie den Betrieb.",
+    ],
+    StepParty => ["How many people?", "Combien de personnes ?", "Wie viele Personen?"],
+    StepService => ["Which appointment?", "Quel rendez-vous ?", "Welcher Termin?"],
+    StepDate => ["Choose a day", "Choisissez un jour", "Wählen Sie einen Tag"],
+    StepSlot => ["Choose a time", "Choisissez un horaire", "Wählen Sie eine Uhrzeit"],
+    StepDetails => ["Your details", "Vos coordonnées", "Ihre Angaben"],
+    StepReview => [
+        "Check and send",
+        "Vérifiez et envoyez",
+        "Prüfen und senden",
+    ],
+    StepDone => ["Booking confirmed", "Réservation confirmée", "Reservierung bestätigt"],
+    PartyLabel => ["Number of people", "Nombre de personnes", "Anzahl der Personen"],
+    PersonOne => ["person", "personne", "Person"],
+    PersonOther => ["people", "personnes", "Personen"],
+    LargeParty => [
+        "Larger groups: please contact the business.",
+        "Groupes plus nombreux : contactez l’établissement.",
+        "Größere Gruppen: Bitte kontaktieren Sie den Betrieb.",
+    ],
+    ServiceLabel => ["Appointment type", "Type de rendez-vous", "Terminart"],
+    Minutes => ["min", "min", "Min."],
+    PractitionerLabel => ["With", "Avec", "Bei"],
+    AnyPractitioner => [
+        "Whoever is free first",
+        "Le premier disponible",
+        "Wer zuerst frei ist",
+    ],
+    Continue => ["Continue", "Continuer", "Weiter"],
+    Back => ["Back", "Retour", "Zurück"],
+    PrevMonth => ["Previous month", "Mois précédent", "Vorheriger Monat"],
+    NextMonth => ["Next month", "Mois suivant", "Nächster Monat"],
+    CalendarHint => [
+        "Arrow keys: day. Page keys: month. Enter: choose.",
+        "Flèches : jour. Touches Page : mois. Entrée : choisir.",
+        "Pfeiltasten: Tag. Bildtasten: Monat. Eingabe: wählen.",
+    ],
+    DayFree => ["free times", "horaires libres", "freie Zeiten"],
+    DayFull => ["fully booked", "complet", "ausgebucht"],
+    DayClosed => ["closed", "fermé", "geschlossen"],
+    LoadingTimes => [
+        "Loading free times…",
+        "Chargement des horaires libres…",
+        "Freie Zeiten werden geladen …",
+    ],
+    NoTimes => [
+        "No free times on this day.",
+        "Aucun horaire libre ce jour-là.",
+        "An diesem Tag gibt es keine freien Zeiten.",
     ],
     NameLabel => ["Name", "Nom", "Name"],
-    NameHint => [
-        "So that the staff know whom to expect.",
-        "Pour que l’équipe sache qui attendre.",
-        "Damit das Team weiß, wen es erwartet.",
-    ],
     ContactKindLabel => [
         "How can the business reach you?",
         "Comment l’établissement peut-il vous joindre ?",
@@ -114,49 +142,79 @@ texts! {
     ContactEmail => ["E-mail", "E-mail", "E-Mail"],
     PhoneLabel => ["Phone number", "Numéro de téléphone", "Telefonnummer"],
     EmailLabel => ["E-mail address", "Adresse e-mail", "E-Mail-Adresse"],
-    ContactHint => [
-        "Used only for questions about this booking.",
-        "Utilisé uniquement pour des questions sur cette réservation.",
-        "Wird nur für Rückfragen zu dieser Reservierung verwendet.",
+    NoteLabel => [
+        "Note (allergies, requests)",
+        "Remarque (allergies, demandes)",
+        "Hinweis (Allergien, Wünsche)",
     ],
-    PartyLabel => ["Number of people", "Nombre de personnes", "Anzahl der Personen"],
-    DateLabel => ["Date", "Date", "Datum"],
-    TimeLabel => ["Time", "Heure", "Uhrzeit"],
+    ReasonLabel => ["Reason for the visit", "Motif de la visite", "Grund des Besuchs"],
+    Optional => ["optional", "facultatif", "freiwillig"],
+    KeptFor => ["Kept for", "Conservé", "Aufbewahrt für"],
+    DayOne => ["day", "jour", "Tag"],
+    DayOther => ["days", "jours", "Tage"],
+    ConsentLabel => [
+        "I explicitly consent to the business using this health information for my visit.",
+        "J’accepte explicitement que l’établissement utilise cette information de santé pour ma venue.",
+        "Ich willige ausdrücklich ein, dass der Betrieb diese Gesundheitsangabe für meinen Besuch nutzt.",
+    ],
+    ConsentHint => [
+        "This field may hold health data. You may leave it empty instead.",
+        "Ce champ peut contenir des données de santé. Vous pouvez aussi le laisser vide.",
+        "Dieses Feld kann Gesundheitsdaten enthalten. Sie können es auch leer lassen.",
+    ],
+    FixFields => [
+        "Please correct the fields below.",
+        "Corrigez les champs ci-dessous.",
+        "Bitte korrigieren Sie die Felder unten.",
+    ],
+    WhenLabel => ["When", "Quand", "Wann"],
+    ReviewNote => [
+        "Nothing has been sent yet.",
+        "Rien n’a encore été envoyé.",
+        "Noch wurde nichts gesendet.",
+    ],
     Submit => ["Send booking", "Envoyer la réservation", "Reservierung senden"],
     StatusChecking => [
-        "Checking the business’s encryption key…",
-        "Vérification de la clé de chiffrement de l’établissement…",
-        "Der Verschlüsselungsschlüssel des Betriebs wird geprüft …",
+        "Checking the encryption key…",
+        "Vérification de la clé…",
+        "Schlüssel wird geprüft …",
     ],
     StatusSealing => [
-        "Encrypting your booking…",
-        "Chiffrement de votre réservation…",
-        "Ihre Reservierung wird verschlüsselt …",
+        "Encrypting…",
+        "Chiffrement…",
+        "Wird verschlüsselt …",
     ],
     StatusSending => [
-        "Sending your encrypted booking…",
-        "Envoi de votre réservation chiffrée…",
-        "Ihre verschlüsselte Reservierung wird gesendet …",
+        "Sending…",
+        "Envoi…",
+        "Wird gesendet …",
     ],
     DoneLead => [
-        "Booking received. Your reference:",
-        "Réservation reçue. Votre référence :",
-        "Reservierung erhalten. Ihre Referenz:",
+        "Your reference:",
+        "Votre référence :",
+        "Ihre Referenz:",
     ],
     DoneNote => [
-        "Please keep this reference in case you need to contact the business.",
-        "Conservez cette référence au cas où vous devriez contacter l’établissement.",
-        "Bitte bewahren Sie diese Referenz auf, falls Sie den Betrieb kontaktieren müssen.",
+        "Keep it in case you contact the business.",
+        "Conservez-la si vous contactez l’établissement.",
+        "Bewahren Sie sie für Rückfragen beim Betrieb auf.",
     ],
+    ManageLabel => [
+        "Your private link to read, change, cancel or erase the booking",
+        "Votre lien privé pour consulter, modifier, annuler ou effacer",
+        "Ihr privater Link zum Ansehen, Ändern, Stornieren oder Löschen",
+    ],
+    ManageNote => [
+        "Copy it now: it is stored nowhere, and whoever has it can manage the booking.",
+        "Copiez-le maintenant : il n’est stocké nulle part, et qui l’a peut gérer la réservation.",
+        "Jetzt kopieren: Er wird nirgends gespeichert, und wer ihn hat, kann die Reservierung verwalten.",
+    ],
+    Copy => ["Copy link", "Copier le lien", "Link kopieren"],
+    Copied => ["Link copied.", "Lien copié.", "Link kopiert."],
     NewBooking => [
         "Make another booking",
         "Faire une autre réservation",
         "Weitere Reservierung",
-    ],
-    FixFields => [
-        "Please correct the fields marked below.",
-        "Veuillez corriger les champs signalés ci-dessous.",
-        "Bitte korrigieren Sie die unten markierten Felder.",
     ],
     ErrNameRequired => [
         "Please enter your name.",
@@ -164,109 +222,164 @@ texts! {
         "Bitte geben Sie Ihren Namen ein.",
     ],
     ErrPhoneInvalid => [
-        "Please enter a phone number (digits, spaces and + ( ) - only).",
-        "Veuillez saisir un numéro de téléphone (chiffres, espaces et + ( ) - uniquement).",
-        "Bitte geben Sie eine Telefonnummer ein (nur Ziffern, Leerzeichen und + ( ) -).",
+        "Please enter a phone number (digits, spaces, + ( ) -).",
+        "Saisissez un numéro de téléphone (chiffres, espaces, + ( ) -).",
+        "Bitte Telefonnummer eingeben (Ziffern, Leerzeichen, + ( ) -).",
     ],
     ErrEmailInvalid => [
-        "Please enter an e-mail address such as name@example.com.",
-        "Veuillez saisir une adresse e-mail comme nom@exemple.fr.",
-        "Bitte geben Sie eine E-Mail-Adresse wie name@beispiel.de ein.",
+        "Please enter an e-mail address (name@example.com).",
+        "Saisissez une adresse e-mail (nom@exemple.fr).",
+        "Bitte E-Mail-Adresse eingeben (name@beispiel.de).",
     ],
-    ErrPartyRange => [
-        "Please choose between 1 and 20 people.",
-        "Veuillez choisir entre 1 et 20 personnes.",
-        "Bitte wählen Sie zwischen 1 und 20 Personen.",
+    ErrRequired => [
+        "Please fill in this field.",
+        "Veuillez remplir ce champ.",
+        "Bitte füllen Sie dieses Feld aus.",
     ],
-    ErrDateInvalid => [
-        "Please choose a date.",
-        "Veuillez choisir une date.",
-        "Bitte wählen Sie ein Datum.",
+    ErrTooLong => [
+        "Please shorten this text to 1000 characters.",
+        "Veuillez raccourcir ce texte à 1000 caractères.",
+        "Bitte kürzen Sie diesen Text auf 1000 Zeichen.",
     ],
-    ErrTimeInvalid => [
-        "Please choose a time.",
-        "Veuillez choisir une heure.",
-        "Bitte wählen Sie eine Uhrzeit.",
-    ],
-    ErrStartPast => [
-        "This date and time has already passed. Please choose a later one.",
-        "Cette date et cette heure sont déjà passées. Veuillez en choisir une plus tardive.",
-        "Dieser Zeitpunkt liegt in der Vergangenheit. Bitte wählen Sie einen späteren.",
+    ErrConsent => [
+        "Tick the consent box, or empty the field above.",
+        "Cochez la case de consentement, ou videz le champ ci-dessus.",
+        "Einwilligung ankreuzen oder das Feld darüber leeren.",
     ],
     ErrKeyNotPinned => [
-        "This booking form could not verify the business’s encryption key, so nothing was sent. Please contact the business directly.",
-        "Ce formulaire n’a pas pu vérifier la clé de chiffrement de l’établissement : rien n’a été envoyé. Veuillez contacter l’établissement directement.",
-        "Dieses Formular konnte den Verschlüsselungsschlüssel des Betriebs nicht überprüfen, daher wurde nichts gesendet. Bitte wenden Sie sich direkt an den Betrieb.",
+        "The business’s encryption key could not be verified, so nothing was sent. Please contact the business.",
+        "La clé de chiffrement de l’établissement n’a pas pu être vérifiée : rien n’a été envoyé. Contactez l’établissement.",
+        "Der Schlüssel des Betriebs konnte nicht geprüft werden, daher wurde nichts gesendet. Bitte kontaktieren Sie den Betrieb.",
     ],
     ErrNetwork => [
-        "The booking service could not be reached. Please check your connection and try again.",
-        "Le service de réservation est injoignable. Vérifiez votre connexion et réessayez.",
-        "Der Reservierungsdienst ist nicht erreichbar. Bitte prüfen Sie Ihre Verbindung und versuchen Sie es erneut.",
+        "The booking service could not be reached. Please try again.",
+        "Le service de réservation est injoignable. Veuillez réessayer.",
+        "Der Reservierungsdienst ist nicht erreichbar. Bitte versuchen Sie es erneut.",
     ],
     ErrSealFailed => [
-        "Your booking could not be encrypted, so nothing was sent. Please reload the page and try again.",
-        "Votre réservation n’a pas pu être chiffrée : rien n’a été envoyé. Veuillez recharger la page et réessayer.",
-        "Ihre Reservierung konnte nicht verschlüsselt werden, daher wurde nichts gesendet. Bitte laden Sie die Seite neu und versuchen Sie es erneut.",
+        "Encryption failed, so nothing was sent. Please reload the page.",
+        "Le chiffrement a échoué : rien n’a été envoyé. Rechargez la page.",
+        "Die Verschlüsselung ist fehlgeschlagen, nichts wurde gesendet. Bitte laden Sie die Seite neu.",
     ],
     ErrUnexpectedResponse => [
-        "The booking service gave an unexpected answer. Please try again later.",
-        "Le service de réservation a donné une réponse inattendue. Veuillez réessayer plus tard.",
-        "Der Reservierungsdienst hat unerwartet geantwortet. Bitte versuchen Sie es später erneut.",
+        "The booking service answered unexpectedly. Please try again later.",
+        "Le service de réservation a répondu de façon inattendue. Réessayez plus tard.",
+        "Der Reservierungsdienst hat unerwartet geantwortet. Bitte später erneut versuchen.",
     ],
     ErrUnknownBusiness => [
-        "This booking form is not set up correctly (unknown business). Please contact the business directly.",
-        "Ce formulaire de réservation est mal configuré (établissement inconnu). Veuillez contacter l’établissement directement.",
-        "Dieses Reservierungsformular ist falsch eingerichtet (unbekannter Betrieb). Bitte wenden Sie sich direkt an den Betrieb.",
+        "This form is not set up correctly (unknown business). Please contact the business.",
+        "Ce formulaire est mal configuré (établissement inconnu). Contactez l’établissement.",
+        "Dieses Formular ist falsch eingerichtet (unbekannter Betrieb). Bitte kontaktieren Sie den Betrieb.",
     ],
     ErrUnknownKey => [
-        "The business’s encryption key has changed. Please reload the page and try again.",
-        "La clé de chiffrement de l’établissement a changé. Veuillez recharger la page et réessayer.",
-        "Der Verschlüsselungsschlüssel des Betriebs hat sich geändert. Bitte laden Sie die Seite neu und versuchen Sie es erneut.",
+        "The business’s key has changed. Please reload the page.",
+        "La clé de l’établissement a changé. Rechargez la page.",
+        "Der Schlüssel des Betriebs hat sich geändert. Bitte laden Sie die Seite neu.",
     ],
     ErrBusinessMismatch => [
-        "This booking form is not set up correctly. Please contact the business directly.",
-        "Ce formulaire de réservation est mal configuré. Veuillez contacter l’établissement directement.",
-        "Dieses Reservierungsformular ist falsch eingerichtet. Bitte wenden Sie sich direkt an den Betrieb.",
+        "This form is not set up correctly. Please contact the business.",
+        "Ce formulaire est mal configuré. Contactez l’établissement.",
+        "Dieses Formular ist falsch eingerichtet. Bitte kontaktieren Sie den Betrieb.",
     ],
     ErrMalformedEnvelope => [
-        "Your encrypted booking was not accepted. Please reload the page and try again.",
-        "Votre réservation chiffrée n’a pas été acceptée. Veuillez recharger la page et réessayer.",
-        "Ihre verschlüsselte Reservierung wurde nicht angenommen. Bitte laden Sie die Seite neu und versuchen Sie es erneut.",
+        "Your encrypted booking was refused. Please reload the page.",
+        "Votre réservation chiffrée a été refusée. Rechargez la page.",
+        "Ihre verschlüsselte Reservierung wurde abgelehnt. Bitte laden Sie die Seite neu.",
+    ],
+    ErrInvalidStart => [
+        "The chosen time could not be read. Please choose it again.",
+        "L’horaire choisi est illisible. Choisissez-le à nouveau.",
+        "Die gewählte Uhrzeit ist ungültig. Bitte wählen Sie sie erneut.",
     ],
     ErrStartInPast => [
-        "The chosen date and time has already passed. Please choose a later one.",
-        "La date et l’heure choisies sont déjà passées. Veuillez en choisir une plus tardive.",
-        "Der gewählte Zeitpunkt liegt in der Vergangenheit. Bitte wählen Sie einen späteren.",
+        "The chosen time has passed. Please choose a later one.",
+        "L’horaire choisi est passé. Choisissez-en un plus tardif.",
+        "Die gewählte Uhrzeit ist vorbei. Bitte wählen Sie eine spätere.",
+    ],
+    ErrTooSoon => [
+        "This time is too soon to book online. Please choose a later one.",
+        "Cet horaire est trop proche pour réserver en ligne. Choisissez-en un plus tardif.",
+        "Diese Uhrzeit ist zu kurzfristig. Bitte wählen Sie eine spätere.",
+    ],
+    ErrTooFar => [
+        "This date is too far ahead. Please choose an earlier one.",
+        "Cette date est trop lointaine. Choisissez-en une plus proche.",
+        "Dieses Datum liegt zu weit voraus. Bitte wählen Sie ein früheres.",
+    ],
+    ErrOutsideOpeningHours => [
+        "This time cannot be booked. Please choose another one.",
+        "Cet horaire n’est pas réservable. Choisissez-en un autre.",
+        "Diese Uhrzeit ist nicht buchbar. Bitte wählen Sie eine andere.",
     ],
     ErrInvalidPartySize => [
-        "The business cannot take a booking for this number of people. Please choose another number or contact the business.",
-        "L’établissement ne peut pas accepter une réservation pour ce nombre de personnes. Choisissez un autre nombre ou contactez l’établissement.",
-        "Der Betrieb kann für diese Personenzahl keine Reservierung annehmen. Bitte wählen Sie eine andere Zahl oder wenden Sie sich an den Betrieb.",
+        "The number of people is not valid.",
+        "Le nombre de personnes n’est pas valable.",
+        "Die Personenzahl ist ungültig.",
+    ],
+    ErrPartyTooLarge => [
+        "This group is too large to book online. Please contact the business.",
+        "Ce groupe est trop nombreux pour réserver en ligne. Contactez l’établissement.",
+        "Diese Gruppe ist zu groß für eine Online-Reservierung. Bitte kontaktieren Sie den Betrieb.",
+    ],
+    ErrUnknownService => [
+        "This appointment type is no longer offered. Please reload the page.",
+        "Ce type de rendez-vous n’est plus proposé. Rechargez la page.",
+        "Diese Terminart wird nicht mehr angeboten. Bitte laden Sie die Seite neu.",
+    ],
+    ErrUnknownPractitioner => [
+        "This person no longer offers this appointment. Please choose again.",
+        "Cette personne ne propose plus ce rendez-vous. Choisissez à nouveau.",
+        "Diese Person bietet den Termin nicht mehr an. Bitte wählen Sie erneut.",
+    ],
+    ErrSlotFull => [
+        "Sorry, this time has just been taken. Please choose another.",
+        "Désolé, cet horaire vient d’être pris. Choisissez-en un autre.",
+        "Diese Uhrzeit wurde gerade vergeben. Bitte wählen Sie eine andere.",
+    ],
+    ErrIdempotencyConflict => [
+        "This booking was already sent differently. Please reload the page.",
+        "Cette réservation a déjà été envoyée autrement. Rechargez la page.",
+        "Diese Reservierung wurde schon anders gesendet. Bitte laden Sie die Seite neu.",
+    ],
+    ErrReplayed => [
+        "This booking has already been received.",
+        "Cette réservation a déjà été reçue.",
+        "Diese Reservierung ist bereits eingegangen.",
+    ],
+    ErrBookingNotFound => [
+        "Booking not found, or the link is not valid.",
+        "Réservation introuvable, ou lien non valable.",
+        "Reservierung nicht gefunden oder Link ungültig.",
+    ],
+    ErrInvalidQuery => [
+        "The free times could not be loaded. Please try again.",
+        "Les horaires libres n’ont pas pu être chargés. Réessayez.",
+        "Die freien Zeiten konnten nicht geladen werden. Bitte erneut versuchen.",
     ],
     ErrPayloadTooLarge => [
-        "Your booking is too large to send. Please shorten it and try again.",
-        "Votre réservation est trop volumineuse pour être envoyée. Veuillez la raccourcir et réessayer.",
-        "Ihre Reservierung ist zu groß zum Senden. Bitte kürzen Sie sie und versuchen Sie es erneut.",
+        "Your booking is too long to send. Please shorten it.",
+        "Votre réservation est trop longue. Raccourcissez-la.",
+        "Ihre Reservierung ist zu lang. Bitte kürzen Sie sie.",
     ],
     ErrUnsupportedMediaType => [
-        "The booking could not be sent because of a technical problem in this form. Please contact the business directly.",
-        "La réservation n’a pas pu être envoyée à cause d’un problème technique de ce formulaire. Veuillez contacter l’établissement directement.",
-        "Die Reservierung konnte wegen eines technischen Problems dieses Formulars nicht gesendet werden. Bitte wenden Sie sich direkt an den Betrieb.",
+        "A technical problem in this form stopped the booking. Please contact the business.",
+        "Un problème technique de ce formulaire a bloqué la réservation. Contactez l’établissement.",
+        "Ein technisches Problem dieses Formulars hat die Reservierung verhindert. Bitte kontaktieren Sie den Betrieb.",
     ],
     ErrBadRequest => [
-        "The booking service did not accept this booking. Please check your details and try again.",
-        "Le service de réservation n’a pas accepté cette réservation. Vérifiez vos informations et réessayez.",
-        "Der Reservierungsdienst hat diese Reservierung nicht angenommen. Bitte prüfen Sie Ihre Angaben und versuchen Sie es erneut.",
+        "The booking was not accepted. Please check your details.",
+        "La réservation n’a pas été acceptée. Vérifiez vos informations.",
+        "Die Reservierung wurde nicht angenommen. Bitte prüfen Sie Ihre Angaben.",
     ],
     ErrRateLimited => [
-        "Too many bookings were sent in a short time. Please wait a minute and try again.",
-        "Trop de réservations ont été envoyées en peu de temps. Veuillez patienter une minute et réessayer.",
-        "In kurzer Zeit wurden zu viele Reservierungen gesendet. Bitte warten Sie eine Minute und versuchen Sie es erneut.",
+        "Too many bookings in a short time. Please wait a minute.",
+        "Trop de réservations en peu de temps. Patientez une minute.",
+        "Zu viele Reservierungen in kurzer Zeit. Bitte warten Sie eine Minute.",
     ],
     ErrInternal => [
-        "The booking service had a problem and nothing was booked. Please try again later.",
-        "Le service de réservation a rencontré un problème et rien n’a été réservé. Veuillez réessayer plus tard.",
-        "Beim Reservierungsdienst ist ein Fehler aufgetreten, es wurde nichts reserviert. Bitte versuchen Sie es später erneut.",
+        "The booking service had a problem; nothing was booked. Please try again later.",
+        "Le service a rencontré un problème ; rien n’a été réservé. Réessayez plus tard.",
+        "Beim Dienst trat ein Fehler auf, nichts wurde reserviert. Bitte später erneut versuchen.",
     ],
     ErrOther => [
         "The booking could not be completed.",
@@ -280,6 +393,16 @@ pub fn t(lang: Lang, key: Text) -> &'static str {
     key.row()[lang.column()]
 }
 
+/// `n` and the word that goes with it: "1 personne", "2 personnes", "0 personne".
+pub fn count(lang: Lang, n: u32, one: Text, other: Text) -> String {
+    // French uses the singular for 0 and 1; English and German only for 1.
+    let singular = n == 1 || (lang == Lang::Fr && n == 0);
+    let mut out = n.to_string();
+    out.push(' ');
+    out.push_str(t(lang, if singular { one } else { other }));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::HashSet;
@@ -290,7 +413,7 @@ mod tests {
     const SAME_AS_ENGLISH: &[(Text, Lang)] = &[
         (Text::NameLabel, Lang::De),
         (Text::ContactEmail, Lang::Fr),
-        (Text::DateLabel, Lang::Fr),
+        (Text::Minutes, Lang::Fr),
     ];
 
     #[test]
@@ -331,24 +454,25 @@ mod tests {
     }
 
     #[test]
-    fn tags_map_to_languages() {
-        assert_eq!(Lang::from_tag("fr"), Some(Lang::Fr));
-        assert_eq!(Lang::from_tag("fr-CA"), Some(Lang::Fr));
-        assert_eq!(Lang::from_tag("DE_at"), Some(Lang::De));
-        assert_eq!(Lang::from_tag(" en-GB "), Some(Lang::En));
-        assert_eq!(Lang::from_tag("it"), None);
-        assert_eq!(Lang::from_tag(""), None);
+    fn plurals_follow_each_language() {
+        let people = |lang, n| count(lang, n, Text::PersonOne, Text::PersonOther);
+        assert_eq!(people(Lang::Fr, 1), "1 personne");
+        assert_eq!(people(Lang::Fr, 2), "2 personnes");
+        assert_eq!(people(Lang::Fr, 0), "0 personne");
+        assert_eq!(people(Lang::De, 1), "1 Person");
+        assert_eq!(people(Lang::De, 2), "2 Personen");
+        assert_eq!(people(Lang::En, 0), "0 people");
+        assert_eq!(count(Lang::De, 30, Text::DayOne, Text::DayOther), "30 Tage");
     }
 
     #[test]
-    fn negotiation_takes_the_first_spoken_language() {
-        assert_eq!(
-            Lang::negotiate([Some("de"), Some("fr"), Some("en")]),
-            Lang::De
-        );
-        assert_eq!(Lang::negotiate([None, Some("fr-FR"), Some("de")]), Lang::Fr);
-        assert_eq!(Lang::negotiate([Some("it"), None, Some("de-DE")]), Lang::De);
-        assert_eq!(Lang::negotiate([Some("es"), Some("it"), None]), Lang::En);
-        assert_eq!(Lang::negotiate([None, None, None]), Lang::En);
+    fn codes_map_to_languages() {
+        assert_eq!(Lang::from_code(Some("fr")), Lang::Fr);
+        assert_eq!(Lang::from_code(Some("de")), Lang::De);
+        assert_eq!(Lang::from_code(Some("it")), Lang::En);
+        assert_eq!(Lang::from_code(None), Lang::En);
+        for lang in Lang::ALL {
+            assert_eq!(Lang::from_code(Some(lang.code())), lang);
+        }
     }
 }

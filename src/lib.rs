@@ -8,12 +8,14 @@
 //! envelope crate's `open` feature is not enabled here.
 
 mod api;
+mod calendar;
 mod clock;
 mod components;
 mod error;
 mod form;
 mod i18n;
 mod options;
+mod profile;
 mod seal;
 mod state;
 mod submit;
@@ -23,6 +25,12 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 use crate::components::{App, AppProps};
+
+/// The browser build's allocator: smaller than the default dlmalloc (size budget).
+#[cfg(all(target_family = "wasm", target_os = "unknown"))]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
+    lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
 use crate::options::Options;
 
 /// Renders the widget into `root`, a shadow root that `embed.js` attached.

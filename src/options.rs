@@ -34,7 +34,8 @@ impl Options {
             .filter_map(|kid| kid.as_string())
             .filter_map(|kid| KeyId::parse(kid.trim()))
             .collect();
-        let lang = Lang::detect(string(value, "lang").as_deref());
+        // embed.js has already chosen: `data-lang`, then `<html lang>`, then the browser's.
+        let lang = Lang::from_code(string(value, "lang").as_deref());
         let api = string(value, "api").unwrap_or_default();
         Ok(Self::new(business, pins, lang, &api))
     }

@@ -1,145 +1,433 @@
-//! The booking form's state machine:
-//! editing → checking keys → sealing → sending → done(reference) | failed(error).
+//! The visitor's flow as a state machine:
+//! loading → choose → date → slot → details → review → (sending) → done.
 //!
-//! The reducer holds what the visitor typed, the per-field errors and the step.
-//! Actions that do not fit the current step are ignored, so a late answer from a
-//! superseded request cannot move the form.
+//! The reducer holds the profile, the visitor's choices, the visible month and its
+//! availability, and what was typed. Actions that do not fit the current step are
+//! ignored, so a late answer from a superseded request cannot move the flow.
 
 use std::rc::Rc;
 
 use yew::Reducible;
 
-use crate::error::Failure;
-use crate::form::{ContactKind, Draft, Field, FieldError};
+use crate::calendar::{self, Day};
+use crate::error::{ErrorCode, Failure};
+use crate::form::{ANY, Choice, ContactKind, Details, FieldError, Input};
+use crate::i18n::Text;
+use crate::profile::{Availability, Kind, Profile, Slot};
 
-/// Where the form is in its flow.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Where the visitor is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
-    Editing,
+    Loading,
+    /// The profile could not be loaded: nothing can be booked.
+    Unavailable,
+    Choose,
+    Date,
+    Slot,
+    Details,
+    Review,
+    Done,
+}
+
+/// Where a submission is (on the review step).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    Idle,
     CheckingKeys,
     Sealing,
     Sending,
-    /// The server stored the booking under this reference.
-    Done(String),
+}
+
+/// What the view should focus after an action.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Focus {
+    /// The new step's heading.
+    Heading,
+    /// The first invalid input.
+    Field(Input),
+    /// The error message.
+    Error,
+    /// The calendar's focused day.
+    Cursor,
+}
+
+/// What identifies one availability request: a change of any part needs a new one.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AvailabilityKey {
+    pub from: Day,
+    pub to: Day,
+    pub party: u8,
+    pub service: String,
+    pub practitioner: String,
+    /// Bumped to fetch the same range again (after `slot_full`).
+    pub generation: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Loadable {
+    Loading,
+    Loaded(Rc<Availability>),
     Failed(Failure),
 }
 
-impl Step {
-    /// `true` while a submission is in flight (the inputs are read-only).
-    pub fn is_busy(&self) -> bool {
-        matches!(self, Self::CheckingKeys | Self::Sealing | Self::Sending)
-    }
-
-    /// `true` when the visitor may edit and submit.
-    pub fn accepts_input(&self) -> bool {
-        matches!(self, Self::Editing | Self::Failed(_))
-    }
-}
-
-/// The form's whole state.
+/// The confirmed booking.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FormState {
-    pub draft: Draft,
-    pub errors: Vec<FieldError>,
-    pub step: Step,
-    /// Counts submit presses, so that the view can move focus after each one,
-    /// even when it ends in the same errors as the last.
-    pub attempts: u32,
+pub struct Confirmed {
+    pub reference: String,
+    pub start: String,
+    pub manage_link: String,
 }
 
-impl Default for FormState {
+/// The whole state of the flow.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlowState {
+    pub step: Step,
+    pub profile: Option<Rc<Profile>>,
+    /// Today in the business's time zone.
+    pub today: Day,
+    pub choice: Choice,
+    /// The visible month (its first day).
+    pub month: Day,
+    /// The calendar's focused day.
+    pub cursor: Day,
+    /// Bumped when the keyboard moves the cursor, so the view moves focus.
+    pub cursor_moves: u32,
+    pub availability_generation: u32,
+    pub availability: Loadable,
+    pub date: Option<Day>,
+    pub slot: Option<Slot>,
+    pub details: Details,
+    pub errors: Vec<FieldError>,
+    /// Bumped on each failed "continue", so the view focuses the first error again.
+    pub attempts: u32,
+    /// A message for the current step (`slot_full` on the slot step).
+    pub notice: Option<Text>,
+    pub stage: Stage,
+    pub failure: Option<Failure>,
+    pub confirmed: Option<Confirmed>,
+    /// The manage link was copied (announced until the next step).
+    pub copied: bool,
+    /// Where the focus goes, and a counter bumped each time it should move.
+    pub focus: Option<Focus>,
+    pub focus_moves: u32,
+}
+
+impl Default for FlowState {
     fn default() -> Self {
         Self {
-            draft: Draft::default(),
+            step: Step::Loading,
+            profile: None,
+            today: Day::default(),
+            choice: Choice::default(),
+            month: Day::default(),
+            cursor: Day::default(),
+            cursor_moves: 0,
+            availability_generation: 0,
+            availability: Loadable::Loading,
+            date: None,
+            slot: None,
+            details: Details::default(),
             errors: Vec::new(),
-            step: Step::Editing,
             attempts: 0,
+            notice: None,
+            stage: Stage::Idle,
+            failure: None,
+            confirmed: None,
+            copied: false,
+            focus: None,
+            focus_moves: 0,
         }
     }
 }
 
-impl FormState {
-    /// The error shown next to `field`, if any.
-    pub fn error_for(&self, field: Field) -> Option<&FieldError> {
-        self.errors.iter().find(|e| e.field == field)
-    }
-}
-
-/// Everything that can happen to the form.
+/// Everything that can happen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
-    /// The visitor changed a text field.
-    Edit(Field, String),
-    /// The visitor chose phone or e-mail.
+    /// The profile arrived; `today` is the date in the business's time zone.
+    Loaded(Rc<Profile>, Day),
+    LoadFailed,
+    SetParty(u8),
+    SetService(String),
+    SetPractitioner(String),
+    /// Continue from the current step.
+    Next,
+    Back,
+    /// Move the calendar's focus (arrow keys, page keys); the month follows.
+    MoveCursor(Day),
+    /// Show another month (previous / next buttons).
+    ShowMonth(i32),
+    Availability(AvailabilityKey, Result<Rc<Availability>, Failure>),
+    PickDate(Day),
+    PickSlot(Slot),
+    Edit(Input, String),
     SetContactKind(ContactKind),
-    /// Submit was pressed but fields are invalid.
-    Invalid(Vec<FieldError>),
-    /// Submit was pressed with a valid form: the key set is being fetched.
+    SetConsent(bool),
+    /// Send was pressed on the review step.
     Submit,
-    /// Every active key was pinned and matched its kid.
     KeysVerified,
-    /// The envelope is sealed and being uploaded.
     Sealed,
-    /// The server answered 201 with this reference.
-    Accepted(String),
-    /// The submission stopped.
+    Accepted(Confirmed),
     Fail(Failure),
-    /// Start a fresh booking after a completed one.
+    /// Start a new booking after a confirmed one.
     Reset,
+    /// The manage link is on the clipboard.
+    Copied,
 }
 
-impl FormState {
+impl FlowState {
+    fn profile(&self) -> Option<&Profile> {
+        self.profile.as_deref()
+    }
+
+    /// The last bookable date.
+    pub fn last_day(&self) -> Day {
+        let horizon = self.profile().map_or(0, |p| p.horizon_days);
+        self.today
+            .add_days(i32::try_from(horizon).unwrap_or(i32::MAX / 2))
+    }
+
+    /// The availability request for the visible month, or `None` when no day of it
+    /// can be booked.
+    pub fn availability_key(&self) -> Option<AvailabilityKey> {
+        let from = self.month.first_of_month().max(self.today);
+        let to = self.month.last_of_month().min(self.last_day());
+        (from <= to).then(|| AvailabilityKey {
+            from,
+            to,
+            party: self.choice.party,
+            service: self.choice.service.clone(),
+            practitioner: self.choice.practitioner.clone(),
+            generation: self.availability_generation,
+        })
+    }
+
+    /// The loaded availability of `day`, if any.
+    pub fn slots_on(&self, day: Day) -> Option<&[Slot]> {
+        match &self.availability {
+            Loadable::Loaded(availability) => availability
+                .day(day)
+                .filter(|d| d.open)
+                .map(|d| d.slots.as_slice()),
+            _ => None,
+        }
+    }
+
+    pub fn error_for(&self, input: Input) -> Option<&FieldError> {
+        self.errors.iter().find(|e| e.input == input)
+    }
+
+    fn show(&mut self, month: Day) {
+        let month = calendar::clamp(month, self.today, self.last_day()).first_of_month();
+        if month != self.month {
+            self.month = month;
+            self.availability = Loadable::Loading;
+        }
+    }
+
+    fn reload(&mut self) {
+        self.availability_generation = self.availability_generation.wrapping_add(1);
+        self.availability = Loadable::Loading;
+    }
+
     /// The state after `action`, or `None` when the action does not apply now.
+    /// Also decides where the focus goes: a new step's heading (except when the
+    /// flow first appears: the host page keeps its focus), the first invalid
+    /// field, a new error, or the calendar's moved cursor.
     pub fn next(&self, action: Action) -> Option<Self> {
+        let mut next = self.transition(action)?;
+        let focus = if next.step != self.step {
+            next.copied = false;
+            (self.step != Step::Loading).then_some(Focus::Heading)
+        } else if next.attempts != self.attempts {
+            next.errors.first().map(|e| Focus::Field(e.input))
+        } else if next.failure.is_some() && self.failure.is_none() {
+            Some(Focus::Error)
+        } else if next.cursor_moves != self.cursor_moves {
+            Some(Focus::Cursor)
+        } else {
+            None
+        };
+        if focus.is_some() {
+            next.focus = focus;
+            next.focus_moves = self.focus_moves.wrapping_add(1);
+        }
+        Some(next)
+    }
+
+    fn transition(&self, action: Action) -> Option<Self> {
         let mut next = self.clone();
-        match (action, &self.step) {
-            (Action::Edit(field, value), step) if step.accepts_input() => {
-                let slot = match field {
-                    Field::Name => &mut next.draft.name,
-                    Field::Contact => &mut next.draft.contact,
-                    Field::Party => &mut next.draft.party,
-                    Field::Date => &mut next.draft.date,
-                    Field::Time => &mut next.draft.time,
+        let busy = self.stage != Stage::Idle;
+        match (action, self.step) {
+            (Action::Loaded(profile, today), Step::Loading) => {
+                next.choice.party = next.choice.party.min(profile.max_party_size).max(1);
+                if let Some(service) = profile.services.first() {
+                    next.choice.service = service.id.clone();
+                }
+                next.profile = Some(profile);
+                next.today = today;
+                next.month = today.first_of_month();
+                next.cursor = today;
+                next.step = Step::Choose;
+            }
+            (Action::LoadFailed, Step::Loading) => next.step = Step::Unavailable,
+            (Action::SetParty(party), Step::Choose) => {
+                let max = self.profile().map_or(1, |p| p.max_party_size);
+                if !(1..=max).contains(&party) {
+                    return None;
+                }
+                next.choice.party = party;
+            }
+            (Action::SetService(service), Step::Choose) => {
+                let profile = self.profile()?;
+                profile.service(&service)?;
+                // A practitioner who does not offer the new service is dropped.
+                if !profile
+                    .practitioners_for(&service)
+                    .any(|p| p.id == self.choice.practitioner)
+                {
+                    next.choice.practitioner = ANY.to_owned();
+                }
+                next.choice.service = service;
+            }
+            (Action::SetPractitioner(practitioner), Step::Choose) => {
+                let profile = self.profile()?;
+                if practitioner != ANY
+                    && !profile
+                        .practitioners_for(&self.choice.service)
+                        .any(|p| p.id == practitioner)
+                {
+                    return None;
+                }
+                next.choice.practitioner = practitioner;
+            }
+            (Action::Next, Step::Choose) => {
+                let profile = self.profile()?;
+                if profile.kind == Kind::Clinic && profile.service(&self.choice.service).is_none() {
+                    return None;
+                }
+                next.step = Step::Date;
+                // Availability depends on the choice: fetch it afresh.
+                next.reload();
+                next.notice = None;
+            }
+            (Action::Next, Step::Details) => {
+                next.errors = self.details.validate(self.profile()?);
+                if next.errors.is_empty() {
+                    next.step = Step::Review;
+                    next.failure = None;
+                } else {
+                    next.attempts = self.attempts.wrapping_add(1);
+                }
+            }
+            (Action::Back, step) if !busy => {
+                next.step = match step {
+                    Step::Date => Step::Choose,
+                    Step::Slot => Step::Date,
+                    Step::Details => Step::Slot,
+                    Step::Review => Step::Details,
+                    _ => return None,
                 };
-                *slot = value;
+                next.notice = None;
+                next.failure = None;
             }
-            (Action::SetContactKind(kind), step) if step.accepts_input() => {
-                next.draft.contact_kind = kind;
+            (Action::MoveCursor(day), Step::Date) => {
+                next.cursor = calendar::clamp(day, self.today, self.last_day());
+                next.cursor_moves = self.cursor_moves.wrapping_add(1);
+                next.show(next.cursor);
+            }
+            (Action::ShowMonth(delta), Step::Date) => {
+                next.show(self.month.add_months(delta));
+                next.cursor = calendar::clamp(next.month, self.today, self.last_day());
+                // The month's buttons are redrawn with it: the focus goes to the grid.
+                next.cursor_moves = self.cursor_moves.wrapping_add(1);
+            }
+            (Action::Availability(key, result), Step::Date | Step::Slot) => {
+                if self.availability_key().as_ref() != Some(&key) {
+                    return None;
+                }
+                next.availability = match result {
+                    Ok(availability) => Loadable::Loaded(availability),
+                    Err(failure) => Loadable::Failed(failure),
+                };
+            }
+            (Action::PickDate(day), Step::Date) => {
+                if self.slots_on(day).is_none_or(<[Slot]>::is_empty) {
+                    return None;
+                }
+                next.date = Some(day);
+                next.cursor = day;
+                next.step = Step::Slot;
+                next.notice = None;
+            }
+            (Action::PickSlot(slot), Step::Slot) => {
+                let day = self.date?;
+                if !self.slots_on(day)?.contains(&slot) {
+                    return None;
+                }
+                next.slot = Some(slot);
+                next.step = Step::Details;
+                next.notice = None;
+            }
+            (Action::Edit(input, value), Step::Details) => {
+                *next.details.slot(input)? = value;
+                if !next.details.needs_consent(self.profile()?) {
+                    next.details.health_consent = false;
+                }
+            }
+            (Action::SetContactKind(kind), Step::Details) => {
+                next.details.contact_kind = kind;
                 // The old message talked about the other kind of contact.
-                next.errors.retain(|e| e.field != Field::Contact);
+                next.errors.retain(|e| e.input != Input::Contact);
             }
-            (Action::Invalid(errors), step) if step.accepts_input() => {
-                next.errors = errors;
-                next.step = Step::Editing;
-                next.attempts = self.attempts.wrapping_add(1);
+            (Action::SetConsent(consent), Step::Details) => {
+                next.details.health_consent = consent;
+                if consent {
+                    next.errors.retain(|e| e.input != Input::Consent);
+                }
             }
-            (Action::Submit, step) if step.accepts_input() => {
-                next.errors.clear();
-                next.step = Step::CheckingKeys;
-                next.attempts = self.attempts.wrapping_add(1);
+            (Action::Submit, Step::Review) if !busy => {
+                next.stage = Stage::CheckingKeys;
+                next.failure = None;
             }
-            (Action::KeysVerified, Step::CheckingKeys) => next.step = Step::Sealing,
-            (Action::Sealed, Step::Sealing) => next.step = Step::Sending,
-            (Action::Accepted(reference), Step::Sending) => next.step = Step::Done(reference),
-            (Action::Fail(failure), step) if step.is_busy() => next.step = Step::Failed(failure),
-            (Action::Reset, Step::Done(_)) => {
-                next = Self {
-                    draft: Draft {
-                        // Keep the visitor's choice of contact, not their data.
-                        contact_kind: self.draft.contact_kind,
-                        ..Draft::default()
-                    },
-                    attempts: self.attempts,
+            (Action::KeysVerified, Step::Review) if self.stage == Stage::CheckingKeys => {
+                next.stage = Stage::Sealing;
+            }
+            (Action::Sealed, Step::Review) if self.stage == Stage::Sealing => {
+                next.stage = Stage::Sending;
+            }
+            (Action::Accepted(confirmed), Step::Review) if self.stage == Stage::Sending => {
+                next.stage = Stage::Idle;
+                next.confirmed = Some(confirmed);
+                next.step = Step::Done;
+            }
+            (Action::Fail(failure), Step::Review) if busy => {
+                next.stage = Stage::Idle;
+                if failure == Failure::Known(ErrorCode::SlotFull) {
+                    // Someone was faster: choose another time from fresh availability.
+                    next.step = Step::Slot;
+                    next.slot = None;
+                    next.notice = Some(Text::ErrSlotFull);
+                    next.reload();
+                } else {
+                    next.failure = Some(failure);
+                }
+            }
+            (Action::Reset, Step::Done) => {
+                let fresh = Self {
+                    step: Step::Loading,
+                    focus_moves: self.focus_moves,
                     ..Self::default()
                 };
+                next = fresh.transition(Action::Loaded(self.profile.clone()?, self.today))?;
             }
+            (Action::Copied, Step::Done) => next.copied = true,
             _ => return None,
         }
         Some(next)
     }
 }
 
-impl Reducible for FormState {
+impl Reducible for FlowState {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
@@ -153,21 +441,21 @@ impl Reducible for FormState {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorCode;
-    use crate::i18n::Text;
+    use crate::form::tests::{clinic, restaurant};
+    use crate::profile::DayAvailability;
 
-    fn editing() -> FormState {
-        FormState::default()
+    fn day(text: &str) -> Day {
+        Day::parse(text).expect("date")
     }
 
-    fn at(step: Step) -> FormState {
-        FormState {
-            step,
-            ..FormState::default()
+    fn slot(start: &str, local: &str) -> Slot {
+        Slot {
+            start: start.to_owned(),
+            local: local.to_owned(),
         }
     }
 
-    fn run(state: FormState, actions: impl IntoIterator<Item = Action>) -> FormState {
+    fn run(state: FlowState, actions: impl IntoIterator<Item = Action>) -> FlowState {
         actions.into_iter().fold(state, |state, action| {
             state
                 .next(action.clone())
@@ -175,147 +463,245 @@ mod tests {
         })
     }
 
-    fn name_error() -> FieldError {
-        FieldError {
-            field: Field::Name,
-            text: Text::ErrNameRequired,
-        }
+    fn loaded(profile: Profile) -> FlowState {
+        run(
+            FlowState::default(),
+            [Action::Loaded(Rc::new(profile), day("2026-11-26"))],
+        )
     }
 
-    #[test]
-    fn the_happy_path_ends_with_the_reference() {
-        let done = run(
-            editing(),
+    fn availability(state: &FlowState) -> Action {
+        let key = state.availability_key().expect("a bookable month");
+        Action::Availability(
+            key,
+            Ok(Rc::new(Availability {
+                days: vec![
+                    DayAvailability {
+                        date: day("2026-11-27"),
+                        open: true,
+                        slots: vec![slot("2026-11-27T18:00:00Z", "19:00")],
+                    },
+                    DayAvailability {
+                        date: day("2026-11-28"),
+                        open: false,
+                        slots: Vec::new(),
+                    },
+                ],
+            })),
+        )
+    }
+
+    fn at_date(profile: Profile) -> FlowState {
+        let state = run(loaded(profile), [Action::Next]);
+        let answer = availability(&state);
+        run(state, [answer])
+    }
+
+    fn at_review() -> FlowState {
+        run(
+            at_date(restaurant()),
             [
-                Action::Edit(Field::Name, "Ada".to_owned()),
-                Action::Submit,
-                Action::KeysVerified,
-                Action::Sealed,
-                Action::Accepted("bk_123".to_owned()),
+                Action::PickDate(day("2026-11-27")),
+                Action::PickSlot(slot("2026-11-27T18:00:00Z", "19:00")),
+                Action::Edit(Input::Name, "Ada".to_owned()),
+                Action::Edit(Input::Contact, "+33 6 12 34 56 78".to_owned()),
+                Action::Next,
             ],
-        );
-        assert_eq!(done.step, Step::Done("bk_123".to_owned()));
-        assert_eq!(done.draft.name, "Ada");
+        )
     }
 
     #[test]
-    fn each_busy_step_can_fail() {
-        let failure = Failure::Known(ErrorCode::Network);
-        for step in [Step::CheckingKeys, Step::Sealing, Step::Sending] {
-            let failed = run(at(step), [Action::Fail(failure.clone())]);
-            assert_eq!(failed.step, Step::Failed(failure.clone()));
-        }
-    }
-
-    #[test]
-    fn a_refused_key_never_reaches_sealing() {
-        let failed = run(
-            editing(),
-            [Action::Submit, Action::Fail(ErrorCode::KeyNotPinned.into())],
-        );
-        assert_eq!(failed.step, Step::Failed(ErrorCode::KeyNotPinned.into()));
-        assert_eq!(failed.next(Action::KeysVerified), None);
-        assert_eq!(failed.next(Action::Sealed), None);
-    }
-
-    #[test]
-    fn steps_cannot_be_skipped_or_repeated() {
-        assert_eq!(editing().next(Action::KeysVerified), None);
-        assert_eq!(editing().next(Action::Sealed), None);
-        assert_eq!(editing().next(Action::Accepted("x".to_owned())), None);
-        assert_eq!(at(Step::CheckingKeys).next(Action::Sealed), None);
-        assert_eq!(
-            at(Step::Sealing).next(Action::Accepted("x".to_owned())),
-            None
-        );
-        assert_eq!(
-            editing().next(Action::Fail(ErrorCode::Internal.into())),
-            None
-        );
-        let done = at(Step::Done("x".to_owned()));
-        assert_eq!(done.next(Action::Fail(ErrorCode::Internal.into())), None);
-    }
-
-    #[test]
-    fn no_second_submit_while_busy() {
-        for step in [Step::CheckingKeys, Step::Sealing, Step::Sending] {
-            let busy = at(step);
-            assert!(busy.step.is_busy());
-            assert_eq!(busy.next(Action::Submit), None);
-            assert_eq!(busy.next(Action::Edit(Field::Name, "x".to_owned())), None);
-            assert_eq!(busy.next(Action::SetContactKind(ContactKind::Email)), None);
-        }
-        assert_eq!(at(Step::Done("x".to_owned())).next(Action::Submit), None);
-    }
-
-    #[test]
-    fn invalid_fields_keep_the_form_editing_and_submit_clears_them() {
-        let invalid = run(editing(), [Action::Invalid(vec![name_error()])]);
-        assert_eq!(invalid.step, Step::Editing);
-        assert_eq!(invalid.attempts, 1);
-        let again = run(invalid.clone(), [Action::Invalid(vec![name_error()])]);
-        assert_eq!(again.attempts, 2, "a repeated error is a new attempt");
-        assert_eq!(invalid.error_for(Field::Name), Some(&name_error()));
-        assert_eq!(invalid.error_for(Field::Date), None);
-        let submitted = run(invalid, [Action::Submit]);
-        assert!(submitted.errors.is_empty());
-        assert_eq!(submitted.step, Step::CheckingKeys);
-    }
-
-    #[test]
-    fn a_failed_submission_can_be_edited_and_retried() {
-        let failed = at(Step::Failed(ErrorCode::RateLimited.into()));
-        let edited = run(failed, [Action::Edit(Field::Party, "3".to_owned())]);
-        // The message stays until the next attempt.
-        assert_eq!(edited.step, Step::Failed(ErrorCode::RateLimited.into()));
-        assert_eq!(edited.draft.party, "3");
-        assert_eq!(run(edited, [Action::Submit]).step, Step::CheckingKeys);
-    }
-
-    #[test]
-    fn switching_contact_kind_drops_the_contact_error_only() {
-        let contact_error = FieldError {
-            field: Field::Contact,
-            text: Text::ErrPhoneInvalid,
+    fn the_happy_path_ends_confirmed() {
+        let review = at_review();
+        assert_eq!(review.step, Step::Review);
+        let confirmed = Confirmed {
+            reference: "7KQ2".to_owned(),
+            start: "2026-11-27T18:00:00Z".to_owned(),
+            manage_link: "x/manage/7KQ2#s".to_owned(),
         };
-        let state = run(
-            editing(),
-            [
-                Action::Invalid(vec![name_error(), contact_error]),
-                Action::SetContactKind(ContactKind::Email),
-            ],
-        );
-        assert_eq!(state.draft.contact_kind, ContactKind::Email);
-        assert_eq!(state.errors, vec![name_error()]);
-    }
-
-    #[test]
-    fn reset_forgets_the_booking_but_keeps_the_contact_kind() {
         let done = run(
-            editing(),
+            review,
             [
-                Action::SetContactKind(ContactKind::Email),
-                Action::Edit(Field::Contact, "a@b.c".to_owned()),
                 Action::Submit,
                 Action::KeysVerified,
                 Action::Sealed,
-                Action::Accepted("ref".to_owned()),
-                Action::Reset,
+                Action::Accepted(confirmed.clone()),
             ],
         );
-        assert_eq!(done.step, Step::Editing);
-        assert_eq!(done.draft.contact, "");
-        assert_eq!(done.draft.contact_kind, ContactKind::Email);
-        assert_eq!(done.attempts, 1);
-        assert_eq!(editing().next(Action::Reset), None);
+        assert_eq!(done.step, Step::Done);
+        assert_eq!(done.confirmed, Some(confirmed));
+        let again = run(done, [Action::Reset]);
+        assert_eq!(again.step, Step::Choose);
+        assert_eq!(again.details, Details::default());
+    }
+
+    #[test]
+    fn party_size_stays_within_the_profile() {
+        let state = loaded(restaurant());
+        assert_eq!(state.choice.party, 2);
+        assert_eq!(run(state.clone(), [Action::SetParty(8)]).choice.party, 8);
+        assert_eq!(state.next(Action::SetParty(9)), None);
+        assert_eq!(state.next(Action::SetParty(0)), None);
+    }
+
+    #[test]
+    fn clinics_choose_a_service_and_any_or_a_matching_practitioner() {
+        let state = loaded(clinic());
+        assert_eq!(state.choice.service, "physio-30");
+        assert_eq!(state.choice.practitioner, ANY);
+        assert_eq!(state.next(Action::SetPractitioner("bob".to_owned())), None);
+        let anna = run(state, [Action::SetPractitioner("anna".to_owned())]);
+        assert_eq!(anna.choice.practitioner, "anna");
+        assert_eq!(anna.next(Action::SetService("massage".to_owned())), None);
+    }
+
+    #[test]
+    fn only_days_with_free_slots_can_be_picked() {
+        let state = at_date(restaurant());
+        assert_eq!(
+            state.next(Action::PickDate(day("2026-11-28"))),
+            None,
+            "closed"
+        );
+        assert_eq!(
+            state.next(Action::PickDate(day("2026-11-29"))),
+            None,
+            "unknown"
+        );
+        let slots = run(state, [Action::PickDate(day("2026-11-27"))]);
+        assert_eq!(slots.step, Step::Slot);
+        assert_eq!(
+            slots.next(Action::PickSlot(slot("2026-11-27T19:00:00Z", "20:00"))),
+            None
+        );
+    }
+
+    #[test]
+    fn the_cursor_stays_in_the_horizon_and_the_month_follows_it() {
+        let state = at_date(restaurant());
+        let before = run(state.clone(), [Action::MoveCursor(day("2026-11-20"))]);
+        assert_eq!(before.cursor, day("2026-11-26"));
+        let december = run(state.clone(), [Action::MoveCursor(day("2026-12-03"))]);
+        assert_eq!(december.month, day("2026-12-01"));
+        assert_eq!(december.availability, Loadable::Loading);
+        let far = run(state.clone(), [Action::MoveCursor(day("2027-06-01"))]);
+        assert_eq!(far.cursor, day("2027-01-25"), "60 days ahead");
+        let previous = run(state.clone(), [Action::ShowMonth(-1)]);
+        assert_eq!(previous.month, day("2026-11-01"), "no month before today");
+        let next = run(state, [Action::ShowMonth(1)]);
+        assert_eq!(next.cursor, day("2026-12-01"));
+        assert_eq!(
+            next.focus,
+            Some(Focus::Cursor),
+            "the redrawn grid takes the focus"
+        );
+    }
+
+    #[test]
+    fn stale_availability_is_ignored() {
+        let state = run(loaded(restaurant()), [Action::Next]);
+        let stale = availability(&state);
+        let moved = run(state, [Action::ShowMonth(1)]);
+        assert_eq!(moved.next(stale), None);
+        let key = moved.availability_key().expect("december");
+        assert_eq!(key.from, day("2026-12-01"));
+        assert_eq!(key.to, day("2026-12-31"));
+    }
+
+    #[test]
+    fn details_need_consent_for_filled_health_fields() {
+        let state = run(
+            at_date(restaurant()),
+            [
+                Action::PickDate(day("2026-11-27")),
+                Action::PickSlot(slot("2026-11-27T18:00:00Z", "19:00")),
+                Action::Edit(Input::Name, "Ada".to_owned()),
+                Action::Edit(Input::Contact, "+33 6 12 34 56 78".to_owned()),
+                Action::Edit(Input::Note, "peanuts".to_owned()),
+                Action::Next,
+            ],
+        );
+        assert_eq!(state.step, Step::Details);
+        assert_eq!(state.errors[0].input, Input::Consent);
+        let consented = run(state, [Action::SetConsent(true), Action::Next]);
+        assert_eq!(consented.step, Step::Review);
+        // Emptying the field withdraws the consent box with it.
+        let emptied = run(
+            consented,
+            [Action::Back, Action::Edit(Input::Note, String::new())],
+        );
+        assert!(!emptied.details.health_consent);
+    }
+
+    #[test]
+    fn slot_full_goes_back_to_fresh_slots_with_a_message() {
+        let state = run(
+            at_review(),
+            [Action::Submit, Action::KeysVerified, Action::Sealed],
+        );
+        let generation = state.availability_generation;
+        let full = run(state, [Action::Fail(ErrorCode::SlotFull.into())]);
+        assert_eq!(full.step, Step::Slot);
+        assert_eq!(full.notice, Some(Text::ErrSlotFull));
+        assert_eq!(full.slot, None);
+        assert_eq!(full.availability, Loadable::Loading);
+        assert_ne!(full.availability_generation, generation);
+    }
+
+    #[test]
+    fn other_failures_stay_on_review_and_can_be_retried() {
+        let state = run(at_review(), [Action::Submit]);
+        assert_eq!(
+            state.next(Action::Submit),
+            None,
+            "no second submit while busy"
+        );
+        assert_eq!(state.next(Action::Back), None, "no going back while busy");
+        let failed = run(state, [Action::Fail(ErrorCode::Network.into())]);
+        assert_eq!(failed.step, Step::Review);
+        assert_eq!(failed.failure, Some(ErrorCode::Network.into()));
+        assert_eq!(run(failed, [Action::Submit]).stage, Stage::CheckingKeys);
+    }
+
+    #[test]
+    fn back_walks_the_steps_in_reverse() {
+        let mut state = at_review();
+        for expected in [Step::Details, Step::Slot, Step::Date, Step::Choose] {
+            state = run(state, [Action::Back]);
+            assert_eq!(state.step, expected);
+        }
+        assert_eq!(state.next(Action::Back), None);
+    }
+
+    #[test]
+    fn focus_follows_the_visitor() {
+        let first = loaded(restaurant());
+        assert_eq!(first.focus, None, "the host page keeps its focus on load");
+        let date = run(first, [Action::Next]);
+        assert_eq!(date.focus, Some(Focus::Heading));
+        let moved = run(date.clone(), [Action::MoveCursor(day("2026-11-27"))]);
+        assert_eq!(moved.focus, Some(Focus::Cursor));
+        assert_ne!(moved.focus_moves, date.focus_moves);
+        let details = run(
+            at_date(restaurant()),
+            [
+                Action::PickDate(day("2026-11-27")),
+                Action::PickSlot(slot("2026-11-27T18:00:00Z", "19:00")),
+                Action::Next,
+            ],
+        );
+        assert_eq!(details.focus, Some(Focus::Field(Input::Name)));
+        let failed = run(
+            at_review(),
+            [Action::Submit, Action::Fail(ErrorCode::Internal.into())],
+        );
+        assert_eq!(failed.focus, Some(Focus::Error));
     }
 
     #[test]
     fn reduce_keeps_the_same_state_for_ignored_actions() {
-        let state = Rc::new(editing());
+        let state = Rc::new(FlowState::default());
         let same = Rc::clone(&state).reduce(Action::Sealed);
         assert!(Rc::ptr_eq(&state, &same));
-        let moved = state.reduce(Action::Submit);
-        assert_eq!(moved.step, Step::CheckingKeys);
     }
 }

@@ -1,69 +1,92 @@
-//! One submission: fetch the key set, verify it against the pins, seal, upload.
-//! Each completed stage is reported to the reducer; the first failure ends the run.
+//! One submission: fetch the key set, verify it against the pins, make the manage
+//! secret, seal the booking and the visitor's copy, upload. Each completed stage is
+//! reported to the reducer; the first failure ends the run.
+//!
+//! The manage secret lives only in this function and in the link it returns: the
+//! widget stores it nowhere.
 
-use crate::api::{self, UploadBody};
-use crate::clock::{self, Start};
+use std::rc::Rc;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sealbook_envelope::{ManageSecret, SealParams, seal_visitor_copy};
+
+use crate::api;
+use crate::clock;
 use crate::error::{ErrorCode, Failure};
-use crate::form::{Booking, Draft, Field, FieldError};
-use crate::i18n::Text;
+use crate::form::{self, Choice, Details, Sealed};
 use crate::options::Options;
+use crate::profile::{Profile, Slot};
 use crate::seal;
-use crate::state::Action;
+use crate::state::{Action, Confirmed};
 
-/// Checks the form and places its start in the browser's time zone; the start must
-/// lie in the future.
-pub fn prepare(draft: &Draft) -> Result<(Booking, Start), Vec<FieldError>> {
-    let booking = draft.validate()?;
-    let date_error = |text| {
-        vec![FieldError {
-            field: Field::Date,
-            text,
-        }]
-    };
-    let start =
-        clock::local_start(&booking.local_start).ok_or_else(|| date_error(Text::ErrDateInvalid))?;
-    if start.epoch_ms <= clock::now_ms() {
-        return Err(date_error(Text::ErrStartPast));
-    }
-    Ok((booking, start))
+/// Everything a submission needs, copied out of the state.
+#[derive(Clone, Debug)]
+pub struct Submission {
+    pub options: Rc<Options>,
+    pub profile: Rc<Profile>,
+    pub choice: Choice,
+    pub details: Details,
+    pub slot: Slot,
 }
 
 /// Runs the submission and reports every stage through `dispatch`.
-pub async fn run(options: &Options, booking: Booking, start: Start, dispatch: impl Fn(Action)) {
-    let last = match stages(options, &booking, &start, &dispatch).await {
-        Ok(reference) => Action::Accepted(reference),
+pub async fn run(submission: Submission, dispatch: impl Fn(Action)) {
+    let last = match stages(&submission, &dispatch).await {
+        Ok(confirmed) => Action::Accepted(confirmed),
         Err(failure) => Action::Fail(failure),
     };
     dispatch(last);
 }
 
-async fn stages(
-    options: &Options,
-    booking: &Booking,
-    start: &Start,
-    dispatch: &impl Fn(Action),
-) -> Result<String, Failure> {
+async fn stages(s: &Submission, dispatch: &impl Fn(Action)) -> Result<Confirmed, Failure> {
+    let options = &s.options;
     let key_set = api::fetch_keys(&options.api, &options.business).await?;
     // Any refusal here ends the run before anything is sealed or sent.
     let recipients = seal::verified_recipients(&key_set, &options.business, &options.pins)
         .map_err(|_| ErrorCode::KeyNotPinned)?;
     dispatch(Action::KeysVerified);
 
-    let plaintext = booking.plaintext_json(&start.utc, options.lang);
-    let envelope = seal::seal_booking(
-        &recipients,
-        &options.business,
-        clock::now_unix_seconds(),
-        &plaintext,
-    )
-    .map_err(|_| ErrorCode::SealFailed)?;
+    let sealing = |_| Failure::Known(ErrorCode::SealFailed);
+    let start = &s.slot.start;
+    let plaintext = form::plaintext(&s.profile, &s.choice, &s.details, start, options.lang);
+    let secret = ManageSecret::generate(&mut getrandom::SysRng).map_err(sealing)?;
+    let iat = clock::now_unix_seconds();
+    let envelope =
+        seal::seal_booking(&recipients, &options.business, iat, &plaintext).map_err(sealing)?;
+    let params = SealParams {
+        business: &options.business,
+        iat,
+    };
+    let visitor_copy =
+        seal_visitor_copy(&secret, &params, &plaintext, &mut getrandom::SysRng).map_err(sealing)?;
     drop(plaintext);
+    let sealed = Sealed {
+        envelope,
+        visitor_copy: URL_SAFE_NO_PAD.encode(visitor_copy),
+        manage_token_hash: secret.token().hash().to_base64url(),
+    };
     dispatch(Action::Sealed);
 
-    let body = UploadBody {
-        envelope: &envelope,
-        start: &start.utc,
-        party_size: booking.party_size,
-    };
-    api::post_booking(&options.api, &options.business, &body).await
+    let body = form::upload_body(s.profile.kind, &s.choice, start, &sealed);
+    // Random per submit attempt; reused by the automatic retry inside `post_booking`.
+    let mut key = [0u8; 16];
+    getrandom::fill(&mut key).map_err(|_| Failure::Known(ErrorCode::SealFailed))?;
+    let reference = api::post_booking(
+        &options.api,
+        &options.business,
+        &body,
+        &URL_SAFE_NO_PAD.encode(key),
+    )
+    .await?;
+    let mut manage_link = options.api.clone();
+    manage_link.push_str("/manage/");
+    manage_link.push_str(&reference);
+    manage_link.push('#');
+    manage_link.push_str(&secret.to_base64url());
+    Ok(Confirmed {
+        reference,
+        start: start.clone(),
+        manage_link,
+    })
 }

@@ -68,26 +68,45 @@
   border: 1px solid var(--sb-border); border-radius: var(--sb-radius);
 }
 .sb-input[readonly], .sb-input:disabled { background: #f0f0f3; }
-.sb-invalid .sb-input { border: 2px solid var(--sb-error); }
+.sb-input[aria-invalid="true"] { border: 2px solid var(--sb-error); }
+textarea.sb-input { min-height: 5rem; resize: vertical; }
 .sb-field-error { margin: 0; color: var(--sb-error); font-size: 0.875em; font-weight: 600; }
-.sb-row { display: flex; flex-wrap: wrap; gap: 1rem; }
-.sb-row > .sb-field { flex: 1 1 9rem; }
+.sb-check { grid-template-columns: auto 1fr; align-items: start; column-gap: 0.5rem; }
+.sb-check input { width: 1.25rem; height: 1.25rem; margin: 0.15rem 0 0; }
+.sb-check .sb-hint, .sb-check .sb-field-error { grid-column: 2; }
+.sb-step { margin: 0; font-size: 1.1em; }
+.sb-lead, .sb-month { margin: 0; font-weight: 600; }
 .sb-summary, .sb-error {
   margin: 0; padding: 0.75rem; color: var(--sb-error); background: var(--sb-bg);
   border: 2px solid var(--sb-error); border-radius: var(--sb-radius); font-weight: 600;
 }
-.sb-submit, .sb-secondary {
+.sb-nav, .sb-cal-head, .sb-slots { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; }
+.sb-cal-head { justify-content: space-between; }
+.sb-submit, .sb-secondary, .sb-slot {
   min-height: 2.75rem; margin: 0; padding: 0.5rem 1.25rem; cursor: pointer;
   font: inherit; font-weight: 600; border: 2px solid var(--sb-accent); border-radius: var(--sb-radius);
 }
-.sb-submit { justify-self: start; color: var(--sb-accent-text); background: var(--sb-accent); }
-.sb-submit:disabled { cursor: progress; opacity: 0.65; }
-.sb-secondary { color: var(--sb-accent); background: transparent; }
+.sb-submit { color: var(--sb-accent-text); background: var(--sb-accent); }
+.sb-submit:disabled, .sb-secondary:disabled { cursor: default; opacity: 0.5; }
+.sb-secondary, .sb-slot { color: var(--sb-accent); background: var(--sb-bg); }
+.sb-month-nav { min-width: 2.75rem; padding: 0.5rem; }
+.sb-slots { margin: 0; padding: 0; list-style: none; }
+.sb-cal { width: 100%; border-collapse: collapse; table-layout: fixed; text-align: center; }
+.sb-cal th { padding: 0.25rem 0; color: var(--sb-muted); font-size: 0.8em; font-weight: 600; }
+.sb-cal td { padding: 2px; }
+.sb-day { height: 2.75rem; border-radius: var(--sb-radius); cursor: pointer; }
+.sb-free { color: var(--sb-accent); font-weight: 700; border: 1px solid var(--sb-accent); }
+.sb-off { color: var(--sb-muted); text-decoration: line-through; cursor: default; }
+.sb-day[aria-selected="true"] { color: var(--sb-accent-text); background: var(--sb-accent); }
+.sb-review { display: grid; grid-template-columns: auto 1fr; gap: 0.25rem 1rem; margin: 0; }
+.sb-review dt { font-weight: 600; }
+.sb-review dd { margin: 0; }
 .sb-status { margin: 0; color: var(--sb-muted); }
-.sb-result { padding: 1rem; border: 2px solid var(--sb-accent); border-radius: var(--sb-radius); }
-.sb-result p { margin: 0 0 0.75rem; }
+.sb-sr { position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+.sb-result { display: grid; gap: 0.75rem; padding: 1rem; border: 2px solid var(--sb-accent); border-radius: var(--sb-radius); }
+.sb-result p { margin: 0; }
 .sb-reference { font-family: ui-monospace, Menlo, Consolas, monospace; word-break: break-all; }
-.sb-root :focus-visible, .sb-result:focus, .sb-error:focus { outline: 3px solid var(--sb-accent); outline-offset: 2px; }
+.sb-root :focus-visible, .sb-step:focus, .sb-error:focus { outline: 3px solid var(--sb-accent); outline-offset: 2px; }
 .sb-load-error {
   margin: 0; padding: 0.75rem; color: #b00020; background: #ffffff;
   border: 2px solid #b00020; font: 16px/1.45 system-ui, sans-serif;
@@ -143,7 +162,7 @@
   const glueUrl = new URL(GLUE, scriptUrl).href;
   const wasmUrl = new URL(WASM, scriptUrl).href;
   load(glueUrl, wasmUrl)
-    .then((glue) => glue.mount(shadow, { business, keys, lang: data.lang || null, api }))
+    .then((glue) => glue.mount(shadow, { business, keys, lang: language || null, api }))
     .catch((err) => fail(messages.load, err));
 
   function load(glue, wasm) {

@@ -1,123 +1,353 @@
-//! The widget's root: owns the form's reducer, starts submissions and moves focus
-//! to whatever the visitor needs to read next.
+//! The widget's root: owns the flow's reducer, loads the profile and the visible
+//! month's availability, maps the delegated events of the steps' markup to
+//! actions, starts submissions, moves focus to each step's heading and narrates
+//! step changes in a polite live region.
 
 use std::rc::Rc;
 
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::spawn_local;
+use js_sys::{Function, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
-use super::booking_form::BookingForm;
-use super::confirmation::Confirmation;
+use super::markup::Out;
+use super::{Ctx, calendar, details, steps};
+use crate::api;
+use crate::calendar::Day;
 use crate::clock;
-use crate::form::Field;
+use crate::form::{ContactKind, Input};
 use crate::i18n::{Text, t};
 use crate::options::Options;
-use crate::state::{Action, FormState, Step};
-use crate::submit;
+use crate::profile::Kind;
+use crate::state::{Action, FlowState, Focus, Stage, Step};
+use crate::submit::{self, Submission};
 
 #[derive(Properties, PartialEq)]
 pub struct AppProps {
     pub options: Rc<Options>,
 }
 
+/// The element an event happened on, and a property of it.
+fn target(event: &Event) -> Option<Element> {
+    event.target()?.dyn_into::<Element>().ok()
+}
+
+fn property(element: &Element, name: &str) -> JsValue {
+    Reflect::get(element, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// The input an `id` names.
+fn input_of(id: &str) -> Option<Input> {
+    [Input::Name, Input::Contact, Input::Note, Input::Reason]
+        .into_iter()
+        .find(|input| input.id() == id)
+}
+
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
     let lang = props.options.lang;
-    let state = use_reducer(FormState::default);
-    let form_ref = use_node_ref();
-    let result_ref = use_node_ref();
-    let error_ref = use_node_ref();
-    let today = use_memo((), |()| AttrValue::from(clock::today_local()));
+    let state = use_reducer(FlowState::default);
+    let root = use_node_ref();
 
     {
-        // After each submit press or stage change, focus what the visitor must read:
-        // the first invalid field, the error, or the confirmation.
-        let first_invalid = state.errors.first().map(|e| e.field);
-        let (form_ref, result_ref, error_ref) =
-            (form_ref.clone(), result_ref.clone(), error_ref.clone());
-        use_effect_with(
-            (state.attempts, state.step.clone()),
-            move |(attempts, step)| {
-                match (step, first_invalid) {
-                    (Step::Done(_), _) => focus(&result_ref),
-                    (Step::Failed(_), _) => focus(&error_ref),
-                    (Step::Editing, Some(field)) => focus_field(&form_ref, field),
-                    // Back from a confirmation: start again at the top (never on page load).
-                    (Step::Editing, None) if *attempts > 0 => focus_field(&form_ref, Field::Name),
-                    _ => {}
-                }
-            },
-        );
+        // The profile, once.
+        let dispatcher = state.dispatcher();
+        let options = Rc::clone(&props.options);
+        use_effect_with((), move |()| {
+            spawn_local(async move {
+                let action = match api::fetch_profile(&options.api, &options.business).await {
+                    Ok(profile) => {
+                        let today = clock::today_in(&profile.timezone);
+                        Action::Loaded(Rc::new(profile), today)
+                    }
+                    Err(_) => Action::LoadFailed,
+                };
+                dispatcher.dispatch(action);
+            });
+        });
+    }
+    {
+        // The visible month's availability, whenever what it depends on changes.
+        let wanted = matches!(state.step, Step::Date | Step::Slot)
+            .then(|| state.availability_key())
+            .flatten();
+        let kind = state.profile.as_ref().map_or(Kind::Restaurant, |p| p.kind);
+        let dispatcher = state.dispatcher();
+        let options = Rc::clone(&props.options);
+        use_effect_with(wanted, move |wanted| {
+            if let Some(key) = wanted.clone() {
+                spawn_local(async move {
+                    let result =
+                        api::fetch_availability(&options.api, &options.business, kind, &key)
+                            .await
+                            .map(Rc::new);
+                    dispatcher.dispatch(Action::Availability(key, result));
+                });
+            }
+        });
+    }
+    {
+        // Focus what the reducer says the visitor must read or use next.
+        let root = root.clone();
+        let target = state.focus;
+        use_effect_with(state.focus_moves, move |_| {
+            let selector = match target {
+                Some(Focus::Heading) => "#sb-step".to_owned(),
+                Some(Focus::Field(input)) => ["#", input.id()].concat(),
+                Some(Focus::Error) => "#sb-error".to_owned(),
+                Some(Focus::Cursor) => "td[tabindex=\"0\"]".to_owned(),
+                None => return,
+            };
+            focus(&root, &selector);
+        });
     }
 
-    let onsubmit = {
+    let onclick = {
         let state = state.clone();
         let options = Rc::clone(&props.options);
-        Callback::from(move |()| {
-            if !state.step.accepts_input() {
+        Callback::from(move |event: MouseEvent| {
+            let Some(element) = target(&event).and_then(|e| e.closest("[data-a]").ok().flatten())
+            else {
                 return;
-            }
-            match submit::prepare(&state.draft) {
-                Err(errors) => state.dispatch(Action::Invalid(errors)),
-                Ok((booking, start)) => {
-                    state.dispatch(Action::Submit);
-                    let dispatcher = state.dispatcher();
-                    let options = Rc::clone(&options);
-                    spawn_local(async move {
-                        submit::run(&options, booking, start, |action| {
-                            dispatcher.dispatch(action)
-                        })
-                        .await;
+            };
+            let value = element.get_attribute("data-v").unwrap_or_default();
+            let action = match element.get_attribute("data-a").as_deref() {
+                Some("next") => Action::Next,
+                Some("back") => Action::Back,
+                Some("pm") => Action::ShowMonth(-1),
+                Some("nm") => Action::ShowMonth(1),
+                Some("again") => Action::Reset,
+                Some("day") => match Day::parse(&value) {
+                    Some(day) => Action::PickDate(day),
+                    None => return,
+                },
+                Some("slot") => {
+                    let slot = state.date.and_then(|date| {
+                        state
+                            .slots_on(date)?
+                            .get(value.parse::<usize>().ok()?)
+                            .cloned()
                     });
+                    match slot {
+                        Some(slot) => Action::PickSlot(slot),
+                        None => return,
+                    }
                 }
+                Some("copy") => {
+                    if let Some(confirmed) = state.confirmed.clone() {
+                        let dispatcher = state.dispatcher();
+                        spawn_local(async move {
+                            if copy_text(&confirmed.manage_link).await.is_some() {
+                                dispatcher.dispatch(Action::Copied);
+                            }
+                        });
+                    }
+                    return;
+                }
+                Some("submit") => {
+                    start_submission(&state, &options);
+                    return;
+                }
+                _ => return,
+            };
+            state.dispatch(action);
+        })
+    };
+    let onkeydown = {
+        let state = state.clone();
+        Callback::from(move |event: KeyboardEvent| {
+            let Some(element) = target(&event) else {
+                return;
+            };
+            let action = if element.get_attribute("data-a").as_deref() == Some("day") {
+                calendar::key_action(&event.key(), event.shift_key(), state.cursor)
+            } else if event.key() == "Enter"
+                && element.tag_name() == "INPUT"
+                && state.step == Step::Details
+            {
+                // Enter in a details field continues, as a form's submit would.
+                Some(Action::Next)
+            } else {
+                None
+            };
+            if let Some(action) = action {
+                event.prevent_default();
+                state.dispatch(action);
             }
         })
     };
-    let onreset = {
+    let oninput = {
         let dispatcher = state.dispatcher();
-        Callback::from(move |()| dispatcher.dispatch(Action::Reset))
+        Callback::from(move |event: InputEvent| {
+            let Some(element) = target(&event) else {
+                return;
+            };
+            if let (Some(input), Some(value)) = (
+                input_of(&element.id()),
+                property(&element, "value").as_string(),
+            ) {
+                dispatcher.dispatch(Action::Edit(input, value));
+            }
+        })
+    };
+    let onchange = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |event: Event| {
+            let Some(element) = target(&event) else {
+                return;
+            };
+            let value = property(&element, "value").as_string().unwrap_or_default();
+            let action = match element.id().as_str() {
+                "sb-party" => value.parse().ok().map(Action::SetParty),
+                "sb-service" => Some(Action::SetService(value)),
+                "sb-practitioner" => Some(Action::SetPractitioner(value)),
+                "sb-contact-kind" => ContactKind::parse(&value).map(Action::SetContactKind),
+                "sb-consent" => property(&element, "checked")
+                    .as_bool()
+                    .map(Action::SetConsent),
+                _ => None,
+            };
+            if let Some(action) = action {
+                dispatcher.dispatch(action);
+            }
+        })
+    };
+    let mut head = Out::default();
+    head.raw("<h2 class=\"sb-heading\" id=\"sb-heading\">")
+        .raw(t(lang, Text::Heading))
+        .raw("</h2>");
+    let Some(profile) = state.profile.clone() else {
+        let text = if state.step == Step::Unavailable {
+            Text::Unavailable
+        } else {
+            Text::Loading
+        };
+        head.raw("<p class=\"sb-status\" role=\"status\">")
+            .raw(t(lang, text))
+            .raw("</p>");
+        return view(
+            root,
+            head,
+            Vec::new(),
+            None,
+            (onclick, onkeydown, oninput, onchange),
+        );
+    };
+    let ctx = Ctx {
+        lang,
+        state: &state,
+        profile: &profile,
+    };
+    let heading = match (state.step, profile.kind) {
+        (Step::Choose, Kind::Restaurant) => Text::StepParty,
+        (Step::Choose, Kind::Clinic) => Text::StepService,
+        (Step::Date, _) => Text::StepDate,
+        (Step::Slot, _) => Text::StepSlot,
+        (Step::Details, _) => Text::StepDetails,
+        (Step::Review, _) => Text::StepReview,
+        _ => Text::StepDone,
+    };
+    head.raw("<p class=\"sb-intro\">")
+        .raw(t(lang, Text::Intro))
+        .raw("</p><h3 class=\"sb-step\" id=\"sb-step\" tabindex=\"-1\">")
+        .raw(t(lang, heading))
+        .raw("</h3>");
+    let announcement = match state.stage {
+        Stage::CheckingKeys => Text::StatusChecking,
+        Stage::Sealing => Text::StatusSealing,
+        Stage::Sending => Text::StatusSending,
+        Stage::Idle if state.copied => Text::Copied,
+        Stage::Idle => heading,
+    };
+    let body = match state.step {
+        Step::Choose => steps::choose(&ctx),
+        Step::Date => calendar::date_step(&ctx),
+        Step::Slot => steps::slot(&ctx),
+        Step::Details => details::details(&ctx),
+        Step::Review => steps::review(&ctx),
+        _ => steps::done(&ctx),
     };
 
+    view(
+        root,
+        head,
+        body,
+        Some(t(lang, announcement)),
+        (onclick, onkeydown, oninput, onchange),
+    )
+}
+
+type Listeners = (
+    Callback<MouseEvent>,
+    Callback<KeyboardEvent>,
+    Callback<InputEvent>,
+    Callback<Event>,
+);
+
+/// The widget's one Yew-built frame: the heading markup, the step's fields and the
+/// polite live region.
+fn view(
+    root: NodeRef,
+    head: Out,
+    body: Vec<Html>,
+    status: Option<&'static str>,
+    listeners: Listeners,
+) -> Html {
+    let (onclick, onkeydown, oninput, onchange) = listeners;
     html! {
-        <section class="sb-app" aria-labelledby="sb-heading">
-            <h2 class="sb-heading" id="sb-heading">{ t(lang, Text::Heading) }</h2>
-            if let Step::Done(reference) = &state.step {
-                <Confirmation
-                    {lang}
-                    reference={reference.clone()}
-                    node_ref={result_ref}
-                    {onreset}
-                />
-            } else {
-                <p class="sb-intro">{ t(lang, Text::Intro) }</p>
-                <BookingForm
-                    {lang}
-                    state={state.clone()}
-                    {onsubmit}
-                    {form_ref}
-                    {error_ref}
-                    today={(*today).clone()}
-                />
-            }
+        <section class="sb-app" aria-labelledby="sb-heading" ref={root}
+            {onclick} {onkeydown} {oninput} {onchange}>
+            { head.html() }
+            <div class="sb-form">{ for body }</div>
+            <p class="sb-sr" id="sb-status" role="status" aria-live="polite">{ status.unwrap_or_default() }</p>
         </section>
     }
 }
 
-fn focus(node: &NodeRef) {
-    if let Some(element) = node.cast::<HtmlElement>() {
-        // Focus is a courtesy; failing to move it must not break the booking.
-        let _ = element.focus();
+/// Starts sealing and sending the reviewed booking.
+fn start_submission(state: &UseReducerHandle<FlowState>, options: &Rc<Options>) {
+    let (Some(slot), Some(profile)) = (state.slot.clone(), state.profile.clone()) else {
+        return;
+    };
+    if state.step != Step::Review || state.stage != Stage::Idle {
+        return;
+    }
+    state.dispatch(Action::Submit);
+    let dispatcher = state.dispatcher();
+    let submission = Submission {
+        options: Rc::clone(options),
+        profile,
+        choice: state.choice.clone(),
+        details: state.details.clone(),
+        slot,
+    };
+    spawn_local(submit::run(submission, move |action| {
+        dispatcher.dispatch(action);
+    }));
+}
+
+/// Focuses the element matching `selector` inside the widget. Focus is a courtesy;
+/// failing to move it must not break the booking.
+fn focus(root: &NodeRef, selector: &str) {
+    let target = root
+        .cast::<Element>()
+        .and_then(|root| root.query_selector(selector).ok().flatten())
+        .and_then(|element| element.dyn_into::<HtmlElement>().ok());
+    if let Some(target) = target {
+        let _ = target.focus();
     }
 }
 
-fn focus_field(form: &NodeRef, field: Field) {
-    let input = form
-        .cast::<Element>()
-        .and_then(|form| form.query_selector(field.selector()).ok().flatten())
-        .and_then(|input| input.dyn_into::<HtmlElement>().ok());
-    if let Some(input) = input {
-        let _ = input.focus();
-    }
+/// `navigator.clipboard.writeText(text)`; `None` if the browser refused.
+async fn copy_text(text: &str) -> Option<()> {
+    let navigator = web_sys::window()?.navigator();
+    let clipboard = Reflect::get(&navigator, &JsValue::from_str("clipboard")).ok()?;
+    let write: Function = Reflect::get(&clipboard, &JsValue::from_str("writeText"))
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let promise = write.call1(&clipboard, &JsValue::from_str(text)).ok()?;
+    JsFuture::from(js_sys::Promise::from(promise)).await.ok()?;
+    Some(())
 }

@@ -66,7 +66,7 @@ impl Browser {
         })
     }
 
-    /// Opens `url` and waits for the widget's form inside its shadow root.
+    /// Opens `url` and waits for the widget's first step inside its shadow root.
     pub async fn open_widget(&self, url: &str) -> anyhow::Result<Widget<'_>> {
         self.client.goto(url).await?;
         let root = eventually("the widget's shadow root", || async {
@@ -76,7 +76,7 @@ impl Browser {
                 .await
                 .ok()?;
             let root = host.shadow_root().await.ok()?;
-            root.find(Locator::Css("#sb-submit")).await.ok()?;
+            root.find(Locator::Css("#sb-next")).await.ok()?;
             Some(root)
         })
         .await?;
@@ -135,6 +135,31 @@ impl Widget<'_> {
             )
             .await?;
         Ok(())
+    }
+
+    /// Sends keystrokes to an element (WebDriver focuses it first), as a
+    /// keyboard-only visitor would: `fantoccini::key::Key` codes or text.
+    pub async fn press(&self, css: &str, keys: &str) -> anyhow::Result<()> {
+        self.find(css).await?.send_keys(keys).await?;
+        Ok(())
+    }
+
+    /// The `value` property of a field.
+    pub async fn value(&self, css: &str) -> anyhow::Result<String> {
+        Ok(self
+            .find(css)
+            .await?
+            .prop("value")
+            .await?
+            .unwrap_or_default())
+    }
+
+    /// Waits until `css` exists; returns it.
+    pub async fn wait_for(&self, css: &str) -> anyhow::Result<Element> {
+        eventually(css, || async {
+            self.root.find(Locator::Css(css)).await.ok()
+        })
+        .await
     }
 
     pub async fn click(&self, css: &str) -> anyhow::Result<()> {

@@ -12,7 +12,7 @@ use crate::{RecordingProxy, WAIT, free_port, wait_for_port};
 
 pub const PASSPHRASE: &str = "correct horse battery staple";
 
-/// The test restaurant is open every day, so "tomorrow evening" is always bookable.
+/// The test businesses are open every day, so something is always bookable soon.
 const HOURS: &str = "11:00-23:00";
 
 /// The workspace root (two levels above this crate).
@@ -80,12 +80,11 @@ impl Sealbook {
             .collect();
         let config = format!(
             "listen = \"127.0.0.1:{port}\"\ndatabase = \"sqlite://sealbook.db\"\nwidget_dir = \"{dist}\"\nwww_dir = \"{www}\"\n\n\
-             [[business]]\nid = \"{business}\"\nname = \"Test business\"\nallowed_origins = [{origins}]\nkeys = [{{ file = \"keys/{business}.pub.pem\" }}]\n\
-             kind = \"restaurant\"\ntimezone = \"Europe/Paris\"\ncovers = 20\nmax_party_size = 8\n\
-             hours = {{ mon = [\"{HOURS}\"], tue = [\"{HOURS}\"], wed = [\"{HOURS}\"], thu = [\"{HOURS}\"], fri = [\"{HOURS}\"], sat = [\"{HOURS}\"], sun = [\"{HOURS}\"] }}\n",
+             [[business]]\nid = \"{business}\"\nname = \"Test business\"\nallowed_origins = [{origins}]\nkeys = [{{ file = \"keys/{business}.pub.pem\" }}]\n{profile}",
             dist = dist.display(),
             www = workspace_root().join("www").display(),
             origins = origins.join(", "),
+            profile = profile(business),
         );
         std::fs::write(dir.path().join("sealbook.toml"), config)?;
         let log = std::fs::File::create(dir.path().join("server.log"))?;
@@ -182,6 +181,29 @@ impl Drop for Sealbook {
         if let Some(child) = self.child.as_mut() {
             let _ = child.start_kill();
         }
+    }
+}
+
+/// The booking profile of a test business, open every day from 11:00 to 23:00
+/// local time (so a booking can be made whatever day the tests run): a clinic with
+/// one service and one practitioner when the id says so (`praxis-…`), else a
+/// restaurant.
+fn profile(business: &str) -> String {
+    let hours = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        .map(|day| format!("{day} = [\"{HOURS}\"]"))
+        .join(", ");
+    if business.starts_with("praxis") {
+        format!(
+            "kind = \"clinic\"\ntimezone = \"Europe/Berlin\"\nhours = {{ {hours} }}\n\
+             [[business.services]]\nid = \"kg-30\"\n\
+             name = {{ de = \"Krankengymnastik\", fr = \"Kinésithérapie\", en = \"Physiotherapy\" }}\n\
+             duration_minutes = 30\n\
+             [[business.practitioners]]\nid = \"anna\"\nname = \"Anna Keller\"\nservices = [\"kg-30\"]\n"
+        )
+    } else {
+        format!(
+            "kind = \"restaurant\"\ntimezone = \"Europe/Paris\"\ncovers = 20\nmax_party_size = 8\nhours = {{ {hours} }}\n"
+        )
     }
 }
 

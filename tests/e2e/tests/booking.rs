@@ -1,6 +1,8 @@
-//! One script tag → a booking sealed in real headless Chromium → the server
-//! holds only ciphertext → the CLI opens it on the business's machine.
+//! One script tag → a booking made by keyboard and sealed in real headless
+//! Chromium → the server holds only ciphertext and public metadata → the CLI
+//! opens it on the business's machine.
 
+use fantoccini::key::Key;
 use sealbook_e2e::{Browser, HostSite, Sealbook, Widget, occurrences};
 
 /// Browser tests share two cores: one at a time keeps timings honest.
@@ -14,36 +16,122 @@ fn canary() -> String {
     format!("Canary{}x{nanos}Zq", std::process::id())
 }
 
-/// Tomorrow's date in the browser's own time zone, as `<input type=date>` wants it.
-async fn tomorrow(browser: &Browser) -> anyhow::Result<String> {
-    let value = browser
-        .script(
-            "const d = new Date(Date.now() + 86400000);
-             return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;",
-        )
-        .await?;
-    Ok(value.as_str().unwrap_or_default().to_owned())
+fn key(key: Key) -> String {
+    char::from(key).to_string()
 }
 
-async fn fill_and_submit(
-    widget: &Widget<'_>,
-    browser: &Browser,
-    name: &str,
-    phone: &str,
-) -> anyhow::Result<()> {
+/// The choose step's "continue", then the first day with free times (moving the
+/// calendar's cursor with the arrow keys), then its first time, all by keyboard.
+async fn choose_first_free_slot(widget: &Widget<'_>) -> anyhow::Result<()> {
+    widget.press("#sb-next", &key(Key::Enter)).await?;
+    for _ in 0..70 {
+        // Wait for the month's availability before judging the focused day.
+        widget.wait_for("table.sb-cal:not([aria-busy])").await?;
+        let cursor = widget.wait_for("td[tabindex=\"0\"]").await?;
+        let class = cursor.attr("class").await?.unwrap_or_default();
+        if class.contains("sb-free") {
+            cursor.send_keys(&key(Key::Enter)).await?;
+            let first_time = widget.wait_for(".sb-slot").await?;
+            first_time.send_keys(&key(Key::Enter)).await?;
+            widget.wait_for("#sb-name").await?;
+            return Ok(());
+        }
+        cursor.send_keys(&key(Key::Right)).await?;
+    }
+    anyhow::bail!("no day with free times within 70 days")
+}
+
+/// Name and phone, typed key by key; Enter continues to the review.
+async fn fill_details(widget: &Widget<'_>, name: &str, phone: &str) -> anyhow::Result<()> {
     widget.type_into("#sb-name", name).await?;
-    widget.set_value("#sb-contact-kind", "phone").await?;
     widget.type_into("#sb-contact", phone).await?;
-    widget.set_value("#sb-party", "4").await?;
-    widget
-        .set_value("#sb-date", &tomorrow(browser).await?)
-        .await?;
-    widget.set_value("#sb-time", "19:30").await?;
-    widget.click("#sb-submit").await
+    Ok(())
+}
+
+/// The review's "send" button, pressed with Enter.
+async fn send(widget: &Widget<'_>) -> anyhow::Result<()> {
+    widget.wait_for("#sb-submit").await?;
+    widget.press("#sb-submit", &key(Key::Enter)).await
+}
+
+/// The JSON body of the one booking upload that crossed the proxy.
+fn upload_body(traffic: &[u8]) -> anyhow::Result<serde_json::Value> {
+    let needle = b"{\"envelope\":";
+    let start = traffic
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .ok_or_else(|| anyhow::anyhow!("no upload body in the traffic"))?;
+    // The body is one flat object: it ends at the first closing brace.
+    let end = traffic[start..]
+        .iter()
+        .position(|&b| b == b'}')
+        .ok_or_else(|| anyhow::anyhow!("the upload body does not end"))?;
+    Ok(serde_json::from_slice(&traffic[start..=start + end])?)
+}
+
+fn keys_of(body: &serde_json::Value) -> Vec<String> {
+    let mut keys: Vec<String> = body
+        .as_object()
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default();
+    keys.sort();
+    keys
+}
+
+/// What every booking must leave behind: one upload with only public metadata,
+/// no canary anywhere the server can see, no manage secret on the wire.
+fn assert_nothing_personal_reached_the_server(
+    sealbook: &Sealbook,
+    business: &str,
+    secrets: &[&str],
+    manage_link: &str,
+    reference: &str,
+) {
+    let traffic = sealbook.proxy.traffic();
+    let upload = format!("POST /api/v1/businesses/{business}/bookings");
+    assert_eq!(
+        occurrences(&traffic, upload.as_bytes()),
+        1,
+        "one upload crossed the wire"
+    );
+    for (place, bytes) in [
+        ("database", sealbook.database_bytes()),
+        ("server log", sealbook.log()),
+        ("traffic", traffic.clone()),
+    ] {
+        assert!(!bytes.is_empty(), "the {place} was captured");
+        for secret in secrets {
+            assert_eq!(
+                occurrences(&bytes, secret.as_bytes()),
+                0,
+                "{secret} reached the {place}"
+            );
+        }
+    }
+    let log = sealbook.log();
+    assert_eq!(
+        occurrences(&log, b"U0JLAQ"),
+        0,
+        "no envelope (base64url of the magic) in the log"
+    );
+    assert_eq!(
+        occurrences(&log, reference.as_bytes()),
+        0,
+        "no booking reference in the log"
+    );
+    let (_, secret) = manage_link
+        .split_once('#')
+        .expect("the manage link carries its secret in the fragment");
+    assert_eq!(secret.len(), 43, "a 32-byte secret, base64url");
+    assert_eq!(
+        occurrences(&traffic, secret.as_bytes()),
+        0,
+        "the manage secret never crosses the wire"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_booking_is_sealed_in_the_browser_and_only_ciphertext_reaches_the_server()
+async fn a_restaurant_booking_is_made_by_keyboard_and_only_ciphertext_reaches_the_server()
 -> anyhow::Result<()> {
     let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
     let mut sealbook = Sealbook::start("bistro-du-coin", &[]).await?;
@@ -54,8 +142,27 @@ async fn a_booking_is_sealed_in_the_browser_and_only_ciphertext_reaches_the_serv
     let widget = browser
         .open_widget(&sealbook.url("/demo/restaurant.html"))
         .await?;
-    fill_and_submit(&widget, &browser, &name, phone).await?;
+    // The French page: plurals as the visitor reads them.
+    let party_text = widget
+        .find("#sb-party option[value=\"1\"]")
+        .await?
+        .text()
+        .await?;
+    assert_eq!(party_text, "1 personne");
+    // Typing on a focused <select> picks the option that starts with it.
+    widget.press("#sb-party", "4").await?;
+    assert_eq!(
+        widget.value("#sb-party").await?,
+        "4",
+        "party chosen by keyboard"
+    );
+    choose_first_free_slot(&widget).await?;
+    fill_details(&widget, &name, phone).await?;
+    widget.press("#sb-contact", &key(Key::Enter)).await?;
+    send(&widget).await?;
     let reference = widget.wait_for_text("#sb-reference").await?;
+    let reference = reference.trim().to_owned();
+    let manage_link = widget.value("#sb-manage").await?;
     let seal_ms = browser
         .script("const m = performance.getEntriesByName('sealbook:seal'); return m.length ? m[0].duration : -1;")
         .await?;
@@ -64,50 +171,123 @@ async fn a_booking_is_sealed_in_the_browser_and_only_ciphertext_reaches_the_serv
         seal_ms.as_f64().is_some_and(|ms| ms >= 0.0),
         "the widget measures sealing"
     );
+    assert!(
+        manage_link.starts_with(&sealbook.url(&format!("/manage/{reference}#"))),
+        "{manage_link}"
+    );
     browser.close().await?;
     sealbook.stop().await?;
 
-    let traffic = sealbook.proxy.traffic();
-    assert!(
-        occurrences(&traffic, b"POST /api/v1/businesses/bistro-du-coin/bookings") == 1,
-        "one upload crossed the wire"
+    assert_nothing_personal_reached_the_server(
+        &sealbook,
+        "bistro-du-coin",
+        &[&name, phone],
+        &manage_link,
+        &reference,
     );
-    for (place, bytes) in [
-        ("database", sealbook.database_bytes()),
-        ("server log", sealbook.log()),
-        ("traffic", traffic),
-    ] {
-        assert!(!bytes.is_empty(), "the {place} was captured");
-        assert_eq!(
-            occurrences(&bytes, name.as_bytes()),
-            0,
-            "the name reached the {place}"
-        );
-        assert_eq!(
-            occurrences(&bytes, phone.as_bytes()),
-            0,
-            "the phone number reached the {place}"
-        );
-    }
-    let log = sealbook.log();
+    let body = upload_body(&sealbook.proxy.traffic())?;
     assert_eq!(
-        occurrences(&log, b"U0JLAQ"),
-        0,
-        "no envelope (base64url of the magic) in the log"
+        keys_of(&body),
+        [
+            "envelope",
+            "manage_token_hash",
+            "party_size",
+            "start",
+            "visitor_copy"
+        ],
+        "only the documented public fields: {body}"
     );
-    assert_eq!(
-        occurrences(&log, reference.trim().as_bytes()),
-        0,
-        "no booking reference in the log"
-    );
+    assert_eq!(body["party_size"], 4);
 
     let opened = sealbook.open_bookings().await?;
     let bookings = opened.as_array().expect("a JSON array");
     assert_eq!(bookings.len(), 1, "{opened}");
-    assert_eq!(bookings[0]["id"], reference.trim());
+    assert_eq!(bookings[0]["id"], reference.as_str());
     assert_eq!(bookings[0]["booking"]["name"], name.as_str());
     assert_eq!(bookings[0]["booking"]["contact"]["phone"], phone);
+    assert_eq!(bookings[0]["booking"]["party_size"], 4);
+    assert_eq!(bookings[0]["booking"]["kind"], "restaurant");
+    assert_eq!(bookings[0]["booking"]["lang"], "fr");
     assert_eq!(bookings[0]["party_size"], 4);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clinic_booking_with_any_practitioner_carries_the_reason_with_consent()
+-> anyhow::Result<()> {
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
+    let mut sealbook = Sealbook::start("praxis-am-see", &[]).await?;
+    let browser = Browser::start().await?;
+    let name = canary();
+    let phone = "+49 7531 000000";
+    let reason = format!("Knieschmerzen seit drei Wochen {}", canary());
+
+    let widget = browser
+        .open_widget(&sealbook.url("/demo/clinic.html"))
+        .await?;
+    assert_eq!(widget.value("#sb-service").await?, "kg-30");
+    assert_eq!(
+        widget.value("#sb-practitioner").await?,
+        "any",
+        "whoever is free, by default"
+    );
+    choose_first_free_slot(&widget).await?;
+    fill_details(&widget, &name, phone).await?;
+    assert!(
+        widget.find("#sb-consent").await.is_err(),
+        "no consent box before the reason is filled"
+    );
+    widget.type_into("#sb-reason", &reason).await?;
+    // Continuing without consent is refused, and the box gets the focus.
+    widget.press("#sb-next", &key(Key::Enter)).await?;
+    widget.wait_for("#sb-consent-error").await?;
+    assert!(
+        widget.find("#sb-submit").await.is_err(),
+        "no review without consent"
+    );
+    widget.press("#sb-consent", &key(Key::Space)).await?;
+    widget.press("#sb-next", &key(Key::Enter)).await?;
+    send(&widget).await?;
+    let reference = widget.wait_for_text("#sb-reference").await?;
+    let reference = reference.trim().to_owned();
+    let manage_link = widget.value("#sb-manage").await?;
+    browser.close().await?;
+    sealbook.stop().await?;
+
+    assert_nothing_personal_reached_the_server(
+        &sealbook,
+        "praxis-am-see",
+        &[&name, phone, &reason],
+        &manage_link,
+        &reference,
+    );
+    let body = upload_body(&sealbook.proxy.traffic())?;
+    assert_eq!(
+        keys_of(&body),
+        [
+            "envelope",
+            "manage_token_hash",
+            "practitioner",
+            "service",
+            "start",
+            "visitor_copy"
+        ],
+        "only the documented public fields: {body}"
+    );
+    assert_eq!(body["service"], "kg-30");
+    assert_eq!(body["practitioner"], "any");
+
+    let opened = sealbook.open_bookings().await?;
+    let bookings = opened.as_array().expect("a JSON array");
+    assert_eq!(bookings.len(), 1, "{opened}");
+    let booking = &bookings[0]["booking"];
+    assert_eq!(booking["name"], name.as_str());
+    assert_eq!(booking["reason"], reason.as_str());
+    assert_eq!(booking["health_consent"], true);
+    assert_eq!(booking["service"], "kg-30");
+    assert_eq!(booking["practitioner"], "any");
+    assert_eq!(booking["lang"], "de");
+    assert!(booking.get("party_size").is_none(), "{booking}");
     Ok(())
 }
 
@@ -129,7 +309,10 @@ async fn a_key_that_is_not_pinned_in_the_script_tag_means_nothing_is_sent() -> a
     let name = canary();
 
     let widget = browser.open_widget(&format!("{}/", site.origin())).await?;
-    fill_and_submit(&widget, &browser, &name, "+49 151 0000000").await?;
+    choose_first_free_slot(&widget).await?;
+    fill_details(&widget, &name, "+49 151 0000000").await?;
+    widget.press("#sb-next", &key(Key::Enter)).await?;
+    send(&widget).await?;
     let message = widget.wait_for_text("#sb-error").await?;
     let code = widget.find("#sb-error").await?.attr("data-code").await?;
     eprintln!("refusal shown to the visitor: {message}");

@@ -1,0 +1,121 @@
+//! The few elements that stay Yew nodes: fields whose value the visitor edits
+//! (so typing or choosing never replaces the focused element) and their labels.
+//! They carry no listeners: the app's root handles `input` and `change` for them.
+
+use yew::prelude::*;
+
+use super::markup::Out;
+
+/// What to put inside a field.
+#[derive(Debug)]
+pub enum Control {
+    /// `<input type=…>` with its type, `autocomplete` and `maxlength`.
+    Input(&'static str, &'static str, usize),
+    TextArea(usize),
+    /// `<select>` with `(value, text)` options.
+    Select(Vec<(String, String)>),
+}
+
+/// A labelled control with its hint (why it is asked) and its error.
+#[derive(Debug)]
+pub struct Field<'a> {
+    pub id: &'static str,
+    pub label: String,
+    pub hint: Option<String>,
+    pub hint_id: &'static str,
+    pub error: Option<&'static str>,
+    pub error_id: &'static str,
+    pub value: &'a str,
+    pub required: bool,
+    pub control: Control,
+}
+
+impl Field<'_> {
+    pub fn html(self) -> Html {
+        let id = self.id;
+        let described = match (&self.hint, self.error) {
+            (Some(_), Some(_)) => Some([self.hint_id, " ", self.error_id].concat()),
+            (Some(_), None) => Some(self.hint_id.to_owned()),
+            (None, Some(_)) => Some(self.error_id.to_owned()),
+            (None, None) => None,
+        };
+        let invalid = self.error.map(|_| "true");
+        let value = self.value.to_owned();
+        let control = match self.control {
+            Control::Input(kind, autocomplete, max) => html! {
+                <input class="sb-input" {id} name={id} type={kind} {autocomplete}
+                    maxlength={max.to_string()} required={self.required}
+                    aria-invalid={invalid} aria-describedby={described} {value} />
+            },
+            Control::TextArea(max) => html! {
+                <textarea class="sb-input" {id} name={id} rows="3" maxlength={max.to_string()}
+                    required={self.required} aria-invalid={invalid} aria-describedby={described}
+                    {value} />
+            },
+            Control::Select(options) => html! {
+                <select class="sb-input" {id} name={id} aria-describedby={described}>
+                    { for options.into_iter().map(|(v, text)| {
+                        let selected = v == self.value;
+                        html! { <option value={v} {selected}>{ text }</option> }
+                    }) }
+                </select>
+            },
+        };
+        let mut head = Out::default();
+        head.raw("<label class=\"sb-label\" for=\"")
+            .raw(id)
+            .raw("\">")
+            .text(&self.label)
+            .raw("</label>");
+        if let Some(hint) = &self.hint {
+            head.raw("<p class=\"sb-hint\" id=\"")
+                .raw(self.hint_id)
+                .raw("\">")
+                .text(hint)
+                .raw("</p>");
+        }
+        html! {
+            <div class="sb-field">{ head.html() }{ control }{ error_markup(self.error_id, self.error) }</div>
+        }
+    }
+}
+
+/// A field's error message, or nothing.
+fn error_markup(id: &str, error: Option<&str>) -> Html {
+    let mut out = Out::default();
+    if let Some(error) = error {
+        out.raw("<p class=\"sb-field-error\" id=\"")
+            .raw(id)
+            .raw("\">")
+            .raw(error)
+            .raw("</p>");
+    }
+    out.html()
+}
+
+/// The explicit-consent checkbox for a filled health field; never pre-ticked.
+pub fn consent(
+    checked: bool,
+    label: &'static str,
+    hint: &'static str,
+    error: Option<&'static str>,
+) -> Html {
+    let described = if error.is_some() {
+        "sb-consent-hint sb-consent-error"
+    } else {
+        "sb-consent-hint"
+    };
+    let mut text = Out::default();
+    text.raw("<label class=\"sb-label\" for=\"sb-consent\">")
+        .raw(label)
+        .raw("</label><p class=\"sb-hint\" id=\"sb-consent-hint\">")
+        .raw(hint)
+        .raw("</p>");
+    html! {
+        <div class="sb-field sb-check">
+            <input type="checkbox" id="sb-consent" {checked}
+                aria-invalid={error.map(|_| "true")} aria-describedby={described} />
+            { text.html() }{ error_markup("sb-consent-error", error) }
+        </div>
+    }
+}

@@ -1,0 +1,116 @@
+//! The details step: only the fields the business declares, each with why it is
+//! asked and how long it is kept; explicit consent for a filled health field.
+//! Every field keeps a fixed number of chunks, so typing never moves a node.
+
+use yew::prelude::*;
+
+use super::controls::{self, Control, Field};
+use super::markup::Out;
+use super::steps::label_of;
+use super::{Ctx, nothing};
+use crate::form::{ContactKind, EMAIL_MAX, Input, NAME_MAX, PHONE_MAX, TEXT_MAX};
+use crate::i18n::{Text, count};
+use crate::profile::{FieldId, FieldSpec};
+
+fn error_text(ctx: &Ctx<'_>, input: Input) -> Option<&'static str> {
+    ctx.state.error_for(input).map(|e| ctx.t(e.text))
+}
+
+/// The contact-kind choice, the field itself, and its consent box (or nothing).
+fn field(ctx: &Ctx<'_>, spec: &FieldSpec, chunks: &mut Vec<Html>) {
+    let details = &ctx.state.details;
+    let input = Input::of(spec.id);
+    let mut label = ctx.t(label_of(spec.id, details.contact_kind)).to_owned();
+    if !spec.required {
+        for part in [" (", ctx.t(Text::Optional), ")"] {
+            label.push_str(part);
+        }
+    }
+    let mut hint = spec.purpose.get(ctx.lang).to_owned();
+    if spec.retention_days > 0 {
+        for part in [" ", ctx.t(Text::KeptFor), " "] {
+            hint.push_str(part);
+        }
+        hint.push_str(&count(
+            ctx.lang,
+            spec.retention_days,
+            Text::DayOne,
+            Text::DayOther,
+        ));
+        hint.push('.');
+    }
+    let control = match (spec.id, details.contact_kind) {
+        (FieldId::Name, _) => Control::Input("text", "name", NAME_MAX),
+        (FieldId::Contact, ContactKind::Phone) => Control::Input("tel", "tel", PHONE_MAX),
+        (FieldId::Contact, ContactKind::Email) => Control::Input("email", "email", EMAIL_MAX),
+        (FieldId::Note | FieldId::Reason, _) => Control::TextArea(TEXT_MAX),
+    };
+    chunks.push(if spec.id == FieldId::Contact {
+        let kinds = [
+            (ContactKind::Phone, Text::ContactPhone),
+            (ContactKind::Email, Text::ContactEmail),
+        ];
+        Field {
+            id: "sb-contact-kind",
+            label: ctx.t(Text::ContactKindLabel).to_owned(),
+            hint: None,
+            hint_id: "",
+            error: None,
+            error_id: "",
+            value: details.contact_kind.as_str(),
+            required: true,
+            control: Control::Select(
+                kinds
+                    .iter()
+                    .map(|(kind, text)| (kind.as_str().to_owned(), ctx.t(*text).to_owned()))
+                    .collect(),
+            ),
+        }
+        .html()
+    } else {
+        nothing()
+    });
+    chunks.push(
+        Field {
+            id: input.id(),
+            label,
+            hint: Some(hint),
+            hint_id: input.hint_id(),
+            error: error_text(ctx, input),
+            error_id: input.error_id(),
+            value: details.get(input),
+            required: spec.required,
+            control,
+        }
+        .html(),
+    );
+    chunks.push(if spec.health && !details.get(input).trim().is_empty() {
+        controls::consent(
+            details.health_consent,
+            ctx.t(Text::ConsentLabel),
+            ctx.t(Text::ConsentHint),
+            error_text(ctx, Input::Consent),
+        )
+    } else {
+        nothing()
+    });
+}
+
+pub fn details(ctx: &Ctx<'_>) -> Vec<Html> {
+    let mut chunks = Vec::new();
+    let mut summary = Out::default();
+    if !ctx.state.errors.is_empty() {
+        summary
+            .raw("<p class=\"sb-summary\" role=\"alert\">")
+            .raw(ctx.t(Text::FixFields))
+            .raw("</p>");
+    }
+    chunks.push(summary.html());
+    for spec in &ctx.profile.fields {
+        field(ctx, spec, &mut chunks);
+    }
+    let mut nav = Out::default();
+    ctx.nav(&mut nav, Some(("sb-next", "next", Text::Continue)));
+    chunks.push(nav.html());
+    chunks
+}

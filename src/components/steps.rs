@@ -1,0 +1,256 @@
+//! The short steps: choose, slot, review and the confirmation.
+
+use yew::prelude::*;
+
+use super::controls::{Control, Field};
+use super::markup::Out;
+use super::{Ctx, failure_notice};
+use crate::clock::{self, DateStyle};
+use crate::form::{ANY, ContactKind, Input};
+use crate::i18n::{Text, count};
+use crate::profile::{FieldId, Kind};
+use crate::state::Loadable;
+
+fn select<'a>(
+    ctx: &Ctx<'_>,
+    id: &'static str,
+    label: Text,
+    hint: Option<String>,
+    value: &'a str,
+    options: Vec<(String, String)>,
+) -> Field<'a> {
+    Field {
+        id,
+        label: ctx.t(label).to_owned(),
+        hint,
+        hint_id: "sb-choose-hint",
+        error: None,
+        error_id: "",
+        value,
+        required: true,
+        control: Control::Select(options),
+    }
+}
+
+/// Party size (restaurant), or service and practitioner (clinic).
+pub fn choose(ctx: &Ctx<'_>) -> Vec<Html> {
+    let (lang, profile, choice) = (ctx.lang, ctx.profile, &ctx.state.choice);
+    let party = choice.party.to_string();
+    let mut chunks = match profile.kind {
+        Kind::Restaurant => {
+            let parties = (1..=profile.max_party_size)
+                .map(|n| {
+                    let text = count(lang, n.into(), Text::PersonOne, Text::PersonOther);
+                    (n.to_string(), text)
+                })
+                .collect();
+            let large = profile
+                .large_party_message
+                .as_ref()
+                .map(|m| m.get(lang))
+                .filter(|m| !m.is_empty())
+                .unwrap_or(ctx.t(Text::LargeParty));
+            let hint = Some(large.to_owned());
+            vec![select(ctx, "sb-party", Text::PartyLabel, hint, &party, parties).html()]
+        }
+        Kind::Clinic => {
+            let services = profile
+                .services
+                .iter()
+                .map(|s| {
+                    let mut text = s.name.get(lang).to_owned();
+                    if s.duration_minutes > 0 {
+                        text.push_str(" · ");
+                        text.push_str(&s.duration_minutes.to_string());
+                        text.push(' ');
+                        text.push_str(ctx.t(Text::Minutes));
+                    }
+                    (s.id.clone(), text)
+                })
+                .collect();
+            let practitioners =
+                std::iter::once((ANY.to_owned(), ctx.t(Text::AnyPractitioner).to_owned()))
+                    .chain(
+                        profile
+                            .practitioners_for(&choice.service)
+                            .map(|p| (p.id.clone(), p.name.clone())),
+                    )
+                    .collect();
+            vec![
+                select(
+                    ctx,
+                    "sb-service",
+                    Text::ServiceLabel,
+                    None,
+                    &choice.service,
+                    services,
+                )
+                .html(),
+                select(
+                    ctx,
+                    "sb-practitioner",
+                    Text::PractitionerLabel,
+                    None,
+                    &choice.practitioner,
+                    practitioners,
+                )
+                .html(),
+            ]
+        }
+    };
+    let mut out = Out::default();
+    out.raw("<div class=\"sb-nav\">")
+        .button("sb-next", "sb-submit", "next", ctx.t(Text::Continue), false)
+        .raw("</div>");
+    chunks.push(out.html());
+    chunks
+}
+
+/// The free times of the chosen day.
+pub fn slot(ctx: &Ctx<'_>) -> Vec<Html> {
+    let state = ctx.state;
+    let mut out = Out::default();
+    let Some(date) = state.date else {
+        return Vec::new();
+    };
+    out.raw("<p class=\"sb-lead\">")
+        .text(&clock::format_day(ctx.lang, date, DateStyle::Full))
+        .raw("</p>");
+    if let Some(notice) = state.notice {
+        out.raw("<p class=\"sb-error\" id=\"sb-notice\" role=\"alert\">")
+            .raw(ctx.t(notice))
+            .raw("</p>");
+    }
+    match &state.availability {
+        Loadable::Loading => {
+            out.raw("<p class=\"sb-status\">")
+                .raw(ctx.t(Text::LoadingTimes))
+                .raw("</p>");
+        }
+        Loadable::Failed(failure) => failure_notice(&mut out, ctx.lang, failure),
+        Loadable::Loaded(_) => {
+            match state.slots_on(date).filter(|s| !s.is_empty()) {
+                None => {
+                    out.raw("<p class=\"sb-status\" id=\"sb-no-times\">")
+                        .raw(ctx.t(Text::NoTimes))
+                        .raw("</p>");
+                }
+                Some(slots) => {
+                    out.raw("<ul class=\"sb-slots\" aria-labelledby=\"sb-step\">");
+                    for (i, slot) in slots.iter().enumerate() {
+                        out.raw("<li><button type=\"button\" class=\"sb-slot\" data-a=\"slot\" data-v=\"")
+                        .raw(&i.to_string())
+                        .raw("\" data-start=\"")
+                        .text(&slot.start)
+                        .raw("\">")
+                        .text(&slot.local)
+                        .raw("</button></li>");
+                    }
+                    out.raw("</ul>");
+                }
+            }
+        }
+    }
+    ctx.nav(&mut out, None);
+    vec![out.html()]
+}
+
+fn row(out: &mut Out, label: &str, value: &str) {
+    out.raw("<dt>")
+        .raw(label)
+        .raw("</dt><dd>")
+        .text(value)
+        .raw("</dd>");
+}
+
+/// Everything that will be sealed, to check before sending.
+pub fn review(ctx: &Ctx<'_>) -> Vec<Html> {
+    let (lang, profile, state) = (ctx.lang, ctx.profile, ctx.state);
+    let (choice, details) = (&state.choice, &state.details);
+    let mut out = Out::default();
+    out.raw("<dl class=\"sb-review\">");
+    match profile.kind {
+        Kind::Restaurant => {
+            let people = count(
+                lang,
+                choice.party.into(),
+                Text::PersonOne,
+                Text::PersonOther,
+            );
+            row(&mut out, ctx.t(Text::PartyLabel), &people);
+        }
+        Kind::Clinic => {
+            let service = profile.service(&choice.service).map(|s| s.name.get(lang));
+            row(
+                &mut out,
+                ctx.t(Text::ServiceLabel),
+                service.unwrap_or_default(),
+            );
+            let practitioner = profile
+                .practitioner(&choice.practitioner)
+                .map_or(ctx.t(Text::AnyPractitioner), |p| p.name.as_str());
+            row(&mut out, ctx.t(Text::PractitionerLabel), practitioner);
+        }
+    }
+    if let Some(slot) = &state.slot {
+        let when = clock::format_instant(lang, &slot.start, &profile.timezone);
+        row(&mut out, ctx.t(Text::WhenLabel), &when);
+    }
+    for field in &profile.fields {
+        let value = details.get(Input::of(field.id)).trim();
+        if !value.is_empty() {
+            row(
+                &mut out,
+                ctx.t(label_of(field.id, details.contact_kind)),
+                value,
+            );
+        }
+    }
+    out.raw("</dl><p class=\"sb-hint\">")
+        .raw(ctx.t(Text::ReviewNote))
+        .raw("</p>");
+    if let Some(failure) = &state.failure {
+        failure_notice(&mut out, lang, failure);
+    }
+    ctx.nav(&mut out, Some(("sb-submit", "submit", Text::Submit)));
+    vec![out.html()]
+}
+
+/// The label of a declared field.
+pub fn label_of(id: FieldId, contact: ContactKind) -> Text {
+    match id {
+        FieldId::Name => Text::NameLabel,
+        FieldId::Contact if contact == ContactKind::Email => Text::EmailLabel,
+        FieldId::Contact => Text::PhoneLabel,
+        FieldId::Note => Text::NoteLabel,
+        FieldId::Reason => Text::ReasonLabel,
+    }
+}
+
+/// The confirmation: reference, time, and the manage link with a copy button.
+pub fn done(ctx: &Ctx<'_>) -> Vec<Html> {
+    let Some(confirmed) = ctx.state.confirmed.as_ref() else {
+        return Vec::new();
+    };
+    let when = clock::format_instant(ctx.lang, &confirmed.start, &ctx.profile.timezone);
+    let mut out = Out::default();
+    out.raw("<div class=\"sb-result\" id=\"sb-result\"><p>")
+        .raw(ctx.t(Text::DoneLead))
+        .raw(" <strong class=\"sb-reference\" id=\"sb-reference\">")
+        .text(&confirmed.reference)
+        .raw("</strong></p><dl class=\"sb-review\" id=\"sb-when\">");
+    row(&mut out, ctx.t(Text::WhenLabel), &when);
+    out.raw("</dl><p>")
+        .raw(ctx.t(Text::DoneNote))
+        .raw("</p><div class=\"sb-field\"><label class=\"sb-label\" for=\"sb-manage\">")
+        .raw(ctx.t(Text::ManageLabel))
+        .raw("</label><input class=\"sb-input\" id=\"sb-manage\" readonly aria-describedby=\"sb-manage-hint\" value=\"")
+        .text(&confirmed.manage_link)
+        .raw("\"><p class=\"sb-hint\" id=\"sb-manage-hint\">")
+        .raw(ctx.t(Text::ManageNote))
+        .raw("</p></div><div class=\"sb-nav\">")
+        .button("sb-copy", "sb-submit", "copy", ctx.t(Text::Copy), false)
+        .button("sb-again", "sb-secondary", "again", ctx.t(Text::NewBooking), false)
+        .raw("</div></div>");
+    vec![out.html()]
+}

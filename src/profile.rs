@@ -1,0 +1,188 @@
+//! What the business offers, as `GET …/profile` and `GET …/availability` describe
+//! it (docs/API.md). Plain data: the parsing from the browser's `JSON.parse` lives
+//! in `api.rs`.
+
+use crate::calendar::Day;
+use crate::i18n::Lang;
+
+/// A text in the visitor's languages, in `Lang` column order (en, fr, de).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Localized(pub [String; 3]);
+
+impl Localized {
+    /// The text in `lang`, else in English, else in any language given.
+    pub fn get(&self, lang: Lang) -> &str {
+        let own = &self.0[lang.column()];
+        if !own.is_empty() {
+            return own;
+        }
+        self.0
+            .iter()
+            .find(|t| !t.is_empty())
+            .map_or("", String::as_str)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Restaurant,
+    Clinic,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Restaurant => "restaurant",
+            Self::Clinic => "clinic",
+        }
+    }
+}
+
+/// The fields a profile may declare.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FieldId {
+    Name,
+    Contact,
+    Note,
+    Reason,
+}
+
+impl FieldId {
+    pub fn parse(id: &str) -> Option<Self> {
+        Some(match id {
+            "name" => Self::Name,
+            "contact" => Self::Contact,
+            "note" => Self::Note,
+            "reason" => Self::Reason,
+            _ => return None,
+        })
+    }
+
+    /// The key in the plaintext, and the suffix of the input's id (`sb-name`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::Contact => "contact",
+            Self::Note => "note",
+            Self::Reason => "reason",
+        }
+    }
+}
+
+/// One declared field: whether it is required, why it is asked, how long it is kept.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldSpec {
+    pub id: FieldId,
+    pub required: bool,
+    /// May hold health data: explicit consent is asked when it is filled.
+    pub health: bool,
+    pub purpose: Localized,
+    pub retention_days: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Service {
+    pub id: String,
+    pub name: Localized,
+    pub duration_minutes: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Practitioner {
+    pub id: String,
+    pub name: String,
+    pub services: Vec<String>,
+}
+
+/// `GET …/profile`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Profile {
+    pub kind: Kind,
+    pub timezone: String,
+    pub horizon_days: u32,
+    /// Restaurants: the largest party bookable online.
+    pub max_party_size: u8,
+    pub large_party_message: Option<Localized>,
+    pub services: Vec<Service>,
+    pub practitioners: Vec<Practitioner>,
+    pub fields: Vec<FieldSpec>,
+}
+
+impl Profile {
+    pub fn field(&self, id: FieldId) -> Option<&FieldSpec> {
+        self.fields.iter().find(|f| f.id == id)
+    }
+
+    pub fn service(&self, id: &str) -> Option<&Service> {
+        self.services.iter().find(|s| s.id == id)
+    }
+
+    pub fn practitioner(&self, id: &str) -> Option<&Practitioner> {
+        self.practitioners.iter().find(|p| p.id == id)
+    }
+
+    /// The practitioners who offer `service`.
+    pub fn practitioners_for<'a>(
+        &'a self,
+        service: &'a str,
+    ) -> impl Iterator<Item = &'a Practitioner> {
+        self.practitioners
+            .iter()
+            .filter(move |p| p.services.iter().any(|s| s == service))
+    }
+}
+
+/// A bookable start time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Slot {
+    /// RFC 3339 in UTC, as the server sent it.
+    pub start: String,
+    /// Wall-clock time in the business's time zone (`19:00`).
+    pub local: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DayAvailability {
+    pub date: Day,
+    pub open: bool,
+    pub slots: Vec<Slot>,
+}
+
+/// `GET …/availability` for the visible month.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Availability {
+    pub days: Vec<DayAvailability>,
+}
+
+impl Availability {
+    pub fn day(&self, date: Day) -> Option<&DayAvailability> {
+        self.days.iter().find(|d| d.date == date)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn localized_texts_fall_back_to_any_language() {
+        let only_fr = Localized([String::new(), "Bonjour".to_owned(), String::new()]);
+        assert_eq!(only_fr.get(Lang::De), "Bonjour");
+        let all = Localized(["Hi".to_owned(), "Salut".to_owned(), "Hallo".to_owned()]);
+        assert_eq!(all.get(Lang::De), "Hallo");
+        assert_eq!(Localized::default().get(Lang::En), "");
+    }
+
+    #[test]
+    fn field_ids_round_trip() {
+        for id in [
+            FieldId::Name,
+            FieldId::Contact,
+            FieldId::Note,
+            FieldId::Reason,
+        ] {
+            assert_eq!(FieldId::parse(id.as_str()), Some(id));
+        }
+        assert_eq!(FieldId::parse("birthday"), None);
+    }
+}

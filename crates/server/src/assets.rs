@@ -28,6 +28,7 @@ pub(crate) fn router(config: &Config) -> Router<AppState> {
     Router::new()
         .route("/", get(index))
         .route("/demo/{file}", get(demo_page))
+        .route("/manage/{id}", get(manage_page))
         .nest("/widget", widget)
 }
 
@@ -80,6 +81,16 @@ async fn demo_page(
         "css" => Ok(([(header::CONTENT_TYPE, "text/css; charset=utf-8")], text).into_response()),
         _ => Err(AppError::NotFound),
     }
+}
+
+/// The visitor's manage page: one static page for every booking; the app reads
+/// the id from the path and the secret from the fragment, which never reaches
+/// this server. Never cached, so a shared computer keeps no copy of the page state.
+async fn manage_page(State(state): State<AppState>) -> Result<Response, AppError> {
+    let page = tokio::fs::read_to_string(state.config.widget_dir.join("manage/index.html"))
+        .await
+        .map_err(|_| AppError::NotFound)?;
+    Ok(([(header::CACHE_CONTROL, "no-store")], Html(page)).into_response())
 }
 
 fn fill_key_pins(template: &str, config: &Config) -> String {

@@ -895,6 +895,31 @@ async fn hostile_requests_get_typed_client_errors(database: TestDatabase) {
     )
     .await;
     assert_eq!(status, StatusCode::OK, "the widget folder itself is served");
+
+    let manage = Request::get("/manage/7KQ2-M9XD-4T8R-B1ZC")
+        .body(Body::empty())
+        .expect("request");
+    let (status, body) = call(&fixture.state, manage).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::NOT_FOUND, "not_found"),
+        "no manage page built yet"
+    );
+    std::fs::create_dir_all(fixture.database.dir().join("dist/manage")).expect("dir");
+    std::fs::write(
+        fixture.database.dir().join("dist/manage/index.html"),
+        "<!doctype html><title>manage</title>",
+    )
+    .expect("write");
+    let manage = Request::get("/manage/7KQ2-M9XD-4T8R-B1ZC")
+        .body(Body::empty())
+        .expect("request");
+    let response = app(fixture.state.clone())
+        .oneshot(manage)
+        .await
+        .expect("infallible");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store");
 }
 
 on_both_backends!(

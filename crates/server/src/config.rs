@@ -92,6 +92,8 @@ pub struct Config {
     pub www_dir: PathBuf,
     /// How often the retention sweeper runs.
     pub sweep_interval: std::time::Duration,
+    /// Per-client request limits.
+    pub limits: crate::limits::LimitsConfig,
     pub businesses: Vec<Business>,
 }
 
@@ -159,6 +161,7 @@ impl Config {
             widget_dir: base.join(raw.widget_dir),
             www_dir: base.join(raw.www_dir),
             sweep_interval: std::time::Duration::from_secs(raw.sweep_interval_minutes.max(1) * 60),
+            limits: raw.limits,
             businesses,
         })
     }
@@ -177,6 +180,8 @@ struct RawConfig {
     www_dir: PathBuf,
     #[serde(default = "default_sweep_interval")]
     sweep_interval_minutes: u64,
+    #[serde(default)]
+    limits: crate::limits::LimitsConfig,
     #[serde(default)]
     business: Vec<RawBusiness>,
 }

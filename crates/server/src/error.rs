@@ -2,7 +2,7 @@
 //! stable machine-readable code that the widget translates for the visitor.
 
 use axum::Json;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
@@ -51,6 +51,8 @@ pub enum AppError {
     BookingNotFound,
     #[error("invalid query: {0}")]
     InvalidQuery(String),
+    #[error("too many requests; try again in {} seconds", .0.as_secs())]
+    RateLimited(std::time::Duration),
     #[error("not found")]
     NotFound,
     #[error("internal error")]
@@ -82,6 +84,7 @@ impl AppError {
             Self::Replayed => "replayed",
             Self::BookingNotFound => "booking_not_found",
             Self::InvalidQuery(_) => "invalid_query",
+            Self::RateLimited(_) => "rate_limited",
             Self::NotFound => "not_found",
             Self::Internal(_) => "internal",
         }
@@ -106,6 +109,7 @@ impl AppError {
             | Self::PartyTooLarge => StatusCode::UNPROCESSABLE_ENTITY,
             Self::SlotFull | Self::IdempotencyConflict | Self::Replayed => StatusCode::CONFLICT,
             Self::BookingNotFound => StatusCode::NOT_FOUND,
+            Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnknownBusiness | Self::NotFound => StatusCode::NOT_FOUND,
@@ -166,12 +170,20 @@ impl IntoResponse for AppError {
             // The source is a storage or I/O error: it never carries request content.
             tracing::error!(error = %source, "request failed");
         }
+        let retry_after = match &self {
+            Self::RateLimited(wait) => HeaderValue::from_str(&wait.as_secs().to_string()).ok(),
+            _ => None,
+        };
         let body = ErrorBody {
             error: ErrorDetail {
                 code: self.code(),
                 message: self.to_string(),
             },
         };
-        (self.status(), Json(body)).into_response()
+        let mut response = (self.status(), Json(body)).into_response();
+        if let Some(seconds) = retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, seconds);
+        }
+        response
     }
 }

@@ -9,6 +9,7 @@ pub mod config;
 mod error;
 mod extract;
 pub mod ids;
+pub mod limits;
 pub mod profile;
 pub mod storage;
 pub mod sweeper;
@@ -30,12 +31,14 @@ pub use storage::Storage;
 pub struct AppState {
     config: Arc<Config>,
     storage: Storage,
+    limits: limits::RateLimits,
 }
 
 impl AppState {
     /// Bundles the configuration and an opened storage.
     pub fn new(config: Config, storage: Storage) -> Self {
         Self {
+            limits: limits::RateLimits::new(&config.limits),
             config: Arc::new(config),
             storage,
         }
@@ -44,7 +47,12 @@ impl AppState {
 
 /// The whole HTTP service.
 pub fn app(state: AppState) -> Router {
-    let api = api::router().layer(api_cors(&state.config));
+    let api = api::router()
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::limit,
+        ))
+        .layer(api_cors(&state.config));
     Router::new()
         .nest("/api/v1", api)
         .merge(assets::router(&state.config))
@@ -82,10 +90,22 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let sweeper = sweeper::spawn(state.clone());
-    let served = axum::serve(listener, app(state))
+    let forgetter = {
+        let limits = state.limits.clone();
+        tokio::spawn(async move {
+            let mut ticks = tokio::time::interval(std::time::Duration::from_secs(60));
+            loop {
+                ticks.tick().await;
+                limits.forget_idle();
+            }
+        })
+    };
+    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let served = axum::serve(listener, service)
         .with_graceful_shutdown(shutdown)
         .await;
     sweeper.abort();
+    forgetter.abort();
     served
 }
 

@@ -922,7 +922,113 @@ async fn hostile_requests_get_typed_client_errors(database: TestDatabase) {
     assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store");
 }
 
+/// Past its allowance a client gets `429 rate_limited` with `Retry-After`;
+/// another client, and the same client at another business, are unaffected.
+async fn rate_limits_hold_per_client_and_say_when_to_retry(database: TestDatabase) {
+    use axum::extract::ConnectInfo;
+    use std::net::SocketAddr;
+
+    let fixture = fixture(database).await;
+    let mut config = fixture.config.clone();
+    config.limits.bookings_per_minute = 2;
+    config.limits.manage_per_minute = 3;
+    let state = AppState::new(config, fixture.storage.clone());
+    let from = |client: [u8; 4], request: Request<Body>| {
+        // What `into_make_service_with_connect_info` gives each request in `serve`.
+        let mut request = request;
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from((client, 40_000))));
+        let service = app(state.clone());
+        async move {
+            let response = service.oneshot(request).await.expect("infallible");
+            let retry_after = response
+                .headers()
+                .get(header::RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
+            let status = response.status();
+            let bytes = response
+                .into_body()
+                .collect()
+                .await
+                .expect("body")
+                .to_bytes();
+            (
+                status,
+                serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null),
+                retry_after,
+            )
+        }
+    };
+    let booking = |business: &str, recipient: &Recipient, hour: i8| {
+        let body = json!({ "envelope": sealed_booking(recipient, business), "start": slot_at(2, hour), "party_size": 1 });
+        let body = if business == "praxis-am-see" {
+            json!({ "envelope": body["envelope"], "start": body["start"], "service": "physio-30" })
+        } else {
+            body
+        };
+        Request::post(format!("/api/v1/businesses/{business}/bookings"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .expect("request")
+    };
+    let first = [10, 0, 0, 1];
+    for hour in [10, 11] {
+        let (status, body, _) =
+            from(first, booking("bistro-du-coin", &fixture.recipient, hour)).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+    }
+    let (status, body, retry_after) =
+        from(first, booking("bistro-du-coin", &fixture.recipient, 12)).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
+    );
+    let seconds: u64 = retry_after.expect("Retry-After").parse().expect("seconds");
+    assert!((1..=60).contains(&seconds), "Retry-After {seconds}");
+
+    let (status, _, _) = from(
+        [10, 0, 0, 2],
+        booking("bistro-du-coin", &fixture.recipient, 13),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "another client has its own allowance"
+    );
+    let (status, body, _) = from(
+        first,
+        booking("praxis-am-see", &fixture.clinic_recipient, 14),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "and another business: {body}");
+
+    // Guessing manage tokens is throttled too.
+    let guess = || {
+        Request::get("/api/v1/bookings/0000-0000-0000-0000")
+            .header(header::AUTHORIZATION, "Bearer x")
+            .body(Body::empty())
+            .expect("request")
+    };
+    for _ in 0..3 {
+        assert_eq!(from(first, guess()).await.0, StatusCode::NOT_FOUND);
+    }
+    assert_eq!(from(first, guess()).await.0, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        fixture
+            .storage
+            .bookings(&BookingFilter::default())
+            .await
+            .expect("list")
+            .len(),
+        4
+    );
+}
+
 on_both_backends!(
+    rate_limits_hold_per_client_and_say_when_to_retry,
     key_status_decides_what_may_be_sealed_to,
     hostile_requests_get_typed_client_errors,
     fixture,

@@ -1,0 +1,160 @@
+//! Abuse limits: requests per client per minute on the endpoints that write
+//! (bookings) or guess (manage tokens). Keys are a salted SHA-256 of the client
+//! address (and business), kept in memory only; the salt is new at every start,
+//! so nothing here can be linked to an address afterwards. Limits are per server
+//! process: with several processes, a client gets each process's allowance.
+
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::{HeaderMap, Method};
+use axum::middleware::Next;
+use axum::response::Response;
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use crate::{AppError, AppState};
+
+/// `[limits]` in the configuration.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsConfig {
+    /// Booking uploads per client and business per minute.
+    #[serde(default = "default_bookings")]
+    pub bookings_per_minute: u32,
+    /// Manage-link requests per client per minute (reads, changes, cancels, erasures).
+    #[serde(default = "default_manage")]
+    pub manage_per_minute: u32,
+    /// Take the client address from the last `X-Forwarded-For` entry (only behind
+    /// a reverse proxy that sets it; otherwise clients could choose their own key).
+    #[serde(default)]
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        Self {
+            bookings_per_minute: default_bookings(),
+            manage_per_minute: default_manage(),
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+fn default_bookings() -> u32 {
+    10
+}
+
+fn default_manage() -> u32 {
+    30
+}
+
+type Key = [u8; 16];
+
+/// The limiters of one server process.
+#[derive(Debug, Clone)]
+pub struct RateLimits {
+    bookings: Arc<DefaultKeyedRateLimiter<Key>>,
+    manage: Arc<DefaultKeyedRateLimiter<Key>>,
+    salt: [u8; 32],
+    trust_forwarded_for: bool,
+}
+
+impl RateLimits {
+    pub fn new(config: &LimitsConfig) -> Self {
+        let per_minute =
+            |count: u32| Quota::per_minute(NonZeroU32::new(count.max(1)).expect("at least 1"));
+        let mut salt = [0u8; 32];
+        getrandom::fill(&mut salt).expect("the operating system provides randomness");
+        Self {
+            bookings: Arc::new(RateLimiter::keyed(per_minute(config.bookings_per_minute))),
+            manage: Arc::new(RateLimiter::keyed(per_minute(config.manage_per_minute))),
+            salt,
+            trust_forwarded_for: config.trust_forwarded_for,
+        }
+    }
+
+    fn key(&self, client: IpAddr, scope: &str) -> Key {
+        let mut hasher = Sha256::new();
+        hasher.update(self.salt);
+        hasher.update(client.to_string());
+        hasher.update([0]);
+        hasher.update(scope);
+        hasher.finalize()[..16]
+            .try_into()
+            .expect("SHA-256 is longer than 16 bytes")
+    }
+
+    fn client(&self, headers: &HeaderMap, peer: Option<SocketAddr>) -> Option<IpAddr> {
+        if self.trust_forwarded_for {
+            let forwarded = headers
+                .get("x-forwarded-for")
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| value.rsplit(',').next())
+                .and_then(|last| last.trim().parse().ok());
+            if forwarded.is_some() {
+                return forwarded;
+            }
+        }
+        peer.map(|peer| peer.ip())
+    }
+
+    /// Forgets clients that have not been seen for a while (memory stays bounded).
+    pub fn forget_idle(&self) {
+        for limiter in [&self.bookings, &self.manage] {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+        }
+    }
+}
+
+/// The middleware: `429 rate_limited` with `Retry-After` once a client is over.
+/// Requests without a peer address (in-process calls) are not limited.
+pub(crate) async fn limit(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Result<Response, AppError> {
+    let limits = &state.limits;
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0);
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|path| path.as_str().to_owned())
+        .unwrap_or_default();
+    if let Some(client) = limits.client(request.headers(), peer) {
+        let limiter_and_key = if request.method() == Method::POST
+            && route.ends_with("/businesses/{business}/bookings")
+        {
+            let mut segments = request.uri().path().split('/');
+            let business = segments
+                .by_ref()
+                .find(|segment| *segment == "businesses")
+                .and(segments.next());
+            Some((
+                &limits.bookings,
+                limits.key(client, business.unwrap_or_default()),
+            ))
+        } else if route.contains("/bookings/{id}") {
+            Some((&limits.manage, limits.key(client, "manage")))
+        } else {
+            None
+        };
+        if let Some((limiter, key)) = limiter_and_key
+            && let Err(not_until) = limiter.check_key(&key)
+        {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+            return Err(AppError::RateLimited(Duration::from_secs(seconds.max(1))));
+        }
+    }
+    Ok(next.run(request).await)
+}

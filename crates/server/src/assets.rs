@@ -32,12 +32,21 @@ pub(crate) fn router(config: &Config) -> Router<AppState> {
         .nest("/widget", widget)
 }
 
+/// The policy of the pages this server hosts with the widget in them (the demo
+/// pages): scripts, the wasm and API calls from this origin only, no inline
+/// script or style (the widget styles its shadow root with constructable
+/// stylesheets), nothing may frame them. It is also the minimum a business's own
+/// page needs for the widget, with this server's origin in place of 'self'.
+pub(crate) const HOST_PAGE_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
+     connect-src 'self'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; \
+     frame-ancestors 'none'";
+
 /// Anything that is not there, as the same typed error as everywhere else.
 pub(crate) async fn not_found() -> AppError {
     AppError::NotFound
 }
 
-async fn index(State(state): State<AppState>) -> Html<String> {
+async fn index(State(state): State<AppState>) -> impl IntoResponse {
     let links: String = state
         .config
         .businesses
@@ -50,11 +59,18 @@ async fn index(State(state): State<AppState>) -> Html<String> {
             )
         })
         .collect();
-    Html(format!(
+    let page = Html(format!(
         "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Sealbook</title>\
          <h1>Sealbook</h1><p>Demo host pages: <a href=\"/demo/restaurant.html\">restaurant</a>, \
          <a href=\"/demo/clinic.html\">clinic</a>.</p><h2>Businesses</h2><ul>{links}</ul></html>"
-    ))
+    ));
+    (
+        [(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; frame-ancestors 'none'",
+        )],
+        page,
+    )
 }
 
 /// Serves `www/demo/<name>.html` with `{{keys:<business>}}` replaced by that
@@ -77,7 +93,11 @@ async fn demo_page(
         .await
         .map_err(|_| AppError::NotFound)?;
     match extension {
-        "html" => Ok(Html(fill_key_pins(&text, &state.config)).into_response()),
+        "html" => Ok((
+            [(header::CONTENT_SECURITY_POLICY, HOST_PAGE_CSP)],
+            Html(fill_key_pins(&text, &state.config)),
+        )
+            .into_response()),
         "css" => Ok(([(header::CONTENT_TYPE, "text/css; charset=utf-8")], text).into_response()),
         _ => Err(AppError::NotFound),
     }

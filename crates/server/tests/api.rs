@@ -896,6 +896,48 @@ async fn hostile_requests_get_typed_client_errors(database: TestDatabase) {
     .await;
     assert_eq!(status, StatusCode::OK, "the widget folder itself is served");
 
+    // The hosted pages carry a strict policy: no inline script, nothing may frame them.
+    std::fs::create_dir_all(fixture.database.dir().join("www/demo")).expect("dir");
+    std::fs::write(
+        fixture.database.dir().join("www/demo/page.html"),
+        "<p>{{keys:bistro-du-coin}}</p>",
+    )
+    .expect("write");
+    let response = app(fixture.state.clone())
+        .oneshot(
+            Request::get("/demo/page.html")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("infallible");
+    let policy = response.headers()[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert!(
+        policy.contains("script-src 'self' 'wasm-unsafe-eval'")
+            && policy.contains("frame-ancestors 'none'"),
+        "{policy}"
+    );
+    assert!(!policy.contains("unsafe-inline"), "{policy}");
+    assert_eq!(
+        response.headers()[header::X_CONTENT_TYPE_OPTIONS],
+        "nosniff"
+    );
+    assert_eq!(response.headers()[header::REFERRER_POLICY], "no-referrer");
+    let page = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    assert_eq!(
+        page,
+        format!("<p>{}</p>", fixture.recipient.kid()).as_bytes(),
+        "the pins are filled in"
+    );
+
     let manage = Request::get("/manage/7KQ2-M9XD-4T8R-B1ZC")
         .body(Body::empty())
         .expect("request");

@@ -53,6 +53,8 @@ pub enum AppError {
     InvalidQuery(String),
     #[error("too many requests; try again in {} seconds", .0.as_secs())]
     RateLimited(std::time::Duration),
+    #[error("the database does not answer")]
+    NotReady,
     #[error("not found")]
     NotFound,
     #[error("internal error")]
@@ -85,6 +87,7 @@ impl AppError {
             Self::BookingNotFound => "booking_not_found",
             Self::InvalidQuery(_) => "invalid_query",
             Self::RateLimited(_) => "rate_limited",
+            Self::NotReady => "not_ready",
             Self::NotFound => "not_found",
             Self::Internal(_) => "internal",
         }
@@ -110,6 +113,7 @@ impl AppError {
             Self::SlotFull | Self::IdempotencyConflict | Self::Replayed => StatusCode::CONFLICT,
             Self::BookingNotFound => StatusCode::NOT_FOUND,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::NotReady => StatusCode::SERVICE_UNAVAILABLE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnknownBusiness | Self::NotFound => StatusCode::NOT_FOUND,

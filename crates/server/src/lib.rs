@@ -56,6 +56,8 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api)
         .merge(assets::router(&state.config))
+        .route("/healthz", axum::routing::get(|| async { "ok" }))
+        .route("/readyz", axum::routing::get(ready))
         .fallback(assets::not_found)
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -80,6 +82,14 @@ pub fn app(state: AppState) -> Router {
                 }),
         )
         .with_state(state)
+}
+
+/// Ready when the database answers (for load balancers and orchestrators).
+async fn ready(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> Result<&'static str, AppError> {
+    state.storage.ping().await.map_err(|_| AppError::NotReady)?;
+    Ok("ready")
 }
 
 /// Serves [`app`] on `listener` until `shutdown` resolves, then drains in-flight

@@ -250,6 +250,14 @@ impl Storage {
         Ok(Self { pool, backend })
     }
 
+    /// Whether the database answers.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("SELECT 1")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
     /// The database this storage talks to.
     pub fn backend(&self) -> Backend {
         self.backend

@@ -895,6 +895,30 @@ async fn hostile_requests_get_typed_client_errors(database: TestDatabase) {
     )
     .await;
     assert_eq!(status, StatusCode::OK, "the widget folder itself is served");
+    for probe in ["/healthz", "/readyz"] {
+        let (status, _) = call(
+            &fixture.state,
+            Request::get(probe).body(Body::empty()).expect("request"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{probe}");
+    }
+    let closed = Storage::open(&fixture.config.database)
+        .await
+        .expect("storage");
+    closed.close().await;
+    let unready = AppState::new(fixture.config.clone(), closed);
+    let (status, body) = call(
+        &unready,
+        Request::get("/readyz")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::SERVICE_UNAVAILABLE, "not_ready")
+    );
 
     // The hosted pages carry a strict policy: no inline script, nothing may frame them.
     std::fs::create_dir_all(fixture.database.dir().join("www/demo")).expect("dir");

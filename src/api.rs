@@ -330,6 +330,41 @@ async fn send(
     Ok((status, JSON::parse(&text).ok()))
 }
 
+/// What the manage page (`crates/manage`) reuses. Wrappers, so that the widget's
+/// own build, without the `reuse` feature, compiles exactly the code it had.
+#[cfg(feature = "reuse")]
+pub mod reuse {
+    use wasm_bindgen::JsValue;
+
+    use crate::error::Failure;
+    use crate::profile::Profile;
+
+    /// `{api}/api/v1/businesses/{business}/{resource}`.
+    pub fn endpoint(api: &str, business: &str, resource: &str) -> String {
+        super::endpoint(api, business, resource)
+    }
+
+    /// `raw` percent-encoded as one path segment.
+    pub fn path_segment(raw: &str) -> String {
+        super::path_segment(raw)
+    }
+
+    /// A `GET …/profile` answer, as parsed by `JSON.parse`.
+    pub fn profile(value: &JsValue) -> Option<Profile> {
+        super::profile(value)
+    }
+
+    /// A `GET …/availability` answer, as parsed by `JSON.parse`.
+    pub fn availability(value: &JsValue) -> Option<crate::profile::Availability> {
+        super::availability(value)
+    }
+
+    /// The failure an error answer (`status`, its body parsed as JSON) stands for.
+    pub fn failure(status: u16, body: &JsValue) -> Failure {
+        super::failure_from(status, super::error_detail(body))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

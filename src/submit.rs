@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use sealbook_envelope::{ManageSecret, SealParams, seal_visitor_copy};
+use sealbook_envelope::{KeyId, ManageSecret, SealParams, seal_visitor_copy};
 
 use crate::api;
 use crate::clock;
@@ -58,8 +58,11 @@ async fn stages(s: &Submission, dispatch: &impl Fn(Action)) -> Result<Confirmed,
         business: &options.business,
         iat,
     };
+    let visitor_plaintext = with_pins(&plaintext, &options.pins);
     let visitor_copy =
-        seal_visitor_copy(&secret, &params, &plaintext, &mut getrandom::SysRng).map_err(sealing)?;
+        seal_visitor_copy(&secret, &params, &visitor_plaintext, &mut getrandom::SysRng)
+            .map_err(sealing)?;
+    drop(visitor_plaintext);
     drop(plaintext);
     let sealed = Sealed {
         envelope,
@@ -89,4 +92,41 @@ async fn stages(s: &Submission, dispatch: &impl Fn(Action)) -> Result<Confirmed,
         start: start.clone(),
         manage_link,
     })
+}
+
+/// The visitor copy's plaintext: the booking's plus `"pins":[kid,…]`, the pins
+/// the keys were checked against, so that the manage page can check the keys it
+/// re-seals a change to in the same way. The booking envelope does not carry them.
+fn with_pins(plaintext: &[u8], pins: &[KeyId]) -> Vec<u8> {
+    // The plaintext is one JSON object: reopen it before its closing brace. There
+    // is at least one pin (every recipient was pinned), and a kid (`sha256:` and
+    // base64url) needs no escaping.
+    let mut out = plaintext.to_vec();
+    out.pop();
+    let mut before = ",\"pins\":[\"";
+    for pin in pins {
+        out.extend_from_slice(before.as_bytes());
+        out.extend_from_slice(pin.as_str().as_bytes());
+        before = "\",\"";
+    }
+    out.extend_from_slice(b"\"]}");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_visitor_copy_carries_the_pins() {
+        let pins = [
+            KeyId::parse("sha256:vOnD0T8K_Rzrrt5yyP7G5KIZiAk-zmsco-C0oRJfUdU").expect("kid"),
+            KeyId::parse("sha256:jA3irbt27LQ-l2SgaZzVbkOpd6_NFfyFnZQ5ukHaYFI").expect("kid"),
+        ];
+        let out = with_pins(br#"{"v":1,"lang":"fr"}"#, &pins);
+        let value: serde_json::Value = serde_json::from_slice(&out).expect("JSON");
+        assert_eq!(value["lang"], "fr");
+        assert_eq!(value["pins"][0], pins[0].as_str());
+        assert_eq!(value["pins"][1], pins[1].as_str());
+    }
 }

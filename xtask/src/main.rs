@@ -64,11 +64,19 @@ pub(crate) fn cargo() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
 
-/// `trunk build --release --offline` with the tools on PATH.
+/// `trunk build --release --offline` with the tools on PATH: the widget into
+/// `dist/`, then the visitor's manage page into `dist/manage/` (after the widget,
+/// whose build replaces `dist/`). The manage page has no size budget; its size is
+/// printed apart from the widget's.
 pub(crate) fn build_widget(root: &Path) -> anyhow::Result<()> {
     run(Command::new("trunk")
         .args(["build", "--release", "--offline"])
-        .env("PATH", tools::path_with_tools(root)))
+        .env("PATH", tools::path_with_tools(root)))?;
+    run(Command::new("trunk")
+        .args(["build", "--release", "--offline"])
+        .current_dir(root.join("crates/manage"))
+        .env("PATH", tools::path_with_tools(root)))?;
+    sizes::report_manage(&root.join("dist/manage"))
 }
 
 fn test(root: &Path) -> anyhow::Result<()> {

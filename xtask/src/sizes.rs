@@ -55,6 +55,31 @@ pub(crate) fn report(dist: &Path) -> anyhow::Result<Sizes> {
     Ok(sizes)
 }
 
+const MANAGE_FILES: [&str; 3] = [
+    "index.html",
+    "sealbook_manage.js",
+    "sealbook_manage_bg.wasm",
+];
+
+/// Prints the manage page's files in `dist/manage`: a standalone page that host
+/// pages never load, so it is reported apart and not counted in the widget budget.
+pub(crate) fn report_manage(dir: &Path) -> anyhow::Result<()> {
+    eprintln!(
+        "{:<26} {:>9} {:>9} {:>9}",
+        "manage page (no budget)", "raw", "gzip -9", "brotli 11"
+    );
+    let (mut raw, mut gz, mut br) = (0, 0, 0);
+    for name in MANAGE_FILES {
+        let bytes = std::fs::read(dir.join(name))
+            .with_context(|| format!("{name} is missing from dist/manage/; build it first"))?;
+        let (g, b) = (gzip(&bytes)?, brotli(&bytes)?);
+        eprintln!("{:<26} {:>9} {:>9} {:>9}", name, bytes.len(), g, b);
+        (raw, gz, br) = (raw + bytes.len(), gz + g, br + b);
+    }
+    eprintln!("{:<26} {:>9} {:>9} {:>9}", "manage total", raw, gz, br);
+    Ok(())
+}
+
 impl Sizes {
     fn total(&self, field: impl Fn(&FileSize) -> usize) -> usize {
         self.0.iter().map(field).sum()

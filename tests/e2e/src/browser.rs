@@ -86,6 +86,36 @@ impl Browser {
         })
     }
 
+    /// Opens `url` as a plain page (no widget), e.g. the visitor's manage page.
+    pub async fn goto(&self, url: &str) -> anyhow::Result<()> {
+        self.client.goto(url).await?;
+        Ok(())
+    }
+
+    /// Waits until `css` exists in the page itself (outside any shadow root).
+    pub async fn wait_for(&self, css: &str) -> anyhow::Result<Element> {
+        eventually(css, || async {
+            self.client.find(Locator::Css(css)).await.ok()
+        })
+        .await
+    }
+
+    /// Waits until `css` exists in the page and has non-empty text; returns the text.
+    pub async fn wait_for_text(&self, css: &str) -> anyhow::Result<String> {
+        eventually(css, || async {
+            let element = self.client.find(Locator::Css(css)).await.ok()?;
+            let text = element.text().await.ok()?;
+            (!text.trim().is_empty()).then_some(text)
+        })
+        .await
+    }
+
+    /// Runs an asynchronous script (it calls `arguments[arguments.length - 1]`
+    /// with its result) and returns the result.
+    pub async fn script_async(&self, source: &str) -> anyhow::Result<Value> {
+        Ok(self.client.execute_async(source, Vec::new()).await?)
+    }
+
     /// Runs a script in the page and returns its result.
     pub async fn script(&self, source: &str) -> anyhow::Result<Value> {
         Ok(self.client.execute(source, Vec::new()).await?)

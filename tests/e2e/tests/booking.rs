@@ -341,3 +341,196 @@ async fn a_key_that_is_not_pinned_in_the_script_tag_means_nothing_is_sent() -> a
     );
     Ok(())
 }
+
+/// `2026-12-04T18:30:00Z` as RFC 5545 writes it: `20261204T183000Z`.
+fn ics_time(rfc3339: &str) -> String {
+    rfc3339.replace(['-', ':'], "")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_manage_link_reads_downloads_changes_cancels_and_erases_the_booking_in_the_browser()
+-> anyhow::Result<()> {
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
+    let mut sealbook = Sealbook::start("bistro-du-coin", &[]).await?;
+    let browser = Browser::start().await?;
+    let name = canary();
+    let phone = "+33 6 11 22 33 44";
+
+    let widget = browser
+        .open_widget(&sealbook.url("/demo/restaurant.html"))
+        .await?;
+    choose_first_free_slot(&widget).await?;
+    fill_details(&widget, &name, phone).await?;
+    widget.press("#sb-contact", &key(Key::Enter)).await?;
+    send(&widget).await?;
+    let reference = widget.wait_for_text("#sb-reference").await?;
+    let reference = reference.trim().to_owned();
+    let manage_link = widget.value("#sb-manage").await?;
+    let start = upload_body(&sealbook.proxy.traffic())?["start"]
+        .as_str()
+        .map(str::to_owned)
+        .ok_or_else(|| anyhow::anyhow!("the upload has a start"))?;
+
+    // Read: the booking is decrypted in the browser, in the visitor's language.
+    browser.goto(&manage_link).await?;
+    let shown = browser.wait_for_text("#sb-manage-name").await?;
+    assert_eq!(shown, name, "the decrypted name is shown");
+    let lang = browser
+        .script("return document.documentElement.lang;")
+        .await?;
+    assert_eq!(lang, "fr", "the page speaks the visitor's language");
+    let status = browser.wait_for("#sb-status").await?;
+    assert_eq!(
+        status.attr("data-status").await?.as_deref(),
+        Some("confirmed")
+    );
+
+    // .ics: built in the browser and offered as a Blob URL.
+    let ics = browser
+        .script_async(
+            "const done = arguments[arguments.length - 1];
+             fetch(document.querySelector('#sb-ics').href).then(r => r.text()).then(done, e => done(String(e)));",
+        )
+        .await?;
+    let ics = ics.as_str().unwrap_or_default().to_owned();
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"), "{ics}");
+    assert!(
+        ics.contains(&format!("\r\nDTSTART:{}\r\n", ics_time(&start))),
+        "the .ics starts when the booking does ({start}): {ics}"
+    );
+    assert!(
+        ics.contains(&format!("\r\nUID:{reference}@sealbook\r\n")),
+        "{ics}"
+    );
+    assert!(ics.contains("SUMMARY:Test business"), "{ics}");
+
+    // Change the time: another free time on the same day, re-sealed in the browser.
+    browser
+        .wait_for("#sb-change")
+        .await?
+        .send_keys(&key(Key::Enter))
+        .await?;
+    let other = browser
+        .wait_for(&format!(".sb-slot:not([data-start=\"{start}\"])"))
+        .await?;
+    let new_start = other
+        .attr("data-start")
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("a time carries its start"))?;
+    other.send_keys(&key(Key::Enter)).await?;
+    browser.wait_for("#sb-change:not([disabled])").await?;
+    let refused = browser
+        .script("const e = document.querySelector('#sb-error'); return e ? e.textContent : null;")
+        .await?;
+    assert!(refused.is_null(), "the change was refused: {refused}");
+    let ics = browser
+        .script_async(
+            "const done = arguments[arguments.length - 1];
+             fetch(document.querySelector('#sb-ics').href).then(r => r.text()).then(done, e => done(String(e)));",
+        )
+        .await?;
+    let ics = ics.as_str().unwrap_or_default().to_owned();
+    assert!(
+        ics.contains(&format!("\r\nDTSTART:{}\r\n", ics_time(&new_start))),
+        "the .ics follows the change to {new_start}: {ics}"
+    );
+    // The business opens the re-sealed booking at the new time, without the pins.
+    let opened = sealbook.open_bookings().await?;
+    let moved = &opened[0]["booking"];
+    assert_eq!(moved["start"], new_start.as_str(), "{opened}");
+    assert_eq!(moved["name"], name.as_str());
+    assert!(
+        moved.get("pins").is_none(),
+        "the pins stay in the visitor copy: {moved}"
+    );
+
+    // Cancel, after a confirmation step; the server keeps the new status.
+    browser
+        .wait_for("#sb-cancel")
+        .await?
+        .send_keys(&key(Key::Enter))
+        .await?;
+    browser
+        .wait_for("#sb-cancel-yes")
+        .await?
+        .send_keys(&key(Key::Enter))
+        .await?;
+    browser
+        .wait_for("#sb-status[data-status=\"cancelled\"]")
+        .await?;
+    browser.client.refresh().await?;
+    browser.wait_for_text("#sb-manage-name").await?;
+    browser
+        .wait_for("#sb-status[data-status=\"cancelled\"]")
+        .await?;
+
+    // Erase, after a confirmation step: nothing of the booking is left on the page.
+    browser
+        .wait_for("#sb-erase")
+        .await?
+        .send_keys(&key(Key::Enter))
+        .await?;
+    browser
+        .wait_for("#sb-erase-yes")
+        .await?
+        .send_keys(&key(Key::Enter))
+        .await?;
+    browser.wait_for("#sb-erased").await?;
+    let page = browser.script("return document.body.innerHTML;").await?;
+    let page = page.as_str().unwrap_or_default();
+    assert!(!page.contains(&name), "the name is gone from the page");
+    assert!(
+        !page.contains(phone),
+        "the phone number is gone from the page"
+    );
+
+    // The erased booking's link, and a tampered link, fail with one clear message.
+    // (A new fragment alone does not reload a page: leave it in between.)
+    browser.goto("about:blank").await?;
+    browser.goto(&manage_link).await?;
+    let gone = browser.wait_for_text("#sb-invalid").await?;
+    let (base, secret) = manage_link
+        .split_once('#')
+        .expect("the secret is in the fragment");
+    let flipped = if secret.starts_with('A') { 'B' } else { 'A' };
+    let tampered = format!("{base}#{flipped}{}", &secret[1..]);
+    browser.goto("about:blank").await?;
+    browser.goto(&tampered).await?;
+    let message = browser.wait_for_text("#sb-invalid").await?;
+    assert_eq!(
+        message, gone,
+        "one message for every link that does not open"
+    );
+    for raw in ["booking_not_found", "404", "Error", "undefined"] {
+        assert!(!message.contains(raw), "no raw error text: {message}");
+    }
+    browser.close().await?;
+    sealbook.stop().await?;
+
+    assert_nothing_personal_reached_the_server(
+        &sealbook,
+        "bistro-du-coin",
+        &[&name, phone],
+        &manage_link,
+        &reference,
+    );
+    let traffic = sealbook.proxy.traffic();
+    assert!(
+        occurrences(
+            &traffic,
+            format!("POST /api/v1/bookings/{reference}/cancel").as_bytes()
+        ) == 1
+    );
+    assert!(
+        occurrences(
+            &traffic,
+            format!("DELETE /api/v1/bookings/{reference}").as_bytes()
+        ) == 1
+    );
+    assert_eq!(
+        sealbook.open_bookings().await?.as_array().map(Vec::len),
+        Some(0),
+        "the erased booking left nothing to open"
+    );
+    Ok(())
+}

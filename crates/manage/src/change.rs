@@ -1,0 +1,150 @@
+//! Changing the time: the free slots of a day, then the booking re-sealed to the
+//! business's active keys — each checked against the pins the widget used, which
+//! the visitor copy carries (`seal::verified_recipients`, as in the widget) — and
+//! a new visitor copy under the same secret, sent with `PUT /api/v1/bookings/{id}`.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use js_sys::{Date, Object, Reflect};
+use sealbook_envelope::{KeyId, SealParams, seal_visitor_copy};
+use sealbook_widget::api::{self, reuse};
+use sealbook_widget::error::{ErrorCode, Failure};
+use sealbook_widget::profile::{Kind, Slot};
+use sealbook_widget::seal;
+use serde_json::{Value, json};
+use wasm_bindgen::JsValue;
+
+use crate::link;
+use crate::net;
+
+/// What the server holds for the slot, and how to reach it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    pub api: String,
+    pub id: String,
+    pub token: String,
+    pub business: String,
+    pub kind: Kind,
+    pub party: u32,
+    pub service: String,
+    pub practitioner: String,
+}
+
+/// Why a change did not happen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChangeError {
+    /// The visitor copy has no pins (made before they were added): nothing to
+    /// check the keys against, so nothing is sealed.
+    NoPins,
+    Failed(Failure),
+}
+
+impl From<Failure> for ChangeError {
+    fn from(failure: Failure) -> Self {
+        Self::Failed(failure)
+    }
+}
+
+impl From<ErrorCode> for ChangeError {
+    fn from(code: ErrorCode) -> Self {
+        Self::Failed(Failure::Known(code))
+    }
+}
+
+/// The date of `instant` in `timezone`, `YYYY-MM-DD`.
+pub fn local_day(instant: &str, timezone: &str) -> String {
+    let options = Object::new();
+    // Setting a property on a fresh plain object cannot fail.
+    let _ = Reflect::set(
+        &options,
+        &JsValue::from_str("timeZone"),
+        &JsValue::from_str(timezone),
+    );
+    Date::new(&JsValue::from_str(instant))
+        .to_locale_date_string("en-CA", &options)
+        .into()
+}
+
+/// The free slots of `day` (`YYYY-MM-DD` in the business's time zone).
+pub async fn slots(target: &Target, day: &str) -> Result<Vec<Slot>, Failure> {
+    let mut url = reuse::endpoint(&target.api, &target.business, "availability");
+    url.push_str(&format!("?from={day}&to={day}"));
+    match target.kind {
+        Kind::Restaurant => url.push_str(&format!("&party={}", target.party)),
+        Kind::Clinic => {
+            url.push_str("&service=");
+            url.push_str(&reuse::path_segment(&target.service));
+            if !target.practitioner.is_empty() && target.practitioner != "any" {
+                url.push_str("&practitioner=");
+                url.push_str(&reuse::path_segment(&target.practitioner));
+            }
+        }
+    }
+    let answer = net::call("GET", &url, None, None).await?;
+    let availability =
+        reuse::availability(&answer).ok_or(Failure::Known(ErrorCode::UnexpectedResponse))?;
+    Ok(availability
+        .days
+        .into_iter()
+        .flat_map(|d| d.slots)
+        .collect())
+}
+
+/// Re-seals the booking with `start` and sends it; the server checks capacity.
+pub async fn change(
+    target: &Target,
+    plaintext: &Value,
+    pins: &[String],
+    start: &str,
+) -> Result<(), ChangeError> {
+    let pins: Vec<KeyId> = pins.iter().filter_map(|p| KeyId::parse(p)).collect();
+    if pins.is_empty() {
+        return Err(ChangeError::NoPins);
+    }
+    let keys = api::fetch_keys(&target.api, &target.business).await?;
+    let recipients = seal::verified_recipients(&keys, &target.business, &pins)
+        .map_err(|_| ErrorCode::KeyNotPinned)?;
+    // The secret is read again from the link: the page keeps only the token.
+    let window = web_sys::window().ok_or(ErrorCode::Network)?;
+    let location = window.location();
+    let (_, secret) = link::parse(
+        &location.pathname().unwrap_or_default(),
+        &location.hash().unwrap_or_default(),
+    )
+    .ok_or(ErrorCode::BookingNotFound)?;
+
+    let mut visitor = plaintext.clone();
+    visitor["start"] = Value::from(start);
+    let mut booking = visitor.clone();
+    if let Some(object) = booking.as_object_mut() {
+        object.remove("pins");
+    }
+    let sealing = |_| ErrorCode::SealFailed;
+    let booking = serde_json::to_vec(&booking).map_err(|_| ErrorCode::SealFailed)?;
+    let visitor = serde_json::to_vec(&visitor).map_err(|_| ErrorCode::SealFailed)?;
+    let iat = (Date::now() / 1000.0).floor() as u64;
+    let envelope =
+        seal::seal_booking(&recipients, &target.business, iat, &booking).map_err(sealing)?;
+    let params = SealParams {
+        business: &target.business,
+        iat,
+    };
+    let visitor_copy =
+        seal_visitor_copy(&secret, &params, &visitor, &mut getrandom::SysRng).map_err(sealing)?;
+    let mut body = json!({
+        "envelope": envelope,
+        "start": start,
+        // The manage token stays as it is: a change never carries its hash.
+        "visitor_copy": URL_SAFE_NO_PAD.encode(visitor_copy),
+    });
+    match target.kind {
+        Kind::Restaurant => body["party_size"] = Value::from(target.party),
+        Kind::Clinic => {
+            body["service"] = Value::from(target.service.as_str());
+            body["practitioner"] = Value::from(target.practitioner.as_str());
+        }
+    }
+    let url = net::booking_url(&target.api, &target.id, None);
+    net::call("PUT", &url, Some(&target.token), Some(&body.to_string())).await?;
+    Ok(())
+}

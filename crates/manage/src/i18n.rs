@@ -1,0 +1,162 @@
+//! The manage page's own strings, in English, French and German. Labels the
+//! booking widget already has (name, party size, …) come from its table.
+
+pub use sealbook_widget::i18n::Lang;
+
+macro_rules! texts {
+    ($($key:ident => [$en:literal, $fr:literal, $de:literal $(,)?],)*) => {
+        /// A key into the manage page's string table.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Text {
+            $($key,)*
+        }
+
+        impl Text {
+            /// Every key, in table order.
+            #[cfg(test)]
+            pub const ALL: &'static [Self] = &[$(Self::$key,)*];
+
+            fn row(self) -> [&'static str; 3] {
+                match self {
+                    $(Self::$key => [$en, $fr, $de],)*
+                }
+            }
+        }
+    };
+}
+
+texts! {
+    Title => ["Your booking", "Votre réservation", "Ihre Reservierung"],
+    Opening => [
+        "Opening your booking…",
+        "Ouverture de votre réservation…",
+        "Ihre Reservierung wird geöffnet …",
+    ],
+    InvalidLink => [
+        "This link is not valid, or the booking no longer exists. Please check that you copied the whole link.",
+        "Ce lien n’est pas valable, ou la réservation n’existe plus. Vérifiez que vous avez copié le lien en entier.",
+        "Dieser Link ist ungültig oder die Reservierung besteht nicht mehr. Bitte prüfen Sie, ob Sie den ganzen Link kopiert haben.",
+    ],
+    InvalidHeading => [
+        "Link not valid",
+        "Lien non valable",
+        "Link ungültig",
+    ],
+    Decrypted => [
+        "Decrypted in your browser with your private link.",
+        "Déchiffrée dans votre navigateur grâce à votre lien privé.",
+        "In Ihrem Browser mit Ihrem privaten Link entschlüsselt.",
+    ],
+    BusinessLabel => ["At", "Chez", "Bei"],
+    StatusLabel => ["Status", "Statut", "Status"],
+    StatusConfirmed => ["Confirmed", "Confirmée", "Bestätigt"],
+    StatusCancelled => ["Cancelled", "Annulée", "Storniert"],
+    Download => [
+        "Add to my calendar (.ics)",
+        "Ajouter à mon agenda (.ics)",
+        "In meinen Kalender (.ics)",
+    ],
+    Cancel => ["Cancel the booking", "Annuler la réservation", "Reservierung stornieren"],
+    CancelQuestion => [
+        "Cancel this booking? The time is given back to the business.",
+        "Annuler cette réservation ? L’horaire est rendu à l’établissement.",
+        "Diese Reservierung stornieren? Die Zeit wird für den Betrieb wieder frei.",
+    ],
+    CancelYes => ["Yes, cancel", "Oui, annuler", "Ja, stornieren"],
+    Keep => ["No, go back", "Non, revenir", "Nein, zurück"],
+    CancelledNotice => [
+        "Your booking is cancelled.",
+        "Votre réservation est annulée.",
+        "Ihre Reservierung ist storniert.",
+    ],
+    Erase => [
+        "Erase the booking and its data",
+        "Effacer la réservation et ses données",
+        "Reservierung und Daten löschen",
+    ],
+    EraseQuestion => [
+        "This deletes the booking and all its data at once, for you and for the business. It cannot be undone.",
+        "Cela supprime immédiatement la réservation et toutes ses données, pour vous et pour l’établissement. C’est irréversible.",
+        "Damit werden die Reservierung und alle ihre Daten sofort gelöscht, für Sie und für den Betrieb. Das lässt sich nicht rückgängig machen.",
+    ],
+    EraseYes => ["Yes, erase everything", "Oui, tout effacer", "Ja, alles löschen"],
+    ErasedHeading => ["Booking erased", "Réservation effacée", "Reservierung gelöscht"],
+    ErasedNotice => [
+        "Your booking and all its data have been erased. Nothing is left on this page or on the server.",
+        "Votre réservation et toutes ses données ont été effacées. Il n’en reste rien sur cette page ni sur le serveur.",
+        "Ihre Reservierung und alle ihre Daten wurden gelöscht. Auf dieser Seite und auf dem Server ist nichts mehr davon.",
+    ],
+    Change => ["Change the time", "Changer l’horaire", "Uhrzeit ändern"],
+    ChangeQuestion => [
+        "Choose a new day and time. Your booking is encrypted again in your browser.",
+        "Choisissez un nouveau jour et un nouvel horaire. Votre réservation est de nouveau chiffrée dans votre navigateur.",
+        "Wählen Sie einen neuen Tag und eine neue Uhrzeit. Ihre Reservierung wird erneut in Ihrem Browser verschlüsselt.",
+    ],
+    DayLabel => ["Day", "Jour", "Tag"],
+    ChangedNotice => [
+        "Your booking has been moved.",
+        "Votre réservation a été déplacée.",
+        "Ihre Reservierung wurde verschoben.",
+    ],
+    NoPins => [
+        "This booking cannot be moved online: the business’s keys cannot be verified for it. Please contact the business.",
+        "Cette réservation ne peut pas être déplacée en ligne : les clés de l’établissement ne peuvent pas être vérifiées. Contactez l’établissement.",
+        "Diese Reservierung kann nicht online verschoben werden: Die Schlüssel des Betriebs lassen sich dafür nicht prüfen. Bitte kontaktieren Sie den Betrieb.",
+    ],
+    Working => ["Please wait…", "Veuillez patienter…", "Bitte warten …"],
+}
+
+/// The text for `key` in `lang`.
+pub fn t(lang: Lang, key: Text) -> &'static str {
+    let row = key.row();
+    match lang {
+        Lang::En => row[0],
+        Lang::Fr => row[1],
+        Lang::De => row[2],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    const LANGS: [Lang; 3] = [Lang::En, Lang::Fr, Lang::De];
+
+    /// Entries that are legitimately spelt as in English.
+    const SAME_AS_ENGLISH: &[(Text, Lang)] = &[(Text::StatusLabel, Lang::De)];
+
+    #[test]
+    fn every_key_has_a_non_empty_text_in_every_language() {
+        for &key in Text::ALL {
+            for lang in LANGS {
+                let text = t(lang, key);
+                assert!(!text.trim().is_empty(), "{key:?} is empty in {lang:?}");
+                assert_eq!(
+                    text,
+                    text.trim(),
+                    "{key:?} in {lang:?} has stray whitespace"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn translations_are_not_english_copies() {
+        for &key in Text::ALL {
+            for lang in [Lang::Fr, Lang::De] {
+                if SAME_AS_ENGLISH.contains(&(key, lang)) {
+                    continue;
+                }
+                assert_ne!(t(lang, key), t(Lang::En, key), "{key:?} in {lang:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn keys_are_listed_once() {
+        let unique: HashSet<_> = Text::ALL.iter().collect();
+        assert_eq!(unique.len(), Text::ALL.len());
+    }
+}

@@ -1,0 +1,30 @@
+//! The visitor's manage page, served at `/manage/{id}` (DESIGN §3 step 6).
+//!
+//! The booking id comes from the path and the manage secret from the URL
+//! fragment, which the browser never sends. The page derives the token from the
+//! secret, fetches the booking, opens the visitor copy here in the browser, and
+//! lets the visitor download it as .ics, move it to another time (re-sealed
+//! here), cancel it or erase it. It reuses the
+//! widget's API parsing, strings and date formatting through `sealbook-widget`.
+//! The envelope's `open` feature is not enabled: this page cannot open bookings,
+//! only the visitor copy that its own secret unlocks.
+
+mod change;
+mod i18n;
+mod ics;
+mod link;
+mod net;
+mod view;
+
+use wasm_bindgen::prelude::*;
+
+/// Trunk's loader calls this once the wasm is instantiated.
+#[wasm_bindgen(start)]
+pub fn start() {
+    if let Some(root) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"))
+    {
+        yew::Renderer::<view::App>::with_root(root).render();
+    }
+}

@@ -1,0 +1,646 @@
+//! The page: loading, the booking with its actions, the confirmation steps, and
+//! the two end states (a link that does not open, an erased booking).
+
+use std::rc::Rc;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use js_sys::{Array, Date, Reflect};
+use sealbook_envelope::open_visitor_copy;
+use sealbook_widget::api::reuse as api;
+use sealbook_widget::clock;
+use sealbook_widget::error::{ErrorCode, Failure};
+use sealbook_widget::i18n::{self as widget_i18n, Text as W};
+use sealbook_widget::profile::{Kind, Profile, Slot};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::{Blob, BlobPropertyBag, HtmlElement, HtmlInputElement, Url};
+use yew::prelude::*;
+
+use crate::change::{self, ChangeError, Target};
+use crate::i18n::{Lang, Text, t};
+use crate::ics;
+use crate::link::{self, Booking};
+use crate::net;
+
+/// Restaurants do not publish their table turn time; the calendar entry lasts this long.
+const RESTAURANT_MINUTES: u32 = 120;
+
+/// Everything shown about an opened booking.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Loaded {
+    target: Target,
+    lang: Lang,
+    business_name: String,
+    timezone: String,
+    start: String,
+    confirmed: bool,
+    /// "4 personnes", or the service's name.
+    what: String,
+    /// The practitioner, for clinics.
+    with: Option<String>,
+    duration_minutes: u32,
+    booking: Booking,
+    /// A Blob URL for the .ics file; revoked when the booking is erased.
+    ics_url: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Page {
+    Loading,
+    /// A wrong, tampered or expired link: one message, nothing else.
+    Invalid,
+    /// No answer from the server: worth a retry.
+    Offline,
+    Ready(Rc<Loaded>),
+    Erased,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    View,
+    ConfirmCancel,
+    ConfirmErase,
+    /// Choosing a new day and time.
+    Change,
+    Busy,
+}
+
+/// The free times of the day chosen in the change step.
+#[derive(Clone, Debug, PartialEq)]
+enum Slots {
+    Loading,
+    Ready(Vec<Slot>),
+    Failed(&'static str),
+}
+
+fn browser_lang() -> Lang {
+    let code = web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .unwrap_or_default();
+    Lang::from_code(code.get(0..2))
+}
+
+fn member(object: &JsValue, key: &str) -> Option<JsValue> {
+    Reflect::get(object, &JsValue::from_str(key))
+        .ok()
+        .filter(|v| !v.is_undefined() && !v.is_null())
+}
+
+fn string(object: &JsValue, key: &str) -> Option<String> {
+    member(object, key)?.as_string()
+}
+
+/// Opens the link: the booking, its visitor copy and the business's profile.
+async fn load(lang: Lang) -> Result<Loaded, Failure> {
+    let invalid = Failure::Known(ErrorCode::BookingNotFound);
+    let window = web_sys::window().ok_or(invalid.clone())?;
+    let location = window.location();
+    let (pathname, hash) = (
+        location.pathname().unwrap_or_default(),
+        location.hash().unwrap_or_default(),
+    );
+    let api = location.origin().unwrap_or_default();
+    let (id, secret) = link::parse(&pathname, &hash).ok_or(invalid.clone())?;
+    let token = secret.token().to_base64url();
+    let url = net::booking_url(&api, &id, None);
+    let answer = net::call("GET", &url, Some(&token), None).await?;
+    let copy = string(&answer, "visitor_copy")
+        .and_then(|text| URL_SAFE_NO_PAD.decode(text).ok())
+        .ok_or(invalid.clone())?;
+    let opened = open_visitor_copy(&secret, &copy).map_err(|_| invalid.clone())?;
+    drop(secret);
+    let booking = Booking::from_plaintext(&opened.plaintext).ok_or(invalid.clone())?;
+    let business = string(&answer, "business").ok_or(invalid.clone())?;
+    if opened.header.business != business {
+        return Err(invalid);
+    }
+    let lang = booking
+        .lang
+        .as_deref()
+        .map_or(lang, |code| Lang::from_code(Some(code)));
+    let start = string(&answer, "start").ok_or(invalid.clone())?;
+    let confirmed = string(&answer, "status").as_deref() == Some("confirmed");
+    let party = member(&answer, "party_size")
+        .and_then(|v| v.as_f64())
+        .map_or(0, |n| n as u32);
+    let service = string(&answer, "service");
+    let practitioner = string(&answer, "practitioner");
+    let target_service = service.clone().unwrap_or_default();
+    let target_practitioner = practitioner.clone().unwrap_or_default();
+
+    let profile_url = api::endpoint(&api, &business, "profile");
+    let profile_json = net::call("GET", &profile_url, None, None).await?;
+    let profile: Profile = api::profile(&profile_json).ok_or(invalid.clone())?;
+    let business_name = string(&profile_json, "name").unwrap_or_else(|| business.clone());
+    let (what, with, duration_minutes) = match profile.kind {
+        Kind::Restaurant => (
+            widget_i18n::count(lang, party, W::PersonOne, W::PersonOther),
+            None,
+            RESTAURANT_MINUTES,
+        ),
+        Kind::Clinic => {
+            let service_id = service.unwrap_or_default();
+            let found = profile.service(&service_id);
+            let who = practitioner.unwrap_or_default();
+            let with = profile.practitioner(&who).map_or_else(
+                || widget_i18n::t(lang, W::AnyPractitioner).to_owned(),
+                |p| p.name.clone(),
+            );
+            (
+                found.map_or(service_id.clone(), |s| s.name.get(lang).to_owned()),
+                Some(with),
+                found.map_or(30, |s| s.duration_minutes),
+            )
+        }
+    };
+    let mut loaded = Loaded {
+        target: Target {
+            api,
+            id,
+            token,
+            business,
+            kind: profile.kind,
+            party,
+            service: target_service,
+            practitioner: target_practitioner,
+        },
+        lang,
+        business_name,
+        timezone: profile.timezone.clone(),
+        start,
+        confirmed,
+        what,
+        with,
+        duration_minutes,
+        booking,
+        ics_url: None,
+    };
+    loaded.ics_url = ics_url(&loaded);
+    Ok(loaded)
+}
+
+/// The booking as an .ics file behind a Blob URL.
+fn ics_url(loaded: &Loaded) -> Option<String> {
+    let stamp: String = Date::new_0().to_iso_string().into();
+    // `toISOString` has milliseconds; the .ics wants whole seconds.
+    let stamp = format!("{}Z", stamp.get(0..19)?);
+    let mut description = loaded.what.clone();
+    if let Some(with) = &loaded.with {
+        description.push_str(" — ");
+        description.push_str(with);
+    }
+    let text = ics::calendar(&ics::Event {
+        id: &loaded.target.id,
+        start: &loaded.start,
+        duration_minutes: loaded.duration_minutes,
+        summary: &loaded.business_name,
+        description: &description,
+        stamp: &stamp,
+    })?;
+    let parts = Array::of1(&JsValue::from_str(&text));
+    let options = BlobPropertyBag::new();
+    options.set_type("text/calendar;charset=utf-8");
+    let blob = Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+    Url::create_object_url_with_blob(&blob).ok()
+}
+
+fn set_document_lang(lang: Lang, title: &str) {
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        if let Some(html) = document.document_element() {
+            // Best effort: the page works without it.
+            let _ = html.set_attribute("lang", lang.code());
+        }
+        document.set_title(title);
+    }
+}
+
+#[function_component]
+pub fn App() -> Html {
+    let first_lang = use_memo((), |_| browser_lang());
+    let page = use_state(|| Page::Loading);
+    let step = use_state(|| Step::View);
+    let error = use_state(|| None::<&'static str>);
+    let announce = use_state(String::new);
+    let day = use_state(String::new);
+    let slots = use_state(|| Slots::Loading);
+    let focus = use_node_ref();
+
+    {
+        let page = page.clone();
+        let lang = *first_lang;
+        use_effect_with((), move |_| {
+            spawn_local(async move {
+                page.set(match load(lang).await {
+                    Ok(loaded) => Page::Ready(Rc::new(loaded)),
+                    Err(Failure::Known(ErrorCode::Network)) => Page::Offline,
+                    Err(_) => Page::Invalid,
+                });
+            });
+        });
+    }
+    {
+        // Focus follows each change of state, so screen-reader and keyboard users
+        // land on what changed.
+        let focus = focus.clone();
+        let key = (page.clone(), *step, *error);
+        use_effect_with(key, move |_| {
+            if let Some(element) = focus.cast::<HtmlElement>() {
+                // Best effort: focus is a courtesy, not a requirement.
+                let _ = element.focus();
+            }
+        });
+    }
+
+    let lang = match &*page {
+        Page::Ready(loaded) => loaded.lang,
+        _ => *first_lang,
+    };
+    let tr = move |key: Text| t(lang, key);
+    set_document_lang(lang, tr(Text::Title));
+
+    let body = match &*page {
+        Page::Loading => html! {
+            <>
+                <h1>{ tr(Text::Title) }</h1>
+                <p class="sb-muted" aria-busy="true">{ tr(Text::Opening) }</p>
+            </>
+        },
+        Page::Invalid => html! {
+            <>
+                <h1 ref={focus.clone()} tabindex="-1">{ tr(Text::InvalidHeading) }</h1>
+                <p id="sb-invalid" class="sb-error" role="alert">{ tr(Text::InvalidLink) }</p>
+            </>
+        },
+        Page::Offline => html! {
+            <>
+                <h1 ref={focus.clone()} tabindex="-1">{ tr(Text::Title) }</h1>
+                <p id="sb-invalid" class="sb-error" role="alert">
+                    { widget_i18n::t(lang, W::ErrNetwork) }
+                </p>
+            </>
+        },
+        Page::Erased => html! {
+            <>
+                <h1 ref={focus.clone()} tabindex="-1" id="sb-erased">{ tr(Text::ErasedHeading) }</h1>
+                <p>{ tr(Text::ErasedNotice) }</p>
+            </>
+        },
+        Page::Ready(loaded) => ready(
+            loaded,
+            *step,
+            *error,
+            &focus,
+            Actions {
+                page: page.clone(),
+                step: step.clone(),
+                error: error.clone(),
+                announce: announce.clone(),
+                day: day.clone(),
+                slots: slots.clone(),
+            },
+        ),
+    };
+    html! {
+        <>
+            { body }
+            <p class="sb-live" role="status" aria-live="polite">{ (*announce).clone() }</p>
+        </>
+    }
+}
+
+/// The state handles the action buttons change.
+#[derive(Clone)]
+struct Actions {
+    page: UseStateHandle<Page>,
+    step: UseStateHandle<Step>,
+    error: UseStateHandle<Option<&'static str>>,
+    announce: UseStateHandle<String>,
+    day: UseStateHandle<String>,
+    slots: UseStateHandle<Slots>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Act {
+    Cancel,
+    Erase,
+}
+
+impl Actions {
+    fn to(&self, next: Step) -> Callback<MouseEvent> {
+        let (step, error) = (self.step.clone(), self.error.clone());
+        Callback::from(move |_| {
+            error.set(None);
+            step.set(next);
+        })
+    }
+
+    /// Opens the change step on the booking's own day.
+    fn open_change(&self, loaded: &Rc<Loaded>) -> Callback<MouseEvent> {
+        let this = self.clone();
+        let loaded = loaded.clone();
+        Callback::from(move |_| {
+            this.error.set(None);
+            this.step.set(Step::Change);
+            let day = change::local_day(&loaded.start, &loaded.timezone);
+            this.load_slots(&loaded, day);
+        })
+    }
+
+    /// A day was picked in the change step.
+    fn pick_day(&self, loaded: &Rc<Loaded>) -> Callback<Event> {
+        let this = self.clone();
+        let loaded = loaded.clone();
+        Callback::from(move |event: Event| {
+            if let Some(input) = event.target_dyn_into::<HtmlInputElement>() {
+                this.load_slots(&loaded, input.value());
+            }
+        })
+    }
+
+    fn load_slots(&self, loaded: &Rc<Loaded>, day: String) {
+        let this = self.clone();
+        let loaded = loaded.clone();
+        this.day.set(day.clone());
+        this.slots.set(Slots::Loading);
+        spawn_local(async move {
+            let lang = loaded.lang;
+            this.slots
+                .set(match change::slots(&loaded.target, &day).await {
+                    Ok(slots) => Slots::Ready(
+                        slots
+                            .into_iter()
+                            .filter(|slot| slot.start != loaded.start)
+                            .collect(),
+                    ),
+                    Err(failure) => Slots::Failed(failure_text(lang, &failure)),
+                });
+        });
+    }
+
+    /// Moves the booking to `start`.
+    fn move_to(&self, loaded: &Rc<Loaded>, start: String) -> Callback<MouseEvent> {
+        let this = self.clone();
+        let loaded = loaded.clone();
+        Callback::from(move |_| {
+            let this = this.clone();
+            let loaded = loaded.clone();
+            let start = start.clone();
+            this.step.set(Step::Busy);
+            this.announce.set(t(loaded.lang, Text::Working).to_owned());
+            spawn_local(async move {
+                let lang = loaded.lang;
+                let b = &loaded.booking;
+                match change::change(&loaded.target, &b.raw, &b.pins, &start).await {
+                    Ok(()) => {
+                        let mut moved = (*loaded).clone();
+                        if let Some(url) = &moved.ics_url {
+                            // Best effort: the old file describes the old time.
+                            let _ = Url::revoke_object_url(url);
+                        }
+                        moved.start = start;
+                        moved.booking.raw["start"] = moved.start.clone().into();
+                        moved.ics_url = ics_url(&moved);
+                        this.page.set(Page::Ready(Rc::new(moved)));
+                        this.announce.set(t(lang, Text::ChangedNotice).to_owned());
+                        this.step.set(Step::View);
+                    }
+                    Err(error) => {
+                        let text = match error {
+                            ChangeError::NoPins => t(lang, Text::NoPins),
+                            ChangeError::Failed(failure) => failure_text(lang, &failure),
+                        };
+                        this.error.set(Some(text));
+                        this.announce.set(String::new());
+                        this.step.set(Step::View);
+                    }
+                }
+            });
+        })
+    }
+
+    fn run(&self, loaded: &Rc<Loaded>, act: Act) -> Callback<MouseEvent> {
+        let this = self.clone();
+        let loaded = loaded.clone();
+        Callback::from(move |_| {
+            let this = this.clone();
+            let loaded = loaded.clone();
+            this.step.set(Step::Busy);
+            this.announce.set(t(loaded.lang, Text::Working).to_owned());
+            spawn_local(async move {
+                let lang = loaded.lang;
+                let (method, action) = match act {
+                    Act::Cancel => ("POST", Some("cancel")),
+                    Act::Erase => ("DELETE", None),
+                };
+                let target = &loaded.target;
+                let url = net::booking_url(&target.api, &target.id, action);
+                let result = net::call(method, &url, Some(&target.token), None).await;
+                match (act, result) {
+                    (Act::Cancel, Ok(_)) => {
+                        let mut cancelled = (*loaded).clone();
+                        cancelled.confirmed = false;
+                        this.page.set(Page::Ready(Rc::new(cancelled)));
+                        this.announce.set(t(lang, Text::CancelledNotice).to_owned());
+                        this.step.set(Step::View);
+                    }
+                    (Act::Erase, Ok(_)) => {
+                        if let Some(url) = &loaded.ics_url {
+                            // Best effort: the page holds nothing else of the booking.
+                            let _ = Url::revoke_object_url(url);
+                        }
+                        this.page.set(Page::Erased);
+                        this.announce.set(t(lang, Text::ErasedHeading).to_owned());
+                        this.step.set(Step::View);
+                    }
+                    (_, Err(failure)) => {
+                        this.error.set(Some(failure_text(lang, &failure)));
+                        this.announce.set(String::new());
+                        this.step.set(Step::View);
+                    }
+                }
+            });
+        })
+    }
+}
+
+/// A failure in the visitor's words (the widget's table).
+fn failure_text(lang: Lang, failure: &Failure) -> &'static str {
+    match failure {
+        Failure::Known(code) => widget_i18n::t(lang, code.text()),
+        Failure::Other { .. } => widget_i18n::t(lang, W::ErrOther),
+    }
+}
+
+fn row(label: &str, value: Html) -> Html {
+    html! {
+        <div class="sb-row"><dt>{ label.to_owned() }</dt><dd>{ value }</dd></div>
+    }
+}
+
+fn ready(
+    loaded: &Rc<Loaded>,
+    step: Step,
+    error: Option<&'static str>,
+    focus: &NodeRef,
+    actions: Actions,
+) -> Html {
+    let lang = loaded.lang;
+    let tr = |key: Text| t(lang, key);
+    let wt = |key: W| widget_i18n::t(lang, key);
+    let b = &loaded.booking;
+    let when = clock::format_instant(lang, &loaded.start, &loaded.timezone);
+    let status = if loaded.confirmed {
+        tr(Text::StatusConfirmed)
+    } else {
+        tr(Text::StatusCancelled)
+    };
+    let mut rows = vec![
+        row(
+            tr(Text::BusinessLabel),
+            html! { loaded.business_name.clone() },
+        ),
+        row(
+            wt(W::WhenLabel),
+            html! { <span id="sb-when">{ when }</span> },
+        ),
+    ];
+    if loaded.with.is_some() {
+        rows.push(row(wt(W::ServiceLabel), html! { loaded.what.clone() }));
+    } else {
+        rows.push(row(wt(W::PartyLabel), html! { loaded.what.clone() }));
+    }
+    if let Some(with) = &loaded.with {
+        rows.push(row(wt(W::PractitionerLabel), html! { with.clone() }));
+    }
+    if !b.name.is_empty() {
+        rows.push(row(
+            wt(W::NameLabel),
+            html! { <span id="sb-manage-name">{ b.name.clone() }</span> },
+        ));
+    }
+    if let Some((kind, value)) = &b.contact {
+        let label = if kind == "email" {
+            wt(W::ContactEmail)
+        } else {
+            wt(W::ContactPhone)
+        };
+        rows.push(row(label, html! { value.clone() }));
+    }
+    if !b.note.is_empty() {
+        rows.push(row(wt(W::NoteLabel), html! { b.note.clone() }));
+    }
+    if !b.reason.is_empty() {
+        rows.push(row(wt(W::ReasonLabel), html! { b.reason.clone() }));
+    }
+    rows.push(row(
+        wt(W::DoneLead).trim_end_matches([':', ' ']),
+        html! { loaded.target.id.clone() },
+    ));
+    // The heading takes the focus when the page opens and after each action.
+    let heading_focus = matches!(step, Step::View) && error.is_none();
+    let busy = step == Step::Busy;
+    let confirm = |question: Text, yes: Text, yes_id: &str, act: Act| {
+        html! {
+            <div class="sb-confirm" role="group" aria-labelledby="sb-question">
+                <p id="sb-question" ref={focus.clone()} tabindex="-1">{ tr(question) }</p>
+                <div class="sb-nav">
+                    <button type="button" id="sb-keep" class="sb-secondary" onclick={actions.to(Step::View)}>
+                        { tr(Text::Keep) }
+                    </button>
+                    <button type="button" id={yes_id.to_owned()} class="sb-submit sb-danger" onclick={actions.run(loaded, act)}>
+                        { tr(yes) }
+                    </button>
+                </div>
+            </div>
+        }
+    };
+    let buttons = match step {
+        Step::ConfirmCancel => confirm(
+            Text::CancelQuestion,
+            Text::CancelYes,
+            "sb-cancel-yes",
+            Act::Cancel,
+        ),
+        Step::ConfirmErase => confirm(
+            Text::EraseQuestion,
+            Text::EraseYes,
+            "sb-erase-yes",
+            Act::Erase,
+        ),
+        Step::Change => {
+            let times = match &*actions.slots {
+                Slots::Loading => html! { <p aria-busy="true">{ wt(W::LoadingTimes) }</p> },
+                Slots::Failed(text) => html! { <p class="sb-error" role="alert">{ *text }</p> },
+                Slots::Ready(slots) if slots.is_empty() => html! { <p>{ wt(W::NoTimes) }</p> },
+                Slots::Ready(slots) => html! {
+                    <ul class="sb-slots" aria-label={wt(W::StepSlot)}>
+                        { for slots.iter().map(|slot| html! {
+                            <li>
+                                <button type="button" class="sb-secondary sb-slot" data-start={slot.start.clone()}
+                                    onclick={actions.move_to(loaded, slot.start.clone())}>
+                                    { slot.local.clone() }
+                                </button>
+                            </li>
+                        }) }
+                    </ul>
+                },
+            };
+            html! {
+                <div class="sb-confirm" role="group" aria-labelledby="sb-question">
+                    <p id="sb-question" ref={focus.clone()} tabindex="-1">{ tr(Text::ChangeQuestion) }</p>
+                    <p>
+                        <label for="sb-change-day">{ tr(Text::DayLabel) }</label>{ " " }
+                        <input type="date" id="sb-change-day" value={(*actions.day).clone()}
+                            onchange={actions.pick_day(loaded)} />
+                    </p>
+                    <div aria-live="polite">{ times }</div>
+                    <div class="sb-nav">
+                        <button type="button" id="sb-keep" class="sb-secondary" onclick={actions.to(Step::View)}>
+                            { wt(W::Back) }
+                        </button>
+                    </div>
+                </div>
+            }
+        }
+
+        Step::View | Step::Busy => html! {
+            <div class="sb-actions">
+                if let Some(url) = &loaded.ics_url {
+                    <a id="sb-ics" class="sb-button" href={url.clone()} download="booking.ics">
+                        { tr(Text::Download) }
+                    </a>
+                }
+                if loaded.confirmed {
+                    <button type="button" id="sb-change" class="sb-secondary" disabled={busy}
+                        onclick={actions.open_change(loaded)}>{ tr(Text::Change) }</button>
+                }
+                if loaded.confirmed {
+                    <button type="button" id="sb-cancel" class="sb-secondary" disabled={busy}
+                        onclick={actions.to(Step::ConfirmCancel)}>{ tr(Text::Cancel) }</button>
+                }
+                <button type="button" id="sb-erase" class="sb-secondary sb-danger" disabled={busy}
+                    onclick={actions.to(Step::ConfirmErase)}>{ tr(Text::Erase) }</button>
+            </div>
+        },
+    };
+    html! {
+        <>
+            <h1 ref={if heading_focus { focus.clone() } else { NodeRef::default() }} tabindex="-1">
+                { tr(Text::Title) }
+            </h1>
+            <p class="sb-muted">{ tr(Text::Decrypted) }</p>
+            <p>
+                { tr(Text::StatusLabel) }{ ": " }
+                <strong id="sb-status" data-status={if loaded.confirmed { "confirmed" } else { "cancelled" }}>
+                    { status }
+                </strong>
+            </p>
+            <dl class="sb-summary">{ for rows }</dl>
+            if let Some(text) = error {
+                <p id="sb-error" class="sb-error" role="alert" ref={focus.clone()} tabindex="-1">{ text }</p>
+            }
+            { buttons }
+        </>
+    }
+}

@@ -44,6 +44,9 @@ impl Lang {
     }
 }
 
+/// Declares a `Text` key enum with its English, French and German strings; the
+/// manage page declares its own table with the same macro.
+#[macro_export]
 macro_rules! texts {
     ($($key:ident => [$en:literal, $fr:literal, $de:literal $(,)?],)*) => {
         /// A key into the string table.

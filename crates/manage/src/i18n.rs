@@ -3,27 +3,7 @@
 
 pub use sealbook_widget::i18n::Lang;
 
-macro_rules! texts {
-    ($($key:ident => [$en:literal, $fr:literal, $de:literal $(,)?],)*) => {
-        /// A key into the manage page's string table.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub enum Text {
-            $($key,)*
-        }
-
-        impl Text {
-            /// Every key, in table order.
-            #[cfg(test)]
-            pub const ALL: &'static [Self] = &[$(Self::$key,)*];
-
-            fn row(self) -> [&'static str; 3] {
-                match self {
-                    $(Self::$key => [$en, $fr, $de],)*
-                }
-            }
-        }
-    };
-}
+use sealbook_widget::texts;
 
 texts! {
     Title => ["Your booking", "Votre réservation", "Ihre Reservierung"],

@@ -128,7 +128,7 @@ textarea.sb-input { min-height: 5rem; resize: vertical; }
   script.setAttribute("data-sealbook-mounted", "");
 
   const data = script.dataset;
-  const language = [data.lang, document.documentElement.lang, navigator.language]
+  const language = [data.lang, document.documentElement.lang, ...(navigator.languages || [navigator.language])]
     .map((tag) => (tag || "").trim().toLowerCase().split(/[-_]/)[0])
     .find((code) => code in MESSAGES);
   const messages = MESSAGES[language || "en"];

@@ -82,6 +82,7 @@ pub(crate) fn build_widget(root: &Path) -> anyhow::Result<()> {
 fn test(root: &Path) -> anyhow::Result<()> {
     tools::ensure_widget_tools(root)?;
     tools::ensure_browser()?;
+    let axe = tools::ensure_axe_core(root)?;
     let python = tools::ensure_python_checker(root)?;
     let path = tools::path_with_tools(root);
 
@@ -117,6 +118,7 @@ fn test(root: &Path) -> anyhow::Result<()> {
     run(cargo()
         .args(["test", "--workspace"])
         .env("SEALBOOK_BIN", &sealbook)
+        .env("SEALBOOK_AXE", &axe)
         .env("SEALBOOK_TEST_POSTGRES", &postgres.url)
         .env("SEALBOOK_REQUIRE_POSTGRES", "1")
         .env("PATH", &path))?;

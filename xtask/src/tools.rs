@@ -12,6 +12,7 @@ pub(crate) const CHROMIUM: &str = "/usr/bin/chromium";
 pub(crate) const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const WASM_BINDGEN_VERSION: &str = "0.2.130";
 const BINARYEN_VERSION: &str = "132";
+const AXE_CORE_VERSION: &str = "4.14.1";
 
 /// PATH with cargo's bin folder and the npm-installed binaryen in front.
 pub(crate) fn path_with_tools(root: &Path) -> OsString {
@@ -70,6 +71,21 @@ pub(crate) fn ensure_widget_tools(root: &Path) -> anyhow::Result<()> {
             .arg(format!("binaryen@{BINARYEN_VERSION}")))?;
     }
     Ok(())
+}
+
+/// axe-core's browser build, which the end-to-end tests inject into each step.
+pub(crate) fn ensure_axe_core(root: &Path) -> anyhow::Result<PathBuf> {
+    let axe = root.join(".tools/node_modules/axe-core/axe.min.js");
+    let package = root.join(".tools/node_modules/axe-core/package.json");
+    let installed = std::fs::read_to_string(&package)
+        .is_ok_and(|json| json.contains(&format!("\"version\": \"{AXE_CORE_VERSION}\"")));
+    if !(installed && axe.exists()) {
+        run(Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix", ".tools"])
+            .arg(format!("axe-core@{AXE_CORE_VERSION}"))
+            .current_dir(root))?;
+    }
+    Ok(axe)
 }
 
 /// Debian's chromium and chromium-driver.

@@ -13,6 +13,21 @@ use crate::{eventually, free_port, wait_for_port};
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
+/// axe-core's browser build: `SEALBOOK_AXE` (set by `cargo xtask test`) or the
+/// copy `cargo xtask test` installs under `.tools`.
+fn axe_source() -> anyhow::Result<String> {
+    let path = std::env::var_os("SEALBOOK_AXE").map_or_else(
+        || crate::workspace_root().join(".tools/node_modules/axe-core/axe.min.js"),
+        std::path::PathBuf::from,
+    );
+    std::fs::read_to_string(&path).with_context(|| {
+        format!(
+            "cannot read axe-core at {} (cargo xtask test installs it)",
+            path.display()
+        )
+    })
+}
+
 /// One browser session with its own fresh profile.
 #[derive(Debug)]
 pub struct Browser {
@@ -23,6 +38,12 @@ pub struct Browser {
 
 impl Browser {
     pub async fn start() -> anyhow::Result<Self> {
+        Self::start_speaking("en-US").await
+    }
+
+    /// A browser whose visitor prefers `language` (a BCP 47 tag): what
+    /// `navigator.languages` and `Accept-Language` report.
+    pub async fn start_speaking(language: &str) -> anyhow::Result<Self> {
         let port = free_port();
         let chromedriver = Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
@@ -48,9 +69,16 @@ impl Browser {
         ]
         .into_iter()
         .map(str::to_owned)
-        .chain([format!("--user-data-dir={}", profile.path().display())])
+        .chain([
+            format!("--user-data-dir={}", profile.path().display()),
+            format!("--lang={language}"),
+        ])
         .collect::<Vec<_>>();
-        let capabilities = json!({ "goog:chromeOptions": { "binary": CHROMIUM, "args": args } });
+        let capabilities = json!({ "goog:chromeOptions": {
+            "binary": CHROMIUM,
+            "args": args,
+            "prefs": { "intl.accept_languages": language },
+        } });
         let Value::Object(capabilities) = capabilities else {
             unreachable!("built as an object")
         };
@@ -121,6 +149,24 @@ impl Browser {
         Ok(self.client.execute(source, Vec::new()).await?)
     }
 
+    /// Runs axe-core (from npm, injected into the page, which also checks open
+    /// shadow roots) and returns its violations as `rule: target …` lines, so
+    /// a failing assertion says what to fix.
+    pub async fn accessibility_violations(&self) -> anyhow::Result<Vec<String>> {
+        let axe = axe_source()?;
+        self.client.execute(&axe, Vec::new()).await?;
+        let result = self
+            .script_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { resultTypes: ['violations'] })
+                   .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.help + ' at '
+                     + v.nodes.map(n => JSON.stringify(n.target)).join(', '))),
+                         e => done(['axe-core failed: ' + e]));",
+            )
+            .await?;
+        Ok(serde_json::from_value(result)?)
+    }
+
     pub async fn close(self) -> anyhow::Result<()> {
         self.client.close().await?;
         Ok(())
@@ -135,6 +181,11 @@ pub struct Widget<'a> {
 }
 
 impl Widget<'_> {
+    /// axe-core's violations on the whole page, the widget's shadow root included.
+    pub async fn accessibility_violations(&self) -> anyhow::Result<Vec<String>> {
+        self.browser.accessibility_violations().await
+    }
+
     pub async fn find(&self, css: &str) -> anyhow::Result<Element> {
         self.root
             .find(Locator::Css(css))

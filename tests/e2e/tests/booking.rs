@@ -16,13 +16,27 @@ fn canary() -> String {
     format!("Canary{}x{nanos}Zq", std::process::id())
 }
 
+/// axe-core finds nothing to fix on the page as it is now.
+async fn assert_accessible(browser: &Browser, step: &str) -> anyhow::Result<()> {
+    let violations = browser.accessibility_violations().await?;
+    assert!(
+        violations.is_empty(),
+        "axe-core at the {step} step: {violations:#?}"
+    );
+    Ok(())
+}
+
 fn key(key: Key) -> String {
     char::from(key).to_string()
 }
 
 /// The choose step's "continue", then the first day with free times (moving the
 /// calendar's cursor with the arrow keys), then its first time, all by keyboard.
-async fn choose_first_free_slot(widget: &Widget<'_>) -> anyhow::Result<()> {
+/// With `audit`, axe-core checks the calendar and the list of times on the way.
+async fn choose_first_free_slot(
+    widget: &Widget<'_>,
+    audit: Option<&Browser>,
+) -> anyhow::Result<()> {
     widget.press("#sb-next", &key(Key::Enter)).await?;
     for _ in 0..70 {
         // Wait for the month's availability before judging the focused day.
@@ -30,8 +44,14 @@ async fn choose_first_free_slot(widget: &Widget<'_>) -> anyhow::Result<()> {
         let cursor = widget.wait_for("td[tabindex=\"0\"]").await?;
         let class = cursor.attr("class").await?.unwrap_or_default();
         if class.contains("sb-free") {
+            if let Some(browser) = audit {
+                assert_accessible(browser, "calendar").await?;
+            }
             cursor.send_keys(&key(Key::Enter)).await?;
             let first_time = widget.wait_for(".sb-slot").await?;
+            if let Some(browser) = audit {
+                assert_accessible(browser, "time").await?;
+            }
             first_time.send_keys(&key(Key::Enter)).await?;
             widget.wait_for("#sb-name").await?;
             return Ok(());
@@ -156,12 +176,21 @@ async fn a_restaurant_booking_is_made_by_keyboard_and_only_ciphertext_reaches_th
         "4",
         "party chosen by keyboard"
     );
-    choose_first_free_slot(&widget).await?;
+    assert_accessible(&browser, "choose").await?;
+    choose_first_free_slot(&widget, Some(&browser)).await?;
+    assert_accessible(&browser, "details").await?;
+    // Continuing with empty fields: inline errors, each tied to its field.
+    widget.press("#sb-next", &key(Key::Enter)).await?;
+    widget.wait_for("#sb-name[aria-invalid=\"true\"]").await?;
+    assert_accessible(&browser, "details with errors").await?;
     fill_details(&widget, &name, phone).await?;
     widget.press("#sb-contact", &key(Key::Enter)).await?;
+    widget.wait_for("#sb-submit").await?;
+    assert_accessible(&browser, "review").await?;
     send(&widget).await?;
     let reference = widget.wait_for_text("#sb-reference").await?;
     let reference = reference.trim().to_owned();
+    assert_accessible(&browser, "confirmation").await?;
     let manage_link = widget.value("#sb-manage").await?;
     let seal_ms = browser
         .script("const m = performance.getEntriesByName('sealbook:seal'); return m.length ? m[0].duration : -1;")
@@ -212,6 +241,34 @@ async fn a_restaurant_booking_is_made_by_keyboard_and_only_ciphertext_reaches_th
     Ok(())
 }
 
+/// The audit above would catch a fault inside the widget's shadow root.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_accessibility_audit_sees_inside_the_widget() -> anyhow::Result<()> {
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
+    let mut sealbook = Sealbook::start("bistro-du-coin", &[]).await?;
+    let browser = Browser::start().await?;
+    browser
+        .open_widget(&sealbook.url("/demo/restaurant.html"))
+        .await?;
+    browser
+        .script(
+            "const field = document.createElement('input');
+             field.id = 'sb-unlabelled';
+             document.querySelector('sealbook-widget').shadowRoot.querySelector('.sb-root').append(field);",
+        )
+        .await?;
+    let violations = browser.accessibility_violations().await?;
+    assert!(
+        violations
+            .iter()
+            .any(|v| v.starts_with("label ") && v.contains("sb-unlabelled")),
+        "an input without a label is reported: {violations:#?}"
+    );
+    browser.close().await?;
+    sealbook.stop().await?;
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_clinic_booking_with_any_practitioner_carries_the_reason_with_consent()
 -> anyhow::Result<()> {
@@ -231,7 +288,7 @@ async fn a_clinic_booking_with_any_practitioner_carries_the_reason_with_consent(
         "any",
         "whoever is free, by default"
     );
-    choose_first_free_slot(&widget).await?;
+    choose_first_free_slot(&widget, None).await?;
     fill_details(&widget, &name, phone).await?;
     assert!(
         widget.find("#sb-consent").await.is_err(),
@@ -241,6 +298,7 @@ async fn a_clinic_booking_with_any_practitioner_carries_the_reason_with_consent(
     // Continuing without consent is refused, and the box gets the focus.
     widget.press("#sb-next", &key(Key::Enter)).await?;
     widget.wait_for("#sb-consent-error").await?;
+    assert_accessible(&browser, "health consent missing").await?;
     assert!(
         widget.find("#sb-submit").await.is_err(),
         "no review without consent"
@@ -309,7 +367,7 @@ async fn a_key_that_is_not_pinned_in_the_script_tag_means_nothing_is_sent() -> a
     let name = canary();
 
     let widget = browser.open_widget(&format!("{}/", site.origin())).await?;
-    choose_first_free_slot(&widget).await?;
+    choose_first_free_slot(&widget, None).await?;
     fill_details(&widget, &name, "+49 151 0000000").await?;
     widget.press("#sb-next", &key(Key::Enter)).await?;
     send(&widget).await?;
@@ -342,6 +400,57 @@ async fn a_key_that_is_not_pinned_in_the_script_tag_means_nothing_is_sent() -> a
     Ok(())
 }
 
+/// The widget's language comes from `data-lang`, else `<html lang>`, else the
+/// browser's preferred languages (the first one the widget speaks), else English.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_language_comes_from_the_tag_then_the_page_then_the_browser() -> anyhow::Result<()> {
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
+    let site = HostSite::start().await?;
+    let mut sealbook = Sealbook::start("bistro-du-coin", &[site.origin()]).await?;
+    let embed = sealbook.url("/widget/embed.js");
+    let page = |html_lang: &str, data_lang: &str| {
+        format!(
+            "<!doctype html><html{html_lang}><head><meta charset=\"utf-8\"><title>Chez Test</title></head>\
+             <body><main><h1>Chez Test</h1><script src=\"{embed}\" data-business=\"bistro-du-coin\" \
+             data-keys=\"{}\"{data_lang}></script></main></body></html>",
+            sealbook.kid
+        )
+    };
+    // (browser's languages, <html lang>, data-lang) → the widget's language.
+    let cases = [
+        (
+            "de-DE",
+            " lang=\"en\"",
+            " data-lang=\"fr\"",
+            "fr",
+            "Continuer",
+        ),
+        ("fr-FR", " lang=\"de-CH\"", "", "de", "Weiter"),
+        ("de-AT", "", "", "de", "Weiter"),
+        ("es-ES,fr", " lang=\"es\"", "", "fr", "Continuer"),
+        (
+            "es-ES",
+            " lang=\"it\"",
+            " data-lang=\"pt\"",
+            "en",
+            "Continue",
+        ),
+    ];
+    for (browser_language, html_lang, data_lang, expected, continue_text) in cases {
+        site.set_page(page(html_lang, data_lang));
+        let browser = Browser::start_speaking(browser_language).await?;
+        let widget = browser.open_widget(&format!("{}/", site.origin())).await?;
+        let case = format!("browser {browser_language}, html{html_lang}, script{data_lang}");
+        let lang = widget.find(".sb-root").await?.attr("lang").await?;
+        assert_eq!(lang.as_deref(), Some(expected), "{case}");
+        let button = widget.find("#sb-next").await?.text().await?;
+        assert_eq!(button, continue_text, "{case}");
+        browser.close().await?;
+    }
+    sealbook.stop().await?;
+    Ok(())
+}
+
 /// `2026-12-04T18:30:00Z` as RFC 5545 writes it: `20261204T183000Z`.
 fn ics_time(rfc3339: &str) -> String {
     rfc3339.replace(['-', ':'], "")
@@ -359,7 +468,7 @@ async fn the_manage_link_reads_downloads_changes_cancels_and_erases_the_booking_
     let widget = browser
         .open_widget(&sealbook.url("/demo/restaurant.html"))
         .await?;
-    choose_first_free_slot(&widget).await?;
+    choose_first_free_slot(&widget, None).await?;
     fill_details(&widget, &name, phone).await?;
     widget.press("#sb-contact", &key(Key::Enter)).await?;
     send(&widget).await?;
@@ -384,6 +493,7 @@ async fn the_manage_link_reads_downloads_changes_cancels_and_erases_the_booking_
         status.attr("data-status").await?.as_deref(),
         Some("confirmed")
     );
+    assert_accessible(&browser, "manage").await?;
 
     // .ics: built in the browser and offered as a Blob URL.
     let ics = browser
@@ -413,6 +523,7 @@ async fn the_manage_link_reads_downloads_changes_cancels_and_erases_the_booking_
     let other = browser
         .wait_for(&format!(".sb-slot:not([data-start=\"{start}\"])"))
         .await?;
+    assert_accessible(&browser, "manage: change the time").await?;
     let new_start = other
         .attr("data-start")
         .await?
@@ -450,6 +561,8 @@ async fn the_manage_link_reads_downloads_changes_cancels_and_erases_the_booking_
         .await?
         .send_keys(&key(Key::Enter))
         .await?;
+    browser.wait_for("#sb-cancel-yes").await?;
+    assert_accessible(&browser, "manage: confirm cancelling").await?;
     browser
         .wait_for("#sb-cancel-yes")
         .await?
@@ -476,6 +589,7 @@ async fn the_manage_link_reads_downloads_changes_cancels_and_erases_the_booking_
         .send_keys(&key(Key::Enter))
         .await?;
     browser.wait_for("#sb-erased").await?;
+    assert_accessible(&browser, "manage: erased").await?;
     let page = browser.script("return document.body.innerHTML;").await?;
     let page = page.as_str().unwrap_or_default();
     assert!(!page.contains(&name), "the name is gone from the page");
@@ -497,6 +611,7 @@ async fn the_manage_link_reads_downloads_changes_cancels_and_erases_the_booking_
     browser.goto("about:blank").await?;
     browser.goto(&tampered).await?;
     let message = browser.wait_for_text("#sb-invalid").await?;
+    assert_accessible(&browser, "manage: link that does not open").await?;
     assert_eq!(
         message, gone,
         "one message for every link that does not open"

@@ -23,7 +23,7 @@ use crate::ics;
 use crate::link::{self, Booking};
 use crate::net;
 
-/// Restaurants do not publish their table turn time; the calendar entry lasts this long.
+/// The calendar entry's length when a restaurant's profile predates `turn_minutes`.
 const RESTAURANT_MINUTES: u32 = 120;
 
 /// Everything shown about an opened booking.
@@ -137,7 +137,9 @@ async fn load(lang: Lang) -> Result<Loaded, Failure> {
         Kind::Restaurant => (
             widget_i18n::count(lang, party, W::PersonOne, W::PersonOther),
             None,
-            RESTAURANT_MINUTES,
+            member(&profile_json, "turn_minutes")
+                .and_then(|v| v.as_f64())
+                .map_or(RESTAURANT_MINUTES, |minutes| minutes as u32),
         ),
         Kind::Clinic => {
             let service_id = service.unwrap_or_default();

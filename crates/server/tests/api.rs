@@ -250,6 +250,7 @@ async fn the_profile_tells_the_widget_what_to_ask_and_why(database: TestDatabase
     assert_eq!(bistro["kind"], "restaurant");
     assert_eq!(bistro["timezone"], "Europe/Paris");
     assert_eq!(bistro["max_party_size"], 6);
+    assert_eq!(bistro["turn_minutes"], 90);
     let fields: Vec<&str> = bistro["fields"]
         .as_array()
         .expect("fields")

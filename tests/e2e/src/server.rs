@@ -202,7 +202,7 @@ fn profile(business: &str) -> String {
         )
     } else {
         format!(
-            "kind = \"restaurant\"\ntimezone = \"Europe/Paris\"\ncovers = 20\nmax_party_size = 8\nhours = {{ {hours} }}\n"
+            "kind = \"restaurant\"\ntimezone = \"Europe/Paris\"\ncovers = 20\nmax_party_size = 8\nturn_minutes = 105\nhours = {{ {hours} }}\n"
         )
     }
 }

@@ -17,6 +17,8 @@ pub(super) struct PublicProfile<'a> {
     min_lead_minutes: u32,
     horizon_days: u32,
     max_party_size: Option<u32>,
+    /// How long a party has its table: the visitor's calendar entry lasts this long.
+    turn_minutes: Option<u32>,
     large_party_message: Option<&'a Localized>,
     services: &'a [Service],
     practitioners: &'a [Practitioner],
@@ -51,6 +53,10 @@ pub(super) async fn profile(
             &clinic.practitioners,
         ),
     };
+    let turn_minutes = match &profile.offer {
+        Offer::Restaurant(restaurant) => Some(restaurant.turn_minutes),
+        Offer::Clinic(_) => None,
+    };
     let public = PublicProfile {
         id: &business.id.0,
         name: &business.name,
@@ -60,6 +66,7 @@ pub(super) async fn profile(
         min_lead_minutes: profile.min_lead_minutes,
         horizon_days: profile.horizon_days,
         max_party_size,
+        turn_minutes,
         large_party_message,
         services,
         practitioners,

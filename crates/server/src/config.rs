@@ -34,6 +34,17 @@ pub enum ConfigError {
         index: usize,
         reason: String,
     },
+    #[error(
+        "business id {0:?}: use 1 to 64 lowercase letters, digits and hyphens (it appears in URLs)"
+    )]
+    InvalidBusinessId(String),
+    #[error(
+        "business {business}: allowed origin {origin:?} is not an origin like https://www.example.com"
+    )]
+    InvalidOrigin {
+        business: BusinessId,
+        origin: String,
+    },
     #[error("business {0} is configured twice")]
     DuplicateBusiness(BusinessId),
     #[error("business {business}: {reason}")]
@@ -41,6 +52,25 @@ pub enum ConfigError {
         business: BusinessId,
         reason: String,
     },
+}
+
+fn is_url_safe_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
+}
+
+/// `scheme://host[:port]`, exactly as a browser sends it in `Origin`: no path,
+/// no trailing slash (a browser's `Origin` never has one, so it would never match).
+fn is_origin(origin: &str) -> bool {
+    let Some((scheme, rest)) = origin.split_once("://") else {
+        return false;
+    };
+    matches!(scheme, "http" | "https")
+        && !rest.is_empty()
+        && !rest.contains(['/', '?', '#', '@', ' '])
+        && axum::http::HeaderValue::from_str(origin).is_ok()
 }
 
 /// The lifecycle of a business key (DESIGN §5).
@@ -128,6 +158,19 @@ impl Config {
     fn resolve(raw: RawConfig, base: &Path) -> Result<Self, ConfigError> {
         let mut businesses: Vec<Business> = Vec::with_capacity(raw.business.len());
         for business in raw.business {
+            if !is_url_safe_id(&business.id.0) {
+                return Err(ConfigError::InvalidBusinessId(business.id.0));
+            }
+            if let Some(origin) = business
+                .allowed_origins
+                .iter()
+                .find(|origin| !is_origin(origin))
+            {
+                return Err(ConfigError::InvalidOrigin {
+                    business: business.id.clone(),
+                    origin: origin.clone(),
+                });
+            }
             if businesses.iter().any(|seen| seen.id == business.id) {
                 return Err(ConfigError::DuplicateBusiness(business.id));
             }
@@ -477,4 +520,40 @@ fn default_horizon() -> u32 {
 
 fn default_status() -> KeyStatus {
     KeyStatus::Active
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_origin, is_url_safe_id};
+
+    #[test]
+    fn origins_are_what_browsers_send() {
+        for origin in [
+            "https://www.example.com",
+            "http://127.0.0.1:8080",
+            "https://bistro.example",
+        ] {
+            assert!(is_origin(origin), "{origin}");
+        }
+        for not_an_origin in [
+            "https://www.example.com/",
+            "https://www.example.com/book",
+            "www.example.com",
+            "ftp://example.com",
+            "https://",
+            "https://user@example.com",
+            "*",
+        ] {
+            assert!(!is_origin(not_an_origin), "{not_an_origin}");
+        }
+    }
+
+    #[test]
+    fn business_ids_are_url_safe() {
+        assert!(is_url_safe_id("bistro-du-coin"));
+        assert!(is_url_safe_id("praxis-2"));
+        for id in ["", "Bistro", "a/b", "café", "a b", &"x".repeat(65)] {
+            assert!(!is_url_safe_id(id), "{id:?}");
+        }
+    }
 }

@@ -119,16 +119,28 @@ pub async fn serve(
     served
 }
 
-/// CORS for the API: only the origins the businesses embed the widget on.
-fn api_cors(config: &Config) -> CorsLayer {
-    let origins: Vec<HeaderValue> = config
-        .businesses
-        .iter()
-        .flat_map(|business| business.allowed_origins.iter())
-        .filter_map(|origin| HeaderValue::from_str(origin).ok())
-        .collect();
+/// CORS for the API: a business's routes answer only the origins that business
+/// embeds the widget on; the visitor's manage routes are used by the manage page
+/// on this server's own origin and answer no other.
+fn api_cors(config: &Arc<Config>) -> CorsLayer {
+    let config = Arc::clone(config);
     CorsLayer::new()
-        .allow_origin(AllowOrigin::list(origins))
+        .allow_origin(AllowOrigin::predicate(move |origin, request| {
+            // Under `nest`, the request's URI has lost the `/api/v1` prefix.
+            let path = request.uri.path();
+            let Some(business) = path
+                .strip_prefix("/businesses/")
+                .and_then(|rest| rest.split('/').next())
+            else {
+                return false;
+            };
+            config.business(business).is_some_and(|business| {
+                business
+                    .allowed_origins
+                    .iter()
+                    .any(|allowed| allowed.as_bytes() == origin.as_bytes())
+            })
+        }))
         .allow_methods([Method::GET, Method::POST])
         .allow_headers([
             header::CONTENT_TYPE,

@@ -15,6 +15,11 @@
   const TAG = "sealbook-widget";
   const GLUE = "sealbook_widget.js";
   const WASM = "sealbook_widget_bg.wasm";
+  // Filled in by the build (Trunk.toml): the glue and the wasm run only if they
+  // are the files this loader was built with, so a snippet whose `integrity`
+  // pins this file pins the whole widget.
+  const GLUE_SRI = "sha256-@GLUE_SHA256@";
+  const WASM_SRI = "sha256-@WASM_SHA256@";
   // One wasm instance per page, however many tags: keyed by the glue's URL.
   const MODULES = Symbol.for("sealbook.widget.modules");
 
@@ -168,10 +173,21 @@ textarea.sb-input { min-height: 5rem; resize: vertical; }
   function load(glue, wasm) {
     const modules = window[MODULES] || (window[MODULES] = new Map());
     if (!modules.has(glue)) {
+      // `import()` cannot check integrity, but it reuses the module a
+      // modulepreload fetched and checked; a mismatch fails both.
+      const checked = new Promise((resolve, reject) => {
+        const link = document.createElement("link");
+        link.rel = "modulepreload";
+        link.href = glue;
+        link.integrity = GLUE_SRI;
+        link.onload = resolve;
+        link.onerror = () => reject(new Error("integrity check failed for " + glue));
+        (document.head || document.documentElement).append(link);
+      });
       modules.set(
         glue,
-        import(glue).then(async (module) => {
-          await module.default({ module_or_path: wasm });
+        checked.then(() => import(glue)).then(async (module) => {
+          await module.default({ module_or_path: fetch(wasm, { integrity: WASM_SRI }) });
           return module;
         }),
       );

@@ -5,6 +5,7 @@ mod database;
 mod keygen;
 mod passphrase;
 mod serve;
+mod snippet;
 
 use std::path::PathBuf;
 
@@ -43,6 +44,19 @@ enum Command {
         /// Where the server runs, for the printed script tag.
         #[arg(long, default_value = "https://book.example.com")]
         server_url: String,
+    },
+    /// Print the script tag to paste into a business's site: its active keys
+    /// pinned, and the integrity of the `embed.js` this server serves.
+    Snippet {
+        /// The configuration file.
+        #[arg(long, default_value = "sealbook.toml")]
+        config: PathBuf,
+        /// The business id.
+        #[arg(long)]
+        business: String,
+        /// Where visitors' browsers reach the server (default: `public_url` in the configuration).
+        #[arg(long)]
+        server_url: Option<String>,
     },
     /// Work with stored bookings.
     Bookings {
@@ -115,6 +129,11 @@ fn main() -> anyhow::Result<()> {
             passphrase_file,
             server_url,
         } => keygen::run(&business, &out, passphrase_file.as_deref(), &server_url),
+        Command::Snippet {
+            config,
+            business,
+            server_url,
+        } => snippet::print(&config, &business, server_url.as_deref()),
         Command::Migrate { db } => database::migrate(&db),
         Command::Db {
             command: DbCommand::Copy { from, to },

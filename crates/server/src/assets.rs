@@ -1,16 +1,22 @@
-//! Static files: the built widget under `/widget/`, the demo host pages under `/demo/`.
+//! Pages and static files: the built widget under `/widget/`, the demo host
+//! pages under `/demo/`, the stand-alone booking page `/book/{business}` and the
+//! visitor's manage page `/manage/{id}`.
 
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::handler::HandlerWithoutStateExt as _;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use sha2::{Digest, Sha256};
 use tower_http::cors::CorsLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::config::Config;
+use crate::embed::{self, escape};
 use crate::{AppError, AppState};
 
 pub(crate) fn router(config: &Config) -> Router<AppState> {
@@ -28,6 +34,7 @@ pub(crate) fn router(config: &Config) -> Router<AppState> {
     Router::new()
         .route("/", get(index))
         .route("/demo/{file}", get(demo_page))
+        .route("/book/{business}", get(booking_page))
         .route("/manage/{id}", get(manage_page))
         .nest("/widget", widget)
 }
@@ -73,9 +80,8 @@ async fn index(State(state): State<AppState>) -> impl IntoResponse {
     )
 }
 
-/// Serves `www/demo/<name>.html` with `{{keys:<business>}}` replaced by that
-/// business's active kids, so the demo's script tag pins the keys generated on
-/// first run, and the demo's stylesheet as it is.
+/// Serves `www/demo/<name>.html`, its placeholders filled, and the demo's
+/// stylesheet as it is.
 async fn demo_page(
     State(state): State<AppState>,
     Path(file): Path<String>,
@@ -95,7 +101,7 @@ async fn demo_page(
     match extension {
         "html" => Ok((
             [(header::CONTENT_SECURITY_POLICY, HOST_PAGE_CSP)],
-            Html(fill_key_pins(&text, &state.config)),
+            Html(fill_demo_template(&text, &state.config)),
         )
             .into_response()),
         "css" => Ok(([(header::CONTENT_TYPE, "text/css; charset=utf-8")], text).into_response()),
@@ -106,25 +112,167 @@ async fn demo_page(
 /// The visitor's manage page: one static page for every booking; the app reads
 /// the id from the path and the secret from the fragment, which never reaches
 /// this server. Never cached, so a shared computer keeps no copy of the page state.
+/// Its policy allows exactly the inline loader and style the build wrote, by hash.
 async fn manage_page(State(state): State<AppState>) -> Result<Response, AppError> {
     let page = tokio::fs::read_to_string(state.config.widget_dir.join("manage/index.html"))
         .await
         .map_err(|_| AppError::NotFound)?;
-    Ok(([(header::CACHE_CONTROL, "no-store")], Html(page)).into_response())
+    let scripts = inline_hashes(&page, "script");
+    let styles = inline_hashes(&page, "style");
+    let policy = format!(
+        "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'{scripts}; style-src 'self'{styles}; \
+         connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    );
+    Ok((
+        [
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+            (header::CONTENT_SECURITY_POLICY, policy),
+        ],
+        Html(page),
+    )
+        .into_response())
 }
 
-fn fill_key_pins(template: &str, config: &Config) -> String {
+/// The stand-alone booking page: the widget on this server's origin, out of
+/// reach of the business site's own scripts, to link to or to frame (only the
+/// business's own origins may frame it). Same pins and integrity as the snippet.
+async fn booking_page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let business = state
+        .config
+        .business(&id)
+        .ok_or(AppError::UnknownBusiness)?;
+    let integrity = embed::embed_integrity(&state.config.widget_dir).ok();
+    let lang = preferred_language(&headers);
+    let page = format!(
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <meta name=\"referrer\" content=\"no-referrer\"><title>{name}</title>\
+         <style>{BOOKING_PAGE_CSS}</style></head><body><main><h1>{name}</h1>{tag}</main></body></html>",
+        name = escape(&business.name),
+        tag = embed::script_tag("", business, integrity.as_deref()),
+    );
+    let ancestors = if business.allowed_origins.is_empty() {
+        "'none'".to_owned()
+    } else {
+        business.allowed_origins.join(" ")
+    };
+    let policy = format!(
+        "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; \
+         style-src 'self' '{style}'; img-src 'self'; base-uri 'none'; form-action 'none'; \
+         frame-ancestors {ancestors}",
+        style = csp_hash(BOOKING_PAGE_CSS),
+    );
+    Ok(([(header::CONTENT_SECURITY_POLICY, policy)], Html(page)).into_response())
+}
+
+/// The booking page's own look: the widget styles itself in its shadow root.
+const BOOKING_PAGE_CSS: &str = "body{margin:0;padding:1rem;font:16px/1.45 system-ui,sans-serif;\
+color:#1b1b1f;background:#fff}main{max-width:34rem;margin:0 auto}h1{margin:0 1rem;font-size:1.5em}";
+
+/// The visitor's language for a page of ours: the first of `Accept-Language`
+/// that the widget speaks, else English.
+fn preferred_language(headers: &HeaderMap) -> &'static str {
+    let accepted = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    accepted
+        .split(',')
+        .filter_map(|item| item.split(';').next())
+        .map(|tag| tag.trim().split(['-', '_']).next().unwrap_or_default())
+        .find_map(|primary| {
+            ["fr", "de", "en"]
+                .into_iter()
+                .find(|known| primary.eq_ignore_ascii_case(known))
+        })
+        .unwrap_or("en")
+}
+
+/// `'sha256-…'` of `text`, as a CSP source for an inline element with that content.
+fn csp_hash(text: &str) -> String {
+    format!(
+        "sha256-{}",
+        STANDARD.encode(Sha256::digest(text.as_bytes()))
+    )
+}
+
+/// ` 'sha256-…'` for each inline `<tag>` element (no `src`) of `page`.
+fn inline_hashes(page: &str, tag: &str) -> String {
+    let open = format!("<{tag}");
+    let close = format!("</{tag}>");
+    let mut sources = String::new();
+    let mut rest = page;
+    while let Some(start) = rest.find(&open) {
+        let after_name = &rest[start + open.len()..];
+        let Some(end_of_open) = after_name.find('>') else {
+            break;
+        };
+        let attributes = &after_name[..end_of_open];
+        let body = &after_name[end_of_open + 1..];
+        let Some(end) = body.find(&close) else {
+            break;
+        };
+        if !attributes.contains("src=") {
+            sources.push_str(&format!(" '{}'", csp_hash(&body[..end])));
+        }
+        rest = &body[end + close.len()..];
+    }
+    sources
+}
+
+/// The demo pages' placeholders: `{{keys:<business>}}` becomes that business's
+/// active kids, so the demo's script tag pins the keys generated on first run,
+/// and `{{integrity}}` the SRI hash of the `embed.js` being served.
+fn fill_demo_template(template: &str, config: &Config) -> String {
     let mut page = template.to_owned();
     for business in &config.businesses {
         let kids: Vec<&str> = business.active_kids().map(|kid| kid.as_str()).collect();
         page = page.replace(&format!("{{{{keys:{}}}}}", business.id), &kids.join(","));
     }
-    page
+    let integrity = embed::embed_integrity(&config.widget_dir).unwrap_or_default();
+    page.replace("{{integrity}}", &integrity)
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_elements_are_hashed_and_external_ones_are_not() {
+        let page = "<head><script type=\"module\">run()</script><script src=\"/a.js\"></script>\
+                    <style>p{}</style></head>";
+        assert_eq!(
+            inline_hashes(page, "script"),
+            format!(" '{}'", csp_hash("run()"))
+        );
+        assert_eq!(
+            inline_hashes(page, "style"),
+            format!(" '{}'", csp_hash("p{}"))
+        );
+        // `echo -n 'run()' | openssl dgst -sha256 -binary | base64`
+        assert_eq!(
+            csp_hash("run()"),
+            "sha256-AvyuiL0SD1mVY3NNxR+V2uo+lhk6RMFrytWmRt6CrJQ="
+        );
+    }
+
+    #[test]
+    fn the_page_language_follows_accept_language() {
+        let language = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(
+                header::ACCEPT_LANGUAGE,
+                HeaderValue::from_str(value).expect("ASCII"),
+            );
+            preferred_language(&headers)
+        };
+        assert_eq!(language("de-DE,de;q=0.9,en;q=0.8"), "de");
+        assert_eq!(language("es-ES, fr;q=0.5"), "fr");
+        assert_eq!(language("it"), "en");
+        assert_eq!(preferred_language(&HeaderMap::new()), "en");
+    }
 }

@@ -45,6 +45,8 @@ pub enum ConfigError {
         business: BusinessId,
         origin: String,
     },
+    #[error("public_url {0:?} is not an origin like https://book.example.com")]
+    InvalidPublicUrl(String),
     #[error("business {0} is configured twice")]
     DuplicateBusiness(BusinessId),
     #[error("business {business}: {reason}")]
@@ -117,6 +119,9 @@ impl Business {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub listen: SocketAddr,
+    /// Where visitors' browsers reach this server (behind its TLS proxy), e.g.
+    /// `https://book.example.com`: the snippet's origin; `https` turns on HSTS.
+    pub public_url: Option<String>,
     pub database: String,
     pub widget_dir: PathBuf,
     pub www_dir: PathBuf,
@@ -198,8 +203,16 @@ impl Config {
                 profile,
             });
         }
+        if let Some(url) = &raw.public_url
+            && !is_origin(url.trim_end_matches('/'))
+        {
+            return Err(ConfigError::InvalidPublicUrl(url.clone()));
+        }
         Ok(Self {
             listen: raw.listen,
+            public_url: raw
+                .public_url
+                .map(|url| url.trim_end_matches('/').to_owned()),
             database: resolve_sqlite_path(&raw.database, base),
             widget_dir: base.join(raw.widget_dir),
             www_dir: base.join(raw.www_dir),
@@ -215,6 +228,8 @@ impl Config {
 struct RawConfig {
     #[serde(default = "default_listen")]
     listen: SocketAddr,
+    #[serde(default)]
+    public_url: Option<String>,
     #[serde(default = "default_database")]
     database: String,
     #[serde(default = "default_widget_dir")]

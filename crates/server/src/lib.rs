@@ -6,6 +6,7 @@ mod api;
 mod assets;
 pub mod availability;
 pub mod config;
+pub mod embed;
 mod error;
 mod extract;
 pub mod ids;
@@ -53,6 +54,14 @@ pub fn app(state: AppState) -> Router {
             limits::limit,
         ))
         .layer(api_cors(&state.config));
+    // Only when visitors reach the server over TLS (its proxy terminates it):
+    // browsers then refuse plain HTTP to this host for a year.
+    let hsts = state
+        .config
+        .public_url
+        .as_deref()
+        .is_some_and(|url| url.starts_with("https://"))
+        .then(|| HeaderValue::from_static("max-age=31536000"));
     Router::new()
         .nest("/api/v1", api)
         .merge(assets::router(&state.config))
@@ -66,6 +75,10 @@ pub fn app(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::overriding(
             header::REFERRER_POLICY,
             HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            move |_: &axum::http::Response<_>| hsts.clone(),
         ))
         // Logs method, route template, status and latency only: never bodies,
         // query strings or headers, which could carry envelopes or tokens.

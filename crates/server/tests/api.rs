@@ -1111,7 +1111,118 @@ async fn rate_limits_hold_per_client_and_say_when_to_retry(database: TestDatabas
     );
 }
 
+/// Every page the server hosts carries a policy without `unsafe-inline`, that
+/// nothing else may frame (the booking page: only the business's own sites).
+async fn pages_carry_strict_security_headers(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let dist = fixture.database.dir().join("dist");
+    std::fs::create_dir_all(dist.join("manage")).expect("dist");
+    std::fs::write(dist.join("embed.js"), "/* widget */").expect("write");
+    std::fs::write(
+        dist.join("manage/index.html"),
+        "<!doctype html><html><head><script type=\"module\">start()</script>\
+         <style>body{}</style><link rel=\"modulepreload\" href=\"/widget/manage/app.js\"></head>\
+         <body><main id=\"app\"></main></body></html>",
+    )
+    .expect("write");
+    let page = async |path: &str| {
+        let response = app(fixture.state.clone())
+            .oneshot(Request::get(path).body(Body::empty()).expect("request"))
+            .await
+            .expect("infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        (status, headers, String::from_utf8_lossy(&body).into_owned())
+    };
+    let inline = |text: &str| {
+        use sha2::Digest as _;
+        format!(
+            "'sha256-{}'",
+            base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(text))
+        )
+    };
+
+    for path in [
+        "/",
+        "/book/bistro-du-coin",
+        "/book/praxis-am-see",
+        "/manage/7KQ2-M9XD-4T8R-B1ZC",
+    ] {
+        let (status, headers, _) = page(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        let policy = headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .expect("ASCII");
+        assert!(policy.starts_with("default-src 'none'"), "{path}: {policy}");
+        assert!(!policy.contains("unsafe-inline"), "{path}: {policy}");
+        assert!(!policy.contains("'unsafe-eval'"), "{path}: {policy}");
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{path}");
+        assert_eq!(headers[header::REFERRER_POLICY], "no-referrer", "{path}");
+    }
+
+    let (_, headers, body) = page("/book/bistro-du-coin").await;
+    let policy = headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .expect("ASCII");
+    assert!(
+        policy.ends_with("frame-ancestors http://host.test"),
+        "only the bistro's site may frame its page: {policy}"
+    );
+    let integrity = sealbook_server::embed::embed_integrity(&dist).expect("embed.js");
+    assert!(
+        body.contains(&format!("integrity=\"{integrity}\"")),
+        "{body}"
+    );
+    assert!(
+        body.contains(&format!("data-keys=\"{}\"", fixture.recipient.kid())),
+        "{body}"
+    );
+    let (_, headers, _) = page("/book/praxis-am-see").await;
+    assert!(
+        headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .expect("ASCII")
+            .ends_with("frame-ancestors 'none'")
+    );
+    let (status, _, body) = page("/book/no-such-business").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(body.contains("\"unknown_business\""), "{body}");
+
+    let (_, headers, _) = page("/manage/7KQ2-M9XD-4T8R-B1ZC").await;
+    let policy = headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .expect("ASCII");
+    assert!(policy.contains(&inline("start()")), "{policy}");
+    assert!(policy.contains(&inline("body{}")), "{policy}");
+    assert!(policy.ends_with("frame-ancestors 'none'"), "{policy}");
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+
+    // HSTS only when visitors reach the server over TLS.
+    assert!(!headers.contains_key(header::STRICT_TRANSPORT_SECURITY));
+    let mut behind_tls = fixture.config.clone();
+    behind_tls.public_url = Some("https://book.example.com".to_owned());
+    let response = app(AppState::new(behind_tls, fixture.storage.clone()))
+        .oneshot(
+            Request::get("/healthz")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("infallible");
+    assert_eq!(
+        response.headers()[header::STRICT_TRANSPORT_SECURITY],
+        "max-age=31536000"
+    );
+}
+
 on_both_backends!(
+    pages_carry_strict_security_headers,
     rate_limits_hold_per_client_and_say_when_to_retry,
     key_status_decides_what_may_be_sealed_to,
     hostile_requests_get_typed_client_errors,

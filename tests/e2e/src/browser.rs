@@ -33,7 +33,8 @@ fn axe_source() -> anyhow::Result<String> {
 pub struct Browser {
     pub client: Client,
     _chromedriver: Child,
-    _profile: tempfile::TempDir,
+    /// The profile folder; downloads land in its `downloads`.
+    profile: tempfile::TempDir,
 }
 
 impl Browser {
@@ -77,7 +78,11 @@ impl Browser {
         let capabilities = json!({ "goog:chromeOptions": {
             "binary": CHROMIUM,
             "args": args,
-            "prefs": { "intl.accept_languages": language },
+            "prefs": {
+                "intl.accept_languages": language,
+                "download.default_directory": profile.path().join("downloads"),
+                "download.prompt_for_download": false,
+            },
         } });
         let Value::Object(capabilities) = capabilities else {
             unreachable!("built as an object")
@@ -90,7 +95,7 @@ impl Browser {
         Ok(Self {
             client,
             _chromedriver: chromedriver,
-            _profile: profile,
+            profile,
         })
     }
 
@@ -165,6 +170,23 @@ impl Browser {
             )
             .await?;
         Ok(serde_json::from_value(result)?)
+    }
+
+    /// Waits for a finished download named `name` (a link the visitor clicked)
+    /// and returns its bytes.
+    pub async fn downloaded(&self, name: &str) -> anyhow::Result<Vec<u8>> {
+        let path = self.profile.path().join("downloads").join(name);
+        eventually(&format!("the download {name}"), || async {
+            // Chromium writes `<name>.crdownload` and renames it when done.
+            std::fs::read(&path).ok()
+        })
+        .await
+    }
+
+    /// Removes a finished download, so the next one of that name can be awaited.
+    pub fn forget_download(&self, name: &str) -> anyhow::Result<()> {
+        std::fs::remove_file(self.profile.path().join("downloads").join(name))?;
+        Ok(())
     }
 
     pub async fn close(self) -> anyhow::Result<()> {

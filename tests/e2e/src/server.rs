@@ -37,6 +37,15 @@ fn binary() -> anyhow::Result<PathBuf> {
     Ok(path)
 }
 
+/// The widget `cargo xtask test` built.
+pub fn built_widget() -> anyhow::Result<PathBuf> {
+    let dist = workspace_root().join("dist");
+    if !dist.join("sealbook_widget_bg.wasm").exists() {
+        bail!("dist/ has no built widget: run the tests with `cargo xtask test`");
+    }
+    Ok(dist)
+}
+
 /// A running Sealbook server with one business, reached through a recording proxy.
 #[derive(Debug)]
 pub struct Sealbook {
@@ -50,10 +59,16 @@ pub struct Sealbook {
 impl Sealbook {
     /// Makes a key, writes a configuration allowing `origins`, starts the server.
     pub async fn start(business: &str, origins: &[String]) -> anyhow::Result<Self> {
-        let dist = workspace_root().join("dist");
-        if !dist.join("sealbook_widget_bg.wasm").exists() {
-            bail!("dist/ has no built widget: run the tests with `cargo xtask test`");
-        }
+        Self::start_serving(business, origins, &built_widget()?).await
+    }
+
+    /// Like [`Sealbook::start`], serving the widget files in `dist` instead of
+    /// the build's.
+    pub async fn start_serving(
+        business: &str,
+        origins: &[String],
+        dist: &Path,
+    ) -> anyhow::Result<Self> {
         let dir = tempfile::tempdir()?;
         std::fs::write(dir.path().join("passphrase"), PASSPHRASE)?;
         let keygen = Command::new(binary()?)
@@ -143,6 +158,27 @@ impl Sealbook {
             .filter_map(|name| std::fs::read(self.dir.path().join(name)).ok())
             .flatten()
             .collect()
+    }
+
+    /// `sealbook snippet`: the script tag for this business, as its site would embed it.
+    pub async fn snippet(&self) -> anyhow::Result<String> {
+        let output = tokio::time::timeout(
+            WAIT,
+            Command::new(binary()?)
+                .arg("snippet")
+                .arg("--config")
+                .arg(self.dir.path().join("sealbook.toml"))
+                .args(["--business", &self.business, "--server-url", &self.url("")])
+                .output(),
+        )
+        .await??;
+        if !output.status.success() {
+            bail!(
+                "sealbook snippet failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        Ok(String::from_utf8(output.stdout)?.trim().to_owned())
     }
 
     /// `sealbook bookings open --format json` with this server's key and database.

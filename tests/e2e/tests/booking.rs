@@ -237,7 +237,15 @@ async fn a_restaurant_booking_is_made_by_keyboard_and_only_ciphertext_reaches_th
     assert_eq!(bookings[0]["booking"]["party_size"], 4);
     assert_eq!(
         keys_of(&bookings[0]["booking"]),
-        ["contact", "kind", "lang", "name", "party_size", "start", "v"],
+        [
+            "contact",
+            "kind",
+            "lang",
+            "name",
+            "party_size",
+            "start",
+            "v"
+        ],
         "the right fields and nothing more"
     );
     assert_eq!(bookings[0]["booking"]["kind"], "restaurant");
@@ -420,6 +428,49 @@ async fn a_key_that_is_not_pinned_in_the_script_tag_means_nothing_is_sent() -> a
     Ok(())
 }
 
+/// `/book/{business}`: the widget alone on Sealbook's origin, in the browser's
+/// language, with the same pins, under a policy that allows nothing else.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_stand_alone_booking_page_takes_a_booking_in_the_browsers_language()
+-> anyhow::Result<()> {
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
+    let mut sealbook = Sealbook::start("bistro-du-coin", &[]).await?;
+    let browser = Browser::start_speaking("de-DE").await?;
+    let name = canary();
+    let phone = "+49 30 1234567";
+
+    let widget = browser
+        .open_widget(&sealbook.url("/book/bistro-du-coin"))
+        .await?;
+    let lang = browser
+        .script("return document.documentElement.lang;")
+        .await?;
+    assert_eq!(lang, "de");
+    assert_eq!(widget.find("#sb-next").await?.text().await?, "Weiter");
+    assert_accessible(&browser, "stand-alone page").await?;
+    choose_first_free_slot(&widget, None).await?;
+    fill_details(&widget, &name, phone).await?;
+    widget.press("#sb-contact", &key(Key::Enter)).await?;
+    send(&widget).await?;
+    let reference = widget.wait_for_text("#sb-reference").await?;
+    let reference = reference.trim().to_owned();
+    let manage_link = widget.value("#sb-manage").await?;
+    browser.close().await?;
+    sealbook.stop().await?;
+
+    assert_nothing_personal_reached_the_server(
+        &sealbook,
+        "bistro-du-coin",
+        &[&name, phone],
+        &manage_link,
+        &reference,
+    );
+    let opened = sealbook.open_bookings().await?;
+    assert_eq!(opened[0]["booking"]["name"], name.as_str(), "{opened}");
+    assert_eq!(opened[0]["booking"]["lang"], "de");
+    Ok(())
+}
+
 /// The widget's language comes from `data-lang`, else `<html lang>`, else the
 /// browser's preferred languages (the first one the widget speaks), else English.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -515,14 +566,14 @@ async fn the_manage_link_reads_downloads_changes_cancels_and_erases_the_booking_
     );
     assert_accessible(&browser, "manage").await?;
 
-    // .ics: built in the browser and offered as a Blob URL.
-    let ics = browser
-        .script_async(
-            "const done = arguments[arguments.length - 1];
-             fetch(document.querySelector('#sb-ics').href).then(r => r.text()).then(done, e => done(String(e)));",
-        )
+    // .ics: built in the browser, downloaded from a Blob URL by Enter on the link.
+    browser
+        .wait_for("#sb-ics")
+        .await?
+        .send_keys(&key(Key::Enter))
         .await?;
-    let ics = ics.as_str().unwrap_or_default().to_owned();
+    let ics = String::from_utf8(browser.downloaded("booking.ics").await?)?;
+    browser.forget_download("booking.ics")?;
     assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"), "{ics}");
     assert!(
         ics.contains(&format!("\r\nDTSTART:{}\r\n", ics_time(&start))),
@@ -565,13 +616,12 @@ async fn the_manage_link_reads_downloads_changes_cancels_and_erases_the_booking_
         .script("const e = document.querySelector('#sb-error'); return e ? e.textContent : null;")
         .await?;
     assert!(refused.is_null(), "the change was refused: {refused}");
-    let ics = browser
-        .script_async(
-            "const done = arguments[arguments.length - 1];
-             fetch(document.querySelector('#sb-ics').href).then(r => r.text()).then(done, e => done(String(e)));",
-        )
+    browser
+        .wait_for("#sb-ics")
+        .await?
+        .send_keys(&key(Key::Enter))
         .await?;
-    let ics = ics.as_str().unwrap_or_default().to_owned();
+    let ics = String::from_utf8(browser.downloaded("booking.ics").await?)?;
     assert!(
         ics.contains(&format!("\r\nDTSTART:{}\r\n", ics_time(&new_start))),
         "the .ics follows the change to {new_start}: {ics}"

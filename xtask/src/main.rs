@@ -25,14 +25,7 @@ fn main() -> anyhow::Result<()> {
             build_widget(&root)
         }
         Some("sizes") => sizes::report(&root.join("dist")).map(|_| ()),
-        Some("bench") => run(cargo().args([
-            "run",
-            "--release",
-            "-p",
-            "sealbook-envelope",
-            "--example",
-            "timing",
-        ])),
+        Some("bench") => bench(&root),
         _ => {
             eprintln!("usage: cargo xtask <demo [--port N] | test | build-widget | sizes | bench>");
             bail!("unknown command")
@@ -77,6 +70,32 @@ pub(crate) fn build_widget(root: &Path) -> anyhow::Result<()> {
         .current_dir(root.join("crates/manage"))
         .env("PATH", tools::path_with_tools(root)))?;
     sizes::report_manage(&root.join("dist/manage"))
+}
+
+/// Seal and open timings, then the server under load on SQLite and PostgreSQL
+/// (docs/BENCHMARKS.md records the figures).
+fn bench(root: &Path) -> anyhow::Result<()> {
+    run(cargo().args([
+        "run",
+        "--release",
+        "-p",
+        "sealbook-envelope",
+        "--example",
+        "timing",
+    ]))?;
+    let postgres = postgres::Postgres::start(root)?;
+    run(cargo()
+        .args([
+            "run",
+            "--release",
+            "-p",
+            "sealbook-server",
+            "--example",
+            "load",
+        ])
+        .env("SEALBOOK_TEST_POSTGRES", &postgres.url))?;
+    drop(postgres);
+    Ok(())
 }
 
 fn test(root: &Path) -> anyhow::Result<()> {

@@ -1,0 +1,516 @@
+//! Load benchmark of the real server (`cargo xtask bench`): booking-POST
+//! throughput and latency with concurrent clients, and availability latency on
+//! an empty database and on one holding those bookings, on SQLite and (when
+//! `SEALBOOK_TEST_POSTGRES` names a server) PostgreSQL.
+//!
+//! The server is the library's own `serve`, on a loopback port, in this process;
+//! the clients speak HTTP/1.1 over keep-alive connections. Bookings are sealed
+//! beforehand with the real envelope code to the restaurant's 3072-bit test key,
+//! with the body the widget sends. Timings vary between runs and machines: they
+//! are printed, never asserted; only a refused booking fails the run.
+
+// The markdown report on stdout is this program's whole output.
+#![allow(clippy::print_stdout)]
+
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, bail, ensure};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use http_body_util::{BodyExt as _, Full};
+use hyper::body::Bytes;
+use hyper::client::conn::http1::SendRequest;
+use hyper::{Method, Request, StatusCode, header};
+use hyper_util::rt::TokioIo;
+use sealbook_envelope::{ManageSecret, Recipient, SealParams, seal, seal_visitor_copy};
+use sealbook_server::{AppState, Config, Storage};
+use serde_json::{Value, json};
+use sqlx::Connection as _;
+
+const VECTORS: &str = include_str!("../../../tests/vectors/v1.json");
+const BUSINESS: &str = "bistro-du-coin";
+const TIMEZONE: &str = "Europe/Paris";
+/// Bookings uploaded per backend.
+const BOOKINGS: usize = 2000;
+/// Clients uploading at once, each on its own keep-alive connection.
+const CONCURRENCY: usize = 16;
+/// Sequential requests per availability query.
+const ROUNDS: usize = 300;
+/// Unmeasured requests before each availability query.
+const WARM_UP: usize = 10;
+/// Days the bookings are spread over (from the day after tomorrow).
+const BOOKED_DAYS: usize = 30;
+/// Slot starts per day: 00:00 to 22:30 every 15 minutes (a 90-minute turn before midnight).
+const SLOTS_PER_DAY: usize = 91;
+/// One request may take at most this long.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// The whole upload phase stops taking new requests after this long.
+const UPLOAD_DEADLINE: Duration = Duration::from_secs(600);
+
+/// Availability queries on one database state.
+#[derive(Debug)]
+struct Queries {
+    month: Vec<Duration>,
+    day: Vec<Duration>,
+}
+
+/// What one backend measured.
+#[derive(Debug)]
+struct Measured {
+    backend: &'static str,
+    wall: Duration,
+    latencies: Vec<Duration>,
+    empty: Queries,
+    loaded: Queries,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let vectors: Value = serde_json::from_str(VECTORS).context("vectors parse")?;
+    let vector = &vectors[0];
+    ensure!(
+        vector["name"] == "restaurant-3072",
+        "the first vector is the restaurant's 3072-bit key"
+    );
+    let pem = vector["public_key_pem"]
+        .as_str()
+        .context("the vector has a public key")?
+        .to_owned();
+    let recipient = Recipient::from_spki_pem(&pem).context("the vector's key parses")?;
+
+    let mut measured = Vec::new();
+    let dir = tempfile::tempdir().context("temporary folder")?;
+    let sqlite = format!("sqlite://{}", dir.path().join("load.db").display());
+    measured.push(run_backend("SQLite", &sqlite, dir.path(), &pem, &recipient).await?);
+
+    match std::env::var("SEALBOOK_TEST_POSTGRES") {
+        Ok(server) if !server.is_empty() => {
+            let (url, name) = fresh_postgres(&server).await?;
+            let result = run_backend("PostgreSQL", &url, dir.path(), &pem, &recipient).await;
+            drop_postgres(&server, &name).await;
+            measured.push(result?);
+        }
+        _ => eprintln!("load: SEALBOOK_TEST_POSTGRES is not set; PostgreSQL skipped"),
+    }
+
+    report(&measured);
+    Ok(())
+}
+
+/// A new, empty database on the PostgreSQL server, as the storage tests make one.
+async fn fresh_postgres(server: &str) -> anyhow::Result<(String, String)> {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).context("randomness")?;
+    let name = format!(
+        "sealbook_load_{}",
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+    );
+    let mut admin = sqlx::PgConnection::connect(&format!("{server}/postgres"))
+        .await
+        .context("connect to PostgreSQL")?;
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut admin)
+        .await
+        .context("create the database")?;
+    admin.close().await.context("disconnect")?;
+    Ok((format!("{server}/{name}"), name))
+}
+
+/// Best effort: the cluster `cargo xtask bench` starts is thrown away anyway.
+async fn drop_postgres(server: &str, name: &str) {
+    if let Ok(mut admin) = sqlx::PgConnection::connect(&format!("{server}/postgres")).await {
+        let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+            .execute(&mut admin)
+            .await;
+        let _ = admin.close().await;
+    }
+}
+
+fn config_text(database: &str, pem: &str) -> String {
+    format!(
+        r#"
+        database = "{database}"
+
+        # One client sends every booking: the per-client limit is lifted for the benchmark.
+        [limits]
+        bookings_per_minute = 1000000
+
+        [[business]]
+        id = "{BUSINESS}"
+        name = "Bistro du Coin"
+        allowed_origins = ["http://localhost"]
+        keys = [{{ pem = """{pem}""" }}]
+        kind = "restaurant"
+        timezone = "{TIMEZONE}"
+        covers = 100
+        max_party_size = 8
+        turn_minutes = 90
+        slot_interval_minutes = 15
+        min_lead_minutes = 60
+        horizon_days = 60
+        hours = {{ mon = ["00:00-24:00"], tue = ["00:00-24:00"], wed = ["00:00-24:00"], thu = ["00:00-24:00"], fri = ["00:00-24:00"], sat = ["00:00-24:00"], sun = ["00:00-24:00"] }}
+        "#
+    )
+}
+
+async fn run_backend(
+    backend: &'static str,
+    database: &str,
+    dir: &Path,
+    pem: &str,
+    recipient: &Recipient,
+) -> anyhow::Result<Measured> {
+    eprintln!("load: {backend}");
+    let config = Config::from_toml(&config_text(database, pem), dir).context("config")?;
+    let storage = Storage::open(&config.database)
+        .await
+        .with_context(|| format!("open the {backend} database"))?;
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .context("bind a loopback port")?;
+    let address = listener.local_addr()?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(sealbook_server::serve(
+        listener,
+        AppState::new(config, storage.clone()),
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+
+    let today = jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::get(TIMEZONE)?)
+        .date();
+    let day = |offset: i64| today.checked_add(jiff::Span::new().days(offset));
+    let month_path = format!(
+        "/api/v1/businesses/{BUSINESS}/availability?from={}&to={}&party=4",
+        day(1)?,
+        day(31)?
+    );
+    let day_path = format!(
+        "/api/v1/businesses/{BUSINESS}/availability?from={0}&to={0}&party=4",
+        day(2)?
+    );
+
+    let mut client = connect(address).await?;
+    let (status, _) = send(&mut client, get("/readyz")).await?;
+    ensure!(
+        status == StatusCode::OK,
+        "the server is not ready: {status}"
+    );
+    let empty = queries(&mut client, &month_path, &day_path).await?;
+
+    let sealing = Instant::now();
+    let bodies = sealed_bodies(recipient, today)?;
+    eprintln!(
+        "load: {} bookings sealed in {:.1} s",
+        bodies.len(),
+        sealing.elapsed().as_secs_f64()
+    );
+    let (wall, latencies, refused) = upload(address, bodies).await?;
+    if !refused.is_empty() {
+        bail!("{backend}: bookings were not created: {refused:?}");
+    }
+    let loaded = queries(&mut client, &month_path, &day_path).await?;
+    drop(client);
+
+    let _ = stop.send(());
+    server
+        .await
+        .context("the server task")?
+        .context("the server")?;
+    storage.close().await;
+    Ok(Measured {
+        backend,
+        wall,
+        latencies,
+        empty,
+        loaded,
+    })
+}
+
+/// `BOOKINGS` request bodies, as the widget builds them: the booking sealed to the
+/// business key, the visitor copy (with the pins) sealed to a fresh manage secret,
+/// the token hash, and an idempotency key. Booking `i` goes to day `2 + i % 30` at
+/// the `i / 30`-th quarter hour, so that no slot is asked for twice.
+fn sealed_bodies(recipient: &Recipient, today: jiff::civil::Date) -> anyhow::Result<Vec<Body>> {
+    ensure!(
+        BOOKINGS <= BOOKED_DAYS * SLOTS_PER_DAY,
+        "more bookings than slots"
+    );
+    let paris = jiff::tz::TimeZone::get(TIMEZONE)?;
+    let iat = u64::try_from(jiff::Timestamp::now().as_second())?;
+    let params = SealParams {
+        business: BUSINESS,
+        iat,
+    };
+    let mut bodies = Vec::with_capacity(BOOKINGS);
+    for index in 0..BOOKINGS {
+        let offset = i64::try_from(2 + index % BOOKED_DAYS)?;
+        let quarter = i64::try_from(index / BOOKED_DAYS)?;
+        let start = today
+            .checked_add(jiff::Span::new().days(offset))?
+            .at(0, 0, 0, 0)
+            .checked_add(jiff::Span::new().minutes(15 * quarter))?
+            .to_zoned(paris.clone())?
+            .timestamp()
+            .to_string();
+        let party = 1 + index % 4;
+        let plaintext = json!({
+            "v": 1, "kind": "restaurant", "name": format!("Load Test {index}"),
+            "contact": { "phone": "+33 6 12 34 56 78" }, "party_size": party,
+            "start": start, "lang": "fr",
+        });
+        let booking = seal(
+            std::slice::from_ref(recipient),
+            &params,
+            plaintext.to_string().as_bytes(),
+            &mut getrandom::SysRng,
+        )
+        .context("seal the booking")?;
+        let mut visitor = plaintext;
+        visitor["pins"] = json!([recipient.kid().as_str()]);
+        let secret = ManageSecret::generate(&mut getrandom::SysRng).context("manage secret")?;
+        let copy = seal_visitor_copy(
+            &secret,
+            &params,
+            visitor.to_string().as_bytes(),
+            &mut getrandom::SysRng,
+        )
+        .context("seal the visitor copy")?;
+        let mut key = [0u8; 16];
+        getrandom::fill(&mut key).context("randomness")?;
+        let json = json!({
+            "envelope": URL_SAFE_NO_PAD.encode(booking),
+            "start": start,
+            "party_size": party,
+            "visitor_copy": URL_SAFE_NO_PAD.encode(copy),
+            "manage_token_hash": secret.token().hash().to_base64url(),
+        });
+        bodies.push(Body {
+            json: Bytes::from(json.to_string()),
+            idempotency_key: URL_SAFE_NO_PAD.encode(key),
+        });
+    }
+    Ok(bodies)
+}
+
+#[derive(Debug)]
+struct Body {
+    json: Bytes,
+    idempotency_key: String,
+}
+
+type Outcome = (Duration, Result<StatusCode, String>);
+
+/// POSTs every body with `CONCURRENCY` clients; returns the wall time, the
+/// latencies of the created bookings, and every other outcome with its count.
+async fn upload(
+    address: SocketAddr,
+    bodies: Vec<Body>,
+) -> anyhow::Result<(Duration, Vec<Duration>, BTreeMap<String, usize>)> {
+    let total = bodies.len();
+    let bodies = Arc::new(bodies);
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let workers: Vec<_> = (0..CONCURRENCY)
+        .map(|_| {
+            let bodies = Arc::clone(&bodies);
+            let next = Arc::clone(&next);
+            tokio::spawn(async move {
+                let mut outcomes: Vec<Outcome> = Vec::new();
+                let mut client = match connect(address).await {
+                    Ok(client) => client,
+                    Err(error) => {
+                        outcomes.push((Duration::ZERO, Err(format!("connect: {error:#}"))));
+                        return outcomes;
+                    }
+                };
+                while started.elapsed() < UPLOAD_DEADLINE {
+                    let index = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(body) = bodies.get(index) else { break };
+                    let request = Request::builder()
+                        .method(Method::POST)
+                        .uri(format!("/api/v1/businesses/{BUSINESS}/bookings"))
+                        .header(header::HOST, "localhost")
+                        .header(header::CONTENT_TYPE, "application/json")
+                        .header("idempotency-key", &body.idempotency_key)
+                        .body(Full::new(body.json.clone()));
+                    let sent = Instant::now();
+                    let result = match request {
+                        Ok(request) => match send(&mut client, request).await {
+                            Ok((status, _)) => Ok(status),
+                            Err(error) => Err(format!("{error:#}")),
+                        },
+                        Err(error) => Err(error.to_string()),
+                    };
+                    let failed = result.is_err();
+                    outcomes.push((sent.elapsed(), result));
+                    if failed {
+                        break;
+                    }
+                }
+                outcomes
+            })
+        })
+        .collect();
+    let mut latencies = Vec::with_capacity(total);
+    let mut others = BTreeMap::<String, usize>::new();
+    for worker in workers {
+        for (latency, result) in worker.await.context("an upload worker")? {
+            match result {
+                Ok(StatusCode::CREATED) => latencies.push(latency),
+                Ok(status) => *others.entry(status.to_string()).or_default() += 1,
+                Err(error) => *others.entry(error).or_default() += 1,
+            }
+        }
+    }
+    let wall = started.elapsed();
+    let missing = total - latencies.len() - others.values().sum::<usize>();
+    if missing > 0 {
+        others.insert("not sent before the deadline".to_owned(), missing);
+    }
+    Ok((wall, latencies, others))
+}
+
+async fn queries(
+    client: &mut SendRequest<Full<Bytes>>,
+    month: &str,
+    day: &str,
+) -> anyhow::Result<Queries> {
+    Ok(Queries {
+        month: sequential(client, month).await?,
+        day: sequential(client, day).await?,
+    })
+}
+
+/// `ROUNDS` sequential GETs of `path` (after a short warm-up), each checked for 200.
+async fn sequential(
+    client: &mut SendRequest<Full<Bytes>>,
+    path: &str,
+) -> anyhow::Result<Vec<Duration>> {
+    let mut samples = Vec::with_capacity(ROUNDS);
+    for round in 0..WARM_UP + ROUNDS {
+        let started = Instant::now();
+        let (status, body) = send(client, get(path)).await?;
+        let elapsed = started.elapsed();
+        ensure!(
+            status == StatusCode::OK,
+            "{path}: {status} {}",
+            String::from_utf8_lossy(&body)
+        );
+        if round >= WARM_UP {
+            samples.push(elapsed);
+        }
+    }
+    Ok(samples)
+}
+
+fn get(path: &str) -> Request<Full<Bytes>> {
+    let mut request = Request::new(Full::new(Bytes::new()));
+    if let Ok(uri) = path.parse() {
+        *request.uri_mut() = uri;
+    }
+    request
+        .headers_mut()
+        .insert(header::HOST, header::HeaderValue::from_static("localhost"));
+    request
+}
+
+/// One HTTP/1.1 keep-alive connection to the server.
+async fn connect(address: SocketAddr) -> anyhow::Result<SendRequest<Full<Bytes>>> {
+    let stream = tokio::net::TcpStream::connect(address)
+        .await
+        .context("connect to the server")?;
+    stream.set_nodelay(true)?;
+    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .context("HTTP handshake")?;
+    tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    Ok(sender)
+}
+
+/// Sends one request and reads the whole response, within `REQUEST_TIMEOUT`.
+async fn send(
+    client: &mut SendRequest<Full<Bytes>>,
+    request: Request<Full<Bytes>>,
+) -> anyhow::Result<(StatusCode, Bytes)> {
+    tokio::time::timeout(REQUEST_TIMEOUT, async {
+        client.ready().await.context("connection closed")?;
+        let response = client.send_request(request).await.context("request")?;
+        let status = response.status();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .context("response body")?
+            .to_bytes();
+        Ok((status, body))
+    })
+    .await
+    .context("request timed out")?
+}
+
+/// Nearest-rank percentile.
+fn percentile(samples: &[Duration], percent: usize) -> Duration {
+    let mut sorted = samples.to_vec();
+    sorted.sort();
+    let rank = (percent * sorted.len()).div_ceil(100).max(1);
+    sorted.get(rank - 1).copied().unwrap_or_default()
+}
+
+fn ms(duration: Duration) -> String {
+    format!("{:.2} ms", duration.as_secs_f64() * 1000.0)
+}
+
+fn report(measured: &[Measured]) {
+    println!(
+        "Booking uploads: {BOOKINGS} sealed bookings (RSA-3072, visitor copy, idempotency key), \
+         {CONCURRENCY} concurrent keep-alive clients, over {BOOKED_DAYS} days of 15-minute slots.\n"
+    );
+    println!("| backend | wall time | throughput | p50 | p99 | non-201 |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for run in measured {
+        println!(
+            "| {} | {:.2} s | {:.0} bookings/s | {} | {} | {} |",
+            run.backend,
+            run.wall.as_secs_f64(),
+            run.latencies.len() as f64 / run.wall.as_secs_f64(),
+            ms(percentile(&run.latencies, 50)),
+            ms(percentile(&run.latencies, 99)),
+            BOOKINGS - run.latencies.len(),
+        );
+    }
+    println!(
+        "\nAvailability, restaurant, party 4: {ROUNDS} sequential GETs on one keep-alive \
+         connection, empty database and then with the {BOOKINGS} bookings stored.\n"
+    );
+    println!(
+        "| backend | query | empty median | empty p99 | {BOOKINGS} stored median | {BOOKINGS} stored p99 | stored / empty (median) |"
+    );
+    println!("|---|---|---:|---:|---:|---:|---:|");
+    for run in measured {
+        for (query, empty, loaded) in [
+            ("31 days", &run.empty.month, &run.loaded.month),
+            ("one day", &run.empty.day, &run.loaded.day),
+        ] {
+            let (empty_median, loaded_median) = (percentile(empty, 50), percentile(loaded, 50));
+            println!(
+                "| {} | {query} | {} | {} | {} | {} | {:.2}× |",
+                run.backend,
+                ms(empty_median),
+                ms(percentile(empty, 99)),
+                ms(loaded_median),
+                ms(percentile(loaded, 99)),
+                loaded_median.as_secs_f64() / empty_median.as_secs_f64().max(f64::MIN_POSITIVE),
+            );
+        }
+    }
+}

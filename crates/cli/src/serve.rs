@@ -3,16 +3,23 @@
 use std::path::Path;
 
 use anyhow::Context;
+use sealbook_server::config::LogFormat;
 use sealbook_server::{AppState, Config, Storage};
 use tracing_subscriber::EnvFilter;
 
 pub(crate) fn run(config_path: &Path) -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .init();
     let config = Config::load(config_path)?;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    match config.log_format {
+        LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
+        // One JSON object per line, the span's fields (method, route) included.
+        LogFormat::Json => tracing_subscriber::fmt()
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .with_env_filter(filter)
+            .init(),
+    }
     tokio::runtime::Runtime::new()
         .context("cannot start the runtime")?
         .block_on(async move {

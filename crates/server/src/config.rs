@@ -75,6 +75,15 @@ fn is_origin(origin: &str) -> bool {
         && axum::http::HeaderValue::from_str(origin).is_ok()
 }
 
+/// How `sealbook serve` writes its log.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
 /// The lifecycle of a business key (DESIGN §5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -122,6 +131,10 @@ pub struct Config {
     /// Where visitors' browsers reach this server (behind its TLS proxy), e.g.
     /// `https://book.example.com`: the snippet's origin; `https` turns on HSTS.
     pub public_url: Option<String>,
+    /// The bearer token Prometheus presents for `GET /metrics`; none: no metrics page.
+    pub metrics_token: Option<String>,
+    /// `text` (default) or `json`, one object per line, for log collectors.
+    pub log_format: LogFormat,
     pub database: String,
     pub widget_dir: PathBuf,
     pub www_dir: PathBuf,
@@ -213,6 +226,8 @@ impl Config {
             public_url: raw
                 .public_url
                 .map(|url| url.trim_end_matches('/').to_owned()),
+            metrics_token: raw.metrics_token,
+            log_format: raw.log_format,
             database: resolve_sqlite_path(&raw.database, base),
             widget_dir: base.join(raw.widget_dir),
             www_dir: base.join(raw.www_dir),
@@ -230,6 +245,10 @@ struct RawConfig {
     listen: SocketAddr,
     #[serde(default)]
     public_url: Option<String>,
+    #[serde(default)]
+    metrics_token: Option<String>,
+    #[serde(default)]
+    log_format: LogFormat,
     #[serde(default = "default_database")]
     database: String,
     #[serde(default = "default_widget_dir")]

@@ -168,6 +168,10 @@ struct ErrorDetail {
     message: String,
 }
 
+/// The code of the error a response carries, for the metrics.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ErrorCode(pub(crate) &'static str);
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         if let Self::Internal(source) = &self {
@@ -185,6 +189,7 @@ impl IntoResponse for AppError {
             },
         };
         let mut response = (self.status(), Json(body)).into_response();
+        response.extensions_mut().insert(ErrorCode(self.code()));
         if let Some(seconds) = retry_after {
             response.headers_mut().insert(header::RETRY_AFTER, seconds);
         }

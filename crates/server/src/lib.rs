@@ -11,6 +11,7 @@ mod error;
 mod extract;
 pub mod ids;
 pub mod limits;
+pub mod metrics;
 pub mod profile;
 pub mod storage;
 pub mod sweeper;
@@ -33,6 +34,7 @@ pub struct AppState {
     config: Arc<Config>,
     storage: Storage,
     limits: limits::RateLimits,
+    metrics: metrics::Metrics,
 }
 
 impl AppState {
@@ -42,7 +44,13 @@ impl AppState {
             limits: limits::RateLimits::new(&config.limits),
             config: Arc::new(config),
             storage,
+            metrics: metrics::Metrics::new(),
         }
+    }
+
+    /// This process's metrics, e.g. to render them in a test.
+    pub fn metrics(&self) -> &metrics::Metrics {
+        &self.metrics
     }
 }
 
@@ -67,7 +75,12 @@ pub fn app(state: AppState) -> Router {
         .merge(assets::router(&state.config))
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/readyz", axum::routing::get(ready))
+        .route("/metrics", axum::routing::get(metrics::expose))
         .fallback(assets::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::record,
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

@@ -11,10 +11,12 @@ pub async fn sweep_once(state: &AppState, now: Timestamp) -> Result<u64, sqlx::E
     for business in &state.config.businesses {
         let retention =
             SignedDuration::from_hours(24 * i64::from(business.profile.retention_days()));
-        deleted += state
+        let swept = state
             .storage
             .sweep(&business.id, (now - retention).as_second())
             .await?;
+        state.metrics.record_swept(&business.id.0, swept);
+        deleted += swept;
     }
     Ok(deleted)
 }

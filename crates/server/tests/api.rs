@@ -1221,7 +1221,86 @@ async fn pages_carry_strict_security_headers(database: TestDatabase) {
     );
 }
 
+/// `/metrics` needs its token, and counts bookings by business and outcome code
+/// only: an unknown business a client invents never becomes a label.
+async fn metrics_need_their_token_and_label_only_configured_values(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let (status, body) = get(&fixture.state, "/metrics").await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "no token configured: no page"
+    );
+    assert_eq!(code(&body), "not_found");
+
+    let mut with_token = fixture.config.clone();
+    with_token.metrics_token = Some("prometheus-secret".to_owned());
+    let state = AppState::new(with_token, fixture.storage.clone());
+    let good = sealed_booking(&fixture.recipient, "bistro-du-coin");
+    let (status, _) = post_json(
+        &state,
+        "bistro-du-coin",
+        &json!({ "envelope": good, "start": slot(2), "party_size": 2 }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, _) = post_json(
+        &state,
+        "bistro-du-coin",
+        &json!({ "envelope": sealed_booking(&fixture.recipient, "bistro-du-coin"), "start": too_soon(), "party_size": 2 }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let invented = "invented-business-Canary";
+    let (status, _) = post_json(
+        &state,
+        invented,
+        &json!({ "envelope": sealed_booking(&fixture.recipient, "bistro-du-coin"), "start": slot(2), "party_size": 2 }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    let scrape = async |authorization: &str| {
+        let response = app(state.clone())
+            .oneshot(
+                Request::get("/metrics")
+                    .header(header::AUTHORIZATION, authorization)
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await
+            .expect("infallible");
+        let status = response.status();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        (status, String::from_utf8_lossy(&body).into_owned())
+    };
+    assert_eq!(
+        scrape("Bearer wrong-secret").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let (status, text) = scrape("Bearer prometheus-secret").await;
+    assert_eq!(status, StatusCode::OK);
+    for line in [
+        "sealbook_bookings_total{business=\"bistro-du-coin\",outcome=\"accepted\"} 1",
+        "sealbook_bookings_total{business=\"bistro-du-coin\",outcome=\"too_soon\"} 1",
+    ] {
+        assert!(text.contains(line), "{line} in {text}");
+    }
+    assert!(
+        text.contains("code=\"unknown_business\""),
+        "the refusal is counted: {text}"
+    );
+    assert!(!text.contains(invented), "{text}");
+    assert!(!text.contains(&good), "{text}");
+}
+
 on_both_backends!(
+    metrics_need_their_token_and_label_only_configured_values,
     pages_carry_strict_security_headers,
     rate_limits_hold_per_client_and_say_when_to_retry,
     key_status_decides_what_may_be_sealed_to,

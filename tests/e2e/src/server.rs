@@ -53,8 +53,15 @@ pub struct Sealbook {
     pub business: String,
     pub kid: String,
     pub proxy: RecordingProxy,
+    /// The server's own port (the proxy's is in the URLs).
+    port: u16,
     child: Option<Child>,
+    /// `/metrics` as the server rendered it just before it stopped.
+    final_metrics: String,
 }
+
+/// The token the test servers want for `/metrics`.
+const METRICS_TOKEN: &str = "e2e-metrics-token";
 
 impl Sealbook {
     /// Makes a key, writes a configuration allowing `origins`, starts the server.
@@ -94,7 +101,7 @@ impl Sealbook {
             .map(|origin| format!("\"{origin}\""))
             .collect();
         let config = format!(
-            "listen = \"127.0.0.1:{port}\"\ndatabase = \"sqlite://sealbook.db\"\nwidget_dir = \"{dist}\"\nwww_dir = \"{www}\"\n\n\
+            "listen = \"127.0.0.1:{port}\"\nlog_format = \"json\"\nmetrics_token = \"{METRICS_TOKEN}\"\ndatabase = \"sqlite://sealbook.db\"\nwidget_dir = \"{dist}\"\nwww_dir = \"{www}\"\n\n\
              [[business]]\nid = \"{business}\"\nname = \"Test business\"\nallowed_origins = [{origins}]\nkeys = [{{ file = \"keys/{business}.pub.pem\" }}]\n{profile}",
             dist = dist.display(),
             www = workspace_root().join("www").display(),
@@ -120,7 +127,9 @@ impl Sealbook {
             business: business.to_owned(),
             kid,
             proxy,
+            port,
             child: Some(child),
+            final_metrics: String::new(),
         })
     }
 
@@ -131,6 +140,9 @@ impl Sealbook {
 
     /// Stops the server with SIGTERM (graceful) and waits for it, bounded.
     pub async fn stop(&mut self) -> anyhow::Result<()> {
+        if self.child.is_some() {
+            self.final_metrics = self.metrics().await?;
+        }
         if let Some(mut child) = self.child.take() {
             if let Some(pid) = child.id() {
                 let _ = Command::new("kill")
@@ -144,6 +156,35 @@ impl Sealbook {
             }
         }
         Ok(())
+    }
+
+    /// `GET /metrics` with the token, over a plain connection (not through the proxy).
+    pub async fn metrics(&self) -> anyhow::Result<String> {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await?;
+        stream
+            .write_all(
+                format!(
+                    "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {METRICS_TOKEN}\r\nConnection: close\r\n\r\n"
+                )
+                .as_bytes(),
+            )
+            .await?;
+        let mut response = Vec::new();
+        tokio::time::timeout(WAIT, stream.read_to_end(&mut response)).await??;
+        let response = String::from_utf8(response)?;
+        let (head, body) = response
+            .split_once("\r\n\r\n")
+            .context("an HTTP response")?;
+        if !head.starts_with("HTTP/1.1 200") {
+            bail!("GET /metrics: {head}");
+        }
+        Ok(body.to_owned())
+    }
+
+    /// `/metrics` as the server rendered it just before [`Sealbook::stop`].
+    pub fn final_metrics(&self) -> &str {
+        &self.final_metrics
     }
 
     /// The server's log output so far.

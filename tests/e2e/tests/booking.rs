@@ -114,9 +114,24 @@ fn assert_nothing_personal_reached_the_server(
         1,
         "one upload crossed the wire"
     );
+    let metrics = sealbook.final_metrics().as_bytes().to_vec();
+    assert!(
+        String::from_utf8_lossy(&metrics).contains(&format!(
+            "sealbook_bookings_total{{business=\"{business}\",outcome=\"accepted\"}} 1"
+        )),
+        "the metrics count the booking by business and outcome only"
+    );
+    let log = sealbook.log();
+    for line in String::from_utf8_lossy(&log).lines() {
+        assert!(
+            serde_json::from_str::<serde_json::Value>(line).is_ok(),
+            "every log line is one JSON object: {line}"
+        );
+    }
     for (place, bytes) in [
         ("database", sealbook.database_bytes()),
-        ("server log", sealbook.log()),
+        ("server log", log),
+        ("metrics", metrics),
         ("traffic", traffic.clone()),
     ] {
         assert!(!bytes.is_empty(), "the {place} was captured");

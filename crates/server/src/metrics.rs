@@ -1,0 +1,219 @@
+//! Prometheus metrics (`GET /metrics` with the configured bearer token):
+//! counts and latencies by route template, status and error code, bookings by
+//! business and outcome, retention deletions by business. Labels come only from
+//! the configuration and the code, never from a request's content: no booking
+//! id, no client, nothing a visitor typed, no business id that is not configured.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+use subtle::ConstantTimeEq as _;
+
+use crate::config::Config;
+use crate::error::ErrorCode;
+use crate::{AppError, AppState};
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    method: String,
+    route: String,
+    status: u16,
+    /// The typed error's code; empty on success.
+    code: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    method: String,
+    route: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct BookingLabels {
+    business: String,
+    /// `accepted`, or the code the booking was refused with.
+    outcome: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct BusinessLabels {
+    business: String,
+}
+
+type LatencyFamily = Family<RouteLabels, Histogram, fn() -> Histogram>;
+
+/// The metrics of one server process.
+#[derive(Debug, Clone)]
+pub struct Metrics {
+    registry: Arc<Registry>,
+    requests: Family<RequestLabels, Counter>,
+    latency: LatencyFamily,
+    bookings: Family<BookingLabels, Counter>,
+    swept: Family<BusinessLabels, Counter>,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Metrics {
+    pub fn new() -> Self {
+        let requests = Family::<RequestLabels, Counter>::default();
+        // 0.25 ms to ~4 s.
+        let latency: LatencyFamily =
+            Family::new_with_constructor(|| Histogram::new(exponential_buckets(0.000_25, 2.0, 15)));
+        let bookings = Family::<BookingLabels, Counter>::default();
+        let swept = Family::<BusinessLabels, Counter>::default();
+        let mut registry = Registry::with_prefix("sealbook");
+        registry.register(
+            "http_requests",
+            "HTTP requests by route template, status and error code",
+            requests.clone(),
+        );
+        registry.register(
+            "http_request_duration_seconds",
+            "Time to answer, by route template",
+            latency.clone(),
+        );
+        registry.register(
+            "bookings",
+            "Booking uploads by business and outcome (accepted or the error code)",
+            bookings.clone(),
+        );
+        registry.register(
+            "retention_deleted_bookings",
+            "Bookings deleted by the retention sweeper",
+            swept.clone(),
+        );
+        Self {
+            registry: Arc::new(registry),
+            requests,
+            latency,
+            bookings,
+            swept,
+        }
+    }
+
+    /// Counts bookings the retention sweeper deleted for `business`.
+    pub fn record_swept(&self, business: &str, deleted: u64) {
+        self.swept
+            .get_or_create(&BusinessLabels {
+                business: business.to_owned(),
+            })
+            .inc_by(deleted);
+    }
+
+    /// The exposition text.
+    pub fn render(&self) -> String {
+        let mut text = String::new();
+        prometheus_client::encoding::text::encode(&mut text, &self.registry)
+            .expect("writing to a String cannot fail");
+        text
+    }
+}
+
+/// The middleware that counts and times every request.
+pub(crate) async fn record(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", MatchedPath::as_str)
+        .to_owned();
+    let business = (method == Method::POST && route == "/api/v1/businesses/{business}/bookings")
+        .then(|| configured_business(&state.config, request.uri().path()))
+        .flatten();
+    let response = next.run(request).await;
+    let metrics = &state.metrics;
+    let code = response
+        .extensions()
+        .get::<ErrorCode>()
+        .map_or("", |code| code.0);
+    metrics
+        .requests
+        .get_or_create(&RequestLabels {
+            method: method.to_string(),
+            route: route.clone(),
+            status: response.status().as_u16(),
+            code: code.to_owned(),
+        })
+        .inc();
+    metrics
+        .latency
+        .get_or_create(&RouteLabels {
+            method: method.to_string(),
+            route,
+        })
+        .observe(started.elapsed().as_secs_f64());
+    if let Some(business) = business {
+        let outcome = if response.status().is_success() {
+            "accepted"
+        } else {
+            code
+        };
+        metrics
+            .bookings
+            .get_or_create(&BookingLabels {
+                business,
+                outcome: outcome.to_owned(),
+            })
+            .inc();
+    }
+    response
+}
+
+/// The business id in `path`, if it is a configured one.
+fn configured_business(config: &Config, path: &str) -> Option<String> {
+    let id = path
+        .strip_prefix("/api/v1/businesses/")?
+        .split('/')
+        .next()?;
+    config.business(id).map(|business| business.id.0.clone())
+}
+
+/// `GET /metrics`: only with `Authorization: Bearer <metrics_token>`; without a
+/// configured token, there is no such page.
+pub(crate) async fn expose(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let Some(token) = state.config.metrics_token.as_deref() else {
+        return Err(AppError::NotFound);
+    };
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    if !bool::from(presented.as_bytes().ct_eq(token.as_bytes())) {
+        return Ok((
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+        )
+            .into_response());
+    }
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        state.metrics.render(),
+    )
+        .into_response())
+}

@@ -249,9 +249,27 @@ pub fn slots_on(
         return Ok(Vec::new());
     }
     let tail = kind.tail_minutes();
-    Ok(grid(profile, profile.schedule.periods_on(date), date, tail)
+    let grid: Vec<(Timestamp, Time)> = grid(profile, profile.schedule.periods_on(date), date, tail)
         .into_iter()
         .filter(|(start, _)| *start >= earliest)
+        .collect();
+    let (Some((first, _)), Some((last_start, _))) = (grid.first(), grid.last()) else {
+        return Ok(Vec::new());
+    };
+    // Only this day's bookings compete: a month's query scans each booking once
+    // per day, not once per slot of the month.
+    let (begin, end) = (
+        first.as_second(),
+        last_start.as_second() + i64::from(tail) * 60,
+    );
+    let bookings: Vec<Occupancy> = bookings
+        .iter()
+        .filter(|booking| overlaps(booking, begin, end))
+        .cloned()
+        .collect();
+    let bookings = bookings.as_slice();
+    Ok(grid
+        .into_iter()
         .filter_map(|(start, local)| {
             let remaining = match &kind {
                 Kind::Restaurant(restaurant, party) => {

@@ -1,7 +1,9 @@
-//! A JSON body extractor whose every rejection is a typed [`AppError`].
+//! A JSON body extractor and a path extractor whose every rejection is a typed
+//! [`AppError`].
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
+use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use serde::de::DeserializeOwned;
 
@@ -47,5 +49,22 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                     error.column()
                 ))
             })
+    }
+}
+
+/// Like `axum::extract::Path<String>` for a route's one parameter, but a
+/// rejection (a percent-escape that is not UTF-8, such as `%FF`) is the typed
+/// `404 not_found`: no business, booking or file has such a name. axum's own
+/// rejection is a plain-text 400 without a code.
+pub(crate) struct PathParam(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathParam {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|Path(value)| Self(value))
+            .map_err(|_| AppError::NotFound)
     }
 }

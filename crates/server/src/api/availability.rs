@@ -2,11 +2,12 @@
 
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 
 use crate::availability::{Wish, slots_on};
+use crate::extract::PathParam;
 use crate::profile::Offer;
 use crate::{AppError, AppState};
 
@@ -45,7 +46,7 @@ struct SlotView {
 
 pub(super) async fn availability(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     query: Result<Query<AvailabilityQuery>, QueryRejection>,
 ) -> Result<Json<Availability>, AppError> {
     let business = super::business(&state, &id)?;

@@ -1,7 +1,7 @@
 //! `POST /businesses/{id}/bookings`: hold capacity and store a sealed booking.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use crate::availability::{Hold, Wish, competing_window, hold};
 use crate::config::Business;
-use crate::extract::JsonBody;
+use crate::extract::{JsonBody, PathParam};
 use crate::ids::{BookingId, BusinessId};
 use crate::storage::{Booked, Idempotency, NewBooking};
 use crate::{AppError, AppState};
@@ -163,7 +163,7 @@ fn idempotency(
 
 pub(super) async fn create(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     headers: HeaderMap,
     JsonBody(request): JsonBody<BookingRequest>,
 ) -> Result<(StatusCode, Json<Created>), AppError> {

@@ -1,12 +1,13 @@
 //! `GET /businesses/{id}/keys`: the key set the widget checks against its pins.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
 
 use crate::config::KeyStatus;
+use crate::extract::PathParam;
 use crate::{AppError, AppState};
 
 #[derive(Serialize)]
@@ -25,7 +26,7 @@ struct PublicKey {
 
 pub(super) async fn keys(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
 ) -> Result<Json<KeySet>, AppError> {
     let business = super::business(&state, &id)?;
     let keys = business

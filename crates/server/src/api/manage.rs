@@ -3,7 +3,7 @@
 //! unknown booking are the same 404, so ids cannot be probed.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use super::bookings::{BookingRequest, timestamp};
 use crate::availability::{competing_window, hold};
-use crate::extract::JsonBody;
+use crate::extract::{JsonBody, PathParam};
 use crate::storage::StoredBooking;
 use crate::{AppError, AppState};
 
@@ -71,7 +71,7 @@ async fn managed(
 /// `GET /bookings/{id}`.
 pub(super) async fn read(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     headers: HeaderMap,
 ) -> Result<Json<ManagedBooking>, AppError> {
     let token_hash = token_hash(&headers)?;
@@ -81,7 +81,7 @@ pub(super) async fn read(
 /// `POST /bookings/{id}/cancel`: frees the capacity.
 pub(super) async fn cancel(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     headers: HeaderMap,
 ) -> Result<Json<ManagedBooking>, AppError> {
     let token_hash = token_hash(&headers)?;
@@ -95,7 +95,7 @@ pub(super) async fn cancel(
 /// `DELETE /bookings/{id}`: erases the booking and all its metadata at once.
 pub(super) async fn erase(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     headers: HeaderMap,
 ) -> Result<StatusCode, AppError> {
     let token_hash = token_hash(&headers)?;
@@ -109,7 +109,7 @@ pub(super) async fn erase(
 /// `PUT /bookings/{id}`: a new time, with a re-sealed envelope and visitor copy.
 pub(super) async fn change(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     headers: HeaderMap,
     JsonBody(request): JsonBody<BookingRequest>,
 ) -> Result<Json<ManagedBooking>, AppError> {

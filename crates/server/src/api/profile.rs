@@ -1,9 +1,10 @@
 //! `GET /businesses/{id}/profile`: what the widget needs to render the flow.
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::Serialize;
 
+use crate::extract::PathParam;
 use crate::profile::{Field, Localized, Offer, Practitioner, Service};
 use crate::{AppError, AppState};
 
@@ -27,7 +28,7 @@ pub(super) struct PublicProfile<'a> {
 
 pub(super) async fn profile(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
 ) -> Result<Json<serde_json::Value>, AppError> {
     let business = super::business(&state, &id)?;
     let profile = &business.profile;

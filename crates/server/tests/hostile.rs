@@ -1,0 +1,708 @@
+//! Hostile HTTP input, table-driven: every case must get a typed 4xx JSON error
+//! with a stable code from docs/API.md (never a 5xx, never a panic, never a file
+//! from outside the served folders). Driven in-process with `oneshot`.
+
+use axum::body::Body;
+use axum::http::{HeaderValue, Method, Request, StatusCode, header};
+use http_body_util::BodyExt as _;
+use sealbook_server::{AppState, Config, Storage, app};
+use serde_json::{Value, json};
+use tower::ServiceExt as _;
+
+mod support;
+
+const VECTORS: &str = include_str!("../../../tests/vectors/v1.json");
+/// A file beside the served folders that no request may read.
+const SECRET: &str = "secret = \"Canary-hostile-4b1d\"\n";
+const MANAGE_PAGE: &str = "<!doctype html><title>manage</title>";
+/// The body limit of docs/API.md.
+const LIMIT: usize = 64 * 1024;
+
+/// The codes docs/API.md documents.
+const DOCUMENTED_CODES: &[&str] = &[
+    "bad_request",
+    "unsupported_media_type",
+    "payload_too_large",
+    "unknown_business",
+    "malformed_envelope",
+    "business_mismatch",
+    "unknown_key",
+    "invalid_start",
+    "start_in_past",
+    "too_soon",
+    "too_far",
+    "outside_opening_hours",
+    "invalid_party_size",
+    "party_too_large",
+    "unknown_service",
+    "unknown_practitioner",
+    "slot_full",
+    "idempotency_conflict",
+    "replayed",
+    "booking_not_found",
+    "invalid_query",
+    "rate_limited",
+    "not_ready",
+    "not_found",
+];
+
+/// One restaurant, a widget folder, a demo page and a secret file beside them.
+async fn state(database: &support::TestDatabase) -> AppState {
+    let base = database.dir();
+    std::fs::create_dir_all(base.join("dist/manage")).expect("dist");
+    std::fs::create_dir_all(base.join("www/demo")).expect("www");
+    std::fs::write(base.join("dist/widget.js"), "export {}").expect("widget");
+    std::fs::write(base.join("dist/manage/index.html"), MANAGE_PAGE).expect("manage page");
+    std::fs::write(base.join("www/demo/restaurant.html"), "<p>demo</p>").expect("demo");
+    std::fs::write(base.join("secret.toml"), SECRET).expect("secret");
+    std::fs::write(base.join("www/secret.toml"), SECRET).expect("secret");
+
+    let vectors: Value = serde_json::from_str(VECTORS).expect("vectors parse");
+    let config = format!(
+        r#"
+        database = "{db}"
+        widget_dir = "dist"
+        www_dir = "www"
+
+        [[business]]
+        id = "bistro-du-coin"
+        name = "Bistro du Coin"
+        keys = [{{ pem = """{pem}""" }}]
+        kind = "restaurant"
+        timezone = "Europe/Paris"
+        covers = 8
+        max_party_size = 6
+        hours = {{ mon = ["00:00-24:00"], tue = ["00:00-24:00"], wed = ["00:00-24:00"], thu = ["00:00-24:00"], fri = ["00:00-24:00"], sat = ["00:00-24:00"], sun = ["00:00-24:00"] }}
+        "#,
+        db = database.url,
+        pem = vectors[0]["public_key_pem"].as_str().expect("pem"),
+    );
+    let config = Config::from_toml(&config, base).expect("config");
+    let storage = Storage::open(&config.database).await.expect("storage");
+    AppState::new(config, storage)
+}
+
+/// What a case must get back.
+#[derive(Debug, Clone, Copy)]
+enum Expect {
+    /// This status with this documented code.
+    Error(StatusCode, &'static str),
+    /// The one static manage page (the id in its path is only read by the page).
+    ManagePage,
+}
+
+struct Case {
+    name: &'static str,
+    request: Request<Body>,
+    expect: Expect,
+}
+
+const BOOKINGS: &str = "/api/v1/businesses/bistro-du-coin/bookings";
+const AVAILABILITY: &str = "/api/v1/businesses/bistro-du-coin/availability";
+/// base64url of 32 zero bytes: a well-formed manage token that matches nothing.
+const TOKEN: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+fn body_request(
+    method: Method,
+    uri: &str,
+    content_type: Option<&str>,
+    body: Vec<u8>,
+) -> Request<Body> {
+    let mut request = Request::builder()
+        .method(method)
+        .uri(uri)
+        .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"));
+    if let Some(content_type) = content_type {
+        request = request.header(header::CONTENT_TYPE, content_type);
+    }
+    request.body(Body::from(body)).expect("request")
+}
+
+fn post(body: impl Into<Vec<u8>>) -> Request<Body> {
+    body_request(
+        Method::POST,
+        BOOKINGS,
+        Some("application/json"),
+        body.into(),
+    )
+}
+
+fn get(uri: &str) -> Request<Body> {
+    body_request(Method::GET, uri, None, Vec::new())
+}
+
+/// A body that is well-formed JSON for the endpoint up to its one hostile field.
+fn booking(party_size: &str) -> Vec<u8> {
+    format!(r#"{{"envelope":"U0JLAQ","start":"2030-01-01T12:00:00Z","party_size":{party_size}}}"#)
+        .into_bytes()
+}
+
+fn cases() -> Vec<Case> {
+    use Expect::{Error, ManagePage};
+    let bad = Error(StatusCode::BAD_REQUEST, "bad_request");
+    let media = Error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type");
+    let not_found = Error(StatusCode::NOT_FOUND, "not_found");
+    let query = Error(StatusCode::BAD_REQUEST, "invalid_query");
+    let unknown_business = Error(StatusCode::NOT_FOUND, "unknown_business");
+    let no_booking = Error(StatusCode::NOT_FOUND, "booking_not_found");
+    let valid = json!({ "envelope": "U0JLAQ", "start": "2030-01-01T12:00:00Z" }).to_string();
+    let long = "a".repeat(10_000);
+    let case = |name, request, expect| Case {
+        name,
+        request,
+        expect,
+    };
+    vec![
+        // Content type.
+        case(
+            "wrong content type",
+            body_request(
+                Method::POST,
+                BOOKINGS,
+                Some("text/plain"),
+                valid.clone().into(),
+            ),
+            media,
+        ),
+        case(
+            "form content type",
+            body_request(
+                Method::POST,
+                BOOKINGS,
+                Some("application/x-www-form-urlencoded"),
+                b"envelope=x".to_vec(),
+            ),
+            media,
+        ),
+        case(
+            "json-like content type",
+            body_request(
+                Method::POST,
+                BOOKINGS,
+                Some("application/jsonp"),
+                valid.clone().into(),
+            ),
+            media,
+        ),
+        case(
+            "missing content type",
+            body_request(Method::POST, BOOKINGS, None, valid.clone().into()),
+            media,
+        ),
+        case(
+            "non-ASCII content type",
+            {
+                let mut request = body_request(Method::POST, BOOKINGS, None, valid.clone().into());
+                request.headers_mut().insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_bytes(b"application/json\xff").expect("opaque header bytes"),
+                );
+                request
+            },
+            media,
+        ),
+        case(
+            "missing content type on a change",
+            body_request(
+                Method::PUT,
+                "/api/v1/bookings/7KQ2-M9XD-4T8R-B1ZC",
+                None,
+                valid.clone().into(),
+            ),
+            media,
+        ),
+        // Bodies that are not JSON for the endpoint.
+        case(
+            "invalid UTF-8 body",
+            post(b"{\"envelope\":\"\xff\xfe\",\"start\":\"x\"}".to_vec()),
+            bad,
+        ),
+        case(
+            "invalid UTF-8 outside strings",
+            post(b"\xef\xbb\xbf\xff{}".to_vec()),
+            bad,
+        ),
+        case("empty body", post(Vec::new()), bad),
+        case("party_size 1e30", post(booking("1e30")), bad),
+        case(
+            "party_size past u64",
+            post(booking("18446744073709551616")),
+            bad,
+        ),
+        case("party_size past u32", post(booking("4294967296")), bad),
+        case("party_size negative", post(booking("-1")), bad),
+        case("party_size as a string", post(booking("\"4\"")), bad),
+        case(
+            "party_size with 400 digits",
+            post(booking(&"9".repeat(400))),
+            bad,
+        ),
+        case("10 000 nested arrays", post("[".repeat(10_000)), bad),
+        case(
+            "10 000 nested objects",
+            post(r#"{"a":"#.repeat(10_000)),
+            bad,
+        ),
+        case(
+            "nesting inside a known field",
+            post(format!(r#"{{"envelope":{}"#, "[".repeat(10_000))),
+            bad,
+        ),
+        case(
+            "unknown field",
+            post(r#"{"envelope":"U0JLAQ","start":"2030-01-01T12:00:00Z","admin":true}"#),
+            bad,
+        ),
+        case(
+            "duplicate key",
+            post(r#"{"envelope":"U0JLAQ","envelope":"U0JLAQ","start":"2030-01-01T12:00:00Z"}"#),
+            bad,
+        ),
+        case(
+            "missing required field",
+            post(r#"{"start":"2030-01-01T12:00:00Z"}"#),
+            bad,
+        ),
+        case(
+            "truncated JSON",
+            post(&valid.as_bytes()[..valid.len() / 2]),
+            bad,
+        ),
+        case("trailing garbage", post(format!("{valid}}}")), bad),
+        case("JSON null", post("null"), bad),
+        case("JSON array", post("[]"), bad),
+        case("JSON string", post("\"booking\""), bad),
+        case("NUL bytes", post(vec![0u8; 64]), bad),
+        case(
+            "lone surrogate escape",
+            post(r#"{"envelope":"\udc00","start":"x"}"#),
+            bad,
+        ),
+        case(
+            "body one byte over the limit",
+            post(vec![b' '; LIMIT + 1]),
+            Error(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+        ),
+        case(
+            "body of 1 MiB",
+            post(vec![b'['; 1024 * 1024]),
+            Error(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+        ),
+        case(
+            "null body on a change",
+            body_request(
+                Method::PUT,
+                "/api/v1/bookings/7KQ2-M9XD-4T8R-B1ZC",
+                Some("application/json"),
+                b"null".to_vec(),
+            ),
+            bad,
+        ),
+        // Unknown business.
+        case(
+            "unknown business: booking",
+            body_request(
+                Method::POST,
+                "/api/v1/businesses/nowhere/bookings",
+                Some("application/json"),
+                valid.clone().into(),
+            ),
+            unknown_business,
+        ),
+        case(
+            "unknown business: keys",
+            get("/api/v1/businesses/nowhere/keys"),
+            unknown_business,
+        ),
+        case(
+            "unknown business: profile",
+            get("/api/v1/businesses/nowhere/profile"),
+            unknown_business,
+        ),
+        case(
+            "unknown business: availability",
+            get("/api/v1/businesses/nowhere/availability?from=2030-01-01&to=2030-01-02"),
+            unknown_business,
+        ),
+        // Path traversal on the static files.
+        case("widget ../", get("/widget/../secret.toml"), not_found),
+        case("widget ../../", get("/widget/../../secret.toml"), not_found),
+        case(
+            "widget encoded ../",
+            get("/widget/..%2fsecret.toml"),
+            not_found,
+        ),
+        case(
+            "widget encoded backslash",
+            get("/widget/..%5csecret.toml"),
+            not_found,
+        ),
+        case("widget absolute", get("/widget//etc/passwd"), not_found),
+        case(
+            "widget encoded absolute",
+            get("/widget/%2fetc%2fpasswd"),
+            not_found,
+        ),
+        case("demo ../", get("/demo/../secret.toml"), not_found),
+        case(
+            "demo encoded ../../",
+            get("/demo/..%2f..%2fsecret.toml"),
+            not_found,
+        ),
+        case(
+            "demo encoded ../ to a demo-like name",
+            get("/demo/..%2fsecret.html"),
+            not_found,
+        ),
+        case(
+            "demo Cargo.toml",
+            get("/demo/..%2f..%2fCargo.toml"),
+            not_found,
+        ),
+        case("demo NUL", get("/demo/restaurant%00.html"), not_found),
+        case("manage ..", get("/manage/.."), ManagePage),
+        case(
+            "manage encoded ../",
+            get("/manage/..%2f..%2fsecret.toml"),
+            ManagePage,
+        ),
+        case(
+            "api ../",
+            get("/api/v1/businesses/../../secret.toml"),
+            not_found,
+        ),
+        case(
+            "booking page encoded ../",
+            get("/book/..%2f..%2fsecret.toml"),
+            unknown_business,
+        ),
+        case("booking page ..", get("/book/.."), unknown_business),
+        case(
+            "booking page non-ASCII",
+            get("/book/caf%C3%A9"),
+            unknown_business,
+        ),
+        // Overlong path segments.
+        case(
+            "overlong business id",
+            get(&format!("/api/v1/businesses/{long}/profile")),
+            unknown_business,
+        ),
+        case(
+            "overlong booking id",
+            get(&format!("/api/v1/bookings/{long}")),
+            no_booking,
+        ),
+        case(
+            "overlong demo file",
+            get(&format!("/demo/{long}.html")),
+            not_found,
+        ),
+        case(
+            "overlong manage id",
+            get(&format!("/manage/{long}")),
+            ManagePage,
+        ),
+        case(
+            "overlong unknown route",
+            get(&format!("/{long}")),
+            not_found,
+        ),
+        // Availability queries.
+        case(
+            "availability: from after to",
+            get(&format!("{AVAILABILITY}?from=2030-01-10&to=2030-01-01")),
+            query,
+        ),
+        case(
+            "availability: 31 February",
+            get(&format!("{AVAILABILITY}?from=2030-02-31&to=2030-03-01")),
+            query,
+        ),
+        case(
+            "availability: not a date",
+            get(&format!("{AVAILABILITY}?from=tomorrow&to=2030-01-01")),
+            query,
+        ),
+        case(
+            "availability: date-time",
+            get(&format!(
+                "{AVAILABILITY}?from=2030-01-01T00:00:00Z&to=2030-01-01"
+            )),
+            query,
+        ),
+        case(
+            "availability: year 10000",
+            get(&format!("{AVAILABILITY}?from=10000-01-01&to=10000-01-02")),
+            query,
+        ),
+        case(
+            "availability: range too long",
+            get(&format!("{AVAILABILITY}?from=2030-01-01&to=2031-01-01")),
+            query,
+        ),
+        case(
+            "availability: missing to",
+            get(&format!("{AVAILABILITY}?from=2030-01-01")),
+            query,
+        ),
+        case("availability: no query", get(AVAILABILITY), query),
+        case(
+            "availability: party=-1",
+            get(&format!(
+                "{AVAILABILITY}?from=2030-01-01&to=2030-01-01&party=-1"
+            )),
+            query,
+        ),
+        case(
+            "availability: party past u32",
+            get(&format!(
+                "{AVAILABILITY}?from=2030-01-01&to=2030-01-01&party=4294967296"
+            )),
+            query,
+        ),
+        case(
+            "availability: party=1e3",
+            get(&format!(
+                "{AVAILABILITY}?from=2030-01-01&to=2030-01-01&party=1e3"
+            )),
+            query,
+        ),
+        case(
+            "availability: party=0",
+            get(&format!(
+                "{AVAILABILITY}?from=2030-01-01&to=2030-01-01&party=0"
+            )),
+            Error(StatusCode::BAD_REQUEST, "invalid_party_size"),
+        ),
+        case(
+            "availability: duplicate from",
+            get(&format!(
+                "{AVAILABILITY}?from=2030-01-01&from=2030-01-02&to=2030-01-03"
+            )),
+            query,
+        ),
+        case(
+            "availability: unknown parameter",
+            get(&format!(
+                "{AVAILABILITY}?from=2030-01-01&to=2030-01-01&debug=1"
+            )),
+            query,
+        ),
+        case(
+            "availability: invalid UTF-8",
+            get(&format!("{AVAILABILITY}?from=%FF&to=2030-01-01")),
+            query,
+        ),
+        case(
+            "availability: broken escape",
+            get(&format!("{AVAILABILITY}?from=%&to=%zz")),
+            query,
+        ),
+        // Non-ASCII in ids.
+        case(
+            "non-ASCII business id",
+            get("/api/v1/businesses/caf%C3%A9/profile"),
+            unknown_business,
+        ),
+        case(
+            "non-ASCII business id on a booking",
+            body_request(
+                Method::POST,
+                "/api/v1/businesses/%E2%9C%93/bookings",
+                Some("application/json"),
+                valid.clone().into(),
+            ),
+            unknown_business,
+        ),
+        case(
+            "non-ASCII booking id",
+            get("/api/v1/bookings/%C3%A9t%C3%A9"),
+            no_booking,
+        ),
+        case(
+            "non-ASCII booking id on cancel",
+            body_request(
+                Method::POST,
+                "/api/v1/bookings/%F0%9F%92%A5/cancel",
+                None,
+                Vec::new(),
+            ),
+            no_booking,
+        ),
+        case(
+            "non-ASCII manage token",
+            {
+                let mut request = get("/api/v1/bookings/7KQ2-M9XD-4T8R-B1ZC");
+                request.headers_mut().insert(
+                    header::AUTHORIZATION,
+                    HeaderValue::from_bytes(b"Bearer \xc3\xa9t\xc3\xa9")
+                        .expect("opaque header bytes"),
+                );
+                request
+            },
+            no_booking,
+        ),
+        case(
+            "invalid UTF-8 business id",
+            get("/api/v1/businesses/%FF/profile"),
+            not_found,
+        ),
+        case(
+            "invalid UTF-8 business id on a booking",
+            body_request(
+                Method::POST,
+                "/api/v1/businesses/%C3/bookings",
+                Some("application/json"),
+                valid.clone().into(),
+            ),
+            not_found,
+        ),
+        case(
+            "invalid UTF-8 booking id",
+            get("/api/v1/bookings/%FF%FE"),
+            not_found,
+        ),
+        case(
+            "invalid UTF-8 widget file",
+            get("/widget/%FF.js"),
+            not_found,
+        ),
+        case("invalid UTF-8 manage id", get("/manage/%FF"), ManagePage),
+        case(
+            "non-ASCII demo file",
+            get("/demo/caf%C3%A9.html"),
+            not_found,
+        ),
+        case(
+            "non-ASCII widget file",
+            get("/widget/caf%C3%A9.js"),
+            not_found,
+        ),
+    ]
+}
+
+/// Cases the server still answers untyped, each fixed in a file this test does
+/// not own (crates/server/src/assets.rs, crates/server/src/api/mod.rs). Run with
+/// `cargo test -p sealbook-server --test hostile -- --ignored`; move a case into
+/// [`cases`] once it passes.
+fn known_gaps() -> Vec<Case> {
+    let not_found = Expect::Error(StatusCode::NOT_FOUND, "not_found");
+    vec![
+        // ServeDir turns ENAMETOOLONG into an empty 500 (assets.rs: refuse a
+        // segment over 255 bytes before ServeDir, or map its 500 to not_found).
+        Case {
+            name: "overlong widget file",
+            request: get(&format!("/widget/{}.js", "a".repeat(10_000))),
+            expect: not_found,
+        },
+        // `Path<String>` in demo_page rejects `%FF` with a plain-text 400
+        // (assets.rs: take `extract::PathParam` as the API handlers do).
+        Case {
+            name: "invalid UTF-8 demo file",
+            request: get("/demo/%FF.html"),
+            expect: not_found,
+        },
+        // The same for booking_page's `Path<String>` (assets.rs).
+        Case {
+            name: "invalid UTF-8 booking page",
+            request: get("/book/%FF"),
+            expect: not_found,
+        },
+        // axum's 405 has an empty body (api/mod.rs: a method_not_allowed_fallback
+        // answering a typed error with a new documented code).
+        Case {
+            name: "method not allowed",
+            request: body_request(Method::DELETE, BOOKINGS, None, Vec::new()),
+            expect: Expect::Error(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+        },
+    ]
+}
+
+async fn run(state: &AppState, request: Request<Body>) -> (StatusCode, Vec<u8>) {
+    let response = app(state.clone())
+        .oneshot(request)
+        .await
+        .expect("infallible");
+    let status = response.status();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes()
+        .to_vec();
+    (status, body)
+}
+
+/// Runs every case; returns one line per failure.
+async fn failures(state: &AppState, cases: Vec<Case>) -> Vec<String> {
+    let mut failures = Vec::new();
+    for Case {
+        name,
+        request,
+        expect,
+    } in cases
+    {
+        let (status, body) = run(state, request).await;
+        let text = String::from_utf8_lossy(&body);
+        let shown: String = text.chars().take(200).collect();
+        if text.contains("Canary-hostile") {
+            failures.push(format!("{name}: served the secret file"));
+            continue;
+        }
+        match expect {
+            Expect::ManagePage => {
+                if status != StatusCode::OK || text != MANAGE_PAGE {
+                    failures.push(format!(
+                        "{name}: {status} {shown}, expected the manage page"
+                    ));
+                }
+            }
+            Expect::Error(expected_status, expected_code) => {
+                let code = serde_json::from_slice::<Value>(&body)
+                    .ok()
+                    .and_then(|body| body["error"]["code"].as_str().map(str::to_owned));
+                let documented = code
+                    .as_deref()
+                    .is_some_and(|code| DOCUMENTED_CODES.contains(&code));
+                if status != expected_status
+                    || code.as_deref() != Some(expected_code)
+                    || !documented
+                {
+                    failures.push(format!(
+                        "{name}: {status} {shown}, expected {expected_status} {expected_code}"
+                    ));
+                }
+            }
+        }
+    }
+    failures
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_requests_get_typed_client_errors() {
+    let database = support::sqlite().await;
+    let state = state(&database).await;
+    let failures = failures(&state, cases()).await;
+    assert!(
+        failures.is_empty(),
+        "{} hostile case(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "known gaps in files owned elsewhere; see known_gaps()"]
+async fn known_gaps_get_typed_client_errors() {
+    let database = support::sqlite().await;
+    let state = state(&database).await;
+    let failures = failures(&state, known_gaps()).await;
+    assert!(
+        failures.is_empty(),
+        "{} known gap(s) still open:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

@@ -1,9 +1,10 @@
-//! `cargo xtask demo | test | build-widget | sizes | bench`: the two commands a newcomer needs.
+//! `cargo xtask demo | test [--fuzz] | build-widget | sizes | bench | fuzz [SECONDS]`: the two commands a newcomer needs.
 //!
 //! Each command first installs what is missing (and only that), so the same
 //! command works on a fresh machine and on a developer's laptop.
 
 mod demo;
+mod fuzz;
 mod postgres;
 mod sizes;
 mod tools;
@@ -19,15 +20,18 @@ fn main() -> anyhow::Result<()> {
     std::env::set_current_dir(&root).context("cannot enter the workspace root")?;
     match args.first().map(String::as_str) {
         Some("demo") => demo::run(&root, &args[1..]),
-        Some("test") => test(&root),
+        Some("test") => test(&root, &args[1..]),
         Some("build-widget") => {
             tools::ensure_widget_tools(&root)?;
             build_widget(&root)
         }
         Some("sizes") => sizes::report(&root.join("dist")).map(|_| ()),
+        Some("fuzz") => fuzz::command(&root, &args[1..]),
         Some("bench") => bench(&root),
         _ => {
-            eprintln!("usage: cargo xtask <demo [--port N] | test | build-widget | sizes | bench>");
+            eprintln!(
+                "usage: cargo xtask <demo [--port N] | test [--fuzz] | build-widget | sizes | bench | fuzz [SECONDS]>"
+            );
             bail!("unknown command")
         }
     }
@@ -98,7 +102,13 @@ fn bench(root: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn test(root: &Path) -> anyhow::Result<()> {
+/// Everything CI checks; with `--fuzz`, then every fuzz target for a minute.
+fn test(root: &Path, args: &[String]) -> anyhow::Result<()> {
+    let with_fuzz = match args {
+        [] => false,
+        [flag] if flag == "--fuzz" => true,
+        _ => bail!("usage: cargo xtask test [--fuzz]"),
+    };
     tools::ensure_widget_tools(root)?;
     tools::ensure_browser()?;
     let axe = tools::ensure_axe_core(root)?;
@@ -166,6 +176,9 @@ fn test(root: &Path) -> anyhow::Result<()> {
     run(Command::new(python)
         .arg("tests/vectors/check_vectors.py")
         .arg("tests/vectors"))?;
+    if with_fuzz {
+        fuzz::run_all(root, fuzz::TEST_SECONDS)?;
+    }
     eprintln!("xtask: all tests passed");
     Ok(())
 }

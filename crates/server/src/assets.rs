@@ -3,7 +3,7 @@
 //! visitor's manage page `/manage/{id}`.
 
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::handler::HandlerWithoutStateExt as _;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -17,6 +17,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::config::Config;
 use crate::embed::{self, escape};
+use crate::extract::PathParam;
 use crate::{AppError, AppState};
 
 pub(crate) fn router(config: &Config) -> Router<AppState> {
@@ -26,6 +27,7 @@ pub(crate) fn router(config: &Config) -> Router<AppState> {
         .fallback_service(
             ServeDir::new(&config.widget_dir).not_found_service(not_found.into_service()),
         )
+        .layer(axum::middleware::from_fn(refuse_overlong_names))
         .layer(CorsLayer::new().allow_origin(tower_http::cors::Any))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
@@ -47,6 +49,23 @@ pub(crate) fn router(config: &Config) -> Router<AppState> {
 pub(crate) const HOST_PAGE_CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
      connect-src 'self'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; \
      frame-ancestors 'none'";
+
+/// No file system takes a name over 255 bytes; ServeDir would call the
+/// refusal an internal error.
+async fn refuse_overlong_names(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Result<Response, AppError> {
+    if request.uri().path().split('/').any(|name| name.len() > 255) {
+        return Err(AppError::NotFound);
+    }
+    Ok(next.run(request).await)
+}
+
+/// A method the route does not take, as a typed error.
+pub(crate) async fn method_not_allowed() -> AppError {
+    AppError::MethodNotAllowed
+}
 
 /// Anything that is not there, as the same typed error as everywhere else.
 pub(crate) async fn not_found() -> AppError {
@@ -84,7 +103,7 @@ async fn index(State(state): State<AppState>) -> impl IntoResponse {
 /// stylesheet as it is.
 async fn demo_page(
     State(state): State<AppState>,
-    Path(file): Path<String>,
+    PathParam(file): PathParam,
 ) -> Result<Response, AppError> {
     let (stem, extension) = file.rsplit_once('.').ok_or(AppError::NotFound)?;
     let is_plain_name = !stem.is_empty()
@@ -138,7 +157,7 @@ async fn manage_page(State(state): State<AppState>) -> Result<Response, AppError
 /// business's own origins may frame it). Same pins and integrity as the snippet.
 async fn booking_page(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    PathParam(id): PathParam,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let business = state

@@ -77,6 +77,7 @@ pub fn app(state: AppState) -> Router {
         .route("/readyz", axum::routing::get(ready))
         .route("/metrics", axum::routing::get(metrics::expose))
         .fallback(assets::not_found)
+        .method_not_allowed_fallback(assets::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::record,

@@ -44,6 +44,7 @@ const DOCUMENTED_CODES: &[&str] = &[
     "rate_limited",
     "not_ready",
     "not_found",
+    "method_not_allowed",
 ];
 
 /// One restaurant, a widget folder, a demo page and a secret file beside them.
@@ -586,34 +587,44 @@ fn cases() -> Vec<Case> {
 /// not own (crates/server/src/assets.rs, crates/server/src/api/mod.rs). Run with
 /// `cargo test -p sealbook-server --test hostile -- --ignored`; move a case into
 /// [`cases`] once it passes.
-fn known_gaps() -> Vec<Case> {
+/// Names no file system takes, ids that are not UTF-8 outside the API, methods a
+/// route does not take.
+fn edge_cases() -> Vec<Case> {
     let not_found = Expect::Error(StatusCode::NOT_FOUND, "not_found");
     vec![
-        // ServeDir turns ENAMETOOLONG into an empty 500 (assets.rs: refuse a
-        // segment over 255 bytes before ServeDir, or map its 500 to not_found).
         Case {
             name: "overlong widget file",
             request: get(&format!("/widget/{}.js", "a".repeat(10_000))),
             expect: not_found,
         },
-        // `Path<String>` in demo_page rejects `%FF` with a plain-text 400
-        // (assets.rs: take `extract::PathParam` as the API handlers do).
         Case {
             name: "invalid UTF-8 demo file",
             request: get("/demo/%FF.html"),
             expect: not_found,
         },
-        // The same for booking_page's `Path<String>` (assets.rs).
         Case {
             name: "invalid UTF-8 booking page",
             request: get("/book/%FF"),
             expect: not_found,
         },
-        // axum's 405 has an empty body (api/mod.rs: a method_not_allowed_fallback
-        // answering a typed error with a new documented code).
         Case {
             name: "method not allowed",
             request: body_request(Method::DELETE, BOOKINGS, None, Vec::new()),
+            expect: Expect::Error(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+        },
+        Case {
+            name: "method not allowed on a page",
+            request: body_request(Method::POST, "/book/bistro-du-coin", None, Vec::new()),
+            expect: Expect::Error(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
+        },
+        Case {
+            name: "method not allowed on a manage route",
+            request: body_request(
+                Method::PATCH,
+                "/api/v1/bookings/7KQ2-M9XD-4T8R-B1ZC",
+                None,
+                Vec::new(),
+            ),
             expect: Expect::Error(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
         },
     ]
@@ -684,24 +695,10 @@ async fn failures(state: &AppState, cases: Vec<Case>) -> Vec<String> {
 async fn hostile_requests_get_typed_client_errors() {
     let database = support::sqlite().await;
     let state = state(&database).await;
-    let failures = failures(&state, cases()).await;
+    let failures = failures(&state, cases().into_iter().chain(edge_cases()).collect()).await;
     assert!(
         failures.is_empty(),
         "{} hostile case(s) failed:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "known gaps in files owned elsewhere; see known_gaps()"]
-async fn known_gaps_get_typed_client_errors() {
-    let database = support::sqlite().await;
-    let state = state(&database).await;
-    let failures = failures(&state, known_gaps()).await;
-    assert!(
-        failures.is_empty(),
-        "{} known gap(s) still open:\n{}",
         failures.len(),
         failures.join("\n")
     );

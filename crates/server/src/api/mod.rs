@@ -30,6 +30,7 @@ pub(crate) fn router() -> Router<AppState> {
         )
         .route("/bookings/{id}/cancel", post(manage::cancel))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .method_not_allowed_fallback(crate::assets::method_not_allowed)
 }
 
 fn business<'a>(state: &'a AppState, id: &str) -> Result<&'a Business, AppError> {

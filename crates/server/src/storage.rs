@@ -8,6 +8,12 @@
 //! competing bookings are read — SQLite's `BEGIN IMMEDIATE`, PostgreSQL's
 //! transaction-scoped advisory lock per business — so two requests for the last
 //! seat cannot both see it free, whether they reach one server or several.
+//! On SQLite, bookings that arrive together also share that transaction and its
+//! fsync ([`group_commit`]).
+
+mod group_commit;
+
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyPoolOptions;
@@ -151,6 +157,8 @@ impl Backend {
 pub struct Storage {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite only: bookings share transactions and fsyncs.
+    group_commit: Arc<group_commit::GroupCommit>,
 }
 
 /// SQLite settings made on every connection.
@@ -247,7 +255,11 @@ impl Storage {
             Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&pool).await?,
             Backend::Postgres => sqlx::migrate!("migrations/postgres").run(&pool).await?,
         }
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            group_commit: Arc::default(),
+        })
     }
 
     /// Whether the database answers.
@@ -341,6 +353,7 @@ impl Storage {
 
     /// Holds capacity and stores a booking, atomically. `decide` sees the
     /// competing bookings in `window` and returns the row to write, or a refusal.
+    /// Answers once the booking is durable.
     pub async fn book(
         &self,
         business: &BusinessId,
@@ -349,14 +362,44 @@ impl Storage {
         envelope_hash: [u8; 32],
         decide: impl FnOnce(&[Occupancy]) -> Result<NewBooking, Refusal>,
     ) -> Result<Booked, BookError> {
-        let mut transaction = self.write_transaction(business).await?;
+        let work = async |connection: &mut AnyConnection| {
+            Self::book_in(
+                connection,
+                business,
+                idempotency,
+                window,
+                envelope_hash,
+                decide,
+            )
+            .await
+        };
+        match self.backend {
+            Backend::Sqlite => self.group_commit.run(&self.pool, work).await,
+            Backend::Postgres => {
+                let mut transaction = self.write_transaction(business).await?;
+                let booked = work(&mut transaction).await?;
+                transaction.commit().await?;
+                Ok(booked)
+            }
+        }
+    }
+
+    /// [`Storage::book`] inside a transaction that holds the write lock.
+    async fn book_in(
+        connection: &mut AnyConnection,
+        business: &BusinessId,
+        idempotency: Option<Idempotency>,
+        window: (i64, i64),
+        envelope_hash: [u8; 32],
+        decide: impl FnOnce(&[Occupancy]) -> Result<NewBooking, Refusal>,
+    ) -> Result<Booked, BookError> {
         if let Some(idempotency) = &idempotency {
             let earlier: Option<(Vec<u8>, String)> = sqlx::query_as(
                 "SELECT request_hash, booking_id FROM idempotency_keys WHERE business = $1 AND key_hash = $2",
             )
             .bind(&business.0)
             .bind(&idempotency.key_hash[..])
-            .fetch_optional(&mut *transaction)
+            .fetch_optional(&mut *connection)
             .await?;
             if let Some((request_hash, booking_id)) = earlier {
                 if request_hash != idempotency.request_hash {
@@ -366,15 +409,15 @@ impl Storage {
                     "SELECT {BOOKING_COLUMNS} FROM bookings WHERE id = $1"
                 ))
                 .bind(&booking_id)
-                .fetch_one(&mut *transaction)
+                .fetch_one(&mut *connection)
                 .await?;
                 return Ok(Booked::Replayed(booking_from_row(row)));
             }
         }
-        if Self::is_replay(&mut transaction, &envelope_hash).await? {
+        if Self::is_replay(connection, &envelope_hash).await? {
             return Err(BookError::Replayed);
         }
-        let competing = Self::occupancy(&mut transaction, business, window, None).await?;
+        let competing = Self::occupancy(connection, business, window, None).await?;
         let booking = decide(&competing).map_err(BookError::Refused)?;
         sqlx::query(
             "INSERT INTO bookings (id, business, starts_at, ends_at, party_size, service, practitioner, status,
@@ -393,7 +436,7 @@ impl Storage {
         .bind(booking.visitor_copy.as_deref())
         .bind(booking.token_hash.as_ref().map(|hash| &hash[..]))
         .bind(booking.created_at)
-        .execute(&mut *transaction)
+        .execute(&mut *connection)
         .await?;
         if let Some(idempotency) = &idempotency {
             sqlx::query(
@@ -404,10 +447,9 @@ impl Storage {
             .bind(&idempotency.request_hash[..])
             .bind(booking.id.as_str())
             .bind(booking.created_at)
-            .execute(&mut *transaction)
+            .execute(&mut *connection)
             .await?;
         }
-        transaction.commit().await?;
         Ok(Booked::Created(booking))
     }
 

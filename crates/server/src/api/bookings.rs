@@ -167,6 +167,19 @@ pub(super) async fn create(
     headers: HeaderMap,
     JsonBody(request): JsonBody<BookingRequest>,
 ) -> Result<(StatusCode, Json<Created>), AppError> {
+    // A task of its own runs to the end even if the client hangs up: a booking
+    // is never left half-way inside a shared (group-committed) transaction.
+    tokio::spawn(store(state, id, headers, request))
+        .await
+        .map_err(|error| AppError::Internal(Box::new(error)))?
+}
+
+async fn store(
+    state: AppState,
+    id: String,
+    headers: HeaderMap,
+    request: BookingRequest,
+) -> Result<(StatusCode, Json<Created>), AppError> {
     let business = super::business(&state, &id)?;
     let checked = request.check(business)?;
     let token_hash = match (&checked.visitor_copy, request.manage_token_hash.as_deref()) {

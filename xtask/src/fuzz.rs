@@ -4,7 +4,6 @@
 //! Rust's own checks (panics, overflow with debug assertions), no AddressSanitizer.
 
 use std::path::Path;
-use std::process::Command;
 
 use anyhow::Context;
 
@@ -38,7 +37,7 @@ pub(crate) fn command(root: &Path, args: &[String]) -> anyhow::Result<()> {
 /// Installs cargo-fuzz if missing, then runs each target for `seconds`; fails
 /// on the first crash (libFuzzer keeps the input under fuzz/artifacts/).
 pub(crate) fn run_all(root: &Path, seconds: u64) -> anyhow::Result<()> {
-    ensure_cargo_fuzz(root)?;
+    tools::ensure_cargo_tool(root, "cargo-fuzz", "cargo-fuzz", "0.13.2")?;
     let fuzz = root.join("fuzz");
     for target in TARGETS {
         // The first folder collects what libFuzzer finds; the second is the
@@ -61,17 +60,5 @@ pub(crate) fn run_all(root: &Path, seconds: u64) -> anyhow::Result<()> {
         "xtask: {} fuzz targets ran {seconds} s each without a crash",
         TARGETS.len()
     );
-    Ok(())
-}
-
-fn ensure_cargo_fuzz(root: &Path) -> anyhow::Result<()> {
-    let installed = Command::new("cargo-fuzz")
-        .arg("--version")
-        .env("PATH", tools::path_with_tools(root))
-        .output()
-        .is_ok_and(|output| output.status.success());
-    if !installed {
-        run(cargo().args(["install", "cargo-fuzz", "--locked"]))?;
-    }
     Ok(())
 }

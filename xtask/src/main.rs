@@ -135,6 +135,10 @@ fn test(root: &Path, args: &[String]) -> anyhow::Result<()> {
         "warnings",
     ]))?;
     check_trust_boundary()?;
+    // Licenses, banned crates and sources only: the advisory database is on
+    // GitHub, out of CI's reach (docs/THREATS.md says how operators check it).
+    tools::ensure_cargo_tool(root, "cargo-deny", "cargo-deny", "0.20.2")?;
+    run(cargo().args(["deny", "check", "licenses", "bans", "sources"]))?;
 
     build_widget(root)?;
     let sizes = sizes::report(&root.join("dist"))?;

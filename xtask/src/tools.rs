@@ -73,6 +73,20 @@ pub(crate) fn ensure_widget_tools(root: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A cargo subcommand from crates.io (`cargo install --locked`), unless this
+/// version is on PATH already.
+pub(crate) fn ensure_cargo_tool(
+    root: &Path,
+    binary: &str,
+    package: &str,
+    version: &str,
+) -> anyhow::Result<()> {
+    if !version_of(binary, root).is_some_and(|v| v.contains(version)) {
+        run(crate::cargo().args(["install", package, "--version", version, "--locked"]))?;
+    }
+    Ok(())
+}
+
 /// axe-core's browser build, which the end-to-end tests inject into each step.
 pub(crate) fn ensure_axe_core(root: &Path) -> anyhow::Result<PathBuf> {
     let axe = root.join(".tools/node_modules/axe-core/axe.min.js");

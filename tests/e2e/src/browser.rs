@@ -13,6 +13,28 @@ use crate::{eventually, free_port, wait_for_port};
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
+/// chromedriver's `POST /session/{id}/se/log` for the browser console: the
+/// messages since the last call.
+#[derive(Debug)]
+struct ConsoleLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for ConsoleLog {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/se/log",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(r#"{"type":"browser"}"#.to_owned()))
+    }
+}
+
 /// axe-core's browser build: `SEALBOOK_AXE` (set by `cargo xtask test`) or the
 /// copy `cargo xtask test` installs under `.tools`.
 fn axe_source() -> anyhow::Result<String> {
@@ -75,15 +97,19 @@ impl Browser {
             format!("--lang={language}"),
         ])
         .collect::<Vec<_>>();
-        let capabilities = json!({ "goog:chromeOptions": {
-            "binary": CHROMIUM,
-            "args": args,
-            "prefs": {
-                "intl.accept_languages": language,
-                "download.default_directory": profile.path().join("downloads"),
-                "download.prompt_for_download": false,
+        let capabilities = json!({
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": args,
+                "prefs": {
+                    "intl.accept_languages": language,
+                    "download.default_directory": profile.path().join("downloads"),
+                    "download.prompt_for_download": false,
+                },
             },
-        } });
+            // The console, for policy violations (`Browser::policy_violations`).
+            "goog:loggingPrefs": { "browser": "ALL" },
+        });
         let Value::Object(capabilities) = capabilities else {
             unreachable!("built as an object")
         };
@@ -187,6 +213,24 @@ impl Browser {
     pub fn forget_download(&self, name: &str) -> anyhow::Result<()> {
         std::fs::remove_file(self.profile.path().join("downloads").join(name))?;
         Ok(())
+    }
+
+    /// Console messages about Content-Security-Policy or integrity since the last
+    /// call: a policy that blocks something the page needs, or a blocked file.
+    pub async fn policy_violations(&self) -> anyhow::Result<Vec<String>> {
+        let entries = self.client.issue_cmd(ConsoleLog).await?;
+        Ok(entries
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| entry["message"].as_str())
+            .filter(|message| {
+                message.contains("Content Security Policy")
+                    || message.contains("Content-Security-Policy")
+                    || message.contains("Failed to find a valid digest")
+            })
+            .map(str::to_owned)
+            .collect())
     }
 
     pub async fn close(self) -> anyhow::Result<()> {

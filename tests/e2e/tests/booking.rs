@@ -16,6 +16,13 @@ fn canary() -> String {
     format!("Canary{}x{nanos}Zq", std::process::id())
 }
 
+/// The page's policy blocked nothing: no CSP or integrity message in the console.
+async fn assert_no_policy_violations(browser: &Browser, page: &str) -> anyhow::Result<()> {
+    let violations = browser.policy_violations().await?;
+    assert!(violations.is_empty(), "{page}: {violations:#?}");
+    Ok(())
+}
+
 /// axe-core finds nothing to fix on the page as it is now.
 async fn assert_accessible(browser: &Browser, step: &str) -> anyhow::Result<()> {
     let violations = browser.accessibility_violations().await?;
@@ -206,6 +213,7 @@ async fn a_restaurant_booking_is_made_by_keyboard_and_only_ciphertext_reaches_th
     let reference = widget.wait_for_text("#sb-reference").await?;
     let reference = reference.trim().to_owned();
     assert_accessible(&browser, "confirmation").await?;
+    assert_no_policy_violations(&browser, "the French demo page").await?;
     let manage_link = widget.value("#sb-manage").await?;
     let seal_ms = browser
         .script("const m = performance.getEntriesByName('sealbook:seal'); return m.length ? m[0].duration : -1;")
@@ -337,6 +345,7 @@ async fn a_clinic_booking_with_any_practitioner_carries_the_reason_with_consent(
     let reference = widget.wait_for_text("#sb-reference").await?;
     let reference = reference.trim().to_owned();
     let manage_link = widget.value("#sb-manage").await?;
+    assert_no_policy_violations(&browser, "the German demo page").await?;
     browser.close().await?;
     sealbook.stop().await?;
 
@@ -463,6 +472,7 @@ async fn the_stand_alone_booking_page_takes_a_booking_in_the_browsers_language()
     assert_eq!(lang, "de");
     assert_eq!(widget.find("#sb-next").await?.text().await?, "Weiter");
     assert_accessible(&browser, "stand-alone page").await?;
+    assert_no_policy_violations(&browser, "the stand-alone booking page").await?;
     choose_first_free_slot(&widget, None).await?;
     fill_details(&widget, &name, phone).await?;
     widget.press("#sb-contact", &key(Key::Enter)).await?;
@@ -686,6 +696,7 @@ async fn the_manage_link_reads_downloads_changes_cancels_and_erases_the_booking_
         .await?;
     browser.wait_for("#sb-erased").await?;
     assert_accessible(&browser, "manage: erased").await?;
+    assert_no_policy_violations(&browser, "the manage page").await?;
     let page = browser.script("return document.body.innerHTML;").await?;
     let page = page.as_str().unwrap_or_default();
     assert!(!page.contains(&name), "the name is gone from the page");

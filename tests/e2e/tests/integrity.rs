@@ -113,6 +113,13 @@ async fn embed_js_refuses_glue_or_wasm_it_was_not_built_with() -> anyhow::Result
             notice.contains("n’a pas pu être chargé"),
             "the visitor reads why, in French: {notice}"
         );
+        let console = browser.policy_violations().await?;
+        assert!(
+            console
+                .iter()
+                .any(|message| message.contains("Failed to find a valid digest")),
+            "the browser reports the refused {file}: {console:#?}"
+        );
         browser.close().await?;
         sealbook.stop().await?;
         let traffic = sealbook.proxy.traffic();

@@ -5,67 +5,17 @@
 //! for (no phantoms): the set of rows equals the set of acknowledged ids.
 
 use std::collections::BTreeSet;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sealbook_envelope::{Recipient, SealParams, seal};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-const VECTORS: &str = include_str!("../../../tests/vectors/v1.json");
+mod common;
+use common::{VECTORS, post, start_server, wait_until_listening};
 const REQUESTS: usize = 400;
-
-fn start_server(config: &std::path::Path, log: &std::path::Path) -> Child {
-    let log = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(log)
-        .expect("log file");
-    Command::new(env!("CARGO_BIN_EXE_sealbook"))
-        .arg("serve")
-        .arg("--config")
-        .arg(config)
-        .stdout(Stdio::from(log.try_clone().expect("log")))
-        .stderr(Stdio::from(log))
-        .spawn()
-        .expect("start sealbook serve")
-}
-
-async fn wait_until_listening(port: u16) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .is_err()
-    {
-        assert!(Instant::now() < deadline, "the server did not start");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-/// One HTTP/1.1 POST; `None` if the connection failed or broke before a full answer.
-async fn post(port: u16, key: &str, body: &str) -> Option<(u16, serde_json::Value)> {
-    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .ok()?;
-    let request = format!(
-        "POST /api/v1/businesses/bistro/bookings HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
-         Idempotency-Key: {key}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).await.ok()?;
-    let mut response = Vec::new();
-    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut response))
-        .await
-        .ok()?
-        .ok()?;
-    let text = String::from_utf8(response).ok()?;
-    let status: u16 = text.get(9..12)?.parse().ok()?;
-    let (_, json) = text.split_once("\r\n\r\n")?;
-    Some((status, serde_json::from_str(json).ok()?))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigkill_loses_no_acknowledged_booking_and_leaves_no_phantom() {
@@ -140,7 +90,7 @@ async fn sigkill_loses_no_acknowledged_booking_and_leaves_no_phantom() {
                 let (key, body, count) =
                     (key.clone(), body.clone(), Arc::clone(&acknowledged_count));
                 tokio::spawn(async move {
-                    let answer = post(port, &key, &body).await;
+                    let answer = post(port, "bistro", &key, &body).await;
                     if matches!(answer, Some((201, _))) {
                         count.fetch_add(1, Ordering::SeqCst);
                     }
@@ -172,7 +122,7 @@ async fn sigkill_loses_no_acknowledged_booking_and_leaves_no_phantom() {
     wait_until_listening(port).await;
     let mut retried_existing = 0;
     for (key, body) in &unanswered {
-        let (status, json) = post(port, key, body)
+        let (status, json) = post(port, "bistro", key, body)
             .await
             .expect("the restarted server answers");
         assert!(

@@ -58,7 +58,7 @@
   line-height: 1.45;
   color: var(--sb-text);
   background: var(--sb-bg);
-  overflow-wrap: break-word;
+  overflow-wrap: anywhere;
 }
 .sb-root *, .sb-root *::before, .sb-root *::after { box-sizing: inherit; }
 .sb-heading { margin: 0 0 0.5rem; font-size: 1.25em; line-height: 1.25; }

@@ -496,6 +496,68 @@ async fn the_stand_alone_booking_page_takes_a_booking_in_the_browsers_language()
     Ok(())
 }
 
+/// Nothing of the page or the widget is wider than the screen.
+async fn assert_fits_width(browser: &Browser, step: &str) -> anyhow::Result<()> {
+    let overflow = browser
+        .script(
+            "const host = document.querySelector('sealbook-widget');
+             const root = host.shadowRoot.querySelector('.sb-root');
+             return { page: document.documentElement.scrollWidth, screen: window.innerWidth,
+                      widget: root.scrollWidth, box: root.clientWidth };",
+        )
+        .await?;
+    let number = |key: &str| overflow[key].as_f64().unwrap_or(f64::MAX);
+    assert!(
+        number("page") <= number("screen") && number("widget") <= number("box"),
+        "{step}: wider than the screen: {overflow}"
+    );
+    Ok(())
+}
+
+/// A phone's 320 CSS pixels: every step fits without sideways scrolling, and the
+/// widget's arrival does not move what the visitor sees of the page (layout
+/// shifts as the browser scores them: visible movement, no recent input).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_widget_fits_a_320_pixel_screen_and_does_not_shift_the_page() -> anyhow::Result<()> {
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
+    let mut sealbook = Sealbook::start("praxis-am-see", &[]).await?;
+    let browser = Browser::start().await?;
+    browser.client.set_window_rect(0, 0, 320, 800).await?;
+    let widget = browser
+        .open_widget(&sealbook.url("/demo/clinic.html"))
+        .await?;
+    let width = browser.script("return window.innerWidth;").await?;
+    assert_eq!(width, 320, "the viewport is a small phone's");
+    let shift = browser
+        .script_async(
+            "const done = arguments[arguments.length - 1];
+             new PerformanceObserver(() => {}).observe({ type: 'layout-shift', buffered: true });
+             const entries = [];
+             new PerformanceObserver((list) => entries.push(...list.getEntries()))
+               .observe({ type: 'layout-shift', buffered: true });
+             setTimeout(() => done(entries.filter((e) => !e.hadRecentInput)
+               .reduce((sum, e) => sum + e.value, 0)), 200);",
+        )
+        .await?;
+    eprintln!("cumulative layout shift while the widget loaded: {shift}");
+    assert_fits_width(&browser, "choose").await?;
+    choose_first_free_slot(&widget, None).await?;
+    assert_fits_width(&browser, "details").await?;
+    fill_details(&widget, "Ada Lovelace", "+49 30 1234567").await?;
+    widget.type_into("#sb-reason", "Rücken").await?;
+    widget.press("#sb-consent", &key(Key::Space)).await?;
+    widget.press("#sb-next", &key(Key::Enter)).await?;
+    widget.wait_for("#sb-submit").await?;
+    assert_fits_width(&browser, "review").await?;
+    browser.close().await?;
+    sealbook.stop().await?;
+    assert!(
+        shift.as_f64().is_some_and(|cls| cls < 0.1),
+        "layout shift {shift} is above Google's \"good\" threshold of 0.1"
+    );
+    Ok(())
+}
+
 /// The widget's language comes from `data-lang`, else `<html lang>`, else the
 /// browser's preferred languages (the first one the widget speaks), else English.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

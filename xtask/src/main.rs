@@ -155,6 +155,15 @@ fn test(root: &Path, args: &[String]) -> anyhow::Result<()> {
         .env("SEALBOOK_TEST_POSTGRES", &postgres.url)
         .env("SEALBOOK_REQUIRE_POSTGRES", "1")
         .env("PATH", &path))?;
+    // The end-to-end suite again, every test server on PostgreSQL; the canary
+    // scans then read pg_dump and the cluster's files.
+    run(cargo()
+        .args(["test", "-p", "sealbook-e2e"])
+        .env("SEALBOOK_BIN", &sealbook)
+        .env("SEALBOOK_AXE", &axe)
+        .env("SEALBOOK_E2E_POSTGRES", &postgres.url)
+        .env("SEALBOOK_E2E_POSTGRES_DATA", &postgres.data)
+        .env("PATH", &path))?;
     drop(postgres);
 
     // The same vectors, as wasm in headless Chromium.

@@ -11,7 +11,8 @@ use crate::{run, tools};
 #[derive(Debug)]
 pub(crate) struct Postgres {
     bin: PathBuf,
-    data: PathBuf,
+    /// The cluster's data folder (the E2E canary scan reads it).
+    pub(crate) data: PathBuf,
     as_root: bool,
     /// `postgres://postgres@127.0.0.1:<port>` (append `/<database>`).
     pub(crate) url: String,

@@ -58,6 +58,63 @@ pub struct Sealbook {
     child: Option<Child>,
     /// `/metrics` as the server rendered it just before it stopped.
     final_metrics: String,
+    database: Database,
+}
+
+/// Where the server keeps its bookings: a SQLite file in the test's folder, or,
+/// when `SEALBOOK_E2E_POSTGRES` names a server (`cargo xtask test` runs the
+/// suite a second time so), a fresh database on it.
+#[derive(Debug)]
+enum Database {
+    Sqlite,
+    Postgres {
+        url: String,
+        /// The cluster's data folder (`SEALBOOK_E2E_POSTGRES_DATA`), scanned raw.
+        data_dir: Option<PathBuf>,
+    },
+}
+
+impl Database {
+    async fn create() -> anyhow::Result<Self> {
+        let Some(server) = std::env::var("SEALBOOK_E2E_POSTGRES")
+            .ok()
+            .filter(|url| !url.is_empty())
+        else {
+            return Ok(Self::Sqlite);
+        };
+        let name = format!(
+            "sealbook_e2e_{}_{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)?
+                .as_nanos()
+        );
+        let created = Command::new("psql")
+            .arg(format!("{server}/postgres"))
+            .args(["-v", "ON_ERROR_STOP=1", "-q", "-c"])
+            .arg(format!("CREATE DATABASE {name}"))
+            .output()
+            .await
+            .context("cannot run psql (apt-get install postgresql-client)")?;
+        if !created.status.success() {
+            bail!(
+                "cannot create {name}: {}",
+                String::from_utf8_lossy(&created.stderr)
+            );
+        }
+        Ok(Self::Postgres {
+            url: format!("{server}/{name}"),
+            data_dir: std::env::var_os("SEALBOOK_E2E_POSTGRES_DATA").map(PathBuf::from),
+        })
+    }
+
+    /// The `database` setting (relative to the test's folder for SQLite).
+    fn url(&self, dir: &Path) -> String {
+        match self {
+            Self::Sqlite => format!("sqlite://{}", dir.join("sealbook.db").display()),
+            Self::Postgres { url, .. } => url.clone(),
+        }
+    }
 }
 
 /// The token the test servers want for `/metrics`.
@@ -77,6 +134,7 @@ impl Sealbook {
         dist: &Path,
     ) -> anyhow::Result<Self> {
         let dir = tempfile::tempdir()?;
+        let database = Database::create().await?;
         std::fs::write(dir.path().join("passphrase"), PASSPHRASE)?;
         let keygen = Command::new(binary()?)
             .args(["keygen", "--business", business, "--out"])
@@ -101,11 +159,12 @@ impl Sealbook {
             .map(|origin| format!("\"{origin}\""))
             .collect();
         let config = format!(
-            "listen = \"127.0.0.1:{port}\"\nlog_format = \"json\"\nmetrics_token = \"{METRICS_TOKEN}\"\ndatabase = \"sqlite://sealbook.db\"\nwidget_dir = \"{dist}\"\nwww_dir = \"{www}\"\n\n\
+            "listen = \"127.0.0.1:{port}\"\nlog_format = \"json\"\nmetrics_token = \"{METRICS_TOKEN}\"\ndatabase = \"{database}\"\nwidget_dir = \"{dist}\"\nwww_dir = \"{www}\"\n\n\
              [[business]]\nid = \"{business}\"\nname = \"Test business\"\nallowed_origins = [{origins}]\nkeys = [{{ file = \"keys/{business}.pub.pem\" }}]\n{profile}",
             dist = dist.display(),
             www = workspace_root().join("www").display(),
             origins = origins.join(", "),
+            database = database.url(dir.path()),
             profile = profile(business),
         );
         std::fs::write(dir.path().join("sealbook.toml"), config)?;
@@ -130,6 +189,7 @@ impl Sealbook {
             port,
             child: Some(child),
             final_metrics: String::new(),
+            database,
         })
     }
 
@@ -192,13 +252,32 @@ impl Sealbook {
         std::fs::read(self.dir.path().join("server.log")).unwrap_or_default()
     }
 
-    /// The database file and its WAL and shared-memory files, concatenated.
-    pub fn database_bytes(&self) -> Vec<u8> {
-        ["sealbook.db", "sealbook.db-wal", "sealbook.db-shm"]
-            .iter()
-            .filter_map(|name| std::fs::read(self.dir.path().join(name)).ok())
-            .flatten()
-            .collect()
+    /// Every byte the database holds: for SQLite the file and its WAL and
+    /// shared-memory files; for PostgreSQL a `pg_dump` of the database and, when
+    /// known, every file of the cluster (heap, WAL), as a thief of the disk reads them.
+    pub async fn database_bytes(&self) -> anyhow::Result<Vec<u8>> {
+        match &self.database {
+            Database::Sqlite => Ok(["sealbook.db", "sealbook.db-wal", "sealbook.db-shm"]
+                .iter()
+                .filter_map(|name| std::fs::read(self.dir.path().join(name)).ok())
+                .flatten()
+                .collect()),
+            Database::Postgres { url, data_dir } => {
+                let dump = Command::new("pg_dump")
+                    .args(["--data-only", "--dbname", url])
+                    .output()
+                    .await
+                    .context("cannot run pg_dump")?;
+                if !dump.status.success() {
+                    bail!("pg_dump failed: {}", String::from_utf8_lossy(&dump.stderr));
+                }
+                let mut bytes = dump.stdout;
+                if let Some(data_dir) = data_dir {
+                    read_tree(data_dir, &mut bytes)?;
+                }
+                Ok(bytes)
+            }
+        }
     }
 
     /// `sealbook snippet`: the script tag for this business, as its site would embed it.
@@ -236,10 +315,7 @@ impl Sealbook {
                 .arg("--passphrase-file")
                 .arg(self.dir.path().join("passphrase"))
                 .arg("--db")
-                .arg(format!(
-                    "sqlite://{}",
-                    self.dir.path().join("sealbook.db").display()
-                ))
+                .arg(self.database.url(self.dir.path()))
                 .output(),
         )
         .await??;
@@ -251,6 +327,19 @@ impl Sealbook {
         }
         Ok(serde_json::from_slice(&output.stdout)?)
     }
+}
+
+/// Appends every file under `folder` to `bytes`.
+fn read_tree(folder: &Path, bytes: &mut Vec<u8>) -> anyhow::Result<()> {
+    for entry in std::fs::read_dir(folder)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            read_tree(&path, bytes)?;
+        } else if let Ok(content) = std::fs::read(&path) {
+            bytes.extend_from_slice(&content);
+        }
+    }
+    Ok(())
 }
 
 impl Drop for Sealbook {

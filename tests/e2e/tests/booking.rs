@@ -107,7 +107,7 @@ fn keys_of(body: &serde_json::Value) -> Vec<String> {
 
 /// What every booking must leave behind: one upload with only public metadata,
 /// no canary anywhere the server can see, no manage secret on the wire.
-fn assert_nothing_personal_reached_the_server(
+async fn assert_nothing_personal_reached_the_server(
     sealbook: &Sealbook,
     business: &str,
     secrets: &[&str],
@@ -121,6 +121,10 @@ fn assert_nothing_personal_reached_the_server(
         1,
         "one upload crossed the wire"
     );
+    let database = sealbook
+        .database_bytes()
+        .await
+        .expect("the database can be read");
     let metrics = sealbook.final_metrics().as_bytes().to_vec();
     assert!(
         String::from_utf8_lossy(&metrics).contains(&format!(
@@ -136,7 +140,7 @@ fn assert_nothing_personal_reached_the_server(
         );
     }
     for (place, bytes) in [
-        ("database", sealbook.database_bytes()),
+        ("database", database),
         ("server log", log),
         ("metrics", metrics),
         ("traffic", traffic.clone()),
@@ -236,7 +240,8 @@ async fn a_restaurant_booking_is_made_by_keyboard_and_only_ciphertext_reaches_th
         &[&name, phone],
         &manage_link,
         &reference,
-    );
+    )
+    .await;
     let body = upload_body(&sealbook.proxy.traffic())?;
     assert_eq!(
         keys_of(&body),
@@ -355,7 +360,8 @@ async fn a_clinic_booking_with_any_practitioner_carries_the_reason_with_consent(
         &[&name, phone, &reason],
         &manage_link,
         &reference,
-    );
+    )
+    .await;
     let body = upload_body(&sealbook.proxy.traffic())?;
     assert_eq!(
         keys_of(&body),
@@ -489,7 +495,8 @@ async fn the_stand_alone_booking_page_takes_a_booking_in_the_browsers_language()
         &[&name, phone],
         &manage_link,
         &reference,
-    );
+    )
+    .await;
     let opened = sealbook.open_bookings().await?;
     assert_eq!(opened[0]["booking"]["name"], name.as_str(), "{opened}");
     assert_eq!(opened[0]["booking"]["lang"], "de");
@@ -797,7 +804,8 @@ async fn the_manage_link_reads_downloads_changes_cancels_and_erases_the_booking_
         &[&name, phone],
         &manage_link,
         &reference,
-    );
+    )
+    .await;
     let traffic = sealbook.proxy.traffic();
     assert!(
         occurrences(

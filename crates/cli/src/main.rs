@@ -2,6 +2,7 @@
 
 mod bookings;
 mod database;
+mod export;
 mod keygen;
 mod passphrase;
 mod serve;
@@ -109,6 +110,9 @@ enum BookingsCommand {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// Write to this file (created with owner-only permissions) instead of stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -117,6 +121,10 @@ enum BookingsCommand {
 enum Format {
     Json,
     Table,
+    /// One row per booking, for spreadsheets.
+    Csv,
+    /// One event per booking, for calendars.
+    Ics,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -147,6 +155,7 @@ fn main() -> anyhow::Result<()> {
                     business,
                     since,
                     format,
+                    out,
                 },
         } => bookings::open(&bookings::OpenArgs {
             keys: &key,
@@ -155,6 +164,7 @@ fn main() -> anyhow::Result<()> {
             business: business.as_deref(),
             since,
             format,
+            out: out.as_deref(),
         }),
     }
 }

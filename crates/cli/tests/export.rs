@@ -1,0 +1,145 @@
+//! `sealbook bookings open --format csv|ics`: hundreds of real envelopes opened
+//! in parallel with the business's encrypted key, written as files other
+//! programs read, with nothing lost and no cell a spreadsheet would execute.
+
+use std::collections::BTreeSet;
+use std::os::unix::fs::PermissionsExt as _;
+use std::process::Command;
+
+use sealbook_envelope::{Recipient, SealParams, seal};
+use sealbook_server::Storage;
+use sealbook_server::ids::{BookingId, BusinessId};
+use sealbook_server::storage::NewBooking;
+
+const BOOKINGS: usize = 250;
+const PASSPHRASE: &str = "export test passphrase";
+
+/// Replay detection only needs the hashes to differ.
+fn unique_hash(index: usize) -> [u8; 32] {
+    let mut hash = [0u8; 32];
+    hash[..8].copy_from_slice(&u64::try_from(index).expect("small").to_be_bytes());
+    hash
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hundreds_of_bookings_export_to_csv_and_ics() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let passphrase = dir.path().join("passphrase");
+    std::fs::write(&passphrase, PASSPHRASE).expect("passphrase");
+    let keygen = Command::new(env!("CARGO_BIN_EXE_sealbook"))
+        .args(["keygen", "--business", "bistro", "--out"])
+        .arg(dir.path().join("keys"))
+        .arg("--passphrase-file")
+        .arg(&passphrase)
+        .output()
+        .expect("keygen runs");
+    assert!(keygen.status.success(), "{keygen:?}");
+    let pem = std::fs::read_to_string(dir.path().join("keys/bistro.pub.pem")).expect("public key");
+    let recipient = Recipient::from_spki_pem(&pem).expect("key");
+
+    let database = format!("sqlite://{}", dir.path().join("sealbook.db").display());
+    let storage = Storage::open(&database).await.expect("storage");
+    let business = BusinessId("bistro".to_owned());
+    let first = jiff::Timestamp::now().as_second() / 3600 * 3600 + 86_400;
+    let mut ids = BTreeSet::new();
+    for index in 0..BOOKINGS {
+        let plaintext = serde_json::json!({
+            "v": 1, "kind": "restaurant", "name": format!("Guest {index}"),
+            "contact": { "phone": format!("+33 6 00 00 {index:04}") },
+            "party_size": 2, "note": "=1+1, ; \"quoted\"\nnext line", "lang": "fr",
+        });
+        let envelope = seal(
+            std::slice::from_ref(&recipient),
+            &SealParams {
+                business: "bistro",
+                iat: 1,
+            },
+            plaintext.to_string().as_bytes(),
+            &mut getrandom::SysRng,
+        )
+        .expect("seal");
+        let id = BookingId::generate().expect("randomness");
+        ids.insert(id.as_str().to_owned());
+        let starts_at = first + i64::try_from(index).expect("small") * 900;
+        let row = NewBooking {
+            id,
+            business: business.clone(),
+            starts_at,
+            ends_at: starts_at + 5_400,
+            party_size: 2,
+            service: None,
+            practitioner: None,
+            envelope_hash: unique_hash(index),
+            envelope,
+            visitor_copy: None,
+            token_hash: None,
+            created_at: starts_at - 86_400,
+        };
+        let hash = row.envelope_hash;
+        storage
+            .book(&business, None, (0, 1), hash, |_| Ok(row))
+            .await
+            .expect("stored");
+    }
+    storage.close().await;
+
+    let open = |format: &str, out: Option<&std::path::Path>| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_sealbook"));
+        command
+            .args(["bookings", "open", "--format", format, "--key"])
+            .arg(dir.path().join("keys/bistro.key.pem"))
+            .arg("--passphrase-file")
+            .arg(&passphrase)
+            .args(["--db", &database]);
+        if let Some(out) = out {
+            command.arg("--out").arg(out);
+        }
+        let output = command.output().expect("bookings open runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        output.stdout
+    };
+
+    let csv_path = dir.path().join("bookings.csv");
+    open("csv", Some(&csv_path));
+    let mode = std::fs::metadata(&csv_path)
+        .expect("written")
+        .permissions()
+        .mode();
+    assert_eq!(
+        mode & 0o777,
+        0o600,
+        "only the owner reads decrypted bookings"
+    );
+    let mut reader = csv::Reader::from_path(&csv_path).expect("CSV");
+    let headers = reader.headers().expect("header").clone();
+    let column = |name: &str| {
+        headers
+            .iter()
+            .position(|header| header == name)
+            .expect("column")
+    };
+    let (reference, name, note) = (column("reference"), column("name"), column("note"));
+    let mut seen = BTreeSet::new();
+    let mut names = BTreeSet::new();
+    for record in reader.records() {
+        let record = record.expect("record");
+        seen.insert(record[reference].to_owned());
+        names.insert(record[name].to_owned());
+        assert_eq!(
+            &record[note], "'=1+1, ; \"quoted\"\nnext line",
+            "a formula is defused, the rest survives"
+        );
+    }
+    assert_eq!(seen, ids, "every booking, once");
+    assert_eq!(names.len(), BOOKINGS);
+
+    let ics = String::from_utf8(open("ics", None)).expect("UTF-8");
+    assert_eq!(ics.matches("BEGIN:VEVENT\r\n").count(), BOOKINGS);
+    for id in &ids {
+        assert!(ics.contains(&format!("UID:{id}@sealbook\r\n")), "{id}");
+    }
+}

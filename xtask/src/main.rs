@@ -6,6 +6,7 @@
 mod demo;
 mod fuzz;
 mod postgres;
+mod schemathesis;
 mod sizes;
 mod tools;
 
@@ -113,6 +114,7 @@ fn test(root: &Path, args: &[String]) -> anyhow::Result<()> {
     tools::ensure_browser()?;
     let axe = tools::ensure_axe_core(root)?;
     let python = tools::ensure_python_checker(root)?;
+    let schemathesis = tools::ensure_schemathesis(root)?;
     let path = tools::path_with_tools(root);
 
     run(cargo().args(["fmt", "--all", "--", "--check"]))?;
@@ -189,6 +191,10 @@ fn test(root: &Path, args: &[String]) -> anyhow::Result<()> {
     run(Command::new(python)
         .arg("tests/vectors/check_vectors.py")
         .arg("tests/vectors"))?;
+
+    // Requests generated from /api/v1/openapi.json against the real binary:
+    // no 5xx, and every response as the document describes it.
+    schemathesis::run_against(root, &sealbook, &schemathesis)?;
     if with_fuzz {
         fuzz::run_all(root, fuzz::TEST_SECONDS)?;
     }

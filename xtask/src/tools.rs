@@ -13,6 +13,7 @@ pub(crate) const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 const WASM_BINDGEN_VERSION: &str = "0.2.130";
 const BINARYEN_VERSION: &str = "132";
 const AXE_CORE_VERSION: &str = "4.14.1";
+const SCHEMATHESIS_VERSION: &str = "4.32.5";
 
 /// PATH with cargo's bin folder and the npm-installed binaryen in front.
 pub(crate) fn path_with_tools(root: &Path) -> OsString {
@@ -156,4 +157,27 @@ pub(crate) fn ensure_python_checker(root: &Path) -> anyhow::Result<PathBuf> {
         bail!("cryptography did not install into {}", venv.display());
     }
     Ok(python)
+}
+
+/// schemathesis (the property-based API test) in the same virtualenv as the
+/// vector checker, which [`ensure_python_checker`] makes.
+pub(crate) fn ensure_schemathesis(root: &Path) -> anyhow::Result<PathBuf> {
+    let python = ensure_python_checker(root)?;
+    let schemathesis = root.join(".tools/venv/bin/schemathesis");
+    let installed = |schemathesis: &Path| {
+        Command::new(schemathesis)
+            .arg("--version")
+            .output()
+            .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).contains(SCHEMATHESIS_VERSION))
+    };
+    if installed(&schemathesis) {
+        return Ok(schemathesis);
+    }
+    run(Command::new(&python)
+        .args(["-m", "pip", "install", "--quiet"])
+        .arg(format!("schemathesis=={SCHEMATHESIS_VERSION}")))?;
+    if !installed(&schemathesis) {
+        bail!("schemathesis {SCHEMATHESIS_VERSION} did not install into .tools/venv");
+    }
+    Ok(schemathesis)
 }

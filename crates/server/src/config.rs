@@ -85,7 +85,7 @@ pub enum LogFormat {
 }
 
 /// The lifecycle of a business key (DESIGN §5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum KeyStatus {
     /// Bookings are sealed to it.

@@ -161,14 +161,17 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
-#[derive(Serialize)]
-struct ErrorBody {
+/// Every error response: `{ "error": { "code", "message" } }`.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ErrorBody {
     error: ErrorDetail,
 }
 
-#[derive(Serialize)]
-struct ErrorDetail {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ErrorDetail {
+    /// The stable machine-readable code (docs/API.md lists them).
     code: &'static str,
+    /// An English description for developers, not for visitors.
     message: String,
 }
 

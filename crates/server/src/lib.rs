@@ -12,6 +12,7 @@ mod extract;
 pub mod ids;
 pub mod limits;
 pub mod metrics;
+mod openapi;
 pub mod profile;
 pub mod storage;
 pub mod sweeper;

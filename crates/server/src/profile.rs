@@ -148,9 +148,11 @@ impl Clinic {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Service {
     pub id: String,
+    /// The name in each language, keyed by language tag.
+    #[schema(value_type = BTreeMap<String, String>)]
     pub name: Localized,
     pub duration_minutes: u32,
     /// Time the practitioner needs after the appointment (not shown as bookable).
@@ -158,7 +160,7 @@ pub struct Service {
     pub buffer_minutes: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Practitioner {
     pub id: String,
     pub name: String,
@@ -169,7 +171,7 @@ pub struct Practitioner {
 }
 
 /// The fields a booking form may ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldId {
     Name,
@@ -179,7 +181,7 @@ pub enum FieldId {
 }
 
 /// One field of the form, with why it is asked and how long it is kept.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Field {
     pub id: FieldId,
@@ -187,6 +189,7 @@ pub struct Field {
     /// May hold health data: the widget asks for explicit consent when it is filled.
     #[serde(default)]
     pub health: bool,
+    #[schema(value_type = BTreeMap<String, String>)]
     pub purpose: Localized,
     pub retention_days: u32,
 }

@@ -5,8 +5,11 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
+// `utoipa::IntoParams` stays unimported: the `path` macro names it in full.
+use utoipa::ToSchema;
 
 use crate::availability::{Wish, slots_on};
+use crate::error::ErrorBody;
 use crate::extract::PathParam;
 use crate::profile::Offer;
 use crate::{AppError, AppState};
@@ -14,37 +17,64 @@ use crate::{AppError, AppState};
 /// The longest range one request may ask for.
 const MAX_DAYS: i32 = 62;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
-pub(super) struct AvailabilityQuery {
+#[into_params(parameter_in = Query)]
+pub(crate) struct AvailabilityQuery {
+    /// The first local day (`YYYY-MM-DD`).
+    #[param(value_type = String, format = Date)]
     from: Date,
+    /// The last local day, on or after `from` and fewer than 62 days after it.
+    #[param(value_type = String, format = Date)]
     to: Date,
+    /// The party size (restaurants; default 2).
     party: Option<u32>,
+    /// The service id (clinics).
     service: Option<String>,
+    /// The practitioner id (clinics).
     practitioner: Option<String>,
 }
 
-#[derive(Serialize)]
-pub(super) struct Availability {
+/// Bookable slots per local day, in the business's time zone.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Availability {
+    /// IANA time zone name.
     timezone: String,
     days: Vec<Day>,
 }
 
-#[derive(Serialize)]
-struct Day {
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Day {
+    #[schema(value_type = String, format = Date)]
     date: Date,
     open: bool,
     slots: Vec<SlotView>,
 }
 
-#[derive(Serialize)]
-struct SlotView {
+#[derive(Serialize, ToSchema)]
+pub(crate) struct SlotView {
+    /// RFC 3339 UTC start.
     start: String,
+    /// Local wall-clock time, `HH:MM`.
     local: String,
+    /// Covers (restaurants) or practitioners (clinics) still free.
     remaining: u32,
 }
 
-pub(super) async fn availability(
+#[utoipa::path(
+    get,
+    path = "/api/v1/businesses/{business}/availability",
+    tag = "widget",
+    params(("business" = String, Path, description = "The business id"), AvailabilityQuery),
+    responses(
+        (status = 200, description = "Slots per day", body = Availability),
+        (status = 400, description = "`invalid_query`, `unknown_service`, `unknown_practitioner` or `invalid_party_size`", body = ErrorBody),
+        (status = 404, description = "`unknown_business` or `not_found`", body = ErrorBody),
+        (status = 422, description = "`party_too_large`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn availability(
     State(state): State<AppState>,
     PathParam(id): PathParam,
     query: Result<Query<AvailabilityQuery>, QueryRejection>,

@@ -8,18 +8,20 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sealbook_envelope::{Envelope, Kind};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
 
 use crate::availability::{Hold, Wish, competing_window, hold};
 use crate::config::Business;
+use crate::error::ErrorBody;
 use crate::extract::{JsonBody, PathParam};
 use crate::ids::{BookingId, BusinessId};
 use crate::storage::{Booked, Idempotency, NewBooking};
 use crate::{AppError, AppState};
 
 /// The upload: envelopes plus the public metadata needed to hold the slot.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub(super) struct BookingRequest {
+pub(crate) struct BookingRequest {
     /// base64url of the booking envelope.
     pub envelope: String,
     /// RFC 3339 start time.
@@ -38,8 +40,9 @@ pub(super) struct BookingRequest {
     pub manage_token_hash: Option<String>,
 }
 
-#[derive(Serialize)]
-pub(super) struct Created {
+/// The stored booking's reference.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Created {
     id: String,
     start: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -161,7 +164,28 @@ fn idempotency(
     }))
 }
 
-pub(super) async fn create(
+#[utoipa::path(
+    post,
+    path = "/api/v1/businesses/{business}/bookings",
+    tag = "widget",
+    params(
+        ("business" = String, Path, description = "The business id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "1–128 visible ASCII characters; a retry with the same key and request gets the first answer"),
+    ),
+    request_body(content = BookingRequest, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Stored", body = Created),
+        (status = 200, description = "A retry of a stored request (same `Idempotency-Key`)", body = Created),
+        (status = 400, description = "`bad_request`, `malformed_envelope`, `business_mismatch`, `unknown_key`, `invalid_start`, `invalid_party_size`, `unknown_service` or `unknown_practitioner`", body = ErrorBody),
+        (status = 404, description = "`unknown_business` or `not_found`", body = ErrorBody),
+        (status = 409, description = "`slot_full`, `idempotency_conflict` or `replayed`", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
+        (status = 422, description = "`start_in_past`, `too_soon`, `too_far`, `outside_opening_hours` or `party_too_large`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn create(
     State(state): State<AppState>,
     PathParam(id): PathParam,
     headers: HeaderMap,

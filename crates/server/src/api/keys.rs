@@ -5,26 +5,40 @@ use axum::extract::State;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::config::KeyStatus;
+use crate::error::ErrorBody;
 use crate::extract::PathParam;
 use crate::{AppError, AppState};
 
-#[derive(Serialize)]
-pub(super) struct KeySet {
+/// The business's public keys, without compromised ones.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct KeySet {
     business: String,
     keys: Vec<PublicKey>,
 }
 
-#[derive(Serialize)]
-struct PublicKey {
+#[derive(Serialize, ToSchema)]
+pub(crate) struct PublicKey {
     kid: String,
     /// base64url of the SubjectPublicKeyInfo DER.
     spki: String,
     status: KeyStatus,
 }
 
-pub(super) async fn keys(
+#[utoipa::path(
+    get,
+    path = "/api/v1/businesses/{business}/keys",
+    tag = "widget",
+    params(("business" = String, Path, description = "The business id")),
+    responses(
+        (status = 200, description = "The key set", body = KeySet),
+        (status = 404, description = "`unknown_business` or `not_found`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn keys(
     State(state): State<AppState>,
     PathParam(id): PathParam,
 ) -> Result<Json<KeySet>, AppError> {

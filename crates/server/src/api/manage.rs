@@ -9,9 +9,11 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sealbook_envelope::ManageToken;
 use serde::Serialize;
+use utoipa::ToSchema;
 
 use super::bookings::{BookingRequest, timestamp};
 use crate::availability::{competing_window, hold};
+use crate::error::ErrorBody;
 use crate::extract::{JsonBody, PathParam};
 use crate::storage::StoredBooking;
 use crate::{AppError, AppState};
@@ -27,15 +29,18 @@ fn token_hash(headers: &HeaderMap) -> Result<[u8; 32], AppError> {
         .ok_or(AppError::BookingNotFound)
 }
 
-#[derive(Serialize)]
-pub(super) struct ManagedBooking {
+/// A booking as its visitor sees it through the manage link.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ManagedBooking {
     id: String,
     business: String,
     start: String,
     party_size: u32,
     service: Option<String>,
     practitioner: Option<String>,
+    /// `confirmed` or `cancelled`.
     status: String,
+    /// base64url of the visitor-copy envelope.
     visitor_copy: Option<String>,
 }
 
@@ -69,7 +74,19 @@ async fn managed(
 }
 
 /// `GET /bookings/{id}`.
-pub(super) async fn read(
+#[utoipa::path(
+    get,
+    path = "/api/v1/bookings/{id}",
+    tag = "manage",
+    params(("id" = String, Path, description = "The booking id")),
+    security(("manage_token" = [])),
+    responses(
+        (status = 200, description = "The booking", body = ManagedBooking),
+        (status = 404, description = "`booking_not_found` (also for a missing or wrong token) or `not_found`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn read(
     State(state): State<AppState>,
     PathParam(id): PathParam,
     headers: HeaderMap,
@@ -79,7 +96,19 @@ pub(super) async fn read(
 }
 
 /// `POST /bookings/{id}/cancel`: frees the capacity.
-pub(super) async fn cancel(
+#[utoipa::path(
+    post,
+    path = "/api/v1/bookings/{id}/cancel",
+    tag = "manage",
+    params(("id" = String, Path, description = "The booking id")),
+    security(("manage_token" = [])),
+    responses(
+        (status = 200, description = "The cancelled booking", body = ManagedBooking),
+        (status = 404, description = "`booking_not_found` (also for a missing or wrong token) or `not_found`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn cancel(
     State(state): State<AppState>,
     PathParam(id): PathParam,
     headers: HeaderMap,
@@ -93,7 +122,19 @@ pub(super) async fn cancel(
 }
 
 /// `DELETE /bookings/{id}`: erases the booking and all its metadata at once.
-pub(super) async fn erase(
+#[utoipa::path(
+    delete,
+    path = "/api/v1/bookings/{id}",
+    tag = "manage",
+    params(("id" = String, Path, description = "The booking id")),
+    security(("manage_token" = [])),
+    responses(
+        (status = 204, description = "Erased"),
+        (status = 404, description = "`booking_not_found` (also for a missing or wrong token) or `not_found`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn erase(
     State(state): State<AppState>,
     PathParam(id): PathParam,
     headers: HeaderMap,
@@ -107,7 +148,25 @@ pub(super) async fn erase(
 }
 
 /// `PUT /bookings/{id}`: a new time, with a re-sealed envelope and visitor copy.
-pub(super) async fn change(
+#[utoipa::path(
+    put,
+    path = "/api/v1/bookings/{id}",
+    tag = "manage",
+    params(("id" = String, Path, description = "The booking id")),
+    security(("manage_token" = [])),
+    request_body(content = BookingRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The changed booking", body = ManagedBooking),
+        (status = 400, description = "`bad_request`, `malformed_envelope`, `business_mismatch`, `unknown_key`, `invalid_start`, `invalid_party_size`, `unknown_service` or `unknown_practitioner`", body = ErrorBody),
+        (status = 404, description = "`booking_not_found` (also for a missing or wrong token) or `not_found`", body = ErrorBody),
+        (status = 409, description = "`slot_full`", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
+        (status = 422, description = "`start_in_past`, `too_soon`, `too_far`, `outside_opening_hours` or `party_too_large`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn change(
     State(state): State<AppState>,
     PathParam(id): PathParam,
     headers: HeaderMap,

@@ -1,10 +1,10 @@
 //! The JSON API (docs/API.md).
 
-mod availability;
-mod bookings;
-mod keys;
-mod manage;
-mod profile;
+pub(crate) mod availability;
+pub(crate) mod bookings;
+pub(crate) mod keys;
+pub(crate) mod manage;
+pub(crate) mod profile;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -29,6 +29,7 @@ pub(crate) fn router() -> Router<AppState> {
             get(manage::read).put(manage::change).delete(manage::erase),
         )
         .route("/bookings/{id}/cancel", post(manage::cancel))
+        .route("/openapi.json", get(crate::openapi::document))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .method_not_allowed_fallback(crate::assets::method_not_allowed)
 }

@@ -3,15 +3,20 @@
 use axum::Json;
 use axum::extract::State;
 use serde::Serialize;
+use utoipa::ToSchema;
 
+use crate::error::ErrorBody;
 use crate::extract::PathParam;
 use crate::profile::{Field, Localized, Offer, Practitioner, Service};
 use crate::{AppError, AppState};
 
-#[derive(Serialize)]
-pub(super) struct PublicProfile<'a> {
+/// What the widget needs to render the booking flow.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct PublicProfile<'a> {
     id: &'a str,
     name: &'a str,
+    /// `restaurant` or `clinic`.
+    #[schema(value_type = String, pattern = "^(restaurant|clinic)$")]
     kind: &'static str,
     timezone: &'a str,
     slot_interval_minutes: u32,
@@ -20,13 +25,28 @@ pub(super) struct PublicProfile<'a> {
     max_party_size: Option<u32>,
     /// How long a party has its table: the visitor's calendar entry lasts this long.
     turn_minutes: Option<u32>,
+    #[schema(value_type = Option<std::collections::BTreeMap<String, String>>)]
     large_party_message: Option<&'a Localized>,
+    #[schema(value_type = Vec<Service>)]
     services: &'a [Service],
+    #[schema(value_type = Vec<Practitioner>)]
     practitioners: &'a [Practitioner],
+    #[schema(value_type = Vec<Field>)]
     fields: &'a [Field],
 }
 
-pub(super) async fn profile(
+#[utoipa::path(
+    get,
+    path = "/api/v1/businesses/{business}/profile",
+    tag = "widget",
+    params(("business" = String, Path, description = "The business id")),
+    responses(
+        (status = 200, description = "The public profile", body = PublicProfile),
+        (status = 404, description = "`unknown_business` or `not_found`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn profile(
     State(state): State<AppState>,
     PathParam(id): PathParam,
 ) -> Result<Json<serde_json::Value>, AppError> {

@@ -1,0 +1,136 @@
+//! `GET /api/v1/openapi.json`: the generated document lists every API route.
+
+use std::collections::BTreeSet;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt as _;
+use sealbook_server::{AppState, Config, Storage, app};
+use serde_json::Value;
+use tower::ServiceExt as _;
+
+mod support;
+
+const VECTORS: &str = include_str!("../../../tests/vectors/v1.json");
+
+/// Every route of the API router (crates/server/src/api/mod.rs), as
+/// `METHOD /path` (but the document's own route); a new route belongs here
+/// and in the document.
+const ROUTES: &[&str] = &[
+    "GET /api/v1/businesses/{business}/keys",
+    "GET /api/v1/businesses/{business}/profile",
+    "GET /api/v1/businesses/{business}/availability",
+    "POST /api/v1/businesses/{business}/bookings",
+    "GET /api/v1/bookings/{id}",
+    "PUT /api/v1/bookings/{id}",
+    "DELETE /api/v1/bookings/{id}",
+    "POST /api/v1/bookings/{id}/cancel",
+];
+
+async fn state() -> (support::TestDatabase, AppState) {
+    let database = support::sqlite().await;
+    let vectors: Value = serde_json::from_str(VECTORS).expect("vectors parse");
+    let config = format!(
+        r#"
+        database = "{db}"
+
+        [[business]]
+        id = "bistro"
+        name = "Bistro"
+        keys = [{{ pem = """{pem}""" }}]
+        kind = "restaurant"
+        timezone = "Europe/Paris"
+        covers = 8
+        max_party_size = 6
+        hours = {{ mon = ["11:00-23:00"] }}
+        "#,
+        db = database.url,
+        pem = vectors[0]["public_key_pem"].as_str().expect("pem"),
+    );
+    let config = Config::from_toml(&config, database.dir()).expect("config");
+    let storage = Storage::open(&config.database).await.expect("storage");
+    (database, AppState::new(config, storage))
+}
+
+async fn document() -> Value {
+    let (_database, state) = state().await;
+    let response = app(state)
+        .oneshot(
+            Request::get("/api/v1/openapi.json")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("response");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(
+        response.headers()[header::CONTENT_TYPE],
+        "application/json",
+        "the document is JSON"
+    );
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    serde_json::from_slice(&body).expect("the document parses")
+}
+
+#[tokio::test]
+async fn document_lists_every_route_and_nothing_else() {
+    let document = document().await;
+    assert!(
+        document["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.1")),
+        "OpenAPI 3.1"
+    );
+    assert_eq!(document["servers"][0]["url"], "/");
+    let paths = document["paths"].as_object().expect("paths");
+    let listed: BTreeSet<String> = paths
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .expect("path item")
+                .keys()
+                .filter(|key| ["get", "put", "post", "delete", "patch"].contains(&key.as_str()))
+                .map(move |method| format!("{} {path}", method.to_uppercase()))
+        })
+        .collect();
+    let expected: BTreeSet<String> = ROUTES.iter().map(|route| (*route).to_owned()).collect();
+    assert_eq!(listed, expected);
+}
+
+#[tokio::test]
+async fn every_error_response_is_the_shared_error_body() {
+    let document = document().await;
+    assert!(
+        document["components"]["schemas"]["ErrorBody"].is_object(),
+        "ErrorBody is a component"
+    );
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("path item") {
+            let responses = operation["responses"].as_object().expect("responses");
+            assert!(
+                responses.contains_key("429"),
+                "{method} {path} documents rate_limited"
+            );
+            for (status, response) in responses {
+                if status.starts_with('4') {
+                    assert_eq!(
+                        response["content"]["application/json"]["schema"]["$ref"],
+                        "#/components/schemas/ErrorBody",
+                        "{method} {path} {status}"
+                    );
+                }
+            }
+        }
+    }
+    let manage = &document["paths"]["/api/v1/bookings/{id}"]["get"];
+    assert_eq!(manage["security"][0]["manage_token"], serde_json::json!([]));
+    assert_eq!(
+        document["components"]["securitySchemes"]["manage_token"]["scheme"],
+        "bearer"
+    );
+}

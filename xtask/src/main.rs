@@ -113,6 +113,7 @@ fn test(root: &Path, args: &[String]) -> anyhow::Result<()> {
     tools::ensure_widget_tools(root)?;
     tools::ensure_browser()?;
     let axe = tools::ensure_axe_core(root)?;
+    let smtp_python = tools::ensure_smtp_server(root)?;
     let python = tools::ensure_python_checker(root)?;
     let schemathesis = tools::ensure_schemathesis(root)?;
     let path = tools::path_with_tools(root);
@@ -154,6 +155,7 @@ fn test(root: &Path, args: &[String]) -> anyhow::Result<()> {
         .args(["test", "--workspace"])
         .env("SEALBOOK_BIN", &sealbook)
         .env("SEALBOOK_AXE", &axe)
+        .env("SEALBOOK_TEST_SMTP_PYTHON", &smtp_python)
         .env("SEALBOOK_TEST_POSTGRES", &postgres.url)
         .env("SEALBOOK_REQUIRE_POSTGRES", "1")
         .env("PATH", &path))?;

@@ -161,6 +161,28 @@ pub(crate) fn ensure_python_checker(root: &Path) -> anyhow::Result<PathBuf> {
 
 /// schemathesis (the property-based API test) in the same virtualenv as the
 /// vector checker, which [`ensure_python_checker`] makes.
+/// The virtualenv's Python with aiosmtpd, the real SMTP server the notice tests
+/// talk to.
+pub(crate) fn ensure_smtp_server(root: &Path) -> anyhow::Result<PathBuf> {
+    let python = ensure_python_checker(root)?;
+    let installed = |python: &Path| {
+        Command::new(python)
+            .args([
+                "-c",
+                "import aiosmtpd, sys; sys.exit(aiosmtpd.__version__ != '1.4.6')",
+            ])
+            .output()
+            .is_ok_and(|out| out.status.success())
+    };
+    if !installed(&python) {
+        run(Command::new(&python).args(["-m", "pip", "install", "--quiet", "aiosmtpd==1.4.6"]))?;
+        if !installed(&python) {
+            bail!("aiosmtpd 1.4.6 did not install into .tools/venv");
+        }
+    }
+    Ok(python)
+}
+
 pub(crate) fn ensure_schemathesis(root: &Path) -> anyhow::Result<PathBuf> {
     let python = ensure_python_checker(root)?;
     let schemathesis = root.join(".tools/venv/bin/schemathesis");

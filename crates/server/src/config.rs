@@ -10,6 +10,7 @@ use sealbook_envelope::{KeyId, Recipient};
 use serde::Deserialize;
 
 use crate::ids::BusinessId;
+use crate::notify::{Security, SmtpConfig, StaffLanguage};
 use crate::profile::{
     Clinic, Field, Localized, Offer, Period, Practitioner, Profile, Restaurant, Schedule, Service,
     WeekdayKey,
@@ -47,6 +48,13 @@ pub enum ConfigError {
     },
     #[error("public_url {0:?} is not an origin like https://book.example.com")]
     InvalidPublicUrl(String),
+    #[error("{setting}: {address:?} is not an e-mail address")]
+    InvalidAddress { setting: String, address: String },
+    #[error("cannot read the SMTP password file {path}: {source}")]
+    SmtpPassword {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("business {0} is configured twice")]
     DuplicateBusiness(BusinessId),
     #[error("business {business}: {reason}")]
@@ -73,6 +81,53 @@ fn is_origin(origin: &str) -> bool {
         && !rest.is_empty()
         && !rest.contains(['/', '?', '#', '@', ' '])
         && axum::http::HeaderValue::from_str(origin).is_ok()
+}
+
+/// `[smtp]` as written: the password comes from a file.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSmtp {
+    host: String,
+    #[serde(default = "default_smtp_port")]
+    port: u16,
+    #[serde(default)]
+    security: Security,
+    username: Option<String>,
+    /// A file holding the password, kept out of this file.
+    password_file: Option<PathBuf>,
+    /// The sender, e.g. `Sealbook <bookings@book.example.com>`.
+    from: String,
+}
+
+fn default_smtp_port() -> u16 {
+    587
+}
+
+impl RawSmtp {
+    fn resolve(self, base: &Path) -> Result<SmtpConfig, ConfigError> {
+        let from = self.from.parse().map_err(|_| ConfigError::InvalidAddress {
+            setting: "smtp.from".to_owned(),
+            address: self.from.clone(),
+        })?;
+        let password = self
+            .password_file
+            .map(|file| {
+                let path = base.join(file);
+                std::fs::read_to_string(&path)
+                    .map(|text| text.trim_end_matches(['\r', '\n']).to_owned())
+                    .map_err(|source| ConfigError::SmtpPassword { path, source })
+            })
+            .transpose()?;
+        Ok(SmtpConfig {
+            host: self.host,
+            port: self.port,
+            security: self.security,
+            credentials: self
+                .username
+                .map(|username| (username, password.unwrap_or_default())),
+            from,
+        })
+    }
 }
 
 /// How `sealbook serve` writes its log.
@@ -112,6 +167,10 @@ pub struct Business {
     pub allowed_origins: Vec<String>,
     pub keys: Vec<BusinessKey>,
     pub profile: Profile,
+    /// Where new-booking notices go (no personal data in them), if anywhere.
+    pub notify: Option<String>,
+    /// The language of the staff's notices.
+    pub language: StaffLanguage,
 }
 
 impl Business {
@@ -135,6 +194,8 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// `text` (default) or `json`, one object per line, for log collectors.
     pub log_format: LogFormat,
+    /// The mail server for new-booking notices; none: no notices.
+    pub smtp: Option<SmtpConfig>,
     pub database: String,
     pub widget_dir: PathBuf,
     pub www_dir: PathBuf,
@@ -189,6 +250,14 @@ impl Config {
                     origin: origin.clone(),
                 });
             }
+            if let Some(address) = &business.notify
+                && address.parse::<lettre::message::Mailbox>().is_err()
+            {
+                return Err(ConfigError::InvalidAddress {
+                    setting: format!("business {}: notify", business.id),
+                    address: address.clone(),
+                });
+            }
             if businesses.iter().any(|seen| seen.id == business.id) {
                 return Err(ConfigError::DuplicateBusiness(business.id));
             }
@@ -214,6 +283,8 @@ impl Config {
                 allowed_origins: business.allowed_origins,
                 keys,
                 profile,
+                notify: business.notify,
+                language: business.language,
             });
         }
         if let Some(url) = &raw.public_url
@@ -221,6 +292,7 @@ impl Config {
         {
             return Err(ConfigError::InvalidPublicUrl(url.clone()));
         }
+        let smtp = raw.smtp.map(|smtp| smtp.resolve(base)).transpose()?;
         Ok(Self {
             listen: raw.listen,
             public_url: raw
@@ -228,6 +300,7 @@ impl Config {
                 .map(|url| url.trim_end_matches('/').to_owned()),
             metrics_token: raw.metrics_token,
             log_format: raw.log_format,
+            smtp,
             database: resolve_sqlite_path(&raw.database, base),
             widget_dir: base.join(raw.widget_dir),
             www_dir: base.join(raw.www_dir),
@@ -249,6 +322,8 @@ struct RawConfig {
     metrics_token: Option<String>,
     #[serde(default)]
     log_format: LogFormat,
+    #[serde(default)]
+    smtp: Option<RawSmtp>,
     #[serde(default = "default_database")]
     database: String,
     #[serde(default = "default_widget_dir")]
@@ -270,6 +345,10 @@ struct RawBusiness {
     name: String,
     #[serde(default)]
     allowed_origins: Vec<String>,
+    #[serde(default)]
+    notify: Option<String>,
+    #[serde(default)]
+    language: StaffLanguage,
     #[serde(default)]
     keys: Vec<RawKey>,
     kind: RawKind,

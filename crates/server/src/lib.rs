@@ -12,6 +12,7 @@ mod extract;
 pub mod ids;
 pub mod limits;
 pub mod metrics;
+pub mod notify;
 mod openapi;
 pub mod profile;
 pub mod storage;
@@ -36,6 +37,7 @@ pub struct AppState {
     storage: Storage,
     limits: limits::RateLimits,
     metrics: metrics::Metrics,
+    notifier: notify::Notifier,
 }
 
 impl AppState {
@@ -43,6 +45,7 @@ impl AppState {
     pub fn new(config: Config, storage: Storage) -> Self {
         Self {
             limits: limits::RateLimits::new(&config.limits),
+            notifier: notifier(&config),
             config: Arc::new(config),
             storage,
             metrics: metrics::Metrics::new(),
@@ -53,6 +56,22 @@ impl AppState {
     pub fn metrics(&self) -> &metrics::Metrics {
         &self.metrics
     }
+}
+
+/// The mailer for new-booking notices, when `[smtp]` is configured and a Tokio
+/// runtime is there to run it.
+fn notifier(config: &Config) -> notify::Notifier {
+    let Some(smtp) = &config.smtp else {
+        return notify::Notifier::default();
+    };
+    if tokio::runtime::Handle::try_current().is_err() {
+        tracing::error!("no async runtime: booking notices are off");
+        return notify::Notifier::default();
+    }
+    notify::Notifier::start(smtp).unwrap_or_else(|error| {
+        tracing::error!(%error, "cannot set up SMTP: booking notices are off");
+        notify::Notifier::default()
+    })
 }
 
 /// The whole HTTP service.

@@ -30,6 +30,11 @@ pub struct LimitsConfig {
     /// Manage-link requests per client per minute (reads, changes, cancels, erasures).
     #[serde(default = "default_manage")]
     pub manage_per_minute: u32,
+    /// Bookings one client may hold for one business at one start time; one more
+    /// becomes possible every 12 hours. Keeps a single client from taking every
+    /// table at 20:00, however slowly it books.
+    #[serde(default = "default_per_slot")]
+    pub bookings_per_slot: u32,
     /// Take the client address from the last `X-Forwarded-For` entry (only behind
     /// a reverse proxy that sets it; otherwise clients could choose their own key).
     #[serde(default)]
@@ -41,6 +46,7 @@ impl Default for LimitsConfig {
         Self {
             bookings_per_minute: default_bookings(),
             manage_per_minute: default_manage(),
+            bookings_per_slot: default_per_slot(),
             trust_forwarded_for: false,
         }
     }
@@ -54,13 +60,22 @@ fn default_manage() -> u32 {
     30
 }
 
+fn default_per_slot() -> u32 {
+    2
+}
+
 type Key = [u8; 16];
+
+/// A client as the booking handler sees it: a salted hash of its address.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ClientKey(Key);
 
 /// The limiters of one server process.
 #[derive(Debug, Clone)]
 pub struct RateLimits {
     bookings: Arc<DefaultKeyedRateLimiter<Key>>,
     manage: Arc<DefaultKeyedRateLimiter<Key>>,
+    slots: Arc<DefaultKeyedRateLimiter<Key>>,
     salt: [u8; 32],
     trust_forwarded_for: bool,
 }
@@ -74,6 +89,13 @@ impl RateLimits {
         Self {
             bookings: Arc::new(RateLimiter::keyed(per_minute(config.bookings_per_minute))),
             manage: Arc::new(RateLimiter::keyed(per_minute(config.manage_per_minute))),
+            slots: Arc::new(RateLimiter::keyed(
+                Quota::with_period(Duration::from_secs(12 * 3600))
+                    .expect("a non-zero period")
+                    .allow_burst(
+                        NonZeroU32::new(config.bookings_per_slot.max(1)).expect("at least 1"),
+                    ),
+            )),
             salt,
             trust_forwarded_for: config.trust_forwarded_for,
         }
@@ -104,9 +126,32 @@ impl RateLimits {
         peer.map(|peer| peer.ip())
     }
 
+    /// Counts a booking of `client` for `business` at `start` (unix seconds);
+    /// refuses once the client holds its share of that time.
+    pub(crate) fn hold_slot(
+        &self,
+        client: ClientKey,
+        business: &str,
+        start: i64,
+    ) -> Result<(), AppError> {
+        let mut hasher = Sha256::new();
+        hasher.update(self.salt);
+        hasher.update(client.0);
+        hasher.update(business);
+        hasher.update([0]);
+        hasher.update(start.to_be_bytes());
+        let key: Key = hasher.finalize()[..16]
+            .try_into()
+            .expect("SHA-256 is longer than 16 bytes");
+        self.slots.check_key(&key).map_err(|not_until| {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            AppError::RateLimited(Duration::from_secs(wait.as_secs().max(1)))
+        })
+    }
+
     /// Forgets clients that have not been seen for a while (memory stays bounded).
     pub fn forget_idle(&self) {
-        for limiter in [&self.bookings, &self.manage] {
+        for limiter in [&self.bookings, &self.manage, &self.slots] {
             limiter.retain_recent();
             limiter.shrink_to_fit();
         }
@@ -117,7 +162,7 @@ impl RateLimits {
 /// Requests without a peer address (in-process calls) are not limited.
 pub(crate) async fn limit(
     State(state): State<AppState>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Result<Response, AppError> {
     let limits = &state.limits;
@@ -148,6 +193,10 @@ pub(crate) async fn limit(
         } else {
             None
         };
+        if route.ends_with("/businesses/{business}/bookings") {
+            let key = limits.key(client, "");
+            request.extensions_mut().insert(ClientKey(key));
+        }
         if let Some((limiter, key)) = limiter_and_key
             && let Err(not_until) = limiter.check_key(&key)
         {

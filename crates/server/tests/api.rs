@@ -1299,7 +1299,44 @@ async fn metrics_need_their_token_and_label_only_configured_values(database: Tes
     assert!(!text.contains(&good), "{text}");
 }
 
+/// One client gets at most `bookings_per_slot` bookings at one time; other
+/// clients still get theirs, and other times stay open to the first one.
+async fn a_client_holds_at_most_its_share_of_one_time(database: TestDatabase) {
+    use axum::extract::ConnectInfo;
+    use std::net::SocketAddr;
+
+    let fixture = fixture(database).await;
+    let mut config = fixture.config.clone();
+    config.limits.bookings_per_minute = 100;
+    config.limits.bookings_per_slot = 2;
+    let state = AppState::new(config, fixture.storage.clone());
+    let book = async |client: [u8; 4], start: &str| {
+        let body = json!({ "envelope": sealed_booking(&fixture.recipient, "bistro-du-coin"), "start": start, "party_size": 1 });
+        let mut request = Request::post("/api/v1/businesses/bistro-du-coin/bookings")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .expect("request");
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from((client, 40_000))));
+        call(&state, request).await
+    };
+    let (eight, nine) = (slot_at(3, 20), slot_at(3, 21));
+    let greedy = [10, 0, 0, 7];
+    for _ in 0..2 {
+        assert_eq!(book(greedy, &eight).await.0, StatusCode::CREATED);
+    }
+    let (status, body) = book(greedy, &eight).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
+    );
+    assert_eq!(book(greedy, &nine).await.0, StatusCode::CREATED);
+    assert_eq!(book([10, 0, 0, 8], &eight).await.0, StatusCode::CREATED);
+}
+
 on_both_backends!(
+    a_client_holds_at_most_its_share_of_one_time,
     metrics_need_their_token_and_label_only_configured_values,
     pages_carry_strict_security_headers,
     rate_limits_hold_per_client_and_say_when_to_retry,

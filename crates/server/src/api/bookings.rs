@@ -1,5 +1,6 @@
 //! `POST /businesses/{id}/bookings`: hold capacity and store a sealed booking.
 
+use axum::Extension;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -15,6 +16,7 @@ use crate::config::Business;
 use crate::error::ErrorBody;
 use crate::extract::{JsonBody, PathParam};
 use crate::ids::{BookingId, BusinessId};
+use crate::limits::ClientKey;
 use crate::storage::{Booked, Idempotency, NewBooking};
 use crate::{AppError, AppState};
 
@@ -189,19 +191,27 @@ pub(crate) async fn create(
     State(state): State<AppState>,
     PathParam(id): PathParam,
     headers: HeaderMap,
+    client: Option<Extension<ClientKey>>,
     JsonBody(request): JsonBody<BookingRequest>,
 ) -> Result<(StatusCode, Json<Created>), AppError> {
     // A task of its own runs to the end even if the client hangs up: a booking
     // is never left half-way inside a shared (group-committed) transaction.
-    tokio::spawn(store(state, id, headers, request))
-        .await
-        .map_err(|error| AppError::Internal(Box::new(error)))?
+    tokio::spawn(store(
+        state,
+        id,
+        headers,
+        client.map(|Extension(key)| key),
+        request,
+    ))
+    .await
+    .map_err(|error| AppError::Internal(Box::new(error)))?
 }
 
 async fn store(
     state: AppState,
     id: String,
     headers: HeaderMap,
+    client: Option<ClientKey>,
     request: BookingRequest,
 ) -> Result<(StatusCode, Json<Created>), AppError> {
     let business = super::business(&state, &id)?;
@@ -228,6 +238,11 @@ async fn store(
     let window = competing_window(&business.profile, &wish, checked.start)?;
     let now = jiff::Timestamp::now();
     let booking_id = BookingId::generate().map_err(|error| AppError::Internal(Box::new(error)))?;
+    if let Some(client) = client {
+        state
+            .limits
+            .hold_slot(client, &business.id.0, checked.start.as_second())?;
+    }
 
     let booked = state
         .storage

@@ -91,7 +91,7 @@ fn config(root: &Path, port: u16) -> String {
     format!(
         "listen = \"127.0.0.1:{port}\"\ndatabase = \"sqlite://sealbook.db\"\n\
          widget_dir = \"{dist}\"\nwww_dir = \"{www}\"\n\n\
-         [limits]\nbookings_per_minute = 100000\nmanage_per_minute = 100000\nbookings_per_slot = 100000\n\n\
+         [limits]\nbookings_per_minute = 100000\nmanage_per_minute = 100000\nbookings_per_slot = 10000\n\n\
          [[business]]\nid = \"bistro\"\nname = \"Bistro\"\nallowed_origins = [\"https://bistro.example\"]\n\
          keys = [{{ file = \"keys/bistro.pub.pem\" }}]\n\
          kind = \"restaurant\"\ntimezone = \"Europe/Paris\"\ncovers = 20\nmax_party_size = 8\nturn_minutes = 105\nhours = {{ {hours} }}\n\n\

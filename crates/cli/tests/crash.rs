@@ -31,7 +31,7 @@ async fn sigkill_loses_no_acknowledged_booking_and_leaves_no_phantom() {
         &config,
         format!(
             "listen = \"127.0.0.1:{port}\"\ndatabase = \"sqlite://sealbook.db\"\n\
-             [limits]\nbookings_per_minute = 1000000\nbookings_per_slot = 1000000\n[[business]]\nid = \"bistro\"\nname = \"Bistro\"\n\
+             [limits]\nbookings_per_minute = 1000000\nbookings_per_slot = 10000\n[[business]]\nid = \"bistro\"\nname = \"Bistro\"\n\
              kind = \"restaurant\"\ntimezone = \"UTC\"\ncovers = 100000\nmax_party_size = 8\nhorizon_days = 365\n\
              hours = {{ mon = [\"00:00-24:00\"], tue = [\"00:00-24:00\"], wed = [\"00:00-24:00\"], thu = [\"00:00-24:00\"], \
              fri = [\"00:00-24:00\"], sat = [\"00:00-24:00\"], sun = [\"00:00-24:00\"] }}\nkeys = [{{ pem = \"\"\"{pem}\"\"\" }}]\n"
@@ -68,7 +68,13 @@ async fn sigkill_loses_no_acknowledged_booking_and_leaves_no_phantom() {
         let count = Arc::clone(&acknowledged_count);
         let pid = server.id().to_string();
         tokio::spawn(async move {
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
             while count.load(Ordering::SeqCst) < kill_after {
+                assert!(
+                    tokio::time::Instant::now() < deadline,
+                    "only {} bookings acknowledged in 120 s: is the server up? (see its log)",
+                    count.load(Ordering::SeqCst)
+                );
                 tokio::time::sleep(Duration::from_millis(1)).await;
             }
             let status = tokio::process::Command::new("kill")

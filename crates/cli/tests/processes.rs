@@ -29,7 +29,7 @@ async fn two_processes_share_eight_seats(database: support::TestDatabase) {
             &config,
             format!(
                 "listen = \"127.0.0.1:{port}\"\ndatabase = \"{url}\"\n\
-                 [limits]\nbookings_per_minute = 1000000\nbookings_per_slot = 1000000\n[[business]]\nid = \"bistro\"\nname = \"Bistro\"\n\
+                 [limits]\nbookings_per_minute = 1000000\nbookings_per_slot = 10000\n[[business]]\nid = \"bistro\"\nname = \"Bistro\"\n\
                  kind = \"restaurant\"\ntimezone = \"UTC\"\ncovers = {SEATS}\nmax_party_size = 8\n\
                  hours = {{ mon = [\"00:00-24:00\"], tue = [\"00:00-24:00\"], wed = [\"00:00-24:00\"], thu = [\"00:00-24:00\"], \
                  fri = [\"00:00-24:00\"], sat = [\"00:00-24:00\"], sun = [\"00:00-24:00\"] }}\nkeys = [{{ pem = \"\"\"{pem}\"\"\" }}]\n",

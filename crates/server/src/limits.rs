@@ -32,7 +32,7 @@ pub struct LimitsConfig {
     pub manage_per_minute: u32,
     /// Bookings one client may hold for one business at one start time; one more
     /// becomes possible every 12 hours. Keeps a single client from taking every
-    /// table at 20:00, however slowly it books.
+    /// table at 20:00, however slowly it books. At most [`MAX_PER_SLOT`].
     #[serde(default = "default_per_slot")]
     pub bookings_per_slot: u32,
     /// Take the client address from the last `X-Forwarded-For` entry (only behind
@@ -64,6 +64,10 @@ fn default_per_slot() -> u32 {
     2
 }
 
+/// The largest `bookings_per_slot` honoured: the limiter keeps its window
+/// (12 hours × the allowance) in nanoseconds, which must fit 64 bits.
+pub const MAX_PER_SLOT: u32 = 10_000;
+
 type Key = [u8; 16];
 
 /// A client as the booking handler sees it: a salted hash of its address.
@@ -93,7 +97,8 @@ impl RateLimits {
                 Quota::with_period(Duration::from_secs(12 * 3600))
                     .expect("a non-zero period")
                     .allow_burst(
-                        NonZeroU32::new(config.bookings_per_slot.max(1)).expect("at least 1"),
+                        NonZeroU32::new(config.bookings_per_slot.clamp(1, MAX_PER_SLOT))
+                            .expect("at least 1"),
                     ),
             )),
             salt,
@@ -206,4 +211,26 @@ pub(crate) async fn limit(
         }
     }
     Ok(next.run(request).await)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ClientKey, LimitsConfig, RateLimits};
+
+    #[test]
+    fn any_configured_allowance_makes_a_working_limiter() {
+        for allowance in [0, 1, 2, super::MAX_PER_SLOT, u32::MAX] {
+            let config = LimitsConfig {
+                bookings_per_minute: allowance,
+                manage_per_minute: allowance,
+                bookings_per_slot: allowance,
+                ..LimitsConfig::default()
+            };
+            // Neither building nor using the limiters may overflow their
+            // nanosecond arithmetic.
+            let limits = RateLimits::new(&config);
+            assert!(limits.hold_slot(ClientKey([7; 16]), "bistro", 0).is_ok());
+            limits.forget_idle();
+        }
+    }
 }

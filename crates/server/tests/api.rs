@@ -1335,7 +1335,51 @@ async fn a_client_holds_at_most_its_share_of_one_time(database: TestDatabase) {
     assert_eq!(book([10, 0, 0, 8], &eight).await.0, StatusCode::CREATED);
 }
 
+/// A client that waits as long as `Retry-After` says gets through again.
+async fn waiting_for_retry_after_is_enough(database: TestDatabase) {
+    use axum::extract::ConnectInfo;
+    use std::net::SocketAddr;
+
+    let fixture = fixture(database).await;
+    let mut config = fixture.config.clone();
+    config.limits.manage_per_minute = 60;
+    let state = AppState::new(config, fixture.storage.clone());
+    let guess = async || {
+        let mut request = Request::get("/api/v1/bookings/0000-0000-0000-0000")
+            .header(header::AUTHORIZATION, "Bearer x")
+            .body(Body::empty())
+            .expect("request");
+        request
+            .extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from(([10, 0, 0, 9], 40_000))));
+        let response = app(state.clone())
+            .oneshot(request)
+            .await
+            .expect("infallible");
+        let retry_after = response
+            .headers()
+            .get(header::RETRY_AFTER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.parse::<u64>().ok());
+        (response.status(), retry_after)
+    };
+    let mut refused = None;
+    for _ in 0..100 {
+        let (status, retry_after) = guess().await;
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            refused = retry_after;
+            break;
+        }
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+    let seconds = refused.expect("the limit holds within 100 requests, with Retry-After");
+    assert_eq!(guess().await.0, StatusCode::TOO_MANY_REQUESTS, "not before");
+    tokio::time::sleep(std::time::Duration::from_secs(seconds)).await;
+    assert_eq!(guess().await.0, StatusCode::NOT_FOUND, "after {seconds} s");
+}
+
 on_both_backends!(
+    waiting_for_retry_after_is_enough,
     a_client_holds_at_most_its_share_of_one_time,
     metrics_need_their_token_and_label_only_configured_values,
     pages_carry_strict_security_headers,

@@ -1,6 +1,7 @@
 //! `sealbook`: run the server, make business keys, and open bookings locally.
 
 mod bookings;
+mod consents;
 mod database;
 mod export;
 mod keygen;
@@ -59,6 +60,11 @@ enum Command {
         #[arg(long)]
         server_url: Option<String>,
     },
+    /// Consent records (they hold no personal data).
+    Consents {
+        #[command(subcommand)]
+        command: ConsentsCommand,
+    },
     /// Work with stored bookings.
     Bookings {
         #[command(subcommand)]
@@ -86,6 +92,28 @@ enum DbCommand {
         #[arg(long)]
         to: String,
     },
+}
+
+#[derive(Debug, Subcommand)]
+enum ConsentsCommand {
+    /// Print every consent record, oldest first.
+    List {
+        /// The database, e.g. sqlite://data/sealbook.db.
+        #[arg(long, default_value = "sqlite://data/sealbook.db")]
+        db: String,
+        /// Only records of this business.
+        #[arg(long)]
+        business: Option<String>,
+        #[arg(long, value_enum, default_value_t = ConsentFormat::Csv)]
+        format: ConsentFormat,
+    },
+}
+
+/// How consent records are printed.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ConsentFormat {
+    Json,
+    Csv,
 }
 
 #[derive(Debug, Subcommand)]
@@ -142,6 +170,14 @@ fn main() -> anyhow::Result<()> {
             business,
             server_url,
         } => snippet::print(&config, &business, server_url.as_deref()),
+        Command::Consents {
+            command:
+                ConsentsCommand::List {
+                    db,
+                    business,
+                    format,
+                },
+        } => consents::list(&db, business.as_deref(), format),
         Command::Migrate { db } => database::migrate(&db),
         Command::Db {
             command: DbCommand::Copy { from, to },

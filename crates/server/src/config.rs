@@ -9,6 +9,7 @@ use jiff::civil::Date;
 use sealbook_envelope::{KeyId, Recipient};
 use serde::Deserialize;
 
+use crate::consent::ConsentNotice;
 use crate::ids::BusinessId;
 use crate::notify::{Security, SmtpConfig, StaffLanguage};
 use crate::profile::{
@@ -171,6 +172,8 @@ pub struct Business {
     pub notify: Option<String>,
     /// The language of the staff's notices.
     pub language: StaffLanguage,
+    /// The site's cookie notice, when the widget is also its consent manager.
+    pub consent: Option<ConsentNotice>,
 }
 
 impl Business {
@@ -258,6 +261,12 @@ impl Config {
                     address: address.clone(),
                 });
             }
+            if let Some(problem) = business.consent.as_ref().and_then(ConsentNotice::problem) {
+                return Err(ConfigError::Profile {
+                    business: business.id.clone(),
+                    reason: problem,
+                });
+            }
             if businesses.iter().any(|seen| seen.id == business.id) {
                 return Err(ConfigError::DuplicateBusiness(business.id));
             }
@@ -285,6 +294,7 @@ impl Config {
                 profile,
                 notify: business.notify,
                 language: business.language,
+                consent: business.consent,
             });
         }
         if let Some(url) = &raw.public_url
@@ -349,6 +359,8 @@ struct RawBusiness {
     notify: Option<String>,
     #[serde(default)]
     language: StaffLanguage,
+    #[serde(default)]
+    consent: Option<ConsentNotice>,
     #[serde(default)]
     keys: Vec<RawKey>,
     kind: RawKind,

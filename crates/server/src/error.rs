@@ -59,6 +59,8 @@ pub enum AppError {
     NotFound,
     #[error("this method is not allowed here")]
     MethodNotAllowed,
+    #[error("the consent notice has changed since it was shown; ask again")]
+    NoticeChanged,
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -92,6 +94,7 @@ impl AppError {
             Self::NotReady => "not_ready",
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
+            Self::NoticeChanged => "notice_changed",
             Self::Internal(_) => "internal",
         }
     }
@@ -121,6 +124,7 @@ impl AppError {
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnknownBusiness | Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::NoticeChanged => StatusCode::CONFLICT,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

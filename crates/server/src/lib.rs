@@ -6,6 +6,7 @@ mod api;
 mod assets;
 pub mod availability;
 pub mod config;
+pub mod consent;
 pub mod embed;
 mod error;
 mod extract;

@@ -1,5 +1,6 @@
 //! Abuse limits: requests per client per minute on the endpoints that write
-//! (bookings) or guess (manage tokens). Keys are a salted SHA-256 of the client
+//! (bookings, consent records) or guess (manage tokens), and a share per
+//! client of each start time. Keys are a salted SHA-256 of the client
 //! address (and business), kept in memory only; the salt is new at every start,
 //! so nothing here can be linked to an address afterwards. Limits are per server
 //! process: with several processes, a client gets each process's allowance.
@@ -30,6 +31,9 @@ pub struct LimitsConfig {
     /// Manage-link requests per client per minute (reads, changes, cancels, erasures).
     #[serde(default = "default_manage")]
     pub manage_per_minute: u32,
+    /// Consent records per client and business per minute.
+    #[serde(default = "default_consents")]
+    pub consents_per_minute: u32,
     /// Bookings one client may hold for one business at one start time; one more
     /// becomes possible every 12 hours. Keeps a single client from taking every
     /// table at 20:00, however slowly it books. At most [`MAX_PER_SLOT`].
@@ -46,6 +50,7 @@ impl Default for LimitsConfig {
         Self {
             bookings_per_minute: default_bookings(),
             manage_per_minute: default_manage(),
+            consents_per_minute: default_consents(),
             bookings_per_slot: default_per_slot(),
             trust_forwarded_for: false,
         }
@@ -57,6 +62,10 @@ fn default_bookings() -> u32 {
 }
 
 fn default_manage() -> u32 {
+    30
+}
+
+fn default_consents() -> u32 {
     30
 }
 
@@ -79,6 +88,7 @@ pub(crate) struct ClientKey(Key);
 pub struct RateLimits {
     bookings: Arc<DefaultKeyedRateLimiter<Key>>,
     manage: Arc<DefaultKeyedRateLimiter<Key>>,
+    consents: Arc<DefaultKeyedRateLimiter<Key>>,
     slots: Arc<DefaultKeyedRateLimiter<Key>>,
     salt: [u8; 32],
     trust_forwarded_for: bool,
@@ -93,6 +103,7 @@ impl RateLimits {
         Self {
             bookings: Arc::new(RateLimiter::keyed(per_minute(config.bookings_per_minute))),
             manage: Arc::new(RateLimiter::keyed(per_minute(config.manage_per_minute))),
+            consents: Arc::new(RateLimiter::keyed(per_minute(config.consents_per_minute))),
             slots: Arc::new(RateLimiter::keyed(
                 Quota::with_period(Duration::from_secs(12 * 3600))
                     .expect("a non-zero period")
@@ -156,7 +167,7 @@ impl RateLimits {
 
     /// Forgets clients that have not been seen for a while (memory stays bounded).
     pub fn forget_idle(&self) {
-        for limiter in [&self.bookings, &self.manage, &self.slots] {
+        for limiter in [&self.bookings, &self.manage, &self.consents, &self.slots] {
             limiter.retain_recent();
             limiter.shrink_to_fit();
         }
@@ -192,6 +203,13 @@ pub(crate) async fn limit(
             Some((
                 &limits.bookings,
                 limits.key(client, business.unwrap_or_default()),
+            ))
+        } else if request.method() == Method::POST
+            && route.ends_with("/businesses/{business}/consents")
+        {
+            Some((
+                &limits.consents,
+                limits.key(client, &format!("consents {}", request.uri().path())),
             ))
         } else if route.contains("/bookings/{id}") {
             Some((&limits.manage, limits.key(client, "manage")))

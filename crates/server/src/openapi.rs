@@ -6,7 +6,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{OpenApi as Document, Server};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{availability, bookings, keys, manage, profile};
+use crate::api::{availability, bookings, consents, keys, manage, profile};
 
 /// Every route of [`crate::api::router`], with its bodies and errors.
 #[derive(OpenApi)]
@@ -20,6 +20,7 @@ use crate::api::{availability, bookings, keys, manage, profile};
         profile::profile,
         availability::availability,
         bookings::create,
+        consents::record,
         manage::read,
         manage::change,
         manage::erase,

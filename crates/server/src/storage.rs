@@ -11,7 +11,10 @@
 //! On SQLite, bookings that arrive together also share that transaction and its
 //! fsync ([`group_commit`]).
 
+mod consents;
 mod group_commit;
+
+pub use consents::ConsentRecord;
 
 use std::sync::Arc;
 
@@ -595,7 +598,7 @@ impl Storage {
         Ok(())
     }
 
-    /// Copies every booking and idempotency key into `target`, which must be
+    /// Copies every booking, idempotency key and consent record into `target`, which must be
     /// empty, in one target transaction (all or nothing); calls `progress` with
     /// the number of bookings copied so far. Returns the number copied.
     pub async fn copy_to(
@@ -667,6 +670,10 @@ impl Storage {
             .bind(created_at)
             .execute(&mut *transaction)
             .await?;
+        }
+        let consents = self.consents(None).await?;
+        for record in &consents {
+            Self::insert_consent(&mut transaction, record).await?;
         }
         transaction.commit().await?;
         Ok(copied)

@@ -1,5 +1,6 @@
 //! Retention: each booking is deleted a business's retention period after its
-//! appointment ends. Hard delete, no soft-delete flag (DESIGN §3.8, §8).
+//! appointment ends, each consent record its notice's `retention_days` after it
+//! was made. Hard delete, no soft-delete flag (DESIGN §3.8, §8).
 
 use jiff::{SignedDuration, Timestamp};
 
@@ -17,6 +18,13 @@ pub async fn sweep_once(state: &AppState, now: Timestamp) -> Result<u64, sqlx::E
             .await?;
         state.metrics.record_swept(&business.id.0, swept);
         deleted += swept;
+        if let Some(notice) = &business.consent {
+            let kept = SignedDuration::from_hours(24 * i64::from(notice.retention_days));
+            state
+                .storage
+                .sweep_consents(&business.id, (now - kept).as_second())
+                .await?;
+        }
     }
     Ok(deleted)
 }

@@ -1378,7 +1378,168 @@ async fn waiting_for_retry_after_is_enough(database: TestDatabase) {
     assert_eq!(guess().await.0, StatusCode::NOT_FOUND, "after {seconds} s");
 }
 
+/// A consent record holds the choice, the notice version and the hash of the
+/// notice text — and nothing about who chose: no address, no browser.
+async fn consent_records_keep_the_choice_and_nothing_about_the_visitor(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let mut config = fixture.config.clone();
+    config.businesses[0].consent = Some(
+        serde_json::from_value(json!({
+            "version": "2026-11",
+            "privacy_policy": "https://bistro.test/confidentialite",
+            "retention_days": 30,
+            "categories": [
+                { "id": "necessary", "description": { "fr": "Indispensables" } },
+                { "id": "analytics", "description": { "fr": "Mesure d'audience" },
+                  "services": [{ "name": "Matomo", "provider": "Bistro du Coin", "purpose": { "fr": "Statistiques" },
+                                 "cookies": [{ "name": "_pk_id", "duration": "13 mois" }] }] },
+                { "id": "marketing", "description": { "fr": "Publicité" } }
+            ]
+        }))
+        .expect("notice"),
+    );
+    let state = AppState::new(config, fixture.storage.clone());
+    let (status, profile) = get(&state, "/api/v1/businesses/bistro-du-coin/profile").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(profile["consent"]["version"], "2026-11");
+    assert_eq!(
+        profile["consent"]["categories"][1]["services"][0]["cookies"][0]["name"],
+        "_pk_id"
+    );
+    assert!(
+        profile["consent"].get("retention_days").is_none(),
+        "retention is the business's affair"
+    );
+
+    let consent_id = URL_SAFE_NO_PAD.encode([7u8; 16]);
+    let notice_hash = URL_SAFE_NO_PAD.encode([9u8; 32]);
+    let record = |body: Value| {
+        Request::post("/api/v1/businesses/bistro-du-coin/consents")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::USER_AGENT, "CanaryBrowser/7.7")
+            .header("x-forwarded-for", "203.0.113.77")
+            .body(Body::from(body.to_string()))
+            .expect("request")
+    };
+    let choice = |action: &str, granted: &[&str], refused: &[&str], version: &str| {
+        json!({ "consent_id": consent_id, "notice_version": version, "language": "fr",
+                "granted": granted, "refused": refused, "action": action, "notice_hash": notice_hash })
+    };
+    let (status, body) = call(
+        &state,
+        record(choice(
+            "reject_all",
+            &[],
+            &["analytics", "marketing"],
+            "2026-11",
+        )),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["consent_id"], consent_id.as_str());
+    let (status, _) = call(
+        &state,
+        record(choice("custom", &["analytics"], &["marketing"], "2026-11")),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    for (case, body, expected) in [
+        (
+            "an older notice",
+            choice("accept_all", &["analytics", "marketing"], &[], "2026-10"),
+            "notice_changed",
+        ),
+        (
+            "a category left out",
+            choice("custom", &["analytics"], &[], "2026-11"),
+            "bad_request",
+        ),
+        (
+            "an unknown category",
+            choice(
+                "custom",
+                &["analytics", "tracking"],
+                &["marketing"],
+                "2026-11",
+            ),
+            "bad_request",
+        ),
+        (
+            "reject all that grants",
+            choice("reject_all", &["analytics"], &["marketing"], "2026-11"),
+            "bad_request",
+        ),
+        (
+            "GPC that grants marketing",
+            choice("gpc", &["marketing"], &["analytics"], "2026-11"),
+            "bad_request",
+        ),
+        (
+            "a guessable id",
+            {
+                let mut body = choice("reject_all", &[], &["analytics", "marketing"], "2026-11");
+                body["consent_id"] = json!("visitor-42");
+                body
+            },
+            "bad_request",
+        ),
+    ] {
+        let (_, body) = call(&state, record(body)).await;
+        assert_eq!(code(&body), expected, "{case}: {body}");
+    }
+    let (status, body) = call(
+        &state,
+        Request::post("/api/v1/businesses/praxis-am-see/consents")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(
+                choice("reject_all", &[], &[], "2026-11").to_string(),
+            ))
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::NOT_FOUND, "not_found"),
+        "no notice, no records"
+    );
+
+    let records = fixture.storage.consents(None).await.expect("list");
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[0].action, "reject_all");
+    assert_eq!(records[0].refused, ["analytics", "marketing"]);
+    assert_eq!(records[1].granted, ["analytics"]);
+    assert_eq!(records[1].notice_hash, [9u8; 32]);
+    if let Some(path) = &fixture.database.sqlite_path {
+        let mut bytes = std::fs::read(path).expect("database file");
+        bytes.extend(std::fs::read(path.with_extension("db-wal")).unwrap_or_default());
+        for visitor in ["CanaryBrowser", "203.0.113.77"] {
+            assert!(
+                !bytes
+                    .windows(visitor.len())
+                    .any(|w| w == visitor.as_bytes()),
+                "{visitor} reached the database"
+            );
+        }
+    }
+
+    // Retention: 30 days after they were made, the records are gone.
+    let later = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 31);
+    sealbook_server::sweeper::sweep_once(&state, later)
+        .await
+        .expect("sweep");
+    assert!(
+        fixture
+            .storage
+            .consents(None)
+            .await
+            .expect("list")
+            .is_empty()
+    );
+}
+
 on_both_backends!(
+    consent_records_keep_the_choice_and_nothing_about_the_visitor,
     waiting_for_retry_after_is_enough,
     a_client_holds_at_most_its_share_of_one_time,
     metrics_need_their_token_and_label_only_configured_values,

@@ -1,11 +1,11 @@
-//! `sealbook db copy`: every booking and idempotency key moves from the embedded
+//! `sealbook db copy`: every booking, idempotency key and consent record moves from the embedded
 //! SQLite file to another database, byte for byte, or nothing moves.
 
 mod support;
 
 use sealbook_server::Storage;
 use sealbook_server::ids::{BookingId, BusinessId};
-use sealbook_server::storage::{BookingFilter, CopyError, Idempotency, NewBooking};
+use sealbook_server::storage::{BookingFilter, ConsentRecord, CopyError, Idempotency, NewBooking};
 use support::TestDatabase;
 
 async fn fill(storage: &Storage, count: u8) {
@@ -34,6 +34,22 @@ async fn fill(storage: &Storage, count: u8) {
             .await
             .expect("stored");
     }
+    for index in 0..count / 10 {
+        storage
+            .record_consent(&ConsentRecord {
+                business: business.clone(),
+                consent_id: format!("consent-{index:016}"),
+                recorded_at: 1_800_000_000 + i64::from(index),
+                notice_version: "v1".to_owned(),
+                language: "de".to_owned(),
+                granted: vec!["analytics".to_owned()],
+                refused: vec!["marketing".to_owned()],
+                action: "custom".to_owned(),
+                notice_hash: [index; 32],
+            })
+            .await
+            .expect("recorded");
+    }
 }
 
 async fn copies_everything_into_an_empty_database(target: TestDatabase) {
@@ -59,6 +75,12 @@ async fn copies_everything_into_an_empty_database(target: TestDatabase) {
         to.bookings(&everything).await.expect("list")
     );
     assert_eq!(target.count("idempotency_keys").await, 30);
+    assert_eq!(
+        to.consents(None).await.expect("consents"),
+        from.consents(None).await.expect("consents"),
+        "the consent records move too"
+    );
+    assert_eq!(target.count("consents").await, 12);
 
     assert!(
         matches!(

@@ -21,6 +21,7 @@ const ROUTES: &[&str] = &[
     "GET /api/v1/businesses/{business}/profile",
     "GET /api/v1/businesses/{business}/availability",
     "POST /api/v1/businesses/{business}/bookings",
+    "POST /api/v1/businesses/{business}/consents",
     "GET /api/v1/bookings/{id}",
     "PUT /api/v1/bookings/{id}",
     "DELETE /api/v1/bookings/{id}",

@@ -2,6 +2,7 @@
 
 pub(crate) mod availability;
 pub(crate) mod bookings;
+pub(crate) mod consents;
 pub(crate) mod keys;
 pub(crate) mod manage;
 pub(crate) mod profile;
@@ -24,6 +25,7 @@ pub(crate) fn router() -> Router<AppState> {
             get(availability::availability),
         )
         .route("/businesses/{business}/bookings", post(bookings::create))
+        .route("/businesses/{business}/consents", post(consents::record))
         .route(
             "/bookings/{id}",
             get(manage::read).put(manage::change).delete(manage::erase),

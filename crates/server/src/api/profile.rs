@@ -5,6 +5,7 @@ use axum::extract::State;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::consent::ConsentNotice;
 use crate::error::ErrorBody;
 use crate::extract::PathParam;
 use crate::profile::{Field, Localized, Offer, Practitioner, Service};
@@ -33,6 +34,9 @@ pub(crate) struct PublicProfile<'a> {
     practitioners: &'a [Practitioner],
     #[schema(value_type = Vec<Field>)]
     fields: &'a [Field],
+    /// The site's cookie notice, if the widget is its consent manager.
+    #[schema(value_type = Option<ConsentNotice>)]
+    consent: Option<&'a ConsentNotice>,
 }
 
 #[utoipa::path(
@@ -92,6 +96,7 @@ pub(crate) async fn profile(
         services,
         practitioners,
         fields: &profile.fields,
+        consent: business.consent.as_ref(),
     };
     Ok(Json(
         serde_json::to_value(public).map_err(|error| AppError::Internal(Box::new(error)))?,

@@ -45,6 +45,7 @@ const DOCUMENTED_CODES: &[&str] = &[
     "not_ready",
     "not_found",
     "method_not_allowed",
+    "notice_changed",
 ];
 
 /// One restaurant, a widget folder, a demo page and a secret file beside them.
@@ -74,6 +75,12 @@ async fn state(database: &support::TestDatabase) -> AppState {
         covers = 8
         max_party_size = 6
         hours = {{ mon = ["00:00-24:00"], tue = ["00:00-24:00"], wed = ["00:00-24:00"], thu = ["00:00-24:00"], fri = ["00:00-24:00"], sat = ["00:00-24:00"], sun = ["00:00-24:00"] }}
+        [business.consent]
+        version = "v1"
+        privacy_policy = "https://bistro.test/privacy"
+        [[business.consent.categories]]
+        id = "analytics"
+        description = {{ en = "Audience measurement" }}
         "#,
         db = database.url,
         pem = vectors[0]["public_key_pem"].as_str().expect("pem"),
@@ -100,6 +107,7 @@ struct Case {
 
 const BOOKINGS: &str = "/api/v1/businesses/bistro-du-coin/bookings";
 const AVAILABILITY: &str = "/api/v1/businesses/bistro-du-coin/availability";
+const CONSENTS: &str = "/api/v1/businesses/bistro-du-coin/consents";
 /// base64url of 32 zero bytes: a well-formed manage token that matches nothing.
 const TOKEN: &str = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
@@ -587,6 +595,87 @@ fn cases() -> Vec<Case> {
 /// not own (crates/server/src/assets.rs, crates/server/src/api/mod.rs). Run with
 /// `cargo test -p sealbook-server --test hostile -- --ignored`; move a case into
 /// [`cases`] once it passes.
+/// Consent records: each part of the body checked, every refusal typed.
+fn consent_cases() -> Vec<Case> {
+    let bad = Expect::Error(StatusCode::BAD_REQUEST, "bad_request");
+    let good = json!({ "consent_id": "AAAAAAAAAAAAAAAAAAAAAA", "notice_version": "v1", "language": "en",
+                       "granted": [], "refused": ["analytics"], "action": "reject_all",
+                       "notice_hash": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" });
+    let with = |key: &str, value: Value| {
+        let mut body = good.clone();
+        body[key] = value;
+        body_request(
+            Method::POST,
+            CONSENTS,
+            Some("application/json"),
+            body.to_string().into_bytes(),
+        )
+    };
+    let case = |name, request, expect| Case {
+        name,
+        request,
+        expect,
+    };
+    vec![
+        case("consent: a short id", with("consent_id", json!("abc")), bad),
+        case(
+            "consent: an id that is not base64url",
+            with("consent_id", json!("!!!!!!!!!!!!!!!!!!!!!!")),
+            bad,
+        ),
+        case(
+            "consent: a hash of the wrong length",
+            with("notice_hash", json!("AAAA")),
+            bad,
+        ),
+        case(
+            "consent: an unknown language",
+            with("language", json!("xx")),
+            bad,
+        ),
+        case(
+            "consent: an unknown action",
+            with("action", json!("maybe")),
+            bad,
+        ),
+        case(
+            "consent: a category twice",
+            with("granted", json!(["analytics"])),
+            bad,
+        ),
+        case(
+            "consent: a number for a list",
+            with("granted", json!(7)),
+            bad,
+        ),
+        case(
+            "consent: an older notice",
+            with("notice_version", json!("v0")),
+            Expect::Error(StatusCode::CONFLICT, "notice_changed"),
+        ),
+        case(
+            "consent: an unknown field",
+            with("ip", json!("203.0.113.1")),
+            bad,
+        ),
+        case(
+            "consent: wrong content type",
+            body_request(
+                Method::POST,
+                CONSENTS,
+                Some("text/plain"),
+                good.to_string().into_bytes(),
+            ),
+            Expect::Error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+        ),
+        case(
+            "consent: a huge list",
+            with("granted", json!(vec!["analytics"; 20_000])),
+            Expect::Error(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+        ),
+    ]
+}
+
 /// Names no file system takes, ids that are not UTF-8 outside the API, methods a
 /// route does not take.
 fn edge_cases() -> Vec<Case> {
@@ -695,7 +784,15 @@ async fn failures(state: &AppState, cases: Vec<Case>) -> Vec<String> {
 async fn hostile_requests_get_typed_client_errors() {
     let database = support::sqlite().await;
     let state = state(&database).await;
-    let failures = failures(&state, cases().into_iter().chain(edge_cases()).collect()).await;
+    let failures = failures(
+        &state,
+        cases()
+            .into_iter()
+            .chain(edge_cases())
+            .chain(consent_cases())
+            .collect(),
+    )
+    .await;
     assert!(
         failures.is_empty(),
         "{} hostile case(s) failed:\n{}",

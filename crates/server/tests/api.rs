@@ -181,6 +181,17 @@ async fn post_json(state: &AppState, business: &str, body: &Value) -> (StatusCod
     post(state, business, "application/json", body.to_string()).await
 }
 
+/// `request` as it reaches the app from `client` (what
+/// `into_make_service_with_connect_info` adds in `serve`), for the limits.
+fn from_client(client: [u8; 4], mut request: Request<Body>) -> Request<Body> {
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            client, 40_000,
+        ))));
+    request
+}
+
 fn code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or("<no code>")
 }
@@ -1009,20 +1020,13 @@ async fn hostile_requests_get_typed_client_errors(database: TestDatabase) {
 /// Past its allowance a client gets `429 rate_limited` with `Retry-After`;
 /// another client, and the same client at another business, are unaffected.
 async fn rate_limits_hold_per_client_and_say_when_to_retry(database: TestDatabase) {
-    use axum::extract::ConnectInfo;
-    use std::net::SocketAddr;
-
     let fixture = fixture(database).await;
     let mut config = fixture.config.clone();
     config.limits.bookings_per_minute = 2;
     config.limits.manage_per_minute = 3;
     let state = AppState::new(config, fixture.storage.clone());
     let from = |client: [u8; 4], request: Request<Body>| {
-        // What `into_make_service_with_connect_info` gives each request in `serve`.
-        let mut request = request;
-        request
-            .extensions_mut()
-            .insert(ConnectInfo(SocketAddr::from((client, 40_000))));
+        let request = from_client(client, request);
         let service = app(state.clone());
         async move {
             let response = service.oneshot(request).await.expect("infallible");
@@ -1302,9 +1306,6 @@ async fn metrics_need_their_token_and_label_only_configured_values(database: Tes
 /// One client gets at most `bookings_per_slot` bookings at one time; other
 /// clients still get theirs, and other times stay open to the first one.
 async fn a_client_holds_at_most_its_share_of_one_time(database: TestDatabase) {
-    use axum::extract::ConnectInfo;
-    use std::net::SocketAddr;
-
     let fixture = fixture(database).await;
     let mut config = fixture.config.clone();
     config.limits.bookings_per_minute = 100;
@@ -1312,14 +1313,11 @@ async fn a_client_holds_at_most_its_share_of_one_time(database: TestDatabase) {
     let state = AppState::new(config, fixture.storage.clone());
     let book = async |client: [u8; 4], start: &str| {
         let body = json!({ "envelope": sealed_booking(&fixture.recipient, "bistro-du-coin"), "start": start, "party_size": 1 });
-        let mut request = Request::post("/api/v1/businesses/bistro-du-coin/bookings")
+        let request = Request::post("/api/v1/businesses/bistro-du-coin/bookings")
             .header(header::CONTENT_TYPE, "application/json")
             .body(Body::from(body.to_string()))
             .expect("request");
-        request
-            .extensions_mut()
-            .insert(ConnectInfo(SocketAddr::from((client, 40_000))));
-        call(&state, request).await
+        call(&state, from_client(client, request)).await
     };
     let (eight, nine) = (slot_at(3, 20), slot_at(3, 21));
     let greedy = [10, 0, 0, 7];
@@ -1337,21 +1335,18 @@ async fn a_client_holds_at_most_its_share_of_one_time(database: TestDatabase) {
 
 /// A client that waits as long as `Retry-After` says gets through again.
 async fn waiting_for_retry_after_is_enough(database: TestDatabase) {
-    use axum::extract::ConnectInfo;
-    use std::net::SocketAddr;
-
     let fixture = fixture(database).await;
     let mut config = fixture.config.clone();
     config.limits.manage_per_minute = 60;
     let state = AppState::new(config, fixture.storage.clone());
     let guess = async || {
-        let mut request = Request::get("/api/v1/bookings/0000-0000-0000-0000")
-            .header(header::AUTHORIZATION, "Bearer x")
-            .body(Body::empty())
-            .expect("request");
-        request
-            .extensions_mut()
-            .insert(ConnectInfo(SocketAddr::from(([10, 0, 0, 9], 40_000))));
+        let request = from_client(
+            [10, 0, 0, 9],
+            Request::get("/api/v1/bookings/0000-0000-0000-0000")
+                .header(header::AUTHORIZATION, "Bearer x")
+                .body(Body::empty())
+                .expect("request"),
+        );
         let response = app(state.clone())
             .oneshot(request)
             .await

@@ -20,6 +20,7 @@ mod padding;
 mod parse;
 mod primitives;
 mod seal;
+mod spki;
 mod unseal;
 
 pub use error::{KeyError, OpenError, ParseError, SealError};

@@ -10,7 +10,7 @@ use zeroize::Zeroizing;
 use crate::primitives::{self, FILE_KEY_LEN, NONCE_LEN};
 use crate::{
     Header, KeyError, KeyId, Kind, MAGIC, MAX_HEADER_LEN, MAX_PLAINTEXT_LEN, MIN_RSA_BITS,
-    ManageSecret, OAEP_LABEL, RecipientStanza, SUITE, SealError, base64url, padding,
+    ManageSecret, OAEP_LABEL, RecipientStanza, SUITE, SealError, base64url, padding, spki,
 };
 
 /// A business public key that a booking can be sealed to.
@@ -18,12 +18,24 @@ use crate::{
 pub struct Recipient {
     kid: KeyId,
     key: rsa::PublicKey,
+    /// The canonical SPKI DER, kept so the widget never needs a DER encoder.
+    spki_der: Vec<u8>,
 }
 
 impl Recipient {
-    /// From a DER SubjectPublicKeyInfo (what the key-set endpoint serves).
+    /// From a DER SubjectPublicKeyInfo (what the key-set endpoint serves). Only the
+    /// canonical DER encoding is accepted, so the kid can hash these exact bytes.
     pub fn from_spki_der(der: &[u8]) -> Result<Self, KeyError> {
-        Self::from_key(rsa::PublicKey::from_public_key_der(der).map_err(|_| KeyError::Malformed)?)
+        let key = spki::parse_rsa_spki(der)?;
+        let bits = usize::try_from(key.n().bit_width()).unwrap_or(0);
+        if bits < MIN_RSA_BITS {
+            return Err(KeyError::TooSmall(bits));
+        }
+        Ok(Self {
+            kid: KeyId::from_spki_der(der),
+            key,
+            spki_der: der.to_vec(),
+        })
     }
 
     /// From a `-----BEGIN PUBLIC KEY-----` PEM.
@@ -31,17 +43,12 @@ impl Recipient {
         Self::from_key(rsa::PublicKey::from_public_key_pem(pem).map_err(|_| KeyError::Malformed)?)
     }
 
+    /// Re-encodes and goes through [`Self::from_spki_der`], so a key that arrived in
+    /// any other spelling gets the same kid as its canonical DER. Native paths only
+    /// (PEM, private keys): it links the DER encoder the widget avoids.
     pub(crate) fn from_key(key: rsa::PublicKey) -> Result<Self, KeyError> {
-        let bits = usize::try_from(key.n().bit_width()).unwrap_or(0);
-        if bits < MIN_RSA_BITS {
-            return Err(KeyError::TooSmall(bits));
-        }
-        // The kid hashes the canonical re-encoding, so two PEM spellings of one key agree.
         let der = key.to_public_key_der().map_err(|_| KeyError::Malformed)?;
-        Ok(Self {
-            kid: KeyId::from_spki_der(der.as_bytes()),
-            key,
-        })
+        Self::from_spki_der(der.as_bytes())
     }
 
     /// The key id to check against the pins.
@@ -51,10 +58,7 @@ impl Recipient {
 
     /// The canonical SubjectPublicKeyInfo DER (what the key id hashes).
     pub fn spki_der(&self) -> Vec<u8> {
-        self.key
-            .to_public_key_der()
-            .expect("an accepted key re-encodes")
-            .into_vec()
+        self.spki_der.clone()
     }
 }
 

@@ -2,9 +2,12 @@
  * Sealbook widget loader (DESIGN §3). Usage:
  *   <script src="https://book.example/widget/embed.js" async data-business="bistro-du-coin"
  *     data-keys="sha256:…,sha256:…" data-lang="fr" data-api="https://book.example"></script>
- * data-lang and data-api are optional (data-api defaults to this file's origin).
+ * data-lang and data-api are optional (data-api defaults to this file's origin);
+ * data-form="none" puts no booking form on the page (the cookie banner only).
+ * The consent layer (consent.js, which the build puts in front of this file)
+ * reads the same tag.
  * Inserts <sealbook-widget> after the tag, with an open shadow root and scoped styles,
- * then loads and mounts the wasm widget from this file's directory. Sets no cookie,
+ * then loads and mounts the wasm widget from this file's directory. The loader sets no cookie,
  * writes no storage, contacts only the API and this file's origin. Theme with
  * --sealbook-{accent,accent-text,text,muted,background,border,error,radius,font,
  * font-size,max-width} on the element or an ancestor.
@@ -133,6 +136,8 @@ textarea.sb-input { min-height: 5rem; resize: vertical; }
   script.setAttribute("data-sealbook-mounted", "");
 
   const data = script.dataset;
+  // A page that only needs the cookie banner (the consent layer above) gets no form.
+  if (data.form === "none") return;
   const language = [data.lang, document.documentElement.lang, ...(navigator.languages || [navigator.language])]
     .map((tag) => (tag || "").trim().toLowerCase().split(/[-_]/)[0])
     .find((code) => code in MESSAGES);
@@ -166,7 +171,10 @@ textarea.sb-input { min-height: 5rem; resize: vertical; }
 
   const glueUrl = new URL(GLUE, scriptUrl).href;
   const wasmUrl = new URL(WASM, scriptUrl).href;
-  load(glueUrl, wasmUrl)
+  // The consent banner first (budget: ≤ 80 KB before it shows), then the form.
+  const consentReady = (window.Sealbook && window.Sealbook.consent && window.Sealbook.consent.ready) || Promise.resolve();
+  consentReady
+    .then(() => load(glueUrl, wasmUrl))
     .then((glue) => glue.mount(shadow, { business, keys, lang: language || null, api }))
     .catch((err) => fail(messages.load, err));
 

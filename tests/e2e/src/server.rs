@@ -133,6 +133,25 @@ impl Sealbook {
         origins: &[String],
         dist: &Path,
     ) -> anyhow::Result<Self> {
+        Self::start_configured(business, origins, dist, "").await
+    }
+
+    /// Like [`Sealbook::start`], with `business_config` (TOML) added to the
+    /// business's section, e.g. a `[business.consent]` notice.
+    pub async fn start_with(
+        business: &str,
+        origins: &[String],
+        business_config: &str,
+    ) -> anyhow::Result<Self> {
+        Self::start_configured(business, origins, &built_widget()?, business_config).await
+    }
+
+    async fn start_configured(
+        business: &str,
+        origins: &[String],
+        dist: &Path,
+        business_config: &str,
+    ) -> anyhow::Result<Self> {
         let dir = tempfile::tempdir()?;
         let database = Database::create().await?;
         std::fs::write(dir.path().join("passphrase"), PASSPHRASE)?;
@@ -160,7 +179,7 @@ impl Sealbook {
             .collect();
         let config = format!(
             "listen = \"127.0.0.1:{port}\"\nlog_format = \"json\"\nmetrics_token = \"{METRICS_TOKEN}\"\ndatabase = \"{database}\"\nwidget_dir = \"{dist}\"\nwww_dir = \"{www}\"\n\n\
-             [[business]]\nid = \"{business}\"\nname = \"Test business\"\nallowed_origins = [{origins}]\nkeys = [{{ file = \"keys/{business}.pub.pem\" }}]\n{profile}",
+             [[business]]\nid = \"{business}\"\nname = \"Test business\"\nallowed_origins = [{origins}]\nkeys = [{{ file = \"keys/{business}.pub.pem\" }}]\n{profile}{business_config}",
             dist = dist.display(),
             www = workspace_root().join("www").display(),
             origins = origins.join(", "),
@@ -299,6 +318,25 @@ impl Sealbook {
             );
         }
         Ok(String::from_utf8(output.stdout)?.trim().to_owned())
+    }
+
+    /// `sealbook consents list --format json`: the consent records stored so far.
+    pub async fn consents(&self) -> anyhow::Result<Vec<serde_json::Value>> {
+        let output = tokio::time::timeout(
+            WAIT,
+            Command::new(binary()?)
+                .args(["consents", "list", "--format", "json", "--db"])
+                .arg(self.database.url(self.dir.path()))
+                .output(),
+        )
+        .await??;
+        if !output.status.success() {
+            bail!(
+                "consents list failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        Ok(serde_json::from_slice(&output.stdout)?)
     }
 
     /// `sealbook bookings open --format json` with this server's key and database.

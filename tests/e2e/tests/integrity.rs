@@ -124,10 +124,17 @@ async fn embed_js_refuses_glue_or_wasm_it_was_not_built_with() -> anyhow::Result
         sealbook.stop().await?;
         let traffic = sealbook.proxy.traffic();
         // (The wasm itself contains the API's paths: count requests, not bytes.)
+        // The consent layer in embed.js asks for the notice; the widget never ran,
+        // so nothing else was asked.
+        let notice_fetch = b"GET /api/v1/businesses/bistro-du-coin/profile ";
         assert_eq!(
             occurrences(&traffic, b"GET /api/v1/") + occurrences(&traffic, b"POST /api/v1/"),
-            0,
+            occurrences(&traffic, notice_fetch),
             "altered {file}: the widget never ran, so it called no API"
+        );
+        assert!(
+            occurrences(&traffic, notice_fetch) <= 1,
+            "altered {file}: one notice fetch at most"
         );
     }
     Ok(())

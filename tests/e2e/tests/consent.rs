@@ -1,0 +1,694 @@
+//! The consent layer on a business's site, in real headless Chromium: nothing
+//! optional before a choice, refusal in one click and remembered, one category
+//! granted runs exactly its scripts, withdrawal deletes its cookies, Esc and the
+//! focus trap, Global Privacy Control, Google Consent Mode, an external CMP.
+//! Every gated script comes from a second origin that counts what reaches it.
+
+use std::time::Duration;
+
+use fantoccini::Locator;
+use fantoccini::elements::ShadowRoot;
+use fantoccini::key::Key;
+use sealbook_e2e::{Browser, HostSite, Sealbook, eventually};
+use serde_json::{Value, json};
+
+/// Browser tests share two cores: one at a time keeps timings honest.
+static ONE_BROWSER_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+const VERSION: &str = "2026-11";
+
+/// The business's notice: analytics (cookie `_sb_stats`) and marketing (the
+/// cookie family `_sb_ads_*`), each with one service on the third-party origin.
+const NOTICE: &str = r#"
+[business.consent]
+version = "2026-11"
+privacy_policy = "https://bistro.example/privacy"
+[[business.consent.categories]]
+id = "necessary"
+description = { en = "Keeps your cookie choice.", fr = "Conserve votre choix de cookies.", de = "Speichert Ihre Cookie-Auswahl." }
+[[business.consent.categories]]
+id = "analytics"
+description = { en = "Counts visits, without identifying you.", fr = "Compte les visites, sans vous identifier.", de = "Zählt Besuche, ohne Sie zu identifizieren." }
+[[business.consent.categories.services]]
+name = "Stats"
+provider = "Example Analytics Ltd"
+purpose = { en = "Visit statistics", fr = "Statistiques de visite", de = "Besuchsstatistik" }
+cookies = [{ name = "_sb_stats", duration = "13 months" }]
+privacy_policy = "https://stats.example/privacy"
+[[business.consent.categories]]
+id = "marketing"
+description = { en = "Measures our adverts.", fr = "Mesure nos publicités.", de = "Misst unsere Werbung." }
+[[business.consent.categories.services]]
+name = "Pixel"
+provider = "Example Ads Inc"
+purpose = { en = "Advert measurement", fr = "Mesure publicitaire", de = "Werbemessung" }
+cookies = [{ name = "_sb_ads_*", duration = "3 months" }]
+"#;
+
+/// The Sealbook server, the business's site, the third party, and a browser.
+struct Site {
+    sealbook: Sealbook,
+    host: HostSite,
+    third_party: HostSite,
+    browser: Browser,
+}
+
+impl Site {
+    /// A restaurant site with three gated scripts: the analytics script from the
+    /// third party, an inline analytics script after it, and the marketing pixel.
+    /// `tag_attributes` go on the embed tag, `head` into the page's head.
+    async fn start(language: &str, tag_attributes: &str, head: &str) -> anyhow::Result<Self> {
+        let host = HostSite::start().await?;
+        let third_party = HostSite::start().await?;
+        third_party.serve(
+            "/analytics.js",
+            "text/javascript",
+            "document.cookie = '_sb_stats=1; Path=/; Max-Age=3600'; (window.ran = window.ran || []).push('analytics');",
+        );
+        third_party.serve(
+            "/pixel.js",
+            "text/javascript",
+            "document.cookie = '_sb_ads_id=7; Path=/; Max-Age=3600'; (window.ran = window.ran || []).push('marketing');",
+        );
+        let sealbook = Sealbook::start_with("bistro-consent", &[host.origin()], NOTICE).await?;
+        let snippet = sealbook.snippet().await?.replacen(
+            "<script ",
+            &format!("<script data-lang=\"{language}\" {tag_attributes} "),
+            1,
+        );
+        let third = third_party.origin();
+        host.set_page(format!(
+            r#"<!doctype html>
+<html lang="{language}">
+<head><meta charset="utf-8"><title>Bistro</title>{head}</head>
+<body>
+<main>
+<h1>Bistro</h1>
+<p>Seasonal cooking. <a href="/menu">Menu</a></p>
+<script type="text/plain" data-category="analytics" data-src="{third}/analytics.js"></script>
+<script type="text/plain" data-category="analytics">(window.ran = window.ran || []).push("inline-analytics");</script>
+<script type="text/plain" data-category="marketing" data-src="{third}/pixel.js"></script>
+{snippet}
+</main>
+</body>
+</html>"#
+        ));
+        let browser = Browser::start().await?;
+        Ok(Self {
+            sealbook,
+            host,
+            third_party,
+            browser,
+        })
+    }
+
+    fn url(&self) -> String {
+        format!("{}/bistro", self.host.origin())
+    }
+
+    async fn script(&self, source: &str) -> anyhow::Result<Value> {
+        self.browser.script(source).await
+    }
+
+    /// The consent layer's shadow root, once its banner or reopen control exists.
+    async fn consent_root(&self) -> anyhow::Result<ShadowRoot> {
+        eventually("the consent layer", || async {
+            let host = self
+                .browser
+                .client
+                .find(Locator::Css("sealbook-consent"))
+                .await
+                .ok()?;
+            host.shadow_root().await.ok()
+        })
+        .await
+    }
+
+    /// Waits until the dialog is open on `view` (`sbc-banner` or `sbc-choices`).
+    async fn wait_for_dialog(&self, view: &str) -> anyhow::Result<()> {
+        eventually(&format!("the dialog showing {view}"), || async {
+            let open = self
+                .script(&format!(
+                    "const root = document.querySelector('sealbook-consent')?.shadowRoot;
+                     return !!root && !!root.querySelector('dialog[open]')
+                       && !root.getElementById('{view}').hidden;"
+                ))
+                .await
+                .ok()?;
+            (open == json!(true)).then_some(())
+        })
+        .await
+    }
+
+    async fn dialog_open(&self) -> anyhow::Result<bool> {
+        Ok(self
+            .script(
+                "return !!document.querySelector('sealbook-consent')?.shadowRoot.querySelector('dialog[open]');",
+            )
+            .await?
+            == json!(true))
+    }
+
+    async fn click(&self, id: &str) -> anyhow::Result<()> {
+        let root = self.consent_root().await?;
+        root.find(Locator::Css(&format!("#{id}")))
+            .await?
+            .click()
+            .await?;
+        Ok(())
+    }
+
+    async fn press(&self, id: &str, keys: &str) -> anyhow::Result<()> {
+        let root = self.consent_root().await?;
+        root.find(Locator::Css(&format!("#{id}")))
+            .await?
+            .send_keys(keys)
+            .await?;
+        Ok(())
+    }
+
+    /// The id of the element focused inside the consent layer ("" if focus is elsewhere).
+    async fn focused(&self) -> anyhow::Result<String> {
+        let id = self
+            .script(
+                "return document.activeElement?.tagName === 'SEALBOOK-CONSENT'
+                   ? document.activeElement.shadowRoot.activeElement?.id || '(no id)' : '';",
+            )
+            .await?;
+        Ok(id.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// What the gated scripts that ran have written into `window.ran`.
+    async fn ran(&self) -> anyhow::Result<Value> {
+        self.script("return window.ran || [];").await
+    }
+
+    /// The consent records, once there are `count` of them.
+    async fn records(&self, count: usize) -> anyhow::Result<Vec<Value>> {
+        eventually(&format!("{count} consent records"), || async {
+            let records = self.sealbook.consents().await.ok()?;
+            (records.len() >= count).then_some(records)
+        })
+        .await
+    }
+
+    /// The cookies Chromium holds for the page, by name.
+    async fn cookie_names(&self) -> anyhow::Result<Vec<String>> {
+        let mut names: Vec<String> = self
+            .browser
+            .client
+            .get_all_cookies()
+            .await?
+            .iter()
+            .map(|cookie| cookie.name().to_owned())
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+}
+
+fn key(key: Key) -> String {
+    char::from(key).to_string()
+}
+
+/// A second, so that a script that should not run would have had time to.
+async fn settle() {
+    tokio::time::sleep(Duration::from_secs(1)).await;
+}
+
+fn strings(value: &Value) -> Vec<&str> {
+    value
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
+#[tokio::test]
+async fn nothing_optional_happens_before_a_choice_and_reject_all_is_remembered()
+-> anyhow::Result<()> {
+    let _one = ONE_BROWSER_AT_A_TIME.lock().await;
+    let site = Site::start("en", "", "").await?;
+    site.browser.goto(&site.url()).await?;
+    site.wait_for_dialog("sbc-banner").await?;
+
+    // Before the banner showed, the page fetched the loader and the notice, nothing else.
+    let before_banner = site
+        .script(
+            "const shown = performance.getEntriesByName('sealbook:consent-banner')[0].startTime;
+             return performance.getEntriesByType('resource')
+               .filter(e => e.startTime <= shown).map(e => new URL(e.name).pathname)
+               // The browser asks for the site's icon by itself.
+               .filter(path => path !== '/favicon.ico');",
+        )
+        .await?;
+    let mut before_banner = strings(&before_banner);
+    before_banner.sort_unstable();
+    assert_eq!(
+        before_banner,
+        [
+            "/api/v1/businesses/bistro-consent/profile",
+            "/widget/embed.js"
+        ],
+        "only the loader and the notice load before the banner"
+    );
+
+    // Nothing optional: no cookie, no storage, nothing at the third party.
+    assert_eq!(site.cookie_names().await?, Vec::<String>::new());
+    let storage = site
+        .browser
+        .script_async(
+            "const done = arguments[arguments.length - 1];
+             indexedDB.databases().then(dbs => done([localStorage.length, sessionStorage.length, dbs.length]));",
+        )
+        .await?;
+    assert_eq!(storage, json!([0, 0, 0]), "local, session, IndexedDB");
+    assert_eq!(site.third_party.request_count(), 0);
+    assert_eq!(site.ran().await?, json!([]));
+
+    // A modal, labelled dialog with the focus inside and the page behind inert.
+    assert_eq!(site.focused().await?, "sbc-title");
+    assert_eq!(
+        site.script("return document.querySelector('main').inert;")
+            .await?,
+        json!(true)
+    );
+    let dialog = site
+        .script(
+            "const d = document.querySelector('sealbook-consent').shadowRoot.querySelector('dialog');
+             return [d.getAttribute('aria-labelledby'), d.matches(':modal')];",
+        )
+        .await?;
+    assert_eq!(dialog, json!(["sbc-title", true]));
+
+    // Reject all is a real button as large and as heavy as Accept all.
+    let buttons = site
+        .script(
+            "const root = document.querySelector('sealbook-consent').shadowRoot;
+             return ['sbc-accept', 'sbc-reject'].map(id => {
+               const b = root.getElementById(id), r = b.getBoundingClientRect(), s = getComputedStyle(b);
+               return [b.tagName, r.width, r.height, s.fontWeight, s.fontSize, b.textContent];
+             });",
+        )
+        .await?;
+    let (accept, reject) = (&buttons[0], &buttons[1]);
+    assert_eq!(accept[0], "BUTTON");
+    assert_eq!(reject[0], "BUTTON");
+    for dimension in [1, 2] {
+        let (a, r) = (
+            accept[dimension].as_f64().unwrap_or(0.0),
+            reject[dimension].as_f64().unwrap_or(-1.0),
+        );
+        assert!(
+            (a - r).abs() <= 0.1 * a.max(r),
+            "sizes differ by more than 10%: {buttons}"
+        );
+    }
+    assert_eq!((&accept[3], &accept[4]), (&reject[3], &reject[4]));
+    assert_eq!(reject[5], "Reject all");
+
+    let violations = site.browser.accessibility_violations().await?;
+    assert!(
+        violations.is_empty(),
+        "axe-core on the banner: {violations:#?}"
+    );
+
+    // One click refuses everything optional.
+    site.click("sbc-reject").await?;
+    let records = site.records(1).await?;
+    let record = &records[0];
+    assert_eq!(record["action"], "reject_all");
+    assert_eq!(record["granted"], json!([]));
+    assert_eq!(record["refused"], json!(["analytics", "marketing"]));
+    assert_eq!(record["notice_version"], VERSION);
+    assert_eq!(record["language"], "en");
+    let mut fields: Vec<&str> = record
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    fields.sort_unstable();
+    assert_eq!(
+        fields,
+        [
+            "action",
+            "business",
+            "consent_id",
+            "granted",
+            "language",
+            "notice_hash",
+            "notice_version",
+            "recorded_at",
+            "refused"
+        ],
+        "a record holds no address, no browser, nothing personal"
+    );
+    assert!(!site.dialog_open().await?);
+    assert_eq!(
+        site.script("return document.querySelector('main').inert;")
+            .await?,
+        json!(false)
+    );
+
+    // The choice is one first-party cookie, kept at most 183 days.
+    let cookies = site.browser.client.get_all_cookies().await?;
+    assert_eq!(cookies.len(), 1, "only the choice itself: {cookies:?}");
+    let choice = &cookies[0];
+    assert_eq!(choice.name(), "sealbook_consent");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_secs();
+    let expires = choice
+        .expires_datetime()
+        .map(|time| time.unix_timestamp())
+        .unwrap_or_default();
+    let days = (expires - i64::try_from(now)?) as f64 / 86_400.0;
+    assert!((182.0..=183.0).contains(&days), "kept {days} days");
+    let stored = site.script("return Sealbook.consent.get();").await?;
+    assert_eq!(stored["id"], record["consent_id"]);
+
+    settle().await;
+    assert_eq!(site.third_party.request_count(), 0);
+    assert_eq!(site.ran().await?, json!([]));
+
+    // Reloaded: the refusal holds, no banner, the reopen control is there.
+    site.browser.goto(&site.url()).await?;
+    let root = site.consent_root().await?;
+    eventually("the reopen control", || async {
+        let reopen = root.find(Locator::Css("#sbc-reopen")).await.ok()?;
+        reopen.is_displayed().await.ok()?.then_some(())
+    })
+    .await?;
+    settle().await;
+    assert!(!site.dialog_open().await?);
+    assert_eq!(site.third_party.request_count(), 0);
+    assert_eq!(site.sealbook.consents().await?.len(), 1);
+
+    // A new notice version asks again.
+    site.script(
+        "const value = JSON.parse(decodeURIComponent(document.cookie.split('sealbook_consent=')[1].split(';')[0]));
+         value.version = '2025-01';
+         document.cookie = 'sealbook_consent=' + encodeURIComponent(JSON.stringify(value)) + '; Path=/; Max-Age=3600';",
+    )
+    .await?;
+    site.browser.goto(&site.url()).await?;
+    site.wait_for_dialog("sbc-banner").await?;
+    assert_eq!(site.third_party.request_count(), 0);
+    site.browser.close().await?;
+    drop(site.host);
+    Ok(())
+}
+
+#[tokio::test]
+async fn one_category_runs_exactly_its_scripts_and_withdrawing_deletes_its_cookies()
+-> anyhow::Result<()> {
+    let _one = ONE_BROWSER_AT_A_TIME.lock().await;
+    let site = Site::start("en", "", "").await?;
+    site.browser.goto(&site.url()).await?;
+    site.wait_for_dialog("sbc-banner").await?;
+    site.click("sbc-settings").await?;
+    site.wait_for_dialog("sbc-choices").await?;
+    assert_eq!(site.focused().await?, "sbc-choices-title");
+    let toggles = site
+        .script(
+            "const root = document.querySelector('sealbook-consent').shadowRoot;
+             return ['necessary', 'analytics', 'marketing'].map(id => {
+               const t = root.getElementById('sbc-cat-' + id);
+               return [t.checked, t.disabled];
+             });",
+        )
+        .await?;
+    assert_eq!(
+        toggles,
+        json!([[true, true], [false, false], [false, false]]),
+        "necessary on and fixed, every optional category off"
+    );
+    let details = site
+        .script("return document.querySelector('sealbook-consent').shadowRoot.getElementById('sbc-choices').textContent;")
+        .await?;
+    let details = details.as_str().unwrap_or_default();
+    for shown in [
+        "Example Analytics Ltd",
+        "_sb_stats (13 months)",
+        "_sb_ads_* (3 months)",
+        "Privacy policy",
+    ] {
+        assert!(details.contains(shown), "the dialog shows {shown}");
+    }
+    let violations = site.browser.accessibility_violations().await?;
+    assert!(
+        violations.is_empty(),
+        "axe-core on the dialog: {violations:#?}"
+    );
+
+    // Analytics only, by keyboard.
+    site.press("sbc-cat-analytics", &key(Key::Space)).await?;
+    site.press("sbc-save", &key(Key::Enter)).await?;
+    eventually("both analytics scripts", || async {
+        let ran = site.ran().await.ok()?;
+        (ran.as_array()?.len() == 2).then_some(())
+    })
+    .await?;
+    // In document order: the inline script waited for the external one before it.
+    assert_eq!(site.ran().await?, json!(["analytics", "inline-analytics"]));
+    settle().await;
+    assert_eq!(site.third_party.requests_for("/analytics.js"), 1);
+    assert_eq!(site.third_party.requests_for("/pixel.js"), 0);
+    assert_eq!(
+        site.cookie_names().await?,
+        ["_sb_stats", "sealbook_consent"]
+    );
+    let records = site.records(1).await?;
+    assert_eq!(records[0]["action"], "custom");
+    assert_eq!(records[0]["granted"], json!(["analytics"]));
+    assert_eq!(records[0]["refused"], json!(["marketing"]));
+
+    // Withdrawing from the reopen control deletes the category's cookies and
+    // tells the host page.
+    site.script(
+        "window.events = []; addEventListener('sealbook:consent', e => window.events.push(e.detail));",
+    )
+    .await?;
+    site.click("sbc-reopen").await?;
+    site.wait_for_dialog("sbc-choices").await?;
+    let checked = site
+        .script("return document.querySelector('sealbook-consent').shadowRoot.getElementById('sbc-cat-analytics').checked;")
+        .await?;
+    assert_eq!(checked, json!(true), "the dialog shows the current choice");
+    site.press("sbc-cat-analytics", &key(Key::Space)).await?;
+    site.click("sbc-save").await?;
+    let records = site.records(2).await?;
+    assert_eq!(records[1]["action"], "withdraw");
+    assert_eq!(records[1]["granted"], json!([]));
+    assert_eq!(records[1]["consent_id"], records[0]["consent_id"]);
+    assert_eq!(site.cookie_names().await?, ["sealbook_consent"]);
+    let events = site.script("return window.events;").await?;
+    assert_eq!(events.as_array().map(Vec::len), Some(1));
+    assert_eq!(events[0]["action"], "withdraw");
+    assert_eq!(events[0]["refused"], json!(["analytics", "marketing"]));
+    assert_eq!(events[0]["id"], records[0]["consent_id"]);
+    assert_eq!(site.third_party.requests_for("/analytics.js"), 1);
+    site.browser.close().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn escape_refuses_and_the_focus_stays_in_the_dialog() -> anyhow::Result<()> {
+    let _one = ONE_BROWSER_AT_A_TIME.lock().await;
+    let site = Site::start("de", "", "").await?;
+    site.browser.goto(&site.url()).await?;
+    site.wait_for_dialog("sbc-banner").await?;
+    let labels = site
+        .script(
+            "const root = document.querySelector('sealbook-consent').shadowRoot;
+             return ['sbc-title', 'sbc-accept', 'sbc-reject', 'sbc-settings'].map(id => root.getElementById(id).textContent);",
+        )
+        .await?;
+    assert_eq!(
+        labels,
+        json!([
+            "Cookies auf dieser Website",
+            "Alle akzeptieren",
+            "Alle ablehnen",
+            "Einstellungen"
+        ])
+    );
+
+    // The banner's stops are the policy link and three buttons; Tab and
+    // Shift+Tab go round them and never leave.
+    let mut seen = Vec::new();
+    for _ in 0..9 {
+        let current = site.focused().await?;
+        assert!(!current.is_empty(), "the focus left the dialog");
+        site.press(&current, &key(Key::Tab)).await?;
+        seen.push(site.focused().await?);
+    }
+    assert!(
+        seen.iter().any(|id| id == "sbc-accept") && seen.iter().any(|id| id == "sbc-settings"),
+        "Tab reaches the buttons: {seen:?}"
+    );
+    let after_settings = seen
+        .iter()
+        .position(|id| id == "sbc-settings")
+        .and_then(|at| seen.get(at + 1));
+    assert!(
+        after_settings.is_some_and(|id| id != "sbc-settings"),
+        "Tab wraps around after the last button: {seen:?}"
+    );
+    site.press(
+        "sbc-accept",
+        &format!("{}{}", char::from(Key::Shift), char::from(Key::Tab)),
+    )
+    .await?;
+    assert!(!site.focused().await?.is_empty(), "Shift+Tab stays inside");
+
+    // Esc closes the dialog as a refusal of every optional purpose.
+    let current = site.focused().await?;
+    site.press(&current, &key(Key::Escape)).await?;
+    let records = site.records(1).await?;
+    assert_eq!(records[0]["action"], "reject_all");
+    assert_eq!(records[0]["language"], "de");
+    assert!(!site.dialog_open().await?);
+    settle().await;
+    assert_eq!(site.third_party.request_count(), 0);
+    site.browser.close().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn global_privacy_control_refuses_marketing_without_asking() -> anyhow::Result<()> {
+    let _one = ONE_BROWSER_AT_A_TIME.lock().await;
+    let gpc = "<script>Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true });</script>";
+    let site = Site::start("fr", "", gpc).await?;
+    site.browser.goto(&site.url()).await?;
+    site.wait_for_dialog("sbc-banner").await?;
+    let banner = site
+        .script("return document.querySelector('sealbook-consent').shadowRoot.getElementById('sbc-banner').textContent;")
+        .await?;
+    assert!(
+        banner
+            .as_str()
+            .unwrap_or_default()
+            .contains("Global Privacy Control"),
+        "the banner says GPC applies: {banner}"
+    );
+    site.click("sbc-settings").await?;
+    let marketing = site
+        .script(
+            "const t = document.querySelector('sealbook-consent').shadowRoot.getElementById('sbc-cat-marketing');
+             return [t.checked, t.disabled];",
+        )
+        .await?;
+    assert_eq!(marketing, json!([false, true]), "marketing off and locked");
+    site.click("sbc-accept-2").await?;
+    let records = site.records(1).await?;
+    assert_eq!(records[0]["action"], "gpc");
+    assert_eq!(records[0]["granted"], json!(["analytics"]));
+    assert_eq!(records[0]["refused"], json!(["marketing"]));
+    eventually("the analytics script", || async {
+        (site.third_party.requests_for("/analytics.js") == 1).then_some(())
+    })
+    .await?;
+    settle().await;
+    assert_eq!(site.third_party.requests_for("/pixel.js"), 0);
+    site.browser.close().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn google_consent_mode_is_denied_before_any_tag_then_updated() -> anyhow::Result<()> {
+    let _one = ONE_BROWSER_AT_A_TIME.lock().await;
+    let site = Site::start("en", "data-consent-mode=\"google\"", "").await?;
+    site.host.set_page(
+        // The gated tag records what it finds in the dataLayer when it runs.
+        site_page_with_tag_snapshot(&site).await?,
+    );
+    site.browser.goto(&site.url()).await?;
+    site.wait_for_dialog("sbc-banner").await?;
+    let denied = json!({
+        "ad_storage": "denied",
+        "ad_user_data": "denied",
+        "ad_personalization": "denied",
+        "analytics_storage": "denied",
+        "wait_for_update": 500,
+    });
+    let layer = site
+        .script("return (window.dataLayer || []).map(a => Array.from(a));")
+        .await?;
+    assert_eq!(layer, json!([["consent", "default", denied]]));
+    site.click("sbc-accept").await?;
+    let seen = eventually("the gated tag", || async {
+        let seen = site.script("return window.seenByTag || null;").await.ok()?;
+        (!seen.is_null()).then_some(seen)
+    })
+    .await?;
+    assert_eq!(
+        seen,
+        json!([
+            ["consent", "default", denied],
+            ["consent", "update", {
+                "ad_storage": "granted",
+                "ad_user_data": "granted",
+                "ad_personalization": "granted",
+                "analytics_storage": "granted",
+            }]
+        ]),
+        "the tag ran after the default and the update"
+    );
+    site.browser.close().await?;
+    Ok(())
+}
+
+/// The site's page with one more gated analytics tag that copies the dataLayer.
+async fn site_page_with_tag_snapshot(site: &Site) -> anyhow::Result<String> {
+    let snippet = site.sealbook.snippet().await?.replacen(
+        "<script ",
+        "<script data-lang=\"en\" data-consent-mode=\"google\" ",
+        1,
+    );
+    Ok(format!(
+        r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Bistro</title></head>
+<body><main><h1>Bistro</h1>
+<script type="text/plain" data-category="analytics">window.seenByTag = window.dataLayer.map(a => Array.from(a));</script>
+{snippet}
+</main></body></html>"#
+    ))
+}
+
+#[tokio::test]
+async fn an_external_consent_manager_decides_instead_of_the_banner() -> anyhow::Result<()> {
+    let _one = ONE_BROWSER_AT_A_TIME.lock().await;
+    let site = Site::start("en", "data-consent=\"external\"", "").await?;
+    site.browser.goto(&site.url()).await?;
+    eventually("the consent API", || async {
+        let ready = site
+            .script("return typeof window.Sealbook?.consent?.set === 'function';")
+            .await
+            .ok()?;
+        (ready == json!(true)).then_some(())
+    })
+    .await?;
+    settle().await;
+    assert!(!site.dialog_open().await?, "no second banner");
+    assert_eq!(site.third_party.request_count(), 0);
+    site.script(
+        "window.events = []; addEventListener('sealbook:consent', e => window.events.push(e.detail));
+         return Sealbook.consent.set({ analytics: true, marketing: false });",
+    )
+    .await?;
+    eventually("the analytics script", || async {
+        (site.third_party.requests_for("/analytics.js") == 1).then_some(())
+    })
+    .await?;
+    settle().await;
+    assert_eq!(site.third_party.requests_for("/pixel.js"), 0);
+    let events = site.script("return window.events;").await?;
+    assert_eq!(events[0]["granted"], json!(["analytics"]));
+    assert!(
+        site.sealbook.consents().await?.is_empty(),
+        "the external CMP keeps its own records"
+    );
+    site.browser.close().await?;
+    Ok(())
+}

@@ -1,0 +1,632 @@
+/*
+ * Sealbook consent layer (DESIGN §6): the host site's cookie banner, its stored
+ * choice, and the gate for the host's optional scripts. The build puts this file
+ * in front of the loader in embed.js, so one script tag (and one integrity hash)
+ * brings both, and the banner needs nothing but this script and the business's
+ * public profile: it is up before the booking form's wasm is even requested.
+ *
+ * Host page contract:
+ *   <script type="text/plain" data-category="analytics" data-src="https://…"></script>
+ *     runs only once "analytics" is granted (inline code too); other elements
+ *     with data-category and data-src (iframe, img) get their src then.
+ *   data-consent="external"   no banner; the host's own CMP calls Sealbook.consent.set({...}).
+ *   data-consent-mode="google" Google Consent Mode v2 defaults (all denied), updated on choice.
+ *   data-consent-reopen="none" no floating "Cookie settings" button (call Sealbook.consent.show()).
+ *   window "sealbook:consent" event on every choice; detail = Sealbook.consent.get().
+ */
+(() => {
+  "use strict";
+
+  const script =
+    document.currentScript ||
+    document.querySelector('script[src$="embed.js"][data-business]:not([data-sealbook-mounted])');
+  if (!script || !script.src) return;
+  const sealbook = (window.Sealbook = window.Sealbook || {});
+  // One consent layer per page, however many booking forms it embeds.
+  if (sealbook.consent) return;
+
+  const COOKIE = "sealbook_consent";
+  // DESIGN §6.6: ask again after at most six months.
+  const MAX_AGE_SECONDS = 183 * 24 * 60 * 60;
+  const OPTIONAL = ["preferences", "analytics", "marketing"];
+  // Global Privacy Control refuses sale/sharing, which is what marketing cookies do.
+  const GPC_REFUSES = ["marketing"];
+
+  const TEXT = {
+    en: {
+      title: "Cookies on this site",
+      intro: "We use cookies and similar technologies for the purposes below only if you agree. Refusing costs you nothing: the site and booking work either way. You can change your choice at any time under “Cookie settings”.",
+      policy: "Privacy policy",
+      accept: "Accept all",
+      reject: "Reject all",
+      settings: "Settings",
+      save: "Save my choices",
+      reopen: "Cookie settings",
+      choices: "Your cookie choices",
+      always: "Always on",
+      gpc: "Your browser sends a Global Privacy Control signal, so marketing is refused.",
+      provider: "Provider",
+      cookies: "Cookies",
+      services: "Services",
+      necessary: "Strictly necessary",
+      preferences: "Preferences",
+      analytics: "Statistics",
+      marketing: "Marketing",
+    },
+    fr: {
+      title: "Cookies sur ce site",
+      intro: "Nous n’utilisons des cookies et technologies similaires pour les finalités ci-dessous qu’avec votre accord. Refuser ne vous coûte rien : le site et la réservation fonctionnent dans tous les cas. Vous pouvez changer d’avis à tout moment via « Paramètres des cookies ».",
+      policy: "Politique de confidentialité",
+      accept: "Tout accepter",
+      reject: "Tout refuser",
+      settings: "Personnaliser",
+      save: "Enregistrer mes choix",
+      reopen: "Paramètres des cookies",
+      choices: "Vos choix de cookies",
+      always: "Toujours actifs",
+      gpc: "Votre navigateur envoie le signal Global Privacy Control : le marketing est donc refusé.",
+      provider: "Fournisseur",
+      cookies: "Cookies",
+      services: "Services",
+      necessary: "Strictement nécessaires",
+      preferences: "Préférences",
+      analytics: "Statistiques",
+      marketing: "Marketing",
+    },
+    de: {
+      title: "Cookies auf dieser Website",
+      intro: "Wir verwenden Cookies und ähnliche Technologien für die unten genannten Zwecke nur mit Ihrer Einwilligung. Ablehnen kostet Sie nichts: Website und Buchung funktionieren in jedem Fall. Sie können Ihre Wahl jederzeit unter „Cookie-Einstellungen“ ändern.",
+      policy: "Datenschutzerklärung",
+      accept: "Alle akzeptieren",
+      reject: "Alle ablehnen",
+      settings: "Einstellungen",
+      save: "Auswahl speichern",
+      reopen: "Cookie-Einstellungen",
+      choices: "Ihre Cookie-Auswahl",
+      always: "Immer aktiv",
+      gpc: "Ihr Browser sendet das Signal Global Privacy Control, daher wird Marketing abgelehnt.",
+      provider: "Anbieter",
+      cookies: "Cookies",
+      services: "Dienste",
+      necessary: "Unbedingt erforderlich",
+      preferences: "Präferenzen",
+      analytics: "Statistik",
+      marketing: "Marketing",
+    },
+  };
+
+  const CSS = `
+:host { all: initial; }
+dialog {
+  box-sizing: border-box; width: min(40rem, calc(100vw - 1rem)); max-height: calc(100vh - 1rem);
+  margin: auto auto 0.5rem; padding: 1.25rem; overflow: auto;
+  font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  color: #1b1b1f; background: #ffffff; border: 2px solid #1b1b1f; border-radius: 8px;
+  overflow-wrap: anywhere;
+}
+dialog::backdrop { background: rgba(0, 0, 0, 0.35); }
+dialog *, dialog *::before, dialog *::after { box-sizing: border-box; }
+h2 { margin: 0 0 0.5rem; font-size: 1.2em; line-height: 1.25; }
+h2:focus { outline: none; }
+p { margin: 0 0 0.75rem; }
+a { color: #0b5cad; }
+.gpc { padding: 0.5rem 0.75rem; border-left: 4px solid #0b5cad; background: #eef4fb; }
+.actions { display: flex; flex-wrap: wrap; gap: 0.5rem; margin-top: 1rem; }
+button {
+  flex: 1 1 10rem; min-height: 2.75rem; margin: 0; padding: 0.5rem 1rem; cursor: pointer;
+  font: inherit; font-weight: 600; color: #ffffff; background: #0b5cad;
+  border: 2px solid #0b5cad; border-radius: 6px;
+}
+button.quiet { color: #0b5cad; background: #ffffff; }
+button:focus-visible, a:focus-visible, input:focus-visible, summary:focus-visible { outline: 3px solid #1b1b1f; outline-offset: 2px; }
+.category { padding: 0.75rem 0; border-top: 1px solid #767680; }
+.category label { display: flex; gap: 0.75rem; align-items: center; font-weight: 600; }
+.category input { width: 1.25rem; height: 1.25rem; margin: 0; }
+.category p { margin: 0.25rem 0 0; color: #4a4a55; }
+details { margin-top: 0.25rem; }
+summary { cursor: pointer; color: #0b5cad; }
+ul { margin: 0.25rem 0 0; padding-left: 1.25rem; }
+li { margin: 0.25rem 0; }
+.reopen {
+  position: fixed; left: 0.5rem; bottom: 0.5rem; z-index: 2147483646; flex: none; min-height: 2.75rem;
+  padding: 0.4rem 0.8rem; font: 600 14px/1.2 system-ui, sans-serif;
+}
+[hidden] { display: none !important; }
+`;
+
+  const data = script.dataset;
+  const language =
+    [data.lang, document.documentElement.lang, ...(navigator.languages || [navigator.language])]
+      .map((tag) => (tag || "").trim().toLowerCase().split(/[-_]/)[0])
+      .find((code) => code in TEXT) || "en";
+  const text = TEXT[language];
+  const external = data.consent === "external";
+  const business = (data.business || "").trim();
+  let api = "";
+  try {
+    api = new URL(data.api || new URL(script.src, document.baseURI).origin, document.baseURI).origin;
+  } catch (err) {
+    // The loader reports a broken tag; the consent layer then stays closed.
+  }
+
+  if (data.consentMode === "google") {
+    window.dataLayer = window.dataLayer || [];
+    gtag("consent", "default", {
+      ad_storage: "denied",
+      ad_user_data: "denied",
+      ad_personalization: "denied",
+      analytics_storage: "denied",
+      wait_for_update: 500,
+    });
+  }
+
+  const gpc = navigator.globalPrivacyControl === true;
+  let notice = null;
+  let choice = null;
+  let host = null;
+  let dialog = null;
+  let reopen = null;
+  let returnFocus = null;
+  let activation = Promise.resolve();
+  let markReady;
+  const ready = new Promise((resolve) => (markReady = resolve));
+
+  sealbook.consent = Object.freeze({
+    /** The current choice (a copy), or null before the visitor chose. */
+    get: () => (choice ? publicChoice(choice) : null),
+    /** Opens the cookie choices (the reopen control does the same). */
+    show: () => {
+      if (notice && !external) ready.then(() => open(choice ? "settings" : "banner"));
+    },
+    /** For data-consent="external": the host's CMP reports `{category: boolean}`. */
+    set: (granted) => {
+      if (!external || !granted || typeof granted !== "object") return false;
+      const categories = notice ? optionalCategories() : OPTIONAL;
+      const chosen = categories.filter((id) => granted[id] === true && !refusedByGpc(id));
+      apply(decide(chosen, "custom"), { record: false, store: false });
+      return true;
+    },
+    /** Resolves once the banner is up or a stored choice applied (the loader waits for it). */
+    ready,
+  });
+
+  if (external || !business || !api) {
+    markReady();
+    return;
+  }
+  fetch(`${api}/api/v1/businesses/${encodeURIComponent(business)}/profile`, {
+    credentials: "omit",
+    headers: { Accept: "application/json" },
+  })
+    .then((response) => (response.ok ? response.json() : null))
+    .then((profile) => {
+      notice = profile && profile.consent ? profile.consent : null;
+      if (!notice) return;
+      const stored = readCookie();
+      if (stored) {
+        apply(stored, { record: false, store: false });
+      } else if (optionalCategories().every(refusedByGpc)) {
+        // Nothing left to ask: GPC has answered for every optional purpose.
+        apply(decide([], "gpc"), { record: true, store: true });
+      } else {
+        whenBody(() => open("banner"));
+        return;
+      }
+      whenBody(showReopen);
+    })
+    .catch((err) => console.error("sealbook: cannot load the consent notice", err))
+    .finally(() => whenBody(markReady));
+
+  function optionalCategories() {
+    return (notice.categories || []).map((category) => category.id).filter((id) => OPTIONAL.includes(id));
+  }
+
+  function refusedByGpc(id) {
+    return gpc && GPC_REFUSES.includes(id);
+  }
+
+  /** A choice from the categories granted; the action says how it was made. */
+  function decide(granted, action) {
+    const all = notice ? optionalCategories() : OPTIONAL;
+    const refused = all.filter((id) => !granted.includes(id));
+    if (action !== "withdraw" && refused.some(refusedByGpc)) action = "gpc";
+    const now = Math.floor(Date.now() / 1000);
+    return {
+      // Under an external CMP there is no record here for an id to point to.
+      id: external ? null : choice ? choice.id : randomId(),
+      version: notice ? notice.version : null,
+      granted: all.filter((id) => granted.includes(id)),
+      refused,
+      action,
+      time: now,
+      expires: now + MAX_AGE_SECONDS,
+    };
+  }
+
+  function publicChoice(c) {
+    return {
+      id: c.id,
+      version: c.version,
+      granted: c.granted.slice(),
+      refused: c.refused.slice(),
+      action: c.action,
+      expires: c.expires,
+    };
+  }
+
+  /** Makes `next` the current choice: cookies, scripts, Consent Mode, event, record. */
+  function apply(next, { record, store }) {
+    const previous = choice;
+    choice = next;
+    if (previous) {
+      for (const id of next.refused) {
+        if (previous.granted.includes(id)) deleteCookiesOf(id);
+      }
+    }
+    if (store) writeCookie(next);
+    if (data.consentMode === "google") {
+      const ads = next.granted.includes("marketing") ? "granted" : "denied";
+      gtag("consent", "update", {
+        ad_storage: ads,
+        ad_user_data: ads,
+        ad_personalization: ads,
+        analytics_storage: next.granted.includes("analytics") ? "granted" : "denied",
+      });
+    }
+    activation = activation.then(whenParsed).then(() => activateGated(new Set(next.granted)));
+    if (record) sendRecord(next);
+    window.dispatchEvent(new CustomEvent("sealbook:consent", { detail: publicChoice(next) }));
+  }
+
+  /** Runs the gated elements of granted categories once each, in document order. */
+  async function activateGated(granted) {
+    for (const element of document.querySelectorAll("[data-category]")) {
+      if (element.hasAttribute("data-sealbook-activated")) continue;
+      const category = element.getAttribute("data-category");
+      if (category !== "necessary" && !granted.has(category)) continue;
+      element.setAttribute("data-sealbook-activated", "");
+      if (element.tagName !== "SCRIPT") {
+        if (element.dataset.src) element.setAttribute("src", element.dataset.src);
+        continue;
+      }
+      if (element.type !== "text/plain") continue;
+      const runnable = document.createElement("script");
+      for (const { name, value } of Array.from(element.attributes)) {
+        if (!["type", "data-src", "data-sealbook-activated"].includes(name)) runnable.setAttribute(name, value);
+      }
+      if (element.dataset.scriptType) runnable.type = element.dataset.scriptType;
+      runnable.nonce = element.nonce;
+      runnable.setAttribute("data-sealbook-activated", "");
+      if (element.dataset.src) {
+        // The next one waits, so that scripts run in document order (bounded wait).
+        const loaded = new Promise((resolve) => {
+          runnable.onload = runnable.onerror = resolve;
+          setTimeout(resolve, 10000);
+        });
+        runnable.src = element.dataset.src;
+        element.replaceWith(runnable);
+        await loaded;
+      } else {
+        runnable.text = element.text;
+        element.replaceWith(runnable);
+      }
+    }
+  }
+
+  /** Withdrawal: the declared cookies of the category go, on every domain they could be set for. */
+  function deleteCookiesOf(categoryId) {
+    const category = notice && (notice.categories || []).find((c) => c.id === categoryId);
+    if (!category) return;
+    const present = document.cookie.split(";").map((pair) => pair.split("=")[0].trim()).filter(Boolean);
+    const hostParts = location.hostname.split(".");
+    const domains = [""];
+    for (let i = 0; i < hostParts.length - 1; i++) domains.push(`; Domain=${hostParts.slice(i).join(".")}`);
+    for (const service of category.services || []) {
+      for (const cookie of service.cookies || []) {
+        const pattern = cookie.name;
+        // A trailing * names a family of cookies, e.g. _ga_*.
+        const names = pattern.endsWith("*")
+          ? present.filter((name) => name.startsWith(pattern.slice(0, -1)))
+          : [pattern];
+        for (const name of names) {
+          for (const domain of domains) {
+            document.cookie = `${name}=; Max-Age=0; Path=/${domain}`;
+          }
+        }
+      }
+    }
+  }
+
+  function readCookie() {
+    const pair = document.cookie.split(";").map((p) => p.trim()).find((p) => p.startsWith(COOKIE + "="));
+    if (!pair) return null;
+    try {
+      const stored = JSON.parse(decodeURIComponent(pair.slice(COOKIE.length + 1)));
+      const now = Math.floor(Date.now() / 1000);
+      const categories = optionalCategories();
+      const valid =
+        typeof stored.id === "string" &&
+        stored.version === notice.version &&
+        stored.expires > now &&
+        stored.expires - stored.time <= MAX_AGE_SECONDS &&
+        Array.isArray(stored.granted) &&
+        // A category added to the notice since then must be asked about.
+        categories.every((id) => stored.granted.includes(id) || stored.refused.includes(id)) &&
+        // GPC switched on since then wins over an old grant.
+        !stored.granted.some(refusedByGpc);
+      return valid ? stored : null;
+    } catch (err) {
+      return null;
+    }
+  }
+
+  function writeCookie(c) {
+    const value = encodeURIComponent(JSON.stringify(c));
+    const secure = location.protocol === "https:" ? "; Secure" : "";
+    document.cookie = `${COOKIE}=${value}; Max-Age=${c.expires - c.time}; Path=/; SameSite=Lax${secure}`;
+  }
+
+  async function sendRecord(c) {
+    let noticeHash;
+    try {
+      const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(noticeText()));
+      noticeHash = base64url(new Uint8Array(digest));
+    } catch (err) {
+      console.error("sealbook: cannot hash the notice (no secure context?); the choice is not recorded", err);
+      return;
+    }
+    const body = JSON.stringify({
+      consent_id: c.id,
+      notice_version: c.version,
+      language,
+      granted: c.granted,
+      refused: c.refused,
+      action: c.action,
+      notice_hash: noticeHash,
+    });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const response = await fetch(`${api}/api/v1/businesses/${encodeURIComponent(business)}/consents`, {
+          method: "POST",
+          credentials: "omit",
+          keepalive: true,
+          headers: { "Content-Type": "application/json" },
+          body,
+        });
+        if (response.ok || response.status < 500) return;
+      } catch (err) {
+        // Network trouble: one more try, then the choice stands unrecorded.
+      }
+    }
+  }
+
+  /** The notice as shown in this language: what the record's hash proves. */
+  function noticeText() {
+    if (!dialog) render();
+    return dialog.textContent.replace(/\s+/g, " ").trim();
+  }
+
+  function render() {
+    host = document.createElement("sealbook-consent");
+    const shadow = host.attachShadow({ mode: "open" });
+    try {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(CSS);
+      shadow.adoptedStyleSheets = [sheet];
+    } catch (err) {
+      shadow.append(el("style", {}, CSS));
+    }
+    const policy = el("a", { id: "sbc-policy", href: notice.privacy_policy, target: "_blank", rel: "noopener" }, text.policy);
+    const gpcNote = gpc ? el("p", { class: "gpc" }, text.gpc) : null;
+    const banner = el(
+      "section",
+      { id: "sbc-banner" },
+      el("h2", { id: "sbc-title", tabindex: "-1" }, text.title),
+      el("p", {}, text.intro, " ", policy),
+      gpcNote,
+      el(
+        "div",
+        { class: "actions" },
+        button("sbc-accept", "", text.accept, () => choose("accept_all")),
+        button("sbc-reject", "", text.reject, () => choose("reject_all")),
+        button("sbc-settings", "quiet", text.settings, () => view("settings")),
+      ),
+    );
+    const categories = (notice.categories || []).map((category) => {
+      const optional = category.id !== "necessary";
+      const locked = !optional || refusedByGpc(category.id);
+      const toggle = el("input", {
+        type: "checkbox",
+        role: "switch",
+        id: `sbc-cat-${category.id}`,
+        "aria-describedby": `sbc-desc-${category.id}`,
+      });
+      toggle.checked = !optional;
+      toggle.disabled = locked;
+      const services = (category.services || []).map((service) =>
+        el(
+          "li",
+          {},
+          el("strong", {}, service.name),
+          ` — ${text.provider}: ${service.provider}. ${localized(service.purpose)}`,
+          service.cookies && service.cookies.length
+            ? ` ${text.cookies}: ${service.cookies.map((c) => `${c.name} (${c.duration})`).join(", ")}.`
+            : "",
+          service.privacy_policy
+            ? el("span", {}, " ", el("a", { href: service.privacy_policy, target: "_blank", rel: "noopener" }, `${text.policy} (${service.name})`))
+            : null,
+        ),
+      );
+      return el(
+        "div",
+        { class: "category" },
+        el("label", {}, toggle, `${text[category.id] || category.id}${optional ? "" : ` — ${text.always}`}`),
+        el("p", { id: `sbc-desc-${category.id}` }, localized(category.description)),
+        services.length ? el("details", {}, el("summary", {}, `${text.services} (${services.length})`), el("ul", {}, ...services)) : null,
+      );
+    });
+    const settings = el(
+      "section",
+      { id: "sbc-choices", hidden: "" },
+      el("h2", { id: "sbc-choices-title", tabindex: "-1" }, text.choices),
+      el("p", {}, el("a", { href: notice.privacy_policy, target: "_blank", rel: "noopener" }, text.policy)),
+      gpcNote ? gpcNote.cloneNode(true) : null,
+      ...categories,
+      el(
+        "div",
+        { class: "actions" },
+        button("sbc-accept-2", "", text.accept, () => choose("accept_all")),
+        button("sbc-reject-2", "", text.reject, () => choose("reject_all")),
+        button("sbc-save", "quiet", text.save, () => choose("custom")),
+      ),
+    );
+    dialog = el("dialog", { "aria-labelledby": "sbc-title" }, banner, settings);
+    // Esc is a refusal of the optional purposes (DESIGN §6.11), never a consent.
+    dialog.addEventListener("cancel", (event) => {
+      event.preventDefault();
+      choose("reject_all");
+    });
+    dialog.addEventListener("close", () => {
+      if (!choice) choose("reject_all");
+    });
+    dialog.addEventListener("keydown", trapTab);
+    reopen = button("sbc-reopen", "quiet reopen", text.reopen, () => open(choice ? "settings" : "banner"));
+    reopen.hidden = true;
+    shadow.append(dialog, reopen);
+    if (data.consentReopen === "none") reopen.remove();
+  }
+
+  function open(which) {
+    if (!dialog) render();
+    if (!host.isConnected) document.body.append(host);
+    if (!dialog.open) {
+      returnFocus = document.activeElement;
+      dialog.showModal();
+      setInert(true);
+    }
+    reopen.hidden = true;
+    view(which);
+    if (which === "banner") performance.mark("sealbook:consent-banner");
+  }
+
+  function view(which) {
+    const settings = which === "settings";
+    const shadow = host.shadowRoot;
+    shadow.getElementById("sbc-banner").hidden = settings;
+    shadow.getElementById("sbc-choices").hidden = !settings;
+    dialog.setAttribute("aria-labelledby", settings ? "sbc-choices-title" : "sbc-title");
+    if (settings) {
+      for (const id of optionalCategories()) {
+        const toggle = shadow.getElementById(`sbc-cat-${id}`);
+        if (toggle) toggle.checked = !!choice && choice.granted.includes(id);
+      }
+    }
+    shadow.getElementById(settings ? "sbc-choices-title" : "sbc-title").focus();
+  }
+
+  function choose(how) {
+    let granted;
+    if (how === "accept_all") granted = optionalCategories().filter((id) => !refusedByGpc(id));
+    else if (how === "reject_all") granted = [];
+    else granted = optionalCategories().filter((id) => host.shadowRoot.getElementById(`sbc-cat-${id}`).checked);
+    const withdrawn = !!choice && choice.granted.some((id) => !granted.includes(id));
+    apply(decide(granted, withdrawn ? "withdraw" : how), { record: true, store: true });
+    close();
+  }
+
+  function close() {
+    if (dialog && dialog.open) {
+      setInert(false);
+      dialog.close();
+    }
+    showReopen();
+    const target = returnFocus && returnFocus.isConnected && returnFocus !== document.body ? returnFocus : null;
+    if (target && typeof target.focus === "function") target.focus();
+    else if (reopen && reopen.isConnected) reopen.focus();
+  }
+
+  function showReopen() {
+    if (!dialog) render();
+    if (!host.isConnected) document.body.append(host);
+    if (reopen) reopen.hidden = false;
+  }
+
+  /** The page behind the modal dialog cannot be reached, by pointer or by keyboard. */
+  function setInert(on) {
+    for (const child of Array.from(document.body.children)) {
+      if (child === host) continue;
+      if (on && !child.inert) {
+        child.inert = true;
+        child.setAttribute("data-sealbook-inert", "");
+      } else if (!on && child.hasAttribute("data-sealbook-inert")) {
+        child.inert = false;
+        child.removeAttribute("data-sealbook-inert");
+      }
+    }
+  }
+
+  /** Tab and Shift+Tab cycle inside the dialog. */
+  function trapTab(event) {
+    if (event.key !== "Tab") return;
+    const focusable = Array.from(
+      dialog.querySelectorAll("button, a[href], input:not([disabled]), summary"),
+    ).filter((node) => !node.closest("[hidden]") && node.getClientRects().length > 0);
+    if (focusable.length === 0) return;
+    const first = focusable[0];
+    const last = focusable[focusable.length - 1];
+    const active = host.shadowRoot.activeElement;
+    if (event.shiftKey && (active === first || !focusable.includes(active))) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && (active === last || !focusable.includes(active))) {
+      event.preventDefault();
+      first.focus();
+    }
+  }
+
+  function button(id, className, label, onClick) {
+    const node = el("button", { type: "button", id, class: className }, label);
+    node.addEventListener("click", onClick);
+    return node;
+  }
+
+  function el(tag, attributes, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes)) {
+      if (value !== "" || name === "hidden") node.setAttribute(name, value);
+    }
+    for (const child of children) {
+      if (child !== null && child !== undefined && child !== "") node.append(child);
+    }
+    return node;
+  }
+
+  function localized(texts) {
+    return (texts && (texts[language] || texts.en || Object.values(texts)[0])) || "";
+  }
+
+  function gtag() {
+    window.dataLayer.push(arguments);
+  }
+
+  function randomId() {
+    return base64url(crypto.getRandomValues(new Uint8Array(16)));
+  }
+
+  function base64url(bytes) {
+    return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  }
+
+  /** Resolves once the whole document is parsed, so every gated element is known. */
+  function whenParsed() {
+    return new Promise((resolve) => {
+      if (document.readyState !== "loading") resolve();
+      else document.addEventListener("DOMContentLoaded", resolve, { once: true });
+    });
+  }
+
+  function whenBody(then) {
+    if (document.body) then();
+    else document.addEventListener("DOMContentLoaded", then, { once: true });
+  }
+})();

@@ -104,6 +104,7 @@ async fn index(State(state): State<AppState>) -> impl IntoResponse {
 async fn demo_page(
     State(state): State<AppState>,
     PathParam(file): PathParam,
+    headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let (stem, extension) = file.rsplit_once('.').ok_or(AppError::NotFound)?;
     let is_plain_name = !stem.is_empty()
@@ -118,12 +119,28 @@ async fn demo_page(
         .await
         .map_err(|_| AppError::NotFound)?;
     match extension {
-        "html" => Ok((
-            [(header::CONTENT_SECURITY_POLICY, HOST_PAGE_CSP)],
-            Html(fill_demo_template(&text, &state.config)),
+        "html" => {
+            let third_party = demo_third_party(&headers);
+            Ok((
+                [(
+                    header::CONTENT_SECURITY_POLICY,
+                    demo_page_csp(third_party.as_deref()),
+                )],
+                Html(fill_demo_template(
+                    &text,
+                    &state.config,
+                    third_party.as_deref().unwrap_or(""),
+                )),
+            )
+                .into_response())
+        }
+        "css" => Ok(([(header::CONTENT_TYPE, "text/css; charset=utf-8")], text).into_response()),
+        // The demo's stand-ins for an analytics script and an ad pixel.
+        "js" => Ok((
+            [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+            text,
         )
             .into_response()),
-        "css" => Ok(([(header::CONTENT_TYPE, "text/css; charset=utf-8")], text).into_response()),
         _ => Err(AppError::NotFound),
     }
 }
@@ -243,10 +260,39 @@ fn inline_hashes(page: &str, tag: &str) -> String {
     sources
 }
 
+/// The demo plays its own third party (the analytics script and ad pixel its
+/// pages gate behind consent) under the other loopback name: a page read from
+/// `127.0.0.1:8080` loads them from `localhost:8080` and the other way round,
+/// which a browser treats as another site. `None` off loopback.
+fn demo_third_party(headers: &HeaderMap) -> Option<String> {
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let (name, port) = host.rsplit_once(':')?;
+    let port: u16 = port.parse().ok()?;
+    match name {
+        "127.0.0.1" => Some(format!("http://localhost:{port}")),
+        "localhost" => Some(format!("http://127.0.0.1:{port}")),
+        _ => None,
+    }
+}
+
+/// [`HOST_PAGE_CSP`] plus the demo's third party as a script source, as a real
+/// site would list its analytics and ad providers.
+fn demo_page_csp(third_party: Option<&str>) -> String {
+    match third_party {
+        Some(origin) => HOST_PAGE_CSP.replacen(
+            "script-src 'self'",
+            &format!("script-src 'self' {origin}"),
+            1,
+        ),
+        None => HOST_PAGE_CSP.to_owned(),
+    }
+}
+
 /// The demo pages' placeholders: `{{keys:<business>}}` becomes that business's
 /// active kids, so the demo's script tag pins the keys generated on first run,
-/// and `{{integrity}}` the SRI hash of the `embed.js` being served.
-fn fill_demo_template(template: &str, config: &Config) -> String {
+/// `{{integrity}}` the SRI hash of the `embed.js` being served, and
+/// `{{third_party}}` the origin of the demo's third-party scripts.
+fn fill_demo_template(template: &str, config: &Config, third_party: &str) -> String {
     let mut page = template.to_owned();
     for business in &config.businesses {
         let kids: Vec<&str> = business.active_kids().map(|kid| kid.as_str()).collect();
@@ -254,6 +300,7 @@ fn fill_demo_template(template: &str, config: &Config) -> String {
     }
     let integrity = embed::embed_integrity(&config.widget_dir).unwrap_or_default();
     page.replace("{{integrity}}", &integrity)
+        .replace("{{third_party}}", third_party)
 }
 
 #[cfg(test)]
@@ -277,6 +324,28 @@ mod tests {
             csp_hash("run()"),
             "sha256-AvyuiL0SD1mVY3NNxR+V2uo+lhk6RMFrytWmRt6CrJQ="
         );
+    }
+
+    #[test]
+    fn the_demo_third_party_is_the_other_loopback_name() {
+        let third_party = |host: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::HOST, HeaderValue::from_str(host).expect("ASCII"));
+            demo_third_party(&headers)
+        };
+        assert_eq!(
+            third_party("127.0.0.1:8080").as_deref(),
+            Some("http://localhost:8080")
+        );
+        assert_eq!(
+            third_party("localhost:9000").as_deref(),
+            Some("http://127.0.0.1:9000")
+        );
+        assert_eq!(third_party("book.example:443"), None);
+        assert_eq!(third_party("127.0.0.1"), None);
+        let csp = demo_page_csp(Some("http://localhost:8080"));
+        assert!(csp.contains("script-src 'self' http://localhost:8080 'wasm-unsafe-eval';"));
+        assert_eq!(demo_page_csp(None), HOST_PAGE_CSP);
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::time::Duration;
 use fantoccini::Locator;
 use fantoccini::elements::ShadowRoot;
 use fantoccini::key::Key;
-use sealbook_e2e::{Browser, HostSite, Sealbook, eventually};
+use sealbook_e2e::{Browser, HostSite, Sealbook, eventually, occurrences};
 use serde_json::{Value, json};
 
 /// Browser tests share two cores: one at a time keeps timings honest.
@@ -690,5 +690,65 @@ async fn an_external_consent_manager_decides_instead_of_the_banner() -> anyhow::
         "the external CMP keeps its own records"
     );
     site.browser.close().await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_demo_page_loads_its_third_party_scripts_only_after_consent() -> anyhow::Result<()> {
+    let _one = ONE_BROWSER_AT_A_TIME.lock().await;
+    let sealbook = Sealbook::start_with("bistro-du-coin", &[], NOTICE).await?;
+    let browser = Browser::start_speaking("fr-FR").await?;
+    let demo = sealbook.url("/demo/restaurant.html");
+    browser.goto(&demo).await?;
+    // The demo plays its own third party under the other loopback name.
+    let analytics = format!(
+        "GET /demo/demo-analytics.js HTTP/1.1\r\nHost: localhost:{}",
+        sealbook.proxy.port
+    );
+    let pixel = b"GET /demo/demo-pixel.js ";
+    let root = eventually("the banner", || async {
+        let host = browser
+            .client
+            .find(Locator::Css("sealbook-consent"))
+            .await
+            .ok()?;
+        let root = host.shadow_root().await.ok()?;
+        root.find(Locator::Css("dialog[open] #sbc-accept")).await.ok()?;
+        Some(root)
+    })
+    .await?;
+    settle().await;
+    let traffic = sealbook.proxy.traffic();
+    assert_eq!(occurrences(&traffic, analytics.as_bytes()), 0);
+    assert_eq!(occurrences(&traffic, pixel), 0);
+
+    root.find(Locator::Css("#sbc-settings")).await?.click().await?;
+    root.find(Locator::Css("#sbc-cat-analytics"))
+        .await?
+        .click()
+        .await?;
+    root.find(Locator::Css("#sbc-save")).await?.click().await?;
+    let said = eventually("the analytics script's line on the page", || async {
+        let text = browser
+            .client
+            .find(Locator::Css("#demo-status li"))
+            .await
+            .ok()?
+            .text()
+            .await
+            .ok()?;
+        (!text.is_empty()).then_some(text)
+    })
+    .await?;
+    assert!(said.contains("_demo_stats"), "{said}");
+    let traffic = sealbook.proxy.traffic();
+    assert_eq!(occurrences(&traffic, analytics.as_bytes()), 1);
+    assert_eq!(occurrences(&traffic, pixel), 0);
+    let violations = browser.policy_violations().await?;
+    assert!(
+        violations.is_empty(),
+        "the demo's policy allows its third party: {violations:#?}"
+    );
+    browser.close().await?;
     Ok(())
 }

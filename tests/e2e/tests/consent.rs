@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use fantoccini::Locator;
+use fantoccini::actions::{InputSource as _, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
 use fantoccini::elements::ShadowRoot;
 use fantoccini::key::Key;
 use sealbook_e2e::{Browser, HostSite, Sealbook, eventually, occurrences};
@@ -158,21 +159,21 @@ impl Site {
         Ok(())
     }
 
-    async fn press(&self, id: &str, keys: &str) -> anyhow::Result<()> {
+    /// Sends `keys` to the element `css` inside the consent layer.
+    async fn press(&self, css: &str, keys: &str) -> anyhow::Result<()> {
         let root = self.consent_root().await?;
-        root.find(Locator::Css(&format!("#{id}")))
-            .await?
-            .send_keys(keys)
-            .await?;
+        root.find(Locator::Css(css)).await?.send_keys(keys).await?;
         Ok(())
     }
 
-    /// The id of the element focused inside the consent layer ("" if focus is elsewhere).
+    /// A selector for the element focused inside the consent layer: `#id`, or its
+    /// tag when it has none ("" if the focus is elsewhere).
     async fn focused(&self) -> anyhow::Result<String> {
         let id = self
             .script(
-                "return document.activeElement?.tagName === 'SEALBOOK-CONSENT'
-                   ? document.activeElement.shadowRoot.activeElement?.id || '(no id)' : '';",
+                "if (document.activeElement?.tagName !== 'SEALBOOK-CONSENT') return '';
+                 const inside = document.activeElement.shadowRoot.activeElement;
+                 return inside ? (inside.id ? '#' + inside.id : inside.tagName.toLowerCase()) : '(none)';",
             )
             .await?;
         Ok(id.as_str().unwrap_or_default().to_owned())
@@ -268,7 +269,7 @@ async fn nothing_optional_happens_before_a_choice_and_reject_all_is_remembered()
     assert_eq!(site.ran().await?, json!([]));
 
     // A modal, labelled dialog with the focus inside and the page behind inert.
-    assert_eq!(site.focused().await?, "sbc-title");
+    assert_eq!(site.focused().await?, "#sbc-title");
     assert_eq!(
         site.script("return document.querySelector('main').inert;")
             .await?,
@@ -408,7 +409,7 @@ async fn one_category_runs_exactly_its_scripts_and_withdrawing_deletes_its_cooki
     site.wait_for_dialog("sbc-banner").await?;
     site.click("sbc-settings").await?;
     site.wait_for_dialog("sbc-choices").await?;
-    assert_eq!(site.focused().await?, "sbc-choices-title");
+    assert_eq!(site.focused().await?, "#sbc-choices-title");
     let toggles = site
         .script(
             "const root = document.querySelector('sealbook-consent').shadowRoot;
@@ -442,8 +443,8 @@ async fn one_category_runs_exactly_its_scripts_and_withdrawing_deletes_its_cooki
     );
 
     // Analytics only, by keyboard.
-    site.press("sbc-cat-analytics", &key(Key::Space)).await?;
-    site.press("sbc-save", &key(Key::Enter)).await?;
+    site.press("#sbc-cat-analytics", &key(Key::Space)).await?;
+    site.press("#sbc-save", &key(Key::Enter)).await?;
     eventually("both analytics scripts", || async {
         let ran = site.ran().await.ok()?;
         (ran.as_array()?.len() == 2).then_some(())
@@ -475,7 +476,7 @@ async fn one_category_runs_exactly_its_scripts_and_withdrawing_deletes_its_cooki
         .script("return document.querySelector('sealbook-consent').shadowRoot.getElementById('sbc-cat-analytics').checked;")
         .await?;
     assert_eq!(checked, json!(true), "the dialog shows the current choice");
-    site.press("sbc-cat-analytics", &key(Key::Space)).await?;
+    site.press("#sbc-cat-analytics", &key(Key::Space)).await?;
     site.click("sbc-save").await?;
     let records = site.records(2).await?;
     assert_eq!(records[1]["action"], "withdraw");
@@ -524,23 +525,46 @@ async fn escape_refuses_and_the_focus_stays_in_the_dialog() -> anyhow::Result<()
         seen.push(site.focused().await?);
     }
     assert!(
-        seen.iter().any(|id| id == "sbc-accept") && seen.iter().any(|id| id == "sbc-settings"),
+        seen.iter().any(|id| id == "#sbc-accept") && seen.iter().any(|id| id == "#sbc-settings"),
         "Tab reaches the buttons: {seen:?}"
     );
     let after_settings = seen
         .iter()
-        .position(|id| id == "sbc-settings")
+        .position(|id| id == "#sbc-settings")
         .and_then(|at| seen.get(at + 1));
     assert!(
-        after_settings.is_some_and(|id| id != "sbc-settings"),
+        after_settings.is_some_and(|id| id != "#sbc-settings"),
         "Tab wraps around after the last button: {seen:?}"
     );
     site.press(
-        "sbc-accept",
+        "#sbc-accept",
         &format!("{}{}", char::from(Key::Shift), char::from(Key::Tab)),
     )
     .await?;
     assert!(!site.focused().await?.is_empty(), "Shift+Tab stays inside");
+
+    // A click outside the dialog and scrolling the page are no choice at all.
+    let click_outside = MouseActions::new("mouse".to_owned())
+        .then(PointerAction::MoveTo {
+            duration: None,
+            x: 5.0,
+            y: 5.0,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    site.browser.client.perform_actions(click_outside).await?;
+    site.script("window.scrollBy(0, 400);").await?;
+    settle().await;
+    assert!(site.dialog_open().await?, "still asking");
+    assert_eq!(
+        site.script("return Sealbook.consent.get();").await?,
+        Value::Null
+    );
+    assert!(site.sealbook.consents().await?.is_empty());
 
     // Esc closes the dialog as a refusal of every optional purpose.
     let current = site.focused().await?;
@@ -713,7 +737,9 @@ async fn the_demo_page_loads_its_third_party_scripts_only_after_consent() -> any
             .await
             .ok()?;
         let root = host.shadow_root().await.ok()?;
-        root.find(Locator::Css("dialog[open] #sbc-accept")).await.ok()?;
+        root.find(Locator::Css("dialog[open] #sbc-accept"))
+            .await
+            .ok()?;
         Some(root)
     })
     .await?;
@@ -722,7 +748,10 @@ async fn the_demo_page_loads_its_third_party_scripts_only_after_consent() -> any
     assert_eq!(occurrences(&traffic, analytics.as_bytes()), 0);
     assert_eq!(occurrences(&traffic, pixel), 0);
 
-    root.find(Locator::Css("#sbc-settings")).await?.click().await?;
+    root.find(Locator::Css("#sbc-settings"))
+        .await?
+        .click()
+        .await?;
     root.find(Locator::Css("#sbc-cat-analytics"))
         .await?
         .click()

@@ -28,7 +28,7 @@ pub use header::{Header, Kind, RecipientStanza};
 pub use kid::KeyId;
 pub use manage::{ManageSecret, ManageToken, TokenHash};
 #[cfg(feature = "open")]
-pub use open::{Identity, open};
+pub use open::{Identity, open, open_with_file_key};
 pub use parse::Envelope;
 pub use seal::{Recipient, SealParams, seal, seal_visitor_copy};
 pub use unseal::{Opened, open_visitor_copy};

@@ -61,6 +61,17 @@ impl core::fmt::Debug for Identity {
     }
 }
 
+/// Opens a booking whose file key was unwrapped elsewhere: the staff inbox
+/// unwraps `wk` with WebCrypto, where the private key is not extractable. A
+/// wrong key fails the commitment check like any other failure.
+pub fn open_with_file_key(envelope: &Envelope<'_>, file_key: &[u8]) -> Result<Opened, OpenError> {
+    if envelope.header().kind != Kind::Booking {
+        return Err(OpenError);
+    }
+    let file_key: &[u8; FILE_KEY_LEN] = file_key.try_into().map_err(|_| OpenError)?;
+    decrypt(envelope, file_key)
+}
+
 /// Opens a booking with whichever of `identities` it was sealed to.
 ///
 /// Every failure is the same [`OpenError`].

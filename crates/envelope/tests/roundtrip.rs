@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 use proptest::prelude::*;
 use sealbook_envelope::{
     Envelope, Identity, ManageSecret, OpenError, Recipient, SealParams, open, open_visitor_copy,
-    seal, seal_visitor_copy,
+    open_with_file_key, seal, seal_visitor_copy,
 };
 use support::{TestRng, vectors};
 
@@ -83,4 +83,51 @@ fn keys_below_3072_bits_are_refused() {
         Recipient::from_spki_pem(&pem),
         Err(sealbook_envelope::KeyError::TooSmall(2048))
     ));
+}
+
+/// The inbox unwraps `wk` with WebCrypto and hands over the file key: every
+/// vector opens that way, with the file key from a plain RSA-OAEP decryption,
+/// and a wrong or short key is the one uniform error.
+#[test]
+fn a_file_key_unwrapped_elsewhere_opens_the_booking() {
+    use rsa::oaep::DecryptingKey;
+    use rsa::pkcs8::DecodePrivateKey;
+    use rsa::traits::Decryptor;
+
+    for vector in vectors() {
+        let private = rsa::PrivateKey::from_pkcs8_pem(&vector.private_key_pem).expect("vector key");
+        let unwrap =
+            DecryptingKey::<sha2::Sha256>::new_with_label(private, sealbook_envelope::OAEP_LABEL);
+        let bytes = support::b64(&vector.envelope);
+        let envelope = Envelope::parse(&bytes).expect("vector envelope");
+        let stanza = &envelope.header().recipients[0];
+        let file_key = unwrap.decrypt(&support::b64(&stanza.wk)).expect("unwrap");
+        let opened = open_with_file_key(&envelope, &file_key).expect("open");
+        assert_eq!(
+            opened.plaintext,
+            vector.plaintext.as_bytes(),
+            "{}",
+            vector.name
+        );
+
+        let mut wrong = file_key.clone();
+        wrong[0] ^= 1;
+        assert_eq!(open_with_file_key(&envelope, &wrong), Err(OpenError));
+        assert_eq!(
+            open_with_file_key(&envelope, &file_key[..31]),
+            Err(OpenError)
+        );
+    }
+    let secret = ManageSecret::generate(&mut TestRng::new("visitor")).expect("secret");
+    let params = SealParams {
+        business: "b",
+        iat: 1,
+    };
+    let copy = seal_visitor_copy(&secret, &params, b"{}", &mut TestRng::new("copy")).expect("seal");
+    let envelope = Envelope::parse(&copy).expect("visitor copy");
+    assert_eq!(
+        open_with_file_key(&envelope, &[0u8; 32]),
+        Err(OpenError),
+        "only bookings open this way"
+    );
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use anyhow::{Context, bail};
 use rsa::pkcs8::{EncodePrivateKey, EncodePublicKey, LineEnding};
-use sealbook_envelope::Recipient;
+use sealbook_envelope::{Recipient, keyfile};
 
 use crate::passphrase;
 
@@ -74,33 +74,20 @@ pub(crate) fn run(
     Ok(())
 }
 
-/// scrypt cost: N = 2^17, r = 8 (128 MiB, a few hundred ms per unlock) — well
-/// above the PKCS#5 crate's default of 2^14, because a stolen key file is
-/// attacked offline.
-const SCRYPT_LOG_N: u8 = 17;
-
-/// PKCS#8 `ENCRYPTED PRIVATE KEY` with PBES2: scrypt + AES-256-CBC.
+/// PKCS#8 `ENCRYPTED PRIVATE KEY` with PBES2: scrypt + AES-256-CBC (the format
+/// the inbox opens in the browser; see `sealbook_envelope::keyfile`).
 fn encrypt_private_key(private: &rsa::PrivateKey, passphrase: &str) -> anyhow::Result<String> {
     let mut salt = [0u8; 16];
     let mut iv = [0u8; 16];
     getrandom::fill(&mut salt).context("no randomness for the salt")?;
     getrandom::fill(&mut iv).context("no randomness for the IV")?;
-    let cost =
-        pkcs8::pkcs5::scrypt::Params::new(SCRYPT_LOG_N, 8, 1).context("scrypt parameters")?;
-    let scheme = pkcs8::pkcs5::pbes2::Parameters::generate_scrypt_aes256cbc(cost, &salt, iv)
-        .map_err(|error| anyhow::anyhow!("PBES2 parameters: {error}"))?;
     let plain = private
         .to_pkcs8_der()
         .context("cannot encode the private key")?;
-    let info = pkcs8::PrivateKeyInfoRef::try_from(plain.as_bytes())
-        .context("cannot re-read the private key")?;
-    let encrypted = info
-        .encrypt_with_params(scheme, passphrase.as_bytes())
+    let encrypted = keyfile::encrypt_key(plain.as_bytes(), passphrase.as_bytes(), salt, iv)
         .context("cannot encrypt the private key")?;
-    Ok(encrypted
-        .to_pem("ENCRYPTED PRIVATE KEY", LineEnding::LF)
-        .context("cannot encode the encrypted key")?
-        .to_string())
+    pkcs8::der::pem::encode_string("ENCRYPTED PRIVATE KEY", LineEnding::LF, &encrypted)
+        .context("cannot encode the encrypted key")
 }
 
 fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {

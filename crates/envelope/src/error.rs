@@ -30,6 +30,8 @@ pub enum KeyError {
     Malformed,
     #[error("the RSA key has {0} bits; at least {min} are required", min = crate::MIN_RSA_BITS)]
     TooSmall(usize),
+    #[error("the key file does not open with this passphrase")]
+    Locked,
 }
 
 /// Why an envelope is structurally invalid (checked without any key, e.g. by the server).

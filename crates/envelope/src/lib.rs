@@ -12,6 +12,8 @@
 mod base64url;
 mod error;
 mod header;
+#[cfg(feature = "open")]
+pub mod keyfile;
 mod kid;
 mod manage;
 #[cfg(feature = "open")]

@@ -98,6 +98,7 @@ min_lead_minutes = 60
 horizon_days = 60
 closures = ["2026-12-24", "2026-12-25", "2027-01-01"]
 large_party_message = {{ fr = "Pour les groupes de plus de 8 personnes, appelez-nous au 04 78 00 00 00.", de = "Für Gruppen über 8 Personen rufen Sie uns bitte an: +33 4 78 00 00 00.", en = "For groups larger than 8, please call us on +33 4 78 00 00 00." }}
+marketing_optins = ["email", "sms"]
 [business.hours]
 tue = ["12:00-14:00", "19:00-22:30"]
 wed = ["12:00-14:00", "19:00-22:30"]
@@ -107,6 +108,9 @@ sat = ["12:00-14:30", "19:00-23:00"]
 [[business.exceptions]]
 date = "2026-12-31"
 hours = ["19:00-24:00"]
+[business.marketing]
+email = {{ fr = "Nos menus de saison et nos soirées, une lettre par mois au plus.", de = "Unsere Saisonmenüs und Abende, höchstens ein Brief im Monat.", en = "Our seasonal menus and evenings, one letter a month at most." }}
+sms = {{ fr = "Un SMS quand une table se libère un soir complet.", de = "Eine SMS, wenn an einem ausgebuchten Abend ein Tisch frei wird.", en = "A text when a table frees up on a fully booked evening." }}
 
 # The demo clinic: a physiotherapy practice in Konstanz with two therapists.
 [[business]]
@@ -120,6 +124,7 @@ slot_interval_minutes = 15
 min_lead_minutes = 120
 horizon_days = 45
 closures = ["2026-12-24", "2026-12-25", "2026-12-26", "2027-01-01"]
+marketing_optins = ["email"]
 [business.hours]
 mon = ["07:30-19:00"]
 tue = ["07:30-19:00"]
@@ -150,6 +155,8 @@ id = "jonas"
 name = "Jonas Brandt"
 services = ["kg-30", "mt-30"]
 hours = {{ mon = ["12:00-19:00"], tue = ["12:00-19:00"], thu = ["07:30-13:00"], fri = ["07:30-15:00"] }}
+[business.marketing]
+email = {{ de = "Übungen für zu Hause und Kurstermine, höchstens viermal im Jahr.", fr = "Exercices à faire chez soi et dates des cours, quatre fois par an au plus.", en = "Exercises for home and course dates, four times a year at most." }}
 "#
     )
 }

@@ -6,7 +6,7 @@ use icalendar::{Calendar, Component as _, Event, EventStatus};
 use serde_json::Value;
 
 /// The CSV columns, in order.
-const COLUMNS: [&str; 15] = [
+const COLUMNS: [&str; 18] = [
     "reference",
     "business",
     "start_utc",
@@ -21,6 +21,11 @@ const COLUMNS: [&str; 15] = [
     "note",
     "reason",
     "health_consent",
+    // The marketing opt-ins: `true`/`false` where the business offered the box,
+    // empty where it did not; the consent record that proves the page's choice.
+    "marketing_email",
+    "marketing_sms",
+    "consent_id",
     "received_utc",
 ];
 
@@ -46,6 +51,9 @@ pub(crate) fn csv(rows: &[Value]) -> anyhow::Result<Vec<u8>> {
             &booking["note"],
             &booking["reason"],
             &booking["health_consent"],
+            &booking["marketing"]["email"],
+            &booking["marketing"]["sms"],
+            &booking["consent_id"],
             &row["received"],
         ];
         writer.write_record(cells.map(|value| defuse_formula(&cell(value))))?;
@@ -82,15 +90,21 @@ pub(crate) fn ics(rows: &[Value]) -> String {
             format!("{} — {}", cell(&row["service"]), name)
         };
         let details: Vec<String> = [
-            ("Phone", &booking["contact"]["phone"]),
-            ("E-mail", &booking["contact"]["email"]),
-            ("Note", &booking["note"]),
-            ("Reason", &booking["reason"]),
-            ("With", &row["practitioner"]),
+            ("Phone", booking["contact"]["phone"].clone()),
+            ("E-mail", booking["contact"]["email"].clone()),
+            ("Note", booking["note"].clone()),
+            ("Reason", booking["reason"].clone()),
+            ("With", row["practitioner"].clone()),
+            (
+                "Marketing by e-mail",
+                yes_no(&booking["marketing"]["email"]),
+            ),
+            ("Marketing by SMS", yes_no(&booking["marketing"]["sms"])),
+            ("Consent id", booking["consent_id"].clone()),
         ]
         .into_iter()
         .filter(|(_, value)| !value.is_null())
-        .map(|(label, value)| format!("{label}: {}", cell(value)))
+        .map(|(label, value)| format!("{label}: {}", cell(&value)))
         .collect();
         let status = if row["status"] == "cancelled" {
             EventStatus::Cancelled
@@ -109,6 +123,15 @@ pub(crate) fn ics(rows: &[Value]) -> String {
         );
     }
     calendar.done().to_string()
+}
+
+/// An opt-in's answer in words; null when the box was not offered.
+fn yes_no(value: &Value) -> Value {
+    match value {
+        Value::Bool(true) => Value::from("yes"),
+        Value::Bool(false) => Value::from("no"),
+        _ => Value::Null,
+    }
 }
 
 /// `2026-12-04T18:30:00Z` → `20261204T183000Z` (RFC 5545, UTC).
@@ -148,6 +171,49 @@ mod tests {
             text.contains("\"Allergie: noix, arachides;\nterrasse\""),
             "{text}"
         );
+    }
+
+    fn with_optins() -> Vec<serde_json::Value> {
+        let mut rows = rows();
+        rows[0]["booking"]["marketing"] = json!({ "email": true, "sms": false });
+        rows[0]["booking"]["consent_id"] = json!("kP3x_9Qz-LmN0aBcDeFgHi");
+        rows
+    }
+
+    #[test]
+    fn csv_shows_the_optins_and_the_consent_id() {
+        let text = String::from_utf8(csv(&with_optins()).expect("csv")).expect("UTF-8");
+        let mut reader = ::csv::Reader::from_reader(text.as_bytes());
+        let headers = reader.headers().expect("header").clone();
+        let record = reader.records().next().expect("row").expect("record");
+        let value = |name: &str| {
+            let at = headers.iter().position(|h| h == name).expect(name);
+            record[at].to_owned()
+        };
+        assert_eq!(value("marketing_email"), "true");
+        assert_eq!(value("marketing_sms"), "false");
+        assert_eq!(value("consent_id"), "kP3x_9Qz-LmN0aBcDeFgHi");
+
+        // No box offered, no consent layer: empty cells, not `false`.
+        let text = String::from_utf8(csv(&rows()).expect("csv")).expect("UTF-8");
+        let mut reader = ::csv::Reader::from_reader(text.as_bytes());
+        let record = reader.records().next().expect("row").expect("record");
+        let at = |name: &str| headers.iter().position(|h| h == name).expect(name);
+        for name in ["marketing_email", "marketing_sms", "consent_id"] {
+            assert_eq!(&record[at(name)], "", "{name}");
+        }
+    }
+
+    #[test]
+    fn ics_shows_the_optins_and_the_consent_id() {
+        // Long lines are folded (RFC 5545 §3.1): unfold before looking.
+        let text = ics(&with_optins()).replace("\r\n ", "");
+        assert!(text.contains("Marketing by e-mail: yes"), "{text}");
+        assert!(text.contains("Marketing by SMS: no"), "{text}");
+        assert!(text.contains("kP3x_9Qz-LmN0aBcDeFgHi"), "{text}");
+        let plain = ics(&rows());
+        assert!(!plain.contains("Marketing"), "{plain}");
+        assert!(!plain.contains("Consent"), "{plain}");
     }
 
     #[test]

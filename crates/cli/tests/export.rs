@@ -43,11 +43,17 @@ async fn hundreds_of_bookings_export_to_csv_and_ics() {
     let first = jiff::Timestamp::now().as_second() / 3600 * 3600 + 86_400;
     let mut ids = BTreeSet::new();
     for index in 0..BOOKINGS {
-        let plaintext = serde_json::json!({
+        let mut plaintext = serde_json::json!({
             "v": 1, "kind": "restaurant", "name": format!("Guest {index}"),
             "contact": { "phone": format!("+33 6 00 00 {index:04}") },
             "party_size": 2, "note": "=1+1, ; \"quoted\"\nnext line", "lang": "fr",
         });
+        // Every other guest saw the opt-in boxes; a fifth of those ticked e-mail.
+        if index.is_multiple_of(2) {
+            plaintext["marketing"] =
+                serde_json::json!({ "email": index.is_multiple_of(10), "sms": false });
+            plaintext["consent_id"] = serde_json::json!(format!("consent-{index:014}"));
+        }
         let envelope = seal(
             std::slice::from_ref(&recipient),
             &SealParams {
@@ -123,17 +129,45 @@ async fn hundreds_of_bookings_export_to_csv_and_ics() {
             .expect("column")
     };
     let (reference, name, note) = (column("reference"), column("name"), column("note"));
+    let (email, sms, consent) = (
+        column("marketing_email"),
+        column("marketing_sms"),
+        column("consent_id"),
+    );
     let mut seen = BTreeSet::new();
     let mut names = BTreeSet::new();
+    let mut optins = (0, 0, 0);
     for record in reader.records() {
         let record = record.expect("record");
         seen.insert(record[reference].to_owned());
         names.insert(record[name].to_owned());
+        let index: usize = record[name]
+            .trim_start_matches("Guest ")
+            .parse()
+            .expect("index");
+        let offered = index.is_multiple_of(2);
+        assert_eq!(
+            (&record[email], &record[sms]),
+            match (offered, index.is_multiple_of(10)) {
+                (false, _) => ("", ""),
+                (true, ticked) => (if ticked { "true" } else { "false" }, "false"),
+            },
+            "guest {index}"
+        );
+        assert_eq!(record[consent].is_empty(), !offered, "guest {index}");
+        optins.0 += usize::from(&record[email] == "true");
+        optins.1 += usize::from(&record[email] == "false");
+        optins.2 += usize::from(&record[sms] == "true");
         assert_eq!(
             &record[note], "'=1+1, ; \"quoted\"\nnext line",
             "a formula is defused, the rest survives"
         );
     }
+    assert_eq!(
+        optins,
+        (BOOKINGS / 10, BOOKINGS / 2 - BOOKINGS / 10, 0),
+        "every opt-in as sealed"
+    );
     assert_eq!(seen, ids, "every booking, once");
     assert_eq!(names.len(), BOOKINGS);
 

@@ -13,8 +13,8 @@ use crate::consent::ConsentNotice;
 use crate::ids::BusinessId;
 use crate::notify::{Security, SmtpConfig, StaffLanguage};
 use crate::profile::{
-    Clinic, Field, Localized, Offer, Period, Practitioner, Profile, Restaurant, Schedule, Service,
-    WeekdayKey,
+    Channel, Clinic, Field, Localized, MarketingOptIn, Offer, Period, Practitioner, Profile,
+    Restaurant, Schedule, Service, WeekdayKey,
 };
 
 /// Why a configuration could not be loaded.
@@ -395,6 +395,62 @@ struct RawBusiness {
     practitioners: Vec<RawPractitioner>,
     /// The form's fields; the kind's minimal defaults if absent.
     fields: Option<Vec<Field>>,
+    /// The marketing channels the booking step offers an opt-in box for.
+    #[serde(default)]
+    marketing_optins: Vec<Channel>,
+    /// What each offered channel sends, in the visitor's languages.
+    #[serde(default)]
+    marketing: RawMarketing,
+}
+
+/// `[business.marketing]`: one text per channel.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawMarketing {
+    email: Option<Localized>,
+    sms: Option<Localized>,
+}
+
+impl RawBusiness {
+    fn marketing(&self) -> Result<Vec<MarketingOptIn>, String> {
+        let mut optins = Vec::with_capacity(self.marketing_optins.len());
+        for (index, &channel) in self.marketing_optins.iter().enumerate() {
+            if self.marketing_optins[..index].contains(&channel) {
+                return Err(format!(
+                    "marketing_optins lists `{}` twice",
+                    channel_name(channel)
+                ));
+            }
+            optins.push(MarketingOptIn {
+                channel,
+                text: self.marketing_text(channel).cloned(),
+            });
+        }
+        for channel in [Channel::Email, Channel::Sms] {
+            // A text without its box would be a setting that silently does nothing.
+            if self.marketing_text(channel).is_some() && !self.marketing_optins.contains(&channel) {
+                return Err(format!(
+                    "marketing.{0} is set but `{0}` is not in marketing_optins",
+                    channel_name(channel)
+                ));
+            }
+        }
+        Ok(optins)
+    }
+
+    fn marketing_text(&self, channel: Channel) -> Option<&Localized> {
+        match channel {
+            Channel::Email => self.marketing.email.as_ref(),
+            Channel::Sms => self.marketing.sms.as_ref(),
+        }
+    }
+}
+
+fn channel_name(channel: Channel) -> &'static str {
+    match channel {
+        Channel::Email => "email",
+        Channel::Sms => "sms",
+    }
 }
 
 #[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
@@ -558,6 +614,7 @@ impl RawBusiness {
             horizon_days: self.horizon_days,
             offer,
             fields,
+            marketing: self.marketing()?,
         })
     }
 }
@@ -649,7 +706,87 @@ fn default_status() -> KeyStatus {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_origin, is_url_safe_id};
+    use std::path::Path;
+
+    use super::{Config, ConfigError, is_origin, is_url_safe_id};
+    use crate::profile::Channel;
+
+    fn bistro(extra: &str) -> Result<Config, ConfigError> {
+        Config::from_toml(
+            &format!(
+                r#"
+                [[business]]
+                id = "bistro"
+                name = "Bistro"
+                kind = "restaurant"
+                timezone = "Europe/Paris"
+                covers = 8
+                {extra}
+                "#
+            ),
+            Path::new("."),
+        )
+    }
+
+    fn reason(extra: &str) -> String {
+        match bistro(extra) {
+            Err(error) => error.to_string(),
+            Ok(_) => panic!("accepted: {extra}"),
+        }
+    }
+
+    #[test]
+    fn marketing_optins_default_to_none() {
+        let config = bistro("").expect("valid");
+        assert!(config.businesses[0].profile.marketing.is_empty());
+    }
+
+    #[test]
+    fn marketing_optins_keep_their_order_and_texts() {
+        let config = bistro(
+            r#"marketing_optins = ["sms", "email"]
+            [business.marketing]
+            sms = { fr = "Une alerte la veille des soirées jazz.", en = "A text the day before jazz nights." }"#,
+        )
+        .expect("valid");
+        let marketing = &config.businesses[0].profile.marketing;
+        let channels: Vec<Channel> = marketing.iter().map(|optin| optin.channel).collect();
+        assert_eq!(channels, [Channel::Sms, Channel::Email]);
+        let sms = marketing[0].text.as_ref().expect("text");
+        assert_eq!(sms.0["en"], "A text the day before jazz nights.");
+        assert_eq!(marketing[1].text, None);
+    }
+
+    #[test]
+    fn marketing_optins_are_email_or_sms_once_each() {
+        assert!(reason(r#"marketing_optins = ["email", "email"]"#).contains("twice"));
+        for unknown in [r#"["post"]"#, r#"["Email"]"#, r#"["e-mail"]"#] {
+            assert!(
+                matches!(
+                    bistro(&format!("marketing_optins = {unknown}")),
+                    Err(ConfigError::Parse { .. })
+                ),
+                "{unknown}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_marketing_text_needs_its_box() {
+        let text = reason(
+            r#"marketing_optins = ["email"]
+            [business.marketing]
+            sms = { en = "Offers" }"#,
+        );
+        assert!(text.contains("marketing.sms"), "{text}");
+        assert!(matches!(
+            bistro(
+                r#"[business.marketing]
+                fax = { en = "Offers" }"#
+            ),
+            Err(ConfigError::Parse { .. })
+        ));
+    }
 
     #[test]
     fn origins_are_what_browsers_send() {

@@ -194,6 +194,27 @@ pub struct Field {
     pub retention_days: u32,
 }
 
+/// A channel a business may send marketing by, with the visitor's opt-in.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    Email,
+    Sms,
+}
+
+/// One marketing opt-in the booking step offers: an unticked box whose answer
+/// is sealed with the booking, never seen by the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct MarketingOptIn {
+    pub channel: Channel,
+    /// What the visitor will receive, in each language; the widget's generic
+    /// wording if absent.
+    #[schema(value_type = Option<BTreeMap<String, String>>)]
+    pub text: Option<Localized>,
+}
+
 /// Everything about booking at one business.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Profile {
@@ -204,6 +225,8 @@ pub struct Profile {
     pub horizon_days: u32,
     pub offer: Offer,
     pub fields: Vec<Field>,
+    /// The opt-in boxes, in the order shown; empty: none.
+    pub marketing: Vec<MarketingOptIn>,
 }
 
 impl Profile {

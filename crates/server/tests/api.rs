@@ -57,6 +57,9 @@ async fn fixture(database: TestDatabase) -> Fixture {
         max_party_size = 6
         turn_minutes = 90
         hours = {{ mon = ["00:00-24:00"], tue = ["00:00-24:00"], wed = ["00:00-24:00"], thu = ["00:00-24:00"], fri = ["00:00-24:00"], sat = ["00:00-24:00"], sun = ["00:00-24:00"] }}
+        marketing_optins = ["sms", "email"]
+        [business.marketing]
+        email = {{ fr = "Nos menus de saison, une fois par mois.", en = "Our seasonal menus, once a month." }}
 
         [[business]]
         id = "praxis-am-see"
@@ -286,6 +289,26 @@ async fn the_profile_tells_the_widget_what_to_ask_and_why(database: TestDatabase
         praxis["services"][0].get("buffer_minutes").is_none(),
         "internal planning stays internal"
     );
+}
+
+/// The opt-in boxes come in the configured order, with the business's text
+/// where it wrote one; a business that offers none gets an empty list.
+async fn the_profile_offers_only_the_configured_marketing_optins(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let (status, bistro) = get(&fixture.state, "/api/v1/businesses/bistro-du-coin/profile").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        bistro["marketing"],
+        json!([
+            { "channel": "sms", "text": null },
+            { "channel": "email", "text": {
+                "en": "Our seasonal menus, once a month.",
+                "fr": "Nos menus de saison, une fois par mois."
+            } }
+        ])
+    );
+    let (_, praxis) = get(&fixture.state, "/api/v1/businesses/praxis-am-see/profile").await;
+    assert_eq!(praxis["marketing"], json!([]));
 }
 
 async fn availability_lists_days_and_free_capacity(database: TestDatabase) {
@@ -1546,6 +1569,7 @@ on_both_backends!(
     a_sealed_booking_is_stored_as_ciphertext_only,
     the_key_set_lists_active_keys_with_their_kids,
     the_profile_tells_the_widget_what_to_ask_and_why,
+    the_profile_offers_only_the_configured_marketing_optins,
     availability_lists_days_and_free_capacity,
     bad_input_gets_a_typed_error_and_stores_nothing,
     two_hundred_concurrent_requests_for_eight_seats_book_exactly_eight,

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use crate::consent::ConsentNotice;
 use crate::error::ErrorBody;
 use crate::extract::PathParam;
-use crate::profile::{Field, Localized, Offer, Practitioner, Service};
+use crate::profile::{Field, Localized, MarketingOptIn, Offer, Practitioner, Service};
 use crate::{AppError, AppState};
 
 /// What the widget needs to render the booking flow.
@@ -37,6 +37,10 @@ pub(crate) struct PublicProfile<'a> {
     /// The site's cookie notice, if the widget is its consent manager.
     #[schema(value_type = Option<ConsentNotice>)]
     consent: Option<&'a ConsentNotice>,
+    /// The marketing opt-in boxes the booking step shows, unticked, in this
+    /// order; empty: none. The answers are sealed with the booking.
+    #[schema(value_type = Vec<MarketingOptIn>)]
+    marketing: &'a [MarketingOptIn],
 }
 
 #[utoipa::path(
@@ -97,6 +101,7 @@ pub(crate) async fn profile(
         practitioners,
         fields: &profile.fields,
         consent: business.consent.as_ref(),
+        marketing: &profile.marketing,
     };
     Ok(Json(
         serde_json::to_value(public).map_err(|error| AppError::Internal(Box::new(error)))?,

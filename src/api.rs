@@ -17,8 +17,8 @@ use crate::calendar::Day;
 use crate::error::{ErrorCode, Failure};
 use crate::form::ANY;
 use crate::profile::{
-    Availability, DayAvailability, FieldId, FieldSpec, Kind, Localized, Practitioner, Profile,
-    Service, Slot,
+    Availability, Channel, DayAvailability, FieldId, FieldSpec, Kind, Localized, OptIn,
+    Practitioner, Profile, Service, Slot,
 };
 use crate::state::AvailabilityKey;
 
@@ -252,6 +252,12 @@ fn profile(value: &JsValue) -> Option<Profile> {
                 health: flag(&f, "health"),
                 purpose: localized(&f, "purpose").unwrap_or_default(),
                 retention_days: number(&f, "retention_days").unwrap_or(0),
+            })
+        }),
+        marketing: list(value, "marketing", |m| {
+            Some(OptIn {
+                channel: Channel::parse(&string(&m, "channel")?)?,
+                text: localized(&m, "text").unwrap_or_default(),
             })
         }),
     })

@@ -111,6 +111,8 @@ pub struct Details {
     pub reason: String,
     /// The explicit consent to process health data; never pre-ticked.
     pub health_consent: bool,
+    /// The marketing opt-ins by `Channel::index`; never pre-ticked.
+    pub marketing: [bool; 2],
 }
 
 impl Details {
@@ -205,13 +207,15 @@ impl Default for Choice {
 pub const ANY: &str = "any";
 
 /// The sealed plaintext: `{"v":1,"kind",…,"lang"}` with only the fields the profile
-/// declares (and an optional one only when filled).
+/// declares (and an optional one only when filled), the answer to every marketing
+/// opt-in offered, and the id of the host page's current consent record, if any.
 pub fn plaintext(
     profile: &Profile,
     choice: &Choice,
     details: &Details,
     start: &str,
     lang: Lang,
+    consent_id: Option<&str>,
 ) -> Vec<u8> {
     let mut json = Json::new();
     json.number("v", 1);
@@ -242,8 +246,31 @@ pub fn plaintext(
     if details.needs_consent(profile) && details.health_consent {
         json.raw("health_consent", "true");
     }
+    if !profile.marketing.is_empty() {
+        let mut marketing = Json::new();
+        for optin in &profile.marketing {
+            let ticked = details.marketing[optin.channel.index()];
+            marketing.raw(
+                optin.channel.as_str(),
+                if ticked { "true" } else { "false" },
+            );
+        }
+        json.raw("marketing", &marketing.finish());
+    }
+    if let Some(id) = consent_id.filter(|id| is_consent_id(id)) {
+        json.string("consent_id", id);
+    }
     json.string("lang", lang.code());
     json.finish().into_bytes()
+}
+
+/// A consent record's id as the consent layer makes it: 16 random bytes, base64url
+/// without padding. Anything else is not sealed: it could not prove an opt-in.
+pub fn is_consent_id(id: &str) -> bool {
+    id.len() == 22
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// The sealed parts of an upload, base64url.
@@ -354,7 +381,7 @@ fn valid_email(email: &str) -> Option<&str> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::profile::{FieldSpec, Localized, Practitioner, Service};
+    use crate::profile::{Channel, FieldSpec, Localized, OptIn, Practitioner, Service};
 
     fn field(id: FieldId, required: bool, health: bool) -> FieldSpec {
         FieldSpec {
@@ -380,6 +407,7 @@ pub(crate) mod tests {
                 field(FieldId::Contact, true, false),
                 field(FieldId::Note, false, true),
             ],
+            marketing: Vec::new(),
         }
     }
 
@@ -476,6 +504,7 @@ pub(crate) mod tests {
             &details,
             "2026-12-04T18:30:00Z",
             Lang::Fr,
+            None,
         );
         assert_eq!(
             String::from_utf8(json).expect("utf-8"),
@@ -500,11 +529,115 @@ pub(crate) mod tests {
             &details,
             "2026-12-04T09:00:00Z",
             Lang::De,
+            None,
         );
         assert_eq!(
             String::from_utf8(json).expect("utf-8"),
             r#"{"v":1,"kind":"clinic","name":"Camille \"Cam\" Dupont","contact":{"email":"c@example.de"},"service":"physio-30","practitioner":"any","start":"2026-12-04T09:00:00Z","reason":"Knie\nschmerzen","health_consent":true,"lang":"de"}"#
         );
+    }
+
+    fn offering(channels: &[Channel]) -> Profile {
+        Profile {
+            marketing: channels
+                .iter()
+                .map(|&channel| OptIn {
+                    channel,
+                    text: Localized::default(),
+                })
+                .collect(),
+            ..restaurant()
+        }
+    }
+
+    const CONSENT_ID: &str = "kP3x_9Qz-LmN0aBcDeFgHi";
+
+    /// The members of the plaintext after `"start"`.
+    fn tail(profile: &Profile, details: &Details, consent_id: Option<&str>) -> String {
+        let json = plaintext(
+            profile,
+            &Choice::default(),
+            details,
+            "2026-12-04T18:30:00Z",
+            Lang::En,
+            consent_id,
+        );
+        let text = String::from_utf8(json).expect("utf-8");
+        let at = text.find("\"start\"").expect("start");
+        text[at..].to_owned()
+    }
+
+    #[test]
+    fn unticked_optins_are_sealed_as_refusals() {
+        let profile = offering(&[Channel::Email, Channel::Sms]);
+        assert_eq!(
+            tail(&profile, &filled(), None),
+            r#""start":"2026-12-04T18:30:00Z","marketing":{"email":false,"sms":false},"lang":"en"}"#
+        );
+        // Booking works with every box unticked.
+        assert!(filled().validate(&profile).is_empty());
+    }
+
+    #[test]
+    fn ticked_optins_are_sealed_per_channel_in_the_offered_order() {
+        let mut details = filled();
+        details.marketing[Channel::Sms.index()] = true;
+        assert_eq!(
+            tail(&offering(&[Channel::Sms, Channel::Email]), &details, None),
+            r#""start":"2026-12-04T18:30:00Z","marketing":{"sms":true,"email":false},"lang":"en"}"#
+        );
+        details.marketing = [true, true];
+        assert_eq!(
+            tail(&offering(&[Channel::Email, Channel::Sms]), &details, None),
+            r#""start":"2026-12-04T18:30:00Z","marketing":{"email":true,"sms":true},"lang":"en"}"#
+        );
+    }
+
+    #[test]
+    fn only_offered_channels_are_sealed() {
+        let mut details = filled();
+        details.marketing = [true, true];
+        assert_eq!(
+            tail(&offering(&[Channel::Email]), &details, None),
+            r#""start":"2026-12-04T18:30:00Z","marketing":{"email":true},"lang":"en"}"#
+        );
+        assert_eq!(
+            tail(&offering(&[]), &details, None),
+            r#""start":"2026-12-04T18:30:00Z","lang":"en"}"#,
+            "no box offered: no marketing member at all"
+        );
+    }
+
+    #[test]
+    fn the_consent_id_is_sealed_when_the_host_page_has_one() {
+        let profile = offering(&[Channel::Email]);
+        assert_eq!(
+            tail(&profile, &filled(), Some(CONSENT_ID)),
+            r#""start":"2026-12-04T18:30:00Z","marketing":{"email":false},"consent_id":"kP3x_9Qz-LmN0aBcDeFgHi","lang":"en"}"#
+        );
+        assert_eq!(
+            tail(&restaurant(), &filled(), Some(CONSENT_ID)),
+            r#""start":"2026-12-04T18:30:00Z","consent_id":"kP3x_9Qz-LmN0aBcDeFgHi","lang":"en"}"#
+        );
+        assert_eq!(
+            tail(&profile, &filled(), None),
+            r#""start":"2026-12-04T18:30:00Z","marketing":{"email":false},"lang":"en"}"#
+        );
+    }
+
+    #[test]
+    fn only_well_formed_consent_ids_are_sealed() {
+        assert!(is_consent_id(CONSENT_ID));
+        for bad in [
+            "",
+            "kP3x_9Qz-LmN0aBcDeFgH",
+            "kP3x_9Qz-LmN0aBcDeFgHij",
+            "kP3x/9Qz+LmN0aBcDeFgHi",
+            "kP3x_9Qz-LmN0aBcDeF\"}",
+        ] {
+            assert!(!is_consent_id(bad), "{bad}");
+            assert!(!tail(&restaurant(), &filled(), Some(bad)).contains("consent_id"));
+        }
     }
 
     #[test]

@@ -165,6 +165,28 @@ texts! {
         "Ce champ peut contenir des données de santé. Vous pouvez aussi le laisser vide.",
         "Dieses Feld kann Gesundheitsdaten enthalten. Sie können es auch leer lassen.",
     ],
+    MarketingLabel => [
+        "News and offers (optional)",
+        "Actualités et offres (facultatif)",
+        "Neuigkeiten und Angebote (freiwillig)",
+    ],
+    MarketingHint => [
+        "Not needed to book. You can unsubscribe at any time.",
+        "Inutile pour réserver. Désinscription à tout moment.",
+        "Für die Reservierung nicht nötig. Jederzeit abbestellbar.",
+    ],
+    MarketingEmail => [
+        "Send me news and offers by e-mail",
+        "Recevoir les actualités et offres par e-mail",
+        "Neuigkeiten und Angebote per E-Mail erhalten",
+    ],
+    MarketingSms => [
+        "Send me news and offers by SMS",
+        "Recevoir les actualités et offres par SMS",
+        "Neuigkeiten und Angebote per SMS erhalten",
+    ],
+    Yes => ["Yes", "Oui", "Ja"],
+    No => ["No", "Non", "Nein"],
     FixFields => [
         "Please correct the fields below.",
         "Corrigez les champs ci-dessous.",

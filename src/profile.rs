@@ -69,6 +69,67 @@ impl FieldId {
     }
 }
 
+/// A channel the business may send news and offers by, if the visitor opts in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Channel {
+    Email,
+    Sms,
+}
+
+impl Channel {
+    pub fn parse(channel: &str) -> Option<Self> {
+        match channel {
+            "email" => Some(Self::Email),
+            "sms" => Some(Self::Sms),
+            _ => None,
+        }
+    }
+
+    /// The key in the plaintext's `marketing` object.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Email => "email",
+            Self::Sms => "sms",
+        }
+    }
+
+    /// The checkbox's `id`, which tests target.
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Email => "sb-marketing-email",
+            Self::Sms => "sb-marketing-sms",
+        }
+    }
+
+    /// The `id` of the business's text about what the channel sends.
+    pub fn hint_id(self) -> &'static str {
+        match self {
+            Self::Email => "sb-marketing-email-hint",
+            Self::Sms => "sb-marketing-sms-hint",
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Self> {
+        [Self::Email, Self::Sms].into_iter().find(|c| c.id() == id)
+    }
+
+    /// The position of the visitor's answer in `Details::marketing`.
+    pub fn index(self) -> usize {
+        match self {
+            Self::Email => 0,
+            Self::Sms => 1,
+        }
+    }
+}
+
+/// A marketing opt-in box the business offers, with what the channel sends
+/// (empty when the business wrote nothing).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OptIn {
+    pub channel: Channel,
+    pub text: Localized,
+}
+
 /// One declared field: whether it is required, why it is asked, how long it is kept.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldSpec {
@@ -106,6 +167,8 @@ pub struct Profile {
     pub services: Vec<Service>,
     pub practitioners: Vec<Practitioner>,
     pub fields: Vec<FieldSpec>,
+    /// The marketing opt-ins offered, in the order shown.
+    pub marketing: Vec<OptIn>,
 }
 
 impl Profile {
@@ -184,5 +247,15 @@ mod tests {
             assert_eq!(FieldId::parse(id.as_str()), Some(id));
         }
         assert_eq!(FieldId::parse("birthday"), None);
+    }
+
+    #[test]
+    fn channels_round_trip() {
+        for channel in [Channel::Email, Channel::Sms] {
+            assert_eq!(Channel::parse(channel.as_str()), Some(channel));
+            assert_eq!(Channel::from_id(channel.id()), Some(channel));
+        }
+        assert_eq!(Channel::parse("fax"), None);
+        assert_eq!(Channel::from_id("sb-consent"), None);
     }
 }

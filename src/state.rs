@@ -13,7 +13,7 @@ use crate::calendar::{self, Day};
 use crate::error::{ErrorCode, Failure};
 use crate::form::{ANY, Choice, ContactKind, Details, FieldError, Input};
 use crate::i18n::Text;
-use crate::profile::{Availability, Kind, Profile, Slot};
+use crate::profile::{Availability, Channel, Kind, Profile, Slot};
 
 /// Where the visitor is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -162,6 +162,8 @@ pub enum Action {
     Edit(Input, String),
     SetContactKind(ContactKind),
     SetConsent(bool),
+    /// A marketing opt-in box was ticked or unticked.
+    SetMarketing(Channel, bool),
     /// Send was pressed on the review step.
     Submit,
     KeysVerified,
@@ -384,6 +386,17 @@ impl FlowState {
                 if consent {
                     next.errors.retain(|e| e.input != Input::Consent);
                 }
+            }
+            (Action::SetMarketing(channel, ticked), Step::Details) => {
+                if !self
+                    .profile()?
+                    .marketing
+                    .iter()
+                    .any(|o| o.channel == channel)
+                {
+                    return None;
+                }
+                next.details.marketing[channel.index()] = ticked;
             }
             (Action::Submit, Step::Review) if !busy => {
                 next.stage = Stage::CheckingKeys;
@@ -631,6 +644,34 @@ mod tests {
             [Action::Back, Action::Edit(Input::Note, String::new())],
         );
         assert!(!emptied.details.health_consent);
+    }
+
+    #[test]
+    fn marketing_boxes_start_unticked_and_only_offered_ones_tick() {
+        let mut profile = restaurant();
+        profile.marketing = vec![crate::profile::OptIn {
+            channel: Channel::Email,
+            text: crate::profile::Localized::default(),
+        }];
+        let state = run(
+            at_date(profile),
+            [
+                Action::PickDate(day("2026-11-27")),
+                Action::PickSlot(slot("2026-11-27T18:00:00Z", "19:00")),
+                Action::Edit(Input::Name, "Ada".to_owned()),
+                Action::Edit(Input::Contact, "+33 6 12 34 56 78".to_owned()),
+            ],
+        );
+        assert_eq!(state.details.marketing, [false, false]);
+        assert_eq!(state.next(Action::SetMarketing(Channel::Sms, true)), None);
+        let ticked = run(state, [Action::SetMarketing(Channel::Email, true)]);
+        assert_eq!(ticked.details.marketing, [true, false]);
+        let unticked = run(ticked, [Action::SetMarketing(Channel::Email, false)]);
+        assert_eq!(
+            run(unticked, [Action::Next]).step,
+            Step::Review,
+            "booking works with every box unticked"
+        );
     }
 
     #[test]

@@ -9,7 +9,9 @@ use std::rc::Rc;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use js_sys::{Function, Reflect};
 use sealbook_envelope::{KeyId, ManageSecret, SealParams, seal_visitor_copy};
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api;
 use crate::clock;
@@ -49,7 +51,15 @@ async fn stages(s: &Submission, dispatch: &impl Fn(Action)) -> Result<Confirmed,
 
     let sealing = |_| Failure::Known(ErrorCode::SealFailed);
     let start = &s.slot.start;
-    let plaintext = form::plaintext(&s.profile, &s.choice, &s.details, start, options.lang);
+    let consent = consent_id();
+    let plaintext = form::plaintext(
+        &s.profile,
+        &s.choice,
+        &s.details,
+        start,
+        options.lang,
+        consent.as_deref(),
+    );
     let secret = ManageSecret::generate(&mut getrandom::SysRng).map_err(sealing)?;
     let iat = clock::now_unix_seconds();
     let envelope =
@@ -92,6 +102,22 @@ async fn stages(s: &Submission, dispatch: &impl Fn(Action)) -> Result<Confirmed,
         start: start.clone(),
         manage_link,
     })
+}
+
+/// The id of the host page's current consent record, from the consent layer's
+/// `window.Sealbook.consent.get()` (`null` before any choice), read as the
+/// booking is sealed so that it is the choice in force at that moment. No such
+/// API, or no choice: `None`, and the booking is sealed without it.
+fn consent_id() -> Option<String> {
+    let member = |object: &JsValue, key: &str| Reflect::get(object, &JsValue::from_str(key)).ok();
+    let window: JsValue = web_sys::window()?.into();
+    let consent = member(&member(&window, "Sealbook")?, "consent")?;
+    let get: Function = member(&consent, "get")?.dyn_into().ok()?;
+    let choice = get.call0(&consent).ok()?;
+    if !choice.is_object() {
+        return None;
+    }
+    member(&choice, "id")?.as_string()
 }
 
 /// The visitor copy's plaintext: the booking's plus `"pins":[kid,…]`, the pins

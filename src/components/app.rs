@@ -19,7 +19,7 @@ use crate::clock;
 use crate::form::{ContactKind, Input};
 use crate::i18n::{Text, t};
 use crate::options::Options;
-use crate::profile::Kind;
+use crate::profile::{Channel, Kind};
 use crate::state::{Action, FlowState, Focus, Stage, Step};
 use crate::submit::{self, Submission};
 
@@ -206,7 +206,9 @@ pub fn app(props: &AppProps) -> Html {
                 "sb-consent" => property(&element, "checked")
                     .as_bool()
                     .map(Action::SetConsent),
-                _ => None,
+                id => Channel::from_id(id)
+                    .zip(property(&element, "checked").as_bool())
+                    .map(|(channel, ticked)| Action::SetMarketing(channel, ticked)),
             };
             if let Some(action) = action {
                 dispatcher.dispatch(action);

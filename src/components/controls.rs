@@ -93,29 +93,39 @@ fn error_markup(id: &str, error: Option<&str>) -> Html {
     out.html()
 }
 
-/// The explicit-consent checkbox for a filled health field; never pre-ticked.
-pub fn consent(
+/// A checkbox with its label, its hint and its error; checked only by the
+/// visitor (the explicit consent for a health field, a marketing opt-in).
+/// `described` lists the ids of the texts that explain it.
+pub fn checkbox(
+    id: &'static str,
     checked: bool,
-    label: &'static str,
-    hint: &'static str,
-    error: Option<&'static str>,
+    label: &str,
+    hint: Option<(&'static str, &str)>,
+    described: String,
+    error: Option<(&'static str, &'static str)>,
 ) -> Html {
-    let described = if error.is_some() {
-        "sb-consent-hint sb-consent-error"
-    } else {
-        "sb-consent-hint"
-    };
     let mut text = Out::default();
-    text.raw("<label class=\"sb-label\" for=\"sb-consent\">")
-        .raw(label)
-        .raw("</label><p class=\"sb-hint\" id=\"sb-consent-hint\">")
-        .raw(hint)
-        .raw("</p>");
+    text.raw("<label class=\"sb-label\" for=\"")
+        .raw(id)
+        .raw("\">")
+        .text(label)
+        .raw("</label>");
+    if let Some((hint_id, hint)) = hint {
+        text.raw("<p class=\"sb-hint\" id=\"")
+            .raw(hint_id)
+            .raw("\">")
+            .text(hint)
+            .raw("</p>");
+    }
+    let (error_id, error) = match error {
+        Some((error_id, error)) => (error_id, Some(error)),
+        None => ("", None),
+    };
     html! {
         <div class="sb-field sb-check">
-            <input type="checkbox" id="sb-consent" {checked}
+            <input type="checkbox" {id} {checked}
                 aria-invalid={error.map(|_| "true")} aria-describedby={described} />
-            { text.html() }{ error_markup("sb-consent-error", error) }
+            { text.html() }{ error_markup(error_id, error) }
         </div>
     }
 }

@@ -10,7 +10,7 @@ use super::steps::label_of;
 use super::{Ctx, nothing};
 use crate::form::{ContactKind, EMAIL_MAX, Input, NAME_MAX, PHONE_MAX, TEXT_MAX};
 use crate::i18n::{Text, count};
-use crate::profile::{FieldId, FieldSpec};
+use crate::profile::{Channel, FieldId, FieldSpec};
 
 fn error_text(ctx: &Ctx<'_>, input: Input) -> Option<&'static str> {
     ctx.state.error_for(input).map(|e| ctx.t(e.text))
@@ -85,15 +85,65 @@ fn field(ctx: &Ctx<'_>, spec: &FieldSpec, chunks: &mut Vec<Html>) {
         .html(),
     );
     chunks.push(if spec.health && !details.get(input).trim().is_empty() {
-        controls::consent(
+        let consent = Input::Consent;
+        let error = error_text(ctx, consent).map(|error| (consent.error_id(), error));
+        let mut described = consent.hint_id().to_owned();
+        if error.is_some() {
+            described.push(' ');
+            described.push_str(consent.error_id());
+        }
+        controls::checkbox(
+            consent.id(),
             details.health_consent,
             ctx.t(Text::ConsentLabel),
-            ctx.t(Text::ConsentHint),
-            error_text(ctx, Input::Consent),
+            Some((consent.hint_id(), ctx.t(Text::ConsentHint))),
+            described,
+            error,
         )
     } else {
         nothing()
     });
+}
+
+/// The marketing opt-ins the business offers: a heading saying they are optional,
+/// then one box per channel, each never pre-ticked, with the business's text.
+fn marketing(ctx: &Ctx<'_>, chunks: &mut Vec<Html>) {
+    let optins = &ctx.profile.marketing;
+    let mut head = Out::default();
+    if !optins.is_empty() {
+        head.raw("<p class=\"sb-label\" id=\"sb-marketing\">")
+            .raw(ctx.t(Text::MarketingLabel))
+            .raw("</p><p class=\"sb-hint\" id=\"sb-marketing-hint\">")
+            .raw(ctx.t(Text::MarketingHint))
+            .raw("</p>");
+    }
+    chunks.push(head.html());
+    for optin in optins {
+        let channel = optin.channel;
+        let text = optin.text.get(ctx.lang);
+        let hint = (!text.is_empty()).then_some((channel.hint_id(), text));
+        let mut described = String::from("sb-marketing sb-marketing-hint");
+        if hint.is_some() {
+            described.push(' ');
+            described.push_str(channel.hint_id());
+        }
+        chunks.push(controls::checkbox(
+            channel.id(),
+            ctx.state.details.marketing[channel.index()],
+            ctx.t(marketing_label(channel)),
+            hint,
+            described,
+            None,
+        ));
+    }
+}
+
+/// The label of a channel's opt-in box, also shown on the review step.
+pub fn marketing_label(channel: Channel) -> Text {
+    match channel {
+        Channel::Email => Text::MarketingEmail,
+        Channel::Sms => Text::MarketingSms,
+    }
 }
 
 pub fn details(ctx: &Ctx<'_>) -> Vec<Html> {
@@ -109,6 +159,7 @@ pub fn details(ctx: &Ctx<'_>) -> Vec<Html> {
     for spec in &ctx.profile.fields {
         field(ctx, spec, &mut chunks);
     }
+    marketing(ctx, &mut chunks);
     let mut nav = Out::default();
     ctx.nav(&mut nav, Some(("sb-next", "next", Text::Continue)));
     chunks.push(nav.html());

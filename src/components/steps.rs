@@ -206,6 +206,15 @@ pub fn review(ctx: &Ctx<'_>) -> Vec<Html> {
             );
         }
     }
+    for optin in &profile.marketing {
+        let channel = optin.channel;
+        let ticked = details.marketing[channel.index()];
+        row(
+            &mut out,
+            ctx.t(super::details::marketing_label(channel)),
+            ctx.t(if ticked { Text::Yes } else { Text::No }),
+        );
+    }
     out.raw("</dl><p class=\"sb-hint\">")
         .raw(ctx.t(Text::ReviewNote))
         .raw("</p>");

@@ -61,6 +61,38 @@ pub enum AppError {
     MethodNotAllowed,
     #[error("the consent notice has changed since it was shown; ask again")]
     NoticeChanged,
+    #[error("Sign in first.")]
+    NotLoggedIn,
+    #[error("Your session has ended; sign in again.")]
+    SessionExpired,
+    #[error(
+        "This request did not come from the inbox (missing or wrong CSRF token, or another origin)."
+    )]
+    CsrfFailed,
+    #[error("Wrong e-mail or password.")]
+    LoginFailed,
+    #[error("Enter the code from your authenticator app.")]
+    TotpRequired,
+    #[error("The authenticator code is wrong or was already used.")]
+    TotpFailed,
+    #[error("The authenticator code does not match; try the next one.")]
+    TotpNotConfirmed,
+    #[error("Only the owner of the business may do this.")]
+    Forbidden,
+    #[error("This invite has expired; ask for a new one.")]
+    InviteExpired,
+    #[error("The password must have at least 12 characters.")]
+    WeakPassword,
+    #[error("This e-mail address already has an account.")]
+    EmailTaken,
+    #[error("The owner cannot revoke their own account.")]
+    CannotRevokeSelf,
+    #[error(
+        "The wrapped key is not an encrypted PKCS#8 key of this business (or is larger than 8 KiB)."
+    )]
+    InvalidWrappedKey,
+    #[error("A cancelled booking cannot be marked or confirmed again.")]
+    BookingCancelled,
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -95,6 +127,19 @@ impl AppError {
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::NoticeChanged => "notice_changed",
+            Self::NotLoggedIn => "not_logged_in",
+            Self::SessionExpired => "session_expired",
+            Self::CsrfFailed => "csrf_failed",
+            Self::LoginFailed => "login_failed",
+            Self::TotpRequired => "totp_required",
+            Self::TotpFailed | Self::TotpNotConfirmed => "totp_failed",
+            Self::Forbidden => "forbidden",
+            Self::InviteExpired => "invite_expired",
+            Self::WeakPassword => "weak_password",
+            Self::EmailTaken => "email_taken",
+            Self::CannotRevokeSelf => "cannot_revoke_self",
+            Self::InvalidWrappedKey => "invalid_wrapped_key",
+            Self::BookingCancelled => "booking_cancelled",
             Self::Internal(_) => "internal",
         }
     }
@@ -125,6 +170,17 @@ impl AppError {
             Self::UnknownBusiness | Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::NoticeChanged => StatusCode::CONFLICT,
+            Self::NotLoggedIn | Self::SessionExpired | Self::LoginFailed => {
+                StatusCode::UNAUTHORIZED
+            }
+            Self::TotpRequired | Self::TotpFailed => StatusCode::UNAUTHORIZED,
+            Self::CsrfFailed | Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::TotpNotConfirmed
+            | Self::WeakPassword
+            | Self::CannotRevokeSelf
+            | Self::InvalidWrappedKey => StatusCode::BAD_REQUEST,
+            Self::InviteExpired => StatusCode::GONE,
+            Self::EmailTaken | Self::BookingCancelled => StatusCode::CONFLICT,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -155,6 +211,16 @@ impl From<crate::storage::BookError> for AppError {
             BookError::IdempotencyConflict => Self::IdempotencyConflict,
             BookError::Replayed => Self::Replayed,
             BookError::Database(error) => error.into(),
+        }
+    }
+}
+
+impl From<crate::storage::AccountError> for AppError {
+    fn from(error: crate::storage::AccountError) -> Self {
+        use crate::storage::AccountError;
+        match error {
+            AccountError::EmailTaken | AccountError::OwnerExists => Self::EmailTaken,
+            AccountError::Database(error) => error.into(),
         }
     }
 }

@@ -59,6 +59,33 @@ impl fmt::Display for BookingId {
     }
 }
 
+/// `bytes` random bytes as base64url without padding: the form of every random
+/// id and secret token of the inbox (staff ids, sessions, CSRF, invites).
+pub fn random_base64url(bytes: usize) -> Result<String, getrandom::Error> {
+    use base64::Engine as _;
+    let mut buffer = vec![0u8; bytes];
+    getrandom::fill(&mut buffer)?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buffer))
+}
+
+/// A staff account: 16 random bytes, base64url.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct StaffId(pub String);
+
+impl StaffId {
+    /// A fresh random id.
+    pub fn generate() -> Result<Self, getrandom::Error> {
+        random_base64url(16).map(Self)
+    }
+}
+
+impl fmt::Display for StaffId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,6 +4,7 @@
 
 mod api;
 mod assets;
+pub mod auth;
 pub mod availability;
 pub mod config;
 pub mod consent;

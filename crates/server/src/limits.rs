@@ -39,6 +39,10 @@ pub struct LimitsConfig {
     /// table at 20:00, however slowly it books. At most [`MAX_PER_SLOT`].
     #[serde(default = "default_per_slot")]
     pub bookings_per_slot: u32,
+    /// Staff login attempts per minute, per client and (separately) per e-mail
+    /// address, so neither one client nor many can guess one password fast.
+    #[serde(default = "default_logins")]
+    pub logins_per_minute: u32,
     /// Take the client address from the last `X-Forwarded-For` entry (only behind
     /// a reverse proxy that sets it; otherwise clients could choose their own key).
     #[serde(default)]
@@ -52,6 +56,7 @@ impl Default for LimitsConfig {
             manage_per_minute: default_manage(),
             consents_per_minute: default_consents(),
             bookings_per_slot: default_per_slot(),
+            logins_per_minute: default_logins(),
             trust_forwarded_for: false,
         }
     }
@@ -73,6 +78,10 @@ fn default_per_slot() -> u32 {
     2
 }
 
+fn default_logins() -> u32 {
+    10
+}
+
 /// The largest `bookings_per_slot` honoured: the limiter keeps its window
 /// (12 hours × the allowance) in nanoseconds, which must fit 64 bits.
 pub const MAX_PER_SLOT: u32 = 10_000;
@@ -90,6 +99,8 @@ pub struct RateLimits {
     manage: Arc<DefaultKeyedRateLimiter<Key>>,
     consents: Arc<DefaultKeyedRateLimiter<Key>>,
     slots: Arc<DefaultKeyedRateLimiter<Key>>,
+    logins: Arc<DefaultKeyedRateLimiter<Key>>,
+    login_emails: Arc<DefaultKeyedRateLimiter<Key>>,
     salt: [u8; 32],
     trust_forwarded_for: bool,
 }
@@ -112,6 +123,8 @@ impl RateLimits {
                             .expect("at least 1"),
                     ),
             )),
+            logins: Arc::new(RateLimiter::keyed(per_minute(config.logins_per_minute))),
+            login_emails: Arc::new(RateLimiter::keyed(per_minute(config.logins_per_minute))),
             salt,
             trust_forwarded_for: config.trust_forwarded_for,
         }
@@ -165,13 +178,42 @@ impl RateLimits {
         })
     }
 
+    /// Counts a login attempt for `email` (already lower-cased); keyed by a
+    /// salted hash, so the typed address is not kept.
+    pub(crate) fn check_login_email(&self, email: &str) -> Result<(), AppError> {
+        let mut hasher = Sha256::new();
+        hasher.update(self.salt);
+        hasher.update(b"login e-mail\0");
+        hasher.update(email);
+        let key: Key = hasher.finalize()[..16]
+            .try_into()
+            .expect("SHA-256 is longer than 16 bytes");
+        self.login_emails
+            .check_key(&key)
+            .map_err(|not_until| retry_after(&not_until))
+    }
+
     /// Forgets clients that have not been seen for a while (memory stays bounded).
     pub fn forget_idle(&self) {
-        for limiter in [&self.bookings, &self.manage, &self.consents, &self.slots] {
+        for limiter in [
+            &self.bookings,
+            &self.manage,
+            &self.consents,
+            &self.slots,
+            &self.logins,
+            &self.login_emails,
+        ] {
             limiter.retain_recent();
             limiter.shrink_to_fit();
         }
     }
+}
+
+/// `429 rate_limited`, with the wait rounded up to whole seconds (at least 1).
+fn retry_after(not_until: &governor::NotUntil<governor::clock::QuantaInstant>) -> AppError {
+    let wait = not_until.wait_time_from(DefaultClock::default().now());
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    AppError::RateLimited(Duration::from_secs(seconds.max(1)))
 }
 
 /// The middleware: `429 rate_limited` with `Retry-After` once a client is over.
@@ -211,7 +253,9 @@ pub(crate) async fn limit(
                 &limits.consents,
                 limits.key(client, &format!("consents {}", request.uri().path())),
             ))
-        } else if route.contains("/bookings/{id}") {
+        } else if request.method() == Method::POST && route.ends_with("/auth/login") {
+            Some((&limits.logins, limits.key(client, "login")))
+        } else if route.contains("/bookings/{id}") && !route.contains("/inbox/") {
             Some((&limits.manage, limits.key(client, "manage")))
         } else {
             None

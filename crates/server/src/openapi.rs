@@ -2,11 +2,13 @@
 //! handlers' annotations and served at `GET /api/v1/openapi.json`.
 
 use axum::Json;
-use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::{OpenApi as Document, Server};
 use utoipa::{Modify, OpenApi};
 
-use crate::api::{availability, bookings, consents, keys, manage, profile};
+use crate::api::{
+    audit, auth, availability, bookings, consents, inbox, inbox_keys, keys, manage, profile, staff,
+};
 
 /// Every route of [`crate::api::router`], with its bodies and errors.
 #[derive(OpenApi)]
@@ -25,12 +27,32 @@ use crate::api::{availability, bookings, consents, keys, manage, profile};
         manage::change,
         manage::erase,
         manage::cancel,
+        auth::login,
+        auth::current,
+        auth::logout,
+        auth::logout_everywhere,
+        auth::totp_setup,
+        auth::totp_enable,
+        auth::accept_invite,
+        inbox_keys::list,
+        inbox_keys::put,
+        inbox::list,
+        inbox::open,
+        inbox::set_status,
+        inbox::erase,
+        inbox::exported,
+        inbox::consents,
+        staff::list,
+        staff::invite,
+        staff::revoke,
+        audit::log,
     ),
     components(schemas(crate::error::ErrorBody)),
     modifiers(&Root),
     tags(
         (name = "widget", description = "What the embedded widget calls"),
-        (name = "manage", description = "The visitor's manage link, authorised by the token from the link")
+        (name = "manage", description = "The visitor's manage link, authorised by the token from the link"),
+        (name = "inbox", description = "The staff inbox: sessions by cookie, `X-Sealbook-CSRF` on every state-changing request")
     )
 )]
 pub(crate) struct ApiDoc;
@@ -46,6 +68,10 @@ impl Modify for Root {
         components.add_security_scheme(
             "manage_token",
             SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("sealbook_session"))),
         );
     }
 }

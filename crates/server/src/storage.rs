@@ -11,10 +11,20 @@
 //! On SQLite, bookings that arrive together also share that transaction and its
 //! fsync ([`group_commit`]).
 
+mod accounts;
+mod audit;
 mod consents;
 mod group_commit;
+mod invites;
+mod sessions;
+mod staff_bookings;
 
+pub use accounts::{AccountError, NewStaff, Role, StaffMember, WrappedKey};
+pub use audit::{AuditEntry, NewAuditEntry};
 pub use consents::ConsentRecord;
+pub use invites::{AcceptError, NewInvite, PendingInvite};
+pub use sessions::{NewSession, StoredSession};
+pub use staff_bookings::{InboxBooking, StaffStatus, StatusError};
 
 use std::sync::Arc;
 

@@ -1,6 +1,7 @@
 //! Retention: each booking is deleted a business's retention period after its
 //! appointment ends, each consent record its notice's `retention_days` after it
-//! was made. Hard delete, no soft-delete flag (DESIGN §3.8, §8).
+//! was made; ended staff sessions go too. Hard delete, no soft-delete flag
+//! (DESIGN §3.8, §8).
 
 use jiff::{SignedDuration, Timestamp};
 
@@ -9,6 +10,11 @@ use crate::AppState;
 /// One pass over every business at time `now`; returns how many bookings went.
 pub async fn sweep_once(state: &AppState, now: Timestamp) -> Result<u64, sqlx::Error> {
     let mut deleted = 0;
+    let idle = crate::auth::session::IDLE_SECONDS;
+    state
+        .storage
+        .sweep_sessions(now.as_second(), now.as_second() - idle)
+        .await?;
     for business in &state.config.businesses {
         let retention =
             SignedDuration::from_hours(24 * i64::from(business.profile.retention_days()));

@@ -26,6 +26,25 @@ const ROUTES: &[&str] = &[
     "PUT /api/v1/bookings/{id}",
     "DELETE /api/v1/bookings/{id}",
     "POST /api/v1/bookings/{id}/cancel",
+    "POST /api/v1/auth/login",
+    "GET /api/v1/auth/session",
+    "POST /api/v1/auth/logout",
+    "POST /api/v1/auth/logout-everywhere",
+    "POST /api/v1/auth/totp/setup",
+    "POST /api/v1/auth/totp/enable",
+    "POST /api/v1/auth/accept-invite",
+    "GET /api/v1/inbox/keys",
+    "PUT /api/v1/inbox/keys/{kid}",
+    "GET /api/v1/inbox/bookings",
+    "GET /api/v1/inbox/bookings/{id}",
+    "POST /api/v1/inbox/bookings/{id}/status",
+    "DELETE /api/v1/inbox/bookings/{id}",
+    "POST /api/v1/inbox/exports",
+    "GET /api/v1/inbox/consents/{consent_id}",
+    "GET /api/v1/inbox/staff",
+    "POST /api/v1/inbox/invites",
+    "DELETE /api/v1/inbox/staff/{id}",
+    "GET /api/v1/inbox/audit",
 ];
 
 async fn state() -> (support::TestDatabase, AppState) {
@@ -133,5 +152,11 @@ async fn every_error_response_is_the_shared_error_body() {
     assert_eq!(
         document["components"]["securitySchemes"]["manage_token"]["scheme"],
         "bearer"
+    );
+    let inbox = &document["paths"]["/api/v1/inbox/bookings"]["get"];
+    assert_eq!(inbox["security"][0]["session"], serde_json::json!([]));
+    assert_eq!(
+        document["components"]["securitySchemes"]["session"]["in"],
+        "cookie"
     );
 }

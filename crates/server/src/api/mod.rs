@@ -1,15 +1,20 @@
 //! The JSON API (docs/API.md).
 
+pub(crate) mod audit;
+pub(crate) mod auth;
 pub(crate) mod availability;
 pub(crate) mod bookings;
 pub(crate) mod consents;
+pub(crate) mod inbox;
+pub(crate) mod inbox_keys;
 pub(crate) mod keys;
 pub(crate) mod manage;
 pub(crate) mod profile;
+pub(crate) mod staff;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post, put};
 
 use crate::config::Business;
 use crate::extract::MAX_BODY_BYTES;
@@ -32,8 +37,36 @@ pub(crate) fn router() -> Router<AppState> {
         )
         .route("/bookings/{id}/cancel", post(manage::cancel))
         .route("/openapi.json", get(crate::openapi::document))
+        .merge(inbox_router())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .method_not_allowed_fallback(crate::assets::method_not_allowed)
+}
+
+/// Routes for the staff inbox, on this server's own origin (no CORS): a
+/// session cookie, and CSRF on every state-changing request (auth::session).
+fn inbox_router() -> Router<AppState> {
+    Router::new()
+        .route("/auth/login", post(auth::login))
+        .route("/auth/session", get(auth::current))
+        .route("/auth/logout", post(auth::logout))
+        .route("/auth/logout-everywhere", post(auth::logout_everywhere))
+        .route("/auth/totp/setup", post(auth::totp_setup))
+        .route("/auth/totp/enable", post(auth::totp_enable))
+        .route("/auth/accept-invite", post(auth::accept_invite))
+        .route("/inbox/keys", get(inbox_keys::list))
+        .route("/inbox/keys/{kid}", put(inbox_keys::put))
+        .route("/inbox/bookings", get(inbox::list))
+        .route(
+            "/inbox/bookings/{id}",
+            get(inbox::open).delete(inbox::erase),
+        )
+        .route("/inbox/bookings/{id}/status", post(inbox::set_status))
+        .route("/inbox/exports", post(inbox::exported))
+        .route("/inbox/consents/{consent_id}", get(inbox::consents))
+        .route("/inbox/staff", get(staff::list))
+        .route("/inbox/staff/{id}", delete(staff::revoke))
+        .route("/inbox/invites", post(staff::invite))
+        .route("/inbox/audit", get(audit::log))
 }
 
 fn business<'a>(state: &'a AppState, id: &str) -> Result<&'a Business, AppError> {

@@ -1,0 +1,416 @@
+//! `/auth/*`: staff sign-in, sessions, the TOTP second factor and invites.
+//! A wrong e-mail and a wrong password are the same answer after the same
+//! work; nothing typed is logged or stored in clear.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+
+use crate::auth::session::{self, StaffSession, Started, now};
+use crate::auth::{password, totp};
+use crate::error::ErrorBody;
+use crate::extract::JsonBody;
+use crate::ids::StaffId;
+use crate::storage::{AcceptError, NewAuditEntry, NewStaff, Role, StaffMember};
+use crate::{AppError, AppState};
+
+/// Who is signed in.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct StaffView {
+    id: String,
+    email: String,
+    /// `owner` or `staff`.
+    role: &'static str,
+    business: String,
+    business_name: String,
+    totp_enabled: bool,
+}
+
+/// A live session: the member, the token for `X-Sealbook-CSRF`, and when it ends.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct SessionView {
+    staff: StaffView,
+    csrf: String,
+    /// RFC 3339; the session also ends after an hour unused.
+    expires_at: String,
+}
+
+fn rfc3339(seconds: i64) -> String {
+    jiff::Timestamp::from_second(seconds).map_or_else(|_| seconds.to_string(), |t| t.to_string())
+}
+
+impl SessionView {
+    fn of(state: &AppState, session: &StaffSession) -> Self {
+        let staff = &session.staff;
+        Self {
+            staff: StaffView {
+                id: staff.id.0.clone(),
+                email: staff.email.clone(),
+                role: staff.role.as_str(),
+                business: staff.business.0.clone(),
+                business_name: state
+                    .config
+                    .business(&staff.business.0)
+                    .map(|business| business.name.clone())
+                    .unwrap_or_default(),
+                totp_enabled: staff.totp_secret.is_some(),
+            },
+            csrf: session.csrf.clone(),
+            expires_at: rfc3339(session.expires_at),
+        }
+    }
+}
+
+fn signed_in(state: &AppState, started: &Started) -> Response {
+    let mut response = Json(SessionView::of(state, &started.session)).into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        session::set_cookie(&state.config, &started.token),
+    );
+    response
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LoginRequest {
+    email: String,
+    password: String,
+    /// The 6-digit code, when the account has a second factor.
+    totp: Option<String>,
+}
+
+fn normalise(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// Runs argon2 off the async threads: it is deliberately slow.
+async fn verify_password(password: String, hash: Option<String>) -> Result<bool, AppError> {
+    tokio::task::spawn_blocking(move || match hash {
+        Some(hash) => password::verify(&password, &hash),
+        None => {
+            password::verify_dummy(&password);
+            false
+        }
+    })
+    .await
+    .map_err(|error| AppError::Internal(Box::new(error)))
+}
+
+async fn audit_failed(
+    state: &AppState,
+    staff: Option<&StaffMember>,
+    detail: &str,
+) -> Result<(), AppError> {
+    state
+        .storage
+        .audit(&NewAuditEntry {
+            business: staff.map(|staff| staff.business.clone()),
+            at: now(),
+            staff: staff.map(|staff| staff.id.clone()),
+            session: None,
+            action: "login_failed",
+            booking_id: None,
+            detail: detail.to_owned(),
+        })
+        .await
+        .map_err(AppError::from)
+}
+
+/// `POST /auth/login`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/login",
+    tag = "inbox",
+    request_body(content = LoginRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Signed in; `Set-Cookie: sealbook_session=…`", body = SessionView),
+        (status = 400, description = "`bad_request`", body = ErrorBody),
+        (status = 401, description = "`login_failed` (wrong e-mail or password, or a revoked account), `totp_required` or `totp_failed`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
+        (status = 429, description = "`rate_limited` (per client and per e-mail)", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn login(
+    State(state): State<AppState>,
+    JsonBody(request): JsonBody<LoginRequest>,
+) -> Result<Response, AppError> {
+    let email = normalise(&request.email);
+    state.limits.check_login_email(&email)?;
+    let staff = state.storage.staff_by_email(&email).await?;
+    let matches = verify_password(
+        request.password,
+        staff.as_ref().map(|staff| staff.password_hash.clone()),
+    )
+    .await?;
+    let staff = match staff {
+        Some(staff) if matches && !staff.disabled => staff,
+        other => {
+            audit_failed(&state, other.as_ref(), "password").await?;
+            tracing::info!("staff login failed");
+            return Err(AppError::LoginFailed);
+        }
+    };
+    let now = now();
+    if let Some(secret) = &staff.totp_secret {
+        let Some(code) = request
+            .totp
+            .as_deref()
+            .filter(|code| !code.trim().is_empty())
+        else {
+            return Err(AppError::TotpRequired);
+        };
+        let step = totp::check(secret, code, now);
+        let fresh = match step {
+            Some(step) => state.storage.use_totp_step(&staff.id, step).await?,
+            None => false,
+        };
+        if !fresh {
+            audit_failed(&state, Some(&staff), "totp").await?;
+            tracing::info!("staff login failed: authenticator code");
+            return Err(AppError::TotpFailed);
+        }
+    }
+    let started = StaffSession::start(&state, staff, now).await?;
+    started
+        .session
+        .audit(&state, "login", None, String::new())
+        .await?;
+    tracing::info!("staff signed in");
+    Ok(signed_in(&state, &started))
+}
+
+/// `GET /auth/session`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/auth/session",
+    tag = "inbox",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The live session", body = SessionView),
+        (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn current(
+    State(state): State<AppState>,
+    session: StaffSession,
+) -> Json<SessionView> {
+    Json(SessionView::of(&state, &session))
+}
+
+fn signed_out(state: &AppState) -> Response {
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, session::clear_cookie(&state.config));
+    response
+}
+
+/// `POST /auth/logout`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/logout",
+    tag = "inbox",
+    security(("session" = [])),
+    responses(
+        (status = 204, description = "Signed out; the cookie is cleared"),
+        (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
+        (status = 403, description = "`csrf_failed`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn logout(
+    State(state): State<AppState>,
+    session: StaffSession,
+) -> Result<Response, AppError> {
+    session.audit(&state, "logout", None, String::new()).await?;
+    state.storage.delete_session(&session.id_hash).await?;
+    Ok(signed_out(&state))
+}
+
+/// `POST /auth/logout-everywhere`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/logout-everywhere",
+    tag = "inbox",
+    security(("session" = [])),
+    responses(
+        (status = 204, description = "Every session of this member ended"),
+        (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
+        (status = 403, description = "`csrf_failed`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn logout_everywhere(
+    State(state): State<AppState>,
+    session: StaffSession,
+) -> Result<Response, AppError> {
+    let ended = state.storage.delete_sessions_of(&session.staff.id).await?;
+    session
+        .audit(
+            &state,
+            "logout_everywhere",
+            None,
+            format!("{ended} sessions"),
+        )
+        .await?;
+    Ok(signed_out(&state))
+}
+
+/// A new, pending TOTP secret.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct TotpSetup {
+    secret_base32: String,
+    otpauth_url: String,
+}
+
+/// `POST /auth/totp/setup`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/totp/setup",
+    tag = "inbox",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "A secret to enter in an authenticator app; pending until enabled", body = TotpSetup),
+        (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
+        (status = 403, description = "`csrf_failed`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn totp_setup(
+    State(state): State<AppState>,
+    session: StaffSession,
+) -> Result<Json<TotpSetup>, AppError> {
+    let secret = totp::generate().map_err(|error| AppError::Internal(Box::new(error)))?;
+    state
+        .storage
+        .set_totp_pending(&session.staff.id, &secret)
+        .await?;
+    Ok(Json(TotpSetup {
+        secret_base32: totp::base32(&secret),
+        otpauth_url: totp::otpauth_url(&secret, &session.staff.email),
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TotpCode {
+    code: String,
+}
+
+/// `POST /auth/totp/enable`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/totp/enable",
+    tag = "inbox",
+    security(("session" = [])),
+    request_body(content = TotpCode, content_type = "application/json"),
+    responses(
+        (status = 204, description = "The second factor is on: every login now needs a code"),
+        (status = 400, description = "`totp_failed` (wrong code, or no pending secret) or `bad_request`", body = ErrorBody),
+        (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
+        (status = 403, description = "`csrf_failed`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn totp_enable(
+    State(state): State<AppState>,
+    session: StaffSession,
+    JsonBody(request): JsonBody<TotpCode>,
+) -> Result<StatusCode, AppError> {
+    let pending = session
+        .staff
+        .totp_pending
+        .as_deref()
+        .ok_or(AppError::TotpNotConfirmed)?;
+    let step = totp::check(pending, &request.code, now()).ok_or(AppError::TotpNotConfirmed)?;
+    state.storage.enable_totp(&session.staff.id, step).await?;
+    session
+        .audit(&state, "totp_enabled", None, String::new())
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AcceptInvite {
+    /// The token from the invite link's fragment.
+    token: String,
+    /// At least 12 characters.
+    password: String,
+}
+
+/// `SHA-256` of a 32-byte base64url token, or `None` if it is not one.
+pub(super) fn token_hash(token: &str) -> Option<[u8; 32]> {
+    let bytes = URL_SAFE_NO_PAD.decode(token.trim()).ok()?;
+    (bytes.len() == 32).then(|| Sha256::digest(token.trim().as_bytes()).into())
+}
+
+/// `POST /auth/accept-invite`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/accept-invite",
+    tag = "inbox",
+    request_body(content = AcceptInvite, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The account exists and is signed in; `Set-Cookie: sealbook_session=…`", body = SessionView),
+        (status = 400, description = "`weak_password` or `bad_request`", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such invite, or it was used", body = ErrorBody),
+        (status = 409, description = "`email_taken`", body = ErrorBody),
+        (status = 410, description = "`invite_expired`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn accept_invite(
+    State(state): State<AppState>,
+    JsonBody(request): JsonBody<AcceptInvite>,
+) -> Result<Response, AppError> {
+    let token_hash = token_hash(&request.token).ok_or(AppError::NotFound)?;
+    if request.password.chars().count() < password::MIN_PASSWORD_CHARS {
+        return Err(AppError::WeakPassword);
+    }
+    let password = request.password;
+    let password_hash = tokio::task::spawn_blocking(move || password::hash(&password))
+        .await
+        .map_err(|error| AppError::Internal(Box::new(error)))?
+        .map_err(|error| AppError::Internal(Box::new(error)))?;
+    let id = StaffId::generate().map_err(|error| AppError::Internal(Box::new(error)))?;
+    let now = now();
+    let created = state
+        .storage
+        .accept_invite(&token_hash, now, |invite| NewStaff {
+            id,
+            business: invite.business.clone(),
+            email: invite.email.clone(),
+            role: Role::Staff,
+            password_hash,
+            created_at: now,
+        })
+        .await
+        .map_err(|error| match error {
+            AcceptError::NotFound => AppError::NotFound,
+            AcceptError::Expired => AppError::InviteExpired,
+            AcceptError::Account(error) => error.into(),
+            AcceptError::Database(error) => error.into(),
+        })?;
+    let staff = state
+        .storage
+        .staff_member(&created.business, &created.id.0)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let started = StaffSession::start(&state, staff, now).await?;
+    started
+        .session
+        .audit(&state, "invite_accepted", None, String::new())
+        .await?;
+    tracing::info!("staff invite accepted");
+    Ok(signed_in(&state, &started))
+}

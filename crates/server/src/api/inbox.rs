@@ -1,0 +1,425 @@
+//! `/inbox/bookings`, `/inbox/exports`, `/inbox/consents`: what staff do with
+//! their business's bookings. Every query goes through the member's own
+//! business, so another business's booking is `404 not_found` like a missing
+//! one. Each action leaves an audit entry without booking content.
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::session::StaffSession;
+use crate::config::Business;
+use crate::error::ErrorBody;
+use crate::extract::{JsonBody, PathParam};
+use crate::profile::Offer;
+use crate::storage::{InboxBooking, StaffStatus, StatusError};
+use crate::{AppError, AppState};
+
+/// The longest range one list may cover.
+const MAX_DAYS: i32 = 62;
+
+/// The member's business, as configured.
+pub(super) fn business_of<'a>(
+    state: &'a AppState,
+    session: &StaffSession,
+) -> Result<&'a Business, AppError> {
+    // An account whose business left the configuration reaches nothing.
+    state
+        .config
+        .business(&session.staff.business.0)
+        .ok_or(AppError::NotFound)
+}
+
+/// A booking as the inbox shows it: public metadata plus the sealed envelope.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct StaffBooking {
+    id: String,
+    /// RFC 3339 with the business's UTC offset.
+    start: String,
+    end: String,
+    /// Restaurants only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    party_size: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    service: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    practitioner: Option<String>,
+    /// `confirmed`, `cancelled`, `arrived` or `no_show`.
+    status: String,
+    /// RFC 3339, UTC.
+    created_at: String,
+    /// base64url of the envelope, for the inbox to open on the member's device.
+    envelope: String,
+}
+
+fn local(business: &Business, seconds: i64) -> String {
+    jiff::Timestamp::from_second(seconds).map_or_else(
+        |_| seconds.to_string(),
+        |time| {
+            time.to_zoned(business.profile.timezone.clone())
+                .strftime("%Y-%m-%dT%H:%M:%S%:z")
+                .to_string()
+        },
+    )
+}
+
+impl StaffBooking {
+    fn of(business: &Business, booking: &InboxBooking) -> Self {
+        let stored = &booking.booking;
+        Self {
+            id: stored.id.to_string(),
+            start: local(business, stored.starts_at),
+            end: local(business, stored.ends_at),
+            party_size: matches!(business.profile.offer, Offer::Restaurant(_))
+                .then_some(stored.party_size),
+            service: stored.service.clone(),
+            practitioner: stored.practitioner.clone(),
+            status: booking.status().to_owned(),
+            created_at: jiff::Timestamp::from_second(stored.created_at)
+                .map_or_else(|_| stored.created_at.to_string(), |time| time.to_string()),
+            envelope: URL_SAFE_NO_PAD.encode(&stored.envelope),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct BookingList {
+    bookings: Vec<StaffBooking>,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ListQuery {
+    /// The first local day (`YYYY-MM-DD`, the business's time zone).
+    #[param(value_type = String, format = Date)]
+    from: Date,
+    /// The last local day, inclusive, at most 62 days after `from`.
+    #[param(value_type = String, format = Date)]
+    to: Date,
+    /// Only bookings with this status.
+    #[param(pattern = "^(confirmed|cancelled|arrived|no_show)$")]
+    status: Option<String>,
+}
+
+/// `GET /inbox/bookings`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/inbox/bookings",
+    tag = "inbox",
+    security(("session" = [])),
+    params(ListQuery),
+    responses(
+        (status = 200, description = "The business's bookings in the range, by start", body = BookingList),
+        (status = 400, description = "`invalid_query`", body = ErrorBody),
+        (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    session: StaffSession,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<Json<BookingList>, AppError> {
+    let Query(query) = query.map_err(|rejection| AppError::InvalidQuery(rejection.body_text()))?;
+    let days = (query.to - query.from).get_days();
+    if !(0..MAX_DAYS).contains(&days) {
+        return Err(AppError::InvalidQuery(format!(
+            "`to` must be on or after `from`, at most {MAX_DAYS} days"
+        )));
+    }
+    if let Some(status) = &query.status
+        && StaffStatus::parse(status).is_none()
+    {
+        return Err(AppError::InvalidQuery(
+            "`status` must be confirmed, cancelled, arrived or no_show".to_owned(),
+        ));
+    }
+    let business = business_of(&state, &session)?;
+    let edge = |date: Date| {
+        date.to_zoned(business.profile.timezone.clone())
+            .map(|zoned| zoned.timestamp().as_second())
+            .map_err(|_| AppError::InvalidQuery("a date is out of range".to_owned()))
+    };
+    let end = query
+        .to
+        .tomorrow()
+        .map_err(|_| AppError::InvalidQuery("`to` is out of range".to_owned()))?;
+    let window = (edge(query.from)?, edge(end)?);
+    let bookings: Vec<StaffBooking> = state
+        .storage
+        .inbox_bookings(&business.id, window)
+        .await?
+        .iter()
+        .filter(|booking| {
+            query
+                .status
+                .as_deref()
+                .is_none_or(|status| booking.status() == status)
+        })
+        .map(|booking| StaffBooking::of(business, booking))
+        .collect();
+    let filter = query
+        .status
+        .as_deref()
+        .map(|status| format!(" status={status}"))
+        .unwrap_or_default();
+    session
+        .audit(
+            &state,
+            "listed",
+            None,
+            format!(
+                "{}..{}{filter}: {} bookings",
+                query.from,
+                query.to,
+                bookings.len()
+            ),
+        )
+        .await?;
+    Ok(Json(BookingList { bookings }))
+}
+
+async fn find(
+    state: &AppState,
+    session: &StaffSession,
+    id: &str,
+) -> Result<InboxBooking, AppError> {
+    state
+        .storage
+        .inbox_booking(&session.staff.business, id)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// `GET /inbox/bookings/{id}`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/inbox/bookings/{id}",
+    tag = "inbox",
+    security(("session" = [])),
+    params(("id" = String, Path, description = "The booking id")),
+    responses(
+        (status = 200, description = "The booking", body = StaffBooking),
+        (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
+        (status = 404, description = "`not_found` (also for another business's booking)", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn open(
+    State(state): State<AppState>,
+    session: StaffSession,
+    PathParam(id): PathParam,
+) -> Result<Json<StaffBooking>, AppError> {
+    let business = business_of(&state, &session)?;
+    let booking = find(&state, &session, &id).await?;
+    session
+        .audit(&state, "opened", Some(&id), String::new())
+        .await?;
+    Ok(Json(StaffBooking::of(business, &booking)))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct StatusChange {
+    /// `confirmed`, `cancelled`, `arrived` or `no_show`.
+    #[schema(pattern = "^(confirmed|cancelled|arrived|no_show)$")]
+    status: String,
+}
+
+/// `POST /inbox/bookings/{id}/status`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/inbox/bookings/{id}/status",
+    tag = "inbox",
+    security(("session" = [])),
+    params(("id" = String, Path, description = "The booking id")),
+    request_body(content = StatusChange, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The booking with its new status; `cancelled` frees its capacity", body = StaffBooking),
+        (status = 400, description = "`bad_request`", body = ErrorBody),
+        (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
+        (status = 403, description = "`csrf_failed`", body = ErrorBody),
+        (status = 404, description = "`not_found` (also for another business's booking)", body = ErrorBody),
+        (status = 409, description = "`booking_cancelled`: a cancelled booking stays cancelled", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn set_status(
+    State(state): State<AppState>,
+    session: StaffSession,
+    PathParam(id): PathParam,
+    JsonBody(request): JsonBody<StatusChange>,
+) -> Result<Json<StaffBooking>, AppError> {
+    let business = business_of(&state, &session)?;
+    let status = StaffStatus::parse(&request.status).ok_or_else(|| {
+        AppError::BadRequest("status must be confirmed, cancelled, arrived or no_show".to_owned())
+    })?;
+    let before = find(&state, &session, &id).await?;
+    state
+        .storage
+        .set_inbox_status(&business.id, &id, status)
+        .await
+        .map_err(|error| match error {
+            StatusError::NotFound => AppError::NotFound,
+            StatusError::Cancelled => AppError::BookingCancelled,
+            StatusError::Database(error) => error.into(),
+        })?;
+    let after = find(&state, &session, &id).await?;
+    session
+        .audit(
+            &state,
+            "status_changed",
+            Some(&id),
+            format!("{} -> {}", before.status(), after.status()),
+        )
+        .await?;
+    Ok(Json(StaffBooking::of(business, &after)))
+}
+
+/// `DELETE /inbox/bookings/{id}`.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/inbox/bookings/{id}",
+    tag = "inbox",
+    security(("session" = [])),
+    params(("id" = String, Path, description = "The booking id")),
+    responses(
+        (status = 204, description = "Erased: ciphertext and metadata, at once"),
+        (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
+        (status = 403, description = "`csrf_failed`", body = ErrorBody),
+        (status = 404, description = "`not_found` (also for another business's booking)", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn erase(
+    State(state): State<AppState>,
+    session: StaffSession,
+    PathParam(id): PathParam,
+) -> Result<StatusCode, AppError> {
+    if !state
+        .storage
+        .erase_for_business(&session.staff.business, &id)
+        .await?
+    {
+        return Err(AppError::NotFound);
+    }
+    session
+        .audit(&state, "erased", Some(&id), String::new())
+        .await?;
+    tracing::info!("booking erased by staff");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ExportReport {
+    /// `csv` or `ics`.
+    #[schema(pattern = "^(csv|ics)$")]
+    format: String,
+    /// How many bookings the export holds.
+    count: u32,
+}
+
+/// `POST /inbox/exports`: the inbox built an export in the browser.
+#[utoipa::path(
+    post,
+    path = "/api/v1/inbox/exports",
+    tag = "inbox",
+    security(("session" = [])),
+    request_body(content = ExportReport, content_type = "application/json"),
+    responses(
+        (status = 204, description = "Recorded in the audit log"),
+        (status = 400, description = "`bad_request`", body = ErrorBody),
+        (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
+        (status = 403, description = "`csrf_failed`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn exported(
+    State(state): State<AppState>,
+    session: StaffSession,
+    JsonBody(report): JsonBody<ExportReport>,
+) -> Result<StatusCode, AppError> {
+    if !["csv", "ics"].contains(&report.format.as_str()) {
+        return Err(AppError::BadRequest("format must be csv or ics".to_owned()));
+    }
+    session
+        .audit(
+            &state,
+            "exported",
+            None,
+            format!("{} {} bookings", report.format, report.count),
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// One consent record, as `sealbook consents list --format json` prints it.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ConsentView {
+    business: String,
+    consent_id: String,
+    recorded_at: String,
+    notice_version: String,
+    language: String,
+    granted: Vec<String>,
+    refused: Vec<String>,
+    action: String,
+    /// base64url.
+    notice_hash: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ConsentList {
+    records: Vec<ConsentView>,
+}
+
+/// `GET /inbox/consents/{consent_id}`: the proof of an opt-in a booking names.
+#[utoipa::path(
+    get,
+    path = "/api/v1/inbox/consents/{consent_id}",
+    tag = "inbox",
+    security(("session" = [])),
+    params(("consent_id" = String, Path, description = "The consent id sealed in the booking")),
+    responses(
+        (status = 200, description = "The business's records with this consent id, oldest first", body = ConsentList),
+        (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
+        (status = 404, description = "`not_found`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn consents(
+    State(state): State<AppState>,
+    session: StaffSession,
+    PathParam(consent_id): PathParam,
+) -> Result<Json<ConsentList>, AppError> {
+    let records = state
+        .storage
+        .consents(Some(&session.staff.business))
+        .await?
+        .into_iter()
+        .filter(|record| record.consent_id == consent_id)
+        .map(|record| ConsentView {
+            business: record.business.0,
+            consent_id: record.consent_id,
+            recorded_at: jiff::Timestamp::from_second(record.recorded_at)
+                .map_or_else(|_| record.recorded_at.to_string(), |time| time.to_string()),
+            notice_version: record.notice_version,
+            language: record.language,
+            granted: record.granted,
+            refused: record.refused,
+            action: record.action,
+            notice_hash: URL_SAFE_NO_PAD.encode(record.notice_hash),
+        })
+        .collect();
+    Ok(Json(ConsentList { records }))
+}

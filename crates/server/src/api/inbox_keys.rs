@@ -1,0 +1,133 @@
+//! `/inbox/keys`: the signed-in member's own wrapped copies of the business
+//! private key. The server stores them and checks their shape; it cannot open
+//! them.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::inbox::business_of;
+use crate::auth::session::StaffSession;
+use crate::auth::wrapped;
+use crate::config::{Business, KeyStatus};
+use crate::error::ErrorBody;
+use crate::extract::{JsonBody, PathParam};
+use crate::storage::WrappedKey;
+use crate::{AppError, AppState};
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct WrappedKeyView {
+    kid: String,
+    status: KeyStatus,
+    /// base64url of an encrypted PKCS#8 DER (PBES2, as `sealbook keygen` writes it).
+    wrapped: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct WrappedKeys {
+    keys: Vec<WrappedKeyView>,
+}
+
+/// `GET /inbox/keys`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/inbox/keys",
+    tag = "inbox",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The caller's copies, for the business's configured keys", body = WrappedKeys),
+        (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    session: StaffSession,
+) -> Result<Json<WrappedKeys>, AppError> {
+    let business = business_of(&state, &session)?;
+    let keys = state
+        .storage
+        .wrapped_keys(&session.staff.id)
+        .await?
+        .into_iter()
+        .filter_map(|key| {
+            let status = business
+                .keys
+                .iter()
+                .find(|configured| configured.kid.as_str() == key.kid)?
+                .status;
+            Some(WrappedKeyView {
+                kid: key.kid,
+                status,
+                wrapped: URL_SAFE_NO_PAD.encode(key.blob),
+            })
+        })
+        .collect();
+    Ok(Json(WrappedKeys { keys }))
+}
+
+/// A wrapped key from a request, checked: a key id of `business`, and an
+/// encrypted PKCS#8 blob of at most 8 KiB.
+pub(super) fn checked(
+    business: &Business,
+    kid: &str,
+    wrapped: &str,
+) -> Result<WrappedKey, AppError> {
+    if !business.keys.iter().any(|key| key.kid.as_str() == kid) {
+        return Err(AppError::InvalidWrappedKey);
+    }
+    let blob = URL_SAFE_NO_PAD
+        .decode(wrapped)
+        .ok()
+        .filter(|blob| wrapped::is_encrypted_pkcs8(blob))
+        .ok_or(AppError::InvalidWrappedKey)?;
+    Ok(WrappedKey {
+        kid: kid.to_owned(),
+        blob,
+    })
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PutWrappedKey {
+    /// base64url of an encrypted PKCS#8 DER, at most 8 KiB.
+    wrapped: String,
+}
+
+/// `PUT /inbox/keys/{kid}`: the caller's copy, re-wrapped under their own passphrase.
+#[utoipa::path(
+    put,
+    path = "/api/v1/inbox/keys/{kid}",
+    tag = "inbox",
+    security(("session" = [])),
+    params(("kid" = String, Path, description = "The key id (`sha256:…`)")),
+    request_body(content = PutWrappedKey, content_type = "application/json"),
+    responses(
+        (status = 204, description = "Stored, replacing the caller's previous copy"),
+        (status = 400, description = "`invalid_wrapped_key` or `bad_request`", body = ErrorBody),
+        (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
+        (status = 403, description = "`csrf_failed`", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn put(
+    State(state): State<AppState>,
+    session: StaffSession,
+    PathParam(kid): PathParam,
+    JsonBody(request): JsonBody<PutWrappedKey>,
+) -> Result<StatusCode, AppError> {
+    let business = business_of(&state, &session)?;
+    let key = checked(business, &kid, &request.wrapped)?;
+    state
+        .storage
+        .put_wrapped_key(&session.staff.id, &key)
+        .await?;
+    session.audit(&state, "key_rewrapped", None, kid).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,226 @@
+//! `/inbox/staff`, `/inbox/invites`: the owner manages who may read. An invite
+//! carries key copies the owner wrapped in the browser under a one-time grant
+//! code; revoking deletes a member's copies and sessions at once.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+
+use super::inbox::business_of;
+use super::inbox_keys::checked;
+use crate::auth::session::{Owner, now};
+use crate::error::ErrorBody;
+use crate::extract::{JsonBody, PathParam};
+use crate::ids::random_base64url;
+use crate::storage::NewInvite;
+use crate::{AppError, AppState};
+
+/// An invite link is good for this long.
+const INVITE_SECONDS: i64 = 7 * 24 * 3600;
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct StaffEntry {
+    id: String,
+    email: String,
+    /// `owner` or `staff`.
+    role: &'static str,
+    /// RFC 3339.
+    created_at: String,
+    totp_enabled: bool,
+    /// Whether the member holds a copy of at least one business key.
+    has_key: bool,
+    /// Revoked: cannot sign in; the e-mail stays taken.
+    revoked: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct StaffList {
+    staff: Vec<StaffEntry>,
+}
+
+/// `GET /inbox/staff`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/inbox/staff",
+    tag = "inbox",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Every account of the business, oldest first", body = StaffList),
+        (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: owner only", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    Owner(session): Owner,
+) -> Result<Json<StaffList>, AppError> {
+    let members = state.storage.staff_of(&session.staff.business).await?;
+    let mut staff = Vec::with_capacity(members.len());
+    for member in members {
+        let has_key = !state.storage.wrapped_keys(&member.id).await?.is_empty();
+        staff.push(StaffEntry {
+            id: member.id.0,
+            email: member.email,
+            role: member.role.as_str(),
+            created_at: jiff::Timestamp::from_second(member.created_at)
+                .map_or_else(|_| member.created_at.to_string(), |time| time.to_string()),
+            totp_enabled: member.totp_secret.is_some(),
+            has_key,
+            revoked: member.disabled,
+        });
+    }
+    Ok(Json(StaffList { staff }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct InviteKey {
+    kid: String,
+    /// base64url of the key as encrypted PKCS#8 DER under the grant code.
+    wrapped: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct InviteRequest {
+    email: String,
+    /// `staff` (a business has one owner).
+    #[schema(pattern = "^staff$")]
+    role: String,
+    wrapped: Vec<InviteKey>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Invited {
+    /// `<origin>/inbox/#invite=<token>`; the token is in the fragment, never sent to a server by a browser.
+    invite_url: String,
+}
+
+/// This server's origin as the browser reaches it.
+fn public_origin(state: &AppState, headers: &HeaderMap) -> String {
+    state.config.public_url.clone().unwrap_or_else(|| {
+        let host = headers
+            .get(header::HOST)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or("127.0.0.1");
+        format!("http://{host}")
+    })
+}
+
+/// `POST /inbox/invites`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/inbox/invites",
+    tag = "inbox",
+    security(("session" = [])),
+    request_body(content = InviteRequest, content_type = "application/json"),
+    responses(
+        (status = 201, description = "The one-time link, good for 7 days", body = Invited),
+        (status = 400, description = "`bad_request` or `invalid_wrapped_key`", body = ErrorBody),
+        (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
+        (status = 403, description = "`csrf_failed` or `forbidden`: owner only", body = ErrorBody),
+        (status = 409, description = "`email_taken`", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn invite(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Owner(session): Owner,
+    JsonBody(request): JsonBody<InviteRequest>,
+) -> Result<(StatusCode, Json<Invited>), AppError> {
+    let business = business_of(&state, &session)?;
+    if request.role != "staff" {
+        return Err(AppError::BadRequest(
+            "role must be staff: a business has one owner".to_owned(),
+        ));
+    }
+    let email = request.email.trim().to_lowercase();
+    let plausible = email.len() <= 254
+        && email
+            .split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
+    if !plausible {
+        return Err(AppError::BadRequest(
+            "email is not an e-mail address".to_owned(),
+        ));
+    }
+    if state.storage.staff_by_email(&email).await?.is_some() {
+        return Err(AppError::EmailTaken);
+    }
+    let keys = request
+        .wrapped
+        .iter()
+        .map(|key| checked(business, &key.kid, &key.wrapped))
+        .collect::<Result<Vec<_>, _>>()?;
+    let token = random_base64url(32).map_err(|error| AppError::Internal(Box::new(error)))?;
+    state
+        .storage
+        .create_invite(&NewInvite {
+            token_hash: Sha256::digest(token.as_bytes()).into(),
+            business: business.id.clone(),
+            email,
+            keys,
+            created_by: session.staff.id.clone(),
+            expires_at: now() + INVITE_SECONDS,
+        })
+        .await?;
+    session
+        .audit(
+            &state,
+            "invited",
+            None,
+            format!("role staff, {} keys", request.wrapped.len()),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(Invited {
+            invite_url: format!("{}/inbox/#invite={token}", public_origin(&state, &headers)),
+        }),
+    ))
+}
+
+/// `DELETE /inbox/staff/{id}`: revoke.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/inbox/staff/{id}",
+    tag = "inbox",
+    security(("session" = [])),
+    params(("id" = String, Path, description = "The staff member's id")),
+    responses(
+        (status = 204, description = "Revoked: the account is disabled, its key copies and sessions deleted"),
+        (status = 400, description = "`cannot_revoke_self`", body = ErrorBody),
+        (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
+        (status = 403, description = "`csrf_failed` or `forbidden`: owner only", body = ErrorBody),
+        (status = 404, description = "`not_found` (also for another business's member)", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn revoke(
+    State(state): State<AppState>,
+    Owner(session): Owner,
+    PathParam(id): PathParam,
+) -> Result<StatusCode, AppError> {
+    if id == session.staff.id.0 {
+        return Err(AppError::CannotRevokeSelf);
+    }
+    let member = state
+        .storage
+        .staff_member(&session.staff.business, &id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    state.storage.revoke_staff(&member.id).await?;
+    session
+        .audit(&state, "revoked", None, format!("staff {}", member.id))
+        .await?;
+    tracing::info!("staff member revoked");
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,308 @@
+//! Staff accounts and their wrapped copies of the business key. A wrapped copy
+//! is an encrypted PKCS#8 blob made under a passphrase the server never sees.
+
+use sqlx::AnyConnection;
+
+use super::Storage;
+use crate::ids::{BusinessId, StaffId};
+
+/// What a staff member may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Manages staff and reads the audit log; one per business.
+    Owner,
+    Staff,
+}
+
+impl Role {
+    /// The stored and wire form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Owner => "owner",
+            Self::Staff => "staff",
+        }
+    }
+
+    fn from_stored(text: &str) -> Self {
+        if text == "owner" {
+            Self::Owner
+        } else {
+            Self::Staff
+        }
+    }
+}
+
+/// One account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffMember {
+    pub id: StaffId,
+    pub business: BusinessId,
+    /// Lower-cased.
+    pub email: String,
+    pub role: Role,
+    /// argon2id, PHC string.
+    pub password_hash: String,
+    pub totp_secret: Option<Vec<u8>>,
+    pub totp_pending: Option<Vec<u8>>,
+    pub totp_last_step: Option<i64>,
+    pub disabled: bool,
+    pub created_at: i64,
+}
+
+/// A new account, as written.
+#[derive(Debug, Clone)]
+pub struct NewStaff {
+    pub id: StaffId,
+    pub business: BusinessId,
+    pub email: String,
+    pub role: Role,
+    pub password_hash: String,
+    pub created_at: i64,
+}
+
+/// One wrapped copy of a business private key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrappedKey {
+    pub kid: String,
+    /// EncryptedPrivateKeyInfo DER.
+    pub blob: Vec<u8>,
+}
+
+/// Why an account was not created.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("this e-mail address already has an account")]
+    EmailTaken,
+    #[error("this business already has an owner")]
+    OwnerExists,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+pub(super) type StaffRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<Vec<u8>>,
+    Option<Vec<u8>>,
+    Option<i64>,
+    i64,
+    i64,
+);
+
+pub(super) const STAFF_COLUMNS: &str = "staff.id, staff.business, staff.email, staff.role, staff.password_hash, staff.totp_secret, staff.totp_pending, staff.totp_last_step, staff.disabled, staff.created_at";
+
+impl StaffMember {
+    pub(super) fn from_row(row: StaffRow) -> Self {
+        let (
+            id,
+            business,
+            email,
+            role,
+            password_hash,
+            totp_secret,
+            totp_pending,
+            totp_last_step,
+            disabled,
+            created_at,
+        ) = row;
+        Self {
+            id: StaffId(id),
+            business: BusinessId(business),
+            email,
+            role: Role::from_stored(&role),
+            password_hash,
+            totp_secret,
+            totp_pending,
+            totp_last_step,
+            disabled: disabled != 0,
+            created_at,
+        }
+    }
+}
+
+impl Storage {
+    /// Creates an account with its wrapped key copies, in one transaction.
+    pub async fn create_staff(
+        &self,
+        staff: &NewStaff,
+        keys: &[WrappedKey],
+    ) -> Result<(), AccountError> {
+        let mut transaction = self.pool.begin().await?;
+        Self::insert_staff(&mut transaction, staff, keys).await?;
+        transaction.commit().await?;
+        Ok(())
+    }
+
+    pub(super) async fn insert_staff(
+        connection: &mut AnyConnection,
+        staff: &NewStaff,
+        keys: &[WrappedKey],
+    ) -> Result<(), AccountError> {
+        let taken: Option<(String,)> = sqlx::query_as("SELECT id FROM staff WHERE email = $1")
+            .bind(&staff.email)
+            .fetch_optional(&mut *connection)
+            .await?;
+        if taken.is_some() {
+            return Err(AccountError::EmailTaken);
+        }
+        if staff.role == Role::Owner {
+            let owner: Option<(String,)> =
+                sqlx::query_as("SELECT id FROM staff WHERE business = $1 AND role = 'owner'")
+                    .bind(&staff.business.0)
+                    .fetch_optional(&mut *connection)
+                    .await?;
+            if owner.is_some() {
+                return Err(AccountError::OwnerExists);
+            }
+        }
+        sqlx::query(
+            "INSERT INTO staff (id, business, email, role, password_hash, disabled, created_at)
+             VALUES ($1, $2, $3, $4, $5, 0, $6)",
+        )
+        .bind(&staff.id.0)
+        .bind(&staff.business.0)
+        .bind(&staff.email)
+        .bind(staff.role.as_str())
+        .bind(&staff.password_hash)
+        .bind(staff.created_at)
+        .execute(&mut *connection)
+        .await?;
+        for key in keys {
+            Self::upsert_wrapped_key(&mut *connection, &staff.id, key).await?;
+        }
+        Ok(())
+    }
+
+    /// The account with this (lower-cased) e-mail, disabled or not.
+    pub async fn staff_by_email(&self, email: &str) -> Result<Option<StaffMember>, sqlx::Error> {
+        let row: Option<StaffRow> = sqlx::query_as(&format!(
+            "SELECT {STAFF_COLUMNS} FROM staff WHERE email = $1"
+        ))
+        .bind(email)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(StaffMember::from_row))
+    }
+
+    /// The account `id` of `business`.
+    pub async fn staff_member(
+        &self,
+        business: &BusinessId,
+        id: &str,
+    ) -> Result<Option<StaffMember>, sqlx::Error> {
+        let row: Option<StaffRow> = sqlx::query_as(&format!(
+            "SELECT {STAFF_COLUMNS} FROM staff WHERE id = $1 AND business = $2"
+        ))
+        .bind(id)
+        .bind(&business.0)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(StaffMember::from_row))
+    }
+
+    /// Every account of `business` (revoked ones too), oldest first.
+    pub async fn staff_of(&self, business: &BusinessId) -> Result<Vec<StaffMember>, sqlx::Error> {
+        let rows: Vec<StaffRow> = sqlx::query_as(&format!(
+            "SELECT {STAFF_COLUMNS} FROM staff WHERE business = $1 ORDER BY created_at, id"
+        ))
+        .bind(&business.0)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(StaffMember::from_row).collect())
+    }
+
+    /// Disables the account and deletes its wrapped keys and sessions at once.
+    pub async fn revoke_staff(&self, id: &StaffId) -> Result<(), sqlx::Error> {
+        let mut transaction = self.pool.begin().await?;
+        sqlx::query("UPDATE staff SET disabled = 1, totp_pending = NULL WHERE id = $1")
+            .bind(&id.0)
+            .execute(&mut *transaction)
+            .await?;
+        sqlx::query("DELETE FROM wrapped_keys WHERE staff_id = $1")
+            .bind(&id.0)
+            .execute(&mut *transaction)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE staff_id = $1")
+            .bind(&id.0)
+            .execute(&mut *transaction)
+            .await?;
+        transaction.commit().await?;
+        self.flush_deleted_pages().await
+    }
+
+    /// Keeps a TOTP secret until a code confirms it.
+    pub async fn set_totp_pending(&self, id: &StaffId, secret: &[u8]) -> Result<(), sqlx::Error> {
+        sqlx::query("UPDATE staff SET totp_pending = $1 WHERE id = $2")
+            .bind(secret)
+            .bind(&id.0)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+    }
+
+    /// Turns the pending secret on; `step` is the step of the code that confirmed it.
+    pub async fn enable_totp(&self, id: &StaffId, step: i64) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "UPDATE staff SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = $1
+             WHERE id = $2 AND totp_pending IS NOT NULL",
+        )
+        .bind(step)
+        .bind(&id.0)
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+    }
+
+    /// Records the step of an accepted code, unless a later or equal one was
+    /// accepted already; `false` then (the code was replayed).
+    pub async fn use_totp_step(&self, id: &StaffId, step: i64) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
+            "UPDATE staff SET totp_last_step = $1
+             WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)",
+        )
+        .bind(step)
+        .bind(&id.0)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// The account's wrapped key copies.
+    pub async fn wrapped_keys(&self, id: &StaffId) -> Result<Vec<WrappedKey>, sqlx::Error> {
+        let rows: Vec<(String, Vec<u8>)> =
+            sqlx::query_as("SELECT kid, blob FROM wrapped_keys WHERE staff_id = $1 ORDER BY kid")
+                .bind(&id.0)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(kid, blob)| WrappedKey { kid, blob })
+            .collect())
+    }
+
+    /// Stores (or replaces) the account's copy of one key.
+    pub async fn put_wrapped_key(&self, id: &StaffId, key: &WrappedKey) -> Result<(), sqlx::Error> {
+        let mut connection = self.pool.acquire().await?;
+        Self::upsert_wrapped_key(&mut connection, id, key).await
+    }
+
+    async fn upsert_wrapped_key(
+        connection: &mut AnyConnection,
+        id: &StaffId,
+        key: &WrappedKey,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO wrapped_keys (staff_id, kid, blob) VALUES ($1, $2, $3)
+             ON CONFLICT (staff_id, kid) DO UPDATE SET blob = excluded.blob",
+        )
+        .bind(&id.0)
+        .bind(&key.kid)
+        .bind(&key.blob)
+        .execute(connection)
+        .await
+        .map(|_| ())
+    }
+}

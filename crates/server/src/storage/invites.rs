@@ -1,0 +1,132 @@
+//! Invites: one-time, expiring links that create a staff account. The server
+//! keeps SHA-256 of the link's token and the key copies the owner wrapped
+//! under a grant code it never sees.
+
+use super::Storage;
+use super::accounts::{AccountError, NewStaff, WrappedKey};
+use crate::ids::{BusinessId, StaffId};
+
+/// An invite as written by the owner.
+#[derive(Debug, Clone)]
+pub struct NewInvite {
+    pub token_hash: [u8; 32],
+    pub business: BusinessId,
+    pub email: String,
+    pub keys: Vec<WrappedKey>,
+    pub created_by: StaffId,
+    pub expires_at: i64,
+}
+
+/// An invite waiting to be accepted.
+#[derive(Debug, Clone)]
+pub struct PendingInvite {
+    pub business: BusinessId,
+    pub email: String,
+    pub keys: Vec<WrappedKey>,
+    pub expires_at: i64,
+}
+
+/// Why an invite was not accepted.
+#[derive(Debug, thiserror::Error)]
+pub enum AcceptError {
+    #[error("no such invite, or it was used")]
+    NotFound,
+    #[error("the invite has expired")]
+    Expired,
+    #[error(transparent)]
+    Account(#[from] AccountError),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StoredKey {
+    kid: String,
+    blob: Vec<u8>,
+}
+
+fn encode_keys(keys: &[WrappedKey]) -> String {
+    let stored: Vec<StoredKey> = keys
+        .iter()
+        .map(|key| StoredKey {
+            kid: key.kid.clone(),
+            blob: key.blob.clone(),
+        })
+        .collect();
+    serde_json::to_string(&stored).unwrap_or_else(|_| "[]".to_owned())
+}
+
+fn decode_keys(text: &str) -> Vec<WrappedKey> {
+    serde_json::from_str::<Vec<StoredKey>>(text)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|key| WrappedKey {
+            kid: key.kid,
+            blob: key.blob,
+        })
+        .collect()
+}
+
+impl Storage {
+    /// Stores an invite.
+    pub async fn create_invite(&self, invite: &NewInvite) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO invites (token_hash, business, email, role, wrapped, created_by, expires_at)
+             VALUES ($1, $2, $3, 'staff', $4, $5, $6)",
+        )
+        .bind(&invite.token_hash[..])
+        .bind(&invite.business.0)
+        .bind(&invite.email)
+        .bind(encode_keys(&invite.keys))
+        .bind(&invite.created_by.0)
+        .bind(invite.expires_at)
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+    }
+
+    /// Uses the invite whose token hashes to `token_hash` at `now`: creates the
+    /// account (`account` gets the invite's business and e-mail) with the
+    /// invite's key copies and marks the invite used, in one transaction.
+    pub async fn accept_invite(
+        &self,
+        token_hash: &[u8; 32],
+        now: i64,
+        account: impl FnOnce(&PendingInvite) -> NewStaff,
+    ) -> Result<NewStaff, AcceptError> {
+        let mut transaction = self.pool.begin().await?;
+        let row: Option<(String, String, String, i64)> = sqlx::query_as(
+            "SELECT business, email, wrapped, expires_at FROM invites
+             WHERE token_hash = $1 AND used_at IS NULL",
+        )
+        .bind(&token_hash[..])
+        .fetch_optional(&mut *transaction)
+        .await?;
+        let Some((business, email, wrapped, expires_at)) = row else {
+            return Err(AcceptError::NotFound);
+        };
+        if expires_at <= now {
+            return Err(AcceptError::Expired);
+        }
+        let invite = PendingInvite {
+            business: BusinessId(business),
+            email,
+            keys: decode_keys(&wrapped),
+            expires_at,
+        };
+        let staff = account(&invite);
+        let used = sqlx::query(
+            "UPDATE invites SET used_at = $1, wrapped = '[]' WHERE token_hash = $2 AND used_at IS NULL",
+        )
+        .bind(now)
+        .bind(&token_hash[..])
+        .execute(&mut *transaction)
+        .await?;
+        if used.rows_affected() != 1 {
+            return Err(AcceptError::NotFound);
+        }
+        Self::insert_staff(&mut transaction, &staff, &invite.keys).await?;
+        transaction.commit().await?;
+        Ok(staff)
+    }
+}

@@ -1,0 +1,1486 @@
+//! The staff inbox's server half: accounts, sessions, CSRF, wrapped keys, the
+//! staff booking API and the audit log, in-process on SQLite and PostgreSQL.
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use http_body_util::BodyExt as _;
+use sealbook_envelope::{Recipient, SealParams, seal};
+use sealbook_server::auth::{password, totp};
+use sealbook_server::ids::{BusinessId, StaffId};
+use sealbook_server::storage::{NewStaff, Role, WrappedKey};
+use sealbook_server::{AppState, Config, Storage, app};
+use serde_json::{Value, json};
+use sqlx::Connection as _;
+use tower::ServiceExt as _;
+
+mod support;
+use support::TestDatabase;
+
+const VECTORS: &str = include_str!("../../../tests/vectors/v1.json");
+const CANARY: &str = "Canary-5e1d77-Okonkwo";
+const PASSWORD: &str = "a long staff password";
+const OWNER: &str = "owner@bistro.example";
+const STAFF: &str = "waiter@bistro.example";
+const CLINIC_OWNER: &str = "owner@praxis.example";
+/// `[limits] logins_per_minute` in the tests' configuration.
+const LOGINS_PER_MINUTE: u8 = 8;
+
+struct Fixture {
+    state: AppState,
+    storage: Storage,
+    database: TestDatabase,
+    bistro: Recipient,
+    praxis: Recipient,
+}
+
+async fn fixture(database: TestDatabase) -> Fixture {
+    let vectors: Value = serde_json::from_str(VECTORS).expect("vectors parse");
+    let pem = |index: usize| {
+        vectors[index]["public_key_pem"]
+            .as_str()
+            .expect("pem")
+            .to_owned()
+    };
+    let config = format!(
+        r#"
+        database = "{db}"
+
+        [[business]]
+        id = "bistro-du-coin"
+        name = "Bistro du Coin"
+        keys = [{{ pem = """{bistro}""" }}]
+        kind = "restaurant"
+        timezone = "Europe/Paris"
+        covers = 8
+        max_party_size = 6
+        turn_minutes = 90
+        hours = {{ mon = ["00:00-24:00"], tue = ["00:00-24:00"], wed = ["00:00-24:00"], thu = ["00:00-24:00"], fri = ["00:00-24:00"], sat = ["00:00-24:00"], sun = ["00:00-24:00"] }}
+
+        [[business]]
+        id = "praxis-am-see"
+        name = "Praxis am See"
+        keys = [{{ pem = """{praxis}""" }}]
+        kind = "clinic"
+        timezone = "Europe/Berlin"
+        hours = {{ mon = ["00:00-24:00"], tue = ["00:00-24:00"], wed = ["00:00-24:00"], thu = ["00:00-24:00"], fri = ["00:00-24:00"], sat = ["00:00-24:00"], sun = ["00:00-24:00"] }}
+        [[business.services]]
+        id = "physio-30"
+        name = {{ de = "Krankengymnastik", en = "Physiotherapy", fr = "Kinésithérapie" }}
+        duration_minutes = 30
+        [[business.practitioners]]
+        id = "anna"
+        name = "Anna Keller"
+        services = ["physio-30"]
+
+        [limits]
+        logins_per_minute = {LOGINS_PER_MINUTE}
+        "#,
+        db = database.url,
+        bistro = pem(0),
+        praxis = pem(1),
+    );
+    let config = Config::from_toml(&config, database.dir()).expect("config");
+    let storage = Storage::open(&config.database).await.expect("storage");
+    let fixture = Fixture {
+        state: AppState::new(config, storage.clone()),
+        storage,
+        database,
+        bistro: Recipient::from_spki_pem(&pem(0)).expect("key"),
+        praxis: Recipient::from_spki_pem(&pem(1)).expect("key"),
+    };
+    account(&fixture, "bistro-du-coin", OWNER, Role::Owner).await;
+    account(&fixture, "bistro-du-coin", STAFF, Role::Staff).await;
+    account(&fixture, "praxis-am-see", CLINIC_OWNER, Role::Owner).await;
+    fixture
+}
+
+/// A structurally valid EncryptedPrivateKeyInfo (PBES2), opaque bytes inside.
+fn wrapped_blob(fill: u8) -> Vec<u8> {
+    let mut der = vec![0x30, 0x1F, 0x30, 0x0B, 0x06, 0x09];
+    der.extend([0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x05, 0x0D]);
+    der.extend([0x04, 0x10]);
+    der.extend([fill; 16]);
+    der
+}
+
+fn kid_of(fixture: &Fixture, business: &str) -> String {
+    if business == "bistro-du-coin" {
+        fixture.bistro.kid().as_str().to_owned()
+    } else {
+        fixture.praxis.kid().as_str().to_owned()
+    }
+}
+
+async fn account(fixture: &Fixture, business: &str, email: &str, role: Role) -> StaffId {
+    let id = StaffId::generate().expect("randomness");
+    fixture
+        .storage
+        .create_staff(
+            &NewStaff {
+                id: id.clone(),
+                business: BusinessId(business.to_owned()),
+                email: email.to_owned(),
+                role,
+                password_hash: password::hash(PASSWORD).expect("hash"),
+                created_at: 1_795_000_000,
+            },
+            &[WrappedKey {
+                kid: kid_of(fixture, business),
+                blob: wrapped_blob(7),
+            }],
+        )
+        .await
+        .expect("account");
+    id
+}
+
+/// A signed-in browser: its cookie and CSRF token.
+#[derive(Debug, Clone)]
+struct Session {
+    cookie: String,
+    csrf: String,
+}
+
+/// How a request treats CSRF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Csrf {
+    Right,
+    Missing,
+    Wrong,
+    ForeignOrigin,
+}
+
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Value,
+    text: String,
+}
+
+fn code(answer: &Answer) -> &str {
+    answer.body["error"]["code"].as_str().unwrap_or("<no code>")
+}
+
+async fn call(state: &AppState, request: Request<Body>) -> Answer {
+    let response = app(state.clone())
+        .oneshot(request)
+        .await
+        .expect("infallible");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    Answer {
+        status,
+        headers,
+        body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        text: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+fn request(
+    method: Method,
+    path: &str,
+    session: Option<&Session>,
+    csrf: Csrf,
+    body: Option<&Value>,
+) -> Request<Body> {
+    let mut builder = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::HOST, "127.0.0.1:8080");
+    if let Some(session) = session {
+        builder = builder.header(
+            header::COOKIE,
+            format!("sealbook_session={}", session.cookie),
+        );
+        match csrf {
+            Csrf::Right => builder = builder.header("x-sealbook-csrf", &session.csrf),
+            Csrf::Missing => {}
+            Csrf::Wrong => {
+                builder = builder.header(
+                    "x-sealbook-csrf",
+                    "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                )
+            }
+            Csrf::ForeignOrigin => {
+                builder = builder
+                    .header("x-sealbook-csrf", &session.csrf)
+                    .header(header::ORIGIN, "https://evil.example");
+            }
+        }
+    }
+    match body {
+        Some(body) => builder
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string())),
+        None => builder.body(Body::empty()),
+    }
+    .expect("request")
+}
+
+async fn send(
+    fixture: &Fixture,
+    method: Method,
+    path: &str,
+    session: &Session,
+    body: Option<Value>,
+) -> Answer {
+    call(
+        &fixture.state,
+        request(method, path, Some(session), Csrf::Right, body.as_ref()),
+    )
+    .await
+}
+
+async fn try_login(fixture: &Fixture, body: Value) -> Answer {
+    call(
+        &fixture.state,
+        request(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Csrf::Missing,
+            Some(&body),
+        ),
+    )
+    .await
+}
+
+fn session_of(answer: &Answer) -> Session {
+    let cookie = answer.headers[header::SET_COOKIE].to_str().expect("ASCII");
+    let token = cookie
+        .strip_prefix("sealbook_session=")
+        .and_then(|rest| rest.split(';').next())
+        .expect("the session cookie");
+    Session {
+        cookie: token.to_owned(),
+        csrf: answer.body["csrf"].as_str().expect("csrf").to_owned(),
+    }
+}
+
+async fn login(fixture: &Fixture, email: &str) -> Session {
+    let answer = try_login(fixture, json!({ "email": email, "password": PASSWORD })).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    session_of(&answer)
+}
+
+/// `days` from today at noon, Paris time.
+fn slot(days: i64, zone: &str) -> String {
+    let tz = jiff::tz::TimeZone::get(zone).expect("bundled tzdb");
+    let date = jiff::Timestamp::now()
+        .to_zoned(tz.clone())
+        .date()
+        .checked_add(jiff::Span::new().days(days))
+        .expect("date");
+    date.at(12, 0, 0, 0)
+        .to_zoned(tz)
+        .expect("noon exists")
+        .timestamp()
+        .to_string()
+}
+
+fn local_date(days: i64, zone: &str) -> jiff::civil::Date {
+    let tz = jiff::tz::TimeZone::get(zone).expect("bundled tzdb");
+    jiff::Timestamp::now()
+        .to_zoned(tz)
+        .date()
+        .checked_add(jiff::Span::new().days(days))
+        .expect("date")
+}
+
+async fn book(fixture: &Fixture, business: &str, party: u32) -> Answer {
+    let recipient = if business == "bistro-du-coin" {
+        &fixture.bistro
+    } else {
+        &fixture.praxis
+    };
+    let plaintext = json!({ "v": 1, "name": CANARY, "party_size": party });
+    let envelope = seal(
+        std::slice::from_ref(recipient),
+        &SealParams {
+            business,
+            iat: 1_790_000_000,
+        },
+        plaintext.to_string().as_bytes(),
+        &mut getrandom::SysRng,
+    )
+    .expect("seal");
+    let body = if business == "bistro-du-coin" {
+        json!({ "envelope": URL_SAFE_NO_PAD.encode(envelope), "start": slot(2, "Europe/Paris"), "party_size": party })
+    } else {
+        json!({ "envelope": URL_SAFE_NO_PAD.encode(envelope), "start": slot(2, "Europe/Berlin"), "party_size": 1, "service": "physio-30", "practitioner": "anna" })
+    };
+    let request = Request::post(format!("/api/v1/businesses/{business}/bookings"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .expect("request");
+    call(&fixture.state, request).await
+}
+
+/// Runs one SQL statement through a connection of its own.
+async fn execute(database: &TestDatabase, sql: &str) -> Result<u64, sqlx::Error> {
+    sqlx::any::install_default_drivers();
+    let url = if database.sqlite_path.is_some() {
+        format!("{}?mode=rw", database.url)
+    } else {
+        database.url.clone()
+    };
+    let mut connection = sqlx::AnyConnection::connect(&url).await?;
+    sqlx::query(sql)
+        .execute(&mut connection)
+        .await
+        .map(|done| done.rows_affected())
+}
+
+async fn audit_actions(fixture: &Fixture, owner: &Session) -> Vec<String> {
+    let answer = send(fixture, Method::GET, "/api/v1/inbox/audit", owner, None).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    answer.body["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|entry| entry["action"].as_str().expect("action").to_owned())
+        .collect()
+}
+
+async fn login_gives_a_session_and_logout_ends_it(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let answer = try_login(
+        &fixture,
+        json!({ "email": " Owner@Bistro.example ", "password": PASSWORD }),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let cookie = answer.headers[header::SET_COOKIE].to_str().expect("ASCII");
+    assert!(
+        cookie.ends_with("; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200"),
+        "plain-http loopback: no Secure; {cookie}"
+    );
+    assert_eq!(answer.body["staff"]["email"], OWNER);
+    assert_eq!(answer.body["staff"]["role"], "owner");
+    assert_eq!(answer.body["staff"]["business"], "bistro-du-coin");
+    assert_eq!(answer.body["staff"]["business_name"], "Bistro du Coin");
+    assert_eq!(answer.body["staff"]["totp_enabled"], false);
+    let session = session_of(&answer);
+    assert_eq!(
+        URL_SAFE_NO_PAD.decode(&session.cookie).expect("b64").len(),
+        32
+    );
+    assert_eq!(
+        URL_SAFE_NO_PAD.decode(&session.csrf).expect("b64").len(),
+        32
+    );
+
+    let current = send(
+        &fixture,
+        Method::GET,
+        "/api/v1/auth/session",
+        &session,
+        None,
+    )
+    .await;
+    assert_eq!(current.status, StatusCode::OK);
+    assert_eq!(current.body["csrf"], session.csrf.as_str());
+
+    // The cookie's token is not what the database holds.
+    let answer = call(
+        &fixture.state,
+        request(
+            Method::GET,
+            "/api/v1/auth/session",
+            None,
+            Csrf::Missing,
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(
+        (answer.status, code(&answer)),
+        (StatusCode::UNAUTHORIZED, "not_logged_in")
+    );
+
+    let logout = send(
+        &fixture,
+        Method::POST,
+        "/api/v1/auth/logout",
+        &session,
+        None,
+    )
+    .await;
+    assert_eq!(logout.status, StatusCode::NO_CONTENT);
+    assert!(
+        logout.headers[header::SET_COOKIE]
+            .to_str()
+            .expect("ASCII")
+            .contains("Max-Age=0")
+    );
+    let after = send(
+        &fixture,
+        Method::GET,
+        "/api/v1/auth/session",
+        &session,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (after.status, code(&after)),
+        (StatusCode::UNAUTHORIZED, "not_logged_in")
+    );
+}
+
+async fn wrong_password_and_unknown_email_get_the_same_answer(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let wrong = try_login(
+        &fixture,
+        json!({ "email": OWNER, "password": "not the password" }),
+    )
+    .await;
+    let unknown = try_login(
+        &fixture,
+        json!({ "email": "nobody-canary@elsewhere.example", "password": PASSWORD }),
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(code(&wrong), "login_failed");
+    assert_eq!(wrong.body["error"]["message"], "Wrong e-mail or password.");
+    assert_eq!(wrong.text, unknown.text, "no account oracle");
+    assert_eq!(wrong.status, unknown.status);
+    assert!(!wrong.headers.contains_key(header::SET_COOKIE));
+
+    // Both failures are audited; the unknown address is not kept anywhere.
+    let (rows,): (i64,) = {
+        sqlx::any::install_default_drivers();
+        let url = if fixture.database.sqlite_path.is_some() {
+            format!("{}?mode=rw", fixture.database.url)
+        } else {
+            fixture.database.url.clone()
+        };
+        let mut connection = sqlx::AnyConnection::connect(&url).await.expect("connect");
+        sqlx::query_as("SELECT COUNT(*) FROM audit WHERE action = 'login_failed' AND staff_id IS NULL AND business IS NULL")
+            .fetch_one(&mut connection)
+            .await
+            .expect("count")
+    };
+    assert_eq!(rows, 1);
+    let owner = login(&fixture, OWNER).await;
+    let answer = send(&fixture, Method::GET, "/api/v1/inbox/audit", &owner, None).await;
+    assert!(!answer.text.contains("nobody-canary"), "{}", answer.text);
+    assert!(!answer.text.contains("not the password"));
+    assert_eq!(answer.body["entries"][1]["action"], "login_failed");
+    assert_eq!(answer.body["entries"][1]["staff_email"], OWNER);
+}
+
+async fn a_second_factor_is_required_once_enabled(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let session = login(&fixture, STAFF).await;
+    let setup = send(
+        &fixture,
+        Method::POST,
+        "/api/v1/auth/totp/setup",
+        &session,
+        None,
+    )
+    .await;
+    assert_eq!(setup.status, StatusCode::OK, "{}", setup.body);
+    let base32 = setup.body["secret_base32"].as_str().expect("secret");
+    assert!(
+        setup.body["otpauth_url"]
+            .as_str()
+            .expect("url")
+            .starts_with("otpauth://totp/Sealbook:waiter%40bistro.example?secret=")
+    );
+    let secret = totp::from_base32(base32).expect("base32");
+    let now = jiff::Timestamp::now().as_second();
+
+    let wrong = send(
+        &fixture,
+        Method::POST,
+        "/api/v1/auth/totp/enable",
+        &session,
+        Some(json!({ "code": "000000" })),
+    )
+    .await;
+    // (One code in a million is 000000: then the next line fails, not a bug.)
+    assert_eq!(
+        (wrong.status, code(&wrong)),
+        (StatusCode::BAD_REQUEST, "totp_failed")
+    );
+    let code_now = totp::code(&secret, now).expect("code");
+    let enabled = send(
+        &fixture,
+        Method::POST,
+        "/api/v1/auth/totp/enable",
+        &session,
+        Some(json!({ "code": code_now })),
+    )
+    .await;
+    assert_eq!(enabled.status, StatusCode::NO_CONTENT, "{}", enabled.body);
+
+    let missing = try_login(&fixture, json!({ "email": STAFF, "password": PASSWORD })).await;
+    assert_eq!(
+        (missing.status, code(&missing)),
+        (StatusCode::UNAUTHORIZED, "totp_required")
+    );
+    let bad = try_login(
+        &fixture,
+        json!({ "email": STAFF, "password": PASSWORD, "totp": "12345" }),
+    )
+    .await;
+    assert_eq!(
+        (bad.status, code(&bad)),
+        (StatusCode::UNAUTHORIZED, "totp_failed")
+    );
+    // The code that enabled it was used: the next step's code works, once.
+    let next = totp::code(&secret, now + 30).expect("code");
+    let ok = try_login(
+        &fixture,
+        json!({ "email": STAFF, "password": PASSWORD, "totp": next }),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert_eq!(ok.body["staff"]["totp_enabled"], true);
+    let replay = try_login(
+        &fixture,
+        json!({ "email": STAFF, "password": PASSWORD, "totp": next }),
+    )
+    .await;
+    assert_eq!(
+        (replay.status, code(&replay)),
+        (StatusCode::UNAUTHORIZED, "totp_failed")
+    );
+    // A wrong password with a right code is still the plain login failure.
+    let wrong_password = try_login(
+        &fixture,
+        json!({ "email": STAFF, "password": "guess guess guess", "totp": next }),
+    )
+    .await;
+    assert_eq!(code(&wrong_password), "login_failed");
+}
+
+fn from_client(client: [u8; 4], mut request: Request<Body>) -> Request<Body> {
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            client, 40_000,
+        ))));
+    request
+}
+
+async fn logins_are_rate_limited_per_client_and_per_email(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let attempt = |client: [u8; 4], email: &str| {
+        let body = json!({ "email": email, "password": "wrong wrong wrong" });
+        from_client(
+            client,
+            request(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Csrf::Missing,
+                Some(&body),
+            ),
+        )
+    };
+    // One client, many addresses: the client's allowance.
+    for round in 0..LOGINS_PER_MINUTE {
+        let answer = call(
+            &fixture.state,
+            attempt([10, 0, 0, 1], &format!("a{round}@x.example")),
+        )
+        .await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    }
+    let limited = call(&fixture.state, attempt([10, 0, 0, 1], "z@x.example")).await;
+    assert_eq!(
+        (limited.status, code(&limited)),
+        (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
+    );
+    let wait: u64 = limited.headers[header::RETRY_AFTER]
+        .to_str()
+        .expect("ASCII")
+        .parse()
+        .expect("seconds");
+    assert!((1..=60).contains(&wait), "{wait}");
+
+    // Many clients, one address: the address's allowance.
+    for client in 0..LOGINS_PER_MINUTE {
+        let answer = call(&fixture.state, attempt([10, 0, 1, client], STAFF)).await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    }
+    let limited = call(&fixture.state, attempt([10, 0, 1, 99], STAFF)).await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited.headers.contains_key(header::RETRY_AFTER));
+    // Another address from a fresh client is not held back.
+    let answer = call(
+        &fixture.state,
+        from_client(
+            [10, 0, 2, 1],
+            request(
+                Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Csrf::Missing,
+                Some(&json!({ "email": OWNER, "password": PASSWORD })),
+            ),
+        ),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK);
+}
+
+async fn sessions_expire_and_logout_everywhere_ends_them_all(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let now = jiff::Timestamp::now().as_second();
+
+    let absolute = login(&fixture, STAFF).await;
+    execute(
+        &fixture.database,
+        &format!("UPDATE sessions SET expires_at = {}", now - 1),
+    )
+    .await
+    .expect("age");
+    let answer = send(&fixture, Method::GET, "/api/v1/inbox/keys", &absolute, None).await;
+    assert_eq!(
+        (answer.status, code(&answer)),
+        (StatusCode::UNAUTHORIZED, "session_expired")
+    );
+
+    let idle = login(&fixture, STAFF).await;
+    execute(
+        &fixture.database,
+        &format!("UPDATE sessions SET last_seen = {}", now - 3601),
+    )
+    .await
+    .expect("idle");
+    let answer = send(&fixture, Method::GET, "/api/v1/auth/session", &idle, None).await;
+    assert_eq!(
+        (answer.status, code(&answer)),
+        (StatusCode::UNAUTHORIZED, "session_expired")
+    );
+    // An expired session is gone, not just refused.
+    assert_eq!(fixture.database.count("sessions").await, 0);
+
+    let first = login(&fixture, STAFF).await;
+    let second = login(&fixture, STAFF).await;
+    let owner = login(&fixture, OWNER).await;
+    let answer = send(
+        &fixture,
+        Method::POST,
+        "/api/v1/auth/logout-everywhere",
+        &first,
+        None,
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::NO_CONTENT);
+    for session in [&first, &second] {
+        let answer = send(&fixture, Method::GET, "/api/v1/auth/session", session, None).await;
+        assert_eq!(answer.status, StatusCode::UNAUTHORIZED);
+    }
+    let answer = send(&fixture, Method::GET, "/api/v1/auth/session", &owner, None).await;
+    assert_eq!(
+        answer.status,
+        StatusCode::OK,
+        "another member's session lives on"
+    );
+}
+
+async fn every_state_changing_route_needs_csrf_and_our_origin(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let booked = book(&fixture, "bistro-du-coin", 2).await;
+    let id = booked.body["id"].as_str().expect("id").to_owned();
+    let kid = kid_of(&fixture, "bistro-du-coin");
+    let staff_list = {
+        let owner = login(&fixture, OWNER).await;
+        send(&fixture, Method::GET, "/api/v1/inbox/staff", &owner, None).await
+    };
+    let waiter = staff_list.body["staff"]
+        .as_array()
+        .expect("staff")
+        .iter()
+        .find(|member| member["email"] == STAFF)
+        .expect("the waiter")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let wrapped = URL_SAFE_NO_PAD.encode(wrapped_blob(9));
+    let routes: Vec<(Method, String, Option<Value>)> = vec![
+        (Method::POST, "/api/v1/auth/logout".to_owned(), None),
+        (
+            Method::POST,
+            "/api/v1/auth/logout-everywhere".to_owned(),
+            None,
+        ),
+        (Method::POST, "/api/v1/auth/totp/setup".to_owned(), None),
+        (
+            Method::POST,
+            "/api/v1/auth/totp/enable".to_owned(),
+            Some(json!({ "code": "123456" })),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/inbox/keys/{kid}"),
+            Some(json!({ "wrapped": wrapped })),
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/inbox/bookings/{id}/status"),
+            Some(json!({ "status": "arrived" })),
+        ),
+        (Method::DELETE, format!("/api/v1/inbox/bookings/{id}"), None),
+        (
+            Method::POST,
+            "/api/v1/inbox/exports".to_owned(),
+            Some(json!({ "format": "csv", "count": 1 })),
+        ),
+        (
+            Method::POST,
+            "/api/v1/inbox/invites".to_owned(),
+            Some(json!({ "email": "new@bistro.example", "role": "staff", "wrapped": [] })),
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/inbox/staff/{waiter}"),
+            None,
+        ),
+    ];
+    let owner = login(&fixture, OWNER).await;
+    for (method, path, body) in &routes {
+        for csrf in [Csrf::Missing, Csrf::Wrong, Csrf::ForeignOrigin] {
+            let answer = call(
+                &fixture.state,
+                request(method.clone(), path, Some(&owner), csrf, body.as_ref()),
+            )
+            .await;
+            assert_eq!(
+                (answer.status, code(&answer)),
+                (StatusCode::FORBIDDEN, "csrf_failed"),
+                "{method} {path} {csrf:?}"
+            );
+        }
+    }
+    // Nothing happened: the booking, the waiter and the session are all there.
+    assert_eq!(fixture.database.count("bookings").await, 1);
+    assert_eq!(fixture.database.count("invites").await, 0);
+    let answer = send(
+        &fixture,
+        Method::GET,
+        &format!("/api/v1/inbox/bookings/{id}"),
+        &owner,
+        None,
+    )
+    .await;
+    assert_eq!(answer.body["status"], "confirmed");
+    // The inbox's own origin passes.
+    let mut same_origin = request(
+        Method::POST,
+        "/api/v1/inbox/exports",
+        Some(&owner),
+        Csrf::Right,
+        Some(&json!({ "format": "ics", "count": 3 })),
+    );
+    same_origin.headers_mut().insert(
+        header::ORIGIN,
+        "http://127.0.0.1:8080".parse().expect("header"),
+    );
+    assert_eq!(
+        call(&fixture.state, same_origin).await.status,
+        StatusCode::NO_CONTENT
+    );
+}
+
+async fn a_business_never_reaches_another_business_bookings(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let clinic = book(&fixture, "praxis-am-see", 1).await;
+    assert_eq!(clinic.status, StatusCode::CREATED, "{}", clinic.body);
+    let clinic_id = clinic.body["id"].as_str().expect("id").to_owned();
+    let bistro = book(&fixture, "bistro-du-coin", 2).await;
+    let bistro_id = bistro.body["id"].as_str().expect("id").to_owned();
+
+    let waiter = login(&fixture, STAFF).await;
+    let from = local_date(0, "Europe/Paris");
+    let to = local_date(7, "Europe/Paris");
+    let list = send(
+        &fixture,
+        Method::GET,
+        &format!("/api/v1/inbox/bookings?from={from}&to={to}"),
+        &waiter,
+        None,
+    )
+    .await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    let ids: Vec<&str> = list.body["bookings"]
+        .as_array()
+        .expect("bookings")
+        .iter()
+        .filter_map(|booking| booking["id"].as_str())
+        .collect();
+    assert_eq!(ids, [bistro_id.as_str()]);
+    let listed = &list.body["bookings"][0];
+    assert_eq!(listed["party_size"], 2);
+    assert_eq!(listed["status"], "confirmed");
+    assert!(
+        listed["start"].as_str().expect("start").ends_with(":00"),
+        "with an offset: {listed}"
+    );
+    assert!(!listed["envelope"].as_str().expect("envelope").is_empty());
+
+    for (method, path, body) in [
+        (
+            Method::GET,
+            format!("/api/v1/inbox/bookings/{clinic_id}"),
+            None,
+        ),
+        (
+            Method::POST,
+            format!("/api/v1/inbox/bookings/{clinic_id}/status"),
+            Some(json!({ "status": "cancelled" })),
+        ),
+        (
+            Method::DELETE,
+            format!("/api/v1/inbox/bookings/{clinic_id}"),
+            None,
+        ),
+        (
+            Method::GET,
+            "/api/v1/inbox/bookings/NOPE-NOPE-NOPE-NOPE".to_owned(),
+            None,
+        ),
+    ] {
+        let answer = send(&fixture, method.clone(), &path, &waiter, body).await;
+        assert_eq!(
+            (answer.status, code(&answer)),
+            (StatusCode::NOT_FOUND, "not_found"),
+            "{method} {path}"
+        );
+    }
+    let clinic_owner = login(&fixture, CLINIC_OWNER).await;
+    let answer = send(
+        &fixture,
+        Method::GET,
+        &format!("/api/v1/inbox/bookings/{clinic_id}"),
+        &clinic_owner,
+        None,
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.body["status"], "confirmed");
+    assert!(
+        answer.body.get("party_size").is_none(),
+        "clinics have no party size"
+    );
+    assert_eq!(answer.body["service"], "physio-30");
+
+    // Ranges are checked.
+    let far = local_date(80, "Europe/Paris");
+    let answer = send(
+        &fixture,
+        Method::GET,
+        &format!("/api/v1/inbox/bookings?from={from}&to={far}"),
+        &waiter,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (answer.status, code(&answer)),
+        (StatusCode::BAD_REQUEST, "invalid_query")
+    );
+}
+
+async fn staff_change_status_and_erase(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let first = book(&fixture, "bistro-du-coin", 4).await;
+    let second = book(&fixture, "bistro-du-coin", 4).await;
+    assert_eq!(second.status, StatusCode::CREATED);
+    let full = book(&fixture, "bistro-du-coin", 4).await;
+    assert_eq!(full.status, StatusCode::CONFLICT, "eight covers taken");
+    let first_id = first.body["id"].as_str().expect("id").to_owned();
+    let second_id = second.body["id"].as_str().expect("id").to_owned();
+    let waiter = login(&fixture, STAFF).await;
+    let status = |id: &str, status: &str| {
+        let path = format!("/api/v1/inbox/bookings/{id}/status");
+        let body = json!({ "status": status });
+        let waiter = waiter.clone();
+        let fixture = &fixture;
+        async move { send(fixture, Method::POST, &path, &waiter, Some(body)).await }
+    };
+
+    let cancelled = status(&first_id, "cancelled").await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.body);
+    assert_eq!(cancelled.body["status"], "cancelled");
+    let again = book(&fixture, "bistro-du-coin", 4).await;
+    assert_eq!(
+        again.status,
+        StatusCode::CREATED,
+        "cancelling freed the seats"
+    );
+    let refused = status(&first_id, "arrived").await;
+    assert_eq!(
+        (refused.status, code(&refused)),
+        (StatusCode::CONFLICT, "booking_cancelled")
+    );
+
+    let arrived = status(&second_id, "arrived").await;
+    assert_eq!(arrived.body["status"], "arrived");
+    let from = local_date(0, "Europe/Paris");
+    let to = local_date(7, "Europe/Paris");
+    let list = send(
+        &fixture,
+        Method::GET,
+        &format!("/api/v1/inbox/bookings?from={from}&to={to}&status=arrived"),
+        &waiter,
+        None,
+    )
+    .await;
+    assert_eq!(list.body["bookings"].as_array().map(Vec::len), Some(1));
+    assert_eq!(list.body["bookings"][0]["id"], second_id.as_str());
+    let no_show = status(&second_id, "no_show").await;
+    assert_eq!(no_show.body["status"], "no_show");
+    let bad = status(&second_id, "gone").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+
+    let erased = send(
+        &fixture,
+        Method::DELETE,
+        &format!("/api/v1/inbox/bookings/{second_id}"),
+        &waiter,
+        None,
+    )
+    .await;
+    assert_eq!(erased.status, StatusCode::NO_CONTENT);
+    let gone = send(
+        &fixture,
+        Method::GET,
+        &format!("/api/v1/inbox/bookings/{second_id}"),
+        &waiter,
+        None,
+    )
+    .await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+    assert_eq!(fixture.database.count("bookings").await, 2);
+}
+
+async fn keys_are_the_callers_own_wrapped_copies(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let waiter = login(&fixture, STAFF).await;
+    let kid = kid_of(&fixture, "bistro-du-coin");
+    let keys = send(&fixture, Method::GET, "/api/v1/inbox/keys", &waiter, None).await;
+    assert_eq!(keys.status, StatusCode::OK);
+    assert_eq!(keys.body["keys"][0]["kid"], kid.as_str());
+    assert_eq!(keys.body["keys"][0]["status"], "active");
+    assert_eq!(
+        keys.body["keys"][0]["wrapped"],
+        URL_SAFE_NO_PAD.encode(wrapped_blob(7)).as_str()
+    );
+
+    let put = |kid: String, wrapped: String| {
+        let waiter = waiter.clone();
+        let fixture = &fixture;
+        async move {
+            send(
+                fixture,
+                Method::PUT,
+                &format!("/api/v1/inbox/keys/{kid}"),
+                &waiter,
+                Some(json!({ "wrapped": wrapped })),
+            )
+            .await
+        }
+    };
+    let not_der = put(
+        kid.clone(),
+        URL_SAFE_NO_PAD.encode(b"-----BEGIN PRIVATE KEY-----"),
+    )
+    .await;
+    assert_eq!(
+        (not_der.status, code(&not_der)),
+        (StatusCode::BAD_REQUEST, "invalid_wrapped_key")
+    );
+    let too_big = put(kid.clone(), URL_SAFE_NO_PAD.encode(vec![0x30; 9000])).await;
+    assert_eq!(code(&too_big), "invalid_wrapped_key");
+    let other_business = put(
+        kid_of(&fixture, "praxis-am-see"),
+        URL_SAFE_NO_PAD.encode(wrapped_blob(1)),
+    )
+    .await;
+    assert_eq!(code(&other_business), "invalid_wrapped_key");
+    let ok = put(kid.clone(), URL_SAFE_NO_PAD.encode(wrapped_blob(8))).await;
+    assert_eq!(ok.status, StatusCode::NO_CONTENT, "{}", ok.body);
+    let keys = send(&fixture, Method::GET, "/api/v1/inbox/keys", &waiter, None).await;
+    assert_eq!(keys.body["keys"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        keys.body["keys"][0]["wrapped"],
+        URL_SAFE_NO_PAD.encode(wrapped_blob(8)).as_str()
+    );
+    // The owner's copy is the owner's own.
+    let owner = login(&fixture, OWNER).await;
+    let keys = send(&fixture, Method::GET, "/api/v1/inbox/keys", &owner, None).await;
+    assert_eq!(
+        keys.body["keys"][0]["wrapped"],
+        URL_SAFE_NO_PAD.encode(wrapped_blob(7)).as_str()
+    );
+}
+
+async fn invites_are_one_time_and_expire(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let owner = login(&fixture, OWNER).await;
+    let kid = kid_of(&fixture, "bistro-du-coin");
+    let invite = |email: &str| {
+        let body = json!({ "email": email, "role": "staff", "wrapped": [{ "kid": kid, "wrapped": URL_SAFE_NO_PAD.encode(wrapped_blob(3)) }] });
+        let owner = owner.clone();
+        let fixture = &fixture;
+        async move {
+            send(
+                fixture,
+                Method::POST,
+                "/api/v1/inbox/invites",
+                &owner,
+                Some(body),
+            )
+            .await
+        }
+    };
+    let taken = invite(STAFF).await;
+    assert_eq!(
+        (taken.status, code(&taken)),
+        (StatusCode::CONFLICT, "email_taken")
+    );
+    let created = invite("Cook@Bistro.example").await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let url = created.body["invite_url"].as_str().expect("url");
+    let token = url
+        .strip_prefix("http://127.0.0.1:8080/inbox/#invite=")
+        .expect("the link names this server and keeps the token in the fragment");
+
+    let accept = |token: &str, password: &str| {
+        let body = json!({ "token": token, "password": password });
+        let fixture = &fixture;
+        async move {
+            call(
+                &fixture.state,
+                request(
+                    Method::POST,
+                    "/api/v1/auth/accept-invite",
+                    None,
+                    Csrf::Missing,
+                    Some(&body),
+                ),
+            )
+            .await
+        }
+    };
+    let weak = accept(token, "short").await;
+    assert_eq!(
+        (weak.status, code(&weak)),
+        (StatusCode::BAD_REQUEST, "weak_password")
+    );
+    let accepted = accept(token, "the cook's own password").await;
+    assert_eq!(accepted.status, StatusCode::OK, "{}", accepted.body);
+    assert_eq!(accepted.body["staff"]["email"], "cook@bistro.example");
+    assert_eq!(accepted.body["staff"]["role"], "staff");
+    let cook = session_of(&accepted);
+    let keys = send(&fixture, Method::GET, "/api/v1/inbox/keys", &cook, None).await;
+    assert_eq!(
+        keys.body["keys"][0]["wrapped"],
+        URL_SAFE_NO_PAD.encode(wrapped_blob(3)).as_str()
+    );
+    let again = accept(token, "the cook's own password").await;
+    assert_eq!(
+        (again.status, code(&again)),
+        (StatusCode::NOT_FOUND, "not_found")
+    );
+    let login = try_login(
+        &fixture,
+        json!({ "email": "cook@bistro.example", "password": "the cook's own password" }),
+    )
+    .await;
+    assert_eq!(login.status, StatusCode::OK);
+
+    let late = invite("late@bistro.example").await;
+    let late_token = late.body["invite_url"]
+        .as_str()
+        .and_then(|url| url.split("#invite=").nth(1))
+        .expect("token")
+        .to_owned();
+    execute(
+        &fixture.database,
+        "UPDATE invites SET expires_at = 1 WHERE used_at IS NULL",
+    )
+    .await
+    .expect("expire");
+    let expired = accept(&late_token, "a late password here").await;
+    assert_eq!(
+        (expired.status, code(&expired)),
+        (StatusCode::GONE, "invite_expired")
+    );
+    let bogus = accept(&URL_SAFE_NO_PAD.encode([0u8; 32]), "a late password here").await;
+    assert_eq!(bogus.status, StatusCode::NOT_FOUND);
+
+    let staff = send(&fixture, Method::GET, "/api/v1/inbox/staff", &owner, None).await;
+    let cook_entry = staff.body["staff"]
+        .as_array()
+        .expect("staff")
+        .iter()
+        .find(|member| member["email"] == "cook@bistro.example")
+        .expect("the cook is listed")
+        .clone();
+    assert_eq!(cook_entry["has_key"], true);
+    assert_eq!(cook_entry["totp_enabled"], false);
+}
+
+async fn owner_only_routes_refuse_staff_and_revocation_locks_out(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let waiter = login(&fixture, STAFF).await;
+    for (method, path, body) in [
+        (Method::GET, "/api/v1/inbox/staff", None),
+        (Method::GET, "/api/v1/inbox/audit", None),
+        (
+            Method::POST,
+            "/api/v1/inbox/invites",
+            Some(json!({ "email": "x@y.example", "role": "staff", "wrapped": [] })),
+        ),
+        (Method::DELETE, "/api/v1/inbox/staff/whoever", None),
+    ] {
+        let answer = send(&fixture, method.clone(), path, &waiter, body).await;
+        assert_eq!(
+            (answer.status, code(&answer)),
+            (StatusCode::FORBIDDEN, "forbidden"),
+            "{method} {path}"
+        );
+    }
+
+    let owner = login(&fixture, OWNER).await;
+    let staff = send(&fixture, Method::GET, "/api/v1/inbox/staff", &owner, None).await;
+    let members = staff.body["staff"].as_array().expect("staff");
+    let id = |email: &str| {
+        members
+            .iter()
+            .find(|member| member["email"] == email)
+            .and_then(|member| member["id"].as_str())
+            .expect("listed")
+            .to_owned()
+    };
+    let (owner_id, waiter_id) = (id(OWNER), id(STAFF));
+    let own = send(
+        &fixture,
+        Method::DELETE,
+        &format!("/api/v1/inbox/staff/{owner_id}"),
+        &owner,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (own.status, code(&own)),
+        (StatusCode::BAD_REQUEST, "cannot_revoke_self")
+    );
+    let clinic_owner = login(&fixture, CLINIC_OWNER).await;
+    let foreign = send(
+        &fixture,
+        Method::DELETE,
+        &format!("/api/v1/inbox/staff/{waiter_id}"),
+        &clinic_owner,
+        None,
+    )
+    .await;
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND);
+
+    let booked = book(&fixture, "bistro-du-coin", 2).await;
+    let booking = booked.body["id"].as_str().expect("id").to_owned();
+    let revoked = send(
+        &fixture,
+        Method::DELETE,
+        &format!("/api/v1/inbox/staff/{waiter_id}"),
+        &owner,
+        None,
+    )
+    .await;
+    assert_eq!(revoked.status, StatusCode::NO_CONTENT);
+    for path in [
+        "/api/v1/inbox/keys".to_owned(),
+        format!("/api/v1/inbox/bookings/{booking}"),
+    ] {
+        let answer = send(&fixture, Method::GET, &path, &waiter, None).await;
+        assert_eq!(
+            (answer.status, code(&answer)),
+            (StatusCode::UNAUTHORIZED, "not_logged_in"),
+            "{path}"
+        );
+    }
+    let again = try_login(&fixture, json!({ "email": STAFF, "password": PASSWORD })).await;
+    assert_eq!(
+        (again.status, code(&again)),
+        (StatusCode::UNAUTHORIZED, "login_failed")
+    );
+    let staff = send(&fixture, Method::GET, "/api/v1/inbox/staff", &owner, None).await;
+    let entry = staff.body["staff"]
+        .as_array()
+        .expect("staff")
+        .iter()
+        .find(|member| member["email"] == STAFF)
+        .expect("still listed")
+        .clone();
+    assert_eq!(entry["revoked"], true);
+    assert_eq!(entry["has_key"], false, "the copies are deleted");
+}
+
+async fn every_action_is_audited_without_booking_content(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let booked = book(&fixture, "bistro-du-coin", 2).await;
+    let id = booked.body["id"].as_str().expect("id").to_owned();
+    let envelope_prefix = {
+        let stored = fixture
+            .storage
+            .inbox_booking(&BusinessId("bistro-du-coin".to_owned()), &id)
+            .await
+            .expect("read")
+            .expect("there");
+        URL_SAFE_NO_PAD.encode(&stored.booking.envelope[..24])
+    };
+    let _ = try_login(
+        &fixture,
+        json!({ "email": OWNER, "password": "wrong wrong wrong" }),
+    )
+    .await;
+    let owner = login(&fixture, OWNER).await;
+    let waiter = login(&fixture, STAFF).await;
+    let from = local_date(0, "Europe/Paris");
+    let to = local_date(7, "Europe/Paris");
+    send(
+        &fixture,
+        Method::GET,
+        &format!("/api/v1/inbox/bookings?from={from}&to={to}"),
+        &waiter,
+        None,
+    )
+    .await;
+    send(
+        &fixture,
+        Method::GET,
+        &format!("/api/v1/inbox/bookings/{id}"),
+        &waiter,
+        None,
+    )
+    .await;
+    send(
+        &fixture,
+        Method::POST,
+        &format!("/api/v1/inbox/bookings/{id}/status"),
+        &waiter,
+        Some(json!({ "status": "arrived" })),
+    )
+    .await;
+    send(
+        &fixture,
+        Method::POST,
+        "/api/v1/inbox/exports",
+        &waiter,
+        Some(json!({ "format": "csv", "count": 1 })),
+    )
+    .await;
+    let kid = kid_of(&fixture, "bistro-du-coin");
+    send(
+        &fixture,
+        Method::PUT,
+        &format!("/api/v1/inbox/keys/{kid}"),
+        &waiter,
+        Some(json!({ "wrapped": URL_SAFE_NO_PAD.encode(wrapped_blob(5)) })),
+    )
+    .await;
+    let setup = send(
+        &fixture,
+        Method::POST,
+        "/api/v1/auth/totp/setup",
+        &waiter,
+        None,
+    )
+    .await;
+    let secret =
+        totp::from_base32(setup.body["secret_base32"].as_str().expect("secret")).expect("b32");
+    let code_now = totp::code(&secret, jiff::Timestamp::now().as_second()).expect("code");
+    send(
+        &fixture,
+        Method::POST,
+        "/api/v1/auth/totp/enable",
+        &waiter,
+        Some(json!({ "code": code_now })),
+    )
+    .await;
+    send(
+        &fixture,
+        Method::DELETE,
+        &format!("/api/v1/inbox/bookings/{id}"),
+        &waiter,
+        None,
+    )
+    .await;
+    let invite = send(
+        &fixture,
+        Method::POST,
+        "/api/v1/inbox/invites",
+        &owner,
+        Some(json!({ "email": "cook@bistro.example", "role": "staff", "wrapped": [] })),
+    )
+    .await;
+    let token = invite.body["invite_url"]
+        .as_str()
+        .and_then(|url| url.split("#invite=").nth(1))
+        .expect("token")
+        .to_owned();
+    let accepted = call(
+        &fixture.state,
+        request(
+            Method::POST,
+            "/api/v1/auth/accept-invite",
+            None,
+            Csrf::Missing,
+            Some(&json!({ "token": token, "password": "the cook's password" })),
+        ),
+    )
+    .await;
+    let cook_id = accepted.body["staff"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    send(
+        &fixture,
+        Method::DELETE,
+        &format!("/api/v1/inbox/staff/{cook_id}"),
+        &owner,
+        None,
+    )
+    .await;
+    send(&fixture, Method::POST, "/api/v1/auth/logout", &waiter, None).await;
+    let other = login(&fixture, OWNER).await;
+    send(
+        &fixture,
+        Method::POST,
+        "/api/v1/auth/logout-everywhere",
+        &other,
+        None,
+    )
+    .await;
+    let owner = login(&fixture, OWNER).await;
+
+    let mut actions = audit_actions(&fixture, &owner).await;
+    actions.reverse();
+    assert_eq!(
+        actions,
+        [
+            "login_failed",
+            "login",
+            "login",
+            "listed",
+            "opened",
+            "status_changed",
+            "exported",
+            "key_rewrapped",
+            "totp_enabled",
+            "erased",
+            "invited",
+            "invite_accepted",
+            "revoked",
+            "logout",
+            "login",
+            "logout_everywhere",
+            "login",
+        ]
+    );
+    let log = send(&fixture, Method::GET, "/api/v1/inbox/audit", &owner, None).await;
+    let entries = log.body["entries"].as_array().expect("entries");
+    let status_changed = entries
+        .iter()
+        .find(|entry| entry["action"] == "status_changed")
+        .expect("entry");
+    assert_eq!(status_changed["detail"], "confirmed -> arrived");
+    assert_eq!(status_changed["booking_id"], id.as_str());
+    assert_eq!(status_changed["staff_email"], STAFF);
+    assert_eq!(status_changed["session"].as_str().map(str::len), Some(8));
+    let listed = entries
+        .iter()
+        .find(|entry| entry["action"] == "listed")
+        .expect("entry");
+    assert_eq!(listed["detail"], format!("{from}..{to}: 1 bookings"));
+
+    let csv = send(
+        &fixture,
+        Method::GET,
+        "/api/v1/inbox/audit?format=csv",
+        &owner,
+        None,
+    )
+    .await;
+    assert!(
+        csv.headers[header::CONTENT_TYPE]
+            .to_str()
+            .expect("ASCII")
+            .starts_with("text/csv")
+    );
+    assert_eq!(csv.text.lines().count(), entries.len() + 1);
+
+    // No booking content, no password, no token, in any answer or row.
+    for text in [&log.text, &csv.text] {
+        for secret in [
+            CANARY,
+            PASSWORD,
+            "wrong wrong wrong",
+            envelope_prefix.as_str(),
+            owner.cookie.as_str(),
+            owner.csrf.as_str(),
+            token.as_str(),
+        ] {
+            assert!(!text.contains(secret), "{secret} in {text}");
+        }
+    }
+    fixture.storage.close().await;
+    if let Some(path) = &fixture.database.sqlite_path {
+        let mut file = std::fs::read(path).expect("db file");
+        file.extend(std::fs::read(path.with_extension("db-wal")).unwrap_or_default());
+        for secret in [CANARY, PASSWORD, owner.cookie.as_str(), token.as_str()] {
+            assert!(
+                !file
+                    .windows(secret.len())
+                    .any(|window| window == secret.as_bytes()),
+                "{secret} in the database file"
+            );
+        }
+    }
+}
+
+async fn audit_rows_cannot_be_changed_or_deleted(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let _owner = login(&fixture, OWNER).await;
+    assert_eq!(fixture.database.count("audit").await, 1);
+    assert!(
+        execute(&fixture.database, "UPDATE audit SET detail = 'forged'")
+            .await
+            .is_err()
+    );
+    assert!(
+        execute(&fixture.database, "DELETE FROM audit")
+            .await
+            .is_err()
+    );
+    assert_eq!(fixture.database.count("audit").await, 1);
+}
+
+on_both_backends!(
+    login_gives_a_session_and_logout_ends_it,
+    wrong_password_and_unknown_email_get_the_same_answer,
+    a_second_factor_is_required_once_enabled,
+    logins_are_rate_limited_per_client_and_per_email,
+    sessions_expire_and_logout_everywhere_ends_them_all,
+    every_state_changing_route_needs_csrf_and_our_origin,
+    a_business_never_reaches_another_business_bookings,
+    staff_change_status_and_erase,
+    keys_are_the_callers_own_wrapped_copies,
+    invites_are_one_time_and_expire,
+    owner_only_routes_refuse_staff_and_revocation_locks_out,
+    every_action_is_audited_without_booking_content,
+    audit_rows_cannot_be_changed_or_deleted,
+);

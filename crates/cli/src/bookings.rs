@@ -11,7 +11,9 @@ use sealbook_server::ids::BusinessId;
 use sealbook_server::storage::{BookingFilter, StoredBooking};
 use serde_json::{Value, json};
 
-use crate::{Format, export, passphrase};
+use sealbook_export as export;
+
+use crate::{Format, passphrase};
 
 #[derive(Debug)]
 pub(crate) struct OpenArgs<'a> {

@@ -3,7 +3,6 @@
 mod bookings;
 mod consents;
 mod database;
-mod export;
 mod keygen;
 mod passphrase;
 mod serve;

@@ -1,6 +1,9 @@
 //! Opened bookings as files for other programs: CSV for spreadsheets, iCalendar
 //! for calendars. Every value comes from a visitor, so both formats escape it
-//! for what will read it.
+//! for what will read it. The CLI (`sealbook bookings open --format csv|ics`) and
+//! the staff inbox (in the browser) build their files here, from the same rows:
+//! `{id, business, start, end, party_size, service, practitioner, status,
+//! received, booking}`, where `booking` is the opened plaintext.
 
 use icalendar::{Calendar, Component as _, Event, EventStatus};
 use serde_json::Value;
@@ -29,9 +32,20 @@ const COLUMNS: [&str; 18] = [
     "received_utc",
 ];
 
+/// Why the CSV could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write the CSV export: {0}")]
+pub struct ExportError(#[from] csv::Error);
+
+impl From<csv::IntoInnerError<csv::Writer<Vec<u8>>>> for ExportError {
+    fn from(error: csv::IntoInnerError<csv::Writer<Vec<u8>>>) -> Self {
+        Self(error.into_error().into())
+    }
+}
+
 /// One row per booking. Cells a spreadsheet would run as a formula (starting
 /// with `=`, `+`, `-`, `@`, tab or carriage return) get a leading `'`.
-pub(crate) fn csv(rows: &[Value]) -> anyhow::Result<Vec<u8>> {
+pub fn csv(rows: &[Value]) -> Result<Vec<u8>, ExportError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(COLUMNS)?;
     for row in rows {
@@ -78,7 +92,7 @@ fn defuse_formula(text: &str) -> String {
 }
 
 /// One event per booking, in UTC, with the booking's reference as its UID.
-pub(crate) fn ics(rows: &[Value]) -> String {
+pub fn ics(rows: &[Value]) -> String {
     let mut calendar = Calendar::new();
     calendar.name("Sealbook");
     for row in rows {
@@ -134,9 +148,17 @@ fn yes_no(value: &Value) -> Value {
     }
 }
 
-/// `2026-12-04T18:30:00Z` → `20261204T183000Z` (RFC 5545, UTC).
+/// `2026-12-04T19:30:00+01:00` → `20261204T183000Z` (RFC 5545, UTC). The CLI's
+/// rows are in UTC already, the inbox's carry the business's offset.
 fn basic_utc(rfc3339: &str) -> String {
-    rfc3339.replace(['-', ':'], "")
+    chrono::DateTime::parse_from_rfc3339(rfc3339).map_or_else(
+        |_| rfc3339.replace(['-', ':'], ""),
+        |time| {
+            time.with_timezone(&chrono::Utc)
+                .format("%Y%m%dT%H%M%SZ")
+                .to_string()
+        },
+    )
 }
 
 #[cfg(test)]
@@ -214,6 +236,16 @@ mod tests {
         let plain = ics(&rows());
         assert!(!plain.contains("Marketing"), "{plain}");
         assert!(!plain.contains("Consent"), "{plain}");
+    }
+
+    #[test]
+    fn ics_times_with_an_offset_are_written_in_utc() {
+        let mut rows = rows();
+        rows[0]["start"] = json!("2026-12-04T19:30:00+01:00");
+        rows[0]["end"] = json!("2026-12-04T21:00:00+01:00");
+        let text = ics(&rows);
+        assert!(text.contains("DTSTART:20261204T183000Z\r\n"), "{text}");
+        assert!(text.contains("DTEND:20261204T200000Z\r\n"), "{text}");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! `sealbook`: run the server, make business keys, and open bookings locally.
 
 mod bookings;
+mod business;
 mod consents;
 mod database;
 mod keygen;
@@ -75,10 +76,42 @@ enum Command {
         #[arg(long)]
         db: String,
     },
+    /// Inbox accounts of a business.
+    Business {
+        #[command(subcommand)]
+        command: BusinessCommand,
+    },
     /// Operate on whole databases.
     Db {
         #[command(subcommand)]
         command: DbCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BusinessCommand {
+    /// Create the business's owner account with the owner's copy of the
+    /// business key (the encrypted key file; the server cannot open it).
+    /// Does nothing if this owner exists already.
+    Init {
+        /// The configuration file (its database and the business's keys).
+        #[arg(long, default_value = "sealbook.toml")]
+        config: PathBuf,
+        /// The business id.
+        #[arg(long)]
+        business: String,
+        /// The owner's e-mail address: their inbox login.
+        #[arg(long)]
+        email: String,
+        /// A file holding the owner's inbox password (at least 12 characters).
+        #[arg(long)]
+        password_file: PathBuf,
+        /// The encrypted private key file `sealbook keygen` wrote (`<business>.key.pem`).
+        #[arg(long)]
+        key: PathBuf,
+        /// Read the key's passphrase from this file instead of prompting.
+        #[arg(long)]
+        passphrase_file: Option<PathBuf>,
     },
 }
 
@@ -178,6 +211,24 @@ fn main() -> anyhow::Result<()> {
                 },
         } => consents::list(&db, business.as_deref(), format),
         Command::Migrate { db } => database::migrate(&db),
+        Command::Business {
+            command:
+                BusinessCommand::Init {
+                    config,
+                    business,
+                    email,
+                    password_file,
+                    key,
+                    passphrase_file,
+                },
+        } => business::init(&business::InitArgs {
+            config: &config,
+            business: &business,
+            email: &email,
+            password_file: &password_file,
+            key: &key,
+            passphrase_file: passphrase_file.as_deref(),
+        }),
         Command::Db {
             command: DbCommand::Copy { from, to },
         } => database::copy(&from, &to),

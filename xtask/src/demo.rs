@@ -10,6 +10,8 @@ use crate::{build_widget, cargo, tools};
 
 /// Printed so a newcomer can open the demo bookings with the CLI.
 const DEMO_PASSPHRASE: &str = "sealbook demo passphrase";
+/// The demo owners' inbox password, printed with their logins.
+const DEMO_PASSWORD: &str = "sealbook demo password";
 const BUSINESSES: [&str; 2] = ["bistro-du-coin", "praxis-am-see"];
 
 pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
@@ -51,17 +53,39 @@ pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
     }
     let config = data.join("sealbook.toml");
     std::fs::write(&config, demo_config(port)).context("cannot write data/sealbook.toml")?;
+    let password_file = data.join("demo-password.txt");
+    std::fs::write(&password_file, DEMO_PASSWORD).context("cannot write the demo password")?;
+    // Idempotent: makes each owner on the first run, finds them afterwards.
+    for id in BUSINESSES {
+        crate::run(
+            Command::new(&sealbook)
+                .args(["business", "init", "--business", id])
+                .args(["--email", &owner(id)])
+                .arg("--config")
+                .arg(&config)
+                .arg("--password-file")
+                .arg(&password_file)
+                .arg("--key")
+                .arg(keys.join(format!("{id}.key.pem")))
+                .arg("--passphrase-file")
+                .arg(&passphrase_file),
+        )?;
+    }
 
     let base = format!("http://127.0.0.1:{port}");
     eprintln!();
     eprintln!("Sealbook demo");
     eprintln!("  restaurant (French):  {base}/demo/restaurant.html");
     eprintln!("  clinic (German):      {base}/demo/clinic.html");
-    eprintln!("  inbox:                not built yet; open bookings with the CLI:");
+    eprintln!("  staff inbox:          {base}/inbox/");
+    for id in BUSINESSES {
+        eprintln!("    login {:<32} password \"{DEMO_PASSWORD}\"", owner(id));
+    }
+    eprintln!("  demo key passphrase:  \"{DEMO_PASSPHRASE}\" (also in data/demo-passphrase.txt)");
+    eprintln!("  or open bookings with the CLI:");
     eprintln!(
         "    target/debug/sealbook bookings open --db sqlite://data/sealbook.db --key data/keys/bistro-du-coin.key.pem --key data/keys/praxis-am-see.key.pem"
     );
-    eprintln!("  demo key passphrase:  \"{DEMO_PASSPHRASE}\" (also in data/demo-passphrase.txt)");
     eprintln!("Stop with Ctrl-C.");
     eprintln!();
     crate::run(
@@ -70,6 +94,11 @@ pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
             .arg("--config")
             .arg(&config),
     )
+}
+
+/// The demo owner's login for a business.
+fn owner(business: &str) -> String {
+    format!("owner@{business}.example")
 }
 
 fn demo_config(port: u16) -> String {

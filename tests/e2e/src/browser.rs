@@ -128,6 +128,11 @@ impl Browser {
     /// Opens `url` and waits for the widget's first step inside its shadow root.
     pub async fn open_widget(&self, url: &str) -> anyhow::Result<Widget<'_>> {
         self.client.goto(url).await?;
+        self.widget().await
+    }
+
+    /// The widget on the page already open, once its first step is there.
+    pub async fn widget(&self) -> anyhow::Result<Widget<'_>> {
         let root = eventually("the widget's shadow root", || async {
             let host = self
                 .client

@@ -5,6 +5,7 @@
 //! Every wait is bounded in time; every process is killed when its handle drops.
 
 mod browser;
+pub mod flow;
 mod host_site;
 mod proxy;
 mod server;

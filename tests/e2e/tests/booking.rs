@@ -3,82 +3,19 @@
 //! opens it on the business's machine.
 
 use fantoccini::key::Key;
-use sealbook_e2e::{Browser, HostSite, Sealbook, Widget, occurrences};
+use sealbook_e2e::flow::{
+    assert_accessible, canary, choose_first_free_slot, fill_details, key, send,
+};
+use sealbook_e2e::{Browser, HostSite, Sealbook, occurrences};
 
 /// Browser tests share two cores: one at a time keeps timings honest.
 static ONE_BROWSER_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-/// A name nobody else would type, unique per run.
-fn canary() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos());
-    format!("Canary{}x{nanos}Zq", std::process::id())
-}
 
 /// The page's policy blocked nothing: no CSP or integrity message in the console.
 async fn assert_no_policy_violations(browser: &Browser, page: &str) -> anyhow::Result<()> {
     let violations = browser.policy_violations().await?;
     assert!(violations.is_empty(), "{page}: {violations:#?}");
     Ok(())
-}
-
-/// axe-core finds nothing to fix on the page as it is now.
-async fn assert_accessible(browser: &Browser, step: &str) -> anyhow::Result<()> {
-    let violations = browser.accessibility_violations().await?;
-    assert!(
-        violations.is_empty(),
-        "axe-core at the {step} step: {violations:#?}"
-    );
-    Ok(())
-}
-
-fn key(key: Key) -> String {
-    char::from(key).to_string()
-}
-
-/// The choose step's "continue", then the first day with free times (moving the
-/// calendar's cursor with the arrow keys), then its first time, all by keyboard.
-/// With `audit`, axe-core checks the calendar and the list of times on the way.
-async fn choose_first_free_slot(
-    widget: &Widget<'_>,
-    audit: Option<&Browser>,
-) -> anyhow::Result<()> {
-    widget.press("#sb-next", &key(Key::Enter)).await?;
-    for _ in 0..70 {
-        // Wait for the month's availability before judging the focused day.
-        widget.wait_for("table.sb-cal:not([aria-busy])").await?;
-        let cursor = widget.wait_for("td[tabindex=\"0\"]").await?;
-        let class = cursor.attr("class").await?.unwrap_or_default();
-        if class.contains("sb-free") {
-            if let Some(browser) = audit {
-                assert_accessible(browser, "calendar").await?;
-            }
-            cursor.send_keys(&key(Key::Enter)).await?;
-            let first_time = widget.wait_for(".sb-slot").await?;
-            if let Some(browser) = audit {
-                assert_accessible(browser, "time").await?;
-            }
-            first_time.send_keys(&key(Key::Enter)).await?;
-            widget.wait_for("#sb-name").await?;
-            return Ok(());
-        }
-        cursor.send_keys(&key(Key::Right)).await?;
-    }
-    anyhow::bail!("no day with free times within 70 days")
-}
-
-/// Name and phone, typed key by key; Enter continues to the review.
-async fn fill_details(widget: &Widget<'_>, name: &str, phone: &str) -> anyhow::Result<()> {
-    widget.type_into("#sb-name", name).await?;
-    widget.type_into("#sb-contact", phone).await?;
-    Ok(())
-}
-
-/// The review's "send" button, pressed with Enter.
-async fn send(widget: &Widget<'_>) -> anyhow::Result<()> {
-    widget.wait_for("#sb-submit").await?;
-    widget.press("#sb-submit", &key(Key::Enter)).await
 }
 
 /// The JSON body of the one booking upload that crossed the proxy.

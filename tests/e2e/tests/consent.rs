@@ -10,6 +10,7 @@ use fantoccini::Locator;
 use fantoccini::actions::{InputSource as _, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
 use fantoccini::elements::ShadowRoot;
 use fantoccini::key::Key;
+use sealbook_e2e::flow::{canary, choose_first_free_slot, fill_details, key, send};
 use sealbook_e2e::{Browser, HostSite, Sealbook, eventually, occurrences};
 use serde_json::{Value, json};
 
@@ -206,10 +207,6 @@ impl Site {
         names.sort();
         Ok(names)
     }
-}
-
-fn key(key: Key) -> String {
-    char::from(key).to_string()
 }
 
 /// A second, so that a script that should not run would have had time to.
@@ -779,5 +776,128 @@ async fn the_demo_page_loads_its_third_party_scripts_only_after_consent() -> any
         "the demo's policy allows its third party: {violations:#?}"
     );
     browser.close().await?;
+    Ok(())
+}
+
+/// Books on the page already open: the first free time, the canary as the name,
+/// the marketing boxes as `tick` says. Returns the booking's reference.
+async fn book(browser: &Browser, name: &str, tick: &[&str]) -> anyhow::Result<String> {
+    let widget = browser.widget().await?;
+    choose_first_free_slot(&widget, None).await?;
+    for channel in ["email", "sms"] {
+        let checkbox = widget.find(&format!("#sb-marketing-{channel}")).await?;
+        assert!(!checkbox.is_selected().await?, "{channel} starts unticked");
+    }
+    fill_details(&widget, name, "+33 6 11 22 33 44").await?;
+    for channel in tick {
+        widget
+            .press(&format!("#sb-marketing-{channel}"), &key(Key::Space))
+            .await?;
+    }
+    widget.press("#sb-next", &key(Key::Enter)).await?;
+    send(&widget).await?;
+    Ok(widget
+        .wait_for_text("#sb-reference")
+        .await?
+        .trim()
+        .to_owned())
+}
+
+#[tokio::test]
+async fn marketing_opt_ins_are_unticked_and_travel_sealed_with_the_consent_id() -> anyhow::Result<()>
+{
+    let _one = ONE_BROWSER_AT_A_TIME.lock().await;
+    let host = HostSite::start().await?;
+    let config = format!("marketing_optins = [\"email\", \"sms\"]\n{NOTICE}");
+    let sealbook = Sealbook::start_with("bistro-optins", &[host.origin()], &config).await?;
+    let snippet = sealbook
+        .snippet()
+        .await?
+        .replacen("<script ", "<script data-lang=\"en\" ", 1);
+    host.set_page(format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Bistro</title></head>\
+         <body><main><h1>Bistro</h1>{snippet}</main></body></html>"
+    ));
+    let browser = Browser::start().await?;
+    let page = format!("{}/book", host.origin());
+    browser.goto(&page).await?;
+    let banner = eventually("the banner", || async {
+        let host = browser
+            .client
+            .find(Locator::Css("sealbook-consent"))
+            .await
+            .ok()?;
+        let root = host.shadow_root().await.ok()?;
+        root.find(Locator::Css("dialog[open] #sbc-reject"))
+            .await
+            .ok()
+    })
+    .await?;
+    // Refusing every cookie costs nothing: the booking form works all the same.
+    banner.click().await?;
+    let name = canary();
+    let unticked = book(&browser, &name, &[]).await?;
+    browser.goto(&page).await?;
+    let ticked = book(&browser, &name, &["email"]).await?;
+    browser.close().await?;
+
+    let records = sealbook.consents().await?;
+    assert_eq!(records.len(), 1, "{records:?}");
+    let consent_id = &records[0]["consent_id"];
+    let opened = sealbook.open_bookings().await?;
+    let booking = |reference: &str| {
+        opened
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|row| row["id"] == reference)
+            .map(|row| row["booking"].clone())
+            .unwrap_or_default()
+    };
+    let first = booking(&unticked);
+    assert_eq!(first["marketing"], json!({ "email": false, "sms": false }));
+    let second = booking(&ticked);
+    assert_eq!(second["name"], name.as_str());
+    assert_eq!(second["marketing"], json!({ "email": true, "sms": false }));
+    assert_eq!(
+        &second["consent_id"], consent_id,
+        "proof of the page's choice"
+    );
+    assert_eq!(&first["consent_id"], consent_id);
+
+    // The opt-ins travelled sealed: neither the upload nor the database shows
+    // them, and no consent record holds anything typed into the form.
+    let traffic = sealbook.proxy.traffic();
+    let needle = b"{\"envelope\":";
+    let uploads: Vec<serde_json::Map<String, Value>> = traffic
+        .windows(needle.len())
+        .enumerate()
+        .filter(|(_, window)| window == needle)
+        .filter_map(|(at, _)| {
+            // Each upload body is one flat object: it ends at its first brace.
+            let end = traffic[at..].iter().position(|&byte| byte == b'}')?;
+            serde_json::from_slice(&traffic[at..=at + end]).ok()
+        })
+        .collect();
+    assert_eq!(uploads.len(), 2);
+    for upload in &uploads {
+        let mut fields: Vec<&str> = upload.keys().map(String::as_str).collect();
+        fields.sort_unstable();
+        assert_eq!(
+            fields,
+            [
+                "envelope",
+                "manage_token_hash",
+                "party_size",
+                "start",
+                "visitor_copy"
+            ],
+            "no opt-in in the upload's public part"
+        );
+    }
+    assert_eq!(occurrences(&traffic, name.as_bytes()), 0);
+    let database = sealbook.database_bytes().await?;
+    assert_eq!(occurrences(&database, name.as_bytes()), 0);
+    assert!(!records[0].to_string().contains(&name));
     Ok(())
 }

@@ -101,9 +101,43 @@ fn owner(business: &str) -> String {
     format!("owner@{business}.example")
 }
 
+/// The demo sites' cookie notice: the consent cookie itself, and the demo's
+/// stand-in analytics script and ad pixel (www/demo/demo-*.js), which the demo
+/// pages load from the other loopback name only once their category is granted.
+const DEMO_NOTICE: &str = r#"[business.consent]
+version = "2026-11-demo"
+privacy_policy = "https://sealbook.example/demo/privacy"
+[[business.consent.categories]]
+id = "necessary"
+description = { fr = "Retient votre choix de cookies.", de = "Speichert Ihre Cookie-Auswahl.", en = "Keeps your cookie choice." }
+[[business.consent.categories.services]]
+name = "Sealbook"
+provider = "This site"
+purpose = { fr = "Votre choix de cookies", de = "Ihre Cookie-Auswahl", en = "Your cookie choice" }
+cookies = [{ name = "sealbook_consent", duration = "6 months" }]
+[[business.consent.categories]]
+id = "analytics"
+description = { fr = "Mesure de fréquentation, sans vous identifier.", de = "Besuchsmessung, ohne Sie zu identifizieren.", en = "Visit statistics, without identifying you." }
+[[business.consent.categories.services]]
+name = "Demo Stats"
+provider = "Example Analytics (played by the demo)"
+purpose = { fr = "Statistiques de visite", de = "Besuchsstatistik", en = "Visit statistics" }
+cookies = [{ name = "_demo_stats", duration = "13 months" }]
+privacy_policy = "https://sealbook.example/demo/stats-privacy"
+[[business.consent.categories]]
+id = "marketing"
+description = { fr = "Mesure de nos publicités.", de = "Messung unserer Werbung.", en = "Measuring our adverts." }
+[[business.consent.categories.services]]
+name = "Demo Ads"
+provider = "Example Ads (played by the demo)"
+purpose = { fr = "Mesure publicitaire", de = "Werbemessung", en = "Advert measurement" }
+cookies = [{ name = "_demo_ads_*", duration = "3 months" }]
+"#;
+
 fn demo_config(port: u16) -> String {
     let origins =
         format!("allowed_origins = [\"http://127.0.0.1:{port}\", \"http://localhost:{port}\"]");
+    let notice = DEMO_NOTICE;
     format!(
         r#"# Written by `cargo xtask demo`; paths are relative to this file.
 listen = "127.0.0.1:{port}"
@@ -140,6 +174,7 @@ hours = ["19:00-24:00"]
 [business.marketing]
 email = {{ fr = "Nos menus de saison et nos soirées, une lettre par mois au plus.", de = "Unsere Saisonmenüs und Abende, höchstens ein Brief im Monat.", en = "Our seasonal menus and evenings, one letter a month at most." }}
 sms = {{ fr = "Un SMS quand une table se libère un soir complet.", de = "Eine SMS, wenn an einem ausgebuchten Abend ein Tisch frei wird.", en = "A text when a table frees up on a fully booked evening." }}
+{notice}
 
 # The demo clinic: a physiotherapy practice in Konstanz with two therapists.
 [[business]]
@@ -186,6 +221,7 @@ services = ["kg-30", "mt-30"]
 hours = {{ mon = ["12:00-19:00"], tue = ["12:00-19:00"], thu = ["07:30-13:00"], fri = ["07:30-15:00"] }}
 [business.marketing]
 email = {{ de = "Übungen für zu Hause und Kurstermine, höchstens viermal im Jahr.", fr = "Exercices à faire chez soi et dates des cours, quatre fois par an au plus.", en = "Exercises for home and course dates, four times a year at most." }}
+{notice}
 "#
     )
 }

@@ -1,7 +1,7 @@
 //! Retention: each booking is deleted a business's retention period after its
 //! appointment ends, each consent record its notice's `retention_days` after it
-//! was made; ended staff sessions go too. Hard delete, no soft-delete flag
-//! (DESIGN §3.8, §8).
+//! was made; ended staff sessions and expired invites go too. Hard delete, no
+//! soft-delete flag (DESIGN §3.8, §8).
 
 use jiff::{SignedDuration, Timestamp};
 
@@ -15,6 +15,7 @@ pub async fn sweep_once(state: &AppState, now: Timestamp) -> Result<u64, sqlx::E
         .storage
         .sweep_sessions(now.as_second(), now.as_second() - idle)
         .await?;
+    state.storage.sweep_invites(now.as_second()).await?;
     for business in &state.config.businesses {
         let retention =
             SignedDuration::from_hours(24 * i64::from(business.profile.retention_days()));

@@ -777,6 +777,29 @@ async fn every_state_changing_route_needs_csrf_and_our_origin(database: TestData
     )
     .await;
     assert_eq!(answer.body["status"], "confirmed");
+    // Signing in has no token yet, but a foreign page cannot sign a browser in either.
+    for (path, body) in [
+        (
+            "/api/v1/auth/login",
+            json!({ "email": OWNER, "password": PASSWORD }),
+        ),
+        (
+            "/api/v1/auth/accept-invite",
+            json!({ "token": "x", "password": PASSWORD }),
+        ),
+    ] {
+        let mut foreign = request(Method::POST, path, None, Csrf::Missing, Some(&body));
+        foreign.headers_mut().insert(
+            header::ORIGIN,
+            "https://evil.example".parse().expect("header"),
+        );
+        let answer = call(&fixture.state, foreign).await;
+        assert_eq!(
+            (answer.status, code(&answer)),
+            (StatusCode::FORBIDDEN, "csrf_failed"),
+            "{path}"
+        );
+    }
     // The inbox's own origin passes.
     let mut same_origin = request(
         Method::POST,

@@ -4,7 +4,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -132,14 +132,18 @@ async fn audit_failed(
         (status = 200, description = "Signed in; `Set-Cookie: sealbook_session=…`", body = SessionView),
         (status = 400, description = "`bad_request`", body = ErrorBody),
         (status = 401, description = "`login_failed` (wrong e-mail or password, or a revoked account), `totp_required` or `totp_failed`", body = ErrorBody),
+        (status = 403, description = "`csrf_failed`: an `Origin` that is not this server's", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
         (status = 429, description = "`rate_limited` (per client and per e-mail)", body = ErrorBody),
     ),
 )]
 pub(crate) async fn login(
     State(state): State<AppState>,
+    headers: HeaderMap,
     JsonBody(request): JsonBody<LoginRequest>,
 ) -> Result<Response, AppError> {
+    session::check_origin(&headers, &state.config)?;
     let email = normalise(&request.email);
     state.limits.check_login_email(&email)?;
     let staff = state.storage.staff_by_email(&email).await?;
@@ -316,6 +320,7 @@ pub(crate) struct TotpCode {
         (status = 400, description = "`totp_failed` (wrong code, or no pending secret) or `bad_request`", body = ErrorBody),
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
         (status = 403, description = "`csrf_failed`", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
         (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
@@ -362,17 +367,21 @@ pub(super) fn token_hash(token: &str) -> Option<[u8; 32]> {
     responses(
         (status = 200, description = "The account exists and is signed in; `Set-Cookie: sealbook_session=…`", body = SessionView),
         (status = 400, description = "`weak_password` or `bad_request`", body = ErrorBody),
+        (status = 403, description = "`csrf_failed`: an `Origin` that is not this server's", body = ErrorBody),
         (status = 404, description = "`not_found`: no such invite, or it was used", body = ErrorBody),
         (status = 409, description = "`email_taken`", body = ErrorBody),
         (status = 410, description = "`invite_expired`", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
         (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn accept_invite(
     State(state): State<AppState>,
+    headers: HeaderMap,
     JsonBody(request): JsonBody<AcceptInvite>,
 ) -> Result<Response, AppError> {
+    session::check_origin(&headers, &state.config)?;
     let token_hash = token_hash(&request.token).ok_or(AppError::NotFound)?;
     if request.password.chars().count() < password::MIN_PASSWORD_CHARS {
         return Err(AppError::WeakPassword);

@@ -248,6 +248,7 @@ pub(crate) struct StatusChange {
         (status = 403, description = "`csrf_failed`", body = ErrorBody),
         (status = 404, description = "`not_found` (also for another business's booking)", body = ErrorBody),
         (status = 409, description = "`booking_cancelled`: a cancelled booking stays cancelled", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
         (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
@@ -340,6 +341,7 @@ pub(crate) struct ExportReport {
         (status = 400, description = "`bad_request`", body = ErrorBody),
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
         (status = 403, description = "`csrf_failed`", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
         (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
@@ -404,10 +406,9 @@ pub(crate) async fn consents(
 ) -> Result<Json<ConsentList>, AppError> {
     let records = state
         .storage
-        .consents(Some(&session.staff.business))
+        .consents_with_id(&session.staff.business, &consent_id)
         .await?
         .into_iter()
-        .filter(|record| record.consent_id == consent_id)
         .map(|record| ConsentView {
             business: record.business.0,
             consent_id: record.consent_id,

@@ -28,7 +28,7 @@ const TOUCH_SECONDS: i64 = 60;
 
 /// A signed-in staff member, with a live session; for a state-changing
 /// method, one whose CSRF token and origin were checked.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct StaffSession {
     pub(crate) staff: StaffMember,
     pub(crate) id_hash: [u8; 32],
@@ -41,11 +41,28 @@ pub(crate) struct StaffSession {
 pub(crate) struct Owner(pub(crate) StaffSession);
 
 /// A session just made at login or on accepting an invite.
-#[derive(Debug)]
 pub(crate) struct Started {
     pub(crate) session: StaffSession,
     /// The cookie's token: goes to the browser once, never stored.
     pub(crate) token: String,
+}
+
+// Hand-written: neither the cookie's token nor the CSRF token may reach a log.
+impl std::fmt::Debug for StaffSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StaffSession")
+            .field("staff", &self.staff)
+            .field("session", &self.audit_name())
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for Started {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Started")
+            .field("session", &self.session)
+            .finish_non_exhaustive()
+    }
 }
 
 /// The current unix time.
@@ -94,6 +111,16 @@ fn same_origin(headers: &HeaderMap, config: &Config) -> bool {
     (config.public_url.is_none() || loopback)
         && (origin.strip_prefix("http://") == Some(host)
             || origin.strip_prefix("https://") == Some(host))
+}
+
+/// Login and accepting an invite carry no CSRF token (there is no session
+/// yet), but a browser's `Origin` still has to be this server's.
+pub(crate) fn check_origin(headers: &HeaderMap, config: &Config) -> Result<(), AppError> {
+    if same_origin(headers, config) {
+        Ok(())
+    } else {
+        Err(AppError::CsrfFailed)
+    }
 }
 
 /// The CSRF rule: the header equals the session's token (constant-time), and

@@ -33,7 +33,7 @@ impl Role {
 }
 
 /// One account.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct StaffMember {
     pub id: StaffId,
     pub business: BusinessId,
@@ -50,7 +50,7 @@ pub struct StaffMember {
 }
 
 /// A new account, as written.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct NewStaff {
     pub id: StaffId,
     pub business: BusinessId,
@@ -58,6 +58,30 @@ pub struct NewStaff {
     pub role: Role,
     pub password_hash: String,
     pub created_at: i64,
+}
+
+// Hand-written: a derived Debug would print the password hash and the TOTP
+// secrets into any log line or panic message that formats an account.
+impl std::fmt::Debug for StaffMember {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StaffMember")
+            .field("id", &self.id)
+            .field("business", &self.business)
+            .field("role", &self.role)
+            .field("totp_enabled", &self.totp_secret.is_some())
+            .field("disabled", &self.disabled)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for NewStaff {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewStaff")
+            .field("id", &self.id)
+            .field("business", &self.business)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
 }
 
 /// One wrapped copy of a business private key.

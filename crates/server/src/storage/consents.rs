@@ -111,6 +111,23 @@ impl Storage {
         Ok(rows.into_iter().map(ConsentRecord::from_row).collect())
     }
 
+    /// `business`'s records with one consent id (a booking names it), in time order.
+    pub async fn consents_with_id(
+        &self,
+        business: &BusinessId,
+        consent_id: &str,
+    ) -> Result<Vec<ConsentRecord>, sqlx::Error> {
+        let rows: Vec<ConsentRow> = sqlx::query_as(&format!(
+            "SELECT {CONSENT_COLUMNS} FROM consents WHERE business = $1 AND consent_id = $2
+             ORDER BY recorded_at"
+        ))
+        .bind(&business.0)
+        .bind(consent_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(ConsentRecord::from_row).collect())
+    }
+
     /// Deletes `business`'s records made before `cutoff` (unix seconds).
     pub async fn sweep_consents(
         &self,

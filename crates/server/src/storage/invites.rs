@@ -2,6 +2,9 @@
 //! keeps SHA-256 of the link's token and the key copies the owner wrapped
 //! under a grant code it never sees.
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
 use super::Storage;
 use super::accounts::{AccountError, NewStaff, WrappedKey};
 use crate::ids::{BusinessId, StaffId};
@@ -39,10 +42,12 @@ pub enum AcceptError {
     Database(#[from] sqlx::Error),
 }
 
+/// One key copy in the invite's `wrapped` column.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct StoredKey {
     kid: String,
-    blob: Vec<u8>,
+    /// base64url of the DER.
+    blob: String,
 }
 
 fn encode_keys(keys: &[WrappedKey]) -> String {
@@ -50,7 +55,7 @@ fn encode_keys(keys: &[WrappedKey]) -> String {
         .iter()
         .map(|key| StoredKey {
             kid: key.kid.clone(),
-            blob: key.blob.clone(),
+            blob: URL_SAFE_NO_PAD.encode(&key.blob),
         })
         .collect();
     serde_json::to_string(&stored).unwrap_or_else(|_| "[]".to_owned())
@@ -60,9 +65,11 @@ fn decode_keys(text: &str) -> Vec<WrappedKey> {
     serde_json::from_str::<Vec<StoredKey>>(text)
         .unwrap_or_default()
         .into_iter()
-        .map(|key| WrappedKey {
-            kid: key.kid,
-            blob: key.blob,
+        .filter_map(|key| {
+            Some(WrappedKey {
+                kid: key.kid,
+                blob: URL_SAFE_NO_PAD.decode(key.blob).ok()?,
+            })
         })
         .collect()
 }
@@ -83,6 +90,15 @@ impl Storage {
         .execute(&self.pool)
         .await
         .map(|_| ())
+    }
+
+    /// Deletes invites that expired before `now`, with the key copies they held.
+    pub async fn sweep_invites(&self, now: i64) -> Result<u64, sqlx::Error> {
+        sqlx::query("DELETE FROM invites WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await
+            .map(|done| done.rows_affected())
     }
 
     /// Uses the invite whose token hashes to `token_hash` at `now`: creates the

@@ -6,7 +6,7 @@ use super::accounts::{STAFF_COLUMNS, StaffMember, StaffRow};
 use crate::ids::StaffId;
 
 /// A session as written at login.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct NewSession {
     pub id_hash: [u8; 32],
     pub staff: StaffId,
@@ -16,7 +16,7 @@ pub struct NewSession {
 }
 
 /// A session with its account.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct StoredSession {
     pub id_hash: [u8; 32],
     pub csrf: String,
@@ -24,6 +24,26 @@ pub struct StoredSession {
     pub expires_at: i64,
     pub last_seen: i64,
     pub staff: StaffMember,
+}
+
+// Hand-written: the CSRF token stays out of anything that formats a session.
+impl std::fmt::Debug for NewSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewSession")
+            .field("staff", &self.staff)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for StoredSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredSession")
+            .field("staff", &self.staff)
+            .field("expires_at", &self.expires_at)
+            .field("last_seen", &self.last_seen)
+            .finish_non_exhaustive()
+    }
 }
 
 type SessionRow = (String, i64, i64, i64, String);

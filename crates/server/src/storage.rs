@@ -85,6 +85,7 @@ type CopyRow = (
     Option<Vec<u8>>,
     Option<Vec<u8>>,
     i64,
+    Option<String>,
 );
 
 /// Every column of an idempotency key, for copying between databases.
@@ -608,7 +609,8 @@ impl Storage {
         Ok(())
     }
 
-    /// Copies every booking, idempotency key and consent record into `target`, which must be
+    /// Copies every booking, idempotency key, consent record, staff account (with
+    /// its key copies) and audit entry into `target`, which must be
     /// empty, in one target transaction (all or nothing); calls `progress` with
     /// the number of bookings copied so far. Returns the number copied.
     pub async fn copy_to(
@@ -629,7 +631,7 @@ impl Storage {
         loop {
             let rows: Vec<CopyRow> = sqlx::query_as(
                 "SELECT id, business, starts_at, ends_at, party_size, service, practitioner, status, envelope,
-                        envelope_hash, visitor_copy, token_hash, created_at
+                        envelope_hash, visitor_copy, token_hash, created_at, attendance
                  FROM bookings WHERE id > $1 ORDER BY id LIMIT $2",
             )
             .bind(&after)
@@ -641,8 +643,8 @@ impl Storage {
             for row in rows {
                 sqlx::query(
                     "INSERT INTO bookings (id, business, starts_at, ends_at, party_size, service, practitioner, status,
-                                           envelope, envelope_hash, visitor_copy, token_hash, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                                           envelope, envelope_hash, visitor_copy, token_hash, created_at, attendance)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
                 )
                 .bind(row.0)
                 .bind(row.1)
@@ -657,6 +659,7 @@ impl Storage {
                 .bind(row.10)
                 .bind(row.11)
                 .bind(row.12)
+                .bind(row.13)
                 .execute(&mut *transaction)
                 .await?;
                 copied += 1;
@@ -685,6 +688,7 @@ impl Storage {
         for record in &consents {
             Self::insert_consent(&mut transaction, record).await?;
         }
+        self.copy_accounts(&mut transaction).await?;
         transaction.commit().await?;
         Ok(copied)
     }

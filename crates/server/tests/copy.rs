@@ -1,11 +1,15 @@
-//! `sealbook db copy`: every booking, idempotency key and consent record moves from the embedded
-//! SQLite file to another database, byte for byte, or nothing moves.
+//! `sealbook db copy`: every booking, idempotency key, consent record, staff
+//! account with its key copies, and audit entry moves from the embedded SQLite
+//! file to another database, byte for byte, or nothing moves.
 
 mod support;
 
 use sealbook_server::Storage;
-use sealbook_server::ids::{BookingId, BusinessId};
-use sealbook_server::storage::{BookingFilter, ConsentRecord, CopyError, Idempotency, NewBooking};
+use sealbook_server::ids::{BookingId, BusinessId, StaffId};
+use sealbook_server::storage::{
+    BookingFilter, ConsentRecord, CopyError, Idempotency, NewAuditEntry, NewBooking, NewStaff,
+    Role, StaffStatus, WrappedKey,
+};
 use support::TestDatabase;
 
 async fn fill(storage: &Storage, count: u8) {
@@ -50,6 +54,47 @@ async fn fill(storage: &Storage, count: u8) {
             .await
             .expect("recorded");
     }
+    let owner = StaffId::generate().expect("randomness");
+    storage
+        .create_staff(
+            &NewStaff {
+                id: owner.clone(),
+                business: business.clone(),
+                email: "owner@bistro.example".to_owned(),
+                role: Role::Owner,
+                password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA".to_owned(),
+                created_at: 1_800_000_000,
+            },
+            &[WrappedKey {
+                kid: "sha256:test".to_owned(),
+                blob: vec![0x30; 40],
+            }],
+        )
+        .await
+        .expect("owner");
+    for action in ["login", "listed", "opened"] {
+        storage
+            .audit(&NewAuditEntry {
+                business: Some(business.clone()),
+                at: 1_800_000_000,
+                staff: Some(owner.clone()),
+                session: Some("abcdefgh".to_owned()),
+                action,
+                booking_id: None,
+                detail: String::new(),
+            })
+            .await
+            .expect("audited");
+    }
+    let marked = storage
+        .bookings(&BookingFilter::default())
+        .await
+        .expect("list")
+        .remove(0);
+    storage
+        .set_inbox_status(&business, marked.id.as_str(), StaffStatus::Arrived)
+        .await
+        .expect("marked");
 }
 
 async fn copies_everything_into_an_empty_database(target: TestDatabase) {
@@ -81,6 +126,27 @@ async fn copies_everything_into_an_empty_database(target: TestDatabase) {
         "the consent records move too"
     );
     assert_eq!(target.count("consents").await, 12);
+    let bistro = BusinessId("bistro".to_owned());
+    let (theirs, ours) = (
+        from.staff_of(&bistro).await.expect("staff"),
+        to.staff_of(&bistro).await.expect("staff"),
+    );
+    assert_eq!(theirs, ours, "accounts move with their password hashes");
+    assert_eq!(
+        to.wrapped_keys(&ours[0].id).await.expect("keys"),
+        from.wrapped_keys(&theirs[0].id).await.expect("keys")
+    );
+    assert_eq!(
+        to.audit_log(&bistro, 10).await.expect("audit"),
+        from.audit_log(&bistro, 10).await.expect("audit"),
+        "the audit log moves, in order"
+    );
+    let window = (0, i64::MAX);
+    assert_eq!(
+        to.inbox_bookings(&bistro, window).await.expect("list"),
+        from.inbox_bookings(&bistro, window).await.expect("list"),
+        "attendance marks move too"
+    );
 
     assert!(
         matches!(

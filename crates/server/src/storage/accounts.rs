@@ -294,6 +294,82 @@ impl Storage {
         Ok(done.rows_affected() == 1)
     }
 
+    /// Copies every account, key copy and audit entry into `target`'s
+    /// transaction (sessions and invites are short-lived and stay behind).
+    pub(super) async fn copy_accounts(
+        &self,
+        target: &mut AnyConnection,
+    ) -> Result<(), sqlx::Error> {
+        let staff: Vec<StaffRow> = sqlx::query_as(&format!(
+            "SELECT {STAFF_COLUMNS} FROM staff ORDER BY created_at, id"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        for row in staff {
+            sqlx::query(
+                "INSERT INTO staff (id, business, email, role, password_hash, totp_secret, totp_pending,
+                                    totp_last_step, disabled, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(row.0)
+            .bind(row.1)
+            .bind(row.2)
+            .bind(row.3)
+            .bind(row.4)
+            .bind(row.5)
+            .bind(row.6)
+            .bind(row.7)
+            .bind(row.8)
+            .bind(row.9)
+            .execute(&mut *target)
+            .await?;
+        }
+        let keys: Vec<(String, String, Vec<u8>)> =
+            sqlx::query_as("SELECT staff_id, kid, blob FROM wrapped_keys")
+                .fetch_all(&self.pool)
+                .await?;
+        for (staff, kid, blob) in keys {
+            sqlx::query("INSERT INTO wrapped_keys (staff_id, kid, blob) VALUES ($1, $2, $3)")
+                .bind(staff)
+                .bind(kid)
+                .bind(blob)
+                .execute(&mut *target)
+                .await?;
+        }
+        type AuditCopy = (
+            String,
+            Option<String>,
+            i64,
+            Option<String>,
+            Option<String>,
+            String,
+            Option<String>,
+            String,
+        );
+        let entries: Vec<AuditCopy> = sqlx::query_as(
+            "SELECT id, business, at, staff_id, session, action, booking_id, detail FROM audit ORDER BY seq",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        for entry in entries {
+            sqlx::query(
+                "INSERT INTO audit (id, business, at, staff_id, session, action, booking_id, detail)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(entry.0)
+            .bind(entry.1)
+            .bind(entry.2)
+            .bind(entry.3)
+            .bind(entry.4)
+            .bind(entry.5)
+            .bind(entry.6)
+            .bind(entry.7)
+            .execute(&mut *target)
+            .await?;
+        }
+        Ok(())
+    }
+
     /// The account's wrapped key copies.
     pub async fn wrapped_keys(&self, id: &StaffId) -> Result<Vec<WrappedKey>, sqlx::Error> {
         let rows: Vec<(String, Vec<u8>)> =

@@ -63,18 +63,21 @@ pub(crate) fn cargo() -> Command {
 }
 
 /// `trunk build --release --offline` with the tools on PATH: the widget into
-/// `dist/`, then the visitor's manage page into `dist/manage/` (after the widget,
-/// whose build replaces `dist/`). The manage page has no size budget; its size is
-/// printed apart from the widget's.
+/// `dist/`, then the visitor's manage page into `dist/manage/` and the staff inbox
+/// into `dist/inbox/` (after the widget, whose build replaces `dist/`). Those two
+/// have no size budget; their sizes are printed apart from the widget's.
 pub(crate) fn build_widget(root: &Path) -> anyhow::Result<()> {
     run(Command::new("trunk")
         .args(["build", "--release", "--offline"])
         .env("PATH", tools::path_with_tools(root)))?;
-    run(Command::new("trunk")
-        .args(["build", "--release", "--offline"])
-        .current_dir(root.join("crates/manage"))
-        .env("PATH", tools::path_with_tools(root)))?;
-    sizes::report_manage(&root.join("dist/manage"))
+    for app in ["crates/manage", "crates/inbox"] {
+        run(Command::new("trunk")
+            .args(["build", "--release", "--offline"])
+            .current_dir(root.join(app))
+            .env("PATH", tools::path_with_tools(root)))?;
+    }
+    sizes::report_manage(&root.join("dist/manage"))?;
+    sizes::report_inbox(&root.join("dist/inbox"))
 }
 
 /// Seal and open timings, then the server under load on SQLite and PostgreSQL
@@ -131,6 +134,10 @@ fn test(root: &Path, args: &[String]) -> anyhow::Result<()> {
         "clippy",
         "-p",
         "sealbook-widget",
+        "-p",
+        "sealbook-manage",
+        "-p",
+        "sealbook-inbox",
         "--target",
         "wasm32-unknown-unknown",
         "--",
@@ -207,33 +214,37 @@ fn test(root: &Path, args: &[String]) -> anyhow::Result<()> {
 /// The server must build without the envelope's `open` feature: it must not be
 /// able to decrypt a booking, whatever else the workspace links.
 fn check_trust_boundary() -> anyhow::Result<()> {
-    let output = cargo()
-        .args([
-            "tree",
-            "-p",
-            "sealbook-server",
-            "--edges",
-            "normal,features",
-            "--prefix",
-            "none",
-        ])
-        .output()
-        .context("cannot run cargo tree")?;
-    if !output.status.success() {
-        bail!(
-            "cargo tree failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+    // The server stores, the widget and the manage page seal: none may link the
+    // envelope's `open` feature. Only the CLI and the staff inbox open bookings.
+    for package in ["sealbook-server", "sealbook-widget", "sealbook-manage"] {
+        let output = cargo()
+            .args([
+                "tree",
+                "-p",
+                package,
+                "--edges",
+                "normal,features",
+                "--prefix",
+                "none",
+            ])
+            .output()
+            .context("cannot run cargo tree")?;
+        if !output.status.success() {
+            bail!(
+                "cargo tree failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        let tree = String::from_utf8_lossy(&output.stdout);
+        if tree
+            .lines()
+            .any(|line| line.starts_with("sealbook-envelope feature \"open\""))
+        {
+            bail!(
+                "{package} links the envelope's `open` feature: it must not be able to open bookings"
+            );
+        }
     }
-    let tree = String::from_utf8_lossy(&output.stdout);
-    if tree
-        .lines()
-        .any(|line| line.starts_with("sealbook-envelope feature \"open\""))
-    {
-        bail!(
-            "sealbook-server links the envelope's `open` feature: the server must not be able to open bookings"
-        );
-    }
-    eprintln!("xtask: trust boundary holds (sealbook-server builds without `open`)");
+    eprintln!("xtask: trust boundary holds (server, widget and manage page build without `open`)");
     Ok(())
 }

@@ -66,22 +66,42 @@ const MANAGE_FILES: [&str; 3] = [
     "sealbook_manage_bg.wasm",
 ];
 
+const INBOX_FILES: [&str; 3] = ["index.html", "sealbook_inbox.js", "sealbook_inbox_bg.wasm"];
+
 /// Prints the manage page's files in `dist/manage`: a standalone page that host
 /// pages never load, so it is reported apart and not counted in the widget budget.
 pub(crate) fn report_manage(dir: &Path) -> anyhow::Result<()> {
+    report_app(dir, "manage page", &MANAGE_FILES)
+}
+
+/// Prints the staff inbox's files in `dist/inbox`: staff load it, visitors never do.
+pub(crate) fn report_inbox(dir: &Path) -> anyhow::Result<()> {
+    report_app(dir, "staff inbox", &INBOX_FILES)
+}
+
+fn report_app(dir: &Path, what: &str, files: &[&str]) -> anyhow::Result<()> {
     eprintln!(
         "{:<26} {:>9} {:>9} {:>9}",
-        "manage page (no budget)", "raw", "gzip -9", "brotli 11"
+        format!("{what} (no budget)"),
+        "raw",
+        "gzip -9",
+        "brotli 11"
     );
     let (mut raw, mut gz, mut br) = (0, 0, 0);
-    for name in MANAGE_FILES {
+    for name in files {
         let bytes = std::fs::read(dir.join(name))
-            .with_context(|| format!("{name} is missing from dist/manage/; build it first"))?;
+            .with_context(|| format!("{name} is missing from {}; build it first", dir.display()))?;
         let (g, b) = (gzip(&bytes)?, brotli(&bytes)?);
         eprintln!("{:<26} {:>9} {:>9} {:>9}", name, bytes.len(), g, b);
         (raw, gz, br) = (raw + bytes.len(), gz + g, br + b);
     }
-    eprintln!("{:<26} {:>9} {:>9} {:>9}", "manage total", raw, gz, br);
+    eprintln!(
+        "{:<26} {:>9} {:>9} {:>9}",
+        format!("{what} total"),
+        raw,
+        gz,
+        br
+    );
     Ok(())
 }
 

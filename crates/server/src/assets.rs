@@ -1,6 +1,6 @@
 //! Pages and static files: the built widget under `/widget/`, the demo host
-//! pages under `/demo/`, the stand-alone booking page `/book/{business}` and the
-//! visitor's manage page `/manage/{id}`.
+//! pages under `/demo/`, the stand-alone booking page `/book/{business}`, the
+//! visitor's manage page `/manage/{id}` and the staff inbox `/inbox/`.
 
 use axum::Router;
 use axum::extract::State;
@@ -38,6 +38,11 @@ pub(crate) fn router(config: &Config) -> Router<AppState> {
         .route("/demo/{file}", get(demo_page))
         .route("/book/{business}", get(booking_page))
         .route("/manage/{id}", get(manage_page))
+        .route(
+            "/inbox",
+            get(|| async { axum::response::Redirect::permanent("/inbox/") }),
+        )
+        .route("/inbox/", get(inbox_page))
         .nest("/widget", widget)
 }
 
@@ -150,7 +155,19 @@ async fn demo_page(
 /// this server. Never cached, so a shared computer keeps no copy of the page state.
 /// Its policy allows exactly the inline loader and style the build wrote, by hash.
 async fn manage_page(State(state): State<AppState>) -> Result<Response, AppError> {
-    let page = tokio::fs::read_to_string(state.config.widget_dir.join("manage/index.html"))
+    app_page(&state, "manage/index.html").await
+}
+
+/// The staff inbox (crates/inbox): the same kind of page as the manage page,
+/// at one address; the app keeps its own state (login, unlocked keys) in memory.
+async fn inbox_page(State(state): State<AppState>) -> Result<Response, AppError> {
+    app_page(&state, "inbox/index.html").await
+}
+
+/// A page Trunk built into the widget folder: never cached, never framed, and
+/// allowed exactly the inline loader and style the build wrote, by hash.
+async fn app_page(state: &AppState, file: &str) -> Result<Response, AppError> {
+    let page = tokio::fs::read_to_string(state.config.widget_dir.join(file))
         .await
         .map_err(|_| AppError::NotFound)?;
     let scripts = inline_hashes(&page, "script");

@@ -320,6 +320,38 @@ impl Sealbook {
         Ok(String::from_utf8(output.stdout)?.trim().to_owned())
     }
 
+    /// `sealbook business init`: the owner's inbox login, holding this server's key.
+    pub async fn init_owner(&self, email: &str, password: &str) -> anyhow::Result<()> {
+        let password_file = self.dir.path().join("owner-password");
+        std::fs::write(&password_file, password)?;
+        let output = tokio::time::timeout(
+            WAIT,
+            Command::new(binary()?)
+                .args(["business", "init", "--config"])
+                .arg(self.dir.path().join("sealbook.toml"))
+                .args(["--business", &self.business, "--email", email])
+                .arg("--password-file")
+                .arg(&password_file)
+                .arg("--key")
+                .arg(
+                    self.dir
+                        .path()
+                        .join(format!("keys/{}.key.pem", self.business)),
+                )
+                .arg("--passphrase-file")
+                .arg(self.dir.path().join("passphrase"))
+                .output(),
+        )
+        .await??;
+        if !output.status.success() {
+            bail!(
+                "business init failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        Ok(())
+    }
+
     /// `sealbook consents list --format json`: the consent records stored so far.
     pub async fn consents(&self) -> anyhow::Result<Vec<serde_json::Value>> {
         let output = tokio::time::timeout(

@@ -1,0 +1,358 @@
+//! The staff API (docs/API.md, "Staff inbox"): same-origin requests that carry
+//! the session cookie, and the CSRF token on every request that changes
+//! something. Answers come back typed; an error answer keeps the server's code.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, Request, RequestCredentials, RequestInit, RequestMode, Response};
+
+/// Why a request failed: the server's error code, or no answer at all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ApiError {
+    /// The server answered with this stable code (docs/API.md).
+    Code { status: u16, code: String },
+    /// No HTTP answer (offline, server down) or an answer that is not ours.
+    Network,
+}
+
+impl ApiError {
+    pub fn code(&self) -> &str {
+        match self {
+            Self::Code { code, .. } => code,
+            Self::Network => "network",
+        }
+    }
+
+    /// The session is gone: the inbox goes back to the login.
+    pub fn is_logged_out(&self) -> bool {
+        matches!(self.code(), "not_logged_in" | "session_expired")
+    }
+}
+
+/// The logged-in staff member.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct Staff {
+    pub id: String,
+    pub email: String,
+    /// `owner` or `staff`.
+    pub role: String,
+    pub business: String,
+    pub business_name: String,
+    #[serde(default)]
+    pub totp_enabled: bool,
+}
+
+impl Staff {
+    pub fn is_owner(&self) -> bool {
+        self.role == "owner"
+    }
+}
+
+/// A session: who, and the token that state-changing requests must echo.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct Session {
+    pub staff: Staff,
+    pub csrf: String,
+    pub expires_at: String,
+}
+
+/// The caller's own wrapped copy of one business key.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct WrappedKey {
+    pub kid: String,
+    /// `active`, `retired` or `compromised`.
+    pub status: String,
+    /// base64url of the encrypted PKCS#8 DER.
+    pub wrapped: String,
+}
+
+#[derive(Deserialize)]
+struct Keys {
+    keys: Vec<WrappedKey>,
+}
+
+/// A stored booking as the inbox lists it: public metadata and the envelope.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct StoredBooking {
+    pub id: String,
+    /// RFC 3339 with the business's offset.
+    pub start: String,
+    pub end: String,
+    pub party_size: Option<u32>,
+    pub service: Option<String>,
+    pub practitioner: Option<String>,
+    /// `confirmed`, `cancelled`, `arrived` or `no_show`.
+    pub status: String,
+    pub created_at: String,
+    pub envelope: String,
+}
+
+#[derive(Deserialize)]
+struct Bookings {
+    bookings: Vec<StoredBooking>,
+}
+
+/// One consent record (the same fields as `sealbook consents list`).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct ConsentRecord {
+    pub consent_id: String,
+    pub recorded_at: String,
+    pub notice_version: String,
+    pub language: String,
+    pub granted: Vec<String>,
+    pub refused: Vec<String>,
+    pub action: String,
+}
+
+#[derive(Deserialize)]
+struct ConsentRecords {
+    records: Vec<ConsentRecord>,
+}
+
+/// A member of the business's staff, as the owner sees them.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct Member {
+    pub id: String,
+    pub email: String,
+    pub role: String,
+    pub created_at: String,
+    #[serde(default)]
+    pub totp_enabled: bool,
+    #[serde(default)]
+    pub has_key: bool,
+}
+
+#[derive(Deserialize)]
+struct Members {
+    staff: Vec<Member>,
+}
+
+/// One line of the audit log.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct AuditEntry {
+    pub id: String,
+    pub at: String,
+    pub staff_email: Option<String>,
+    pub session: Option<String>,
+    pub action: String,
+    pub booking_id: Option<String>,
+    #[serde(default)]
+    pub detail: String,
+}
+
+#[derive(Deserialize)]
+struct Audit {
+    entries: Vec<AuditEntry>,
+}
+
+#[derive(Deserialize)]
+struct Invited {
+    invite_url: String,
+}
+
+/// A wrapped copy for an invite: the business key under the one-time grant code.
+#[derive(Clone, Debug, Serialize)]
+pub struct GrantedKey {
+    pub kid: String,
+    pub wrapped: String,
+}
+
+/// The client: where the API is (this page's origin) and the session's CSRF token.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Api {
+    csrf: Option<String>,
+}
+
+impl Api {
+    pub fn with_csrf(csrf: &str) -> Self {
+        Self {
+            csrf: Some(csrf.to_owned()),
+        }
+    }
+
+    pub async fn session(&self) -> Result<Session, ApiError> {
+        self.get("/api/v1/auth/session").await
+    }
+
+    pub async fn login(
+        &self,
+        email: &str,
+        password: &str,
+        totp: Option<&str>,
+    ) -> Result<Session, ApiError> {
+        let body = serde_json::json!({ "email": email, "password": password, "totp": totp });
+        self.send("POST", "/api/v1/auth/login", Some(&body)).await
+    }
+
+    pub async fn accept_invite(&self, token: &str, password: &str) -> Result<Session, ApiError> {
+        let body = serde_json::json!({ "token": token, "password": password });
+        self.send("POST", "/api/v1/auth/accept-invite", Some(&body))
+            .await
+    }
+
+    pub async fn logout(&self, everywhere: bool) -> Result<(), ApiError> {
+        let path = if everywhere {
+            "/api/v1/auth/logout-everywhere"
+        } else {
+            "/api/v1/auth/logout"
+        };
+        self.send_empty("POST", path, None).await
+    }
+
+    pub async fn keys(&self) -> Result<Vec<WrappedKey>, ApiError> {
+        Ok(self.get::<Keys>("/api/v1/inbox/keys").await?.keys)
+    }
+
+    pub async fn replace_key(&self, kid: &str, wrapped: &str) -> Result<(), ApiError> {
+        let body = serde_json::json!({ "wrapped": wrapped });
+        let path = format!("/api/v1/inbox/keys/{}", encode(kid));
+        self.send_empty("PUT", &path, Some(&body)).await
+    }
+
+    /// Bookings from `from` to `to` (inclusive, `YYYY-MM-DD` in the business's zone).
+    pub async fn bookings(
+        &self,
+        from: &str,
+        to: &str,
+        status: Option<&str>,
+    ) -> Result<Vec<StoredBooking>, ApiError> {
+        let mut path = format!(
+            "/api/v1/inbox/bookings?from={}&to={}",
+            encode(from),
+            encode(to)
+        );
+        if let Some(status) = status {
+            path.push_str("&status=");
+            path.push_str(&encode(status));
+        }
+        Ok(self.get::<Bookings>(&path).await?.bookings)
+    }
+
+    pub async fn booking(&self, id: &str) -> Result<StoredBooking, ApiError> {
+        self.get(&format!("/api/v1/inbox/bookings/{}", encode(id)))
+            .await
+    }
+
+    pub async fn set_status(&self, id: &str, status: &str) -> Result<StoredBooking, ApiError> {
+        let body = serde_json::json!({ "status": status });
+        let path = format!("/api/v1/inbox/bookings/{}/status", encode(id));
+        self.send("POST", &path, Some(&body)).await
+    }
+
+    pub async fn erase(&self, id: &str) -> Result<(), ApiError> {
+        let path = format!("/api/v1/inbox/bookings/{}", encode(id));
+        self.send_empty("DELETE", &path, None).await
+    }
+
+    /// Tells the audit log that the inbox built an export of `count` bookings.
+    pub async fn report_export(&self, format: &str, count: usize) -> Result<(), ApiError> {
+        let body = serde_json::json!({ "format": format, "count": count });
+        self.send_empty("POST", "/api/v1/inbox/exports", Some(&body))
+            .await
+    }
+
+    pub async fn consent_records(&self, consent_id: &str) -> Result<Vec<ConsentRecord>, ApiError> {
+        let path = format!("/api/v1/inbox/consents/{}", encode(consent_id));
+        Ok(self.get::<ConsentRecords>(&path).await?.records)
+    }
+
+    pub async fn staff(&self) -> Result<Vec<Member>, ApiError> {
+        Ok(self.get::<Members>("/api/v1/inbox/staff").await?.staff)
+    }
+
+    pub async fn invite(&self, email: &str, keys: &[GrantedKey]) -> Result<String, ApiError> {
+        let body = serde_json::json!({ "email": email, "role": "staff", "wrapped": keys });
+        let invited: Invited = self
+            .send("POST", "/api/v1/inbox/invites", Some(&body))
+            .await?;
+        Ok(invited.invite_url)
+    }
+
+    pub async fn revoke(&self, member: &str) -> Result<(), ApiError> {
+        let path = format!("/api/v1/inbox/staff/{}", encode(member));
+        self.send_empty("DELETE", &path, None).await
+    }
+
+    pub async fn audit(&self) -> Result<Vec<AuditEntry>, ApiError> {
+        Ok(self.get::<Audit>("/api/v1/inbox/audit").await?.entries)
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
+        self.send("GET", path, None).await
+    }
+
+    async fn send<T: DeserializeOwned>(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<T, ApiError> {
+        let text = self.request(method, path, body).await?;
+        serde_json::from_str(&text).map_err(|_| ApiError::Network)
+    }
+
+    async fn send_empty(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<(), ApiError> {
+        self.request(method, path, body).await.map(drop)
+    }
+
+    /// One request; the body text of a 2xx answer.
+    async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<String, ApiError> {
+        let network = |_: JsValue| ApiError::Network;
+        let init = RequestInit::new();
+        init.set_method(method);
+        init.set_mode(RequestMode::SameOrigin);
+        init.set_credentials(RequestCredentials::SameOrigin);
+        let headers = Headers::new().map_err(network)?;
+        headers.set("Accept", "application/json").map_err(network)?;
+        if method != "GET"
+            && let Some(csrf) = &self.csrf
+        {
+            headers.set("X-Sealbook-CSRF", csrf).map_err(network)?;
+        }
+        if let Some(json) = body {
+            headers
+                .set("Content-Type", "application/json")
+                .map_err(network)?;
+            init.set_body(&JsValue::from_str(&json.to_string()));
+        }
+        init.set_headers(&headers);
+        let request = Request::new_with_str_and_init(path, &init).map_err(network)?;
+        let window = web_sys::window().ok_or(ApiError::Network)?;
+        let response: Response = JsFuture::from(window.fetch_with_request(&request))
+            .await
+            .map_err(network)?
+            .dyn_into()
+            .map_err(network)?;
+        let status = response.status();
+        let text = JsFuture::from(response.text().map_err(network)?)
+            .await
+            .map_err(network)?
+            .as_string()
+            .unwrap_or_default();
+        if (200..300).contains(&status) {
+            return Ok(text);
+        }
+        let code = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|body| body["error"]["code"].as_str().map(str::to_owned))
+            .ok_or(ApiError::Network)?;
+        Err(ApiError::Code { status, code })
+    }
+}
+
+/// A path segment or query value, percent-encoded.
+fn encode(raw: &str) -> String {
+    js_sys::encode_uri_component(raw).into()
+}

@@ -1,0 +1,275 @@
+//! The inbox's phases: log in (or join by invitation), unlock the keys on this
+//! device, then the bookings and — for the owner — staff and audit log. Logging
+//! out or a session that ends drops the unlocked keys with the rest.
+
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use crate::api::{Api, ApiError, Session};
+use crate::i18n::{Lang, Text, browser_lang, t};
+use crate::timing;
+use crate::ui::{api_error_text, focus};
+use crate::views::audit::AuditPage;
+use crate::views::choose::Choose;
+use crate::views::detail::Detail;
+use crate::views::invite::Invite;
+use crate::views::list::{List, Range};
+use crate::views::login::Login;
+use crate::views::staff::StaffPage;
+use crate::views::unlock::{Unlock, Unlocked};
+
+#[derive(Clone, Debug, PartialEq)]
+enum Page {
+    List,
+    Detail(AttrValue),
+    Staff,
+    Audit,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Phase {
+    Starting,
+    Login(Option<AttrValue>),
+    Invite(AttrValue),
+    Unlock {
+        session: Session,
+        first: bool,
+    },
+    Choose {
+        session: Session,
+        unlocked: Unlocked,
+    },
+    Inbox {
+        session: Session,
+        unlocked: Unlocked,
+        page: Page,
+    },
+}
+
+/// The invitation token in `#invite=<token>`, if the page was opened from one.
+fn invite_token() -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    let token = hash.strip_prefix("#invite=")?;
+    (!token.is_empty()).then(|| token.to_owned())
+}
+
+/// Forgets the fragment, so a reload does not offer the used invitation again.
+fn clear_fragment() {
+    if let Some(window) = web_sys::window()
+        && let Ok(history) = window.history()
+    {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/inbox/"));
+    }
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let lang = use_memo((), |()| browser_lang());
+    let lang: Lang = *lang;
+    let phase = use_state(|| Phase::Starting);
+    let range = use_state(|| Range {
+        from: timing::today(),
+        week: false,
+    });
+    let status = use_state(|| None::<AttrValue>);
+
+    {
+        let phase = phase.clone();
+        use_effect_with((), move |()| {
+            if let Some(token) = invite_token() {
+                phase.set(Phase::Invite(token.into()));
+            } else {
+                spawn_local(async move {
+                    phase.set(match Api::default().session().await {
+                        Ok(session) => Phase::Unlock {
+                            session,
+                            first: false,
+                        },
+                        Err(_) => Phase::Login(None),
+                    });
+                });
+            }
+        });
+    }
+    // Every new screen starts at its heading, for keyboard and screen reader users.
+    {
+        let key = match &*phase {
+            Phase::Starting => "starting".to_owned(),
+            Phase::Login(_) => "login".to_owned(),
+            Phase::Invite(_) => "invite".to_owned(),
+            Phase::Unlock { .. } => "unlock".to_owned(),
+            Phase::Choose { .. } => "choose".to_owned(),
+            Phase::Inbox { page, .. } => format!("{page:?}"),
+        };
+        use_effect_with(key, |_| focus("sb-heading"));
+    }
+
+    let logged_out = {
+        let phase = phase.clone();
+        Callback::from(move |error: ApiError| {
+            phase.set(Phase::Login(Some(api_error_text(lang, &error).into())));
+        })
+    };
+    let on_login = {
+        let phase = phase.clone();
+        Callback::from(move |session: Session| {
+            phase.set(Phase::Unlock {
+                session,
+                first: false,
+            })
+        })
+    };
+
+    let body = match &*phase {
+        Phase::Starting => {
+            html! { <main><p class="sb-muted">{ t(lang, Text::Loading) }</p></main> }
+        }
+        Phase::Login(notice) => html! { <Login {lang} notice={notice.clone()} {on_login} /> },
+        Phase::Invite(token) => {
+            let phase = phase.clone();
+            let on_joined = Callback::from(move |session: Session| {
+                clear_fragment();
+                phase.set(Phase::Unlock {
+                    session,
+                    first: true,
+                });
+            });
+            html! { <Invite {lang} token={token.clone()} {on_joined} /> }
+        }
+        Phase::Unlock { session, first } => {
+            let (phase, session_now) = (phase.clone(), session.clone());
+            let on_unlocked = Callback::from(move |unlocked: Unlocked| {
+                let session = session_now.clone();
+                phase.set(if unlocked.grant_code.is_some() {
+                    Phase::Choose { session, unlocked }
+                } else {
+                    Phase::Inbox {
+                        session,
+                        unlocked,
+                        page: Page::List,
+                    }
+                });
+            });
+            html! {
+                <Unlock {lang} api={Api::with_csrf(&session.csrf)} first={*first}
+                    {on_unlocked} on_logged_out={logged_out.clone()} />
+            }
+        }
+        Phase::Choose { session, unlocked } => {
+            let (phase, session_now, unlocked_now) =
+                (phase.clone(), session.clone(), unlocked.clone());
+            let on_done = Callback::from(move |()| {
+                let mut unlocked = unlocked_now.clone();
+                unlocked.grant_code = None;
+                phase.set(Phase::Inbox {
+                    session: session_now.clone(),
+                    unlocked,
+                    page: Page::List,
+                });
+            });
+            html! {
+                <Choose {lang} api={Api::with_csrf(&session.csrf)} wrapped={unlocked.wrapped.clone()}
+                    grant_code={unlocked.grant_code.clone().unwrap_or_default()}
+                    {on_done} on_logged_out={logged_out.clone()} />
+            }
+        }
+        Phase::Inbox {
+            session,
+            unlocked,
+            page,
+        } => {
+            let api = Api::with_csrf(&session.csrf);
+            let go = |to: Page| {
+                let (phase, session, unlocked) = (phase.clone(), session.clone(), unlocked.clone());
+                Callback::from(move |_: MouseEvent| {
+                    phase.set(Phase::Inbox {
+                        session: session.clone(),
+                        unlocked: unlocked.clone(),
+                        page: to.clone(),
+                    })
+                })
+            };
+            let log_out = |everywhere: bool| {
+                let (phase, api) = (phase.clone(), api.clone());
+                Callback::from(move |_| {
+                    let (phase, api) = (phase.clone(), api.clone());
+                    spawn_local(async move {
+                        let _ = api.logout(everywhere).await;
+                        phase.set(Phase::Login(None));
+                    });
+                })
+            };
+            let on_open = {
+                let (phase, session, unlocked) = (phase.clone(), session.clone(), unlocked.clone());
+                Callback::from(move |id: AttrValue| {
+                    phase.set(Phase::Inbox {
+                        session: session.clone(),
+                        unlocked: unlocked.clone(),
+                        page: Page::Detail(id),
+                    })
+                })
+            };
+            let on_back = {
+                let (phase, session, unlocked) = (phase.clone(), session.clone(), unlocked.clone());
+                Callback::from(move |()| {
+                    phase.set(Phase::Inbox {
+                        session: session.clone(),
+                        unlocked: unlocked.clone(),
+                        page: Page::List,
+                    })
+                })
+            };
+            let on_range = {
+                let range = range.clone();
+                Callback::from(move |next: Range| range.set(next))
+            };
+            let on_status = {
+                let status = status.clone();
+                Callback::from(move |next: Option<AttrValue>| status.set(next))
+            };
+            let owner = session.staff.is_owner();
+            let current = |which: &Page| (page == which).then_some("page");
+            let content = match page {
+                Page::List => html! {
+                    <List {lang} api={api.clone()} staff={session.staff.clone()} keyring={unlocked.keyring.clone()}
+                        range={*range} status={(*status).clone()} {on_range} {on_status} {on_open}
+                        on_logged_out={logged_out.clone()} />
+                },
+                Page::Detail(id) => html! {
+                    <Detail {lang} api={api.clone()} keyring={unlocked.keyring.clone()} id={id.clone()}
+                        {on_back} on_logged_out={logged_out.clone()} />
+                },
+                Page::Staff => html! {
+                    <StaffPage {lang} api={api.clone()} wrapped={unlocked.wrapped.clone()}
+                        on_logged_out={logged_out.clone()} />
+                },
+                Page::Audit => {
+                    html! { <AuditPage {lang} api={api.clone()} on_logged_out={logged_out.clone()} /> }
+                }
+            };
+            html! {
+                <>
+                    <header class="sb-header">
+                        <p class="sb-brand">{ session.staff.business_name.clone() }
+                            <span class="sb-muted">{ " · " }{ session.staff.email.clone() }</span></p>
+                        <nav aria-label={t(lang, Text::AppName)} class="sb-nav">
+                            <button id="sb-nav-bookings" class="sb-link" type="button"
+                                aria-current={current(&Page::List)} onclick={go(Page::List)}>{ t(lang, Text::Bookings) }</button>
+                            if owner {
+                                <button id="sb-nav-staff" class="sb-link" type="button"
+                                    aria-current={current(&Page::Staff)} onclick={go(Page::Staff)}>{ t(lang, Text::Staff) }</button>
+                                <button id="sb-nav-audit" class="sb-link" type="button"
+                                    aria-current={current(&Page::Audit)} onclick={go(Page::Audit)}>{ t(lang, Text::AuditLog) }</button>
+                            }
+                            <button id="sb-logout" class="sb-link" type="button" onclick={log_out(false)}>{ t(lang, Text::LogOut) }</button>
+                            <button id="sb-logout-everywhere" class="sb-link" type="button" onclick={log_out(true)}>
+                                { t(lang, Text::LogOutEverywhere) }</button>
+                        </nav>
+                    </header>
+                    <main>{ content }</main>
+                </>
+            }
+        }
+    };
+    html! { <div lang={lang.code()}>{ body }</div> }
+}

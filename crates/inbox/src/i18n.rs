@@ -1,0 +1,294 @@
+//! The inbox's strings in English, French and German (the staff member's browser
+//! language picks one), declared with the widget's `texts!` table macro, so a
+//! key without all three translations does not compile.
+
+pub use sealbook_widget::i18n::Lang;
+
+use sealbook_widget::texts;
+
+texts! {
+    AppName => ["Sealbook inbox", "Boîte Sealbook", "Sealbook-Posteingang"],
+    LoginHeading => ["Log in", "Connexion", "Anmelden"],
+    Email => ["E-mail", "E-mail", "E-Mail"],
+    Password => ["Password", "Mot de passe", "Passwort"],
+    TotpCode => [
+        "Code from your authenticator app",
+        "Code de votre application d’authentification",
+        "Code aus Ihrer Authentifizierungs-App",
+    ],
+    LogIn => ["Log in", "Se connecter", "Anmelden"],
+    Working => ["One moment…", "Un instant…", "Einen Moment …"],
+    LoginFailed => [
+        "Wrong e-mail or password.",
+        "E-mail ou mot de passe incorrect.",
+        "E-Mail oder Passwort falsch.",
+    ],
+    TotpRequired => [
+        "Enter the 6-digit code from your authenticator app.",
+        "Saisissez le code à 6 chiffres de votre application d’authentification.",
+        "Geben Sie den 6-stelligen Code aus Ihrer Authentifizierungs-App ein.",
+    ],
+    TotpFailed => [
+        "That code is not right. Enter the current one.",
+        "Ce code n’est pas le bon. Saisissez le code actuel.",
+        "Dieser Code stimmt nicht. Geben Sie den aktuellen ein.",
+    ],
+    RateLimited => [
+        "Too many attempts. Wait a minute, then try again.",
+        "Trop de tentatives. Attendez une minute, puis réessayez.",
+        "Zu viele Versuche. Warten Sie eine Minute und versuchen Sie es erneut.",
+    ],
+    Network => [
+        "The server cannot be reached. Check the connection and try again.",
+        "Le serveur est injoignable. Vérifiez la connexion et réessayez.",
+        "Der Server ist nicht erreichbar. Prüfen Sie die Verbindung und versuchen Sie es erneut.",
+    ],
+    SomethingWrong => [
+        "That did not work. Please try again.",
+        "Cela n’a pas fonctionné. Veuillez réessayer.",
+        "Das hat nicht geklappt. Bitte versuchen Sie es erneut.",
+    ],
+    SessionEnded => [
+        "Your session has ended. Please log in again.",
+        "Votre session est terminée. Reconnectez-vous.",
+        "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.",
+    ],
+    InviteHeading => ["Create your login", "Créez votre accès", "Zugang einrichten"],
+    InviteIntro => [
+        "You were invited to read this business’s bookings. Choose a password of at least 12 characters.",
+        "Vous êtes invité·e à lire les réservations de cet établissement. Choisissez un mot de passe d’au moins 12 caractères.",
+        "Sie wurden eingeladen, die Reservierungen dieses Betriebs zu lesen. Wählen Sie ein Passwort mit mindestens 12 Zeichen.",
+    ],
+    RepeatPassword => ["Repeat the password", "Répétez le mot de passe", "Passwort wiederholen"],
+    CreateLogin => ["Create my login", "Créer mon accès", "Zugang anlegen"],
+    PasswordsDiffer => [
+        "The two entries differ.",
+        "Les deux saisies diffèrent.",
+        "Die beiden Eingaben unterscheiden sich.",
+    ],
+    WeakPassword => [
+        "Use at least 12 characters.",
+        "Utilisez au moins 12 caractères.",
+        "Verwenden Sie mindestens 12 Zeichen.",
+    ],
+    InviteExpired => [
+        "This invitation has expired. Ask the owner for a new one.",
+        "Cette invitation a expiré. Demandez-en une nouvelle au responsable.",
+        "Diese Einladung ist abgelaufen. Bitten Sie den Inhaber um eine neue.",
+    ],
+    InviteInvalid => [
+        "This invitation is not valid or was already used.",
+        "Cette invitation n’est pas valable ou a déjà servi.",
+        "Diese Einladung ist ungültig oder wurde bereits verwendet.",
+    ],
+    UnlockHeading => ["Unlock the bookings", "Déverrouiller les réservations", "Reservierungen entsperren"],
+    UnlockIntro => [
+        "Your key passphrase opens the bookings here, on this device. It is never sent to the server.",
+        "Votre phrase secrète ouvre les réservations ici, sur cet appareil. Elle n’est jamais envoyée au serveur.",
+        "Ihre Schlüssel-Passphrase öffnet die Reservierungen hier auf diesem Gerät. Sie wird nie an den Server gesendet.",
+    ],
+    FirstUnlockIntro => [
+        "First time: enter the grant code the owner gave you. You will then choose your own key passphrase.",
+        "Première fois : saisissez le code d’accès que le responsable vous a donné. Vous choisirez ensuite votre propre phrase secrète.",
+        "Beim ersten Mal: Geben Sie den Freigabecode ein, den Ihnen der Inhaber gegeben hat. Danach wählen Sie Ihre eigene Passphrase.",
+    ],
+    KeyPassphrase => ["Key passphrase", "Phrase secrète de la clé", "Schlüssel-Passphrase"],
+    Unlock => ["Unlock", "Déverrouiller", "Entsperren"],
+    Unlocking => [
+        "Unlocking… this takes a few seconds.",
+        "Déverrouillage… quelques secondes.",
+        "Wird entsperrt … das dauert einige Sekunden.",
+    ],
+    WrongPassphrase => [
+        "This passphrase does not open your key.",
+        "Cette phrase secrète n’ouvre pas votre clé.",
+        "Diese Passphrase öffnet Ihren Schlüssel nicht.",
+    ],
+    NoKeyGranted => [
+        "You have no access to the bookings’ key. Ask the owner to grant it.",
+        "Vous n’avez pas accès à la clé des réservations. Demandez-la au responsable.",
+        "Sie haben keinen Zugriff auf den Schlüssel der Reservierungen. Bitten Sie den Inhaber darum.",
+    ],
+    KeyMismatch => [
+        "Your copy of the key is damaged or not the business’s key. Ask the owner to grant it again.",
+        "Votre copie de la clé est abîmée ou n’est pas celle de l’établissement. Demandez au responsable de vous la redonner.",
+        "Ihre Kopie des Schlüssels ist beschädigt oder gehört nicht zum Betrieb. Bitten Sie den Inhaber, sie erneut freizugeben.",
+    ],
+    BrowserCannot => [
+        "This browser cannot hold the key safely. Use a current browser over HTTPS.",
+        "Ce navigateur ne peut pas garder la clé en sécurité. Utilisez un navigateur récent en HTTPS.",
+        "Dieser Browser kann den Schlüssel nicht sicher halten. Verwenden Sie einen aktuellen Browser über HTTPS.",
+    ],
+    ChooseHeading => ["Choose your key passphrase", "Choisissez votre phrase secrète", "Eigene Passphrase wählen"],
+    ChooseIntro => [
+        "From now on only your own passphrase opens your copy of the key. Nobody can recover it for you: keep it safe.",
+        "Désormais, seule votre phrase secrète ouvre votre copie de la clé. Personne ne peut la retrouver pour vous : conservez-la bien.",
+        "Ab jetzt öffnet nur Ihre eigene Passphrase Ihre Kopie des Schlüssels. Niemand kann sie für Sie wiederherstellen: Bewahren Sie sie gut auf.",
+    ],
+    RepeatPassphrase => ["Repeat the passphrase", "Répétez la phrase secrète", "Passphrase wiederholen"],
+    Save => ["Save", "Enregistrer", "Speichern"],
+    Bookings => ["Bookings", "Réservations", "Reservierungen"],
+    Staff => ["Staff", "Équipe", "Team"],
+    AuditLog => ["Audit log", "Journal d’accès", "Zugriffsprotokoll"],
+    LogOut => ["Log out", "Se déconnecter", "Abmelden"],
+    LogOutEverywhere => ["Log out everywhere", "Se déconnecter partout", "Überall abmelden"],
+    Day => ["Day", "Jour", "Tag"],
+    Week => ["Week", "Semaine", "Woche"],
+    From => ["From", "Du", "Ab"],
+    Previous => ["Previous", "Précédent", "Zurück"],
+    Next => ["Next", "Suivant", "Weiter"],
+    Today => ["Today", "Aujourd’hui", "Heute"],
+    StatusFilter => ["Status", "Statut", "Status"],
+    AllStatuses => ["All", "Tous", "Alle"],
+    Confirmed => ["Confirmed", "Confirmée", "Bestätigt"],
+    Arrived => ["Arrived", "Arrivé·e", "Erschienen"],
+    NoShow => ["No-show", "Absent·e", "Nicht erschienen"],
+    Cancelled => ["Cancelled", "Annulée", "Storniert"],
+    ExportCsv => ["Export CSV", "Exporter en CSV", "Als CSV exportieren"],
+    ExportIcs => ["Export calendar (.ics)", "Exporter l’agenda (.ics)", "Kalender exportieren (.ics)"],
+    Time => ["Time", "Heure", "Zeit"],
+    What => ["Party or service", "Couverts ou prestation", "Personen oder Leistung"],
+    Name => ["Name", "Nom", "Name"],
+    Contact => ["Contact", "Contact", "Kontakt"],
+    Notes => ["Notes", "Remarques", "Hinweise"],
+    Status => ["Status", "Statut", "Status"],
+    Open => ["Open", "Ouvrir", "Öffnen"],
+    NoBookings => [
+        "No bookings in this period.",
+        "Aucune réservation sur cette période.",
+        "Keine Reservierungen in diesem Zeitraum.",
+    ],
+    Loading => ["Loading…", "Chargement…", "Wird geladen …"],
+    Decrypting => ["Decrypting", "Déchiffrement", "Entschlüsselung"],
+    Of => ["of", "sur", "von"],
+    Decrypted => [
+        "Decrypted on this device.",
+        "Déchiffré sur cet appareil.",
+        "Auf diesem Gerät entschlüsselt.",
+    ],
+    NotForYourKeys => [
+        "Sealed to a key you do not hold.",
+        "Scellée pour une clé que vous n’avez pas.",
+        "Für einen Schlüssel versiegelt, den Sie nicht haben.",
+    ],
+    Damaged => [
+        "This booking is damaged and cannot be read.",
+        "Cette réservation est abîmée et illisible.",
+        "Diese Reservierung ist beschädigt und nicht lesbar.",
+    ],
+    People => ["people", "pers.", "Pers."],
+    Back => ["Back to the list", "Retour à la liste", "Zurück zur Liste"],
+    BookingHeading => ["Booking", "Réservation", "Reservierung"],
+    Reference => ["Reference", "Référence", "Referenz"],
+    Received => ["Received", "Reçue", "Eingegangen"],
+    MarkArrived => ["Mark as arrived", "Marquer arrivé·e", "Als erschienen markieren"],
+    MarkNoShow => ["Mark as no-show", "Marquer absent·e", "Als nicht erschienen markieren"],
+    MarkConfirmed => ["Back to confirmed", "Remettre en confirmée", "Wieder bestätigt"],
+    CancelBooking => ["Cancel the booking", "Annuler la réservation", "Reservierung stornieren"],
+    Erase => ["Erase", "Effacer", "Löschen"],
+    EraseQuestion => [
+        "Erase this booking and all its data now? This cannot be undone.",
+        "Effacer maintenant cette réservation et toutes ses données ? C’est irréversible.",
+        "Diese Reservierung und alle ihre Daten jetzt löschen? Das lässt sich nicht rückgängig machen.",
+    ],
+    EraseYes => ["Yes, erase it", "Oui, effacer", "Ja, löschen"],
+    Keep => ["No, keep it", "Non, garder", "Nein, behalten"],
+    Erased => ["The booking is erased.", "La réservation est effacée.", "Die Reservierung ist gelöscht."],
+    ConsentHeading => ["Consent record", "Preuve de consentement", "Einwilligungsnachweis"],
+    ConsentNone => [
+        "No consent record for this id (it may have expired).",
+        "Aucune preuve pour cet identifiant (elle a peut-être expiré).",
+        "Kein Nachweis zu dieser Kennung (er ist vielleicht abgelaufen).",
+    ],
+    Granted => ["Granted", "Acceptés", "Erteilt"],
+    Refused => ["Refused", "Refusés", "Abgelehnt"],
+    Action => ["Action", "Action", "Aktion"],
+    Yes => ["yes", "oui", "ja"],
+    No => ["no", "non", "nein"],
+    MarketingEmail => ["Marketing by e-mail", "Marketing par e-mail", "Werbung per E-Mail"],
+    MarketingSms => ["Marketing by SMS", "Marketing par SMS", "Werbung per SMS"],
+    Reason => ["Reason for the visit", "Motif de la visite", "Grund des Besuchs"],
+    HealthConsent => ["Health data consent", "Consentement données de santé", "Einwilligung Gesundheitsdaten"],
+    Language => ["Language", "Langue", "Sprache"],
+    Practitioner => ["With", "Avec", "Bei"],
+    Service => ["Service", "Prestation", "Leistung"],
+    PartySize => ["Party", "Couverts", "Personen"],
+    Members => ["Members", "Membres", "Mitglieder"],
+    Role => ["Role", "Rôle", "Rolle"],
+    Owner => ["Owner", "Responsable", "Inhaber"],
+    Member => ["Staff", "Équipe", "Team"],
+    TwoFactor => ["Two-step login", "Double authentification", "Zwei-Faktor-Anmeldung"],
+    HasKey => ["Key access", "Accès à la clé", "Schlüsselzugriff"],
+    Revoke => ["Revoke", "Retirer l’accès", "Zugriff entziehen"],
+    RevokeQuestion => [
+        "Revoke this member? Their copy of the key and their sessions are deleted at once.",
+        "Retirer l’accès de ce membre ? Sa copie de la clé et ses sessions sont supprimées immédiatement.",
+        "Diesem Mitglied den Zugriff entziehen? Seine Kopie des Schlüssels und seine Sitzungen werden sofort gelöscht.",
+    ],
+    Revoked => ["Access revoked.", "Accès retiré.", "Zugriff entzogen."],
+    InviteMember => ["Invite a member", "Inviter un membre", "Mitglied einladen"],
+    InviteExplain => [
+        "Your key passphrase opens your copy of the key here; the copy for the new member is locked with a one-time grant code. Give them the code in person or by phone, never in the same message as the link.",
+        "Votre phrase secrète ouvre ici votre copie de la clé ; la copie du nouveau membre est verrouillée par un code d’accès à usage unique. Donnez-lui ce code de vive voix ou par téléphone, jamais dans le même message que le lien.",
+        "Ihre Passphrase öffnet hier Ihre Kopie des Schlüssels; die Kopie für das neue Mitglied wird mit einem einmaligen Freigabecode verschlossen. Geben Sie den Code persönlich oder telefonisch weiter, nie in derselben Nachricht wie den Link.",
+    ],
+    YourPassphrase => ["Your key passphrase", "Votre phrase secrète", "Ihre Passphrase"],
+    CreateInvite => ["Create the invitation", "Créer l’invitation", "Einladung erstellen"],
+    InviteLink => ["Invitation link", "Lien d’invitation", "Einladungslink"],
+    GrantCode => ["Grant code", "Code d’accès", "Freigabecode"],
+    When => ["When", "Quand", "Wann"],
+    Who => ["Who", "Qui", "Wer"],
+    SessionLabel => ["Session", "Session", "Sitzung"],
+    Detail => ["Detail", "Détail", "Details"],
+    DownloadCsv => ["Download as CSV", "Télécharger en CSV", "Als CSV herunterladen"],
+    Forbidden => [
+        "Only the owner can do this.",
+        "Seul le responsable peut faire cela.",
+        "Nur der Inhaber kann das tun.",
+    ],
+}
+
+/// The string for `key` in `lang`.
+pub fn t(lang: Lang, key: Text) -> &'static str {
+    let row = key.row();
+    match lang {
+        Lang::En => row[0],
+        Lang::Fr => row[1],
+        Lang::De => row[2],
+    }
+}
+
+/// The staff member's language: the browser's first of French, German, English.
+pub fn browser_lang() -> Lang {
+    let languages = web_sys::window()
+        .map(|window| window.navigator().languages())
+        .map(|list| {
+            list.iter()
+                .filter_map(|value| value.as_string())
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    languages
+        .iter()
+        .map(|tag| {
+            tag.split(['-', '_'])
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase()
+        })
+        .find(|code| matches!(code.as_str(), "fr" | "de" | "en"))
+        .map_or(Lang::En, |code| Lang::from_code(Some(&code)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_text_is_translated() {
+        for key in Text::ALL {
+            let row = key.row();
+            assert!(row.iter().all(|text| !text.trim().is_empty()), "{key:?}");
+        }
+    }
+}

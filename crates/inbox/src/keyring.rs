@@ -1,0 +1,176 @@
+//! The business keys on this device (DESIGN §5). A staff member's wrapped copy is
+//! opened here with their key passphrase (scrypt, in the browser), checked against
+//! the kid the server claims, and handed to WebCrypto as a non-extractable key;
+//! the decrypted DER is wiped at once. The passphrase and the key never leave the
+//! page, and the key lives only as long as the page does.
+//!
+//! Opening a booking: WebCrypto unwraps the file key (RSA-OAEP, fast and with a
+//! key the page itself cannot read back), the envelope crate does the rest.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use js_sys::{Array, Object, Reflect, Uint8Array};
+use sealbook_envelope::keyfile::{decrypt_key, encrypt_key};
+use sealbook_envelope::{Envelope, Identity, KeyError, KeyId, OAEP_LABEL, open_with_file_key};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{CryptoKey, SubtleCrypto};
+use zeroize::Zeroizing;
+
+use crate::api::WrappedKey;
+
+/// Why the keys could not be unlocked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnlockError {
+    /// The passphrase does not open the staff member's copy.
+    WrongPassphrase,
+    /// The server holds no copy for this staff member (never granted, or revoked).
+    NoKey,
+    /// A copy opened but is not the key the server says it is, or is damaged.
+    Mismatch,
+    /// The browser refused the key (no WebCrypto: not a secure context).
+    Browser,
+}
+
+/// Why one booking could not be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadError {
+    /// Sealed to none of the keys unlocked here (e.g. a key not granted to this member).
+    NoKey,
+    /// The envelope is damaged or was tampered with.
+    Damaged,
+}
+
+/// The unlocked business keys, as WebCrypto handles.
+#[derive(Clone, Debug)]
+pub struct Keyring {
+    keys: Vec<(KeyId, CryptoKey)>,
+}
+
+impl PartialEq for Keyring {
+    fn eq(&self, other: &Self) -> bool {
+        let kids = |ring: &Self| {
+            ring.keys
+                .iter()
+                .map(|(kid, _)| kid.clone())
+                .collect::<Vec<_>>()
+        };
+        kids(self) == kids(other)
+    }
+}
+
+impl Keyring {
+    /// Opens every wrapped copy with `passphrase`. All of a member's copies share
+    /// one passphrase, so one that does not open is a wrong passphrase.
+    pub async fn unlock(wrapped: &[WrappedKey], passphrase: &str) -> Result<Self, UnlockError> {
+        if wrapped.is_empty() {
+            return Err(UnlockError::NoKey);
+        }
+        let subtle = subtle().ok_or(UnlockError::Browser)?;
+        let mut keys = Vec::with_capacity(wrapped.len());
+        for copy in wrapped {
+            let der = open_copy(copy, passphrase)?;
+            let key = import(&subtle, &der)
+                .await
+                .map_err(|_| UnlockError::Browser)?;
+            drop(der);
+            let kid = KeyId::parse(&copy.kid).ok_or(UnlockError::Mismatch)?;
+            keys.push((kid, key));
+        }
+        Ok(Self { keys })
+    }
+
+    /// Opens a booking (base64url envelope) to its plaintext JSON.
+    pub async fn read(&self, envelope: &str) -> Result<serde_json::Value, ReadError> {
+        let bytes = URL_SAFE_NO_PAD
+            .decode(envelope)
+            .map_err(|_| ReadError::Damaged)?;
+        let envelope = Envelope::parse(&bytes).map_err(|_| ReadError::Damaged)?;
+        let (key, wrapped) = envelope
+            .header()
+            .recipients
+            .iter()
+            .find_map(|stanza| {
+                let (_, key) = self.keys.iter().find(|(kid, _)| *kid == stanza.kid)?;
+                Some((key.clone(), stanza.wk.clone()))
+            })
+            .ok_or(ReadError::NoKey)?;
+        let wrapped = URL_SAFE_NO_PAD
+            .decode(wrapped)
+            .map_err(|_| ReadError::Damaged)?;
+        let subtle = subtle().ok_or(ReadError::Damaged)?;
+        let file_key = unwrap(&subtle, &key, &wrapped)
+            .await
+            .map_err(|_| ReadError::Damaged)?;
+        let opened = open_with_file_key(&envelope, &file_key).map_err(|_| ReadError::Damaged)?;
+        serde_json::from_slice(&opened.plaintext).map_err(|_| ReadError::Damaged)
+    }
+}
+
+/// Opens one copy with `passphrase` and checks that it is the key of `copy.kid`.
+fn open_copy(copy: &WrappedKey, passphrase: &str) -> Result<Zeroizing<Vec<u8>>, UnlockError> {
+    let encrypted = URL_SAFE_NO_PAD
+        .decode(&copy.wrapped)
+        .map_err(|_| UnlockError::Mismatch)?;
+    let der = decrypt_key(&encrypted, passphrase.as_bytes()).map_err(|error| match error {
+        KeyError::Locked => UnlockError::WrongPassphrase,
+        _ => UnlockError::Mismatch,
+    })?;
+    let identity = Identity::from_pkcs8_der(&der).map_err(|_| UnlockError::Mismatch)?;
+    if identity.kid().as_str() != copy.kid {
+        return Err(UnlockError::Mismatch);
+    }
+    Ok(der)
+}
+
+/// Re-encrypts a copy under another passphrase: a member's own after the grant
+/// code, or a grant code for a new member. Returns the new copy, base64url.
+pub fn rewrap(
+    copy: &WrappedKey,
+    passphrase: &str,
+    new_passphrase: &str,
+) -> Result<String, UnlockError> {
+    let der = open_copy(copy, passphrase)?;
+    let mut salt = [0u8; 16];
+    let mut iv = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|_| UnlockError::Browser)?;
+    getrandom::fill(&mut iv).map_err(|_| UnlockError::Browser)?;
+    let encrypted = encrypt_key(&der, new_passphrase.as_bytes(), salt, iv)
+        .map_err(|_| UnlockError::Mismatch)?;
+    Ok(URL_SAFE_NO_PAD.encode(encrypted))
+}
+
+fn subtle() -> Option<SubtleCrypto> {
+    Some(web_sys::window()?.crypto().ok()?.subtle())
+}
+
+/// `importKey("pkcs8", der, RSA-OAEP/SHA-256, extractable = false, ["decrypt"])`.
+async fn import(subtle: &SubtleCrypto, der: &[u8]) -> Result<CryptoKey, JsValue> {
+    let algorithm = Object::new();
+    Reflect::set(&algorithm, &"name".into(), &"RSA-OAEP".into())?;
+    Reflect::set(&algorithm, &"hash".into(), &"SHA-256".into())?;
+    let data = Uint8Array::from(der);
+    let usages = Array::of1(&"decrypt".into());
+    let promise = subtle.import_key_with_object("pkcs8", &data, &algorithm, false, &usages)?;
+    let key = JsFuture::from(promise).await?;
+    // The page's copy of the bytes goes now; WebCrypto keeps its own.
+    data.fill(0, 0, data.length());
+    key.dyn_into()
+}
+
+/// RSA-OAEP (SHA-256, label `sealbook/v1`) decryption of a wrapped file key.
+async fn unwrap(
+    subtle: &SubtleCrypto,
+    key: &CryptoKey,
+    wrapped: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, JsValue> {
+    let algorithm = Object::new();
+    Reflect::set(&algorithm, &"name".into(), &"RSA-OAEP".into())?;
+    Reflect::set(&algorithm, &"label".into(), &Uint8Array::from(OAEP_LABEL))?;
+    let promise = subtle.decrypt_with_object_and_u8_array(&algorithm, key, wrapped)?;
+    let buffer = JsFuture::from(promise).await?;
+    let bytes = Uint8Array::new(&buffer);
+    let file_key = Zeroizing::new(bytes.to_vec());
+    bytes.fill(0, 0, bytes.length());
+    Ok(file_key)
+}

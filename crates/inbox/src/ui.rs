@@ -1,0 +1,139 @@
+//! Small pieces every view uses: a labelled field, the error box that takes the
+//! focus, reading an input, a file download, and the text for an API error.
+
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlElement, HtmlInputElement, Url};
+use yew::prelude::*;
+
+use crate::api::ApiError;
+use crate::i18n::{Lang, Text, t};
+
+/// The text of `input`'s event target.
+pub fn value_of(event: &InputEvent) -> String {
+    event
+        .target_dyn_into::<HtmlInputElement>()
+        .map(|input| input.value())
+        .unwrap_or_default()
+}
+
+#[derive(Properties, PartialEq)]
+pub struct FieldProps {
+    pub id: AttrValue,
+    pub label: AttrValue,
+    #[prop_or(AttrValue::Static("text"))]
+    pub kind: AttrValue,
+    pub value: AttrValue,
+    pub oninput: Callback<String>,
+    #[prop_or_default]
+    pub autocomplete: Option<AttrValue>,
+    #[prop_or_default]
+    pub invalid: bool,
+}
+
+/// A labelled input on its own line.
+#[function_component(Field)]
+pub fn field(props: &FieldProps) -> Html {
+    let oninput = props.oninput.reform(|event: InputEvent| value_of(&event));
+    html! {
+        <p class="sb-field">
+            <label for={props.id.clone()}>{ props.label.clone() }</label>
+            <input id={props.id.clone()} class="sb-input" type={props.kind.clone()}
+                value={props.value.clone()} {oninput}
+                autocomplete={props.autocomplete.clone()}
+                aria-invalid={props.invalid.then_some("true")} />
+        </p>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ErrorProps {
+    pub message: Option<AttrValue>,
+}
+
+/// An alert that takes the focus when it appears, so a screen reader hears it
+/// and a keyboard user is where the problem is.
+#[function_component(ErrorBox)]
+pub fn error_box(props: &ErrorProps) -> Html {
+    let node = use_node_ref();
+    {
+        let node = node.clone();
+        use_effect_with(props.message.clone(), move |message| {
+            if message.is_some()
+                && let Some(element) = node.cast::<HtmlElement>()
+            {
+                let _ = element.focus();
+            }
+        });
+    }
+    match &props.message {
+        Some(message) => html! {
+            <p ref={node} class="sb-error" role="alert" tabindex="-1">{ message.clone() }</p>
+        },
+        None => html! {},
+    }
+}
+
+/// What to tell the staff member about a failed request.
+pub fn api_error_text(lang: Lang, error: &ApiError) -> &'static str {
+    t(
+        lang,
+        match error.code() {
+            "login_failed" => Text::LoginFailed,
+            "totp_required" => Text::TotpRequired,
+            "totp_failed" => Text::TotpFailed,
+            "rate_limited" => Text::RateLimited,
+            "network" => Text::Network,
+            "not_logged_in" | "session_expired" => Text::SessionEnded,
+            "invite_expired" => Text::InviteExpired,
+            "weak_password" => Text::WeakPassword,
+            "forbidden" => Text::Forbidden,
+            _ => Text::SomethingWrong,
+        },
+    )
+}
+
+/// Offers `content` as a file named `name` (built here, in the browser).
+pub fn download(name: &str, mime: &str, content: &str) -> Result<(), JsValue> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(content));
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let url = Url::create_object_url_with_blob(&blob)?;
+    let document = web_sys::window()
+        .and_then(|window| window.document())
+        .ok_or_else(|| JsValue::from_str("no document"))?;
+    let anchor: HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+    anchor.set_href(&url);
+    anchor.set_download(name);
+    anchor.click();
+    // The download reads the Blob after this returns; free it a little later.
+    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
+        let _ = Url::revoke_object_url(&url);
+    });
+    web_sys::window()
+        .ok_or_else(|| JsValue::from_str("no window"))?
+        .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 10_000)?;
+    Ok(())
+}
+
+/// Moves the focus to the element with `id` (a view's heading when it opens).
+pub fn focus(id: &str) {
+    if let Some(element) = web_sys::window()
+        .and_then(|window| window.document())
+        .and_then(|document| document.get_element_by_id(id))
+        .and_then(|element| element.dyn_into::<HtmlElement>().ok())
+    {
+        let _ = element.focus();
+    }
+}
+
+/// Lets the browser paint before a long computation (the scrypt of an unlock
+/// runs on this thread, so "unlocking…" must be on screen first).
+pub async fn let_the_page_paint() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 50);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}

@@ -1,0 +1,71 @@
+//! The owner's view of the audit log: who logged in, listed, opened, exported,
+//! changed or erased which booking, when, from which session. No booking content
+//! is in it; the server's CSV export is one link away.
+
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use crate::api::{Api, ApiError, AuditEntry};
+use crate::i18n::{Lang, Text, t};
+use crate::ui::{ErrorBox, api_error_text};
+
+#[derive(Properties, PartialEq)]
+pub struct AuditProps {
+    pub lang: Lang,
+    pub api: Api,
+    pub on_logged_out: Callback<ApiError>,
+}
+
+#[function_component(AuditPage)]
+pub fn audit_page(props: &AuditProps) -> Html {
+    let lang = props.lang;
+    let entries = use_state(|| None::<Vec<AuditEntry>>);
+    let error = use_state(|| None::<AttrValue>);
+    {
+        let (entries, error) = (entries.clone(), error.clone());
+        let (api, on_logged_out) = (props.api.clone(), props.on_logged_out.clone());
+        use_effect_with((), move |()| {
+            spawn_local(async move {
+                match api.audit().await {
+                    Ok(list) => entries.set(Some(list)),
+                    Err(failure) if failure.is_logged_out() => on_logged_out.emit(failure),
+                    Err(failure) => error.set(Some(api_error_text(lang, &failure).into())),
+                }
+            });
+        });
+    }
+    html! {
+        <section aria-labelledby="sb-heading">
+            <h1 id="sb-heading" tabindex="-1">{ t(lang, Text::AuditLog) }</h1>
+            <p><a id="sb-audit-csv" class="sb-secondary" href="/api/v1/inbox/audit?format=csv"
+                download="sealbook-audit.csv">{ t(lang, Text::DownloadCsv) }</a></p>
+            <ErrorBox message={(*error).clone()} />
+            if let Some(list) = &*entries {
+                <table class="sb-table" id="sb-audit">
+                    <thead><tr>
+                        <th scope="col">{ t(lang, Text::When) }</th>
+                        <th scope="col">{ t(lang, Text::Who) }</th>
+                        <th scope="col">{ t(lang, Text::SessionLabel) }</th>
+                        <th scope="col">{ t(lang, Text::Action) }</th>
+                        <th scope="col">{ t(lang, Text::Reference) }</th>
+                        <th scope="col">{ t(lang, Text::Detail) }</th>
+                    </tr></thead>
+                    <tbody>
+                        { for list.iter().map(|entry| html! {
+                            <tr>
+                                <td>{ entry.at.clone() }</td>
+                                <td>{ entry.staff_email.clone().unwrap_or_default() }</td>
+                                <td><code>{ entry.session.clone().unwrap_or_default() }</code></td>
+                                <td class="sb-audit-action">{ entry.action.clone() }</td>
+                                <td>{ entry.booking_id.clone().unwrap_or_default() }</td>
+                                <td>{ entry.detail.clone() }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            } else if error.is_none() {
+                <p class="sb-muted">{ t(lang, Text::Loading) }</p>
+            }
+        </section>
+    }
+}

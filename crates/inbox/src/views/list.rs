@@ -1,0 +1,360 @@
+//! A day or a week of bookings. The server's list arrives first (times, party or
+//! service, status) and every row opens on this device one after the other, in
+//! time order, so the first screenful is readable before the rest is done.
+
+use std::rc::Rc;
+
+use sealbook_widget::calendar::Day;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use sealbook_export as export;
+
+use crate::api::{Api, ApiError, Staff};
+use crate::booking::{Row, Sealed, status_text};
+use crate::i18n::{Lang, Text, t};
+use crate::keyring::{Keyring, ReadError};
+use crate::timing;
+use crate::ui::{ErrorBox, api_error_text, download};
+
+/// What the list shows: one day or seven, from a day, with an optional status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Range {
+    pub from: Day,
+    pub week: bool,
+}
+
+impl Range {
+    fn days(self) -> i32 {
+        if self.week { 7 } else { 1 }
+    }
+
+    fn to(self) -> Day {
+        self.from.add_days(self.days() - 1)
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Listing {
+    /// Bumped for every new request: answers for an older one are dropped.
+    generation: u32,
+    loading: bool,
+    rows: Vec<Rc<Row>>,
+    opened: usize,
+    error: Option<ApiError>,
+}
+
+enum Change {
+    Start(u32),
+    Listed(u32, Vec<Row>),
+    Read(u32, usize, Result<serde_json::Value, ReadError>),
+    Failed(u32, ApiError),
+}
+
+impl Reducible for Listing {
+    type Action = Change;
+
+    fn reduce(self: Rc<Self>, action: Change) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            Change::Start(generation) => {
+                next = Self {
+                    generation,
+                    loading: true,
+                    ..Self::default()
+                };
+            }
+            Change::Listed(generation, rows) if generation == self.generation => {
+                next.loading = false;
+                next.rows = rows.into_iter().map(Rc::new).collect();
+            }
+            Change::Read(generation, index, result) if generation == self.generation => {
+                if let Some(row) = next.rows.get_mut(index) {
+                    let mut opened = (**row).clone();
+                    opened.sealed = match result {
+                        Ok(booking) => Sealed::Opened(booking),
+                        Err(error) => Sealed::Failed(error),
+                    };
+                    *row = Rc::new(opened);
+                    next.opened += 1;
+                }
+            }
+            Change::Failed(generation, error) if generation == self.generation => {
+                next.loading = false;
+                next.error = Some(error);
+            }
+            _ => return self,
+        }
+        Rc::new(next)
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ListProps {
+    pub lang: Lang,
+    pub api: Api,
+    pub staff: Staff,
+    pub keyring: Keyring,
+    pub range: Range,
+    pub status: Option<AttrValue>,
+    pub on_range: Callback<Range>,
+    pub on_status: Callback<Option<AttrValue>>,
+    pub on_open: Callback<AttrValue>,
+    pub on_logged_out: Callback<ApiError>,
+}
+
+#[function_component(List)]
+pub fn list(props: &ListProps) -> Html {
+    let lang = props.lang;
+    let listing = use_reducer(Listing::default);
+    let generation = use_mut_ref(|| 0u32);
+
+    {
+        let (listing, generation) = (listing.clone(), generation.clone());
+        let (api, keyring, on_logged_out) = (
+            props.api.clone(),
+            props.keyring.clone(),
+            props.on_logged_out.clone(),
+        );
+        use_effect_with(
+            (props.range, props.status.clone()),
+            move |(range, status)| {
+                let current = {
+                    let mut counter = generation.borrow_mut();
+                    *counter += 1;
+                    *counter
+                };
+                listing.dispatch(Change::Start(current));
+                let (range, status) = (*range, status.clone());
+                spawn_local(async move {
+                    let from = range.from.iso();
+                    let to = range.to().iso();
+                    let stored = match api.bookings(&from, &to, status.as_deref()).await {
+                        Ok(stored) => stored,
+                        Err(error) if error.is_logged_out() => return on_logged_out.emit(error),
+                        Err(error) => return listing.dispatch(Change::Failed(current, error)),
+                    };
+                    let envelopes: Vec<String> =
+                        stored.iter().map(|b| b.envelope.clone()).collect();
+                    listing.dispatch(Change::Listed(
+                        current,
+                        stored.into_iter().map(Row::new).collect(),
+                    ));
+                    for (index, envelope) in envelopes.iter().enumerate() {
+                        if *generation.borrow() != current {
+                            return;
+                        }
+                        let result =
+                            timing::measured("sealbook:open", keyring.read(envelope)).await;
+                        listing.dispatch(Change::Read(current, index, result));
+                    }
+                });
+            },
+        );
+    }
+
+    let range = props.range;
+    let move_by = |days: i32| {
+        let on_range = props.on_range.clone();
+        Callback::from(move |_| {
+            on_range.emit(Range {
+                from: range.from.add_days(days),
+                week: range.week,
+            })
+        })
+    };
+    let set_week = |week: bool| {
+        let on_range = props.on_range.clone();
+        Callback::from(move |_| {
+            on_range.emit(Range {
+                from: range.from,
+                week,
+            })
+        })
+    };
+    let on_today = {
+        let on_range = props.on_range.clone();
+        Callback::from(move |_| {
+            on_range.emit(Range {
+                from: timing::today(),
+                week: range.week,
+            })
+        })
+    };
+    let on_from = {
+        let on_range = props.on_range.clone();
+        Callback::from(move |event: Event| {
+            let value = event
+                .target_dyn_into::<web_sys::HtmlInputElement>()
+                .map(|input| input.value())
+                .unwrap_or_default();
+            if let Some(from) = Day::parse(&value) {
+                on_range.emit(Range {
+                    from,
+                    week: range.week,
+                });
+            }
+        })
+    };
+    let on_status = {
+        let on_status = props.on_status.clone();
+        Callback::from(move |event: Event| {
+            let value = event
+                .target_dyn_into::<HtmlSelectElement>()
+                .map(|select| select.value())
+                .unwrap_or_default();
+            on_status.emit((!value.is_empty()).then(|| value.into()));
+        })
+    };
+    let export_as = |format: &'static str| {
+        let (listing, api, business) = (
+            listing.clone(),
+            props.api.clone(),
+            props.staff.business.clone(),
+        );
+        let (from, to) = (range.from.iso(), range.to().iso());
+        Callback::from(move |_| {
+            let rows: Vec<serde_json::Value> = listing
+                .rows
+                .iter()
+                .filter(|row| matches!(row.sealed, Sealed::Opened(_)))
+                .map(|row| row.export(&business))
+                .collect();
+            let (name, mime, content) = match format {
+                "csv" => (
+                    format!("bookings-{from}-{to}.csv"),
+                    "text/csv;charset=utf-8",
+                    export::csv(&rows)
+                        .ok()
+                        .and_then(|bytes| String::from_utf8(bytes).ok()),
+                ),
+                _ => (
+                    format!("bookings-{from}-{to}.ics"),
+                    "text/calendar;charset=utf-8",
+                    Some(export::ics(&rows)),
+                ),
+            };
+            let Some(content) = content else { return };
+            if download(&name, mime, &content).is_ok() {
+                let (api, count) = (api.clone(), rows.len());
+                spawn_local(async move {
+                    // The audit log records the export; the file never leaves this device.
+                    let _ = api.report_export(format, count).await;
+                });
+            }
+        })
+    };
+
+    let status_option = |value: &'static str, text: Text| {
+        let selected = props.status.as_deref() == Some(value);
+        html! { <option value={value} {selected}>{ t(lang, text) }</option> }
+    };
+    let total = listing.rows.len();
+    let progress = if !listing.loading && listing.opened < total {
+        format!(
+            "{} {} {} {}…",
+            t(lang, Text::Decrypting),
+            listing.opened,
+            t(lang, Text::Of),
+            total
+        )
+    } else {
+        String::new()
+    };
+
+    html! {
+        <section aria-labelledby="sb-heading">
+            <h1 id="sb-heading" tabindex="-1">{ t(lang, Text::Bookings) }</h1>
+            <div class="sb-nav" role="group" aria-label={t(lang, Text::Bookings)}>
+                <button id="sb-day" class="sb-secondary" type="button" aria-pressed={(!range.week).to_string()}
+                    onclick={set_week(false)}>{ t(lang, Text::Day) }</button>
+                <button id="sb-week" class="sb-secondary" type="button" aria-pressed={range.week.to_string()}
+                    onclick={set_week(true)}>{ t(lang, Text::Week) }</button>
+                <button id="sb-previous" class="sb-secondary" type="button" onclick={move_by(-range.days())}>
+                    { t(lang, Text::Previous) }</button>
+                <button id="sb-today" class="sb-secondary" type="button" onclick={on_today}>
+                    { t(lang, Text::Today) }</button>
+                <button id="sb-next" class="sb-secondary" type="button" onclick={move_by(range.days())}>
+                    { t(lang, Text::Next) }</button>
+            </div>
+            <div class="sb-nav">
+                <label for="sb-from">{ t(lang, Text::From) }</label>
+                <input id="sb-from" class="sb-input sb-narrow" type="date" value={range.from.iso()} onchange={on_from} />
+                <label for="sb-status">{ t(lang, Text::StatusFilter) }</label>
+                <select id="sb-status" class="sb-input sb-narrow" onchange={on_status}>
+                    <option value="" selected={props.status.is_none()}>{ t(lang, Text::AllStatuses) }</option>
+                    { status_option("confirmed", Text::Confirmed) }
+                    { status_option("arrived", Text::Arrived) }
+                    { status_option("no_show", Text::NoShow) }
+                    { status_option("cancelled", Text::Cancelled) }
+                </select>
+                <button id="sb-export-csv" class="sb-secondary" type="button" onclick={export_as("csv")}
+                    disabled={listing.opened == 0}>{ t(lang, Text::ExportCsv) }</button>
+                <button id="sb-export-ics" class="sb-secondary" type="button" onclick={export_as("ics")}
+                    disabled={listing.opened == 0}>{ t(lang, Text::ExportIcs) }</button>
+            </div>
+            <ErrorBox message={listing.error.as_ref().map(|e| AttrValue::from(api_error_text(lang, e)))} />
+            <p class="sb-live" aria-live="polite">{ progress.clone() }</p>
+            if listing.loading {
+                <p class="sb-muted">{ t(lang, Text::Loading) }</p>
+            } else if total == 0 && listing.error.is_none() {
+                <p class="sb-muted" id="sb-empty">{ t(lang, Text::NoBookings) }</p>
+            } else {
+                <table class="sb-table" id="sb-bookings">
+                    <thead><tr>
+                        <th scope="col">{ t(lang, Text::Time) }</th>
+                        <th scope="col">{ t(lang, Text::What) }</th>
+                        <th scope="col">{ t(lang, Text::Name) }</th>
+                        <th scope="col">{ t(lang, Text::Contact) }</th>
+                        <th scope="col">{ t(lang, Text::Notes) }</th>
+                        <th scope="col">{ t(lang, Text::Status) }</th>
+                    </tr></thead>
+                    <tbody>
+                        { for listing.rows.iter().map(|row| view_row(lang, row, range.week, &props.on_open)) }
+                    </tbody>
+                </table>
+                if !progress.is_empty() {
+                    <p class="sb-muted" aria-hidden="true">{ progress }</p>
+                }
+            }
+        </section>
+    }
+}
+
+fn view_row(lang: Lang, row: &Row, week: bool, on_open: &Callback<AttrValue>) -> Html {
+    let id: AttrValue = row.stored.id.clone().into();
+    let onclick = {
+        let (id, on_open) = (id.clone(), on_open.clone());
+        Callback::from(move |_| on_open.emit(id.clone()))
+    };
+    let when = if week {
+        format!("{} {}", row.day(), row.time())
+    } else {
+        row.time().to_owned()
+    };
+    let sealed = match &row.sealed {
+        Sealed::Pending => html! { <td colspan="3" class="sb-muted">{ "…" }</td> },
+        Sealed::Failed(ReadError::NoKey) => {
+            html! { <td colspan="3" class="sb-muted">{ t(lang, Text::NotForYourKeys) }</td> }
+        }
+        Sealed::Failed(ReadError::Damaged) => {
+            html! { <td colspan="3" class="sb-error-text">{ t(lang, Text::Damaged) }</td> }
+        }
+        Sealed::Opened(_) => html! {
+            <>
+                <td class="sb-name">{ row.name() }</td>
+                <td>{ row.contact() }</td>
+                <td>{ row.notes() }</td>
+            </>
+        },
+    };
+    html! {
+        <tr data-booking={id.clone()}>
+            <td><button class="sb-link" type="button" {onclick}>{ when }</button></td>
+            <td>{ row.what(lang) }</td>
+            { sealed }
+            <td>{ status_text(lang, &row.stored.status) }</td>
+        </tr>
+    }
+}

@@ -1,0 +1,10 @@
+//! One module per screen.
+
+pub mod audit;
+pub mod choose;
+pub mod detail;
+pub mod invite;
+pub mod list;
+pub mod login;
+pub mod staff;
+pub mod unlock;

@@ -1,0 +1,258 @@
+//! The owner's staff page: who has access, revoking a member, and inviting one.
+//! An invitation carries a copy of the business key locked in this browser with
+//! a one-time grant code, which the owner passes on in person; the server only
+//! ever holds the locked copy.
+
+use std::rc::Rc;
+
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use crate::api::{Api, ApiError, GrantedKey, Member, WrappedKey};
+use crate::i18n::{Lang, Text, t};
+use crate::keyring::{self, UnlockError};
+use crate::ui::{ErrorBox, Field, api_error_text, focus, let_the_page_paint};
+
+/// Letters and digits that cannot be mistaken for one another when read aloud.
+const GRANT_ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+/// A grant code: 16 characters of 5 bits (80 bits), in groups of four.
+fn grant_code() -> Option<String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).ok()?;
+    let mut code = String::with_capacity(19);
+    for (index, byte) in bytes.iter().enumerate() {
+        if index > 0 && index % 4 == 0 {
+            code.push('-');
+        }
+        code.push(char::from(GRANT_ALPHABET[usize::from(byte & 31)]));
+    }
+    Some(code)
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Invited {
+    url: String,
+    code: String,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct StaffProps {
+    pub lang: Lang,
+    pub api: Api,
+    /// The owner's own wrapped copies, opened again with their passphrase to invite.
+    pub wrapped: Rc<Vec<WrappedKey>>,
+    pub on_logged_out: Callback<ApiError>,
+}
+
+#[function_component(StaffPage)]
+pub fn staff_page(props: &StaffProps) -> Html {
+    let lang = props.lang;
+    let members = use_state(|| None::<Vec<Member>>);
+    let reload = use_state(|| 0u32);
+    let confirming = use_state(|| None::<String>);
+    let email = use_state(String::new);
+    let passphrase = use_state(String::new);
+    let invited = use_state(|| None::<Invited>);
+    let busy = use_state(|| false);
+    let error = use_state(|| None::<AttrValue>);
+
+    {
+        let (members, error) = (members.clone(), error.clone());
+        let (api, on_logged_out) = (props.api.clone(), props.on_logged_out.clone());
+        use_effect_with(*reload, move |_| {
+            spawn_local(async move {
+                match api.staff().await {
+                    Ok(list) => members.set(Some(list)),
+                    Err(failure) if failure.is_logged_out() => on_logged_out.emit(failure),
+                    Err(failure) => error.set(Some(api_error_text(lang, &failure).into())),
+                }
+            });
+        });
+    }
+
+    let revoke = |id: String| {
+        let (api, reload, confirming, error) = (
+            props.api.clone(),
+            reload.clone(),
+            confirming.clone(),
+            error.clone(),
+        );
+        let on_logged_out = props.on_logged_out.clone();
+        Callback::from(move |_| {
+            let (api, reload, confirming, error, id, on_logged_out) = (
+                api.clone(),
+                reload.clone(),
+                confirming.clone(),
+                error.clone(),
+                id.clone(),
+                on_logged_out.clone(),
+            );
+            spawn_local(async move {
+                match api.revoke(&id).await {
+                    Ok(()) => {
+                        confirming.set(None);
+                        reload.set(*reload + 1);
+                        error.set(None);
+                    }
+                    Err(failure) if failure.is_logged_out() => on_logged_out.emit(failure),
+                    Err(failure) => error.set(Some(api_error_text(lang, &failure).into())),
+                }
+            });
+        })
+    };
+    let ask = |id: String| {
+        let confirming = confirming.clone();
+        Callback::from(move |_| {
+            confirming.set(Some(id.clone()));
+            focus("sb-revoke-question");
+        })
+    };
+    let keep = {
+        let confirming = confirming.clone();
+        Callback::from(move |_| confirming.set(None))
+    };
+
+    let onsubmit = {
+        let (email, passphrase, invited, busy, error, reload) = (
+            email.clone(),
+            passphrase.clone(),
+            invited.clone(),
+            busy.clone(),
+            error.clone(),
+            reload.clone(),
+        );
+        let (api, wrapped, on_logged_out) = (
+            props.api.clone(),
+            props.wrapped.clone(),
+            props.on_logged_out.clone(),
+        );
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            if *busy || email.trim().is_empty() {
+                return;
+            }
+            busy.set(true);
+            error.set(None);
+            let (address, secret) = (email.trim().to_owned(), (*passphrase).clone());
+            let (api, wrapped, on_logged_out) =
+                (api.clone(), wrapped.clone(), on_logged_out.clone());
+            let (invited, busy, error, reload, passphrase) = (
+                invited.clone(),
+                busy.clone(),
+                error.clone(),
+                reload.clone(),
+                passphrase.clone(),
+            );
+            spawn_local(async move {
+                let_the_page_paint().await;
+                let Some(code) = grant_code() else {
+                    error.set(Some(t(lang, Text::BrowserCannot).into()));
+                    busy.set(false);
+                    return;
+                };
+                let mut granted = Vec::with_capacity(wrapped.len());
+                for copy in wrapped.iter() {
+                    match keyring::rewrap(copy, &secret, &code) {
+                        Ok(locked) => granted.push(GrantedKey {
+                            kid: copy.kid.clone(),
+                            wrapped: locked,
+                        }),
+                        Err(failure) => {
+                            let text = match failure {
+                                UnlockError::WrongPassphrase => Text::WrongPassphrase,
+                                UnlockError::Browser => Text::BrowserCannot,
+                                UnlockError::NoKey | UnlockError::Mismatch => Text::KeyMismatch,
+                            };
+                            error.set(Some(t(lang, text).into()));
+                            busy.set(false);
+                            return;
+                        }
+                    }
+                }
+                match api.invite(&address, &granted).await {
+                    Ok(url) => {
+                        invited.set(Some(Invited { url, code }));
+                        passphrase.set(String::new());
+                        reload.set(*reload + 1);
+                        focus("sb-invited");
+                    }
+                    Err(failure) if failure.is_logged_out() => return on_logged_out.emit(failure),
+                    Err(failure) => error.set(Some(api_error_text(lang, &failure).into())),
+                }
+                busy.set(false);
+            });
+        })
+    };
+
+    let yes_no = |value: bool| t(lang, if value { Text::Yes } else { Text::No });
+    html! {
+        <section aria-labelledby="sb-heading">
+            <h1 id="sb-heading" tabindex="-1">{ t(lang, Text::Staff) }</h1>
+            <ErrorBox message={(*error).clone()} />
+            <h2>{ t(lang, Text::Members) }</h2>
+            if let Some(list) = &*members {
+                <table class="sb-table" id="sb-members">
+                    <thead><tr>
+                        <th scope="col">{ t(lang, Text::Email) }</th>
+                        <th scope="col">{ t(lang, Text::Role) }</th>
+                        <th scope="col">{ t(lang, Text::TwoFactor) }</th>
+                        <th scope="col">{ t(lang, Text::HasKey) }</th>
+                        <th scope="col"><span class="sb-live">{ t(lang, Text::Revoke) }</span></th>
+                    </tr></thead>
+                    <tbody>
+                        { for list.iter().map(|member| html! {
+                            <tr data-member={member.email.clone()}>
+                                <td>{ member.email.clone() }</td>
+                                <td>{ t(lang, if member.role == "owner" { Text::Owner } else { Text::Member }) }</td>
+                                <td>{ yes_no(member.totp_enabled) }</td>
+                                <td>{ yes_no(member.has_key) }</td>
+                                <td>
+                                    if member.role != "owner" {
+                                        <button class="sb-secondary sb-danger sb-revoke" type="button"
+                                            onclick={ask(member.id.clone())}>{ t(lang, Text::Revoke) }</button>
+                                    }
+                                </td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            } else {
+                <p class="sb-muted">{ t(lang, Text::Loading) }</p>
+            }
+            if let Some(id) = &*confirming {
+                <div class="sb-confirm" role="group" aria-labelledby="sb-revoke-question">
+                    <p id="sb-revoke-question" tabindex="-1">{ t(lang, Text::RevokeQuestion) }</p>
+                    <div class="sb-actions">
+                        <button id="sb-revoke-yes" class="sb-submit sb-danger" type="button"
+                            onclick={revoke(id.clone())}>{ t(lang, Text::Revoke) }</button>
+                        <button class="sb-secondary" type="button" onclick={keep}>{ t(lang, Text::Keep) }</button>
+                    </div>
+                </div>
+            }
+            <h2>{ t(lang, Text::InviteMember) }</h2>
+            <p class="sb-muted">{ t(lang, Text::InviteExplain) }</p>
+            <form {onsubmit} novalidate=true>
+                <Field id="sb-invite-email" label={t(lang, Text::Email)} kind="email" value={(*email).clone()}
+                    autocomplete={Some(AttrValue::Static("off"))}
+                    oninput={Callback::from({ let email = email.clone(); move |v| email.set(v) })} />
+                <Field id="sb-owner-passphrase" label={t(lang, Text::YourPassphrase)} kind="password"
+                    value={(*passphrase).clone()} autocomplete={Some(AttrValue::Static("off"))}
+                    oninput={Callback::from({ let passphrase = passphrase.clone(); move |v| passphrase.set(v) })} />
+                <p class="sb-actions">
+                    <button id="sb-invite" class="sb-submit" type="submit" disabled={*busy}>
+                        { if *busy { t(lang, Text::Working) } else { t(lang, Text::CreateInvite) } }
+                    </button>
+                </p>
+            </form>
+            if let Some(done) = &*invited {
+                <div class="sb-result" id="sb-invited" tabindex="-1">
+                    <p><strong>{ t(lang, Text::InviteLink) }</strong></p>
+                    <p><code id="sb-invite-url">{ done.url.clone() }</code></p>
+                    <p><strong>{ t(lang, Text::GrantCode) }</strong></p>
+                    <p><code id="sb-grant-code">{ done.code.clone() }</code></p>
+                </div>
+            }
+        </section>
+    }
+}

@@ -149,6 +149,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let sweeper = sweeper::spawn(state.clone());
+    tokio::task::spawn_blocking(auth::password::warm_up);
     let forgetter = {
         let limits = state.limits.clone();
         tokio::spawn(async move {

@@ -1143,15 +1143,21 @@ async fn rate_limits_hold_per_client_and_say_when_to_retry(database: TestDatabas
 async fn pages_carry_strict_security_headers(database: TestDatabase) {
     let fixture = fixture(database).await;
     let dist = fixture.database.dir().join("dist");
-    std::fs::create_dir_all(dist.join("manage")).expect("dist");
+    std::fs::create_dir_all(&dist).expect("dist");
     std::fs::write(dist.join("embed.js"), "/* widget */").expect("write");
-    std::fs::write(
-        dist.join("manage/index.html"),
-        "<!doctype html><html><head><script type=\"module\">start()</script>\
-         <style>body{}</style><link rel=\"modulepreload\" href=\"/widget/manage/app.js\"></head>\
-         <body><main id=\"app\"></main></body></html>",
-    )
-    .expect("write");
+    // The manage page and the staff inbox: Trunk's pages, each with its inline loader.
+    for app in ["manage", "inbox"] {
+        std::fs::create_dir_all(dist.join(app)).expect("dist");
+        std::fs::write(
+            dist.join(app).join("index.html"),
+            format!(
+                "<!doctype html><html><head><script type=\"module\">start()</script>\
+                 <style>body{{}}</style><link rel=\"modulepreload\" href=\"/widget/{app}/app.js\"></head>\
+                 <body><main id=\"app\"></main></body></html>"
+            ),
+        )
+        .expect("write");
+    }
     let page = async |path: &str| {
         let response = app(fixture.state.clone())
             .oneshot(Request::get(path).body(Body::empty()).expect("request"))
@@ -1180,6 +1186,7 @@ async fn pages_carry_strict_security_headers(database: TestDatabase) {
         "/book/bistro-du-coin",
         "/book/praxis-am-see",
         "/manage/7KQ2-M9XD-4T8R-B1ZC",
+        "/inbox/",
     ] {
         let (status, headers, _) = page(path).await;
         assert_eq!(status, StatusCode::OK, "{path}");
@@ -1221,14 +1228,26 @@ async fn pages_carry_strict_security_headers(database: TestDatabase) {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(body.contains("\"unknown_business\""), "{body}");
 
+    // The visitor's manage page and the staff inbox: exactly their own inline
+    // loader and style by hash, never framed, never cached.
+    for path in ["/inbox/", "/manage/7KQ2-M9XD-4T8R-B1ZC"] {
+        let (_, headers, _) = page(path).await;
+        let policy = headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .expect("ASCII");
+        assert!(policy.contains(&inline("start()")), "{path}: {policy}");
+        assert!(policy.contains(&inline("body{}")), "{path}: {policy}");
+        assert!(policy.contains("connect-src 'self';"), "{path}: {policy}");
+        assert!(
+            policy.ends_with("frame-ancestors 'none'"),
+            "{path}: {policy}"
+        );
+        assert_eq!(headers[header::CACHE_CONTROL], "no-store", "{path}");
+    }
+    let (status, headers, _) = page("/inbox").await;
+    assert_eq!(status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(headers[header::LOCATION], "/inbox/");
     let (_, headers, _) = page("/manage/7KQ2-M9XD-4T8R-B1ZC").await;
-    let policy = headers[header::CONTENT_SECURITY_POLICY]
-        .to_str()
-        .expect("ASCII");
-    assert!(policy.contains(&inline("start()")), "{policy}");
-    assert!(policy.contains(&inline("body{}")), "{policy}");
-    assert!(policy.ends_with("frame-ancestors 'none'"), "{policy}");
-    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
 
     // HSTS only when visitors reach the server over TLS.
     assert!(!headers.contains_key(header::STRICT_TRANSPORT_SECURITY));

@@ -161,7 +161,10 @@ async fn staff_read_bookings_decrypted_on_their_device_and_nothing_personal_cros
     let open_ms = browser
         .script("return performance.getEntriesByName('sealbook:open').map(m => m.duration);")
         .await?;
-    eprintln!("bookings opened in the inbox in {open_ms} ms");
+    let unlock_ms = browser
+        .script("return performance.getEntriesByName('sealbook:unlock').map(m => m.duration);")
+        .await?;
+    eprintln!("bookings opened in the inbox in {open_ms} ms; key unlocked in {unlock_ms} ms");
     assert!(
         open_ms.as_array().is_some_and(|times| !times.is_empty()),
         "the inbox measures opening"

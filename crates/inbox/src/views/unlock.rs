@@ -9,6 +9,7 @@ use yew::prelude::*;
 use crate::api::{Api, ApiError, WrappedKey};
 use crate::i18n::{Lang, Text, t};
 use crate::keyring::{Keyring, UnlockError};
+use crate::timing;
 use crate::ui::{ErrorBox, Field, api_error_text, let_the_page_paint};
 
 /// What an unlock hands on: the keys, the copies they came from, and — on a
@@ -75,7 +76,8 @@ pub fn unlock(props: &UnlockProps) -> Html {
                     }
                 };
                 let_the_page_paint().await;
-                match Keyring::unlock(&wrapped, &secret).await {
+                match timing::measured("sealbook:unlock", Keyring::unlock(&wrapped, &secret)).await
+                {
                     Ok(keyring) => on_unlocked.emit(Unlocked {
                         keyring,
                         wrapped: Rc::new(wrapped),

@@ -147,6 +147,13 @@ struct Audit {
     entries: Vec<AuditEntry>,
 }
 
+/// A second factor being set up: the secret to put into an authenticator app.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct TotpSetup {
+    pub secret_base32: String,
+    pub otpauth_url: String,
+}
+
 #[derive(Deserialize)]
 struct Invited {
     invite_url: String,
@@ -199,6 +206,16 @@ impl Api {
             "/api/v1/auth/logout"
         };
         self.send_empty("POST", path, None).await
+    }
+
+    pub async fn totp_setup(&self) -> Result<TotpSetup, ApiError> {
+        self.send("POST", "/api/v1/auth/totp/setup", None).await
+    }
+
+    pub async fn totp_enable(&self, code: &str) -> Result<(), ApiError> {
+        let body = serde_json::json!({ "code": code });
+        self.send_empty("POST", "/api/v1/auth/totp/enable", Some(&body))
+            .await
     }
 
     pub async fn keys(&self) -> Result<Vec<WrappedKey>, ApiError> {

@@ -15,6 +15,7 @@ use crate::views::detail::Detail;
 use crate::views::invite::Invite;
 use crate::views::list::{List, Range};
 use crate::views::login::Login;
+use crate::views::settings::Settings;
 use crate::views::staff::StaffPage;
 use crate::views::unlock::{Unlock, Unlocked};
 
@@ -24,6 +25,7 @@ enum Page {
     Detail(AttrValue),
     Staff,
     Audit,
+    Settings,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -158,9 +160,10 @@ pub fn app() -> Html {
         Phase::Choose { session, unlocked } => {
             let (phase, session_now, unlocked_now) =
                 (phase.clone(), session.clone(), unlocked.clone());
-            let on_done = Callback::from(move |()| {
+            let on_done = Callback::from(move |own| {
                 let mut unlocked = unlocked_now.clone();
                 unlocked.grant_code = None;
+                unlocked.wrapped = own;
                 phase.set(Phase::Inbox {
                     session: session_now.clone(),
                     unlocked,
@@ -246,6 +249,26 @@ pub fn app() -> Html {
                 Page::Audit => {
                     html! { <AuditPage {lang} api={api.clone()} on_logged_out={logged_out.clone()} /> }
                 }
+                Page::Settings => {
+                    let on_rewrapped = {
+                        let (phase, session, unlocked) =
+                            (phase.clone(), session.clone(), unlocked.clone());
+                        Callback::from(move |wrapped| {
+                            let mut unlocked = unlocked.clone();
+                            unlocked.wrapped = wrapped;
+                            phase.set(Phase::Inbox {
+                                session: session.clone(),
+                                unlocked,
+                                page: Page::Settings,
+                            })
+                        })
+                    };
+                    html! {
+                        <Settings {lang} api={api.clone()} staff={session.staff.clone()}
+                            wrapped={unlocked.wrapped.clone()} {on_rewrapped}
+                            on_logged_out={logged_out.clone()} />
+                    }
+                }
             };
             html! {
                 <>
@@ -261,6 +284,8 @@ pub fn app() -> Html {
                                 <button id="sb-nav-audit" class="sb-link" type="button"
                                     aria-current={current(&Page::Audit)} onclick={go(Page::Audit)}>{ t(lang, Text::AuditLog) }</button>
                             }
+                            <button id="sb-nav-settings" class="sb-link" type="button"
+                                aria-current={current(&Page::Settings)} onclick={go(Page::Settings)}>{ t(lang, Text::Settings) }</button>
                             <button id="sb-logout" class="sb-link" type="button" onclick={log_out(false)}>{ t(lang, Text::LogOut) }</button>
                             <button id="sb-logout-everywhere" class="sb-link" type="button" onclick={log_out(true)}>
                                 { t(lang, Text::LogOutEverywhere) }</button>

@@ -241,6 +241,32 @@ texts! {
     SessionLabel => ["Session", "Session", "Sitzung"],
     Detail => ["Detail", "Détail", "Details"],
     DownloadCsv => ["Download as CSV", "Télécharger en CSV", "Als CSV herunterladen"],
+    Settings => ["Settings", "Réglages", "Einstellungen"],
+    TwoFactorIntro => [
+        "A code from an authenticator app on your phone, asked at every login after your password.",
+        "Un code d’une application d’authentification sur votre téléphone, demandé à chaque connexion après le mot de passe.",
+        "Ein Code aus einer Authentifizierungs-App auf Ihrem Telefon, bei jeder Anmeldung nach dem Passwort abgefragt.",
+    ],
+    TwoFactorOn => [
+        "Two-step login is on.",
+        "La double authentification est activée.",
+        "Die Zwei-Faktor-Anmeldung ist aktiv.",
+    ],
+    SetUpTwoFactor => ["Set up two-step login", "Activer la double authentification", "Zwei-Faktor-Anmeldung einrichten"],
+    TwoFactorSecret => [
+        "Add this key to your authenticator app (or open the link on your phone), then enter the code it shows.",
+        "Ajoutez cette clé dans votre application d’authentification (ou ouvrez le lien sur votre téléphone), puis saisissez le code affiché.",
+        "Fügen Sie diesen Schlüssel Ihrer Authentifizierungs-App hinzu (oder öffnen Sie den Link auf dem Telefon) und geben Sie den angezeigten Code ein.",
+    ],
+    Confirm => ["Confirm", "Confirmer", "Bestätigen"],
+    ChangePassphrase => ["Change my key passphrase", "Changer ma phrase secrète", "Passphrase ändern"],
+    CurrentPassphrase => ["Current key passphrase", "Phrase secrète actuelle", "Aktuelle Passphrase"],
+    NewPassphrase => ["New key passphrase", "Nouvelle phrase secrète", "Neue Passphrase"],
+    PassphraseChanged => [
+        "Your key passphrase is changed.",
+        "Votre phrase secrète est changée.",
+        "Ihre Passphrase ist geändert.",
+    ],
     Forbidden => [
         "Only the owner can do this.",
         "Seul le responsable peut faire cela.",

@@ -51,13 +51,8 @@ async fn click(browser: &Browser, css: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Logs in and unlocks with `passphrase`.
-async fn log_in(
-    browser: &Browser,
-    email: &str,
-    password: &str,
-    passphrase: &str,
-) -> anyhow::Result<()> {
+/// Logs in (e-mail, password, Enter) up to the unlock form.
+async fn log_in_only(browser: &Browser, email: &str, password: &str) -> anyhow::Result<()> {
     type_into(browser, "#sb-email", email).await?;
     type_into(browser, "#sb-password", password).await?;
     browser
@@ -65,10 +60,61 @@ async fn log_in(
         .await?
         .send_keys(&key(Key::Enter))
         .await?;
+    browser.wait_for("#sb-passphrase").await?;
+    Ok(())
+}
+
+/// Unlocks with `passphrase`, up to the bookings.
+async fn unlock(browser: &Browser, passphrase: &str) -> anyhow::Result<()> {
     type_into(browser, "#sb-passphrase", passphrase).await?;
     click(browser, "#sb-unlock").await?;
     browser.wait_for("#sb-nav-bookings").await?;
     Ok(())
+}
+
+/// Logs in and unlocks with `passphrase`.
+async fn log_in(
+    browser: &Browser,
+    email: &str,
+    password: &str,
+    passphrase: &str,
+) -> anyhow::Result<()> {
+    log_in_only(browser, email, password).await?;
+    unlock(browser, passphrase).await
+}
+
+/// The 30-second TOTP step the browser's clock is in.
+async fn totp_step(browser: &Browser) -> anyhow::Result<i64> {
+    let step = browser
+        .script("return Math.floor(Date.now() / 30000);")
+        .await?;
+    Ok(step.as_i64().unwrap_or_default())
+}
+
+/// The current RFC 6238 code for a base32 `secret`, computed in the page with
+/// WebCrypto (HMAC-SHA-1, 6 digits, 30 s), as an authenticator app would.
+async fn totp_code(browser: &Browser, secret: &str) -> anyhow::Result<String> {
+    let code = browser
+        .script_async(&format!(
+            "const done = arguments[arguments.length - 1];
+             const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+             let bits = '';
+             for (const c of '{secret}'.replace(/=+$/, '')) bits += alphabet.indexOf(c).toString(2).padStart(5, '0');
+             const key = [];
+             for (let i = 0; i + 8 <= bits.length; i += 8) key.push(parseInt(bits.slice(i, i + 8), 2));
+             const message = new Uint8Array(8);
+             let counter = Math.floor(Date.now() / 30000);
+             for (let i = 7; i >= 0; i--) {{ message[i] = counter % 256; counter = Math.floor(counter / 256); }}
+             crypto.subtle.importKey('raw', new Uint8Array(key), {{ name: 'HMAC', hash: 'SHA-1' }}, false, ['sign'])
+               .then(k => crypto.subtle.sign('HMAC', k, message))
+               .then(signature => {{
+                 const h = new Uint8Array(signature), o = h[19] & 15;
+                 const n = (((h[o] & 127) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3]) % 1000000;
+                 done(String(n).padStart(6, '0'));
+               }});"
+        ))
+        .await?;
+    Ok(code.as_str().unwrap_or_default().to_owned())
 }
 
 /// Shows the day `day` in the list.
@@ -119,7 +165,14 @@ async fn staff_read_bookings_decrypted_on_their_device_and_nothing_personal_cros
     let refused = browser.wait_for_text(".sb-error").await?;
     assert_eq!(refused, "Wrong e-mail or password.");
     browser.goto(&sealbook.url("/inbox/")).await?;
-    log_in(&browser, OWNER, OWNER_PASSWORD, PASSPHRASE).await?;
+    // A wrong key passphrase opens nothing, and says so.
+    log_in_only(&browser, OWNER, OWNER_PASSWORD).await?;
+    type_into(&browser, "#sb-passphrase", "not the passphrase").await?;
+    click(&browser, "#sb-unlock").await?;
+    let refused = browser.wait_for_text(".sb-error").await?;
+    assert_eq!(refused, "This passphrase does not open your key.");
+    browser.goto(&sealbook.url("/inbox/")).await?;
+    unlock(&browser, PASSPHRASE).await?;
 
     show_day(&browser, &day).await?;
     wait_for_row(&browser, &name).await?;
@@ -259,6 +312,43 @@ async fn an_invited_member_joins_with_the_grant_code_and_is_shut_out_when_revoke
         "staff do not manage staff"
     );
 
+    // The member turns on two-step login and changes their key passphrase; the
+    // next login asks for the code, the next unlock takes the new passphrase.
+    click(&member, "#sb-nav-settings").await?;
+    click(&member, "#sb-totp-start").await?;
+    let secret = member.wait_for_text("#sb-totp-secret").await?;
+    let enabled_at = totp_step(&member).await?;
+    let code = totp_code(&member, &secret).await?;
+    type_into(&member, "#sb-totp-code", &code).await?;
+    click(&member, "#sb-totp-confirm").await?;
+    member.wait_for("#sb-totp-on").await?;
+    let changed = "the waiter's second passphrase";
+    type_into(&member, "#sb-current-passphrase", own).await?;
+    type_into(&member, "#sb-changed-passphrase", changed).await?;
+    type_into(&member, "#sb-changed-passphrase-repeat", changed).await?;
+    click(&member, "#sb-change-passphrase").await?;
+    member.wait_for("#sb-passphrase-changed").await?;
+    assert_accessible(&member, "settings").await?;
+    click(&member, "#sb-logout").await?;
+    type_into(&member, "#sb-email", "waiter@bistro.example").await?;
+    type_into(&member, "#sb-password", password).await?;
+    click(&member, "#sb-login").await?;
+    let asked = member.wait_for_text(".sb-error").await?;
+    assert_eq!(asked, "Enter the 6-digit code from your authenticator app.");
+    // A code counts once: the one that turned the factor on cannot log in.
+    for _ in 0..31 {
+        if totp_step(&member).await? != enabled_at {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    }
+    let code = totp_code(&member, &secret).await?;
+    type_into(&member, "#sb-totp", &code).await?;
+    click(&member, "#sb-login").await?;
+    unlock(&member, changed).await?;
+    show_day(&member, &day).await?;
+    wait_for_row(&member, &name).await?;
+
     // The owner revokes the member: their session and key copy are gone at once.
     owner.goto(&sealbook.url("/inbox/")).await?;
     type_into(&owner, "#sb-passphrase", PASSPHRASE).await?;
@@ -295,7 +385,7 @@ async fn an_invited_member_joins_with_the_grant_code_and_is_shut_out_when_revoke
     member.close().await?;
 
     let traffic = sealbook.proxy.traffic();
-    for secret in [PASSPHRASE, own, grant_code.as_str(), name.as_str()] {
+    for secret in [PASSPHRASE, own, changed, grant_code.as_str(), name.as_str()] {
         assert_eq!(
             occurrences(&traffic, secret.as_bytes()),
             0,

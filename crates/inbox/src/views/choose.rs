@@ -20,7 +20,8 @@ pub struct ChooseProps {
     pub api: Api,
     pub wrapped: Rc<Vec<WrappedKey>>,
     pub grant_code: AttrValue,
-    pub on_done: Callback<()>,
+    /// The copies, now under the member's own passphrase.
+    pub on_done: Callback<Rc<Vec<WrappedKey>>>,
     pub on_logged_out: Callback<ApiError>,
 }
 
@@ -65,6 +66,7 @@ pub fn choose(props: &ChooseProps) -> Html {
             let (on_done, on_logged_out) = (on_done.clone(), on_logged_out.clone());
             spawn_local(async move {
                 let_the_page_paint().await;
+                let mut own = Vec::with_capacity(wrapped.len());
                 for copy in wrapped.iter() {
                     let Ok(rewrapped) = keyring::rewrap(copy, &grant, &new_secret) else {
                         error.set(Some(t(lang, Text::KeyMismatch).into()));
@@ -79,8 +81,12 @@ pub fn choose(props: &ChooseProps) -> Html {
                         busy.set(false);
                         return;
                     }
+                    own.push(WrappedKey {
+                        wrapped: rewrapped,
+                        ..copy.clone()
+                    });
                 }
-                on_done.emit(());
+                on_done.emit(Rc::new(own));
             });
         })
     };

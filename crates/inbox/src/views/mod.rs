@@ -6,5 +6,6 @@ pub mod detail;
 pub mod invite;
 pub mod list;
 pub mod login;
+pub mod settings;
 pub mod staff;
 pub mod unlock;

@@ -1,0 +1,270 @@
+//! A member's own security: two-step login (TOTP) and their key passphrase. The
+//! new passphrase re-locks the member's copies here; the server gets the locked
+//! copies only.
+
+use std::rc::Rc;
+
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use crate::api::{Api, ApiError, Staff, TotpSetup, WrappedKey};
+use crate::i18n::{Lang, Text, t};
+use crate::keyring::{self, UnlockError};
+use crate::ui::{ErrorBox, Field, api_error_text, focus, let_the_page_paint};
+
+/// As long as the login password's minimum: a stolen copy is attacked offline.
+const MIN_PASSPHRASE_CHARS: usize = 12;
+
+#[derive(Properties, PartialEq)]
+pub struct SettingsProps {
+    pub lang: Lang,
+    pub api: Api,
+    pub staff: Staff,
+    pub wrapped: Rc<Vec<WrappedKey>>,
+    /// The copies were re-locked: the app keeps the new ones for the next change.
+    pub on_rewrapped: Callback<Rc<Vec<WrappedKey>>>,
+    pub on_logged_out: Callback<ApiError>,
+}
+
+#[function_component(Settings)]
+pub fn settings(props: &SettingsProps) -> Html {
+    let lang = props.lang;
+    html! {
+        <section aria-labelledby="sb-heading">
+            <h1 id="sb-heading" tabindex="-1">{ t(lang, Text::Settings) }</h1>
+            <TwoStep {lang} api={props.api.clone()} enabled={props.staff.totp_enabled}
+                on_logged_out={props.on_logged_out.clone()} />
+            <Passphrase {lang} api={props.api.clone()} wrapped={props.wrapped.clone()}
+                on_rewrapped={props.on_rewrapped.clone()} on_logged_out={props.on_logged_out.clone()} />
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct TwoStepProps {
+    lang: Lang,
+    api: Api,
+    enabled: bool,
+    on_logged_out: Callback<ApiError>,
+}
+
+#[function_component(TwoStep)]
+fn two_step(props: &TwoStepProps) -> Html {
+    let lang = props.lang;
+    let enabled = use_state(|| props.enabled);
+    let setup = use_state(|| None::<TotpSetup>);
+    let code = use_state(String::new);
+    let error = use_state(|| None::<AttrValue>);
+
+    let start = {
+        let (api, setup, error, on_logged_out) = (
+            props.api.clone(),
+            setup.clone(),
+            error.clone(),
+            props.on_logged_out.clone(),
+        );
+        Callback::from(move |_| {
+            let (api, setup, error, on_logged_out) = (
+                api.clone(),
+                setup.clone(),
+                error.clone(),
+                on_logged_out.clone(),
+            );
+            spawn_local(async move {
+                match api.totp_setup().await {
+                    Ok(secret) => {
+                        setup.set(Some(secret));
+                        focus("sb-totp-setup");
+                    }
+                    Err(failure) if failure.is_logged_out() => on_logged_out.emit(failure),
+                    Err(failure) => error.set(Some(api_error_text(lang, &failure).into())),
+                }
+            });
+        })
+    };
+    let confirm = {
+        let (api, enabled, setup, code, error) = (
+            props.api.clone(),
+            enabled.clone(),
+            setup.clone(),
+            code.clone(),
+            error.clone(),
+        );
+        let on_logged_out = props.on_logged_out.clone();
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let (api, enabled, setup, error, on_logged_out) = (
+                api.clone(),
+                enabled.clone(),
+                setup.clone(),
+                error.clone(),
+                on_logged_out.clone(),
+            );
+            let typed = code.trim().to_owned();
+            spawn_local(async move {
+                match api.totp_enable(&typed).await {
+                    Ok(()) => {
+                        enabled.set(true);
+                        setup.set(None);
+                        error.set(None);
+                        focus("sb-totp-on");
+                    }
+                    Err(failure) if failure.is_logged_out() => on_logged_out.emit(failure),
+                    Err(failure) => error.set(Some(api_error_text(lang, &failure).into())),
+                }
+            });
+        })
+    };
+
+    html! {
+        <section aria-labelledby="sb-totp-heading">
+            <h2 id="sb-totp-heading">{ t(lang, Text::TwoFactor) }</h2>
+            <p class="sb-muted">{ t(lang, Text::TwoFactorIntro) }</p>
+            <ErrorBox message={(*error).clone()} />
+            if *enabled {
+                <p id="sb-totp-on" tabindex="-1"><strong>{ t(lang, Text::TwoFactorOn) }</strong></p>
+            } else if let Some(secret) = &*setup {
+                <div class="sb-result" id="sb-totp-setup" tabindex="-1">
+                    <p>{ t(lang, Text::TwoFactorSecret) }</p>
+                    <p><code id="sb-totp-secret">{ secret.secret_base32.clone() }</code></p>
+                    <p><a href={secret.otpauth_url.clone()}>{ secret.otpauth_url.clone() }</a></p>
+                    <form onsubmit={confirm} novalidate=true>
+                        <Field id="sb-totp-code" label={t(lang, Text::TotpCode)} value={(*code).clone()}
+                            autocomplete={Some(AttrValue::Static("one-time-code"))}
+                            oninput={Callback::from({ let code = code.clone(); move |v| code.set(v) })} />
+                        <button id="sb-totp-confirm" class="sb-submit" type="submit">{ t(lang, Text::Confirm) }</button>
+                    </form>
+                </div>
+            } else {
+                <button id="sb-totp-start" class="sb-secondary" type="button" onclick={start}>
+                    { t(lang, Text::SetUpTwoFactor) }</button>
+            }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PassphraseProps {
+    lang: Lang,
+    api: Api,
+    wrapped: Rc<Vec<WrappedKey>>,
+    on_rewrapped: Callback<Rc<Vec<WrappedKey>>>,
+    on_logged_out: Callback<ApiError>,
+}
+
+#[function_component(Passphrase)]
+fn passphrase(props: &PassphraseProps) -> Html {
+    let lang = props.lang;
+    let current = use_state(String::new);
+    let new = use_state(String::new);
+    let repeat = use_state(String::new);
+    let busy = use_state(|| false);
+    let done = use_state(|| false);
+    let error = use_state(|| None::<AttrValue>);
+
+    let onsubmit = {
+        let (current, new, repeat, busy, done, error) = (
+            current.clone(),
+            new.clone(),
+            repeat.clone(),
+            busy.clone(),
+            done.clone(),
+            error.clone(),
+        );
+        let (api, wrapped) = (props.api.clone(), props.wrapped.clone());
+        let (on_rewrapped, on_logged_out) =
+            (props.on_rewrapped.clone(), props.on_logged_out.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            if *busy {
+                return;
+            }
+            done.set(false);
+            if new.chars().count() < MIN_PASSPHRASE_CHARS {
+                error.set(Some(t(lang, Text::WeakPassword).into()));
+                return;
+            }
+            if *new != *repeat {
+                error.set(Some(t(lang, Text::PasswordsDiffer).into()));
+                return;
+            }
+            busy.set(true);
+            error.set(None);
+            let (old_secret, new_secret) = ((*current).clone(), (*new).clone());
+            let (api, wrapped, busy, done, error) = (
+                api.clone(),
+                wrapped.clone(),
+                busy.clone(),
+                done.clone(),
+                error.clone(),
+            );
+            let (current, new, repeat) = (current.clone(), new.clone(), repeat.clone());
+            let (on_rewrapped, on_logged_out) = (on_rewrapped.clone(), on_logged_out.clone());
+            spawn_local(async move {
+                let_the_page_paint().await;
+                let mut replaced = Vec::with_capacity(wrapped.len());
+                for copy in wrapped.iter() {
+                    let locked = match keyring::rewrap(copy, &old_secret, &new_secret) {
+                        Ok(locked) => locked,
+                        Err(failure) => {
+                            let text = match failure {
+                                UnlockError::WrongPassphrase => Text::WrongPassphrase,
+                                UnlockError::Browser => Text::BrowserCannot,
+                                UnlockError::NoKey | UnlockError::Mismatch => Text::KeyMismatch,
+                            };
+                            error.set(Some(t(lang, text).into()));
+                            busy.set(false);
+                            return;
+                        }
+                    };
+                    if let Err(failure) = api.replace_key(&copy.kid, &locked).await {
+                        if failure.is_logged_out() {
+                            return on_logged_out.emit(failure);
+                        }
+                        error.set(Some(api_error_text(lang, &failure).into()));
+                        busy.set(false);
+                        return;
+                    }
+                    replaced.push(WrappedKey {
+                        wrapped: locked,
+                        ..copy.clone()
+                    });
+                }
+                on_rewrapped.emit(Rc::new(replaced));
+                for field in [&current, &new, &repeat] {
+                    field.set(String::new());
+                }
+                done.set(true);
+                busy.set(false);
+                focus("sb-passphrase-changed");
+            });
+        })
+    };
+
+    html! {
+        <section aria-labelledby="sb-passphrase-heading">
+            <h2 id="sb-passphrase-heading">{ t(lang, Text::ChangePassphrase) }</h2>
+            <p class="sb-muted">{ t(lang, Text::ChooseIntro) }</p>
+            <ErrorBox message={(*error).clone()} />
+            if *done {
+                <p id="sb-passphrase-changed" tabindex="-1" role="status"><strong>{ t(lang, Text::PassphraseChanged) }</strong></p>
+            }
+            <form {onsubmit} novalidate=true>
+                <Field id="sb-current-passphrase" label={t(lang, Text::CurrentPassphrase)} kind="password"
+                    value={(*current).clone()} autocomplete={Some(AttrValue::Static("off"))}
+                    oninput={Callback::from({ let current = current.clone(); move |v| current.set(v) })} />
+                <Field id="sb-changed-passphrase" label={t(lang, Text::NewPassphrase)} kind="password"
+                    value={(*new).clone()} autocomplete={Some(AttrValue::Static("new-password"))}
+                    oninput={Callback::from({ let new = new.clone(); move |v| new.set(v) })} />
+                <Field id="sb-changed-passphrase-repeat" label={t(lang, Text::RepeatPassphrase)} kind="password"
+                    value={(*repeat).clone()} autocomplete={Some(AttrValue::Static("new-password"))}
+                    oninput={Callback::from({ let repeat = repeat.clone(); move |v| repeat.set(v) })} />
+                <p class="sb-actions">
+                    <button id="sb-change-passphrase" class="sb-submit" type="submit" disabled={*busy}>
+                        { if *busy { t(lang, Text::Working) } else { t(lang, Text::Save) } }
+                    </button>
+                </p>
+            </form>
+        </section>
+    }
+}

@@ -154,6 +154,14 @@ pub struct TotpSetup {
     pub otpauth_url: String,
 }
 
+/// The script tag the owner pastes into their site.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct Snippet {
+    pub html: String,
+    pub kids: Vec<String>,
+    pub integrity: Option<String>,
+}
+
 #[derive(Deserialize)]
 struct Invited {
     invite_url: String,
@@ -290,6 +298,10 @@ impl Api {
     pub async fn revoke(&self, member: &str) -> Result<(), ApiError> {
         let path = format!("/api/v1/inbox/staff/{}", encode(member));
         self.send_empty("DELETE", &path, None).await
+    }
+
+    pub async fn snippet(&self) -> Result<Snippet, ApiError> {
+        self.get("/api/v1/inbox/snippet").await
     }
 
     pub async fn audit(&self) -> Result<Vec<AuditEntry>, ApiError> {

@@ -16,6 +16,7 @@ use crate::views::invite::Invite;
 use crate::views::list::{List, Range};
 use crate::views::login::Login;
 use crate::views::settings::Settings;
+use crate::views::snippet::SnippetPage;
 use crate::views::staff::StaffPage;
 use crate::views::unlock::{Unlock, Unlocked};
 
@@ -26,6 +27,7 @@ enum Page {
     Staff,
     Audit,
     Settings,
+    Snippet,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -249,6 +251,9 @@ pub fn app() -> Html {
                 Page::Audit => {
                     html! { <AuditPage {lang} api={api.clone()} on_logged_out={logged_out.clone()} /> }
                 }
+                Page::Snippet => html! {
+                    <SnippetPage {lang} api={api.clone()} on_logged_out={logged_out.clone()} />
+                },
                 Page::Settings => {
                     let on_rewrapped = {
                         let (phase, session, unlocked) =
@@ -283,6 +288,8 @@ pub fn app() -> Html {
                                     aria-current={current(&Page::Staff)} onclick={go(Page::Staff)}>{ t(lang, Text::Staff) }</button>
                                 <button id="sb-nav-audit" class="sb-link" type="button"
                                     aria-current={current(&Page::Audit)} onclick={go(Page::Audit)}>{ t(lang, Text::AuditLog) }</button>
+                                <button id="sb-nav-snippet" class="sb-link" type="button"
+                                    aria-current={current(&Page::Snippet)} onclick={go(Page::Snippet)}>{ t(lang, Text::ScriptTag) }</button>
                             }
                             <button id="sb-nav-settings" class="sb-link" type="button"
                                 aria-current={current(&Page::Settings)} onclick={go(Page::Settings)}>{ t(lang, Text::Settings) }</button>

@@ -267,6 +267,15 @@ texts! {
         "Votre phrase secrète est changée.",
         "Ihre Passphrase ist geändert.",
     ],
+    ScriptTag => ["Script tag", "Balise script", "Script-Tag"],
+    ScriptTagIntro => [
+        "Paste this tag where the booking form should appear on your site. It pins your keys and, with its integrity hash, this exact version of Sealbook: paste it again after a key change or an upgrade.",
+        "Collez cette balise là où le formulaire de réservation doit apparaître sur votre site. Elle épingle vos clés et, avec son empreinte d’intégrité, cette version exacte de Sealbook : recollez-la après un changement de clé ou une mise à jour.",
+        "Fügen Sie dieses Tag dort in Ihre Website ein, wo das Reservierungsformular erscheinen soll. Es legt Ihre Schlüssel fest und, mit seinem Integritäts-Hash, genau diese Sealbook-Version: Fügen Sie es nach einem Schlüsselwechsel oder Update erneut ein.",
+    ],
+    PinnedKeys => ["Pinned keys", "Clés épinglées", "Festgelegte Schlüssel"],
+    Copy => ["Copy the tag", "Copier la balise", "Tag kopieren"],
+    Copied => ["Copied.", "Copiée.", "Kopiert."],
     Forbidden => [
         "Only the owner can do this.",
         "Seul le responsable peut faire cela.",

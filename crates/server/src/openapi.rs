@@ -7,7 +7,8 @@ use utoipa::openapi::{OpenApi as Document, Server};
 use utoipa::{Modify, OpenApi};
 
 use crate::api::{
-    audit, auth, availability, bookings, consents, inbox, inbox_keys, keys, manage, profile, staff,
+    audit, auth, availability, bookings, consents, inbox, inbox_keys, keys, manage, profile,
+    snippet, staff,
 };
 
 /// Every route of [`crate::api::router`], with its bodies and errors.
@@ -45,6 +46,7 @@ use crate::api::{
         staff::list,
         staff::invite,
         staff::revoke,
+        snippet::snippet,
         audit::log,
     ),
     components(schemas(crate::error::ErrorBody)),

@@ -1169,6 +1169,7 @@ async fn owner_only_routes_refuse_staff_and_revocation_locks_out(database: TestD
             Some(json!({ "email": "x@y.example", "role": "staff", "wrapped": [] })),
         ),
         (Method::DELETE, "/api/v1/inbox/staff/whoever", None),
+        (Method::GET, "/api/v1/inbox/snippet", None),
     ] {
         let answer = send(&fixture, method.clone(), path, &waiter, body).await;
         assert_eq!(
@@ -1492,7 +1493,39 @@ async fn audit_rows_cannot_be_changed_or_deleted(database: TestDatabase) {
     assert_eq!(fixture.database.count("audit").await, 1);
 }
 
+/// The owner's script tag: this server's address, every active kid pinned, and
+/// the integrity of the `embed.js` being served once the widget is built.
+async fn the_owner_gets_the_script_tag_to_paste(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let owner = login(&fixture, OWNER).await;
+    let answer = send(&fixture, Method::GET, "/api/v1/inbox/snippet", &owner, None).await;
+    assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.body);
+    let kid = kid_of(&fixture, "bistro-du-coin");
+    assert_eq!(answer.body["kids"], json!([kid]));
+    let html = answer.body["html"].as_str().expect("html");
+    assert!(
+        html.starts_with("<script src=\"http://127.0.0.1:8080/widget/embed.js\""),
+        "{html}"
+    );
+    assert!(html.contains(&format!("data-keys=\"{kid}\"")), "{html}");
+    assert!(html.contains("data-business=\"bistro-du-coin\""), "{html}");
+    match answer.body["integrity"].as_str() {
+        Some(integrity) => {
+            assert!(integrity.starts_with("sha384-"), "{integrity}");
+            assert!(
+                html.contains(&format!("integrity=\"{integrity}\"")),
+                "{html}"
+            );
+        }
+        None => assert!(
+            !html.contains("integrity"),
+            "no widget built, no hash: {html}"
+        ),
+    }
+}
+
 on_both_backends!(
+    the_owner_gets_the_script_tag_to_paste,
     login_gives_a_session_and_logout_ends_it,
     wrong_password_and_unknown_email_get_the_same_answer,
     a_second_factor_is_required_once_enabled,

@@ -45,6 +45,7 @@ const ROUTES: &[&str] = &[
     "POST /api/v1/inbox/invites",
     "DELETE /api/v1/inbox/staff/{id}",
     "GET /api/v1/inbox/audit",
+    "GET /api/v1/inbox/snippet",
 ];
 
 async fn state() -> (support::TestDatabase, AppState) {

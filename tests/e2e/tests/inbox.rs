@@ -223,6 +223,17 @@ async fn staff_read_bookings_decrypted_on_their_device_and_nothing_personal_cros
         "the inbox measures opening"
     );
 
+    // The script tag to paste is the one `sealbook snippet` prints.
+    click(&browser, "#sb-nav-snippet").await?;
+    let tag = browser.wait_for_text("#sb-snippet").await?;
+    assert_eq!(tag, sealbook.snippet().await?);
+    assert!(
+        tag.contains(&format!("data-keys=\"{}\"", sealbook.kid)),
+        "{tag}"
+    );
+    assert!(tag.contains("integrity=\"sha384-"), "{tag}");
+    assert_accessible(&browser, "script tag").await?;
+
     // The owner's audit log names every action, and no booking content.
     click(&browser, "#sb-nav-audit").await?;
     let audit = browser.wait_for_text("#sb-audit tbody").await?;

@@ -7,5 +7,6 @@ pub mod invite;
 pub mod list;
 pub mod login;
 pub mod settings;
+pub mod snippet;
 pub mod staff;
 pub mod unlock;

@@ -10,6 +10,7 @@ pub(crate) mod inbox_keys;
 pub(crate) mod keys;
 pub(crate) mod manage;
 pub(crate) mod profile;
+pub(crate) mod snippet;
 pub(crate) mod staff;
 
 use axum::Router;
@@ -67,6 +68,7 @@ fn inbox_router() -> Router<AppState> {
         .route("/inbox/staff/{id}", delete(staff::revoke))
         .route("/inbox/invites", post(staff::invite))
         .route("/inbox/audit", get(audit::log))
+        .route("/inbox/snippet", get(snippet::snippet))
 }
 
 fn business<'a>(state: &'a AppState, id: &str) -> Result<&'a Business, AppError> {

@@ -101,7 +101,7 @@ pub(crate) struct Invited {
 }
 
 /// This server's origin as the browser reaches it.
-fn public_origin(state: &AppState, headers: &HeaderMap) -> String {
+pub(super) fn public_origin(state: &AppState, headers: &HeaderMap) -> String {
     state.config.public_url.clone().unwrap_or_else(|| {
         let host = headers
             .get(header::HOST)

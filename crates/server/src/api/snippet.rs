@@ -1,0 +1,60 @@
+//! `GET /inbox/snippet`: the exact script tag for the owner to paste into their
+//! site — this server's address, the active key ids pinned, and the integrity
+//! hash of the `embed.js` being served. After a key change it is the tag to
+//! paste again.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::inbox::business_of;
+use super::staff::public_origin;
+use crate::auth::session::Owner;
+use crate::embed;
+use crate::error::ErrorBody;
+use crate::{AppError, AppState};
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct Snippet {
+    /// The `<script>` tag, as HTML.
+    html: String,
+    /// The pinned key ids (`data-keys`): every active key of the business.
+    kids: Vec<String>,
+    /// `sha384-…` of `embed.js`, when the widget is built.
+    integrity: Option<String>,
+}
+
+#[utoipa::path(
+    get,
+    path = "/api/v1/inbox/snippet",
+    tag = "inbox",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "The script tag to embed", body = Snippet),
+        (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: owner only", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn snippet(
+    State(state): State<AppState>,
+    Owner(session): Owner,
+    headers: HeaderMap,
+) -> Result<Json<Snippet>, AppError> {
+    let business = business_of(&state, &session)?;
+    let integrity = embed::embed_integrity(&state.config.widget_dir).ok();
+    Ok(Json(Snippet {
+        html: embed::script_tag(
+            &public_origin(&state, &headers),
+            business,
+            integrity.as_deref(),
+        ),
+        kids: business
+            .active_kids()
+            .map(|kid| kid.as_str().to_owned())
+            .collect(),
+        integrity,
+    }))
+}

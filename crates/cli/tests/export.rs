@@ -21,8 +21,10 @@ fn unique_hash(index: usize) -> [u8; 32] {
     hash
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn hundreds_of_bookings_export_to_csv_and_ics() {
+/// A folder with a key pair (encrypted private key) and a SQLite database holding
+/// `count` sealed restaurant bookings, a quarter of an hour apart; returns the
+/// folder, the database URL and the ids.
+async fn seed(count: usize) -> (tempfile::TempDir, String, BTreeSet<String>) {
     let dir = tempfile::tempdir().expect("temp dir");
     let passphrase = dir.path().join("passphrase");
     std::fs::write(&passphrase, PASSPHRASE).expect("passphrase");
@@ -42,7 +44,7 @@ async fn hundreds_of_bookings_export_to_csv_and_ics() {
     let business = BusinessId("bistro".to_owned());
     let first = jiff::Timestamp::now().as_second() / 3600 * 3600 + 86_400;
     let mut ids = BTreeSet::new();
-    for index in 0..BOOKINGS {
+    for index in 0..count {
         let mut plaintext = serde_json::json!({
             "v": 1, "kind": "restaurant", "name": format!("Guest {index}"),
             "contact": { "phone": format!("+33 6 00 00 {index:04}") },
@@ -88,6 +90,13 @@ async fn hundreds_of_bookings_export_to_csv_and_ics() {
             .expect("stored");
     }
     storage.close().await;
+    (dir, database, ids)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hundreds_of_bookings_export_to_csv_and_ics() {
+    let (dir, database, ids) = seed(BOOKINGS).await;
+    let passphrase = dir.path().join("passphrase");
 
     let open = |format: &str, out: Option<&std::path::Path>| {
         let mut command = Command::new(env!("CARGO_BIN_EXE_sealbook"));
@@ -176,4 +185,46 @@ async fn hundreds_of_bookings_export_to_csv_and_ics() {
     for id in &ids {
         assert!(ics.contains(&format!("UID:{id}@sealbook\r\n")), "{id}");
     }
+}
+
+/// The CLI at scale, in a terminal so that its progress bar draws:
+/// `cargo test --release -p sealbook --test export -- --ignored --nocapture`
+/// (docs/BENCHMARKS.md has the figures).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark: seals and stores 10 000 bookings first; run it with --release"]
+async fn ten_thousand_bookings_export_with_a_progress_bar() {
+    const MANY: usize = 10_000;
+    let (dir, database, ids) = seed(MANY).await;
+    let out = dir.path().join("bookings.csv");
+    let command = format!(
+        "{} bookings open --format csv --key {} --passphrase-file {} --db {} --out {}",
+        env!("CARGO_BIN_EXE_sealbook"),
+        dir.path().join("keys/bistro.key.pem").display(),
+        dir.path().join("passphrase").display(),
+        database,
+        out.display(),
+    );
+    let started = std::time::Instant::now();
+    // `script` gives the command a pseudo-terminal, as a person at a shell has.
+    let output = Command::new("script")
+        .args(["-qfec", &command, "/dev/null"])
+        .output()
+        .expect("script (util-linux) runs");
+    let elapsed = started.elapsed();
+    assert!(output.status.success(), "{output:?}");
+    let shown = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        shown.contains(&format!("opening {MANY}/{MANY} bookings")),
+        "the progress bar reached the end: {shown}"
+    );
+    let mut reader = csv::Reader::from_path(&out).expect("CSV");
+    let exported: BTreeSet<String> = reader
+        .records()
+        .map(|record| record.expect("record")[0].to_owned())
+        .collect();
+    assert_eq!(exported, ids, "every booking, once");
+    eprintln!(
+        "{MANY} bookings opened and written as CSV in {:.1} s (key unlock included)",
+        elapsed.as_secs_f64()
+    );
 }

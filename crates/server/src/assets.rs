@@ -28,6 +28,7 @@ pub(crate) fn router(config: &Config) -> Router<AppState> {
             ServeDir::new(&config.widget_dir).not_found_service(not_found.into_service()),
         )
         .layer(axum::middleware::from_fn(refuse_overlong_names))
+        .layer(axum::middleware::from_fn(refuse_pages))
         .layer(CorsLayer::new().allow_origin(tower_http::cors::Any))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
@@ -62,6 +63,21 @@ async fn refuse_overlong_names(
     next: axum::middleware::Next,
 ) -> Result<Response, AppError> {
     if request.uri().path().split('/').any(|name| name.len() > 255) {
+        return Err(AppError::NotFound);
+    }
+    Ok(next.run(request).await)
+}
+
+/// The widget folder also holds the pages Trunk built (the manage page, the staff
+/// inbox): they are served at their own addresses with their strict policy, never
+/// as plain files here, where they would run on this origin without it (and with
+/// CORS open to any site). Only scripts, wasm and the like come from /widget/.
+async fn refuse_pages(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Result<Response, AppError> {
+    let path = request.uri().path();
+    if path.ends_with('/') || path.to_ascii_lowercase().ends_with(".html") {
         return Err(AppError::NotFound);
     }
     Ok(next.run(request).await)

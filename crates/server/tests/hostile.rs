@@ -691,6 +691,22 @@ fn edge_cases() -> Vec<Case> {
             request: get("/demo/%FF.html"),
             expect: not_found,
         },
+        // The built pages exist only at their own addresses, with their policy.
+        Case {
+            name: "the manage page as a plain widget file",
+            request: get("/widget/manage/index.html"),
+            expect: not_found,
+        },
+        Case {
+            name: "the manage page as a widget folder",
+            request: get("/widget/manage/"),
+            expect: not_found,
+        },
+        Case {
+            name: "the inbox as a plain widget file, in capitals",
+            request: get("/widget/inbox/INDEX.HTML"),
+            expect: not_found,
+        },
         Case {
             name: "invalid UTF-8 booking page",
             request: get("/book/%FF"),

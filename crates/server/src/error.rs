@@ -77,6 +77,8 @@ pub enum AppError {
     TotpFailed,
     #[error("The authenticator code does not match; try the next one.")]
     TotpNotConfirmed,
+    #[error("Two-step login is already on for this account.")]
+    TotpAlreadyEnabled,
     #[error("Only the owner of the business may do this.")]
     Forbidden,
     #[error("This invite has expired; ask for a new one.")]
@@ -133,6 +135,7 @@ impl AppError {
             Self::LoginFailed => "login_failed",
             Self::TotpRequired => "totp_required",
             Self::TotpFailed | Self::TotpNotConfirmed => "totp_failed",
+            Self::TotpAlreadyEnabled => "totp_enabled",
             Self::Forbidden => "forbidden",
             Self::InviteExpired => "invite_expired",
             Self::WeakPassword => "weak_password",
@@ -180,7 +183,9 @@ impl AppError {
             | Self::CannotRevokeSelf
             | Self::InvalidWrappedKey => StatusCode::BAD_REQUEST,
             Self::InviteExpired => StatusCode::GONE,
-            Self::EmailTaken | Self::BookingCancelled => StatusCode::CONFLICT,
+            Self::EmailTaken | Self::BookingCancelled | Self::TotpAlreadyEnabled => {
+                StatusCode::CONFLICT
+            }
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -562,6 +562,20 @@ async fn a_second_factor_is_required_once_enabled(database: TestDatabase) {
     )
     .await;
     assert_eq!(code(&wrong_password), "login_failed");
+
+    // Once on, a session (a stolen cookie) cannot swap in another authenticator.
+    let session = session_of(&ok);
+    for path in ["/api/v1/auth/totp/setup", "/api/v1/auth/totp/enable"] {
+        let body = path
+            .ends_with("enable")
+            .then(|| json!({ "code": "000000" }));
+        let again = send(&fixture, Method::POST, path, &session, body).await;
+        assert_eq!(
+            (again.status, code(&again)),
+            (StatusCode::CONFLICT, "totp_enabled"),
+            "{path}"
+        );
+    }
 }
 
 fn from_client(client: [u8; 4], mut request: Request<Body>) -> Request<Body> {

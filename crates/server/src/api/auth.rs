@@ -284,6 +284,7 @@ pub(crate) struct TotpSetup {
         (status = 200, description = "A secret to enter in an authenticator app; pending until enabled", body = TotpSetup),
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
         (status = 403, description = "`csrf_failed`", body = ErrorBody),
+        (status = 409, description = "`totp_enabled`: the second factor is on already; it cannot be replaced from a session", body = ErrorBody),
         (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
@@ -291,6 +292,10 @@ pub(crate) async fn totp_setup(
     State(state): State<AppState>,
     session: StaffSession,
 ) -> Result<Json<TotpSetup>, AppError> {
+    // Once on, a session alone (a stolen cookie) must not swap in its own factor.
+    if session.staff.totp_secret.is_some() {
+        return Err(AppError::TotpAlreadyEnabled);
+    }
     let secret = totp::generate().map_err(|error| AppError::Internal(Box::new(error)))?;
     state
         .storage
@@ -320,6 +325,7 @@ pub(crate) struct TotpCode {
         (status = 400, description = "`totp_failed` (wrong code, or no pending secret) or `bad_request`", body = ErrorBody),
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
         (status = 403, description = "`csrf_failed`", body = ErrorBody),
+        (status = 409, description = "`totp_enabled`: the second factor is on already", body = ErrorBody),
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
         (status = 429, description = "`rate_limited`", body = ErrorBody),
@@ -330,6 +336,9 @@ pub(crate) async fn totp_enable(
     session: StaffSession,
     JsonBody(request): JsonBody<TotpCode>,
 ) -> Result<StatusCode, AppError> {
+    if session.staff.totp_secret.is_some() {
+        return Err(AppError::TotpAlreadyEnabled);
+    }
     let pending = session
         .staff
         .totp_pending

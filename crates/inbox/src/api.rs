@@ -216,6 +216,13 @@ impl Api {
         self.send_empty("POST", path, None).await
     }
 
+    /// A new login password; the server ends every other session of the account.
+    pub async fn change_password(&self, current: &str, new: &str) -> Result<(), ApiError> {
+        let body = serde_json::json!({ "current": current, "new": new });
+        self.send_empty("POST", "/api/v1/auth/password", Some(&body))
+            .await
+    }
+
     pub async fn totp_setup(&self) -> Result<TotpSetup, ApiError> {
         self.send("POST", "/api/v1/auth/totp/setup", None).await
     }

@@ -267,6 +267,24 @@ texts! {
         "Votre phrase secrète est changée.",
         "Ihre Passphrase ist geändert.",
     ],
+    LoginPassword => ["Login password", "Mot de passe de connexion", "Anmeldepasswort"],
+    LoginPasswordIntro => [
+        "A new password signs you out everywhere but here.",
+        "Un nouveau mot de passe vous déconnecte partout sauf ici.",
+        "Ein neues Passwort meldet Sie überall ab außer hier.",
+    ],
+    CurrentPassword => ["Current password", "Mot de passe actuel", "Aktuelles Passwort"],
+    NewPassword => ["New password", "Nouveau mot de passe", "Neues Passwort"],
+    WrongCurrentPassword => [
+        "The current password is wrong.",
+        "Le mot de passe actuel est incorrect.",
+        "Das aktuelle Passwort ist falsch.",
+    ],
+    PasswordChanged => [
+        "Your password is changed.",
+        "Votre mot de passe est changé.",
+        "Ihr Passwort ist geändert.",
+    ],
     ScriptTag => ["Script tag", "Balise script", "Script-Tag"],
     ScriptTagIntro => [
         "Paste this tag where the booking form should appear on your site. It pins your keys and, with its integrity hash, this exact version of Sealbook: paste it again after a key change or an upgrade.",

@@ -86,6 +86,7 @@ pub fn api_error_text(lang: Lang, error: &ApiError) -> &'static str {
             "not_logged_in" | "session_expired" => Text::SessionEnded,
             "invite_expired" => Text::InviteExpired,
             "weak_password" => Text::WeakPassword,
+            "wrong_password" => Text::WrongCurrentPassword,
             "forbidden" => Text::Forbidden,
             _ => Text::SomethingWrong,
         },

@@ -79,6 +79,8 @@ pub enum AppError {
     TotpNotConfirmed,
     #[error("Two-step login is already on for this account.")]
     TotpAlreadyEnabled,
+    #[error("The current password is wrong.")]
+    WrongPassword,
     #[error("Only the owner of the business may do this.")]
     Forbidden,
     #[error("This invite has expired; ask for a new one.")]
@@ -136,6 +138,7 @@ impl AppError {
             Self::TotpRequired => "totp_required",
             Self::TotpFailed | Self::TotpNotConfirmed => "totp_failed",
             Self::TotpAlreadyEnabled => "totp_enabled",
+            Self::WrongPassword => "wrong_password",
             Self::Forbidden => "forbidden",
             Self::InviteExpired => "invite_expired",
             Self::WeakPassword => "weak_password",
@@ -179,6 +182,7 @@ impl AppError {
             Self::TotpRequired | Self::TotpFailed => StatusCode::UNAUTHORIZED,
             Self::CsrfFailed | Self::Forbidden => StatusCode::FORBIDDEN,
             Self::TotpNotConfirmed
+            | Self::WrongPassword
             | Self::WeakPassword
             | Self::CannotRevokeSelf
             | Self::InvalidWrappedKey => StatusCode::BAD_REQUEST,

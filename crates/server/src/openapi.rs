@@ -32,6 +32,7 @@ use crate::api::{
         auth::current,
         auth::logout,
         auth::logout_everywhere,
+        auth::change_password,
         auth::totp_setup,
         auth::totp_enable,
         auth::accept_invite,

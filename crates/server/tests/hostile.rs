@@ -20,6 +20,7 @@ const LIMIT: usize = 64 * 1024;
 
 /// The codes docs/API.md documents.
 const DOCUMENTED_CODES: &[&str] = &[
+    "wrong_password",
     "totp_enabled",
     "bad_request",
     "unsupported_media_type",

@@ -734,6 +734,11 @@ async fn every_state_changing_route_needs_csrf_and_our_origin(database: TestData
         (Method::POST, "/api/v1/auth/totp/setup".to_owned(), None),
         (
             Method::POST,
+            "/api/v1/auth/password".to_owned(),
+            Some(json!({ "current": PASSWORD, "new": "a brand new password" })),
+        ),
+        (
+            Method::POST,
             "/api/v1/auth/totp/enable".to_owned(),
             Some(json!({ "code": "123456" })),
         ),
@@ -1538,7 +1543,79 @@ async fn the_owner_gets_the_script_tag_to_paste(database: TestDatabase) {
     }
 }
 
+/// A new password needs the current one; it ends every other session and the
+/// old password no longer logs in.
+async fn a_member_changes_their_password(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let here = login(&fixture, STAFF).await;
+    let elsewhere = login(&fixture, STAFF).await;
+    let change = |current: &str, new: &str| json!({ "current": current, "new": new });
+    let path = "/api/v1/auth/password";
+
+    let wrong = send(
+        &fixture,
+        Method::POST,
+        path,
+        &here,
+        Some(change("guess guess guess", "a brand new password")),
+    )
+    .await;
+    assert_eq!(
+        (wrong.status, code(&wrong)),
+        (StatusCode::BAD_REQUEST, "wrong_password")
+    );
+    let short = send(
+        &fixture,
+        Method::POST,
+        path,
+        &here,
+        Some(change(PASSWORD, "too short")),
+    )
+    .await;
+    assert_eq!(
+        (short.status, code(&short)),
+        (StatusCode::BAD_REQUEST, "weak_password")
+    );
+    let changed = send(
+        &fixture,
+        Method::POST,
+        path,
+        &here,
+        Some(change(PASSWORD, "a brand new password")),
+    )
+    .await;
+    assert_eq!(changed.status, StatusCode::NO_CONTENT, "{}", changed.body);
+
+    // This session goes on; the other one has ended.
+    let still = send(&fixture, Method::GET, "/api/v1/auth/session", &here, None).await;
+    assert_eq!(still.status, StatusCode::OK);
+    let ended = send(
+        &fixture,
+        Method::GET,
+        "/api/v1/auth/session",
+        &elsewhere,
+        None,
+    )
+    .await;
+    assert_eq!(ended.status, StatusCode::UNAUTHORIZED);
+    let old = try_login(&fixture, json!({ "email": STAFF, "password": PASSWORD })).await;
+    assert_eq!(code(&old), "login_failed");
+    let new = try_login(
+        &fixture,
+        json!({ "email": STAFF, "password": "a brand new password" }),
+    )
+    .await;
+    assert_eq!(new.status, StatusCode::OK, "{}", new.body);
+
+    let owner = login(&fixture, OWNER).await;
+    let actions = audit_actions(&fixture, &owner).await;
+    for action in ["password_change_failed", "password_changed"] {
+        assert!(actions.iter().any(|a| a == action), "{action}: {actions:?}");
+    }
+}
+
 on_both_backends!(
+    a_member_changes_their_password,
     the_owner_gets_the_script_tag_to_paste,
     login_gives_a_session_and_logout_ends_it,
     wrong_password_and_unknown_email_get_the_same_answer,

@@ -30,6 +30,7 @@ const ROUTES: &[&str] = &[
     "GET /api/v1/auth/session",
     "POST /api/v1/auth/logout",
     "POST /api/v1/auth/logout-everywhere",
+    "POST /api/v1/auth/password",
     "POST /api/v1/auth/totp/setup",
     "POST /api/v1/auth/totp/enable",
     "POST /api/v1/auth/accept-invite",

@@ -339,6 +339,12 @@ async fn an_invited_member_joins_with_the_grant_code_and_is_shut_out_when_revoke
     type_into(&member, "#sb-changed-passphrase-repeat", changed).await?;
     click(&member, "#sb-change-passphrase").await?;
     member.wait_for("#sb-passphrase-changed").await?;
+    let password = "waiter password 2027";
+    type_into(&member, "#sb-current-password", "waiter password 2026").await?;
+    type_into(&member, "#sb-changed-password", password).await?;
+    type_into(&member, "#sb-changed-password-repeat", password).await?;
+    click(&member, "#sb-change-password").await?;
+    member.wait_for("#sb-password-changed").await?;
     assert_accessible(&member, "settings").await?;
     click(&member, "#sb-logout").await?;
     type_into(&member, "#sb-email", "waiter@bistro.example").await?;

@@ -1,6 +1,6 @@
-//! A member's own security: two-step login (TOTP) and their key passphrase. The
-//! new passphrase re-locks the member's copies here; the server gets the locked
-//! copies only.
+//! A member's own security: two-step login (TOTP), their login password and
+//! their key passphrase. The new passphrase re-locks the member's copies here;
+//! the server gets the locked copies only.
 
 use std::rc::Rc;
 
@@ -12,7 +12,8 @@ use crate::i18n::{Lang, Text, t};
 use crate::keyring::{self, UnlockError};
 use crate::ui::{ErrorBox, Field, api_error_text, focus, let_the_page_paint};
 
-/// As long as the login password's minimum: a stolen copy is attacked offline.
+/// The server's minimum for passwords, and as long for key passphrases: a stolen
+/// copy is attacked offline.
 const MIN_PASSPHRASE_CHARS: usize = 12;
 
 #[derive(Properties, PartialEq)]
@@ -34,6 +35,7 @@ pub fn settings(props: &SettingsProps) -> Html {
             <h1 id="sb-heading" tabindex="-1">{ t(lang, Text::Settings) }</h1>
             <TwoStep {lang} api={props.api.clone()} enabled={props.staff.totp_enabled}
                 on_logged_out={props.on_logged_out.clone()} />
+            <LoginPassword {lang} api={props.api.clone()} on_logged_out={props.on_logged_out.clone()} />
             <Passphrase {lang} api={props.api.clone()} wrapped={props.wrapped.clone()}
                 on_rewrapped={props.on_rewrapped.clone()} on_logged_out={props.on_logged_out.clone()} />
         </section>
@@ -139,6 +141,103 @@ fn two_step(props: &TwoStepProps) -> Html {
                 <button id="sb-totp-start" class="sb-secondary" type="button" onclick={start}>
                     { t(lang, Text::SetUpTwoFactor) }</button>
             }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LoginPasswordProps {
+    lang: Lang,
+    api: Api,
+    on_logged_out: Callback<ApiError>,
+}
+
+#[function_component(LoginPassword)]
+fn login_password(props: &LoginPasswordProps) -> Html {
+    let lang = props.lang;
+    let current = use_state(String::new);
+    let new = use_state(String::new);
+    let repeat = use_state(String::new);
+    let busy = use_state(|| false);
+    let done = use_state(|| false);
+    let error = use_state(|| None::<AttrValue>);
+
+    let onsubmit = {
+        let (current, new, repeat, busy, done, error) = (
+            current.clone(),
+            new.clone(),
+            repeat.clone(),
+            busy.clone(),
+            done.clone(),
+            error.clone(),
+        );
+        let (api, on_logged_out) = (props.api.clone(), props.on_logged_out.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            if *busy {
+                return;
+            }
+            done.set(false);
+            if new.chars().count() < MIN_PASSPHRASE_CHARS {
+                error.set(Some(t(lang, Text::WeakPassword).into()));
+                return;
+            }
+            if *new != *repeat {
+                error.set(Some(t(lang, Text::PasswordsDiffer).into()));
+                return;
+            }
+            busy.set(true);
+            error.set(None);
+            let (old_password, new_password) = ((*current).clone(), (*new).clone());
+            let (api, busy, done, error, on_logged_out) = (
+                api.clone(),
+                busy.clone(),
+                done.clone(),
+                error.clone(),
+                on_logged_out.clone(),
+            );
+            let (current, new, repeat) = (current.clone(), new.clone(), repeat.clone());
+            spawn_local(async move {
+                match api.change_password(&old_password, &new_password).await {
+                    Ok(()) => {
+                        for field in [&current, &new, &repeat] {
+                            field.set(String::new());
+                        }
+                        done.set(true);
+                        focus("sb-password-changed");
+                    }
+                    Err(failure) if failure.is_logged_out() => return on_logged_out.emit(failure),
+                    Err(failure) => error.set(Some(api_error_text(lang, &failure).into())),
+                }
+                busy.set(false);
+            });
+        })
+    };
+
+    html! {
+        <section aria-labelledby="sb-password-heading">
+            <h2 id="sb-password-heading">{ t(lang, Text::LoginPassword) }</h2>
+            <p class="sb-muted">{ t(lang, Text::LoginPasswordIntro) }</p>
+            <ErrorBox message={(*error).clone()} />
+            if *done {
+                <p id="sb-password-changed" tabindex="-1" role="status"><strong>{ t(lang, Text::PasswordChanged) }</strong></p>
+            }
+            <form {onsubmit} novalidate=true>
+                <Field id="sb-current-password" label={t(lang, Text::CurrentPassword)} kind="password"
+                    value={(*current).clone()} autocomplete={Some(AttrValue::Static("current-password"))}
+                    oninput={Callback::from({ let current = current.clone(); move |v| current.set(v) })} />
+                <Field id="sb-changed-password" label={t(lang, Text::NewPassword)} kind="password"
+                    value={(*new).clone()} autocomplete={Some(AttrValue::Static("new-password"))}
+                    oninput={Callback::from({ let new = new.clone(); move |v| new.set(v) })} />
+                <Field id="sb-changed-password-repeat" label={t(lang, Text::RepeatPassword)} kind="password"
+                    value={(*repeat).clone()} autocomplete={Some(AttrValue::Static("new-password"))}
+                    oninput={Callback::from({ let repeat = repeat.clone(); move |v| repeat.set(v) })} />
+                <p class="sb-actions">
+                    <button id="sb-change-password" class="sb-submit" type="submit" disabled={*busy}>
+                        { if *busy { t(lang, Text::Working) } else { t(lang, Text::Save) } }
+                    </button>
+                </p>
+            </form>
         </section>
     }
 }

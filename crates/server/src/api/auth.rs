@@ -274,6 +274,64 @@ pub(crate) struct TotpSetup {
     otpauth_url: String,
 }
 
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PasswordChange {
+    current: String,
+    /// At least 12 characters.
+    new: String,
+}
+
+/// `POST /auth/password`: a new login password, with the current one.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/password",
+    tag = "inbox",
+    security(("session" = [])),
+    request_body(content = PasswordChange, content_type = "application/json"),
+    responses(
+        (status = 204, description = "Changed; every other session of the account has ended"),
+        (status = 400, description = "`wrong_password`, `weak_password` or `bad_request`", body = ErrorBody),
+        (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
+        (status = 403, description = "`csrf_failed`", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: the login limit for this account", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn change_password(
+    State(state): State<AppState>,
+    session: StaffSession,
+    JsonBody(request): JsonBody<PasswordChange>,
+) -> Result<StatusCode, AppError> {
+    // A stolen session must not become a way to guess the password: same limit as logins.
+    state.limits.check_login_email(&session.staff.email)?;
+    let current_hash = session.staff.password_hash.clone();
+    if !verify_password(request.current, Some(current_hash)).await? {
+        session
+            .audit(&state, "password_change_failed", None, String::new())
+            .await?;
+        return Err(AppError::WrongPassword);
+    }
+    if request.new.chars().count() < password::MIN_PASSWORD_CHARS {
+        return Err(AppError::WeakPassword);
+    }
+    let new = request.new;
+    let password_hash = tokio::task::spawn_blocking(move || password::hash(&new))
+        .await
+        .map_err(|error| AppError::Internal(Box::new(error)))?
+        .map_err(|error| AppError::Internal(Box::new(error)))?;
+    state
+        .storage
+        .change_password(&session.staff.id, &password_hash, &session.id_hash)
+        .await?;
+    session
+        .audit(&state, "password_changed", None, String::new())
+        .await?;
+    tracing::info!("staff password changed");
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// `POST /auth/totp/setup`.
 #[utoipa::path(
     post,

@@ -51,6 +51,7 @@ fn inbox_router() -> Router<AppState> {
         .route("/auth/session", get(auth::current))
         .route("/auth/logout", post(auth::logout))
         .route("/auth/logout-everywhere", post(auth::logout_everywhere))
+        .route("/auth/password", post(auth::change_password))
         .route("/auth/totp/setup", post(auth::totp_setup))
         .route("/auth/totp/enable", post(auth::totp_enable))
         .route("/auth/accept-invite", post(auth::accept_invite))

@@ -257,6 +257,28 @@ impl Storage {
         self.flush_deleted_pages().await
     }
 
+    /// A new login password; every other session of the account ends with it, so
+    /// whoever knew the old one is signed out everywhere but here.
+    pub async fn change_password(
+        &self,
+        id: &StaffId,
+        password_hash: &str,
+        keep_session: &[u8; 32],
+    ) -> Result<(), sqlx::Error> {
+        let mut transaction = self.pool.begin().await?;
+        sqlx::query("UPDATE staff SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(&id.0)
+            .execute(&mut *transaction)
+            .await?;
+        sqlx::query("DELETE FROM sessions WHERE staff_id = $1 AND id_hash <> $2")
+            .bind(&id.0)
+            .bind(&keep_session[..])
+            .execute(&mut *transaction)
+            .await?;
+        transaction.commit().await
+    }
+
     /// Keeps a TOTP secret until a code confirms it.
     pub async fn set_totp_pending(&self, id: &StaffId, secret: &[u8]) -> Result<(), sqlx::Error> {
         sqlx::query("UPDATE staff SET totp_pending = $1 WHERE id = $2")

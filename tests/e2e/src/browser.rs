@@ -54,7 +54,7 @@ fn axe_source() -> anyhow::Result<String> {
 #[derive(Debug)]
 pub struct Browser {
     pub client: Client,
-    _chromedriver: Child,
+    chromedriver: Child,
     /// The profile folder; downloads land in its `downloads`.
     profile: tempfile::TempDir,
 }
@@ -73,6 +73,9 @@ impl Browser {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .kill_on_drop(true)
+            // Its own process group: dropping the session ends Chromium too, which
+            // chromedriver starts as its child (a failed test must not leave it running).
+            .process_group(0)
             .spawn()
             .context("cannot start chromedriver (apt-get install chromium-driver)")?;
         wait_for_port(port).await?;
@@ -120,7 +123,7 @@ impl Browser {
             .context("cannot open a Chromium session")?;
         Ok(Self {
             client,
-            _chromedriver: chromedriver,
+            chromedriver,
             profile,
         })
     }
@@ -239,8 +242,21 @@ impl Browser {
     }
 
     pub async fn close(self) -> anyhow::Result<()> {
-        self.client.close().await?;
+        self.client.clone().close().await?;
         Ok(())
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        // The whole group: chromedriver and the Chromium it started.
+        if let Some(pid) = self.chromedriver.id() {
+            let _ = std::process::Command::new("kill")
+                .args(["-KILL", "--", &format!("-{pid}")])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status();
+        }
     }
 }
 

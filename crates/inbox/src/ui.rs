@@ -7,6 +7,7 @@ use yew::prelude::*;
 
 use crate::api::ApiError;
 use crate::i18n::{Lang, Text, t};
+use crate::keyring::UnlockError;
 
 /// The text of `input`'s event target.
 pub fn value_of(event: &InputEvent) -> String {
@@ -89,6 +90,19 @@ pub fn api_error_text(lang: Lang, error: &ApiError) -> &'static str {
             "wrong_password" => Text::WrongCurrentPassword,
             "forbidden" => Text::Forbidden,
             _ => Text::SomethingWrong,
+        },
+    )
+}
+
+/// What to tell the staff member when a key copy does not open (or re-lock).
+pub fn unlock_error_text(lang: Lang, error: UnlockError) -> &'static str {
+    t(
+        lang,
+        match error {
+            UnlockError::WrongPassphrase => Text::WrongPassphrase,
+            UnlockError::NoKey => Text::NoKeyGranted,
+            UnlockError::Mismatch => Text::KeyMismatch,
+            UnlockError::Browser => Text::BrowserCannot,
         },
     )
 }

@@ -9,7 +9,7 @@ use yew::prelude::*;
 use crate::api::{Api, ApiError, WrappedKey};
 use crate::i18n::{Lang, Text, t};
 use crate::keyring;
-use crate::ui::{ErrorBox, Field, api_error_text, let_the_page_paint};
+use crate::ui::{ErrorBox, Field, api_error_text, let_the_page_paint, unlock_error_text};
 
 /// As long as the login password's minimum: the copy is attacked offline if stolen.
 const MIN_PASSPHRASE_CHARS: usize = 12;
@@ -68,10 +68,13 @@ pub fn choose(props: &ChooseProps) -> Html {
                 let_the_page_paint().await;
                 let mut own = Vec::with_capacity(wrapped.len());
                 for copy in wrapped.iter() {
-                    let Ok(rewrapped) = keyring::rewrap(copy, &grant, &new_secret) else {
-                        error.set(Some(t(lang, Text::KeyMismatch).into()));
-                        busy.set(false);
-                        return;
+                    let rewrapped = match keyring::rewrap(copy, &grant, &new_secret) {
+                        Ok(rewrapped) => rewrapped,
+                        Err(failure) => {
+                            error.set(Some(unlock_error_text(lang, failure).into()));
+                            busy.set(false);
+                            return;
+                        }
                     };
                     if let Err(failure) = api.replace_key(&copy.kid, &rewrapped).await {
                         if failure.is_logged_out() {

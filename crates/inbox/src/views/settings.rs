@@ -9,8 +9,8 @@ use yew::prelude::*;
 
 use crate::api::{Api, ApiError, Staff, TotpSetup, WrappedKey};
 use crate::i18n::{Lang, Text, t};
-use crate::keyring::{self, UnlockError};
-use crate::ui::{ErrorBox, Field, api_error_text, focus, let_the_page_paint};
+use crate::keyring;
+use crate::ui::{ErrorBox, Field, api_error_text, focus, let_the_page_paint, unlock_error_text};
 
 /// The server's minimum for passwords, and as long for key passphrases: a stolen
 /// copy is attacked offline.
@@ -306,12 +306,7 @@ fn passphrase(props: &PassphraseProps) -> Html {
                     let locked = match keyring::rewrap(copy, &old_secret, &new_secret) {
                         Ok(locked) => locked,
                         Err(failure) => {
-                            let text = match failure {
-                                UnlockError::WrongPassphrase => Text::WrongPassphrase,
-                                UnlockError::Browser => Text::BrowserCannot,
-                                UnlockError::NoKey | UnlockError::Mismatch => Text::KeyMismatch,
-                            };
-                            error.set(Some(t(lang, text).into()));
+                            error.set(Some(unlock_error_text(lang, failure).into()));
                             busy.set(false);
                             return;
                         }

@@ -10,8 +10,8 @@ use yew::prelude::*;
 
 use crate::api::{Api, ApiError, GrantedKey, Member, WrappedKey};
 use crate::i18n::{Lang, Text, t};
-use crate::keyring::{self, UnlockError};
-use crate::ui::{ErrorBox, Field, api_error_text, focus, let_the_page_paint};
+use crate::keyring;
+use crate::ui::{ErrorBox, Field, api_error_text, focus, let_the_page_paint, unlock_error_text};
 
 /// Letters and digits that cannot be mistaken for one another when read aloud.
 const GRANT_ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -159,12 +159,7 @@ pub fn staff_page(props: &StaffProps) -> Html {
                             wrapped: locked,
                         }),
                         Err(failure) => {
-                            let text = match failure {
-                                UnlockError::WrongPassphrase => Text::WrongPassphrase,
-                                UnlockError::Browser => Text::BrowserCannot,
-                                UnlockError::NoKey | UnlockError::Mismatch => Text::KeyMismatch,
-                            };
-                            error.set(Some(t(lang, text).into()));
+                            error.set(Some(unlock_error_text(lang, failure).into()));
                             busy.set(false);
                             return;
                         }

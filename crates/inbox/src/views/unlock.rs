@@ -8,9 +8,9 @@ use yew::prelude::*;
 
 use crate::api::{Api, ApiError, WrappedKey};
 use crate::i18n::{Lang, Text, t};
-use crate::keyring::{Keyring, UnlockError};
+use crate::keyring::Keyring;
 use crate::timing;
-use crate::ui::{ErrorBox, Field, api_error_text, let_the_page_paint};
+use crate::ui::{ErrorBox, Field, api_error_text, let_the_page_paint, unlock_error_text};
 
 /// What an unlock hands on: the keys, the copies they came from, and — on a
 /// first unlock with a grant code — the code, to re-wrap the copies under the
@@ -30,18 +30,6 @@ pub struct UnlockProps {
     pub first: bool,
     pub on_unlocked: Callback<Unlocked>,
     pub on_logged_out: Callback<ApiError>,
-}
-
-fn unlock_text(lang: Lang, error: UnlockError) -> &'static str {
-    t(
-        lang,
-        match error {
-            UnlockError::WrongPassphrase => Text::WrongPassphrase,
-            UnlockError::NoKey => Text::NoKeyGranted,
-            UnlockError::Mismatch => Text::KeyMismatch,
-            UnlockError::Browser => Text::BrowserCannot,
-        },
-    )
 }
 
 #[function_component(Unlock)]
@@ -84,7 +72,7 @@ pub fn unlock(props: &UnlockProps) -> Html {
                         grant_code: first.then_some(secret),
                     }),
                     Err(failure) => {
-                        error.set(Some(unlock_text(lang, failure).into()));
+                        error.set(Some(unlock_error_text(lang, failure).into()));
                         busy.set(false);
                     }
                 }

@@ -299,33 +299,37 @@ impl Sealbook {
         }
     }
 
+    /// Runs the `sealbook` CLI with `args` (bounded by [`WAIT`]); its stdout, or
+    /// an error with its stderr.
+    async fn cli(&self, what: &str, args: &mut Command) -> anyhow::Result<Vec<u8>> {
+        let output = tokio::time::timeout(WAIT, args.output()).await??;
+        if !output.status.success() {
+            bail!("{what} failed: {}", String::from_utf8_lossy(&output.stderr));
+        }
+        Ok(output.stdout)
+    }
+
     /// `sealbook snippet`: the script tag for this business, as its site would embed it.
     pub async fn snippet(&self) -> anyhow::Result<String> {
-        let output = tokio::time::timeout(
-            WAIT,
-            Command::new(binary()?)
-                .arg("snippet")
-                .arg("--config")
-                .arg(self.dir.path().join("sealbook.toml"))
-                .args(["--business", &self.business, "--server-url", &self.url("")])
-                .output(),
-        )
-        .await??;
-        if !output.status.success() {
-            bail!(
-                "sealbook snippet failed: {}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
-        Ok(String::from_utf8(output.stdout)?.trim().to_owned())
+        let stdout = self
+            .cli(
+                "sealbook snippet",
+                Command::new(binary()?)
+                    .arg("snippet")
+                    .arg("--config")
+                    .arg(self.dir.path().join("sealbook.toml"))
+                    .args(["--business", &self.business, "--server-url", &self.url("")]),
+            )
+            .await?;
+        Ok(String::from_utf8(stdout)?.trim().to_owned())
     }
 
     /// `sealbook business init`: the owner's inbox login, holding this server's key.
     pub async fn init_owner(&self, email: &str, password: &str) -> anyhow::Result<()> {
         let password_file = self.dir.path().join("owner-password");
         std::fs::write(&password_file, password)?;
-        let output = tokio::time::timeout(
-            WAIT,
+        self.cli(
+            "business init",
             Command::new(binary()?)
                 .args(["business", "init", "--config"])
                 .arg(self.dir.path().join("sealbook.toml"))
@@ -333,69 +337,49 @@ impl Sealbook {
                 .arg("--password-file")
                 .arg(&password_file)
                 .arg("--key")
-                .arg(
-                    self.dir
-                        .path()
-                        .join(format!("keys/{}.key.pem", self.business)),
-                )
+                .arg(self.private_key())
                 .arg("--passphrase-file")
-                .arg(self.dir.path().join("passphrase"))
-                .output(),
+                .arg(self.dir.path().join("passphrase")),
         )
-        .await??;
-        if !output.status.success() {
-            bail!(
-                "business init failed: {}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
-        Ok(())
+        .await
+        .map(drop)
     }
 
     /// `sealbook consents list --format json`: the consent records stored so far.
     pub async fn consents(&self) -> anyhow::Result<Vec<serde_json::Value>> {
-        let output = tokio::time::timeout(
-            WAIT,
-            Command::new(binary()?)
-                .args(["consents", "list", "--format", "json", "--db"])
-                .arg(self.database.url(self.dir.path()))
-                .output(),
-        )
-        .await??;
-        if !output.status.success() {
-            bail!(
-                "consents list failed: {}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
-        Ok(serde_json::from_slice(&output.stdout)?)
+        let stdout = self
+            .cli(
+                "consents list",
+                Command::new(binary()?)
+                    .args(["consents", "list", "--format", "json", "--db"])
+                    .arg(self.database.url(self.dir.path())),
+            )
+            .await?;
+        Ok(serde_json::from_slice(&stdout)?)
     }
 
     /// `sealbook bookings open --format json` with this server's key and database.
     pub async fn open_bookings(&self) -> anyhow::Result<serde_json::Value> {
-        let output = tokio::time::timeout(
-            WAIT,
-            Command::new(binary()?)
-                .args(["bookings", "open", "--format", "json", "--key"])
-                .arg(
-                    self.dir
-                        .path()
-                        .join(format!("keys/{}.key.pem", self.business)),
-                )
-                .arg("--passphrase-file")
-                .arg(self.dir.path().join("passphrase"))
-                .arg("--db")
-                .arg(self.database.url(self.dir.path()))
-                .output(),
-        )
-        .await??;
-        if !output.status.success() {
-            bail!(
-                "bookings open failed: {}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
-        Ok(serde_json::from_slice(&output.stdout)?)
+        let stdout = self
+            .cli(
+                "bookings open",
+                Command::new(binary()?)
+                    .args(["bookings", "open", "--format", "json", "--key"])
+                    .arg(self.private_key())
+                    .arg("--passphrase-file")
+                    .arg(self.dir.path().join("passphrase"))
+                    .arg("--db")
+                    .arg(self.database.url(self.dir.path())),
+            )
+            .await?;
+        Ok(serde_json::from_slice(&stdout)?)
+    }
+
+    /// The business's encrypted private key file, as `sealbook keygen` wrote it.
+    fn private_key(&self) -> PathBuf {
+        self.dir
+            .path()
+            .join(format!("keys/{}.key.pem", self.business))
     }
 }
 

@@ -114,16 +114,7 @@ impl Site {
 
     /// The consent layer's shadow root, once its banner or reopen control exists.
     async fn consent_root(&self) -> anyhow::Result<ShadowRoot> {
-        eventually("the consent layer", || async {
-            let host = self
-                .browser
-                .client
-                .find(Locator::Css("sealbook-consent"))
-                .await
-                .ok()?;
-            host.shadow_root().await.ok()
-        })
-        .await
+        consent_root_with(&self.browser, "dialog").await
     }
 
     /// Waits until the dialog is open on `view` (`sbc-banner` or `sbc-choices`).
@@ -212,6 +203,22 @@ impl Site {
 /// A second, so that a script that should not run would have had time to.
 async fn settle() {
     tokio::time::sleep(Duration::from_secs(1)).await;
+}
+
+/// The consent layer's shadow root on the page open in `browser`, once `css`
+/// matches inside it.
+async fn consent_root_with(browser: &Browser, css: &str) -> anyhow::Result<ShadowRoot> {
+    eventually(&format!("{css} in the consent layer"), || async {
+        let host = browser
+            .client
+            .find(Locator::Css("sealbook-consent"))
+            .await
+            .ok()?;
+        let root = host.shadow_root().await.ok()?;
+        root.find(Locator::Css(css)).await.ok()?;
+        Some(root)
+    })
+    .await
 }
 
 fn strings(value: &Value) -> Vec<&str> {
@@ -727,19 +734,7 @@ async fn the_demo_page_loads_its_third_party_scripts_only_after_consent() -> any
         sealbook.proxy.port
     );
     let pixel = b"GET /demo/demo-pixel.js ";
-    let root = eventually("the banner", || async {
-        let host = browser
-            .client
-            .find(Locator::Css("sealbook-consent"))
-            .await
-            .ok()?;
-        let root = host.shadow_root().await.ok()?;
-        root.find(Locator::Css("dialog[open] #sbc-accept"))
-            .await
-            .ok()?;
-        Some(root)
-    })
-    .await?;
+    let root = consent_root_with(&browser, "dialog[open] #sbc-accept").await?;
     settle().await;
     let traffic = sealbook.proxy.traffic();
     assert_eq!(occurrences(&traffic, analytics.as_bytes()), 0);
@@ -821,18 +816,10 @@ async fn marketing_opt_ins_are_unticked_and_travel_sealed_with_the_consent_id() 
     let browser = Browser::start().await?;
     let page = format!("{}/book", host.origin());
     browser.goto(&page).await?;
-    let banner = eventually("the banner", || async {
-        let host = browser
-            .client
-            .find(Locator::Css("sealbook-consent"))
-            .await
-            .ok()?;
-        let root = host.shadow_root().await.ok()?;
-        root.find(Locator::Css("dialog[open] #sbc-reject"))
-            .await
-            .ok()
-    })
-    .await?;
+    let banner = consent_root_with(&browser, "dialog[open] #sbc-reject")
+        .await?
+        .find(Locator::Css("#sbc-reject"))
+        .await?;
     // Refusing every cookie costs nothing: the booking form works all the same.
     banner.click().await?;
     let name = canary();

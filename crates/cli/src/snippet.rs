@@ -21,8 +21,8 @@ pub(crate) fn print(
     let Some(business) = config.business(business) else {
         bail!("{business} is not a business in {}", config_path.display());
     };
-    if business.active_kids().next().is_none() {
-        bail!("{} has no active key to pin", business.id);
+    if business.pinned_kids().next().is_none() {
+        bail!("{} has no active or pending key to pin", business.id);
     }
     let integrity = embed_integrity(&config.widget_dir).with_context(|| {
         format!(

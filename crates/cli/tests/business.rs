@@ -101,7 +101,11 @@ async fn business_init_creates_the_owner_once_with_the_key_file_as_their_copy() 
         .kid()
         .as_str()
         .to_owned();
-    assert_eq!(keys[0].kid, kid);
+    assert_eq!(keys[0].key.kid, kid);
+    assert!(
+        !keys[0].shared,
+        "the owner's copy is under their own passphrase"
+    );
     let pem = std::fs::read_to_string(dir.path().join("keys/bistro.key.pem")).expect("key");
     let body: String = pem
         .lines()
@@ -111,7 +115,7 @@ async fn business_init_creates_the_owner_once_with_the_key_file_as_their_copy() 
         .decode(body)
         .expect("PEM body");
     assert_eq!(
-        keys[0].blob, der,
+        keys[0].key.blob, der,
         "the owner's copy is the key file, un-PEMed"
     );
     assert_eq!(

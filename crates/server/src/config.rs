@@ -146,6 +146,9 @@ pub enum LogFormat {
 pub enum KeyStatus {
     /// Bookings are sealed to it.
     Active,
+    /// Added for a rotation: pinned in the snippet, not sealed to yet, so that host
+    /// pages can carry the new pin before the key goes active.
+    Pending,
     /// Still opens old bookings; nothing new is sealed to it.
     Retired,
     /// Never sealed to again; uploads sealed to it are refused.
@@ -182,6 +185,14 @@ impl Business {
         self.keys
             .iter()
             .filter(|key| key.status == KeyStatus::Active)
+            .map(|key| &key.kid)
+    }
+
+    /// The kids a script tag pins: the active keys and those about to become active.
+    pub fn pinned_kids(&self) -> impl Iterator<Item = &KeyId> {
+        self.keys
+            .iter()
+            .filter(|key| matches!(key.status, KeyStatus::Active | KeyStatus::Pending))
             .map(|key| &key.kid)
     }
 }

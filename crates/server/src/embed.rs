@@ -19,10 +19,10 @@ pub fn embed_integrity(widget_dir: &Path) -> std::io::Result<String> {
     ))
 }
 
-/// The tag that embeds `business`'s booking form, pinned to its active keys.
+/// The tag that embeds `business`'s booking form, pinned to its active and pending keys.
 /// `server_url` is where `sealbook serve` is reached (empty: the same origin).
 pub fn script_tag(server_url: &str, business: &Business, integrity: Option<&str>) -> String {
-    let kids: Vec<&str> = business.active_kids().map(|kid| kid.as_str()).collect();
+    let kids: Vec<&str> = business.pinned_kids().map(|kid| kid.as_str()).collect();
     let integrity = integrity.map_or_else(String::new, |hash| {
         format!(" integrity=\"{}\" crossorigin=\"anonymous\"", escape(hash))
     });

@@ -97,6 +97,8 @@ pub enum AppError {
     InvalidWrappedKey,
     #[error("A cancelled booking cannot be marked or confirmed again.")]
     BookingCancelled,
+    #[error("This member already holds that key under their own passphrase.")]
+    KeyAlreadyHeld,
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -146,6 +148,7 @@ impl AppError {
             Self::CannotRevokeSelf => "cannot_revoke_self",
             Self::InvalidWrappedKey => "invalid_wrapped_key",
             Self::BookingCancelled => "booking_cancelled",
+            Self::KeyAlreadyHeld => "key_already_held",
             Self::Internal(_) => "internal",
         }
     }
@@ -187,9 +190,10 @@ impl AppError {
             | Self::CannotRevokeSelf
             | Self::InvalidWrappedKey => StatusCode::BAD_REQUEST,
             Self::InviteExpired => StatusCode::GONE,
-            Self::EmailTaken | Self::BookingCancelled | Self::TotpAlreadyEnabled => {
-                StatusCode::CONFLICT
-            }
+            Self::EmailTaken
+            | Self::BookingCancelled
+            | Self::TotpAlreadyEnabled
+            | Self::KeyAlreadyHeld => StatusCode::CONFLICT,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -47,6 +47,7 @@ use crate::api::{
         staff::list,
         staff::invite,
         staff::revoke,
+        staff::share_keys,
         snippet::snippet,
         audit::log,
     ),

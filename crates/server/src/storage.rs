@@ -19,7 +19,7 @@ mod invites;
 mod sessions;
 mod staff_bookings;
 
-pub use accounts::{AccountError, NewStaff, Role, StaffMember, WrappedKey};
+pub use accounts::{AccountError, HeldKey, NewStaff, Role, StaffMember, WrappedKey};
 pub use audit::{AuditEntry, NewAuditEntry};
 pub use consents::ConsentRecord;
 pub use invites::{AcceptError, NewInvite, PendingInvite};

@@ -676,7 +676,8 @@ async fn the_manage_link_reads_changes_cancels_and_erases(database: TestDatabase
 }
 
 /// Retired keys open old bookings but are not sealed to; compromised keys are
-/// not even listed, and uploads sealed to them are refused.
+/// not even listed, and uploads sealed to them are refused. A pending key (the
+/// next one, during a rotation) is pinned in the script tag but not sealed to.
 async fn key_status_decides_what_may_be_sealed_to(database: TestDatabase) {
     let vectors: Value = serde_json::from_str(VECTORS).expect("vectors parse");
     let pem = |index: usize| {
@@ -695,14 +696,25 @@ async fn key_status_decides_what_may_be_sealed_to(database: TestDatabase) {
         timezone = "Europe/Paris"
         covers = 8
         hours = {{ mon = ["00:00-24:00"], tue = ["00:00-24:00"], wed = ["00:00-24:00"], thu = ["00:00-24:00"], fri = ["00:00-24:00"], sat = ["00:00-24:00"], sun = ["00:00-24:00"] }}
-        keys = [{{ pem = """{active}""" }}, {{ pem = """{retired}""", status = "retired" }}, {{ pem = """{compromised}""", status = "compromised" }}]
+        keys = [{{ pem = """{active}""" }}, {{ pem = """{retired}""", status = "retired" }}, {{ pem = """{compromised}""", status = "compromised" }}, {{ pem = """{pending}""", status = "pending" }}]
         "#,
         db = database.url,
         active = pem(0),
         retired = pem(1),
         compromised = pem(3),
+        pending = pem(2),
     );
     let config = Config::from_toml(&config, database.dir()).expect("config");
+    let kid = |index: usize| vectors[index]["kid"].as_str().expect("kid");
+    let tag = sealbook_server::embed::script_tag(
+        "https://book.example",
+        config.business("bistro-du-coin").expect("business"),
+        None,
+    );
+    assert!(
+        tag.contains(&format!("data-keys=\"{},{}\"", kid(0), kid(2))),
+        "the tag pins the active and the pending key: {tag}"
+    );
     let state = AppState::new(config, Storage::open(&database.url).await.expect("storage"));
     let (status, set) = get(&state, "/api/v1/businesses/bistro-du-coin/keys").await;
     assert_eq!(status, StatusCode::OK);
@@ -717,13 +729,17 @@ async fn key_status_decides_what_may_be_sealed_to(database: TestDatabase) {
             )
         })
         .collect();
-    let kid = |index: usize| vectors[index]["kid"].as_str().expect("kid");
     assert_eq!(
         listed,
-        [(kid(0), "active"), (kid(1), "retired")],
+        [(kid(0), "active"), (kid(1), "retired"), (kid(2), "pending")],
         "the compromised key is not offered"
     );
-    for (index, expected) in [(0, "created"), (1, "unknown_key"), (3, "unknown_key")] {
+    for (index, expected) in [
+        (0, "created"),
+        (1, "unknown_key"),
+        (2, "unknown_key"),
+        (3, "unknown_key"),
+    ] {
         let recipient = Recipient::from_spki_pem(&pem(index)).expect("key");
         let body = json!({ "envelope": sealed_booking(&recipient, "bistro-du-coin"), "start": slot_at(2, 10 + index as i8), "party_size": 2 });
         let (status, response) = post_json(&state, "bistro-du-coin", &body).await;

@@ -33,6 +33,8 @@ struct Fixture {
     database: TestDatabase,
     bistro: Recipient,
     praxis: Recipient,
+    /// The bistro's next key, `pending` (a rotation under way).
+    next: Recipient,
 }
 
 async fn fixture(database: TestDatabase) -> Fixture {
@@ -50,7 +52,7 @@ async fn fixture(database: TestDatabase) -> Fixture {
         [[business]]
         id = "bistro-du-coin"
         name = "Bistro du Coin"
-        keys = [{{ pem = """{bistro}""" }}]
+        keys = [{{ pem = """{bistro}""" }}, {{ pem = """{next}""", status = "pending" }}]
         kind = "restaurant"
         timezone = "Europe/Paris"
         covers = 8
@@ -80,6 +82,7 @@ async fn fixture(database: TestDatabase) -> Fixture {
         db = database.url,
         bistro = pem(0),
         praxis = pem(1),
+        next = pem(3),
     );
     let config = Config::from_toml(&config, database.dir()).expect("config");
     let storage = Storage::open(&config.database).await.expect("storage");
@@ -89,6 +92,7 @@ async fn fixture(database: TestDatabase) -> Fixture {
         database,
         bistro: Recipient::from_spki_pem(&pem(0)).expect("key"),
         praxis: Recipient::from_spki_pem(&pem(1)).expect("key"),
+        next: Recipient::from_spki_pem(&pem(3)).expect("key"),
     };
     account(&fixture, "bistro-du-coin", OWNER, Role::Owner).await;
     account(&fixture, "bistro-du-coin", STAFF, Role::Staff).await;
@@ -1188,6 +1192,11 @@ async fn owner_only_routes_refuse_staff_and_revocation_locks_out(database: TestD
             Some(json!({ "email": "x@y.example", "role": "staff", "wrapped": [] })),
         ),
         (Method::DELETE, "/api/v1/inbox/staff/whoever", None),
+        (
+            Method::PUT,
+            "/api/v1/inbox/staff/whoever/keys",
+            Some(json!({ "wrapped": [] })),
+        ),
         (Method::GET, "/api/v1/inbox/snippet", None),
     ] {
         let answer = send(&fixture, method.clone(), path, &waiter, body).await;
@@ -1520,13 +1529,21 @@ async fn the_owner_gets_the_script_tag_to_paste(database: TestDatabase) {
     let answer = send(&fixture, Method::GET, "/api/v1/inbox/snippet", &owner, None).await;
     assert_eq!(answer.status, StatusCode::OK, "{:?}", answer.body);
     let kid = kid_of(&fixture, "bistro-du-coin");
-    assert_eq!(answer.body["kids"], json!([kid]));
+    let next = fixture.next.kid().as_str();
+    assert_eq!(
+        answer.body["kids"],
+        json!([kid, next]),
+        "the active and the pending key are pinned"
+    );
     let html = answer.body["html"].as_str().expect("html");
     assert!(
         html.starts_with("<script src=\"http://127.0.0.1:8080/widget/embed.js\""),
         "{html}"
     );
-    assert!(html.contains(&format!("data-keys=\"{kid}\"")), "{html}");
+    assert!(
+        html.contains(&format!("data-keys=\"{kid},{next}\"")),
+        "{html}"
+    );
     assert!(html.contains("data-business=\"bistro-du-coin\""), "{html}");
     match answer.body["integrity"].as_str() {
         Some(integrity) => {
@@ -1541,6 +1558,158 @@ async fn the_owner_gets_the_script_tag_to_paste(database: TestDatabase) {
             "no widget built, no hash: {html}"
         ),
     }
+}
+
+/// A rotation: the owner adds their copy of the pending key, shares it with a
+/// member under a grant code, and the member re-wraps it as their own; the
+/// server refuses a share that would overwrite a member's own copy, shares
+/// with other businesses' members or revoked ones, and keys of other businesses.
+async fn the_owner_shares_a_new_key_with_members(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let owner = login(&fixture, OWNER).await;
+    let old = kid_of(&fixture, "bistro-du-coin");
+    let next = fixture.next.kid().as_str().to_owned();
+    let keys = send(&fixture, Method::GET, "/api/v1/inbox/keys", &owner, None).await;
+    assert_eq!(
+        keys.body["configured"],
+        json!([{ "kid": old, "status": "active" }, { "kid": next, "status": "pending" }])
+    );
+    assert_eq!(keys.body["keys"][0]["shared"], false);
+
+    let own = send(
+        &fixture,
+        Method::PUT,
+        &format!("/api/v1/inbox/keys/{next}"),
+        &owner,
+        Some(json!({ "wrapped": URL_SAFE_NO_PAD.encode(wrapped_blob(9)) })),
+    )
+    .await;
+    assert_eq!(own.status, StatusCode::NO_CONTENT, "{}", own.body);
+
+    let waiter_id = fixture
+        .storage
+        .staff_by_email(STAFF)
+        .await
+        .expect("read")
+        .expect("member")
+        .id;
+    let share = |member: String, kid: String, fill: u8| {
+        let owner = owner.clone();
+        let fixture = &fixture;
+        async move {
+            send(
+                fixture,
+                Method::PUT,
+                &format!("/api/v1/inbox/staff/{member}/keys"),
+                &owner,
+                Some(json!({ "wrapped": [{ "kid": kid, "wrapped": URL_SAFE_NO_PAD.encode(wrapped_blob(fill)) }] })),
+            )
+            .await
+        }
+    };
+    let shared = share(waiter_id.0.clone(), next.clone(), 10).await;
+    assert_eq!(shared.status, StatusCode::NO_CONTENT, "{}", shared.body);
+    let again = share(waiter_id.0.clone(), next.clone(), 11).await;
+    assert_eq!(
+        again.status,
+        StatusCode::NO_CONTENT,
+        "a share not yet taken up is replaced (its code may be lost)"
+    );
+
+    let staff = send(&fixture, Method::GET, "/api/v1/inbox/staff", &owner, None).await;
+    let entry = staff.body["staff"]
+        .as_array()
+        .expect("staff")
+        .iter()
+        .find(|entry| entry["email"] == STAFF)
+        .expect("the waiter")
+        .clone();
+    assert_eq!(entry["kids"], json!([old]));
+    assert_eq!(entry["shared_kids"], json!([next]));
+
+    let waiter = login(&fixture, STAFF).await;
+    let keys = send(&fixture, Method::GET, "/api/v1/inbox/keys", &waiter, None).await;
+    let held: Vec<(String, bool, String)> = keys.body["keys"]
+        .as_array()
+        .expect("keys")
+        .iter()
+        .map(|key| {
+            (
+                key["kid"].as_str().expect("kid").to_owned(),
+                key["shared"].as_bool().expect("shared"),
+                key["wrapped"].as_str().expect("wrapped").to_owned(),
+            )
+        })
+        .collect();
+    let mut expected = vec![
+        (old.clone(), false, URL_SAFE_NO_PAD.encode(wrapped_blob(7))),
+        (next.clone(), true, URL_SAFE_NO_PAD.encode(wrapped_blob(11))),
+    ];
+    expected.sort();
+    assert_eq!(held, expected);
+
+    // The member takes it up under their own passphrase: no longer shared, and
+    // the owner can no longer overwrite it.
+    let taken = send(
+        &fixture,
+        Method::PUT,
+        &format!("/api/v1/inbox/keys/{next}"),
+        &waiter,
+        Some(json!({ "wrapped": URL_SAFE_NO_PAD.encode(wrapped_blob(12)) })),
+    )
+    .await;
+    assert_eq!(taken.status, StatusCode::NO_CONTENT);
+    let keys = send(&fixture, Method::GET, "/api/v1/inbox/keys", &waiter, None).await;
+    assert!(
+        keys.body["keys"]
+            .as_array()
+            .expect("keys")
+            .iter()
+            .all(|key| key["shared"] == false),
+        "{}",
+        keys.body
+    );
+    let overwrite = share(waiter_id.0.clone(), next.clone(), 13).await;
+    assert_eq!(
+        (overwrite.status, code(&overwrite)),
+        (StatusCode::CONFLICT, "key_already_held")
+    );
+
+    let foreign_key = share(waiter_id.0.clone(), kid_of(&fixture, "praxis-am-see"), 14).await;
+    assert_eq!(code(&foreign_key), "invalid_wrapped_key");
+    let clinic_owner = fixture
+        .storage
+        .staff_by_email(CLINIC_OWNER)
+        .await
+        .expect("read")
+        .expect("clinic owner")
+        .id;
+    let foreign_member = share(clinic_owner.0, next.clone(), 15).await;
+    assert_eq!(
+        (foreign_member.status, code(&foreign_member)),
+        (StatusCode::NOT_FOUND, "not_found")
+    );
+    let revoked = send(
+        &fixture,
+        Method::DELETE,
+        &format!("/api/v1/inbox/staff/{}", waiter_id.0),
+        &owner,
+        None,
+    )
+    .await;
+    assert_eq!(revoked.status, StatusCode::NO_CONTENT);
+    let to_revoked = share(waiter_id.0.clone(), next.clone(), 16).await;
+    assert_eq!(code(&to_revoked), "not_found");
+
+    let actions = audit_actions(&fixture, &owner).await;
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|action| *action == "key_shared")
+            .count(),
+        2,
+        "{actions:?}"
+    );
 }
 
 /// A new password needs the current one; it ends every other session and the
@@ -1615,6 +1784,7 @@ async fn a_member_changes_their_password(database: TestDatabase) {
 }
 
 on_both_backends!(
+    the_owner_shares_a_new_key_with_members,
     a_member_changes_their_password,
     the_owner_gets_the_script_tag_to_paste,
     login_gives_a_session_and_logout_ends_it,

@@ -25,11 +25,23 @@ pub(crate) struct WrappedKeyView {
     status: KeyStatus,
     /// base64url of an encrypted PKCS#8 DER (PBES2, as `sealbook keygen` writes it).
     wrapped: String,
+    /// Shared by the owner under a grant code: that code opens it, not the
+    /// member's passphrase, until the member re-wraps it (`PUT /inbox/keys/{kid}`).
+    shared: bool,
+}
+
+/// A key the business has configured, whether or not the caller holds it.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ConfiguredKey {
+    kid: String,
+    status: KeyStatus,
 }
 
 #[derive(Serialize, ToSchema)]
 pub(crate) struct WrappedKeys {
     keys: Vec<WrappedKeyView>,
+    /// Every key of the business, in configuration order.
+    configured: Vec<ConfiguredKey>,
 }
 
 /// `GET /inbox/keys`.
@@ -54,20 +66,29 @@ pub(crate) async fn list(
         .wrapped_keys(&session.staff.id)
         .await?
         .into_iter()
-        .filter_map(|key| {
+        .filter_map(|held| {
             let status = business
                 .keys
                 .iter()
-                .find(|configured| configured.kid.as_str() == key.kid)?
+                .find(|configured| configured.kid.as_str() == held.key.kid)?
                 .status;
             Some(WrappedKeyView {
-                kid: key.kid,
+                kid: held.key.kid,
                 status,
-                wrapped: URL_SAFE_NO_PAD.encode(key.blob),
+                wrapped: URL_SAFE_NO_PAD.encode(held.key.blob),
+                shared: held.shared,
             })
         })
         .collect();
-    Ok(Json(WrappedKeys { keys }))
+    let configured = business
+        .keys
+        .iter()
+        .map(|key| ConfiguredKey {
+            kid: key.kid.to_string(),
+            status: key.status,
+        })
+        .collect();
+    Ok(Json(WrappedKeys { keys, configured }))
 }
 
 /// A wrapped key from a request, checked: a key id of `business`, and an

@@ -67,6 +67,7 @@ fn inbox_router() -> Router<AppState> {
         .route("/inbox/consents/{consent_id}", get(inbox::consents))
         .route("/inbox/staff", get(staff::list))
         .route("/inbox/staff/{id}", delete(staff::revoke))
+        .route("/inbox/staff/{id}/keys", put(staff::share_keys))
         .route("/inbox/invites", post(staff::invite))
         .route("/inbox/audit", get(audit::log))
         .route("/inbox/snippet", get(snippet::snippet))

@@ -1,5 +1,5 @@
 //! `GET /inbox/snippet`: the exact script tag for the owner to paste into their
-//! site — this server's address, the active key ids pinned, and the integrity
+//! site — this server's address, the active and pending key ids pinned, and the integrity
 //! hash of the `embed.js` being served. After a key change it is the tag to
 //! paste again.
 
@@ -20,7 +20,7 @@ use crate::{AppError, AppState};
 pub(crate) struct Snippet {
     /// The `<script>` tag, as HTML.
     html: String,
-    /// The pinned key ids (`data-keys`): every active key of the business.
+    /// The pinned key ids (`data-keys`): the business's active and pending keys.
     kids: Vec<String>,
     /// `sha384-…` of `embed.js`, when the widget is built.
     integrity: Option<String>,
@@ -52,7 +52,7 @@ pub(crate) async fn snippet(
             integrity.as_deref(),
         ),
         kids: business
-            .active_kids()
+            .pinned_kids()
             .map(|kid| kid.as_str().to_owned())
             .collect(),
         integrity,

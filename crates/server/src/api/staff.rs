@@ -15,7 +15,7 @@ use crate::auth::session::{Owner, now};
 use crate::error::ErrorBody;
 use crate::extract::{JsonBody, PathParam};
 use crate::ids::random_base64url;
-use crate::storage::NewInvite;
+use crate::storage::{HeldKey, NewInvite};
 use crate::{AppError, AppState};
 
 /// An invite link is good for this long.
@@ -32,6 +32,10 @@ pub(crate) struct StaffEntry {
     totp_enabled: bool,
     /// Whether the member holds a copy of at least one business key.
     has_key: bool,
+    /// The key ids the member holds under their own passphrase.
+    kids: Vec<String>,
+    /// The key ids shared with the member and waiting for their grant code.
+    shared_kids: Vec<String>,
     /// Revoked: cannot sign in; the e-mail stays taken.
     revoked: bool,
 }
@@ -61,7 +65,9 @@ pub(crate) async fn list(
     let members = state.storage.staff_of(&session.staff.business).await?;
     let mut staff = Vec::with_capacity(members.len());
     for member in members {
-        let has_key = !state.storage.wrapped_keys(&member.id).await?.is_empty();
+        let held = state.storage.wrapped_keys(&member.id).await?;
+        let (shared, own): (Vec<_>, Vec<_>) = held.into_iter().partition(|held| held.shared);
+        let kid_list = |keys: Vec<HeldKey>| keys.into_iter().map(|held| held.key.kid).collect();
         staff.push(StaffEntry {
             id: member.id.0,
             email: member.email,
@@ -69,7 +75,9 @@ pub(crate) async fn list(
             created_at: jiff::Timestamp::from_second(member.created_at)
                 .map_or_else(|_| member.created_at.to_string(), |time| time.to_string()),
             totp_enabled: member.totp_secret.is_some(),
-            has_key,
+            has_key: !own.is_empty() || !shared.is_empty(),
+            kids: kid_list(own),
+            shared_kids: kid_list(shared),
             revoked: member.disabled,
         });
     }
@@ -186,6 +194,75 @@ pub(crate) async fn invite(
             invite_url: format!("{}/inbox/#invite={token}", public_origin(&state, &headers)),
         }),
     ))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ShareRequest {
+    /// The keys the member lacks, each wrapped in the owner's browser under one
+    /// fresh grant code that the owner passes on in person.
+    wrapped: Vec<InviteKey>,
+}
+
+/// `PUT /inbox/staff/{id}/keys`: share keys (after a rotation) with a member.
+#[utoipa::path(
+    put,
+    path = "/api/v1/inbox/staff/{id}/keys",
+    tag = "inbox",
+    security(("session" = [])),
+    params(("id" = String, Path, description = "The staff member's id")),
+    request_body(content = ShareRequest, content_type = "application/json"),
+    responses(
+        (status = 204, description = "Stored as the member's shared copies"),
+        (status = 400, description = "`bad_request` or `invalid_wrapped_key`", body = ErrorBody),
+        (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
+        (status = 403, description = "`csrf_failed` or `forbidden`: owner only", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such member of this business, or revoked", body = ErrorBody),
+        (status = 409, description = "`key_already_held`", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn share_keys(
+    State(state): State<AppState>,
+    Owner(session): Owner,
+    PathParam(id): PathParam,
+    JsonBody(request): JsonBody<ShareRequest>,
+) -> Result<StatusCode, AppError> {
+    let business = business_of(&state, &session)?;
+    if id == session.staff.id.0 {
+        return Err(AppError::BadRequest(
+            "the owner adds their own copies with PUT /inbox/keys/{kid}".to_owned(),
+        ));
+    }
+    let member = state
+        .storage
+        .staff_member(&session.staff.business, &id)
+        .await?
+        .filter(|member| !member.disabled)
+        .ok_or(AppError::NotFound)?;
+    if request.wrapped.is_empty() {
+        return Err(AppError::BadRequest("wrapped holds no key".to_owned()));
+    }
+    let keys = request
+        .wrapped
+        .iter()
+        .map(|key| checked(business, &key.kid, &key.wrapped))
+        .collect::<Result<Vec<_>, _>>()?;
+    if !state.storage.share_wrapped_keys(&member.id, &keys).await? {
+        return Err(AppError::KeyAlreadyHeld);
+    }
+    let kids: Vec<&str> = keys.iter().map(|key| key.kid.as_str()).collect();
+    session
+        .audit(
+            &state,
+            "key_shared",
+            None,
+            format!("{} to staff {}", kids.join(", "), member.id),
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// `DELETE /inbox/staff/{id}`: revoke.

@@ -92,6 +92,15 @@ pub struct WrappedKey {
     pub blob: Vec<u8>,
 }
 
+/// A copy as the server holds it for one account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldKey {
+    pub key: WrappedKey,
+    /// Shared by the owner under a one-time grant code, not yet re-wrapped under the
+    /// member's own passphrase.
+    pub shared: bool,
+}
+
 /// Why an account was not created.
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
@@ -346,17 +355,20 @@ impl Storage {
             .execute(&mut *target)
             .await?;
         }
-        let keys: Vec<(String, String, Vec<u8>)> =
-            sqlx::query_as("SELECT staff_id, kid, blob FROM wrapped_keys")
+        let keys: Vec<(String, String, Vec<u8>, i64)> =
+            sqlx::query_as("SELECT staff_id, kid, blob, shared FROM wrapped_keys")
                 .fetch_all(&self.pool)
                 .await?;
-        for (staff, kid, blob) in keys {
-            sqlx::query("INSERT INTO wrapped_keys (staff_id, kid, blob) VALUES ($1, $2, $3)")
-                .bind(staff)
-                .bind(kid)
-                .bind(blob)
-                .execute(&mut *target)
-                .await?;
+        for (staff, kid, blob, shared) in keys {
+            sqlx::query(
+                "INSERT INTO wrapped_keys (staff_id, kid, blob, shared) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(staff)
+            .bind(kid)
+            .bind(blob)
+            .bind(shared)
+            .execute(&mut *target)
+            .await?;
         }
         type AuditCopy = (
             String,
@@ -393,19 +405,57 @@ impl Storage {
     }
 
     /// The account's wrapped key copies.
-    pub async fn wrapped_keys(&self, id: &StaffId) -> Result<Vec<WrappedKey>, sqlx::Error> {
-        let rows: Vec<(String, Vec<u8>)> =
-            sqlx::query_as("SELECT kid, blob FROM wrapped_keys WHERE staff_id = $1 ORDER BY kid")
-                .bind(&id.0)
-                .fetch_all(&self.pool)
-                .await?;
+    pub async fn wrapped_keys(&self, id: &StaffId) -> Result<Vec<HeldKey>, sqlx::Error> {
+        let rows: Vec<(String, Vec<u8>, i64)> = sqlx::query_as(
+            "SELECT kid, blob, shared FROM wrapped_keys WHERE staff_id = $1 ORDER BY kid",
+        )
+        .bind(&id.0)
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows
             .into_iter()
-            .map(|(kid, blob)| WrappedKey { kid, blob })
+            .map(|(kid, blob, shared)| HeldKey {
+                key: WrappedKey { kid, blob },
+                shared: shared != 0,
+            })
             .collect())
     }
 
-    /// Stores (or replaces) the account's copy of one key.
+    /// Gives an account copies the owner wrapped under a grant code, in one
+    /// transaction. A key the account already holds under its own passphrase is
+    /// left alone (`false`: nothing stored); an earlier share not yet taken up is
+    /// replaced, since its grant code may be lost.
+    pub async fn share_wrapped_keys(
+        &self,
+        id: &StaffId,
+        keys: &[WrappedKey],
+    ) -> Result<bool, sqlx::Error> {
+        let mut transaction = self.pool.begin().await?;
+        for key in keys {
+            let held: Option<(i64,)> =
+                sqlx::query_as("SELECT shared FROM wrapped_keys WHERE staff_id = $1 AND kid = $2")
+                    .bind(&id.0)
+                    .bind(&key.kid)
+                    .fetch_optional(&mut *transaction)
+                    .await?;
+            if held.is_some_and(|(shared,)| shared == 0) {
+                return Ok(false);
+            }
+            sqlx::query(
+                "INSERT INTO wrapped_keys (staff_id, kid, blob, shared) VALUES ($1, $2, $3, 1)
+                 ON CONFLICT (staff_id, kid) DO UPDATE SET blob = excluded.blob, shared = 1",
+            )
+            .bind(&id.0)
+            .bind(&key.kid)
+            .bind(&key.blob)
+            .execute(&mut *transaction)
+            .await?;
+        }
+        transaction.commit().await?;
+        Ok(true)
+    }
+
+    /// Stores (or replaces) the account's copy of one key, under its own passphrase.
     pub async fn put_wrapped_key(&self, id: &StaffId, key: &WrappedKey) -> Result<(), sqlx::Error> {
         let mut connection = self.pool.acquire().await?;
         Self::upsert_wrapped_key(&mut connection, id, key).await
@@ -417,8 +467,8 @@ impl Storage {
         key: &WrappedKey,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(
-            "INSERT INTO wrapped_keys (staff_id, kid, blob) VALUES ($1, $2, $3)
-             ON CONFLICT (staff_id, kid) DO UPDATE SET blob = excluded.blob",
+            "INSERT INTO wrapped_keys (staff_id, kid, blob, shared) VALUES ($1, $2, $3, 0)
+             ON CONFLICT (staff_id, kid) DO UPDATE SET blob = excluded.blob, shared = 0",
         )
         .bind(&id.0)
         .bind(&key.kid)

@@ -65,7 +65,16 @@ pub(crate) fn run(
         private_path.display()
     )?;
     writeln!(stdout)?;
-    writeln!(stdout, "Paste this where the booking form should appear:")?;
+    writeln!(
+        stdout,
+        "Rotating the key of an existing business? Add this key with status = \"pending\"\n\
+         and paste the tag `sealbook snippet` prints, which pins both (docs/KEYS.md)."
+    )?;
+    writeln!(stdout)?;
+    writeln!(
+        stdout,
+        "For a new business, paste this where the booking form should appear:"
+    )?;
     writeln!(
         stdout,
         "<script src=\"{}/widget/embed.js\" data-business=\"{business}\" data-keys=\"{kid}\"></script>",

@@ -62,15 +62,36 @@ pub struct Session {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct WrappedKey {
     pub kid: String,
-    /// `active`, `retired` or `compromised`.
+    /// `active`, `pending`, `retired` or `compromised`.
     pub status: String,
     /// base64url of the encrypted PKCS#8 DER.
     pub wrapped: String,
+    /// Shared by the owner after a rotation: the owner's grant code opens it,
+    /// until this member locks it under their own passphrase.
+    #[serde(default)]
+    pub shared: bool,
 }
 
-#[derive(Deserialize)]
-struct Keys {
-    keys: Vec<WrappedKey>,
+/// A key the business has, whether or not the caller holds a copy.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct ConfiguredKey {
+    pub kid: String,
+    pub status: String,
+}
+
+impl ConfiguredKey {
+    /// Active or about to be: every member should hold it.
+    pub fn is_current(&self) -> bool {
+        matches!(self.status.as_str(), "active" | "pending")
+    }
+}
+
+/// The caller's copies and the business's keys.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct KeySet {
+    pub keys: Vec<WrappedKey>,
+    #[serde(default)]
+    pub configured: Vec<ConfiguredKey>,
 }
 
 /// A stored booking as the inbox lists it: public metadata and the envelope.
@@ -122,6 +143,14 @@ pub struct Member {
     pub totp_enabled: bool,
     #[serde(default)]
     pub has_key: bool,
+    /// Key ids held under the member's own passphrase.
+    #[serde(default)]
+    pub kids: Vec<String>,
+    /// Key ids shared with the member, waiting for their grant code.
+    #[serde(default)]
+    pub shared_kids: Vec<String>,
+    #[serde(default)]
+    pub revoked: bool,
 }
 
 #[derive(Deserialize)]
@@ -233,8 +262,8 @@ impl Api {
             .await
     }
 
-    pub async fn keys(&self) -> Result<Vec<WrappedKey>, ApiError> {
-        Ok(self.get::<Keys>("/api/v1/inbox/keys").await?.keys)
+    pub async fn keys(&self) -> Result<KeySet, ApiError> {
+        self.get("/api/v1/inbox/keys").await
     }
 
     pub async fn replace_key(&self, kid: &str, wrapped: &str) -> Result<(), ApiError> {
@@ -300,6 +329,13 @@ impl Api {
             .send("POST", "/api/v1/inbox/invites", Some(&body))
             .await?;
         Ok(invited.invite_url)
+    }
+
+    /// Gives an existing member keys they lack, locked under a grant code.
+    pub async fn share_keys(&self, member: &str, keys: &[GrantedKey]) -> Result<(), ApiError> {
+        let body = serde_json::json!({ "wrapped": keys });
+        let path = format!("/api/v1/inbox/staff/{}/keys", encode(member));
+        self.send_empty("PUT", &path, Some(&body)).await
     }
 
     pub async fn revoke(&self, member: &str) -> Result<(), ApiError> {

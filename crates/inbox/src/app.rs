@@ -246,14 +246,27 @@ pub fn app() -> Html {
                 },
                 Page::Staff => html! {
                     <StaffPage {lang} api={api.clone()} wrapped={unlocked.wrapped.clone()}
-                        on_logged_out={logged_out.clone()} />
+                        configured={unlocked.configured.clone()} on_logged_out={logged_out.clone()} />
                 },
                 Page::Audit => {
                     html! { <AuditPage {lang} api={api.clone()} on_logged_out={logged_out.clone()} /> }
                 }
-                Page::Snippet => html! {
-                    <SnippetPage {lang} api={api.clone()} on_logged_out={logged_out.clone()} />
-                },
+                Page::Snippet => {
+                    let on_key_added = {
+                        let (phase, session) = (phase.clone(), session.clone());
+                        Callback::from(move |unlocked| {
+                            phase.set(Phase::Inbox {
+                                session: session.clone(),
+                                unlocked,
+                                page: Page::Snippet,
+                            })
+                        })
+                    };
+                    html! {
+                        <SnippetPage {lang} api={api.clone()} unlocked={unlocked.clone()} {on_key_added}
+                            on_logged_out={logged_out.clone()} />
+                    }
+                }
                 Page::Settings => {
                     let on_rewrapped = {
                         let (phase, session, unlocked) =

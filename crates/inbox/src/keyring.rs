@@ -66,18 +66,25 @@ impl Keyring {
         if wrapped.is_empty() {
             return Err(UnlockError::NoKey);
         }
-        let subtle = subtle().ok_or(UnlockError::Browser)?;
-        let mut keys = Vec::with_capacity(wrapped.len());
+        let mut keyring = Self { keys: Vec::new() };
         for copy in wrapped {
-            let der = open_copy(copy, passphrase)?;
-            let key = import(&subtle, &der)
-                .await
-                .map_err(|_| UnlockError::Browser)?;
-            drop(der);
-            let kid = KeyId::parse(&copy.kid).ok_or(UnlockError::Mismatch)?;
-            keys.push((kid, key));
+            keyring.add(copy, passphrase).await?;
         }
-        Ok(Self { keys })
+        Ok(keyring)
+    }
+
+    /// Opens one more copy into the ring (a key taken up or added after a rotation).
+    pub async fn add(&mut self, copy: &WrappedKey, passphrase: &str) -> Result<(), UnlockError> {
+        let subtle = subtle().ok_or(UnlockError::Browser)?;
+        let der = open_copy(copy, passphrase)?;
+        let key = import(&subtle, &der)
+            .await
+            .map_err(|_| UnlockError::Browser)?;
+        drop(der);
+        let kid = KeyId::parse(&copy.kid).ok_or(UnlockError::Mismatch)?;
+        self.keys.retain(|(held, _)| *held != kid);
+        self.keys.push((kid, key));
+        Ok(())
     }
 
     /// Opens a booking (base64url envelope) to its plaintext JSON.
@@ -131,12 +138,62 @@ pub fn rewrap(
     new_passphrase: &str,
 ) -> Result<String, UnlockError> {
     let der = open_copy(copy, passphrase)?;
+    lock(&der, new_passphrase)
+}
+
+/// Checks that `passphrase` opens `copy`, before anything is locked under it.
+pub fn check_passphrase(copy: &WrappedKey, passphrase: &str) -> Result<(), UnlockError> {
+    open_copy(copy, passphrase).map(drop)
+}
+
+/// Why a key file (from `sealbook keygen`) could not be added.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyFileError {
+    /// Not an `ENCRYPTED PRIVATE KEY` PEM file.
+    NotAKeyFile,
+    /// The file's passphrase does not open it.
+    WrongPassphrase,
+    /// It opens, but is not an RSA key Sealbook can use.
+    Unusable,
+}
+
+/// Opens a key file as `sealbook keygen` writes it (PEM, encrypted PKCS#8) and
+/// re-locks the key under the member's own passphrase. Returns the kid and the
+/// new copy, base64url.
+pub fn adopt_key_file(
+    pem: &str,
+    file_passphrase: &str,
+    passphrase: &str,
+) -> Result<(KeyId, String), KeyFileError> {
+    let body: String = pem
+        .lines()
+        .map(str::trim)
+        .skip_while(|line| *line != "-----BEGIN ENCRYPTED PRIVATE KEY-----")
+        .skip(1)
+        .take_while(|line| *line != "-----END ENCRYPTED PRIVATE KEY-----")
+        .collect();
+    let encrypted = base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .ok()
+        .filter(|der| !der.is_empty())
+        .ok_or(KeyFileError::NotAKeyFile)?;
+    let der = decrypt_key(&encrypted, file_passphrase.as_bytes()).map_err(|error| match error {
+        KeyError::Locked => KeyFileError::WrongPassphrase,
+        _ => KeyFileError::NotAKeyFile,
+    })?;
+    let identity = Identity::from_pkcs8_der(&der).map_err(|_| KeyFileError::Unusable)?;
+    let locked = lock(&der, passphrase).map_err(|_| KeyFileError::Unusable)?;
+    Ok((identity.kid().clone(), locked))
+}
+
+/// Encrypts a plain PKCS#8 DER under `passphrase` (fresh salt and IV), base64url.
+fn lock(der: &[u8], passphrase: &str) -> Result<String, UnlockError> {
     let mut salt = [0u8; 16];
     let mut iv = [0u8; 16];
     getrandom::fill(&mut salt).map_err(|_| UnlockError::Browser)?;
     getrandom::fill(&mut iv).map_err(|_| UnlockError::Browser)?;
-    let encrypted = encrypt_key(&der, new_passphrase.as_bytes(), salt, iv)
-        .map_err(|_| UnlockError::Mismatch)?;
+    let encrypted =
+        encrypt_key(der, passphrase.as_bytes(), salt, iv).map_err(|_| UnlockError::Mismatch)?;
     Ok(URL_SAFE_NO_PAD.encode(encrypted))
 }
 

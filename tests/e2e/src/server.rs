@@ -187,18 +187,7 @@ impl Sealbook {
             profile = profile(business),
         );
         std::fs::write(dir.path().join("sealbook.toml"), config)?;
-        let log = std::fs::File::create(dir.path().join("server.log"))?;
-        let child = Command::new(binary()?)
-            .arg("serve")
-            .arg("--config")
-            .arg(dir.path().join("sealbook.toml"))
-            // The most verbose level: a leak at any level fails the canary scan.
-            .env("RUST_LOG", "trace")
-            .stdout(Stdio::from(log.try_clone()?))
-            .stderr(Stdio::from(log))
-            .kill_on_drop(true)
-            .spawn()?;
-        wait_for_port(port).await?;
+        let child = spawn_server(dir.path(), port).await?;
         let proxy = RecordingProxy::start(port).await?;
         Ok(Self {
             dir,
@@ -210,6 +199,64 @@ impl Sealbook {
             final_metrics: String::new(),
             database,
         })
+    }
+
+    /// Generates the business's next key pair into `keys-next/` (a rotation);
+    /// returns its kid.
+    pub async fn generate_next_key(&self) -> anyhow::Result<String> {
+        let printed = self
+            .cli(
+                "keygen",
+                Command::new(binary()?)
+                    .args(["keygen", "--business", &self.business, "--out"])
+                    .arg(self.dir.path().join("keys-next"))
+                    .arg("--passphrase-file")
+                    .arg(self.dir.path().join("passphrase")),
+            )
+            .await?;
+        String::from_utf8(printed)?
+            .lines()
+            .find_map(|line| line.strip_prefix("kid: "))
+            .map(str::to_owned)
+            .context("keygen prints the kid")
+    }
+
+    /// Rewrites the business's keys — `(folder, status)`, `keys` for the first
+    /// key, `keys-next` for the next — and restarts the server on the same port
+    /// and database, as an operator does after editing the configuration.
+    pub async fn reconfigure_keys(&mut self, keys: &[(&str, &str)]) -> anyhow::Result<()> {
+        let path = self.dir.path().join("sealbook.toml");
+        let config = std::fs::read_to_string(&path)?;
+        let listed: Vec<String> = keys
+            .iter()
+            .map(|(folder, status)| {
+                format!(
+                    "{{ file = \"{folder}/{}.pub.pem\", status = \"{status}\" }}",
+                    self.business
+                )
+            })
+            .collect();
+        let rewritten: Vec<String> = config
+            .lines()
+            .map(|line| {
+                if line.starts_with("keys = [") {
+                    format!("keys = [{}]", listed.join(", "))
+                } else {
+                    line.to_owned()
+                }
+            })
+            .collect();
+        std::fs::write(&path, rewritten.join("\n"))?;
+        self.stop().await?;
+        self.child = Some(spawn_server(self.dir.path(), self.port).await?);
+        Ok(())
+    }
+
+    /// The encrypted private key file in `folder` (`keys` or `keys-next`).
+    pub fn key_file(&self, folder: &str) -> PathBuf {
+        self.dir
+            .path()
+            .join(format!("{folder}/{}.key.pem", self.business))
     }
 
     /// A URL on the server, through the recording proxy.
@@ -360,12 +407,17 @@ impl Sealbook {
 
     /// `sealbook bookings open --format json` with this server's key and database.
     pub async fn open_bookings(&self) -> anyhow::Result<serde_json::Value> {
+        self.open_bookings_with(&self.private_key()).await
+    }
+
+    /// `sealbook bookings open --format json` with the key file `key`.
+    pub async fn open_bookings_with(&self, key: &Path) -> anyhow::Result<serde_json::Value> {
         let stdout = self
             .cli(
                 "bookings open",
                 Command::new(binary()?)
                     .args(["bookings", "open", "--format", "json", "--key"])
-                    .arg(self.private_key())
+                    .arg(key)
                     .arg("--passphrase-file")
                     .arg(self.dir.path().join("passphrase"))
                     .arg("--db")
@@ -381,6 +433,27 @@ impl Sealbook {
             .path()
             .join(format!("keys/{}.key.pem", self.business))
     }
+}
+
+/// Starts `sealbook serve` with the configuration in `dir`, its log appended to
+/// `dir/server.log`, and waits for its port.
+async fn spawn_server(dir: &Path, port: u16) -> anyhow::Result<Child> {
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join("server.log"))?;
+    let child = Command::new(binary()?)
+        .arg("serve")
+        .arg("--config")
+        .arg(dir.join("sealbook.toml"))
+        // The most verbose level: a leak at any level fails the canary scan.
+        .env("RUST_LOG", "trace")
+        .stdout(Stdio::from(log.try_clone()?))
+        .stderr(Stdio::from(log))
+        .kill_on_drop(true)
+        .spawn()?;
+    wait_for_port(port).await?;
+    Ok(child)
 }
 
 /// Appends every file under `folder` to `bytes`.

@@ -2,7 +2,10 @@
 //! made in the widget is read in the inbox after login and unlock, decrypted on
 //! the staff member's device — the canary typed into the form and the key
 //! passphrase are in no byte that crossed the wire — and an invited member joins
-//! with the owner's grant code, then is shut out when revoked.
+//! with the owner's grant code, then is shut out when revoked. A key rotation
+//! runs end to end: the new key pinned while pending, sealed to once active, added
+//! by the owner from its key file and shared with a member; every booking stays
+//! readable, and the old key, once compromised, is refused at upload.
 
 use fantoccini::Locator;
 use fantoccini::key::Key;
@@ -16,6 +19,7 @@ static ONE_BROWSER_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const
 
 const OWNER: &str = "owner@bistro.example";
 const OWNER_PASSWORD: &str = "owner password 2026";
+const WAITER: &str = "waiter@bistro.example";
 
 /// A booking made by keyboard on the stand-alone booking page; returns its
 /// reference and its day (`YYYY-MM-DD`).
@@ -280,6 +284,37 @@ async fn staff_read_bookings_decrypted_on_their_device_and_nothing_personal_cros
     Ok(())
 }
 
+/// The owner (logged in and unlocked in `owner`) invites `email`; the member
+/// joins in `member` with the grant code and locks their copy under `own`.
+/// Returns the grant code.
+async fn invite_and_join(
+    owner: &Browser,
+    member: &Browser,
+    email: &str,
+    password: &str,
+    own: &str,
+) -> anyhow::Result<String> {
+    click(owner, "#sb-nav-staff").await?;
+    type_into(owner, "#sb-invite-email", email).await?;
+    type_into(owner, "#sb-owner-passphrase", PASSPHRASE).await?;
+    click(owner, "#sb-invite").await?;
+    let invite_url = owner.wait_for_text("#sb-invite-url").await?;
+    let grant_code = owner.wait_for_text("#sb-grant-code").await?;
+    assert_accessible(owner, "staff page").await?;
+
+    member.goto(&invite_url).await?;
+    type_into(member, "#sb-new-password", password).await?;
+    type_into(member, "#sb-repeat-password", password).await?;
+    click(member, "#sb-join").await?;
+    type_into(member, "#sb-passphrase", &grant_code).await?;
+    click(member, "#sb-unlock").await?;
+    type_into(member, "#sb-new-passphrase", own).await?;
+    type_into(member, "#sb-repeat-passphrase", own).await?;
+    click(member, "#sb-save-passphrase").await?;
+    member.wait_for("#sb-nav-bookings").await?;
+    Ok(grant_code)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_invited_member_joins_with_the_grant_code_and_is_shut_out_when_revoked()
 -> anyhow::Result<()> {
@@ -292,26 +327,10 @@ async fn an_invited_member_joins_with_the_grant_code_and_is_shut_out_when_revoke
     let owner = Browser::start().await?;
     owner.goto(&sealbook.url("/inbox/")).await?;
     log_in(&owner, OWNER, OWNER_PASSWORD, PASSPHRASE).await?;
-    click(&owner, "#sb-nav-staff").await?;
-    type_into(&owner, "#sb-invite-email", "waiter@bistro.example").await?;
-    type_into(&owner, "#sb-owner-passphrase", PASSPHRASE).await?;
-    click(&owner, "#sb-invite").await?;
-    let invite_url = owner.wait_for_text("#sb-invite-url").await?;
-    let grant_code = owner.wait_for_text("#sb-grant-code").await?;
-    assert_accessible(&owner, "staff page").await?;
-
     let member = Browser::start().await?;
-    member.goto(&invite_url).await?;
     let password = "waiter password 2026";
-    type_into(&member, "#sb-new-password", password).await?;
-    type_into(&member, "#sb-repeat-password", password).await?;
-    click(&member, "#sb-join").await?;
-    type_into(&member, "#sb-passphrase", &grant_code).await?;
-    click(&member, "#sb-unlock").await?;
     let own = "the waiter's own passphrase";
-    type_into(&member, "#sb-new-passphrase", own).await?;
-    type_into(&member, "#sb-repeat-passphrase", own).await?;
-    click(&member, "#sb-save-passphrase").await?;
+    let grant_code = invite_and_join(&owner, &member, WAITER, password, own).await?;
     show_day(&member, &day).await?;
     wait_for_row(&member, &name).await?;
     assert!(
@@ -347,7 +366,7 @@ async fn an_invited_member_joins_with_the_grant_code_and_is_shut_out_when_revoke
     member.wait_for("#sb-password-changed").await?;
     assert_accessible(&member, "settings").await?;
     click(&member, "#sb-logout").await?;
-    type_into(&member, "#sb-email", "waiter@bistro.example").await?;
+    type_into(&member, "#sb-email", WAITER).await?;
     type_into(&member, "#sb-password", password).await?;
     click(&member, "#sb-login").await?;
     let asked = member.wait_for_text(".sb-error").await?;
@@ -371,15 +390,11 @@ async fn an_invited_member_joins_with_the_grant_code_and_is_shut_out_when_revoke
     type_into(&owner, "#sb-passphrase", PASSPHRASE).await?;
     click(&owner, "#sb-unlock").await?;
     click(&owner, "#sb-nav-staff").await?;
-    click(
-        &owner,
-        "tr[data-member=\"waiter@bistro.example\"] .sb-revoke",
-    )
-    .await?;
+    click(&owner, &format!("tr[data-member=\"{WAITER}\"] .sb-revoke")).await?;
     click(&owner, "#sb-revoke-yes").await?;
     eventually("the member's key access gone from the list", || async {
         let row = owner
-            .wait_for_text("tr[data-member=\"waiter@bistro.example\"]")
+            .wait_for_text(&format!("tr[data-member=\"{WAITER}\"]"))
             .await
             .ok()?;
         row.contains("no").then_some(())
@@ -390,7 +405,7 @@ async fn an_invited_member_joins_with_the_grant_code_and_is_shut_out_when_revoke
     click(&member, "#sb-next").await?;
     let ended = member.wait_for_text(".sb-error").await?;
     assert_eq!(ended, "Your session has ended. Please log in again.");
-    type_into(&member, "#sb-email", "waiter@bistro.example").await?;
+    type_into(&member, "#sb-email", WAITER).await?;
     type_into(&member, "#sb-password", password).await?;
     click(&member, "#sb-login").await?;
     eventually("the refusal", || async {
@@ -403,6 +418,171 @@ async fn an_invited_member_joins_with_the_grant_code_and_is_shut_out_when_revoke
 
     let traffic = sealbook.proxy.traffic();
     for secret in [PASSPHRASE, own, changed, grant_code.as_str(), name.as_str()] {
+        assert_eq!(
+            occurrences(&traffic, secret.as_bytes()),
+            0,
+            "{secret} crossed the wire"
+        );
+    }
+    Ok(())
+}
+
+/// The visitor names in `opened` (`sealbook bookings open --format json`).
+fn names(opened: &serde_json::Value) -> Vec<String> {
+    opened
+        .as_array()
+        .map(|rows| {
+            rows.iter()
+                .filter_map(|row| row["booking"]["name"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_rotation_seals_to_the_new_key_and_every_booking_stays_readable() -> anyhow::Result<()>
+{
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
+    let mut sealbook = Sealbook::start("bistro-rotation", &[]).await?;
+    let before = canary();
+    let (old_reference, old_day) = book(&sealbook, &before).await?;
+    sealbook.init_owner(OWNER, OWNER_PASSWORD).await?;
+    let owner = Browser::start().await?;
+    owner.goto(&sealbook.url("/inbox/")).await?;
+    log_in(&owner, OWNER, OWNER_PASSWORD, PASSPHRASE).await?;
+    let member = Browser::start().await?;
+    let member_password = "waiter password 2026";
+    let own = "the waiter's own passphrase";
+    invite_and_join(&owner, &member, WAITER, member_password, own).await?;
+    member.close().await?;
+
+    // The next key, pending: pinned in the tag to paste, not yet sealed to.
+    let next = sealbook.generate_next_key().await?;
+    sealbook
+        .reconfigure_keys(&[("keys", "active"), ("keys-next", "pending")])
+        .await?;
+    let tag = sealbook.snippet().await?;
+    assert!(
+        tag.contains(&format!("data-keys=\"{},{next}\"", sealbook.kid)),
+        "{tag}"
+    );
+    // The next key goes active, the first retires: new bookings are sealed to
+    // the next key alone.
+    sealbook
+        .reconfigure_keys(&[("keys", "retired"), ("keys-next", "active")])
+        .await?;
+    let after = canary();
+    book(&sealbook, &after).await?;
+    assert_eq!(
+        names(&sealbook.open_bookings().await?),
+        std::slice::from_ref(&before)
+    );
+    let by_next = sealbook
+        .open_bookings_with(&sealbook.key_file("keys-next"))
+        .await?;
+    assert_eq!(names(&by_next), std::slice::from_ref(&after));
+    let new_day = by_next[0]["start"]
+        .as_str()
+        .and_then(|start| start.get(..10))
+        .unwrap_or_default()
+        .to_owned();
+
+    // The owner adds their copy of the next key from its file, in the browser.
+    owner.goto(&sealbook.url("/inbox/")).await?;
+    unlock(&owner, PASSPHRASE).await?;
+    click(&owner, "#sb-nav-snippet").await?;
+    owner.wait_for("#sb-key-file").await?;
+    let statuses = owner
+        .script("return Array.from(document.querySelectorAll('#sb-keys tr[data-kid]')).map(r => [r.dataset.kid, r.dataset.status]);")
+        .await?;
+    assert_eq!(
+        statuses,
+        serde_json::json!([[sealbook.kid, "retired"], [next, "active"]])
+    );
+    assert_accessible(&owner, "keys").await?;
+    let key_file = sealbook.key_file("keys-next");
+    owner
+        .wait_for("#sb-key-file")
+        .await?
+        .send_keys(&key_file.display().to_string())
+        .await?;
+    type_into(&owner, "#sb-key-file-passphrase", PASSPHRASE).await?;
+    type_into(&owner, "#sb-own-passphrase", PASSPHRASE).await?;
+    click(&owner, "#sb-add-key").await?;
+    owner.wait_for("#sb-key-added").await?;
+    click(&owner, "#sb-nav-bookings").await?;
+    show_day(&owner, &old_day).await?;
+    wait_for_row(&owner, &before).await?;
+    show_day(&owner, &new_day).await?;
+    wait_for_row(&owner, &after).await?;
+
+    // The owner shares it with the member, under a fresh grant code.
+    click(&owner, "#sb-nav-staff").await?;
+    click(&owner, &format!("tr[data-member=\"{WAITER}\"] .sb-share")).await?;
+    type_into(&owner, "#sb-share-passphrase", PASSPHRASE).await?;
+    click(&owner, "#sb-share-yes").await?;
+    let share_code = owner.wait_for_text("#sb-share-code").await?;
+    assert_accessible(&owner, "key shared").await?;
+
+    let member = Browser::start().await?;
+    member.goto(&sealbook.url("/inbox/")).await?;
+    log_in_only(&member, WAITER, member_password).await?;
+    member.wait_for("#sb-shared-code").await?;
+    assert_accessible(&member, "unlock with a shared key").await?;
+    type_into(&member, "#sb-passphrase", own).await?;
+    type_into(&member, "#sb-shared-code", &share_code).await?;
+    click(&member, "#sb-unlock").await?;
+    member.wait_for("#sb-nav-bookings").await?;
+    show_day(&member, &new_day).await?;
+    wait_for_row(&member, &after).await?;
+    show_day(&member, &old_day).await?;
+    wait_for_row(&member, &before).await?;
+    // From now on the member's own passphrase opens both keys; no code is asked.
+    member.goto(&sealbook.url("/inbox/")).await?;
+    member.wait_for("#sb-passphrase").await?;
+    assert!(
+        member
+            .client
+            .find(Locator::Css("#sb-shared-code"))
+            .await
+            .is_err(),
+        "the shared key is the member's own now"
+    );
+    unlock(&member, own).await?;
+    show_day(&member, &new_day).await?;
+    wait_for_row(&member, &after).await?;
+    member.close().await?;
+
+    // The first key is compromised: an upload sealed to it is refused (the
+    // first booking's envelope, sent again from the owner's browser).
+    sealbook
+        .reconfigure_keys(&[("keys", "compromised"), ("keys-next", "active")])
+        .await?;
+    let refused = owner
+        .script_async(&format!(
+            "const done = arguments[arguments.length - 1];
+             (async () => {{
+               const list = await fetch('/api/v1/inbox/bookings?from={old_day}&to={old_day}').then(r => r.json());
+               const old = list.bookings.find(b => b.id === '{old_reference}');
+               const answer = await fetch('/api/v1/businesses/bistro-rotation/bookings', {{
+                 method: 'POST', headers: {{ 'Content-Type': 'application/json' }},
+                 body: JSON.stringify({{ envelope: old.envelope, start: old.start, party_size: old.party_size }}),
+               }});
+               done([answer.status, (await answer.json()).error.code]);
+             }})().catch(error => done(String(error)));"
+        ))
+        .await?;
+    assert_eq!(refused, serde_json::json!([400, "unknown_key"]));
+    owner.close().await?;
+
+    let traffic = sealbook.proxy.traffic();
+    for secret in [
+        PASSPHRASE,
+        own,
+        share_code.as_str(),
+        before.as_str(),
+        after.as_str(),
+    ] {
         assert_eq!(
             occurrences(&traffic, secret.as_bytes()),
             0,

@@ -1,18 +1,50 @@
 //! The owner's script tag, exactly as the server would have it pasted: this
-//! server's address, the active keys pinned, the integrity of this build.
+//! server's address, the active and pending keys pinned, the integrity of this
+//! build. Below it, the business's keys, and — during a rotation — the owner
+//! adds their copy of the new key from the file `sealbook keygen` wrote: opened
+//! and locked again here, so the server only ever receives the locked copy.
 
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::api::{Api, ApiError, Snippet};
+use crate::api::{Api, ApiError, Snippet, WrappedKey};
 use crate::i18n::{Lang, Text, t};
-use crate::ui::{ErrorBox, api_error_text};
+use crate::keyring::{self, KeyFileError};
+use crate::ui::{ErrorBox, Field, api_error_text, focus, let_the_page_paint, unlock_error_text};
+use crate::views::unlock::Unlocked;
 
 #[derive(Properties, PartialEq)]
 pub struct SnippetProps {
     pub lang: Lang,
     pub api: Api,
+    /// The owner's keys on this device; a key added here joins them.
+    pub unlocked: Unlocked,
+    pub on_key_added: Callback<Unlocked>,
     pub on_logged_out: Callback<ApiError>,
+}
+
+fn status_text(status: &str) -> Text {
+    match status {
+        "active" => Text::KeyActive,
+        "pending" => Text::KeyPending,
+        "retired" => Text::KeyRetired,
+        _ => Text::KeyCompromised,
+    }
+}
+
+/// The text of the file chosen in the input `id`.
+async fn chosen_file_text(id: &str) -> Option<String> {
+    let input: HtmlInputElement = web_sys::window()?
+        .document()?
+        .get_element_by_id(id)?
+        .dyn_into()
+        .ok()?;
+    let file = input.files()?.get(0)?;
+    JsFuture::from(file.text()).await.ok()?.as_string()
 }
 
 #[function_component(SnippetPage)]
@@ -21,6 +53,11 @@ pub fn snippet_page(props: &SnippetProps) -> Html {
     let snippet = use_state(|| None::<Snippet>);
     let copied = use_state(|| false);
     let error = use_state(|| None::<AttrValue>);
+    let file_passphrase = use_state(String::new);
+    let own_passphrase = use_state(String::new);
+    let busy = use_state(|| false);
+    let key_error = use_state(|| None::<AttrValue>);
+    let added = use_state(|| false);
     {
         let (snippet, error) = (snippet.clone(), error.clone());
         let (api, on_logged_out) = (props.api.clone(), props.on_logged_out.clone());
@@ -52,6 +89,104 @@ pub fn snippet_page(props: &SnippetProps) -> Html {
             });
         })
     };
+    let add_key = {
+        let (file_passphrase, own_passphrase, busy, key_error, added) = (
+            file_passphrase.clone(),
+            own_passphrase.clone(),
+            busy.clone(),
+            key_error.clone(),
+            added.clone(),
+        );
+        let (api, unlocked) = (props.api.clone(), props.unlocked.clone());
+        let (on_key_added, on_logged_out) =
+            (props.on_key_added.clone(), props.on_logged_out.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            if *busy {
+                return;
+            }
+            busy.set(true);
+            key_error.set(None);
+            added.set(false);
+            let (file_secret, own_secret) = ((*file_passphrase).clone(), (*own_passphrase).clone());
+            let (api, unlocked) = (api.clone(), unlocked.clone());
+            let (on_key_added, on_logged_out) = (on_key_added.clone(), on_logged_out.clone());
+            let (file_passphrase, own_passphrase, busy, key_error, added) = (
+                file_passphrase.clone(),
+                own_passphrase.clone(),
+                busy.clone(),
+                key_error.clone(),
+                added.clone(),
+            );
+            spawn_local(async move {
+                let fail = |text: &'static str| {
+                    key_error.set(Some(text.into()));
+                    busy.set(false);
+                };
+                let Some(pem) = chosen_file_text("sb-key-file").await else {
+                    return fail(t(lang, Text::KeyFileInvalid));
+                };
+                let_the_page_paint().await;
+                // Nothing is locked under a mistyped passphrase: it must open a copy first.
+                if let Some(copy) = unlocked.wrapped.first()
+                    && let Err(failure) = keyring::check_passphrase(copy, &own_secret)
+                {
+                    return fail(unlock_error_text(lang, failure));
+                }
+                let (kid, locked) = match keyring::adopt_key_file(&pem, &file_secret, &own_secret) {
+                    Ok(adopted) => adopted,
+                    Err(KeyFileError::WrongPassphrase) => {
+                        return fail(t(lang, Text::KeyFileLocked));
+                    }
+                    Err(KeyFileError::NotAKeyFile | KeyFileError::Unusable) => {
+                        return fail(t(lang, Text::KeyFileInvalid));
+                    }
+                };
+                let Some(configured) = unlocked
+                    .configured
+                    .iter()
+                    .find(|key| key.kid == kid.as_str())
+                else {
+                    return fail(t(lang, Text::KeyFileForeign));
+                };
+                if unlocked.wrapped.iter().any(|copy| copy.kid == kid.as_str()) {
+                    return fail(t(lang, Text::KeyHeld));
+                }
+                if let Err(failure) = api.replace_key(kid.as_str(), &locked).await {
+                    if failure.is_logged_out() {
+                        return on_logged_out.emit(failure);
+                    }
+                    return fail(api_error_text(lang, &failure));
+                }
+                let copy = WrappedKey {
+                    kid: kid.as_str().to_owned(),
+                    status: configured.status.clone(),
+                    wrapped: locked,
+                    shared: false,
+                };
+                let mut next = unlocked.clone();
+                if let Err(failure) = next.keyring.add(&copy, &own_secret).await {
+                    return fail(unlock_error_text(lang, failure));
+                }
+                let mut copies = (*unlocked.wrapped).clone();
+                copies.push(copy);
+                next.wrapped = Rc::new(copies);
+                file_passphrase.set(String::new());
+                own_passphrase.set(String::new());
+                busy.set(false);
+                added.set(true);
+                on_key_added.emit(next);
+                focus("sb-key-added");
+            });
+        })
+    };
+    let held = |kid: &str| props.unlocked.wrapped.iter().any(|copy| copy.kid == kid);
+    let lacking = props
+        .unlocked
+        .configured
+        .iter()
+        .any(|key| key.status != "compromised" && !held(&key.kid));
+
     html! {
         <section aria-labelledby="sb-heading">
             <h1 id="sb-heading" tabindex="-1">{ t(lang, Text::ScriptTag) }</h1>
@@ -68,6 +203,48 @@ pub fn snippet_page(props: &SnippetProps) -> Html {
                 <ul>{ for tag.kids.iter().map(|kid| html! { <li><code>{ kid.clone() }</code></li> }) }</ul>
             } else if error.is_none() {
                 <p class="sb-muted">{ t(lang, Text::Loading) }</p>
+            }
+            <h2>{ t(lang, Text::Keys) }</h2>
+            <p class="sb-muted">{ t(lang, Text::KeysIntro) }</p>
+            <table class="sb-table" id="sb-keys">
+                <thead><tr>
+                    <th scope="col">{ t(lang, Text::KeyId) }</th>
+                    <th scope="col">{ t(lang, Text::Status) }</th>
+                    <th scope="col">{ t(lang, Text::YourCopy) }</th>
+                </tr></thead>
+                <tbody>
+                    { for props.unlocked.configured.iter().map(|key| html! {
+                        <tr data-kid={key.kid.clone()} data-status={key.status.clone()}>
+                            <td><code>{ key.kid.clone() }</code></td>
+                            <td>{ t(lang, status_text(&key.status)) }</td>
+                            <td>{ t(lang, if held(&key.kid) { Text::Yes } else { Text::No }) }</td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+            if *added {
+                <p class="sb-result" id="sb-key-added" tabindex="-1" role="status">{ t(lang, Text::KeyAdded) }</p>
+            }
+            if lacking {
+                <h3>{ t(lang, Text::AddKeyHeading) }</h3>
+                <p class="sb-muted">{ t(lang, Text::AddKeyIntro) }</p>
+                <ErrorBox message={(*key_error).clone()} />
+                <form onsubmit={add_key} novalidate=true>
+                    <p class="sb-field">
+                        <label for="sb-key-file">{ t(lang, Text::KeyFile) }</label>
+                        <input id="sb-key-file" type="file" accept=".pem,.key,application/x-pem-file,text/plain" />
+                    </p>
+                    <Field id="sb-key-file-passphrase" label={t(lang, Text::KeyFilePassphrase)} kind="password"
+                        value={(*file_passphrase).clone()} autocomplete={Some(AttrValue::Static("off"))}
+                        oninput={Callback::from({ let file_passphrase = file_passphrase.clone(); move |v| file_passphrase.set(v) })} />
+                    <Field id="sb-own-passphrase" label={t(lang, Text::YourPassphrase)} kind="password"
+                        value={(*own_passphrase).clone()} autocomplete={Some(AttrValue::Static("off"))}
+                        oninput={Callback::from({ let own_passphrase = own_passphrase.clone(); move |v| own_passphrase.set(v) })} />
+                    <p class="sb-actions">
+                        <button id="sb-add-key" class="sb-submit" type="submit" disabled={*busy}>
+                            { if *busy { t(lang, Text::Working) } else { t(lang, Text::AddKey) } }</button>
+                    </p>
+                </form>
             }
         </section>
     }

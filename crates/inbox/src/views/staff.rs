@@ -1,14 +1,15 @@
 //! The owner's staff page: who has access, revoking a member, and inviting one.
 //! An invitation carries a copy of the business key locked in this browser with
 //! a one-time grant code, which the owner passes on in person; the server only
-//! ever holds the locked copy.
+//! ever holds the locked copy. After a key rotation, the new key reaches existing
+//! members the same way: shared under a fresh grant code.
 
 use std::rc::Rc;
 
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use crate::api::{Api, ApiError, GrantedKey, Member, WrappedKey};
+use crate::api::{Api, ApiError, ConfiguredKey, GrantedKey, Member, WrappedKey};
 use crate::i18n::{Lang, Text, t};
 use crate::keyring;
 use crate::ui::{ErrorBox, Field, api_error_text, focus, let_the_page_paint, unlock_error_text};
@@ -36,12 +37,52 @@ struct Invited {
     code: String,
 }
 
+/// The owner's copies that `member` should hold and does not (a share not yet
+/// taken up counts as missing: its code may be lost, and sharing again replaces it).
+fn missing_copies<'a>(
+    own: &'a [WrappedKey],
+    configured: &[ConfiguredKey],
+    member: &Member,
+) -> Vec<&'a WrappedKey> {
+    own.iter()
+        .filter(|copy| {
+            configured
+                .iter()
+                .any(|key| key.kid == copy.kid && key.is_current())
+        })
+        .filter(|copy| !member.kids.contains(&copy.kid))
+        .collect()
+}
+
+/// Opens the owner's `copies` with their passphrase and locks each under a fresh
+/// grant code; returns the code and the locked copies, or the text to show.
+fn lock_for_grant(
+    lang: Lang,
+    copies: &[&WrappedKey],
+    passphrase: &str,
+) -> Result<(String, Vec<GrantedKey>), &'static str> {
+    let code = grant_code().ok_or_else(|| t(lang, Text::BrowserCannot))?;
+    let granted = copies
+        .iter()
+        .map(|copy| {
+            keyring::rewrap(copy, passphrase, &code).map(|locked| GrantedKey {
+                kid: copy.kid.clone(),
+                wrapped: locked,
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|failure| unlock_error_text(lang, failure))?;
+    Ok((code, granted))
+}
+
 #[derive(Properties, PartialEq)]
 pub struct StaffProps {
     pub lang: Lang,
     pub api: Api,
     /// The owner's own wrapped copies, opened again with their passphrase to invite.
     pub wrapped: Rc<Vec<WrappedKey>>,
+    /// The business's keys and their status.
+    pub configured: Rc<Vec<ConfiguredKey>>,
     pub on_logged_out: Callback<ApiError>,
 }
 
@@ -56,6 +97,9 @@ pub fn staff_page(props: &StaffProps) -> Html {
     let invited = use_state(|| None::<Invited>);
     let busy = use_state(|| false);
     let error = use_state(|| None::<AttrValue>);
+    let sharing = use_state(|| None::<Member>);
+    let share_passphrase = use_state(String::new);
+    let shared = use_state(|| None::<String>);
 
     {
         let (members, error) = (members.clone(), error.clone());
@@ -146,25 +190,15 @@ pub fn staff_page(props: &StaffProps) -> Html {
             );
             spawn_local(async move {
                 let_the_page_paint().await;
-                let Some(code) = grant_code() else {
-                    error.set(Some(t(lang, Text::BrowserCannot).into()));
-                    busy.set(false);
-                    return;
-                };
-                let mut granted = Vec::with_capacity(wrapped.len());
-                for copy in wrapped.iter() {
-                    match keyring::rewrap(copy, &secret, &code) {
-                        Ok(locked) => granted.push(GrantedKey {
-                            kid: copy.kid.clone(),
-                            wrapped: locked,
-                        }),
-                        Err(failure) => {
-                            error.set(Some(unlock_error_text(lang, failure).into()));
-                            busy.set(false);
-                            return;
-                        }
+                let copies: Vec<&WrappedKey> = wrapped.iter().collect();
+                let (code, granted) = match lock_for_grant(lang, &copies, &secret) {
+                    Ok(locked) => locked,
+                    Err(text) => {
+                        error.set(Some(text.into()));
+                        busy.set(false);
+                        return;
                     }
-                }
+                };
                 match api.invite(&address, &granted).await {
                     Ok(url) => {
                         invited.set(Some(Invited { url, code }));
@@ -177,6 +211,101 @@ pub fn staff_page(props: &StaffProps) -> Html {
                 }
                 busy.set(false);
             });
+        })
+    };
+
+    let start_share = |member: Member| {
+        let (sharing, shared) = (sharing.clone(), shared.clone());
+        Callback::from(move |_| {
+            shared.set(None);
+            sharing.set(Some(member.clone()));
+            focus("sb-share-passphrase");
+        })
+    };
+    let stop_share = {
+        let sharing = sharing.clone();
+        Callback::from(move |_| sharing.set(None))
+    };
+    let share = {
+        let (sharing, share_passphrase, shared, busy, error, reload) = (
+            sharing.clone(),
+            share_passphrase.clone(),
+            shared.clone(),
+            busy.clone(),
+            error.clone(),
+            reload.clone(),
+        );
+        let (api, wrapped, configured, on_logged_out) = (
+            props.api.clone(),
+            props.wrapped.clone(),
+            props.configured.clone(),
+            props.on_logged_out.clone(),
+        );
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let Some(member) = (*sharing).clone() else {
+                return;
+            };
+            if *busy {
+                return;
+            }
+            busy.set(true);
+            error.set(None);
+            let secret = (*share_passphrase).clone();
+            let (api, wrapped, configured, on_logged_out) = (
+                api.clone(),
+                wrapped.clone(),
+                configured.clone(),
+                on_logged_out.clone(),
+            );
+            let (sharing, share_passphrase, shared, busy, error, reload) = (
+                sharing.clone(),
+                share_passphrase.clone(),
+                shared.clone(),
+                busy.clone(),
+                error.clone(),
+                reload.clone(),
+            );
+            spawn_local(async move {
+                let_the_page_paint().await;
+                let missing = missing_copies(&wrapped, &configured, &member);
+                let (code, granted) = match lock_for_grant(lang, &missing, &secret) {
+                    Ok(locked) => locked,
+                    Err(text) => {
+                        error.set(Some(text.into()));
+                        busy.set(false);
+                        return;
+                    }
+                };
+                match api.share_keys(&member.id, &granted).await {
+                    Ok(()) => {
+                        sharing.set(None);
+                        share_passphrase.set(String::new());
+                        shared.set(Some(code));
+                        reload.set(*reload + 1);
+                        focus("sb-shared");
+                    }
+                    Err(failure) if failure.is_logged_out() => return on_logged_out.emit(failure),
+                    Err(failure) => error.set(Some(api_error_text(lang, &failure).into())),
+                }
+                busy.set(false);
+            });
+        })
+    };
+    let key_state = |member: &Member| {
+        if member.role == "owner" || member.revoked {
+            return None;
+        }
+        let missing = missing_copies(&props.wrapped, &props.configured, member);
+        Some(if missing.is_empty() {
+            Text::KeysComplete
+        } else if missing
+            .iter()
+            .all(|copy| member.shared_kids.contains(&copy.kid))
+        {
+            Text::KeysWaiting
+        } else {
+            Text::KeysMissing
         })
     };
 
@@ -201,7 +330,17 @@ pub fn staff_page(props: &StaffProps) -> Html {
                                 <td>{ member.email.clone() }</td>
                                 <td>{ t(lang, if member.role == "owner" { Text::Owner } else { Text::Member }) }</td>
                                 <td>{ yes_no(member.totp_enabled) }</td>
-                                <td>{ yes_no(member.has_key) }</td>
+                                <td>
+                                    { match key_state(member) {
+                                        Some(state) => t(lang, state),
+                                        None => yes_no(member.has_key),
+                                    } }
+                                    if matches!(key_state(member), Some(Text::KeysMissing | Text::KeysWaiting)) {
+                                        { " " }
+                                        <button class="sb-secondary sb-share" type="button"
+                                            onclick={start_share(member.clone())}>{ t(lang, Text::ShareKey) }</button>
+                                    }
+                                </td>
                                 <td>
                                     if member.role != "owner" {
                                         <button class="sb-secondary sb-danger sb-revoke" type="button"
@@ -223,6 +362,26 @@ pub fn staff_page(props: &StaffProps) -> Html {
                             onclick={revoke(id.clone())}>{ t(lang, Text::Revoke) }</button>
                         <button class="sb-secondary" type="button" onclick={keep}>{ t(lang, Text::Keep) }</button>
                     </div>
+                </div>
+            }
+            if let Some(member) = &*sharing {
+                <form class="sb-confirm" aria-labelledby="sb-share-title" onsubmit={share} novalidate=true>
+                    <p id="sb-share-title"><strong>{ t(lang, Text::ShareKey) }{ " · " }{ member.email.clone() }</strong></p>
+                    <p class="sb-muted">{ t(lang, Text::ShareExplain) }</p>
+                    <Field id="sb-share-passphrase" label={t(lang, Text::YourPassphrase)} kind="password"
+                        value={(*share_passphrase).clone()} autocomplete={Some(AttrValue::Static("off"))}
+                        oninput={Callback::from({ let share_passphrase = share_passphrase.clone(); move |v| share_passphrase.set(v) })} />
+                    <div class="sb-actions">
+                        <button id="sb-share-yes" class="sb-submit" type="submit" disabled={*busy}>
+                            { if *busy { t(lang, Text::Working) } else { t(lang, Text::ShareKey) } }</button>
+                        <button class="sb-secondary" type="button" onclick={stop_share}>{ t(lang, Text::Cancel) }</button>
+                    </div>
+                </form>
+            }
+            if let Some(code) = &*shared {
+                <div class="sb-result" id="sb-shared" tabindex="-1">
+                    <p><strong>{ t(lang, Text::KeyShared) }</strong></p>
+                    <p><code id="sb-share-code">{ code.clone() }</code></p>
                 </div>
             }
             <h2>{ t(lang, Text::InviteMember) }</h2>

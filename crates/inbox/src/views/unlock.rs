@@ -1,24 +1,28 @@
 //! The key passphrase opens the staff member's wrapped copies here; only the
-//! wrapped copies come from the server, nothing goes back.
+//! wrapped copies come from the server, and only copies locked again in this
+//! browser go back. After a rotation the owner may have shared a new key under a
+//! grant code: given with the passphrase, the code opens it once and the copy is
+//! locked under the member's own passphrase from then on.
 
 use std::rc::Rc;
 
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use crate::api::{Api, ApiError, WrappedKey};
+use crate::api::{Api, ApiError, ConfiguredKey, KeySet, WrappedKey};
 use crate::i18n::{Lang, Text, t};
-use crate::keyring::Keyring;
+use crate::keyring::{self, Keyring, UnlockError};
 use crate::timing;
 use crate::ui::{ErrorBox, Field, api_error_text, let_the_page_paint, unlock_error_text};
 
-/// What an unlock hands on: the keys, the copies they came from, and — on a
-/// first unlock with a grant code — the code, to re-wrap the copies under the
-/// member's own passphrase.
+/// What an unlock hands on: the keys, the copies they came from (each under the
+/// member's own passphrase), the business's keys, and — on a first unlock with a
+/// grant code — the code, to re-wrap the copies under the member's own passphrase.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Unlocked {
     pub keyring: Keyring,
     pub wrapped: Rc<Vec<WrappedKey>>,
+    pub configured: Rc<Vec<ConfiguredKey>>,
     pub grant_code: Option<String>,
 }
 
@@ -32,15 +36,88 @@ pub struct UnlockProps {
     pub on_logged_out: Callback<ApiError>,
 }
 
+/// Why an unlock stopped.
+enum Stop {
+    Api(ApiError),
+    Unlock(UnlockError),
+    /// The grant code does not open the shared key.
+    SharedCode,
+}
+
+/// Opens the member's own copies with `secret`, then takes up the shared ones
+/// with `code` (when given): opened with the code, locked under `secret`, stored.
+async fn open_all(
+    api: &Api,
+    set: KeySet,
+    secret: &str,
+    code: &str,
+    first: bool,
+) -> Result<Unlocked, Stop> {
+    let (shared, mut own): (Vec<_>, Vec<_>) = set.keys.into_iter().partition(|copy| copy.shared);
+    let mut keyring = Keyring::unlock(&own, secret).await.map_err(Stop::Unlock)?;
+    if !code.trim().is_empty() {
+        for copy in shared {
+            let locked =
+                keyring::rewrap(&copy, code.trim(), secret).map_err(|error| match error {
+                    UnlockError::WrongPassphrase => Stop::SharedCode,
+                    other => Stop::Unlock(other),
+                })?;
+            api.replace_key(&copy.kid, &locked)
+                .await
+                .map_err(Stop::Api)?;
+            let taken = WrappedKey {
+                wrapped: locked,
+                shared: false,
+                ..copy
+            };
+            keyring.add(&taken, secret).await.map_err(Stop::Unlock)?;
+            own.push(taken);
+        }
+    }
+    Ok(Unlocked {
+        keyring,
+        wrapped: Rc::new(own),
+        configured: Rc::new(set.configured),
+        grant_code: first.then(|| secret.to_owned()),
+    })
+}
+
 #[function_component(Unlock)]
 pub fn unlock(props: &UnlockProps) -> Html {
     let lang = props.lang;
     let passphrase = use_state(String::new);
+    let code = use_state(String::new);
+    let set = use_state(|| None::<KeySet>);
     let busy = use_state(|| false);
     let error = use_state(|| None::<AttrValue>);
 
+    // The copies come first, so that a waiting shared key can be asked about.
+    {
+        let (set, error) = (set.clone(), error.clone());
+        let (api, on_logged_out) = (props.api.clone(), props.on_logged_out.clone());
+        use_effect_with((), move |()| {
+            spawn_local(async move {
+                match api.keys().await {
+                    Ok(keys) => set.set(Some(keys)),
+                    Err(failure) if failure.is_logged_out() => on_logged_out.emit(failure),
+                    Err(failure) => error.set(Some(api_error_text(lang, &failure).into())),
+                }
+            });
+        });
+    }
+    let waiting = !props.first
+        && set
+            .as_ref()
+            .is_some_and(|set| set.keys.iter().any(|copy| copy.shared));
+
     let onsubmit = {
-        let (passphrase, busy, error) = (passphrase.clone(), busy.clone(), error.clone());
+        let (passphrase, code, set, busy, error) = (
+            passphrase.clone(),
+            code.clone(),
+            set.clone(),
+            busy.clone(),
+            error.clone(),
+        );
         let (api, first) = (props.api.clone(), props.first);
         let (on_unlocked, on_logged_out) = (props.on_unlocked.clone(), props.on_logged_out.clone());
         Callback::from(move |event: SubmitEvent| {
@@ -50,29 +127,43 @@ pub fn unlock(props: &UnlockProps) -> Html {
             }
             busy.set(true);
             error.set(None);
-            let secret = (*passphrase).clone();
+            let (secret, shared_code, known) =
+                ((*passphrase).clone(), (*code).clone(), (*set).clone());
             let (api, busy, error) = (api.clone(), busy.clone(), error.clone());
             let (on_unlocked, on_logged_out) = (on_unlocked.clone(), on_logged_out.clone());
             spawn_local(async move {
-                let wrapped = match api.keys().await {
-                    Ok(wrapped) => wrapped,
-                    Err(failure) if failure.is_logged_out() => return on_logged_out.emit(failure),
-                    Err(failure) => {
-                        error.set(Some(api_error_text(lang, &failure).into()));
-                        busy.set(false);
-                        return;
-                    }
+                let keys = match known {
+                    Some(keys) => keys,
+                    None => match api.keys().await {
+                        Ok(keys) => keys,
+                        Err(failure) if failure.is_logged_out() => {
+                            return on_logged_out.emit(failure);
+                        }
+                        Err(failure) => {
+                            error.set(Some(api_error_text(lang, &failure).into()));
+                            busy.set(false);
+                            return;
+                        }
+                    },
                 };
                 let_the_page_paint().await;
-                match timing::measured("sealbook:unlock", Keyring::unlock(&wrapped, &secret)).await
-                {
-                    Ok(keyring) => on_unlocked.emit(Unlocked {
-                        keyring,
-                        wrapped: Rc::new(wrapped),
-                        grant_code: first.then_some(secret),
-                    }),
-                    Err(failure) => {
-                        error.set(Some(unlock_error_text(lang, failure).into()));
+                let opened = timing::measured(
+                    "sealbook:unlock",
+                    open_all(&api, keys, &secret, &shared_code, first),
+                )
+                .await;
+                match opened {
+                    Ok(unlocked) => on_unlocked.emit(unlocked),
+                    Err(Stop::Api(failure)) if failure.is_logged_out() => {
+                        on_logged_out.emit(failure);
+                    }
+                    Err(stop) => {
+                        let text = match stop {
+                            Stop::Api(failure) => api_error_text(lang, &failure),
+                            Stop::Unlock(failure) => unlock_error_text(lang, failure),
+                            Stop::SharedCode => t(lang, Text::SharedCodeWrong),
+                        };
+                        error.set(Some(text.into()));
                         busy.set(false);
                     }
                 }
@@ -94,6 +185,12 @@ pub fn unlock(props: &UnlockProps) -> Html {
                     kind="password" value={(*passphrase).clone()}
                     autocomplete={Some(AttrValue::Static("off"))}
                     oninput={Callback::from({ let passphrase = passphrase.clone(); move |v| passphrase.set(v) })} />
+                if waiting {
+                    <p class="sb-muted" id="sb-shared-waiting">{ t(lang, Text::SharedKeyWaiting) }</p>
+                    <Field id="sb-shared-code" label={t(lang, Text::SharedKeyCode)} kind="text"
+                        value={(*code).clone()} autocomplete={Some(AttrValue::Static("off"))}
+                        oninput={Callback::from({ let code = code.clone(); move |v| code.set(v) })} />
+                }
                 <p class="sb-actions">
                     <button id="sb-unlock" class="sb-submit" type="submit" disabled={*busy}>
                         { if *busy { t(lang, Text::Unlocking) } else { t(lang, Text::Unlock) } }

@@ -177,24 +177,25 @@ fn test(root: &Path, args: &[String]) -> anyhow::Result<()> {
         .env("PATH", &path))?;
     drop(postgres);
 
-    // The same vectors, as wasm in headless Chromium.
-    run(cargo()
-        .args([
-            "test",
-            "-p",
-            "sealbook-envelope",
-            "--target",
-            "wasm32-unknown-unknown",
-            "--test",
-            "vectors",
-        ])
-        .env(
-            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-            "wasm-bindgen-test-runner",
-        )
-        .env("CHROMEDRIVER", tools::CHROMEDRIVER)
-        .env("WASM_BINDGEN_TEST_TIMEOUT", "600")
-        .env("PATH", &path))?;
+    // The same vectors, as wasm in headless Chromium; then the inbox's key ring
+    // there (WebCrypto and wasm RSA open the same bookings; `--nocapture` prints
+    // their times for docs/BENCHMARKS.md).
+    for target in [
+        &["-p", "sealbook-envelope", "--test", "vectors"][..],
+        &["-p", "sealbook-inbox", "--lib"],
+    ] {
+        run(cargo()
+            .args(["test", "--target", "wasm32-unknown-unknown"])
+            .args(target)
+            .args(["--", "--nocapture"])
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                "wasm-bindgen-test-runner",
+            )
+            .env("CHROMEDRIVER", tools::CHROMEDRIVER)
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "600")
+            .env("PATH", &path))?;
+    }
 
     // An independent implementation (Python `cryptography`) opens every vector.
     run(Command::new(python)

@@ -231,3 +231,99 @@ async fn unwrap(
     bytes.fill(0, 0, bytes.length());
     Ok(file_key)
 }
+
+/// In headless Chromium (`cargo xtask test`): the WebCrypto path the inbox uses
+/// and the pure-Rust RSA path compiled to wasm open the same bookings to the same
+/// plaintext. Their times are printed for docs/BENCHMARKS.md, never asserted.
+#[cfg(all(test, target_family = "wasm", target_os = "unknown"))]
+mod browser_tests {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+    use sealbook_envelope::{Identity, Recipient, SealParams, open, seal};
+    use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
+
+    use super::{Keyring, lock};
+    use crate::api::WrappedKey;
+    use crate::timing;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    const VECTORS: &str = include_str!("../../../tests/vectors/v1.json");
+    const BOOKINGS: usize = 100;
+    const PASSPHRASE: &str = "a test key passphrase";
+
+    #[wasm_bindgen_test]
+    async fn webcrypto_and_wasm_rsa_open_the_same_bookings() {
+        let vectors: serde_json::Value = serde_json::from_str(VECTORS).expect("vectors");
+        let vector = &vectors[0];
+        let private_pem = vector["private_key_pem"].as_str().expect("a private key");
+        let identity = Identity::from_pkcs8_pem(private_pem).expect("the vector key");
+        let recipient =
+            Recipient::from_spki_pem(vector["public_key_pem"].as_str().expect("a public key"))
+                .expect("the vector public key");
+        let der: Vec<u8> = STANDARD
+            .decode(
+                private_pem
+                    .lines()
+                    .filter(|line| !line.starts_with("-----"))
+                    .collect::<String>(),
+            )
+            .expect("PEM body");
+        let copy = WrappedKey {
+            kid: identity.kid().as_str().to_owned(),
+            status: "active".to_owned(),
+            wrapped: lock(&der, PASSPHRASE).expect("locked"),
+            shared: false,
+        };
+        let keyring = Keyring::unlock(&[copy], PASSPHRASE)
+            .await
+            .expect("the copy opens");
+        let business = vector["business"].as_str().expect("a business");
+        let sealed: Vec<Vec<u8>> = (0..BOOKINGS)
+            .map(|index| {
+                let plaintext = format!(r#"{{"name":"Guest {index}","party":2}}"#);
+                seal(
+                    std::slice::from_ref(&recipient),
+                    &SealParams {
+                        business,
+                        iat: 1_795_000_000,
+                    },
+                    plaintext.as_bytes(),
+                    &mut getrandom::SysRng,
+                )
+                .expect("sealed")
+            })
+            .collect();
+        let encoded: Vec<String> = sealed
+            .iter()
+            .map(|bytes| URL_SAFE_NO_PAD.encode(bytes))
+            .collect();
+
+        let started = timing::now();
+        let mut by_webcrypto = Vec::with_capacity(BOOKINGS);
+        for envelope in &encoded {
+            by_webcrypto.push(keyring.read(envelope).await.expect("WebCrypto opens"));
+        }
+        let webcrypto_ms = timing::now() - started;
+        let started = timing::now();
+        let by_wasm: Vec<serde_json::Value> = sealed
+            .iter()
+            .map(|bytes| {
+                let opened = open(std::slice::from_ref(&identity), bytes).expect("wasm RSA opens");
+                serde_json::from_slice(&opened.plaintext).expect("JSON")
+            })
+            .collect();
+        let wasm_ms = timing::now() - started;
+
+        assert_eq!(by_webcrypto, by_wasm);
+        assert_eq!(by_wasm[7]["name"], "Guest 7");
+        #[allow(clippy::cast_precision_loss)]
+        let count = BOOKINGS as f64;
+        console_log!(
+            "opening {BOOKINGS} bookings (RSA-3072): WebCrypto {:.2} ms each, wasm RSA {:.2} ms each ({:.1}x)",
+            webcrypto_ms / count,
+            wasm_ms / count,
+            wasm_ms / webcrypto_ms
+        );
+    }
+}

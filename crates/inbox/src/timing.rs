@@ -1,5 +1,6 @@
 //! Performance marks around the work worth measuring in the browser: the E2E
-//! tests read `sealbook:open` (one booking opened) from the performance timeline.
+//! tests read `sealbook:open` (one booking opened), `sealbook:first-screen` and
+//! `sealbook:all-opened` (a listing, from its request) from the performance timeline.
 
 use std::future::Future;
 
@@ -19,6 +20,28 @@ pub async fn measured<T>(name: &str, work: impl Future<Output = T>) -> T {
         performance.clear_marks_with_mark_name(&end);
     }
     result
+}
+
+/// Marks the moment `name`, a start for [`measure_from`].
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
+        performance.clear_marks_with_mark_name(name);
+        let _ = performance.mark(name);
+    }
+}
+
+/// Records the measure `name`, from the mark `start` to now.
+pub fn measure_from(name: &str, start: &str) {
+    if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
+        let _ = performance.measure_with_start_mark(name, start);
+    }
+}
+
+/// Milliseconds on the page's clock.
+pub fn now() -> f64 {
+    web_sys::window()
+        .and_then(|window| window.performance())
+        .map_or_else(js_sys::Date::now, |performance| performance.now())
 }
 
 /// Today in the browser's own time zone (the staff member's, who works where the

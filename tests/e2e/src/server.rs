@@ -133,12 +133,28 @@ impl Sealbook {
         origins: &[String],
         dist: &Path,
     ) -> anyhow::Result<Self> {
-        Self::start_configured(business, origins, dist, "").await
+        Self::start_configured(business, origins, dist, &profile(business)).await
     }
 
     /// Like [`Sealbook::start`], with `business_config` (TOML) added to the
     /// business's section, e.g. a `[business.consent]` notice.
     pub async fn start_with(
+        business: &str,
+        origins: &[String],
+        business_config: &str,
+    ) -> anyhow::Result<Self> {
+        Self::start_configured(
+            business,
+            origins,
+            &built_widget()?,
+            &format!("{}{business_config}", profile(business)),
+        )
+        .await
+    }
+
+    /// Like [`Sealbook::start`], with `business_config` (TOML) as the whole
+    /// business section after its keys: profile, and any tables that follow.
+    pub async fn start_with_profile(
         business: &str,
         origins: &[String],
         business_config: &str,
@@ -179,12 +195,11 @@ impl Sealbook {
             .collect();
         let config = format!(
             "listen = \"127.0.0.1:{port}\"\nlog_format = \"json\"\nmetrics_token = \"{METRICS_TOKEN}\"\ndatabase = \"{database}\"\nwidget_dir = \"{dist}\"\nwww_dir = \"{www}\"\n\n\
-             [[business]]\nid = \"{business}\"\nname = \"Test business\"\nallowed_origins = [{origins}]\nkeys = [{{ file = \"keys/{business}.pub.pem\" }}]\n{profile}{business_config}",
+             [[business]]\nid = \"{business}\"\nname = \"Test business\"\nallowed_origins = [{origins}]\nkeys = [{{ file = \"keys/{business}.pub.pem\" }}]\n{business_config}",
             dist = dist.display(),
             www = workspace_root().join("www").display(),
             origins = origins.join(", "),
             database = database.url(dir.path()),
-            profile = profile(business),
         );
         std::fs::write(dir.path().join("sealbook.toml"), config)?;
         let child = spawn_server(dir.path(), port).await?;
@@ -286,26 +301,58 @@ impl Sealbook {
 
     /// `GET /metrics` with the token, over a plain connection (not through the proxy).
     pub async fn metrics(&self) -> anyhow::Result<String> {
-        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await?;
-        stream
-            .write_all(
-                format!(
-                    "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {METRICS_TOKEN}\r\nConnection: close\r\n\r\n"
-                )
-                .as_bytes(),
+        let authorization = format!("Bearer {METRICS_TOKEN}");
+        let (status, body) = self
+            .request(
+                "GET",
+                "/metrics",
+                &[("Authorization", &authorization)],
+                None,
             )
             .await?;
+        if status != 200 {
+            bail!("GET /metrics: {status}");
+        }
+        Ok(body)
+    }
+
+    /// One HTTP/1.1 request over a plain connection to the server (not through
+    /// the proxy, so it is not part of the recorded traffic): status and body.
+    pub async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> anyhow::Result<(u16, String)> {
+        use std::fmt::Write as _;
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let mut head =
+            format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+        for (name, value) in headers {
+            write!(head, "{name}: {value}\r\n")?;
+        }
+        if let Some(body) = body {
+            write!(head, "Content-Length: {}\r\n", body.len())?;
+        }
+        head.push_str("\r\n");
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await?;
+        stream.write_all(head.as_bytes()).await?;
+        if let Some(body) = body {
+            stream.write_all(body.as_bytes()).await?;
+        }
         let mut response = Vec::new();
         tokio::time::timeout(WAIT, stream.read_to_end(&mut response)).await??;
         let response = String::from_utf8(response)?;
         let (head, body) = response
             .split_once("\r\n\r\n")
             .context("an HTTP response")?;
-        if !head.starts_with("HTTP/1.1 200") {
-            bail!("GET /metrics: {head}");
-        }
-        Ok(body.to_owned())
+        let status = head
+            .split(' ')
+            .nth(1)
+            .and_then(|code| code.parse().ok())
+            .context("an HTTP status line")?;
+        Ok((status, body.to_owned()))
     }
 
     /// `/metrics` as the server rendered it just before [`Sealbook::stop`].

@@ -5,7 +5,8 @@
 //! with the owner's grant code, then is shut out when revoked. A key rotation
 //! runs end to end: the new key pinned while pending, sealed to once active, added
 //! by the owner from its key file and shared with a member; every booking stays
-//! readable, and the old key, once compromised, is refused at upload.
+//! readable, and the old key, once compromised, is refused at upload. A thousand
+//! bookings in one week open progressively, the first screenful first.
 
 use fantoccini::Locator;
 use fantoccini::key::Key;
@@ -589,5 +590,139 @@ async fn a_key_rotation_seals_to_the_new_key_and_every_booking_stays_readable() 
             "{secret} crossed the wire"
         );
     }
+    Ok(())
+}
+
+/// A busy restaurant: room for a thousand bookings in one week, and limits that
+/// let one test client upload them.
+const BUSY: &str = "kind = \"restaurant\"\ntimezone = \"Europe/Paris\"\ncovers = 10000\nmax_party_size = 8\n\
+    turn_minutes = 105\nhours = { mon = [\"11:00-23:00\"], tue = [\"11:00-23:00\"], wed = [\"11:00-23:00\"], \
+    thu = [\"11:00-23:00\"], fri = [\"11:00-23:00\"], sat = [\"11:00-23:00\"], sun = [\"11:00-23:00\"] }\n\
+    [limits]\nbookings_per_minute = 100000\nbookings_per_slot = 1000\n";
+
+/// How many bookings the timing test stores and opens.
+const MANY: usize = 1000;
+
+/// The slot starts of the week from `from` (`YYYY-MM-DD`), from the availability API.
+async fn week_of_slots(sealbook: &Sealbook, from: &str, to: &str) -> anyhow::Result<Vec<String>> {
+    let (status, body) = sealbook
+        .request(
+            "GET",
+            &format!(
+                "/api/v1/businesses/{}/availability?from={from}&to={to}&party=1",
+                sealbook.business
+            ),
+            &[],
+            None,
+        )
+        .await?;
+    anyhow::ensure!(status == 200, "availability: {status} {body}");
+    let answer: serde_json::Value = serde_json::from_str(&body)?;
+    Ok(answer["days"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|day| day["slots"].as_array().cloned().unwrap_or_default())
+        .filter_map(|slot| slot["start"].as_str().map(str::to_owned))
+        .collect())
+}
+
+/// Figures for docs/BENCHMARKS.md: a thousand bookings in one week, sealed and
+/// uploaded as the widget would, then opened in the inbox. The first screenful
+/// must be shown before the last booking is opened; the times are printed,
+/// never asserted (two shared cores).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_thousand_bookings_open_in_the_inbox_first_screenful_first() -> anyhow::Result<()> {
+    use base64::Engine as _;
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
+    let sealbook = Sealbook::start_with_profile("bistro-busy", &[], BUSY).await?;
+    sealbook.init_owner(OWNER, OWNER_PASSWORD).await?;
+    let recipient = sealbook_envelope::Recipient::from_spki_pem(&std::fs::read_to_string(
+        sealbook.dir.path().join("keys/bistro-busy.pub.pem"),
+    )?)?;
+
+    // The week from tomorrow, as the browser's calendar counts it.
+    let browser = Browser::start().await?;
+    let week = browser
+        .script(
+            "const day = offset => { const d = new Date(); d.setDate(d.getDate() + offset);
+               return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`; };
+             return [day(1), day(7)];",
+        )
+        .await?;
+    let (tomorrow, last) = (
+        week[0].as_str().unwrap_or_default().to_owned(),
+        week[1].as_str().unwrap_or_default().to_owned(),
+    );
+    let slots = week_of_slots(&sealbook, &tomorrow, &last).await?;
+    anyhow::ensure!(!slots.is_empty(), "no slots from {tomorrow}");
+    for index in 0..MANY {
+        let start = &slots[index % slots.len()];
+        let plaintext = serde_json::json!({
+            "name": format!("Guest {index:04}"),
+            "contact": { "phone": format!("+33 6 00 00 {:02} {:02}", index / 100, index % 100) },
+            "party": 1,
+            "start": start,
+        });
+        let envelope = sealbook_envelope::seal(
+            std::slice::from_ref(&recipient),
+            &sealbook_envelope::SealParams {
+                business: "bistro-busy",
+                iat: 1_795_000_000,
+            },
+            plaintext.to_string().as_bytes(),
+            &mut getrandom::SysRng,
+        )?;
+        let body = serde_json::json!({
+            "envelope": base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(envelope),
+            "start": start,
+            "party_size": 1,
+        });
+        let (status, answer) = sealbook
+            .request(
+                "POST",
+                "/api/v1/businesses/bistro-busy/bookings",
+                &[("Content-Type", "application/json")],
+                Some(&body.to_string()),
+            )
+            .await?;
+        anyhow::ensure!(status == 201, "booking {index}: {status} {answer}");
+    }
+
+    browser.goto(&sealbook.url("/inbox/")).await?;
+    log_in(&browser, OWNER, OWNER_PASSWORD, PASSPHRASE).await?;
+    click(&browser, "#sb-week").await?;
+    show_day(&browser, &tomorrow).await?;
+    eventually("a thousand rows opened", || async {
+        let shown = browser
+            .script("return document.querySelectorAll('#sb-bookings .sb-name').length;")
+            .await
+            .ok()?;
+        (shown.as_u64() == Some(MANY as u64)).then_some(())
+    })
+    .await?;
+    let figures = browser
+        .script(
+            "const last = name => { const all = performance.getEntriesByName(name); return all.length ? all[all.length - 1].duration : null; };
+             const opens = performance.getEntriesByName('sealbook:open').map(m => m.duration).sort((a, b) => a - b);
+             return { listed: last('sealbook:listed'), first: last('sealbook:first-screen'), all: last('sealbook:all-opened'),
+                      opens: opens.length, median: opens[Math.floor(opens.length / 2)], p99: opens[Math.floor(opens.length * 0.99)] };",
+        )
+        .await?;
+    browser.close().await?;
+    let first = figures["first"].as_f64().unwrap_or_default();
+    let all = figures["all"].as_f64().unwrap_or_default();
+    assert!(
+        first > 0.0 && first < all,
+        "the first screenful is shown before the rest: {figures}"
+    );
+    eprintln!(
+        "inbox, {MANY} bookings in a week: listed after {:.0} ms, first 50 opened after {first:.0} ms, all after {all:.0} ms; \
+         one open (WebCrypto RSA-OAEP + wasm AES-GCM): median {:.2} ms, p99 {:.2} ms over {} opens",
+        figures["listed"].as_f64().unwrap_or_default(),
+        figures["median"].as_f64().unwrap_or_default(),
+        figures["p99"].as_f64().unwrap_or_default(),
+        figures["opens"],
+    );
     Ok(())
 }

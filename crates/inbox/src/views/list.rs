@@ -1,6 +1,10 @@
 //! A day or a week of bookings. The server's list arrives first (times, party or
 //! service, status) and every row opens on this device one after the other, in
-//! time order, so the first screenful is readable before the rest is done.
+//! time order, so the first screenful is readable before the rest is done. Opened
+//! rows reach the page in batches (the first screenful at once, then about every
+//! 50 ms); the table holds the opened rows and one screenful more, so a thousand
+//! rows are not drawn before the first one can be read, and each row is its own
+//! component, so the table is not redrawn whole for every batch.
 
 use std::rc::Rc;
 
@@ -45,10 +49,17 @@ struct Listing {
     error: Option<ApiError>,
 }
 
+/// Rows shown as the first screenful: opened and shown before anything else.
+const FIRST_SCREEN: usize = 50;
+/// Opened rows wait at most this long (ms) before they are shown.
+const BATCH_MS: f64 = 50.0;
+
+type Opened = (usize, Result<serde_json::Value, ReadError>);
+
 enum Change {
     Start(u32),
     Listed(u32, Vec<Row>),
-    Read(u32, usize, Result<serde_json::Value, ReadError>),
+    Read(u32, Vec<Opened>),
     Failed(u32, ApiError),
 }
 
@@ -69,15 +80,17 @@ impl Reducible for Listing {
                 next.loading = false;
                 next.rows = rows.into_iter().map(Rc::new).collect();
             }
-            Change::Read(generation, index, result) if generation == self.generation => {
-                if let Some(row) = next.rows.get_mut(index) {
-                    let mut opened = (**row).clone();
-                    opened.sealed = match result {
-                        Ok(booking) => Sealed::Opened(booking),
-                        Err(error) => Sealed::Failed(error),
-                    };
-                    *row = Rc::new(opened);
-                    next.opened += 1;
+            Change::Read(generation, batch) if generation == self.generation => {
+                for (index, result) in batch {
+                    if let Some(row) = next.rows.get_mut(index) {
+                        let mut opened = (**row).clone();
+                        opened.sealed = match result {
+                            Ok(booking) => Sealed::Opened(booking),
+                            Err(error) => Sealed::Failed(error),
+                        };
+                        *row = Rc::new(opened);
+                        next.opened += 1;
+                    }
                 }
             }
             Change::Failed(generation, error) if generation == self.generation => {
@@ -128,6 +141,7 @@ pub fn list(props: &ListProps) -> Html {
                 listing.dispatch(Change::Start(current));
                 let (range, status) = (*range, status.clone());
                 spawn_local(async move {
+                    timing::mark("sealbook:list");
                     let from = range.from.iso();
                     let to = range.to().iso();
                     let stored = match api.bookings(&from, &to, status.as_deref()).await {
@@ -135,19 +149,38 @@ pub fn list(props: &ListProps) -> Html {
                         Err(error) if error.is_logged_out() => return on_logged_out.emit(error),
                         Err(error) => return listing.dispatch(Change::Failed(current, error)),
                     };
+                    timing::measure_from("sealbook:listed", "sealbook:list");
                     let envelopes: Vec<String> =
                         stored.iter().map(|b| b.envelope.clone()).collect();
                     listing.dispatch(Change::Listed(
                         current,
                         stored.into_iter().map(Row::new).collect(),
                     ));
+                    let first_screen = envelopes.len().min(FIRST_SCREEN);
+                    let mut batch = Vec::new();
+                    let mut shown_at = timing::now();
                     for (index, envelope) in envelopes.iter().enumerate() {
                         if *generation.borrow() != current {
                             return;
                         }
                         let result =
                             timing::measured("sealbook:open", keyring.read(envelope)).await;
-                        listing.dispatch(Change::Read(current, index, result));
+                        batch.push((index, result));
+                        let opened = index + 1;
+                        let screen_done = opened == first_screen;
+                        if screen_done
+                            || opened == envelopes.len()
+                            || timing::now() - shown_at >= BATCH_MS
+                        {
+                            listing.dispatch(Change::Read(current, std::mem::take(&mut batch)));
+                            shown_at = timing::now();
+                        }
+                        if screen_done {
+                            timing::measure_from("sealbook:first-screen", "sealbook:list");
+                        }
+                    }
+                    if !envelopes.is_empty() {
+                        timing::measure_from("sealbook:all-opened", "sealbook:list");
                     }
                 });
             },
@@ -251,6 +284,7 @@ pub fn list(props: &ListProps) -> Html {
         html! { <option value={value} {selected}>{ t(lang, text) }</option> }
     };
     let total = listing.rows.len();
+    let drawn = (listing.opened + FIRST_SCREEN).min(total);
     let progress = if !listing.loading && listing.opened < total {
         format!(
             "{} {} {} {}…",
@@ -311,7 +345,10 @@ pub fn list(props: &ListProps) -> Html {
                         <th scope="col">{ t(lang, Text::Status) }</th>
                     </tr></thead>
                     <tbody>
-                        { for listing.rows.iter().map(|row| view_row(lang, row, range.week, &props.on_open)) }
+                        { for listing.rows.iter().take(drawn).map(|row| html! {
+                            <BookingRow key={row.stored.id.clone()} {lang} row={row.clone()} week={range.week}
+                                on_open={props.on_open.clone()} />
+                        }) }
                     </tbody>
                 </table>
                 if !progress.is_empty() {
@@ -322,7 +359,33 @@ pub fn list(props: &ListProps) -> Html {
     }
 }
 
-fn view_row(lang: Lang, row: &Row, week: bool, on_open: &Callback<AttrValue>) -> Html {
+#[derive(Properties)]
+struct RowProps {
+    lang: Lang,
+    row: Rc<Row>,
+    week: bool,
+    on_open: Callback<AttrValue>,
+}
+
+impl PartialEq for RowProps {
+    /// A row is redrawn only when it changed: a new `Rc` (opened) or another view.
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.row, &other.row)
+            && self.lang == other.lang
+            && self.week == other.week
+            && self.on_open == other.on_open
+    }
+}
+
+#[function_component(BookingRow)]
+fn booking_row(props: &RowProps) -> Html {
+    let RowProps {
+        lang,
+        row,
+        week,
+        on_open,
+    } = props;
+    let (lang, week) = (*lang, *week);
     let id: AttrValue = row.stored.id.clone().into();
     let onclick = {
         let (id, on_open) = (id.clone(), on_open.clone());

@@ -1,6 +1,7 @@
 //! Small pieces every view uses: a labelled field, the error box that takes the
 //! focus, reading an input, a file download, and the text for an API error.
 
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlElement, HtmlInputElement, Url};
 use yew::prelude::*;
@@ -122,7 +123,7 @@ pub fn download(name: &str, mime: &str, content: &str) -> Result<(), JsValue> {
     anchor.set_download(name);
     anchor.click();
     // The download reads the Blob after this returns; free it a little later.
-    let revoke = wasm_bindgen::closure::Closure::once_into_js(move || {
+    let revoke = Closure::once_into_js(move || {
         let _ = Url::revoke_object_url(&url);
     });
     web_sys::window()
@@ -131,14 +132,23 @@ pub fn download(name: &str, mime: &str, content: &str) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// Moves the focus to the element with `id` (a view's heading when it opens).
+/// Moves the focus to the element with `id` (a view's heading when it opens),
+/// once the render that the caller's state change scheduled has run: Yew renders
+/// in a microtask, this runs in the next task, so the element exists by then.
 pub fn focus(id: &str) {
-    if let Some(element) = web_sys::window()
-        .and_then(|window| window.document())
-        .and_then(|document| document.get_element_by_id(id))
-        .and_then(|element| element.dyn_into::<HtmlElement>().ok())
-    {
-        let _ = element.focus();
+    let id = id.to_owned();
+    let later = Closure::once_into_js(move || {
+        if let Some(element) = web_sys::window()
+            .and_then(|window| window.document())
+            .and_then(|document| document.get_element_by_id(&id))
+            .and_then(|element| element.dyn_into::<HtmlElement>().ok())
+        {
+            let _ = element.focus();
+        }
+    });
+    if let Some(window) = web_sys::window() {
+        let _ =
+            window.set_timeout_with_callback_and_timeout_and_arguments_0(later.unchecked_ref(), 0);
     }
 }
 

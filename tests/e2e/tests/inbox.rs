@@ -6,7 +6,9 @@
 //! runs end to end: the new key pinned while pending, sealed to once active, added
 //! by the owner from its key file and shared with a member; every booking stays
 //! readable, and the old key, once compromised, is refused at upload. A thousand
-//! bookings in one week open progressively, the first screenful first.
+//! bookings in one week open progressively, the first screenful first. And the
+//! whole of a working day's use — log in, unlock, open a booking, mark it, go back,
+//! export the calendar — works from the keyboard alone.
 
 use fantoccini::Locator;
 use fantoccini::key::Key;
@@ -304,11 +306,15 @@ async fn invite_and_join(
     assert_accessible(owner, "staff page").await?;
 
     member.goto(&invite_url).await?;
+    member.wait_for("#sb-new-password").await?;
+    assert_accessible(member, "invitation").await?;
     type_into(member, "#sb-new-password", password).await?;
     type_into(member, "#sb-repeat-password", password).await?;
     click(member, "#sb-join").await?;
     type_into(member, "#sb-passphrase", &grant_code).await?;
     click(member, "#sb-unlock").await?;
+    member.wait_for("#sb-new-passphrase").await?;
+    assert_accessible(member, "own passphrase").await?;
     type_into(member, "#sb-new-passphrase", own).await?;
     type_into(member, "#sb-repeat-passphrase", own).await?;
     click(member, "#sb-save-passphrase").await?;
@@ -724,5 +730,113 @@ async fn a_thousand_bookings_open_in_the_inbox_first_screenful_first() -> anyhow
         figures["p99"].as_f64().unwrap_or_default(),
         figures["opens"],
     );
+    Ok(())
+}
+
+/// Presses Tab (Shift+Tab with `backwards`) until the focused element matches
+/// `css`; at most 60 presses.
+async fn tab_to(browser: &Browser, css: &str) -> anyhow::Result<()> {
+    let test =
+        format!("return !!document.activeElement && document.activeElement.matches('{css}');");
+    for _ in 0..60 {
+        if browser.script(&test).await? == serde_json::Value::Bool(true) {
+            return Ok(());
+        }
+        browser
+            .client
+            .active_element()
+            .await?
+            .send_keys(&key(Key::Tab))
+            .await?;
+    }
+    anyhow::bail!("Tab never reached {css}")
+}
+
+/// Types `text` into the focused element, then presses `then` (e.g. Enter).
+async fn type_here(browser: &Browser, text: &str, then: Option<Key>) -> anyhow::Result<()> {
+    let focused = browser.client.active_element().await?;
+    focused.send_keys(text).await?;
+    if let Some(then) = then {
+        focused.send_keys(&key(then)).await?;
+    }
+    Ok(())
+}
+
+/// Where the focus is: the focused element's id.
+async fn focused_id(browser: &Browser) -> anyhow::Result<String> {
+    let id = browser
+        .script("return document.activeElement ? document.activeElement.id : '';")
+        .await?;
+    Ok(id.as_str().unwrap_or_default().to_owned())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_working_day_in_the_inbox_needs_only_the_keyboard() -> anyhow::Result<()> {
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
+    let sealbook = Sealbook::start("bistro-keys", &[]).await?;
+    let name = canary();
+    let (reference, day) = book(&sealbook, &name).await?;
+    sealbook.init_owner(OWNER, OWNER_PASSWORD).await?;
+
+    let browser = Browser::start().await?;
+    browser.goto(&sealbook.url("/inbox/")).await?;
+    browser.wait_for("#sb-email").await?;
+    tab_to(&browser, "#sb-email").await?;
+    type_here(&browser, OWNER, Some(Key::Tab)).await?;
+    assert_eq!(focused_id(&browser).await?, "sb-password");
+    type_here(&browser, OWNER_PASSWORD, Some(Key::Enter)).await?;
+    browser.wait_for("#sb-passphrase").await?;
+    // Each new screen starts at its heading; the field is one Tab away.
+    eventually("the focus on the unlock heading", || async {
+        (focused_id(&browser).await.ok()? == "sb-heading").then_some(())
+    })
+    .await?;
+    assert_accessible(&browser, "unlock").await?;
+    tab_to(&browser, "#sb-passphrase").await?;
+    type_here(&browser, PASSPHRASE, Some(Key::Enter)).await?;
+    browser.wait_for("#sb-from").await?;
+
+    // The booking's day, typed into the date field as a keyboard user would.
+    show_day(&browser, &day).await?;
+    wait_for_row(&browser, &name).await?;
+    tab_to(
+        &browser,
+        &format!("tr[data-booking=\"{reference}\"] button"),
+    )
+    .await?;
+    type_here(&browser, "", Some(Key::Enter)).await?;
+    let facts = browser.wait_for_text("#sb-facts").await?;
+    assert!(facts.contains(&name), "{facts}");
+    eventually("the focus on the detail heading", || async {
+        (focused_id(&browser).await.ok()? == "sb-heading").then_some(())
+    })
+    .await?;
+    tab_to(&browser, "#sb-arrived").await?;
+    type_here(&browser, "", Some(Key::Enter)).await?;
+    eventually("the arrived status", || async {
+        let facts = browser.wait_for_text("#sb-facts").await.ok()?;
+        facts.contains("Arrived").then_some(())
+    })
+    .await?;
+    tab_to(&browser, "#sb-back").await?;
+    type_here(&browser, "", Some(Key::Enter)).await?;
+    wait_for_row(&browser, &name).await?;
+
+    // The day as a calendar file, built in the browser.
+    tab_to(&browser, "#sb-export-ics").await?;
+    type_here(&browser, "", Some(Key::Enter)).await?;
+    let ics = String::from_utf8(
+        browser
+            .downloaded(&format!("bookings-{day}-{day}.ics"))
+            .await?,
+    )?;
+    assert!(ics.starts_with("BEGIN:VCALENDAR"), "{ics}");
+    assert!(ics.contains(&name), "{ics}");
+
+    // Logging out, too.
+    tab_to(&browser, "#sb-logout").await?;
+    type_here(&browser, "", Some(Key::Enter)).await?;
+    browser.wait_for("#sb-email").await?;
+    browser.close().await?;
     Ok(())
 }

@@ -152,14 +152,21 @@ async fn wait_for_row(browser: &Browser, name: &str) -> anyhow::Result<()> {
     .await
 }
 
+/// A server for `business` with one booking made in the widget and the owner's
+/// inbox account; the booking's visitor name, reference and day.
+async fn with_one_booking(business: &str) -> anyhow::Result<(Sealbook, String, String, String)> {
+    let sealbook = Sealbook::start(business, &[]).await?;
+    let name = canary();
+    let (reference, day) = book(&sealbook, &name).await?;
+    sealbook.init_owner(OWNER, OWNER_PASSWORD).await?;
+    Ok((sealbook, name, reference, day))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn staff_read_bookings_decrypted_on_their_device_and_nothing_personal_crosses_the_wire()
 -> anyhow::Result<()> {
     let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
-    let sealbook = Sealbook::start("bistro-inbox", &[]).await?;
-    let name = canary();
-    let (reference, day) = book(&sealbook, &name).await?;
-    sealbook.init_owner(OWNER, OWNER_PASSWORD).await?;
+    let (sealbook, name, reference, day) = with_one_booking("bistro-inbox").await?;
 
     let browser = Browser::start().await?;
     browser.goto(&sealbook.url("/inbox/")).await?;
@@ -326,10 +333,7 @@ async fn invite_and_join(
 async fn an_invited_member_joins_with_the_grant_code_and_is_shut_out_when_revoked()
 -> anyhow::Result<()> {
     let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
-    let sealbook = Sealbook::start("bistro-team", &[]).await?;
-    let name = canary();
-    let (_, day) = book(&sealbook, &name).await?;
-    sealbook.init_owner(OWNER, OWNER_PASSWORD).await?;
+    let (sealbook, name, _, day) = with_one_booking("bistro-team").await?;
 
     let owner = Browser::start().await?;
     owner.goto(&sealbook.url("/inbox/")).await?;
@@ -450,10 +454,8 @@ fn names(opened: &serde_json::Value) -> Vec<String> {
 async fn a_key_rotation_seals_to_the_new_key_and_every_booking_stays_readable() -> anyhow::Result<()>
 {
     let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
-    let mut sealbook = Sealbook::start("bistro-rotation", &[]).await?;
-    let before = canary();
-    let (old_reference, old_day) = book(&sealbook, &before).await?;
-    sealbook.init_owner(OWNER, OWNER_PASSWORD).await?;
+    let (mut sealbook, before, old_reference, old_day) =
+        with_one_booking("bistro-rotation").await?;
     let owner = Browser::start().await?;
     owner.goto(&sealbook.url("/inbox/")).await?;
     log_in(&owner, OWNER, OWNER_PASSWORD, PASSPHRASE).await?;
@@ -773,10 +775,7 @@ async fn focused_id(browser: &Browser) -> anyhow::Result<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_working_day_in_the_inbox_needs_only_the_keyboard() -> anyhow::Result<()> {
     let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
-    let sealbook = Sealbook::start("bistro-keys", &[]).await?;
-    let name = canary();
-    let (reference, day) = book(&sealbook, &name).await?;
-    sealbook.init_owner(OWNER, OWNER_PASSWORD).await?;
+    let (sealbook, name, reference, day) = with_one_booking("bistro-keys").await?;
 
     let browser = Browser::start().await?;
     browser.goto(&sealbook.url("/inbox/")).await?;

@@ -2,6 +2,8 @@
 //! their key passphrase. The new passphrase re-locks the member's copies here;
 //! the server gets the locked copies only.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 
 use wasm_bindgen_futures::spawn_local;
@@ -145,16 +147,79 @@ fn two_step(props: &TwoStepProps) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct LoginPasswordProps {
-    lang: Lang,
-    api: Api,
-    on_logged_out: Callback<ApiError>,
+/// Carries out a change of secret, from the current one to the new one: `Ok`, or
+/// the text to show (`Err(None)`: the session ended, already handled).
+type Apply =
+    Rc<dyn Fn(String, String) -> Pin<Box<dyn Future<Output = Result<(), Option<AttrValue>>>>>>;
+
+/// Which secret a [`ChangeForm`] changes: its element ids and texts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Secret {
+    LoginPassword,
+    KeyPassphrase,
 }
 
-#[function_component(LoginPassword)]
-fn login_password(props: &LoginPasswordProps) -> Html {
-    let lang = props.lang;
+impl Secret {
+    /// The word in the form's element ids (`sb-current-{slug}`, …).
+    fn slug(self) -> &'static str {
+        match self {
+            Self::LoginPassword => "password",
+            Self::KeyPassphrase => "passphrase",
+        }
+    }
+
+    /// Heading, introduction, current, new, repeat, done.
+    fn texts(self) -> [Text; 6] {
+        match self {
+            Self::LoginPassword => [
+                Text::LoginPassword,
+                Text::LoginPasswordIntro,
+                Text::CurrentPassword,
+                Text::NewPassword,
+                Text::RepeatPassword,
+                Text::PasswordChanged,
+            ],
+            Self::KeyPassphrase => [
+                Text::ChangePassphrase,
+                Text::ChooseIntro,
+                Text::CurrentPassphrase,
+                Text::NewPassphrase,
+                Text::RepeatPassphrase,
+                Text::PassphraseChanged,
+            ],
+        }
+    }
+
+    /// What a password manager may fill into the current-secret field.
+    fn current_autocomplete(self) -> &'static str {
+        match self {
+            Self::LoginPassword => "current-password",
+            // The key passphrase is not a login: no password manager should offer it.
+            Self::KeyPassphrase => "off",
+        }
+    }
+}
+
+#[derive(Properties)]
+struct ChangeFormProps {
+    lang: Lang,
+    secret: Secret,
+    apply: Apply,
+}
+
+impl PartialEq for ChangeFormProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.lang == other.lang
+            && self.secret == other.secret
+            && Rc::ptr_eq(&self.apply, &other.apply)
+    }
+}
+
+/// Current secret, new secret twice: checked here (length, repeat), applied by
+/// `apply`, then the fields are cleared and the confirmation takes the focus.
+#[function_component(ChangeForm)]
+fn change_form(props: &ChangeFormProps) -> Html {
+    let (lang, secret) = (props.lang, props.secret);
     let current = use_state(String::new);
     let new = use_state(String::new);
     let repeat = use_state(String::new);
@@ -171,7 +236,7 @@ fn login_password(props: &LoginPasswordProps) -> Html {
             done.clone(),
             error.clone(),
         );
-        let (api, on_logged_out) = (props.api.clone(), props.on_logged_out.clone());
+        let apply = props.apply.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             if *busy {
@@ -188,58 +253,103 @@ fn login_password(props: &LoginPasswordProps) -> Html {
             }
             busy.set(true);
             error.set(None);
-            let (old_password, new_password) = ((*current).clone(), (*new).clone());
-            let (api, busy, done, error, on_logged_out) = (
-                api.clone(),
+            let change = apply((*current).clone(), (*new).clone());
+            let (current, new, repeat, busy, done, error) = (
+                current.clone(),
+                new.clone(),
+                repeat.clone(),
                 busy.clone(),
                 done.clone(),
                 error.clone(),
-                on_logged_out.clone(),
             );
-            let (current, new, repeat) = (current.clone(), new.clone(), repeat.clone());
             spawn_local(async move {
-                match api.change_password(&old_password, &new_password).await {
+                let_the_page_paint().await;
+                match change.await {
                     Ok(()) => {
                         for field in [&current, &new, &repeat] {
                             field.set(String::new());
                         }
                         done.set(true);
-                        focus("sb-password-changed");
+                        focus(&format!("sb-{}-changed", secret.slug()));
                     }
-                    Err(failure) if failure.is_logged_out() => return on_logged_out.emit(failure),
-                    Err(failure) => error.set(Some(api_error_text(lang, &failure).into())),
+                    Err(Some(text)) => error.set(Some(text)),
+                    Err(None) => return,
                 }
                 busy.set(false);
             });
         })
     };
 
+    let slug = secret.slug();
+    let [
+        heading,
+        intro,
+        current_label,
+        new_label,
+        repeat_label,
+        done_text,
+    ] = secret.texts();
     html! {
-        <section aria-labelledby="sb-password-heading">
-            <h2 id="sb-password-heading">{ t(lang, Text::LoginPassword) }</h2>
-            <p class="sb-muted">{ t(lang, Text::LoginPasswordIntro) }</p>
+        <section aria-labelledby={format!("sb-{slug}-heading")}>
+            <h2 id={format!("sb-{slug}-heading")}>{ t(lang, heading) }</h2>
+            <p class="sb-muted">{ t(lang, intro) }</p>
             <ErrorBox message={(*error).clone()} />
             if *done {
-                <p id="sb-password-changed" tabindex="-1" role="status"><strong>{ t(lang, Text::PasswordChanged) }</strong></p>
+                <p id={format!("sb-{slug}-changed")} tabindex="-1" role="status"><strong>{ t(lang, done_text) }</strong></p>
             }
             <form {onsubmit} novalidate=true>
-                <Field id="sb-current-password" label={t(lang, Text::CurrentPassword)} kind="password"
-                    value={(*current).clone()} autocomplete={Some(AttrValue::Static("current-password"))}
+                <Field id={format!("sb-current-{slug}")} label={t(lang, current_label)} kind="password"
+                    value={(*current).clone()} autocomplete={Some(AttrValue::Static(secret.current_autocomplete()))}
                     oninput={Callback::from({ let current = current.clone(); move |v| current.set(v) })} />
-                <Field id="sb-changed-password" label={t(lang, Text::NewPassword)} kind="password"
+                <Field id={format!("sb-changed-{slug}")} label={t(lang, new_label)} kind="password"
                     value={(*new).clone()} autocomplete={Some(AttrValue::Static("new-password"))}
                     oninput={Callback::from({ let new = new.clone(); move |v| new.set(v) })} />
-                <Field id="sb-changed-password-repeat" label={t(lang, Text::RepeatPassword)} kind="password"
+                <Field id={format!("sb-changed-{slug}-repeat")} label={t(lang, repeat_label)} kind="password"
                     value={(*repeat).clone()} autocomplete={Some(AttrValue::Static("new-password"))}
                     oninput={Callback::from({ let repeat = repeat.clone(); move |v| repeat.set(v) })} />
                 <p class="sb-actions">
-                    <button id="sb-change-password" class="sb-submit" type="submit" disabled={*busy}>
+                    <button id={format!("sb-change-{slug}")} class="sb-submit" type="submit" disabled={*busy}>
                         { if *busy { t(lang, Text::Working) } else { t(lang, Text::Save) } }
                     </button>
                 </p>
             </form>
         </section>
     }
+}
+
+/// What an API failure shows: nothing once the session has ended (the app
+/// returns to the login), else its text.
+fn shown(lang: Lang, failure: ApiError, on_logged_out: &Callback<ApiError>) -> Option<AttrValue> {
+    if failure.is_logged_out() {
+        on_logged_out.emit(failure);
+        return None;
+    }
+    Some(api_error_text(lang, &failure).into())
+}
+
+#[derive(Properties, PartialEq)]
+struct LoginPasswordProps {
+    lang: Lang,
+    api: Api,
+    on_logged_out: Callback<ApiError>,
+}
+
+/// The login password: the server checks the current one and ends other sessions.
+#[function_component(LoginPassword)]
+fn login_password(props: &LoginPasswordProps) -> Html {
+    let lang = props.lang;
+    let apply: Apply = {
+        let (api, on_logged_out) = (props.api.clone(), props.on_logged_out.clone());
+        Rc::new(move |current: String, new: String| {
+            let (api, on_logged_out) = (api.clone(), on_logged_out.clone());
+            Box::pin(async move {
+                api.change_password(&current, &new)
+                    .await
+                    .map_err(|failure| shown(lang, failure, &on_logged_out))
+            })
+        })
+    };
+    html! { <ChangeForm {lang} secret={Secret::LoginPassword} {apply} /> }
 }
 
 #[derive(Properties, PartialEq)]
@@ -251,114 +361,35 @@ struct PassphraseProps {
     on_logged_out: Callback<ApiError>,
 }
 
+/// The key passphrase: every copy is opened with the current one and locked under
+/// the new one here; the server receives the locked copies.
 #[function_component(Passphrase)]
 fn passphrase(props: &PassphraseProps) -> Html {
     let lang = props.lang;
-    let current = use_state(String::new);
-    let new = use_state(String::new);
-    let repeat = use_state(String::new);
-    let busy = use_state(|| false);
-    let done = use_state(|| false);
-    let error = use_state(|| None::<AttrValue>);
-
-    let onsubmit = {
-        let (current, new, repeat, busy, done, error) = (
-            current.clone(),
-            new.clone(),
-            repeat.clone(),
-            busy.clone(),
-            done.clone(),
-            error.clone(),
-        );
+    let apply: Apply = {
         let (api, wrapped) = (props.api.clone(), props.wrapped.clone());
         let (on_rewrapped, on_logged_out) =
             (props.on_rewrapped.clone(), props.on_logged_out.clone());
-        Callback::from(move |event: SubmitEvent| {
-            event.prevent_default();
-            if *busy {
-                return;
-            }
-            done.set(false);
-            if new.chars().count() < MIN_PASSPHRASE_CHARS {
-                error.set(Some(t(lang, Text::WeakPassword).into()));
-                return;
-            }
-            if *new != *repeat {
-                error.set(Some(t(lang, Text::PasswordsDiffer).into()));
-                return;
-            }
-            busy.set(true);
-            error.set(None);
-            let (old_secret, new_secret) = ((*current).clone(), (*new).clone());
-            let (api, wrapped, busy, done, error) = (
-                api.clone(),
-                wrapped.clone(),
-                busy.clone(),
-                done.clone(),
-                error.clone(),
-            );
-            let (current, new, repeat) = (current.clone(), new.clone(), repeat.clone());
+        Rc::new(move |current: String, new: String| {
+            let (api, wrapped) = (api.clone(), wrapped.clone());
             let (on_rewrapped, on_logged_out) = (on_rewrapped.clone(), on_logged_out.clone());
-            spawn_local(async move {
-                let_the_page_paint().await;
+            Box::pin(async move {
                 let mut replaced = Vec::with_capacity(wrapped.len());
                 for copy in wrapped.iter() {
-                    let locked = match keyring::rewrap(copy, &old_secret, &new_secret) {
-                        Ok(locked) => locked,
-                        Err(failure) => {
-                            error.set(Some(unlock_error_text(lang, failure).into()));
-                            busy.set(false);
-                            return;
-                        }
-                    };
-                    if let Err(failure) = api.replace_key(&copy.kid, &locked).await {
-                        if failure.is_logged_out() {
-                            return on_logged_out.emit(failure);
-                        }
-                        error.set(Some(api_error_text(lang, &failure).into()));
-                        busy.set(false);
-                        return;
-                    }
+                    let locked = keyring::rewrap(copy, &current, &new)
+                        .map_err(|failure| Some(unlock_error_text(lang, failure).into()))?;
+                    api.replace_key(&copy.kid, &locked)
+                        .await
+                        .map_err(|failure| shown(lang, failure, &on_logged_out))?;
                     replaced.push(WrappedKey {
                         wrapped: locked,
                         ..copy.clone()
                     });
                 }
                 on_rewrapped.emit(Rc::new(replaced));
-                for field in [&current, &new, &repeat] {
-                    field.set(String::new());
-                }
-                done.set(true);
-                busy.set(false);
-                focus("sb-passphrase-changed");
-            });
+                Ok(())
+            })
         })
     };
-
-    html! {
-        <section aria-labelledby="sb-passphrase-heading">
-            <h2 id="sb-passphrase-heading">{ t(lang, Text::ChangePassphrase) }</h2>
-            <p class="sb-muted">{ t(lang, Text::ChooseIntro) }</p>
-            <ErrorBox message={(*error).clone()} />
-            if *done {
-                <p id="sb-passphrase-changed" tabindex="-1" role="status"><strong>{ t(lang, Text::PassphraseChanged) }</strong></p>
-            }
-            <form {onsubmit} novalidate=true>
-                <Field id="sb-current-passphrase" label={t(lang, Text::CurrentPassphrase)} kind="password"
-                    value={(*current).clone()} autocomplete={Some(AttrValue::Static("off"))}
-                    oninput={Callback::from({ let current = current.clone(); move |v| current.set(v) })} />
-                <Field id="sb-changed-passphrase" label={t(lang, Text::NewPassphrase)} kind="password"
-                    value={(*new).clone()} autocomplete={Some(AttrValue::Static("new-password"))}
-                    oninput={Callback::from({ let new = new.clone(); move |v| new.set(v) })} />
-                <Field id="sb-changed-passphrase-repeat" label={t(lang, Text::RepeatPassphrase)} kind="password"
-                    value={(*repeat).clone()} autocomplete={Some(AttrValue::Static("new-password"))}
-                    oninput={Callback::from({ let repeat = repeat.clone(); move |v| repeat.set(v) })} />
-                <p class="sb-actions">
-                    <button id="sb-change-passphrase" class="sb-submit" type="submit" disabled={*busy}>
-                        { if *busy { t(lang, Text::Working) } else { t(lang, Text::Save) } }
-                    </button>
-                </p>
-            </form>
-        </section>
-    }
+    html! { <ChangeForm {lang} secret={Secret::KeyPassphrase} {apply} /> }
 }

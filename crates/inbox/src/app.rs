@@ -155,7 +155,7 @@ pub fn app() -> Html {
                 });
             });
             html! {
-                <Unlock {lang} api={Api::with_csrf(&session.csrf)} first={*first}
+                <Unlock {lang} api={Api::with_csrf(&session.csrf)} staff_id={session.staff.id.clone()} first={*first}
                     {on_unlocked} on_logged_out={logged_out.clone()} />
             }
         }
@@ -254,7 +254,13 @@ pub fn app() -> Html {
                 Page::Snippet => {
                     let on_key_added = {
                         let (phase, session) = (phase.clone(), session.clone());
-                        Callback::from(move |unlocked| {
+                        Callback::from(move |unlocked: Unlocked| {
+                            let (staff_id, keyring) =
+                                (session.staff.id.clone(), unlocked.keyring.clone());
+                            spawn_local(async move {
+                                // A key added here joins the keys this device remembers.
+                                let _ = crate::device::refresh(&staff_id, &keyring).await;
+                            });
                             phase.set(Phase::Inbox {
                                 session: session.clone(),
                                 unlocked,

@@ -376,6 +376,47 @@ texts! {
         "Schlüssel freigegeben. Geben Sie dem Mitglied diesen Code persönlich:",
     ],
     Cancel => ["Cancel", "Annuler", "Abbrechen"],
+    RememberDevice => [
+        "Remember my keys on this device",
+        "Mémoriser mes clés sur cet appareil",
+        "Meine Schlüssel auf diesem Gerät merken",
+    ],
+    RememberHint => [
+        "Next time, logging in is enough: the passphrase is not asked on this device. Anyone who can use this browser and log in as you can then read bookings. Only on a device that is yours alone.",
+        "La prochaine fois, la connexion suffira : la phrase secrète ne sera plus demandée sur cet appareil. Quiconque peut utiliser ce navigateur et se connecter à votre nom pourra alors lire les réservations. Seulement sur un appareil qui n’est qu’à vous.",
+        "Beim nächsten Mal genügt die Anmeldung: Die Passphrase wird auf diesem Gerät nicht mehr abgefragt. Wer diesen Browser benutzen und sich als Sie anmelden kann, kann dann Reservierungen lesen. Nur auf einem Gerät, das nur Ihnen gehört.",
+    ],
+    UnlockWithDevice => [
+        "Open with the keys this device remembers",
+        "Ouvrir avec les clés mémorisées sur cet appareil",
+        "Mit den auf diesem Gerät gemerkten Schlüsseln öffnen",
+    ],
+    OrPassphrase => [
+        "Or unlock with your key passphrase:",
+        "Ou déverrouillez avec votre phrase secrète :",
+        "Oder entsperren Sie mit Ihrer Schlüssel-Passphrase:",
+    ],
+    ThisDevice => ["This device", "Cet appareil", "Dieses Gerät"],
+    DeviceRemembers => [
+        "This device remembers your keys: after logging in, bookings open without your key passphrase.",
+        "Cet appareil mémorise vos clés : après la connexion, les réservations s’ouvrent sans votre phrase secrète.",
+        "Dieses Gerät merkt sich Ihre Schlüssel: Nach der Anmeldung öffnen sich Reservierungen ohne Ihre Schlüssel-Passphrase.",
+    ],
+    DeviceForgets => [
+        "This device does not remember your keys: each visit asks for your key passphrase.",
+        "Cet appareil ne mémorise pas vos clés : chaque visite demande votre phrase secrète.",
+        "Dieses Gerät merkt sich Ihre Schlüssel nicht: Jeder Besuch fragt nach Ihrer Schlüssel-Passphrase.",
+    ],
+    ForgetDevice => [
+        "Forget my keys on this device",
+        "Oublier mes clés sur cet appareil",
+        "Meine Schlüssel auf diesem Gerät vergessen",
+    ],
+    DeviceForgotten => [
+        "Forgotten. The next visit asks for your key passphrase.",
+        "Oubliées. La prochaine visite demandera votre phrase secrète.",
+        "Vergessen. Der nächste Besuch fragt nach Ihrer Schlüssel-Passphrase.",
+    ],
     Copy => ["Copy the tag", "Copier la balise", "Tag kopieren"],
     Copied => ["Copied.", "Copiée.", "Kopiert."],
     Forbidden => [

@@ -73,6 +73,21 @@ impl Keyring {
         Ok(keyring)
     }
 
+    /// A ring of keys already in WebCrypto (remembered on this device).
+    pub fn from_parts(keys: Vec<(KeyId, CryptoKey)>) -> Self {
+        Self { keys }
+    }
+
+    /// The key ids and their WebCrypto handles (non-extractable).
+    pub fn parts(&self) -> &[(KeyId, CryptoKey)] {
+        &self.keys
+    }
+
+    /// Whether the ring holds the key `kid`.
+    pub fn holds(&self, kid: &str) -> bool {
+        self.keys.iter().any(|(held, _)| held.as_str() == kid)
+    }
+
     /// Opens one more copy into the ring (a key taken up or added after a rotation).
     pub async fn add(&mut self, copy: &WrappedKey, passphrase: &str) -> Result<(), UnlockError> {
         let subtle = subtle().ok_or(UnlockError::Browser)?;

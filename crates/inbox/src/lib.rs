@@ -9,6 +9,7 @@
 mod api;
 mod app;
 mod booking;
+mod device;
 mod i18n;
 mod keyring;
 mod timing;

@@ -8,7 +8,9 @@
 //! readable, and the old key, once compromised, is refused at upload. A thousand
 //! bookings in one week open progressively, the first screenful first. And the
 //! whole of a working day's use — log in, unlock, open a booking, mark it, go back,
-//! export the calendar — works from the keyboard alone.
+//! export the calendar — works from the keyboard alone. A device asked to remember
+//! the keys holds them as non-extractable WebCrypto keys and opens bookings after
+//! the login alone, until it is told to forget.
 
 use fantoccini::Locator;
 use fantoccini::key::Key;
@@ -837,5 +839,84 @@ async fn a_working_day_in_the_inbox_needs_only_the_keyboard() -> anyhow::Result<
     type_here(&browser, "", Some(Key::Enter)).await?;
     browser.wait_for("#sb-email").await?;
     browser.close().await?;
+    Ok(())
+}
+
+/// What this browser's IndexedDB holds for the inbox: how many remembered key
+/// rings, and the first key's WebCrypto properties (and whether it exports).
+async fn remembered_keys(browser: &Browser) -> anyhow::Result<serde_json::Value> {
+    browser
+        .script_async(
+            "const done = arguments[arguments.length - 1];
+             const open = indexedDB.open('sealbook-inbox');
+             open.onerror = () => done('no database');
+             open.onsuccess = () => {
+               const all = open.result.transaction('keyrings').objectStore('keyrings').getAll();
+               all.onsuccess = async () => {
+                 const entries = all.result, key = entries.length ? entries[0].keys[0] : null;
+                 let exported = null;
+                 if (key) { try { await crypto.subtle.exportKey('pkcs8', key); exported = 'exported'; } catch (e) { exported = e.name; } }
+                 done({ entries: entries.length, type: key && key.type, extractable: key && key.extractable,
+                        algorithm: key && key.algorithm.name, usages: key && key.usages, exported });
+               };
+             };",
+        )
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_that_remembers_the_keys_opens_bookings_after_the_login_alone()
+-> anyhow::Result<()> {
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
+    let (sealbook, name, _, day) = with_one_booking("bistro-device").await?;
+    let browser = Browser::start().await?;
+    browser.goto(&sealbook.url("/inbox/")).await?;
+    log_in_only(&browser, OWNER, OWNER_PASSWORD).await?;
+    let ticked = browser
+        .script("return document.getElementById('sb-remember').checked;")
+        .await?;
+    assert_eq!(
+        ticked,
+        serde_json::Value::Bool(false),
+        "not remembered unless asked"
+    );
+    click(&browser, "#sb-remember").await?;
+    unlock(&browser, PASSPHRASE).await?;
+    show_day(&browser, &day).await?;
+    wait_for_row(&browser, &name).await?;
+    assert_eq!(
+        remembered_keys(&browser).await?,
+        serde_json::json!({ "entries": 1, "type": "private", "extractable": false,
+            "algorithm": "RSA-OAEP", "usages": ["decrypt"], "exported": "InvalidAccessError" }),
+        "the browser keeps the key; no script can read it back"
+    );
+
+    // The next visit: the login, then the remembered keys, no passphrase.
+    click(&browser, "#sb-logout").await?;
+    log_in_only(&browser, OWNER, OWNER_PASSWORD).await?;
+    browser.wait_for("#sb-unlock-device").await?;
+    assert_accessible(&browser, "unlock with remembered keys").await?;
+    click(&browser, "#sb-unlock-device").await?;
+    show_day(&browser, &day).await?;
+    wait_for_row(&browser, &name).await?;
+
+    // Forgotten: the next visit asks for the passphrase again.
+    click(&browser, "#sb-nav-settings").await?;
+    click(&browser, "#sb-forget-device").await?;
+    browser.wait_for("#sb-device-forgotten").await?;
+    assert_eq!(remembered_keys(&browser).await?["entries"], 0);
+    click(&browser, "#sb-logout").await?;
+    log_in_only(&browser, OWNER, OWNER_PASSWORD).await?;
+    unlock(&browser, PASSPHRASE).await?;
+    browser.close().await?;
+
+    let traffic = sealbook.proxy.traffic();
+    for secret in [PASSPHRASE, name.as_str()] {
+        assert_eq!(
+            occurrences(&traffic, secret.as_bytes()),
+            0,
+            "{secret} crossed the wire"
+        );
+    }
     Ok(())
 }

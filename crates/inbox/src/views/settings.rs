@@ -1,6 +1,7 @@
-//! A member's own security: two-step login (TOTP), their login password and
-//! their key passphrase. The new passphrase re-locks the member's copies here;
-//! the server gets the locked copies only.
+//! A member's own security: two-step login (TOTP), their login password, their
+//! key passphrase, and whether this device remembers their keys. The new
+//! passphrase re-locks the member's copies here; the server gets the locked
+//! copies only.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -10,6 +11,7 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::api::{Api, ApiError, Staff, TotpSetup, WrappedKey};
+use crate::device;
 use crate::i18n::{Lang, Text, t};
 use crate::keyring;
 use crate::ui::{ErrorBox, Field, api_error_text, focus, let_the_page_paint, unlock_error_text};
@@ -40,6 +42,66 @@ pub fn settings(props: &SettingsProps) -> Html {
             <LoginPassword {lang} api={props.api.clone()} on_logged_out={props.on_logged_out.clone()} />
             <Passphrase {lang} api={props.api.clone()} wrapped={props.wrapped.clone()}
                 on_rewrapped={props.on_rewrapped.clone()} on_logged_out={props.on_logged_out.clone()} />
+            <ThisDevice {lang} staff_id={props.staff.id.clone()} />
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ThisDeviceProps {
+    lang: Lang,
+    staff_id: AttrValue,
+}
+
+/// Whether this device remembers the member's keys, and forgetting them.
+#[function_component(ThisDevice)]
+fn this_device(props: &ThisDeviceProps) -> Html {
+    let lang = props.lang;
+    let remembers = use_state(|| None::<bool>);
+    let forgotten = use_state(|| false);
+    {
+        let (remembers, staff_id) = (remembers.clone(), props.staff_id.clone());
+        use_effect_with((), move |()| {
+            spawn_local(async move {
+                let known = device::recall(&staff_id).await.ok().flatten().is_some();
+                remembers.set(Some(known));
+            });
+        });
+    }
+    let forget = {
+        let (remembers, forgotten, staff_id) =
+            (remembers.clone(), forgotten.clone(), props.staff_id.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (remembers, forgotten, staff_id) =
+                (remembers.clone(), forgotten.clone(), staff_id.clone());
+            spawn_local(async move {
+                if device::forget(&staff_id).await.is_ok() {
+                    remembers.set(Some(false));
+                    forgotten.set(true);
+                    focus("sb-device-forgotten");
+                }
+            });
+        })
+    };
+    html! {
+        <section aria-labelledby="sb-device-heading">
+            <h2 id="sb-device-heading">{ t(lang, Text::ThisDevice) }</h2>
+            if *forgotten {
+                <p id="sb-device-forgotten" tabindex="-1" role="status"><strong>{ t(lang, Text::DeviceForgotten) }</strong></p>
+            }
+            { match *remembers {
+                Some(true) => html! {
+                    <>
+                        <p class="sb-muted" id="sb-device-remembers">{ t(lang, Text::DeviceRemembers) }</p>
+                        <p class="sb-actions">
+                            <button id="sb-forget-device" class="sb-secondary" type="button" onclick={forget}>
+                                { t(lang, Text::ForgetDevice) }</button>
+                        </p>
+                    </>
+                },
+                Some(false) => html! { <p class="sb-muted">{ t(lang, Text::DeviceForgets) }</p> },
+                None => html! { <p class="sb-muted">{ t(lang, Text::Loading) }</p> },
+            } }
         </section>
     }
 }

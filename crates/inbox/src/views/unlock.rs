@@ -2,7 +2,9 @@
 //! wrapped copies come from the server, and only copies locked again in this
 //! browser go back. After a rotation the owner may have shared a new key under a
 //! grant code: given with the passphrase, the code opens it once and the copy is
-//! locked under the member's own passphrase from then on.
+//! locked under the member's own passphrase from then on. A member who asked this
+//! device to remember their keys opens bookings without the passphrase (see
+//! [`crate::device`]).
 
 use std::rc::Rc;
 
@@ -10,6 +12,7 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::api::{Api, ApiError, ConfiguredKey, KeySet, WrappedKey};
+use crate::device;
 use crate::i18n::{Lang, Text, t};
 use crate::keyring::{self, Keyring, UnlockError};
 use crate::timing;
@@ -30,6 +33,8 @@ pub struct Unlocked {
 pub struct UnlockProps {
     pub lang: Lang,
     pub api: Api,
+    /// The member, whose keys this device may remember.
+    pub staff_id: AttrValue,
     /// Just joined: the passphrase is the owner's one-time grant code.
     pub first: bool,
     pub on_unlocked: Callback<Unlocked>,
@@ -88,17 +93,35 @@ pub fn unlock(props: &UnlockProps) -> Html {
     let passphrase = use_state(String::new);
     let code = use_state(String::new);
     let set = use_state(|| None::<KeySet>);
+    let remembered = use_state(|| None::<Keyring>);
+    let remember = use_state(|| false);
     let busy = use_state(|| false);
     let error = use_state(|| None::<AttrValue>);
 
-    // The copies come first, so that a waiting shared key can be asked about.
+    // The copies come first, so that a waiting shared key can be asked about, and
+    // so that keys remembered here are offered only if they are all of them.
     {
-        let (set, error) = (set.clone(), error.clone());
-        let (api, on_logged_out) = (props.api.clone(), props.on_logged_out.clone());
+        let (set, remembered, error) = (set.clone(), remembered.clone(), error.clone());
+        let (api, staff_id, on_logged_out) = (
+            props.api.clone(),
+            props.staff_id.clone(),
+            props.on_logged_out.clone(),
+        );
         use_effect_with((), move |()| {
             spawn_local(async move {
                 match api.keys().await {
-                    Ok(keys) => set.set(Some(keys)),
+                    Ok(keys) => {
+                        if let Ok(Some(keyring)) = device::recall(&staff_id).await
+                            && keys
+                                .keys
+                                .iter()
+                                .filter(|copy| !copy.shared)
+                                .all(|copy| keyring.holds(&copy.kid))
+                        {
+                            remembered.set(Some(keyring));
+                        }
+                        set.set(Some(keys));
+                    }
                     Err(failure) if failure.is_logged_out() => on_logged_out.emit(failure),
                     Err(failure) => error.set(Some(api_error_text(lang, &failure).into())),
                 }
@@ -109,16 +132,44 @@ pub fn unlock(props: &UnlockProps) -> Html {
         && set
             .as_ref()
             .is_some_and(|set| set.keys.iter().any(|copy| copy.shared));
+    let offer_device = !props.first && remembered.is_some();
+
+    let open_with_device = {
+        let (set, remembered) = (set.clone(), remembered.clone());
+        let on_unlocked = props.on_unlocked.clone();
+        Callback::from(move |_: MouseEvent| {
+            let (Some(keys), Some(keyring)) = ((*set).clone(), (*remembered).clone()) else {
+                return;
+            };
+            let own = keys.keys.into_iter().filter(|copy| !copy.shared).collect();
+            on_unlocked.emit(Unlocked {
+                keyring,
+                wrapped: Rc::new(own),
+                configured: Rc::new(keys.configured),
+                grant_code: None,
+            });
+        })
+    };
+    let on_remember = {
+        let remember = remember.clone();
+        Callback::from(move |event: Event| {
+            let checked = event
+                .target_dyn_into::<web_sys::HtmlInputElement>()
+                .is_some_and(|input| input.checked());
+            remember.set(checked);
+        })
+    };
 
     let onsubmit = {
-        let (passphrase, code, set, busy, error) = (
+        let (passphrase, code, set, remember, busy, error) = (
             passphrase.clone(),
             code.clone(),
             set.clone(),
+            remember.clone(),
             busy.clone(),
             error.clone(),
         );
-        let (api, first) = (props.api.clone(), props.first);
+        let (api, first, staff_id) = (props.api.clone(), props.first, props.staff_id.clone());
         let (on_unlocked, on_logged_out) = (props.on_unlocked.clone(), props.on_logged_out.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
@@ -129,7 +180,9 @@ pub fn unlock(props: &UnlockProps) -> Html {
             error.set(None);
             let (secret, shared_code, known) =
                 ((*passphrase).clone(), (*code).clone(), (*set).clone());
-            let (api, busy, error) = (api.clone(), busy.clone(), error.clone());
+            let (api, busy, error, staff_id) =
+                (api.clone(), busy.clone(), error.clone(), staff_id.clone());
+            let remember = *remember;
             let (on_unlocked, on_logged_out) = (on_unlocked.clone(), on_logged_out.clone());
             spawn_local(async move {
                 let keys = match known {
@@ -153,7 +206,15 @@ pub fn unlock(props: &UnlockProps) -> Html {
                 )
                 .await;
                 match opened {
-                    Ok(unlocked) => on_unlocked.emit(unlocked),
+                    Ok(unlocked) => {
+                        // Best effort: a browser without IndexedDB still unlocks.
+                        let _ = if remember {
+                            device::remember(&staff_id, &unlocked.keyring).await
+                        } else {
+                            device::refresh(&staff_id, &unlocked.keyring).await
+                        };
+                        on_unlocked.emit(unlocked);
+                    }
                     Err(Stop::Api(failure)) if failure.is_logged_out() => {
                         on_logged_out.emit(failure);
                     }
@@ -179,6 +240,13 @@ pub fn unlock(props: &UnlockProps) -> Html {
                 <p class="sb-muted">{ t(lang, Text::FirstUnlockIntro) }</p>
             }
             <ErrorBox message={(*error).clone()} />
+            if offer_device {
+                <p class="sb-actions">
+                    <button id="sb-unlock-device" class="sb-submit" type="button" onclick={open_with_device}>
+                        { t(lang, Text::UnlockWithDevice) }</button>
+                </p>
+                <p class="sb-muted">{ t(lang, Text::OrPassphrase) }</p>
+            }
             <form {onsubmit} novalidate=true>
                 <Field id="sb-passphrase"
                     label={t(lang, if props.first { Text::GrantCode } else { Text::KeyPassphrase })}
@@ -190,6 +258,14 @@ pub fn unlock(props: &UnlockProps) -> Html {
                     <Field id="sb-shared-code" label={t(lang, Text::SharedKeyCode)} kind="text"
                         value={(*code).clone()} autocomplete={Some(AttrValue::Static("off"))}
                         oninput={Callback::from({ let code = code.clone(); move |v| code.set(v) })} />
+                }
+                if !props.first {
+                    <p class="sb-check">
+                        <input id="sb-remember" type="checkbox" checked={*remember} onchange={on_remember}
+                            aria-describedby="sb-remember-hint" />
+                        <label for="sb-remember">{ t(lang, Text::RememberDevice) }</label>
+                    </p>
+                    <p class="sb-muted" id="sb-remember-hint">{ t(lang, Text::RememberHint) }</p>
                 }
                 <p class="sb-actions">
                     <button id="sb-unlock" class="sb-submit" type="submit" disabled={*busy}>

@@ -1,0 +1,126 @@
+//! Keys remembered on this device, when the staff member asks for it: the
+//! unlocked keys are stored in the browser's IndexedDB as WebCrypto keys, still
+//! non-extractable (the browser keeps the key material; no script, ours included,
+//! can read it back), so the next visit opens bookings after the login without the
+//! key passphrase. Nothing of it reaches the server. Anyone who can use this
+//! browser profile and log in as the member can then read bookings: the inbox
+//! says so when it offers this, and the member can forget the device at any time.
+
+use js_sys::{Array, Object, Promise, Reflect};
+use sealbook_envelope::KeyId;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{CryptoKey, IdbDatabase, IdbObjectStore, IdbRequest, IdbTransactionMode};
+
+use crate::keyring::Keyring;
+
+const DATABASE: &str = "sealbook-inbox";
+const STORE: &str = "keyrings";
+
+/// Stores `keyring` as this device's keys for the member `staff_id`.
+pub async fn remember(staff_id: &str, keyring: &Keyring) -> Result<(), JsValue> {
+    let kids = Array::new();
+    let keys = Array::new();
+    for (kid, key) in keyring.parts() {
+        kids.push(&JsValue::from_str(kid.as_str()));
+        keys.push(key);
+    }
+    let entry = Object::new();
+    Reflect::set(&entry, &"kids".into(), &kids)?;
+    Reflect::set(&entry, &"keys".into(), &keys)?;
+    let store = store(IdbTransactionMode::Readwrite).await?;
+    settled(&store.put_with_key(&entry, &JsValue::from_str(staff_id))?).await?;
+    Ok(())
+}
+
+/// The keys this device remembers for `staff_id`, if any.
+pub async fn recall(staff_id: &str) -> Result<Option<Keyring>, JsValue> {
+    let store = store(IdbTransactionMode::Readonly).await?;
+    let entry = settled(&store.get(&JsValue::from_str(staff_id))?).await?;
+    if entry.is_undefined() || entry.is_null() {
+        return Ok(None);
+    }
+    let kids: Array = Reflect::get(&entry, &"kids".into())?.dyn_into()?;
+    let keys: Array = Reflect::get(&entry, &"keys".into())?.dyn_into()?;
+    let mut parts = Vec::with_capacity(kids.length() as usize);
+    for (kid, key) in kids.iter().zip(keys.iter()) {
+        let kid = kid
+            .as_string()
+            .and_then(|kid| KeyId::parse(&kid))
+            .ok_or_else(|| JsValue::from_str("a remembered key id does not parse"))?;
+        parts.push((kid, key.dyn_into::<CryptoKey>()?));
+    }
+    Ok((!parts.is_empty()).then(|| Keyring::from_parts(parts)))
+}
+
+/// Forgets this device's keys for `staff_id`.
+pub async fn forget(staff_id: &str) -> Result<(), JsValue> {
+    let store = store(IdbTransactionMode::Readwrite).await?;
+    settled(&store.delete(&JsValue::from_str(staff_id))?).await?;
+    Ok(())
+}
+
+/// Replaces the remembered keys with `keyring` if this device remembers any for
+/// `staff_id` (a key added or taken up after a rotation joins them).
+pub async fn refresh(staff_id: &str, keyring: &Keyring) -> Result<(), JsValue> {
+    if recall(staff_id).await?.is_some() {
+        remember(staff_id, keyring).await?;
+    }
+    Ok(())
+}
+
+/// The object store, in a new transaction of `mode`.
+async fn store(mode: IdbTransactionMode) -> Result<IdbObjectStore, JsValue> {
+    let database = open().await?;
+    let transaction = database.transaction_with_str_and_mode(STORE, mode)?;
+    // The transaction keeps the connection alive until it completes.
+    database.close();
+    transaction.object_store(STORE)
+}
+
+async fn open() -> Result<IdbDatabase, JsValue> {
+    let factory = web_sys::window()
+        .ok_or_else(|| JsValue::from_str("no window"))?
+        .indexed_db()?
+        .ok_or_else(|| JsValue::from_str("no IndexedDB in this browser"))?;
+    let request = factory.open_with_u32(DATABASE, 1)?;
+    let upgrade = Closure::once_into_js({
+        let request = request.clone();
+        move || {
+            if let Ok(database) = request.result() {
+                let database: IdbDatabase = database.unchecked_into();
+                let _ = database.create_object_store(STORE);
+            }
+        }
+    });
+    request.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
+    Ok(settled(&request).await?.unchecked_into())
+}
+
+/// The request's result once it succeeds, or its error.
+async fn settled(request: &IdbRequest) -> Result<JsValue, JsValue> {
+    let promise = Promise::new(&mut |resolve, reject| {
+        let on_success = Closure::once_into_js({
+            let request = request.clone();
+            move || {
+                let result = request.result().unwrap_or(JsValue::UNDEFINED);
+                let _ = resolve.call1(&JsValue::NULL, &result);
+            }
+        });
+        let on_error = Closure::once_into_js({
+            let request = request.clone();
+            move || {
+                let error = request
+                    .error()
+                    .ok()
+                    .flatten()
+                    .map_or(JsValue::NULL, JsValue::from);
+                let _ = reject.call1(&JsValue::NULL, &error);
+            }
+        });
+        request.set_onsuccess(Some(on_success.unchecked_ref()));
+        request.set_onerror(Some(on_error.unchecked_ref()));
+    });
+    JsFuture::from(promise).await
+}

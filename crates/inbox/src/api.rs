@@ -158,6 +158,20 @@ struct Members {
     staff: Vec<Member>,
 }
 
+/// An invite not yet used nor expired.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+pub struct OpenInvite {
+    pub id: String,
+    pub email: String,
+    /// RFC 3339.
+    pub expires_at: String,
+}
+
+#[derive(Deserialize)]
+struct OpenInvites {
+    invites: Vec<OpenInvite>,
+}
+
 /// One line of the audit log.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 pub struct AuditEntry {
@@ -329,6 +343,18 @@ impl Api {
             .send("POST", "/api/v1/inbox/invites", Some(&body))
             .await?;
         Ok(invited.invite_url)
+    }
+
+    pub async fn open_invites(&self) -> Result<Vec<OpenInvite>, ApiError> {
+        Ok(self
+            .get::<OpenInvites>("/api/v1/inbox/invites")
+            .await?
+            .invites)
+    }
+
+    pub async fn withdraw_invite(&self, id: &str) -> Result<(), ApiError> {
+        let path = format!("/api/v1/inbox/invites/{}", encode(id));
+        self.send_empty("DELETE", &path, None).await
     }
 
     /// Gives an existing member keys they lack, locked under a grant code.

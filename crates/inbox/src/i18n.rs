@@ -376,6 +376,14 @@ texts! {
         "Schlüssel freigegeben. Geben Sie dem Mitglied diesen Code persönlich:",
     ],
     Cancel => ["Cancel", "Annuler", "Abbrechen"],
+    OpenInvites => ["Open invitations", "Invitations en attente", "Offene Einladungen"],
+    Expires => ["Expires", "Expire le", "Läuft ab"],
+    Withdraw => ["Withdraw", "Retirer", "Zurückziehen"],
+    InviteWithdrawn => [
+        "Invitation withdrawn: its link no longer works.",
+        "Invitation retirée : son lien ne fonctionne plus.",
+        "Einladung zurückgezogen: Ihr Link funktioniert nicht mehr.",
+    ],
     RememberDevice => [
         "Remember my keys on this device",
         "Mémoriser mes clés sur cet appareil",

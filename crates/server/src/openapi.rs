@@ -46,6 +46,8 @@ use crate::api::{
         inbox::consents,
         staff::list,
         staff::invite,
+        staff::invites,
+        staff::withdraw,
         staff::revoke,
         staff::share_keys,
         snippet::snippet,

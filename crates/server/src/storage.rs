@@ -22,7 +22,7 @@ mod staff_bookings;
 pub use accounts::{AccountError, HeldKey, NewStaff, Role, StaffMember, WrappedKey};
 pub use audit::{AuditEntry, NewAuditEntry};
 pub use consents::ConsentRecord;
-pub use invites::{AcceptError, NewInvite, PendingInvite};
+pub use invites::{AcceptError, NewInvite, OpenInvite, PendingInvite};
 pub use sessions::{NewSession, StoredSession};
 pub use staff_bookings::{InboxBooking, StaffStatus, StatusError};
 

@@ -1712,6 +1712,144 @@ async fn the_owner_shares_a_new_key_with_members(database: TestDatabase) {
     );
 }
 
+/// The owner sees the invites still open and withdraws one: its link stops
+/// working at once. Staff cannot list or withdraw; another business's owner
+/// cannot reach this business's invites.
+async fn the_owner_withdraws_an_open_invite(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let owner = login(&fixture, OWNER).await;
+    let kid = kid_of(&fixture, "bistro-du-coin");
+    let mut tokens = Vec::new();
+    for email in ["cook@bistro.example", "host@bistro.example"] {
+        let body = json!({ "email": email, "role": "staff", "wrapped": [{ "kid": kid, "wrapped": URL_SAFE_NO_PAD.encode(wrapped_blob(3)) }] });
+        let created = send(
+            &fixture,
+            Method::POST,
+            "/api/v1/inbox/invites",
+            &owner,
+            Some(body),
+        )
+        .await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+        let url = created.body["invite_url"].as_str().expect("url");
+        tokens.push(url.split_once("#invite=").expect("a token").1.to_owned());
+    }
+    let listed = send(&fixture, Method::GET, "/api/v1/inbox/invites", &owner, None).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    let invites = listed.body["invites"].as_array().expect("invites").clone();
+    let emails: Vec<&str> = invites.iter().filter_map(|i| i["email"].as_str()).collect();
+    assert_eq!(emails, ["cook@bistro.example", "host@bistro.example"]);
+    assert!(
+        !listed.text.contains(&tokens[0]) && !listed.text.contains(&tokens[1]),
+        "the list names invites without their tokens"
+    );
+    let cook = invites[0]["id"].as_str().expect("id").to_owned();
+
+    let waiter = login(&fixture, STAFF).await;
+    for (method, path) in [
+        (Method::GET, "/api/v1/inbox/invites".to_owned()),
+        (Method::DELETE, format!("/api/v1/inbox/invites/{cook}")),
+    ] {
+        let refused = send(&fixture, method, &path, &waiter, None).await;
+        assert_eq!(
+            (refused.status, code(&refused)),
+            (StatusCode::FORBIDDEN, "forbidden")
+        );
+    }
+    let clinic = login(&fixture, CLINIC_OWNER).await;
+    let foreign = send(
+        &fixture,
+        Method::DELETE,
+        &format!("/api/v1/inbox/invites/{cook}"),
+        &clinic,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (foreign.status, code(&foreign)),
+        (StatusCode::NOT_FOUND, "not_found")
+    );
+    let clinic_list = send(
+        &fixture,
+        Method::GET,
+        "/api/v1/inbox/invites",
+        &clinic,
+        None,
+    )
+    .await;
+    assert_eq!(clinic_list.body["invites"], json!([]));
+
+    let withdrawn = send(
+        &fixture,
+        Method::DELETE,
+        &format!("/api/v1/inbox/invites/{cook}"),
+        &owner,
+        None,
+    )
+    .await;
+    assert_eq!(
+        withdrawn.status,
+        StatusCode::NO_CONTENT,
+        "{}",
+        withdrawn.body
+    );
+    let again = send(
+        &fixture,
+        Method::DELETE,
+        &format!("/api/v1/inbox/invites/{cook}"),
+        &owner,
+        None,
+    )
+    .await;
+    assert_eq!(code(&again), "not_found");
+    let not_an_id = send(
+        &fixture,
+        Method::DELETE,
+        "/api/v1/inbox/invites/x",
+        &owner,
+        None,
+    )
+    .await;
+    assert_eq!(code(&not_an_id), "not_found");
+
+    let accept = |token: String| {
+        let body = json!({ "token": token, "password": "a long new password" });
+        let fixture = &fixture;
+        async move {
+            call(
+                &fixture.state,
+                request(
+                    Method::POST,
+                    "/api/v1/auth/accept-invite",
+                    None,
+                    Csrf::Missing,
+                    Some(&body),
+                ),
+            )
+            .await
+        }
+    };
+    let refused = accept(tokens[0].clone()).await;
+    assert_eq!(
+        (refused.status, code(&refused)),
+        (StatusCode::NOT_FOUND, "not_found"),
+        "a withdrawn link no longer works"
+    );
+    let joined = accept(tokens[1].clone()).await;
+    assert_eq!(joined.status, StatusCode::OK, "{}", joined.body);
+    let listed = send(&fixture, Method::GET, "/api/v1/inbox/invites", &owner, None).await;
+    assert_eq!(
+        listed.body["invites"],
+        json!([]),
+        "used invites are not open"
+    );
+    let actions = audit_actions(&fixture, &owner).await;
+    assert!(
+        actions.iter().any(|a| a == "invite_withdrawn"),
+        "{actions:?}"
+    );
+}
+
 /// A new password needs the current one; it ends every other session and the
 /// old password no longer logs in.
 async fn a_member_changes_their_password(database: TestDatabase) {
@@ -1784,6 +1922,7 @@ async fn a_member_changes_their_password(database: TestDatabase) {
 }
 
 on_both_backends!(
+    the_owner_withdraws_an_open_invite,
     the_owner_shares_a_new_key_with_members,
     a_member_changes_their_password,
     the_owner_gets_the_script_tag_to_paste,

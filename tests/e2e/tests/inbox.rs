@@ -344,6 +344,46 @@ async fn an_invited_member_joins_with_the_grant_code_and_is_shut_out_when_revoke
     let password = "waiter password 2026";
     let own = "the waiter's own passphrase";
     let grant_code = invite_and_join(&owner, &member, WAITER, password, own).await?;
+
+    // A second invitation, withdrawn before use: its link no longer works.
+    let first_url = owner.wait_for_text("#sb-invite-url").await?;
+    type_into(&owner, "#sb-invite-email", "host@bistro.example").await?;
+    type_into(&owner, "#sb-owner-passphrase", PASSPHRASE).await?;
+    click(&owner, "#sb-invite").await?;
+    let withdrawn_url = eventually("the second invitation's link", || async {
+        let url = owner.wait_for_text("#sb-invite-url").await.ok()?;
+        (url != first_url).then_some(url)
+    })
+    .await?;
+    owner
+        .wait_for("tr[data-invite=\"host@bistro.example\"]")
+        .await?;
+    assert_accessible(&owner, "open invitations").await?;
+    click(
+        &owner,
+        "tr[data-invite=\"host@bistro.example\"] .sb-withdraw",
+    )
+    .await?;
+    owner.wait_for("#sb-withdrawn").await?;
+    assert!(
+        owner
+            .client
+            .find(Locator::Css("#sb-open-invites"))
+            .await
+            .is_err(),
+        "no invitation is open any more (the waiter's was used)"
+    );
+    let stranger = Browser::start().await?;
+    stranger.goto(&withdrawn_url).await?;
+    type_into(&stranger, "#sb-new-password", "a stranger's password").await?;
+    type_into(&stranger, "#sb-repeat-password", "a stranger's password").await?;
+    click(&stranger, "#sb-join").await?;
+    assert_eq!(
+        stranger.wait_for_text(".sb-error").await?,
+        "This invitation is not valid or was already used."
+    );
+    stranger.close().await?;
+
     show_day(&member, &day).await?;
     wait_for_row(&member, &name).await?;
     assert!(

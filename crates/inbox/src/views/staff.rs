@@ -9,7 +9,7 @@ use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use crate::api::{Api, ApiError, ConfiguredKey, GrantedKey, Member, WrappedKey};
+use crate::api::{Api, ApiError, ConfiguredKey, GrantedKey, Member, OpenInvite, WrappedKey};
 use crate::i18n::{Lang, Text, t};
 use crate::keyring;
 use crate::ui::{ErrorBox, Field, api_error_text, focus, let_the_page_paint, unlock_error_text};
@@ -98,18 +98,24 @@ pub fn staff_page(props: &StaffProps) -> Html {
     let busy = use_state(|| false);
     let error = use_state(|| None::<AttrValue>);
     let sharing = use_state(|| None::<Member>);
+    let invites = use_state(Vec::<OpenInvite>::new);
+    let withdrawn = use_state(|| false);
     let share_passphrase = use_state(String::new);
     let shared = use_state(|| None::<String>);
 
     {
         let (members, error) = (members.clone(), error.clone());
         let (api, on_logged_out) = (props.api.clone(), props.on_logged_out.clone());
+        let invites = invites.clone();
         use_effect_with(*reload, move |_| {
             spawn_local(async move {
                 match api.staff().await {
                     Ok(list) => members.set(Some(list)),
-                    Err(failure) if failure.is_logged_out() => on_logged_out.emit(failure),
+                    Err(failure) if failure.is_logged_out() => return on_logged_out.emit(failure),
                     Err(failure) => error.set(Some(api_error_text(lang, &failure).into())),
+                }
+                if let Ok(open) = api.open_invites().await {
+                    invites.set(open);
                 }
             });
         });
@@ -181,12 +187,13 @@ pub fn staff_page(props: &StaffProps) -> Html {
             let (address, secret) = (email.trim().to_owned(), (*passphrase).clone());
             let (api, wrapped, on_logged_out) =
                 (api.clone(), wrapped.clone(), on_logged_out.clone());
-            let (invited, busy, error, reload, passphrase) = (
+            let (invited, busy, error, reload, passphrase, email) = (
                 invited.clone(),
                 busy.clone(),
                 error.clone(),
                 reload.clone(),
                 passphrase.clone(),
+                email.clone(),
             );
             spawn_local(async move {
                 let_the_page_paint().await;
@@ -203,6 +210,7 @@ pub fn staff_page(props: &StaffProps) -> Html {
                     Ok(url) => {
                         invited.set(Some(Invited { url, code }));
                         passphrase.set(String::new());
+                        email.set(String::new());
                         reload.set(*reload + 1);
                         focus("sb-invited");
                     }
@@ -214,6 +222,36 @@ pub fn staff_page(props: &StaffProps) -> Html {
         })
     };
 
+    let withdraw = |id: String| {
+        let (api, reload, withdrawn, error) = (
+            props.api.clone(),
+            reload.clone(),
+            withdrawn.clone(),
+            error.clone(),
+        );
+        let on_logged_out = props.on_logged_out.clone();
+        Callback::from(move |_| {
+            let (api, reload, withdrawn, error, id, on_logged_out) = (
+                api.clone(),
+                reload.clone(),
+                withdrawn.clone(),
+                error.clone(),
+                id.clone(),
+                on_logged_out.clone(),
+            );
+            spawn_local(async move {
+                match api.withdraw_invite(&id).await {
+                    Ok(()) => {
+                        withdrawn.set(true);
+                        reload.set(*reload + 1);
+                        focus("sb-withdrawn");
+                    }
+                    Err(failure) if failure.is_logged_out() => on_logged_out.emit(failure),
+                    Err(failure) => error.set(Some(api_error_text(lang, &failure).into())),
+                }
+            });
+        })
+    };
     let start_share = |member: Member| {
         let (sharing, shared) = (sharing.clone(), shared.clone());
         Callback::from(move |_| {
@@ -383,6 +421,29 @@ pub fn staff_page(props: &StaffProps) -> Html {
                     <p><strong>{ t(lang, Text::KeyShared) }</strong></p>
                     <p><code id="sb-share-code">{ code.clone() }</code></p>
                 </div>
+            }
+            if *withdrawn {
+                <p class="sb-result" id="sb-withdrawn" tabindex="-1" role="status">{ t(lang, Text::InviteWithdrawn) }</p>
+            }
+            if !invites.is_empty() {
+                <h2>{ t(lang, Text::OpenInvites) }</h2>
+                <table class="sb-table" id="sb-open-invites">
+                    <thead><tr>
+                        <th scope="col">{ t(lang, Text::Email) }</th>
+                        <th scope="col">{ t(lang, Text::Expires) }</th>
+                        <th scope="col"><span class="sb-live">{ t(lang, Text::Withdraw) }</span></th>
+                    </tr></thead>
+                    <tbody>
+                        { for invites.iter().map(|invite| html! {
+                            <tr data-invite={invite.email.clone()}>
+                                <td>{ invite.email.clone() }</td>
+                                <td>{ format!("{} UTC", invite.expires_at.get(..16).unwrap_or(&invite.expires_at).replace('T', " ")) }</td>
+                                <td><button class="sb-secondary sb-withdraw" type="button"
+                                    onclick={withdraw(invite.id.clone())}>{ t(lang, Text::Withdraw) }</button></td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
             }
             <h2>{ t(lang, Text::InviteMember) }</h2>
             <p class="sb-muted">{ t(lang, Text::InviteExplain) }</p>

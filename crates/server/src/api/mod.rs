@@ -68,7 +68,8 @@ fn inbox_router() -> Router<AppState> {
         .route("/inbox/staff", get(staff::list))
         .route("/inbox/staff/{id}", delete(staff::revoke))
         .route("/inbox/staff/{id}/keys", put(staff::share_keys))
-        .route("/inbox/invites", post(staff::invite))
+        .route("/inbox/invites", post(staff::invite).get(staff::invites))
+        .route("/inbox/invites/{id}", delete(staff::withdraw))
         .route("/inbox/audit", get(audit::log))
         .route("/inbox/snippet", get(snippet::snippet))
 }

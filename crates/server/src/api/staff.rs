@@ -265,6 +265,90 @@ pub(crate) async fn share_keys(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[derive(Serialize, ToSchema)]
+pub(crate) struct InviteEntry {
+    /// Names the invite for withdrawal; it is not the link's token.
+    id: String,
+    email: String,
+    /// RFC 3339.
+    expires_at: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct InviteList {
+    invites: Vec<InviteEntry>,
+}
+
+/// `GET /inbox/invites`: the invites that can still be accepted.
+#[utoipa::path(
+    get,
+    path = "/api/v1/inbox/invites",
+    tag = "inbox",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "Unused, unexpired invites, soonest to expire first", body = InviteList),
+        (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: owner only", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn invites(
+    State(state): State<AppState>,
+    Owner(session): Owner,
+) -> Result<Json<InviteList>, AppError> {
+    let invites = state
+        .storage
+        .open_invites(&session.staff.business, now())
+        .await?
+        .into_iter()
+        .map(|invite| InviteEntry {
+            id: invite.id,
+            email: invite.email,
+            expires_at: jiff::Timestamp::from_second(invite.expires_at)
+                .map_or_else(|_| invite.expires_at.to_string(), |time| time.to_string()),
+        })
+        .collect();
+    Ok(Json(InviteList { invites }))
+}
+
+/// `DELETE /inbox/invites/{id}`: withdraw an invite before it is used.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/inbox/invites/{id}",
+    tag = "inbox",
+    security(("session" = [])),
+    params(("id" = String, Path, description = "The invite's id from `GET /inbox/invites`")),
+    responses(
+        (status = 204, description = "Withdrawn: its link no longer works and the key copies it held are deleted"),
+        (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
+        (status = 403, description = "`csrf_failed` or `forbidden`: owner only", body = ErrorBody),
+        (status = 404, description = "`not_found`: used, withdrawn, expired and swept, or another business's", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn withdraw(
+    State(state): State<AppState>,
+    Owner(session): Owner,
+    PathParam(id): PathParam,
+) -> Result<StatusCode, AppError> {
+    if !state
+        .storage
+        .withdraw_invite(&session.staff.business, &id)
+        .await?
+    {
+        return Err(AppError::NotFound);
+    }
+    session
+        .audit(
+            &state,
+            "invite_withdrawn",
+            None,
+            "pending invite".to_owned(),
+        )
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// `DELETE /inbox/staff/{id}`: revoke.
 #[utoipa::path(
     delete,

@@ -29,6 +29,15 @@ pub struct PendingInvite {
     pub expires_at: i64,
 }
 
+/// An invite not yet used nor expired, as the owner lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenInvite {
+    /// base64url of SHA-256 of the link's token: names the invite, opens nothing.
+    pub id: String,
+    pub email: String,
+    pub expires_at: i64,
+}
+
 /// Why an invite was not accepted.
 #[derive(Debug, thiserror::Error)]
 pub enum AcceptError {
@@ -90,6 +99,55 @@ impl Storage {
         .execute(&self.pool)
         .await
         .map(|_| ())
+    }
+
+    /// The business's invites that can still be accepted at `now`, soonest to expire first.
+    pub async fn open_invites(
+        &self,
+        business: &BusinessId,
+        now: i64,
+    ) -> Result<Vec<OpenInvite>, sqlx::Error> {
+        let rows: Vec<(Vec<u8>, String, i64)> = sqlx::query_as(
+            "SELECT token_hash, email, expires_at FROM invites
+             WHERE business = $1 AND used_at IS NULL AND expires_at > $2
+             ORDER BY expires_at, email",
+        )
+        .bind(&business.0)
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(hash, email, expires_at)| OpenInvite {
+                id: URL_SAFE_NO_PAD.encode(hash),
+                email,
+                expires_at,
+            })
+            .collect())
+    }
+
+    /// Withdraws the business's unused invite `id` (from [`Storage::open_invites`]),
+    /// with the key copies it held; `false` if there is none.
+    pub async fn withdraw_invite(
+        &self,
+        business: &BusinessId,
+        id: &str,
+    ) -> Result<bool, sqlx::Error> {
+        let Some(hash) = URL_SAFE_NO_PAD
+            .decode(id)
+            .ok()
+            .filter(|hash| hash.len() == 32)
+        else {
+            return Ok(false);
+        };
+        let deleted = sqlx::query(
+            "DELETE FROM invites WHERE token_hash = $1 AND business = $2 AND used_at IS NULL",
+        )
+        .bind(hash)
+        .bind(&business.0)
+        .execute(&self.pool)
+        .await?;
+        Ok(deleted.rows_affected() == 1)
     }
 
     /// Deletes invites that expired before `now`, with the key copies they held.

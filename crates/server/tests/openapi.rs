@@ -44,7 +44,10 @@ const ROUTES: &[&str] = &[
     "GET /api/v1/inbox/consents/{consent_id}",
     "GET /api/v1/inbox/staff",
     "POST /api/v1/inbox/invites",
+    "GET /api/v1/inbox/invites",
+    "DELETE /api/v1/inbox/invites/{id}",
     "DELETE /api/v1/inbox/staff/{id}",
+    "PUT /api/v1/inbox/staff/{id}/keys",
     "GET /api/v1/inbox/audit",
     "GET /api/v1/inbox/snippet",
 ];

@@ -210,6 +210,11 @@ struct Invited {
     invite_url: String,
 }
 
+#[derive(Deserialize)]
+struct ResetIssued {
+    reset_url: String,
+}
+
 /// A wrapped copy for an invite: the business key under the one-time grant code.
 #[derive(Clone, Debug, Serialize)]
 pub struct GrantedKey {
@@ -248,6 +253,12 @@ impl Api {
         let body = serde_json::json!({ "token": token, "password": password });
         self.send("POST", "/api/v1/auth/accept-invite", Some(&body))
             .await
+    }
+
+    /// A new login password with the owner's reset link; signs the member in.
+    pub async fn use_reset(&self, token: &str, password: &str) -> Result<Session, ApiError> {
+        let body = serde_json::json!({ "token": token, "password": password });
+        self.send("POST", "/api/v1/auth/reset", Some(&body)).await
     }
 
     pub async fn logout(&self, everywhere: bool) -> Result<(), ApiError> {
@@ -362,6 +373,13 @@ impl Api {
         let body = serde_json::json!({ "wrapped": keys });
         let path = format!("/api/v1/inbox/staff/{}/keys", encode(member));
         self.send_empty("PUT", &path, Some(&body)).await
+    }
+
+    /// A one-time link for `member` to choose a new login password.
+    pub async fn reset_login(&self, member: &str) -> Result<String, ApiError> {
+        let path = format!("/api/v1/inbox/staff/{}/reset", encode(member));
+        let issued: ResetIssued = self.send("POST", &path, None).await?;
+        Ok(issued.reset_url)
     }
 
     pub async fn revoke(&self, member: &str) -> Result<(), ApiError> {

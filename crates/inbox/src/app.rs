@@ -12,7 +12,7 @@ use crate::ui::{api_error_text, focus};
 use crate::views::audit::AuditPage;
 use crate::views::choose::Choose;
 use crate::views::detail::Detail;
-use crate::views::invite::Invite;
+use crate::views::invite::{Invite, Link};
 use crate::views::list::{List, Range};
 use crate::views::login::Login;
 use crate::views::settings::Settings;
@@ -34,7 +34,8 @@ enum Page {
 enum Phase {
     Starting,
     Login(Option<AttrValue>),
-    Invite(AttrValue),
+    /// Opened from an owner's one-time link.
+    Link(Link, AttrValue),
     Unlock {
         session: Session,
         first: bool,
@@ -50,14 +51,13 @@ enum Phase {
     },
 }
 
-/// The invitation token in `#invite=<token>`, if the page was opened from one.
-fn invite_token() -> Option<String> {
-    let hash = web_sys::window()?.location().hash().ok()?;
-    let token = hash.strip_prefix("#invite=")?;
-    (!token.is_empty()).then(|| token.to_owned())
+/// The owner's link (`#invite=<token>` or `#reset=<token>`) the page was opened from.
+fn link_in_address() -> Option<(Link, String)> {
+    let fragment = web_sys::window()?.location().hash().ok()?;
+    Link::from_fragment(&fragment)
 }
 
-/// Forgets the fragment, so a reload does not offer the used invitation again.
+/// Forgets the fragment, so a reload does not offer the used link again.
 fn clear_fragment() {
     if let Some(window) = web_sys::window()
         && let Ok(history) = window.history()
@@ -80,8 +80,8 @@ pub fn app() -> Html {
     {
         let phase = phase.clone();
         use_effect_with((), move |()| {
-            if let Some(token) = invite_token() {
-                phase.set(Phase::Invite(token.into()));
+            if let Some((link, token)) = link_in_address() {
+                phase.set(Phase::Link(link, token.into()));
             } else {
                 spawn_local(async move {
                     phase.set(match Api::default().session().await {
@@ -100,7 +100,7 @@ pub fn app() -> Html {
         let key = match &*phase {
             Phase::Starting => "starting".to_owned(),
             Phase::Login(_) => "login".to_owned(),
-            Phase::Invite(_) => "invite".to_owned(),
+            Phase::Link(link, _) => format!("{link:?}"),
             Phase::Unlock { .. } => "unlock".to_owned(),
             Phase::Choose { .. } => "choose".to_owned(),
             Phase::Inbox { page, .. } => format!("{page:?}"),
@@ -129,16 +129,17 @@ pub fn app() -> Html {
             html! { <main><p class="sb-muted">{ t(lang, Text::Loading) }</p></main> }
         }
         Phase::Login(notice) => html! { <Login {lang} notice={notice.clone()} {on_login} /> },
-        Phase::Invite(token) => {
-            let phase = phase.clone();
+        Phase::Link(link, token) => {
+            let (phase, link) = (phase.clone(), *link);
             let on_joined = Callback::from(move |session: Session| {
                 clear_fragment();
                 phase.set(Phase::Unlock {
                     session,
-                    first: true,
+                    // A new member's first unlock takes the grant code.
+                    first: link == Link::Invite,
                 });
             });
-            html! { <Invite {lang} token={token.clone()} {on_joined} /> }
+            html! { <Invite {lang} {link} token={token.clone()} {on_joined} /> }
         }
         Phase::Unlock { session, first } => {
             let (phase, session_now) = (phase.clone(), session.clone());

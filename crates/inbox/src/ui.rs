@@ -87,6 +87,7 @@ pub fn api_error_text(lang: Lang, error: &ApiError) -> &'static str {
             "network" => Text::Network,
             "not_logged_in" | "session_expired" => Text::SessionEnded,
             "invite_expired" => Text::InviteExpired,
+            "reset_expired" => Text::ResetExpired,
             "weak_password" => Text::WeakPassword,
             "wrong_password" => Text::WrongCurrentPassword,
             "forbidden" => Text::Forbidden,

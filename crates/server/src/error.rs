@@ -85,6 +85,8 @@ pub enum AppError {
     Forbidden,
     #[error("This invite has expired; ask for a new one.")]
     InviteExpired,
+    #[error("This reset link has expired; ask the owner for a new one.")]
+    ResetExpired,
     #[error("The password must have at least 12 characters.")]
     WeakPassword,
     #[error("This e-mail address already has an account.")]
@@ -143,6 +145,7 @@ impl AppError {
             Self::WrongPassword => "wrong_password",
             Self::Forbidden => "forbidden",
             Self::InviteExpired => "invite_expired",
+            Self::ResetExpired => "reset_expired",
             Self::WeakPassword => "weak_password",
             Self::EmailTaken => "email_taken",
             Self::CannotRevokeSelf => "cannot_revoke_self",
@@ -189,7 +192,7 @@ impl AppError {
             | Self::WeakPassword
             | Self::CannotRevokeSelf
             | Self::InvalidWrappedKey => StatusCode::BAD_REQUEST,
-            Self::InviteExpired => StatusCode::GONE,
+            Self::InviteExpired | Self::ResetExpired => StatusCode::GONE,
             Self::EmailTaken
             | Self::BookingCancelled
             | Self::TotpAlreadyEnabled

@@ -16,6 +16,7 @@ mod audit;
 mod consents;
 mod group_commit;
 mod invites;
+mod resets;
 mod sessions;
 mod staff_bookings;
 
@@ -23,6 +24,7 @@ pub use accounts::{AccountError, HeldKey, NewStaff, Role, StaffMember, WrappedKe
 pub use audit::{AuditEntry, NewAuditEntry};
 pub use consents::ConsentRecord;
 pub use invites::{AcceptError, NewInvite, OpenInvite, PendingInvite};
+pub use resets::{NewReset, ResetError};
 pub use sessions::{NewSession, StoredSession};
 pub use staff_bookings::{InboxBooking, StaffStatus, StatusError};
 

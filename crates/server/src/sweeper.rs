@@ -16,6 +16,7 @@ pub async fn sweep_once(state: &AppState, now: Timestamp) -> Result<u64, sqlx::E
         .sweep_sessions(now.as_second(), now.as_second() - idle)
         .await?;
     state.storage.sweep_invites(now.as_second()).await?;
+    state.storage.sweep_resets(now.as_second()).await?;
     for business in &state.config.businesses {
         let retention =
             SignedDuration::from_hours(24 * i64::from(business.profile.retention_days()));

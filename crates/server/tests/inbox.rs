@@ -9,9 +9,10 @@ use http_body_util::BodyExt as _;
 use sealbook_envelope::{Recipient, SealParams, seal};
 use sealbook_server::auth::{password, totp};
 use sealbook_server::ids::{BusinessId, StaffId};
-use sealbook_server::storage::{NewStaff, Role, WrappedKey};
+use sealbook_server::storage::{NewReset, NewStaff, Role, WrappedKey};
 use sealbook_server::{AppState, Config, Storage, app};
 use serde_json::{Value, json};
+use sha2::{Digest as _, Sha256};
 use sqlx::Connection as _;
 use tower::ServiceExt as _;
 
@@ -1850,6 +1851,167 @@ async fn the_owner_withdraws_an_open_invite(database: TestDatabase) {
     );
 }
 
+/// A member locked out (password forgotten, authenticator lost) gets back in
+/// with the owner's one-time link: a new password, two-step login off, every old
+/// session ended. Links are owner-only, one per member, single-use and expire.
+async fn a_locked_out_member_gets_back_in_with_the_owners_reset_link(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let owner = login(&fixture, OWNER).await;
+    let waiter_session = login(&fixture, STAFF).await;
+    let member = |email: &'static str| {
+        let storage = fixture.storage.clone();
+        async move {
+            storage
+                .staff_by_email(email)
+                .await
+                .expect("read")
+                .expect("member")
+                .id
+        }
+    };
+    let waiter = member(STAFF).await;
+    // Two-step login on: the reset is also the way back from a lost authenticator.
+    fixture
+        .storage
+        .set_totp_pending(&waiter, &[7; 20])
+        .await
+        .expect("totp");
+    fixture.storage.enable_totp(&waiter, 1).await.expect("totp");
+
+    let issue = |session: Session, id: String| {
+        let fixture = &fixture;
+        async move {
+            send(
+                fixture,
+                Method::POST,
+                &format!("/api/v1/inbox/staff/{id}/reset"),
+                &session,
+                None,
+            )
+            .await
+        }
+    };
+    let by_staff = issue(waiter_session.clone(), member(OWNER).await.0).await;
+    assert_eq!(
+        (by_staff.status, code(&by_staff)),
+        (StatusCode::FORBIDDEN, "forbidden")
+    );
+    let clinic = login(&fixture, CLINIC_OWNER).await;
+    let foreign = issue(clinic, waiter.0.clone()).await;
+    assert_eq!(code(&foreign), "not_found");
+    let own = issue(owner.clone(), member(OWNER).await.0).await;
+    assert_eq!(
+        (own.status, code(&own)),
+        (StatusCode::BAD_REQUEST, "bad_request")
+    );
+    let token_of = |answer: &Answer| {
+        let url = answer.body["reset_url"].as_str().expect("a link");
+        assert!(
+            url.starts_with("http://127.0.0.1:8080/inbox/#reset="),
+            "{url}"
+        );
+        url.split_once("#reset=").expect("a token").1.to_owned()
+    };
+    let first = issue(owner.clone(), waiter.0.clone()).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let replaced = token_of(&first);
+    let second = issue(owner.clone(), waiter.0.clone()).await;
+    let token = token_of(&second);
+
+    let use_reset = |token: String, password: &'static str| {
+        let body = json!({ "token": token, "password": password });
+        let fixture = &fixture;
+        async move {
+            call(
+                &fixture.state,
+                request(
+                    Method::POST,
+                    "/api/v1/auth/reset",
+                    None,
+                    Csrf::Missing,
+                    Some(&body),
+                ),
+            )
+            .await
+        }
+    };
+    let old_link = use_reset(replaced, "a brand new password").await;
+    assert_eq!(
+        (old_link.status, code(&old_link)),
+        (StatusCode::NOT_FOUND, "not_found"),
+        "a newer link replaces the older one"
+    );
+    let weak = use_reset(token.clone(), "short").await;
+    assert_eq!(code(&weak), "weak_password");
+    let used = use_reset(token.clone(), "a brand new password").await;
+    assert_eq!(used.status, StatusCode::OK, "{}", used.body);
+    assert_eq!(used.body["staff"]["email"], STAFF);
+    let again = use_reset(token, "another new password").await;
+    assert_eq!(code(&again), "not_found", "one use");
+
+    let ended = send(
+        &fixture,
+        Method::GET,
+        "/api/v1/inbox/keys",
+        &waiter_session,
+        None,
+    )
+    .await;
+    assert_eq!(
+        ended.status,
+        StatusCode::UNAUTHORIZED,
+        "the old session ended"
+    );
+    let old_password = try_login(&fixture, json!({ "email": STAFF, "password": PASSWORD })).await;
+    assert_eq!(old_password.status, StatusCode::UNAUTHORIZED);
+    let new_password = try_login(
+        &fixture,
+        json!({ "email": STAFF, "password": "a brand new password" }),
+    )
+    .await;
+    assert_eq!(
+        new_password.status,
+        StatusCode::OK,
+        "no second factor asked: it is off until set up again: {}",
+        new_password.body
+    );
+
+    // Expired, and revoked members' links, open nothing.
+    let expired_token = "A".repeat(43);
+    fixture
+        .storage
+        .create_reset(&NewReset {
+            token_hash: Sha256::digest(expired_token.as_bytes()).into(),
+            staff_id: waiter.clone(),
+            created_by: member(OWNER).await,
+            expires_at: 1_000,
+        })
+        .await
+        .expect("reset");
+    let expired = use_reset(expired_token, "a brand new password").await;
+    assert_eq!(
+        (expired.status, code(&expired)),
+        (StatusCode::GONE, "reset_expired")
+    );
+    let last = token_of(&issue(owner.clone(), waiter.0.clone()).await);
+    let revoked = send(
+        &fixture,
+        Method::DELETE,
+        &format!("/api/v1/inbox/staff/{}", waiter.0),
+        &owner,
+        None,
+    )
+    .await;
+    assert_eq!(revoked.status, StatusCode::NO_CONTENT);
+    let after_revocation = use_reset(last, "a brand new password").await;
+    assert_eq!(code(&after_revocation), "not_found");
+
+    let actions = audit_actions(&fixture, &owner).await;
+    for action in ["login_reset_issued", "login_reset"] {
+        assert!(actions.iter().any(|a| a == action), "{action}: {actions:?}");
+    }
+}
+
 /// A new password needs the current one; it ends every other session and the
 /// old password no longer logs in.
 async fn a_member_changes_their_password(database: TestDatabase) {
@@ -1922,6 +2084,7 @@ async fn a_member_changes_their_password(database: TestDatabase) {
 }
 
 on_both_backends!(
+    a_locked_out_member_gets_back_in_with_the_owners_reset_link,
     the_owner_withdraws_an_open_invite,
     the_owner_shares_a_new_key_with_members,
     a_member_changes_their_password,

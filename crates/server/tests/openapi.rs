@@ -48,6 +48,8 @@ const ROUTES: &[&str] = &[
     "DELETE /api/v1/inbox/invites/{id}",
     "DELETE /api/v1/inbox/staff/{id}",
     "PUT /api/v1/inbox/staff/{id}/keys",
+    "POST /api/v1/inbox/staff/{id}/reset",
+    "POST /api/v1/auth/reset",
     "GET /api/v1/inbox/audit",
     "GET /api/v1/inbox/snippet",
 ];

@@ -438,11 +438,34 @@ async fn an_invited_member_joins_with_the_grant_code_and_is_shut_out_when_revoke
     show_day(&member, &day).await?;
     wait_for_row(&member, &name).await?;
 
-    // The owner revokes the member: their session and key copy are gone at once.
+    // The member loses the phone with the authenticator: the owner's one-time
+    // link sets a new password and turns two-step login off; the key passphrase
+    // stays the member's.
     owner.goto(&sealbook.url("/inbox/")).await?;
     type_into(&owner, "#sb-passphrase", PASSPHRASE).await?;
     click(&owner, "#sb-unlock").await?;
     click(&owner, "#sb-nav-staff").await?;
+    click(&owner, &format!("tr[data-member=\"{WAITER}\"] .sb-reset")).await?;
+    click(&owner, "#sb-reset-yes").await?;
+    let reset_url = owner.wait_for_text("#sb-reset-url").await?;
+    assert_accessible(&owner, "reset link").await?;
+    // A fragment change alone does not reload the page: leave it first.
+    member.goto("about:blank").await?;
+    member.goto(&reset_url).await?;
+    member.wait_for("#sb-new-password").await?;
+    assert_accessible(&member, "reset").await?;
+    let password = "waiter password 2028";
+    type_into(&member, "#sb-new-password", password).await?;
+    type_into(&member, "#sb-repeat-password", password).await?;
+    click(&member, "#sb-join").await?;
+    unlock(&member, changed).await?;
+    click(&member, "#sb-logout").await?;
+    log_in_only(&member, WAITER, password).await?;
+    unlock(&member, changed).await?;
+    show_day(&member, &day).await?;
+    wait_for_row(&member, &name).await?;
+
+    // The owner revokes the member: their session and key copy are gone at once.
     click(&owner, &format!("tr[data-member=\"{WAITER}\"] .sb-revoke")).await?;
     click(&owner, "#sb-revoke-yes").await?;
     eventually("the member's key access gone from the list", || async {

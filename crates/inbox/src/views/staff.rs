@@ -99,6 +99,8 @@ pub fn staff_page(props: &StaffProps) -> Html {
     let error = use_state(|| None::<AttrValue>);
     let sharing = use_state(|| None::<Member>);
     let invites = use_state(Vec::<OpenInvite>::new);
+    let resetting = use_state(|| None::<String>);
+    let reset_link = use_state(|| None::<String>);
     let withdrawn = use_state(|| false);
     let share_passphrase = use_state(String::new);
     let shared = use_state(|| None::<String>);
@@ -252,6 +254,48 @@ pub fn staff_page(props: &StaffProps) -> Html {
             });
         })
     };
+    let ask_reset = |id: String| {
+        let (resetting, reset_link) = (resetting.clone(), reset_link.clone());
+        Callback::from(move |_| {
+            reset_link.set(None);
+            resetting.set(Some(id.clone()));
+            focus("sb-reset-question");
+        })
+    };
+    let keep_login = {
+        let resetting = resetting.clone();
+        Callback::from(move |_| resetting.set(None))
+    };
+    let reset = |id: String| {
+        let (api, resetting, reset_link, error) = (
+            props.api.clone(),
+            resetting.clone(),
+            reset_link.clone(),
+            error.clone(),
+        );
+        let on_logged_out = props.on_logged_out.clone();
+        Callback::from(move |_| {
+            let (api, resetting, reset_link, error, id, on_logged_out) = (
+                api.clone(),
+                resetting.clone(),
+                reset_link.clone(),
+                error.clone(),
+                id.clone(),
+                on_logged_out.clone(),
+            );
+            spawn_local(async move {
+                match api.reset_login(&id).await {
+                    Ok(url) => {
+                        resetting.set(None);
+                        reset_link.set(Some(url));
+                        focus("sb-reset-result");
+                    }
+                    Err(failure) if failure.is_logged_out() => on_logged_out.emit(failure),
+                    Err(failure) => error.set(Some(api_error_text(lang, &failure).into())),
+                }
+            });
+        })
+    };
     let start_share = |member: Member| {
         let (sharing, shared) = (sharing.clone(), shared.clone());
         Callback::from(move |_| {
@@ -360,7 +404,7 @@ pub fn staff_page(props: &StaffProps) -> Html {
                         <th scope="col">{ t(lang, Text::Role) }</th>
                         <th scope="col">{ t(lang, Text::TwoFactor) }</th>
                         <th scope="col">{ t(lang, Text::HasKey) }</th>
-                        <th scope="col"><span class="sb-live">{ t(lang, Text::Revoke) }</span></th>
+                        <th scope="col"><span class="sb-live">{ t(lang, Text::Actions) }</span></th>
                     </tr></thead>
                     <tbody>
                         { for list.iter().map(|member| html! {
@@ -380,6 +424,11 @@ pub fn staff_page(props: &StaffProps) -> Html {
                                     }
                                 </td>
                                 <td>
+                                    if member.role != "owner" && !member.revoked {
+                                        <button class="sb-secondary sb-reset" type="button"
+                                            onclick={ask_reset(member.id.clone())}>{ t(lang, Text::ResetLogin) }</button>
+                                        { " " }
+                                    }
                                     if member.role != "owner" {
                                         <button class="sb-secondary sb-danger sb-revoke" type="button"
                                             onclick={ask(member.id.clone())}>{ t(lang, Text::Revoke) }</button>
@@ -400,6 +449,22 @@ pub fn staff_page(props: &StaffProps) -> Html {
                             onclick={revoke(id.clone())}>{ t(lang, Text::Revoke) }</button>
                         <button class="sb-secondary" type="button" onclick={keep}>{ t(lang, Text::Keep) }</button>
                     </div>
+                </div>
+            }
+            if let Some(id) = &*resetting {
+                <div class="sb-confirm" role="group" aria-labelledby="sb-reset-question">
+                    <p id="sb-reset-question" tabindex="-1">{ t(lang, Text::ResetQuestion) }</p>
+                    <div class="sb-actions">
+                        <button id="sb-reset-yes" class="sb-submit" type="button"
+                            onclick={reset(id.clone())}>{ t(lang, Text::MakeLink) }</button>
+                        <button class="sb-secondary" type="button" onclick={keep_login}>{ t(lang, Text::Cancel) }</button>
+                    </div>
+                </div>
+            }
+            if let Some(url) = &*reset_link {
+                <div class="sb-result" id="sb-reset-result" tabindex="-1">
+                    <p><strong>{ t(lang, Text::ResetLink) }</strong></p>
+                    <p><code id="sb-reset-url">{ url.clone() }</code></p>
                 </div>
             }
             if let Some(member) = &*sharing {

@@ -17,7 +17,7 @@ use crate::auth::{password, totp};
 use crate::error::ErrorBody;
 use crate::extract::JsonBody;
 use crate::ids::StaffId;
-use crate::storage::{AcceptError, NewAuditEntry, NewStaff, Role, StaffMember};
+use crate::storage::{AcceptError, NewAuditEntry, NewStaff, ResetError, Role, StaffMember};
 use crate::{AppError, AppState};
 
 /// Who is signed in.
@@ -423,6 +423,73 @@ pub(crate) struct AcceptInvite {
 pub(super) fn token_hash(token: &str) -> Option<[u8; 32]> {
     let bytes = URL_SAFE_NO_PAD.decode(token.trim()).ok()?;
     (bytes.len() == 32).then(|| Sha256::digest(token.trim().as_bytes()).into())
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct UseReset {
+    /// The token from the reset link's fragment.
+    token: String,
+    /// The new login password, at least 12 characters.
+    password: String,
+}
+
+/// `POST /auth/reset`: a member locked out chooses a new password with the
+/// owner's one-time link. Two-step login is off afterwards (the member sets it
+/// up again) and every earlier session has ended.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/reset",
+    tag = "inbox",
+    request_body(content = UseReset, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The new password is set and the member is signed in; `Set-Cookie: sealbook_session=…`", body = SessionView),
+        (status = 400, description = "`weak_password` or `bad_request`", body = ErrorBody),
+        (status = 403, description = "`csrf_failed`: an `Origin` that is not this server's", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such link, used, replaced, or the member was revoked", body = ErrorBody),
+        (status = 410, description = "`reset_expired`", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn use_reset(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    JsonBody(request): JsonBody<UseReset>,
+) -> Result<Response, AppError> {
+    session::check_origin(&headers, &state.config)?;
+    let token_hash = token_hash(&request.token).ok_or(AppError::NotFound)?;
+    if request.password.chars().count() < password::MIN_PASSWORD_CHARS {
+        return Err(AppError::WeakPassword);
+    }
+    let password = request.password;
+    let password_hash = tokio::task::spawn_blocking(move || password::hash(&password))
+        .await
+        .map_err(|error| AppError::Internal(Box::new(error)))?
+        .map_err(|error| AppError::Internal(Box::new(error)))?;
+    let now = now();
+    let (id, business) = state
+        .storage
+        .use_reset(&token_hash, now, &password_hash)
+        .await
+        .map_err(|error| match error {
+            ResetError::NotFound => AppError::NotFound,
+            ResetError::Expired => AppError::ResetExpired,
+            ResetError::Database(error) => error.into(),
+        })?;
+    let staff = state
+        .storage
+        .staff_member(&business, &id.0)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let started = StaffSession::start(&state, staff, now).await?;
+    started
+        .session
+        .audit(&state, "login_reset", None, String::new())
+        .await?;
+    tracing::info!("staff login reset used");
+    Ok(signed_in(&state, &started))
 }
 
 /// `POST /auth/accept-invite`.

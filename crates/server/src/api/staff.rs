@@ -15,11 +15,13 @@ use crate::auth::session::{Owner, now};
 use crate::error::ErrorBody;
 use crate::extract::{JsonBody, PathParam};
 use crate::ids::random_base64url;
-use crate::storage::{HeldKey, NewInvite};
+use crate::storage::{HeldKey, NewInvite, NewReset};
 use crate::{AppError, AppState};
 
 /// An invite link is good for this long.
 const INVITE_SECONDS: i64 = 7 * 24 * 3600;
+/// A login reset link is good for this long: it is sent to someone locked out now.
+const RESET_SECONDS: i64 = 24 * 3600;
 
 #[derive(Serialize, ToSchema)]
 pub(crate) struct StaffEntry {
@@ -347,6 +349,72 @@ pub(crate) async fn withdraw(
         )
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Serialize, ToSchema)]
+pub(crate) struct ResetIssued {
+    /// `<origin>/inbox/#reset=<token>`: one use, 24 hours; the token stays in the fragment.
+    reset_url: String,
+}
+
+/// `POST /inbox/staff/{id}/reset`: a one-time link for a member who forgot their
+/// login password or lost their authenticator.
+#[utoipa::path(
+    post,
+    path = "/api/v1/inbox/staff/{id}/reset",
+    tag = "inbox",
+    security(("session" = [])),
+    params(("id" = String, Path, description = "The staff member's id")),
+    responses(
+        (status = 201, description = "The link to pass on; any earlier one for the member stops working", body = ResetIssued),
+        (status = 400, description = "`bad_request`: the owner changes their own password in settings", body = ErrorBody),
+        (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
+        (status = 403, description = "`csrf_failed` or `forbidden`: owner only", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such member of this business, or revoked", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn reset(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Owner(session): Owner,
+    PathParam(id): PathParam,
+) -> Result<(StatusCode, Json<ResetIssued>), AppError> {
+    if id == session.staff.id.0 {
+        return Err(AppError::BadRequest(
+            "the owner changes their own password in settings".to_owned(),
+        ));
+    }
+    let member = state
+        .storage
+        .staff_member(&session.staff.business, &id)
+        .await?
+        .filter(|member| !member.disabled)
+        .ok_or(AppError::NotFound)?;
+    let token = random_base64url(32).map_err(|error| AppError::Internal(Box::new(error)))?;
+    state
+        .storage
+        .create_reset(&NewReset {
+            token_hash: Sha256::digest(token.as_bytes()).into(),
+            staff_id: member.id.clone(),
+            created_by: session.staff.id.clone(),
+            expires_at: now() + RESET_SECONDS,
+        })
+        .await?;
+    session
+        .audit(
+            &state,
+            "login_reset_issued",
+            None,
+            format!("staff {}", member.id),
+        )
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ResetIssued {
+            reset_url: format!("{}/inbox/#reset={token}", public_origin(&state, &headers)),
+        }),
+    ))
 }
 
 /// `DELETE /inbox/staff/{id}`: revoke.

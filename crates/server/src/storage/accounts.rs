@@ -258,10 +258,12 @@ impl Storage {
             .bind(&id.0)
             .execute(&mut *transaction)
             .await?;
-        sqlx::query("DELETE FROM sessions WHERE staff_id = $1")
-            .bind(&id.0)
-            .execute(&mut *transaction)
-            .await?;
+        for table in ["sessions", "login_resets"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE staff_id = $1"))
+                .bind(&id.0)
+                .execute(&mut *transaction)
+                .await?;
+        }
         transaction.commit().await?;
         self.flush_deleted_pages().await
     }

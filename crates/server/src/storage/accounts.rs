@@ -434,24 +434,22 @@ impl Storage {
     ) -> Result<bool, sqlx::Error> {
         let mut transaction = self.pool.begin().await?;
         for key in keys {
-            let held: Option<(i64,)> =
-                sqlx::query_as("SELECT shared FROM wrapped_keys WHERE staff_id = $1 AND kid = $2")
-                    .bind(&id.0)
-                    .bind(&key.kid)
-                    .fetch_optional(&mut *transaction)
-                    .await?;
-            if held.is_some_and(|(shared,)| shared == 0) {
-                return Ok(false);
-            }
-            sqlx::query(
-                "INSERT INTO wrapped_keys (staff_id, kid, blob, shared) VALUES ($1, $2, $3, 1)
-                 ON CONFLICT (staff_id, kid) DO UPDATE SET blob = excluded.blob, shared = 1",
+            // One statement decides, so a member's own copy stored at the same
+            // moment is never overwritten, and a revoked account gets nothing.
+            let stored = sqlx::query(
+                "INSERT INTO wrapped_keys (staff_id, kid, blob, shared)
+                 SELECT $1, $2, $3, 1 FROM staff WHERE id = $1 AND disabled = 0
+                 ON CONFLICT (staff_id, kid) DO UPDATE SET blob = excluded.blob, shared = 1
+                 WHERE wrapped_keys.shared = 1",
             )
             .bind(&id.0)
             .bind(&key.kid)
             .bind(&key.blob)
             .execute(&mut *transaction)
             .await?;
+            if stored.rows_affected() != 1 {
+                return Ok(false);
+            }
         }
         transaction.commit().await?;
         Ok(true)

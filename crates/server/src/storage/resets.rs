@@ -71,6 +71,15 @@ impl Storage {
         if expires_at <= now {
             return Err(ResetError::Expired);
         }
+        // Claim the link: of two uses at the same moment, only the one that
+        // deletes it goes on (the other waits on the row, then finds it gone).
+        let claimed = sqlx::query("DELETE FROM login_resets WHERE token_hash = $1")
+            .bind(&token_hash[..])
+            .execute(&mut *transaction)
+            .await?;
+        if claimed.rows_affected() != 1 {
+            return Err(ResetError::NotFound);
+        }
         sqlx::query(
             "UPDATE staff SET password_hash = $1, totp_secret = NULL, totp_pending = NULL,
              totp_last_step = NULL WHERE id = $2",

@@ -11,7 +11,9 @@ use sealbook_envelope::KeyId;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{CryptoKey, IdbDatabase, IdbObjectStore, IdbRequest, IdbTransactionMode};
+use web_sys::{
+    CryptoKey, IdbDatabase, IdbObjectStore, IdbRequest, IdbTransaction, IdbTransactionMode,
+};
 
 use crate::keyring::Keyring;
 
@@ -29,14 +31,12 @@ pub async fn remember(staff_id: &str, keyring: &Keyring) -> Result<(), JsValue> 
     let entry = Object::new();
     Reflect::set(&entry, &"kids".into(), &kids)?;
     Reflect::set(&entry, &"keys".into(), &keys)?;
-    let store = store(IdbTransactionMode::Readwrite).await?;
-    settled(&store.put_with_key(&entry, &JsValue::from_str(staff_id))?).await?;
-    Ok(())
+    write(|store| store.put_with_key(&entry, &JsValue::from_str(staff_id))).await
 }
 
 /// The keys this device remembers for `staff_id`, if any.
 pub async fn recall(staff_id: &str) -> Result<Option<Keyring>, JsValue> {
-    let store = store(IdbTransactionMode::Readonly).await?;
+    let (_, store) = store(IdbTransactionMode::Readonly).await?;
     let entry = settled(&store.get(&JsValue::from_str(staff_id))?).await?;
     if entry.is_undefined() || entry.is_null() {
         return Ok(None);
@@ -56,9 +56,7 @@ pub async fn recall(staff_id: &str) -> Result<Option<Keyring>, JsValue> {
 
 /// Forgets this device's keys for `staff_id`.
 pub async fn forget(staff_id: &str) -> Result<(), JsValue> {
-    let store = store(IdbTransactionMode::Readwrite).await?;
-    settled(&store.delete(&JsValue::from_str(staff_id))?).await?;
-    Ok(())
+    write(|store| store.delete(&JsValue::from_str(staff_id))).await
 }
 
 /// Replaces the remembered keys with `keyring` if this device remembers any for
@@ -70,13 +68,30 @@ pub async fn refresh(staff_id: &str, keyring: &Keyring) -> Result<(), JsValue> {
     Ok(())
 }
 
+/// One write, done only once its transaction has committed: "forgotten" must
+/// not be said of a deletion that a closing tab could still abort.
+async fn write(
+    request: impl FnOnce(&IdbObjectStore) -> Result<IdbRequest, JsValue>,
+) -> Result<(), JsValue> {
+    let (transaction, store) = store(IdbTransactionMode::Readwrite).await?;
+    let request = request(&store)?;
+    let committed = JsFuture::from(Promise::new(&mut |resolve, reject| {
+        transaction.set_oncomplete(Some(&resolve));
+        transaction.set_onerror(Some(&reject));
+        transaction.set_onabort(Some(&reject));
+    }));
+    settled(&request).await?;
+    committed.await.map(drop)
+}
+
 /// The object store, in a new transaction of `mode`.
-async fn store(mode: IdbTransactionMode) -> Result<IdbObjectStore, JsValue> {
+async fn store(mode: IdbTransactionMode) -> Result<(IdbTransaction, IdbObjectStore), JsValue> {
     let database = open().await?;
     let transaction = database.transaction_with_str_and_mode(STORE, mode)?;
     // The transaction keeps the connection alive until it completes.
     database.close();
-    transaction.object_store(STORE)
+    let store = transaction.object_store(STORE)?;
+    Ok((transaction, store))
 }
 
 async fn open() -> Result<IdbDatabase, JsValue> {

@@ -37,6 +37,19 @@ pub fn measure_from(name: &str, start: &str) {
     }
 }
 
+/// Resolves at the browser's next animation frame: what the page has rendered
+/// by then is painted right after. Waiting for it lets the browser paint
+/// between bursts of work that would otherwise keep it busy (WebCrypto answers
+/// arrive as tasks that timers, and paints, can queue behind).
+pub async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.request_animation_frame(&resolve);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 /// Milliseconds on the page's clock.
 pub fn now() -> f64 {
     web_sys::window()

@@ -86,6 +86,7 @@ pub fn choose(props: &ChooseProps) -> Html {
                     }
                     own.push(WrappedKey {
                         wrapped: rewrapped,
+                        shared: false,
                         ..copy.clone()
                     });
                 }

@@ -13,7 +13,7 @@ use yew::prelude::*;
 
 use crate::api::{Api, ApiError, Snippet, WrappedKey};
 use crate::i18n::{Lang, Text, t};
-use crate::keyring::{self, KeyFileError};
+use crate::keyring::{self, KeyFileError, UnlockError};
 use crate::ui::{ErrorBox, Field, api_error_text, focus, let_the_page_paint, unlock_error_text};
 use crate::views::unlock::Unlocked;
 
@@ -128,9 +128,10 @@ pub fn snippet_page(props: &SnippetProps) -> Html {
                 };
                 let_the_page_paint().await;
                 // Nothing is locked under a mistyped passphrase: it must open a copy first.
-                if let Some(copy) = unlocked.wrapped.first()
-                    && let Err(failure) = keyring::check_passphrase(copy, &own_secret)
-                {
+                let Some(copy) = unlocked.wrapped.first() else {
+                    return fail(unlock_error_text(lang, UnlockError::NoKey));
+                };
+                if let Err(failure) = keyring::check_passphrase(copy, &own_secret) {
                     return fail(unlock_error_text(lang, failure));
                 }
                 let (kid, locked) = match keyring::adopt_key_file(&pem, &file_secret, &own_secret) {

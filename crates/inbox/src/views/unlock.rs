@@ -51,6 +51,9 @@ enum Stop {
 
 /// Opens the member's own copies with `secret`, then takes up the shared ones
 /// with `code` (when given): opened with the code, locked under `secret`, stored.
+/// A member who holds shared copies only (their old key was removed after a
+/// rotation) has no passphrase to check yet: `secret` is then the grant code, and
+/// they choose their passphrase next, as on a first unlock.
 async fn open_all(
     api: &Api,
     set: KeySet,
@@ -59,6 +62,20 @@ async fn open_all(
     first: bool,
 ) -> Result<Unlocked, Stop> {
     let (shared, mut own): (Vec<_>, Vec<_>) = set.keys.into_iter().partition(|copy| copy.shared);
+    if own.is_empty() && !shared.is_empty() {
+        let keyring = Keyring::unlock(&shared, secret)
+            .await
+            .map_err(|error| match error {
+                UnlockError::WrongPassphrase => Stop::SharedCode,
+                other => Stop::Unlock(other),
+            })?;
+        return Ok(Unlocked {
+            keyring,
+            wrapped: Rc::new(shared),
+            configured: Rc::new(set.configured),
+            grant_code: Some(secret.to_owned()),
+        });
+    }
     let mut keyring = Keyring::unlock(&own, secret).await.map_err(Stop::Unlock)?;
     if !code.trim().is_empty() {
         for copy in shared {
@@ -111,12 +128,11 @@ pub fn unlock(props: &UnlockProps) -> Html {
             spawn_local(async move {
                 match api.keys().await {
                     Ok(keys) => {
-                        if let Ok(Some(keyring)) = device::recall(&staff_id).await
-                            && keys
-                                .keys
-                                .iter()
-                                .filter(|copy| !copy.shared)
-                                .all(|copy| keyring.holds(&copy.kid))
+                        let mut own = keys.keys.iter().filter(|copy| !copy.shared).peekable();
+                        let holds_own = own.peek().is_some();
+                        if holds_own
+                            && let Ok(Some(keyring)) = device::recall(&staff_id).await
+                            && own.all(|copy| keyring.holds(&copy.kid))
                         {
                             remembered.set(Some(keyring));
                         }
@@ -128,11 +144,16 @@ pub fn unlock(props: &UnlockProps) -> Html {
             });
         });
     }
-    let waiting = !props.first
+    // Shared copies only: the passphrase field takes the grant code, as on a first unlock.
+    let only_shared = set
+        .as_ref()
+        .is_some_and(|set| !set.keys.is_empty() && set.keys.iter().all(|copy| copy.shared));
+    let first = props.first || only_shared;
+    let waiting = !first
         && set
             .as_ref()
             .is_some_and(|set| set.keys.iter().any(|copy| copy.shared));
-    let offer_device = !props.first && remembered.is_some();
+    let offer_device = !first && remembered.is_some();
 
     let open_with_device = {
         let (set, remembered) = (set.clone(), remembered.clone());
@@ -236,7 +257,7 @@ pub fn unlock(props: &UnlockProps) -> Html {
         <main>
             <h1 id="sb-heading" tabindex="-1">{ t(lang, Text::UnlockHeading) }</h1>
             <p class="sb-muted">{ t(lang, Text::UnlockIntro) }</p>
-            if props.first {
+            if first {
                 <p class="sb-muted">{ t(lang, Text::FirstUnlockIntro) }</p>
             }
             <ErrorBox message={(*error).clone()} />
@@ -249,7 +270,7 @@ pub fn unlock(props: &UnlockProps) -> Html {
             }
             <form {onsubmit} novalidate=true>
                 <Field id="sb-passphrase"
-                    label={t(lang, if props.first { Text::GrantCode } else { Text::KeyPassphrase })}
+                    label={t(lang, if first { Text::GrantCode } else { Text::KeyPassphrase })}
                     kind="password" value={(*passphrase).clone()}
                     autocomplete={Some(AttrValue::Static("off"))}
                     oninput={Callback::from({ let passphrase = passphrase.clone(); move |v| passphrase.set(v) })} />
@@ -259,7 +280,7 @@ pub fn unlock(props: &UnlockProps) -> Html {
                         value={(*code).clone()} autocomplete={Some(AttrValue::Static("off"))}
                         oninput={Callback::from({ let code = code.clone(); move |v| code.set(v) })} />
                 }
-                if !props.first {
+                if !first {
                     <p class="sb-check">
                         <input id="sb-remember" type="checkbox" checked={*remember} onchange={on_remember}
                             aria-describedby="sb-remember-hint" />

@@ -89,6 +89,18 @@ fn normalise(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
+/// A new login password, checked (at least [`password::MIN_PASSWORD_CHARS`]) and
+/// hashed with argon2id off the async threads.
+async fn new_password_hash(password: String) -> Result<String, AppError> {
+    if password.chars().count() < password::MIN_PASSWORD_CHARS {
+        return Err(AppError::WeakPassword);
+    }
+    tokio::task::spawn_blocking(move || password::hash(&password))
+        .await
+        .map_err(|error| AppError::Internal(Box::new(error)))?
+        .map_err(|error| AppError::Internal(Box::new(error)))
+}
+
 /// Runs argon2 off the async threads: it is deliberately slow.
 async fn verify_password(password: String, hash: Option<String>) -> Result<bool, AppError> {
     tokio::task::spawn_blocking(move || match hash {
@@ -313,14 +325,7 @@ pub(crate) async fn change_password(
             .await?;
         return Err(AppError::WrongPassword);
     }
-    if request.new.chars().count() < password::MIN_PASSWORD_CHARS {
-        return Err(AppError::WeakPassword);
-    }
-    let new = request.new;
-    let password_hash = tokio::task::spawn_blocking(move || password::hash(&new))
-        .await
-        .map_err(|error| AppError::Internal(Box::new(error)))?
-        .map_err(|error| AppError::Internal(Box::new(error)))?;
+    let password_hash = new_password_hash(request.new).await?;
     state
         .storage
         .change_password(&session.staff.id, &password_hash, &session.id_hash)
@@ -460,14 +465,7 @@ pub(crate) async fn use_reset(
 ) -> Result<Response, AppError> {
     session::check_origin(&headers, &state.config)?;
     let token_hash = token_hash(&request.token).ok_or(AppError::NotFound)?;
-    if request.password.chars().count() < password::MIN_PASSWORD_CHARS {
-        return Err(AppError::WeakPassword);
-    }
-    let password = request.password;
-    let password_hash = tokio::task::spawn_blocking(move || password::hash(&password))
-        .await
-        .map_err(|error| AppError::Internal(Box::new(error)))?
-        .map_err(|error| AppError::Internal(Box::new(error)))?;
+    let password_hash = new_password_hash(request.password).await?;
     let now = now();
     let (id, business) = state
         .storage
@@ -517,14 +515,7 @@ pub(crate) async fn accept_invite(
 ) -> Result<Response, AppError> {
     session::check_origin(&headers, &state.config)?;
     let token_hash = token_hash(&request.token).ok_or(AppError::NotFound)?;
-    if request.password.chars().count() < password::MIN_PASSWORD_CHARS {
-        return Err(AppError::WeakPassword);
-    }
-    let password = request.password;
-    let password_hash = tokio::task::spawn_blocking(move || password::hash(&password))
-        .await
-        .map_err(|error| AppError::Internal(Box::new(error)))?
-        .map_err(|error| AppError::Internal(Box::new(error)))?;
+    let password_hash = new_password_hash(request.password).await?;
     let id = StaffId::generate().map_err(|error| AppError::Internal(Box::new(error)))?;
     let now = now();
     let created = state

@@ -291,10 +291,16 @@ impl Api {
         self.get("/api/v1/inbox/keys").await
     }
 
-    pub async fn replace_key(&self, kid: &str, wrapped: &str) -> Result<(), ApiError> {
-        let body = serde_json::json!({ "wrapped": wrapped });
-        let path = format!("/api/v1/inbox/keys/{}", encode(kid));
-        self.send_empty("PUT", &path, Some(&body)).await
+    /// Replaces the caller's copies of these keys (now under their own
+    /// passphrase), all of them or none.
+    pub async fn replace_keys(&self, copies: &[WrappedKey]) -> Result<(), ApiError> {
+        let keys: Vec<_> = copies
+            .iter()
+            .map(|copy| serde_json::json!({ "kid": copy.kid, "wrapped": copy.wrapped }))
+            .collect();
+        let body = serde_json::json!({ "keys": keys });
+        self.send_empty("PUT", "/api/v1/inbox/keys", Some(&body))
+            .await
     }
 
     /// Bookings from `from` to `to` (inclusive, `YYYY-MM-DD` in the business's zone).

@@ -749,8 +749,8 @@ async fn every_state_changing_route_needs_csrf_and_our_origin(database: TestData
         ),
         (
             Method::PUT,
-            format!("/api/v1/inbox/keys/{kid}"),
-            Some(json!({ "wrapped": wrapped })),
+            "/api/v1/inbox/keys".to_owned(),
+            Some(json!({ "keys": [{ "kid": kid, "wrapped": wrapped }] })),
         ),
         (
             Method::POST,
@@ -1033,9 +1033,9 @@ async fn keys_are_the_callers_own_wrapped_copies(database: TestDatabase) {
             send(
                 fixture,
                 Method::PUT,
-                &format!("/api/v1/inbox/keys/{kid}"),
+                "/api/v1/inbox/keys",
                 &waiter,
-                Some(json!({ "wrapped": wrapped })),
+                Some(json!({ "keys": [{ "kid": kid, "wrapped": wrapped }] })),
             )
             .await
         }
@@ -1057,6 +1057,33 @@ async fn keys_are_the_callers_own_wrapped_copies(database: TestDatabase) {
     )
     .await;
     assert_eq!(code(&other_business), "invalid_wrapped_key");
+    let twice = send(
+        &fixture,
+        Method::PUT,
+        "/api/v1/inbox/keys",
+        &waiter,
+        Some(json!({ "keys": [
+            { "kid": kid, "wrapped": URL_SAFE_NO_PAD.encode(wrapped_blob(8)) },
+            { "kid": kid, "wrapped": URL_SAFE_NO_PAD.encode(wrapped_blob(9)) },
+        ] })),
+    )
+    .await;
+    assert_eq!(
+        (twice.status, code(&twice)),
+        (StatusCode::BAD_REQUEST, "bad_request")
+    );
+    let none = send(
+        &fixture,
+        Method::PUT,
+        "/api/v1/inbox/keys",
+        &waiter,
+        Some(json!({ "keys": [] })),
+    )
+    .await;
+    assert_eq!(
+        (none.status, code(&none)),
+        (StatusCode::BAD_REQUEST, "bad_request")
+    );
     let ok = put(kid.clone(), URL_SAFE_NO_PAD.encode(wrapped_blob(8))).await;
     assert_eq!(ok.status, StatusCode::NO_CONTENT, "{}", ok.body);
     let keys = send(&fixture, Method::GET, "/api/v1/inbox/keys", &waiter, None).await;
@@ -1340,9 +1367,11 @@ async fn every_action_is_audited_without_booking_content(database: TestDatabase)
     send(
         &fixture,
         Method::PUT,
-        &format!("/api/v1/inbox/keys/{kid}"),
+        "/api/v1/inbox/keys",
         &waiter,
-        Some(json!({ "wrapped": URL_SAFE_NO_PAD.encode(wrapped_blob(5)) })),
+        Some(
+            json!({ "keys": [{ "kid": kid, "wrapped": URL_SAFE_NO_PAD.encode(wrapped_blob(5)) }] }),
+        ),
     )
     .await;
     let setup = send(
@@ -1577,12 +1606,29 @@ async fn the_owner_shares_a_new_key_with_members(database: TestDatabase) {
     );
     assert_eq!(keys.body["keys"][0]["shared"], false);
 
+    // All copies or none: one bad copy in the batch leaves the good one unstored
+    // and the existing copy as it was (a passphrase change is never half done).
+    let half = send(
+        &fixture,
+        Method::PUT,
+        "/api/v1/inbox/keys",
+        &owner,
+        Some(json!({ "keys": [
+            { "kid": old, "wrapped": URL_SAFE_NO_PAD.encode(wrapped_blob(10)) },
+            { "kid": next, "wrapped": URL_SAFE_NO_PAD.encode(b"not a key") },
+        ] })),
+    )
+    .await;
+    assert_eq!(code(&half), "invalid_wrapped_key");
+    let unchanged = send(&fixture, Method::GET, "/api/v1/inbox/keys", &owner, None).await;
+    assert_eq!(unchanged.body["keys"], keys.body["keys"]);
+
     let own = send(
         &fixture,
         Method::PUT,
-        &format!("/api/v1/inbox/keys/{next}"),
+        "/api/v1/inbox/keys",
         &owner,
-        Some(json!({ "wrapped": URL_SAFE_NO_PAD.encode(wrapped_blob(9)) })),
+        Some(json!({ "keys": [{ "kid": next, "wrapped": URL_SAFE_NO_PAD.encode(wrapped_blob(9)) }] })),
     )
     .await;
     assert_eq!(own.status, StatusCode::NO_CONTENT, "{}", own.body);
@@ -1654,9 +1700,9 @@ async fn the_owner_shares_a_new_key_with_members(database: TestDatabase) {
     let taken = send(
         &fixture,
         Method::PUT,
-        &format!("/api/v1/inbox/keys/{next}"),
+        "/api/v1/inbox/keys",
         &waiter,
-        Some(json!({ "wrapped": URL_SAFE_NO_PAD.encode(wrapped_blob(12)) })),
+        Some(json!({ "keys": [{ "kid": next, "wrapped": URL_SAFE_NO_PAD.encode(wrapped_blob(12)) }] })),
     )
     .await;
     assert_eq!(taken.status, StatusCode::NO_CONTENT);

@@ -35,7 +35,7 @@ const ROUTES: &[&str] = &[
     "POST /api/v1/auth/totp/enable",
     "POST /api/v1/auth/accept-invite",
     "GET /api/v1/inbox/keys",
-    "PUT /api/v1/inbox/keys/{kid}",
+    "PUT /api/v1/inbox/keys",
     "GET /api/v1/inbox/bookings",
     "GET /api/v1/inbox/bookings/{id}",
     "POST /api/v1/inbox/bookings/{id}/status",

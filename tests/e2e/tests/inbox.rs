@@ -365,14 +365,19 @@ async fn an_invited_member_joins_with_the_grant_code_and_is_shut_out_when_revoke
     )
     .await?;
     owner.wait_for("#sb-withdrawn").await?;
-    assert!(
-        owner
-            .client
-            .find(Locator::Css("#sb-open-invites"))
-            .await
-            .is_err(),
-        "no invitation is open any more (the waiter's was used)"
-    );
+    // The list is fetched again after the confirmation shows, so wait for it.
+    eventually(
+        "no invitation open any more (the waiter's was used)",
+        || async {
+            owner
+                .client
+                .find(Locator::Css("#sb-open-invites"))
+                .await
+                .is_err()
+                .then_some(())
+        },
+    )
+    .await?;
     let stranger = Browser::start().await?;
     stranger.goto(&withdrawn_url).await?;
     type_into(&stranger, "#sb-new-password", "a stranger's password").await?;
@@ -625,6 +630,21 @@ async fn a_key_rotation_seals_to_the_new_key_and_every_booking_stays_readable() 
     unlock(&member, own).await?;
     show_day(&member, &new_day).await?;
     wait_for_row(&member, &after).await?;
+    // A passphrase change now re-locks both copies at once; the new passphrase
+    // alone opens bookings sealed to either key.
+    let changed = "the waiter's passphrase after the rotation";
+    click(&member, "#sb-nav-settings").await?;
+    type_into(&member, "#sb-current-passphrase", own).await?;
+    type_into(&member, "#sb-changed-passphrase", changed).await?;
+    type_into(&member, "#sb-changed-passphrase-repeat", changed).await?;
+    click(&member, "#sb-change-passphrase").await?;
+    member.wait_for("#sb-passphrase-changed").await?;
+    member.goto(&sealbook.url("/inbox/")).await?;
+    unlock(&member, changed).await?;
+    show_day(&member, &old_day).await?;
+    wait_for_row(&member, &before).await?;
+    show_day(&member, &new_day).await?;
+    wait_for_row(&member, &after).await?;
     member.close().await?;
 
     // The first key is compromised: an upload sealed to it is refused (the
@@ -653,6 +673,7 @@ async fn a_key_rotation_seals_to_the_new_key_and_every_booking_stays_readable() 
     for secret in [
         PASSPHRASE,
         own,
+        changed,
         share_code.as_str(),
         before.as_str(),
         after.as_str(),

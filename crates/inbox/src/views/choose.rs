@@ -66,29 +66,31 @@ pub fn choose(props: &ChooseProps) -> Html {
             let (on_done, on_logged_out) = (on_done.clone(), on_logged_out.clone());
             spawn_local(async move {
                 let_the_page_paint().await;
-                let mut own = Vec::with_capacity(wrapped.len());
-                for copy in wrapped.iter() {
-                    let rewrapped = match keyring::rewrap(copy, &grant, &new_secret) {
-                        Ok(rewrapped) => rewrapped,
-                        Err(failure) => {
-                            error.set(Some(unlock_error_text(lang, failure).into()));
-                            busy.set(false);
-                            return;
-                        }
-                    };
-                    if let Err(failure) = api.replace_key(&copy.kid, &rewrapped).await {
-                        if failure.is_logged_out() {
-                            return on_logged_out.emit(failure);
-                        }
-                        error.set(Some(api_error_text(lang, &failure).into()));
+                let own = wrapped
+                    .iter()
+                    .map(|copy| {
+                        keyring::rewrap(copy, &grant, &new_secret).map(|rewrapped| WrappedKey {
+                            wrapped: rewrapped,
+                            shared: false,
+                            ..copy.clone()
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>();
+                let own = match own {
+                    Ok(own) => own,
+                    Err(failure) => {
+                        error.set(Some(unlock_error_text(lang, failure).into()));
                         busy.set(false);
                         return;
                     }
-                    own.push(WrappedKey {
-                        wrapped: rewrapped,
-                        shared: false,
-                        ..copy.clone()
-                    });
+                };
+                if let Err(failure) = api.replace_keys(&own).await {
+                    if failure.is_logged_out() {
+                        return on_logged_out.emit(failure);
+                    }
+                    error.set(Some(api_error_text(lang, &failure).into()));
+                    busy.set(false);
+                    return;
                 }
                 on_done.emit(Rc::new(own));
             });

@@ -436,18 +436,21 @@ fn passphrase(props: &PassphraseProps) -> Html {
             let (api, wrapped) = (api.clone(), wrapped.clone());
             let (on_rewrapped, on_logged_out) = (on_rewrapped.clone(), on_logged_out.clone());
             Box::pin(async move {
-                let mut replaced = Vec::with_capacity(wrapped.len());
-                for copy in wrapped.iter() {
-                    let locked = keyring::rewrap(copy, &current, &new)
-                        .map_err(|failure| Some(unlock_error_text(lang, failure).into()))?;
-                    api.replace_key(&copy.kid, &locked)
-                        .await
-                        .map_err(|failure| shown(lang, failure, &on_logged_out))?;
-                    replaced.push(WrappedKey {
-                        wrapped: locked,
-                        ..copy.clone()
-                    });
-                }
+                // Every copy is locked under the new passphrase before any is sent,
+                // and the server stores them all or none.
+                let replaced = wrapped
+                    .iter()
+                    .map(|copy| {
+                        keyring::rewrap(copy, &current, &new).map(|locked| WrappedKey {
+                            wrapped: locked,
+                            ..copy.clone()
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|failure| Some(unlock_error_text(lang, failure).into()))?;
+                api.replace_keys(&replaced)
+                    .await
+                    .map_err(|failure| shown(lang, failure, &on_logged_out))?;
                 on_rewrapped.emit(Rc::new(replaced));
                 Ok(())
             })

@@ -153,18 +153,18 @@ pub fn snippet_page(props: &SnippetProps) -> Html {
                 if unlocked.wrapped.iter().any(|copy| copy.kid == kid.as_str()) {
                     return fail(t(lang, Text::KeyHeld));
                 }
-                if let Err(failure) = api.replace_key(kid.as_str(), &locked).await {
-                    if failure.is_logged_out() {
-                        return on_logged_out.emit(failure);
-                    }
-                    return fail(api_error_text(lang, &failure));
-                }
                 let copy = WrappedKey {
                     kid: kid.as_str().to_owned(),
                     status: configured.status.clone(),
                     wrapped: locked,
                     shared: false,
                 };
+                if let Err(failure) = api.replace_keys(std::slice::from_ref(&copy)).await {
+                    if failure.is_logged_out() {
+                        return on_logged_out.emit(failure);
+                    }
+                    return fail(api_error_text(lang, &failure));
+                }
                 let mut next = unlocked.clone();
                 if let Err(failure) = next.keyring.add(&copy, &own_secret).await {
                     return fail(unlock_error_text(lang, failure));

@@ -77,23 +77,25 @@ async fn open_all(
         });
     }
     let mut keyring = Keyring::unlock(&own, secret).await.map_err(Stop::Unlock)?;
-    if !code.trim().is_empty() {
-        for copy in shared {
-            let locked =
-                keyring::rewrap(&copy, code.trim(), secret).map_err(|error| match error {
-                    UnlockError::WrongPassphrase => Stop::SharedCode,
-                    other => Stop::Unlock(other),
-                })?;
-            api.replace_key(&copy.kid, &locked)
-                .await
-                .map_err(Stop::Api)?;
-            let taken = WrappedKey {
-                wrapped: locked,
-                shared: false,
-                ..copy
-            };
-            keyring.add(&taken, secret).await.map_err(Stop::Unlock)?;
-            own.push(taken);
+    if !code.trim().is_empty() && !shared.is_empty() {
+        let taken = shared
+            .into_iter()
+            .map(|copy| {
+                keyring::rewrap(&copy, code.trim(), secret).map(|locked| WrappedKey {
+                    wrapped: locked,
+                    shared: false,
+                    ..copy
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|error| match error {
+                UnlockError::WrongPassphrase => Stop::SharedCode,
+                other => Stop::Unlock(other),
+            })?;
+        api.replace_keys(&taken).await.map_err(Stop::Api)?;
+        for copy in taken {
+            keyring.add(&copy, secret).await.map_err(Stop::Unlock)?;
+            own.push(copy);
         }
     }
     Ok(Unlocked {

@@ -15,7 +15,7 @@ use crate::auth::session::StaffSession;
 use crate::auth::wrapped;
 use crate::config::{Business, KeyStatus};
 use crate::error::ErrorBody;
-use crate::extract::{JsonBody, PathParam};
+use crate::extract::JsonBody;
 use crate::storage::WrappedKey;
 use crate::{AppError, AppState};
 
@@ -26,7 +26,7 @@ pub(crate) struct WrappedKeyView {
     /// base64url of an encrypted PKCS#8 DER (PBES2, as `sealbook keygen` writes it).
     wrapped: String,
     /// Shared by the owner under a grant code: that code opens it, not the
-    /// member's passphrase, until the member re-wraps it (`PUT /inbox/keys/{kid}`).
+    /// member's passphrase, until the member re-wraps it (`PUT /inbox/keys`).
     shared: bool,
 }
 
@@ -91,44 +91,60 @@ pub(crate) async fn list(
     Ok(Json(WrappedKeys { keys, configured }))
 }
 
-/// A wrapped key from a request, checked: a key id of `business`, and an
-/// encrypted PKCS#8 blob of at most 8 KiB.
-pub(super) fn checked(
+/// A key copy in a request: which key, and the copy itself.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct KeyCopy {
+    kid: String,
+    /// base64url of the key as encrypted PKCS#8 DER (PBES2), at most 8 KiB.
+    wrapped: String,
+}
+
+/// The copies of a request, checked: each for a key id of `business` and an
+/// encrypted PKCS#8 blob of at most 8 KiB, and no key twice.
+pub(super) fn checked_copies(
     business: &Business,
-    kid: &str,
-    wrapped: &str,
-) -> Result<WrappedKey, AppError> {
-    if !business.keys.iter().any(|key| key.kid.as_str() == kid) {
-        return Err(AppError::InvalidWrappedKey);
+    copies: &[KeyCopy],
+) -> Result<Vec<WrappedKey>, AppError> {
+    let mut keys: Vec<WrappedKey> = Vec::with_capacity(copies.len());
+    for copy in copies {
+        if !business.keys.iter().any(|key| key.kid.as_str() == copy.kid) {
+            return Err(AppError::InvalidWrappedKey);
+        }
+        if keys.iter().any(|key| key.kid == copy.kid) {
+            return Err(AppError::BadRequest(format!("{} is given twice", copy.kid)));
+        }
+        let blob = URL_SAFE_NO_PAD
+            .decode(&copy.wrapped)
+            .ok()
+            .filter(|blob| wrapped::is_encrypted_pkcs8(blob))
+            .ok_or(AppError::InvalidWrappedKey)?;
+        keys.push(WrappedKey {
+            kid: copy.kid.clone(),
+            blob,
+        });
     }
-    let blob = URL_SAFE_NO_PAD
-        .decode(wrapped)
-        .ok()
-        .filter(|blob| wrapped::is_encrypted_pkcs8(blob))
-        .ok_or(AppError::InvalidWrappedKey)?;
-    Ok(WrappedKey {
-        kid: kid.to_owned(),
-        blob,
-    })
+    Ok(keys)
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct PutWrappedKey {
-    /// base64url of an encrypted PKCS#8 DER, at most 8 KiB.
-    wrapped: String,
+pub(crate) struct PutWrappedKeys {
+    /// The copies to store, each locked under the caller's own passphrase.
+    keys: Vec<KeyCopy>,
 }
 
-/// `PUT /inbox/keys/{kid}`: the caller's copy, re-wrapped under their own passphrase.
+/// `PUT /inbox/keys`: the caller's copies, re-wrapped under their own
+/// passphrase. All are stored or none, so a failure half-way through a
+/// passphrase change never leaves copies under two passphrases.
 #[utoipa::path(
     put,
-    path = "/api/v1/inbox/keys/{kid}",
+    path = "/api/v1/inbox/keys",
     tag = "inbox",
     security(("session" = [])),
-    params(("kid" = String, Path, description = "The key id (`sha256:…`)")),
-    request_body(content = PutWrappedKey, content_type = "application/json"),
+    request_body(content = PutWrappedKeys, content_type = "application/json"),
     responses(
-        (status = 204, description = "Stored, replacing the caller's previous copy"),
+        (status = 204, description = "Stored, each replacing the caller's previous copy of its key"),
         (status = 400, description = "`invalid_wrapped_key` or `bad_request`", body = ErrorBody),
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
         (status = 403, description = "`csrf_failed`", body = ErrorBody),
@@ -140,15 +156,20 @@ pub(crate) struct PutWrappedKey {
 pub(crate) async fn put(
     State(state): State<AppState>,
     session: StaffSession,
-    PathParam(kid): PathParam,
-    JsonBody(request): JsonBody<PutWrappedKey>,
+    JsonBody(request): JsonBody<PutWrappedKeys>,
 ) -> Result<StatusCode, AppError> {
     let business = business_of(&state, &session)?;
-    let key = checked(business, &kid, &request.wrapped)?;
+    if request.keys.is_empty() {
+        return Err(AppError::BadRequest("keys holds no key".to_owned()));
+    }
+    let keys = checked_copies(business, &request.keys)?;
     state
         .storage
-        .put_wrapped_key(&session.staff.id, &key)
+        .put_wrapped_keys(&session.staff.id, &keys)
         .await?;
-    session.audit(&state, "key_rewrapped", None, kid).await?;
+    let kids: Vec<&str> = keys.iter().map(|key| key.kid.as_str()).collect();
+    session
+        .audit(&state, "key_rewrapped", None, kids.join(", "))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

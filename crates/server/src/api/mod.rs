@@ -56,8 +56,7 @@ fn inbox_router() -> Router<AppState> {
         .route("/auth/totp/enable", post(auth::totp_enable))
         .route("/auth/accept-invite", post(auth::accept_invite))
         .route("/auth/reset", post(auth::use_reset))
-        .route("/inbox/keys", get(inbox_keys::list))
-        .route("/inbox/keys/{kid}", put(inbox_keys::put))
+        .route("/inbox/keys", get(inbox_keys::list).put(inbox_keys::put))
         .route("/inbox/bookings", get(inbox::list))
         .route(
             "/inbox/bookings/{id}",

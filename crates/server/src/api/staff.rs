@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
 
 use super::inbox::business_of;
-use super::inbox_keys::checked;
+use super::inbox_keys::{KeyCopy, checked_copies};
 use crate::auth::session::{Owner, now};
 use crate::error::ErrorBody;
 use crate::extract::{JsonBody, PathParam};
@@ -88,20 +88,13 @@ pub(crate) async fn list(
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct InviteKey {
-    kid: String,
-    /// base64url of the key as encrypted PKCS#8 DER under the grant code.
-    wrapped: String,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
 pub(crate) struct InviteRequest {
     email: String,
     /// `staff` (a business has one owner).
     #[schema(pattern = "^staff$")]
     role: String,
-    wrapped: Vec<InviteKey>,
+    /// The business's keys, each wrapped in the owner's browser under the grant code.
+    wrapped: Vec<KeyCopy>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -165,11 +158,7 @@ pub(crate) async fn invite(
     if state.storage.staff_by_email(&email).await?.is_some() {
         return Err(AppError::EmailTaken);
     }
-    let keys = request
-        .wrapped
-        .iter()
-        .map(|key| checked(business, &key.kid, &key.wrapped))
-        .collect::<Result<Vec<_>, _>>()?;
+    let keys = checked_copies(business, &request.wrapped)?;
     let token = random_base64url(32).map_err(|error| AppError::Internal(Box::new(error)))?;
     state
         .storage
@@ -203,7 +192,7 @@ pub(crate) async fn invite(
 pub(crate) struct ShareRequest {
     /// The keys the member lacks, each wrapped in the owner's browser under one
     /// fresh grant code that the owner passes on in person.
-    wrapped: Vec<InviteKey>,
+    wrapped: Vec<KeyCopy>,
 }
 
 /// `PUT /inbox/staff/{id}/keys`: share keys (after a rotation) with a member.
@@ -235,7 +224,7 @@ pub(crate) async fn share_keys(
     let business = business_of(&state, &session)?;
     if id == session.staff.id.0 {
         return Err(AppError::BadRequest(
-            "the owner adds their own copies with PUT /inbox/keys/{kid}".to_owned(),
+            "the owner adds their own copies with PUT /inbox/keys".to_owned(),
         ));
     }
     let member = state
@@ -247,11 +236,7 @@ pub(crate) async fn share_keys(
     if request.wrapped.is_empty() {
         return Err(AppError::BadRequest("wrapped holds no key".to_owned()));
     }
-    let keys = request
-        .wrapped
-        .iter()
-        .map(|key| checked(business, &key.kid, &key.wrapped))
-        .collect::<Result<Vec<_>, _>>()?;
+    let keys = checked_copies(business, &request.wrapped)?;
     if !state.storage.share_wrapped_keys(&member.id, &keys).await? {
         return Err(AppError::KeyAlreadyHeld);
     }

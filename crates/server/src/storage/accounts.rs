@@ -455,10 +455,18 @@ impl Storage {
         Ok(true)
     }
 
-    /// Stores (or replaces) the account's copy of one key, under its own passphrase.
-    pub async fn put_wrapped_key(&self, id: &StaffId, key: &WrappedKey) -> Result<(), sqlx::Error> {
-        let mut connection = self.pool.acquire().await?;
-        Self::upsert_wrapped_key(&mut connection, id, key).await
+    /// Stores (or replaces) the account's copies of `keys`, under its own
+    /// passphrase, in one transaction: all of them or none.
+    pub async fn put_wrapped_keys(
+        &self,
+        id: &StaffId,
+        keys: &[WrappedKey],
+    ) -> Result<(), sqlx::Error> {
+        let mut transaction = self.pool.begin().await?;
+        for key in keys {
+            Self::upsert_wrapped_key(&mut transaction, id, key).await?;
+        }
+        transaction.commit().await
     }
 
     async fn upsert_wrapped_key(

@@ -240,8 +240,6 @@ impl Sealbook {
     /// key, `keys-next` for the next — and restarts the server on the same port
     /// and database, as an operator does after editing the configuration.
     pub async fn reconfigure_keys(&mut self, keys: &[(&str, &str)]) -> anyhow::Result<()> {
-        let path = self.dir.path().join("sealbook.toml");
-        let config = std::fs::read_to_string(&path)?;
         let listed: Vec<String> = keys
             .iter()
             .map(|(folder, status)| {
@@ -251,17 +249,30 @@ impl Sealbook {
                 )
             })
             .collect();
-        let rewritten: Vec<String> = config
-            .lines()
-            .map(|line| {
-                if line.starts_with("keys = [") {
-                    format!("keys = [{}]", listed.join(", "))
-                } else {
-                    line.to_owned()
-                }
-            })
-            .collect();
-        std::fs::write(&path, rewritten.join("\n"))?;
+        self.reconfigure(|config| {
+            config
+                .lines()
+                .map(|line| {
+                    if line.starts_with("keys = [") {
+                        format!("keys = [{}]", listed.join(", "))
+                    } else {
+                        line.to_owned()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .await
+    }
+
+    /// Rewrites the server's configuration with `edit` and restarts the server on
+    /// the same port and database.
+    pub async fn reconfigure(&mut self, edit: impl FnOnce(&str) -> String) -> anyhow::Result<()> {
+        let path = self.dir.path().join("sealbook.toml");
+        let config = std::fs::read_to_string(&path)?;
+        let rewritten = edit(&config);
+        anyhow::ensure!(rewritten != config, "the edit changed nothing");
+        std::fs::write(&path, rewritten)?;
         self.stop().await?;
         self.child = Some(spawn_server(self.dir.path(), self.port).await?);
         Ok(())

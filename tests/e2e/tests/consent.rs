@@ -47,6 +47,33 @@ purpose = { en = "Advert measurement", fr = "Mesure publicitaire", de = "Werbeme
 cookies = [{ name = "_sb_ads_*", duration = "3 months" }]
 "#;
 
+/// Put in the page's head before anything else, it logs every write to the
+/// page's cookies, Web Storage, IndexedDB and Cache Storage into `window.writes`,
+/// so a write that is undone at once still counts.
+const WRITE_RECORDER: &str = r#"<script>
+window.writes = [];
+(() => {
+  const log = (what) => window.writes.push(what);
+  for (const name of ["setItem", "removeItem", "clear"]) {
+    const original = Storage.prototype[name];
+    Storage.prototype[name] = function (...args) {
+      log((this === window.localStorage ? "localStorage." : "sessionStorage.") + name);
+      return original.apply(this, args);
+    };
+  }
+  const open = IDBFactory.prototype.open;
+  IDBFactory.prototype.open = function (...args) { log("indexedDB.open"); return open.apply(this, args); };
+  const cacheOpen = CacheStorage.prototype.open;
+  CacheStorage.prototype.open = function (...args) { log("caches.open"); return cacheOpen.apply(this, args); };
+  const cookie = Object.getOwnPropertyDescriptor(Document.prototype, "cookie");
+  Object.defineProperty(Document.prototype, "cookie", {
+    configurable: true,
+    get() { return cookie.get.call(this); },
+    set(value) { log("cookie " + String(value).split("=")[0]); cookie.set.call(this, value); },
+  });
+})();
+</script>"#;
+
 /// The Sealbook server, the business's site, the third party, and a browser.
 struct Site {
     sealbook: Sealbook,
@@ -234,7 +261,7 @@ fn strings(value: &Value) -> Vec<&str> {
 async fn nothing_optional_happens_before_a_choice_and_reject_all_is_remembered()
 -> anyhow::Result<()> {
     let _one = ONE_BROWSER_AT_A_TIME.lock().await;
-    let site = Site::start("en", "", "").await?;
+    let mut site = Site::start("en", "", WRITE_RECORDER).await?;
     site.browser.goto(&site.url()).await?;
     site.wait_for_dialog("sbc-banner").await?;
 
@@ -259,18 +286,35 @@ async fn nothing_optional_happens_before_a_choice_and_reject_all_is_remembered()
         "only the loader and the notice load before the banner"
     );
 
-    // Nothing optional: no cookie, no storage, nothing at the third party.
-    assert_eq!(site.cookie_names().await?, Vec::<String>::new());
-    let storage = site
-        .browser
-        .script_async(
-            "const done = arguments[arguments.length - 1];
-             indexedDB.databases().then(dbs => done([localStorage.length, sessionStorage.length, dbs.length]));",
-        )
-        .await?;
-    assert_eq!(storage, json!([0, 0, 0]), "local, session, IndexedDB");
-    assert_eq!(site.third_party.request_count(), 0);
-    assert_eq!(site.ran().await?, json!([]));
+    // Nothing optional: no cookie, no storage, nothing at the third party; and
+    // still nothing a second later, once the booking form has loaded behind it.
+    for moment in ["as the banner shows", "a second later"] {
+        if moment != "as the banner shows" {
+            settle().await;
+            site.browser.widget().await?;
+        }
+        assert_eq!(site.cookie_names().await?, Vec::<String>::new(), "{moment}");
+        let storage = site
+            .browser
+            .script_async(
+                "const done = arguments[arguments.length - 1];
+                 Promise.all([indexedDB.databases(), caches.keys()])
+                   .then(([dbs, cached]) => done([localStorage.length, sessionStorage.length, dbs.length, cached.length]));",
+            )
+            .await?;
+        assert_eq!(
+            storage,
+            json!([0, 0, 0, 0]),
+            "local, session, IndexedDB, Cache Storage {moment}"
+        );
+        assert_eq!(
+            site.script("return window.writes;").await?,
+            json!([]),
+            "no write at all {moment}"
+        );
+        assert_eq!(site.third_party.request_count(), 0, "{moment}");
+        assert_eq!(site.ran().await?, json!([]), "{moment}");
+    }
 
     // A modal, labelled dialog with the focus inside and the page behind inert.
     assert_eq!(site.focused().await?, "#sbc-title");
@@ -356,6 +400,11 @@ async fn nothing_optional_happens_before_a_choice_and_reject_all_is_remembered()
     );
 
     // The choice is one first-party cookie, kept at most 183 days.
+    assert_eq!(
+        site.script("return window.writes;").await?,
+        json!(["cookie sealbook_consent"]),
+        "the refusal wrote its cookie and nothing else"
+    );
     let cookies = site.browser.client.get_all_cookies().await?;
     assert_eq!(cookies.len(), 1, "only the choice itself: {cookies:?}");
     let choice = &cookies[0];
@@ -387,18 +436,66 @@ async fn nothing_optional_happens_before_a_choice_and_reject_all_is_remembered()
     settle().await;
     assert!(!site.dialog_open().await?);
     assert_eq!(site.third_party.request_count(), 0);
+    assert_eq!(
+        site.ran().await?,
+        json!([]),
+        "nothing gated ran after the reload"
+    );
     assert_eq!(site.sealbook.consents().await?.len(), 1);
 
-    // A new notice version asks again.
-    site.script(
-        "const value = JSON.parse(decodeURIComponent(document.cookie.split('sealbook_consent=')[1].split(';')[0]));
-         value.version = '2025-01';
-         document.cookie = 'sealbook_consent=' + encodeURIComponent(JSON.stringify(value)) + '; Path=/; Max-Age=3600';",
-    )
-    .await?;
+    // A stored choice past its expiry, or claiming to last longer than 183 days,
+    // is no choice: the banner asks again.
+    for (label, edit) in [
+        ("expired", "value.expires = value.time - 1;"),
+        ("over 183 days", "value.expires = value.time + 184 * 86400;"),
+    ] {
+        let original = site.script("return document.cookie;").await?;
+        site.script(&format!(
+            "const value = JSON.parse(decodeURIComponent(document.cookie.split('sealbook_consent=')[1].split(';')[0]));
+             {edit}
+             document.cookie = 'sealbook_consent=' + encodeURIComponent(JSON.stringify(value)) + '; Path=/; Max-Age=3600';"
+        ))
+        .await?;
+        site.browser.goto(&site.url()).await?;
+        site.wait_for_dialog("sbc-banner").await?;
+        assert_eq!(
+            site.sealbook.consents().await?.len(),
+            1,
+            "{label}: asking records nothing"
+        );
+        let restore = original.as_str().unwrap_or_default().to_owned();
+        site.script(&format!(
+            "document.cookie = {};",
+            serde_json::to_string(&format!("{restore}; Path=/; Max-Age=3600"))?
+        ))
+        .await?;
+    }
+
+    // The choice as it was holds again (so what follows is the version's doing).
+    site.browser.goto(&site.url()).await?;
+    site.consent_root().await?;
+    settle().await;
+    assert!(!site.dialog_open().await?, "the restored choice holds");
+
+    // The business publishes a new notice version: the stored refusal no longer
+    // counts, the banner asks again, and nothing runs until the visitor answers.
+    site.sealbook
+        .reconfigure(|config| config.replace("version = \"2026-11\"", "version = \"2026-12\""))
+        .await?;
     site.browser.goto(&site.url()).await?;
     site.wait_for_dialog("sbc-banner").await?;
+    assert_eq!(
+        site.script("return Sealbook.consent.get();").await?,
+        Value::Null,
+        "the old choice does not apply to the new notice"
+    );
+    settle().await;
     assert_eq!(site.third_party.request_count(), 0);
+    assert_eq!(site.ran().await?, json!([]));
+    site.click("sbc-accept").await?;
+    let records = site.records(2).await?;
+    assert_eq!(records[1]["notice_version"], "2026-12");
+    assert_eq!(records[1]["action"], "accept_all");
     site.browser.close().await?;
     drop(site.host);
     Ok(())
@@ -436,14 +533,39 @@ async fn one_category_runs_exactly_its_scripts_and_withdrawing_deletes_its_cooki
         "Example Analytics Ltd",
         "_sb_stats (13 months)",
         "_sb_ads_* (3 months)",
-        "Privacy policy",
+        "Visit statistics",
+        "Counts visits, without identifying you.",
     ] {
         assert!(details.contains(shown), "the dialog shows {shown}");
     }
+    let links = site
+        .script(
+            "return Array.from(document.querySelector('sealbook-consent').shadowRoot
+               .querySelectorAll('#sbc-choices a')).map(a => [a.textContent, a.href]);",
+        )
+        .await?;
+    assert_eq!(
+        links,
+        json!([
+            ["Privacy policy", "https://bistro.example/privacy"],
+            ["Privacy policy (Stats)", "https://stats.example/privacy"]
+        ]),
+        "the site's policy and each service's"
+    );
     let violations = site.browser.accessibility_violations().await?;
     assert!(
         violations.is_empty(),
         "axe-core on the dialog: {violations:#?}"
+    );
+    site.script(
+        "document.querySelector('sealbook-consent').shadowRoot
+           .querySelectorAll('details').forEach(d => d.open = true);",
+    )
+    .await?;
+    let violations = site.browser.accessibility_violations().await?;
+    assert!(
+        violations.is_empty(),
+        "axe-core on the dialog with the services shown: {violations:#?}"
     );
 
     // Analytics only, by keyboard.
@@ -493,6 +615,33 @@ async fn one_category_runs_exactly_its_scripts_and_withdrawing_deletes_its_cooki
     assert_eq!(events[0]["refused"], json!(["analytics", "marketing"]));
     assert_eq!(events[0]["id"], records[0]["consent_id"]);
     assert_eq!(site.third_party.requests_for("/analytics.js"), 1);
+    let violations = site.browser.accessibility_violations().await?;
+    assert!(
+        violations.is_empty(),
+        "axe-core with the reopen control: {violations:#?}"
+    );
+
+    // Marketing granted, then withdrawn: its whole cookie family (`_sb_ads_*`) goes.
+    site.click("sbc-reopen").await?;
+    site.wait_for_dialog("sbc-choices").await?;
+    site.click("sbc-accept-2").await?;
+    eventually("the marketing pixel's cookie", || async {
+        let names = site.cookie_names().await.ok()?;
+        names.iter().any(|name| name == "_sb_ads_id").then_some(())
+    })
+    .await?;
+    site.click("sbc-reopen").await?;
+    site.wait_for_dialog("sbc-choices").await?;
+    site.press("#sbc-cat-marketing", &key(Key::Space)).await?;
+    site.click("sbc-save").await?;
+    let records = site.records(4).await?;
+    assert_eq!(records[3]["action"], "withdraw");
+    assert_eq!(records[3]["refused"], json!(["marketing"]));
+    assert_eq!(
+        site.cookie_names().await?,
+        ["sealbook_consent"],
+        "the marketing cookie family is gone"
+    );
     site.browser.close().await?;
     Ok(())
 }
@@ -529,6 +678,10 @@ async fn escape_refuses_and_the_focus_stays_in_the_dialog() -> anyhow::Result<()
         seen.push(site.focused().await?);
     }
     assert!(
+        seen.iter().all(|id| !id.is_empty() && id != "(none)"),
+        "every Tab stays inside: {seen:?}"
+    );
+    assert!(
         seen.iter().any(|id| id == "#sbc-accept") && seen.iter().any(|id| id == "#sbc-settings"),
         "Tab reaches the buttons: {seen:?}"
     );
@@ -540,12 +693,39 @@ async fn escape_refuses_and_the_focus_stays_in_the_dialog() -> anyhow::Result<()
         after_settings.is_some_and(|id| id != "#sbc-settings"),
         "Tab wraps around after the last button: {seen:?}"
     );
+    // Shift+Tab from the first stop wraps to the last.
     site.press(
-        "#sbc-accept",
+        "#sbc-policy",
         &format!("{}{}", char::from(Key::Shift), char::from(Key::Tab)),
     )
     .await?;
-    assert!(!site.focused().await?.is_empty(), "Shift+Tab stays inside");
+    assert_eq!(
+        site.focused().await?,
+        "#sbc-settings",
+        "Shift+Tab from the first stop wraps round to the last"
+    );
+    let violations = site.browser.accessibility_violations().await?;
+    assert!(
+        violations.is_empty(),
+        "axe-core on the German banner: {violations:#?}"
+    );
+    site.click("sbc-settings").await?;
+    site.wait_for_dialog("sbc-choices").await?;
+    let choices = site
+        .script("return document.querySelector('sealbook-consent').shadowRoot.getElementById('sbc-choices').textContent;")
+        .await?;
+    let choices = choices.as_str().unwrap_or_default();
+    for shown in [
+        "Zählt Besuche, ohne Sie zu identifizieren.",
+        "Besuchsstatistik",
+    ] {
+        assert!(choices.contains(shown), "the German dialog shows {shown}");
+    }
+    let violations = site.browser.accessibility_violations().await?;
+    assert!(
+        violations.is_empty(),
+        "axe-core on the German dialog: {violations:#?}"
+    );
 
     // A click outside the dialog and scrolling the page are no choice at all.
     let click_outside = MouseActions::new("mouse".to_owned())
@@ -608,15 +788,33 @@ async fn global_privacy_control_refuses_marketing_without_asking() -> anyhow::Re
         )
         .await?;
     assert_eq!(marketing, json!([false, true]), "marketing off and locked");
+    let violations = site.browser.accessibility_violations().await?;
+    assert!(
+        violations.is_empty(),
+        "axe-core on the French dialog with the GPC note: {violations:#?}"
+    );
     site.click("sbc-accept-2").await?;
     let records = site.records(1).await?;
     assert_eq!(records[0]["action"], "gpc");
     assert_eq!(records[0]["granted"], json!(["analytics"]));
     assert_eq!(records[0]["refused"], json!(["marketing"]));
+    assert_eq!(records[0]["language"], "fr");
     eventually("the analytics script", || async {
         (site.third_party.requests_for("/analytics.js") == 1).then_some(())
     })
     .await?;
+    settle().await;
+    assert_eq!(site.third_party.requests_for("/pixel.js"), 0);
+
+    // A grant of marketing stored before GPC was switched on no longer counts.
+    site.script(
+        "const value = JSON.parse(decodeURIComponent(document.cookie.split('sealbook_consent=')[1].split(';')[0]));
+         value.granted = ['analytics', 'marketing']; value.refused = []; value.action = 'accept_all';
+         document.cookie = 'sealbook_consent=' + encodeURIComponent(JSON.stringify(value)) + '; Path=/; Max-Age=3600';",
+    )
+    .await?;
+    site.browser.goto(&site.url()).await?;
+    site.wait_for_dialog("sbc-banner").await?;
     settle().await;
     assert_eq!(site.third_party.requests_for("/pixel.js"), 0);
     site.browser.close().await?;
@@ -662,6 +860,30 @@ async fn google_consent_mode_is_denied_before_any_tag_then_updated() -> anyhow::
             }]
         ]),
         "the tag ran after the default and the update"
+    );
+
+    // Withdrawing marketing sends an update with the three ad keys denied again.
+    site.click("sbc-reopen").await?;
+    site.wait_for_dialog("sbc-choices").await?;
+    site.press("#sbc-cat-marketing", &key(Key::Space)).await?;
+    site.click("sbc-save").await?;
+    let last = eventually("the update after the withdrawal", || async {
+        let layer = site
+            .script("return (window.dataLayer || []).map(a => Array.from(a));")
+            .await
+            .ok()?;
+        let layer = layer.as_array()?.clone();
+        (layer.len() == 3).then(|| layer[2].clone())
+    })
+    .await?;
+    assert_eq!(
+        last,
+        json!(["consent", "update", {
+            "ad_storage": "denied",
+            "ad_user_data": "denied",
+            "ad_personalization": "denied",
+            "analytics_storage": "granted",
+        }])
     );
     site.browser.close().await?;
     Ok(())
@@ -729,7 +951,8 @@ async fn the_demo_page_loads_its_third_party_scripts_only_after_consent() -> any
     let demo = sealbook.url("/demo/restaurant.html");
     browser.goto(&demo).await?;
     // The demo plays its own third party under the other loopback name.
-    let analytics = format!(
+    let analytics = b"GET /demo/demo-analytics.js ";
+    let from_the_other_origin = format!(
         "GET /demo/demo-analytics.js HTTP/1.1\r\nHost: localhost:{}",
         sealbook.proxy.port
     );
@@ -737,7 +960,7 @@ async fn the_demo_page_loads_its_third_party_scripts_only_after_consent() -> any
     let root = consent_root_with(&browser, "dialog[open] #sbc-accept").await?;
     settle().await;
     let traffic = sealbook.proxy.traffic();
-    assert_eq!(occurrences(&traffic, analytics.as_bytes()), 0);
+    assert_eq!(occurrences(&traffic, analytics), 0);
     assert_eq!(occurrences(&traffic, pixel), 0);
 
     root.find(Locator::Css("#sbc-settings"))
@@ -763,7 +986,12 @@ async fn the_demo_page_loads_its_third_party_scripts_only_after_consent() -> any
     .await?;
     assert!(said.contains("_demo_stats"), "{said}");
     let traffic = sealbook.proxy.traffic();
-    assert_eq!(occurrences(&traffic, analytics.as_bytes()), 1);
+    assert_eq!(occurrences(&traffic, analytics), 1);
+    assert_eq!(
+        occurrences(&traffic, from_the_other_origin.as_bytes()),
+        1,
+        "the analytics script came from the demo's second origin"
+    );
     assert_eq!(occurrences(&traffic, pixel), 0);
     let violations = browser.policy_violations().await?;
     assert!(

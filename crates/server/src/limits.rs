@@ -172,10 +172,9 @@ impl RateLimits {
         let key: Key = hasher.finalize()[..16]
             .try_into()
             .expect("SHA-256 is longer than 16 bytes");
-        self.slots.check_key(&key).map_err(|not_until| {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            AppError::RateLimited(Duration::from_secs(wait.as_secs().max(1)))
-        })
+        self.slots
+            .check_key(&key)
+            .map_err(|not_until| retry_after(&not_until))
     }
 
     /// Counts a login attempt for `email` (already lower-cased); keyed by a
@@ -209,11 +208,16 @@ impl RateLimits {
     }
 }
 
-/// `429 rate_limited`, with the wait rounded up to whole seconds (at least 1).
+/// `429 rate_limited`, saying how long to wait.
 fn retry_after(not_until: &governor::NotUntil<governor::clock::QuantaInstant>) -> AppError {
     let wait = not_until.wait_time_from(DefaultClock::default().now());
-    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-    AppError::RateLimited(Duration::from_secs(seconds.max(1)))
+    AppError::RateLimited(Duration::from_secs(whole_seconds(wait)))
+}
+
+/// A wait in whole seconds for `Retry-After`, rounded up (a client that waits
+/// exactly that long is let in) and at least 1.
+fn whole_seconds(wait: Duration) -> u64 {
+    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
 }
 
 /// The middleware: `429 rate_limited` with `Retry-After` once a client is over.
@@ -267,9 +271,7 @@ pub(crate) async fn limit(
         if let Some((limiter, key)) = limiter_and_key
             && let Err(not_until) = limiter.check_key(&key)
         {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
-            return Err(AppError::RateLimited(Duration::from_secs(seconds.max(1))));
+            return Err(retry_after(&not_until));
         }
     }
     Ok(next.run(request).await)
@@ -277,7 +279,23 @@ pub(crate) async fn limit(
 
 #[cfg(test)]
 mod tests {
-    use super::{ClientKey, LimitsConfig, RateLimits};
+    use std::time::Duration;
+
+    use super::{ClientKey, LimitsConfig, RateLimits, whole_seconds};
+
+    #[test]
+    fn retry_after_rounds_up_to_whole_seconds() {
+        for (wait, seconds) in [
+            (Duration::ZERO, 1),
+            (Duration::from_millis(1), 1),
+            (Duration::from_secs(1), 1),
+            (Duration::from_millis(1_001), 2),
+            (Duration::from_millis(42_500), 43),
+            (Duration::from_secs(60), 60),
+        ] {
+            assert_eq!(whole_seconds(wait), seconds, "{wait:?}");
+        }
+    }
 
     #[test]
     fn any_configured_allowance_makes_a_working_limiter() {

@@ -5,11 +5,14 @@ use std::sync::OnceLock;
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::{Method, Request, StatusCode, header};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use http_body_util::BodyExt as _;
 use sealbook_envelope::{Identity, ManageSecret, Recipient, SealParams, seal, seal_visitor_copy};
+use sealbook_server::auth::password;
+use sealbook_server::ids::{BusinessId, StaffId};
+use sealbook_server::storage::{NewStaff, Role};
 use sealbook_server::{AppState, Config, Storage, app};
 use serde_json::{Value, json};
 use tower::ServiceExt as _;
@@ -19,6 +22,13 @@ const VISITOR_VECTORS: &str = include_str!("../../tests/vectors/v1-visitor.json"
 
 /// The business the server targets book with.
 pub const BUSINESS: &str = "bistro-du-coin";
+/// Its owner's login, signed in at start-up for the inbox target.
+pub const OWNER: &str = "owner@bistro.example";
+const OWNER_PASSWORD: &str = "the owner's fuzzing password";
+/// The staff id of the owner (the share and reset routes take one).
+pub const OWNER_ID: &str = "fuzz-owner";
+/// The server's own host, so that the session's same-origin check passes.
+const HOST: &str = "127.0.0.1:8080";
 
 fn vector(index: usize) -> Value {
     let vectors: Value = serde_json::from_str(VECTORS).expect("the vectors are JSON");
@@ -61,6 +71,8 @@ pub struct Server {
     pub booking_id: String,
     /// Its manage token (base64url), for `Authorization: Bearer`.
     pub token: String,
+    /// The owner's session cookie value and CSRF token.
+    session: (String, String),
     _dir: tempfile::TempDir,
 }
 
@@ -89,6 +101,19 @@ impl Server {
             max_party_size = 6
             turn_minutes = 90
             hours = {{ mon = ["00:00-24:00"], tue = ["00:00-24:00"], wed = ["00:00-24:00"], thu = ["00:00-24:00"], fri = ["00:00-24:00"], sat = ["00:00-24:00"], sun = ["00:00-24:00"] }}
+
+            [business.consent]
+            version = "2026-11"
+            privacy_policy = "https://bistro.example/privacy"
+            [[business.consent.categories]]
+            id = "necessary"
+            description = {{ en = "Keeps your cookie choice." }}
+            [[business.consent.categories]]
+            id = "analytics"
+            description = {{ en = "Counts visits." }}
+            [[business.consent.categories]]
+            id = "marketing"
+            description = {{ en = "Measures our adverts." }}
             "#,
             db = dir.path().join("fuzz.db").display(),
             pem = pem(0, "public_key_pem"),
@@ -101,12 +126,26 @@ impl Server {
         let storage = runtime
             .block_on(Storage::open(&config.database))
             .expect("the SQLite storage opens");
+        runtime
+            .block_on(storage.create_staff(
+                &NewStaff {
+                    id: StaffId(OWNER_ID.to_owned()),
+                    business: BusinessId(BUSINESS.to_owned()),
+                    email: OWNER.to_owned(),
+                    role: Role::Owner,
+                    password_hash: password::hash(OWNER_PASSWORD).expect("hash"),
+                    created_at: 1_790_000_000,
+                },
+                &[],
+            ))
+            .expect("the owner account");
         let app = app(AppState::new(config, storage));
         let mut server = Self {
             runtime,
             app,
             booking_id: String::new(),
             token: String::new(),
+            session: (String::new(), String::new()),
             _dir: dir,
         };
         let secret = ManageSecret::generate(&mut getrandom::SysRng).expect("randomness");
@@ -121,7 +160,52 @@ impl Server {
         let response: Value = serde_json::from_slice(&response).expect("a JSON answer");
         server.booking_id = response["id"].as_str().expect("an id").to_owned();
         server.token = secret.token().to_base64url();
+
+        let login = json!({ "email": OWNER, "password": OWNER_PASSWORD });
+        let request = Request::post("/api/v1/auth/login")
+            .header(header::HOST, HOST)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(login.to_string()))
+            .expect("a request");
+        let response = server.runtime.block_on(server.app.clone().oneshot(request));
+        let response = response.expect("the router is infallible");
+        assert_eq!(response.status(), StatusCode::OK, "the owner logs in");
+        let cookie = response.headers()[header::SET_COOKIE]
+            .to_str()
+            .expect("an ASCII cookie")
+            .strip_prefix("sealbook_session=")
+            .and_then(|rest| rest.split(';').next())
+            .expect("the session cookie")
+            .to_owned();
+        let body = server.runtime.block_on(async {
+            response
+                .into_body()
+                .collect()
+                .await
+                .expect("in-memory bodies do not fail")
+                .to_bytes()
+        });
+        let body: Value = serde_json::from_slice(&body).expect("a JSON answer");
+        let csrf = body["csrf"].as_str().expect("a CSRF token").to_owned();
+        server.session = (cookie, csrf);
         server
+    }
+
+    /// A request as the signed-in owner's browser sends it: session cookie,
+    /// CSRF token, and a JSON `body`.
+    pub fn as_owner(&self, method: Method, path: &str, body: &[u8]) -> Request<Body> {
+        Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::HOST, HOST)
+            .header(
+                header::COOKIE,
+                format!("sealbook_session={}", self.session.0),
+            )
+            .header("x-sealbook-csrf", &self.session.1)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_vec()))
+            .expect("a request")
     }
 
     /// Runs one request; returns the status and the body.

@@ -21,6 +21,8 @@ const TARGETS: &[&str] = &[
     "booking_body",
     "change_body",
     "availability_query",
+    "consent_body",
+    "inbox_body",
 ];
 
 /// `cargo xtask fuzz [SECONDS]`.

@@ -2,7 +2,8 @@
 //! in the middle, restarted, and every request is then retried with its
 //! Idempotency-Key. A booking acknowledged before the crash must still be there
 //! (durable commits) and no booking may exist that no request was acknowledged
-//! for (no phantoms): the set of rows equals the set of acknowledged ids.
+//! for (no phantoms): the set of rows equals the set of acknowledged ids. On
+//! SQLite (durable WAL commits) and on PostgreSQL.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -14,31 +15,35 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sealbook_envelope::{Recipient, SealParams, seal};
 
 mod common;
+#[path = "../../server/tests/support/mod.rs"]
+mod support;
+
 use common::{VECTORS, post, start_server, wait_until_listening};
 const REQUESTS: usize = 400;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn sigkill_loses_no_acknowledged_booking_and_leaves_no_phantom() {
-    let dir = tempfile::tempdir().expect("temp dir");
+async fn sigkill_loses_no_acknowledged_booking_and_leaves_no_phantom(
+    database: support::TestDatabase,
+) {
     let vectors: serde_json::Value = serde_json::from_str(VECTORS).expect("vectors");
     let pem = vectors[0]["public_key_pem"].as_str().expect("pem");
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("port")
         .port();
-    let config = dir.path().join("sealbook.toml");
+    let config = database.dir().join("sealbook.toml");
     std::fs::write(
         &config,
         format!(
-            "listen = \"127.0.0.1:{port}\"\ndatabase = \"sqlite://sealbook.db\"\n\
+            "listen = \"127.0.0.1:{port}\"\ndatabase = \"{url}\"\n\
              [limits]\nbookings_per_minute = 1000000\nbookings_per_slot = 10000\n[[business]]\nid = \"bistro\"\nname = \"Bistro\"\n\
              kind = \"restaurant\"\ntimezone = \"UTC\"\ncovers = 100000\nmax_party_size = 8\nhorizon_days = 365\n\
              hours = {{ mon = [\"00:00-24:00\"], tue = [\"00:00-24:00\"], wed = [\"00:00-24:00\"], thu = [\"00:00-24:00\"], \
-             fri = [\"00:00-24:00\"], sat = [\"00:00-24:00\"], sun = [\"00:00-24:00\"] }}\nkeys = [{{ pem = \"\"\"{pem}\"\"\" }}]\n"
+             fri = [\"00:00-24:00\"], sat = [\"00:00-24:00\"], sun = [\"00:00-24:00\"] }}\nkeys = [{{ pem = \"\"\"{pem}\"\"\" }}]\n",
+            url = database.url,
         ),
     )
     .expect("config");
-    let log = dir.path().join("server.log");
+    let log = database.dir().join("server.log");
 
     let recipient = Recipient::from_spki_pem(pem).expect("key");
     let start =
@@ -144,14 +149,7 @@ async fn sigkill_loses_no_acknowledged_booking_and_leaves_no_phantom() {
     server.kill().expect("stop");
     server.wait().expect("reaped");
 
-    sqlx::any::install_default_drivers();
-    let url = format!(
-        "sqlite://{}?mode=ro",
-        dir.path().join("sealbook.db").display()
-    );
-    let mut connection = <sqlx::AnyConnection as sqlx::Connection>::connect(&url)
-        .await
-        .expect("db");
+    let mut connection = database.connect().await;
     let rows: Vec<(String,)> = sqlx::query_as("SELECT id FROM bookings")
         .fetch_all(&mut connection)
         .await
@@ -170,3 +168,5 @@ async fn sigkill_loses_no_acknowledged_booking_and_leaves_no_phantom() {
     );
     assert_eq!(stored.len(), REQUESTS);
 }
+
+on_both_backends!(sigkill_loses_no_acknowledged_booking_and_leaves_no_phantom);

@@ -24,15 +24,20 @@ impl TestDatabase {
         self._dir.path()
     }
 
-    /// Counts the rows of `table` through a connection of its own.
-    pub async fn count(&self, table: &str) -> i64 {
+    /// A connection of the test's own, beside whatever the server holds.
+    pub async fn connect(&self) -> sqlx::AnyConnection {
         sqlx::any::install_default_drivers();
         let url = if self.sqlite_path.is_some() {
             format!("{}?mode=rw", self.url)
         } else {
             self.url.clone()
         };
-        let mut connection = sqlx::AnyConnection::connect(&url).await.expect("connect");
+        sqlx::AnyConnection::connect(&url).await.expect("connect")
+    }
+
+    /// Counts the rows of `table` through a connection of its own.
+    pub async fn count(&self, table: &str) -> i64 {
+        let mut connection = self.connect().await;
         let (rows,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
             .fetch_one(&mut connection)
             .await

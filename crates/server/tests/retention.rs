@@ -1,10 +1,15 @@
-//! The retention sweeper, run with a clock the test controls, against a real
-//! SQLite file: expired bookings leave every table and the file's bytes.
+//! The retention sweeper, run with a clock the test controls, on both backends:
+//! expired bookings leave every table and the SQLite file's bytes; consent
+//! records past their notice's retention, ended sessions, expired invites and
+//! expired reset links go too, and nothing younger does.
 
 use jiff::{SignedDuration, Timestamp};
 use sealbook_envelope::{Recipient, SealParams, seal};
-use sealbook_server::ids::{BookingId, BusinessId};
-use sealbook_server::storage::{BookingFilter, Idempotency, NewBooking};
+use sealbook_server::ids::{BookingId, BusinessId, StaffId};
+use sealbook_server::storage::{
+    BookingFilter, ConsentRecord, Idempotency, NewBooking, NewInvite, NewReset, NewSession,
+    NewStaff, Role,
+};
 use sealbook_server::{AppState, Config, Storage, sweeper};
 use sha2::{Digest, Sha256};
 
@@ -131,4 +136,140 @@ async fn bookings_past_retention_are_gone_from_every_table_and_from_the_file(
     );
 }
 
-on_both_backends!(bookings_past_retention_are_gone_from_every_table_and_from_the_file);
+async fn consents_sessions_invites_and_reset_links_go_when_they_expire(database: TestDatabase) {
+    let vectors: serde_json::Value = serde_json::from_str(VECTORS).expect("vectors");
+    let pem = vectors[0]["public_key_pem"].as_str().expect("pem");
+    let config = Config::from_toml(
+        &format!(
+            "database = \"{}\"\n[[business]]\nid = \"bistro\"\nname = \"Bistro\"\nkind = \"restaurant\"\n\
+             timezone = \"Europe/Paris\"\ncovers = 10\nkeys = [{{ pem = \"\"\"{pem}\"\"\" }}]\n\
+             [business.consent]\nversion = \"2027-01\"\nprivacy_policy = \"https://bistro.example/privacy\"\n\
+             retention_days = 30\n[[business.consent.categories]]\nid = \"necessary\"\n\
+             description = {{ en = \"Keeps your cookie choice.\" }}\n",
+            database.url
+        ),
+        database.dir(),
+    )
+    .expect("config");
+    let storage = Storage::open(&config.database).await.expect("storage");
+    let state = AppState::new(config, storage.clone());
+    let now: Timestamp = "2027-06-01T12:00:00Z".parse().expect("time");
+    let at = |offset: SignedDuration| (now + offset).as_second();
+    let days = |n: i64| SignedDuration::from_hours(24 * n);
+    let minutes = SignedDuration::from_mins;
+    let business = BusinessId("bistro".to_owned());
+
+    for (tag, recorded) in [(1u8, -31), (2, -29)] {
+        storage
+            .record_consent(&ConsentRecord {
+                business: business.clone(),
+                consent_id: format!("consent-{tag:014}"),
+                recorded_at: at(days(recorded)),
+                notice_version: "2027-01".to_owned(),
+                language: "fr".to_owned(),
+                granted: vec![],
+                refused: vec![],
+                action: "reject_all".to_owned(),
+                notice_hash: [tag; 32],
+            })
+            .await
+            .expect("recorded");
+    }
+    let owner = StaffId::generate().expect("randomness");
+    storage
+        .create_staff(
+            &NewStaff {
+                id: owner.clone(),
+                business: business.clone(),
+                email: "owner@bistro.example".to_owned(),
+                role: Role::Owner,
+                password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA".to_owned(),
+                created_at: at(days(-100)),
+            },
+            &[],
+        )
+        .await
+        .expect("owner");
+    // Past its absolute end; idle for two hours (the limit is one); in use.
+    for (tag, created, expires) in [
+        (1u8, minutes(-13 * 60), minutes(-60)),
+        (2, minutes(-120), minutes(10 * 60)),
+        (3, minutes(-10), minutes(12 * 60)),
+    ] {
+        storage
+            .create_session(&NewSession {
+                id_hash: [tag; 32],
+                staff: owner.clone(),
+                csrf: format!("csrf-{tag}"),
+                created_at: at(created),
+                expires_at: at(expires),
+            })
+            .await
+            .expect("session");
+    }
+    for (tag, expires) in [(1u8, minutes(-1)), (2, days(1))] {
+        storage
+            .create_invite(&NewInvite {
+                token_hash: [tag; 32],
+                business: business.clone(),
+                email: format!("member-{tag}@bistro.example"),
+                keys: vec![],
+                created_by: owner.clone(),
+                expires_at: at(expires),
+            })
+            .await
+            .expect("invite");
+    }
+    for (tag, expires) in [(1u8, minutes(-1)), (2, minutes(60))] {
+        let member = StaffId::generate().expect("randomness");
+        storage
+            .create_staff(
+                &NewStaff {
+                    id: member.clone(),
+                    business: business.clone(),
+                    email: format!("staff-{tag}@bistro.example"),
+                    role: Role::Staff,
+                    password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA".to_owned(),
+                    created_at: at(days(-100)),
+                },
+                &[],
+            )
+            .await
+            .expect("member");
+        storage
+            .create_reset(&NewReset {
+                token_hash: [tag; 32],
+                staff_id: member,
+                created_by: owner.clone(),
+                expires_at: at(expires),
+            })
+            .await
+            .expect("reset");
+    }
+
+    sweeper::sweep_once(&state, now).await.expect("sweep");
+    let consents = storage.consents(None).await.expect("list");
+    let kept: Vec<&str> = consents.iter().map(|c| c.consent_id.as_str()).collect();
+    assert_eq!(
+        kept,
+        [format!("consent-{:014}", 2)],
+        "31 days old goes, 29 stays"
+    );
+    assert_eq!(
+        database.count("sessions").await,
+        1,
+        "only the session in use"
+    );
+    assert_eq!(database.count("invites").await, 1, "only the open invite");
+    assert_eq!(
+        database.count("login_resets").await,
+        1,
+        "only the open link"
+    );
+    storage.close().await;
+}
+
+on_both_backends!(
+    bookings_past_retention_are_gone_from_every_table_and_from_the_file,
+    consents_sessions_invites_and_reset_links_go_when_they_expire,
+);

@@ -1,4 +1,4 @@
-//! `cargo xtask demo | test [--fuzz] | build-widget | sizes | bench | fuzz [SECONDS]`: the two commands a newcomer needs.
+//! `cargo xtask demo | test [--fuzz] | build-widget | sizes | bench | fuzz [SECONDS] | schemathesis`: the two commands a newcomer needs, and parts of the second.
 //!
 //! Each command first installs what is missing (and only that), so the same
 //! command works on a fresh machine and on a developer's laptop.
@@ -29,9 +29,15 @@ fn main() -> anyhow::Result<()> {
         Some("sizes") => sizes::report(&root.join("dist")).map(|_| ()),
         Some("fuzz") => fuzz::command(&root, &args[1..]),
         Some("bench") => bench(&root),
+        Some("schemathesis") => {
+            // Only the property-based API test of `test`, against a fresh debug build.
+            let schemathesis = tools::ensure_schemathesis(&root)?;
+            run(cargo().args(["build", "-p", "sealbook"]))?;
+            schemathesis::run_against(&root, &root.join("target/debug/sealbook"), &schemathesis)
+        }
         _ => {
             eprintln!(
-                "usage: cargo xtask <demo [--port N] | test [--fuzz] | build-widget | sizes | bench | fuzz [SECONDS]>"
+                "usage: cargo xtask <demo [--port N] | test [--fuzz] | build-widget | sizes | bench | fuzz [SECONDS] | schemathesis>"
             );
             bail!("unknown command")
         }

@@ -1,7 +1,8 @@
 //! The property-based API test: the real `sealbook serve` with a restaurant and
 //! a clinic, and schemathesis generating requests from the server's own
 //! `/api/v1/openapi.json`. Any 5xx or any response the document does not
-//! describe fails the run.
+//! describe fails the run. The requests carry the restaurant owner's session
+//! (cookie and CSRF token), so the inbox routes answer with more than `401`.
 
 use std::io::Read as _;
 use std::net::{TcpListener, TcpStream};
@@ -14,6 +15,10 @@ use anyhow::{Context, bail};
 use crate::run;
 
 const PASSPHRASE: &str = "schemathesis passphrase";
+const OWNER_EMAIL: &str = "owner@bistro.example";
+const OWNER_PASSWORD: &str = "schemathesis owner password";
+/// The routes that would end the session the run uses; everything else is generated.
+const SESSION_ENDING: &str = "^/api/v1/auth/logout";
 /// Test cases per operation and phase: enough to find the edges, bounded for 2 cores.
 const MAX_EXAMPLES: &str = "50";
 /// The whole run's time budget, in seconds.
@@ -53,6 +58,24 @@ fn run_in(root: &Path, dir: &Path, sealbook: &Path, schemathesis: &Path) -> anyh
     }
     let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     std::fs::write(dir.join("sealbook.toml"), config(root, port))?;
+    let password = dir.join("owner-password");
+    std::fs::write(&password, OWNER_PASSWORD)?;
+    run(Command::new(sealbook)
+        .args(["business", "init", "--config"])
+        .arg(dir.join("sealbook.toml"))
+        .args([
+            "--business",
+            "bistro",
+            "--email",
+            OWNER_EMAIL,
+            "--password-file",
+        ])
+        .arg(&password)
+        .arg("--key")
+        .arg(dir.join("keys/bistro.key.pem"))
+        .arg("--passphrase-file")
+        .arg(&passphrase)
+        .stdout(Stdio::null()))?;
     let log = std::fs::File::create(dir.join("server.log"))?;
     let child = Command::new(sealbook)
         .arg("serve")
@@ -64,6 +87,7 @@ fn run_in(root: &Path, dir: &Path, sealbook: &Path, schemathesis: &Path) -> anyh
         .context("cannot start sealbook serve")?;
     let server = Server(child);
     wait_for_health(port)?;
+    let (cookie, csrf) = log_in(port)?;
 
     let outcome = run(Command::new(schemathesis)
         .arg("--config-file")
@@ -71,6 +95,11 @@ fn run_in(root: &Path, dir: &Path, sealbook: &Path, schemathesis: &Path) -> anyh
         .arg("run")
         .arg(format!("http://127.0.0.1:{port}/api/v1/openapi.json"))
         .args(["--checks", "all"])
+        // The session is the document's `session` scheme (schemathesis.toml), so
+        // schemathesis leaves it out where it tests a missing credential.
+        .env("SEALBOOK_SESSION", cookie)
+        .args(["--header", &format!("x-sealbook-csrf: {csrf}")])
+        .args(["--exclude-path-regex", SESSION_ENDING])
         .args(["--max-examples", MAX_EXAMPLES, "--max-time", MAX_SECONDS])
         // One worker: hypothesis's lambda descriptions race in CPython 3.11's
         // `ast` when two threads generate at once.
@@ -103,6 +132,35 @@ fn config(root: &Path, port: u16) -> String {
         dist = root.join("dist").display(),
         www = root.join("www").display(),
     )
+}
+
+/// Logs the owner in; returns the session cookie's value and the CSRF token.
+fn log_in(port: u16) -> anyhow::Result<(String, String)> {
+    use std::io::Write as _;
+    let body = format!("{{\"email\":\"{OWNER_EMAIL}\",\"password\":\"{OWNER_PASSWORD}\"}}");
+    let request = format!(
+        "POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let mut stream = TcpStream::connect(("127.0.0.1", port))?;
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    stream.write_all(request.as_bytes())?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response)?;
+    if !response.starts_with("HTTP/1.1 200") {
+        bail!("the owner's login for schemathesis failed: {response}");
+    }
+    let cookie = response
+        .lines()
+        .find_map(|line| line.strip_prefix("set-cookie: sealbook_session="))
+        .and_then(|rest| rest.split(';').next())
+        .context("the login set no session cookie")?;
+    let csrf = response
+        .split_once("\"csrf\":\"")
+        .and_then(|(_, rest)| rest.split('"').next())
+        .context("the login answered no CSRF token")?;
+    Ok((cookie.to_owned(), csrf.to_owned()))
 }
 
 /// Polls `GET /healthz` until it answers `ok`, for at most 30 seconds.

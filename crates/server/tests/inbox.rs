@@ -840,6 +840,19 @@ async fn every_state_changing_route_needs_csrf_and_our_origin(database: TestData
         call(&fixture.state, same_origin).await.status,
         StatusCode::NO_CONTENT
     );
+    // An export larger than any listing is a client's mistake, not an audit entry.
+    let absurd = send(
+        &fixture,
+        Method::POST,
+        "/api/v1/inbox/exports",
+        &owner,
+        Some(json!({ "format": "csv", "count": 2_147_483_648_u64 })),
+    )
+    .await;
+    assert_eq!(
+        (absurd.status, code(&absurd)),
+        (StatusCode::BAD_REQUEST, "bad_request")
+    );
 }
 
 async fn a_business_never_reaches_another_business_bookings(database: TestDatabase) {

@@ -104,7 +104,10 @@ fn to_csv(entries: &[AuditView]) -> String {
     security(("session" = [])),
     params(AuditQuery),
     responses(
-        (status = 200, description = "The business's entries, newest first (JSON, or `text/csv` with `format=csv`)", body = AuditLog),
+        (status = 200, description = "The business's entries, newest first (JSON, or CSV with `format=csv`)", content(
+            (AuditLog = "application/json"),
+            (String = "text/csv"),
+        )),
         (status = 400, description = "`invalid_query`", body = ErrorBody),
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
         (status = 403, description = "`forbidden`: owner only", body = ErrorBody),

@@ -319,6 +319,10 @@ pub(crate) async fn erase(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// More bookings than one export can hold (a listing covers at most 62 days): a
+/// larger count is a client's mistake, not something to write into the audit log.
+const MAX_EXPORT_COUNT: u32 = 1_000_000;
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ExportReport {
@@ -326,6 +330,7 @@ pub(crate) struct ExportReport {
     #[schema(pattern = "^(csv|ics)$")]
     format: String,
     /// How many bookings the export holds.
+    #[schema(maximum = 1_000_000)]
     count: u32,
 }
 
@@ -353,6 +358,11 @@ pub(crate) async fn exported(
 ) -> Result<StatusCode, AppError> {
     if !["csv", "ics"].contains(&report.format.as_str()) {
         return Err(AppError::BadRequest("format must be csv or ics".to_owned()));
+    }
+    if report.count > MAX_EXPORT_COUNT {
+        return Err(AppError::BadRequest(format!(
+            "count must be at most {MAX_EXPORT_COUNT}"
+        )));
     }
     session
         .audit(

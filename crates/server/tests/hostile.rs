@@ -5,6 +5,9 @@
 use axum::body::Body;
 use axum::http::{HeaderValue, Method, Request, StatusCode, header};
 use http_body_util::BodyExt as _;
+use sealbook_server::auth::password;
+use sealbook_server::ids::{BusinessId, StaffId};
+use sealbook_server::storage::{NewStaff, Role};
 use sealbook_server::{AppState, Config, Storage, app};
 use serde_json::{Value, json};
 use tower::ServiceExt as _;
@@ -18,37 +21,22 @@ const MANAGE_PAGE: &str = "<!doctype html><title>manage</title>";
 /// The body limit of docs/API.md.
 const LIMIT: usize = 64 * 1024;
 
-/// The codes docs/API.md documents.
-const DOCUMENTED_CODES: &[&str] = &[
-    "wrong_password",
-    "totp_enabled",
-    "bad_request",
-    "unsupported_media_type",
-    "payload_too_large",
-    "unknown_business",
-    "malformed_envelope",
-    "business_mismatch",
-    "unknown_key",
-    "invalid_start",
-    "start_in_past",
-    "too_soon",
-    "too_far",
-    "outside_opening_hours",
-    "invalid_party_size",
-    "party_too_large",
-    "unknown_service",
-    "unknown_practitioner",
-    "slot_full",
-    "idempotency_conflict",
-    "replayed",
-    "booking_not_found",
-    "invalid_query",
-    "rate_limited",
-    "not_ready",
-    "not_found",
-    "method_not_allowed",
-    "notice_changed",
-];
+const API_DOC: &str = include_str!("../../../docs/API.md");
+
+/// The codes of docs/API.md's "Error codes" table: an answer's code must be one.
+fn documented_codes() -> Vec<&'static str> {
+    let table = API_DOC
+        .split_once("## Error codes")
+        .and_then(|(_, rest)| rest.split("\n## ").next())
+        .expect("docs/API.md has an error code table");
+    let codes: Vec<&str> = table
+        .lines()
+        .filter_map(|line| line.strip_prefix("| `")?.split_once('`'))
+        .map(|(code, _)| code)
+        .collect();
+    assert!(codes.len() > 40, "the table was found: {codes:?}");
+    codes
+}
 
 /// One restaurant, a widget folder, a demo page and a secret file beside them.
 async fn state(database: &support::TestDatabase) -> AppState {
@@ -89,7 +77,61 @@ async fn state(database: &support::TestDatabase) -> AppState {
     );
     let config = Config::from_toml(&config, base).expect("config");
     let storage = Storage::open(&config.database).await.expect("storage");
+    storage
+        .create_staff(
+            &NewStaff {
+                id: StaffId("hostile-owner".to_owned()),
+                business: BusinessId("bistro-du-coin".to_owned()),
+                email: OWNER.to_owned(),
+                role: Role::Owner,
+                password_hash: password::hash(OWNER_PASSWORD).expect("hash"),
+                created_at: 1_795_000_000,
+            },
+            &[],
+        )
+        .await
+        .expect("owner");
     AppState::new(config, storage)
+}
+
+const OWNER: &str = "owner@bistro.example";
+const OWNER_PASSWORD: &str = "the owner's hostile password";
+
+/// The owner's session: the cookie's value and the CSRF token.
+struct Session {
+    cookie: String,
+    csrf: String,
+}
+
+async fn sign_in(state: &AppState) -> Session {
+    let body = json!({ "email": OWNER, "password": OWNER_PASSWORD }).to_string();
+    let request = Request::post("/api/v1/auth/login")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body))
+        .expect("request");
+    let response = app(state.clone())
+        .oneshot(request)
+        .await
+        .expect("infallible");
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookie = response.headers()[header::SET_COOKIE]
+        .to_str()
+        .expect("ASCII")
+        .strip_prefix("sealbook_session=")
+        .and_then(|rest| rest.split(';').next())
+        .expect("the session cookie")
+        .to_owned();
+    let body = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    let body: Value = serde_json::from_slice(&body).expect("JSON");
+    Session {
+        cookie,
+        csrf: body["csrf"].as_str().expect("csrf").to_owned(),
+    }
 }
 
 /// What a case must get back.
@@ -593,10 +635,6 @@ fn cases() -> Vec<Case> {
     ]
 }
 
-/// Cases the server still answers untyped, each fixed in a file this test does
-/// not own (crates/server/src/assets.rs, crates/server/src/api/mod.rs). Run with
-/// `cargo test -p sealbook-server --test hostile -- --ignored`; move a case into
-/// [`cases`] once it passes.
 /// Consent records: each part of the body checked, every refusal typed.
 fn consent_cases() -> Vec<Case> {
     let bad = Expect::Error(StatusCode::BAD_REQUEST, "bad_request");
@@ -674,6 +712,197 @@ fn consent_cases() -> Vec<Case> {
             "consent: a huge list",
             with("granted", json!(vec!["analytics"; 20_000])),
             Expect::Error(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+        ),
+    ]
+}
+
+/// The staff inbox and its sign-in: bodies, session and CSRF, each refusal typed.
+fn inbox_cases(session: &Session) -> Vec<Case> {
+    let bad = Expect::Error(StatusCode::BAD_REQUEST, "bad_request");
+    let as_owner = |method: Method, uri: &str, content_type: Option<&str>, body: Vec<u8>| {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(
+                header::COOKIE,
+                format!("sealbook_session={}", session.cookie),
+            )
+            .header("x-sealbook-csrf", &session.csrf);
+        if let Some(content_type) = content_type {
+            request = request.header(header::CONTENT_TYPE, content_type);
+        }
+        request.body(Body::from(body)).expect("request")
+    };
+    let json = |method: Method, uri: &str, body: &str| {
+        as_owner(
+            method,
+            uri,
+            Some("application/json"),
+            body.as_bytes().to_vec(),
+        )
+    };
+    let keys = |body: &str| json(Method::PUT, "/api/v1/inbox/keys", body);
+    let export = |body: &str| json(Method::POST, "/api/v1/inbox/exports", body);
+    let login = |body: Vec<u8>| {
+        Request::post("/api/v1/auth/login")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .expect("request")
+    };
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let case = |name, request, expect| Case {
+        name,
+        request,
+        expect,
+    };
+    vec![
+        case(
+            "inbox: keys as plain text",
+            as_owner(
+                Method::PUT,
+                "/api/v1/inbox/keys",
+                Some("text/plain"),
+                br#"{"keys":[]}"#.to_vec(),
+            ),
+            Expect::Error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type"),
+        ),
+        case(
+            "inbox: keys that are not UTF-8",
+            as_owner(
+                Method::PUT,
+                "/api/v1/inbox/keys",
+                Some("application/json"),
+                b"{\"keys\":[{\"kid\":\"\xff\xfe\",\"wrapped\":\"\"}]}".to_vec(),
+            ),
+            bad,
+        ),
+        case(
+            "inbox: keys 10 000 deep",
+            keys(&format!(r#"{{"keys":{deep}}}"#)),
+            bad,
+        ),
+        case(
+            "inbox: keys given twice",
+            keys(r#"{"keys":[],"keys":[]}"#),
+            bad,
+        ),
+        case(
+            "inbox: a key id that is not the business's",
+            keys(r#"{"keys":[{"kid":"sha256:AAAA","wrapped":"MAA"}]}"#),
+            Expect::Error(StatusCode::BAD_REQUEST, "invalid_wrapped_key"),
+        ),
+        case(
+            "inbox: keys over 64 KiB",
+            keys(&format!(
+                r#"{{"keys":[{{"kid":"{}","wrapped":""}}]}}"#,
+                "k".repeat(LIMIT)
+            )),
+            Expect::Error(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+        ),
+        case(
+            "inbox: an export count past 64 bits",
+            export(r#"{"format":"csv","count":1e30}"#),
+            bad,
+        ),
+        case(
+            "inbox: an export with an unknown field",
+            export(r#"{"format":"csv","count":1,"bookings":["all"]}"#),
+            bad,
+        ),
+        case(
+            "inbox: an export without the CSRF token",
+            Request::post("/api/v1/inbox/exports")
+                .header(
+                    header::COOKIE,
+                    format!("sealbook_session={}", session.cookie),
+                )
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(r#"{"format":"csv","count":1}"#))
+                .expect("request"),
+            Expect::Error(StatusCode::FORBIDDEN, "csrf_failed"),
+        ),
+        case(
+            "inbox: a forged session cookie",
+            Request::get("/api/v1/inbox/keys")
+                .header(header::COOKIE, format!("sealbook_session={TOKEN}"))
+                .body(Body::empty())
+                .expect("request"),
+            Expect::Error(StatusCode::UNAUTHORIZED, "not_logged_in"),
+        ),
+        case(
+            "inbox: a status for a booking id that is not UTF-8",
+            json(
+                Method::POST,
+                "/api/v1/inbox/bookings/%FF%FE/status",
+                r#"{"status":"arrived"}"#,
+            ),
+            Expect::Error(StatusCode::NOT_FOUND, "not_found"),
+        ),
+        case(
+            "inbox: an unknown status",
+            json(
+                Method::POST,
+                "/api/v1/inbox/bookings/7KQ2-M9XD-4T8R-B1ZC/status",
+                r#"{"status":"vip"}"#,
+            ),
+            bad,
+        ),
+        case(
+            "inbox: a listing over 62 days",
+            as_owner(
+                Method::GET,
+                "/api/v1/inbox/bookings?from=2030-01-01&to=2030-12-31",
+                None,
+                Vec::new(),
+            ),
+            Expect::Error(StatusCode::BAD_REQUEST, "invalid_query"),
+        ),
+        case(
+            "inbox: a listing from a day that is no date",
+            as_owner(
+                Method::GET,
+                "/api/v1/inbox/bookings?from=2030-02-30&to=2030-03-01",
+                None,
+                Vec::new(),
+            ),
+            Expect::Error(StatusCode::BAD_REQUEST, "invalid_query"),
+        ),
+        case(
+            "login: not UTF-8",
+            login(b"{\"email\":\"\xff\",\"password\":\"x\"}".to_vec()),
+            bad,
+        ),
+        case(
+            "login: 10 000 deep",
+            login(format!(r#"{{"email":{deep}}}"#).into_bytes()),
+            bad,
+        ),
+        case(
+            "login: a number for the password",
+            login(br#"{"email":"owner@bistro.example","password":12345678901234567890}"#.to_vec()),
+            bad,
+        ),
+        case(
+            "login: from another site",
+            Request::post("/api/v1/auth/login")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::ORIGIN, "https://evil.example")
+                .header(header::HOST, "127.0.0.1:8080")
+                .body(Body::from(
+                    json!({ "email": OWNER, "password": OWNER_PASSWORD }).to_string(),
+                ))
+                .expect("request"),
+            Expect::Error(StatusCode::FORBIDDEN, "csrf_failed"),
+        ),
+        case(
+            "accept invite: a token that is not base64url",
+            Request::post("/api/v1/auth/accept-invite")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(
+                    r#"{"token":"../../etc/passwd","password":"a long enough password"}"#,
+                ))
+                .expect("request"),
+            Expect::Error(StatusCode::NOT_FOUND, "not_found"),
         ),
     ]
 }
@@ -783,7 +1012,7 @@ async fn failures(state: &AppState, cases: Vec<Case>) -> Vec<String> {
                     .and_then(|body| body["error"]["code"].as_str().map(str::to_owned));
                 let documented = code
                     .as_deref()
-                    .is_some_and(|code| DOCUMENTED_CODES.contains(&code));
+                    .is_some_and(|code| documented_codes().contains(&code));
                 if status != expected_status
                     || code.as_deref() != Some(expected_code)
                     || !documented
@@ -802,12 +1031,14 @@ async fn failures(state: &AppState, cases: Vec<Case>) -> Vec<String> {
 async fn hostile_requests_get_typed_client_errors() {
     let database = support::sqlite().await;
     let state = state(&database).await;
+    let session = sign_in(&state).await;
     let failures = failures(
         &state,
         cases()
             .into_iter()
             .chain(edge_cases())
             .chain(consent_cases())
+            .chain(inbox_cases(&session))
             .collect(),
     )
     .await;

@@ -20,7 +20,7 @@ mod resets;
 mod sessions;
 mod staff_bookings;
 
-pub use accounts::{AccountError, HeldKey, NewStaff, Role, StaffMember, WrappedKey};
+pub use accounts::{AccountError, HeldKey, NewStaff, Role, ShareOutcome, StaffMember, WrappedKey};
 pub use audit::{AuditEntry, NewAuditEntry};
 pub use consents::ConsentRecord;
 pub use invites::{AcceptError, NewInvite, OpenInvite, PendingInvite};

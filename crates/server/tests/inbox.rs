@@ -9,7 +9,7 @@ use http_body_util::BodyExt as _;
 use sealbook_envelope::{Recipient, SealParams, seal};
 use sealbook_server::auth::{password, totp};
 use sealbook_server::ids::{BusinessId, StaffId};
-use sealbook_server::storage::{NewReset, NewStaff, Role, WrappedKey};
+use sealbook_server::storage::{NewAuditEntry, NewReset, NewStaff, Role, ShareOutcome, WrappedKey};
 use sealbook_server::{AppState, Config, Storage, app};
 use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
@@ -1619,8 +1619,9 @@ async fn the_owner_shares_a_new_key_with_members(database: TestDatabase) {
     );
     assert_eq!(keys.body["keys"][0]["shared"], false);
 
-    // All copies or none: one bad copy in the batch leaves the good one unstored
-    // and the existing copy as it was (a passphrase change is never half done).
+    // All copies or none: every copy is checked before any is stored, so one bad
+    // copy leaves the good one unstored and the existing copy as it was (the
+    // storage itself writes them in one transaction).
     let half = send(
         &fixture,
         Method::PUT,
@@ -2142,7 +2143,61 @@ async fn a_member_changes_their_password(database: TestDatabase) {
     }
 }
 
+/// A revocation and a key write never leave copies behind for the revoked
+/// account: storage refuses to write for it, and writes nothing then, not even
+/// the audit entry.
+async fn no_copy_is_stored_for_a_revoked_account(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let member = fixture
+        .storage
+        .staff_by_email(STAFF)
+        .await
+        .expect("read")
+        .expect("member");
+    fixture
+        .storage
+        .revoke_staff(&member.id)
+        .await
+        .expect("revoked");
+    let audit_before = fixture.database.count("audit").await;
+    let copy = WrappedKey {
+        kid: kid_of(&fixture, "bistro-du-coin"),
+        blob: wrapped_blob(3),
+    };
+    let entry = NewAuditEntry {
+        business: Some(BusinessId("bistro-du-coin".to_owned())),
+        at: 1_795_000_000,
+        staff: Some(member.id.clone()),
+        session: None,
+        action: "key_rewrapped",
+        booking_id: None,
+        detail: String::new(),
+    };
+    let stored = fixture
+        .storage
+        .put_wrapped_keys(&member.id, std::slice::from_ref(&copy), &entry)
+        .await
+        .expect("no database error");
+    assert!(!stored, "nothing stored for a revoked account");
+    let shared = fixture
+        .storage
+        .share_wrapped_keys(&member.id, std::slice::from_ref(&copy), &entry)
+        .await
+        .expect("no database error");
+    assert_eq!(shared, ShareOutcome::NoAccount);
+    assert!(
+        fixture
+            .storage
+            .wrapped_keys(&member.id)
+            .await
+            .expect("read")
+            .is_empty()
+    );
+    assert_eq!(fixture.database.count("audit").await, audit_before);
+}
+
 on_both_backends!(
+    no_copy_is_stored_for_a_revoked_account,
     a_locked_out_member_gets_back_in_with_the_owners_reset_link,
     the_owner_withdraws_an_open_invite,
     the_owner_shares_a_new_key_with_members,

@@ -255,17 +255,31 @@ async fn consents_sessions_invites_and_reset_links_go_when_they_expire(database:
         [format!("consent-{:014}", 2)],
         "31 days old goes, 29 stays"
     );
+    // Which rows are left, not only how many: the live ones.
+    let mut connection = database.connect().await;
+    let sessions: Vec<(String,)> = sqlx::query_as("SELECT csrf FROM sessions")
+        .fetch_all(&mut connection)
+        .await
+        .expect("sessions");
     assert_eq!(
-        database.count("sessions").await,
-        1,
+        sessions,
+        [("csrf-3".to_owned(),)],
         "only the session in use"
     );
-    assert_eq!(database.count("invites").await, 1, "only the open invite");
+    let invites: Vec<(String,)> = sqlx::query_as("SELECT email FROM invites")
+        .fetch_all(&mut connection)
+        .await
+        .expect("invites");
     assert_eq!(
-        database.count("login_resets").await,
-        1,
-        "only the open link"
+        invites,
+        [("member-2@bistro.example".to_owned(),)],
+        "only the open invite"
     );
+    let resets: Vec<(Vec<u8>,)> = sqlx::query_as("SELECT token_hash FROM login_resets")
+        .fetch_all(&mut connection)
+        .await
+        .expect("resets");
+    assert_eq!(resets, [(vec![2u8; 32],)], "only the open link");
     storage.close().await;
 }
 

@@ -163,13 +163,15 @@ pub(crate) async fn put(
         return Err(AppError::BadRequest("keys holds no key".to_owned()));
     }
     let keys = checked_copies(business, &request.keys)?;
-    state
-        .storage
-        .put_wrapped_keys(&session.staff.id, &keys)
-        .await?;
     let kids: Vec<&str> = keys.iter().map(|key| key.kid.as_str()).collect();
-    session
-        .audit(&state, "key_rewrapped", None, kids.join(", "))
-        .await?;
+    let audit = session.audit_entry("key_rewrapped", None, kids.join(", "));
+    if !state
+        .storage
+        .put_wrapped_keys(&session.staff.id, &keys, &audit)
+        .await?
+    {
+        // Revoked between the session check and the write.
+        return Err(AppError::NotLoggedIn);
+    }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -15,7 +15,7 @@ use crate::auth::session::{Owner, now};
 use crate::error::ErrorBody;
 use crate::extract::{JsonBody, PathParam};
 use crate::ids::random_base64url;
-use crate::storage::{HeldKey, NewInvite, NewReset};
+use crate::storage::{HeldKey, NewInvite, NewReset, ShareOutcome};
 use crate::{AppError, AppState};
 
 /// An invite link is good for this long.
@@ -237,19 +237,22 @@ pub(crate) async fn share_keys(
         return Err(AppError::BadRequest("wrapped holds no key".to_owned()));
     }
     let keys = checked_copies(business, &request.wrapped)?;
-    if !state.storage.share_wrapped_keys(&member.id, &keys).await? {
-        return Err(AppError::KeyAlreadyHeld);
-    }
     let kids: Vec<&str> = keys.iter().map(|key| key.kid.as_str()).collect();
-    session
-        .audit(
-            &state,
-            "key_shared",
-            None,
-            format!("{} to staff {}", kids.join(", "), member.id),
-        )
-        .await?;
-    Ok(StatusCode::NO_CONTENT)
+    let audit = session.audit_entry(
+        "key_shared",
+        None,
+        format!("{} to staff {}", kids.join(", "), member.id),
+    );
+    match state
+        .storage
+        .share_wrapped_keys(&member.id, &keys, &audit)
+        .await?
+    {
+        ShareOutcome::Shared => Ok(StatusCode::NO_CONTENT),
+        ShareOutcome::AlreadyHeld => Err(AppError::KeyAlreadyHeld),
+        // Revoked since the lookup above.
+        ShareOutcome::NoAccount => Err(AppError::NotFound),
+    }
 }
 
 #[derive(Serialize, ToSchema)]

@@ -183,17 +183,28 @@ impl StaffSession {
     ) -> Result<(), AppError> {
         state
             .storage
-            .audit(&NewAuditEntry {
-                business: Some(self.staff.business.clone()),
-                at: now(),
-                staff: Some(self.staff.id.clone()),
-                session: Some(self.audit_name()),
-                action,
-                booking_id: booking_id.map(str::to_owned),
-                detail,
-            })
+            .audit(&self.audit_entry(action, booking_id, detail))
             .await
             .map_err(AppError::from)
+    }
+
+    /// The entry [`Self::audit`] writes, for storage calls that write it in the
+    /// same transaction as the change.
+    pub(crate) fn audit_entry(
+        &self,
+        action: &'static str,
+        booking_id: Option<&str>,
+        detail: String,
+    ) -> NewAuditEntry {
+        NewAuditEntry {
+            business: Some(self.staff.business.clone()),
+            at: now(),
+            staff: Some(self.staff.id.clone()),
+            session: Some(self.audit_name()),
+            action,
+            booking_id: booking_id.map(str::to_owned),
+            detail,
+        }
     }
 }
 

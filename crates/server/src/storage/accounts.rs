@@ -1,9 +1,10 @@
 //! Staff accounts and their wrapped copies of the business key. A wrapped copy
 //! is an encrypted PKCS#8 blob made under a passphrase the server never sees.
 
-use sqlx::AnyConnection;
+use sqlx::{Any, AnyConnection, Transaction};
 
-use super::Storage;
+use super::audit::NewAuditEntry;
+use super::{Backend, Storage};
 use crate::ids::{BusinessId, StaffId};
 
 /// What a staff member may do.
@@ -423,22 +424,52 @@ impl Storage {
             .collect())
     }
 
-    /// Gives an account copies the owner wrapped under a grant code, in one
-    /// transaction. A key the account already holds under its own passphrase is
-    /// left alone (`false`: nothing stored); an earlier share not yet taken up is
-    /// replaced, since its grant code may be lost.
+    /// A write transaction in which account `id` is known to be active and stays
+    /// so until commit, or `None` if it is revoked or unknown. A revocation deletes
+    /// the account's copies in its own transaction: it either runs first (and this
+    /// finds the account disabled) or waits for this one and then deletes what it
+    /// stored, so no copy outlives a revocation.
+    async fn while_active(
+        &self,
+        id: &StaffId,
+    ) -> Result<Option<Transaction<'static, Any>>, sqlx::Error> {
+        let (mut transaction, check) = match self.backend() {
+            // BEGIN IMMEDIATE takes SQLite's one write lock before the check.
+            Backend::Sqlite => (
+                self.pool.begin_with("BEGIN IMMEDIATE").await?,
+                "SELECT id FROM staff WHERE id = $1 AND disabled = 0",
+            ),
+            // The row lock makes a revocation's UPDATE wait for this commit.
+            Backend::Postgres => (
+                self.pool.begin().await?,
+                "SELECT id FROM staff WHERE id = $1 AND disabled = 0 FOR SHARE",
+            ),
+        };
+        let active: Option<(String,)> = sqlx::query_as(check)
+            .bind(&id.0)
+            .fetch_optional(&mut *transaction)
+            .await?;
+        Ok(active.map(|_| transaction))
+    }
+
+    /// Gives an account copies the owner wrapped under a grant code, with the
+    /// audit entry, in one transaction. A key the account already holds under its
+    /// own passphrase is left alone (nothing stored); an earlier share not yet
+    /// taken up is replaced, since its grant code may be lost.
     pub async fn share_wrapped_keys(
         &self,
         id: &StaffId,
         keys: &[WrappedKey],
-    ) -> Result<bool, sqlx::Error> {
-        let mut transaction = self.pool.begin().await?;
-        for key in keys {
-            // One statement decides, so a member's own copy stored at the same
-            // moment is never overwritten, and a revoked account gets nothing.
+        audit: &NewAuditEntry,
+    ) -> Result<ShareOutcome, sqlx::Error> {
+        let Some(mut transaction) = self.while_active(id).await? else {
+            return Ok(ShareOutcome::NoAccount);
+        };
+        for key in in_lock_order(keys) {
+            // Only a copy still under a grant code is replaced: a member's own
+            // copy stored a moment before is never overwritten.
             let stored = sqlx::query(
-                "INSERT INTO wrapped_keys (staff_id, kid, blob, shared)
-                 SELECT $1, $2, $3, 1 FROM staff WHERE id = $1 AND disabled = 0
+                "INSERT INTO wrapped_keys (staff_id, kid, blob, shared) VALUES ($1, $2, $3, 1)
                  ON CONFLICT (staff_id, kid) DO UPDATE SET blob = excluded.blob, shared = 1
                  WHERE wrapped_keys.shared = 1",
             )
@@ -448,25 +479,32 @@ impl Storage {
             .execute(&mut *transaction)
             .await?;
             if stored.rows_affected() != 1 {
-                return Ok(false);
+                return Ok(ShareOutcome::AlreadyHeld);
             }
         }
+        Self::append_audit(&mut transaction, audit).await?;
         transaction.commit().await?;
-        Ok(true)
+        Ok(ShareOutcome::Shared)
     }
 
     /// Stores (or replaces) the account's copies of `keys`, under its own
-    /// passphrase, in one transaction: all of them or none.
+    /// passphrase, with the audit entry, in one transaction: all of them or none.
+    /// `false`: the account is revoked (or gone), nothing stored.
     pub async fn put_wrapped_keys(
         &self,
         id: &StaffId,
         keys: &[WrappedKey],
-    ) -> Result<(), sqlx::Error> {
-        let mut transaction = self.pool.begin().await?;
-        for key in keys {
+        audit: &NewAuditEntry,
+    ) -> Result<bool, sqlx::Error> {
+        let Some(mut transaction) = self.while_active(id).await? else {
+            return Ok(false);
+        };
+        for key in in_lock_order(keys) {
             Self::upsert_wrapped_key(&mut transaction, id, key).await?;
         }
-        transaction.commit().await
+        Self::append_audit(&mut transaction, audit).await?;
+        transaction.commit().await?;
+        Ok(true)
     }
 
     async fn upsert_wrapped_key(
@@ -485,4 +523,22 @@ impl Storage {
         .await
         .map(|_| ())
     }
+}
+
+/// What [`Storage::share_wrapped_keys`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShareOutcome {
+    Shared,
+    /// The member holds one of the keys under their own passphrase already.
+    AlreadyHeld,
+    /// The member is revoked (or gone).
+    NoAccount,
+}
+
+/// `keys` by key id: two transactions writing the same rows take their locks
+/// in the same order, so neither waits on the other forever.
+fn in_lock_order(keys: &[WrappedKey]) -> Vec<&WrappedKey> {
+    let mut ordered: Vec<&WrappedKey> = keys.iter().collect();
+    ordered.sort_by(|a, b| a.kid.cmp(&b.kid));
+    ordered
 }

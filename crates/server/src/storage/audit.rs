@@ -2,6 +2,8 @@
 //! (the database refuses UPDATE and DELETE on them), and they never hold
 //! booking content — ranges, counts, statuses and formats only.
 
+use sqlx::AnyConnection;
+
 use super::Storage;
 use crate::ids::{BusinessId, StaffId};
 
@@ -46,6 +48,16 @@ type AuditRow = (
 impl Storage {
     /// Appends an entry.
     pub async fn audit(&self, entry: &NewAuditEntry) -> Result<(), sqlx::Error> {
+        let mut connection = self.pool.acquire().await?;
+        Self::append_audit(&mut connection, entry).await
+    }
+
+    /// Appends an entry on `connection`, e.g. inside the transaction that makes
+    /// the change it records, so the two stand or fall together.
+    pub(super) async fn append_audit(
+        connection: &mut AnyConnection,
+        entry: &NewAuditEntry,
+    ) -> Result<(), sqlx::Error> {
         let id = crate::ids::random_base64url(16)
             .map_err(|error| sqlx::Error::Protocol(format!("no randomness: {error}")))?;
         sqlx::query(
@@ -60,7 +72,7 @@ impl Storage {
         .bind(entry.action)
         .bind(entry.booking_id.as_deref())
         .bind(&entry.detail)
-        .execute(&self.pool)
+        .execute(connection)
         .await
         .map(|_| ())
     }

@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let server = sealbook_fuzz::server();
-    let owner = sealbook_fuzz::OWNER_ID;
+    let member = sealbook_fuzz::MEMBER_ID;
     let booking = &server.booking_id;
     let routes: [(Method, String); 10] = [
         (Method::POST, "/api/v1/auth/login".to_owned()),
@@ -22,7 +22,7 @@ fuzz_target!(|data: &[u8]| {
         (Method::POST, "/api/v1/auth/totp/enable".to_owned()),
         (Method::PUT, "/api/v1/inbox/keys".to_owned()),
         (Method::POST, "/api/v1/inbox/invites".to_owned()),
-        (Method::PUT, format!("/api/v1/inbox/staff/{owner}/keys")),
+        (Method::PUT, format!("/api/v1/inbox/staff/{member}/keys")),
         (
             Method::POST,
             format!("/api/v1/inbox/bookings/{booking}/status"),

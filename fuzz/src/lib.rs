@@ -25,8 +25,9 @@ pub const BUSINESS: &str = "bistro-du-coin";
 /// Its owner's login, signed in at start-up for the inbox target.
 pub const OWNER: &str = "owner@bistro.example";
 const OWNER_PASSWORD: &str = "the owner's fuzzing password";
-/// The staff id of the owner (the share and reset routes take one).
-pub const OWNER_ID: &str = "fuzz-owner";
+/// The staff id of a member, so the owner's share route reaches the checks of
+/// the copies it is given (sharing with oneself is refused before them).
+pub const MEMBER_ID: &str = "fuzz-member";
 /// The server's own host, so that the session's same-origin check passes.
 const HOST: &str = "127.0.0.1:8080";
 
@@ -63,7 +64,16 @@ pub fn visitor_secret() -> &'static ManageSecret {
     })
 }
 
-/// One server process for the whole fuzzing run.
+/// The signed-in owner's session cookie value and CSRF token.
+struct Session {
+    cookie: String,
+    csrf: String,
+}
+
+/// One server process for the whole fuzzing run. Inputs change its state (a
+/// status set, an invite made, failed logins counted against the owner's
+/// address), so a crash found late may need the inputs before it to reproduce:
+/// run the target over the whole corpus, not only the crashing input.
 pub struct Server {
     runtime: tokio::runtime::Runtime,
     app: Router,
@@ -71,8 +81,7 @@ pub struct Server {
     pub booking_id: String,
     /// Its manage token (base64url), for `Authorization: Bearer`.
     pub token: String,
-    /// The owner's session cookie value and CSRF token.
-    session: (String, String),
+    session: Session,
     _dir: tempfile::TempDir,
 }
 
@@ -126,26 +135,34 @@ impl Server {
         let storage = runtime
             .block_on(Storage::open(&config.database))
             .expect("the SQLite storage opens");
-        runtime
-            .block_on(storage.create_staff(
-                &NewStaff {
-                    id: StaffId(OWNER_ID.to_owned()),
-                    business: BusinessId(BUSINESS.to_owned()),
-                    email: OWNER.to_owned(),
-                    role: Role::Owner,
-                    password_hash: password::hash(OWNER_PASSWORD).expect("hash"),
-                    created_at: 1_790_000_000,
-                },
-                &[],
-            ))
-            .expect("the owner account");
+        for (id, email, role) in [
+            ("fuzz-owner", OWNER, Role::Owner),
+            (MEMBER_ID, "member@bistro.example", Role::Staff),
+        ] {
+            runtime
+                .block_on(storage.create_staff(
+                    &NewStaff {
+                        id: StaffId(id.to_owned()),
+                        business: BusinessId(BUSINESS.to_owned()),
+                        email: email.to_owned(),
+                        role,
+                        password_hash: password::hash(OWNER_PASSWORD).expect("hash"),
+                        created_at: 1_790_000_000,
+                    },
+                    &[],
+                ))
+                .expect("the staff accounts");
+        }
         let app = app(AppState::new(config, storage));
         let mut server = Self {
             runtime,
             app,
             booking_id: String::new(),
             token: String::new(),
-            session: (String::new(), String::new()),
+            session: Session {
+                cookie: String::new(),
+                csrf: String::new(),
+            },
             _dir: dir,
         };
         let secret = ManageSecret::generate(&mut getrandom::SysRng).expect("randomness");
@@ -187,7 +204,7 @@ impl Server {
         });
         let body: Value = serde_json::from_slice(&body).expect("a JSON answer");
         let csrf = body["csrf"].as_str().expect("a CSRF token").to_owned();
-        server.session = (cookie, csrf);
+        server.session = Session { cookie, csrf };
         server
     }
 
@@ -200,9 +217,9 @@ impl Server {
             .header(header::HOST, HOST)
             .header(
                 header::COOKIE,
-                format!("sealbook_session={}", self.session.0),
+                format!("sealbook_session={}", self.session.cookie),
             )
-            .header("x-sealbook-csrf", &self.session.1)
+            .header("x-sealbook-csrf", &self.session.csrf)
             .header(header::CONTENT_TYPE, "application/json")
             .body(Body::from(body.to_vec()))
             .expect("a request")

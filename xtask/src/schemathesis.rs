@@ -151,9 +151,12 @@ fn log_in(port: u16) -> anyhow::Result<(String, String)> {
     if !response.starts_with("HTTP/1.1 200") {
         bail!("the owner's login for schemathesis failed: {response}");
     }
+    // Header names are case-insensitive (RFC 9110); the value is not.
     let cookie = response
         .lines()
-        .find_map(|line| line.strip_prefix("set-cookie: sealbook_session="))
+        .filter_map(|line| line.split_once(':'))
+        .filter(|(name, _)| name.eq_ignore_ascii_case("set-cookie"))
+        .find_map(|(_, value)| value.trim().strip_prefix("sealbook_session="))
         .and_then(|rest| rest.split(';').next())
         .context("the login set no session cookie")?;
     let csrf = response

@@ -8,7 +8,8 @@ use sealbook_server::{AppState, Config, Storage};
 use tracing_subscriber::EnvFilter;
 
 pub(crate) fn run(config_path: &Path) -> anyhow::Result<()> {
-    let config = Config::load(config_path)?;
+    let mut config = Config::load(config_path)?;
+    let totp_key = config.ensure_totp_key()?.clone();
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     match config.log_format {
         LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
@@ -26,6 +27,13 @@ pub(crate) fn run(config_path: &Path) -> anyhow::Result<()> {
             let storage = Storage::open(&config.database)
                 .await
                 .context("cannot open the database")?;
+            let sealed = storage
+                .seal_plain_totp_secrets(&totp_key)
+                .await
+                .context("cannot seal the TOTP secrets kept in clear")?;
+            if sealed > 0 {
+                tracing::info!(sealed, "sealed TOTP secrets an older version kept in clear");
+            }
             let listener = tokio::net::TcpListener::bind(config.listen)
                 .await
                 .with_context(|| format!("cannot listen on {}", config.listen))?;

@@ -9,6 +9,7 @@ use jiff::civil::Date;
 use sealbook_envelope::{KeyId, Recipient};
 use serde::Deserialize;
 
+use crate::auth::totp_seal::{TotpKey, TotpKeyError};
 use crate::consent::ConsentNotice;
 use crate::ids::BusinessId;
 use crate::notify::{Security, SmtpConfig, StaffLanguage};
@@ -20,6 +21,8 @@ use crate::profile::{
 /// Why a configuration could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    #[error(transparent)]
+    TotpKey(#[from] TotpKeyError),
     #[error("cannot read {path}: {source}")]
     Read {
         path: PathBuf,
@@ -218,6 +221,10 @@ pub struct Config {
     /// Per-client request limits.
     pub limits: crate::limits::LimitsConfig,
     pub businesses: Vec<Business>,
+    /// The file holding the key that seals staff TOTP secrets in the database.
+    pub totp_key_file: PathBuf,
+    /// That key, if the file exists yet ([`Config::ensure_totp_key`] makes it).
+    pub totp_key: Option<TotpKey>,
 }
 
 impl Config {
@@ -241,6 +248,15 @@ impl Config {
             source: Box::new(source),
         })?;
         Self::resolve(raw, base)
+    }
+
+    /// Reads the TOTP key file, making it first if there is none: `sealbook
+    /// serve` does this before it starts, so the key survives restarts.
+    pub fn ensure_totp_key(&mut self) -> Result<&TotpKey, TotpKeyError> {
+        if self.totp_key.is_none() {
+            self.totp_key = Some(TotpKey::load_or_create(&self.totp_key_file)?);
+        }
+        Ok(self.totp_key.as_ref().expect("set just above"))
     }
 
     /// The business with this id.
@@ -314,6 +330,8 @@ impl Config {
             return Err(ConfigError::InvalidPublicUrl(url.clone()));
         }
         let smtp = raw.smtp.map(|smtp| smtp.resolve(base)).transpose()?;
+        let totp_key_file = base.join(raw.totp_key_file);
+        let totp_key = TotpKey::load(&totp_key_file)?;
         Ok(Self {
             listen: raw.listen,
             public_url: raw
@@ -328,6 +346,8 @@ impl Config {
             sweep_interval: std::time::Duration::from_secs(raw.sweep_interval_minutes.max(1) * 60),
             limits: raw.limits,
             businesses,
+            totp_key_file,
+            totp_key,
         })
     }
 }
@@ -355,8 +375,14 @@ struct RawConfig {
     sweep_interval_minutes: u64,
     #[serde(default)]
     limits: crate::limits::LimitsConfig,
+    #[serde(default = "default_totp_key_file")]
+    totp_key_file: PathBuf,
     #[serde(default)]
     business: Vec<RawBusiness>,
+}
+
+fn default_totp_key_file() -> PathBuf {
+    PathBuf::from("totp.key")
 }
 
 #[derive(Deserialize)]

@@ -40,17 +40,25 @@ pub struct AppState {
     limits: limits::RateLimits,
     metrics: metrics::Metrics,
     notifier: notify::Notifier,
+    totp_key: auth::totp_seal::TotpKey,
 }
 
 impl AppState {
-    /// Bundles the configuration and an opened storage.
+    /// Bundles the configuration and an opened storage. Without a TOTP key file
+    /// (`sealbook serve` always makes one, [`Config::ensure_totp_key`]), TOTP
+    /// secrets are sealed under a key that lives as long as this state: enough
+    /// for a test, lost on restart.
     pub fn new(config: Config, storage: Storage) -> Self {
+        let totp_key = config.totp_key.clone().unwrap_or_else(|| {
+            auth::totp_seal::TotpKey::generate().expect("the OS gives randomness")
+        });
         Self {
             limits: limits::RateLimits::new(&config.limits),
             notifier: notifier(&config),
             config: Arc::new(config),
             storage,
             metrics: metrics::Metrics::new(),
+            totp_key,
         }
     }
 

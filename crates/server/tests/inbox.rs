@@ -7,6 +7,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use http_body_util::BodyExt as _;
 use sealbook_envelope::{Recipient, SealParams, seal};
+use sealbook_server::auth::totp_seal::TotpKey;
 use sealbook_server::auth::{password, totp};
 use sealbook_server::ids::{BusinessId, StaffId};
 use sealbook_server::storage::{NewAuditEntry, NewReset, NewStaff, Role, ShareOutcome, WrappedKey};
@@ -527,6 +528,18 @@ async fn a_second_factor_is_required_once_enabled(database: TestDatabase) {
     )
     .await;
     assert_eq!(enabled.status, StatusCode::NO_CONTENT, "{}", enabled.body);
+    // The database holds the secret sealed, not in clear (THREATS R20).
+    let mut connection = fixture.database.connect().await;
+    let (stored,): (Vec<u8>,) = sqlx::query_as("SELECT totp_secret FROM staff WHERE email = $1")
+        .bind(STAFF)
+        .fetch_one(&mut connection)
+        .await
+        .expect("the stored secret");
+    assert!(TotpKey::is_sealed(&stored));
+    assert!(
+        !stored.windows(secret.len()).any(|window| window == secret),
+        "the secret in clear is not in the row"
+    );
 
     let missing = try_login(&fixture, json!({ "email": STAFF, "password": PASSWORD })).await;
     assert_eq!(
@@ -2143,6 +2156,54 @@ async fn a_member_changes_their_password(database: TestDatabase) {
     }
 }
 
+/// TOTP secrets an older version stored in clear are sealed when the server
+/// starts, each for its own account, and only once.
+async fn secrets_kept_in_clear_are_sealed_at_start(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let member = fixture
+        .storage
+        .staff_by_email(STAFF)
+        .await
+        .expect("read")
+        .expect("member");
+    let plain = [9u8; 20];
+    let mut connection = fixture.database.connect().await;
+    sqlx::query("UPDATE staff SET totp_secret = $1 WHERE id = $2")
+        .bind(plain.to_vec())
+        .bind(&member.id.0)
+        .execute(&mut connection)
+        .await
+        .expect("an old row");
+    let key = TotpKey::generate().expect("randomness");
+    assert_eq!(
+        fixture
+            .storage
+            .seal_plain_totp_secrets(&key)
+            .await
+            .expect("sealed"),
+        1
+    );
+    assert_eq!(
+        fixture
+            .storage
+            .seal_plain_totp_secrets(&key)
+            .await
+            .expect("again"),
+        0,
+        "a sealed secret is left alone"
+    );
+    let stored = fixture
+        .storage
+        .staff_by_email(STAFF)
+        .await
+        .expect("read")
+        .expect("member")
+        .totp_secret
+        .expect("still on");
+    assert!(TotpKey::is_sealed(&stored));
+    assert_eq!(key.open(&member.id, &stored), Some(plain.to_vec()));
+}
+
 /// A revocation and a key write never leave copies behind for the revoked
 /// account: storage refuses to write for it, and writes nothing then, not even
 /// the audit entry.
@@ -2197,6 +2258,7 @@ async fn no_copy_is_stored_for_a_revoked_account(database: TestDatabase) {
 }
 
 on_both_backends!(
+    secrets_kept_in_clear_are_sealed_at_start,
     no_copy_is_stored_for_a_revoked_account,
     a_locked_out_member_gets_back_in_with_the_owners_reset_link,
     the_owner_withdraws_an_open_invite,

@@ -173,7 +173,8 @@ pub(crate) async fn login(
         }
     };
     let now = now();
-    if let Some(secret) = &staff.totp_secret {
+    if let Some(sealed) = &staff.totp_secret {
+        let secret = open_totp(&state, &staff.id, sealed)?;
         let Some(code) = request
             .totp
             .as_deref()
@@ -181,7 +182,7 @@ pub(crate) async fn login(
         else {
             return Err(AppError::TotpRequired);
         };
-        let step = totp::check(secret, code, now);
+        let step = totp::check(&secret, code, now);
         let fresh = match step {
             Some(step) => state.storage.use_totp_step(&staff.id, step).await?,
             None => false,
@@ -337,6 +338,21 @@ pub(crate) async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// A stored TOTP secret that the server's key does not open.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "a stored TOTP secret does not open with the TOTP key file: is it the file this database was used with?"
+)]
+struct TotpKeyMismatch;
+
+/// The TOTP secret `sealed` holds for `staff`, opened with the server's key.
+fn open_totp(state: &AppState, staff: &StaffId, sealed: &[u8]) -> Result<Vec<u8>, AppError> {
+    state
+        .totp_key
+        .open(staff, sealed)
+        .ok_or_else(|| AppError::Internal(Box::new(TotpKeyMismatch)))
+}
+
 /// `POST /auth/totp/setup`.
 #[utoipa::path(
     post,
@@ -360,9 +376,13 @@ pub(crate) async fn totp_setup(
         return Err(AppError::TotpAlreadyEnabled);
     }
     let secret = totp::generate().map_err(|error| AppError::Internal(Box::new(error)))?;
+    let sealed = state
+        .totp_key
+        .seal(&session.staff.id, &secret)
+        .map_err(|error| AppError::Internal(Box::new(error)))?;
     state
         .storage
-        .set_totp_pending(&session.staff.id, &secret)
+        .set_totp_pending(&session.staff.id, &sealed)
         .await?;
     Ok(Json(TotpSetup {
         secret_base32: totp::base32(&secret),
@@ -402,12 +422,13 @@ pub(crate) async fn totp_enable(
     if session.staff.totp_secret.is_some() {
         return Err(AppError::TotpAlreadyEnabled);
     }
-    let pending = session
+    let sealed = session
         .staff
         .totp_pending
         .as_deref()
         .ok_or(AppError::TotpNotConfirmed)?;
-    let step = totp::check(pending, &request.code, now()).ok_or(AppError::TotpNotConfirmed)?;
+    let pending = open_totp(&state, &session.staff.id, sealed)?;
+    let step = totp::check(&pending, &request.code, now()).ok_or(AppError::TotpNotConfirmed)?;
     state.storage.enable_totp(&session.staff.id, step).await?;
     session
         .audit(&state, "totp_enabled", None, String::new())

@@ -4,4 +4,5 @@
 pub mod password;
 pub(crate) mod session;
 pub mod totp;
+pub mod totp_seal;
 pub mod wrapped;

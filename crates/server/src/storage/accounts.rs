@@ -5,6 +5,7 @@ use sqlx::{Any, AnyConnection, Transaction};
 
 use super::audit::NewAuditEntry;
 use super::{Backend, Storage};
+use crate::auth::totp_seal::TotpKey;
 use crate::ids::{BusinessId, StaffId};
 
 /// What a staff member may do.
@@ -422,6 +423,44 @@ impl Storage {
                 shared: shared != 0,
             })
             .collect())
+    }
+
+    /// Seals the TOTP secrets an older version kept in clear, so that none is
+    /// left readable in the database; returns how many it sealed.
+    pub async fn seal_plain_totp_secrets(&self, key: &TotpKey) -> Result<u64, sqlx::Error> {
+        type Row = (String, Option<Vec<u8>>, Option<Vec<u8>>);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT id, totp_secret, totp_pending FROM staff
+             WHERE totp_secret IS NOT NULL OR totp_pending IS NOT NULL",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut sealed_count = 0;
+        for (id, secret, pending) in rows {
+            let id = StaffId(id);
+            for (column, stored) in [("totp_secret", secret), ("totp_pending", pending)] {
+                let Some(plain) = stored.filter(|stored| !TotpKey::is_sealed(stored)) else {
+                    continue;
+                };
+                let sealed = key
+                    .seal(&id, &plain)
+                    .map_err(|error| sqlx::Error::Protocol(format!("no randomness: {error}")))?;
+                // Only if it is still the same value: a login may have changed it.
+                let updated = sqlx::query(&format!(
+                    "UPDATE staff SET {column} = $1 WHERE id = $2 AND {column} = $3"
+                ))
+                .bind(sealed)
+                .bind(&id.0)
+                .bind(plain)
+                .execute(&self.pool)
+                .await?;
+                sealed_count += updated.rows_affected();
+            }
+        }
+        if sealed_count > 0 {
+            self.flush_deleted_pages().await?;
+        }
+        Ok(sealed_count)
     }
 
     /// A write transaction in which account `id` is known to be active and stays

@@ -27,6 +27,18 @@ pub(crate) fn run(config_path: &Path) -> anyhow::Result<()> {
             let storage = Storage::open(&config.database)
                 .await
                 .context("cannot open the database")?;
+            let opens = storage
+                .totp_key_opens_stored_secrets(&totp_key)
+                .await
+                .context("cannot read the stored TOTP secrets")?;
+            if !opens {
+                anyhow::bail!(
+                    "the TOTP key file {} does not open the TOTP secrets in the database: \
+                     restore the key file this database was used with (a new one was made \
+                     if it was missing), or the members with two-step login cannot log in",
+                    config.totp_key_file.display()
+                );
+            }
             let sealed = storage
                 .seal_plain_totp_secrets(&totp_key)
                 .await

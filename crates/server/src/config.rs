@@ -21,8 +21,6 @@ use crate::profile::{
 /// Why a configuration could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error(transparent)]
-    TotpKey(#[from] TotpKeyError),
     #[error("cannot read {path}: {source}")]
     Read {
         path: PathBuf,
@@ -223,7 +221,8 @@ pub struct Config {
     pub businesses: Vec<Business>,
     /// The file holding the key that seals staff TOTP secrets in the database.
     pub totp_key_file: PathBuf,
-    /// That key, if the file exists yet ([`Config::ensure_totp_key`] makes it).
+    /// That key, once [`Config::ensure_totp_key`] has read (or made) the file;
+    /// only `sealbook serve` needs it, so other commands never touch the file.
     pub totp_key: Option<TotpKey>,
 }
 
@@ -331,7 +330,6 @@ impl Config {
         }
         let smtp = raw.smtp.map(|smtp| smtp.resolve(base)).transpose()?;
         let totp_key_file = base.join(raw.totp_key_file);
-        let totp_key = TotpKey::load(&totp_key_file)?;
         Ok(Self {
             listen: raw.listen,
             public_url: raw
@@ -347,7 +345,7 @@ impl Config {
             limits: raw.limits,
             businesses,
             totp_key_file,
-            totp_key,
+            totp_key: None,
         })
     }
 }

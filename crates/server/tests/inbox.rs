@@ -1944,12 +1944,22 @@ async fn a_locked_out_member_gets_back_in_with_the_owners_reset_link(database: T
     };
     let waiter = member(STAFF).await;
     // Two-step login on: the reset is also the way back from a lost authenticator.
+    let sealed = TotpKey::generate()
+        .expect("randomness")
+        .seal(&waiter, &[7; 20])
+        .expect("sealed");
     fixture
         .storage
-        .set_totp_pending(&waiter, &[7; 20])
+        .set_totp_pending(&waiter, &sealed)
         .await
         .expect("totp");
-    fixture.storage.enable_totp(&waiter, 1).await.expect("totp");
+    assert!(
+        fixture
+            .storage
+            .enable_totp(&waiter, &sealed, 1)
+            .await
+            .expect("totp")
+    );
 
     let issue = |session: Session, id: String| {
         let fixture = &fixture;
@@ -2202,6 +2212,22 @@ async fn secrets_kept_in_clear_are_sealed_at_start(database: TestDatabase) {
         .expect("still on");
     assert!(TotpKey::is_sealed(&stored));
     assert_eq!(key.open(&member.id, &stored), Some(plain.to_vec()));
+    // At the next start, only the key that sealed them is accepted.
+    assert!(
+        fixture
+            .storage
+            .totp_key_opens_stored_secrets(&key)
+            .await
+            .expect("checked")
+    );
+    let another = TotpKey::generate().expect("randomness");
+    assert!(
+        !fixture
+            .storage
+            .totp_key_opens_stored_secrets(&another)
+            .await
+            .expect("checked")
+    );
 }
 
 /// A revocation and a key write never leave copies behind for the revoked

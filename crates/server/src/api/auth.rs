@@ -427,9 +427,20 @@ pub(crate) async fn totp_enable(
         .totp_pending
         .as_deref()
         .ok_or(AppError::TotpNotConfirmed)?;
-    let pending = open_totp(&state, &session.staff.id, sealed)?;
+    // A pending secret the key does not open (the key file changed since the
+    // setup) is one to set up again, like a wrong code.
+    let pending = state
+        .totp_key
+        .open(&session.staff.id, sealed)
+        .ok_or(AppError::TotpNotConfirmed)?;
     let step = totp::check(&pending, &request.code, now()).ok_or(AppError::TotpNotConfirmed)?;
-    state.storage.enable_totp(&session.staff.id, step).await?;
+    if !state
+        .storage
+        .enable_totp(&session.staff.id, sealed, step)
+        .await?
+    {
+        return Err(AppError::TotpNotConfirmed);
+    }
     session
         .audit(&state, "totp_enabled", None, String::new())
         .await?;

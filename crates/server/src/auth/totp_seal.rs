@@ -73,6 +73,7 @@ impl TotpKey {
                 });
             }
         };
+        warn_if_readable_by_others(path);
         URL_SAFE_NO_PAD
             .decode(text.trim())
             .ok()
@@ -82,6 +83,9 @@ impl TotpKey {
     }
 
     /// The key in `path`, made (readable by this user only) if there is none.
+    /// The new key is written and synced to a temporary file first and then
+    /// linked into place, which fails if another process got there first: the
+    /// file at `path` is never empty or half written.
     pub fn load_or_create(path: &Path) -> Result<Self, TotpKeyError> {
         if let Some(key) = Self::load(path)? {
             return Ok(key);
@@ -91,18 +95,31 @@ impl TotpKey {
             path: path.into(),
             source,
         };
+        let temporary = path.with_extension(format!("new-{}", std::process::id()));
         let mut options = std::fs::OpenOptions::new();
-        // `create_new`: two processes starting at once never both write a key.
-        options.write(true).create_new(true);
+        options.write(true).create(true).truncate(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        match options.open(path) {
-            Ok(mut file) => {
-                writeln!(file, "{}", URL_SAFE_NO_PAD.encode(key.0)).map_err(create)?;
-                file.sync_all().map_err(create)?;
+        let written = options.open(&temporary).and_then(|mut file| {
+            writeln!(file, "{}", URL_SAFE_NO_PAD.encode(key.0))?;
+            file.sync_all()
+        });
+        let linked = written.and_then(|()| std::fs::hard_link(&temporary, path));
+        let _ = std::fs::remove_file(&temporary);
+        match linked {
+            Ok(()) => {
+                if let Some(folder) = path
+                    .parent()
+                    .filter(|folder| !folder.as_os_str().is_empty())
+                {
+                    // The link itself must survive a crash too.
+                    std::fs::File::open(folder)
+                        .and_then(|folder| folder.sync_all())
+                        .map_err(create)?;
+                }
                 Ok(key)
             }
-            // Another process made it a moment ago: use theirs.
+            // Another process made it a moment ago, whole: use theirs.
             Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
                 Self::load(path)?.ok_or_else(|| TotpKeyError::Malformed { path: path.into() })
             }
@@ -149,6 +166,24 @@ impl TotpKey {
     pub fn is_sealed(stored: &[u8]) -> bool {
         stored.starts_with(MAGIC)
     }
+}
+
+/// A key file others can read is a key others may have: say so at start.
+fn warn_if_readable_by_others(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        if let Ok(metadata) = std::fs::metadata(path)
+            && metadata.permissions().mode() & 0o077 != 0
+        {
+            tracing::warn!(
+                path = %path.display(),
+                "the TOTP key file can be read by other users; make it readable by this user only (chmod 600)"
+            );
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
 }
 
 #[cfg(test)]

@@ -303,16 +303,24 @@ impl Storage {
     }
 
     /// Turns the pending secret on; `step` is the step of the code that confirmed it.
-    pub async fn enable_totp(&self, id: &StaffId, step: i64) -> Result<(), sqlx::Error> {
-        sqlx::query(
+    /// Turns on the pending secret the code was checked against; `false` if the
+    /// pending secret changed meanwhile (a new setup in another tab).
+    pub async fn enable_totp(
+        &self,
+        id: &StaffId,
+        checked_pending: &[u8],
+        step: i64,
+    ) -> Result<bool, sqlx::Error> {
+        let done = sqlx::query(
             "UPDATE staff SET totp_secret = totp_pending, totp_pending = NULL, totp_last_step = $1
-             WHERE id = $2 AND totp_pending IS NOT NULL",
+             WHERE id = $2 AND totp_pending = $3",
         )
         .bind(step)
         .bind(&id.0)
+        .bind(checked_pending)
         .execute(&self.pool)
-        .await
-        .map(|_| ())
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// Records the step of an accepted code, unless a later or equal one was
@@ -428,13 +436,7 @@ impl Storage {
     /// Seals the TOTP secrets an older version kept in clear, so that none is
     /// left readable in the database; returns how many it sealed.
     pub async fn seal_plain_totp_secrets(&self, key: &TotpKey) -> Result<u64, sqlx::Error> {
-        type Row = (String, Option<Vec<u8>>, Option<Vec<u8>>);
-        let rows: Vec<Row> = sqlx::query_as(
-            "SELECT id, totp_secret, totp_pending FROM staff
-             WHERE totp_secret IS NOT NULL OR totp_pending IS NOT NULL",
-        )
-        .fetch_all(&self.pool)
-        .await?;
+        let rows = self.stored_totp_secrets().await?;
         let mut sealed_count = 0;
         for (id, secret, pending) in rows {
             let id = StaffId(id);
@@ -461,6 +463,31 @@ impl Storage {
             self.flush_deleted_pages().await?;
         }
         Ok(sealed_count)
+    }
+
+    /// Whether `key` opens the sealed TOTP secrets already stored (checked on one
+    /// of them; `true` if there are none): a server started with the wrong or a
+    /// new key file would otherwise lock every member with TOTP out.
+    pub async fn totp_key_opens_stored_secrets(&self, key: &TotpKey) -> Result<bool, sqlx::Error> {
+        let rows = self.stored_totp_secrets().await?;
+        let sealed = rows.into_iter().find_map(|(id, secret, pending)| {
+            [secret, pending]
+                .into_iter()
+                .flatten()
+                .find(|stored| TotpKey::is_sealed(stored))
+                .map(|stored| (StaffId(id), stored))
+        });
+        Ok(sealed.is_none_or(|(id, stored)| key.open(&id, &stored).is_some()))
+    }
+
+    /// Every account's stored TOTP secret and pending secret, where either is set.
+    async fn stored_totp_secrets(&self) -> Result<Vec<StoredTotp>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT id, totp_secret, totp_pending FROM staff
+             WHERE totp_secret IS NOT NULL OR totp_pending IS NOT NULL",
+        )
+        .fetch_all(&self.pool)
+        .await
     }
 
     /// A write transaction in which account `id` is known to be active and stays
@@ -563,6 +590,9 @@ impl Storage {
         .map(|_| ())
     }
 }
+
+/// An account id with its stored TOTP secret and pending secret.
+type StoredTotp = (String, Option<Vec<u8>>, Option<Vec<u8>>);
 
 /// What [`Storage::share_wrapped_keys`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

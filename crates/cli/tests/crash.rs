@@ -18,34 +18,21 @@ mod common;
 #[path = "../../server/tests/support/mod.rs"]
 mod support;
 
-use common::{VECTORS, post, start_server, wait_until_listening};
+use common::{
+    free_port, post, restaurant_config, start_server, vector_public_key, wait_until_listening,
+};
 const REQUESTS: usize = 400;
 
 async fn sigkill_loses_no_acknowledged_booking_and_leaves_no_phantom(
     database: support::TestDatabase,
 ) {
-    let vectors: serde_json::Value = serde_json::from_str(VECTORS).expect("vectors");
-    let pem = vectors[0]["public_key_pem"].as_str().expect("pem");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("port")
-        .port();
+    let pem = vector_public_key();
+    let port = free_port();
     let config = database.dir().join("sealbook.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "listen = \"127.0.0.1:{port}\"\ndatabase = \"{url}\"\n\
-             [limits]\nbookings_per_minute = 1000000\nbookings_per_slot = 10000\n[[business]]\nid = \"bistro\"\nname = \"Bistro\"\n\
-             kind = \"restaurant\"\ntimezone = \"UTC\"\ncovers = 100000\nmax_party_size = 8\nhorizon_days = 365\n\
-             hours = {{ mon = [\"00:00-24:00\"], tue = [\"00:00-24:00\"], wed = [\"00:00-24:00\"], thu = [\"00:00-24:00\"], \
-             fri = [\"00:00-24:00\"], sat = [\"00:00-24:00\"], sun = [\"00:00-24:00\"] }}\nkeys = [{{ pem = \"\"\"{pem}\"\"\" }}]\n",
-            url = database.url,
-        ),
-    )
-    .expect("config");
+    std::fs::write(&config, restaurant_config(port, &database.url, 100_000)).expect("config");
     let log = database.dir().join("server.log");
 
-    let recipient = Recipient::from_spki_pem(pem).expect("key");
+    let recipient = Recipient::from_spki_pem(&pem).expect("key");
     let start =
         jiff::Timestamp::from_second((jiff::Timestamp::now().as_second() / 3600 + 48) * 3600)
             .expect("time");

@@ -13,36 +13,26 @@ mod common;
 #[path = "../../server/tests/support/mod.rs"]
 mod support;
 
-use common::{VECTORS, free_port, post, start_server, wait_until_listening};
+use common::{
+    free_port, post, restaurant_config, start_server, vector_public_key, wait_until_listening,
+};
 
 const REQUESTS: usize = 200;
 const SEATS: usize = 8;
 
 async fn two_processes_share_eight_seats(database: support::TestDatabase) {
-    let vectors: serde_json::Value = serde_json::from_str(VECTORS).expect("vectors");
-    let pem = vectors[0]["public_key_pem"].as_str().expect("pem");
+    let pem = vector_public_key();
     let ports = [free_port(), free_port()];
     let mut servers = Vec::new();
     for (index, port) in ports.iter().enumerate() {
         let config = database.dir().join(format!("server-{index}.toml"));
-        std::fs::write(
-            &config,
-            format!(
-                "listen = \"127.0.0.1:{port}\"\ndatabase = \"{url}\"\n\
-                 [limits]\nbookings_per_minute = 1000000\nbookings_per_slot = 10000\n[[business]]\nid = \"bistro\"\nname = \"Bistro\"\n\
-                 kind = \"restaurant\"\ntimezone = \"UTC\"\ncovers = {SEATS}\nmax_party_size = 8\n\
-                 hours = {{ mon = [\"00:00-24:00\"], tue = [\"00:00-24:00\"], wed = [\"00:00-24:00\"], thu = [\"00:00-24:00\"], \
-                 fri = [\"00:00-24:00\"], sat = [\"00:00-24:00\"], sun = [\"00:00-24:00\"] }}\nkeys = [{{ pem = \"\"\"{pem}\"\"\" }}]\n",
-                url = database.url,
-            ),
-        )
-        .expect("config");
+        std::fs::write(&config, restaurant_config(*port, &database.url, SEATS)).expect("config");
         servers.push(start_server(&config, &database.dir().join("server.log")));
         // One after the other: both would otherwise migrate an empty database at once.
         wait_until_listening(*port).await;
     }
 
-    let recipient = Recipient::from_spki_pem(pem).expect("key");
+    let recipient = Recipient::from_spki_pem(&pem).expect("key");
     let start =
         jiff::Timestamp::from_second((jiff::Timestamp::now().as_second() / 3600 + 48) * 3600)
             .expect("time");

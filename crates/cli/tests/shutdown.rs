@@ -10,29 +10,19 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
 mod common;
 
-use common::{VECTORS, free_port, start_server, wait_until_listening};
+use common::{free_port, restaurant_config, start_server, vector_public_key, wait_until_listening};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_finishes_the_booking_in_flight_then_exits() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let vectors: serde_json::Value = serde_json::from_str(VECTORS).expect("vectors");
-    let pem = vectors[0]["public_key_pem"].as_str().expect("pem");
+    let pem = vector_public_key();
     let port = free_port();
     let config = dir.path().join("sealbook.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "listen = \"127.0.0.1:{port}\"\ndatabase = \"sqlite://sealbook.db\"\n[[business]]\nid = \"bistro\"\n\
-             name = \"Bistro\"\nkind = \"restaurant\"\ntimezone = \"UTC\"\ncovers = 10\n\
-             hours = {{ mon = [\"00:00-24:00\"], tue = [\"00:00-24:00\"], wed = [\"00:00-24:00\"], thu = [\"00:00-24:00\"], \
-             fri = [\"00:00-24:00\"], sat = [\"00:00-24:00\"], sun = [\"00:00-24:00\"] }}\nkeys = [{{ pem = \"\"\"{pem}\"\"\" }}]\n"
-        ),
-    )
-    .expect("config");
+    std::fs::write(&config, restaurant_config(port, "sqlite://sealbook.db", 10)).expect("config");
     let mut server = start_server(&config, &dir.path().join("server.log"));
     wait_until_listening(port).await;
 
-    let recipient = Recipient::from_spki_pem(pem).expect("key");
+    let recipient = Recipient::from_spki_pem(&pem).expect("key");
     let envelope = seal(
         std::slice::from_ref(&recipient),
         &SealParams {

@@ -12,7 +12,7 @@ use sealbook_server::ids::{BusinessId, StaffId};
 use sealbook_server::storage::{NewStaff, Role};
 
 mod common;
-use common::{VECTORS, free_port, start_server, wait_until_listening};
+use common::{free_port, restaurant_config, start_server, wait_until_listening};
 
 /// Waits (at most 30 s) for a server that should refuse to start.
 fn exit_of(mut server: Child) -> std::process::ExitStatus {
@@ -37,19 +37,9 @@ fn stop(mut server: Child) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_makes_the_key_file_and_refuses_one_that_does_not_open_the_secrets() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let vectors: serde_json::Value = serde_json::from_str(VECTORS).expect("vectors");
-    let pem = vectors[0]["public_key_pem"].as_str().expect("pem");
     let port = free_port();
     let config = dir.path().join("sealbook.toml");
-    std::fs::write(
-        &config,
-        format!(
-            "listen = \"127.0.0.1:{port}\"\ndatabase = \"sqlite://sealbook.db\"\n[[business]]\nid = \"bistro\"\n\
-             name = \"Bistro\"\nkind = \"restaurant\"\ntimezone = \"UTC\"\ncovers = 8\n\
-             hours = {{ mon = [\"00:00-24:00\"] }}\nkeys = [{{ pem = \"\"\"{pem}\"\"\" }}]\n"
-        ),
-    )
-    .expect("config");
+    std::fs::write(&config, restaurant_config(port, "sqlite://sealbook.db", 8)).expect("config");
     let log = dir.path().join("server.log");
     let key_file = dir.path().join("totp.key");
 

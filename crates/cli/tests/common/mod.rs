@@ -9,6 +9,33 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 pub const VECTORS: &str = include_str!("../../../../tests/vectors/v1.json");
 
+/// The first test vector's public key (PEM), which the test restaurants use.
+pub fn vector_public_key() -> String {
+    let vectors: serde_json::Value = serde_json::from_str(VECTORS).expect("vectors");
+    vectors[0]["public_key_pem"]
+        .as_str()
+        .expect("pem")
+        .to_owned()
+}
+
+/// A `sealbook.toml` for a server on loopback `port` and `database`, with one
+/// restaurant, `bistro`, open around the clock every day, `covers` seats and
+/// the first test vector's key. The per-client limits are lifted so that one
+/// test client may send every request.
+pub fn restaurant_config(port: u16, database: &str, covers: usize) -> String {
+    let hours = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+        .map(|day| format!("{day} = [\"00:00-24:00\"]"))
+        .join(", ");
+    format!(
+        "listen = \"127.0.0.1:{port}\"\ndatabase = \"{database}\"\n\
+         [limits]\nbookings_per_minute = 1000000\nbookings_per_slot = 10000\n\
+         [[business]]\nid = \"bistro\"\nname = \"Bistro\"\nkind = \"restaurant\"\ntimezone = \"UTC\"\n\
+         covers = {covers}\nmax_party_size = 8\nhorizon_days = 365\nhours = {{ {hours} }}\n\
+         keys = [{{ pem = \"\"\"{pem}\"\"\" }}]\n",
+        pem = vector_public_key(),
+    )
+}
+
 /// A port that was free a moment ago.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")

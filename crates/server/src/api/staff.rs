@@ -11,11 +11,11 @@ use utoipa::ToSchema;
 
 use super::inbox::business_of;
 use super::inbox_keys::{KeyCopy, checked_copies};
-use crate::auth::session::{Owner, now};
+use crate::auth::session::{Owner, StaffSession, now};
 use crate::error::ErrorBody;
 use crate::extract::{JsonBody, PathParam};
 use crate::ids::random_base64url;
-use crate::storage::{HeldKey, NewInvite, NewReset, ShareOutcome};
+use crate::storage::{HeldKey, NewInvite, NewReset, ShareOutcome, StaffMember};
 use crate::{AppError, AppState};
 
 /// An invite link is good for this long.
@@ -195,6 +195,25 @@ pub(crate) struct ShareRequest {
     wrapped: Vec<KeyCopy>,
 }
 
+/// The active member `id` of the owner's business, for an action the owner
+/// takes on someone else's account; `for_self` says why naming oneself is refused.
+async fn other_active_member(
+    state: &AppState,
+    session: &StaffSession,
+    id: &str,
+    for_self: &str,
+) -> Result<StaffMember, AppError> {
+    if id == session.staff.id.0 {
+        return Err(AppError::BadRequest(for_self.to_owned()));
+    }
+    state
+        .storage
+        .staff_member(&session.staff.business, id)
+        .await?
+        .filter(|member| !member.disabled)
+        .ok_or(AppError::NotFound)
+}
+
 /// `PUT /inbox/staff/{id}/keys`: share keys (after a rotation) with a member.
 #[utoipa::path(
     put,
@@ -222,17 +241,13 @@ pub(crate) async fn share_keys(
     JsonBody(request): JsonBody<ShareRequest>,
 ) -> Result<StatusCode, AppError> {
     let business = business_of(&state, &session)?;
-    if id == session.staff.id.0 {
-        return Err(AppError::BadRequest(
-            "the owner adds their own copies with PUT /inbox/keys".to_owned(),
-        ));
-    }
-    let member = state
-        .storage
-        .staff_member(&session.staff.business, &id)
-        .await?
-        .filter(|member| !member.disabled)
-        .ok_or(AppError::NotFound)?;
+    let member = other_active_member(
+        &state,
+        &session,
+        &id,
+        "the owner adds their own copies with PUT /inbox/keys",
+    )
+    .await?;
     if request.wrapped.is_empty() {
         return Err(AppError::BadRequest("wrapped holds no key".to_owned()));
     }
@@ -368,17 +383,13 @@ pub(crate) async fn reset(
     Owner(session): Owner,
     PathParam(id): PathParam,
 ) -> Result<(StatusCode, Json<ResetIssued>), AppError> {
-    if id == session.staff.id.0 {
-        return Err(AppError::BadRequest(
-            "the owner changes their own password in settings".to_owned(),
-        ));
-    }
-    let member = state
-        .storage
-        .staff_member(&session.staff.business, &id)
-        .await?
-        .filter(|member| !member.disabled)
-        .ok_or(AppError::NotFound)?;
+    let member = other_active_member(
+        &state,
+        &session,
+        &id,
+        "the owner changes their own password in settings",
+    )
+    .await?;
     let token = random_base64url(32).map_err(|error| AppError::Internal(Box::new(error)))?;
     state
         .storage

@@ -208,11 +208,25 @@ impl Browser {
 
     /// Waits for a finished download named `name` (a link the visitor clicked)
     /// and returns its bytes.
+    ///
+    /// Chromium reserves the final name with an empty file as soon as the
+    /// download starts, writes into a `.crdownload` file beside it, and renames
+    /// that over the final name when done: the download is complete only once
+    /// no `.crdownload` file is left in the folder. Every file the tests
+    /// download has content (a CSV header, a calendar's `BEGIN:VCALENDAR`), so
+    /// an empty file is still the reservation.
     pub async fn downloaded(&self, name: &str) -> anyhow::Result<Vec<u8>> {
-        let path = self.profile.path().join("downloads").join(name);
-        eventually(&format!("the download {name}"), || async {
-            // Chromium writes `<name>.crdownload` and renames it when done.
-            std::fs::read(&path).ok()
+        let folder = self.profile.path().join("downloads");
+        let path = folder.join(name);
+        eventually(&format!("the complete download {name}"), || async {
+            let in_progress = std::fs::read_dir(&folder).ok()?.any(|entry| {
+                entry
+                    .is_ok_and(|entry| entry.file_name().to_string_lossy().ends_with(".crdownload"))
+            });
+            if in_progress {
+                return None;
+            }
+            std::fs::read(&path).ok().filter(|bytes| !bytes.is_empty())
         })
         .await
     }

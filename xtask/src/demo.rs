@@ -66,9 +66,7 @@ pub(crate) fn run(root: &Path, args: &[String]) -> anyhow::Result<()> {
                 .arg("--password-file")
                 .arg(&password_file)
                 .arg("--key")
-                .arg(keys.join(format!("{id}.key.pem")))
-                .arg("--passphrase-file")
-                .arg(&passphrase_file),
+                .arg(keys.join(format!("{id}.key.pem"))),
         )?;
     }
 

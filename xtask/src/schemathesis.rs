@@ -73,8 +73,6 @@ fn run_in(root: &Path, dir: &Path, sealbook: &Path, schemathesis: &Path) -> anyh
         .arg(&password)
         .arg("--key")
         .arg(dir.join("keys/bistro.key.pem"))
-        .arg("--passphrase-file")
-        .arg(&passphrase)
         .stdout(Stdio::null()))?;
     let log = std::fs::File::create(dir.join("server.log"))?;
     let child = Command::new(sealbook)

@@ -6,14 +6,11 @@ use std::io::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use sealbook_envelope::Identity;
-use sealbook_envelope::keyfile::decrypt_key;
+use sealbook_envelope::Recipient;
 use sealbook_server::auth::password;
 use sealbook_server::ids::StaffId;
 use sealbook_server::storage::{AccountError, NewStaff, Role, WrappedKey};
 use sealbook_server::{Config, Storage};
-
-use crate::passphrase;
 
 /// What `business init` was given.
 #[derive(Debug)]
@@ -23,7 +20,8 @@ pub(crate) struct InitArgs<'a> {
     pub(crate) email: &'a str,
     pub(crate) password_file: &'a Path,
     pub(crate) key: &'a Path,
-    pub(crate) passphrase_file: Option<&'a Path>,
+    /// The public key file; by default the `.pub.pem` beside a `.key.pem`.
+    pub(crate) public_key: Option<&'a Path>,
 }
 
 /// The owner's password, from its file (one line).
@@ -41,9 +39,8 @@ fn read_password(path: &Path) -> anyhow::Result<String> {
     Ok(password)
 }
 
-/// The key file's encrypted PKCS#8 DER and the key id it holds (which needs
-/// the passphrase: the key id is a hash of the public half).
-fn read_key(path: &Path, passphrase: &str) -> anyhow::Result<(Vec<u8>, String)> {
+/// The key file's encrypted PKCS#8 DER, as it is: it is stored unopened.
+fn read_encrypted_key(path: &Path) -> anyhow::Result<Vec<u8>> {
     let pem =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let (label, der) = pkcs8::der::pem::decode_vec(pem.as_bytes())
@@ -54,11 +51,35 @@ fn read_key(path: &Path, passphrase: &str) -> anyhow::Result<(Vec<u8>, String)> 
             path.display()
         );
     }
-    let plain = decrypt_key(&der, passphrase.as_bytes())
-        .map_err(|_| anyhow::anyhow!("cannot decrypt {} (wrong passphrase?)", path.display()))?;
-    let identity = Identity::from_pkcs8_der(&plain)
-        .with_context(|| format!("{} is not a usable key", path.display()))?;
-    Ok((der, identity.kid().as_str().to_owned()))
+    Ok(der)
+}
+
+/// Where the public key of `key` is: `--public-key`, or `NAME.pub.pem` beside
+/// `NAME.key.pem` (as `sealbook keygen` writes them).
+fn public_key_path(key: &Path, public_key: Option<&Path>) -> anyhow::Result<std::path::PathBuf> {
+    if let Some(path) = public_key {
+        return Ok(path.to_owned());
+    }
+    let name = key
+        .file_name()
+        .and_then(|name| name.to_str())
+        .and_then(|name| name.strip_suffix(".key.pem"))
+        .with_context(|| {
+            format!(
+                "{} is not named NAME.key.pem: give its public key with --public-key",
+                key.display()
+            )
+        })?;
+    Ok(key.with_file_name(format!("{name}.pub.pem")))
+}
+
+/// The key id of the public key in `path`.
+fn read_kid(path: &Path) -> anyhow::Result<String> {
+    let pem =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let recipient = Recipient::from_spki_pem(&pem)
+        .with_context(|| format!("{} is not a usable public key", path.display()))?;
+    Ok(recipient.kid().as_str().to_owned())
 }
 
 pub(crate) fn init(args: &InitArgs<'_>) -> anyhow::Result<()> {
@@ -72,16 +93,13 @@ pub(crate) fn init(args: &InitArgs<'_>) -> anyhow::Result<()> {
         bail!("{:?} is not an e-mail address", args.email);
     }
     let password = read_password(args.password_file)?;
-    let passphrase = passphrase::read(
-        args.passphrase_file,
-        "Passphrase for the private key: ",
-        false,
-    )?;
-    let (blob, kid) = read_key(args.key, &passphrase)?;
+    let blob = read_encrypted_key(args.key)?;
+    let public_key = public_key_path(args.key, args.public_key)?;
+    let kid = read_kid(&public_key)?;
     if !business.keys.iter().any(|key| key.kid.as_str() == kid) {
         bail!(
-            "{} holds {kid}, which is not a key of {} in the configuration",
-            args.key.display(),
+            "{} is {kid}, which is not a key of {} in the configuration",
+            public_key.display(),
             args.business
         );
     }

@@ -106,12 +106,15 @@ enum BusinessCommand {
         /// A file holding the owner's inbox password (at least 12 characters).
         #[arg(long)]
         password_file: PathBuf,
-        /// The encrypted private key file `sealbook keygen` wrote (`<business>.key.pem`).
+        /// The encrypted private key file `sealbook keygen` wrote
+        /// (`<business>.key.pem`). It is stored as it is: no passphrase is
+        /// asked and the key is never decrypted here.
         #[arg(long)]
         key: PathBuf,
-        /// Read the key's passphrase from this file instead of prompting.
+        /// The key's public key file, which gives its key id (default: the
+        /// `.pub.pem` beside the `.key.pem`).
         #[arg(long)]
-        passphrase_file: Option<PathBuf>,
+        public_key: Option<PathBuf>,
     },
 }
 
@@ -219,7 +222,7 @@ fn main() -> anyhow::Result<()> {
                     email,
                     password_file,
                     key,
-                    passphrase_file,
+                    public_key,
                 },
         } => business::init(&business::InitArgs {
             config: &config,
@@ -227,7 +230,7 @@ fn main() -> anyhow::Result<()> {
             email: &email,
             password_file: &password_file,
             key: &key,
-            passphrase_file: passphrase_file.as_deref(),
+            public_key: public_key.as_deref(),
         }),
         Command::Db {
             command: DbCommand::Copy { from, to },

@@ -13,7 +13,8 @@ use sealbook_server::storage::Role;
 const PASSPHRASE: &str = "business init test passphrase";
 const PASSWORD: &str = "the owner's inbox password";
 
-fn init(dir: &Path, email: &str, passphrase_file: &Path) -> Output {
+/// `business init` with stdin closed: it must not wait for a passphrase.
+fn init_with(dir: &Path, email: &str, extra: &[&std::ffi::OsStr]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_sealbook"))
         .args(["business", "init", "--business", "bistro", "--email", email])
         .arg("--config")
@@ -22,10 +23,14 @@ fn init(dir: &Path, email: &str, passphrase_file: &Path) -> Output {
         .arg(dir.join("password"))
         .arg("--key")
         .arg(dir.join("keys/bistro.key.pem"))
-        .arg("--passphrase-file")
-        .arg(passphrase_file)
+        .args(extra)
+        .stdin(std::process::Stdio::null())
         .output()
         .expect("runs")
+}
+
+fn init(dir: &Path, email: &str) -> Output {
+    init_with(dir, email, &[])
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -54,21 +59,37 @@ async fn business_init_creates_the_owner_once_with_the_key_file_as_their_copy() 
     )
     .expect("config");
 
-    let wrong = dir.path().join("wrong");
-    std::fs::write(&wrong, "not the passphrase at all").expect("file");
-    let refused = init(dir.path(), "owner@bistro.example", &wrong);
+    // The key id comes from the public key: one that is not the business's
+    // is refused, whatever the encrypted key file holds.
+    let other = Command::new(env!("CARGO_BIN_EXE_sealbook"))
+        .args(["keygen", "--business", "other", "--out"])
+        .arg(dir.path().join("other"))
+        .arg("--passphrase-file")
+        .arg(&passphrase)
+        .output()
+        .expect("keygen runs");
+    assert!(other.status.success(), "{other:?}");
+    let other_public = dir.path().join("other/other.pub.pem");
+    let refused = init_with(
+        dir.path(),
+        "owner@bistro.example",
+        &["--public-key".as_ref(), other_public.as_os_str()],
+    );
+    assert!(!refused.status.success(), "{refused:?}");
     assert!(
-        !refused.status.success(),
-        "a wrong passphrase proves nothing"
+        String::from_utf8_lossy(&refused.stderr).contains("not a key of bistro"),
+        "{refused:?}"
     );
 
-    let created = init(dir.path(), "Owner@Bistro.example", &passphrase);
+    // No passphrase anywhere (stdin is closed): the key is never decrypted on
+    // the server host, only stored.
+    let created = init(dir.path(), "Owner@Bistro.example");
     assert!(created.status.success(), "{created:?}");
     assert!(String::from_utf8_lossy(&created.stdout).contains("created"));
-    let again = init(dir.path(), "owner@bistro.example", &passphrase);
+    let again = init(dir.path(), "owner@bistro.example");
     assert!(again.status.success(), "idempotent: {again:?}");
     assert!(String::from_utf8_lossy(&again.stdout).contains("already exists"));
-    let second = init(dir.path(), "other@bistro.example", &passphrase);
+    let second = init(dir.path(), "other@bistro.example");
     assert!(!second.status.success(), "one owner per business");
     assert!(String::from_utf8_lossy(&second.stderr).contains("already has an owner"));
     // Nothing secret is printed.

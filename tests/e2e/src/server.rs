@@ -442,9 +442,7 @@ impl Sealbook {
                 .arg("--password-file")
                 .arg(&password_file)
                 .arg("--key")
-                .arg(self.private_key())
-                .arg("--passphrase-file")
-                .arg(self.dir.path().join("passphrase")),
+                .arg(self.private_key()),
         )
         .await
         .map(drop)

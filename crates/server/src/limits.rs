@@ -5,12 +5,14 @@
 //! so nothing here can be linked to an address afterwards. Limits are per server
 //! process: with several processes, a client gets each process's allowance.
 
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::RequestExt as _;
+use axum::extract::{ConnectInfo, MatchedPath, Path, Request, State};
 use axum::http::{HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -41,6 +43,8 @@ pub struct LimitsConfig {
     pub bookings_per_slot: u32,
     /// Staff login attempts per minute, per client and (separately) per e-mail
     /// address, so neither one client nor many can guess one password fast.
+    /// The client's allowance also covers using a reset link or an invitation:
+    /// every route that takes a new password shares it.
     #[serde(default = "default_logins")]
     pub logins_per_minute: u32,
     /// Take the client address from the last `X-Forwarded-For` entry (only behind
@@ -238,26 +242,34 @@ pub(crate) async fn limit(
         .map(|path| path.as_str().to_owned())
         .unwrap_or_default();
     if let Some(client) = limits.client(request.headers(), peer) {
-        let limiter_and_key = if request.method() == Method::POST
-            && route.ends_with("/businesses/{business}/bookings")
-        {
-            let mut segments = request.uri().path().split('/');
-            let business = segments
-                .by_ref()
-                .find(|segment| *segment == "businesses")
-                .and(segments.next());
+        // The business as the handler will see it, percent-decoded: keyed on the
+        // raw segment, `bist%72o` would be a second allowance for `bistro`.
+        let business = request
+            .extract_parts::<Path<HashMap<String, String>>>()
+            .await
+            .ok()
+            .and_then(|Path(mut params)| params.remove("business"));
+        let is_post = request.method() == Method::POST;
+        let limiter_and_key = if is_post && route.ends_with("/businesses/{business}/bookings") {
             Some((
                 &limits.bookings,
-                limits.key(client, business.unwrap_or_default()),
+                limits.key(client, business.as_deref().unwrap_or_default()),
             ))
-        } else if request.method() == Method::POST
-            && route.ends_with("/businesses/{business}/consents")
-        {
+        } else if is_post && route.ends_with("/businesses/{business}/consents") {
             Some((
                 &limits.consents,
-                limits.key(client, &format!("consents {}", request.uri().path())),
+                limits.key(
+                    client,
+                    &format!("consents {}", business.as_deref().unwrap_or_default()),
+                ),
             ))
-        } else if request.method() == Method::POST && route.ends_with("/auth/login") {
+        } else if is_post
+            && (route.ends_with("/auth/login")
+                || route.ends_with("/auth/reset")
+                || route.ends_with("/auth/accept-invite"))
+        {
+            // One allowance for every route that takes a password: each costs
+            // an argon2 hash (or a token lookup that guards one).
             Some((&limits.logins, limits.key(client, "login")))
         } else if route.contains("/bookings/{id}") && !route.contains("/inbox/") {
             Some((&limits.manage, limits.key(client, "manage")))

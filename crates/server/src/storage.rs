@@ -400,6 +400,46 @@ impl Storage {
         }
     }
 
+    /// The booking an earlier request with this idempotency key stored, if
+    /// any; [`BookError::IdempotencyConflict`] if that request was another.
+    /// [`Storage::book`] looks again inside its transaction; a retry found
+    /// here is answered without counting against any limit.
+    pub async fn idempotent_replay(
+        &self,
+        business: &BusinessId,
+        idempotency: &Idempotency,
+    ) -> Result<Option<StoredBooking>, BookError> {
+        let mut connection = self.pool.acquire().await?;
+        Self::earlier_answer(&mut connection, business, idempotency).await
+    }
+
+    async fn earlier_answer(
+        connection: &mut AnyConnection,
+        business: &BusinessId,
+        idempotency: &Idempotency,
+    ) -> Result<Option<StoredBooking>, BookError> {
+        let earlier: Option<(Vec<u8>, String)> = sqlx::query_as(
+            "SELECT request_hash, booking_id FROM idempotency_keys WHERE business = $1 AND key_hash = $2",
+        )
+        .bind(&business.0)
+        .bind(&idempotency.key_hash[..])
+        .fetch_optional(&mut *connection)
+        .await?;
+        let Some((request_hash, booking_id)) = earlier else {
+            return Ok(None);
+        };
+        if request_hash != idempotency.request_hash {
+            return Err(BookError::IdempotencyConflict);
+        }
+        let row: BookingRow = sqlx::query_as(&format!(
+            "SELECT {BOOKING_COLUMNS} FROM bookings WHERE id = $1"
+        ))
+        .bind(&booking_id)
+        .fetch_one(&mut *connection)
+        .await?;
+        Ok(Some(booking_from_row(row)))
+    }
+
     /// [`Storage::book`] inside a transaction that holds the write lock.
     async fn book_in(
         connection: &mut AnyConnection,
@@ -409,26 +449,10 @@ impl Storage {
         envelope_hash: [u8; 32],
         decide: impl FnOnce(&[Occupancy]) -> Result<NewBooking, Refusal>,
     ) -> Result<Booked, BookError> {
-        if let Some(idempotency) = &idempotency {
-            let earlier: Option<(Vec<u8>, String)> = sqlx::query_as(
-                "SELECT request_hash, booking_id FROM idempotency_keys WHERE business = $1 AND key_hash = $2",
-            )
-            .bind(&business.0)
-            .bind(&idempotency.key_hash[..])
-            .fetch_optional(&mut *connection)
-            .await?;
-            if let Some((request_hash, booking_id)) = earlier {
-                if request_hash != idempotency.request_hash {
-                    return Err(BookError::IdempotencyConflict);
-                }
-                let row: BookingRow = sqlx::query_as(&format!(
-                    "SELECT {BOOKING_COLUMNS} FROM bookings WHERE id = $1"
-                ))
-                .bind(&booking_id)
-                .fetch_one(&mut *connection)
-                .await?;
-                return Ok(Booked::Replayed(booking_from_row(row)));
-            }
+        if let Some(idempotency) = &idempotency
+            && let Some(earlier) = Self::earlier_answer(connection, business, idempotency).await?
+        {
+            return Ok(Booked::Replayed(earlier));
         }
         if Self::is_replay(connection, &envelope_hash).await? {
             return Err(BookError::Replayed);

@@ -1391,6 +1391,94 @@ async fn a_client_holds_at_most_its_share_of_one_time(database: TestDatabase) {
     assert_eq!(book([10, 0, 0, 8], &eight).await.0, StatusCode::CREATED);
 }
 
+/// The allowance is the business's, however its id is spelled in the path:
+/// `bist%72o` is `bistro` to the handler, so it is to the limiter too.
+async fn a_percent_encoded_business_id_shares_the_allowance(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let mut config = fixture.config.clone();
+    config.limits.bookings_per_minute = 2;
+    config.limits.consents_per_minute = 2;
+    let state = AppState::new(config, fixture.storage.clone());
+    let client = [10, 0, 0, 11];
+    let book = async |path_id: &str, hour: i8| {
+        let body = json!({ "envelope": sealed_booking(&fixture.recipient, "bistro-du-coin"), "start": slot_at(4, hour), "party_size": 1 });
+        let request = Request::post(format!("/api/v1/businesses/{path_id}/bookings"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .expect("request");
+        call(&state, from_client(client, request)).await
+    };
+    let (status, body) = book("bistro-du-coin", 10).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (status, body) = book("bist%72o-du-coin", 11).await;
+    assert_eq!(status, StatusCode::CREATED, "the same business: {body}");
+    for spelling in ["bistro-du-co%69n", "%62istro-du-coin", "bistro%2Ddu-coin"] {
+        let (status, body) = book(spelling, 12).await;
+        assert_eq!(
+            (status, code(&body)),
+            (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            "{spelling}"
+        );
+    }
+
+    let consent = async |path_id: &str| {
+        let request = Request::post(format!("/api/v1/businesses/{path_id}/consents"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from("{}"))
+            .expect("request");
+        call(&state, from_client(client, request)).await.0
+    };
+    for spelling in ["bistro-du-coin", "bistro-du-co%69n"] {
+        assert_ne!(consent(spelling).await, StatusCode::TOO_MANY_REQUESTS);
+    }
+    assert_eq!(
+        consent("%62istro-du-coin").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+/// A retry with its idempotency key gets the first answer even when the
+/// client has used its share of that time: the retry takes nothing more.
+async fn an_idempotent_retry_is_answered_before_the_limits_count_it(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let mut config = fixture.config.clone();
+    config.limits.bookings_per_minute = 100;
+    config.limits.bookings_per_slot = 1;
+    let state = AppState::new(config, fixture.storage.clone());
+    let body = json!({ "envelope": sealed_booking(&fixture.recipient, "bistro-du-coin"), "start": slot_at(4, 19), "party_size": 2 });
+    let attempt = || {
+        from_client(
+            [10, 0, 0, 12],
+            Request::post("/api/v1/businesses/bistro-du-coin/bookings")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header("idempotency-key", "flaky-network-1")
+                .body(Body::from(body.to_string()))
+                .expect("request"),
+        )
+    };
+    let (status, first) = call(&state, attempt()).await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    for _ in 0..3 {
+        let (status, again) = call(&state, attempt()).await;
+        assert_eq!(status, StatusCode::OK, "{again}");
+        assert_eq!(again["id"], first["id"]);
+    }
+    // Another booking at that time is still past the client's share.
+    let other = json!({ "envelope": sealed_booking(&fixture.recipient, "bistro-du-coin"), "start": slot_at(4, 19), "party_size": 2 });
+    let request = from_client(
+        [10, 0, 0, 12],
+        Request::post("/api/v1/businesses/bistro-du-coin/bookings")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(other.to_string()))
+            .expect("request"),
+    );
+    let (status, body) = call(&state, request).await;
+    assert_eq!(
+        (status, code(&body)),
+        (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
+    );
+}
+
 /// A client that waits as long as `Retry-After` says gets through again.
 async fn waiting_for_retry_after_is_enough(database: TestDatabase) {
     let fixture = fixture(database).await;
@@ -1592,6 +1680,8 @@ async fn consent_records_keep_the_choice_and_nothing_about_the_visitor(database:
 }
 
 on_both_backends!(
+    a_percent_encoded_business_id_shares_the_allowance,
+    an_idempotent_retry_is_answered_before_the_limits_count_it,
     consent_records_keep_the_choice_and_nothing_about_the_visitor,
     waiting_for_retry_after_is_enough,
     a_client_holds_at_most_its_share_of_one_time,

@@ -31,6 +31,7 @@ const LOGINS_PER_MINUTE: u8 = 8;
 
 struct Fixture {
     state: AppState,
+    config: Config,
     storage: Storage,
     database: TestDatabase,
     bistro: Recipient,
@@ -89,7 +90,8 @@ async fn fixture(database: TestDatabase) -> Fixture {
     let config = Config::from_toml(&config, database.dir()).expect("config");
     let storage = Storage::open(&config.database).await.expect("storage");
     let fixture = Fixture {
-        state: AppState::new(config, storage.clone()),
+        state: AppState::new(config.clone(), storage.clone()),
+        config,
         storage,
         database,
         bistro: Recipient::from_spki_pem(&pem(0)).expect("key"),
@@ -665,6 +667,119 @@ async fn logins_are_rate_limited_per_client_and_per_email(database: TestDatabase
     )
     .await;
     assert_eq!(answer.status, StatusCode::OK);
+}
+
+/// Reset links and invitations take a new password (an argon2 hash): a client
+/// gets one allowance for them and for signing in, not one for each.
+async fn password_routes_share_the_clients_login_allowance(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let client = [10, 0, 3, 1];
+    let attempt = |path: &str| {
+        let body = json!({ "token": URL_SAFE_NO_PAD.encode([7u8; 32]), "password": "a new long password" });
+        from_client(
+            client,
+            request(Method::POST, path, None, Csrf::Missing, Some(&body)),
+        )
+    };
+    for round in 0..LOGINS_PER_MINUTE {
+        let path = if round % 2 == 0 {
+            "/api/v1/auth/reset"
+        } else {
+            "/api/v1/auth/accept-invite"
+        };
+        let answer = call(&fixture.state, attempt(path)).await;
+        assert_eq!(
+            (answer.status, code(&answer)),
+            (StatusCode::NOT_FOUND, "not_found")
+        );
+    }
+    for path in ["/api/v1/auth/reset", "/api/v1/auth/accept-invite"] {
+        let limited = call(&fixture.state, attempt(path)).await;
+        assert_eq!(
+            (limited.status, code(&limited)),
+            (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+            "{path}"
+        );
+        assert!(limited.headers.contains_key(header::RETRY_AFTER));
+    }
+    let login = from_client(
+        client,
+        request(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Csrf::Missing,
+            Some(&json!({ "email": OWNER, "password": PASSWORD })),
+        ),
+    );
+    assert_eq!(
+        call(&fixture.state, login).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+/// Over https the cookie is `__Host-` prefixed (Secure, `Path=/`, no
+/// `Domain`), so no sibling subdomain or plain-http page can plant or shadow
+/// it; the unprefixed name is not a session there.
+async fn over_https_the_session_cookie_is_host_prefixed(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let mut config = fixture.config.clone();
+    config.public_url = Some("https://book.example.com".to_owned());
+    let state = AppState::new(config, fixture.storage.clone());
+    let login = Request::post("/api/v1/auth/login")
+        .header(header::HOST, "book.example.com")
+        .header(header::ORIGIN, "https://book.example.com")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            json!({ "email": OWNER, "password": PASSWORD }).to_string(),
+        ))
+        .expect("request");
+    let answer = call(&state, login).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let cookie = answer.headers[header::SET_COOKIE].to_str().expect("ASCII");
+    let token = cookie
+        .strip_prefix("__Host-sealbook_session=")
+        .and_then(|rest| rest.split(';').next())
+        .unwrap_or_else(|| panic!("a __Host- cookie: {cookie}"));
+    assert!(
+        cookie.ends_with("; HttpOnly; SameSite=Strict; Path=/; Max-Age=43200; Secure"),
+        "{cookie}"
+    );
+    assert!(!cookie.to_ascii_lowercase().contains("domain="), "{cookie}");
+    let read_session = |name: &str| {
+        Request::get("/api/v1/auth/session")
+            .header(header::HOST, "book.example.com")
+            .header(header::COOKIE, format!("{name}={token}"))
+            .body(Body::empty())
+            .expect("request")
+    };
+    assert_eq!(
+        call(&state, read_session("__Host-sealbook_session"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let plain = call(&state, read_session("sealbook_session")).await;
+    assert_eq!(
+        (plain.status, code(&plain)),
+        (StatusCode::UNAUTHORIZED, "not_logged_in")
+    );
+    let logout = Request::post("/api/v1/auth/logout")
+        .header(header::HOST, "book.example.com")
+        .header(header::ORIGIN, "https://book.example.com")
+        .header(header::COOKIE, format!("__Host-sealbook_session={token}"))
+        .header(
+            "x-sealbook-csrf",
+            answer.body["csrf"].as_str().expect("csrf"),
+        )
+        .body(Body::empty())
+        .expect("request");
+    let out = call(&state, logout).await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT, "{}", out.text);
+    assert_eq!(
+        out.headers[header::SET_COOKIE],
+        "__Host-sealbook_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0; Secure"
+    );
 }
 
 async fn sessions_expire_and_logout_everywhere_ends_them_all(database: TestDatabase) {
@@ -2295,6 +2410,8 @@ on_both_backends!(
     wrong_password_and_unknown_email_get_the_same_answer,
     a_second_factor_is_required_once_enabled,
     logins_are_rate_limited_per_client_and_per_email,
+    password_routes_share_the_clients_login_allowance,
+    over_https_the_session_cookie_is_host_prefixed,
     sessions_expire_and_logout_everywhere_ends_them_all,
     every_state_changing_route_needs_csrf_and_our_origin,
     a_business_never_reaches_another_business_bookings,

@@ -90,28 +90,14 @@ fn normalise(email: &str) -> String {
 }
 
 /// A new login password, checked (at least [`password::MIN_PASSWORD_CHARS`]) and
-/// hashed with argon2id off the async threads.
+/// hashed with argon2id.
 async fn new_password_hash(password: String) -> Result<String, AppError> {
     if password.chars().count() < password::MIN_PASSWORD_CHARS {
         return Err(AppError::WeakPassword);
     }
-    tokio::task::spawn_blocking(move || password::hash(&password))
+    password::hash_gated(password)
         .await
-        .map_err(|error| AppError::Internal(Box::new(error)))?
         .map_err(|error| AppError::Internal(Box::new(error)))
-}
-
-/// Runs argon2 off the async threads: it is deliberately slow.
-async fn verify_password(password: String, hash: Option<String>) -> Result<bool, AppError> {
-    tokio::task::spawn_blocking(move || match hash {
-        Some(hash) => password::verify(&password, &hash),
-        None => {
-            password::verify_dummy(&password);
-            false
-        }
-    })
-    .await
-    .map_err(|error| AppError::Internal(Box::new(error)))
 }
 
 async fn audit_failed(
@@ -159,11 +145,11 @@ pub(crate) async fn login(
     let email = normalise(&request.email);
     state.limits.check_login_email(&email)?;
     let staff = state.storage.staff_by_email(&email).await?;
-    let matches = verify_password(
+    let matches = password::verify_gated(
         request.password,
         staff.as_ref().map(|staff| staff.password_hash.clone()),
     )
-    .await?;
+    .await;
     let staff = match staff {
         Some(staff) if matches && !staff.disabled => staff,
         other => {
@@ -320,7 +306,7 @@ pub(crate) async fn change_password(
     // A stolen session must not become a way to guess the password: same limit as logins.
     state.limits.check_login_email(&session.staff.email)?;
     let current_hash = session.staff.password_hash.clone();
-    if !verify_password(request.current, Some(current_hash)).await? {
+    if !password::verify_gated(request.current, Some(current_hash)).await {
         session
             .audit(&state, "password_change_failed", None, String::new())
             .await?;
@@ -471,6 +457,23 @@ pub(crate) struct UseReset {
     password: String,
 }
 
+fn reset_error(error: ResetError) -> AppError {
+    match error {
+        ResetError::NotFound => AppError::NotFound,
+        ResetError::Expired => AppError::ResetExpired,
+        ResetError::Database(error) => error.into(),
+    }
+}
+
+fn accept_error(error: AcceptError) -> AppError {
+    match error {
+        AcceptError::NotFound => AppError::NotFound,
+        AcceptError::Expired => AppError::InviteExpired,
+        AcceptError::Account(error) => error.into(),
+        AcceptError::Database(error) => error.into(),
+    }
+}
+
 /// `POST /auth/reset`: a member locked out chooses a new password with the
 /// owner's one-time link. Two-step login is off afterwards (the member sets it
 /// up again) and every earlier session has ended.
@@ -497,17 +500,19 @@ pub(crate) async fn use_reset(
 ) -> Result<Response, AppError> {
     session::check_origin(&headers, &state.config)?;
     let token_hash = token_hash(&request.token).ok_or(AppError::NotFound)?;
-    let password_hash = new_password_hash(request.password).await?;
     let now = now();
+    // The link first: a made-up token must not cost an argon2 hash.
+    state
+        .storage
+        .check_reset(&token_hash, now)
+        .await
+        .map_err(reset_error)?;
+    let password_hash = new_password_hash(request.password).await?;
     let (id, business) = state
         .storage
         .use_reset(&token_hash, now, &password_hash)
         .await
-        .map_err(|error| match error {
-            ResetError::NotFound => AppError::NotFound,
-            ResetError::Expired => AppError::ResetExpired,
-            ResetError::Database(error) => error.into(),
-        })?;
+        .map_err(reset_error)?;
     let staff = state
         .storage
         .staff_member(&business, &id.0)
@@ -547,9 +552,15 @@ pub(crate) async fn accept_invite(
 ) -> Result<Response, AppError> {
     session::check_origin(&headers, &state.config)?;
     let token_hash = token_hash(&request.token).ok_or(AppError::NotFound)?;
+    let now = now();
+    // The invite first: a made-up token must not cost an argon2 hash.
+    state
+        .storage
+        .check_invite(&token_hash, now)
+        .await
+        .map_err(accept_error)?;
     let password_hash = new_password_hash(request.password).await?;
     let id = StaffId::generate().map_err(|error| AppError::Internal(Box::new(error)))?;
-    let now = now();
     let created = state
         .storage
         .accept_invite(&token_hash, now, |invite| NewStaff {
@@ -561,12 +572,7 @@ pub(crate) async fn accept_invite(
             created_at: now,
         })
         .await
-        .map_err(|error| match error {
-            AcceptError::NotFound => AppError::NotFound,
-            AcceptError::Expired => AppError::InviteExpired,
-            AcceptError::Account(error) => error.into(),
-            AcceptError::Database(error) => error.into(),
-        })?;
+        .map_err(accept_error)?;
     let staff = state
         .storage
         .staff_member(&created.business, &created.id.0)

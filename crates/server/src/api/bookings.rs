@@ -17,7 +17,7 @@ use crate::error::ErrorBody;
 use crate::extract::{JsonBody, PathParam};
 use crate::ids::{BookingId, BusinessId};
 use crate::limits::ClientKey;
-use crate::storage::{Booked, Idempotency, NewBooking};
+use crate::storage::{Booked, Idempotency, NewBooking, StoredBooking};
 use crate::{AppError, AppState};
 
 /// The upload: envelopes plus the public metadata needed to hold the slot.
@@ -49,6 +49,17 @@ pub(crate) struct Created {
     start: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     practitioner: Option<String>,
+}
+
+impl Created {
+    /// The answer to a retry: the booking the first request stored.
+    fn of_stored(booking: &StoredBooking) -> Self {
+        Self {
+            id: booking.id.to_string(),
+            start: timestamp(booking.starts_at),
+            practitioner: booking.practitioner.clone(),
+        }
+    }
 }
 
 /// A request checked against the envelope format and the business.
@@ -238,6 +249,16 @@ async fn store(
     let window = competing_window(&business.profile, &wish, checked.start)?;
     let now = jiff::Timestamp::now();
     let booking_id = BookingId::generate().map_err(|error| AppError::Internal(Box::new(error)))?;
+    // A retry gets its first answer before any limit counts it: the client
+    // already holds that booking and takes nothing more.
+    if let Some(idempotency) = &idempotency
+        && let Some(earlier) = state
+            .storage
+            .idempotent_replay(&business.id, idempotency)
+            .await?
+    {
+        return Ok((StatusCode::OK, Json(Created::of_stored(&earlier))));
+    }
     if let Some(client) = client {
         state
             .limits
@@ -277,14 +298,7 @@ async fn store(
                 }),
             ))
         }
-        Booked::Replayed(booking) => Ok((
-            StatusCode::OK,
-            Json(Created {
-                id: booking.id.to_string(),
-                start: timestamp(booking.starts_at),
-                practitioner: booking.practitioner,
-            }),
-        )),
+        Booked::Replayed(booking) => Ok((StatusCode::OK, Json(Created::of_stored(&booking)))),
     }
 }
 

@@ -1,8 +1,16 @@
 //! Staff passwords: argon2id with OWASP's parameters (19 MiB, 2 passes, 1 lane),
 //! stored as PHC strings. An unknown e-mail is checked against a dummy hash so
 //! that it costs as long as a wrong password.
+//!
+//! Each hash holds 19 MiB and a core for tens of milliseconds, so every
+//! computation in the server goes through [`hash_gated`] or [`verify_gated`]:
+//! at most one per core runs at a time, the rest wait their turn on the async
+//! side instead of filling the blocking pool (512 threads × 19 MiB).
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+
+use tokio::sync::Semaphore;
 
 use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
 use argon2::{Algorithm, Argon2, Params, Version};
@@ -49,6 +57,66 @@ pub fn warm_up() {
 /// Spends the time of one verification on an account that does not exist.
 pub fn verify_dummy(password: &str) {
     let _ = verify(password, dummy());
+}
+
+/// The argon2 computations this process lets run at once: one per core.
+fn gate() -> &'static Semaphore {
+    static GATE: OnceLock<Semaphore> = OnceLock::new();
+    GATE.get_or_init(|| {
+        Semaphore::new(std::thread::available_parallelism().map_or(2, std::num::NonZero::get))
+    })
+}
+
+static RUNNING: AtomicUsize = AtomicUsize::new(0);
+static MOST_RUNNING: AtomicUsize = AtomicUsize::new(0);
+static COMPUTED: AtomicU64 = AtomicU64::new(0);
+
+/// How many argon2 computations this process has run (a metric; and how a
+/// test tells that a request cost none).
+pub fn computed() -> u64 {
+    COMPUTED.load(Ordering::Relaxed)
+}
+
+/// The most argon2 computations that ran at the same moment in this process.
+pub fn most_running() -> usize {
+    MOST_RUNNING.load(Ordering::Relaxed)
+}
+
+/// Runs `work` on the blocking pool once the gate lets it in.
+async fn gated<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    let _permit = gate().acquire().await.expect("the gate is never closed");
+    let job = tokio::task::spawn_blocking(move || {
+        let running = RUNNING.fetch_add(1, Ordering::Relaxed) + 1;
+        MOST_RUNNING.fetch_max(running, Ordering::Relaxed);
+        COMPUTED.fetch_add(1, Ordering::Relaxed);
+        let result = work();
+        RUNNING.fetch_sub(1, Ordering::Relaxed);
+        result
+    });
+    match job.await {
+        Ok(result) => result,
+        // argon2 does not panic on any input; if it ever did, the request fails
+        // the same way as any panic in a handler.
+        Err(error) => std::panic::resume_unwind(error.into_panic()),
+    }
+}
+
+/// [`hash`], off the async threads and through the gate.
+pub async fn hash_gated(password: String) -> Result<String, HashError> {
+    gated(move || hash(&password)).await
+}
+
+/// [`verify`] against `phc`, or [`verify_dummy`] when there is no account,
+/// off the async threads and through the gate.
+pub async fn verify_gated(password: String, phc: Option<String>) -> bool {
+    gated(move || match phc {
+        Some(phc) => verify(&password, &phc),
+        None => {
+            verify_dummy(&password);
+            false
+        }
+    })
+    .await
 }
 
 #[cfg(test)]

@@ -15,8 +15,12 @@ use crate::ids::random_base64url;
 use crate::storage::{NewAuditEntry, NewSession, StaffMember};
 use crate::{AppError, AppState};
 
-/// The cookie's name.
+/// The cookie's name on plain-http loopback (a demo, a test).
 pub const COOKIE: &str = "sealbook_session";
+/// The cookie's name over https. Browsers keep a `__Host-` cookie only if it
+/// is `Secure`, has `Path=/` and no `Domain`: no sibling subdomain and no
+/// plain-http page can set or shadow it.
+pub const HOST_COOKIE: &str = "__Host-sealbook_session";
 /// The header that carries the session's CSRF token.
 pub const CSRF_HEADER: &str = "x-sealbook-csrf";
 /// A session ends this long after login, used or not.
@@ -74,14 +78,24 @@ fn hash_token(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
 
-fn cookie_token(headers: &HeaderMap) -> Option<&str> {
+/// The session cookie's name for this server.
+fn cookie_name(config: &Config) -> &'static str {
+    if is_https(config) {
+        HOST_COOKIE
+    } else {
+        COOKIE
+    }
+}
+
+fn cookie_token<'a>(headers: &'a HeaderMap, config: &Config) -> Option<&'a str> {
+    let wanted = cookie_name(config);
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
+        .find(|(name, _)| *name == wanted)
         .map(|(_, token)| token)
         .filter(|token| !token.is_empty())
 }
@@ -208,25 +222,27 @@ impl StaffSession {
     }
 }
 
-/// `Set-Cookie` for a new session (`Secure` when visitors reach the server over
-/// https; a browser would not keep a Secure cookie from plain-http loopback).
+/// `Set-Cookie` for a new session: over https `__Host-` prefixed and
+/// `Secure`; on plain-http loopback neither (a browser would not keep it).
 pub(crate) fn set_cookie(config: &Config, token: &str) -> HeaderValue {
-    let secure = if is_https(config) { "; Secure" } else { "" };
+    let (name, secure) = (cookie_name(config), secure_attribute(config));
     HeaderValue::from_str(&format!(
-        "{COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={ABSOLUTE_SECONDS}{secure}"
+        "{name}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={ABSOLUTE_SECONDS}{secure}"
     ))
-    .unwrap_or_else(|_| HeaderValue::from_static("sealbook_session=; Max-Age=0"))
+    .unwrap_or_else(|_| clear_cookie(config))
 }
 
 /// `Set-Cookie` that removes the session cookie.
 pub(crate) fn clear_cookie(config: &Config) -> HeaderValue {
-    if is_https(config) {
-        HeaderValue::from_static(
-            "sealbook_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0; Secure",
-        )
-    } else {
-        HeaderValue::from_static("sealbook_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0")
-    }
+    let (name, secure) = (cookie_name(config), secure_attribute(config));
+    HeaderValue::from_str(&format!(
+        "{name}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{secure}"
+    ))
+    .expect("a cookie name and fixed attributes are a valid header value")
+}
+
+fn secure_attribute(config: &Config) -> &'static str {
+    if is_https(config) { "; Secure" } else { "" }
 }
 
 fn is_https(config: &Config) -> bool {
@@ -240,7 +256,7 @@ impl FromRequestParts<AppState> for StaffSession {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let token = cookie_token(&parts.headers).ok_or(AppError::NotLoggedIn)?;
+        let token = cookie_token(&parts.headers, &state.config).ok_or(AppError::NotLoggedIn)?;
         let id_hash = hash_token(token);
         let session = state
             .storage

@@ -159,6 +159,24 @@ impl Storage {
             .map(|done| done.rows_affected())
     }
 
+    /// Whether an invite with this token could be accepted at `now`, without
+    /// accepting it: checked before the new password's argon2 hash, so a random
+    /// token costs one indexed read. [`Storage::accept_invite`] checks again,
+    /// in its transaction.
+    pub async fn check_invite(&self, token_hash: &[u8; 32], now: i64) -> Result<(), AcceptError> {
+        let expires_at: Option<i64> = sqlx::query_scalar(
+            "SELECT expires_at FROM invites WHERE token_hash = $1 AND used_at IS NULL",
+        )
+        .bind(&token_hash[..])
+        .fetch_optional(&self.pool)
+        .await?;
+        match expires_at {
+            None => Err(AcceptError::NotFound),
+            Some(expires_at) if expires_at <= now => Err(AcceptError::Expired),
+            Some(_) => Ok(()),
+        }
+    }
+
     /// Uses the invite whose token hashes to `token_hash` at `now`: creates the
     /// account (`account` gets the invite's business and e-mail) with the
     /// invite's key copies and marks the invite used, in one transaction.

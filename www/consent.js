@@ -416,7 +416,7 @@ li { margin: 0.25rem 0; }
     } catch (err) {
       shadow.append(el("style", {}, CSS));
     }
-    const policy = el("a", { id: "sbc-policy", href: notice.privacy_policy, target: "_blank", rel: "noopener" }, text.policy);
+    const policy = link(notice.privacy_policy, text.policy, "sbc-policy");
     const gpcNote = gpc ? el("p", { class: "gpc" }, text.gpc) : null;
     const banner = el(
       "section",
@@ -453,7 +453,7 @@ li { margin: 0.25rem 0; }
             ? ` ${text.cookies}: ${service.cookies.map((c) => `${c.name} (${c.duration})`).join(", ")}.`
             : "",
           service.privacy_policy
-            ? el("span", {}, " ", el("a", { href: service.privacy_policy, target: "_blank", rel: "noopener" }, `${text.policy} (${service.name})`))
+            ? el("span", {}, " ", link(service.privacy_policy, `${text.policy} (${service.name})`))
             : null,
         ),
       );
@@ -469,7 +469,7 @@ li { margin: 0.25rem 0; }
       "section",
       { id: "sbc-choices", hidden: "" },
       el("h2", { id: "sbc-choices-title", tabindex: "-1" }, text.choices),
-      el("p", {}, el("a", { href: notice.privacy_policy, target: "_blank", rel: "noopener" }, text.policy)),
+      el("p", {}, link(notice.privacy_policy, text.policy)),
       gpcNote ? gpcNote.cloneNode(true) : null,
       ...categories,
       el(
@@ -588,6 +588,23 @@ li { margin: 0.25rem 0; }
     const node = el("button", { type: "button", id, class: className }, label);
     node.addEventListener("click", onClick);
     return node;
+  }
+
+  /**
+   * A link to `href` if it is https (http only to this machine), else the label
+   * alone: the notice comes from the server, and a javascript: or data: link
+   * from a hostile one would run as the host site.
+   */
+  function link(href, label, id = "") {
+    let url;
+    try {
+      url = new URL(href);
+    } catch (err) {
+      // Not an absolute URL: no link.
+    }
+    const safe =
+      url && (url.protocol === "https:" || (url.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(url.hostname)));
+    return safe ? el("a", { id, href: url.href, target: "_blank", rel: "noopener" }, label) : el("span", { id }, label);
   }
 
   function el(tag, attributes, ...children) {

@@ -27,12 +27,17 @@ pub(crate) fn router(config: &Config) -> Router<AppState> {
         .fallback_service(
             ServeDir::new(&config.widget_dir).not_found_service(not_found.into_service()),
         )
-        .layer(axum::middleware::from_fn(refuse_overlong_names))
-        .layer(axum::middleware::from_fn(refuse_pages))
+        .layer(axum::middleware::from_fn(only_assets))
         .layer(CorsLayer::new().allow_origin(tower_http::cors::Any))
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-cache"),
+        ))
+        // Scripts and wasm ignore a policy; a document that got through anyway
+        // would get none of this origin's powers.
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(ASSET_CSP),
         ));
     Router::new()
         .route("/", get(index))
@@ -56,31 +61,46 @@ pub(crate) const HOST_PAGE_CSP: &str = "default-src 'none'; script-src 'self' 'w
      connect-src 'self'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; \
      frame-ancestors 'none'";
 
-/// No file system takes a name over 255 bytes; ServeDir would call the
-/// refusal an internal error.
-async fn refuse_overlong_names(
+/// What a response from /widget/ may do if a browser ever renders it as a page.
+const ASSET_CSP: &str = "default-src 'none'; frame-ancestors 'none'; sandbox";
+
+/// What the builds put in the widget folder for other pages to load: the
+/// loader, the wasm-bindgen glue and the wasm (Trunk.toml, crates/manage and
+/// crates/inbox). The folder also holds the built pages (the manage page, the
+/// staff inbox): those are served at their own addresses with their strict
+/// policy, never as plain files here, where they would run on this origin
+/// without it (and with CORS open to any site).
+const ASSET_EXTENSIONS: [&str; 2] = [".js", ".wasm"];
+
+/// Only the widget's assets come from /widget/, asked for by their plain names.
+async fn only_assets(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> Result<Response, AppError> {
-    if request.uri().path().split('/').any(|name| name.len() > 255) {
+    if !is_asset_path(request.uri().path()) {
         return Err(AppError::NotFound);
     }
     Ok(next.run(request).await)
 }
 
-/// The widget folder also holds the pages Trunk built (the manage page, the staff
-/// inbox): they are served at their own addresses with their strict policy, never
-/// as plain files here, where they would run on this origin without it (and with
-/// CORS open to any site). Only scripts, wasm and the like come from /widget/.
-async fn refuse_pages(
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> Result<Response, AppError> {
-    let path = request.uri().path();
-    if path.ends_with('/') || path.to_ascii_lowercase().ends_with(".html") {
-        return Err(AppError::NotFound);
-    }
-    Ok(next.run(request).await)
+/// Whether `path`, as the request wrote it, names an asset. ServeDir
+/// percent-decodes the path before it opens the file, so an escape would make
+/// it open another name than the one checked here (`index.htm%6C`): the built
+/// names have none, so none is taken. No file system takes a name over 255
+/// bytes; ServeDir would call the refusal an internal error.
+fn is_asset_path(path: &str) -> bool {
+    let is_plain_name = |name: &str| {
+        (1..=255).contains(&name.len())
+            && !name.starts_with('.')
+            && name
+                .bytes()
+                .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.'))
+    };
+    path.strip_prefix('/')
+        .is_some_and(|names| names.split('/').all(is_plain_name))
+        && ASSET_EXTENSIONS
+            .iter()
+            .any(|extension| path.ends_with(extension))
 }
 
 /// A method the route does not take, as a typed error.
@@ -357,6 +377,40 @@ mod tests {
             csp_hash("run()"),
             "sha256-AvyuiL0SD1mVY3NNxR+V2uo+lhk6RMFrytWmRt6CrJQ="
         );
+    }
+
+    #[test]
+    fn only_plain_asset_names_are_served_from_the_widget_folder() {
+        for path in [
+            "/embed.js",
+            "/sealbook_widget_bg.wasm",
+            "/inbox/sealbook_inbox.js",
+            "/snippets/sealbook-widget-1a2b/inline0.js",
+        ] {
+            assert!(is_asset_path(path), "{path}");
+        }
+        for path in [
+            "/inbox/index.html",
+            "/inbox/index.htm%6C",
+            "/inbox/%69ndex.js",
+            "/inbox%2fsealbook_inbox.js",
+            "/inbox/",
+            "/inbox",
+            "/",
+            "",
+            "//etc/passwd.js",
+            "/../secret.js",
+            "/.hidden.js",
+            "/inbox/.js",
+            "/embed.js/",
+            "/embed.json",
+            "/embed.js.map",
+            "/caf\u{e9}.js",
+        ] {
+            assert!(!is_asset_path(path), "{path}");
+        }
+        assert!(is_asset_path(&format!("/{}.js", "a".repeat(252))));
+        assert!(!is_asset_path(&format!("/{}.js", "a".repeat(253))));
     }
 
     #[test]

@@ -823,6 +823,81 @@ mod tests {
         ));
     }
 
+    /// A notice with a link in each place a notice has one: `{notice}` for the
+    /// site's policy, `{service}` for the policy of the second category's service.
+    fn notice(notice: &str, service: &str) -> String {
+        format!(
+            r#"[business.consent]
+            version = "v1"
+            privacy_policy = "{notice}"
+            [[business.consent.categories]]
+            id = "necessary"
+            description = {{ en = "Keeps your choice" }}
+            [[business.consent.categories]]
+            id = "analytics"
+            description = {{ en = "Counts visits" }}
+            [[business.consent.categories.services]]
+            name = "Stats"
+            provider = "Example Analytics"
+            purpose = {{ en = "Visit statistics" }}
+            privacy_policy = "{service}""#
+        )
+    }
+
+    #[test]
+    fn every_consent_link_is_https_or_loopback_http() {
+        let good = "https://bistro.example/privacy";
+        for url in [
+            good,
+            "https://bistro.example",
+            "http://localhost:8080/privacy",
+            "http://127.0.0.1/privacy",
+            "http://[::1]:8080/privacy?lang=fr#cookies",
+            "https://bistro-du-coin.fr/confidentialité",
+        ] {
+            bistro(&notice(url, good)).unwrap_or_else(|error| panic!("{url}: {error}"));
+            bistro(&notice(good, url)).unwrap_or_else(|error| panic!("{url}: {error}"));
+        }
+        let mut failures = Vec::new();
+        for url in [
+            "javascript:alert(document.cookie)",
+            "JavaScript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:msgbox(1)",
+            "/privacy",
+            "privacy.html",
+            "//evil.example/privacy",
+            "",
+            "https://",
+            "https:///evil.example",
+            " https://bistro.example/privacy",
+            "http://evil.example/privacy",
+            "http://localhost.evil.example/privacy",
+            "http://localhost@evil.example/privacy",
+            "http://127.0.0.1:8080@evil.example/",
+            "ftp://bistro.example/privacy",
+        ] {
+            for (field, extra) in [
+                ("business.consent.privacy_policy", notice(url, good)),
+                (
+                    "business.consent.categories[1].services[0].privacy_policy",
+                    notice(good, url),
+                ),
+            ] {
+                match bistro(&extra) {
+                    Ok(_) => failures.push(format!("{url:?} at {field}: accepted")),
+                    Err(error) => {
+                        let text = error.to_string();
+                        if !text.contains(field) || !text.contains(&format!("{url:?}")) {
+                            failures.push(format!("{url:?} at {field}: {text}"));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
     #[test]
     fn origins_are_what_browsers_send() {
         for origin in [

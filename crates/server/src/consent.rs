@@ -68,10 +68,8 @@ impl ConsentNotice {
         if self.version.trim().is_empty() {
             return Some("consent.version is empty".to_owned());
         }
-        if !self.privacy_policy.starts_with("https://")
-            && !self.privacy_policy.starts_with("http://")
-        {
-            return Some("consent.privacy_policy must be an http(s) URL".to_owned());
+        if let Some(problem) = self.link_problem() {
+            return Some(problem);
         }
         for (index, category) in self.categories.iter().enumerate() {
             if !CATEGORIES.contains(&category.id.as_str()) {
@@ -91,6 +89,38 @@ impl ConsentNotice {
         None
     }
 
+    /// The first link of the notice the banner would not make a link of, named
+    /// by its place in the configuration.
+    fn link_problem(&self) -> Option<String> {
+        let services = self
+            .categories
+            .iter()
+            .enumerate()
+            .flat_map(|(c, category)| {
+                category
+                    .services
+                    .iter()
+                    .enumerate()
+                    .filter_map(move |(s, service)| {
+                        let field = format!(
+                            "business.consent.categories[{c}].services[{s}].privacy_policy"
+                        );
+                        service.privacy_policy.as_deref().map(|url| (field, url))
+                    })
+            });
+        std::iter::once((
+            "business.consent.privacy_policy".to_owned(),
+            self.privacy_policy.as_str(),
+        ))
+        .chain(services)
+        .find(|(_, url)| !is_link_url(url))
+        .map(|(field, url)| {
+            format!(
+                "{field} {url:?} is not an https URL (nor http to localhost, 127.0.0.1 or [::1])"
+            )
+        })
+    }
+
     /// The categories a visitor may grant or refuse (all but `necessary`).
     pub fn optional(&self) -> impl Iterator<Item = &str> {
         self.categories
@@ -98,4 +128,37 @@ impl ConsentNotice {
             .map(|category| category.id.as_str())
             .filter(|id| *id != "necessary")
     }
+}
+
+/// The hosts a plain-HTTP link may go to: this machine, for a site under test.
+const LOOPBACK: [&str; 3] = ["localhost", "127.0.0.1", "[::1]"];
+
+/// Whether the banner (www/consent.js) makes a link of `url`: `https`, or `http`
+/// to a loopback host. The notice reaches the host site's page, where a
+/// `javascript:` or `data:` link would run as that site, and a relative one would
+/// point into it; refused here, the mistake shows when the server starts rather
+/// than as a missing link.
+fn is_link_url(url: &str) -> bool {
+    if url.contains(|c: char| c.is_whitespace() || c.is_control()) {
+        return false;
+    }
+    if let Some(rest) = url.strip_prefix("https://") {
+        return !authority(rest).is_empty();
+    }
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let authority = authority(rest);
+    let host = match authority.rsplit_once(':') {
+        Some((host, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => host,
+        _ => authority,
+    };
+    LOOPBACK.contains(&host)
+}
+
+/// The `host[:port]` (and any `user@`) that follows `scheme://`: up to the path,
+/// query or fragment, where a browser ends it (a backslash too, in http(s) URLs).
+fn authority(rest: &str) -> &str {
+    rest.find(['/', '\\', '?', '#'])
+        .map_or(rest, |end| &rest[..end])
 }

@@ -18,6 +18,7 @@ const VECTORS: &str = include_str!("../../../tests/vectors/v1.json");
 /// A file beside the served folders that no request may read.
 const SECRET: &str = "secret = \"Canary-hostile-4b1d\"\n";
 const MANAGE_PAGE: &str = "<!doctype html><title>manage</title>";
+const INBOX_PAGE: &str = "<!doctype html><title>inbox</title>";
 /// The body limit of docs/API.md.
 const LIMIT: usize = 64 * 1024;
 
@@ -42,9 +43,11 @@ fn documented_codes() -> Vec<&'static str> {
 async fn state(database: &support::TestDatabase) -> AppState {
     let base = database.dir();
     std::fs::create_dir_all(base.join("dist/manage")).expect("dist");
+    std::fs::create_dir_all(base.join("dist/inbox")).expect("dist");
     std::fs::create_dir_all(base.join("www/demo")).expect("www");
     std::fs::write(base.join("dist/widget.js"), "export {}").expect("widget");
     std::fs::write(base.join("dist/manage/index.html"), MANAGE_PAGE).expect("manage page");
+    std::fs::write(base.join("dist/inbox/index.html"), INBOX_PAGE).expect("inbox page");
     std::fs::write(base.join("www/demo/restaurant.html"), "<p>demo</p>").expect("demo");
     std::fs::write(base.join("secret.toml"), SECRET).expect("secret");
     std::fs::write(base.join("www/secret.toml"), SECRET).expect("secret");
@@ -1048,4 +1051,106 @@ async fn hostile_requests_get_typed_client_errors() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// The pages Trunk built into the widget folder, asked for under `/widget/` in
+/// every spelling a browser would open as that page (percent-encoded letters, dot
+/// or slash, other case, the folder itself): each is refused, or else carries the
+/// page's policy, which nothing may frame. The pages and assets are there, so a
+/// 404 means refused, not missing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn built_pages_are_never_served_without_their_policy() {
+    let database = support::sqlite().await;
+    let state = state(&database).await;
+    let mut failures = Vec::new();
+    for app in ["inbox", "manage"] {
+        let head = &app[..1];
+        let tail = &app[1..];
+        for path in [
+            format!("/widget/{app}/index.html"),
+            format!("/widget/{app}/index.htm%6C"),
+            format!("/widget/{app}/index.htm%6c"),
+            format!("/widget/{app}/%69ndex.html"),
+            format!("/widget/{app}/index%2ehtml"),
+            format!("/widget/{app}/index%2Ehtm%4C"),
+            format!("/widget/{app}/INDEX.HTML"),
+            format!("/widget/{app}%2findex.html"),
+            format!("/widget/{app}%2Findex.htm%6C"),
+            format!("/widget/%{:02X}{tail}/index.html", head.as_bytes()[0]),
+            format!("/widget//{app}/index.htm%6C"),
+            format!("/widget/{app}/./index.htm%6C"),
+            format!("/widget/{app}/x/../index.htm%6C"),
+            format!("/widget/{app}/"),
+            format!("/widget/{app}"),
+            format!("/widget/{app}%2f"),
+            format!("/widget/{app}/index.html%3F.js"),
+            format!("/widget/{app}/index.htm%6C?.js"),
+        ] {
+            let response = app_response(&state, &path).await;
+            let status = response.status();
+            let policy = response
+                .headers()
+                .get(header::CONTENT_SECURITY_POLICY)
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            let body = response
+                .into_body()
+                .collect()
+                .await
+                .expect("body")
+                .to_bytes();
+            let code = serde_json::from_slice::<Value>(&body)
+                .ok()
+                .and_then(|body| body["error"]["code"].as_str().map(str::to_owned));
+            let refused = status == StatusCode::NOT_FOUND && code.as_deref() == Some("not_found");
+            let with_policy = status == StatusCode::OK
+                && policy.starts_with("default-src 'none'")
+                && policy.contains("frame-ancestors 'none'");
+            if !refused && !with_policy {
+                failures.push(format!("{path}: {status}, policy {policy:?}"));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} built page path(s) served without the page's policy:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    // The same files are there: at their own addresses, with their policy.
+    for (path, page) in [
+        ("/inbox/", INBOX_PAGE),
+        ("/manage/7KQ2-M9XD-4T8R-B1ZC", MANAGE_PAGE),
+    ] {
+        let response = app_response(&state, path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let policy = response.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .expect("ASCII")
+            .to_owned();
+        assert!(
+            policy.contains("frame-ancestors 'none'"),
+            "{path}: {policy}"
+        );
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        assert_eq!(body, page.as_bytes(), "{path}");
+    }
+    let (status, body) = run(&state, get("/widget/widget.js")).await;
+    assert_eq!(
+        (status, body.as_slice()),
+        (StatusCode::OK, b"export {}".as_slice())
+    );
+}
+
+async fn app_response(state: &AppState, path: &str) -> axum::response::Response {
+    app(state.clone())
+        .oneshot(get(path))
+        .await
+        .expect("infallible")
 }

@@ -1,6 +1,7 @@
 //! Prometheus metrics (`GET /metrics` with the configured bearer token):
 //! counts and latencies by route template, status and error code, bookings by
-//! business and outcome, retention deletions by business. Labels come only from
+//! business and outcome, retention deletions by business, erasures still waiting
+//! for the sweeper to truncate SQLite's WAL. Labels come only from
 //! the configuration and the code, never from a request's content: no booking
 //! id, no client, nothing a visitor typed, no business id that is not configured.
 
@@ -14,12 +15,14 @@ use axum::response::{IntoResponse, Response};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 use subtle::ConstantTimeEq as _;
 
 use crate::config::Config;
 use crate::error::ErrorCode;
+use crate::storage::Flush;
 use crate::{AppError, AppState};
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -59,6 +62,7 @@ pub struct Metrics {
     latency: LatencyFamily,
     bookings: Family<BookingLabels, Counter>,
     swept: Family<BusinessLabels, Counter>,
+    pending_erasures: Gauge,
 }
 
 impl Default for Metrics {
@@ -75,6 +79,7 @@ impl Metrics {
             Family::new_with_constructor(|| Histogram::new(exponential_buckets(0.000_25, 2.0, 15)));
         let bookings = Family::<BookingLabels, Counter>::default();
         let swept = Family::<BusinessLabels, Counter>::default();
+        let pending_erasures = Gauge::default();
         let mut registry = Registry::with_prefix("sealbook");
         registry.register(
             "http_requests",
@@ -96,13 +101,32 @@ impl Metrics {
             "Bookings deleted by the retention sweeper",
             swept.clone(),
         );
+        registry.register(
+            "pending_erasures",
+            "Erasures whose old bytes are still in SQLite's WAL, for the sweeper to finish",
+            pending_erasures.clone(),
+        );
         Self {
             registry: Arc::new(registry),
             requests,
             latency,
             bookings,
             swept,
+            pending_erasures,
         }
+    }
+
+    /// Counts an erasure whose old bytes could not leave the WAL at once.
+    pub fn record_erasure(&self, flush: Flush) {
+        if flush == Flush::Pending {
+            self.pending_erasures.inc();
+        }
+    }
+
+    /// What the sweeper found still pending after its pass.
+    pub fn set_pending_erasures(&self, pending: u64) {
+        self.pending_erasures
+            .set(i64::try_from(pending).unwrap_or(i64::MAX));
     }
 
     /// Counts bookings the retention sweeper deleted for `business`.

@@ -1,7 +1,8 @@
 //! Retention: each booking is deleted a business's retention period after its
 //! appointment ends, each consent record its notice's `retention_days` after it
 //! was made; ended staff sessions and expired invites go too. Hard delete, no
-//! soft-delete flag (DESIGN §3.8, §8).
+//! soft-delete flag (DESIGN §3.8, §8). Each pass also finishes the erasures
+//! whose old bytes SQLite could not yet truncate out of its WAL.
 
 use jiff::{SignedDuration, Timestamp};
 
@@ -34,6 +35,8 @@ pub async fn sweep_once(state: &AppState, now: Timestamp) -> Result<u64, sqlx::E
                 .await?;
         }
     }
+    let pending = state.storage.finish_pending_erasures().await?;
+    state.metrics.set_pending_erasures(pending);
     Ok(deleted)
 }
 

@@ -1,7 +1,8 @@
 //! Prometheus metrics (`GET /metrics` with the configured bearer token):
 //! counts and latencies by route template, status and error code, bookings by
-//! business and outcome, retention deletions by business, erasures still waiting
-//! for the sweeper to truncate SQLite's WAL. Labels come only from
+//! business and outcome, retention deletions by business, the sweeper's failed
+//! passes and last success, erasures still waiting for the sweeper to truncate
+//! SQLite's WAL. Labels come only from
 //! the configuration and the code, never from a request's content: no booking
 //! id, no client, nothing a visitor typed, no business id that is not configured.
 
@@ -63,6 +64,8 @@ pub struct Metrics {
     bookings: Family<BookingLabels, Counter>,
     swept: Family<BusinessLabels, Counter>,
     pending_erasures: Gauge,
+    sweeper_failures: Counter,
+    sweeper_last_success: Gauge,
 }
 
 impl Default for Metrics {
@@ -80,6 +83,8 @@ impl Metrics {
         let bookings = Family::<BookingLabels, Counter>::default();
         let swept = Family::<BusinessLabels, Counter>::default();
         let pending_erasures = Gauge::default();
+        let sweeper_failures = Counter::default();
+        let sweeper_last_success = Gauge::default();
         let mut registry = Registry::with_prefix("sealbook");
         registry.register(
             "http_requests",
@@ -106,6 +111,16 @@ impl Metrics {
             "Erasures whose old bytes are still in SQLite's WAL, for the sweeper to finish",
             pending_erasures.clone(),
         );
+        registry.register(
+            "sweeper_failures",
+            "Retention sweeper passes that failed (see the log for why)",
+            sweeper_failures.clone(),
+        );
+        registry.register(
+            "sweeper_last_success_timestamp_seconds",
+            "When the retention sweeper last finished a pass (0: not yet)",
+            sweeper_last_success.clone(),
+        );
         Self {
             registry: Arc::new(registry),
             requests,
@@ -113,7 +128,19 @@ impl Metrics {
             bookings,
             swept,
             pending_erasures,
+            sweeper_failures,
+            sweeper_last_success,
         }
+    }
+
+    /// A sweeper pass that finished at `now`.
+    pub fn record_sweep_success(&self, now: jiff::Timestamp) {
+        self.sweeper_last_success.set(now.as_second());
+    }
+
+    /// A sweeper pass that failed.
+    pub fn record_sweep_failure(&self) {
+        self.sweeper_failures.inc();
     }
 
     /// Counts an erasure whose old bytes could not leave the WAL at once.

@@ -2,7 +2,8 @@
 //! expired bookings leave every table and the SQLite file's bytes; consent
 //! records past their notice's retention, ended sessions, expired invites and
 //! expired reset links go too, and nothing younger does. On SQLite, it also
-//! finishes an erase whose bytes a reader kept in the WAL.
+//! finishes an erase whose bytes a reader kept in the WAL. A huge retention
+//! does not panic a pass, and a failed pass shows in `/readyz` and the metrics.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -395,7 +396,103 @@ async fn an_erase_a_reader_holds_up_is_finished_by_the_next_sweep() {
     storage.close().await;
 }
 
+/// A retention no configuration file may set any more (it is refused at load)
+/// but code can still build: the sweep keeps everything instead of panicking,
+/// at the extremes of time too.
+async fn an_extreme_retention_keeps_bookings_instead_of_panicking(database: TestDatabase) {
+    let (mut config, recipient) = config(&database);
+    for field in &mut config.businesses[0].profile.fields {
+        field.retention_days = u32::MAX;
+    }
+    let storage = Storage::open(&config.database).await.expect("storage");
+    let state = AppState::new(config, storage.clone());
+    let now: Timestamp = "2027-06-01T12:00:00Z".parse().expect("time");
+    store(
+        &storage,
+        &recipient,
+        now - SignedDuration::from_hours(24 * 365 * 50),
+        1,
+    )
+    .await;
+    for now in [now, Timestamp::MIN, Timestamp::MAX] {
+        assert_eq!(
+            sweeper::sweep_once(&state, now).await.expect("sweep"),
+            0,
+            "nothing is that old at {now}"
+        );
+    }
+    storage.close().await;
+}
+
+/// A pass that fails (here a table it needs is gone) turns `/readyz` to 503 and
+/// counts in the metrics; the next good pass turns it back.
+async fn a_failing_sweep_shows_in_readyz_and_the_metrics(database: TestDatabase) {
+    let (config, _) = config(&database);
+    let storage = Storage::open(&config.database).await.expect("storage");
+    let state = AppState::new(config, storage.clone());
+    let now = Timestamp::now();
+    let ready = async |state: &AppState| {
+        let response = app(state.clone())
+            .oneshot(
+                Request::get("/readyz")
+                    .body(Body::empty())
+                    .expect("request"),
+            )
+            .await
+            .expect("infallible");
+        let status = response.status();
+        let body = http_body_util::BodyExt::collect(response.into_body())
+            .await
+            .expect("body")
+            .to_bytes();
+        (status, String::from_utf8_lossy(&body).into_owned())
+    };
+    let metric = |state: &AppState, name: &str| {
+        state
+            .metrics()
+            .render()
+            .lines()
+            .find_map(|line| line.strip_prefix(&format!("{name} ")).map(str::to_owned))
+    };
+    assert_eq!(ready(&state).await.0, StatusCode::OK);
+
+    let mut connection = database.connect().await;
+    sqlx::query("ALTER TABLE login_resets RENAME TO login_resets_away")
+        .execute(&mut connection)
+        .await
+        .expect("rename");
+    assert!(
+        sweeper::sweep_once(&state, now).await.is_err(),
+        "the pass fails"
+    );
+    let (status, body) = ready(&state).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert!(body.contains("\"sweeper_failing\""), "{body}");
+    assert_eq!(
+        metric(&state, "sealbook_sweeper_failures_total").as_deref(),
+        Some("1")
+    );
+
+    sqlx::query("ALTER TABLE login_resets_away RENAME TO login_resets")
+        .execute(&mut connection)
+        .await
+        .expect("rename back");
+    sweeper::sweep_once(&state, now).await.expect("sweep");
+    assert_eq!(ready(&state).await.0, StatusCode::OK);
+    assert_eq!(
+        metric(&state, "sealbook_sweeper_failures_total").as_deref(),
+        Some("1")
+    );
+    assert_eq!(
+        metric(&state, "sealbook_sweeper_last_success_timestamp_seconds"),
+        Some(now.as_second().to_string())
+    );
+    storage.close().await;
+}
+
 on_both_backends!(
+    an_extreme_retention_keeps_bookings_instead_of_panicking,
+    a_failing_sweep_shows_in_readyz_and_the_metrics,
     bookings_past_retention_are_gone_from_every_table_and_from_the_file,
     consents_sessions_invites_and_reset_links_go_when_they_expire,
 );

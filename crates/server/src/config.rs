@@ -64,6 +64,32 @@ pub enum ConfigError {
         business: BusinessId,
         reason: String,
     },
+    #[error("sweep_interval_minutes = {0} is more than {MAX_SWEEP_INTERVAL_MINUTES} (a day)")]
+    SweepInterval(u64),
+}
+
+/// The longest any retention (a field's, a consent notice's) may be: ten years,
+/// more than a booking form should ever promise. Bounding it keeps every cutoff
+/// the sweeper computes far inside the range of a timestamp.
+pub const MAX_RETENTION_DAYS: u32 = 3650;
+
+/// The furthest ahead a business may take bookings, or ask them to be made.
+const MAX_HORIZON_DAYS: u32 = 3650;
+
+/// The longest one booking may hold its capacity (a turn, a service and its
+/// buffer): slots are laid out within a day's opening hours.
+const MAX_BOOKING_MINUTES: u32 = 24 * 60;
+
+/// The longest the sweeper may wait between passes: retention is promised in
+/// days, and `/readyz` waits three intervals before calling the sweeper stalled.
+const MAX_SWEEP_INTERVAL_MINUTES: u64 = 24 * 60;
+
+/// `Err` naming `setting` when `value` is above `max`.
+fn at_most(setting: &str, value: u32, max: u32, unit: &str) -> Result<(), String> {
+    if value > max {
+        return Err(format!("{setting} = {value} is more than {max} {unit}"));
+    }
+    Ok(())
 }
 
 fn is_url_safe_id(id: &str) -> bool {
@@ -328,6 +354,9 @@ impl Config {
         {
             return Err(ConfigError::InvalidPublicUrl(url.clone()));
         }
+        if raw.sweep_interval_minutes > MAX_SWEEP_INTERVAL_MINUTES {
+            return Err(ConfigError::SweepInterval(raw.sweep_interval_minutes));
+        }
         let smtp = raw.smtp.map(|smtp| smtp.resolve(base)).transpose()?;
         let totp_key_file = base.join(raw.totp_key_file);
         Ok(Self {
@@ -564,9 +593,22 @@ impl RawBusiness {
         if self.slot_interval_minutes == 0 || 24 * 60 % self.slot_interval_minutes != 0 {
             return Err("slot_interval_minutes must divide a day (5, 10, 15, 30, 60 …)".to_owned());
         }
+        at_most("horizon_days", self.horizon_days, MAX_HORIZON_DAYS, "days")?;
+        at_most(
+            "min_lead_minutes",
+            self.min_lead_minutes,
+            MAX_HORIZON_DAYS * 24 * 60,
+            "minutes",
+        )?;
         let offer = match self.kind {
             RawKind::Restaurant => {
                 let covers = self.covers.ok_or("a restaurant needs `covers`")?;
+                at_most(
+                    "turn_minutes",
+                    self.turn_minutes,
+                    MAX_BOOKING_MINUTES,
+                    "minutes",
+                )?;
                 if self.max_party_size == 0
                     || self.max_party_size > covers
                     || self.turn_minutes == 0
@@ -591,6 +633,19 @@ impl RawBusiness {
                     return Err(
                         "a clinic needs at least one service and one practitioner".to_owned()
                     );
+                }
+                for service in &self.services {
+                    for (setting, minutes) in [
+                        ("duration_minutes", service.duration_minutes),
+                        ("buffer_minutes", service.buffer_minutes),
+                    ] {
+                        at_most(
+                            &format!("services.{}.{setting}", service.id),
+                            minutes,
+                            MAX_BOOKING_MINUTES,
+                            "minutes",
+                        )?;
+                    }
                 }
                 let services: Vec<Service> = self
                     .services
@@ -641,6 +696,14 @@ impl RawBusiness {
             .fields
             .clone()
             .unwrap_or_else(|| Profile::default_fields(&offer));
+        for (index, field) in fields.iter().enumerate() {
+            at_most(
+                &format!("fields[{index}].retention_days"),
+                field.retention_days,
+                MAX_RETENTION_DAYS,
+                "days",
+            )?;
+        }
         Ok(Profile {
             timezone,
             schedule,
@@ -896,6 +959,71 @@ mod tests {
             }
         }
         assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    /// Huge counts once panicked the sweeper (`now - retention` overflowed) and
+    /// stopped retention; they are refused at load, naming the setting.
+    #[test]
+    fn day_and_minute_counts_are_bounded_and_named() {
+        let field = |days: &str| {
+            format!(
+                r#"fields = [{{ id = "name", required = true, purpose = {{ en = "To greet you." }}, retention_days = {days} }}]"#
+            )
+        };
+        let consent = |days: &str| {
+            format!(
+                "[business.consent]\nversion = \"1\"\nprivacy_policy = \"https://bistro.example/privacy\"\nretention_days = {days}"
+            )
+        };
+        for (extra, setting) in [
+            (field("4000000000"), "retention_days"),
+            (field("1000000000000"), "retention_days"),
+            (field("3651"), "retention_days"),
+            (consent("4000000000"), "consent.retention_days"),
+            ("horizon_days = 4000000000".to_owned(), "horizon_days"),
+            (
+                "min_lead_minutes = 4000000000".to_owned(),
+                "min_lead_minutes",
+            ),
+            ("turn_minutes = 4000000000".to_owned(), "turn_minutes"),
+        ] {
+            let text = reason(&extra);
+            assert!(text.contains(setting), "{extra}: {text}");
+        }
+        bistro(&field("3650")).expect("ten years is allowed");
+        bistro(&consent("3650")).expect("ten years is allowed");
+
+        let clinic = |duration: &str| {
+            Config::from_toml(
+                &format!(
+                    r#"
+                    [[business]]
+                    id = "praxis"
+                    name = "Praxis"
+                    kind = "clinic"
+                    timezone = "Europe/Berlin"
+                    services = [{{ id = "check", name = {{ en = "Check-up" }}, duration_minutes = {duration} }}]
+                    practitioners = [{{ id = "a", name = "A", services = ["check"] }}]
+                    "#
+                ),
+                Path::new("."),
+            )
+        };
+        clinic("30").expect("valid");
+        let text = clinic("4000000000").expect_err("refused").to_string();
+        assert!(text.contains("duration_minutes"), "{text}");
+
+        let sweep = |minutes: &str| {
+            Config::from_toml(
+                &format!("sweep_interval_minutes = {minutes}"),
+                Path::new("."),
+            )
+        };
+        sweep("60").expect("valid");
+        let text = sweep(&u64::MAX.to_string())
+            .expect_err("refused")
+            .to_string();
+        assert!(text.contains("sweep_interval_minutes"), "{text}");
     }
 
     #[test]

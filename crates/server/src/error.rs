@@ -55,6 +55,10 @@ pub enum AppError {
     RateLimited(std::time::Duration),
     #[error("the database does not answer")]
     NotReady,
+    #[error(
+        "the retention sweeper's last pass failed, or none succeeded for three intervals (see the log)"
+    )]
+    SweeperFailing,
     #[error("not found")]
     NotFound,
     #[error("this method is not allowed here")]
@@ -132,6 +136,7 @@ impl AppError {
             Self::InvalidQuery(_) => "invalid_query",
             Self::RateLimited(_) => "rate_limited",
             Self::NotReady => "not_ready",
+            Self::SweeperFailing => "sweeper_failing",
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::NoticeChanged => "notice_changed",
@@ -176,7 +181,7 @@ impl AppError {
             Self::SlotFull | Self::IdempotencyConflict | Self::Replayed => StatusCode::CONFLICT,
             Self::BookingNotFound => StatusCode::NOT_FOUND,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
-            Self::NotReady => StatusCode::SERVICE_UNAVAILABLE,
+            Self::NotReady | Self::SweeperFailing => StatusCode::SERVICE_UNAVAILABLE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnknownBusiness | Self::NotFound => StatusCode::NOT_FOUND,

@@ -41,6 +41,7 @@ pub struct AppState {
     metrics: metrics::Metrics,
     notifier: notify::Notifier,
     totp_key: auth::totp_seal::TotpKey,
+    sweeper: sweeper::Health,
 }
 
 impl AppState {
@@ -59,6 +60,7 @@ impl AppState {
             storage,
             metrics: metrics::Metrics::new(),
             totp_key,
+            sweeper: sweeper::Health::new(jiff::Timestamp::now()),
         }
     }
 
@@ -141,11 +143,19 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Ready when the database answers (for load balancers and orchestrators).
+/// Ready when the database answers and retention runs (for load balancers,
+/// orchestrators and monitoring): a server whose sweeper keeps failing keeps
+/// bookings past what visitors were told, which must not pass unnoticed.
 async fn ready(
     axum::extract::State(state): axum::extract::State<AppState>,
 ) -> Result<&'static str, AppError> {
     state.storage.ping().await.map_err(|_| AppError::NotReady)?;
+    if state
+        .sweeper
+        .stalled(jiff::Timestamp::now(), state.config.sweep_interval)
+    {
+        return Err(AppError::SweeperFailing);
+    }
     Ok("ready")
 }
 

@@ -1,6 +1,8 @@
 //! Prometheus metrics (`GET /metrics` with the configured bearer token):
 //! counts and latencies by route template, status and error code, bookings by
-//! business and outcome, retention deletions by business. Labels come only from
+//! business and outcome, retention deletions by business, the sweeper's failed
+//! passes and last success, erasures still waiting for the sweeper to truncate
+//! SQLite's WAL. Labels come only from
 //! the configuration and the code, never from a request's content: no booking
 //! id, no client, nothing a visitor typed, no business id that is not configured.
 
@@ -14,12 +16,14 @@ use axum::response::{IntoResponse, Response};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 use subtle::ConstantTimeEq as _;
 
 use crate::config::Config;
 use crate::error::ErrorCode;
+use crate::storage::Flush;
 use crate::{AppError, AppState};
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -59,6 +63,9 @@ pub struct Metrics {
     latency: LatencyFamily,
     bookings: Family<BookingLabels, Counter>,
     swept: Family<BusinessLabels, Counter>,
+    pending_erasures: Gauge,
+    sweeper_failures: Counter,
+    sweeper_last_success: Gauge,
 }
 
 impl Default for Metrics {
@@ -75,6 +82,9 @@ impl Metrics {
             Family::new_with_constructor(|| Histogram::new(exponential_buckets(0.000_25, 2.0, 15)));
         let bookings = Family::<BookingLabels, Counter>::default();
         let swept = Family::<BusinessLabels, Counter>::default();
+        let pending_erasures = Gauge::default();
+        let sweeper_failures = Counter::default();
+        let sweeper_last_success = Gauge::default();
         let mut registry = Registry::with_prefix("sealbook");
         registry.register(
             "http_requests",
@@ -96,13 +106,54 @@ impl Metrics {
             "Bookings deleted by the retention sweeper",
             swept.clone(),
         );
+        registry.register(
+            "pending_erasures",
+            "Erasures whose old bytes are still in SQLite's WAL, for the sweeper to finish",
+            pending_erasures.clone(),
+        );
+        registry.register(
+            "sweeper_failures",
+            "Retention sweeper passes that failed (see the log for why)",
+            sweeper_failures.clone(),
+        );
+        registry.register(
+            "sweeper_last_success_timestamp_seconds",
+            "When the retention sweeper last finished a pass (0: not yet)",
+            sweeper_last_success.clone(),
+        );
         Self {
             registry: Arc::new(registry),
             requests,
             latency,
             bookings,
             swept,
+            pending_erasures,
+            sweeper_failures,
+            sweeper_last_success,
         }
+    }
+
+    /// A sweeper pass that finished at `now`.
+    pub fn record_sweep_success(&self, now: jiff::Timestamp) {
+        self.sweeper_last_success.set(now.as_second());
+    }
+
+    /// A sweeper pass that failed.
+    pub fn record_sweep_failure(&self) {
+        self.sweeper_failures.inc();
+    }
+
+    /// Counts an erasure whose old bytes could not leave the WAL at once.
+    pub fn record_erasure(&self, flush: Flush) {
+        if flush == Flush::Pending {
+            self.pending_erasures.inc();
+        }
+    }
+
+    /// What the sweeper found still pending after its pass.
+    pub fn set_pending_erasures(&self, pending: u64) {
+        self.pending_erasures
+            .set(i64::try_from(pending).unwrap_or(i64::MAX));
     }
 
     /// Counts bookings the retention sweeper deleted for `business`.

@@ -14,6 +14,7 @@
 mod accounts;
 mod audit;
 mod consents;
+mod erasure;
 mod group_commit;
 mod invites;
 mod resets;
@@ -23,6 +24,7 @@ mod staff_bookings;
 pub use accounts::{AccountError, HeldKey, NewStaff, Role, ShareOutcome, StaffMember, WrappedKey};
 pub use audit::{AuditEntry, NewAuditEntry};
 pub use consents::ConsentRecord;
+pub use erasure::Flush;
 pub use invites::{AcceptError, NewInvite, OpenInvite, PendingInvite};
 pub use resets::{NewReset, ResetError};
 pub use sessions::{NewSession, StoredSession};
@@ -521,8 +523,13 @@ impl Storage {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Erases the booking and everything that refers to it, at once.
-    pub async fn erase(&self, id: &str, token_hash: &[u8; 32]) -> Result<bool, sqlx::Error> {
+    /// Erases the booking and everything that refers to it, at once; `None`
+    /// when there is no such booking, else whether its bytes left the files yet.
+    pub async fn erase(
+        &self,
+        id: &str,
+        token_hash: &[u8; 32],
+    ) -> Result<Option<Flush>, sqlx::Error> {
         let mut transaction = self.pool.begin().await?;
         sqlx::query(
             "DELETE FROM idempotency_keys WHERE booking_id IN (SELECT id FROM bookings WHERE id = $1 AND token_hash = $2)",
@@ -538,9 +545,10 @@ impl Storage {
             .await?;
         transaction.commit().await?;
         if done.rows_affected() == 1 {
-            self.flush_deleted_pages().await?;
+            Ok(Some(self.flush_deleted_pages().await?))
+        } else {
+            Ok(None)
         }
-        Ok(done.rows_affected() == 1)
     }
 
     /// Moves a confirmed booking to a new time with a re-sealed envelope and
@@ -600,7 +608,8 @@ impl Storage {
 
     /// Deletes every booking of `business` whose appointment ended before
     /// `cutoff` (unix seconds) — ciphertext, visitor copy and metadata — then
-    /// checkpoints the WAL so the deleted pages leave it too. Returns the count.
+    /// checkpoints the WAL so the deleted pages leave it too (or records that
+    /// they have not yet, [`Flush::Pending`]). Returns the count.
     pub async fn sweep(&self, business: &BusinessId, cutoff: i64) -> Result<u64, sqlx::Error> {
         let mut transaction = self.write_transaction(business).await?;
         sqlx::query(
@@ -621,18 +630,6 @@ impl Storage {
             self.flush_deleted_pages().await?;
         }
         Ok(deleted)
-    }
-
-    /// After a deletion: SQLite's `secure_delete` zeroes the freed pages, but
-    /// older copies of them stay in the WAL until a checkpoint; truncating it
-    /// removes them. (PostgreSQL's equivalent is VACUUM, left to autovacuum.)
-    async fn flush_deleted_pages(&self) -> Result<(), sqlx::Error> {
-        if self.backend == Backend::Sqlite {
-            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-                .execute(&self.pool)
-                .await?;
-        }
-        Ok(())
     }
 
     /// Copies every booking, idempotency key, consent record, staff account (with

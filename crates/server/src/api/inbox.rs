@@ -305,13 +305,14 @@ pub(crate) async fn erase(
     session: StaffSession,
     PathParam(id): PathParam,
 ) -> Result<StatusCode, AppError> {
-    if !state
+    let Some(flush) = state
         .storage
         .erase_for_business(&session.staff.business, &id)
         .await?
-    {
+    else {
         return Err(AppError::NotFound);
-    }
+    };
+    state.metrics.record_erasure(flush);
     session
         .audit(&state, "erased", Some(&id), String::new())
         .await?;

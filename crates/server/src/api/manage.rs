@@ -140,9 +140,10 @@ pub(crate) async fn erase(
     headers: HeaderMap,
 ) -> Result<StatusCode, AppError> {
     let token_hash = token_hash(&headers)?;
-    if !state.storage.erase(&id, &token_hash).await? {
+    let Some(flush) = state.storage.erase(&id, &token_hash).await? else {
         return Err(AppError::BookingNotFound);
-    }
+    };
+    state.metrics.record_erasure(flush);
     tracing::info!("booking erased by the visitor");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -267,7 +267,8 @@ impl Storage {
                 .await?;
         }
         transaction.commit().await?;
-        self.flush_deleted_pages().await
+        self.flush_deleted_pages().await?;
+        Ok(())
     }
 
     /// A new login password; every other session of the account ends with it, so

@@ -2,7 +2,7 @@
 //! signed-in member belongs to, so another business's booking is simply not
 //! there.
 
-use super::{BOOKING_COLUMNS, BookingRow, Storage, StoredBooking, booking_from_row};
+use super::{BOOKING_COLUMNS, BookingRow, Flush, Storage, StoredBooking, booking_from_row};
 use crate::ids::BusinessId;
 
 /// A booking with its attendance mark.
@@ -181,12 +181,14 @@ impl Storage {
         }
     }
 
-    /// Erases a booking of `business` and everything that refers to it, at once.
+    /// Erases a booking of `business` and everything that refers to it, at
+    /// once; `None` when there is no such booking, else whether its bytes left
+    /// the files yet.
     pub async fn erase_for_business(
         &self,
         business: &BusinessId,
         id: &str,
-    ) -> Result<bool, sqlx::Error> {
+    ) -> Result<Option<Flush>, sqlx::Error> {
         let mut transaction = self.pool.begin().await?;
         sqlx::query(
             "DELETE FROM idempotency_keys WHERE booking_id IN (SELECT id FROM bookings WHERE id = $1 AND business = $2)",
@@ -202,8 +204,9 @@ impl Storage {
             .await?;
         transaction.commit().await?;
         if done.rows_affected() == 1 {
-            self.flush_deleted_pages().await?;
+            Ok(Some(self.flush_deleted_pages().await?))
+        } else {
+            Ok(None)
         }
-        Ok(done.rows_affected() == 1)
     }
 }

@@ -1242,6 +1242,68 @@ async fn keys_are_the_callers_own_wrapped_copies(database: TestDatabase) {
     );
 }
 
+/// Inviting an address answers the same whether or not it has an account at
+/// another business: an owner learns nothing about other businesses' staff.
+/// Only the address's holder learns it, on accepting.
+async fn an_invitation_does_not_tell_who_works_elsewhere(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let owner = login(&fixture, OWNER).await;
+    let kid = kid_of(&fixture, "bistro-du-coin");
+    let invite = async |email: &str| {
+        let body = json!({ "email": email, "role": "staff", "wrapped": [{ "kid": kid, "wrapped": URL_SAFE_NO_PAD.encode(wrapped_blob(3)) }] });
+        send(
+            &fixture,
+            Method::POST,
+            "/api/v1/inbox/invites",
+            &owner,
+            Some(body),
+        )
+        .await
+    };
+    let elsewhere = invite(CLINIC_OWNER).await;
+    let nowhere = invite("new.cook@bistro.example").await;
+    assert_eq!(elsewhere.status, StatusCode::CREATED, "{}", elsewhere.body);
+    assert_eq!(nowhere.status, StatusCode::CREATED, "{}", nowhere.body);
+    let fields = |answer: &Answer| {
+        let mut keys: Vec<String> = answer
+            .body
+            .as_object()
+            .expect("an object")
+            .keys()
+            .cloned()
+            .collect();
+        keys.sort();
+        keys
+    };
+    assert_eq!(fields(&elsewhere), fields(&nowhere));
+    // Their own staff they know: that stays a conflict.
+    let own = invite(STAFF).await;
+    assert_eq!(
+        (own.status, code(&own)),
+        (StatusCode::CONFLICT, "email_taken")
+    );
+    let token = elsewhere.body["invite_url"]
+        .as_str()
+        .and_then(|url| url.split_once("#invite="))
+        .map(|(_, token)| token.to_owned())
+        .expect("a token");
+    let accepted = call(
+        &fixture.state,
+        request(
+            Method::POST,
+            "/api/v1/auth/accept-invite",
+            None,
+            Csrf::Missing,
+            Some(&json!({ "token": token, "password": "the clinic owner's password" })),
+        ),
+    )
+    .await;
+    assert_eq!(
+        (accepted.status, code(&accepted)),
+        (StatusCode::CONFLICT, "email_taken")
+    );
+}
+
 async fn invites_are_one_time_and_expire(database: TestDatabase) {
     let fixture = fixture(database).await;
     let owner = login(&fixture, OWNER).await;
@@ -2418,6 +2480,7 @@ on_both_backends!(
     staff_change_status_and_erase,
     keys_are_the_callers_own_wrapped_copies,
     invites_are_one_time_and_expire,
+    an_invitation_does_not_tell_who_works_elsewhere,
     owner_only_routes_refuse_staff_and_revocation_locks_out,
     every_action_is_audited_without_booking_content,
     audit_rows_cannot_be_changed_or_deleted,

@@ -16,6 +16,8 @@ struct Content {
     page: String,
     /// path → (content type, body).
     files: HashMap<String, (String, String)>,
+    /// Paths answered with `Access-Control-Allow-Origin: *`.
+    open_to_any_origin: std::collections::HashSet<String>,
     /// Every request's path, in arrival order.
     requests: Vec<String>,
 }
@@ -74,6 +76,13 @@ impl HostSite {
             .insert(path.to_owned(), (content_type.to_owned(), body.to_owned()));
     }
 
+    /// Serves `body` at `path` to scripts of any origin (CORS `*`): an API that
+    /// a page elsewhere fetches.
+    pub fn serve_to_any_origin(&self, path: &str, content_type: &str, body: &str) {
+        self.serve(path, content_type, body);
+        self.lock().open_to_any_origin.insert(path.to_owned());
+    }
+
     /// How many requests reached this origin, whatever their path.
     pub fn request_count(&self) -> usize {
         self.lock().requests.len()
@@ -117,8 +126,13 @@ fn respond(content: &Mutex<Content>, request: &[u8]) -> String {
             content.page.clone(),
         )
     };
+    let cors = if content.open_to_any_origin.contains(&path) {
+        "Access-Control-Allow-Origin: *\r\n"
+    } else {
+        ""
+    };
     format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n{body}",
+        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nCache-Control: no-store\r\n{cors}Connection: close\r\n\r\n{body}",
         body.len()
     )
 }

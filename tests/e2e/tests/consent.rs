@@ -890,6 +890,101 @@ async fn google_consent_mode_is_denied_before_any_tag_then_updated() -> anyhow::
 }
 
 /// The site's page with one more gated analytics tag that copies the dataLayer.
+/// A server that answers the notice with script URLs for its policy links
+/// (the Sealbook server refuses such a configuration at start; a hostile or
+/// compromised one would not): the banner shows the labels as text, never as
+/// a link that runs anything.
+#[tokio::test]
+async fn a_hostile_server_cannot_plant_a_script_link_in_the_notice() -> anyhow::Result<()> {
+    let _one = ONE_BROWSER_AT_A_TIME.lock().await;
+    let hostile = HostSite::start().await?;
+    let profile = json!({
+        "consent": {
+            "version": VERSION,
+            "privacy_policy": "javascript:window.pwned='notice'",
+            "categories": [
+                { "id": "necessary", "description": { "en": "Keeps your cookie choice." } },
+                {
+                    "id": "analytics",
+                    "description": { "en": "Counts visits." },
+                    "services": [{
+                        "name": "Stats",
+                        "provider": "Example Analytics Ltd",
+                        "purpose": { "en": "Visit statistics" },
+                        "cookies": [{ "name": "_sb_stats", "duration": "13 months" }],
+                        "privacy_policy": "data:text/html,<script>opener.pwned='service'</script>",
+                    }],
+                },
+                {
+                    "id": "marketing",
+                    "description": { "en": "Measures our adverts." },
+                    "services": [{
+                        "name": "Pixel",
+                        "provider": "Example Ads Inc",
+                        "purpose": { "en": "Advert measurement" },
+                        "privacy_policy": " JavaScript:window.pwned='spaced'",
+                    }],
+                },
+            ],
+        },
+    });
+    hostile.serve_to_any_origin(
+        "/api/v1/businesses/bistro-consent/profile",
+        "application/json",
+        &profile.to_string(),
+    );
+    let site = Site::start(
+        "en",
+        &format!(r#"data-form="none" data-api="{}""#, hostile.origin()),
+        "",
+    )
+    .await?;
+    site.browser.goto(&site.url()).await?;
+    site.wait_for_dialog("sbc-banner").await?;
+    site.click("sbc-policy").await?;
+    settle().await;
+    assert_eq!(
+        site.script("return window.pwned ?? null;").await?,
+        Value::Null,
+        "nothing ran"
+    );
+    assert_eq!(
+        site.browser.client.windows().await?.len(),
+        1,
+        "no window opened"
+    );
+    site.click("sbc-settings").await?;
+    site.wait_for_dialog("sbc-choices").await?;
+    let shown = site
+        .script(
+            "const root = document.querySelector('sealbook-consent').shadowRoot;
+             return {
+               links: [...root.querySelectorAll('a')].map((a) => a.getAttribute('href')),
+               policy: root.getElementById('sbc-policy')?.tagName,
+               policy_text: root.getElementById('sbc-policy')?.textContent,
+               text: root.textContent,
+             };",
+        )
+        .await?;
+    assert_eq!(shown["links"], json!([]), "no link at all: {shown}");
+    assert_eq!(shown["policy"], "SPAN", "{shown}");
+    assert_eq!(shown["policy_text"], "Privacy policy", "{shown}");
+    let text = shown["text"].as_str().unwrap_or_default();
+    for label in ["Privacy policy (Stats)", "Privacy policy (Pixel)"] {
+        assert!(
+            text.contains(label),
+            "the label stays as text: {label} in {text}"
+        );
+    }
+    for text in ["javascript", "JavaScript", "data:text"] {
+        assert!(
+            !shown["text"].as_str().unwrap_or_default().contains(text),
+            "no URL shown: {shown}"
+        );
+    }
+    Ok(())
+}
+
 async fn site_page_with_tag_snapshot(site: &Site) -> anyhow::Result<String> {
     let snippet = site.sealbook.snippet().await?.replacen(
         "<script ",

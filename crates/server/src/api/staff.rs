@@ -126,7 +126,7 @@ pub(super) fn public_origin(state: &AppState, headers: &HeaderMap) -> String {
         (status = 400, description = "`bad_request` or `invalid_wrapped_key`", body = ErrorBody),
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
         (status = 403, description = "`csrf_failed` or `forbidden`: owner only", body = ErrorBody),
-        (status = 409, description = "`email_taken`", body = ErrorBody),
+        (status = 409, description = "`email_taken`: a member of this business has this address", body = ErrorBody),
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
         (status = 429, description = "`rate_limited`", body = ErrorBody),
@@ -155,7 +155,15 @@ pub(crate) async fn invite(
             "email is not an e-mail address".to_owned(),
         ));
     }
-    if state.storage.staff_by_email(&email).await?.is_some() {
+    // Only the owner's own staff are a conflict: an answer that differed for an
+    // account at another business would tell any owner who works where. That
+    // address's holder learns it on accepting (`409 email_taken`).
+    if state
+        .storage
+        .staff_by_email(&email)
+        .await?
+        .is_some_and(|existing| existing.business == business.id)
+    {
         return Err(AppError::EmailTaken);
     }
     let keys = checked_copies(business, &request.wrapped)?;

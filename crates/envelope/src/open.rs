@@ -1,9 +1,10 @@
 //! Opening a booking with a business private key: only the CLI and the staff
 //! inbox build this (feature `open`).
 
+use rand_core::TryCryptoRng;
 use rsa::oaep::DecryptingKey;
 use rsa::pkcs8::DecodePrivateKey;
-use rsa::traits::Decryptor;
+use rsa::traits::RandomizedDecryptor;
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
@@ -47,7 +48,19 @@ impl Identity {
     }
 
     fn unwrap_file_key(&self, wrapped: &[u8]) -> Option<Zeroizing<[u8; FILE_KEY_LEN]>> {
-        let file_key = Zeroizing::new(self.unwrap.decrypt(wrapped).ok()?);
+        self.unwrap_file_key_with(&mut getrandom::SysRng, wrapped)
+    }
+
+    /// `RSAES-OAEP-DECRYPT(sk, wrapped, label)` (RFC 8017 §7.1.2), blinded with
+    /// randomness drawn from `rng` for this call, so that its timing says
+    /// nothing about the key. Asked for explicitly: `rsa`'s plain `decrypt`
+    /// blinds only when its `getrandom` feature happens to be on.
+    fn unwrap_file_key_with<R: TryCryptoRng + ?Sized>(
+        &self,
+        rng: &mut R,
+        wrapped: &[u8],
+    ) -> Option<Zeroizing<[u8; FILE_KEY_LEN]>> {
+        let file_key = Zeroizing::new(self.unwrap.decrypt_with_rng(rng, wrapped).ok()?);
         let array: [u8; FILE_KEY_LEN] = file_key.as_slice().try_into().ok()?;
         Some(Zeroizing::new(array))
     }
@@ -92,4 +105,59 @@ pub fn open(identities: &[Identity], bytes: &[u8]) -> Result<Opened, OpenError> 
         })
         .ok_or(OpenError)?;
     decrypt(&envelope, &file_key)
+}
+
+#[cfg(test)]
+mod tests {
+    use rand_core::{TryCryptoRng, TryRng};
+    use rsa::pkcs8::DecodePrivateKey as _;
+    use rsa::traits::RandomizedEncryptor;
+
+    use super::Identity;
+    use crate::OAEP_LABEL;
+
+    /// The OS generator, counting how often it is asked.
+    struct Counting(usize);
+
+    impl TryRng for Counting {
+        type Error = <getrandom::SysRng as TryRng>::Error;
+        fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+            self.0 += 1;
+            getrandom::SysRng.try_next_u32()
+        }
+        fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+            self.0 += 1;
+            getrandom::SysRng.try_next_u64()
+        }
+        fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+            self.0 += 1;
+            getrandom::SysRng.try_fill_bytes(dst)
+        }
+    }
+
+    impl TryCryptoRng for Counting {}
+
+    #[test]
+    fn every_unwrap_is_blinded_with_fresh_randomness() {
+        let vectors: serde_json::Value =
+            serde_json::from_str(include_str!("../../../tests/vectors/v1.json"))
+                .expect("vectors parse");
+        let pem = vectors[0]["private_key_pem"].as_str().expect("pem");
+        let identity = Identity::from_pkcs8_pem(pem).expect("key");
+        let private = rsa::PrivateKey::from_pkcs8_pem(pem).expect("key");
+        let wrapped = rsa::oaep::EncryptingKey::<sha2::Sha256>::new_with_label(
+            private.to_public_key(),
+            OAEP_LABEL,
+        )
+        .encrypt_with_rng(&mut getrandom::SysRng, &[7u8; 32])
+        .expect("wrap");
+        for _ in 0..2 {
+            let mut rng = Counting(0);
+            let file_key = identity
+                .unwrap_file_key_with(&mut rng, &wrapped)
+                .expect("unwraps");
+            assert_eq!(*file_key, [7u8; 32]);
+            assert!(rng.0 > 0, "the decryption drew no randomness: unblinded");
+        }
+    }
 }

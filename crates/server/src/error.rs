@@ -55,6 +55,8 @@ pub enum AppError {
     RateLimited(std::time::Duration),
     #[error("the database does not answer")]
     NotReady,
+    #[error("the request took too long to arrive or to answer; try again")]
+    RequestTimeout,
     #[error(
         "the retention sweeper's last pass failed, or none succeeded for three intervals (see the log)"
     )]
@@ -136,6 +138,7 @@ impl AppError {
             Self::InvalidQuery(_) => "invalid_query",
             Self::RateLimited(_) => "rate_limited",
             Self::NotReady => "not_ready",
+            Self::RequestTimeout => "request_timeout",
             Self::SweeperFailing => "sweeper_failing",
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
@@ -182,6 +185,7 @@ impl AppError {
             Self::BookingNotFound => StatusCode::NOT_FOUND,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::NotReady | Self::SweeperFailing => StatusCode::SERVICE_UNAVAILABLE,
+            Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnknownBusiness | Self::NotFound => StatusCode::NOT_FOUND,

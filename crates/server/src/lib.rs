@@ -21,9 +21,15 @@ pub mod storage;
 pub mod sweeper;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
+use axum::http::Request;
 use axum::http::{HeaderName, HeaderValue, Method, header};
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tower::ServiceExt as _;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -131,7 +137,7 @@ pub fn app(state: AppState) -> Router {
         .layer(
             TraceLayer::new_for_http()
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO))
-                .make_span_with(|request: &axum::http::Request<_>| {
+                .make_span_with(|request: &Request<_>| {
                     let route = request
                         .extensions()
                         .get::<axum::extract::MatchedPath>()
@@ -159,6 +165,27 @@ async fn ready(
     Ok("ready")
 }
 
+/// How long a client may take. A client that trickles its headers or its body
+/// would otherwise hold a connection (and a task) as long as it likes.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    /// From the connection's first byte (or the previous response) to the end
+    /// of a request's headers.
+    pub headers: Duration,
+    /// From the end of the headers to the answer, reading the body included;
+    /// past it the client gets `408 request_timeout`.
+    pub request: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            headers: Duration::from_secs(10),
+            request: Duration::from_secs(30),
+        }
+    }
+}
+
 /// Serves [`app`] on `listener` until `shutdown` resolves, then drains in-flight
 /// requests. The retention sweeper runs alongside, starting with a pass at once.
 pub async fn serve(
@@ -166,25 +193,95 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    serve_with(listener, state, shutdown, Timeouts::default()).await
+}
+
+/// [`serve`] with other [`Timeouts`].
+pub async fn serve_with(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    timeouts: Timeouts,
+) -> std::io::Result<()> {
     let sweeper = sweeper::spawn(state.clone());
     tokio::task::spawn_blocking(auth::password::warm_up);
     let forgetter = {
         let limits = state.limits.clone();
         tokio::spawn(async move {
-            let mut ticks = tokio::time::interval(std::time::Duration::from_secs(60));
+            let mut ticks = tokio::time::interval(Duration::from_secs(60));
             loop {
                 ticks.tick().await;
                 limits.forget_idle();
             }
         })
     };
-    let service = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let served = axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let service = app(state).layer(axum::middleware::from_fn(move |request, next| {
+        answer_within(timeouts.request, request, next)
+    }));
+    let mut connections = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new());
+    connections
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(timeouts.headers);
+    // HTTP/2 has no header-read timeout; a connection that sends no frame is
+    // closed by its keep-alive ping going unanswered.
+    connections
+        .http2()
+        .timer(TokioTimer::new())
+        .keep_alive_interval(timeouts.headers)
+        .keep_alive_timeout(timeouts.headers);
+    let draining = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    // Out of file descriptors, most likely: give others time to close.
+                    tracing::warn!(%error, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = service
+            .clone()
+            .map_request(move |request: Request<Incoming>| {
+                let mut request = request.map(axum::body::Body::new);
+                request
+                    .extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                request
+            });
+        let connection = connections
+            .serve_connection(TokioIo::new(stream), TowerToHyperService::new(service))
+            .into_owned();
+        let connection = draining.watch(connection);
+        tokio::spawn(async move {
+            if let Err(error) = connection.await {
+                tracing::debug!(%error, "connection ended");
+            }
+        });
+    }
+    drop(listener);
+    draining.shutdown().await;
     sweeper.abort();
     forgetter.abort();
-    served
+    Ok(())
+}
+
+/// `408 request_timeout` once a request has taken `limit`. A booking already
+/// handed to its own task still finishes (see `api::bookings::create`).
+async fn answer_within(
+    limit: Duration,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => axum::response::IntoResponse::into_response(AppError::RequestTimeout),
+    }
 }
 
 /// CORS for the API: a business's routes answer only the origins that business
@@ -214,5 +311,5 @@ fn api_cors(config: &Arc<Config>) -> CorsLayer {
             header::CONTENT_TYPE,
             HeaderName::from_static("idempotency-key"),
         ])
-        .max_age(std::time::Duration::from_secs(600))
+        .max_age(Duration::from_secs(600))
 }

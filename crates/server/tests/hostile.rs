@@ -1154,3 +1154,100 @@ async fn app_response(state: &AppState, path: &str) -> axum::response::Response 
         .await
         .expect("infallible")
 }
+
+/// Everything the server sends on `stream` until it closes the connection, or
+/// `None` if it is still open after `wait`.
+async fn read_until_closed(
+    stream: &mut tokio::net::TcpStream,
+    wait: std::time::Duration,
+) -> Option<String> {
+    use tokio::io::AsyncReadExt as _;
+    let mut received = Vec::new();
+    tokio::time::timeout(wait, async {
+        let mut buffer = [0u8; 4096];
+        loop {
+            match stream.read(&mut buffer).await {
+                Ok(0) | Err(_) => break,
+                Ok(read) => received.extend_from_slice(&buffer[..read]),
+            }
+        }
+    })
+    .await
+    .ok()?;
+    Some(String::from_utf8_lossy(&received).into_owned())
+}
+
+/// A client that trickles its headers is disconnected, one that stalls in
+/// its body gets `408 request_timeout`; a prompt client is served as ever.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_clients_cannot_hold_a_connection() {
+    use tokio::io::AsyncWriteExt as _;
+    let database = support::sqlite().await;
+    let state = state(&database).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let timeouts = sealbook_server::Timeouts {
+        headers: std::time::Duration::from_secs(1),
+        request: std::time::Duration::from_secs(2),
+    };
+    let server = tokio::spawn(sealbook_server::serve_with(
+        listener,
+        state,
+        async move {
+            let _ = stopped.await;
+        },
+        timeouts,
+    ));
+    // Ten times the timeouts: long enough on a loaded machine, and a server
+    // without them keeps the connection open far longer.
+    let patience = std::time::Duration::from_secs(20);
+
+    let mut trickle = tokio::net::TcpStream::connect(address)
+        .await
+        .expect("connect");
+    trickle
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        .await
+        .expect("write");
+    let answer = read_until_closed(&mut trickle, patience)
+        .await
+        .expect("the server closes a connection whose headers never end");
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 408"),
+        "{answer}"
+    );
+
+    let mut stall = tokio::net::TcpStream::connect(address)
+        .await
+        .expect("connect");
+    stall
+        .write_all(
+            b"POST /api/v1/businesses/bistro-du-coin/bookings HTTP/1.1\r\nHost: 127.0.0.1\r\n\
+              Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"envelope\"",
+        )
+        .await
+        .expect("write");
+    let answer = read_until_closed(&mut stall, patience)
+        .await
+        .expect("the server answers a stalled body and closes");
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("\"request_timeout\""), "{answer}");
+
+    let mut prompt = tokio::net::TcpStream::connect(address)
+        .await
+        .expect("connect");
+    prompt
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        .await
+        .expect("write");
+    let answer = read_until_closed(&mut prompt, patience)
+        .await
+        .expect("answered");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+
+    stop.send(()).expect("the server is running");
+    server.await.expect("no panic").expect("a clean shutdown");
+}

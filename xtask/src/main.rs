@@ -160,8 +160,9 @@ fn test(root: &Path, args: &[String]) -> anyhow::Result<()> {
     let sizes = sizes::report(&root.join("dist"))?;
     sizes.check_budget()?;
 
-    run(cargo().args(["build", "-p", "sealbook"]))?;
+    run(cargo().args(["build", "-p", "sealbook", "-p", "sealbook-server", "--bins"]))?;
     let sealbook = root.join("target/debug/sealbook");
+    check_server_binary(&root.join("target/debug"))?;
     // Every storage test runs on SQLite and on this PostgreSQL server.
     let postgres = postgres::Postgres::start(root)?;
     run(cargo()
@@ -215,6 +216,46 @@ fn test(root: &Path, args: &[String]) -> anyhow::Result<()> {
         fuzz::run_all(root, fuzz::TEST_SECONDS)?;
     }
     eprintln!("xtask: all tests passed");
+    Ok(())
+}
+
+/// Code that opens a booking or decrypts a key file, by symbol (demangled).
+const OPENING_SYMBOLS: [&str; 4] = [
+    "sealbook_envelope::open::",
+    "sealbook_envelope::keyfile::decrypt_key",
+    "oaep::decrypting_key::",
+    "pkcs5::pbes2::Parameters::decrypt",
+];
+
+/// The `sealbook-server` binary must hold none of [`OPENING_SYMBOLS`]; the
+/// `sealbook` CLI, which opens bookings, must hold each (so a renamed symbol
+/// fails this check instead of making it vacuous).
+fn check_server_binary(binaries: &Path) -> anyhow::Result<()> {
+    let symbols_of = |name: &str| -> anyhow::Result<String> {
+        let output = Command::new("nm")
+            .args(["--demangle", "--defined-only"])
+            .arg(binaries.join(name))
+            .output()
+            .context("cannot run nm (binutils)")?;
+        if !output.status.success() {
+            bail!(
+                "nm {name} failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    };
+    let cli = symbols_of("sealbook")?;
+    let server = symbols_of("sealbook-server")?;
+    for symbol in OPENING_SYMBOLS {
+        if !cli.contains(symbol) {
+            bail!("the sealbook CLI has no {symbol}: update OPENING_SYMBOLS in xtask");
+        }
+        if let Some(line) = server.lines().find(|line| line.contains(symbol)) {
+            bail!("the sealbook-server binary links code that opens bookings or keys: {line}");
+        }
+    }
+    eprintln!("xtask: the sealbook-server binary holds no code that opens a booking or a key file");
     Ok(())
 }
 

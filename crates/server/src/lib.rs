@@ -16,6 +16,7 @@ pub mod limits;
 pub mod metrics;
 pub mod notify;
 mod openapi;
+pub mod process;
 pub mod profile;
 pub mod storage;
 pub mod sweeper;

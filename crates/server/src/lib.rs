@@ -60,8 +60,18 @@ impl AppState {
         let totp_key = config.totp_key.clone().unwrap_or_else(|| {
             auth::totp_seal::TotpKey::generate().expect("the OS gives randomness")
         });
+        // On PostgreSQL, the processes of one deployment share their limits;
+        // they share the TOTP key file too, which the database does not hold.
+        let limits = match storage.backend() {
+            storage::Backend::Postgres => limits::RateLimits::shared(
+                &config.limits,
+                &storage,
+                totp_key.derive(b"sealbook rate-limit keys v1"),
+            ),
+            storage::Backend::Sqlite => limits::RateLimits::new(&config.limits),
+        };
         Self {
-            limits: limits::RateLimits::new(&config.limits),
+            limits,
             notifier: notifier(&config),
             config: Arc::new(config),
             storage,
@@ -212,7 +222,9 @@ pub async fn serve_with(
             let mut ticks = tokio::time::interval(Duration::from_secs(60));
             loop {
                 ticks.tick().await;
-                limits.forget_idle();
+                if let Err(error) = limits.forget_idle().await {
+                    tracing::warn!(%error, "cannot forget idle rate-limit keys");
+                }
             }
         })
     };

@@ -1,9 +1,14 @@
 //! Abuse limits: requests per client per minute on the endpoints that write
 //! (bookings, consent records) or guess (manage tokens), and a share per
 //! client of each start time. Keys are a salted SHA-256 of the client
-//! address (and business), kept in memory only; the salt is new at every start,
-//! so nothing here can be linked to an address afterwards. Limits are per server
-//! process: with several processes, a client gets each process's allowance.
+//! address (and business).
+//!
+//! On SQLite the buckets live in this process's memory and the salt is new at
+//! every start. On PostgreSQL every process on the database shares them (a
+//! table of GCRA cells, `storage/rate_limits.rs`), so three processes give
+//! exactly the configured allowance; the salt is then derived from the TOTP key
+//! file, which every process of one deployment holds and the database does not,
+//! so the stored keys cannot be linked to an address from the database alone.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -21,7 +26,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::{AppError, AppState};
+use crate::{AppError, AppState, Storage};
 
 /// `[limits]` in the configuration.
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -96,39 +101,136 @@ type Key = [u8; 16];
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ClientKey(Key);
 
-/// The limiters of one server process.
+/// Where a limiter keeps its buckets.
+#[derive(Debug, Clone)]
+enum Buckets {
+    /// In this process's memory.
+    Local(Arc<DefaultKeyedRateLimiter<Key>>),
+    /// In the database, shared by every process on it.
+    Shared(Storage),
+}
+
+/// One limit: `burst` requests at once, one more every `interval`.
+#[derive(Debug, Clone)]
+struct Limiter {
+    /// Keeps the limiters' keys apart in the shared table.
+    name: &'static str,
+    interval: Duration,
+    burst: NonZeroU32,
+    buckets: Buckets,
+}
+
+impl Limiter {
+    fn new(name: &'static str, interval: Duration, burst: u32, shared: Option<&Storage>) -> Self {
+        let interval = interval.max(Duration::from_nanos(1));
+        let burst = NonZeroU32::new(burst.max(1)).expect("at least 1");
+        let buckets = match shared {
+            Some(storage) => Buckets::Shared(storage.clone()),
+            None => Buckets::Local(Arc::new(RateLimiter::keyed(
+                Quota::with_period(interval)
+                    .expect("a non-zero period")
+                    .allow_burst(burst),
+            ))),
+        };
+        Self {
+            name,
+            interval,
+            burst,
+            buckets,
+        }
+    }
+
+    /// `burst` requests per minute.
+    fn per_minute(name: &'static str, count: u32, shared: Option<&Storage>) -> Self {
+        let count = count.max(1);
+        Self::new(name, Duration::from_secs(60) / count, count, shared)
+    }
+
+    /// Counts one request of `key`; `429 rate_limited` past the allowance.
+    async fn check(&self, key: &Key) -> Result<(), AppError> {
+        match &self.buckets {
+            Buckets::Local(limiter) => limiter
+                .check_key(key)
+                .map_err(|not_until| retry_after(&not_until)),
+            Buckets::Shared(storage) => {
+                let mut hasher = Sha256::new();
+                hasher.update(self.name);
+                hasher.update([0]);
+                hasher.update(key);
+                let interval_us = i64::try_from(self.interval.as_micros())
+                    .unwrap_or(i64::MAX)
+                    .max(1);
+                let tolerance_us = interval_us.saturating_mul(i64::from(self.burst.get()));
+                match storage
+                    .take_rate_cell(&hasher.finalize()[..16], interval_us, tolerance_us)
+                    .await?
+                {
+                    None => Ok(()),
+                    Some(wait_us) => Err(AppError::RateLimited(Duration::from_secs(
+                        whole_seconds(Duration::from_micros(wait_us.unsigned_abs())),
+                    ))),
+                }
+            }
+        }
+    }
+
+    /// Forgets the buckets that are empty again (memory or rows stay bounded).
+    async fn forget_idle(&self) -> Result<(), sqlx::Error> {
+        match &self.buckets {
+            Buckets::Local(limiter) => {
+                limiter.retain_recent();
+                limiter.shrink_to_fit();
+            }
+            Buckets::Shared(storage) => {
+                storage.forget_idle_rate_cells().await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The limiters of one server process: on PostgreSQL, of every process on
+/// the database.
 #[derive(Debug, Clone)]
 pub struct RateLimits {
-    bookings: Arc<DefaultKeyedRateLimiter<Key>>,
-    manage: Arc<DefaultKeyedRateLimiter<Key>>,
-    consents: Arc<DefaultKeyedRateLimiter<Key>>,
-    slots: Arc<DefaultKeyedRateLimiter<Key>>,
-    logins: Arc<DefaultKeyedRateLimiter<Key>>,
-    login_emails: Arc<DefaultKeyedRateLimiter<Key>>,
+    bookings: Limiter,
+    manage: Limiter,
+    consents: Limiter,
+    slots: Limiter,
+    logins: Limiter,
+    login_emails: Limiter,
     salt: [u8; 32],
     trust_forwarded_for: bool,
 }
 
 impl RateLimits {
+    /// Limits kept in this process's memory, under a salt new at every start.
     pub fn new(config: &LimitsConfig) -> Self {
-        let per_minute =
-            |count: u32| Quota::per_minute(NonZeroU32::new(count.max(1)).expect("at least 1"));
         let mut salt = [0u8; 32];
         getrandom::fill(&mut salt).expect("the operating system provides randomness");
+        Self::with(config, None, salt)
+    }
+
+    /// Limits shared through `storage` by every process that has the same
+    /// `salt` (derived from a secret those processes share, not stored in
+    /// the database).
+    pub fn shared(config: &LimitsConfig, storage: &Storage, salt: [u8; 32]) -> Self {
+        Self::with(config, Some(storage), salt)
+    }
+
+    fn with(config: &LimitsConfig, shared: Option<&Storage>, salt: [u8; 32]) -> Self {
         Self {
-            bookings: Arc::new(RateLimiter::keyed(per_minute(config.bookings_per_minute))),
-            manage: Arc::new(RateLimiter::keyed(per_minute(config.manage_per_minute))),
-            consents: Arc::new(RateLimiter::keyed(per_minute(config.consents_per_minute))),
-            slots: Arc::new(RateLimiter::keyed(
-                Quota::with_period(Duration::from_secs(12 * 3600))
-                    .expect("a non-zero period")
-                    .allow_burst(
-                        NonZeroU32::new(config.bookings_per_slot.clamp(1, MAX_PER_SLOT))
-                            .expect("at least 1"),
-                    ),
-            )),
-            logins: Arc::new(RateLimiter::keyed(per_minute(config.logins_per_minute))),
-            login_emails: Arc::new(RateLimiter::keyed(per_minute(config.logins_per_minute))),
+            bookings: Limiter::per_minute("bookings", config.bookings_per_minute, shared),
+            manage: Limiter::per_minute("manage", config.manage_per_minute, shared),
+            consents: Limiter::per_minute("consents", config.consents_per_minute, shared),
+            slots: Limiter::new(
+                "slots",
+                Duration::from_secs(12 * 3600),
+                config.bookings_per_slot.clamp(1, MAX_PER_SLOT),
+                shared,
+            ),
+            logins: Limiter::per_minute("logins", config.logins_per_minute, shared),
+            login_emails: Limiter::per_minute("login e-mails", config.logins_per_minute, shared),
             salt,
             trust_forwarded_for: config.trust_forwarded_for,
         }
@@ -161,7 +263,7 @@ impl RateLimits {
 
     /// Counts a booking of `client` for `business` at `start` (unix seconds);
     /// refuses once the client holds its share of that time.
-    pub(crate) fn hold_slot(
+    pub(crate) async fn hold_slot(
         &self,
         client: ClientKey,
         business: &str,
@@ -176,14 +278,12 @@ impl RateLimits {
         let key: Key = hasher.finalize()[..16]
             .try_into()
             .expect("SHA-256 is longer than 16 bytes");
-        self.slots
-            .check_key(&key)
-            .map_err(|not_until| retry_after(&not_until))
+        self.slots.check(&key).await
     }
 
     /// Counts a login attempt for `email` (already lower-cased); keyed by a
     /// salted hash, so the typed address is not kept.
-    pub(crate) fn check_login_email(&self, email: &str) -> Result<(), AppError> {
+    pub(crate) async fn check_login_email(&self, email: &str) -> Result<(), AppError> {
         let mut hasher = Sha256::new();
         hasher.update(self.salt);
         hasher.update(b"login e-mail\0");
@@ -191,13 +291,12 @@ impl RateLimits {
         let key: Key = hasher.finalize()[..16]
             .try_into()
             .expect("SHA-256 is longer than 16 bytes");
-        self.login_emails
-            .check_key(&key)
-            .map_err(|not_until| retry_after(&not_until))
+        self.login_emails.check(&key).await
     }
 
-    /// Forgets clients that have not been seen for a while (memory stays bounded).
-    pub fn forget_idle(&self) {
+    /// Forgets clients whose buckets are empty again: memory (or the shared
+    /// table) stays bounded, and no key is kept longer than its limit needs.
+    pub async fn forget_idle(&self) -> Result<(), sqlx::Error> {
         for limiter in [
             &self.bookings,
             &self.manage,
@@ -206,9 +305,9 @@ impl RateLimits {
             &self.logins,
             &self.login_emails,
         ] {
-            limiter.retain_recent();
-            limiter.shrink_to_fit();
+            limiter.forget_idle().await?;
         }
+        Ok(())
     }
 }
 
@@ -280,10 +379,8 @@ pub(crate) async fn limit(
             let key = limits.key(client, "");
             request.extensions_mut().insert(ClientKey(key));
         }
-        if let Some((limiter, key)) = limiter_and_key
-            && let Err(not_until) = limiter.check_key(&key)
-        {
-            return Err(retry_after(&not_until));
+        if let Some((limiter, key)) = limiter_and_key {
+            limiter.check(&key).await?;
         }
     }
     Ok(next.run(request).await)
@@ -321,8 +418,18 @@ mod tests {
             // Neither building nor using the limiters may overflow their
             // nanosecond arithmetic.
             let limits = RateLimits::new(&config);
-            assert!(limits.hold_slot(ClientKey([7; 16]), "bistro", 0).is_ok());
-            limits.forget_idle();
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async {
+                assert!(
+                    limits
+                        .hold_slot(ClientKey([7; 16]), "bistro", 0)
+                        .await
+                        .is_ok()
+                );
+                limits.forget_idle().await.expect("in memory");
+            });
         }
     }
 }

@@ -17,6 +17,7 @@ mod consents;
 mod erasure;
 mod group_commit;
 mod invites;
+mod rate_limits;
 mod resets;
 mod sessions;
 mod staff_bookings;

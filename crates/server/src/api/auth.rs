@@ -143,7 +143,7 @@ pub(crate) async fn login(
 ) -> Result<Response, AppError> {
     session::check_origin(&headers, &state.config)?;
     let email = normalise(&request.email);
-    state.limits.check_login_email(&email)?;
+    state.limits.check_login_email(&email).await?;
     let staff = state.storage.staff_by_email(&email).await?;
     let matches = password::verify_gated(
         request.password,
@@ -304,7 +304,7 @@ pub(crate) async fn change_password(
     JsonBody(request): JsonBody<PasswordChange>,
 ) -> Result<StatusCode, AppError> {
     // A stolen session must not become a way to guess the password: same limit as logins.
-    state.limits.check_login_email(&session.staff.email)?;
+    state.limits.check_login_email(&session.staff.email).await?;
     let current_hash = session.staff.password_hash.clone();
     if !password::verify_gated(request.current, Some(current_hash)).await {
         session

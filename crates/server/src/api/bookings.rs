@@ -262,7 +262,8 @@ async fn store(
     if let Some(client) = client {
         state
             .limits
-            .hold_slot(client, &business.id.0, checked.start.as_second())?;
+            .hold_slot(client, &business.id.0, checked.start.as_second())
+            .await?;
     }
 
     let booked = state

@@ -10,6 +10,7 @@ use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sha2::{Digest as _, Sha256};
 
 use crate::ids::StaffId;
 
@@ -125,6 +126,17 @@ impl TotpKey {
             }
             Err(source) => Err(create(source)),
         }
+    }
+
+    /// A key for another purpose, `SHA-256(purpose ‖ 0 ‖ key)`: every process
+    /// holding this file derives the same one, and the TOTP key cannot be
+    /// recovered from it.
+    pub fn derive(&self, purpose: &[u8]) -> [u8; 32] {
+        let mut hasher = Sha256::new();
+        hasher.update(purpose);
+        hasher.update([0]);
+        hasher.update(self.0);
+        hasher.finalize().into()
     }
 
     /// `secret` sealed for `staff`: magic, nonce, ciphertext with its tag.

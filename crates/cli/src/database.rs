@@ -1,9 +1,13 @@
-//! `sealbook migrate` and `sealbook db copy`: operating the database.
+//! `sealbook migrate`, `sealbook db copy` and `sealbook db backup`: operating
+//! the database.
 
 use std::io::Write as _;
+use std::path::Path;
+use std::time::Instant;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use sealbook_server::Storage;
+use sealbook_server::storage::{Backend, backup_sqlite};
 
 /// Brings the schema of `db` up to date (creating the database file for SQLite).
 pub(crate) fn migrate(db: &str) -> anyhow::Result<()> {
@@ -43,6 +47,36 @@ pub(crate) fn copy(from: &str, to: &str) -> anyhow::Result<()> {
         "copied {copied} bookings from {} to {}",
         redact(from),
         redact(to)
+    )?;
+    Ok(())
+}
+
+/// Writes a consistent backup of a live SQLite database to `out` (a new file).
+/// PostgreSQL has its own tool for this, which knows its server's version and
+/// dumps every table; the command says how to use it instead of guessing.
+pub(crate) fn backup(db: &str, out: &Path) -> anyhow::Result<()> {
+    if Backend::of(db) == Some(Backend::Postgres) {
+        bail!(
+            "{db} is PostgreSQL: back it up with pg_dump, which makes a consistent dump of a live database:\n\
+             \n    pg_dump --format=custom --file={out} --dbname='{db}'\n\n\
+             (the password from ~/.pgpass or PGPASSWORD; restore with pg_restore, see docs/DEPLOY.md)",
+            // Without the password at all: the command is meant to be copied.
+            db = redact(db).replacen(":***@", "@", 1),
+            out = out.display(),
+        );
+    }
+    let started = Instant::now();
+    let backup = tokio::runtime::Runtime::new()?
+        .block_on(backup_sqlite(db, out))
+        .with_context(|| format!("cannot back up {}", redact(db)))?;
+    writeln!(
+        std::io::stdout().lock(),
+        "backed up {} to {}: {} bytes, {} bookings, integrity ok, in {:.1} s",
+        redact(db),
+        out.display(),
+        backup.bytes,
+        backup.bookings,
+        started.elapsed().as_secs_f64()
     )?;
     Ok(())
 }

@@ -127,6 +127,16 @@ enum DbCommand {
         #[arg(long)]
         to: String,
     },
+    /// Write a consistent copy of a live SQLite database to a new file, while
+    /// servers keep writing to it (PostgreSQL: use pg_dump, see docs/DEPLOY.md).
+    Backup {
+        /// sqlite://path of the database.
+        #[arg(long)]
+        db: String,
+        /// The backup file; it must not exist.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -235,6 +245,9 @@ fn main() -> anyhow::Result<()> {
         Command::Db {
             command: DbCommand::Copy { from, to },
         } => database::copy(&from, &to),
+        Command::Db {
+            command: DbCommand::Backup { db, out },
+        } => database::backup(&db, &out),
         Command::Bookings {
             command:
                 BookingsCommand::Open {

@@ -13,6 +13,7 @@
 
 mod accounts;
 mod audit;
+mod backup;
 mod consents;
 mod erasure;
 mod group_commit;
@@ -24,6 +25,7 @@ mod staff_bookings;
 
 pub use accounts::{AccountError, HeldKey, NewStaff, Role, ShareOutcome, StaffMember, WrappedKey};
 pub use audit::{AuditEntry, NewAuditEntry};
+pub use backup::{BackupError, SqliteBackup, backup_sqlite};
 pub use consents::ConsentRecord;
 pub use erasure::Flush;
 pub use invites::{AcceptError, NewInvite, OpenInvite, PendingInvite};
@@ -234,6 +236,14 @@ fn booking_from_row(row: BookingRow) -> StoredBooking {
     }
 }
 
+/// The file a `sqlite://path` or `sqlite:path` URL names, without its `?options`.
+fn sqlite_path(url: &str) -> &str {
+    let path = url
+        .trim_start_matches("sqlite://")
+        .trim_start_matches("sqlite:");
+    path.split('?').next().unwrap_or(path)
+}
+
 impl Storage {
     /// Opens (creating if needed) and migrates the database at `url`.
     pub async fn open(url: &str) -> Result<Self, StorageError> {
@@ -241,11 +251,7 @@ impl Storage {
         let backend = Backend::of(url).ok_or(StorageError::UnsupportedUrl)?;
         let (url, options) = match backend {
             Backend::Sqlite => {
-                let path = url
-                    .trim_start_matches("sqlite://")
-                    .trim_start_matches("sqlite:");
-                let path = path.split('?').next().unwrap_or(path);
-                if let Some(folder) = std::path::Path::new(path)
+                if let Some(folder) = std::path::Path::new(sqlite_path(url))
                     .parent()
                     .filter(|f| !f.as_os_str().is_empty())
                 {

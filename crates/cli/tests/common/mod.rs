@@ -71,19 +71,40 @@ pub async fn wait_until_listening(port: u16) {
     }
 }
 
-/// One HTTP/1.1 POST; `None` if the connection failed or broke before a full answer.
+/// One HTTP/1.1 POST of a booking; `None` if the connection failed or broke
+/// before a full answer.
 pub async fn post(
     port: u16,
     business: &str,
     key: &str,
     body: &str,
 ) -> Option<(u16, serde_json::Value)> {
+    let (status, json) = send(
+        port,
+        "POST",
+        &format!("/api/v1/businesses/{business}/bookings"),
+        &format!("Content-Type: application/json\r\nIdempotency-Key: {key}\r\n"),
+        body,
+    )
+    .await?;
+    Some((status, serde_json::from_str(&json).ok()?))
+}
+
+/// One HTTP/1.1 request (`headers` as `Name: value\r\n` lines); the status and
+/// the body, or `None` if the connection failed or broke before a full answer.
+pub async fn send(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &str,
+    body: &str,
+) -> Option<(u16, String)> {
     let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
         .await
         .ok()?;
     let request = format!(
-        "POST /api/v1/businesses/{business}/bookings HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n\
-         Idempotency-Key: {key}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}\
+         Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
     stream.write_all(request.as_bytes()).await.ok()?;
@@ -94,6 +115,36 @@ pub async fn post(
         .ok()?;
     let text = String::from_utf8(response).ok()?;
     let status: u16 = text.get(9..12)?.parse().ok()?;
-    let (_, json) = text.split_once("\r\n\r\n")?;
-    Some((status, serde_json::from_str(json).ok()?))
+    let (_, body) = text.split_once("\r\n\r\n")?;
+    Some((status, body.to_owned()))
+}
+
+/// The passphrase of [`vector_key_file`].
+pub const VECTOR_KEY_PASSPHRASE: &str = "test vector passphrase";
+
+/// The first test vector's private key as `sealbook keygen` writes keys
+/// (encrypted PKCS#8), in `dir`, for `sealbook bookings open`: its path and
+/// the path of a file holding [`VECTOR_KEY_PASSPHRASE`].
+pub fn vector_key_file(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    use rsa::pkcs8::{DecodePrivateKey as _, EncodePrivateKey as _};
+    let vectors: serde_json::Value = serde_json::from_str(VECTORS).expect("vectors");
+    let private =
+        rsa::PrivateKey::from_pkcs8_pem(vectors[0]["private_key_pem"].as_str().expect("pem"))
+            .expect("the vector's key");
+    let plain = private.to_pkcs8_der().expect("DER");
+    let encrypted = sealbook_envelope::keyfile::encrypt_key(
+        plain.as_bytes(),
+        VECTOR_KEY_PASSPHRASE.as_bytes(),
+        [7; 16],
+        [9; 16],
+    )
+    .expect("encrypted");
+    let pem =
+        pkcs8::der::pem::encode_string("ENCRYPTED PRIVATE KEY", pkcs8::LineEnding::LF, &encrypted)
+            .expect("PEM");
+    let key = dir.join("bistro.key.pem");
+    let passphrase = dir.join("passphrase");
+    std::fs::write(&key, pem).expect("key file");
+    std::fs::write(&passphrase, VECTOR_KEY_PASSPHRASE).expect("passphrase file");
+    (key, passphrase)
 }

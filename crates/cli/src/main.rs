@@ -59,6 +59,15 @@ enum Command {
         /// Where visitors' browsers reach the server (default: `public_url` in the configuration).
         #[arg(long)]
         server_url: Option<String>,
+        /// The public key file of each key to pin (`<business>.pub.pem`, as
+        /// `sealbook keygen` wrote it): the pins come from your files, never
+        /// from the server's configuration.
+        #[arg(long = "public-key", required_unless_present = "integrity_only")]
+        public_keys: Vec<PathBuf>,
+        /// Print only the integrity value of the `embed.js` being served: after
+        /// an upgrade it is all that changes in the tag.
+        #[arg(long)]
+        integrity_only: bool,
     },
     /// Consent records (they hold no personal data).
     Consents {
@@ -214,7 +223,15 @@ fn main() -> anyhow::Result<()> {
             config,
             business,
             server_url,
-        } => snippet::print(&config, &business, server_url.as_deref()),
+            public_keys,
+            integrity_only,
+        } => {
+            if integrity_only {
+                snippet::print_integrity(&config)
+            } else {
+                snippet::print(&config, &business, server_url.as_deref(), &public_keys)
+            }
+        }
         Command::Consents {
             command:
                 ConsentsCommand::List {

@@ -29,7 +29,13 @@ fn keygen(dir: &Path, business: &str, folder: &str) -> String {
 fn snippet(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_sealbook"))
         .current_dir(dir)
-        .args(["snippet", "--business", "bistro", "--server-url", "https://book.example"])
+        .args([
+            "snippet",
+            "--business",
+            "bistro",
+            "--server-url",
+            "https://book.example",
+        ])
         .args(args)
         .output()
         .expect("snippet runs")

@@ -271,7 +271,7 @@ pub fn app() -> Html {
                     };
                     html! {
                         <SnippetPage {lang} api={api.clone()} unlocked={unlocked.clone()} {on_key_added}
-                            on_logged_out={logged_out.clone()} />
+                            business={session.staff.business.clone()} on_logged_out={logged_out.clone()} />
                     }
                 }
                 Page::Settings => {

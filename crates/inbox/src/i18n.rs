@@ -292,6 +292,27 @@ texts! {
         "Fügen Sie dieses Tag dort in Ihre Website ein, wo das Reservierungsformular erscheinen soll. Es legt Ihre Schlüssel fest und, mit seinem Integritäts-Hash, genau diese Sealbook-Version: Fügen Sie es nach einem Schlüsselwechsel oder Update erneut ein.",
     ],
     PinnedKeys => ["Pinned keys", "Clés épinglées", "Festgelegte Schlüssel"],
+    PinnedKeysIntro => [
+        "The keys you have opened on this device: the form encrypts to these and to no other key.",
+        "Les clés que vous avez ouvertes sur cet appareil : le formulaire chiffre pour elles et pour aucune autre.",
+        "Die Schlüssel, die Sie auf diesem Gerät geöffnet haben: Das Formular verschlüsselt nur für sie.",
+    ],
+    ForeignPins => [
+        "The server asks to pin a key that you cannot open on this device, so no tag is shown. Do not paste a tag from elsewhere until you know why: the server's configuration may have been changed. Add your copy of the key below if it is yours.",
+        "Le serveur demande d’épingler une clé que vous ne pouvez pas ouvrir sur cet appareil : aucune balise n’est affichée. Ne collez pas de balise venue d’ailleurs avant de savoir pourquoi : la configuration du serveur a pu être modifiée. Ajoutez ci-dessous votre copie de la clé si elle est à vous.",
+        "Der Server verlangt, einen Schlüssel festzulegen, den Sie auf diesem Gerät nicht öffnen können; daher wird kein Tag angezeigt. Fügen Sie kein Tag von anderswo ein, bevor Sie wissen, warum: Die Konfiguration des Servers wurde womöglich geändert. Fügen Sie unten Ihre Kopie des Schlüssels hinzu, wenn er Ihnen gehört.",
+    ],
+    NoPins => [
+        "None of the business's active keys is open on this device: add your copy below first.",
+        "Aucune clé active de l’établissement n’est ouverte sur cet appareil : ajoutez d’abord votre copie ci-dessous.",
+        "Keiner der aktiven Schlüssel des Betriebs ist auf diesem Gerät geöffnet: Fügen Sie zuerst unten Ihre Kopie hinzu.",
+    ],
+    Integrity => ["Integrity", "Intégrité", "Integrität"],
+    IntegrityIntro => [
+        "The fingerprint of this Sealbook version. After an upgrade only this value changes: replace the tag's integrity attribute with it, and keep your pins as they are.",
+        "L’empreinte de cette version de Sealbook. Après une mise à jour, seule cette valeur change : remplacez par elle l’attribut integrity de la balise et gardez vos clés épinglées telles quelles.",
+        "Der Fingerabdruck dieser Sealbook-Version. Nach einem Update ändert sich nur dieser Wert: Ersetzen Sie damit das integrity-Attribut des Tags und lassen Sie die festgelegten Schlüssel unverändert.",
+    ],
     SharedKeyWaiting => [
         "The owner has shared a new business key with you. Enter the code they gave you to add it; leave it empty to unlock without it for now.",
         "Le responsable vous a transmis une nouvelle clé de l’établissement. Saisissez le code qu’il vous a donné pour l’ajouter ; laissez vide pour déverrouiller sans elle pour l’instant.",

@@ -23,14 +23,26 @@ pub fn embed_integrity(widget_dir: &Path) -> std::io::Result<String> {
 /// `server_url` is where `sealbook serve` is reached (empty: the same origin).
 pub fn script_tag(server_url: &str, business: &Business, integrity: Option<&str>) -> String {
     let kids: Vec<&str> = business.pinned_kids().map(|kid| kid.as_str()).collect();
+    script_tag_pinning(server_url, &business.id.0, &kids, integrity)
+}
+
+/// The `<script>` tag for `business` with `pins` as its `data-keys`: the tag
+/// an owner builds from their own keys (`sealbook snippet --public-key`; the
+/// inbox builds the same from the keys it has opened).
+pub fn script_tag_pinning(
+    server_url: &str,
+    business: &str,
+    pins: &[&str],
+    integrity: Option<&str>,
+) -> String {
     let integrity = integrity.map_or_else(String::new, |hash| {
         format!(" integrity=\"{}\" crossorigin=\"anonymous\"", escape(hash))
     });
     format!(
         "<script src=\"{}/widget/embed.js\"{integrity} data-business=\"{}\" data-keys=\"{}\" async></script>",
         escape(server_url.trim_end_matches('/')),
-        escape(&business.id.0),
-        escape(&kids.join(",")),
+        escape(business),
+        escape(&pins.join(",")),
     )
 }
 

@@ -414,18 +414,26 @@ impl Sealbook {
         Ok(output.stdout)
     }
 
-    /// `sealbook snippet`: the script tag for this business, as its site would embed it.
+    /// `sealbook snippet`: the script tag for this business, as its site would
+    /// embed it, pinning the keys whose public key files the owner holds
+    /// (`keys`, then `keys-next` once it exists).
     pub async fn snippet(&self) -> anyhow::Result<String> {
-        let stdout = self
-            .cli(
-                "sealbook snippet",
-                Command::new(binary()?)
-                    .arg("snippet")
-                    .arg("--config")
-                    .arg(self.dir.path().join("sealbook.toml"))
-                    .args(["--business", &self.business, "--server-url", &self.url("")]),
-            )
-            .await?;
+        let mut command = Command::new(binary()?);
+        command
+            .arg("snippet")
+            .arg("--config")
+            .arg(self.dir.path().join("sealbook.toml"))
+            .args(["--business", &self.business, "--server-url", &self.url("")]);
+        for folder in ["keys", "keys-next"] {
+            let public = self
+                .dir
+                .path()
+                .join(format!("{folder}/{}.pub.pem", self.business));
+            if public.exists() {
+                command.arg("--public-key").arg(public);
+            }
+        }
+        let stdout = self.cli("sealbook snippet", &mut command).await?;
         Ok(String::from_utf8(stdout)?.trim().to_owned())
     }
 

@@ -571,6 +571,17 @@ async fn a_key_rotation_seals_to_the_new_key_and_every_booking_stays_readable() 
     unlock(&owner, PASSPHRASE).await?;
     click(&owner, "#sb-nav-snippet").await?;
     owner.wait_for("#sb-key-file").await?;
+    // The server seals to a key this device cannot open yet: no tag to paste.
+    let refusal = owner.wait_for_text("#sb-foreign-pins").await?;
+    assert!(refusal.contains(&next), "{refusal}");
+    assert!(
+        owner
+            .client
+            .find(Locator::Css("#sb-snippet"))
+            .await
+            .is_err(),
+        "no tag while a pin is not the owner's"
+    );
     let statuses = owner
         .script("return Array.from(document.querySelectorAll('#sb-keys tr[data-kid]')).map(r => [r.dataset.kid, r.dataset.status]);")
         .await?;
@@ -589,6 +600,15 @@ async fn a_key_rotation_seals_to_the_new_key_and_every_booking_stays_readable() 
     type_into(&owner, "#sb-own-passphrase", PASSPHRASE).await?;
     click(&owner, "#sb-add-key").await?;
     owner.wait_for("#sb-key-added").await?;
+    // Now the tag pins the key the owner opened, and the integrity stands apart.
+    let tag = owner.wait_for_text("#sb-snippet").await?;
+    assert!(tag.contains(&format!("data-keys=\"{next}\"")), "{tag}");
+    let integrity = owner.wait_for_text("#sb-integrity").await?;
+    assert!(
+        integrity.starts_with("sha384-") && tag.contains(&integrity),
+        "{integrity} in {tag}"
+    );
+    assert_accessible(&owner, "script tag after a rotation").await?;
     click(&owner, "#sb-nav-bookings").await?;
     show_day(&owner, &old_day).await?;
     wait_for_row(&owner, &before).await?;

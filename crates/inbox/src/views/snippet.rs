@@ -1,8 +1,13 @@
-//! The owner's script tag, exactly as the server would have it pasted: this
-//! server's address, the active and pending keys pinned, the integrity of this
-//! build. Below it, the business's keys, and — during a rotation — the owner
-//! adds their copy of the new key from the file `sealbook keygen` wrote: opened
-//! and locked again here, so the server only ever receives the locked copy.
+//! The owner's script tag. Its pins are built here, from the keys the owner
+//! has unlocked on this device (their kids computed from the keys themselves),
+//! never taken from the server: a tampered server configuration could
+//! otherwise get its own key pinned at the next re-paste. If the server asks
+//! for a key to be pinned that the owner cannot open, no tag is shown. The
+//! integrity value (the server's `embed.js`) is shown apart too, so that an
+//! upgrade changes only it. Below, the business's keys, and — during a
+//! rotation — the owner adds their copy of the new key from the file
+//! `sealbook keygen` wrote: opened and locked again here, so the server only
+//! ever receives the locked copy.
 
 use std::rc::Rc;
 
@@ -24,7 +29,31 @@ pub struct SnippetProps {
     /// The owner's keys on this device; a key added here joins them.
     pub unlocked: Unlocked,
     pub on_key_added: Callback<Unlocked>,
+    /// The owner's business, as the session names it.
+    pub business: String,
     pub on_logged_out: Callback<ApiError>,
+}
+
+/// Text for HTML text or a double-quoted attribute (as the server escapes it).
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The tag to paste: this origin's loader, `integrity` if the widget is built,
+/// and `pins`.
+fn script_tag(origin: &str, business: &str, pins: &[&str], integrity: Option<&str>) -> String {
+    let integrity = integrity.map_or_else(String::new, |hash| {
+        format!(" integrity=\"{}\" crossorigin=\"anonymous\"", escape(hash))
+    });
+    format!(
+        "<script src=\"{}/widget/embed.js\"{integrity} data-business=\"{}\" data-keys=\"{}\" async></script>",
+        escape(origin.trim_end_matches('/')),
+        escape(business),
+        escape(&pins.join(",")),
+    )
 }
 
 fn status_text(status: &str) -> Text {
@@ -71,10 +100,38 @@ pub fn snippet_page(props: &SnippetProps) -> Html {
             });
         });
     }
+    // The keys to pin: those the business seals to (active, pending) that this
+    // device has opened. A kid the server asks to pin beyond them is refused.
+    let pins: Vec<&str> = props
+        .unlocked
+        .configured
+        .iter()
+        .filter(|key| matches!(key.status.as_str(), "active" | "pending"))
+        .map(|key| key.kid.as_str())
+        .filter(|kid| props.unlocked.keyring.holds(kid))
+        .collect();
+    let foreign: Vec<String> = snippet
+        .as_ref()
+        .map(|tag| {
+            tag.kids
+                .iter()
+                .filter(|kid| !props.unlocked.keyring.holds(kid))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    let origin = web_sys::window()
+        .and_then(|window| window.location().origin().ok())
+        .unwrap_or_default();
+    let tag_html = snippet
+        .as_ref()
+        .filter(|_| foreign.is_empty() && !pins.is_empty())
+        .map(|tag| script_tag(&origin, &props.business, &pins, tag.integrity.as_deref()));
     let copy = {
-        let (snippet, copied) = (snippet.clone(), copied.clone());
+        let copied = copied.clone();
+        let tag_html = tag_html.clone();
         Callback::from(move |_| {
-            let Some(html) = snippet.as_ref().map(|tag| tag.html.clone()) else {
+            let Some(html) = tag_html.clone() else {
                 return;
             };
             let copied = copied.clone();
@@ -193,15 +250,28 @@ pub fn snippet_page(props: &SnippetProps) -> Html {
             <h1 id="sb-heading" tabindex="-1">{ t(lang, Text::ScriptTag) }</h1>
             <p class="sb-muted">{ t(lang, Text::ScriptTagIntro) }</p>
             <ErrorBox message={(*error).clone()} />
-            if let Some(tag) = &*snippet {
-                <pre class="sb-code"><code id="sb-snippet">{ tag.html.clone() }</code></pre>
+            if !foreign.is_empty() {
+                <div class="sb-error" id="sb-foreign-pins" role="alert">
+                    <p>{ t(lang, Text::ForeignPins) }</p>
+                    <ul>{ for foreign.iter().map(|kid| html! { <li><code>{ kid.clone() }</code></li> }) }</ul>
+                </div>
+            } else if let (Some(tag), Some(html)) = (&*snippet, &tag_html) {
+                <pre class="sb-code"><code id="sb-snippet">{ html.clone() }</code></pre>
                 <p class="sb-actions">
                     <button id="sb-copy-snippet" class="sb-secondary" type="button" onclick={copy}>
                         { t(lang, Text::Copy) }</button>
                     <span role="status">{ if *copied { t(lang, Text::Copied) } else { "" } }</span>
                 </p>
                 <h2>{ t(lang, Text::PinnedKeys) }</h2>
-                <ul>{ for tag.kids.iter().map(|kid| html! { <li><code>{ kid.clone() }</code></li> }) }</ul>
+                <p class="sb-muted">{ t(lang, Text::PinnedKeysIntro) }</p>
+                <ul id="sb-pins">{ for pins.iter().map(|kid| html! { <li><code>{ *kid }</code></li> }) }</ul>
+                if let Some(integrity) = &tag.integrity {
+                    <h2>{ t(lang, Text::Integrity) }</h2>
+                    <p class="sb-muted">{ t(lang, Text::IntegrityIntro) }</p>
+                    <pre class="sb-code"><code id="sb-integrity">{ integrity.clone() }</code></pre>
+                }
+            } else if snippet.is_some() {
+                <p class="sb-error" id="sb-no-pins" role="alert">{ t(lang, Text::NoPins) }</p>
             } else if error.is_none() {
                 <p class="sb-muted">{ t(lang, Text::Loading) }</p>
             }

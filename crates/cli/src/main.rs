@@ -1,5 +1,6 @@
 //! `sealbook`: run the server, make business keys, and open bookings locally.
 
+mod audit;
 mod bookings;
 mod business;
 mod consents;
@@ -10,6 +11,7 @@ mod serve;
 mod snippet;
 
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
@@ -94,6 +96,25 @@ enum Command {
     Db {
         #[command(subcommand)]
         command: DbCommand,
+    },
+    /// The audit log of inbox actions.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Check the audit log's hash chains: prints each chain's entry count and
+    /// head, or its first broken link, and exits 3 if any link is broken.
+    Verify {
+        /// sqlite://path or postgres://user@host/database.
+        #[arg(long)]
+        db: String,
+        /// Only this business's chain.
+        #[arg(long)]
+        business: Option<String>,
     },
 }
 
@@ -209,9 +230,12 @@ enum Format {
     Ics,
 }
 
-fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<ExitCode> {
     let cli = Cli::parse();
-    match cli.command {
+    let done = match cli.command {
+        Command::Audit {
+            command: AuditCommand::Verify { db, business },
+        } => return audit::verify(&db, business.as_deref()),
         Command::Serve { config } => serve::run(&config),
         Command::Keygen {
             business,
@@ -285,5 +309,6 @@ fn main() -> anyhow::Result<()> {
             format,
             out: out.as_deref(),
         }),
-    }
+    };
+    done.map(|()| ExitCode::SUCCESS)
 }

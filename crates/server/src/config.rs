@@ -66,6 +66,8 @@ pub enum ConfigError {
     },
     #[error("sweep_interval_minutes = {0} is more than {MAX_SWEEP_INTERVAL_MINUTES} (a day)")]
     SweepInterval(u64),
+    #[error("audit_retention_days = {0} is more than {MAX_RETENTION_DAYS} days")]
+    AuditRetention(u32),
 }
 
 /// The longest any retention (a field's, a consent notice's) may be: ten years,
@@ -242,6 +244,8 @@ pub struct Config {
     pub www_dir: PathBuf,
     /// How often the retention sweeper runs.
     pub sweep_interval: std::time::Duration,
+    /// How long audit entries are kept, in days, before the sweeper deletes them.
+    pub audit_retention_days: u32,
     /// Per-client request limits.
     pub limits: crate::limits::LimitsConfig,
     pub businesses: Vec<Business>,
@@ -357,6 +361,9 @@ impl Config {
         if raw.sweep_interval_minutes > MAX_SWEEP_INTERVAL_MINUTES {
             return Err(ConfigError::SweepInterval(raw.sweep_interval_minutes));
         }
+        if raw.audit_retention_days > MAX_RETENTION_DAYS {
+            return Err(ConfigError::AuditRetention(raw.audit_retention_days));
+        }
         let smtp = raw.smtp.map(|smtp| smtp.resolve(base)).transpose()?;
         let totp_key_file = base.join(raw.totp_key_file);
         Ok(Self {
@@ -371,6 +378,7 @@ impl Config {
             widget_dir: base.join(raw.widget_dir),
             www_dir: base.join(raw.www_dir),
             sweep_interval: std::time::Duration::from_secs(raw.sweep_interval_minutes.max(1) * 60),
+            audit_retention_days: raw.audit_retention_days,
             limits: raw.limits,
             businesses,
             totp_key_file,
@@ -400,6 +408,8 @@ struct RawConfig {
     www_dir: PathBuf,
     #[serde(default = "default_sweep_interval")]
     sweep_interval_minutes: u64,
+    #[serde(default = "default_audit_retention")]
+    audit_retention_days: u32,
     #[serde(default)]
     limits: crate::limits::LimitsConfig,
     #[serde(default = "default_totp_key_file")]
@@ -782,6 +792,12 @@ fn default_sweep_interval() -> u64 {
     60
 }
 
+/// A year and a month: a full year of who opened what, for a yearly review,
+/// and not the database's lifetime.
+fn default_audit_retention() -> u32 {
+    400
+}
+
 fn default_turn() -> u32 {
     90
 }
@@ -1024,6 +1040,21 @@ mod tests {
             .expect_err("refused")
             .to_string();
         assert!(text.contains("sweep_interval_minutes"), "{text}");
+
+        let audit = |days: &str| {
+            Config::from_toml(&format!("audit_retention_days = {days}"), Path::new("."))
+        };
+        assert_eq!(
+            Config::from_toml("", Path::new("."))
+                .expect("valid")
+                .audit_retention_days,
+            400
+        );
+        assert_eq!(audit("3650").expect("valid").audit_retention_days, 3650);
+        for days in ["3651", "4000000000"] {
+            let text = audit(days).expect_err("refused").to_string();
+            assert!(text.contains("audit_retention_days"), "{text}");
+        }
     }
 
     #[test]

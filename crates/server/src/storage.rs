@@ -13,6 +13,7 @@
 
 mod accounts;
 mod audit;
+mod audit_chain;
 mod backup;
 mod consents;
 mod erasure;
@@ -25,6 +26,7 @@ mod staff_bookings;
 
 pub use accounts::{AccountError, HeldKey, NewStaff, Role, ShareOutcome, StaffMember, WrappedKey};
 pub use audit::{AuditEntry, NewAuditEntry};
+pub use audit_chain::{AuditSweep, BrokenLink, ChainReport, GENESIS as AUDIT_GENESIS};
 pub use backup::{BackupError, SqliteBackup, backup_sqlite};
 pub use consents::ConsentRecord;
 pub use erasure::Flush;
@@ -71,7 +73,9 @@ pub enum BookError {
 /// Why a database copy stopped (nothing was written to the target).
 #[derive(Debug, thiserror::Error)]
 pub enum CopyError {
-    #[error("the target database already holds bookings; copy only into an empty database")]
+    #[error(
+        "the target database already holds bookings or audit entries; copy only into an empty database"
+    )]
     TargetNotEmpty,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
@@ -280,11 +284,13 @@ impl Storage {
             Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&pool).await?,
             Backend::Postgres => sqlx::migrate!("migrations/postgres").run(&pool).await?,
         }
-        Ok(Self {
+        let storage = Self {
             pool,
             backend,
             group_commit: Arc::default(),
-        })
+        };
+        storage.link_unlinked_audit().await?;
+        Ok(storage)
     }
 
     /// Whether the database answers.
@@ -653,7 +659,11 @@ impl Storage {
         let (existing,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM bookings")
             .fetch_one(&mut *transaction)
             .await?;
-        if existing > 0 {
+        // Audit entries too: the copied chains would fork the target's own.
+        let (audited,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_chains")
+            .fetch_one(&mut *transaction)
+            .await?;
+        if existing > 0 || audited > 0 {
             return Err(CopyError::TargetNotEmpty);
         }
         let mut copied = 0u64;

@@ -1,8 +1,10 @@
 //! Retention: each booking is deleted a business's retention period after its
 //! appointment ends, each consent record its notice's `retention_days` after it
 //! was made; ended staff sessions and expired invites go too. Hard delete, no
-//! soft-delete flag (DESIGN §3.8, §8). Each pass also finishes the erasures
-//! whose old bytes SQLite could not yet truncate out of its WAL.
+//! soft-delete flag (DESIGN §3.8, §8). Audit entries go `audit_retention_days`
+//! after they were made, from the oldest end of each chain, which keeps the
+//! rest verifiable. Each pass also finishes the erasures whose old bytes SQLite
+//! could not yet truncate out of its WAL.
 //!
 //! Retention that stops keeps data longer than visitors were told, so a stopped
 //! sweeper must not go unnoticed: every pass is recorded ([`Health`]), and
@@ -69,6 +71,24 @@ async fn pass(state: &AppState, now: Timestamp) -> Result<u64, sqlx::Error> {
                 .sweep_consents(&business.id, cutoff(now, notice.retention_days))
                 .await?;
         }
+    }
+    let audit = state
+        .storage
+        .sweep_audit(cutoff(now, state.config.audit_retention_days))
+        .await?;
+    if audit.deleted > 0 {
+        tracing::info!(
+            deleted = audit.deleted,
+            "retention sweep deleted audit entries"
+        );
+    }
+    for chain in &audit.broken {
+        // Deleting would destroy the evidence: the chain stays whole until an
+        // operator has looked (`sealbook audit verify`).
+        tracing::error!(
+            chain = %chain,
+            "audit chain fails verification; its expired entries are kept"
+        );
     }
     let pending = state.storage.finish_pending_erasures().await?;
     state.metrics.set_pending_erasures(pending);

@@ -141,6 +141,16 @@ async fn copies_everything_into_an_empty_database(target: TestDatabase) {
         from.audit_log(&bistro, 10).await.expect("audit"),
         "the audit log moves, in order"
     );
+    let chains = to.verify_audit(None).await.expect("verify");
+    assert!(
+        chains.iter().all(|chain| chain.broken.is_none()),
+        "{chains:?}"
+    );
+    assert_eq!(
+        chains,
+        from.verify_audit(None).await.expect("verify"),
+        "the chains move with their links, anchors and heads"
+    );
     let window = (0, i64::MAX);
     assert_eq!(
         to.inbox_bookings(&bistro, window).await.expect("list"),

@@ -392,16 +392,20 @@ impl Storage {
             String,
             Option<String>,
             String,
+            Option<Vec<u8>>,
         );
+        // Entries keep their links (the hash does not cover `seq`), and each
+        // chain keeps its anchor and head, so the copy verifies as the original.
         let entries: Vec<AuditCopy> = sqlx::query_as(
-            "SELECT id, business, at, staff_id, session, action, booking_id, detail FROM audit ORDER BY seq",
+            "SELECT id, business, at, staff_id, session, action, booking_id, detail, prev_hash
+             FROM audit ORDER BY seq",
         )
         .fetch_all(&self.pool)
         .await?;
         for entry in entries {
             sqlx::query(
-                "INSERT INTO audit (id, business, at, staff_id, session, action, booking_id, detail)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                "INSERT INTO audit (id, business, at, staff_id, session, action, booking_id, detail, prev_hash)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
             )
             .bind(entry.0)
             .bind(entry.1)
@@ -411,6 +415,22 @@ impl Storage {
             .bind(entry.5)
             .bind(entry.6)
             .bind(entry.7)
+            .bind(entry.8)
+            .execute(&mut *target)
+            .await?;
+        }
+        let chains: Vec<(String, Vec<u8>, Vec<u8>, i64)> =
+            sqlx::query_as("SELECT chain, head, anchor, swept FROM audit_chains ORDER BY chain")
+                .fetch_all(&self.pool)
+                .await?;
+        for (chain, head, anchor, swept) in chains {
+            sqlx::query(
+                "INSERT INTO audit_chains (chain, head, anchor, swept) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(chain)
+            .bind(head)
+            .bind(anchor)
+            .bind(swept)
             .execute(&mut *target)
             .await?;
         }

@@ -1,10 +1,12 @@
 //! The audit log: who did what in the inbox, when. Rows are only ever added
-//! (the database refuses UPDATE and DELETE on them), and they never hold
-//! booking content — ranges, counts, statuses and formats only.
+//! (the database refuses UPDATE, and DELETE except by the retention sweeper),
+//! each linked to the one before it in its chain ([`super::audit_chain`]), and
+//! they never hold booking content — ranges, counts, statuses and formats only.
 
 use sqlx::AnyConnection;
 
 use super::Storage;
+use super::audit_chain::{Linked, chain_of, entry_hash, lock_chain, set_head};
 use crate::ids::{BusinessId, StaffId};
 
 /// One entry as written.
@@ -48,33 +50,52 @@ type AuditRow = (
 impl Storage {
     /// Appends an entry.
     pub async fn audit(&self, entry: &NewAuditEntry) -> Result<(), sqlx::Error> {
-        let mut connection = self.pool.acquire().await?;
-        Self::append_audit(&mut connection, entry).await
+        let mut transaction = self.pool.begin().await?;
+        Self::append_audit(&mut transaction, entry).await?;
+        transaction.commit().await
     }
 
-    /// Appends an entry on `connection`, e.g. inside the transaction that makes
-    /// the change it records, so the two stand or fall together.
+    /// Appends an entry inside the transaction open on `connection`, e.g. the
+    /// one that makes the change it records, so the two stand or fall together.
+    /// Its chain stays locked until that transaction ends.
     pub(super) async fn append_audit(
         connection: &mut AnyConnection,
         entry: &NewAuditEntry,
     ) -> Result<(), sqlx::Error> {
         let id = crate::ids::random_base64url(16)
             .map_err(|error| sqlx::Error::Protocol(format!("no randomness: {error}")))?;
+        let business = entry.business.as_ref().map(|business| business.0.as_str());
+        let chain = chain_of(business);
+        let prev = lock_chain(connection, chain).await?;
+        let hash = entry_hash(
+            &prev,
+            &Linked {
+                id: &id,
+                business,
+                at: entry.at,
+                staff_id: entry.staff.as_ref().map(|staff| staff.0.as_str()),
+                session: entry.session.as_deref(),
+                action: entry.action,
+                booking_id: entry.booking_id.as_deref(),
+                detail: &entry.detail,
+            },
+        );
         sqlx::query(
-            "INSERT INTO audit (id, business, at, staff_id, session, action, booking_id, detail)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO audit (id, business, at, staff_id, session, action, booking_id, detail, prev_hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
-        .bind(id)
-        .bind(entry.business.as_ref().map(|business| business.0.as_str()))
+        .bind(&id)
+        .bind(business)
         .bind(entry.at)
         .bind(entry.staff.as_ref().map(|staff| staff.0.as_str()))
         .bind(entry.session.as_deref())
         .bind(entry.action)
         .bind(entry.booking_id.as_deref())
         .bind(&entry.detail)
-        .execute(connection)
-        .await
-        .map(|_| ())
+        .bind(&prev[..])
+        .execute(&mut *connection)
+        .await?;
+        set_head(connection, chain, &hash).await
     }
 
     /// The newest `limit` entries of `business`, newest first.

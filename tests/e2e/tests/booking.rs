@@ -2,11 +2,12 @@
 //! Chromium → the server holds only ciphertext and public metadata → the CLI
 //! opens it on the business's machine.
 
+use fantoccini::Locator;
 use fantoccini::key::Key;
 use sealbook_e2e::flow::{
     assert_accessible, canary, choose_first_free_slot, fill_details, key, send,
 };
-use sealbook_e2e::{Browser, HostSite, Sealbook, occurrences};
+use sealbook_e2e::{Browser, HostSite, Sealbook, eventually, occurrences};
 
 /// Browser tests share two cores: one at a time keeps timings honest.
 static ONE_BROWSER_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -627,15 +628,46 @@ async fn the_manage_link_reads_downloads_changes_cancels_and_erases_the_booking_
     );
     assert!(ics.contains("SUMMARY:Test business"), "{ics}");
 
-    // Change the time: another free time on the same day, re-sealed in the browser.
+    // Change the time: another free time, re-sealed in the browser. The booked
+    // day comes first; late in the evening its only free time may be the one
+    // booked, and then the next days are tried, as a visitor would.
     browser
         .wait_for("#sb-change")
         .await?
         .send_keys(&key(Key::Enter))
         .await?;
-    let other = browser
-        .wait_for(&format!(".sb-slot:not([data-start=\"{start}\"])"))
+    let other_time = format!(".sb-slot:not([data-start=\"{start}\"])");
+    let mut other = None;
+    for day in 0..8 {
+        if day > 0 {
+            browser
+                .script(
+                    "const day = document.getElementById('sb-change-day');
+                     const next = new Date(day.value + 'T12:00:00Z');
+                     next.setUTCDate(next.getUTCDate() + 1);
+                     day.value = next.toISOString().slice(0, 10);
+                     day.dispatchEvent(new Event('change', { bubbles: true }));",
+                )
+                .await?;
+        }
+        // The day's times are loaded once nothing in the list is busy.
+        eventually("the day's times", || async {
+            let loaded = browser
+                .script(
+                    "const list = document.querySelector('.sb-confirm [aria-live]');
+                     return !!list && !list.querySelector('[aria-busy]');",
+                )
+                .await
+                .ok()?;
+            (loaded == serde_json::json!(true)).then_some(())
+        })
         .await?;
+        if let Ok(found) = browser.client.find(Locator::Css(&other_time)).await {
+            other = Some(found);
+            break;
+        }
+    }
+    let other = other.ok_or_else(|| anyhow::anyhow!("no other free time within a week"))?;
     assert_accessible(&browser, "manage: change the time").await?;
     let new_start = other
         .attr("data-start")

@@ -123,8 +123,23 @@ async fn a_new_booking_is_notified_without_personal_data_even_after_a_mail_outag
         )
         .expect("seal"),
     );
-    // Friday 4 December 2026 at 19:30 in Paris; far enough ahead for the lead time.
-    let start = "2026-12-04T18:30:00Z";
+    // The first Friday at least two days ahead, 19:30 in Paris: past the lead
+    // time whenever the test runs (a fixed date went into the past).
+    let paris = jiff::tz::TimeZone::get("Europe/Paris").expect("bundled tzdb");
+    let mut friday = jiff::Timestamp::now()
+        .to_zoned(paris.clone())
+        .date()
+        .checked_add(jiff::Span::new().days(2))
+        .expect("date");
+    while friday.weekday() != jiff::civil::Weekday::Friday {
+        friday = friday.tomorrow().expect("date");
+    }
+    let start = friday
+        .at(19, 30, 0, 0)
+        .to_zoned(paris)
+        .expect("19:30 exists")
+        .timestamp()
+        .to_string();
     let response = app(state.clone())
         .oneshot(
             Request::post("/api/v1/businesses/bistro-du-coin/bookings")
@@ -156,7 +171,8 @@ async fn a_new_booking_is_notified_without_personal_data_even_after_a_mail_outag
         .split_once("\n\n")
         .map_or("", |(_, body)| body)
         .replace("=\n", "");
-    for expected in ["vendredi 4 d", "19:30", "4 personnes"] {
+    let day = format!("vendredi {} d", friday.day());
+    for expected in [day.as_str(), "19:30", "4 personnes"] {
         assert!(body.contains(expected), "{expected} in {body}");
     }
     for secret in [CANARY, "+33 6 55 44 33 22", &envelope[..40]] {

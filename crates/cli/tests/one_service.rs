@@ -10,7 +10,6 @@ use std::time::Duration;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sealbook_envelope::{Recipient, SealParams, seal};
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
 mod common;
 #[path = "../../server/tests/support/mod.rs"]
@@ -23,27 +22,13 @@ const LOAD: usize = 120;
 /// The test client of the limit checks (behind the trusted proxy).
 const CLIENT: &str = "203.0.113.7";
 
-/// One HTTP/1.1 request from `client` (as the proxy's `X-Forwarded-For`);
-/// `None` if the connection failed or broke before a full answer.
+/// One request from `client` (as the proxy's `X-Forwarded-For`), its answer
+/// as JSON; `None` if the connection failed or broke before a full answer.
 async fn send(port: u16, client: &str, head: &str, body: &str) -> Option<(u16, serde_json::Value)> {
-    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .ok()?;
-    let request = format!(
-        "{head} HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-For: {client}\r\n\
-         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(request.as_bytes()).await.ok()?;
-    let mut response = Vec::new();
-    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut response))
-        .await
-        .ok()?
-        .ok()?;
-    let text = String::from_utf8(response).ok()?;
-    let status: u16 = text.get(9..12)?.parse().ok()?;
-    let (_, json) = text.split_once("\r\n\r\n")?;
-    Some((status, serde_json::from_str(json).unwrap_or_default()))
+    let (method, path) = head.split_once(' ')?;
+    let headers = format!("X-Forwarded-For: {client}\r\nContent-Type: application/json\r\n");
+    let (status, body) = common::send(port, method, path, &headers, body).await?;
+    Some((status, serde_json::from_str(&body).unwrap_or_default()))
 }
 
 fn booking(recipient: &Recipient, start: jiff::Timestamp, index: usize) -> String {

@@ -67,10 +67,7 @@ async fn a_backup_taken_under_load_is_consistent_opens_and_leaves_erased_booking
     wait_until_listening(port).await;
 
     let recipient = Recipient::from_spki_pem(&vector_public_key()).expect("key");
-    let start =
-        jiff::Timestamp::from_second((jiff::Timestamp::now().as_second() / 3600 + 48) * 3600)
-            .expect("time")
-            .to_string();
+    let start = common::start_at(2, 12).to_string();
 
     // A booking the visitor erases before the backup: neither its envelope nor
     // its visitor copy may be in the backup's bytes.

@@ -33,9 +33,7 @@ async fn sigkill_loses_no_acknowledged_booking_and_leaves_no_phantom(
     let log = database.dir().join("server.log");
 
     let recipient = Recipient::from_spki_pem(&pem).expect("key");
-    let start =
-        jiff::Timestamp::from_second((jiff::Timestamp::now().as_second() / 3600 + 48) * 3600)
-            .expect("time");
+    let start = common::start_at(2, 12);
     let bodies: Vec<(String, String)> = (0..REQUESTS)
         .map(|index| {
             let envelope = seal(

@@ -101,16 +101,12 @@ async fn three_processes_on_one_postgresql_database_are_one_service() {
         wait_until_listening(*port).await;
     }
     let recipient = Recipient::from_spki_pem(&vector_public_key()).expect("key");
-    let hour = |hours: i64| {
-        jiff::Timestamp::from_second((jiff::Timestamp::now().as_second() / 3600 + hours) * 3600)
-            .expect("time")
-    };
 
     // One client, its requests spread over the three processes in turn.
     // Six bookings at one time: its share of that time is 3 in all.
     let mut answers = Vec::new();
     for index in 0..6 {
-        let body = booking(&recipient, hour(48), index);
+        let body = booking(&recipient, common::start_at(2, 12), index);
         let path = "POST /api/v1/businesses/bistro/bookings";
         answers.push(send(ports[index % 3], CLIENT, path, &body).await);
     }
@@ -122,7 +118,11 @@ async fn three_processes_on_one_postgresql_database_are_one_service() {
     // Six more at other times: 8 a minute in all, of which 6 are spent.
     let mut answers = Vec::new();
     for index in 0..6 {
-        let body = booking(&recipient, hour(50 + index as i64), 100 + index);
+        let body = booking(
+            &recipient,
+            common::start_at(2, 13 + index as i64),
+            100 + index,
+        );
         let path = "POST /api/v1/businesses/bistro/bookings";
         answers.push(send(ports[index % 3], CLIENT, path, &body).await);
     }
@@ -159,7 +159,7 @@ async fn three_processes_on_one_postgresql_database_are_one_service() {
 
     // Load from many clients over the three processes; one is SIGKILLed a
     // third of the way in and started again.
-    let start = hour(72);
+    let start = common::start_at(3, 12);
     let mut acknowledged = BTreeSet::new();
     let mut outcomes = Vec::new();
     for round in 0..3 {
@@ -227,7 +227,7 @@ async fn three_processes_on_one_postgresql_database_are_one_service() {
     );
 
     // The restarted process holds the client to the share it took before.
-    let body = booking(&recipient, hour(48), 9999);
+    let body = booking(&recipient, common::start_at(2, 12), 9999);
     let again = send(
         ports[1],
         CLIENT,

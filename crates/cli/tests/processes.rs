@@ -33,9 +33,7 @@ async fn two_processes_share_eight_seats(database: support::TestDatabase) {
     }
 
     let recipient = Recipient::from_spki_pem(&pem).expect("key");
-    let start =
-        jiff::Timestamp::from_second((jiff::Timestamp::now().as_second() / 3600 + 48) * 3600)
-            .expect("time");
+    let start = common::start_at(2, 12);
     let tasks: Vec<_> = (0..REQUESTS)
         .map(|index| {
             let envelope = seal(

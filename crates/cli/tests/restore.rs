@@ -89,9 +89,7 @@ async fn a_pg_dump_of_a_live_server_restores_and_its_bookings_open() {
     wait_until_listening(port).await;
 
     let recipient = Recipient::from_spki_pem(&vector_public_key()).expect("key");
-    let start =
-        jiff::Timestamp::from_second((jiff::Timestamp::now().as_second() / 3600 + 48) * 3600)
-            .expect("time");
+    let start = common::start_at(2, 12);
     let mut acknowledged = BTreeSet::new();
     for index in 0..BOOKINGS {
         let envelope = seal(

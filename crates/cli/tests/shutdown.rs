@@ -33,9 +33,7 @@ async fn sigterm_finishes_the_booking_in_flight_then_exits() {
         &mut getrandom::SysRng,
     )
     .expect("seal");
-    let start =
-        jiff::Timestamp::from_second((jiff::Timestamp::now().as_second() / 3600 + 48) * 3600)
-            .expect("time");
+    let start = common::start_at(2, 12);
     let body = serde_json::json!({ "envelope": URL_SAFE_NO_PAD.encode(envelope), "start": start.to_string(), "party_size": 2 })
         .to_string();
     let (first_half, second_half) = body.split_at(body.len() / 2);

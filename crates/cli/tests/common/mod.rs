@@ -36,6 +36,15 @@ pub fn restaurant_config(port: u16, database: &str, covers: usize) -> String {
     )
 }
 
+/// `hour`:00 UTC, `days` days from today (UTC): a start the test restaurants
+/// (open around the clock, in UTC, 90-minute turns) always take, whatever the
+/// time the test runs at (an hour from now on the hour could be 23:00, whose
+/// turn ends past midnight).
+pub fn start_at(days: i64, hour: i64) -> jiff::Timestamp {
+    let today = jiff::Timestamp::now().as_second().div_euclid(86_400);
+    jiff::Timestamp::from_second((today + days) * 86_400 + hour * 3_600).expect("a time")
+}
+
 /// A port that was free a moment ago.
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")

@@ -343,12 +343,20 @@ pub(crate) async fn limit(
     if let Some(client) = limits.client(request.headers(), peer) {
         // The business as the handler will see it, percent-decoded: keyed on the
         // raw segment, `bist%72o` would be a second allowance for `bistro`.
-        let business = request
-            .extract_parts::<Path<HashMap<String, String>>>()
-            .await
-            .ok()
-            .and_then(|Path(mut params)| params.remove("business"));
         let is_post = request.method() == Method::POST;
+        let keyed_by_business = is_post
+            && (route.ends_with("/businesses/{business}/bookings")
+                || route.ends_with("/businesses/{business}/consents"));
+        // Parsed only for the two routes keyed by it, not on every API request.
+        let business = if keyed_by_business {
+            request
+                .extract_parts::<Path<HashMap<String, String>>>()
+                .await
+                .ok()
+                .and_then(|Path(mut params)| params.remove("business"))
+        } else {
+            None
+        };
         let limiter_and_key = if is_post && route.ends_with("/businesses/{business}/bookings") {
             Some((
                 &limits.bookings,

@@ -1,0 +1,1 @@
+//! The request and response bodies of `/api/v1` (docs/API.md).

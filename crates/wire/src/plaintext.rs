@@ -1,0 +1,1 @@
+//! The booking plaintext: the JSON sealed inside a booking envelope.

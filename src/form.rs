@@ -378,6 +378,9 @@ fn valid_email(email: &str) -> Option<&str> {
     ok.then_some(email)
 }
 
+#[cfg(all(test, not(target_family = "wasm")))]
+mod readable;
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;

@@ -1,5 +1,5 @@
 //! The booking plaintext: the JSON sealed inside a booking envelope, and inside
-//! the visitor's copy with the pins added (docs/ENVELOPE.md, "Booking plaintext").
+//! the visitor's copy with the pins added (docs/ENVELOPE.md §7.3, "Booking plaintext").
 //!
 //! The widget writes it by hand (`src/form.rs`, for its size budget) and a test
 //! there reads every shape it can write through [`Booking`]; everything that

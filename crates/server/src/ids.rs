@@ -4,10 +4,31 @@ use core::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// A business id as configured (`bistro-du-coin`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// A business id as configured (`bistro-du-coin`). Stored and sent as its
+/// text, in the database and in JSON alike.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type)]
 #[serde(transparent)]
-pub struct BusinessId(pub String);
+#[sqlx(transparent)]
+pub struct BusinessId(String);
+
+impl BusinessId {
+    /// The business an operator or a test names. Not checked here: the
+    /// configuration checks the ids it declares, and an id no configuration
+    /// declares only finds nothing in the database.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self(id.into())
+    }
+
+    /// The text form.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The text form, without a copy.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
 
 impl fmt::Display for BusinessId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -17,8 +38,9 @@ impl fmt::Display for BusinessId {
 
 /// A booking reference: 80 random bits in Crockford base32, `7KQ2-M9XD-4T8R-B1ZC`,
 /// short enough to read out on the phone and impossible to guess.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type)]
 #[serde(transparent)]
+#[sqlx(transparent)]
 pub struct BookingId(String);
 
 impl BookingId {
@@ -69,14 +91,30 @@ pub fn random_base64url(bytes: usize) -> Result<String, getrandom::Error> {
 }
 
 /// A staff account: 16 random bytes, base64url.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type)]
 #[serde(transparent)]
-pub struct StaffId(pub String);
+#[sqlx(transparent)]
+pub struct StaffId(String);
 
 impl StaffId {
     /// A fresh random id.
     pub fn generate() -> Result<Self, getrandom::Error> {
         random_base64url(16).map(Self)
+    }
+
+    /// An account id read back from where it was stored, or fixed by a test.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self(id.into())
+    }
+
+    /// The text form.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The text form, without a copy.
+    pub fn into_string(self) -> String {
+        self.0
     }
 }
 

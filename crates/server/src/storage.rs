@@ -227,7 +227,7 @@ fn booking_from_row(row: BookingRow) -> StoredBooking {
     ) = row;
     StoredBooking {
         id: BookingId::from_stored(id),
-        business: BusinessId(business),
+        business: BusinessId::new(business),
         starts_at,
         ends_at,
         party_size: u32::try_from(party_size).unwrap_or(0),
@@ -315,7 +315,7 @@ impl Storage {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
             Backend::Postgres => {
                 let mut transaction = self.pool.begin().await?;
-                let digest = Sha256::digest(business.0.as_bytes());
+                let digest = Sha256::digest(business.as_str().as_bytes());
                 let key = i64::from_be_bytes(
                     digest[..8]
                         .try_into()
@@ -342,7 +342,7 @@ impl Storage {
              WHERE business = $1 AND status = 'confirmed' AND starts_at < $3 AND ends_at > $2
                AND ($4 IS NULL OR id <> $4)",
         )
-        .bind(&business.0)
+        .bind(business.as_str())
         .bind(start)
         .bind(end)
         .bind(except.map(|id| id.as_str().to_owned()))
@@ -436,7 +436,7 @@ impl Storage {
         let earlier: Option<(Vec<u8>, String)> = sqlx::query_as(
             "SELECT request_hash, booking_id FROM idempotency_keys WHERE business = $1 AND key_hash = $2",
         )
-        .bind(&business.0)
+        .bind(business.as_str())
         .bind(&idempotency.key_hash[..])
         .fetch_optional(&mut *connection)
         .await?;
@@ -480,7 +480,7 @@ impl Storage {
              VALUES ($1, $2, $3, $4, $5, $6, $7, 'confirmed', $8, $9, $10, $11, $12)",
         )
         .bind(booking.id.as_str())
-        .bind(&booking.business.0)
+        .bind(booking.business.as_str())
         .bind(booking.starts_at)
         .bind(booking.ends_at)
         .bind(i64::from(booking.party_size))
@@ -497,7 +497,7 @@ impl Storage {
             sqlx::query(
                 "INSERT INTO idempotency_keys (business, key_hash, request_hash, booking_id, created_at) VALUES ($1, $2, $3, $4, $5)",
             )
-            .bind(&business.0)
+            .bind(business.as_str())
             .bind(&idempotency.key_hash[..])
             .bind(&idempotency.request_hash[..])
             .bind(booking.id.as_str())
@@ -628,12 +628,12 @@ impl Storage {
         sqlx::query(
             "DELETE FROM idempotency_keys WHERE booking_id IN (SELECT id FROM bookings WHERE business = $1 AND ends_at < $2)",
         )
-        .bind(&business.0)
+        .bind(business.as_str())
         .bind(cutoff)
         .execute(&mut *transaction)
         .await?;
         let deleted = sqlx::query("DELETE FROM bookings WHERE business = $1 AND ends_at < $2")
-            .bind(&business.0)
+            .bind(business.as_str())
             .bind(cutoff)
             .execute(&mut *transaction)
             .await?
@@ -743,7 +743,7 @@ impl Storage {
              WHERE ($1 IS NULL OR business = $1) AND ($2 IS NULL OR starts_at >= $2)
              ORDER BY starts_at, created_at"
         ))
-        .bind(filter.business.as_ref().map(|business| business.0.as_str()))
+        .bind(filter.business.as_ref().map(|business| business.as_str()))
         .bind(filter.starts_from)
         .fetch_all(&self.pool)
         .await?;

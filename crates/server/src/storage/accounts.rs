@@ -144,8 +144,8 @@ impl StaffMember {
             created_at,
         ) = row;
         Self {
-            id: StaffId(id),
-            business: BusinessId(business),
+            id: StaffId::new(id),
+            business: BusinessId::new(business),
             email,
             role: Role::from_stored(&role),
             password_hash,
@@ -186,7 +186,7 @@ impl Storage {
         if staff.role == Role::Owner {
             let owner: Option<(String,)> =
                 sqlx::query_as("SELECT id FROM staff WHERE business = $1 AND role = 'owner'")
-                    .bind(&staff.business.0)
+                    .bind(staff.business.as_str())
                     .fetch_optional(&mut *connection)
                     .await?;
             if owner.is_some() {
@@ -197,8 +197,8 @@ impl Storage {
             "INSERT INTO staff (id, business, email, role, password_hash, disabled, created_at)
              VALUES ($1, $2, $3, $4, $5, 0, $6)",
         )
-        .bind(&staff.id.0)
-        .bind(&staff.business.0)
+        .bind(staff.id.as_str())
+        .bind(staff.business.as_str())
         .bind(&staff.email)
         .bind(staff.role.as_str())
         .bind(&staff.password_hash)
@@ -232,7 +232,7 @@ impl Storage {
             "SELECT {STAFF_COLUMNS} FROM staff WHERE id = $1 AND business = $2"
         ))
         .bind(id)
-        .bind(&business.0)
+        .bind(business.as_str())
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.map(StaffMember::from_row))
@@ -243,7 +243,7 @@ impl Storage {
         let rows: Vec<StaffRow> = sqlx::query_as(&format!(
             "SELECT {STAFF_COLUMNS} FROM staff WHERE business = $1 ORDER BY created_at, id"
         ))
-        .bind(&business.0)
+        .bind(business.as_str())
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.into_iter().map(StaffMember::from_row).collect())
@@ -253,16 +253,16 @@ impl Storage {
     pub async fn revoke_staff(&self, id: &StaffId) -> Result<(), sqlx::Error> {
         let mut transaction = self.pool.begin().await?;
         sqlx::query("UPDATE staff SET disabled = 1, totp_pending = NULL WHERE id = $1")
-            .bind(&id.0)
+            .bind(id.as_str())
             .execute(&mut *transaction)
             .await?;
         sqlx::query("DELETE FROM wrapped_keys WHERE staff_id = $1")
-            .bind(&id.0)
+            .bind(id.as_str())
             .execute(&mut *transaction)
             .await?;
         for table in ["sessions", "login_resets"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE staff_id = $1"))
-                .bind(&id.0)
+                .bind(id.as_str())
                 .execute(&mut *transaction)
                 .await?;
         }
@@ -282,11 +282,11 @@ impl Storage {
         let mut transaction = self.pool.begin().await?;
         sqlx::query("UPDATE staff SET password_hash = $1 WHERE id = $2")
             .bind(password_hash)
-            .bind(&id.0)
+            .bind(id.as_str())
             .execute(&mut *transaction)
             .await?;
         sqlx::query("DELETE FROM sessions WHERE staff_id = $1 AND id_hash <> $2")
-            .bind(&id.0)
+            .bind(id.as_str())
             .bind(&keep_session[..])
             .execute(&mut *transaction)
             .await?;
@@ -297,7 +297,7 @@ impl Storage {
     pub async fn set_totp_pending(&self, id: &StaffId, secret: &[u8]) -> Result<(), sqlx::Error> {
         sqlx::query("UPDATE staff SET totp_pending = $1 WHERE id = $2")
             .bind(secret)
-            .bind(&id.0)
+            .bind(id.as_str())
             .execute(&self.pool)
             .await
             .map(|_| ())
@@ -317,7 +317,7 @@ impl Storage {
              WHERE id = $2 AND totp_pending = $3",
         )
         .bind(step)
-        .bind(&id.0)
+        .bind(id.as_str())
         .bind(checked_pending)
         .execute(&self.pool)
         .await?;
@@ -332,7 +332,7 @@ impl Storage {
              WHERE id = $2 AND (totp_last_step IS NULL OR totp_last_step < $1)",
         )
         .bind(step)
-        .bind(&id.0)
+        .bind(id.as_str())
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
@@ -442,7 +442,7 @@ impl Storage {
         let rows: Vec<(String, Vec<u8>, i64)> = sqlx::query_as(
             "SELECT kid, blob, shared FROM wrapped_keys WHERE staff_id = $1 ORDER BY kid",
         )
-        .bind(&id.0)
+        .bind(id.as_str())
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
@@ -460,7 +460,7 @@ impl Storage {
         let rows = self.stored_totp_secrets().await?;
         let mut sealed_count = 0;
         for (id, secret, pending) in rows {
-            let id = StaffId(id);
+            let id = StaffId::new(id);
             for (column, stored) in [("totp_secret", secret), ("totp_pending", pending)] {
                 let Some(plain) = stored.filter(|stored| !TotpKey::is_sealed(stored)) else {
                     continue;
@@ -473,7 +473,7 @@ impl Storage {
                     "UPDATE staff SET {column} = $1 WHERE id = $2 AND {column} = $3"
                 ))
                 .bind(sealed)
-                .bind(&id.0)
+                .bind(id.as_str())
                 .bind(plain)
                 .execute(&self.pool)
                 .await?;
@@ -496,7 +496,7 @@ impl Storage {
                 .into_iter()
                 .flatten()
                 .find(|stored| TotpKey::is_sealed(stored))
-                .map(|stored| (StaffId(id), stored))
+                .map(|stored| (StaffId::new(id), stored))
         });
         Ok(sealed.is_none_or(|(id, stored)| key.open(&id, &stored).is_some()))
     }
@@ -533,7 +533,7 @@ impl Storage {
             ),
         };
         let active: Option<(String,)> = sqlx::query_as(check)
-            .bind(&id.0)
+            .bind(id.as_str())
             .fetch_optional(&mut *transaction)
             .await?;
         Ok(active.map(|_| transaction))
@@ -560,7 +560,7 @@ impl Storage {
                  ON CONFLICT (staff_id, kid) DO UPDATE SET blob = excluded.blob, shared = 1
                  WHERE wrapped_keys.shared = 1",
             )
-            .bind(&id.0)
+            .bind(id.as_str())
             .bind(&key.kid)
             .bind(&key.blob)
             .execute(&mut *transaction)
@@ -603,7 +603,7 @@ impl Storage {
             "INSERT INTO wrapped_keys (staff_id, kid, blob, shared) VALUES ($1, $2, $3, 0)
              ON CONFLICT (staff_id, kid) DO UPDATE SET blob = excluded.blob, shared = 0",
         )
-        .bind(&id.0)
+        .bind(id.as_str())
         .bind(&key.kid)
         .bind(&key.blob)
         .execute(connection)

@@ -64,7 +64,7 @@ impl Storage {
     ) -> Result<(), sqlx::Error> {
         let id = crate::ids::random_base64url(16)
             .map_err(|error| sqlx::Error::Protocol(format!("no randomness: {error}")))?;
-        let business = entry.business.as_ref().map(|business| business.0.as_str());
+        let business = entry.business.as_ref().map(|business| business.as_str());
         let chain = chain_of(business);
         let prev = lock_chain(connection, chain).await?;
         let hash = entry_hash(
@@ -73,7 +73,7 @@ impl Storage {
                 id: &id,
                 business,
                 at: entry.at,
-                staff_id: entry.staff.as_ref().map(|staff| staff.0.as_str()),
+                staff_id: entry.staff.as_ref().map(|staff| staff.as_str()),
                 session: entry.session.as_deref(),
                 action: entry.action,
                 booking_id: entry.booking_id.as_deref(),
@@ -87,7 +87,7 @@ impl Storage {
         .bind(&id)
         .bind(business)
         .bind(entry.at)
-        .bind(entry.staff.as_ref().map(|staff| staff.0.as_str()))
+        .bind(entry.staff.as_ref().map(|staff| staff.as_str()))
         .bind(entry.session.as_deref())
         .bind(entry.action)
         .bind(entry.booking_id.as_deref())
@@ -110,7 +110,7 @@ impl Storage {
              FROM audit LEFT JOIN staff ON staff.id = audit.staff_id
              WHERE audit.business = $1 ORDER BY audit.seq DESC LIMIT $2",
         )
-        .bind(&business.0)
+        .bind(business.as_str())
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;

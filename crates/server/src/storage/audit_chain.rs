@@ -310,7 +310,7 @@ impl Storage {
         &self,
         business: Option<&BusinessId>,
     ) -> Result<Vec<ChainReport>, sqlx::Error> {
-        let only = business.map(|business| business.0.as_str());
+        let only = business.map(|business| business.as_str());
         let mut chains: Vec<String> = sqlx::query_as::<_, (String,)>(
             "SELECT chain FROM audit_chains WHERE ($1 IS NULL OR chain = $1)
              UNION SELECT COALESCE(business, '') FROM audit WHERE ($1 IS NULL OR business = $1)",
@@ -336,7 +336,7 @@ impl Storage {
 
     async fn verify_chain(&self, chain: &str) -> Result<ChainReport, sqlx::Error> {
         let record = self.chain_record(chain).await?;
-        let business = (!chain.is_empty()).then(|| BusinessId(chain.to_owned()));
+        let business = (!chain.is_empty()).then(|| BusinessId::new(chain));
         let (anchor, swept, mut head) = record.unwrap_or((GENESIS, 0, GENESIS));
         let mut report = ChainReport {
             business,

@@ -55,7 +55,7 @@ impl ConsentRecord {
             notice_hash,
         ) = row;
         Self {
-            business: BusinessId(business),
+            business: BusinessId::new(business),
             consent_id,
             recorded_at,
             notice_version,
@@ -82,7 +82,7 @@ impl Storage {
         sqlx::query(&format!(
             "INSERT INTO consents ({CONSENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
         ))
-        .bind(&record.business.0)
+        .bind(record.business.as_str())
         .bind(&record.consent_id)
         .bind(record.recorded_at)
         .bind(&record.notice_version)
@@ -105,7 +105,7 @@ impl Storage {
             "SELECT {CONSENT_COLUMNS} FROM consents WHERE ($1 IS NULL OR business = $1)
              ORDER BY recorded_at, consent_id"
         ))
-        .bind(business.map(|id| id.0.clone()))
+        .bind(business.map(|id| id.as_str().to_owned()))
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.into_iter().map(ConsentRecord::from_row).collect())
@@ -121,7 +121,7 @@ impl Storage {
             "SELECT {CONSENT_COLUMNS} FROM consents WHERE business = $1 AND consent_id = $2
              ORDER BY recorded_at"
         ))
-        .bind(&business.0)
+        .bind(business.as_str())
         .bind(consent_id)
         .fetch_all(&self.pool)
         .await?;
@@ -135,7 +135,7 @@ impl Storage {
         cutoff: i64,
     ) -> Result<u64, sqlx::Error> {
         let deleted = sqlx::query("DELETE FROM consents WHERE business = $1 AND recorded_at < $2")
-            .bind(&business.0)
+            .bind(business.as_str())
             .bind(cutoff)
             .execute(&self.pool)
             .await?

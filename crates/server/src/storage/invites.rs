@@ -91,10 +91,10 @@ impl Storage {
              VALUES ($1, $2, $3, 'staff', $4, $5, $6)",
         )
         .bind(&invite.token_hash[..])
-        .bind(&invite.business.0)
+        .bind(invite.business.as_str())
         .bind(&invite.email)
         .bind(encode_keys(&invite.keys))
-        .bind(&invite.created_by.0)
+        .bind(invite.created_by.as_str())
         .bind(invite.expires_at)
         .execute(&self.pool)
         .await
@@ -112,7 +112,7 @@ impl Storage {
              WHERE business = $1 AND used_at IS NULL AND expires_at > $2
              ORDER BY expires_at, email",
         )
-        .bind(&business.0)
+        .bind(business.as_str())
         .bind(now)
         .fetch_all(&self.pool)
         .await?;
@@ -144,7 +144,7 @@ impl Storage {
             "DELETE FROM invites WHERE token_hash = $1 AND business = $2 AND used_at IS NULL",
         )
         .bind(hash)
-        .bind(&business.0)
+        .bind(business.as_str())
         .execute(&self.pool)
         .await?;
         Ok(deleted.rows_affected() == 1)
@@ -201,7 +201,7 @@ impl Storage {
             return Err(AcceptError::Expired);
         }
         let invite = PendingInvite {
-            business: BusinessId(business),
+            business: BusinessId::new(business),
             email,
             keys: decode_keys(&wrapped),
             expires_at,

@@ -32,7 +32,7 @@ impl Storage {
     pub async fn create_reset(&self, reset: &NewReset) -> Result<(), sqlx::Error> {
         let mut transaction = self.pool.begin().await?;
         sqlx::query("DELETE FROM login_resets WHERE staff_id = $1")
-            .bind(&reset.staff_id.0)
+            .bind(reset.staff_id.as_str())
             .execute(&mut *transaction)
             .await?;
         sqlx::query(
@@ -40,8 +40,8 @@ impl Storage {
              VALUES ($1, $2, $3, $4)",
         )
         .bind(&reset.token_hash[..])
-        .bind(&reset.staff_id.0)
-        .bind(&reset.created_by.0)
+        .bind(reset.staff_id.as_str())
+        .bind(reset.created_by.as_str())
         .bind(reset.expires_at)
         .execute(&mut *transaction)
         .await?;
@@ -115,7 +115,7 @@ impl Storage {
                 .await?;
         }
         transaction.commit().await?;
-        Ok((StaffId(staff_id), BusinessId(business)))
+        Ok((StaffId::new(staff_id), BusinessId::new(business)))
     }
 
     /// Deletes reset links that expired before `now`.

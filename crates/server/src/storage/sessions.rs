@@ -56,7 +56,7 @@ impl Storage {
              VALUES ($1, $2, $3, $4, $5, $4)",
         )
         .bind(&session.id_hash[..])
-        .bind(&session.staff.0)
+        .bind(session.staff.as_str())
         .bind(&session.csrf)
         .bind(session.created_at)
         .bind(session.expires_at)
@@ -113,7 +113,7 @@ impl Storage {
     /// Ends every session of one account.
     pub async fn delete_sessions_of(&self, staff: &StaffId) -> Result<u64, sqlx::Error> {
         sqlx::query("DELETE FROM sessions WHERE staff_id = $1")
-            .bind(&staff.0)
+            .bind(staff.as_str())
             .execute(&self.pool)
             .await
             .map(|done| done.rows_affected())

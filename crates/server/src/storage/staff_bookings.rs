@@ -117,7 +117,7 @@ impl Storage {
              WHERE business = $1 AND starts_at >= $2 AND starts_at < $3
              ORDER BY starts_at, created_at, id"
         ))
-        .bind(&business.0)
+        .bind(business.as_str())
         .bind(from)
         .bind(to)
         .fetch_all(&self.pool)
@@ -135,7 +135,7 @@ impl Storage {
             "SELECT {BOOKING_COLUMNS}, attendance FROM bookings WHERE id = $1 AND business = $2"
         ))
         .bind(id)
-        .bind(&business.0)
+        .bind(business.as_str())
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.map(from_row))
@@ -168,7 +168,7 @@ impl Storage {
                 Some("no_show"),
             ),
         };
-        let mut query = sqlx::query(sql).bind(id).bind(&business.0);
+        let mut query = sqlx::query(sql).bind(id).bind(business.as_str());
         if let Some(attendance) = attendance {
             query = query.bind(attendance);
         }
@@ -194,12 +194,12 @@ impl Storage {
             "DELETE FROM idempotency_keys WHERE booking_id IN (SELECT id FROM bookings WHERE id = $1 AND business = $2)",
         )
         .bind(id)
-        .bind(&business.0)
+        .bind(business.as_str())
         .execute(&mut *transaction)
         .await?;
         let done = sqlx::query("DELETE FROM bookings WHERE id = $1 AND business = $2")
             .bind(id)
-            .bind(&business.0)
+            .bind(business.as_str())
             .execute(&mut *transaction)
             .await?;
         transaction.commit().await?;

@@ -68,11 +68,6 @@ impl BookingId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-
-    /// From stored text.
-    pub fn from_stored(text: String) -> Self {
-        Self(text)
-    }
 }
 
 impl fmt::Display for BookingId {

@@ -82,17 +82,17 @@ pub(super) const BOOKING_COLUMNS: &str = "id, business, starts_at, ends_at, part
 /// A booking row as [`BOOKING_COLUMNS`] selects it.
 #[derive(sqlx::FromRow)]
 pub(super) struct BookingRow {
-    id: BookingId,
-    business: BusinessId,
-    starts_at: i64,
-    ends_at: i64,
-    party_size: i64,
-    service: Option<String>,
-    practitioner: Option<String>,
-    status: String,
-    envelope: Vec<u8>,
-    visitor_copy: Option<Vec<u8>>,
-    created_at: i64,
+    pub(super) id: BookingId,
+    pub(super) business: BusinessId,
+    pub(super) starts_at: i64,
+    pub(super) ends_at: i64,
+    pub(super) party_size: i64,
+    pub(super) service: Option<String>,
+    pub(super) practitioner: Option<String>,
+    pub(super) status: String,
+    pub(super) envelope: Vec<u8>,
+    pub(super) visitor_copy: Option<Vec<u8>>,
+    pub(super) created_at: i64,
 }
 
 impl From<BookingRow> for StoredBooking {

@@ -9,6 +9,7 @@ use sqlx::AnyConnection;
 use super::Storage;
 use super::accounts::{STAFF_COLUMNS, StaffRow};
 use super::audit_chain::{CHAIN_COLUMNS, CHAIN_RECORD_COLUMNS, ChainEntry, ChainRecordRow};
+use super::bookings::{BOOKING_COLUMNS, BookingRow};
 use super::wrapped_keys::{WRAPPED_KEY_COLUMNS, WrappedKeyRow};
 
 /// Why a database copy stopped (nothing was written to the target).
@@ -25,22 +26,13 @@ pub enum CopyError {
 /// How many bookings are read (and reported as copied) at a time.
 const PAGE: i64 = 500;
 
-/// Every column of a booking.
+/// Every column of a booking: what it is read back as, and the rest.
 #[derive(sqlx::FromRow)]
 struct BookingCopy {
-    id: String,
-    business: String,
-    starts_at: i64,
-    ends_at: i64,
-    party_size: i64,
-    service: Option<String>,
-    practitioner: Option<String>,
-    status: String,
-    envelope: Vec<u8>,
+    #[sqlx(flatten)]
+    booking: BookingRow,
     envelope_hash: Option<Vec<u8>>,
-    visitor_copy: Option<Vec<u8>>,
     token_hash: Option<Vec<u8>>,
-    created_at: i64,
     attendance: Option<String>,
 }
 
@@ -95,36 +87,35 @@ impl Storage {
         let mut copied = 0u64;
         let mut after = String::new();
         loop {
-            let rows: Vec<BookingCopy> = sqlx::query_as(
-                "SELECT id, business, starts_at, ends_at, party_size, service, practitioner, status, envelope,
-                        envelope_hash, visitor_copy, token_hash, created_at, attendance
-                 FROM bookings WHERE id > $1 ORDER BY id LIMIT $2",
-            )
+            let rows: Vec<BookingCopy> = sqlx::query_as(&format!(
+                "SELECT {BOOKING_COLUMNS}, envelope_hash, token_hash, attendance
+                 FROM bookings WHERE id > $1 ORDER BY id LIMIT $2"
+            ))
             .bind(&after)
             .bind(PAGE)
             .fetch_all(&self.pool)
             .await?;
             let Some(last) = rows.last() else { break };
-            after = last.id.clone();
+            after = last.booking.id.as_str().to_owned();
             for row in rows {
                 sqlx::query(
                     "INSERT INTO bookings (id, business, starts_at, ends_at, party_size, service, practitioner, status,
                                            envelope, envelope_hash, visitor_copy, token_hash, created_at, attendance)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
                 )
-                .bind(row.id)
-                .bind(row.business)
-                .bind(row.starts_at)
-                .bind(row.ends_at)
-                .bind(row.party_size)
-                .bind(row.service)
-                .bind(row.practitioner)
-                .bind(row.status)
-                .bind(row.envelope)
+                .bind(row.booking.id)
+                .bind(row.booking.business)
+                .bind(row.booking.starts_at)
+                .bind(row.booking.ends_at)
+                .bind(row.booking.party_size)
+                .bind(row.booking.service)
+                .bind(row.booking.practitioner)
+                .bind(row.booking.status)
+                .bind(row.booking.envelope)
                 .bind(row.envelope_hash)
-                .bind(row.visitor_copy)
+                .bind(row.booking.visitor_copy)
                 .bind(row.token_hash)
-                .bind(row.created_at)
+                .bind(row.booking.created_at)
                 .bind(row.attendance)
                 .execute(&mut *target)
                 .await?;

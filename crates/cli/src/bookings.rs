@@ -45,7 +45,7 @@ pub(crate) fn open(args: &OpenArgs<'_>) -> anyhow::Result<()> {
         .transpose()
         .context("invalid --since date")?;
     let filter = BookingFilter {
-        business: args.business.map(|id| BusinessId(id.to_owned())),
+        business: args.business.map(BusinessId::new),
         starts_from,
     };
     let stored = tokio::runtime::Runtime::new()?.block_on(async {
@@ -202,7 +202,7 @@ fn row(booking: &StoredBooking, plaintext: &[u8]) -> Opened {
     Opened {
         row: export::Row {
             id: booking.id.as_str().to_owned(),
-            business: booking.business.0.clone(),
+            business: booking.business.as_str().to_owned(),
             start: timestamp(booking.starts_at),
             end: timestamp(booking.ends_at),
             party_size: Some(booking.party_size),

@@ -88,12 +88,7 @@ async fn staff_actions_leave_no_secret_in_the_log() {
         &config,
         ServerConfig::new(&database)
             .listen(port)
-            .business(Business::bistro().extend(
-                r#"
-                max_party_size = 8
-                hours = { mon = ["00:00-24:00"] }
-                "#,
-            ))
+            .business(Business::bistro().extend(r#"hours = { mon = ["00:00-24:00"] }"#))
             .toml(),
     )
     .expect("config");

@@ -12,12 +12,7 @@ use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 fn config(port: u16) -> String {
     ServerConfig::new("sqlite://sealbook.db")
         .listen(port)
-        .business(Business::bistro().extend(
-            r#"
-            max_party_size = 8
-            hours = { mon = ["12:00-14:00"] }
-            "#,
-        ))
+        .business(Business::bistro().extend(r#"hours = { mon = ["12:00-14:00"] }"#))
         .toml()
 }
 

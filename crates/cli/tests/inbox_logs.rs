@@ -44,7 +44,7 @@ async fn staff_actions_leave_no_secret_in_the_log() {
     let dir = tempfile::tempdir().expect("temp dir");
     let database = format!("sqlite://{}", dir.path().join("sealbook.db").display());
     let storage = Storage::open(&database).await.expect("storage");
-    let business = BusinessId("bistro".to_owned());
+    let business = BusinessId::new("bistro");
     storage
         .create_staff(
             &NewStaff {

@@ -117,7 +117,7 @@ impl BookingRequest {
         if header.kind != Kind::Booking {
             return Err(AppError::MalformedEnvelope);
         }
-        if header.business != business.id.0 {
+        if header.business != business.id.as_str() {
             return Err(AppError::BusinessMismatch);
         }
         if !header
@@ -137,7 +137,7 @@ impl BookingRequest {
                 if copy.header().kind != Kind::VisitorCopy {
                     return Err(AppError::MalformedEnvelope);
                 }
-                if copy.header().business != business.id.0 {
+                if copy.header().business != business.id.as_str() {
                     return Err(AppError::BusinessMismatch);
                 }
                 Ok(bytes)
@@ -262,7 +262,7 @@ async fn store(
     if let Some(client) = client {
         state
             .limits
-            .hold_slot(client, &business.id.0, checked.start.as_second())
+            .hold_slot(client, business.id.as_str(), checked.start.as_second())
             .await?;
     }
 

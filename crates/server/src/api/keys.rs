@@ -54,7 +54,7 @@ pub(crate) async fn keys(
         })
         .collect();
     Ok(Json(KeySet {
-        business: business.id.0.clone(),
+        business: business.id.as_str().to_owned(),
         keys,
     }))
 }

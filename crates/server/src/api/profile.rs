@@ -87,7 +87,7 @@ pub(crate) async fn profile(
         Offer::Clinic(_) => None,
     };
     let public = PublicProfile {
-        id: &business.id.0,
+        id: business.id.as_str(),
         name: &business.name,
         kind,
         timezone: profile.timezone.iana_name().unwrap_or("UTC"),

@@ -14,13 +14,13 @@ use sealbook_server::auth::password;
 use sealbook_server::ids::{BusinessId, StaffId};
 use sealbook_server::storage::{NewStaff, Role};
 use sealbook_server::{AppState, Config, Storage, app};
+use sealbook_testkit::{Business, ServerConfig, vector};
 use serde_json::{Value, json};
 use tower::ServiceExt as _;
 
-const VECTORS: &str = include_str!("../../tests/vectors/v1.json");
 const VISITOR_VECTORS: &str = include_str!("../../tests/vectors/v1-visitor.json");
 
-/// The business the server targets book with.
+/// The business the server targets book with (sealbook-testkit's Bistro du Coin).
 pub const BUSINESS: &str = "bistro-du-coin";
 /// Its owner's login, signed in at start-up for the inbox target.
 pub const OWNER: &str = "owner@bistro.example";
@@ -30,11 +30,6 @@ const OWNER_PASSWORD: &str = "the owner's fuzzing password";
 pub const MEMBER_ID: &str = "fuzz-member";
 /// The server's own host, so that the session's same-origin check passes.
 const HOST: &str = "127.0.0.1:8080";
-
-fn vector(index: usize) -> Value {
-    let vectors: Value = serde_json::from_str(VECTORS).expect("the vectors are JSON");
-    vectors[index].clone()
-}
 
 fn pem(index: usize, field: &str) -> String {
     vector(index)[field]
@@ -94,39 +89,27 @@ pub fn server() -> &'static Server {
 impl Server {
     fn start() -> Self {
         let dir = tempfile::tempdir().expect("a temporary folder");
-        let config = format!(
-            r#"
-            database = "sqlite://{db}"
-            widget_dir = "dist"
-            www_dir = "www"
-
-            [[business]]
-            id = "{BUSINESS}"
-            name = "Bistro du Coin"
-            keys = [{{ pem = """{pem}""" }}]
-            kind = "restaurant"
-            timezone = "Europe/Paris"
-            covers = 8
-            max_party_size = 6
-            turn_minutes = 90
-            hours = {{ mon = ["00:00-24:00"], tue = ["00:00-24:00"], wed = ["00:00-24:00"], thu = ["00:00-24:00"], fri = ["00:00-24:00"], sat = ["00:00-24:00"], sun = ["00:00-24:00"] }}
-
-            [business.consent]
-            version = "2026-11"
-            privacy_policy = "https://bistro.example/privacy"
-            [[business.consent.categories]]
-            id = "necessary"
-            description = {{ en = "Keeps your cookie choice." }}
-            [[business.consent.categories]]
-            id = "analytics"
-            description = {{ en = "Counts visits." }}
-            [[business.consent.categories]]
-            id = "marketing"
-            description = {{ en = "Measures our adverts." }}
-            "#,
-            db = dir.path().join("fuzz.db").display(),
-            pem = pem(0, "public_key_pem"),
-        );
+        // Three cookie categories, so the consent target reaches every check.
+        let database = format!("sqlite://{}", dir.path().join("fuzz.db").display());
+        let config = ServerConfig::new(&database)
+            .extend("widget_dir = \"dist\"\nwww_dir = \"www\"")
+            .business(Business::bistro_du_coin().extend(
+                r#"
+                [consent]
+                version = "2026-11"
+                privacy_policy = "https://bistro.example/privacy"
+                [[consent.categories]]
+                id = "necessary"
+                description = { en = "Keeps your cookie choice." }
+                [[consent.categories]]
+                id = "analytics"
+                description = { en = "Counts visits." }
+                [[consent.categories]]
+                id = "marketing"
+                description = { en = "Measures our adverts." }
+                "#,
+            ))
+            .toml();
         let config = Config::from_toml(&config, dir.path()).expect("the fuzz configuration");
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()

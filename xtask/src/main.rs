@@ -1,8 +1,9 @@
-//! `cargo xtask demo | test [--fuzz] | build-widget | sizes | bench | fuzz [SECONDS] | schemathesis`: the two commands a newcomer needs, and parts of the second.
+//! `cargo xtask demo | test [--fuzz] | build-widget | sizes | bench | fuzz [SECONDS] | schemathesis | cycles`: the two commands a newcomer needs, and parts of the second.
 //!
 //! Each command first installs what is missing (and only that), so the same
 //! command works on a fresh machine and on a developer's laptop.
 
+mod cycles;
 mod demo;
 mod fuzz;
 mod postgres;
@@ -29,6 +30,7 @@ fn main() -> anyhow::Result<()> {
         Some("sizes") => sizes::report(&root.join("dist")).map(|_| ()),
         Some("fuzz") => fuzz::command(&root, &args[1..]),
         Some("bench") => bench(&root),
+        Some("cycles") => cycles::check(&root),
         Some("schemathesis") => {
             // Only the property-based API test of `test`, against a fresh debug build.
             let schemathesis = tools::ensure_schemathesis(&root)?;
@@ -37,7 +39,7 @@ fn main() -> anyhow::Result<()> {
         }
         _ => {
             eprintln!(
-                "usage: cargo xtask <demo [--port N] | test [--fuzz] | build-widget | sizes | bench | fuzz [SECONDS] | schemathesis>"
+                "usage: cargo xtask <demo [--port N] | test [--fuzz] | build-widget | sizes | bench | fuzz [SECONDS] | schemathesis | cycles>"
             );
             bail!("unknown command")
         }
@@ -151,6 +153,7 @@ fn test(root: &Path, args: &[String]) -> anyhow::Result<()> {
         "warnings",
     ]))?;
     check_trust_boundary()?;
+    cycles::check(root)?;
     // Licenses, banned crates and sources only: the advisory database is on
     // GitHub, out of CI's reach (docs/THREATS.md says how operators check it).
     tools::ensure_cargo_tool(root, "cargo-deny", "cargo-deny", "0.20.2")?;

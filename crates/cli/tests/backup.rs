@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sealbook_envelope::{ManageSecret, Recipient, SealParams, seal, seal_visitor_copy};
+use sealbook_testkit::vector_public_key;
 use sqlx::Connection as _;
 
 mod common;
@@ -23,8 +24,7 @@ mod common;
 mod support;
 
 use common::{
-    free_port, post, restaurant_config, send, start_server, vector_key_file, vector_public_key,
-    wait_until_listening,
+    free_port, post, restaurant_config, send, start_server, vector_key_file, wait_until_listening,
 };
 
 const WRITERS: usize = 4;
@@ -62,11 +62,15 @@ async fn a_backup_taken_under_load_is_consistent_opens_and_leaves_erased_booking
     let dir = database.dir().to_owned();
     let port = free_port();
     let config = dir.join("sealbook.toml");
-    std::fs::write(&config, restaurant_config(port, &database.url, 100_000)).expect("config");
+    std::fs::write(
+        &config,
+        restaurant_config(port, &database.url, 100_000).toml(),
+    )
+    .expect("config");
     let mut server = start_server(&config, &dir.join("server.log"));
     wait_until_listening(port).await;
 
-    let recipient = Recipient::from_spki_pem(&vector_public_key()).expect("key");
+    let recipient = Recipient::from_spki_pem(&vector_public_key(0)).expect("key");
     let start = common::start_at(2, 12).to_string();
 
     // A booking the visitor erases before the backup: neither its envelope nor

@@ -9,6 +9,7 @@ use base64::Engine as _;
 use sealbook_server::Storage;
 use sealbook_server::auth::password;
 use sealbook_server::storage::Role;
+use sealbook_testkit::{Business, ServerConfig};
 
 const PASSPHRASE: &str = "business init test passphrase";
 const PASSWORD: &str = "the owner's inbox password";
@@ -51,11 +52,16 @@ async fn business_init_creates_the_owner_once_with_the_key_file_as_their_copy() 
     let database = format!("sqlite://{}", dir.path().join("sealbook.db").display());
     std::fs::write(
         dir.path().join("sealbook.toml"),
-        format!(
-            "database = \"{database}\"\n[[business]]\nid = \"bistro\"\nname = \"Bistro\"\n\
-             keys = [{{ pem = \"\"\"{public}\"\"\" }}]\nkind = \"restaurant\"\ntimezone = \"Europe/Paris\"\n\
-             covers = 8\nmax_party_size = 6\nhours = {{ mon = [\"11:00-23:00\"] }}\n"
-        ),
+        ServerConfig::new(&database)
+            .business(Business::bistro().extend(&format!(
+                r#"
+                keys = [{{ pem = """{public}""" }}]
+                timezone = "Europe/Paris"
+                max_party_size = 6
+                hours = {{ mon = ["11:00-23:00"] }}
+                "#
+            )))
+            .toml(),
     )
     .expect("config");
 

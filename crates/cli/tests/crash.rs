@@ -13,23 +13,26 @@ use std::time::Duration;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sealbook_envelope::{Recipient, SealParams, seal};
+use sealbook_testkit::vector_public_key;
 
 mod common;
 #[path = "../../server/tests/support/mod.rs"]
 mod support;
 
-use common::{
-    free_port, post, restaurant_config, start_server, vector_public_key, wait_until_listening,
-};
+use common::{free_port, post, restaurant_config, start_server, wait_until_listening};
 const REQUESTS: usize = 400;
 
 async fn sigkill_loses_no_acknowledged_booking_and_leaves_no_phantom(
     database: support::TestDatabase,
 ) {
-    let pem = vector_public_key();
+    let pem = vector_public_key(0);
     let port = free_port();
     let config = database.dir().join("sealbook.toml");
-    std::fs::write(&config, restaurant_config(port, &database.url, 100_000)).expect("config");
+    std::fs::write(
+        &config,
+        restaurant_config(port, &database.url, 100_000).toml(),
+    )
+    .expect("config");
     let log = database.dir().join("server.log");
 
     let recipient = Recipient::from_spki_pem(&pem).expect("key");

@@ -2,13 +2,13 @@
 //! open, mark and erase bookings; its log never holds an e-mail address, a
 //! password, a session or CSRF token, an invite token or a booking id.
 
-use std::process::Child;
 use std::time::Duration;
 
 use sealbook_server::Storage;
 use sealbook_server::auth::password;
 use sealbook_server::ids::{BookingId, BusinessId, StaffId};
 use sealbook_server::storage::{NewBooking, NewStaff, Role};
+use sealbook_testkit::{Business, KillOnDrop, ServerConfig};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
 mod common;
@@ -17,15 +17,6 @@ const EMAIL: &str = "canary-owner@bistro.example";
 const UNKNOWN: &str = "canary-nobody@bistro.example";
 const PASSWORD: &str = "canary password 4f1c";
 const WRONG: &str = "canary wrong 77ab";
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 /// One HTTP/1.1 request; the status line and headers, and the body.
 async fn http(port: u16, method: &str, path: &str, headers: &str, body: &str) -> (String, String) {
@@ -52,8 +43,6 @@ async fn http(port: u16, method: &str, path: &str, headers: &str, body: &str) ->
 async fn staff_actions_leave_no_secret_in_the_log() {
     let dir = tempfile::tempdir().expect("temp dir");
     let database = format!("sqlite://{}", dir.path().join("sealbook.db").display());
-    let vectors: serde_json::Value = serde_json::from_str(common::VECTORS).expect("vectors");
-    let pem = vectors[0]["public_key_pem"].as_str().expect("pem");
     let storage = Storage::open(&database).await.expect("storage");
     let business = BusinessId::new("bistro");
     storage
@@ -97,11 +86,10 @@ async fn staff_actions_leave_no_secret_in_the_log() {
     let config = dir.path().join("sealbook.toml");
     std::fs::write(
         &config,
-        format!(
-            "listen = \"127.0.0.1:{port}\"\ndatabase = \"{database}\"\n[[business]]\nid = \"bistro\"\n\
-             name = \"Bistro\"\nkind = \"restaurant\"\ntimezone = \"UTC\"\ncovers = 8\nmax_party_size = 8\n\
-             hours = {{ mon = [\"00:00-24:00\"] }}\nkeys = [{{ pem = \"\"\"{pem}\"\"\" }}]\n"
-        ),
+        ServerConfig::new(&database)
+            .listen(port)
+            .business(Business::bistro().extend(r#"hours = { mon = ["00:00-24:00"] }"#))
+            .toml(),
     )
     .expect("config");
     let log = dir.path().join("server.log");
@@ -118,7 +106,7 @@ async fn staff_actions_leave_no_secret_in_the_log() {
                     .open(&log)
                     .expect("log"),
             );
-        Killed(command.spawn().expect("serve"))
+        KillOnDrop::spawn(&mut command).expect("serve")
     };
     common::wait_until_listening(port).await;
 

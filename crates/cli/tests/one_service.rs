@@ -10,12 +10,13 @@ use std::time::Duration;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sealbook_envelope::{Recipient, SealParams, seal};
+use sealbook_testkit::vector_public_key;
 
 mod common;
 #[path = "../../server/tests/support/mod.rs"]
 mod support;
 
-use common::{free_port, restaurant_config, start_server, vector_public_key, wait_until_listening};
+use common::{free_port, restaurant_config, start_server, wait_until_listening};
 
 const SEATS: usize = 70;
 const LOAD: usize = 120;
@@ -70,26 +71,18 @@ async fn three_processes_on_one_postgresql_database_are_one_service() {
     let Some(database) = support::postgres().await else {
         return;
     };
-    let config = restaurant_config(0, &database.url, SEATS).replace(
-        "[limits]\nbookings_per_minute = 1000000\nbookings_per_slot = 10000\n",
+    let config = restaurant_config(0, &database.url, SEATS).extend(
         "[limits]\nbookings_per_minute = 8\nbookings_per_slot = 3\nmanage_per_minute = 6\n\
          logins_per_minute = 4\ntrust_forwarded_for = true\n",
     );
     assert!(
-        config.contains("trust_forwarded_for"),
+        config.toml().contains("trust_forwarded_for"),
         "the limits were set"
     );
     let ports = [free_port(), free_port(), free_port()];
     let config_of = |index: usize| {
         let path = database.dir().join(format!("server-{index}.toml"));
-        std::fs::write(
-            &path,
-            config.replace(
-                "listen = \"127.0.0.1:0\"",
-                &format!("listen = \"127.0.0.1:{}\"", ports[index]),
-            ),
-        )
-        .expect("config");
+        std::fs::write(&path, config.clone().listen(ports[index]).toml()).expect("config");
         path
     };
     let log = database.dir().join("server.log");
@@ -100,7 +93,7 @@ async fn three_processes_on_one_postgresql_database_are_one_service() {
         // the TOTP key file the others then read.
         wait_until_listening(*port).await;
     }
-    let recipient = Recipient::from_spki_pem(&vector_public_key()).expect("key");
+    let recipient = Recipient::from_spki_pem(&vector_public_key(0)).expect("key");
 
     // One client, its requests spread over the three processes in turn.
     // Six bookings at one time: its share of that time is 3 in all.

@@ -8,25 +8,28 @@ use std::collections::BTreeMap;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sealbook_envelope::{Recipient, SealParams, seal};
+use sealbook_testkit::vector_public_key;
 
 mod common;
 #[path = "../../server/tests/support/mod.rs"]
 mod support;
 
-use common::{
-    free_port, post, restaurant_config, start_server, vector_public_key, wait_until_listening,
-};
+use common::{free_port, post, restaurant_config, start_server, wait_until_listening};
 
 const REQUESTS: usize = 200;
 const SEATS: usize = 8;
 
 async fn two_processes_share_eight_seats(database: support::TestDatabase) {
-    let pem = vector_public_key();
+    let pem = vector_public_key(0);
     let ports = [free_port(), free_port()];
     let mut servers = Vec::new();
     for (index, port) in ports.iter().enumerate() {
         let config = database.dir().join(format!("server-{index}.toml"));
-        std::fs::write(&config, restaurant_config(*port, &database.url, SEATS)).expect("config");
+        std::fs::write(
+            &config,
+            restaurant_config(*port, &database.url, SEATS).toml(),
+        )
+        .expect("config");
         servers.push(start_server(&config, &database.dir().join("server.log")));
         // One after the other: both would otherwise migrate an empty database at once.
         wait_until_listening(*port).await;

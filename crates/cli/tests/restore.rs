@@ -13,14 +13,14 @@ use std::process::{Command, Output};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sealbook_envelope::{Recipient, SealParams, seal};
+use sealbook_testkit::vector_public_key;
 
 mod common;
 #[path = "../../server/tests/support/mod.rs"]
 mod support;
 
 use common::{
-    free_port, post, restaurant_config, start_server, vector_key_file, vector_public_key,
-    wait_until_listening,
+    free_port, post, restaurant_config, start_server, vector_key_file, wait_until_listening,
 };
 
 const BOOKINGS: usize = 12;
@@ -84,11 +84,11 @@ async fn a_pg_dump_of_a_live_server_restores_and_its_bookings_open() {
     let dir = database.dir().to_owned();
     let port = free_port();
     let config = dir.join("sealbook.toml");
-    std::fs::write(&config, restaurant_config(port, &database.url, 1000)).expect("config");
+    std::fs::write(&config, restaurant_config(port, &database.url, 1000).toml()).expect("config");
     let mut server = start_server(&config, &dir.join("server.log"));
     wait_until_listening(port).await;
 
-    let recipient = Recipient::from_spki_pem(&vector_public_key()).expect("key");
+    let recipient = Recipient::from_spki_pem(&vector_public_key(0)).expect("key");
     let start = common::start_at(2, 12);
     let mut acknowledged = BTreeSet::new();
     for index in 0..BOOKINGS {

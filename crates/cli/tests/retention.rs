@@ -7,8 +7,7 @@ use std::time::{Duration, Instant};
 use sealbook_server::Storage;
 use sealbook_server::ids::{BookingId, BusinessId};
 use sealbook_server::storage::{BookingFilter, NewBooking};
-
-const VECTORS: &str = include_str!("../../../tests/vectors/v1.json");
+use sealbook_testkit::{Business, KillOnDrop, ServerConfig};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_sweeps_expired_bookings_at_start() {
@@ -39,8 +38,6 @@ async fn serve_sweeps_expired_bookings_at_start() {
     }
     storage.close().await;
 
-    let vectors: serde_json::Value = serde_json::from_str(VECTORS).expect("vectors");
-    let pem = vectors[0]["public_key_pem"].as_str().expect("pem");
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("port")
@@ -48,20 +45,21 @@ async fn serve_sweeps_expired_bookings_at_start() {
     let config = dir.path().join("sealbook.toml");
     std::fs::write(
         &config,
-        format!(
-            "listen = \"127.0.0.1:{port}\"\ndatabase = \"{database}\"\n[[business]]\nid = \"bistro\"\nname = \"Bistro\"\n\
-             kind = \"restaurant\"\ntimezone = \"UTC\"\ncovers = 10\nkeys = [{{ pem = \"\"\"{pem}\"\"\" }}]\n"
-        ),
+        ServerConfig::new(&database)
+            .listen(port)
+            .business(Business::bistro().set("covers", 10))
+            .toml(),
     )
     .expect("config");
-    let mut server = Command::new(env!("CARGO_BIN_EXE_sealbook"))
-        .arg("serve")
-        .arg("--config")
-        .arg(&config)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start sealbook serve");
+    let mut server = KillOnDrop::spawn(
+        Command::new(env!("CARGO_BIN_EXE_sealbook"))
+            .arg("serve")
+            .arg("--config")
+            .arg(&config)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+    )
+    .expect("start sealbook serve");
 
     let storage = Storage::open(&database).await.expect("storage");
     let deadline = Instant::now() + Duration::from_secs(30);

@@ -6,19 +6,24 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sealbook_envelope::{Recipient, SealParams, seal};
+use sealbook_testkit::vector_public_key;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
 mod common;
 
-use common::{free_port, restaurant_config, start_server, vector_public_key, wait_until_listening};
+use common::{free_port, restaurant_config, start_server, wait_until_listening};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sigterm_finishes_the_booking_in_flight_then_exits() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let pem = vector_public_key();
+    let pem = vector_public_key(0);
     let port = free_port();
     let config = dir.path().join("sealbook.toml");
-    std::fs::write(&config, restaurant_config(port, "sqlite://sealbook.db", 10)).expect("config");
+    std::fs::write(
+        &config,
+        restaurant_config(port, "sqlite://sealbook.db", 10).toml(),
+    )
+    .expect("config");
     let mut server = start_server(&config, &dir.path().join("server.log"));
     wait_until_listening(port).await;
 

@@ -4,6 +4,8 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+use sealbook_testkit::{Business, ServerConfig};
+
 const PASSPHRASE: &str = "snippet test passphrase";
 
 fn keygen(dir: &Path, business: &str, folder: &str) -> String {
@@ -51,10 +53,16 @@ fn the_tag_pins_the_owners_keys_and_warns_of_any_other() {
     // A configuration someone changed: their key is active beside the owner's.
     std::fs::write(
         dir.path().join("sealbook.toml"),
-        "database = \"sqlite://sealbook.db\"\nwidget_dir = \"dist\"\n[[business]]\nid = \"bistro\"\n\
-         name = \"Bistro\"\nkind = \"restaurant\"\ntimezone = \"UTC\"\ncovers = 8\nmax_party_size = 6\n\
-         hours = { mon = [\"12:00-14:00\"] }\n\
-         keys = [{ file = \"keys/bistro.pub.pem\" }, { file = \"attacker/bistro.pub.pem\" }]\n",
+        ServerConfig::new("sqlite://sealbook.db")
+            .set("widget_dir", "dist")
+            .business(Business::bistro().extend(
+                r#"
+                max_party_size = 6
+                hours = { mon = ["12:00-14:00"] }
+                keys = [{ file = "keys/bistro.pub.pem" }, { file = "attacker/bistro.pub.pem" }]
+                "#,
+            ))
+            .toml(),
     )
     .expect("config");
 

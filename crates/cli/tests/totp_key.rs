@@ -3,33 +3,30 @@
 //! stored TOTP secrets (lost and made anew, or the wrong one) stops the server
 //! at start instead of locking every member with two-step login out.
 
-use std::process::Child;
 use std::time::{Duration, Instant};
 
 use sealbook_server::Storage;
 use sealbook_server::auth::totp_seal::TotpKey;
 use sealbook_server::ids::{BusinessId, StaffId};
 use sealbook_server::storage::{NewStaff, Role};
+use sealbook_testkit::KillOnDrop;
 
 mod common;
 use common::{free_port, restaurant_config, start_server, wait_until_listening};
 
 /// Waits (at most 30 s) for a server that should refuse to start.
-fn exit_of(mut server: Child) -> std::process::ExitStatus {
+fn exit_of(mut server: KillOnDrop) -> std::process::ExitStatus {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         if let Some(status) = server.try_wait().expect("wait") {
             return status;
         }
-        if Instant::now() > deadline {
-            let _ = server.kill();
-            panic!("the server kept running");
-        }
+        assert!(Instant::now() <= deadline, "the server kept running");
         std::thread::sleep(Duration::from_millis(50));
     }
 }
 
-fn stop(mut server: Child) {
+fn stop(mut server: KillOnDrop) {
     server.kill().expect("stop");
     server.wait().expect("reaped");
 }
@@ -39,7 +36,11 @@ async fn serve_makes_the_key_file_and_refuses_one_that_does_not_open_the_secrets
     let dir = tempfile::tempdir().expect("temp dir");
     let port = free_port();
     let config = dir.path().join("sealbook.toml");
-    std::fs::write(&config, restaurant_config(port, "sqlite://sealbook.db", 8)).expect("config");
+    std::fs::write(
+        &config,
+        restaurant_config(port, "sqlite://sealbook.db", 8).toml(),
+    )
+    .expect("config");
     let log = dir.path().join("server.log");
     let key_file = dir.path().join("totp.key");
 

@@ -12,10 +12,10 @@ use serde::Deserialize;
 use crate::auth::totp_seal::{TotpKey, TotpKeyError};
 use crate::consent::ConsentNotice;
 use crate::ids::BusinessId;
-use crate::notify::{Security, SmtpConfig, StaffLanguage};
+use crate::mail::{Security, SmtpConfig, StaffLanguage};
 use crate::profile::{
-    Channel, Clinic, Field, Localized, MarketingOptIn, Offer, Period, Practitioner, Profile,
-    Restaurant, Schedule, Service, WeekdayKey,
+    Channel, Clinic, Field, Localized, MAX_RETENTION_DAYS, MarketingOptIn, Offer, Period,
+    Practitioner, Profile, Restaurant, Schedule, Service, WeekdayKey,
 };
 
 /// Why a configuration could not be loaded.
@@ -69,11 +69,6 @@ pub enum ConfigError {
     #[error("audit_retention_days = {0} is more than {MAX_RETENTION_DAYS} days")]
     AuditRetention(u32),
 }
-
-/// The longest any retention (a field's, a consent notice's) may be: ten years,
-/// more than a booking form should ever promise. Bounding it keeps every cutoff
-/// the sweeper computes far inside the range of a timestamp.
-pub const MAX_RETENTION_DAYS: u32 = 3650;
 
 /// The furthest ahead a business may take bookings, or ask them to be made.
 const MAX_HORIZON_DAYS: u32 = 3650;

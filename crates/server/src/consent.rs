@@ -65,7 +65,7 @@ pub struct Cookie {
 impl ConsentNotice {
     /// Why the notice cannot be used, if it cannot.
     pub fn problem(&self) -> Option<String> {
-        let max = crate::config::MAX_RETENTION_DAYS;
+        let max = crate::profile::MAX_RETENTION_DAYS;
         if self.retention_days > max {
             return Some(format!(
                 "consent.retention_days = {} is more than {max} days",

@@ -13,6 +13,7 @@ mod error;
 mod extract;
 pub mod ids;
 pub mod limits;
+pub mod mail;
 pub mod metrics;
 pub mod notify;
 mod openapi;

@@ -180,6 +180,11 @@ pub enum FieldId {
     Reason,
 }
 
+/// The longest any retention (a field's, a consent notice's, the audit log's)
+/// may be: ten years, more than a booking form should ever promise. Bounding it
+/// keeps every cutoff the sweeper computes far inside the range of a timestamp.
+pub const MAX_RETENTION_DAYS: u32 = 3650;
+
 /// One field of the form, with why it is asked and how long it is kept.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

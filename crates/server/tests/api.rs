@@ -10,13 +10,15 @@ use sealbook_envelope::{
 };
 use sealbook_server::storage::BookingFilter;
 use sealbook_server::{AppState, Config, Storage, app};
+use sealbook_testkit::{
+    Business, ServerConfig, VECTORS, vector_key, vector_key_with_status, vector_public_key,
+};
 use serde_json::{Value, json};
 use tower::ServiceExt as _;
 
 mod support;
 use support::TestDatabase;
 
-const VECTORS: &str = include_str!("../../../tests/vectors/v1.json");
 const CANARY: &str = "Canary-7f3a9c-Marchetti";
 
 struct Fixture {
@@ -29,7 +31,7 @@ struct Fixture {
     clinic_recipient: Recipient,
 }
 
-fn vector_key(index: usize) -> (Recipient, Identity) {
+fn key_pair(index: usize) -> (Recipient, Identity) {
     let vectors: Value = serde_json::from_str(VECTORS).expect("vectors parse");
     let vector = &vectors[index];
     (
@@ -39,48 +41,20 @@ fn vector_key(index: usize) -> (Recipient, Identity) {
 }
 
 async fn fixture(database: TestDatabase) -> Fixture {
-    let (recipient, identity) = vector_key(0);
-    let (clinic_recipient, _) = vector_key(1);
-    let vectors: Value = serde_json::from_str(VECTORS).expect("vectors parse");
-    let config = format!(
-        r#"
-        database = "{db}"
-
-        [[business]]
-        id = "bistro-du-coin"
-        name = "Bistro du Coin"
-        allowed_origins = ["http://host.test"]
-        keys = [{{ pem = """{pem}""" }}]
-        kind = "restaurant"
-        timezone = "Europe/Paris"
-        covers = 8
-        max_party_size = 6
-        turn_minutes = 90
-        hours = {{ mon = ["00:00-24:00"], tue = ["00:00-24:00"], wed = ["00:00-24:00"], thu = ["00:00-24:00"], fri = ["00:00-24:00"], sat = ["00:00-24:00"], sun = ["00:00-24:00"] }}
-        marketing_optins = ["sms", "email"]
-        [business.marketing]
-        email = {{ fr = "Nos menus de saison, une fois par mois.", en = "Our seasonal menus, once a month." }}
-
-        [[business]]
-        id = "praxis-am-see"
-        name = "Praxis am See"
-        keys = [{{ pem = """{other}""" }}]
-        kind = "clinic"
-        timezone = "Europe/Berlin"
-        hours = {{ mon = ["00:00-24:00"], tue = ["00:00-24:00"], wed = ["00:00-24:00"], thu = ["00:00-24:00"], fri = ["00:00-24:00"], sat = ["00:00-24:00"], sun = ["00:00-24:00"] }}
-        [[business.services]]
-        id = "physio-30"
-        name = {{ de = "Krankengymnastik", en = "Physiotherapy", fr = "Kinésithérapie" }}
-        duration_minutes = 30
-        [[business.practitioners]]
-        id = "anna"
-        name = "Anna Keller"
-        services = ["physio-30"]
-        "#,
-        db = database.url,
-        pem = vectors[0]["public_key_pem"].as_str().expect("pem"),
-        other = vectors[1]["public_key_pem"].as_str().expect("pem"),
-    );
+    let (recipient, identity) = key_pair(0);
+    let (clinic_recipient, _) = key_pair(1);
+    // The bistro offers two marketing opt-ins, e-mail with its own wording.
+    let config = ServerConfig::new(&database.url)
+        .business(Business::bistro_du_coin().extend(
+            r#"
+            allowed_origins = ["http://host.test"]
+            marketing_optins = ["sms", "email"]
+            [marketing]
+            email = { fr = "Nos menus de saison, une fois par mois.", en = "Our seasonal menus, once a month." }
+            "#,
+        ))
+        .business(Business::praxis_am_see())
+        .toml();
     let config = Config::from_toml(&config, database.dir()).expect("config");
     let storage = Storage::open(&config.database).await.expect("storage");
     Fixture {
@@ -683,30 +657,17 @@ async fn the_manage_link_reads_changes_cancels_and_erases(database: TestDatabase
 /// next one, during a rotation) is pinned in the script tag but not sealed to.
 async fn key_status_decides_what_may_be_sealed_to(database: TestDatabase) {
     let vectors: Value = serde_json::from_str(VECTORS).expect("vectors parse");
-    let pem = |index: usize| {
-        vectors[index]["public_key_pem"]
-            .as_str()
-            .expect("pem")
-            .to_owned()
-    };
-    let config = format!(
-        r#"
-        database = "{db}"
-        [[business]]
-        id = "bistro-du-coin"
-        name = "Bistro du Coin"
-        kind = "restaurant"
-        timezone = "Europe/Paris"
-        covers = 8
-        hours = {{ mon = ["00:00-24:00"], tue = ["00:00-24:00"], wed = ["00:00-24:00"], thu = ["00:00-24:00"], fri = ["00:00-24:00"], sat = ["00:00-24:00"], sun = ["00:00-24:00"] }}
-        keys = [{{ pem = """{active}""" }}, {{ pem = """{retired}""", status = "retired" }}, {{ pem = """{compromised}""", status = "compromised" }}, {{ pem = """{pending}""", status = "pending" }}]
-        "#,
-        db = database.url,
-        active = pem(0),
-        retired = pem(1),
-        compromised = pem(3),
-        pending = pem(2),
-    );
+    let config = ServerConfig::new(&database.url)
+        .business(Business::bistro_du_coin().set(
+            "keys",
+            vec![
+                vector_key(0),
+                vector_key_with_status(1, "retired"),
+                vector_key_with_status(3, "compromised"),
+                vector_key_with_status(2, "pending"),
+            ],
+        ))
+        .toml();
     let config = Config::from_toml(&config, database.dir()).expect("config");
     let kid = |index: usize| vectors[index]["kid"].as_str().expect("kid");
     let tag = sealbook_server::embed::script_tag(
@@ -743,7 +704,7 @@ async fn key_status_decides_what_may_be_sealed_to(database: TestDatabase) {
         (2, "unknown_key"),
         (3, "unknown_key"),
     ] {
-        let recipient = Recipient::from_spki_pem(&pem(index)).expect("key");
+        let recipient = Recipient::from_spki_pem(&vector_public_key(index)).expect("key");
         let body = json!({ "envelope": sealed_booking(&recipient, "bistro-du-coin"), "start": slot_at(2, 10 + index as i8), "party_size": 2 });
         let (status, response) = post_json(&state, "bistro-du-coin", &body).await;
         let outcome = if status == StatusCode::CREATED {

@@ -9,12 +9,12 @@ use sealbook_server::auth::password;
 use sealbook_server::ids::{BusinessId, StaffId};
 use sealbook_server::storage::{NewStaff, Role};
 use sealbook_server::{AppState, Config, Storage, app};
+use sealbook_testkit::{Business, ServerConfig};
 use serde_json::{Value, json};
 use tower::ServiceExt as _;
 
 mod support;
 
-const VECTORS: &str = include_str!("../../../tests/vectors/v1.json");
 /// A file beside the served folders that no request may read.
 const SECRET: &str = "secret = \"Canary-hostile-4b1d\"\n";
 const MANAGE_PAGE: &str = "<!doctype html><title>manage</title>";
@@ -52,32 +52,19 @@ async fn state(database: &support::TestDatabase) -> AppState {
     std::fs::write(base.join("secret.toml"), SECRET).expect("secret");
     std::fs::write(base.join("www/secret.toml"), SECRET).expect("secret");
 
-    let vectors: Value = serde_json::from_str(VECTORS).expect("vectors parse");
-    let config = format!(
-        r#"
-        database = "{db}"
-        widget_dir = "dist"
-        www_dir = "www"
-
-        [[business]]
-        id = "bistro-du-coin"
-        name = "Bistro du Coin"
-        keys = [{{ pem = """{pem}""" }}]
-        kind = "restaurant"
-        timezone = "Europe/Paris"
-        covers = 8
-        max_party_size = 6
-        hours = {{ mon = ["00:00-24:00"], tue = ["00:00-24:00"], wed = ["00:00-24:00"], thu = ["00:00-24:00"], fri = ["00:00-24:00"], sat = ["00:00-24:00"], sun = ["00:00-24:00"] }}
-        [business.consent]
-        version = "v1"
-        privacy_policy = "https://bistro.test/privacy"
-        [[business.consent.categories]]
-        id = "analytics"
-        description = {{ en = "Audience measurement" }}
-        "#,
-        db = database.url,
-        pem = vectors[0]["public_key_pem"].as_str().expect("pem"),
-    );
+    let config = ServerConfig::new(&database.url)
+        .extend("widget_dir = \"dist\"\nwww_dir = \"www\"")
+        .business(Business::bistro_du_coin().extend(
+            r#"
+            [consent]
+            version = "v1"
+            privacy_policy = "https://bistro.test/privacy"
+            [[consent.categories]]
+            id = "analytics"
+            description = { en = "Audience measurement" }
+            "#,
+        ))
+        .toml();
     let config = Config::from_toml(&config, base).expect("config");
     let storage = Storage::open(&config.database).await.expect("storage");
     storage

@@ -12,6 +12,9 @@ use sealbook_server::auth::{password, totp};
 use sealbook_server::ids::{BusinessId, StaffId};
 use sealbook_server::storage::{NewAuditEntry, NewReset, NewStaff, Role, ShareOutcome, WrappedKey};
 use sealbook_server::{AppState, Config, Storage, app};
+use sealbook_testkit::{
+    Business, ServerConfig, vector_key, vector_key_with_status, vector_public_key,
+};
 use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
 use sqlx::Connection as _;
@@ -20,7 +23,6 @@ use tower::ServiceExt as _;
 mod support;
 use support::TestDatabase;
 
-const VECTORS: &str = include_str!("../../../tests/vectors/v1.json");
 const CANARY: &str = "Canary-5e1d77-Okonkwo";
 const PASSWORD: &str = "a long staff password";
 const OWNER: &str = "owner@bistro.example";
@@ -41,52 +43,16 @@ struct Fixture {
 }
 
 async fn fixture(database: TestDatabase) -> Fixture {
-    let vectors: Value = serde_json::from_str(VECTORS).expect("vectors parse");
-    let pem = |index: usize| {
-        vectors[index]["public_key_pem"]
-            .as_str()
-            .expect("pem")
-            .to_owned()
-    };
-    let config = format!(
-        r#"
-        database = "{db}"
-
-        [[business]]
-        id = "bistro-du-coin"
-        name = "Bistro du Coin"
-        keys = [{{ pem = """{bistro}""" }}, {{ pem = """{next}""", status = "pending" }}]
-        kind = "restaurant"
-        timezone = "Europe/Paris"
-        covers = 8
-        max_party_size = 6
-        turn_minutes = 90
-        hours = {{ mon = ["00:00-24:00"], tue = ["00:00-24:00"], wed = ["00:00-24:00"], thu = ["00:00-24:00"], fri = ["00:00-24:00"], sat = ["00:00-24:00"], sun = ["00:00-24:00"] }}
-
-        [[business]]
-        id = "praxis-am-see"
-        name = "Praxis am See"
-        keys = [{{ pem = """{praxis}""" }}]
-        kind = "clinic"
-        timezone = "Europe/Berlin"
-        hours = {{ mon = ["00:00-24:00"], tue = ["00:00-24:00"], wed = ["00:00-24:00"], thu = ["00:00-24:00"], fri = ["00:00-24:00"], sat = ["00:00-24:00"], sun = ["00:00-24:00"] }}
-        [[business.services]]
-        id = "physio-30"
-        name = {{ de = "Krankengymnastik", en = "Physiotherapy", fr = "Kinésithérapie" }}
-        duration_minutes = 30
-        [[business.practitioners]]
-        id = "anna"
-        name = "Anna Keller"
-        services = ["physio-30"]
-
-        [limits]
-        logins_per_minute = {LOGINS_PER_MINUTE}
-        "#,
-        db = database.url,
-        bistro = pem(0),
-        praxis = pem(1),
-        next = pem(3),
-    );
+    let pem = vector_public_key;
+    // The bistro is rotating its key: the next one is pending.
+    let config = ServerConfig::new(&database.url)
+        .set("limits.logins_per_minute", LOGINS_PER_MINUTE)
+        .business(Business::bistro_du_coin().set(
+            "keys",
+            vec![vector_key(0), vector_key_with_status(3, "pending")],
+        ))
+        .business(Business::praxis_am_see())
+        .toml();
     let config = Config::from_toml(&config, database.dir()).expect("config");
     let storage = Storage::open(&config.database).await.expect("storage");
     let fixture = Fixture {

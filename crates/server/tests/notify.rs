@@ -13,12 +13,12 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sealbook_envelope::{Recipient, SealParams, seal};
 use sealbook_server::{AppState, Config, Storage, app};
-use serde_json::{Value, json};
+use sealbook_testkit::{Business, ServerConfig, vector_public_key};
+use serde_json::json;
 use tower::ServiceExt as _;
 
 mod support;
 
-const VECTORS: &str = include_str!("../../../tests/vectors/v1.json");
 const CANARY: &str = "Canary-notice-5e2a-Moreau";
 
 /// The Python with aiosmtpd (`cargo xtask test` sets it, and then requires it).
@@ -75,41 +75,29 @@ async fn a_new_booking_is_notified_without_personal_data_even_after_a_mail_outag
         .and_then(|listener| listener.local_addr())
         .expect("port")
         .port();
-    let vectors: Value = serde_json::from_str(VECTORS).expect("vectors");
-    let pem = vectors[0]["public_key_pem"].as_str().expect("pem");
-    let config = Config::from_toml(
-        &format!(
+    let config = ServerConfig::new(&database.url)
+        .extend(&format!(
             r#"
-            database = "{db}"
-
             [smtp]
             host = "127.0.0.1"
             port = {smtp_port}
             security = "none"
             from = "Sealbook <bookings@book.test>"
-
-            [[business]]
-            id = "bistro-du-coin"
-            name = "Bistro du Coin"
+            "#
+        ))
+        .business(Business::bistro_du_coin().extend(
+            r#"
             notify = "Patronne <patronne@bistro.test>"
             language = "fr"
-            keys = [{{ pem = """{pem}""" }}]
-            kind = "restaurant"
-            timezone = "Europe/Paris"
-            covers = 8
-            max_party_size = 6
-            hours = {{ mon = ["00:00-24:00"], tue = ["00:00-24:00"], wed = ["00:00-24:00"], thu = ["00:00-24:00"], fri = ["00:00-24:00"], sat = ["00:00-24:00"], sun = ["00:00-24:00"] }}
             "#,
-            db = database.url,
-        ),
-        base,
-    )
-    .expect("config");
+        ))
+        .toml();
+    let config = Config::from_toml(&config, base).expect("config");
     let storage = Storage::open(&config.database).await.expect("storage");
     let state = AppState::new(config, storage);
 
     // The booking arrives while the mail server is down.
-    let recipient = Recipient::from_spki_pem(pem).expect("key");
+    let recipient = Recipient::from_spki_pem(&vector_public_key(0)).expect("key");
     let plaintext = json!({ "v": 1, "kind": "restaurant", "name": CANARY, "contact": { "phone": "+33 6 55 44 33 22" }, "party_size": 4, "lang": "fr" });
     let envelope = URL_SAFE_NO_PAD.encode(
         seal(

@@ -6,12 +6,11 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt as _;
 use sealbook_server::{AppState, Config, Storage, app};
+use sealbook_testkit::{Business, ServerConfig};
 use serde_json::Value;
 use tower::ServiceExt as _;
 
 mod support;
-
-const VECTORS: &str = include_str!("../../../tests/vectors/v1.json");
 
 /// Every route of the API router (crates/server/src/api/mod.rs), as
 /// `METHOD /path` (but the document's own route); a new route belongs here
@@ -56,24 +55,15 @@ const ROUTES: &[&str] = &[
 
 async fn state() -> (support::TestDatabase, AppState) {
     let database = support::sqlite().await;
-    let vectors: Value = serde_json::from_str(VECTORS).expect("vectors parse");
-    let config = format!(
-        r#"
-        database = "{db}"
-
-        [[business]]
-        id = "bistro"
-        name = "Bistro"
-        keys = [{{ pem = """{pem}""" }}]
-        kind = "restaurant"
-        timezone = "Europe/Paris"
-        covers = 8
-        max_party_size = 6
-        hours = {{ mon = ["11:00-23:00"] }}
-        "#,
-        db = database.url,
-        pem = vectors[0]["public_key_pem"].as_str().expect("pem"),
-    );
+    let config = ServerConfig::new(&database.url)
+        .business(Business::bistro().extend(
+            r#"
+            timezone = "Europe/Paris"
+            max_party_size = 6
+            hours = { mon = ["11:00-23:00"] }
+            "#,
+        ))
+        .toml();
     let config = Config::from_toml(&config, database.dir()).expect("config");
     let storage = Storage::open(&config.database).await.expect("storage");
     (database, AppState::new(config, storage))

@@ -16,40 +16,25 @@ use http_body_util::BodyExt as _;
 use sealbook_envelope::{Recipient, SealParams, seal};
 use sealbook_server::auth::password;
 use sealbook_server::{AppState, Config, Storage, app};
+use sealbook_testkit::{Business, ServerConfig, vector_public_key};
 use serde_json::{Value, json};
 use tower::ServiceExt as _;
 
 mod support;
 
-const VECTORS: &str = include_str!("../../../tests/vectors/v1.json");
 const BOGUS_RESETS: usize = 500;
 const BOGUS_INVITES: usize = 100;
 const BOOKINGS: usize = 40;
 
 async fn state() -> (Router, Recipient, support::TestDatabase) {
     let database = support::sqlite().await;
-    let vectors: Value = serde_json::from_str(VECTORS).expect("vectors parse");
-    let pem = vectors[0]["public_key_pem"].as_str().expect("pem");
-    let config = format!(
-        r#"
-        database = "{db}"
-
-        [[business]]
-        id = "bistro-du-coin"
-        name = "Bistro du Coin"
-        keys = [{{ pem = """{pem}""" }}]
-        kind = "restaurant"
-        timezone = "Europe/Paris"
-        covers = 10000
-        max_party_size = 6
-        turn_minutes = 90
-        hours = {{ mon = ["00:00-24:00"], tue = ["00:00-24:00"], wed = ["00:00-24:00"], thu = ["00:00-24:00"], fri = ["00:00-24:00"], sat = ["00:00-24:00"], sun = ["00:00-24:00"] }}
-        "#,
-        db = database.url,
-    );
+    // Seats for every booking the load sends.
+    let config = ServerConfig::new(&database.url)
+        .business(Business::bistro_du_coin().set("covers", 10_000))
+        .toml();
     let config = Config::from_toml(&config, database.dir()).expect("config");
     let storage = Storage::open(&config.database).await.expect("storage");
-    let recipient = Recipient::from_spki_pem(pem).expect("key");
+    let recipient = Recipient::from_spki_pem(&vector_public_key(0)).expect("key");
     (app(AppState::new(config, storage)), recipient, database)
 }
 

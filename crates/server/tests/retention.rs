@@ -17,13 +17,12 @@ use sealbook_server::storage::{
     NewStaff, Role,
 };
 use sealbook_server::{AppState, Config, Storage, app, sweeper};
+use sealbook_testkit::{Business, ServerConfig, vector_public_key};
 use sha2::{Digest, Sha256};
 use tower::ServiceExt as _;
 
 mod support;
 use support::TestDatabase;
-
-const VECTORS: &str = include_str!("../../../tests/vectors/v1.json");
 
 async fn store(
     storage: &Storage,
@@ -79,20 +78,18 @@ fn sample(bytes: &[u8]) -> Vec<u8> {
     bytes[bytes.len() / 2..bytes.len() / 2 + 64].to_vec()
 }
 
-/// The bistro, keyed with the first test vector's key.
+/// The bistro in Paris with 10 covers, keyed with the first test vector's key.
+fn bistro() -> Business {
+    Business::bistro().extend("timezone = \"Europe/Paris\"\ncovers = 10")
+}
+
 fn config(database: &TestDatabase) -> (Config, Recipient) {
-    let vectors: serde_json::Value = serde_json::from_str(VECTORS).expect("vectors");
-    let pem = vectors[0]["public_key_pem"].as_str().expect("pem");
-    let config = Config::from_toml(
-        &format!(
-            "database = \"{}\"\n[[business]]\nid = \"bistro\"\nname = \"Bistro\"\nkind = \"restaurant\"\n\
-             timezone = \"Europe/Paris\"\ncovers = 10\nkeys = [{{ pem = \"\"\"{pem}\"\"\" }}]\n",
-            database.url
-        ),
-        database.dir(),
+    let config = ServerConfig::new(&database.url).business(bistro()).toml();
+    let config = Config::from_toml(&config, database.dir()).expect("config");
+    (
+        config,
+        Recipient::from_spki_pem(&vector_public_key(0)).expect("key"),
     )
-    .expect("config");
-    (config, Recipient::from_spki_pem(pem).expect("key"))
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -157,20 +154,20 @@ async fn bookings_past_retention_are_gone_from_every_table_and_from_the_file(
 }
 
 async fn consents_sessions_invites_and_reset_links_go_when_they_expire(database: TestDatabase) {
-    let vectors: serde_json::Value = serde_json::from_str(VECTORS).expect("vectors");
-    let pem = vectors[0]["public_key_pem"].as_str().expect("pem");
-    let config = Config::from_toml(
-        &format!(
-            "database = \"{}\"\n[[business]]\nid = \"bistro\"\nname = \"Bistro\"\nkind = \"restaurant\"\n\
-             timezone = \"Europe/Paris\"\ncovers = 10\nkeys = [{{ pem = \"\"\"{pem}\"\"\" }}]\n\
-             [business.consent]\nversion = \"2027-01\"\nprivacy_policy = \"https://bistro.example/privacy\"\n\
-             retention_days = 30\n[[business.consent.categories]]\nid = \"necessary\"\n\
-             description = {{ en = \"Keeps your cookie choice.\" }}\n",
-            database.url
-        ),
-        database.dir(),
-    )
-    .expect("config");
+    let config = ServerConfig::new(&database.url)
+        .business(bistro().extend(
+            r#"
+            [consent]
+            version = "2027-01"
+            privacy_policy = "https://bistro.example/privacy"
+            retention_days = 30
+            [[consent.categories]]
+            id = "necessary"
+            description = { en = "Keeps your cookie choice." }
+            "#,
+        ))
+        .toml();
+    let config = Config::from_toml(&config, database.dir()).expect("config");
     let storage = Storage::open(&config.database).await.expect("storage");
     let state = AppState::new(config, storage.clone());
     let now: Timestamp = "2027-06-01T12:00:00Z".parse().expect("time");

@@ -6,19 +6,14 @@
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+use sealbook_testkit::{Business, ServerConfig};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
-const VECTORS: &str = include_str!("../../../tests/vectors/v1.json");
-
 fn config(port: u16) -> String {
-    let vectors: serde_json::Value = serde_json::from_str(VECTORS).expect("vectors");
-    let pem = vectors[0]["public_key_pem"].as_str().expect("pem");
-    format!(
-        "listen = \"127.0.0.1:{port}\"\ndatabase = \"sqlite://sealbook.db\"\n\
-         [[business]]\nid = \"bistro\"\nname = \"Bistro\"\nkind = \"restaurant\"\ntimezone = \"UTC\"\n\
-         covers = 8\nmax_party_size = 8\nhours = {{ mon = [\"12:00-14:00\"] }}\n\
-         keys = [{{ pem = \"\"\"{pem}\"\"\" }}]\n"
-    )
+    ServerConfig::new("sqlite://sealbook.db")
+        .listen(port)
+        .business(Business::bistro().extend(r#"hours = { mon = ["12:00-14:00"] }"#))
+        .toml()
 }
 
 async fn get(port: u16, path: &str) -> Option<String> {
@@ -51,6 +46,7 @@ async fn the_server_binary_serves_and_stops_on_sigterm() {
         .arg(&config_path)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
+        .kill_on_drop(true)
         .spawn()
         .expect("starts");
     let deadline = Instant::now() + Duration::from_secs(30);

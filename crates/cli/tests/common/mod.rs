@@ -2,38 +2,28 @@
 
 #![allow(dead_code, unreachable_pub)]
 
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use sealbook_testkit::{Business, KillOnDrop, ServerConfig, around_the_clock, vector};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-pub const VECTORS: &str = include_str!("../../../../tests/vectors/v1.json");
-
-/// The first test vector's public key (PEM), which the test restaurants use.
-pub fn vector_public_key() -> String {
-    let vectors: serde_json::Value = serde_json::from_str(VECTORS).expect("vectors");
-    vectors[0]["public_key_pem"]
-        .as_str()
-        .expect("pem")
-        .to_owned()
-}
 
 /// A `sealbook.toml` for a server on loopback `port` and `database`, with one
 /// restaurant, `bistro`, open around the clock every day, `covers` seats and
 /// the first test vector's key. The per-client limits are lifted so that one
 /// test client may send every request.
-pub fn restaurant_config(port: u16, database: &str, covers: usize) -> String {
-    let hours = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-        .map(|day| format!("{day} = [\"00:00-24:00\"]"))
-        .join(", ");
-    format!(
-        "listen = \"127.0.0.1:{port}\"\ndatabase = \"{database}\"\n\
-         [limits]\nbookings_per_minute = 1000000\nbookings_per_slot = 10000\n\
-         [[business]]\nid = \"bistro\"\nname = \"Bistro\"\nkind = \"restaurant\"\ntimezone = \"UTC\"\n\
-         covers = {covers}\nmax_party_size = 8\nhorizon_days = 365\nhours = {{ {hours} }}\n\
-         keys = [{{ pem = \"\"\"{pem}\"\"\" }}]\n",
-        pem = vector_public_key(),
-    )
+pub fn restaurant_config(port: u16, database: &str, covers: usize) -> ServerConfig {
+    ServerConfig::new(database)
+        .listen(port)
+        .set("limits.bookings_per_minute", 1_000_000)
+        .set("limits.bookings_per_slot", 10_000)
+        .business(
+            Business::bistro()
+                .set("covers", i64::try_from(covers).expect("a TOML integer"))
+                .set("max_party_size", 8)
+                .set("horizon_days", 365)
+                .set("hours", around_the_clock()),
+        )
 }
 
 /// `hour`:00 UTC, `days` days from today (UTC): a start the test restaurants
@@ -53,20 +43,23 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-pub fn start_server(config: &std::path::Path, log: &std::path::Path) -> Child {
+/// `sealbook serve --config config`, its output appended to `log`; killed if
+/// the test fails before it stops the server itself.
+pub fn start_server(config: &std::path::Path, log: &std::path::Path) -> KillOnDrop {
     let log = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(log)
         .expect("log file");
-    Command::new(env!("CARGO_BIN_EXE_sealbook"))
-        .arg("serve")
-        .arg("--config")
-        .arg(config)
-        .stdout(Stdio::from(log.try_clone().expect("log")))
-        .stderr(Stdio::from(log))
-        .spawn()
-        .expect("start sealbook serve")
+    KillOnDrop::spawn(
+        Command::new(env!("CARGO_BIN_EXE_sealbook"))
+            .arg("serve")
+            .arg("--config")
+            .arg(config)
+            .stdout(Stdio::from(log.try_clone().expect("log")))
+            .stderr(Stdio::from(log)),
+    )
+    .expect("start sealbook serve")
 }
 
 pub async fn wait_until_listening(port: u16) {
@@ -136,9 +129,8 @@ pub const VECTOR_KEY_PASSPHRASE: &str = "test vector passphrase";
 /// the path of a file holding [`VECTOR_KEY_PASSPHRASE`].
 pub fn vector_key_file(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
     use rsa::pkcs8::{DecodePrivateKey as _, EncodePrivateKey as _};
-    let vectors: serde_json::Value = serde_json::from_str(VECTORS).expect("vectors");
     let private =
-        rsa::PrivateKey::from_pkcs8_pem(vectors[0]["private_key_pem"].as_str().expect("pem"))
+        rsa::PrivateKey::from_pkcs8_pem(vector(0)["private_key_pem"].as_str().expect("pem"))
             .expect("the vector's key");
     let plain = private.to_pkcs8_der().expect("DER");
     let encrypted = sealbook_envelope::keyfile::encrypt_key(

@@ -206,9 +206,9 @@ impl Default for Choice {
 /// The practitioner choice "whoever is free".
 pub const ANY: &str = "any";
 
-/// The sealed plaintext: `{"v":1,"kind",…,"lang"}` with only the fields the profile
-/// declares (and an optional one only when filled), the answer to every marketing
-/// opt-in offered, and the id of the host page's current consent record, if any.
+/// The sealed plaintext (docs/ENVELOPE.md §7.3; readers: `sealbook_wire::plaintext::Booking`):
+/// `{"v":1,"kind",…,"lang"}` with only the declared fields (an optional one only when filled),
+/// the answer to every marketing opt-in offered, and the host page's consent record id, if any.
 pub fn plaintext(
     profile: &Profile,
     choice: &Choice,
@@ -377,6 +377,9 @@ fn valid_email(email: &str) -> Option<&str> {
         && !email.chars().any(char::is_whitespace);
     ok.then_some(email)
 }
+
+#[cfg(all(test, not(target_family = "wasm")))]
+mod readable;
 
 #[cfg(test)]
 pub(crate) mod tests {

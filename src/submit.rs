@@ -155,4 +155,43 @@ mod tests {
         assert_eq!(value["pins"][0], pins[0].as_str());
         assert_eq!(value["pins"][1], pins[1].as_str());
     }
+
+    /// The manage page reads the visitor copy as `VisitorCopy`: the booking as
+    /// sealed to the business, and the pins.
+    #[cfg(not(target_family = "wasm"))]
+    #[test]
+    fn the_visitor_copy_reads_as_the_booking_and_its_pins() {
+        use sealbook_wire::plaintext::{Booking, VisitorCopy};
+
+        use crate::form::tests::{clinic, restaurant};
+        use crate::i18n::Lang;
+
+        let pin = KeyId::parse("sha256:vOnD0T8K_Rzrrt5yyP7G5KIZiAk-zmsco-C0oRJfUdU").expect("kid");
+        let details = Details {
+            name: "Camille".to_owned(),
+            contact: "+33 6 12 34 56 78".to_owned(),
+            reason: "Knie".to_owned(),
+            health_consent: true,
+            ..Details::default()
+        };
+        for profile in [restaurant(), clinic()] {
+            let booking = form::plaintext(
+                &profile,
+                &Choice::default(),
+                &details,
+                "2026-12-04T09:00:00Z",
+                Lang::De,
+                None,
+            );
+            let copy =
+                VisitorCopy::from_plaintext(&with_pins(&booking, std::slice::from_ref(&pin)))
+                    .expect("a visitor copy");
+            assert_eq!(copy.pins, [pin.as_str()]);
+            assert_eq!(
+                copy.booking,
+                Booking::from_plaintext(&booking).expect("a booking")
+            );
+            assert!(copy.booking.extra.is_empty(), "{:?}", copy.booking.extra);
+        }
+    }
 }

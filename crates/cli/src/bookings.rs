@@ -9,7 +9,8 @@ use sealbook_envelope::Identity;
 use sealbook_server::Storage;
 use sealbook_server::ids::BusinessId;
 use sealbook_server::storage::{BookingFilter, StoredBooking};
-use serde_json::{Value, json};
+use sealbook_wire::plaintext::Booking;
+use serde_json::Value;
 
 use sealbook_export as export;
 
@@ -60,15 +61,26 @@ pub(crate) fn open(args: &OpenArgs<'_>) -> anyhow::Result<()> {
     })?;
 
     let (opened, unopened) = open_all(&identities, &stored);
+    let (rows, unreadable): (Vec<export::Row>, Vec<Option<Value>>) = opened
+        .into_iter()
+        .map(|opened| (opened.row, opened.unreadable))
+        .unzip();
     let output = match args.format {
-        Format::Json => format!("{}\n", serde_json::to_string_pretty(&opened)?).into_bytes(),
+        Format::Json => {
+            let json = rows
+                .iter()
+                .zip(unreadable)
+                .map(|(row, unreadable)| json_row(row, unreadable))
+                .collect::<serde_json::Result<Vec<_>>>()?;
+            format!("{}\n", serde_json::to_string_pretty(&json)?).into_bytes()
+        }
         Format::Table => {
             let mut table = Vec::new();
-            print_table(&mut table, &opened)?;
+            print_table(&mut table, &rows)?;
             table
         }
-        Format::Csv => export::csv(&opened)?,
-        Format::Ics => export::ics(&opened).into_bytes(),
+        Format::Csv => export::csv(&rows)?,
+        Format::Ics => export::ics(&rows).into_bytes(),
     };
     match args.out {
         Some(path) => write_private_file(path, &output)?,
@@ -88,7 +100,7 @@ pub(crate) fn open(args: &OpenArgs<'_>) -> anyhow::Result<()> {
 /// Opens every booking, on all cores (RSA decryption is the cost: ~5 ms each),
 /// with a progress bar on the terminal for long runs. Returns the opened rows in
 /// the stored order and how many no key opened.
-fn open_all(identities: &[Identity], stored: &[StoredBooking]) -> (Vec<Value>, usize) {
+fn open_all(identities: &[Identity], stored: &[StoredBooking]) -> (Vec<Opened>, usize) {
     let progress = indicatif::ProgressBar::new(u64::try_from(stored.len()).unwrap_or(u64::MAX));
     progress.set_style(
         indicatif::ProgressStyle::with_template("opening {pos}/{len} bookings {wide_bar} {eta}")
@@ -99,7 +111,7 @@ fn open_all(identities: &[Identity], stored: &[StoredBooking]) -> (Vec<Value>, u
     }
     let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
     let chunk = stored.len().div_ceil(workers).max(1);
-    let opened: Vec<Option<Value>> = std::thread::scope(|scope| {
+    let opened: Vec<Option<Opened>> = std::thread::scope(|scope| {
         let handles: Vec<_> = stored
             .chunks(chunk)
             .map(|bookings| {
@@ -162,21 +174,46 @@ fn load_identities(
         .collect()
 }
 
-fn row(booking: &StoredBooking, plaintext: &[u8]) -> Value {
-    let details = serde_json::from_slice::<Value>(plaintext)
-        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(plaintext).into_owned()));
-    json!({
-        "id": booking.id.as_str(),
-        "business": booking.business.as_str(),
-        "start": timestamp(booking.starts_at),
-        "end": timestamp(booking.ends_at),
-        "party_size": booking.party_size,
-        "service": booking.service,
-        "practitioner": booking.practitioner,
-        "status": booking.status,
-        "received": timestamp(booking.created_at),
-        "booking": details,
-    })
+/// An opened booking as the exports take it, and as `--format json` shows it.
+#[derive(Debug)]
+struct Opened {
+    row: export::Row,
+    /// The plaintext, when it is not a booking this version reads: JSON as it
+    /// is, anything else as text. `--format json` shows it in place of the
+    /// booking; the other formats leave the booking's cells empty.
+    unreadable: Option<Value>,
+}
+
+/// A row of `--format json`: the row, with an unreadable plaintext as it is.
+fn json_row(row: &export::Row, unreadable: Option<Value>) -> serde_json::Result<Value> {
+    let mut json = serde_json::to_value(row)?;
+    if let Some(plaintext) = unreadable {
+        json["booking"] = plaintext;
+    }
+    Ok(json)
+}
+
+fn row(booking: &StoredBooking, plaintext: &[u8]) -> Opened {
+    let opened = Booking::from_plaintext(plaintext).ok();
+    let unreadable = opened.is_none().then(|| {
+        serde_json::from_slice::<Value>(plaintext)
+            .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(plaintext).into_owned()))
+    });
+    Opened {
+        row: export::Row {
+            id: booking.id.as_str().to_owned(),
+            business: booking.business.as_str().to_owned(),
+            start: timestamp(booking.starts_at),
+            end: timestamp(booking.ends_at),
+            party_size: Some(booking.party_size),
+            service: booking.service.clone(),
+            practitioner: booking.practitioner.clone(),
+            status: booking.status.clone(),
+            received: timestamp(booking.created_at),
+            booking: opened,
+        },
+        unreadable,
+    }
 }
 
 fn timestamp(seconds: i64) -> String {
@@ -192,34 +229,27 @@ fn printable(text: &str) -> String {
         .collect()
 }
 
-fn print_table(out: &mut impl std::io::Write, rows: &[Value]) -> std::io::Result<()> {
-    let text = |value: &Value| match value {
-        Value::String(text) => printable(text),
-        Value::Null => String::new(),
-        other => printable(&other.to_string()),
-    };
+fn print_table(out: &mut impl std::io::Write, rows: &[export::Row]) -> std::io::Result<()> {
+    let text = |value: Option<&str>| printable(value.unwrap_or_default());
     let lines: Vec<[String; 7]> = rows
         .iter()
         .map(|row| {
-            let booking = &row["booking"];
-            let contact = booking["contact"]
-                .as_object()
-                .and_then(|contact| contact.values().next())
-                .map(text)
-                .unwrap_or_default();
-            let party_or_service = if row["service"].is_null() {
-                &row["party_size"]
-            } else {
-                &row["service"]
+            let booking = row.booking.as_ref();
+            let party_or_service = match &row.service {
+                Some(service) => printable(service),
+                None => row
+                    .party_size
+                    .map(|size| size.to_string())
+                    .unwrap_or_default(),
             };
             [
-                text(&row["id"]),
-                text(&row["start"]),
-                text(party_or_service),
-                text(&row["practitioner"]),
-                text(&row["status"]),
-                text(&booking["name"]),
-                contact,
+                printable(&row.id),
+                printable(&row.start),
+                party_or_service,
+                text(row.practitioner.as_deref()),
+                printable(&row.status),
+                text(booking.map(Booking::display_name)),
+                text(booking.and_then(|b| b.contact_lines().next())),
             ]
         })
         .collect();
@@ -255,10 +285,57 @@ fn print_table(out: &mut impl std::io::Write, rows: &[Value]) -> std::io::Result
 
 #[cfg(test)]
 mod tests {
-    use super::printable;
+    use sealbook_wire::plaintext::Booking;
+    use serde_json::{Value, json};
+
+    use super::{export, json_row, print_table, printable};
 
     #[test]
     fn terminal_escapes_in_bookings_are_neutralised() {
         assert_eq!(printable("Zoë\u{1b}[2J\u{7}"), "Zoë\u{fffd}[2J\u{fffd}");
+    }
+
+    fn row(booking: Option<Booking>) -> export::Row {
+        export::Row {
+            id: "7KQ2".to_owned(),
+            business: "bistro".to_owned(),
+            start: "2026-12-04T18:30:00Z".to_owned(),
+            end: "2026-12-04T20:00:00Z".to_owned(),
+            party_size: Some(4),
+            service: None,
+            practitioner: None,
+            status: "confirmed".to_owned(),
+            received: "2026-11-26T10:00:00Z".to_owned(),
+            booking,
+        }
+    }
+
+    #[test]
+    fn json_rows_show_the_booking_as_sealed() {
+        let sealed = json!({ "v": 1, "name": "Zoë", "contact": { "email": "z@example.org" },
+                             "added_by_a_newer_widget": [1, 2] });
+        let booking = Booking::from_plaintext(sealed.to_string().as_bytes()).expect("a booking");
+        let json = json_row(&row(Some(booking)), None).expect("JSON");
+        assert_eq!(json["booking"], sealed);
+        assert_eq!(json["party_size"], 4);
+        assert_eq!(json["received"], "2026-11-26T10:00:00Z");
+        // Not a booking this version reads: shown as it was sealed.
+        let json = json_row(&row(None), Some(Value::from("not JSON"))).expect("JSON");
+        assert_eq!(json["booking"], "not JSON");
+    }
+
+    #[test]
+    fn the_table_shows_the_name_and_the_contact() {
+        let booking = Booking::from_plaintext(
+            br#"{"v":1,"name":"Zo\u001be","contact":{"email":"z@example.org"}}"#,
+        )
+        .expect("a booking");
+        let mut table = Vec::new();
+        print_table(&mut table, &[row(Some(booking)), row(None)]).expect("written");
+        let table = String::from_utf8(table).expect("UTF-8");
+        let lines: Vec<&str> = table.lines().collect();
+        assert!(lines[1].ends_with("Zo\u{fffd}e  z@example.org"), "{table}");
+        assert!(lines[2].ends_with("confirmed"), "{table}");
+        assert_eq!(lines[3], "2 booking(s)");
     }
 }

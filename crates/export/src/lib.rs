@@ -1,12 +1,33 @@
 //! Opened bookings as files for other programs: CSV for spreadsheets, iCalendar
 //! for calendars. Every value comes from a visitor, so both formats escape it
 //! for what will read it. The CLI (`sealbook bookings open --format csv|ics`) and
-//! the staff inbox (in the browser) build their files here, from the same rows:
-//! `{id, business, start, end, party_size, service, practitioner, status,
-//! received, booking}`, where `booking` is the opened plaintext.
+//! the staff inbox (in the browser) build their files here, from the same
+//! [`Row`]s: what the server stores of a booking, and the opened plaintext.
 
 use icalendar::{Calendar, Component as _, Event, EventStatus};
-use serde_json::Value;
+use sealbook_wire::plaintext::Booking;
+use serde::Serialize;
+
+/// One opened booking: the server's metadata and the sealed part. As JSON
+/// (`sealbook bookings open --format json`) it is `{id, business, start, end,
+/// party_size, service, practitioner, status, received, booking}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Row {
+    pub id: String,
+    pub business: String,
+    /// RFC 3339: UTC from the CLI, the business's offset from the inbox.
+    pub start: String,
+    pub end: String,
+    pub party_size: Option<u32>,
+    pub service: Option<String>,
+    pub practitioner: Option<String>,
+    pub status: String,
+    /// When the server took the booking, RFC 3339.
+    pub received: String,
+    /// `None` when the plaintext is not a booking this version reads: its
+    /// cells stay empty.
+    pub booking: Option<Booking>,
+}
 
 /// The CSV columns, in order.
 const COLUMNS: [&str; 18] = [
@@ -43,44 +64,73 @@ impl From<csv::IntoInnerError<csv::Writer<Vec<u8>>>> for ExportError {
     }
 }
 
+/// The sealed part's members a file shows, each absent when the booking has
+/// none (or could not be read).
+#[derive(Default)]
+struct Sealed<'a> {
+    name: Option<&'a str>,
+    phone: Option<&'a str>,
+    email: Option<&'a str>,
+    note: Option<&'a str>,
+    reason: Option<&'a str>,
+    health_consent: Option<bool>,
+    marketing_email: Option<bool>,
+    marketing_sms: Option<bool>,
+    consent_id: Option<&'a str>,
+}
+
+impl<'a> Sealed<'a> {
+    fn of(row: &'a Row) -> Self {
+        let Some(booking) = &row.booking else {
+            return Self::default();
+        };
+        let contact = booking.contact.as_ref();
+        Self {
+            name: booking.name.as_deref(),
+            phone: contact.and_then(|c| c.phone.as_deref()),
+            email: contact.and_then(|c| c.email.as_deref()),
+            note: booking.note.as_deref(),
+            reason: booking.reason.as_deref(),
+            health_consent: booking.health_consent,
+            marketing_email: booking.marketing_email(),
+            marketing_sms: booking.marketing_sms(),
+            consent_id: booking.consent_id.as_deref(),
+        }
+    }
+}
+
 /// One row per booking. Cells a spreadsheet would run as a formula (starting
 /// with `=`, `+`, `-`, `@`, tab or carriage return) get a leading `'`.
-pub fn csv(rows: &[Value]) -> Result<Vec<u8>, ExportError> {
+pub fn csv(rows: &[Row]) -> Result<Vec<u8>, ExportError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(COLUMNS)?;
     for row in rows {
-        let booking = &row["booking"];
+        let sealed = Sealed::of(row);
+        let text = |value: Option<&str>| value.unwrap_or_default().to_owned();
+        let shown = |value: Option<String>| value.unwrap_or_default();
         let cells = [
-            &row["id"],
-            &row["business"],
-            &row["start"],
-            &row["end"],
-            &row["party_size"],
-            &row["service"],
-            &row["practitioner"],
-            &row["status"],
-            &booking["name"],
-            &booking["contact"]["phone"],
-            &booking["contact"]["email"],
-            &booking["note"],
-            &booking["reason"],
-            &booking["health_consent"],
-            &booking["marketing"]["email"],
-            &booking["marketing"]["sms"],
-            &booking["consent_id"],
-            &row["received"],
+            row.id.clone(),
+            row.business.clone(),
+            row.start.clone(),
+            row.end.clone(),
+            shown(row.party_size.map(|size| size.to_string())),
+            text(row.service.as_deref()),
+            text(row.practitioner.as_deref()),
+            row.status.clone(),
+            text(sealed.name),
+            text(sealed.phone),
+            text(sealed.email),
+            text(sealed.note),
+            text(sealed.reason),
+            shown(sealed.health_consent.map(|yes| yes.to_string())),
+            shown(sealed.marketing_email.map(|yes| yes.to_string())),
+            shown(sealed.marketing_sms.map(|yes| yes.to_string())),
+            text(sealed.consent_id),
+            row.received.clone(),
         ];
-        writer.write_record(cells.map(|value| defuse_formula(&cell(value))))?;
+        writer.write_record(cells.map(|cell| defuse_formula(&cell)))?;
     }
     Ok(writer.into_inner()?)
-}
-
-fn cell(value: &Value) -> String {
-    match value {
-        Value::Null => String::new(),
-        Value::String(text) => text.clone(),
-        other => other.to_string(),
-    }
 }
 
 fn defuse_formula(text: &str) -> String {
@@ -92,46 +142,46 @@ fn defuse_formula(text: &str) -> String {
 }
 
 /// One event per booking, in UTC, with the booking's reference as its UID.
-pub fn ics(rows: &[Value]) -> String {
+pub fn ics(rows: &[Row]) -> String {
     let mut calendar = Calendar::new();
     calendar.name("Sealbook");
     for row in rows {
-        let booking = &row["booking"];
-        let name = cell(&booking["name"]);
-        let what = if row["service"].is_null() {
-            format!("{} × {}", cell(&row["party_size"]), name)
-        } else {
-            format!("{} — {}", cell(&row["service"]), name)
+        let sealed = Sealed::of(row);
+        let name = sealed.name.unwrap_or_default();
+        let what = match &row.service {
+            None => format!(
+                "{} × {name}",
+                row.party_size
+                    .map(|size| size.to_string())
+                    .unwrap_or_default()
+            ),
+            Some(service) => format!("{service} — {name}"),
         };
         let details: Vec<String> = [
-            ("Phone", booking["contact"]["phone"].clone()),
-            ("E-mail", booking["contact"]["email"].clone()),
-            ("Note", booking["note"].clone()),
-            ("Reason", booking["reason"].clone()),
-            ("With", row["practitioner"].clone()),
-            (
-                "Marketing by e-mail",
-                yes_no(&booking["marketing"]["email"]),
-            ),
-            ("Marketing by SMS", yes_no(&booking["marketing"]["sms"])),
-            ("Consent id", booking["consent_id"].clone()),
+            ("Phone", sealed.phone),
+            ("E-mail", sealed.email),
+            ("Note", sealed.note),
+            ("Reason", sealed.reason),
+            ("With", row.practitioner.as_deref()),
+            ("Marketing by e-mail", sealed.marketing_email.map(yes_no)),
+            ("Marketing by SMS", sealed.marketing_sms.map(yes_no)),
+            ("Consent id", sealed.consent_id),
         ]
         .into_iter()
-        .filter(|(_, value)| !value.is_null())
-        .map(|(label, value)| format!("{label}: {}", cell(&value)))
+        .filter_map(|(label, value)| Some(format!("{label}: {}", value?)))
         .collect();
-        let status = if row["status"] == "cancelled" {
+        let status = if row.status == "cancelled" {
             EventStatus::Cancelled
         } else {
             EventStatus::Confirmed
         };
         calendar.push(
             Event::new()
-                .uid(&format!("{}@sealbook", cell(&row["id"])))
+                .uid(&format!("{}@sealbook", row.id))
                 .summary(&what)
                 .description(&details.join("\n"))
-                .add_property("DTSTART", basic_utc(&cell(&row["start"])))
-                .add_property("DTEND", basic_utc(&cell(&row["end"])))
+                .add_property("DTSTART", basic_utc(&row.start))
+                .add_property("DTEND", basic_utc(&row.end))
                 .status(status)
                 .done(),
         );
@@ -139,13 +189,9 @@ pub fn ics(rows: &[Value]) -> String {
     calendar.done().to_string()
 }
 
-/// An opt-in's answer in words; null when the box was not offered.
-fn yes_no(value: &Value) -> Value {
-    match value {
-        Value::Bool(true) => Value::from("yes"),
-        Value::Bool(false) => Value::from("no"),
-        _ => Value::Null,
-    }
+/// An opt-in's answer in words.
+fn yes_no(answer: bool) -> &'static str {
+    if answer { "yes" } else { "no" }
 }
 
 /// `2026-12-04T19:30:00+01:00` → `20261204T183000Z` (RFC 5545, UTC). The CLI's
@@ -163,19 +209,30 @@ fn basic_utc(rfc3339: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use sealbook_wire::plaintext::{Booking, Marketing};
     use serde_json::json;
 
-    use super::{csv, ics};
+    use super::{Row, csv, ics};
 
-    fn rows() -> Vec<serde_json::Value> {
-        vec![json!({
-            "id": "7KQ2-M9XD-4T8R-B1ZC", "business": "bistro-du-coin",
-            "start": "2026-12-04T18:30:00Z", "end": "2026-12-04T20:00:00Z",
-            "party_size": 4, "service": null, "practitioner": null, "status": "confirmed",
-            "received": "2026-11-26T10:00:00Z",
-            "booking": { "name": "=HYPERLINK(\"http://evil\")", "contact": { "phone": "+33 6 12" },
-                         "note": "Allergie: noix, arachides;\nterrasse" }
-        })]
+    fn rows() -> Vec<Row> {
+        let booking = json!({ "name": "=HYPERLINK(\"http://evil\")", "contact": { "phone": "+33 6 12" },
+                              "note": "Allergie: noix, arachides;\nterrasse" });
+        vec![Row {
+            id: "7KQ2-M9XD-4T8R-B1ZC".to_owned(),
+            business: "bistro-du-coin".to_owned(),
+            start: "2026-12-04T18:30:00Z".to_owned(),
+            end: "2026-12-04T20:00:00Z".to_owned(),
+            party_size: Some(4),
+            service: None,
+            practitioner: None,
+            status: "confirmed".to_owned(),
+            received: "2026-11-26T10:00:00Z".to_owned(),
+            booking: Some(serde_json::from_value::<Booking>(booking).expect("a booking")),
+        }]
+    }
+
+    fn booking(rows: &mut [Row]) -> &mut Booking {
+        rows[0].booking.as_mut().expect("opened")
     }
 
     #[test]
@@ -195,10 +252,14 @@ mod tests {
         );
     }
 
-    fn with_optins() -> Vec<serde_json::Value> {
+    fn with_optins() -> Vec<Row> {
         let mut rows = rows();
-        rows[0]["booking"]["marketing"] = json!({ "email": true, "sms": false });
-        rows[0]["booking"]["consent_id"] = json!("kP3x_9Qz-LmN0aBcDeFgHi");
+        booking(&mut rows).marketing = Some(Marketing {
+            email: Some(true),
+            sms: Some(false),
+            ..Marketing::default()
+        });
+        booking(&mut rows).consent_id = Some("kP3x_9Qz-LmN0aBcDeFgHi".to_owned());
         rows
     }
 
@@ -241,8 +302,8 @@ mod tests {
     #[test]
     fn ics_times_with_an_offset_are_written_in_utc() {
         let mut rows = rows();
-        rows[0]["start"] = json!("2026-12-04T19:30:00+01:00");
-        rows[0]["end"] = json!("2026-12-04T21:00:00+01:00");
+        rows[0].start = "2026-12-04T19:30:00+01:00".to_owned();
+        rows[0].end = "2026-12-04T21:00:00+01:00".to_owned();
         let text = ics(&rows);
         assert!(text.contains("DTSTART:20261204T183000Z\r\n"), "{text}");
         assert!(text.contains("DTEND:20261204T200000Z\r\n"), "{text}");

@@ -2,7 +2,8 @@
 //! (time, party or service, status) shows at once; the sealed part (name,
 //! contact, notes) appears when this device has opened it.
 
-use serde_json::Value;
+use sealbook_export as export;
+use sealbook_wire::plaintext::Booking;
 
 use crate::api::StoredBooking;
 use crate::i18n::{Lang, Text, t};
@@ -13,7 +14,7 @@ use crate::keyring::ReadError;
 pub enum Sealed {
     /// Not opened yet (the list opens bookings one after the other).
     Pending,
-    Opened(Value),
+    Opened(Box<Booking>),
     Failed(ReadError),
 }
 
@@ -31,44 +32,35 @@ impl Row {
         }
     }
 
-    fn field(&self, pointer: &str) -> Option<&Value> {
+    fn booking(&self) -> Option<&Booking> {
         match &self.sealed {
-            Sealed::Opened(booking) => booking.pointer(pointer).filter(|value| !value.is_null()),
+            Sealed::Opened(booking) => Some(booking),
             _ => None,
         }
     }
 
-    fn text(&self, pointer: &str) -> Option<String> {
-        self.field(pointer).map(|value| match value {
-            Value::String(text) => text.clone(),
-            other => other.to_string(),
-        })
-    }
-
     pub fn name(&self) -> String {
-        self.text("/name").unwrap_or_default()
+        self.booking()
+            .map(|booking| booking.display_name().to_owned())
+            .unwrap_or_default()
     }
 
     /// The phone number and the e-mail address, whichever the visitor gave.
     pub fn contact(&self) -> String {
-        [self.text("/contact/phone"), self.text("/contact/email")]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" · ")
+        self.booking()
+            .map(|booking| booking.contact_lines().collect::<Vec<_>>().join(" · "))
+            .unwrap_or_default()
     }
 
     /// The note (restaurants) or the reason for the visit (clinics).
     pub fn notes(&self) -> String {
-        [self.text("/note"), self.text("/reason")]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" · ")
+        self.booking()
+            .map(|booking| booking.notes().collect::<Vec<_>>().join(" · "))
+            .unwrap_or_default()
     }
 
     pub fn consent_id(&self) -> Option<String> {
-        self.text("/consent_id")
+        self.booking()?.consent_id.clone()
     }
 
     /// "4 people" for a table, the service for an appointment.
@@ -92,55 +84,43 @@ impl Row {
 
     /// The labelled fields of the sealed part, in a fixed order, for the detail view.
     pub fn details(&self, lang: Lang) -> Vec<(&'static str, String)> {
-        let yes_no = |value: &Value| match value {
-            Value::Bool(true) => Some(t(lang, Text::Yes).to_owned()),
-            Value::Bool(false) => Some(t(lang, Text::No).to_owned()),
-            _ => None,
+        let Some(booking) = self.booking() else {
+            return Vec::new();
+        };
+        let yes_no = |answer: Option<bool>| {
+            answer.map(|yes| t(lang, if yes { Text::Yes } else { Text::No }))
         };
         let mut out = Vec::new();
-        let mut push = |label: Text, value: Option<String>| {
+        let mut push = |label: Text, value: Option<&str>| {
             if let Some(value) = value.filter(|v| !v.is_empty()) {
-                out.push((t(lang, label), value));
+                out.push((t(lang, label), value.to_owned()));
             }
         };
-        push(Text::Name, Some(self.name()));
-        push(Text::Contact, Some(self.contact()));
-        push(Text::Notes, self.text("/note"));
-        push(Text::Reason, self.text("/reason"));
-        push(
-            Text::HealthConsent,
-            self.field("/health_consent").and_then(yes_no),
-        );
-        push(
-            Text::MarketingEmail,
-            self.field("/marketing/email").and_then(yes_no),
-        );
-        push(
-            Text::MarketingSms,
-            self.field("/marketing/sms").and_then(yes_no),
-        );
-        push(Text::Language, self.text("/lang"));
+        push(Text::Name, Some(booking.display_name()));
+        push(Text::Contact, Some(self.contact().as_str()));
+        push(Text::Notes, booking.note.as_deref());
+        push(Text::Reason, booking.reason.as_deref());
+        push(Text::HealthConsent, yes_no(booking.health_consent));
+        push(Text::MarketingEmail, yes_no(booking.marketing_email()));
+        push(Text::MarketingSms, yes_no(booking.marketing_sms()));
+        push(Text::Language, booking.lang.as_deref());
         out
     }
 
     /// The export row: the same shape the CLI exports (`sealbook bookings open`).
-    pub fn export(&self, business: &str) -> Value {
-        let booking = match &self.sealed {
-            Sealed::Opened(value) => value.clone(),
-            _ => Value::Null,
-        };
-        serde_json::json!({
-            "id": self.stored.id,
-            "business": business,
-            "start": self.stored.start,
-            "end": self.stored.end,
-            "party_size": self.stored.party_size,
-            "service": self.stored.service,
-            "practitioner": self.stored.practitioner,
-            "status": self.stored.status,
-            "received": self.stored.created_at,
-            "booking": booking,
-        })
+    pub fn export(&self, business: &str) -> export::Row {
+        export::Row {
+            id: self.stored.id.clone(),
+            business: business.to_owned(),
+            start: self.stored.start.clone(),
+            end: self.stored.end.clone(),
+            party_size: self.stored.party_size,
+            service: self.stored.service.clone(),
+            practitioner: self.stored.practitioner.clone(),
+            status: self.stored.status.clone(),
+            received: self.stored.created_at.clone(),
+            booking: self.booking().cloned(),
+        }
     }
 }
 
@@ -159,9 +139,11 @@ pub fn status_text(lang: Lang, status: &str) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
-    fn row(booking: Value) -> Row {
+    fn row(booking: serde_json::Value) -> Row {
         Row {
             stored: StoredBooking {
                 id: "7KQ2".to_owned(),
@@ -174,13 +156,13 @@ mod tests {
                 created_at: "2026-11-26T10:00:00Z".to_owned(),
                 envelope: String::new(),
             },
-            sealed: Sealed::Opened(booking),
+            sealed: Sealed::Opened(serde_json::from_value(booking).expect("a booking")),
         }
     }
 
     #[test]
     fn the_row_reads_the_sealed_fields() {
-        let row = row(serde_json::json!({
+        let row = row(json!({
             "name": "Camille", "contact": { "phone": "+33 6 12", "email": "c@example.org" },
             "note": "window", "marketing": { "email": true, "sms": false }, "consent_id": "abc"
         }));
@@ -194,15 +176,16 @@ mod tests {
         let details = row.details(Lang::En);
         assert!(details.contains(&("Marketing by e-mail", "yes".to_owned())));
         assert!(details.contains(&("Marketing by SMS", "no".to_owned())));
-        assert_eq!(row.export("bistro")["booking"]["name"], "Camille");
+        let exported = row.export("bistro").booking.expect("opened");
+        assert_eq!(exported.name.as_deref(), Some("Camille"));
     }
 
     #[test]
     fn an_unopened_row_shows_nothing_sealed() {
-        let mut row = row(Value::Null);
+        let mut row = row(json!({}));
         row.sealed = Sealed::Pending;
         assert_eq!(row.name(), "");
         assert!(row.details(Lang::En).is_empty());
-        assert_eq!(row.export("b")["booking"], Value::Null);
+        assert_eq!(row.export("b").booking, None);
     }
 }

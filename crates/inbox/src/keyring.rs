@@ -12,6 +12,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use sealbook_envelope::keyfile::{decrypt_key, encrypt_key};
 use sealbook_envelope::{Envelope, Identity, KeyError, KeyId, OAEP_LABEL, open_with_file_key};
+use sealbook_wire::plaintext::Booking;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{CryptoKey, SubtleCrypto};
@@ -37,7 +38,8 @@ pub enum UnlockError {
 pub enum ReadError {
     /// Sealed to none of the keys unlocked here (e.g. a key not granted to this member).
     NoKey,
-    /// The envelope is damaged or was tampered with.
+    /// The envelope is damaged or was tampered with, or what it holds is not
+    /// a booking this inbox reads.
     Damaged,
 }
 
@@ -102,8 +104,8 @@ impl Keyring {
         Ok(())
     }
 
-    /// Opens a booking (base64url envelope) to its plaintext JSON.
-    pub async fn read(&self, envelope: &str) -> Result<serde_json::Value, ReadError> {
+    /// Opens a booking (base64url envelope) and reads its plaintext.
+    pub async fn read(&self, envelope: &str) -> Result<Booking, ReadError> {
         let bytes = URL_SAFE_NO_PAD
             .decode(envelope)
             .map_err(|_| ReadError::Damaged)?;
@@ -125,7 +127,7 @@ impl Keyring {
             .await
             .map_err(|_| ReadError::Damaged)?;
         let opened = open_with_file_key(&envelope, &file_key).map_err(|_| ReadError::Damaged)?;
-        serde_json::from_slice(&opened.plaintext).map_err(|_| ReadError::Damaged)
+        Booking::from_plaintext(&opened.plaintext).map_err(|_| ReadError::Damaged)
     }
 }
 
@@ -255,6 +257,7 @@ mod browser_tests {
     use base64::Engine as _;
     use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
     use sealbook_envelope::{Identity, Recipient, SealParams, open, seal};
+    use sealbook_wire::plaintext::Booking;
     use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
 
     use super::{Keyring, lock};
@@ -321,17 +324,17 @@ mod browser_tests {
         }
         let webcrypto_ms = timing::now() - started;
         let started = timing::now();
-        let by_wasm: Vec<serde_json::Value> = sealed
+        let by_wasm: Vec<Booking> = sealed
             .iter()
             .map(|bytes| {
                 let opened = open(std::slice::from_ref(&identity), bytes).expect("wasm RSA opens");
-                serde_json::from_slice(&opened.plaintext).expect("JSON")
+                Booking::from_plaintext(&opened.plaintext).expect("a booking")
             })
             .collect();
         let wasm_ms = timing::now() - started;
 
         assert_eq!(by_webcrypto, by_wasm);
-        assert_eq!(by_wasm[7]["name"], "Guest 7");
+        assert_eq!(by_wasm[7].display_name(), "Guest 7");
         #[allow(clippy::cast_precision_loss)]
         let count = BOOKINGS as f64;
         console_log!(

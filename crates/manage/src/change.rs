@@ -11,6 +11,7 @@ use sealbook_widget::api::{self, reuse};
 use sealbook_widget::error::{ErrorCode, Failure};
 use sealbook_widget::profile::{Kind, Slot};
 use sealbook_widget::seal;
+use sealbook_wire::plaintext::VisitorCopy;
 use serde_json::{Value, json};
 use wasm_bindgen::JsValue;
 
@@ -91,13 +92,9 @@ pub async fn slots(target: &Target, day: &str) -> Result<Vec<Slot>, Failure> {
 }
 
 /// Re-seals the booking with `start` and sends it; the server checks capacity.
-pub async fn change(
-    target: &Target,
-    plaintext: &Value,
-    pins: &[String],
-    start: &str,
-) -> Result<(), ChangeError> {
-    let pins: Vec<KeyId> = pins.iter().filter_map(|p| KeyId::parse(p)).collect();
+/// Members of the plaintext this page does not know are sealed again as they were.
+pub async fn change(target: &Target, copy: &VisitorCopy, start: &str) -> Result<(), ChangeError> {
+    let pins: Vec<KeyId> = copy.pins.iter().filter_map(|p| KeyId::parse(p)).collect();
     if pins.is_empty() {
         return Err(ChangeError::NoPins);
     }
@@ -113,15 +110,11 @@ pub async fn change(
     )
     .ok_or(ErrorCode::BookingNotFound)?;
 
-    let mut visitor = plaintext.clone();
-    visitor["start"] = Value::from(start);
-    let mut booking = visitor.clone();
-    if let Some(object) = booking.as_object_mut() {
-        object.remove("pins");
-    }
+    let mut visitor = copy.clone();
+    visitor.booking.start = Some(start.to_owned());
     let sealing = |_| ErrorCode::SealFailed;
-    let booking = serde_json::to_vec(&booking).map_err(|_| ErrorCode::SealFailed)?;
-    let visitor = serde_json::to_vec(&visitor).map_err(|_| ErrorCode::SealFailed)?;
+    let booking = visitor.booking.to_plaintext();
+    let visitor = visitor.to_plaintext();
     let iat = (Date::now() / 1000.0).floor() as u64;
     let envelope =
         seal::seal_booking(&recipients, &target.business, iat, &booking).map_err(sealing)?;

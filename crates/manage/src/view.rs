@@ -12,6 +12,7 @@ use sealbook_widget::clock;
 use sealbook_widget::error::{ErrorCode, Failure};
 use sealbook_widget::i18n::{self as widget_i18n, Text as W};
 use sealbook_widget::profile::{Kind, Profile, Slot};
+use sealbook_wire::plaintext::VisitorCopy;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{Blob, BlobPropertyBag, HtmlElement, HtmlInputElement, Url};
@@ -20,7 +21,7 @@ use yew::prelude::*;
 use crate::change::{self, ChangeError, Target};
 use crate::i18n::{Lang, Text, t};
 use crate::ics;
-use crate::link::{self, Booking};
+use crate::link;
 use crate::net;
 
 /// The calendar entry's length when a restaurant's profile predates `turn_minutes`.
@@ -40,7 +41,8 @@ pub struct Loaded {
     /// The practitioner, for clinics.
     with: Option<String>,
     duration_minutes: u32,
-    booking: Booking,
+    /// The opened visitor copy: what the visitor typed, and the pins.
+    copy: VisitorCopy,
     /// A Blob URL for the .ics file; revoked when the booking is erased.
     ics_url: Option<String>,
 }
@@ -110,12 +112,13 @@ async fn load(lang: Lang) -> Result<Loaded, Failure> {
         .ok_or(invalid.clone())?;
     let opened = open_visitor_copy(&secret, &copy).map_err(|_| invalid.clone())?;
     drop(secret);
-    let booking = Booking::from_plaintext(&opened.plaintext).ok_or(invalid.clone())?;
+    let copy = VisitorCopy::from_plaintext(&opened.plaintext).map_err(|_| invalid.clone())?;
     let business = string(&answer, "business").ok_or(invalid.clone())?;
     if opened.header.business != business {
         return Err(invalid);
     }
-    let lang = booking
+    let lang = copy
+        .booking
         .lang
         .as_deref()
         .map_or(lang, |code| Lang::from_code(Some(code)));
@@ -175,7 +178,7 @@ async fn load(lang: Lang) -> Result<Loaded, Failure> {
         what,
         with,
         duration_minutes,
-        booking,
+        copy,
         ics_url: None,
     };
     loaded.ics_url = ics_url(&loaded);
@@ -392,8 +395,7 @@ impl Actions {
             this.announce.set(t(loaded.lang, Text::Working).to_owned());
             spawn_local(async move {
                 let lang = loaded.lang;
-                let b = &loaded.booking;
-                match change::change(&loaded.target, &b.raw, &b.pins, &start).await {
+                match change::change(&loaded.target, &loaded.copy, &start).await {
                     Ok(()) => {
                         let mut moved = (*loaded).clone();
                         if let Some(url) = &moved.ics_url {
@@ -401,7 +403,7 @@ impl Actions {
                             let _ = Url::revoke_object_url(url);
                         }
                         moved.start = start;
-                        moved.booking.raw["start"] = moved.start.clone().into();
+                        moved.copy.booking.start = Some(moved.start.clone());
                         moved.ics_url = ics_url(&moved);
                         this.page.set(Page::Ready(Rc::new(moved)));
                         this.announce.set(t(lang, Text::ChangedNotice).to_owned());
@@ -490,7 +492,7 @@ fn ready(
     let lang = loaded.lang;
     let tr = |key: Text| t(lang, key);
     let wt = |key: W| widget_i18n::t(lang, key);
-    let b = &loaded.booking;
+    let b = &loaded.copy.booking;
     let when = clock::format_instant(lang, &loaded.start, &loaded.timezone);
     let status = if loaded.confirmed {
         tr(Text::StatusConfirmed)
@@ -515,25 +517,24 @@ fn ready(
     if let Some(with) = &loaded.with {
         rows.push(row(wt(W::PractitionerLabel), html! { with.clone() }));
     }
-    if !b.name.is_empty() {
+    let name = b.display_name();
+    if !name.is_empty() {
         rows.push(row(
             wt(W::NameLabel),
-            html! { <span id="sb-manage-name">{ b.name.clone() }</span> },
+            html! { <span id="sb-manage-name">{ name.to_owned() }</span> },
         ));
     }
-    if let Some((kind, value)) = &b.contact {
-        let label = if kind == "email" {
-            wt(W::ContactEmail)
-        } else {
-            wt(W::ContactPhone)
-        };
-        rows.push(row(label, html! { value.clone() }));
-    }
-    if !b.note.is_empty() {
-        rows.push(row(wt(W::NoteLabel), html! { b.note.clone() }));
-    }
-    if !b.reason.is_empty() {
-        rows.push(row(wt(W::ReasonLabel), html! { b.reason.clone() }));
+    let contact = b.contact.as_ref();
+    let typed = [
+        (W::ContactPhone, contact.and_then(|c| c.phone.as_deref())),
+        (W::ContactEmail, contact.and_then(|c| c.email.as_deref())),
+        (W::NoteLabel, b.note.as_deref()),
+        (W::ReasonLabel, b.reason.as_deref()),
+    ];
+    for (label, value) in typed {
+        if let Some(value) = value.filter(|v| !v.is_empty()) {
+            rows.push(row(wt(label), html! { value.to_owned() }));
+        }
     }
     rows.push(row(
         wt(W::DoneLead).trim_end_matches([':', ' ']),

@@ -58,7 +58,7 @@ pub fn detail(props: &DetailProps) -> Html {
                 let envelope = row.stored.envelope.clone();
                 row.sealed = match timing::measured("sealbook:open", keyring.read(&envelope)).await
                 {
-                    Ok(booking) => Sealed::Opened(booking),
+                    Ok(booking) => Sealed::Opened(Box::new(booking)),
                     Err(error) => Sealed::Failed(error),
                 };
                 let consent_id = row.consent_id();

@@ -14,6 +14,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use sealbook_export as export;
+use sealbook_wire::plaintext::Booking;
 
 use crate::api::{Api, ApiError, Staff};
 use crate::booking::{Row, Sealed, status_text};
@@ -54,7 +55,7 @@ const FIRST_SCREEN: usize = 50;
 /// Opened rows wait at most this long (ms) before they are shown.
 const BATCH_MS: f64 = 50.0;
 
-type Opened = (usize, Result<serde_json::Value, ReadError>);
+type Opened = (usize, Result<Booking, ReadError>);
 
 enum Change {
     Start(u32),
@@ -85,7 +86,7 @@ impl Reducible for Listing {
                     if let Some(row) = next.rows.get_mut(index) {
                         let mut opened = (**row).clone();
                         opened.sealed = match result {
-                            Ok(booking) => Sealed::Opened(booking),
+                            Ok(booking) => Sealed::Opened(Box::new(booking)),
                             Err(error) => Sealed::Failed(error),
                         };
                         *row = Rc::new(opened);
@@ -251,7 +252,7 @@ pub fn list(props: &ListProps) -> Html {
         );
         let (from, to) = (range.from.iso(), range.to().iso());
         Callback::from(move |_| {
-            let rows: Vec<serde_json::Value> = listing
+            let rows: Vec<export::Row> = listing
                 .rows
                 .iter()
                 .filter(|row| matches!(row.sealed, Sealed::Opened(_)))

@@ -7,19 +7,18 @@
 
 use std::rc::Rc;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use js_sys::{Function, Reflect};
-use sealbook_envelope::{KeyId, ManageSecret, SealParams, seal_visitor_copy};
+use sealbook_envelope::{KeyId, ManageSecret, SealParams, base64url, seal_visitor_copy};
+use sealbook_web::clock;
+use sealbook_web::error::{ErrorCode, Failure};
+use sealbook_web::profile::{Profile, Slot};
+use sealbook_web::public_api;
+use sealbook_web::seal;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api;
-use crate::clock;
-use crate::error::{ErrorCode, Failure};
 use crate::form::{self, Choice, Details, Sealed};
 use crate::options::Options;
-use crate::profile::{Profile, Slot};
-use crate::seal;
 use crate::state::{Action, Confirmed};
 
 /// Everything a submission needs, copied out of the state.
@@ -43,7 +42,7 @@ pub async fn run(submission: Submission, dispatch: impl Fn(Action)) {
 
 async fn stages(s: &Submission, dispatch: &impl Fn(Action)) -> Result<Confirmed, Failure> {
     let options = &s.options;
-    let key_set = api::fetch_keys(&options.api, &options.business).await?;
+    let key_set = public_api::fetch_keys(&options.api, &options.business).await?;
     // Any refusal here ends the run before anything is sealed or sent.
     let recipients = seal::verified_recipients(&key_set, &options.business, &options.pins)
         .map_err(|_| ErrorCode::KeyNotPinned)?;
@@ -76,7 +75,7 @@ async fn stages(s: &Submission, dispatch: &impl Fn(Action)) -> Result<Confirmed,
     drop(plaintext);
     let sealed = Sealed {
         envelope,
-        visitor_copy: URL_SAFE_NO_PAD.encode(visitor_copy),
+        visitor_copy: base64url::encode(&visitor_copy),
         manage_token_hash: secret.token().hash().to_base64url(),
     };
     dispatch(Action::Sealed);
@@ -89,7 +88,7 @@ async fn stages(s: &Submission, dispatch: &impl Fn(Action)) -> Result<Confirmed,
         &options.api,
         &options.business,
         &body,
-        &URL_SAFE_NO_PAD.encode(key),
+        &base64url::encode(&key),
     )
     .await?;
     let mut manage_link = options.api.clone();

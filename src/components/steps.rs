@@ -1,14 +1,14 @@
 //! The short steps: choose, slot, review and the confirmation.
 
+use sealbook_web::clock::{self, DateStyle};
+use sealbook_web::profile::{FieldId, Kind};
+use sealbook_web::visitor_texts::{Text, count};
 use yew::prelude::*;
 
 use super::controls::{Control, Field};
 use super::markup::Out;
 use super::{Ctx, failure_notice};
-use crate::clock::{self, DateStyle};
 use crate::form::{ANY, ContactKind, Input};
-use crate::i18n::{Text, count};
-use crate::profile::{FieldId, Kind};
 use crate::state::Loadable;
 
 fn select<'a>(

@@ -9,7 +9,7 @@
 //! the server and the widget (which must never read bookings) build without it.
 //! A visitor copy opens with the manage secret alone, which only the visitor has.
 
-mod base64url;
+pub mod base64url;
 mod error;
 mod header;
 #[cfg(feature = "open")]

@@ -1,9 +1,10 @@
 //! The manage page's own strings, in English, French and German. Labels the
-//! booking widget already has (name, party size, …) come from its table.
+//! booking widget already has (name, party size, …) come from the visitors' table
+//! (`sealbook_web::visitor_texts`).
 
-pub use sealbook_widget::i18n::Lang;
+pub use sealbook_web::i18n::Lang;
 
-use sealbook_widget::texts;
+use sealbook_web::texts;
 
 texts! {
     Title => ["Your booking", "Votre réservation", "Ihre Reservierung"],
@@ -84,16 +85,6 @@ texts! {
         "Diese Reservierung kann nicht online verschoben werden: Die Schlüssel des Betriebs lassen sich dafür nicht prüfen. Bitte kontaktieren Sie den Betrieb.",
     ],
     Working => ["Please wait…", "Veuillez patienter…", "Bitte warten …"],
-}
-
-/// The text for `key` in `lang`.
-pub fn t(lang: Lang, key: Text) -> &'static str {
-    let row = key.row();
-    match lang {
-        Lang::En => row[0],
-        Lang::Fr => row[1],
-        Lang::De => row[2],
-    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 
 use std::rc::Rc;
 
-use sealbook_widget::calendar::Day;
+use sealbook_web::calendar::Day;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;

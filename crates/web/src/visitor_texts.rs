@@ -1,75 +1,10 @@
-//! Every string the visitor sees, in English, French and German, by key.
-//!
-//! The `texts!` table takes exactly three literals per key, so a key without a
-//! translation does not compile; the tests check that none of them is empty.
+//! Every string a visitor reads, in English, French and German, by key: the
+//! widget's, and the manage page's labels and error messages, which are the
+//! widget's words for the same things. The tests check that none of them is empty.
 
-/// A language the widget speaks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Lang {
-    En,
-    Fr,
-    De,
-}
+use crate::i18n::Lang;
 
-impl Lang {
-    /// Every language, in table column order.
-    #[cfg(test)]
-    pub const ALL: [Self; 3] = [Self::En, Self::Fr, Self::De];
-
-    /// The BCP 47 primary tag, as written into `lang` attributes and the plaintext.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::En => "en",
-            Self::Fr => "fr",
-            Self::De => "de",
-        }
-    }
-
-    /// The language `embed.js` chose (from `data-lang`, then `<html lang>`, then the
-    /// browser's language); English for anything else.
-    pub fn from_code(code: Option<&str>) -> Self {
-        match code {
-            Some("fr") => Self::Fr,
-            Some("de") => Self::De,
-            _ => Self::En,
-        }
-    }
-
-    pub(crate) fn column(self) -> usize {
-        match self {
-            Self::En => 0,
-            Self::Fr => 1,
-            Self::De => 2,
-        }
-    }
-}
-
-/// Declares a `Text` key enum with its English, French and German strings; the
-/// manage page declares its own table with the same macro.
-#[macro_export]
-macro_rules! texts {
-    ($($key:ident => [$en:literal, $fr:literal, $de:literal $(,)?],)*) => {
-        /// A key into the string table.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub enum Text {
-            $($key,)*
-        }
-
-        impl Text {
-            /// Every key, in table order.
-            #[cfg(test)]
-            pub const ALL: &'static [Self] = &[$(Self::$key,)*];
-
-            fn row(self) -> [&'static str; 3] {
-                match self {
-                    $(Self::$key => [$en, $fr, $de],)*
-                }
-            }
-        }
-    };
-}
-
-texts! {
+crate::texts! {
     Heading => [
         "Make a booking",
         "Faire une réservation",
@@ -413,11 +348,6 @@ texts! {
     ],
 }
 
-/// The text for `key` in `lang`.
-pub fn t(lang: Lang, key: Text) -> &'static str {
-    key.row()[lang.column()]
-}
-
 /// `n` and the word that goes with it: "1 personne", "2 personnes", "0 personne".
 pub fn count(lang: Lang, n: u32, one: Text, other: Text) -> String {
     // French uses the singular for 0 and 1; English and German only for 1.
@@ -488,16 +418,5 @@ mod tests {
         assert_eq!(people(Lang::De, 2), "2 Personen");
         assert_eq!(people(Lang::En, 0), "0 people");
         assert_eq!(count(Lang::De, 30, Text::DayOne, Text::DayOther), "30 Tage");
-    }
-
-    #[test]
-    fn codes_map_to_languages() {
-        assert_eq!(Lang::from_code(Some("fr")), Lang::Fr);
-        assert_eq!(Lang::from_code(Some("de")), Lang::De);
-        assert_eq!(Lang::from_code(Some("it")), Lang::En);
-        assert_eq!(Lang::from_code(None), Lang::En);
-        for lang in Lang::ALL {
-            assert_eq!(Lang::from_code(Some(lang.code())), lang);
-        }
     }
 }

@@ -5,11 +5,10 @@
 //! script tag. One key that fails any of this stops the booking before anything
 //! is sealed or sent (DESIGN §3 step 4).
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sealbook_envelope::base64url;
 use sealbook_envelope::{KeyId, Recipient, SealError, SealParams, seal};
 
-use crate::api::KeySet;
+use crate::public_api::KeySet;
 
 /// Why the served key set was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,9 +39,7 @@ pub fn verified_recipients(
         .iter()
         .filter(|key| key.is_active())
         .map(|key| {
-            let der = URL_SAFE_NO_PAD
-                .decode(&key.spki)
-                .map_err(|_| KeyCheckError::BadKey)?;
+            let der = base64url::decode(&key.spki).ok_or(KeyCheckError::BadKey)?;
             let recipient = Recipient::from_spki_der(&der).map_err(|_| KeyCheckError::BadKey)?;
             let computed = recipient.kid();
             if computed.as_str() != key.kid {
@@ -71,7 +68,7 @@ pub fn seal_booking(
 ) -> Result<String, SealError> {
     let params = SealParams { business, iat };
     let envelope = measured(|| seal(recipients, &params, plaintext, &mut getrandom::SysRng))?;
-    Ok(URL_SAFE_NO_PAD.encode(envelope))
+    Ok(base64url::encode(&envelope))
 }
 
 /// Runs `f` between two performance marks and records the measure `sealbook:seal`.
@@ -103,7 +100,7 @@ mod tests {
     use sealbook_envelope::{Envelope, Kind};
 
     use super::*;
-    use crate::api::ServedKey;
+    use crate::public_api::ServedKey;
 
     /// Public keys of the frozen vectors `restaurant-3072` and `clinic-4096`
     /// (tests/vectors/v1.json), as the key-set endpoint serves them.
@@ -206,7 +203,7 @@ mod tests {
             verified_recipients(&served, "bistro", &pins(&[KID_3072, KID_4096])).expect("ok");
         let encoded =
             seal_booking(&recipients, "bistro", 1_790_000_000, br#"{"v":1}"#).expect("sealed");
-        let bytes = URL_SAFE_NO_PAD.decode(encoded).expect("base64url");
+        let bytes = base64url::decode(&encoded).expect("base64url");
         let envelope = Envelope::parse(&bytes).expect("envelope");
         let header = envelope.header();
         assert_eq!(header.business, "bistro");

@@ -1,6 +1,6 @@
 //! What the business offers, as `GET …/profile` and `GET …/availability` describe
 //! it (docs/API.md). Plain data: the parsing from the browser's `JSON.parse` lives
-//! in `api.rs`.
+//! in `public_api.rs`.
 
 use crate::calendar::Day;
 use crate::i18n::Lang;

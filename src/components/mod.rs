@@ -5,6 +5,7 @@ mod app;
 mod calendar;
 mod controls;
 mod details;
+mod labels;
 mod markup;
 mod steps;
 

@@ -7,8 +7,10 @@
 
 use std::rc::Rc;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use js_sys::{Function, Reflect};
-use sealbook_envelope::{KeyId, ManageSecret, SealParams, base64url, seal_visitor_copy};
+use sealbook_envelope::{KeyId, ManageSecret, SealParams, seal_visitor_copy};
 use sealbook_web::clock;
 use sealbook_web::error::{ErrorCode, Failure};
 use sealbook_web::profile::{Profile, Slot};
@@ -75,7 +77,7 @@ async fn stages(s: &Submission, dispatch: &impl Fn(Action)) -> Result<Confirmed,
     drop(plaintext);
     let sealed = Sealed {
         envelope,
-        visitor_copy: base64url::encode(&visitor_copy),
+        visitor_copy: URL_SAFE_NO_PAD.encode(visitor_copy),
         manage_token_hash: secret.token().hash().to_base64url(),
     };
     dispatch(Action::Sealed);
@@ -88,7 +90,7 @@ async fn stages(s: &Submission, dispatch: &impl Fn(Action)) -> Result<Confirmed,
         &options.api,
         &options.business,
         &body,
-        &base64url::encode(&key),
+        &URL_SAFE_NO_PAD.encode(key),
     )
     .await?;
     let mut manage_link = options.api.clone();

@@ -1,16 +1,14 @@
 //! base64url without padding, the only text encoding of bytes in the format.
-//! Public so that the browser apps encode with this one engine: each crate that
-//! names `URL_SAFE_NO_PAD` itself links another copy of its tables (widget size).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-pub fn encode(bytes: &[u8]) -> String {
+pub(crate) fn encode(bytes: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// Decodes canonical base64url (no padding, no stray trailing bits).
-pub fn decode(text: &str) -> Option<Vec<u8>> {
+pub(crate) fn decode(text: &str) -> Option<Vec<u8>> {
     URL_SAFE_NO_PAD.decode(text).ok()
 }
 

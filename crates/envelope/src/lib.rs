@@ -9,7 +9,7 @@
 //! the server and the widget (which must never read bookings) build without it.
 //! A visitor copy opens with the manage secret alone, which only the visitor has.
 
-pub mod base64url;
+mod base64url;
 mod error;
 mod header;
 #[cfg(feature = "open")]

@@ -19,6 +19,7 @@ macro_rules! codes {
             pub(crate) const ALL: &'static [Self] = &[$(Self::$s,)* $(Self::$o,)*];
 
             /// The code as written on the wire and in `#sb-error[data-code]`.
+            #[inline]
             pub fn as_str(self) -> &'static str {
                 match self {
                     $(Self::$s => $ss,)*
@@ -27,6 +28,7 @@ macro_rules! codes {
             }
 
             /// A code the server sent, if it is one of its documented ones.
+            #[inline]
             pub fn from_server(code: &str) -> Option<Self> {
                 Some(match code {
                     $($ss => Self::$s,)*
@@ -35,6 +37,7 @@ macro_rules! codes {
             }
 
             /// The human message.
+            #[inline]
             pub fn text(self) -> Text {
                 match self {
                     $(Self::$s => Text::$st,)*
@@ -94,6 +97,7 @@ pub enum Failure {
 
 impl Failure {
     /// The value of `#sb-error[data-code]`.
+    #[inline]
     pub fn code(&self) -> &str {
         match self {
             Self::Known(code) => code.as_str(),
@@ -103,6 +107,7 @@ impl Failure {
 }
 
 impl From<ErrorCode> for Failure {
+    #[inline]
     fn from(code: ErrorCode) -> Self {
         Self::Known(code)
     }
@@ -110,6 +115,7 @@ impl From<ErrorCode> for Failure {
 
 /// No answer at all is a network failure.
 impl From<NoAnswer> for Failure {
+    #[inline]
     fn from(_: NoAnswer) -> Self {
         Self::Known(ErrorCode::Network)
     }
@@ -118,6 +124,7 @@ impl From<NoAnswer> for Failure {
 /// Maps an error answer to a failure: by its stable code (`{"error":{"code":…}}`)
 /// when it has the documented shape, else by the HTTP status (proxies and load
 /// balancers answer in their own words).
+#[inline]
 pub fn failure_from(status: u16, code: Option<String>) -> Failure {
     if let Some(code) = code {
         return match ErrorCode::from_server(&code) {

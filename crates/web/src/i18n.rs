@@ -18,6 +18,7 @@ impl Lang {
     pub const ALL: [Self; 3] = [Self::En, Self::Fr, Self::De];
 
     /// The BCP 47 primary tag, as written into `lang` attributes and the plaintext.
+    #[inline]
     pub fn code(self) -> &'static str {
         match self {
             Self::En => "en",
@@ -28,6 +29,7 @@ impl Lang {
 
     /// The language `embed.js` chose (from `data-lang`, then `<html lang>`, then the
     /// browser's language); English for anything else.
+    #[inline]
     pub fn from_code(code: Option<&str>) -> Self {
         match code {
             Some("fr") => Self::Fr,
@@ -38,6 +40,7 @@ impl Lang {
 
     /// This language's column in a `texts!` table and in a
     /// [`Localized`](crate::profile::Localized) text: en, fr, de.
+    #[inline]
     pub fn column(self) -> usize {
         match self {
             Self::En => 0,
@@ -63,6 +66,7 @@ macro_rules! texts {
             #[cfg(test)]
             pub const ALL: &'static [Self] = &[$(Self::$key,)*];
 
+            #[inline]
             fn row(self) -> [&'static str; 3] {
                 match self {
                     $(Self::$key => [$en, $fr, $de],)*
@@ -71,6 +75,7 @@ macro_rules! texts {
         }
 
         /// The text for `key` in `lang`.
+        #[inline]
         pub fn t(lang: $crate::i18n::Lang, key: Text) -> &'static str {
             key.row()[lang.column()]
         }

@@ -7,7 +7,11 @@
 //!
 //! Nothing here opens a booking: the envelope crate's `open` feature is not
 //! enabled. The widget's size budget applies to whatever it links from here, so
-//! this crate keeps the widget's habits: no serde, no date crate.
+//! this crate keeps the widget's habits: no serde, no date crate, and every
+//! function `#[inline]`. The attribute lets rustc compile these functions with
+//! the widget's own code, as when they lived in the widget crate: without it
+//! the crate boundary alone cost the widget about 450 B brotli (measured), for
+//! the same source.
 
 pub mod calendar;
 pub mod clock;

@@ -40,24 +40,28 @@ pub struct ServedKey {
 }
 
 impl ServedKey {
+    #[inline]
     pub fn is_active(&self) -> bool {
         self.status == "active"
     }
 }
 
 /// The business's key set.
+#[inline]
 pub async fn fetch_keys(api: &str, business: &str) -> Result<KeySet, Failure> {
     let body = get(&endpoint(api, business, "keys")).await?;
     key_set(&body).ok_or(Failure::Known(ErrorCode::UnexpectedResponse))
 }
 
 /// The business's profile.
+#[inline]
 pub async fn fetch_profile(api: &str, business: &str) -> Result<Profile, Failure> {
     let body = get(&endpoint(api, business, "profile")).await?;
     profile(&body).ok_or(Failure::Known(ErrorCode::UnexpectedResponse))
 }
 
 /// `{api}/api/v1/businesses/{business}/{resource}`.
+#[inline]
 pub fn endpoint(api: &str, business: &str, resource: &str) -> String {
     let mut url = String::from(api);
     url.push_str("/api/v1/businesses/");
@@ -68,6 +72,7 @@ pub fn endpoint(api: &str, business: &str, resource: &str) -> String {
 }
 
 /// Percent-encodes everything but RFC 3986's unreserved characters.
+#[inline]
 pub fn path_segment(raw: &str) -> String {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(raw.len());
@@ -84,11 +89,13 @@ pub fn path_segment(raw: &str) -> String {
 }
 
 /// The failure an error answer (`status`, its body parsed as JSON) stands for.
+#[inline]
 pub fn failure(status: u16, body: Option<&JsValue>) -> Failure {
     failure_from(status, body.and_then(error_code))
 }
 
 /// `object[key]`, if `object` is an object and the member is neither undefined nor null.
+#[inline]
 fn member(object: &JsValue, key: &str) -> Option<JsValue> {
     if !object.is_object() {
         return None;
@@ -99,16 +106,19 @@ fn member(object: &JsValue, key: &str) -> Option<JsValue> {
 }
 
 /// `object[key]` if it is a string.
+#[inline]
 pub fn string(object: &JsValue, key: &str) -> Option<String> {
     member(object, key)?.as_string()
 }
 
 /// `object[key]` if it is a non-negative whole number.
+#[inline]
 fn number(object: &JsValue, key: &str) -> Option<u32> {
     let n = member(object, key)?.as_f64()?;
     (n >= 0.0 && n <= f64::from(u32::MAX) && n.fract() == 0.0).then_some(n as u32)
 }
 
+#[inline]
 fn flag(object: &JsValue, key: &str) -> bool {
     member(object, key)
         .and_then(|v| v.as_bool())
@@ -116,6 +126,7 @@ fn flag(object: &JsValue, key: &str) -> bool {
 }
 
 /// `object[key]` as an array of items read by `item`; items that do not read are dropped.
+#[inline]
 fn list<T>(object: &JsValue, key: &str, item: impl FnMut(JsValue) -> Option<T>) -> Vec<T> {
     member(object, key)
         .and_then(|v| v.dyn_into::<Array>().ok())
@@ -123,6 +134,7 @@ fn list<T>(object: &JsValue, key: &str, item: impl FnMut(JsValue) -> Option<T>) 
         .unwrap_or_default()
 }
 
+#[inline]
 fn localized(object: &JsValue, key: &str) -> Option<Localized> {
     let texts = member(object, key)?;
     Some(Localized(
@@ -130,6 +142,7 @@ fn localized(object: &JsValue, key: &str) -> Option<Localized> {
     ))
 }
 
+#[inline]
 fn key_set(value: &JsValue) -> Option<KeySet> {
     Some(KeySet {
         business: string(value, "business")?,
@@ -144,6 +157,7 @@ fn key_set(value: &JsValue) -> Option<KeySet> {
 }
 
 /// A `GET …/profile` answer, as parsed by `JSON.parse`.
+#[inline]
 pub fn profile(value: &JsValue) -> Option<Profile> {
     let kind = match string(value, "kind")?.as_str() {
         "restaurant" => Kind::Restaurant,
@@ -190,6 +204,7 @@ pub fn profile(value: &JsValue) -> Option<Profile> {
 }
 
 /// A `GET …/availability` answer, as parsed by `JSON.parse`.
+#[inline]
 pub fn availability(value: &JsValue) -> Option<Availability> {
     Some(Availability {
         days: list(value, "days", |d| {
@@ -208,11 +223,13 @@ pub fn availability(value: &JsValue) -> Option<Availability> {
 }
 
 /// The `code` of an error answer: `{"error":{"code":…,"message":…}}`.
+#[inline]
 fn error_code(value: &JsValue) -> Option<String> {
     string(&member(value, "error")?, "code")
 }
 
 /// A GET that must answer 200 with JSON.
+#[inline]
 pub async fn get(url: &str) -> Result<JsValue, Failure> {
     let (status, body) = send("GET", url, &[], None).await?;
     if status != 200 {
@@ -223,6 +240,7 @@ pub async fn get(url: &str) -> Result<JsValue, Failure> {
 
 /// One request: the status and the body parsed as JSON (`None` if it is not JSON).
 /// `Network` when there is no HTTP answer at all.
+#[inline]
 pub fn send<'a>(
     method: &'a str,
     url: &'a str,

@@ -349,6 +349,7 @@ crate::texts! {
 }
 
 /// `n` and the word that goes with it: "1 personne", "2 personnes", "0 personne".
+#[inline]
 pub fn count(lang: Lang, n: u32, one: Text, other: Text) -> String {
     // French uses the singular for 0 and 1; English and German only for 1.
     let singular = n == 1 || (lang == Lang::Fr && n == 0);

@@ -82,6 +82,61 @@ macro_rules! texts {
     };
 }
 
+/// What every `texts!` table's tests check, each app's table with its own list
+/// of words that are spelt as in English.
+pub mod checks {
+    use std::collections::HashSet;
+    use std::fmt::Debug;
+    use std::hash::Hash;
+
+    use super::Lang;
+
+    /// Every key has a text in every language, without stray whitespace.
+    #[inline]
+    pub fn every_text_is_present<K: Copy + Debug>(keys: &[K], t: fn(Lang, K) -> &'static str) {
+        for &key in keys {
+            for lang in Lang::ALL {
+                let text = t(lang, key);
+                assert!(!text.trim().is_empty(), "{key:?} is empty in {lang:?}");
+                assert_eq!(
+                    text,
+                    text.trim(),
+                    "{key:?} in {lang:?} has stray whitespace"
+                );
+            }
+        }
+    }
+
+    /// The French and German texts are not the English one, but for the entries
+    /// in `same_as_english`.
+    #[inline]
+    pub fn translations_are_not_english_copies<K: Copy + Debug + PartialEq>(
+        keys: &[K],
+        t: fn(Lang, K) -> &'static str,
+        same_as_english: &[(K, Lang)],
+    ) {
+        for &key in keys {
+            for lang in [Lang::Fr, Lang::De] {
+                if same_as_english.contains(&(key, lang)) {
+                    continue;
+                }
+                assert_ne!(
+                    t(lang, key),
+                    t(Lang::En, key),
+                    "{key:?} in {lang:?} is the English text"
+                );
+            }
+        }
+    }
+
+    /// No key is listed twice.
+    #[inline]
+    pub fn keys_are_listed_once<K: Eq + Hash>(keys: &[K]) {
+        let unique: HashSet<_> = keys.iter().collect();
+        assert_eq!(unique.len(), keys.len());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

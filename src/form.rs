@@ -3,8 +3,9 @@
 //! so it is tested natively. JSON is written by hand: serde derive would cost the
 //! wasm more than these few objects are worth.
 
-use crate::i18n::{Lang, Text};
-use crate::profile::{FieldId, Kind, Profile};
+use sealbook_web::i18n::Lang;
+use sealbook_web::profile::{FieldId, Kind, Profile};
+use sealbook_web::visitor_texts::Text;
 
 /// The longest name accepted (also the input's `maxlength`).
 pub const NAME_MAX: usize = 200;
@@ -384,7 +385,7 @@ mod readable;
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::profile::{Channel, FieldSpec, Localized, OptIn, Practitioner, Service};
+    use sealbook_web::profile::{Channel, FieldSpec, Localized, OptIn, Practitioner, Service};
 
     fn field(id: FieldId, required: bool, health: bool) -> FieldSpec {
         FieldSpec {

@@ -5,42 +5,14 @@
 //! checks the business's served keys against the pins from the script tag, seals
 //! the booking in the browser (DESIGN §3–§4) and uploads only the envelope and the
 //! metadata needed to hold the slot. The widget cannot open what it seals: the
-//! envelope crate's `open` feature is not enabled here.
+//! envelope crate's `open` feature is not enabled here. What it shares with the
+//! manage page and the staff inbox (dates, fetch, the public API, the visitors'
+//! strings, the key check and sealing) is in `sealbook-web`.
 
-// The standalone manage page (`crates/manage`) reuses these modules through the
-// `reuse` feature. The widget's own build keeps them private: making them public
-// there reorders its wasm and costs ~130 B brotli of the size budget.
-#[cfg(feature = "reuse")]
-pub mod api;
-#[cfg(not(feature = "reuse"))]
 mod api;
-#[cfg(feature = "reuse")]
-pub mod calendar;
-#[cfg(not(feature = "reuse"))]
-mod calendar;
-#[cfg(feature = "reuse")]
-pub mod clock;
-#[cfg(not(feature = "reuse"))]
-mod clock;
 mod components;
-#[cfg(feature = "reuse")]
-pub mod error;
-#[cfg(not(feature = "reuse"))]
-mod error;
 mod form;
-#[cfg(feature = "reuse")]
-pub mod i18n;
-#[cfg(not(feature = "reuse"))]
-mod i18n;
 mod options;
-#[cfg(feature = "reuse")]
-pub mod profile;
-#[cfg(not(feature = "reuse"))]
-mod profile;
-#[cfg(feature = "reuse")]
-pub mod seal;
-#[cfg(not(feature = "reuse"))]
-mod seal;
 mod state;
 mod submit;
 

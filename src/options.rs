@@ -4,7 +4,7 @@ use js_sys::{Array, Reflect};
 use sealbook_envelope::KeyId;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::i18n::Lang;
+use sealbook_web::i18n::Lang;
 
 /// What the host page configured, checked.
 #[derive(Clone, Debug, PartialEq, Eq)]

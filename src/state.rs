@@ -7,13 +7,13 @@
 
 use std::rc::Rc;
 
+use sealbook_web::calendar::{self, Day};
+use sealbook_web::error::{ErrorCode, Failure};
+use sealbook_web::profile::{Availability, Channel, Kind, Profile, Slot};
+use sealbook_web::visitor_texts::Text;
 use yew::Reducible;
 
-use crate::calendar::{self, Day};
-use crate::error::{ErrorCode, Failure};
 use crate::form::{ANY, Choice, ContactKind, Details, FieldError, Input};
-use crate::i18n::Text;
-use crate::profile::{Availability, Channel, Kind, Profile, Slot};
 
 /// Where the visitor is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -455,7 +455,7 @@ impl Reducible for FlowState {
 mod tests {
     use super::*;
     use crate::form::tests::{clinic, restaurant};
-    use crate::profile::DayAvailability;
+    use sealbook_web::profile::DayAvailability;
 
     fn day(text: &str) -> Day {
         Day::parse(text).expect("date")
@@ -649,9 +649,9 @@ mod tests {
     #[test]
     fn marketing_boxes_start_unticked_and_only_offered_ones_tick() {
         let mut profile = restaurant();
-        profile.marketing = vec![crate::profile::OptIn {
+        profile.marketing = vec![sealbook_web::profile::OptIn {
             channel: Channel::Email,
-            text: crate::profile::Localized::default(),
+            text: sealbook_web::profile::Localized::default(),
         }];
         let state = run(
             at_date(profile),

@@ -11,15 +11,16 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use js_sys::{Function, Reflect};
 use sealbook_envelope::{KeyId, ManageSecret, SealParams, seal_visitor_copy};
+use sealbook_web::clock;
+use sealbook_web::error::{ErrorCode, Failure};
+use sealbook_web::profile::{Profile, Slot};
+use sealbook_web::public_api;
+use sealbook_web::seal;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api;
-use crate::clock;
-use crate::error::{ErrorCode, Failure};
 use crate::form::{self, Choice, Details, Sealed};
 use crate::options::Options;
-use crate::profile::{Profile, Slot};
-use crate::seal;
 use crate::state::{Action, Confirmed};
 
 /// Everything a submission needs, copied out of the state.
@@ -43,7 +44,7 @@ pub async fn run(submission: Submission, dispatch: impl Fn(Action)) {
 
 async fn stages(s: &Submission, dispatch: &impl Fn(Action)) -> Result<Confirmed, Failure> {
     let options = &s.options;
-    let key_set = api::fetch_keys(&options.api, &options.business).await?;
+    let key_set = public_api::fetch_keys(&options.api, &options.business).await?;
     // Any refusal here ends the run before anything is sealed or sent.
     let recipients = seal::verified_recipients(&key_set, &options.business, &options.pins)
         .map_err(|_| ErrorCode::KeyNotPinned)?;
@@ -164,7 +165,7 @@ mod tests {
         use sealbook_wire::plaintext::{Booking, VisitorCopy};
 
         use crate::form::tests::{clinic, restaurant};
-        use crate::i18n::Lang;
+        use sealbook_web::i18n::Lang;
 
         let pin = KeyId::parse("sha256:vOnD0T8K_Rzrrt5yyP7G5KIZiAk-zmsco-C0oRJfUdU").expect("kid");
         let details = Details {

@@ -6,6 +6,11 @@
 use std::rc::Rc;
 
 use js_sys::{Function, Reflect};
+use sealbook_web::calendar::Day;
+use sealbook_web::clock;
+use sealbook_web::profile::{Channel, Kind};
+use sealbook_web::public_api;
+use sealbook_web::visitor_texts::{Text, t};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::{Element, HtmlElement};
@@ -14,12 +19,8 @@ use yew::prelude::*;
 use super::markup::Out;
 use super::{Ctx, calendar, details, steps};
 use crate::api;
-use crate::calendar::Day;
-use crate::clock;
 use crate::form::{ContactKind, Input};
-use crate::i18n::{Text, t};
 use crate::options::Options;
-use crate::profile::{Channel, Kind};
 use crate::state::{Action, FlowState, Focus, Stage, Step};
 use crate::submit::{self, Submission};
 
@@ -56,7 +57,8 @@ pub fn app(props: &AppProps) -> Html {
         let options = Rc::clone(&props.options);
         use_effect_with((), move |()| {
             spawn_local(async move {
-                let action = match api::fetch_profile(&options.api, &options.business).await {
+                let action = match public_api::fetch_profile(&options.api, &options.business).await
+                {
                     Ok(profile) => {
                         let today = clock::today_in(&profile.timezone);
                         Action::Loaded(Rc::new(profile), today)

@@ -4,13 +4,13 @@
 //! Down (a month; with Shift, a year), and chooses with Enter or Space. Days
 //! without free times are `aria-disabled`.
 
+use sealbook_web::calendar::Day;
+use sealbook_web::clock::{self, DateStyle};
+use sealbook_web::visitor_texts::Text;
 use yew::prelude::*;
 
 use super::markup::Out;
 use super::{Ctx, failure_notice};
-use crate::calendar::Day;
-use crate::clock::{self, DateStyle};
-use crate::i18n::Text;
 use crate::state::{Action, Loadable};
 
 /// 1970-01-05, a Monday: the first column's weekday.

@@ -2,15 +2,15 @@
 //! asked and how long it is kept; explicit consent for a filled health field.
 //! Every field keeps a fixed number of chunks, so typing never moves a node.
 
+use sealbook_web::profile::{FieldId, FieldSpec};
+use sealbook_web::visitor_texts::{Text, count};
 use yew::prelude::*;
 
 use super::controls::{self, Control, Field};
+use super::labels::{label_of, marketing_label};
 use super::markup::Out;
-use super::steps::label_of;
 use super::{Ctx, nothing};
 use crate::form::{ContactKind, EMAIL_MAX, Input, NAME_MAX, PHONE_MAX, TEXT_MAX};
-use crate::i18n::{Text, count};
-use crate::profile::{Channel, FieldId, FieldSpec};
 
 fn error_text(ctx: &Ctx<'_>, input: Input) -> Option<&'static str> {
     ctx.state.error_for(input).map(|e| ctx.t(e.text))
@@ -135,14 +135,6 @@ fn marketing(ctx: &Ctx<'_>, chunks: &mut Vec<Html>) {
             described,
             None,
         ));
-    }
-}
-
-/// The label of a channel's opt-in box, also shown on the review step.
-pub fn marketing_label(channel: Channel) -> Text {
-    match channel {
-        Channel::Email => Text::MarketingEmail,
-        Channel::Sms => Text::MarketingSms,
     }
 }
 

@@ -5,6 +5,7 @@ mod app;
 mod calendar;
 mod controls;
 mod details;
+mod labels;
 mod markup;
 mod steps;
 
@@ -12,11 +13,12 @@ pub use app::{App, AppProps};
 
 use yew::prelude::*;
 
-use crate::error::Failure;
-use crate::i18n::{Lang, Text, t};
-use crate::profile::Profile;
 use crate::state::{FlowState, Stage};
 use markup::Out;
+use sealbook_web::error::Failure;
+use sealbook_web::i18n::Lang;
+use sealbook_web::profile::Profile;
+use sealbook_web::visitor_texts::{Text, t};
 
 /// What every step's view needs.
 pub struct Ctx<'a> {

@@ -1,14 +1,15 @@
 //! The short steps: choose, slot, review and the confirmation.
 
+use sealbook_web::clock::{self, DateStyle};
+use sealbook_web::profile::Kind;
+use sealbook_web::visitor_texts::{Text, count};
 use yew::prelude::*;
 
 use super::controls::{Control, Field};
+use super::labels::{label_of, marketing_label};
 use super::markup::Out;
 use super::{Ctx, failure_notice};
-use crate::clock::{self, DateStyle};
-use crate::form::{ANY, ContactKind, Input};
-use crate::i18n::{Text, count};
-use crate::profile::{FieldId, Kind};
+use crate::form::{ANY, Input};
 use crate::state::Loadable;
 
 fn select<'a>(
@@ -211,7 +212,7 @@ pub fn review(ctx: &Ctx<'_>) -> Vec<Html> {
         let ticked = details.marketing[channel.index()];
         row(
             &mut out,
-            ctx.t(super::details::marketing_label(channel)),
+            ctx.t(marketing_label(channel)),
             ctx.t(if ticked { Text::Yes } else { Text::No }),
         );
     }
@@ -223,17 +224,6 @@ pub fn review(ctx: &Ctx<'_>) -> Vec<Html> {
     }
     ctx.nav(&mut out, Some(("sb-submit", "submit", Text::Submit)));
     vec![out.html()]
-}
-
-/// The label of a declared field.
-pub fn label_of(id: FieldId, contact: ContactKind) -> Text {
-    match id {
-        FieldId::Name => Text::NameLabel,
-        FieldId::Contact if contact == ContactKind::Email => Text::EmailLabel,
-        FieldId::Contact => Text::PhoneLabel,
-        FieldId::Note => Text::NoteLabel,
-        FieldId::Reason => Text::ReasonLabel,
-    }
 }
 
 /// The confirmation: reference, time, and the manage link with a copy button.

@@ -10,8 +10,8 @@ use serde_json::Value;
 
 use super::tests::{clinic, restaurant};
 use super::{ANY, Choice, ContactKind, Details, Input, is_consent_id, plaintext};
-use crate::i18n::Lang;
-use crate::profile::{Channel, FieldId, Kind, Localized, OptIn, Profile};
+use sealbook_web::i18n::Lang;
+use sealbook_web::profile::{Channel, FieldId, Kind, Localized, OptIn, Profile};
 
 const START: &str = "2026-12-04T18:30:00Z";
 const CONSENT_ID: &str = "kP3x_9Qz-LmN0aBcDeFgHi";

@@ -138,20 +138,27 @@ fn test(root: &Path, args: &[String]) -> anyhow::Result<()> {
         "-D",
         "warnings",
     ]))?;
-    run(cargo().args([
-        "clippy",
+    // The wasm apps, then sealbook-web alone: without the `gloo` feature that
+    // the inbox and the manage page turn on, it is the widget's fetch path.
+    let apps = [
         "-p",
         "sealbook-widget",
         "-p",
         "sealbook-manage",
         "-p",
         "sealbook-inbox",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--",
-        "-D",
-        "warnings",
-    ]))?;
+        "-p",
+        "sealbook-web",
+    ];
+    for packages in [&apps[..], &["-p", "sealbook-web"]] {
+        run(cargo().arg("clippy").args(packages).args([
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "-D",
+            "warnings",
+        ]))?;
+    }
     check_trust_boundary()?;
     cycles::check(root)?;
     // Licenses, banned crates and sources only: the advisory database is on

@@ -2,11 +2,9 @@
 //! the session cookie, and the CSRF token on every request that changes
 //! something. Answers come back typed; an error answer keeps the server's code.
 
+use sealbook_web::fetch::{NoAnswer, Reach, Request, fetch};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{Headers, Request, RequestCredentials, RequestInit, RequestMode, Response};
 
 /// Why a request failed: the server's error code, or no answer at all.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -15,6 +13,13 @@ pub enum ApiError {
     Code { status: u16, code: String },
     /// No HTTP answer (offline, server down) or an answer that is not ours.
     Network,
+}
+
+/// No HTTP answer at all.
+impl From<NoAnswer> for ApiError {
+    fn from(_: NoAnswer) -> Self {
+        Self::Network
+    }
 }
 
 impl ApiError {
@@ -267,7 +272,7 @@ impl Api {
         } else {
             "/api/v1/auth/logout"
         };
-        self.send_empty("POST", path, None).await
+        self.send_empty("POST", path, NO_BODY).await
     }
 
     /// A new login password; the server ends every other session of the account.
@@ -278,7 +283,7 @@ impl Api {
     }
 
     pub async fn totp_setup(&self) -> Result<TotpSetup, ApiError> {
-        self.send("POST", "/api/v1/auth/totp/setup", None).await
+        self.send("POST", "/api/v1/auth/totp/setup", NO_BODY).await
     }
 
     pub async fn totp_enable(&self, code: &str) -> Result<(), ApiError> {
@@ -335,7 +340,7 @@ impl Api {
 
     pub async fn erase(&self, id: &str) -> Result<(), ApiError> {
         let path = format!("/api/v1/inbox/bookings/{}", encode(id));
-        self.send_empty("DELETE", &path, None).await
+        self.send_empty("DELETE", &path, NO_BODY).await
     }
 
     /// Tells the audit log that the inbox built an export of `count` bookings.
@@ -371,7 +376,7 @@ impl Api {
 
     pub async fn withdraw_invite(&self, id: &str) -> Result<(), ApiError> {
         let path = format!("/api/v1/inbox/invites/{}", encode(id));
-        self.send_empty("DELETE", &path, None).await
+        self.send_empty("DELETE", &path, NO_BODY).await
     }
 
     /// Gives an existing member keys they lack, locked under a grant code.
@@ -384,13 +389,13 @@ impl Api {
     /// A one-time link for `member` to choose a new login password.
     pub async fn reset_login(&self, member: &str) -> Result<String, ApiError> {
         let path = format!("/api/v1/inbox/staff/{}/reset", encode(member));
-        let issued: ResetIssued = self.send("POST", &path, None).await?;
+        let issued: ResetIssued = self.send("POST", &path, NO_BODY).await?;
         Ok(issued.reset_url)
     }
 
     pub async fn revoke(&self, member: &str) -> Result<(), ApiError> {
         let path = format!("/api/v1/inbox/staff/{}", encode(member));
-        self.send_empty("DELETE", &path, None).await
+        self.send_empty("DELETE", &path, NO_BODY).await
     }
 
     pub async fn snippet(&self) -> Result<Snippet, ApiError> {
@@ -402,67 +407,54 @@ impl Api {
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {
-        self.send("GET", path, None).await
+        self.send("GET", path, NO_BODY).await
     }
 
-    async fn send<T: DeserializeOwned>(
+    async fn send<T: DeserializeOwned, B: Serialize>(
         &self,
         method: &str,
         path: &str,
-        body: Option<&serde_json::Value>,
+        body: Option<&B>,
     ) -> Result<T, ApiError> {
         let text = self.request(method, path, body).await?;
         serde_json::from_str(&text).map_err(|_| ApiError::Network)
     }
 
-    async fn send_empty(
+    async fn send_empty<B: Serialize>(
         &self,
         method: &str,
         path: &str,
-        body: Option<&serde_json::Value>,
+        body: Option<&B>,
     ) -> Result<(), ApiError> {
         self.request(method, path, body).await.map(drop)
     }
 
     /// One request; the body text of a 2xx answer.
-    async fn request(
+    async fn request<B: Serialize>(
         &self,
         method: &str,
         path: &str,
-        body: Option<&serde_json::Value>,
+        body: Option<&B>,
     ) -> Result<String, ApiError> {
-        let network = |_: JsValue| ApiError::Network;
-        let init = RequestInit::new();
-        init.set_method(method);
-        init.set_mode(RequestMode::SameOrigin);
-        init.set_credentials(RequestCredentials::SameOrigin);
-        let headers = Headers::new().map_err(network)?;
-        headers.set("Accept", "application/json").map_err(network)?;
+        // Our own request types always serialise; one that did not would not be sent.
+        let json = body
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|_| ApiError::Network)?;
+        let mut headers = vec![("Accept", "application/json")];
         if method != "GET"
             && let Some(csrf) = &self.csrf
         {
-            headers.set("X-Sealbook-CSRF", csrf).map_err(network)?;
+            headers.push(("X-Sealbook-CSRF", csrf));
         }
-        if let Some(json) = body {
-            headers
-                .set("Content-Type", "application/json")
-                .map_err(network)?;
-            init.set_body(&JsValue::from_str(&json.to_string()));
-        }
-        init.set_headers(&headers);
-        let request = Request::new_with_str_and_init(path, &init).map_err(network)?;
-        let window = web_sys::window().ok_or(ApiError::Network)?;
-        let response: Response = JsFuture::from(window.fetch_with_request(&request))
-            .await
-            .map_err(network)?
-            .dyn_into()
-            .map_err(network)?;
-        let status = response.status();
-        let text = JsFuture::from(response.text().map_err(network)?)
-            .await
-            .map_err(network)?
-            .as_string()
-            .unwrap_or_default();
+        let request = Request {
+            method,
+            url: path,
+            reach: Reach::SameOrigin,
+            headers: &headers,
+            json: json.as_deref(),
+        };
+        let (status, text) = fetch::<_, ApiError>(request, |status, text| (status, text)).await?;
         if (200..300).contains(&status) {
             return Ok(text);
         }
@@ -473,6 +465,9 @@ impl Api {
         Err(ApiError::Code { status, code })
     }
 }
+
+/// The body of a request that has none.
+const NO_BODY: Option<&()> = None;
 
 /// A path segment or query value, percent-encoded.
 fn encode(raw: &str) -> String {

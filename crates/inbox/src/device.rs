@@ -6,9 +6,9 @@
 //! browser profile and log in as the member can then read bookings: the inbox
 //! says so when it offers this, and the member can forget the device at any time.
 
+use gloo_events::EventListener;
 use js_sys::{Array, Object, Promise, Reflect};
 use sealbook_envelope::KeyId;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
@@ -100,32 +100,34 @@ async fn open() -> Result<IdbDatabase, JsValue> {
         .indexed_db()?
         .ok_or_else(|| JsValue::from_str("no IndexedDB in this browser"))?;
     let request = factory.open_with_u32(DATABASE, 1)?;
-    let upgrade = Closure::once_into_js({
+    // Listens until the open settles: an upgrade comes before that, or not at all.
+    let _upgrade = EventListener::once(&request, "upgradeneeded", {
         let request = request.clone();
-        move || {
+        move |_| {
             if let Ok(database) = request.result() {
                 let database: IdbDatabase = database.unchecked_into();
                 let _ = database.create_object_store(STORE);
             }
         }
     });
-    request.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
     Ok(settled(&request).await?.unchecked_into())
 }
 
 /// The request's result once it succeeds, or its error.
 async fn settled(request: &IdbRequest) -> Result<JsValue, JsValue> {
+    // Both listeners live until the request settles, then both are removed.
+    let mut listeners = Vec::with_capacity(2);
     let promise = Promise::new(&mut |resolve, reject| {
-        let on_success = Closure::once_into_js({
+        listeners.push(EventListener::once(request, "success", {
             let request = request.clone();
-            move || {
+            move |_| {
                 let result = request.result().unwrap_or(JsValue::UNDEFINED);
                 let _ = resolve.call1(&JsValue::NULL, &result);
             }
-        });
-        let on_error = Closure::once_into_js({
+        }));
+        listeners.push(EventListener::once(request, "error", {
             let request = request.clone();
-            move || {
+            move |_| {
                 let error = request
                     .error()
                     .ok()
@@ -133,9 +135,9 @@ async fn settled(request: &IdbRequest) -> Result<JsValue, JsValue> {
                     .map_or(JsValue::NULL, JsValue::from);
                 let _ = reject.call1(&JsValue::NULL, &error);
             }
-        });
-        request.set_onsuccess(Some(on_success.unchecked_ref()));
-        request.set_onerror(Some(on_error.unchecked_ref()));
+        }));
     });
-    JsFuture::from(promise).await
+    let result = JsFuture::from(promise).await;
+    drop(listeners);
+    result
 }

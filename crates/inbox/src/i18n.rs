@@ -1,10 +1,10 @@
 //! The inbox's strings in English, French and German (the staff member's browser
-//! language picks one), declared with the widget's `texts!` table macro, so a
+//! language picks one), declared with the shared `texts!` table macro, so a
 //! key without all three translations does not compile.
 
-pub use sealbook_widget::i18n::Lang;
+pub use sealbook_web::i18n::Lang;
 
-use sealbook_widget::texts;
+use sealbook_web::texts;
 
 texts! {
     AppName => ["Sealbook inbox", "Boîte Sealbook", "Sealbook-Posteingang"],
@@ -483,16 +483,6 @@ texts! {
         "Seul le responsable peut faire cela.",
         "Nur der Inhaber kann das tun.",
     ],
-}
-
-/// The string for `key` in `lang`.
-pub fn t(lang: Lang, key: Text) -> &'static str {
-    let row = key.row();
-    match lang {
-        Lang::En => row[0],
-        Lang::Fr => row[1],
-        Lang::De => row[2],
-    }
 }
 
 /// The staff member's language: the browser's first of French, German, English.

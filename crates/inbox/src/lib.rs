@@ -10,6 +10,7 @@ mod api;
 mod app;
 mod booking;
 mod device;
+mod hooks;
 mod i18n;
 mod keyring;
 mod timing;

@@ -59,7 +59,7 @@ pub fn now() -> f64 {
 
 /// Today in the browser's own time zone (the staff member's, who works where the
 /// business is).
-pub fn today() -> sealbook_widget::calendar::Day {
+pub fn today() -> sealbook_web::calendar::Day {
     let now = js_sys::Date::new_0();
     let text = format!(
         "{:04}-{:02}-{:02}",
@@ -67,6 +67,6 @@ pub fn today() -> sealbook_widget::calendar::Day {
         now.get_month() + 1,
         now.get_date()
     );
-    sealbook_widget::calendar::Day::parse(&text)
-        .unwrap_or_else(|| sealbook_widget::calendar::Day::from_ordinal(0))
+    sealbook_web::calendar::Day::parse(&text)
+        .unwrap_or_else(|| sealbook_web::calendar::Day::from_ordinal(0))
 }

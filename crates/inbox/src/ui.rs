@@ -1,7 +1,8 @@
 //! Small pieces every view uses: a labelled field, the error box that takes the
 //! focus, reading an input, a file download, and the text for an API error.
 
-use wasm_bindgen::closure::Closure;
+use gloo_timers::callback::Timeout;
+use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlElement, HtmlInputElement, Url};
 use yew::prelude::*;
@@ -124,12 +125,10 @@ pub fn download(name: &str, mime: &str, content: &str) -> Result<(), JsValue> {
     anchor.set_download(name);
     anchor.click();
     // The download reads the Blob after this returns; free it a little later.
-    let revoke = Closure::once_into_js(move || {
+    Timeout::new(10_000, move || {
         let _ = Url::revoke_object_url(&url);
-    });
-    web_sys::window()
-        .ok_or_else(|| JsValue::from_str("no window"))?
-        .set_timeout_with_callback_and_timeout_and_arguments_0(revoke.unchecked_ref(), 10_000)?;
+    })
+    .forget();
     Ok(())
 }
 
@@ -138,7 +137,7 @@ pub fn download(name: &str, mime: &str, content: &str) -> Result<(), JsValue> {
 /// in a microtask, this runs in the next task, so the element exists by then.
 pub fn focus(id: &str) {
     let id = id.to_owned();
-    let later = Closure::once_into_js(move || {
+    Timeout::new(0, move || {
         if let Some(element) = web_sys::window()
             .and_then(|window| window.document())
             .and_then(|document| document.get_element_by_id(&id))
@@ -146,20 +145,12 @@ pub fn focus(id: &str) {
         {
             let _ = element.focus();
         }
-    });
-    if let Some(window) = web_sys::window() {
-        let _ =
-            window.set_timeout_with_callback_and_timeout_and_arguments_0(later.unchecked_ref(), 0);
-    }
+    })
+    .forget();
 }
 
 /// Lets the browser paint before a long computation (the scrypt of an unlock
 /// runs on this thread, so "unlocking…" must be on screen first).
 pub async fn let_the_page_paint() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 50);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    TimeoutFuture::new(50).await;
 }

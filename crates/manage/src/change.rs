@@ -7,10 +7,10 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use js_sys::{Date, Object, Reflect};
 use sealbook_envelope::{KeyId, SealParams, seal_visitor_copy};
-use sealbook_widget::api::{self, reuse};
-use sealbook_widget::error::{ErrorCode, Failure};
-use sealbook_widget::profile::{Kind, Slot};
-use sealbook_widget::seal;
+use sealbook_web::error::{ErrorCode, Failure};
+use sealbook_web::profile::{Kind, Slot};
+use sealbook_web::public_api as api;
+use sealbook_web::seal;
 use sealbook_wire::plaintext::VisitorCopy;
 use serde_json::{Value, json};
 use wasm_bindgen::JsValue;
@@ -68,22 +68,22 @@ pub fn local_day(instant: &str, timezone: &str) -> String {
 
 /// The free slots of `day` (`YYYY-MM-DD` in the business's time zone).
 pub async fn slots(target: &Target, day: &str) -> Result<Vec<Slot>, Failure> {
-    let mut url = reuse::endpoint(&target.api, &target.business, "availability");
+    let mut url = api::endpoint(&target.api, &target.business, "availability");
     url.push_str(&format!("?from={day}&to={day}"));
     match target.kind {
         Kind::Restaurant => url.push_str(&format!("&party={}", target.party)),
         Kind::Clinic => {
             url.push_str("&service=");
-            url.push_str(&reuse::path_segment(&target.service));
+            url.push_str(&api::path_segment(&target.service));
             if !target.practitioner.is_empty() && target.practitioner != "any" {
                 url.push_str("&practitioner=");
-                url.push_str(&reuse::path_segment(&target.practitioner));
+                url.push_str(&api::path_segment(&target.practitioner));
             }
         }
     }
     let answer = net::call("GET", &url, None, None).await?;
     let availability =
-        reuse::availability(&answer).ok_or(Failure::Known(ErrorCode::UnexpectedResponse))?;
+        api::availability(&answer).ok_or(Failure::Known(ErrorCode::UnexpectedResponse))?;
     Ok(availability
         .days
         .into_iter()

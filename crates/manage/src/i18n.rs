@@ -1,9 +1,10 @@
 //! The manage page's own strings, in English, French and German. Labels the
-//! booking widget already has (name, party size, …) come from its table.
+//! booking widget already has (name, party size, …) come from the visitors' table
+//! (`sealbook_web::visitor_texts`).
 
-pub use sealbook_widget::i18n::Lang;
+pub use sealbook_web::i18n::Lang;
 
-use sealbook_widget::texts;
+use sealbook_web::texts;
 
 texts! {
     Title => ["Your booking", "Votre réservation", "Ihre Reservierung"],
@@ -86,57 +87,27 @@ texts! {
     Working => ["Please wait…", "Veuillez patienter…", "Bitte warten …"],
 }
 
-/// The text for `key` in `lang`.
-pub fn t(lang: Lang, key: Text) -> &'static str {
-    let row = key.row();
-    match lang {
-        Lang::En => row[0],
-        Lang::Fr => row[1],
-        Lang::De => row[2],
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use std::collections::HashSet;
+    use sealbook_web::i18n::checks;
 
     use super::*;
-
-    const LANGS: [Lang; 3] = [Lang::En, Lang::Fr, Lang::De];
 
     /// Entries that are legitimately spelt as in English.
     const SAME_AS_ENGLISH: &[(Text, Lang)] = &[(Text::StatusLabel, Lang::De)];
 
     #[test]
     fn every_key_has_a_non_empty_text_in_every_language() {
-        for &key in Text::ALL {
-            for lang in LANGS {
-                let text = t(lang, key);
-                assert!(!text.trim().is_empty(), "{key:?} is empty in {lang:?}");
-                assert_eq!(
-                    text,
-                    text.trim(),
-                    "{key:?} in {lang:?} has stray whitespace"
-                );
-            }
-        }
+        checks::every_text_is_present(Text::ALL, t);
     }
 
     #[test]
     fn translations_are_not_english_copies() {
-        for &key in Text::ALL {
-            for lang in [Lang::Fr, Lang::De] {
-                if SAME_AS_ENGLISH.contains(&(key, lang)) {
-                    continue;
-                }
-                assert_ne!(t(lang, key), t(Lang::En, key), "{key:?} in {lang:?}");
-            }
-        }
+        checks::translations_are_not_english_copies(Text::ALL, t, SAME_AS_ENGLISH);
     }
 
     #[test]
     fn keys_are_listed_once() {
-        let unique: HashSet<_> = Text::ALL.iter().collect();
-        assert_eq!(unique.len(), Text::ALL.len());
+        checks::keys_are_listed_once(Text::ALL);
     }
 }

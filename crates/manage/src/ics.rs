@@ -2,7 +2,7 @@
 //! ending in CRLF and folded at 75 octets. Built in the browser from the
 //! decrypted booking; nothing about it is sent anywhere.
 
-use sealbook_widget::calendar::Day;
+use sealbook_web::calendar::Day;
 
 /// An instant, as minutes since 1970-01-01T00:00Z plus the seconds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

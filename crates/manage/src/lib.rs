@@ -4,8 +4,8 @@
 //! fragment, which the browser never sends. The page derives the token from the
 //! secret, fetches the booking, opens the visitor copy here in the browser, and
 //! lets the visitor download it as .ics, move it to another time (re-sealed
-//! here), cancel it or erase it. It reuses the
-//! widget's API parsing, strings and date formatting through `sealbook-widget`.
+//! here), cancel it or erase it. It shares the public API, the visitors' strings,
+//! date formatting and sealing with the widget through `sealbook-web`.
 //! The envelope's `open` feature is not enabled: this page cannot open bookings,
 //! only the visitor copy that its own secret unlocks.
 

@@ -2,12 +2,12 @@
 //! changed or erased which booking, when, from which session. No booking content
 //! is in it; the server's CSV export is one link away.
 
-use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::api::{Api, ApiError, AuditEntry};
+use crate::hooks::use_calls;
 use crate::i18n::{Lang, Text, t};
-use crate::ui::{ErrorBox, api_error_text};
+use crate::ui::ErrorBox;
 
 #[derive(Properties, PartialEq)]
 pub struct AuditProps {
@@ -20,17 +20,13 @@ pub struct AuditProps {
 pub fn audit_page(props: &AuditProps) -> Html {
     let lang = props.lang;
     let entries = use_state(|| None::<Vec<AuditEntry>>);
-    let error = use_state(|| None::<AttrValue>);
+    let calls = use_calls(&props.api, lang, &props.on_logged_out);
     {
-        let (entries, error) = (entries.clone(), error.clone());
-        let (api, on_logged_out) = (props.api.clone(), props.on_logged_out.clone());
+        let (calls, entries) = (calls.clone(), entries.clone());
         use_effect_with((), move |()| {
-            spawn_local(async move {
-                match api.audit().await {
-                    Ok(list) => entries.set(Some(list)),
-                    Err(failure) if failure.is_logged_out() => on_logged_out.emit(failure),
-                    Err(failure) => error.set(Some(api_error_text(lang, &failure).into())),
-                }
+            calls.spawn(async move |calls| {
+                entries.set(Some(calls.api().audit().await?));
+                Ok(())
             });
         });
     }
@@ -39,7 +35,7 @@ pub fn audit_page(props: &AuditProps) -> Html {
             <h1 id="sb-heading" tabindex="-1">{ t(lang, Text::AuditLog) }</h1>
             <p><a id="sb-audit-csv" class="sb-secondary" href="/api/v1/inbox/audit?format=csv"
                 download="sealbook-audit.csv">{ t(lang, Text::DownloadCsv) }</a></p>
-            <ErrorBox message={(*error).clone()} />
+            <ErrorBox message={calls.error()} />
             if let Some(list) = &*entries {
                 <table class="sb-table" id="sb-audit">
                     <thead><tr>
@@ -63,7 +59,7 @@ pub fn audit_page(props: &AuditProps) -> Html {
                         }) }
                     </tbody>
                 </table>
-            } else if error.is_none() {
+            } else if calls.error().is_none() {
                 <p class="sb-muted">{ t(lang, Text::Loading) }</p>
             }
         </section>

@@ -3,13 +3,13 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::api::{Api, ApiError, WrappedKey};
+use crate::hooks::use_calls;
 use crate::i18n::{Lang, Text, t};
 use crate::keyring;
-use crate::ui::{ErrorBox, Field, api_error_text, let_the_page_paint, unlock_error_text};
+use crate::ui::{ErrorBox, Field, let_the_page_paint, unlock_error_text};
 
 /// As long as the login password's minimum: the copy is attacked offline if stolen.
 const MIN_PASSPHRASE_CHARS: usize = 12;
@@ -31,40 +31,42 @@ pub fn choose(props: &ChooseProps) -> Html {
     let passphrase = use_state(String::new);
     let repeat = use_state(String::new);
     let busy = use_state(|| false);
-    let error = use_state(|| None::<AttrValue>);
+    let calls = use_calls(&props.api, lang, &props.on_logged_out);
 
     let onsubmit = {
-        let (passphrase, repeat, busy, error) = (
+        let (calls, passphrase, repeat, busy) = (
+            calls.clone(),
             passphrase.clone(),
             repeat.clone(),
             busy.clone(),
-            error.clone(),
         );
-        let (api, wrapped, grant) = (
-            props.api.clone(),
+        let (wrapped, grant, on_done) = (
             props.wrapped.clone(),
             props.grant_code.clone(),
+            props.on_done.clone(),
         );
-        let (on_done, on_logged_out) = (props.on_done.clone(), props.on_logged_out.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             if *busy {
                 return;
             }
             if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
-                error.set(Some(t(lang, Text::WeakPassword).into()));
+                calls.show(t(lang, Text::WeakPassword));
                 return;
             }
             if *passphrase != *repeat {
-                error.set(Some(t(lang, Text::PasswordsDiffer).into()));
+                calls.show(t(lang, Text::PasswordsDiffer));
                 return;
             }
             busy.set(true);
             let new_secret = (*passphrase).clone();
-            let (api, wrapped, grant) = (api.clone(), wrapped.clone(), grant.clone());
-            let (busy, error) = (busy.clone(), error.clone());
-            let (on_done, on_logged_out) = (on_done.clone(), on_logged_out.clone());
-            spawn_local(async move {
+            let (wrapped, grant, busy, on_done) = (
+                wrapped.clone(),
+                grant.clone(),
+                busy.clone(),
+                on_done.clone(),
+            );
+            calls.spawn(async move |calls| {
                 let_the_page_paint().await;
                 let own = wrapped
                     .iter()
@@ -79,20 +81,18 @@ pub fn choose(props: &ChooseProps) -> Html {
                 let own = match own {
                     Ok(own) => own,
                     Err(failure) => {
-                        error.set(Some(unlock_error_text(lang, failure).into()));
+                        calls.show(unlock_error_text(lang, failure));
                         busy.set(false);
-                        return;
+                        return Ok(());
                     }
                 };
-                if let Err(failure) = api.replace_keys(&own).await {
-                    if failure.is_logged_out() {
-                        return on_logged_out.emit(failure);
-                    }
-                    error.set(Some(api_error_text(lang, &failure).into()));
-                    busy.set(false);
-                    return;
-                }
+                calls
+                    .api()
+                    .replace_keys(&own)
+                    .await
+                    .inspect_err(|_| busy.set(false))?;
                 on_done.emit(Rc::new(own));
+                Ok(())
             });
         })
     };
@@ -101,7 +101,7 @@ pub fn choose(props: &ChooseProps) -> Html {
         <main>
             <h1 id="sb-heading" tabindex="-1">{ t(lang, Text::ChooseHeading) }</h1>
             <p class="sb-muted">{ t(lang, Text::ChooseIntro) }</p>
-            <ErrorBox message={(*error).clone()} />
+            <ErrorBox message={calls.error()} />
             <form {onsubmit} novalidate=true>
                 <Field id="sb-new-passphrase" label={t(lang, Text::KeyPassphrase)} kind="password"
                     value={(*passphrase).clone()} autocomplete={Some(AttrValue::Static("new-password"))}

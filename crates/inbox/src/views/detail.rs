@@ -2,11 +2,11 @@
 //! (confirmed, arrived, no-show, cancelled), erasure after a confirmation, and
 //! the consent record its consent id points to.
 
-use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::api::{Api, ApiError, ConsentRecord};
 use crate::booking::{Row, Sealed, status_text};
+use crate::hooks::{unless_logged_out, use_calls};
 use crate::i18n::{Lang, Text, t};
 use crate::keyring::{Keyring, ReadError};
 use crate::timing;
@@ -37,22 +37,20 @@ pub fn detail(props: &DetailProps) -> Html {
     let consent = use_state(|| None::<Vec<ConsentRecord>>);
     let confirming = use_state(|| false);
     let busy = use_state(|| false);
-    let error = use_state(|| None::<AttrValue>);
+    let calls = use_calls(&props.api, lang, &props.on_logged_out);
 
     {
-        let (state, consent) = (state.clone(), consent.clone());
-        let (api, keyring, on_logged_out) = (
-            props.api.clone(),
-            props.keyring.clone(),
-            props.on_logged_out.clone(),
-        );
+        let (calls, state, consent) = (calls.clone(), state.clone(), consent.clone());
+        let keyring = props.keyring.clone();
         use_effect_with(props.id.clone(), move |id| {
             let id = id.clone();
-            spawn_local(async move {
-                let stored = match api.booking(&id).await {
+            calls.spawn(async move |calls| {
+                let stored = match calls.api().booking(&id).await {
                     Ok(stored) => stored,
-                    Err(error) if error.is_logged_out() => return on_logged_out.emit(error),
-                    Err(error) => return state.set(State::Failed(error)),
+                    Err(failure) => {
+                        state.set(State::Failed(unless_logged_out(failure)?));
+                        return Ok(());
+                    }
                 };
                 let mut row = Row::new(stored);
                 let envelope = row.stored.envelope.clone();
@@ -65,10 +63,11 @@ pub fn detail(props: &DetailProps) -> Html {
                 state.set(State::Ready(row));
                 focus("sb-heading");
                 if let Some(consent_id) = consent_id
-                    && let Ok(records) = api.consent_records(&consent_id).await
+                    && let Ok(records) = calls.api().consent_records(&consent_id).await
                 {
                     consent.set(Some(records));
                 }
+                Ok(())
             });
         });
     }
@@ -99,66 +98,34 @@ pub fn detail(props: &DetailProps) -> Html {
     };
 
     let set_status = |status: &'static str| {
-        let (api, state, busy, error) = (
-            props.api.clone(),
-            state.clone(),
-            busy.clone(),
-            error.clone(),
-        );
-        let (row, on_logged_out) = (row.clone(), props.on_logged_out.clone());
+        let (calls, state, busy, row) = (calls.clone(), state.clone(), busy.clone(), row.clone());
         Callback::from(move |_| {
             busy.set(true);
-            let (api, state, busy, error, row, on_logged_out) = (
-                api.clone(),
-                state.clone(),
-                busy.clone(),
-                error.clone(),
-                row.clone(),
-                on_logged_out.clone(),
-            );
-            spawn_local(async move {
-                match api.set_status(&row.stored.id, status).await {
-                    Ok(stored) => {
-                        let mut updated = row;
-                        updated.stored.status = stored.status;
-                        state.set(State::Ready(updated));
-                        error.set(None);
-                    }
-                    Err(failure) if failure.is_logged_out() => on_logged_out.emit(failure),
-                    Err(failure) => error.set(Some(api_error_text(lang, &failure).into())),
-                }
+            let (state, busy, row) = (state.clone(), busy.clone(), row.clone());
+            calls.spawn(async move |calls| {
+                let answer = calls.api().set_status(&row.stored.id, status).await;
                 busy.set(false);
+                let mut updated = row;
+                updated.stored.status = answer?.status;
+                state.set(State::Ready(updated));
+                calls.clear();
+                Ok(())
             });
         })
     };
     let erase = {
-        let (api, state, busy, error) = (
-            props.api.clone(),
-            state.clone(),
-            busy.clone(),
-            error.clone(),
-        );
-        let (id, on_logged_out) = (row.stored.id.clone(), props.on_logged_out.clone());
+        let (calls, state, busy) = (calls.clone(), state.clone(), busy.clone());
+        let id = row.stored.id.clone();
         Callback::from(move |_| {
             busy.set(true);
-            let (api, state, busy, error, id, on_logged_out) = (
-                api.clone(),
-                state.clone(),
-                busy.clone(),
-                error.clone(),
-                id.clone(),
-                on_logged_out.clone(),
-            );
-            spawn_local(async move {
-                match api.erase(&id).await {
-                    Ok(()) => {
-                        state.set(State::Erased);
-                        focus("sb-heading");
-                    }
-                    Err(failure) if failure.is_logged_out() => on_logged_out.emit(failure),
-                    Err(failure) => error.set(Some(api_error_text(lang, &failure).into())),
-                }
+            let (state, busy, id) = (state.clone(), busy.clone(), id.clone());
+            calls.spawn(async move |calls| {
+                let answer = calls.api().erase(&id).await;
                 busy.set(false);
+                answer?;
+                state.set(State::Erased);
+                focus("sb-heading");
+                Ok(())
             });
         })
     };
@@ -198,7 +165,7 @@ pub fn detail(props: &DetailProps) -> Html {
             <p><button id="sb-back" class="sb-link" type="button" onclick={back}>{ "← " }{ t(lang, Text::Back) }</button></p>
             <h1 id="sb-heading" tabindex="-1">{ t(lang, Text::BookingHeading) }{ " " }{ row.name() }</h1>
             <p class="sb-muted">{ sealed_note }</p>
-            <ErrorBox message={(*error).clone()} />
+            <ErrorBox message={calls.error()} />
             <dl class="sb-facts" id="sb-facts">
                 { for facts.into_iter().map(|(label, value)| html! {
                     <div class="sb-row"><dt>{ label }</dt><dd>{ value }</dd></div>

@@ -8,7 +8,7 @@
 
 use std::rc::Rc;
 
-use sealbook_widget::calendar::Day;
+use sealbook_web::calendar::Day;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -18,6 +18,7 @@ use sealbook_wire::plaintext::Booking;
 
 use crate::api::{Api, ApiError, Staff};
 use crate::booking::{Row, Sealed, status_text};
+use crate::hooks::{unless_logged_out, use_calls};
 use crate::i18n::{Lang, Text, t};
 use crate::keyring::{Keyring, ReadError};
 use crate::timing;
@@ -123,14 +124,12 @@ pub fn list(props: &ListProps) -> Html {
     let lang = props.lang;
     let listing = use_reducer(Listing::default);
     let generation = use_mut_ref(|| 0u32);
+    // A failed listing shows in the listing's place, not in an error box.
+    let calls = use_calls(&props.api, lang, &props.on_logged_out);
 
     {
-        let (listing, generation) = (listing.clone(), generation.clone());
-        let (api, keyring, on_logged_out) = (
-            props.api.clone(),
-            props.keyring.clone(),
-            props.on_logged_out.clone(),
-        );
+        let (calls, listing, generation) = (calls.clone(), listing.clone(), generation.clone());
+        let keyring = props.keyring.clone();
         use_effect_with(
             (props.range, props.status.clone()),
             move |(range, status)| {
@@ -141,14 +140,17 @@ pub fn list(props: &ListProps) -> Html {
                 };
                 listing.dispatch(Change::Start(current));
                 let (range, status) = (*range, status.clone());
-                spawn_local(async move {
+                calls.spawn(async move |calls| {
                     timing::mark("sealbook:list");
                     let from = range.from.iso();
                     let to = range.to().iso();
-                    let stored = match api.bookings(&from, &to, status.as_deref()).await {
+                    let stored = match calls.api().bookings(&from, &to, status.as_deref()).await {
                         Ok(stored) => stored,
-                        Err(error) if error.is_logged_out() => return on_logged_out.emit(error),
-                        Err(error) => return listing.dispatch(Change::Failed(current, error)),
+                        Err(failure) => {
+                            let failure = unless_logged_out(failure)?;
+                            listing.dispatch(Change::Failed(current, failure));
+                            return Ok(());
+                        }
                     };
                     timing::measure_from("sealbook:listed", "sealbook:list");
                     let envelopes: Vec<String> =
@@ -162,7 +164,7 @@ pub fn list(props: &ListProps) -> Html {
                     let mut shown_at = timing::now();
                     for (index, envelope) in envelopes.iter().enumerate() {
                         if *generation.borrow() != current {
-                            return;
+                            return Ok(());
                         }
                         let result =
                             timing::measured("sealbook:open", keyring.read(envelope)).await;
@@ -186,6 +188,7 @@ pub fn list(props: &ListProps) -> Html {
                         timing::next_frame().await;
                         timing::measure_from("sealbook:all-opened", "sealbook:list");
                     }
+                    Ok(())
                 });
             },
         );

@@ -12,9 +12,10 @@ use yew::prelude::*;
 
 use crate::api::{Api, ApiError, Staff, TotpSetup, WrappedKey};
 use crate::device;
+use crate::hooks::{shown, use_calls};
 use crate::i18n::{Lang, Text, t};
 use crate::keyring;
-use crate::ui::{ErrorBox, Field, api_error_text, focus, let_the_page_paint, unlock_error_text};
+use crate::ui::{ErrorBox, Field, focus, let_the_page_paint, unlock_error_text};
 
 /// The server's minimum for passwords, and as long for key passphrases: a stolen
 /// copy is attacked offline.
@@ -120,64 +121,33 @@ fn two_step(props: &TwoStepProps) -> Html {
     let enabled = use_state(|| props.enabled);
     let setup = use_state(|| None::<TotpSetup>);
     let code = use_state(String::new);
-    let error = use_state(|| None::<AttrValue>);
+    let calls = use_calls(&props.api, lang, &props.on_logged_out);
 
     let start = {
-        let (api, setup, error, on_logged_out) = (
-            props.api.clone(),
-            setup.clone(),
-            error.clone(),
-            props.on_logged_out.clone(),
-        );
+        let (calls, setup) = (calls.clone(), setup.clone());
         Callback::from(move |_| {
-            let (api, setup, error, on_logged_out) = (
-                api.clone(),
-                setup.clone(),
-                error.clone(),
-                on_logged_out.clone(),
-            );
-            spawn_local(async move {
-                match api.totp_setup().await {
-                    Ok(secret) => {
-                        setup.set(Some(secret));
-                        focus("sb-totp-setup");
-                    }
-                    Err(failure) if failure.is_logged_out() => on_logged_out.emit(failure),
-                    Err(failure) => error.set(Some(api_error_text(lang, &failure).into())),
-                }
+            let setup = setup.clone();
+            calls.spawn(async move |calls| {
+                setup.set(Some(calls.api().totp_setup().await?));
+                focus("sb-totp-setup");
+                Ok(())
             });
         })
     };
     let confirm = {
-        let (api, enabled, setup, code, error) = (
-            props.api.clone(),
-            enabled.clone(),
-            setup.clone(),
-            code.clone(),
-            error.clone(),
-        );
-        let on_logged_out = props.on_logged_out.clone();
+        let (calls, enabled, setup, code) =
+            (calls.clone(), enabled.clone(), setup.clone(), code.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            let (api, enabled, setup, error, on_logged_out) = (
-                api.clone(),
-                enabled.clone(),
-                setup.clone(),
-                error.clone(),
-                on_logged_out.clone(),
-            );
+            let (enabled, setup) = (enabled.clone(), setup.clone());
             let typed = code.trim().to_owned();
-            spawn_local(async move {
-                match api.totp_enable(&typed).await {
-                    Ok(()) => {
-                        enabled.set(true);
-                        setup.set(None);
-                        error.set(None);
-                        focus("sb-totp-on");
-                    }
-                    Err(failure) if failure.is_logged_out() => on_logged_out.emit(failure),
-                    Err(failure) => error.set(Some(api_error_text(lang, &failure).into())),
-                }
+            calls.spawn(async move |calls| {
+                calls.api().totp_enable(&typed).await?;
+                enabled.set(true);
+                setup.set(None);
+                calls.clear();
+                focus("sb-totp-on");
+                Ok(())
             });
         })
     };
@@ -186,7 +156,7 @@ fn two_step(props: &TwoStepProps) -> Html {
         <section aria-labelledby="sb-totp-heading">
             <h2 id="sb-totp-heading">{ t(lang, Text::TwoFactor) }</h2>
             <p class="sb-muted">{ t(lang, Text::TwoFactorIntro) }</p>
-            <ErrorBox message={(*error).clone()} />
+            <ErrorBox message={calls.error()} />
             if *enabled {
                 <p id="sb-totp-on" tabindex="-1"><strong>{ t(lang, Text::TwoFactorOn) }</strong></p>
             } else if let Some(secret) = &*setup {
@@ -377,16 +347,6 @@ fn change_form(props: &ChangeFormProps) -> Html {
             </form>
         </section>
     }
-}
-
-/// What an API failure shows: nothing once the session has ended (the app
-/// returns to the login), else its text.
-fn shown(lang: Lang, failure: ApiError, on_logged_out: &Callback<ApiError>) -> Option<AttrValue> {
-    if failure.is_logged_out() {
-        on_logged_out.emit(failure);
-        return None;
-    }
-    Some(api_error_text(lang, &failure).into())
 }
 
 #[derive(Properties, PartialEq)]

@@ -17,9 +17,10 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::api::{Api, ApiError, Snippet, WrappedKey};
+use crate::hooks::use_calls;
 use crate::i18n::{Lang, Text, t};
 use crate::keyring::{self, KeyFileError, UnlockError};
-use crate::ui::{ErrorBox, Field, api_error_text, focus, let_the_page_paint, unlock_error_text};
+use crate::ui::{ErrorBox, Field, focus, let_the_page_paint, unlock_error_text};
 use crate::views::unlock::Unlocked;
 
 #[derive(Properties, PartialEq)]
@@ -81,22 +82,19 @@ pub fn snippet_page(props: &SnippetProps) -> Html {
     let lang = props.lang;
     let snippet = use_state(|| None::<Snippet>);
     let copied = use_state(|| false);
-    let error = use_state(|| None::<AttrValue>);
+    let calls = use_calls(&props.api, lang, &props.on_logged_out);
     let file_passphrase = use_state(String::new);
     let own_passphrase = use_state(String::new);
     let busy = use_state(|| false);
-    let key_error = use_state(|| None::<AttrValue>);
+    // Adding a key has its own error box, beside its form.
+    let key_calls = use_calls(&props.api, lang, &props.on_logged_out);
     let added = use_state(|| false);
     {
-        let (snippet, error) = (snippet.clone(), error.clone());
-        let (api, on_logged_out) = (props.api.clone(), props.on_logged_out.clone());
+        let (calls, snippet) = (calls.clone(), snippet.clone());
         use_effect_with((), move |()| {
-            spawn_local(async move {
-                match api.snippet().await {
-                    Ok(tag) => snippet.set(Some(tag)),
-                    Err(failure) if failure.is_logged_out() => on_logged_out.emit(failure),
-                    Err(failure) => error.set(Some(api_error_text(lang, &failure).into())),
-                }
+            calls.spawn(async move |calls| {
+                snippet.set(Some(calls.api().snippet().await?));
+                Ok(())
             });
         });
     }
@@ -147,38 +145,35 @@ pub fn snippet_page(props: &SnippetProps) -> Html {
         })
     };
     let add_key = {
-        let (file_passphrase, own_passphrase, busy, key_error, added) = (
+        let (key_calls, file_passphrase, own_passphrase, busy, added) = (
+            key_calls.clone(),
             file_passphrase.clone(),
             own_passphrase.clone(),
             busy.clone(),
-            key_error.clone(),
             added.clone(),
         );
-        let (api, unlocked) = (props.api.clone(), props.unlocked.clone());
-        let (on_key_added, on_logged_out) =
-            (props.on_key_added.clone(), props.on_logged_out.clone());
+        let (unlocked, on_key_added) = (props.unlocked.clone(), props.on_key_added.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             if *busy {
                 return;
             }
             busy.set(true);
-            key_error.set(None);
+            key_calls.clear();
             added.set(false);
             let (file_secret, own_secret) = ((*file_passphrase).clone(), (*own_passphrase).clone());
-            let (api, unlocked) = (api.clone(), unlocked.clone());
-            let (on_key_added, on_logged_out) = (on_key_added.clone(), on_logged_out.clone());
-            let (file_passphrase, own_passphrase, busy, key_error, added) = (
+            let (unlocked, on_key_added) = (unlocked.clone(), on_key_added.clone());
+            let (file_passphrase, own_passphrase, busy, added) = (
                 file_passphrase.clone(),
                 own_passphrase.clone(),
                 busy.clone(),
-                key_error.clone(),
                 added.clone(),
             );
-            spawn_local(async move {
+            key_calls.spawn(async move |calls| {
                 let fail = |text: &'static str| {
-                    key_error.set(Some(text.into()));
+                    calls.show(text);
                     busy.set(false);
+                    Ok(())
                 };
                 let Some(pem) = chosen_file_text("sb-key-file").await else {
                     return fail(t(lang, Text::KeyFileInvalid));
@@ -216,12 +211,11 @@ pub fn snippet_page(props: &SnippetProps) -> Html {
                     wrapped: locked,
                     shared: false,
                 };
-                if let Err(failure) = api.replace_keys(std::slice::from_ref(&copy)).await {
-                    if failure.is_logged_out() {
-                        return on_logged_out.emit(failure);
-                    }
-                    return fail(api_error_text(lang, &failure));
-                }
+                calls
+                    .api()
+                    .replace_keys(std::slice::from_ref(&copy))
+                    .await
+                    .inspect_err(|_| busy.set(false))?;
                 let mut next = unlocked.clone();
                 if let Err(failure) = next.keyring.add(&copy, &own_secret).await {
                     return fail(unlock_error_text(lang, failure));
@@ -235,6 +229,7 @@ pub fn snippet_page(props: &SnippetProps) -> Html {
                 added.set(true);
                 on_key_added.emit(next);
                 focus("sb-key-added");
+                Ok(())
             });
         })
     };
@@ -249,7 +244,7 @@ pub fn snippet_page(props: &SnippetProps) -> Html {
         <section aria-labelledby="sb-heading">
             <h1 id="sb-heading" tabindex="-1">{ t(lang, Text::ScriptTag) }</h1>
             <p class="sb-muted">{ t(lang, Text::ScriptTagIntro) }</p>
-            <ErrorBox message={(*error).clone()} />
+            <ErrorBox message={calls.error()} />
             if !foreign.is_empty() {
                 <div class="sb-error" id="sb-foreign-pins" role="alert">
                     <p>{ t(lang, Text::ForeignPins) }</p>
@@ -272,7 +267,7 @@ pub fn snippet_page(props: &SnippetProps) -> Html {
                 }
             } else if snippet.is_some() {
                 <p class="sb-error" id="sb-no-pins" role="alert">{ t(lang, Text::NoPins) }</p>
-            } else if error.is_none() {
+            } else if calls.error().is_none() {
                 <p class="sb-muted">{ t(lang, Text::Loading) }</p>
             }
             <h2>{ t(lang, Text::Keys) }</h2>
@@ -299,7 +294,7 @@ pub fn snippet_page(props: &SnippetProps) -> Html {
             if lacking {
                 <h3>{ t(lang, Text::AddKeyHeading) }</h3>
                 <p class="sb-muted">{ t(lang, Text::AddKeyIntro) }</p>
-                <ErrorBox message={(*key_error).clone()} />
+                <ErrorBox message={key_calls.error()} />
                 <form onsubmit={add_key} novalidate=true>
                     <p class="sb-field">
                         <label for="sb-key-file">{ t(lang, Text::KeyFile) }</label>

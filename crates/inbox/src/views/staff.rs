@@ -6,13 +6,13 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::api::{Api, ApiError, ConfiguredKey, GrantedKey, Member, OpenInvite, WrappedKey};
+use crate::hooks::{unless_logged_out, use_calls};
 use crate::i18n::{Lang, Text, t};
 use crate::keyring;
-use crate::ui::{ErrorBox, Field, api_error_text, focus, let_the_page_paint, unlock_error_text};
+use crate::ui::{ErrorBox, Field, focus, let_the_page_paint, unlock_error_text};
 
 /// Letters and digits that cannot be mistaken for one another when read aloud.
 const GRANT_ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -96,7 +96,7 @@ pub fn staff_page(props: &StaffProps) -> Html {
     let passphrase = use_state(String::new);
     let invited = use_state(|| None::<Invited>);
     let busy = use_state(|| false);
-    let error = use_state(|| None::<AttrValue>);
+    let calls = use_calls(&props.api, lang, &props.on_logged_out);
     let sharing = use_state(|| None::<Member>);
     let invites = use_state(Vec::<OpenInvite>::new);
     let resetting = use_state(|| None::<String>);
@@ -106,50 +106,32 @@ pub fn staff_page(props: &StaffProps) -> Html {
     let shared = use_state(|| None::<String>);
 
     {
-        let (members, error) = (members.clone(), error.clone());
-        let (api, on_logged_out) = (props.api.clone(), props.on_logged_out.clone());
-        let invites = invites.clone();
+        let (calls, members, invites) = (calls.clone(), members.clone(), invites.clone());
         use_effect_with(*reload, move |_| {
-            spawn_local(async move {
-                match api.staff().await {
+            calls.spawn(async move |calls| {
+                match calls.api().staff().await {
                     Ok(list) => members.set(Some(list)),
-                    Err(failure) if failure.is_logged_out() => return on_logged_out.emit(failure),
-                    Err(failure) => error.set(Some(api_error_text(lang, &failure).into())),
+                    // The open invites are listed even when the members are not.
+                    Err(failure) => calls.fail(unless_logged_out(failure)?),
                 }
-                if let Ok(open) = api.open_invites().await {
+                if let Ok(open) = calls.api().open_invites().await {
                     invites.set(open);
                 }
+                Ok(())
             });
         });
     }
 
     let revoke = |id: String| {
-        let (api, reload, confirming, error) = (
-            props.api.clone(),
-            reload.clone(),
-            confirming.clone(),
-            error.clone(),
-        );
-        let on_logged_out = props.on_logged_out.clone();
+        let (calls, reload, confirming) = (calls.clone(), reload.clone(), confirming.clone());
         Callback::from(move |_| {
-            let (api, reload, confirming, error, id, on_logged_out) = (
-                api.clone(),
-                reload.clone(),
-                confirming.clone(),
-                error.clone(),
-                id.clone(),
-                on_logged_out.clone(),
-            );
-            spawn_local(async move {
-                match api.revoke(&id).await {
-                    Ok(()) => {
-                        confirming.set(None);
-                        reload.set(*reload + 1);
-                        error.set(None);
-                    }
-                    Err(failure) if failure.is_logged_out() => on_logged_out.emit(failure),
-                    Err(failure) => error.set(Some(api_error_text(lang, &failure).into())),
-                }
+            let (reload, confirming, id) = (reload.clone(), confirming.clone(), id.clone());
+            calls.spawn(async move |calls| {
+                calls.api().revoke(&id).await?;
+                confirming.set(None);
+                reload.set(*reload + 1);
+                calls.clear();
+                Ok(())
             });
         })
     };
@@ -166,91 +148,65 @@ pub fn staff_page(props: &StaffProps) -> Html {
     };
 
     let onsubmit = {
-        let (email, passphrase, invited, busy, error, reload) = (
+        let (calls, email, passphrase, invited, busy, reload) = (
+            calls.clone(),
             email.clone(),
             passphrase.clone(),
             invited.clone(),
             busy.clone(),
-            error.clone(),
             reload.clone(),
         );
-        let (api, wrapped, on_logged_out) = (
-            props.api.clone(),
-            props.wrapped.clone(),
-            props.on_logged_out.clone(),
-        );
+        let wrapped = props.wrapped.clone();
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             if *busy || email.trim().is_empty() {
                 return;
             }
             busy.set(true);
-            error.set(None);
+            calls.clear();
             let (address, secret) = (email.trim().to_owned(), (*passphrase).clone());
-            let (api, wrapped, on_logged_out) =
-                (api.clone(), wrapped.clone(), on_logged_out.clone());
-            let (invited, busy, error, reload, passphrase, email) = (
+            let wrapped = wrapped.clone();
+            let (invited, busy, reload, passphrase, email) = (
                 invited.clone(),
                 busy.clone(),
-                error.clone(),
                 reload.clone(),
                 passphrase.clone(),
                 email.clone(),
             );
-            spawn_local(async move {
+            calls.spawn(async move |calls| {
                 let_the_page_paint().await;
                 let copies: Vec<&WrappedKey> = wrapped.iter().collect();
                 let (code, granted) = match lock_for_grant(lang, &copies, &secret) {
                     Ok(locked) => locked,
                     Err(text) => {
-                        error.set(Some(text.into()));
+                        calls.show(text);
                         busy.set(false);
-                        return;
+                        return Ok(());
                     }
                 };
-                match api.invite(&address, &granted).await {
-                    Ok(url) => {
-                        invited.set(Some(Invited { url, code }));
-                        passphrase.set(String::new());
-                        email.set(String::new());
-                        reload.set(*reload + 1);
-                        focus("sb-invited");
-                    }
-                    Err(failure) if failure.is_logged_out() => return on_logged_out.emit(failure),
-                    Err(failure) => error.set(Some(api_error_text(lang, &failure).into())),
-                }
+                let answer = calls.api().invite(&address, &granted).await;
                 busy.set(false);
+                let url = answer?;
+                invited.set(Some(Invited { url, code }));
+                passphrase.set(String::new());
+                email.set(String::new());
+                reload.set(*reload + 1);
+                focus("sb-invited");
+                Ok(())
             });
         })
     };
 
     let withdraw = |id: String| {
-        let (api, reload, withdrawn, error) = (
-            props.api.clone(),
-            reload.clone(),
-            withdrawn.clone(),
-            error.clone(),
-        );
-        let on_logged_out = props.on_logged_out.clone();
+        let (calls, reload, withdrawn) = (calls.clone(), reload.clone(), withdrawn.clone());
         Callback::from(move |_| {
-            let (api, reload, withdrawn, error, id, on_logged_out) = (
-                api.clone(),
-                reload.clone(),
-                withdrawn.clone(),
-                error.clone(),
-                id.clone(),
-                on_logged_out.clone(),
-            );
-            spawn_local(async move {
-                match api.withdraw_invite(&id).await {
-                    Ok(()) => {
-                        withdrawn.set(true);
-                        reload.set(*reload + 1);
-                        focus("sb-withdrawn");
-                    }
-                    Err(failure) if failure.is_logged_out() => on_logged_out.emit(failure),
-                    Err(failure) => error.set(Some(api_error_text(lang, &failure).into())),
-                }
+            let (reload, withdrawn, id) = (reload.clone(), withdrawn.clone(), id.clone());
+            calls.spawn(async move |calls| {
+                calls.api().withdraw_invite(&id).await?;
+                withdrawn.set(true);
+                reload.set(*reload + 1);
+                focus("sb-withdrawn");
+                Ok(())
             });
         })
     };
@@ -267,32 +223,15 @@ pub fn staff_page(props: &StaffProps) -> Html {
         Callback::from(move |_| resetting.set(None))
     };
     let reset = |id: String| {
-        let (api, resetting, reset_link, error) = (
-            props.api.clone(),
-            resetting.clone(),
-            reset_link.clone(),
-            error.clone(),
-        );
-        let on_logged_out = props.on_logged_out.clone();
+        let (calls, resetting, reset_link) = (calls.clone(), resetting.clone(), reset_link.clone());
         Callback::from(move |_| {
-            let (api, resetting, reset_link, error, id, on_logged_out) = (
-                api.clone(),
-                resetting.clone(),
-                reset_link.clone(),
-                error.clone(),
-                id.clone(),
-                on_logged_out.clone(),
-            );
-            spawn_local(async move {
-                match api.reset_login(&id).await {
-                    Ok(url) => {
-                        resetting.set(None);
-                        reset_link.set(Some(url));
-                        focus("sb-reset-result");
-                    }
-                    Err(failure) if failure.is_logged_out() => on_logged_out.emit(failure),
-                    Err(failure) => error.set(Some(api_error_text(lang, &failure).into())),
-                }
+            let (resetting, reset_link, id) = (resetting.clone(), reset_link.clone(), id.clone());
+            calls.spawn(async move |calls| {
+                let url = calls.api().reset_login(&id).await?;
+                resetting.set(None);
+                reset_link.set(Some(url));
+                focus("sb-reset-result");
+                Ok(())
             });
         })
     };
@@ -309,20 +248,15 @@ pub fn staff_page(props: &StaffProps) -> Html {
         Callback::from(move |_| sharing.set(None))
     };
     let share = {
-        let (sharing, share_passphrase, shared, busy, error, reload) = (
+        let (calls, sharing, share_passphrase, shared, busy, reload) = (
+            calls.clone(),
             sharing.clone(),
             share_passphrase.clone(),
             shared.clone(),
             busy.clone(),
-            error.clone(),
             reload.clone(),
         );
-        let (api, wrapped, configured, on_logged_out) = (
-            props.api.clone(),
-            props.wrapped.clone(),
-            props.configured.clone(),
-            props.on_logged_out.clone(),
-        );
+        let (wrapped, configured) = (props.wrapped.clone(), props.configured.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let Some(member) = (*sharing).clone() else {
@@ -332,45 +266,36 @@ pub fn staff_page(props: &StaffProps) -> Html {
                 return;
             }
             busy.set(true);
-            error.set(None);
+            calls.clear();
             let secret = (*share_passphrase).clone();
-            let (api, wrapped, configured, on_logged_out) = (
-                api.clone(),
-                wrapped.clone(),
-                configured.clone(),
-                on_logged_out.clone(),
-            );
-            let (sharing, share_passphrase, shared, busy, error, reload) = (
+            let (wrapped, configured) = (wrapped.clone(), configured.clone());
+            let (sharing, share_passphrase, shared, busy, reload) = (
                 sharing.clone(),
                 share_passphrase.clone(),
                 shared.clone(),
                 busy.clone(),
-                error.clone(),
                 reload.clone(),
             );
-            spawn_local(async move {
+            calls.spawn(async move |calls| {
                 let_the_page_paint().await;
                 let missing = missing_copies(&wrapped, &configured, &member);
                 let (code, granted) = match lock_for_grant(lang, &missing, &secret) {
                     Ok(locked) => locked,
                     Err(text) => {
-                        error.set(Some(text.into()));
+                        calls.show(text);
                         busy.set(false);
-                        return;
+                        return Ok(());
                     }
                 };
-                match api.share_keys(&member.id, &granted).await {
-                    Ok(()) => {
-                        sharing.set(None);
-                        share_passphrase.set(String::new());
-                        shared.set(Some(code));
-                        reload.set(*reload + 1);
-                        focus("sb-shared");
-                    }
-                    Err(failure) if failure.is_logged_out() => return on_logged_out.emit(failure),
-                    Err(failure) => error.set(Some(api_error_text(lang, &failure).into())),
-                }
+                let answer = calls.api().share_keys(&member.id, &granted).await;
                 busy.set(false);
+                answer?;
+                sharing.set(None);
+                share_passphrase.set(String::new());
+                shared.set(Some(code));
+                reload.set(*reload + 1);
+                focus("sb-shared");
+                Ok(())
             });
         })
     };
@@ -395,7 +320,7 @@ pub fn staff_page(props: &StaffProps) -> Html {
     html! {
         <section aria-labelledby="sb-heading">
             <h1 id="sb-heading" tabindex="-1">{ t(lang, Text::Staff) }</h1>
-            <ErrorBox message={(*error).clone()} />
+            <ErrorBox message={calls.error()} />
             <h2>{ t(lang, Text::Members) }</h2>
             if let Some(list) = &*members {
                 <table class="sb-table" id="sb-members">

@@ -8,15 +8,15 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::api::{Api, ApiError, ConfiguredKey, KeySet, WrappedKey};
 use crate::device;
+use crate::hooks::use_calls;
 use crate::i18n::{Lang, Text, t};
 use crate::keyring::{self, Keyring, UnlockError};
 use crate::timing;
-use crate::ui::{ErrorBox, Field, api_error_text, let_the_page_paint, unlock_error_text};
+use crate::ui::{ErrorBox, Field, let_the_page_paint, unlock_error_text};
 
 /// What an unlock hands on: the keys, the copies they came from (each under the
 /// member's own passphrase), the business's keys, and — on a first unlock with a
@@ -115,34 +115,26 @@ pub fn unlock(props: &UnlockProps) -> Html {
     let remembered = use_state(|| None::<Keyring>);
     let remember = use_state(|| false);
     let busy = use_state(|| false);
-    let error = use_state(|| None::<AttrValue>);
+    let calls = use_calls(&props.api, lang, &props.on_logged_out);
 
     // The copies come first, so that a waiting shared key can be asked about, and
     // so that keys remembered here are offered only if they are all of them.
     {
-        let (set, remembered, error) = (set.clone(), remembered.clone(), error.clone());
-        let (api, staff_id, on_logged_out) = (
-            props.api.clone(),
-            props.staff_id.clone(),
-            props.on_logged_out.clone(),
-        );
+        let (calls, set, remembered) = (calls.clone(), set.clone(), remembered.clone());
+        let staff_id = props.staff_id.clone();
         use_effect_with((), move |()| {
-            spawn_local(async move {
-                match api.keys().await {
-                    Ok(keys) => {
-                        let mut own = keys.keys.iter().filter(|copy| !copy.shared).peekable();
-                        let holds_own = own.peek().is_some();
-                        if holds_own
-                            && let Ok(Some(keyring)) = device::recall(&staff_id).await
-                            && own.all(|copy| keyring.holds(&copy.kid))
-                        {
-                            remembered.set(Some(keyring));
-                        }
-                        set.set(Some(keys));
-                    }
-                    Err(failure) if failure.is_logged_out() => on_logged_out.emit(failure),
-                    Err(failure) => error.set(Some(api_error_text(lang, &failure).into())),
+            calls.spawn(async move |calls| {
+                let keys = calls.api().keys().await?;
+                let mut own = keys.keys.iter().filter(|copy| !copy.shared).peekable();
+                let holds_own = own.peek().is_some();
+                if holds_own
+                    && let Ok(Some(keyring)) = device::recall(&staff_id).await
+                    && own.all(|copy| keyring.holds(&copy.kid))
+                {
+                    remembered.set(Some(keyring));
                 }
+                set.set(Some(keys));
+                Ok(())
             });
         });
     }
@@ -184,51 +176,43 @@ pub fn unlock(props: &UnlockProps) -> Html {
     };
 
     let onsubmit = {
-        let (passphrase, code, set, remember, busy, error) = (
+        let (calls, passphrase, code, set, remember, busy) = (
+            calls.clone(),
             passphrase.clone(),
             code.clone(),
             set.clone(),
             remember.clone(),
             busy.clone(),
-            error.clone(),
         );
-        let (api, first, staff_id) = (props.api.clone(), props.first, props.staff_id.clone());
-        let (on_unlocked, on_logged_out) = (props.on_unlocked.clone(), props.on_logged_out.clone());
+        let (first, staff_id, on_unlocked) = (
+            props.first,
+            props.staff_id.clone(),
+            props.on_unlocked.clone(),
+        );
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             if *busy {
                 return;
             }
             busy.set(true);
-            error.set(None);
+            calls.clear();
             let (secret, shared_code, known) =
                 ((*passphrase).clone(), (*code).clone(), (*set).clone());
-            let (api, busy, error, staff_id) =
-                (api.clone(), busy.clone(), error.clone(), staff_id.clone());
+            let (busy, staff_id, on_unlocked) =
+                (busy.clone(), staff_id.clone(), on_unlocked.clone());
             let remember = *remember;
-            let (on_unlocked, on_logged_out) = (on_unlocked.clone(), on_logged_out.clone());
-            spawn_local(async move {
+            calls.spawn(async move |calls| {
                 let keys = match known {
                     Some(keys) => keys,
-                    None => match api.keys().await {
-                        Ok(keys) => keys,
-                        Err(failure) if failure.is_logged_out() => {
-                            return on_logged_out.emit(failure);
-                        }
-                        Err(failure) => {
-                            error.set(Some(api_error_text(lang, &failure).into()));
-                            busy.set(false);
-                            return;
-                        }
-                    },
+                    None => calls.api().keys().await.inspect_err(|_| busy.set(false))?,
                 };
                 let_the_page_paint().await;
                 let opened = timing::measured(
                     "sealbook:unlock",
-                    open_all(&api, keys, &secret, &shared_code, first),
+                    open_all(calls.api(), keys, &secret, &shared_code, first),
                 )
                 .await;
-                match opened {
+                let text = match opened {
                     Ok(unlocked) => {
                         // Best effort: a browser without IndexedDB still unlocks.
                         let _ = if remember {
@@ -237,20 +221,18 @@ pub fn unlock(props: &UnlockProps) -> Html {
                             device::refresh(&staff_id, &unlocked.keyring).await
                         };
                         on_unlocked.emit(unlocked);
+                        return Ok(());
                     }
-                    Err(Stop::Api(failure)) if failure.is_logged_out() => {
-                        on_logged_out.emit(failure);
-                    }
-                    Err(stop) => {
-                        let text = match stop {
-                            Stop::Api(failure) => api_error_text(lang, &failure),
-                            Stop::Unlock(failure) => unlock_error_text(lang, failure),
-                            Stop::SharedCode => t(lang, Text::SharedCodeWrong),
-                        };
-                        error.set(Some(text.into()));
+                    Err(Stop::Api(failure)) => {
                         busy.set(false);
+                        return Err(failure);
                     }
-                }
+                    Err(Stop::Unlock(failure)) => unlock_error_text(lang, failure),
+                    Err(Stop::SharedCode) => t(lang, Text::SharedCodeWrong),
+                };
+                calls.show(text);
+                busy.set(false);
+                Ok(())
             });
         })
     };
@@ -262,7 +244,7 @@ pub fn unlock(props: &UnlockProps) -> Html {
             if first {
                 <p class="sb-muted">{ t(lang, Text::FirstUnlockIntro) }</p>
             }
-            <ErrorBox message={(*error).clone()} />
+            <ErrorBox message={calls.error()} />
             if offer_device {
                 <p class="sb-actions">
                     <button id="sb-unlock-device" class="sb-submit" type="button" onclick={open_with_device}>

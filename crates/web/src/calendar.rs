@@ -11,6 +11,7 @@ pub struct Day {
 
 impl Day {
     /// `YYYY-MM-DD`, checked against the calendar.
+    #[inline]
     pub fn parse(text: &str) -> Option<Self> {
         let bytes = text.as_bytes();
         if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
@@ -30,6 +31,7 @@ impl Day {
     }
 
     /// `YYYY-MM-DD`.
+    #[inline]
     pub fn iso(self) -> String {
         let mut out = String::with_capacity(10);
         push_padded(&mut out, self.year.unsigned_abs(), 4);
@@ -41,6 +43,7 @@ impl Day {
     }
 
     /// Days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
+    #[inline]
     pub fn ordinal(self) -> i32 {
         let y = self.year - i32::from(self.month <= 2);
         let era = y.div_euclid(400);
@@ -52,6 +55,7 @@ impl Day {
     }
 
     /// The date `days` days since 1970-01-01 (`civil_from_days`).
+    #[inline]
     pub fn from_ordinal(days: i32) -> Self {
         let z = days + 719_468;
         let era = z.div_euclid(146_097);
@@ -68,22 +72,26 @@ impl Day {
         }
     }
 
+    #[inline]
     pub fn add_days(self, days: i32) -> Self {
         Self::from_ordinal(self.ordinal() + days)
     }
 
     /// 0 = Monday … 6 = Sunday.
+    #[inline]
     pub fn weekday(self) -> u8 {
         // 1970-01-01 was a Thursday.
         u8::try_from((self.ordinal() + 3).rem_euclid(7)).expect("0..7")
     }
 
     /// The first day of this date's month.
+    #[inline]
     pub fn first_of_month(self) -> Self {
         Self { day: 1, ..self }
     }
 
     /// The last day of this date's month.
+    #[inline]
     pub fn last_of_month(self) -> Self {
         Self {
             day: days_in_month(self.year, self.month),
@@ -92,6 +100,7 @@ impl Day {
     }
 
     /// The same day `months` months later, clamped to the end of the month.
+    #[inline]
     pub fn add_months(self, months: i32) -> Self {
         let index = self.year * 12 + i32::from(self.month) - 1 + months;
         let year = index.div_euclid(12);
@@ -104,6 +113,7 @@ impl Day {
     }
 
     /// The month grid: weeks from Monday to Sunday covering this date's month.
+    #[inline]
     pub fn month_weeks(self) -> Vec<[Self; 7]> {
         let first = self.first_of_month();
         let last = self.last_of_month();
@@ -119,16 +129,19 @@ impl Day {
     }
 
     /// Milliseconds since the epoch of this date's UTC midnight (for `Intl` formatting).
+    #[inline]
     pub fn utc_ms(self) -> f64 {
         f64::from(self.ordinal()) * 86_400_000.0
     }
 }
 
 /// Clamps `day` into `[min, max]`.
+#[inline]
 pub fn clamp(day: Day, min: Day, max: Day) -> Day {
     day.max(min).min(max.max(min))
 }
 
+#[inline]
 pub fn days_in_month(year: i32, month: u8) -> u8 {
     match month {
         2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
@@ -139,6 +152,7 @@ pub fn days_in_month(year: i32, month: u8) -> u8 {
 }
 
 /// Appends `value` in decimal, zero-padded to `width` digits.
+#[inline]
 pub fn push_padded(out: &mut String, value: u32, width: usize) {
     let digits = value.to_string();
     for _ in digits.len()..width {

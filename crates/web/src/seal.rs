@@ -9,7 +9,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sealbook_envelope::{KeyId, Recipient, SealError, SealParams, seal};
 
-use crate::api::KeySet;
+use crate::public_api::KeySet;
 
 /// Why the served key set was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,6 +27,7 @@ pub enum KeyCheckError {
 }
 
 /// The recipients to seal to: every active key, each verified against the pins.
+#[inline]
 pub fn verified_recipients(
     set: &KeySet,
     business: &str,
@@ -63,6 +64,7 @@ pub fn verified_recipients(
 /// Seals `plaintext` to `recipients` with the browser's randomness; returns the
 /// envelope as base64url. The sealing is recorded as the performance measure
 /// `sealbook:seal`, which tests read with `performance.getEntriesByName`.
+#[inline]
 pub fn seal_booking(
     recipients: &[Recipient],
     business: &str,
@@ -76,6 +78,7 @@ pub fn seal_booking(
 
 /// Runs `f` between two performance marks and records the measure `sealbook:seal`.
 #[cfg(target_family = "wasm")]
+#[inline]
 fn measured<T>(f: impl FnOnce() -> T) -> T {
     const MEASURE: &str = "sealbook:seal";
     let Some(performance) = web_sys::window().and_then(|w| w.performance()) else {
@@ -94,6 +97,7 @@ fn measured<T>(f: impl FnOnce() -> T) -> T {
 
 /// Native builds (tests) have no performance timeline.
 #[cfg(not(target_family = "wasm"))]
+#[inline]
 fn measured<T>(f: impl FnOnce() -> T) -> T {
     f()
 }
@@ -103,7 +107,7 @@ mod tests {
     use sealbook_envelope::{Envelope, Kind};
 
     use super::*;
-    use crate::api::ServedKey;
+    use crate::public_api::ServedKey;
 
     /// Public keys of the frozen vectors `restaurant-3072` and `clinic-4096`
     /// (tests/vectors/v1.json), as the key-set endpoint serves them.

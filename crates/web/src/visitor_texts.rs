@@ -1,75 +1,10 @@
-//! Every string the visitor sees, in English, French and German, by key.
-//!
-//! The `texts!` table takes exactly three literals per key, so a key without a
-//! translation does not compile; the tests check that none of them is empty.
+//! Every string a visitor reads, in English, French and German, by key: the
+//! widget's, and the manage page's labels and error messages, which are the
+//! widget's words for the same things. The tests check that none of them is empty.
 
-/// A language the widget speaks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Lang {
-    En,
-    Fr,
-    De,
-}
+use crate::i18n::Lang;
 
-impl Lang {
-    /// Every language, in table column order.
-    #[cfg(test)]
-    pub const ALL: [Self; 3] = [Self::En, Self::Fr, Self::De];
-
-    /// The BCP 47 primary tag, as written into `lang` attributes and the plaintext.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::En => "en",
-            Self::Fr => "fr",
-            Self::De => "de",
-        }
-    }
-
-    /// The language `embed.js` chose (from `data-lang`, then `<html lang>`, then the
-    /// browser's language); English for anything else.
-    pub fn from_code(code: Option<&str>) -> Self {
-        match code {
-            Some("fr") => Self::Fr,
-            Some("de") => Self::De,
-            _ => Self::En,
-        }
-    }
-
-    pub(crate) fn column(self) -> usize {
-        match self {
-            Self::En => 0,
-            Self::Fr => 1,
-            Self::De => 2,
-        }
-    }
-}
-
-/// Declares a `Text` key enum with its English, French and German strings; the
-/// manage page declares its own table with the same macro.
-#[macro_export]
-macro_rules! texts {
-    ($($key:ident => [$en:literal, $fr:literal, $de:literal $(,)?],)*) => {
-        /// A key into the string table.
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub enum Text {
-            $($key,)*
-        }
-
-        impl Text {
-            /// Every key, in table order.
-            #[cfg(test)]
-            pub const ALL: &'static [Self] = &[$(Self::$key,)*];
-
-            fn row(self) -> [&'static str; 3] {
-                match self {
-                    $(Self::$key => [$en, $fr, $de],)*
-                }
-            }
-        }
-    };
-}
-
-texts! {
+crate::texts! {
     Heading => [
         "Make a booking",
         "Faire une réservation",
@@ -413,12 +348,8 @@ texts! {
     ],
 }
 
-/// The text for `key` in `lang`.
-pub fn t(lang: Lang, key: Text) -> &'static str {
-    key.row()[lang.column()]
-}
-
 /// `n` and the word that goes with it: "1 personne", "2 personnes", "0 personne".
+#[inline]
 pub fn count(lang: Lang, n: u32, one: Text, other: Text) -> String {
     // French uses the singular for 0 and 1; English and German only for 1.
     let singular = n == 1 || (lang == Lang::Fr && n == 0);
@@ -430,9 +361,8 @@ pub fn count(lang: Lang, n: u32, one: Text, other: Text) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashSet;
-
     use super::*;
+    use crate::i18n::checks;
 
     /// Entries that are legitimately spelt as in English.
     const SAME_AS_ENGLISH: &[(Text, Lang)] = &[
@@ -443,39 +373,17 @@ mod tests {
 
     #[test]
     fn every_key_has_a_non_empty_text_in_every_language() {
-        for &key in Text::ALL {
-            for lang in Lang::ALL {
-                let text = t(lang, key);
-                assert!(!text.trim().is_empty(), "{key:?} is empty in {lang:?}");
-                assert_eq!(
-                    text,
-                    text.trim(),
-                    "{key:?} in {lang:?} has stray whitespace"
-                );
-            }
-        }
+        checks::every_text_is_present(Text::ALL, t);
     }
 
     #[test]
     fn translations_are_not_english_copies() {
-        for &key in Text::ALL {
-            for lang in [Lang::Fr, Lang::De] {
-                if SAME_AS_ENGLISH.contains(&(key, lang)) {
-                    continue;
-                }
-                assert_ne!(
-                    t(lang, key),
-                    t(Lang::En, key),
-                    "{key:?} in {lang:?} is the English text"
-                );
-            }
-        }
+        checks::translations_are_not_english_copies(Text::ALL, t, SAME_AS_ENGLISH);
     }
 
     #[test]
     fn keys_are_listed_once() {
-        let unique: HashSet<_> = Text::ALL.iter().collect();
-        assert_eq!(unique.len(), Text::ALL.len());
+        checks::keys_are_listed_once(Text::ALL);
     }
 
     #[test]
@@ -488,16 +396,5 @@ mod tests {
         assert_eq!(people(Lang::De, 2), "2 Personen");
         assert_eq!(people(Lang::En, 0), "0 people");
         assert_eq!(count(Lang::De, 30, Text::DayOne, Text::DayOther), "30 Tage");
-    }
-
-    #[test]
-    fn codes_map_to_languages() {
-        assert_eq!(Lang::from_code(Some("fr")), Lang::Fr);
-        assert_eq!(Lang::from_code(Some("de")), Lang::De);
-        assert_eq!(Lang::from_code(Some("it")), Lang::En);
-        assert_eq!(Lang::from_code(None), Lang::En);
-        for lang in Lang::ALL {
-            assert_eq!(Lang::from_code(Some(lang.code())), lang);
-        }
     }
 }

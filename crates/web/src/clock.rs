@@ -8,12 +8,14 @@ use crate::calendar::Day;
 use crate::i18n::Lang;
 
 /// Now, in whole Unix seconds (the envelope's `iat`).
+#[inline]
 pub fn now_unix_seconds() -> u64 {
     // Date::now() is a non-negative integer number of ms well below 2^53.
     (Date::now() / 1000.0).floor() as u64
 }
 
 /// An `Intl.DateTimeFormat` options object.
+#[inline]
 fn options(pairs: &[(&str, &str)]) -> JsValue {
     let object = Object::new();
     for (key, value) in pairs {
@@ -24,6 +26,7 @@ fn options(pairs: &[(&str, &str)]) -> JsValue {
 }
 
 /// Today in `timezone` (the business's), or in the browser's when the zone is unknown.
+#[inline]
 pub fn today_in(timezone: &str) -> Day {
     let now = Date::new_0();
     // `en-CA` writes dates as YYYY-MM-DD.
@@ -46,6 +49,7 @@ pub enum DateStyle {
 }
 
 /// A calendar date in the visitor's language.
+#[inline]
 pub fn format_day(lang: Lang, day: Day, style: DateStyle) -> String {
     let date = Date::new(&JsValue::from_f64(day.utc_ms()));
     let pairs: &[(&str, &str)] = match style {
@@ -59,6 +63,7 @@ pub fn format_day(lang: Lang, day: Day, style: DateStyle) -> String {
 
 /// An RFC 3339 instant as a date and time in the visitor's language, in the
 /// business's time zone.
+#[inline]
 pub fn format_instant(lang: Lang, instant: &str, timezone: &str) -> String {
     let date = Date::new(&JsValue::from_str(instant));
     if !date.get_time().is_finite() {

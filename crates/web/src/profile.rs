@@ -1,6 +1,6 @@
 //! What the business offers, as `GET …/profile` and `GET …/availability` describe
 //! it (docs/API.md). Plain data: the parsing from the browser's `JSON.parse` lives
-//! in `api.rs`.
+//! in `public_api.rs`.
 
 use crate::calendar::Day;
 use crate::i18n::Lang;
@@ -11,6 +11,7 @@ pub struct Localized(pub [String; 3]);
 
 impl Localized {
     /// The text in `lang`, else in English, else in any language given.
+    #[inline]
     pub fn get(&self, lang: Lang) -> &str {
         let own = &self.0[lang.column()];
         if !own.is_empty() {
@@ -30,6 +31,7 @@ pub enum Kind {
 }
 
 impl Kind {
+    #[inline]
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Restaurant => "restaurant",
@@ -48,6 +50,7 @@ pub enum FieldId {
 }
 
 impl FieldId {
+    #[inline]
     pub fn parse(id: &str) -> Option<Self> {
         Some(match id {
             "name" => Self::Name,
@@ -59,6 +62,7 @@ impl FieldId {
     }
 
     /// The key in the plaintext, and the suffix of the input's id (`sb-name`, …).
+    #[inline]
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Name => "name",
@@ -77,6 +81,7 @@ pub enum Channel {
 }
 
 impl Channel {
+    #[inline]
     pub fn parse(channel: &str) -> Option<Self> {
         match channel {
             "email" => Some(Self::Email),
@@ -86,6 +91,7 @@ impl Channel {
     }
 
     /// The key in the plaintext's `marketing` object.
+    #[inline]
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Email => "email",
@@ -94,6 +100,7 @@ impl Channel {
     }
 
     /// The checkbox's `id`, which tests target.
+    #[inline]
     pub fn id(self) -> &'static str {
         match self {
             Self::Email => "sb-marketing-email",
@@ -102,6 +109,7 @@ impl Channel {
     }
 
     /// The `id` of the business's text about what the channel sends.
+    #[inline]
     pub fn hint_id(self) -> &'static str {
         match self {
             Self::Email => "sb-marketing-email-hint",
@@ -109,11 +117,13 @@ impl Channel {
         }
     }
 
+    #[inline]
     pub fn from_id(id: &str) -> Option<Self> {
         [Self::Email, Self::Sms].into_iter().find(|c| c.id() == id)
     }
 
     /// The position of the visitor's answer in `Details::marketing`.
+    #[inline]
     pub fn index(self) -> usize {
         match self {
             Self::Email => 0,
@@ -172,19 +182,23 @@ pub struct Profile {
 }
 
 impl Profile {
+    #[inline]
     pub fn field(&self, id: FieldId) -> Option<&FieldSpec> {
         self.fields.iter().find(|f| f.id == id)
     }
 
+    #[inline]
     pub fn service(&self, id: &str) -> Option<&Service> {
         self.services.iter().find(|s| s.id == id)
     }
 
+    #[inline]
     pub fn practitioner(&self, id: &str) -> Option<&Practitioner> {
         self.practitioners.iter().find(|p| p.id == id)
     }
 
     /// The practitioners who offer `service`.
+    #[inline]
     pub fn practitioners_for<'a>(
         &'a self,
         service: &'a str,
@@ -218,6 +232,7 @@ pub struct Availability {
 }
 
 impl Availability {
+    #[inline]
     pub fn day(&self, date: Day) -> Option<&DayAvailability> {
         self.days.iter().find(|d| d.date == date)
     }

@@ -1,7 +1,8 @@
-//! Why a booking was not completed: the server's stable error codes (docs/API.md)
-//! plus the widget's own, each with a translated message.
+//! Why a visitor's request did not complete: the server's stable error codes
+//! (docs/API.md) plus the widget's own, each with a translated message.
 
-use crate::i18n::Text;
+use crate::fetch::NoAnswer;
+use crate::visitor_texts::Text;
 
 macro_rules! codes {
     (server: [$($s:ident = $ss:literal => $st:ident,)*] own: [$($o:ident = $os:literal => $ot:ident,)*]) => {
@@ -15,9 +16,10 @@ macro_rules! codes {
         impl ErrorCode {
             /// Every code, for tests.
             #[cfg(test)]
-            pub const ALL: &'static [Self] = &[$(Self::$s,)* $(Self::$o,)*];
+            pub(crate) const ALL: &'static [Self] = &[$(Self::$s,)* $(Self::$o,)*];
 
             /// The code as written on the wire and in `#sb-error[data-code]`.
+            #[inline]
             pub fn as_str(self) -> &'static str {
                 match self {
                     $(Self::$s => $ss,)*
@@ -26,6 +28,7 @@ macro_rules! codes {
             }
 
             /// A code the server sent, if it is one of its documented ones.
+            #[inline]
             pub fn from_server(code: &str) -> Option<Self> {
                 Some(match code {
                     $($ss => Self::$s,)*
@@ -34,6 +37,7 @@ macro_rules! codes {
             }
 
             /// The human message.
+            #[inline]
             pub fn text(self) -> Text {
                 match self {
                     $(Self::$s => Text::$st,)*
@@ -93,6 +97,7 @@ pub enum Failure {
 
 impl Failure {
     /// The value of `#sb-error[data-code]`.
+    #[inline]
     pub fn code(&self) -> &str {
         match self {
             Self::Known(code) => code.as_str(),
@@ -102,9 +107,38 @@ impl Failure {
 }
 
 impl From<ErrorCode> for Failure {
+    #[inline]
     fn from(code: ErrorCode) -> Self {
         Self::Known(code)
     }
+}
+
+/// No answer at all is a network failure.
+impl From<NoAnswer> for Failure {
+    #[inline]
+    fn from(_: NoAnswer) -> Self {
+        Self::Known(ErrorCode::Network)
+    }
+}
+
+/// Maps an error answer to a failure: by its stable code (`{"error":{"code":…}}`)
+/// when it has the documented shape, else by the HTTP status (proxies and load
+/// balancers answer in their own words).
+#[inline]
+pub fn failure_from(status: u16, code: Option<String>) -> Failure {
+    if let Some(code) = code {
+        return match ErrorCode::from_server(&code) {
+            Some(code) => Failure::Known(code),
+            None => Failure::Other { code },
+        };
+    }
+    Failure::Known(match status {
+        413 => ErrorCode::PayloadTooLarge,
+        415 => ErrorCode::UnsupportedMediaType,
+        429 => ErrorCode::RateLimited,
+        500..=599 => ErrorCode::Internal,
+        _ => ErrorCode::UnexpectedResponse,
+    })
 }
 
 #[cfg(test)]
@@ -169,5 +203,51 @@ mod tests {
         texts.sort_by_key(|t| format!("{t:?}"));
         texts.dedup();
         assert_eq!(texts.len(), ErrorCode::ALL.len());
+    }
+
+    fn code(code: &str) -> Option<String> {
+        Some(code.to_owned())
+    }
+
+    #[test]
+    fn documented_error_codes_are_recognised() {
+        assert_eq!(
+            failure_from(422, code("start_in_past")),
+            ErrorCode::StartInPast.into()
+        );
+        assert_eq!(
+            failure_from(409, code("slot_full")),
+            ErrorCode::SlotFull.into()
+        );
+        // The code wins over the status.
+        assert_eq!(
+            failure_from(500, code("rate_limited")),
+            ErrorCode::RateLimited.into()
+        );
+    }
+
+    #[test]
+    fn unknown_codes_are_kept_for_the_generic_message() {
+        assert_eq!(
+            failure_from(409, code("table_on_fire")),
+            Failure::Other {
+                code: "table_on_fire".to_owned(),
+            }
+        );
+    }
+
+    #[test]
+    fn answers_without_the_error_shape_map_by_status() {
+        assert_eq!(failure_from(413, None), ErrorCode::PayloadTooLarge.into());
+        assert_eq!(
+            failure_from(415, None),
+            ErrorCode::UnsupportedMediaType.into()
+        );
+        assert_eq!(failure_from(502, None), ErrorCode::Internal.into());
+        assert_eq!(failure_from(429, None), ErrorCode::RateLimited.into());
+        assert_eq!(
+            failure_from(404, None),
+            ErrorCode::UnexpectedResponse.into()
+        );
     }
 }

@@ -1,0 +1,6 @@
+//! The inbox's own hooks, one module each (as Yew's `function_todomvc` example
+//! keeps its hooks in `hooks/`).
+
+mod use_calls;
+
+pub use use_calls::{shown, unless_logged_out, use_calls};

@@ -2,10 +2,11 @@
 //! changed or erased which booking, when, from which session. No booking content
 //! is in it; the server's CSV export is one link away.
 
+use sealbook_wire::api::audit::AuditView;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use crate::api::{Api, ApiError, AuditEntry};
+use crate::api::{Api, ApiError};
 use crate::i18n::{Lang, Text, t};
 use crate::ui::{ErrorBox, api_error_text};
 
@@ -19,7 +20,7 @@ pub struct AuditProps {
 #[function_component(AuditPage)]
 pub fn audit_page(props: &AuditProps) -> Html {
     let lang = props.lang;
-    let entries = use_state(|| None::<Vec<AuditEntry>>);
+    let entries = use_state(|| None::<Vec<AuditView>>);
     let error = use_state(|| None::<AttrValue>);
     {
         let (entries, error) = (entries.clone(), error.clone());

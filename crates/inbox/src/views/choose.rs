@@ -3,10 +3,11 @@
 
 use std::rc::Rc;
 
+use sealbook_wire::api::inbox_keys::WrappedKeyView;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use crate::api::{Api, ApiError, WrappedKey};
+use crate::api::{Api, ApiError};
 use crate::i18n::{Lang, Text, t};
 use crate::keyring;
 use crate::ui::{ErrorBox, Field, api_error_text, let_the_page_paint, unlock_error_text};
@@ -18,10 +19,10 @@ const MIN_PASSPHRASE_CHARS: usize = 12;
 pub struct ChooseProps {
     pub lang: Lang,
     pub api: Api,
-    pub wrapped: Rc<Vec<WrappedKey>>,
+    pub wrapped: Rc<Vec<WrappedKeyView>>,
     pub grant_code: AttrValue,
     /// The copies, now under the member's own passphrase.
-    pub on_done: Callback<Rc<Vec<WrappedKey>>>,
+    pub on_done: Callback<Rc<Vec<WrappedKeyView>>>,
     pub on_logged_out: Callback<ApiError>,
 }
 
@@ -69,7 +70,7 @@ pub fn choose(props: &ChooseProps) -> Html {
                 let own = wrapped
                     .iter()
                     .map(|copy| {
-                        keyring::rewrap(copy, &grant, &new_secret).map(|rewrapped| WrappedKey {
+                        keyring::rewrap(copy, &grant, &new_secret).map(|rewrapped| WrappedKeyView {
                             wrapped: rewrapped,
                             shared: false,
                             ..copy.clone()

@@ -14,8 +14,9 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use sealbook_export as export;
+use sealbook_wire::api::auth::StaffView;
 
-use crate::api::{Api, ApiError, Staff};
+use crate::api::{Api, ApiError};
 use crate::booking::{Row, Sealed, status_text};
 use crate::i18n::{Lang, Text, t};
 use crate::keyring::{Keyring, ReadError};
@@ -107,7 +108,7 @@ impl Reducible for Listing {
 pub struct ListProps {
     pub lang: Lang,
     pub api: Api,
-    pub staff: Staff,
+    pub staff: StaffView,
     pub keyring: Keyring,
     pub range: Range,
     pub status: Option<AttrValue>,

@@ -189,7 +189,7 @@ impl Api {
     pub async fn report_export(&self, format: &str, count: usize) -> Result<(), ApiError> {
         let body = json(&ExportReport {
             format: format.to_owned(),
-            // More than u32 holds is more than the server takes: it refuses either.
+            // The server refuses any count above a million, so saturating changes no answer.
             count: u32::try_from(count).unwrap_or(u32::MAX),
         });
         self.send_empty("POST", "/api/v1/inbox/exports", Some(&body))

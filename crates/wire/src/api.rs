@@ -1,9 +1,10 @@
 //! The request and response bodies of `/api/v1` (docs/API.md).
 //!
 //! One module per area, named like the server's handler module that serves
-//! it (`crates/server/src/api/…`). Requests refuse unknown fields; responses
-//! read whatever a newer server adds. The type names are the schema names of
-//! the OpenAPI document.
+//! it (`crates/server/src/api/…`) where there is one. The type names are the schema names of the
+//! OpenAPI document. Requests refuse unknown fields, and so do the shapes a
+//! business configures and the profile serves as they are (form fields, the
+//! consent notice); other answers read whatever a newer server adds.
 
 pub mod audit;
 pub mod auth;

@@ -142,8 +142,8 @@ impl Server {
             runtime
                 .block_on(storage.create_staff(
                     &NewStaff {
-                        id: StaffId(id.to_owned()),
-                        business: BusinessId(BUSINESS.to_owned()),
+                        id: StaffId::new(id),
+                        business: BusinessId::new(BUSINESS),
                         email: email.to_owned(),
                         role,
                         password_hash: password::hash(OWNER_PASSWORD).expect("hash"),

@@ -19,7 +19,7 @@ use crate::database::redact;
 const BROKEN: u8 = 3;
 
 pub(crate) fn verify(db: &str, business: Option<&str>) -> anyhow::Result<ExitCode> {
-    let business = business.map(|id| BusinessId(id.to_owned()));
+    let business = business.map(BusinessId::new);
     let reports = tokio::runtime::Runtime::new()?.block_on(async {
         let storage = Storage::open(db)
             .await
@@ -52,7 +52,7 @@ fn line(report: &ChainReport) -> String {
     let chain = report
         .business
         .as_ref()
-        .map_or("(no business)", |business| business.0.as_str());
+        .map_or("(no business)", |business| business.as_str());
     match &report.broken {
         Some(broken) => format!(
             "{chain}: BROKEN at {}: {}",

@@ -44,7 +44,7 @@ pub(crate) fn open(args: &OpenArgs<'_>) -> anyhow::Result<()> {
         .transpose()
         .context("invalid --since date")?;
     let filter = BookingFilter {
-        business: args.business.map(|id| BusinessId(id.to_owned())),
+        business: args.business.map(BusinessId::new),
         starts_from,
     };
     let stored = tokio::runtime::Runtime::new()?.block_on(async {
@@ -167,7 +167,7 @@ fn row(booking: &StoredBooking, plaintext: &[u8]) -> Value {
         .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(plaintext).into_owned()));
     json!({
         "id": booking.id.as_str(),
-        "business": booking.business.0,
+        "business": booking.business.as_str(),
         "start": timestamp(booking.starts_at),
         "end": timestamp(booking.ends_at),
         "party_size": booking.party_size,

@@ -14,7 +14,7 @@ use serde_json::json;
 use crate::ConsentFormat;
 
 pub(crate) fn list(db: &str, business: Option<&str>, format: ConsentFormat) -> anyhow::Result<()> {
-    let business = business.map(|id| BusinessId(id.to_owned()));
+    let business = business.map(BusinessId::new);
     let records = tokio::runtime::Runtime::new()?.block_on(async {
         let storage = Storage::open(db)
             .await
@@ -44,7 +44,7 @@ fn recorded_at(record: &ConsentRecord) -> String {
 
 fn to_json(record: &ConsentRecord) -> serde_json::Value {
     json!({
-        "business": record.business.0,
+        "business": record.business.as_str(),
         "consent_id": record.consent_id,
         "recorded_at": recorded_at(record),
         "notice_version": record.notice_version,
@@ -71,7 +71,7 @@ fn to_csv(records: &[ConsentRecord]) -> anyhow::Result<Vec<u8>> {
     ])?;
     for record in records {
         writer.write_record([
-            record.business.0.clone(),
+            record.business.as_str().to_owned(),
             record.consent_id.clone(),
             recorded_at(record),
             record.notice_version.clone(),

@@ -40,7 +40,7 @@ async fn verify_reports_counts_then_the_first_broken_link() {
     {
         storage
             .audit(&NewAuditEntry {
-                business: business.map(|id| BusinessId(id.to_owned())),
+                business: business.map(BusinessId::new),
                 at: 1_800_000_000 + i64::try_from(index).expect("small"),
                 staff: None,
                 session: None,

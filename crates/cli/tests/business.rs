@@ -112,7 +112,7 @@ async fn business_init_creates_the_owner_once_with_the_key_file_as_their_copy() 
         .expect("read")
         .expect("the owner");
     assert_eq!(owner.role, Role::Owner);
-    assert_eq!(owner.business.0, "bistro");
+    assert_eq!(owner.business.as_str(), "bistro");
     assert!(owner.password_hash.starts_with("$argon2id$"));
     assert!(password::verify(PASSWORD, &owner.password_hash));
     let keys = storage.wrapped_keys(&owner.id).await.expect("keys");

@@ -23,7 +23,7 @@ async fn consent_records_list_as_csv_and_json() {
     ] {
         storage
             .record_consent(&ConsentRecord {
-                business: BusinessId(business.to_owned()),
+                business: BusinessId::new(business),
                 consent_id: "AAAAAAAAAAAAAAAAAAAAAA".to_owned(),
                 recorded_at: 1_795_000_000,
                 notice_version: "2026-11".to_owned(),

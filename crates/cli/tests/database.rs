@@ -31,7 +31,7 @@ async fn fill(database: &str) {
     let storage = Storage::open(database)
         .await
         .expect("the migrated file opens");
-    let business = BusinessId("bistro".to_owned());
+    let business = BusinessId::new("bistro");
     for index in 0..BOOKINGS {
         let row = NewBooking {
             id: BookingId::generate().expect("randomness"),

@@ -41,7 +41,7 @@ async fn seed(count: usize) -> (tempfile::TempDir, String, BTreeSet<String>) {
 
     let database = format!("sqlite://{}", dir.path().join("sealbook.db").display());
     let storage = Storage::open(&database).await.expect("storage");
-    let business = BusinessId("bistro".to_owned());
+    let business = BusinessId::new("bistro");
     let first = jiff::Timestamp::now().as_second() / 3600 * 3600 + 86_400;
     let mut ids = BTreeSet::new();
     for index in 0..count {

@@ -55,7 +55,7 @@ async fn staff_actions_leave_no_secret_in_the_log() {
     let vectors: serde_json::Value = serde_json::from_str(common::VECTORS).expect("vectors");
     let pem = vectors[0]["public_key_pem"].as_str().expect("pem");
     let storage = Storage::open(&database).await.expect("storage");
-    let business = BusinessId("bistro".to_owned());
+    let business = BusinessId::new("bistro");
     storage
         .create_staff(
             &NewStaff {

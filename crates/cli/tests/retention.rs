@@ -15,7 +15,7 @@ async fn serve_sweeps_expired_bookings_at_start() {
     let dir = tempfile::tempdir().expect("temp dir");
     let database = format!("sqlite://{}", dir.path().join("sealbook.db").display());
     let storage = Storage::open(&database).await.expect("storage");
-    let business = BusinessId("bistro".to_owned());
+    let business = BusinessId::new("bistro");
     let now = jiff::Timestamp::now().as_second();
     for (index, ended_days_ago) in [(1u8, 45i64), (2, 5)] {
         let row = NewBooking {

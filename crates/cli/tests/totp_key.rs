@@ -64,12 +64,12 @@ async fn serve_makes_the_key_file_and_refuses_one_that_does_not_open_the_secrets
     // A member turns two-step login on (sealed under that key, as the API does).
     let database = format!("sqlite://{}", dir.path().join("sealbook.db").display());
     let storage = Storage::open(&database).await.expect("storage");
-    let member = StaffId("member".to_owned());
+    let member = StaffId::new("member");
     storage
         .create_staff(
             &NewStaff {
                 id: member.clone(),
-                business: BusinessId("bistro".to_owned()),
+                business: BusinessId::new("bistro"),
                 email: "member@bistro.example".to_owned(),
                 role: Role::Staff,
                 password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA".to_owned(),

@@ -122,7 +122,7 @@ async fn index(State(state): State<AppState>) -> impl IntoResponse {
             format!(
                 "<li>{} — <code>{}</code></li>",
                 escape(&business.name),
-                escape(&business.id.0)
+                escape(business.id.as_str())
             )
         })
         .collect();

@@ -279,14 +279,16 @@ impl Config {
 
     /// The business with this id.
     pub fn business(&self, id: &str) -> Option<&Business> {
-        self.businesses.iter().find(|business| business.id.0 == id)
+        self.businesses
+            .iter()
+            .find(|business| business.id.as_str() == id)
     }
 
     fn resolve(raw: RawConfig, base: &Path) -> Result<Self, ConfigError> {
         let mut businesses: Vec<Business> = Vec::with_capacity(raw.business.len());
         for business in raw.business {
-            if !is_url_safe_id(&business.id.0) {
-                return Err(ConfigError::InvalidBusinessId(business.id.0));
+            if !is_url_safe_id(business.id.as_str()) {
+                return Err(ConfigError::InvalidBusinessId(business.id.into_string()));
             }
             if let Some(origin) = business
                 .allowed_origins

@@ -23,7 +23,7 @@ pub fn embed_integrity(widget_dir: &Path) -> std::io::Result<String> {
 /// `server_url` is where `sealbook serve` is reached (empty: the same origin).
 pub fn script_tag(server_url: &str, business: &Business, integrity: Option<&str>) -> String {
     let kids: Vec<&str> = business.pinned_kids().map(|kid| kid.as_str()).collect();
-    script_tag_pinning(server_url, &business.id.0, &kids, integrity)
+    script_tag_pinning(server_url, business.id.as_str(), &kids, integrity)
 }
 
 /// The `<script>` tag for `business` with `pins` as its `data-keys`: the tag

@@ -235,7 +235,9 @@ fn configured_business(config: &Config, path: &str) -> Option<String> {
         .strip_prefix("/api/v1/businesses/")?
         .split('/')
         .next()?;
-    config.business(id).map(|business| business.id.0.clone())
+    config
+        .business(id)
+        .map(|business| business.id.as_str().to_owned())
 }
 
 /// `GET /metrics`: only with `Authorization: Bearer <metrics_token>`; without a

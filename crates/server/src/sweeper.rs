@@ -63,7 +63,7 @@ async fn pass(state: &AppState, now: Timestamp) -> Result<u64, sqlx::Error> {
             .storage
             .sweep(&business.id, cutoff(now, business.profile.retention_days()))
             .await?;
-        state.metrics.record_swept(&business.id.0, swept);
+        state.metrics.record_swept(business.id.as_str(), swept);
         deleted += swept;
         if let Some(notice) = &business.consent {
             state

@@ -17,7 +17,7 @@ const DAY: i64 = 86_400;
 const T0: i64 = 1_800_000_000;
 
 fn bistro() -> BusinessId {
-    BusinessId("bistro".to_owned())
+    BusinessId::new("bistro")
 }
 
 fn entry(business: Option<&BusinessId>, at: i64, detail: String) -> NewAuditEntry {
@@ -110,7 +110,7 @@ async fn bistro_chain(storage: &Storage) -> ChainReport {
 
 async fn the_chains_hold_after_many_entries_and_concurrent_writers(database: TestDatabase) {
     let storage = Storage::open(&database.url).await.expect("storage");
-    let praxis = BusinessId("praxis".to_owned());
+    let praxis = BusinessId::new("praxis");
     daily(&storage, Some(&bistro()), 10).await;
     daily(&storage, Some(&praxis), 7).await;
     daily(&storage, None, 5).await;
@@ -142,7 +142,7 @@ async fn the_chains_hold_after_many_entries_and_concurrent_writers(database: Tes
         .iter()
         .map(|report| {
             (
-                report.business.as_ref().map(|business| business.0.as_str()),
+                report.business.as_ref().map(|business| business.as_str()),
                 report.entries,
             )
         })
@@ -219,10 +219,7 @@ async fn an_edited_entry_is_detected(database: TestDatabase) {
 
 async fn a_deleted_entry_is_detected(database: TestDatabase) {
     let storage = Storage::open(&database.url).await.expect("storage");
-    let (praxis, clinic) = (
-        BusinessId("praxis".to_owned()),
-        BusinessId("clinic".to_owned()),
-    );
+    let (praxis, clinic) = (BusinessId::new("praxis"), BusinessId::new("clinic"));
     for business in [bistro(), praxis.clone(), clinic.clone()] {
         daily(&storage, Some(&business), 10).await;
     }

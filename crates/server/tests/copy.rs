@@ -13,7 +13,7 @@ use sealbook_server::storage::{
 use support::TestDatabase;
 
 async fn fill(storage: &Storage, count: u8) {
-    let business = BusinessId("bistro".to_owned());
+    let business = BusinessId::new("bistro");
     for index in 0..count {
         let row = NewBooking {
             id: BookingId::generate().expect("randomness"),
@@ -126,7 +126,7 @@ async fn copies_everything_into_an_empty_database(target: TestDatabase) {
         "the consent records move too"
     );
     assert_eq!(target.count("consents").await, 12);
-    let bistro = BusinessId("bistro".to_owned());
+    let bistro = BusinessId::new("bistro");
     let (theirs, ours) = (
         from.staff_of(&bistro).await.expect("staff"),
         to.staff_of(&bistro).await.expect("staff"),

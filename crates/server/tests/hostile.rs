@@ -83,8 +83,8 @@ async fn state(database: &support::TestDatabase) -> AppState {
     storage
         .create_staff(
             &NewStaff {
-                id: StaffId("hostile-owner".to_owned()),
-                business: BusinessId("bistro-du-coin".to_owned()),
+                id: StaffId::new("hostile-owner"),
+                business: BusinessId::new("bistro-du-coin"),
                 email: OWNER.to_owned(),
                 role: Role::Owner,
                 password_hash: password::hash(OWNER_PASSWORD).expect("hash"),

@@ -128,7 +128,7 @@ async fn account(fixture: &Fixture, business: &str, email: &str, role: Role) -> 
         .create_staff(
             &NewStaff {
                 id: id.clone(),
-                business: BusinessId(business.to_owned()),
+                business: BusinessId::new(business),
                 email: email.to_owned(),
                 role,
                 password_hash: password::hash(PASSWORD).expect("hash"),
@@ -1519,7 +1519,7 @@ async fn every_action_is_audited_without_booking_content(database: TestDatabase)
     let envelope_prefix = {
         let stored = fixture
             .storage
-            .inbox_booking(&BusinessId("bistro-du-coin".to_owned()), &id)
+            .inbox_booking(&BusinessId::new("bistro-du-coin"), &id)
             .await
             .expect("read")
             .expect("there");
@@ -1858,9 +1858,9 @@ async fn the_owner_shares_a_new_key_with_members(database: TestDatabase) {
             .await
         }
     };
-    let shared = share(waiter_id.0.clone(), next.clone(), 10).await;
+    let shared = share(waiter_id.as_str().to_owned(), next.clone(), 10).await;
     assert_eq!(shared.status, StatusCode::NO_CONTENT, "{}", shared.body);
-    let again = share(waiter_id.0.clone(), next.clone(), 11).await;
+    let again = share(waiter_id.as_str().to_owned(), next.clone(), 11).await;
     assert_eq!(
         again.status,
         StatusCode::NO_CONTENT,
@@ -1920,13 +1920,18 @@ async fn the_owner_shares_a_new_key_with_members(database: TestDatabase) {
         "{}",
         keys.body
     );
-    let overwrite = share(waiter_id.0.clone(), next.clone(), 13).await;
+    let overwrite = share(waiter_id.as_str().to_owned(), next.clone(), 13).await;
     assert_eq!(
         (overwrite.status, code(&overwrite)),
         (StatusCode::CONFLICT, "key_already_held")
     );
 
-    let foreign_key = share(waiter_id.0.clone(), kid_of(&fixture, "praxis-am-see"), 14).await;
+    let foreign_key = share(
+        waiter_id.as_str().to_owned(),
+        kid_of(&fixture, "praxis-am-see"),
+        14,
+    )
+    .await;
     assert_eq!(code(&foreign_key), "invalid_wrapped_key");
     let clinic_owner = fixture
         .storage
@@ -1935,7 +1940,7 @@ async fn the_owner_shares_a_new_key_with_members(database: TestDatabase) {
         .expect("read")
         .expect("clinic owner")
         .id;
-    let foreign_member = share(clinic_owner.0, next.clone(), 15).await;
+    let foreign_member = share(clinic_owner.into_string(), next.clone(), 15).await;
     assert_eq!(
         (foreign_member.status, code(&foreign_member)),
         (StatusCode::NOT_FOUND, "not_found")
@@ -1943,13 +1948,13 @@ async fn the_owner_shares_a_new_key_with_members(database: TestDatabase) {
     let revoked = send(
         &fixture,
         Method::DELETE,
-        &format!("/api/v1/inbox/staff/{}", waiter_id.0),
+        &format!("/api/v1/inbox/staff/{}", waiter_id),
         &owner,
         None,
     )
     .await;
     assert_eq!(revoked.status, StatusCode::NO_CONTENT);
-    let to_revoked = share(waiter_id.0.clone(), next.clone(), 16).await;
+    let to_revoked = share(waiter_id.as_str().to_owned(), next.clone(), 16).await;
     assert_eq!(code(&to_revoked), "not_found");
 
     let actions = audit_actions(&fixture, &owner).await;
@@ -2151,15 +2156,15 @@ async fn a_locked_out_member_gets_back_in_with_the_owners_reset_link(database: T
             .await
         }
     };
-    let by_staff = issue(waiter_session.clone(), member(OWNER).await.0).await;
+    let by_staff = issue(waiter_session.clone(), member(OWNER).await.into_string()).await;
     assert_eq!(
         (by_staff.status, code(&by_staff)),
         (StatusCode::FORBIDDEN, "forbidden")
     );
     let clinic = login(&fixture, CLINIC_OWNER).await;
-    let foreign = issue(clinic, waiter.0.clone()).await;
+    let foreign = issue(clinic, waiter.as_str().to_owned()).await;
     assert_eq!(code(&foreign), "not_found");
-    let own = issue(owner.clone(), member(OWNER).await.0).await;
+    let own = issue(owner.clone(), member(OWNER).await.into_string()).await;
     assert_eq!(
         (own.status, code(&own)),
         (StatusCode::BAD_REQUEST, "bad_request")
@@ -2172,10 +2177,10 @@ async fn a_locked_out_member_gets_back_in_with_the_owners_reset_link(database: T
         );
         url.split_once("#reset=").expect("a token").1.to_owned()
     };
-    let first = issue(owner.clone(), waiter.0.clone()).await;
+    let first = issue(owner.clone(), waiter.as_str().to_owned()).await;
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
     let replaced = token_of(&first);
-    let second = issue(owner.clone(), waiter.0.clone()).await;
+    let second = issue(owner.clone(), waiter.as_str().to_owned()).await;
     let token = token_of(&second);
 
     let use_reset = |token: String, password: &'static str| {
@@ -2253,11 +2258,11 @@ async fn a_locked_out_member_gets_back_in_with_the_owners_reset_link(database: T
         (expired.status, code(&expired)),
         (StatusCode::GONE, "reset_expired")
     );
-    let last = token_of(&issue(owner.clone(), waiter.0.clone()).await);
+    let last = token_of(&issue(owner.clone(), waiter.as_str().to_owned()).await);
     let revoked = send(
         &fixture,
         Method::DELETE,
-        &format!("/api/v1/inbox/staff/{}", waiter.0),
+        &format!("/api/v1/inbox/staff/{}", waiter),
         &owner,
         None,
     )
@@ -2357,7 +2362,7 @@ async fn secrets_kept_in_clear_are_sealed_at_start(database: TestDatabase) {
     let mut connection = fixture.database.connect().await;
     sqlx::query("UPDATE staff SET totp_secret = $1 WHERE id = $2")
         .bind(plain.to_vec())
-        .bind(&member.id.0)
+        .bind(member.id.as_str())
         .execute(&mut connection)
         .await
         .expect("an old row");
@@ -2429,7 +2434,7 @@ async fn no_copy_is_stored_for_a_revoked_account(database: TestDatabase) {
         blob: wrapped_blob(3),
     };
     let entry = NewAuditEntry {
-        business: Some(BusinessId("bistro-du-coin".to_owned())),
+        business: Some(BusinessId::new("bistro-du-coin")),
         at: 1_795_000_000,
         staff: Some(member.id.clone()),
         session: None,

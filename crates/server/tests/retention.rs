@@ -42,7 +42,7 @@ async fn store(
     )
     .expect("seal");
     let id = BookingId::generate().expect("randomness");
-    let business = BusinessId("bistro".to_owned());
+    let business = BusinessId::new("bistro");
     let hash: [u8; 32] = Sha256::digest(&envelope).into();
     let row = NewBooking {
         id: id.clone(),
@@ -177,7 +177,7 @@ async fn consents_sessions_invites_and_reset_links_go_when_they_expire(database:
     let at = |offset: SignedDuration| (now + offset).as_second();
     let days = |n: i64| SignedDuration::from_hours(24 * n);
     let minutes = SignedDuration::from_mins;
-    let business = BusinessId("bistro".to_owned());
+    let business = BusinessId::new("bistro");
 
     for (tag, recorded) in [(1u8, -31), (2, -29)] {
         storage

@@ -39,13 +39,13 @@ fn session_view(state: &AppState, session: &StaffSession) -> SessionView {
     let staff = &session.staff;
     SessionView {
         staff: StaffView {
-            id: staff.id.0.clone(),
+            id: staff.id.as_str().to_owned(),
             email: staff.email.clone(),
             role: api_role(staff.role),
-            business: staff.business.0.clone(),
+            business: staff.business.as_str().to_owned(),
             business_name: state
                 .config
-                .business(&staff.business.0)
+                .business(staff.business.as_str())
                 .map(|business| business.name.clone())
                 .unwrap_or_default(),
             totp_enabled: staff.totp_secret.is_some(),
@@ -455,7 +455,7 @@ pub(crate) async fn use_reset(
         .map_err(reset_error)?;
     let staff = state
         .storage
-        .staff_member(&business, &id.0)
+        .staff_member(&business, id.as_str())
         .await?
         .ok_or(AppError::NotFound)?;
     let started = StaffSession::start(&state, staff, now).await?;
@@ -515,7 +515,7 @@ pub(crate) async fn accept_invite(
         .map_err(accept_error)?;
     let staff = state
         .storage
-        .staff_member(&created.business, &created.id.0)
+        .staff_member(&created.business, created.id.as_str())
         .await?
         .ok_or(AppError::NotFound)?;
     let started = StaffSession::start(&state, staff, now).await?;

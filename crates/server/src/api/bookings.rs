@@ -83,7 +83,7 @@ pub(super) fn check(request: &BookingRequest, business: &Business) -> Result<Che
     if header.kind != Kind::Booking {
         return Err(AppError::MalformedEnvelope);
     }
-    if header.business != business.id.0 {
+    if header.business != business.id.as_str() {
         return Err(AppError::BusinessMismatch);
     }
     if !header
@@ -103,7 +103,7 @@ pub(super) fn check(request: &BookingRequest, business: &Business) -> Result<Che
             if copy.header().kind != Kind::VisitorCopy {
                 return Err(AppError::MalformedEnvelope);
             }
-            if copy.header().business != business.id.0 {
+            if copy.header().business != business.id.as_str() {
                 return Err(AppError::BusinessMismatch);
             }
             Ok(bytes)
@@ -227,7 +227,7 @@ async fn store(
     if let Some(client) = client {
         state
             .limits
-            .hold_slot(client, &business.id.0, checked.start.as_second())
+            .hold_slot(client, business.id.as_str(), checked.start.as_second())
             .await?;
     }
 

@@ -34,7 +34,7 @@ pub(super) fn business_of<'a>(
     // An account whose business left the configuration reaches nothing.
     state
         .config
-        .business(&session.staff.business.0)
+        .business(session.staff.business.as_str())
         .ok_or(AppError::NotFound)
 }
 
@@ -356,7 +356,7 @@ pub(crate) async fn consents(
         .await?
         .into_iter()
         .map(|record| ConsentView {
-            business: record.business.0,
+            business: record.business.into_string(),
             consent_id: record.consent_id,
             recorded_at: jiff::Timestamp::from_second(record.recorded_at)
                 .map_or_else(|_| record.recorded_at.to_string(), |time| time.to_string()),

@@ -37,7 +37,7 @@ pub(crate) async fn keys(
         })
         .collect();
     Ok(Json(KeySet {
-        business: business.id.0.clone(),
+        business: business.id.as_str().to_owned(),
         keys,
     }))
 }

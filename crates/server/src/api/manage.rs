@@ -33,7 +33,7 @@ impl From<StoredBooking> for ManagedBooking {
     fn from(booking: StoredBooking) -> Self {
         Self {
             id: booking.id.to_string(),
-            business: booking.business.0,
+            business: booking.business.into_string(),
             start: timestamp(booking.starts_at),
             party_size: booking.party_size,
             service: booking.service,
@@ -160,7 +160,7 @@ pub(crate) async fn change(
 ) -> Result<Json<ManagedBooking>, AppError> {
     let token_hash = token_hash(&headers)?;
     let current = managed(&state, &id, &token_hash).await?;
-    let business = super::business(&state, &current.business.0)?;
+    let business = super::business(&state, current.business.as_str())?;
     if request.manage_token_hash.is_some() {
         return Err(AppError::BadRequest(
             "the manage token cannot change".to_owned(),

@@ -62,7 +62,7 @@ pub(crate) async fn profile(
             ),
         };
     let public = PublicProfile {
-        id: business.id.0.clone(),
+        id: business.id.as_str().to_owned(),
         name: business.name.clone(),
         kind: kind.to_owned(),
         timezone: profile.timezone.iana_name().unwrap_or("UTC").to_owned(),

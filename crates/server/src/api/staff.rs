@@ -50,7 +50,7 @@ pub(crate) async fn list(
         let (shared, own): (Vec<_>, Vec<_>) = held.into_iter().partition(|held| held.shared);
         let kid_list = |keys: Vec<HeldKey>| keys.into_iter().map(|held| held.key.kid).collect();
         staff.push(StaffEntry {
-            id: member.id.0,
+            id: member.id.into_string(),
             email: member.email,
             role: api_role(member.role),
             created_at: jiff::Timestamp::from_second(member.created_at)
@@ -165,7 +165,7 @@ async fn other_active_member(
     id: &str,
     for_self: &str,
 ) -> Result<StaffMember, AppError> {
-    if id == session.staff.id.0 {
+    if id == session.staff.id.as_str() {
         return Err(AppError::BadRequest(for_self.to_owned()));
     }
     state
@@ -379,7 +379,7 @@ pub(crate) async fn revoke(
     Owner(session): Owner,
     PathParam(id): PathParam,
 ) -> Result<StatusCode, AppError> {
-    if id == session.staff.id.0 {
+    if id == session.staff.id.as_str() {
         return Err(AppError::CannotRevokeSelf);
     }
     let member = state

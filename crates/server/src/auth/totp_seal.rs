@@ -143,7 +143,7 @@ impl TotpKey {
     pub fn seal(&self, staff: &StaffId, secret: &[u8]) -> Result<Vec<u8>, getrandom::Error> {
         let mut nonce = [0u8; NONCE_BYTES];
         getrandom::fill(&mut nonce)?;
-        let aad = [CONTEXT, staff.0.as_bytes()].concat();
+        let aad = [CONTEXT, staff.as_str().as_bytes()].concat();
         let sealed = Aes256Gcm::new(&self.0.into())
             .encrypt(
                 &Nonce::from(nonce),
@@ -161,7 +161,7 @@ impl TotpKey {
         let rest = stored.strip_prefix(MAGIC.as_slice())?;
         let (nonce, sealed) = rest.split_at_checked(NONCE_BYTES)?;
         let nonce: [u8; NONCE_BYTES] = nonce.try_into().ok()?;
-        let aad = [CONTEXT, staff.0.as_bytes()].concat();
+        let aad = [CONTEXT, staff.as_str().as_bytes()].concat();
         Aes256Gcm::new(&self.0.into())
             .decrypt(
                 &Nonce::from(nonce),
@@ -204,7 +204,7 @@ mod tests {
     use crate::ids::StaffId;
 
     fn staff(id: &str) -> StaffId {
-        StaffId(id.to_owned())
+        StaffId::new(id)
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub struct NewAuditEntry {
 }
 
 /// One entry as read, with the staff member's e-mail.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AuditEntry {
     pub id: String,
     pub at: i64,
@@ -35,17 +35,6 @@ pub struct AuditEntry {
     pub booking_id: Option<String>,
     pub detail: String,
 }
-
-type AuditRow = (
-    String,
-    i64,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    String,
-    Option<String>,
-    String,
-);
 
 impl Storage {
     /// Appends an entry.
@@ -64,7 +53,7 @@ impl Storage {
     ) -> Result<(), sqlx::Error> {
         let id = crate::ids::random_base64url(16)
             .map_err(|error| sqlx::Error::Protocol(format!("no randomness: {error}")))?;
-        let business = entry.business.as_ref().map(|business| business.0.as_str());
+        let business = entry.business.as_ref().map(BusinessId::as_str);
         let chain = chain_of(business);
         let prev = lock_chain(connection, chain).await?;
         let hash = entry_hash(
@@ -73,7 +62,7 @@ impl Storage {
                 id: &id,
                 business,
                 at: entry.at,
-                staff_id: entry.staff.as_ref().map(|staff| staff.0.as_str()),
+                staff_id: entry.staff.as_ref().map(StaffId::as_str),
                 session: entry.session.as_deref(),
                 action: entry.action,
                 booking_id: entry.booking_id.as_deref(),
@@ -87,7 +76,7 @@ impl Storage {
         .bind(&id)
         .bind(business)
         .bind(entry.at)
-        .bind(entry.staff.as_ref().map(|staff| staff.0.as_str()))
+        .bind(entry.staff.as_ref().map(StaffId::as_str))
         .bind(entry.session.as_deref())
         .bind(entry.action)
         .bind(entry.booking_id.as_deref())
@@ -104,30 +93,15 @@ impl Storage {
         business: &BusinessId,
         limit: i64,
     ) -> Result<Vec<AuditEntry>, sqlx::Error> {
-        let rows: Vec<AuditRow> = sqlx::query_as(
-            "SELECT audit.id, audit.at, audit.staff_id, staff.email, audit.session, audit.action,
+        sqlx::query_as(
+            "SELECT audit.id, audit.at, audit.staff_id, staff.email AS staff_email, audit.session, audit.action,
                     audit.booking_id, audit.detail
              FROM audit LEFT JOIN staff ON staff.id = audit.staff_id
              WHERE audit.business = $1 ORDER BY audit.seq DESC LIMIT $2",
         )
-        .bind(&business.0)
+        .bind(business)
         .bind(limit)
         .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(id, at, staff_id, staff_email, session, action, booking_id, detail)| AuditEntry {
-                    id,
-                    at,
-                    staff_id,
-                    staff_email,
-                    session,
-                    action,
-                    booking_id,
-                    detail,
-                },
-            )
-            .collect())
+        .await
     }
 }

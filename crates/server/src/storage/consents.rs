@@ -20,19 +20,21 @@ pub struct ConsentRecord {
     pub notice_hash: [u8; 32],
 }
 
-type ConsentRow = (
-    String,
-    String,
-    i64,
-    String,
-    String,
-    String,
-    String,
-    String,
-    Vec<u8>,
-);
-
 const CONSENT_COLUMNS: &str = "business, consent_id, recorded_at, notice_version, language, granted, refused, action, notice_hash";
+
+/// A `consents` row as stored: the lists comma-separated.
+#[derive(sqlx::FromRow)]
+struct ConsentRow {
+    business: BusinessId,
+    consent_id: String,
+    recorded_at: i64,
+    notice_version: String,
+    language: String,
+    granted: String,
+    refused: String,
+    action: String,
+    notice_hash: Vec<u8>,
+}
 
 fn split(list: &str) -> Vec<String> {
     list.split(',')
@@ -41,29 +43,18 @@ fn split(list: &str) -> Vec<String> {
         .collect()
 }
 
-impl ConsentRecord {
-    fn from_row(row: ConsentRow) -> Self {
-        let (
-            business,
-            consent_id,
-            recorded_at,
-            notice_version,
-            language,
-            granted,
-            refused,
-            action,
-            notice_hash,
-        ) = row;
+impl From<ConsentRow> for ConsentRecord {
+    fn from(row: ConsentRow) -> Self {
         Self {
-            business: BusinessId(business),
-            consent_id,
-            recorded_at,
-            notice_version,
-            language,
-            granted: split(&granted),
-            refused: split(&refused),
-            action,
-            notice_hash: notice_hash.try_into().unwrap_or([0; 32]),
+            business: row.business,
+            consent_id: row.consent_id,
+            recorded_at: row.recorded_at,
+            notice_version: row.notice_version,
+            language: row.language,
+            granted: split(&row.granted),
+            refused: split(&row.refused),
+            action: row.action,
+            notice_hash: row.notice_hash.try_into().unwrap_or([0; 32]),
         }
     }
 }
@@ -82,7 +73,7 @@ impl Storage {
         sqlx::query(&format!(
             "INSERT INTO consents ({CONSENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
         ))
-        .bind(&record.business.0)
+        .bind(&record.business)
         .bind(&record.consent_id)
         .bind(record.recorded_at)
         .bind(&record.notice_version)
@@ -105,10 +96,10 @@ impl Storage {
             "SELECT {CONSENT_COLUMNS} FROM consents WHERE ($1 IS NULL OR business = $1)
              ORDER BY recorded_at, consent_id"
         ))
-        .bind(business.map(|id| id.0.clone()))
+        .bind(business)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.into_iter().map(ConsentRecord::from_row).collect())
+        Ok(rows.into_iter().map(ConsentRecord::from).collect())
     }
 
     /// `business`'s records with one consent id (a booking names it), in time order.
@@ -121,11 +112,11 @@ impl Storage {
             "SELECT {CONSENT_COLUMNS} FROM consents WHERE business = $1 AND consent_id = $2
              ORDER BY recorded_at"
         ))
-        .bind(&business.0)
+        .bind(business)
         .bind(consent_id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.into_iter().map(ConsentRecord::from_row).collect())
+        Ok(rows.into_iter().map(ConsentRecord::from).collect())
     }
 
     /// Deletes `business`'s records made before `cutoff` (unix seconds).
@@ -135,7 +126,7 @@ impl Storage {
         cutoff: i64,
     ) -> Result<u64, sqlx::Error> {
         let deleted = sqlx::query("DELETE FROM consents WHERE business = $1 AND recorded_at < $2")
-            .bind(&business.0)
+            .bind(business)
             .bind(cutoff)
             .execute(&self.pool)
             .await?

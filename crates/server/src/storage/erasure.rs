@@ -33,6 +33,17 @@ pub enum Flush {
     Pending,
 }
 
+/// The result row of `PRAGMA wal_checkpoint`.
+#[derive(sqlx::FromRow)]
+struct Checkpoint {
+    /// 1 when a reader or writer kept the checkpoint from finishing.
+    busy: i64,
+    /// Frames in the WAL.
+    log: i64,
+    /// Frames copied back into the database.
+    checkpointed: i64,
+}
+
 impl Storage {
     /// After a deletion: truncates SQLite's WAL, or records that it could not.
     pub(super) async fn flush_deleted_pages(&self) -> Result<Flush, sqlx::Error> {
@@ -64,11 +75,10 @@ impl Storage {
             if attempt > 0 {
                 tokio::time::sleep(CHECKPOINT_PAUSE).await;
             }
-            let (busy, log, checkpointed): (i64, i64, i64) =
-                sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
-                    .fetch_one(&mut *connection)
-                    .await?;
-            if busy == 0 && log == checkpointed {
+            let result: Checkpoint = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+                .fetch_one(&mut *connection)
+                .await?;
+            if result.busy == 0 && result.log == result.checkpointed {
                 return Ok(true);
             }
         }

@@ -6,7 +6,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 use super::Storage;
-use super::accounts::{AccountError, NewStaff, WrappedKey};
+use super::accounts::{AccountError, NewStaff};
+use super::wrapped_keys::WrappedKey;
 use crate::ids::{BusinessId, StaffId};
 
 /// An invite as written by the owner.
@@ -51,6 +52,24 @@ pub enum AcceptError {
     Database(#[from] sqlx::Error),
 }
 
+/// An open invite's row, as the owner lists it.
+#[derive(sqlx::FromRow)]
+struct OpenInviteRow {
+    token_hash: Vec<u8>,
+    email: String,
+    expires_at: i64,
+}
+
+/// An invite's row, as its link is used.
+#[derive(sqlx::FromRow)]
+struct PendingInviteRow {
+    business: BusinessId,
+    email: String,
+    /// The key copies, as [`encode_keys`] wrote them.
+    wrapped: String,
+    expires_at: i64,
+}
+
 /// One key copy in the invite's `wrapped` column.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct StoredKey {
@@ -91,10 +110,10 @@ impl Storage {
              VALUES ($1, $2, $3, 'staff', $4, $5, $6)",
         )
         .bind(&invite.token_hash[..])
-        .bind(&invite.business.0)
+        .bind(&invite.business)
         .bind(&invite.email)
         .bind(encode_keys(&invite.keys))
-        .bind(&invite.created_by.0)
+        .bind(&invite.created_by)
         .bind(invite.expires_at)
         .execute(&self.pool)
         .await
@@ -107,21 +126,21 @@ impl Storage {
         business: &BusinessId,
         now: i64,
     ) -> Result<Vec<OpenInvite>, sqlx::Error> {
-        let rows: Vec<(Vec<u8>, String, i64)> = sqlx::query_as(
+        let rows: Vec<OpenInviteRow> = sqlx::query_as(
             "SELECT token_hash, email, expires_at FROM invites
              WHERE business = $1 AND used_at IS NULL AND expires_at > $2
              ORDER BY expires_at, email",
         )
-        .bind(&business.0)
+        .bind(business)
         .bind(now)
         .fetch_all(&self.pool)
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(hash, email, expires_at)| OpenInvite {
-                id: URL_SAFE_NO_PAD.encode(hash),
-                email,
-                expires_at,
+            .map(|row| OpenInvite {
+                id: URL_SAFE_NO_PAD.encode(row.token_hash),
+                email: row.email,
+                expires_at: row.expires_at,
             })
             .collect())
     }
@@ -144,7 +163,7 @@ impl Storage {
             "DELETE FROM invites WHERE token_hash = $1 AND business = $2 AND used_at IS NULL",
         )
         .bind(hash)
-        .bind(&business.0)
+        .bind(business)
         .execute(&self.pool)
         .await?;
         Ok(deleted.rows_affected() == 1)
@@ -187,24 +206,24 @@ impl Storage {
         account: impl FnOnce(&PendingInvite) -> NewStaff,
     ) -> Result<NewStaff, AcceptError> {
         let mut transaction = self.pool.begin().await?;
-        let row: Option<(String, String, String, i64)> = sqlx::query_as(
+        let row: Option<PendingInviteRow> = sqlx::query_as(
             "SELECT business, email, wrapped, expires_at FROM invites
              WHERE token_hash = $1 AND used_at IS NULL",
         )
         .bind(&token_hash[..])
         .fetch_optional(&mut *transaction)
         .await?;
-        let Some((business, email, wrapped, expires_at)) = row else {
+        let Some(row) = row else {
             return Err(AcceptError::NotFound);
         };
-        if expires_at <= now {
+        if row.expires_at <= now {
             return Err(AcceptError::Expired);
         }
         let invite = PendingInvite {
-            business: BusinessId(business),
-            email,
-            keys: decode_keys(&wrapped),
-            expires_at,
+            business: row.business,
+            email: row.email,
+            keys: decode_keys(&row.wrapped),
+            expires_at: row.expires_at,
         };
         let staff = account(&invite);
         let used = sqlx::query(

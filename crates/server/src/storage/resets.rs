@@ -26,13 +26,21 @@ pub enum ResetError {
     Database(#[from] sqlx::Error),
 }
 
+/// A reset link's row, with the member's business.
+#[derive(sqlx::FromRow)]
+struct ResetRow {
+    staff_id: StaffId,
+    business: BusinessId,
+    expires_at: i64,
+}
+
 impl Storage {
     /// Stores a reset link, replacing any earlier one for the same member: one
     /// open link per member.
     pub async fn create_reset(&self, reset: &NewReset) -> Result<(), sqlx::Error> {
         let mut transaction = self.pool.begin().await?;
         sqlx::query("DELETE FROM login_resets WHERE staff_id = $1")
-            .bind(&reset.staff_id.0)
+            .bind(&reset.staff_id)
             .execute(&mut *transaction)
             .await?;
         sqlx::query(
@@ -40,8 +48,8 @@ impl Storage {
              VALUES ($1, $2, $3, $4)",
         )
         .bind(&reset.token_hash[..])
-        .bind(&reset.staff_id.0)
-        .bind(&reset.created_by.0)
+        .bind(&reset.staff_id)
+        .bind(&reset.created_by)
         .bind(reset.expires_at)
         .execute(&mut *transaction)
         .await?;
@@ -77,7 +85,7 @@ impl Storage {
         password_hash: &str,
     ) -> Result<(StaffId, BusinessId), ResetError> {
         let mut transaction = self.pool.begin().await?;
-        let row: Option<(String, String, i64)> = sqlx::query_as(
+        let row: Option<ResetRow> = sqlx::query_as(
             "SELECT login_resets.staff_id, staff.business, login_resets.expires_at FROM login_resets
              JOIN staff ON staff.id = login_resets.staff_id
              WHERE login_resets.token_hash = $1 AND staff.disabled = 0",
@@ -85,7 +93,12 @@ impl Storage {
         .bind(&token_hash[..])
         .fetch_optional(&mut *transaction)
         .await?;
-        let Some((staff_id, business, expires_at)) = row else {
+        let Some(ResetRow {
+            staff_id,
+            business,
+            expires_at,
+        }) = row
+        else {
             return Err(ResetError::NotFound);
         };
         if expires_at <= now {
@@ -115,7 +128,7 @@ impl Storage {
                 .await?;
         }
         transaction.commit().await?;
-        Ok((StaffId(staff_id), BusinessId(business)))
+        Ok((staff_id, business))
     }
 
     /// Deletes reset links that expired before `now`.

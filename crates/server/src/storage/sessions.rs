@@ -46,7 +46,15 @@ impl std::fmt::Debug for StoredSession {
     }
 }
 
-type SessionRow = (String, i64, i64, i64, String);
+/// A `sessions` row, without its key.
+#[derive(sqlx::FromRow)]
+struct SessionRow {
+    csrf: String,
+    created_at: i64,
+    expires_at: i64,
+    last_seen: i64,
+    staff_id: StaffId,
+}
 
 impl Storage {
     /// Stores a new session.
@@ -56,7 +64,7 @@ impl Storage {
              VALUES ($1, $2, $3, $4, $5, $4)",
         )
         .bind(&session.id_hash[..])
-        .bind(&session.staff.0)
+        .bind(&session.staff)
         .bind(&session.csrf)
         .bind(session.created_at)
         .bind(session.expires_at)
@@ -73,21 +81,21 @@ impl Storage {
         .bind(&id_hash[..])
         .fetch_optional(&self.pool)
         .await?;
-        let Some((csrf, created_at, expires_at, last_seen, staff_id)) = session else {
+        let Some(session) = session else {
             return Ok(None);
         };
         let staff: Option<StaffRow> =
             sqlx::query_as(&format!("SELECT {STAFF_COLUMNS} FROM staff WHERE id = $1"))
-                .bind(&staff_id)
+                .bind(&session.staff_id)
                 .fetch_optional(&self.pool)
                 .await?;
         Ok(staff.map(|row| StoredSession {
             id_hash: *id_hash,
-            csrf,
-            created_at,
-            expires_at,
-            last_seen,
-            staff: StaffMember::from_row(row),
+            csrf: session.csrf,
+            created_at: session.created_at,
+            expires_at: session.expires_at,
+            last_seen: session.last_seen,
+            staff: row.into(),
         }))
     }
 
@@ -113,7 +121,7 @@ impl Storage {
     /// Ends every session of one account.
     pub async fn delete_sessions_of(&self, staff: &StaffId) -> Result<u64, sqlx::Error> {
         sqlx::query("DELETE FROM sessions WHERE staff_id = $1")
-            .bind(&staff.0)
+            .bind(staff)
             .execute(&self.pool)
             .await
             .map(|done| done.rows_affected())

@@ -2,7 +2,8 @@
 //! signed-in member belongs to, so another business's booking is simply not
 //! there.
 
-use super::{BOOKING_COLUMNS, BookingRow, Flush, Storage, StoredBooking, booking_from_row};
+use super::bookings::{BOOKING_COLUMNS, BookingRow, StoredBooking};
+use super::{Flush, Storage};
 use crate::ids::BusinessId;
 
 /// A booking with its attendance mark.
@@ -56,52 +57,20 @@ pub enum StatusError {
     Database(#[from] sqlx::Error),
 }
 
-type InboxRow = (
-    String,
-    String,
-    i64,
-    i64,
-    i64,
-    Option<String>,
-    Option<String>,
-    String,
-    Vec<u8>,
-    Option<Vec<u8>>,
-    i64,
-    Option<String>,
-);
+/// A booking row with its attendance mark.
+#[derive(sqlx::FromRow)]
+struct InboxRow {
+    #[sqlx(flatten)]
+    booking: BookingRow,
+    attendance: Option<String>,
+}
 
-fn from_row(row: InboxRow) -> InboxBooking {
-    let (
-        id,
-        business,
-        starts,
-        ends,
-        party,
-        service,
-        practitioner,
-        status,
-        envelope,
-        copy,
-        created,
-        attendance,
-    ) = row;
-    let booking: BookingRow = (
-        id,
-        business,
-        starts,
-        ends,
-        party,
-        service,
-        practitioner,
-        status,
-        envelope,
-        copy,
-        created,
-    );
-    InboxBooking {
-        booking: booking_from_row(booking),
-        attendance,
+impl From<InboxRow> for InboxBooking {
+    fn from(row: InboxRow) -> Self {
+        Self {
+            booking: row.booking.into(),
+            attendance: row.attendance,
+        }
     }
 }
 
@@ -117,12 +86,12 @@ impl Storage {
              WHERE business = $1 AND starts_at >= $2 AND starts_at < $3
              ORDER BY starts_at, created_at, id"
         ))
-        .bind(&business.0)
+        .bind(business)
         .bind(from)
         .bind(to)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.into_iter().map(from_row).collect())
+        Ok(rows.into_iter().map(InboxBooking::from).collect())
     }
 
     /// One booking of `business`.
@@ -135,10 +104,10 @@ impl Storage {
             "SELECT {BOOKING_COLUMNS}, attendance FROM bookings WHERE id = $1 AND business = $2"
         ))
         .bind(id)
-        .bind(&business.0)
+        .bind(business)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(from_row))
+        Ok(row.map(InboxBooking::from))
     }
 
     /// Sets a booking's status as staff see it. Cancelling is the visitor's
@@ -168,7 +137,7 @@ impl Storage {
                 Some("no_show"),
             ),
         };
-        let mut query = sqlx::query(sql).bind(id).bind(&business.0);
+        let mut query = sqlx::query(sql).bind(id).bind(business);
         if let Some(attendance) = attendance {
             query = query.bind(attendance);
         }
@@ -194,12 +163,12 @@ impl Storage {
             "DELETE FROM idempotency_keys WHERE booking_id IN (SELECT id FROM bookings WHERE id = $1 AND business = $2)",
         )
         .bind(id)
-        .bind(&business.0)
+        .bind(business)
         .execute(&mut *transaction)
         .await?;
         let done = sqlx::query("DELETE FROM bookings WHERE id = $1 AND business = $2")
             .bind(id)
-            .bind(&business.0)
+            .bind(business)
             .execute(&mut *transaction)
             .await?;
         transaction.commit().await?;

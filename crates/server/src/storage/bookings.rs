@@ -1,0 +1,346 @@
+//! Bookings as the widget makes them: capacity held and the row written in one
+//! locked transaction, idempotent retries answered with the first booking,
+//! replayed envelopes refused; and listing and retention over all of them.
+
+use sqlx::AnyConnection;
+
+use super::{Backend, Storage};
+use crate::availability::{Occupancy, Refusal};
+use crate::ids::{BookingId, BusinessId};
+
+/// Why a booking was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum BookError {
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
+    #[error("the idempotency key was used for another request")]
+    IdempotencyConflict,
+    #[error("this envelope was already uploaded")]
+    Replayed,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// A booking as it is written: ciphertext plus public metadata.
+#[derive(Debug, Clone)]
+pub struct NewBooking {
+    pub id: BookingId,
+    pub business: BusinessId,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub party_size: u32,
+    pub service: Option<String>,
+    pub practitioner: Option<String>,
+    pub envelope: Vec<u8>,
+    pub envelope_hash: [u8; 32],
+    pub visitor_copy: Option<Vec<u8>>,
+    pub token_hash: Option<[u8; 32]>,
+    pub created_at: i64,
+}
+
+/// A booking as it is read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredBooking {
+    pub id: BookingId,
+    pub business: BusinessId,
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub party_size: u32,
+    pub service: Option<String>,
+    pub practitioner: Option<String>,
+    pub status: String,
+    pub envelope: Vec<u8>,
+    pub visitor_copy: Option<Vec<u8>>,
+    pub created_at: i64,
+}
+
+/// A client's `Idempotency-Key`, hashed, with the hash of the request it came with.
+#[derive(Debug, Clone, Copy)]
+pub struct Idempotency {
+    pub key_hash: [u8; 32],
+    pub request_hash: [u8; 32],
+}
+
+/// Whether a booking was made now or found from an earlier identical request.
+#[derive(Debug, Clone)]
+pub enum Booked {
+    Created(NewBooking),
+    Replayed(StoredBooking),
+}
+
+/// Which bookings to list.
+#[derive(Debug, Clone, Default)]
+pub struct BookingFilter {
+    pub business: Option<BusinessId>,
+    /// Only bookings starting at or after this unix time.
+    pub starts_from: Option<i64>,
+}
+
+/// The columns of a [`StoredBooking`], in the order of [`BookingRow`].
+pub(super) const BOOKING_COLUMNS: &str = "id, business, starts_at, ends_at, party_size, service, practitioner, status, envelope, visitor_copy, created_at";
+
+/// A booking row as [`BOOKING_COLUMNS`] selects it.
+#[derive(sqlx::FromRow)]
+pub(super) struct BookingRow {
+    pub(super) id: BookingId,
+    pub(super) business: BusinessId,
+    pub(super) starts_at: i64,
+    pub(super) ends_at: i64,
+    pub(super) party_size: i64,
+    pub(super) service: Option<String>,
+    pub(super) practitioner: Option<String>,
+    pub(super) status: String,
+    pub(super) envelope: Vec<u8>,
+    pub(super) visitor_copy: Option<Vec<u8>>,
+    pub(super) created_at: i64,
+}
+
+impl From<BookingRow> for StoredBooking {
+    fn from(row: BookingRow) -> Self {
+        Self {
+            id: row.id,
+            business: row.business,
+            starts_at: row.starts_at,
+            ends_at: row.ends_at,
+            party_size: u32::try_from(row.party_size).unwrap_or(0),
+            service: row.service,
+            practitioner: row.practitioner,
+            status: row.status,
+            envelope: row.envelope,
+            visitor_copy: row.visitor_copy,
+            created_at: row.created_at,
+        }
+    }
+}
+
+/// A confirmed booking's hold on capacity.
+#[derive(sqlx::FromRow)]
+struct OccupancyRow {
+    starts_at: i64,
+    ends_at: i64,
+    party_size: i64,
+    practitioner: Option<String>,
+}
+
+impl Storage {
+    /// Confirmed bookings of `business` overlapping `[start, end)`, except `except`.
+    pub(super) async fn occupancy(
+        connection: &mut AnyConnection,
+        business: &BusinessId,
+        (start, end): (i64, i64),
+        except: Option<&BookingId>,
+    ) -> Result<Vec<Occupancy>, sqlx::Error> {
+        let rows: Vec<OccupancyRow> = sqlx::query_as(
+            "SELECT starts_at, ends_at, party_size, practitioner FROM bookings
+             WHERE business = $1 AND status = 'confirmed' AND starts_at < $3 AND ends_at > $2
+               AND ($4 IS NULL OR id <> $4)",
+        )
+        .bind(business)
+        .bind(start)
+        .bind(end)
+        .bind(except)
+        .fetch_all(connection)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| Occupancy {
+                starts_at: row.starts_at,
+                ends_at: row.ends_at,
+                party_size: u32::try_from(row.party_size).unwrap_or(u32::MAX),
+                practitioner: row.practitioner,
+            })
+            .collect())
+    }
+
+    /// Whether an envelope with this hash was stored before.
+    pub(super) async fn is_replay(
+        connection: &mut AnyConnection,
+        envelope_hash: &[u8; 32],
+    ) -> Result<bool, sqlx::Error> {
+        let earlier: Option<(String,)> =
+            sqlx::query_as("SELECT id FROM bookings WHERE envelope_hash = $1")
+                .bind(&envelope_hash[..])
+                .fetch_optional(connection)
+                .await?;
+        Ok(earlier.is_some())
+    }
+
+    /// Confirmed bookings overlapping `[start, end)`, for availability.
+    pub async fn occupancy_between(
+        &self,
+        business: &BusinessId,
+        window: (i64, i64),
+    ) -> Result<Vec<Occupancy>, sqlx::Error> {
+        let mut connection = self.pool.acquire().await?;
+        Self::occupancy(&mut connection, business, window, None).await
+    }
+
+    /// Holds capacity and stores a booking, atomically. `decide` sees the
+    /// competing bookings in `window` and returns the row to write, or a refusal.
+    /// Answers once the booking is durable.
+    pub async fn book(
+        &self,
+        business: &BusinessId,
+        idempotency: Option<Idempotency>,
+        window: (i64, i64),
+        envelope_hash: [u8; 32],
+        decide: impl FnOnce(&[Occupancy]) -> Result<NewBooking, Refusal>,
+    ) -> Result<Booked, BookError> {
+        let work = async |connection: &mut AnyConnection| {
+            Self::book_in(
+                connection,
+                business,
+                idempotency,
+                window,
+                envelope_hash,
+                decide,
+            )
+            .await
+        };
+        match self.backend {
+            Backend::Sqlite => self.group_commit.run(&self.pool, work).await,
+            Backend::Postgres => {
+                let mut transaction = self.write_transaction(business).await?;
+                let booked = work(&mut transaction).await?;
+                transaction.commit().await?;
+                Ok(booked)
+            }
+        }
+    }
+
+    /// The booking an earlier request with this idempotency key stored, if
+    /// any; [`BookError::IdempotencyConflict`] if that request was another.
+    /// [`Storage::book`] looks again inside its transaction; a retry found
+    /// here is answered without counting against any limit.
+    pub async fn idempotent_replay(
+        &self,
+        business: &BusinessId,
+        idempotency: &Idempotency,
+    ) -> Result<Option<StoredBooking>, BookError> {
+        let mut connection = self.pool.acquire().await?;
+        Self::earlier_answer(&mut connection, business, idempotency).await
+    }
+
+    async fn earlier_answer(
+        connection: &mut AnyConnection,
+        business: &BusinessId,
+        idempotency: &Idempotency,
+    ) -> Result<Option<StoredBooking>, BookError> {
+        let earlier: Option<(Vec<u8>, String)> = sqlx::query_as(
+            "SELECT request_hash, booking_id FROM idempotency_keys WHERE business = $1 AND key_hash = $2",
+        )
+        .bind(business)
+        .bind(&idempotency.key_hash[..])
+        .fetch_optional(&mut *connection)
+        .await?;
+        let Some((request_hash, booking_id)) = earlier else {
+            return Ok(None);
+        };
+        if request_hash != idempotency.request_hash {
+            return Err(BookError::IdempotencyConflict);
+        }
+        let row: BookingRow = sqlx::query_as(&format!(
+            "SELECT {BOOKING_COLUMNS} FROM bookings WHERE id = $1"
+        ))
+        .bind(&booking_id)
+        .fetch_one(&mut *connection)
+        .await?;
+        Ok(Some(row.into()))
+    }
+
+    /// [`Storage::book`] inside a transaction that holds the write lock.
+    async fn book_in(
+        connection: &mut AnyConnection,
+        business: &BusinessId,
+        idempotency: Option<Idempotency>,
+        window: (i64, i64),
+        envelope_hash: [u8; 32],
+        decide: impl FnOnce(&[Occupancy]) -> Result<NewBooking, Refusal>,
+    ) -> Result<Booked, BookError> {
+        if let Some(idempotency) = &idempotency
+            && let Some(earlier) = Self::earlier_answer(connection, business, idempotency).await?
+        {
+            return Ok(Booked::Replayed(earlier));
+        }
+        if Self::is_replay(connection, &envelope_hash).await? {
+            return Err(BookError::Replayed);
+        }
+        let competing = Self::occupancy(connection, business, window, None).await?;
+        let booking = decide(&competing).map_err(BookError::Refused)?;
+        sqlx::query(
+            "INSERT INTO bookings (id, business, starts_at, ends_at, party_size, service, practitioner, status,
+                                   envelope, envelope_hash, visitor_copy, token_hash, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'confirmed', $8, $9, $10, $11, $12)",
+        )
+        .bind(&booking.id)
+        .bind(&booking.business)
+        .bind(booking.starts_at)
+        .bind(booking.ends_at)
+        .bind(i64::from(booking.party_size))
+        .bind(booking.service.as_deref())
+        .bind(booking.practitioner.as_deref())
+        .bind(&booking.envelope)
+        .bind(&booking.envelope_hash[..])
+        .bind(booking.visitor_copy.as_deref())
+        .bind(booking.token_hash.as_ref().map(|hash| &hash[..]))
+        .bind(booking.created_at)
+        .execute(&mut *connection)
+        .await?;
+        if let Some(idempotency) = &idempotency {
+            sqlx::query(
+                "INSERT INTO idempotency_keys (business, key_hash, request_hash, booking_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(business)
+            .bind(&idempotency.key_hash[..])
+            .bind(&idempotency.request_hash[..])
+            .bind(&booking.id)
+            .bind(booking.created_at)
+            .execute(&mut *connection)
+            .await?;
+        }
+        Ok(Booked::Created(booking))
+    }
+
+    /// Deletes every booking of `business` whose appointment ended before
+    /// `cutoff` (unix seconds) — ciphertext, visitor copy and metadata — then
+    /// checkpoints the WAL so the deleted pages leave it too (or records that
+    /// they have not yet, [`super::Flush::Pending`]). Returns the count.
+    pub async fn sweep(&self, business: &BusinessId, cutoff: i64) -> Result<u64, sqlx::Error> {
+        let mut transaction = self.write_transaction(business).await?;
+        sqlx::query(
+            "DELETE FROM idempotency_keys WHERE booking_id IN (SELECT id FROM bookings WHERE business = $1 AND ends_at < $2)",
+        )
+        .bind(business)
+        .bind(cutoff)
+        .execute(&mut *transaction)
+        .await?;
+        let deleted = sqlx::query("DELETE FROM bookings WHERE business = $1 AND ends_at < $2")
+            .bind(business)
+            .bind(cutoff)
+            .execute(&mut *transaction)
+            .await?
+            .rows_affected();
+        transaction.commit().await?;
+        if deleted > 0 {
+            self.flush_deleted_pages().await?;
+        }
+        Ok(deleted)
+    }
+
+    /// Lists bookings in start order.
+    pub async fn bookings(
+        &self,
+        filter: &BookingFilter,
+    ) -> Result<Vec<StoredBooking>, sqlx::Error> {
+        let rows: Vec<BookingRow> = sqlx::query_as(&format!(
+            "SELECT {BOOKING_COLUMNS} FROM bookings
+             WHERE ($1 IS NULL OR business = $1) AND ($2 IS NULL OR starts_at >= $2)
+             ORDER BY starts_at, created_at"
+        ))
+        .bind(filter.business.as_ref())
+        .bind(filter.starts_from)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(StoredBooking::from).collect())
+    }
+}

@@ -3,8 +3,21 @@
 //! something. Answers come back typed; an error answer keeps the server's code.
 
 use sealbook_web::fetch::{NoAnswer, Reach, Request, fetch};
+use sealbook_wire::api::audit::{AuditLog, AuditView};
+use sealbook_wire::api::auth::{
+    AcceptInvite, LoginRequest, PasswordChange, SessionView, TotpCode, TotpSetup, UseReset,
+};
+use sealbook_wire::api::inbox::{
+    BookingList, ConsentList, ConsentView, ExportReport, StaffBooking, StatusChange,
+};
+use sealbook_wire::api::inbox_keys::{KeyCopy, PutWrappedKeys, WrappedKeyView, WrappedKeys};
+use sealbook_wire::api::snippet::Snippet;
+use sealbook_wire::api::staff::{
+    InviteEntry, InviteList, InviteRequest, Invited, ResetIssued, ShareRequest, StaffEntry,
+    StaffList,
+};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 
 /// Why a request failed: the server's error code, or no answer at all.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,197 +49,6 @@ impl ApiError {
     }
 }
 
-/// The logged-in staff member.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct Staff {
-    pub id: String,
-    pub email: String,
-    /// `owner` or `staff`.
-    pub role: String,
-    pub business: String,
-    pub business_name: String,
-    #[serde(default)]
-    pub totp_enabled: bool,
-}
-
-impl Staff {
-    pub fn is_owner(&self) -> bool {
-        self.role == "owner"
-    }
-}
-
-/// A session: who, and the token that state-changing requests must echo.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct Session {
-    pub staff: Staff,
-    pub csrf: String,
-    pub expires_at: String,
-}
-
-/// The caller's own wrapped copy of one business key.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct WrappedKey {
-    pub kid: String,
-    /// `active`, `pending`, `retired` or `compromised`.
-    pub status: String,
-    /// base64url of the encrypted PKCS#8 DER.
-    pub wrapped: String,
-    /// Shared by the owner after a rotation: the owner's grant code opens it,
-    /// until this member locks it under their own passphrase.
-    #[serde(default)]
-    pub shared: bool,
-}
-
-/// A key the business has, whether or not the caller holds a copy.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct ConfiguredKey {
-    pub kid: String,
-    pub status: String,
-}
-
-impl ConfiguredKey {
-    /// Active or about to be: every member should hold it.
-    pub fn is_current(&self) -> bool {
-        matches!(self.status.as_str(), "active" | "pending")
-    }
-}
-
-/// The caller's copies and the business's keys.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct KeySet {
-    pub keys: Vec<WrappedKey>,
-    #[serde(default)]
-    pub configured: Vec<ConfiguredKey>,
-}
-
-/// A stored booking as the inbox lists it: public metadata and the envelope.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct StoredBooking {
-    pub id: String,
-    /// RFC 3339 with the business's offset.
-    pub start: String,
-    pub end: String,
-    pub party_size: Option<u32>,
-    pub service: Option<String>,
-    pub practitioner: Option<String>,
-    /// `confirmed`, `cancelled`, `arrived` or `no_show`.
-    pub status: String,
-    pub created_at: String,
-    pub envelope: String,
-}
-
-#[derive(Deserialize)]
-struct Bookings {
-    bookings: Vec<StoredBooking>,
-}
-
-/// One consent record (the same fields as `sealbook consents list`).
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct ConsentRecord {
-    pub consent_id: String,
-    pub recorded_at: String,
-    pub notice_version: String,
-    pub language: String,
-    pub granted: Vec<String>,
-    pub refused: Vec<String>,
-    pub action: String,
-}
-
-#[derive(Deserialize)]
-struct ConsentRecords {
-    records: Vec<ConsentRecord>,
-}
-
-/// A member of the business's staff, as the owner sees them.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct Member {
-    pub id: String,
-    pub email: String,
-    pub role: String,
-    pub created_at: String,
-    #[serde(default)]
-    pub totp_enabled: bool,
-    #[serde(default)]
-    pub has_key: bool,
-    /// Key ids held under the member's own passphrase.
-    #[serde(default)]
-    pub kids: Vec<String>,
-    /// Key ids shared with the member, waiting for their grant code.
-    #[serde(default)]
-    pub shared_kids: Vec<String>,
-    #[serde(default)]
-    pub revoked: bool,
-}
-
-#[derive(Deserialize)]
-struct Members {
-    staff: Vec<Member>,
-}
-
-/// An invite not yet used nor expired.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct OpenInvite {
-    pub id: String,
-    pub email: String,
-    /// RFC 3339.
-    pub expires_at: String,
-}
-
-#[derive(Deserialize)]
-struct OpenInvites {
-    invites: Vec<OpenInvite>,
-}
-
-/// One line of the audit log.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct AuditEntry {
-    pub id: String,
-    pub at: String,
-    pub staff_email: Option<String>,
-    pub session: Option<String>,
-    pub action: String,
-    pub booking_id: Option<String>,
-    #[serde(default)]
-    pub detail: String,
-}
-
-#[derive(Deserialize)]
-struct Audit {
-    entries: Vec<AuditEntry>,
-}
-
-/// A second factor being set up: the secret to put into an authenticator app.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct TotpSetup {
-    pub secret_base32: String,
-    pub otpauth_url: String,
-}
-
-/// The script tag the owner pastes into their site.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-pub struct Snippet {
-    pub html: String,
-    pub kids: Vec<String>,
-    pub integrity: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct Invited {
-    invite_url: String,
-}
-
-#[derive(Deserialize)]
-struct ResetIssued {
-    reset_url: String,
-}
-
-/// A wrapped copy for an invite: the business key under the one-time grant code.
-#[derive(Clone, Debug, Serialize)]
-pub struct GrantedKey {
-    pub kid: String,
-    pub wrapped: String,
-}
-
 /// The client: where the API is (this page's origin) and the session's CSRF token.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Api {
@@ -240,7 +62,7 @@ impl Api {
         }
     }
 
-    pub async fn session(&self) -> Result<Session, ApiError> {
+    pub async fn session(&self) -> Result<SessionView, ApiError> {
         self.get("/api/v1/auth/session").await
     }
 
@@ -249,20 +71,34 @@ impl Api {
         email: &str,
         password: &str,
         totp: Option<&str>,
-    ) -> Result<Session, ApiError> {
-        let body = serde_json::json!({ "email": email, "password": password, "totp": totp });
+    ) -> Result<SessionView, ApiError> {
+        let body = LoginRequest {
+            email: email.to_owned(),
+            password: password.to_owned(),
+            totp: totp.map(str::to_owned),
+        };
         self.send("POST", "/api/v1/auth/login", Some(&body)).await
     }
 
-    pub async fn accept_invite(&self, token: &str, password: &str) -> Result<Session, ApiError> {
-        let body = serde_json::json!({ "token": token, "password": password });
+    pub async fn accept_invite(
+        &self,
+        token: &str,
+        password: &str,
+    ) -> Result<SessionView, ApiError> {
+        let body = AcceptInvite {
+            token: token.to_owned(),
+            password: password.to_owned(),
+        };
         self.send("POST", "/api/v1/auth/accept-invite", Some(&body))
             .await
     }
 
     /// A new login password with the owner's reset link; signs the member in.
-    pub async fn use_reset(&self, token: &str, password: &str) -> Result<Session, ApiError> {
-        let body = serde_json::json!({ "token": token, "password": password });
+    pub async fn use_reset(&self, token: &str, password: &str) -> Result<SessionView, ApiError> {
+        let body = UseReset {
+            token: token.to_owned(),
+            password: password.to_owned(),
+        };
         self.send("POST", "/api/v1/auth/reset", Some(&body)).await
     }
 
@@ -277,7 +113,10 @@ impl Api {
 
     /// A new login password; the server ends every other session of the account.
     pub async fn change_password(&self, current: &str, new: &str) -> Result<(), ApiError> {
-        let body = serde_json::json!({ "current": current, "new": new });
+        let body = PasswordChange {
+            current: current.to_owned(),
+            new: new.to_owned(),
+        };
         self.send_empty("POST", "/api/v1/auth/password", Some(&body))
             .await
     }
@@ -287,23 +126,29 @@ impl Api {
     }
 
     pub async fn totp_enable(&self, code: &str) -> Result<(), ApiError> {
-        let body = serde_json::json!({ "code": code });
+        let body = TotpCode {
+            code: code.to_owned(),
+        };
         self.send_empty("POST", "/api/v1/auth/totp/enable", Some(&body))
             .await
     }
 
-    pub async fn keys(&self) -> Result<KeySet, ApiError> {
+    pub async fn keys(&self) -> Result<WrappedKeys, ApiError> {
         self.get("/api/v1/inbox/keys").await
     }
 
     /// Replaces the caller's copies of these keys (now under their own
     /// passphrase), all of them or none.
-    pub async fn replace_keys(&self, copies: &[WrappedKey]) -> Result<(), ApiError> {
-        let keys: Vec<_> = copies
-            .iter()
-            .map(|copy| serde_json::json!({ "kid": copy.kid, "wrapped": copy.wrapped }))
-            .collect();
-        let body = serde_json::json!({ "keys": keys });
+    pub async fn replace_keys(&self, copies: &[WrappedKeyView]) -> Result<(), ApiError> {
+        let body = PutWrappedKeys {
+            keys: copies
+                .iter()
+                .map(|copy| KeyCopy {
+                    kid: copy.kid.clone(),
+                    wrapped: copy.wrapped.clone(),
+                })
+                .collect(),
+        };
         self.send_empty("PUT", "/api/v1/inbox/keys", Some(&body))
             .await
     }
@@ -314,7 +159,7 @@ impl Api {
         from: &str,
         to: &str,
         status: Option<&str>,
-    ) -> Result<Vec<StoredBooking>, ApiError> {
+    ) -> Result<Vec<StaffBooking>, ApiError> {
         let mut path = format!(
             "/api/v1/inbox/bookings?from={}&to={}",
             encode(from),
@@ -324,16 +169,18 @@ impl Api {
             path.push_str("&status=");
             path.push_str(&encode(status));
         }
-        Ok(self.get::<Bookings>(&path).await?.bookings)
+        Ok(self.get::<BookingList>(&path).await?.bookings)
     }
 
-    pub async fn booking(&self, id: &str) -> Result<StoredBooking, ApiError> {
+    pub async fn booking(&self, id: &str) -> Result<StaffBooking, ApiError> {
         self.get(&format!("/api/v1/inbox/bookings/{}", encode(id)))
             .await
     }
 
-    pub async fn set_status(&self, id: &str, status: &str) -> Result<StoredBooking, ApiError> {
-        let body = serde_json::json!({ "status": status });
+    pub async fn set_status(&self, id: &str, status: &str) -> Result<StaffBooking, ApiError> {
+        let body = StatusChange {
+            status: status.to_owned(),
+        };
         let path = format!("/api/v1/inbox/bookings/{}/status", encode(id));
         self.send("POST", &path, Some(&body)).await
     }
@@ -345,31 +192,39 @@ impl Api {
 
     /// Tells the audit log that the inbox built an export of `count` bookings.
     pub async fn report_export(&self, format: &str, count: usize) -> Result<(), ApiError> {
-        let body = serde_json::json!({ "format": format, "count": count });
+        let body = ExportReport {
+            format: format.to_owned(),
+            // The server refuses any count above a million, so saturating changes no answer.
+            count: u32::try_from(count).unwrap_or(u32::MAX),
+        };
         self.send_empty("POST", "/api/v1/inbox/exports", Some(&body))
             .await
     }
 
-    pub async fn consent_records(&self, consent_id: &str) -> Result<Vec<ConsentRecord>, ApiError> {
+    pub async fn consent_records(&self, consent_id: &str) -> Result<Vec<ConsentView>, ApiError> {
         let path = format!("/api/v1/inbox/consents/{}", encode(consent_id));
-        Ok(self.get::<ConsentRecords>(&path).await?.records)
+        Ok(self.get::<ConsentList>(&path).await?.records)
     }
 
-    pub async fn staff(&self) -> Result<Vec<Member>, ApiError> {
-        Ok(self.get::<Members>("/api/v1/inbox/staff").await?.staff)
+    pub async fn staff(&self) -> Result<Vec<StaffEntry>, ApiError> {
+        Ok(self.get::<StaffList>("/api/v1/inbox/staff").await?.staff)
     }
 
-    pub async fn invite(&self, email: &str, keys: &[GrantedKey]) -> Result<String, ApiError> {
-        let body = serde_json::json!({ "email": email, "role": "staff", "wrapped": keys });
+    pub async fn invite(&self, email: &str, keys: &[KeyCopy]) -> Result<String, ApiError> {
+        let body = InviteRequest {
+            email: email.to_owned(),
+            role: "staff".to_owned(),
+            wrapped: keys.to_vec(),
+        };
         let invited: Invited = self
             .send("POST", "/api/v1/inbox/invites", Some(&body))
             .await?;
         Ok(invited.invite_url)
     }
 
-    pub async fn open_invites(&self) -> Result<Vec<OpenInvite>, ApiError> {
+    pub async fn open_invites(&self) -> Result<Vec<InviteEntry>, ApiError> {
         Ok(self
-            .get::<OpenInvites>("/api/v1/inbox/invites")
+            .get::<InviteList>("/api/v1/inbox/invites")
             .await?
             .invites)
     }
@@ -380,8 +235,10 @@ impl Api {
     }
 
     /// Gives an existing member keys they lack, locked under a grant code.
-    pub async fn share_keys(&self, member: &str, keys: &[GrantedKey]) -> Result<(), ApiError> {
-        let body = serde_json::json!({ "wrapped": keys });
+    pub async fn share_keys(&self, member: &str, keys: &[KeyCopy]) -> Result<(), ApiError> {
+        let body = ShareRequest {
+            wrapped: keys.to_vec(),
+        };
         let path = format!("/api/v1/inbox/staff/{}/keys", encode(member));
         self.send_empty("PUT", &path, Some(&body)).await
     }
@@ -402,8 +259,8 @@ impl Api {
         self.get("/api/v1/inbox/snippet").await
     }
 
-    pub async fn audit(&self) -> Result<Vec<AuditEntry>, ApiError> {
-        Ok(self.get::<Audit>("/api/v1/inbox/audit").await?.entries)
+    pub async fn audit(&self) -> Result<Vec<AuditView>, ApiError> {
+        Ok(self.get::<AuditLog>("/api/v1/inbox/audit").await?.entries)
     }
 
     async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ApiError> {

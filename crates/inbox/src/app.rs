@@ -2,10 +2,11 @@
 //! device, then the bookings and — for the owner — staff and audit log. Logging
 //! out or a session that ends drops the unlocked keys with the rest.
 
+use sealbook_wire::api::auth::SessionView;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use crate::api::{Api, ApiError, Session};
+use crate::api::{Api, ApiError};
 use crate::i18n::{Lang, Text, browser_lang, t};
 use crate::timing;
 use crate::ui::{api_error_text, focus};
@@ -37,15 +38,15 @@ enum Phase {
     /// Opened from an owner's one-time link.
     Link(Link, AttrValue),
     Unlock {
-        session: Session,
+        session: SessionView,
         first: bool,
     },
     Choose {
-        session: Session,
+        session: SessionView,
         unlocked: Unlocked,
     },
     Inbox {
-        session: Session,
+        session: SessionView,
         unlocked: Unlocked,
         page: Page,
     },
@@ -116,7 +117,7 @@ pub fn app() -> Html {
     };
     let on_login = {
         let phase = phase.clone();
-        Callback::from(move |session: Session| {
+        Callback::from(move |session: SessionView| {
             phase.set(Phase::Unlock {
                 session,
                 first: false,
@@ -131,7 +132,7 @@ pub fn app() -> Html {
         Phase::Login(notice) => html! { <Login {lang} notice={notice.clone()} {on_login} /> },
         Phase::Link(link, token) => {
             let (phase, link) = (phase.clone(), *link);
-            let on_joined = Callback::from(move |session: Session| {
+            let on_joined = Callback::from(move |session: SessionView| {
                 clear_fragment();
                 phase.set(Phase::Unlock {
                     session,

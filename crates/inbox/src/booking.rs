@@ -3,9 +3,9 @@
 //! contact, notes) appears when this device has opened it.
 
 use sealbook_export as export;
+use sealbook_wire::api::inbox::StaffBooking;
 use sealbook_wire::plaintext::Booking;
 
-use crate::api::StoredBooking;
 use crate::i18n::{Lang, Text, t};
 use crate::keyring::ReadError;
 
@@ -20,12 +20,12 @@ pub enum Sealed {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Row {
-    pub stored: StoredBooking,
+    pub stored: StaffBooking,
     pub sealed: Sealed,
 }
 
 impl Row {
-    pub fn new(stored: StoredBooking) -> Self {
+    pub fn new(stored: StaffBooking) -> Self {
         Self {
             stored,
             sealed: Sealed::Pending,
@@ -145,7 +145,7 @@ mod tests {
 
     fn row(booking: serde_json::Value) -> Row {
         Row {
-            stored: StoredBooking {
+            stored: StaffBooking {
                 id: "7KQ2".to_owned(),
                 start: "2026-12-04T19:30:00+01:00".to_owned(),
                 end: "2026-12-04T21:00:00+01:00".to_owned(),

@@ -12,13 +12,12 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use sealbook_envelope::keyfile::{decrypt_key, encrypt_key};
 use sealbook_envelope::{Envelope, Identity, KeyError, KeyId, OAEP_LABEL, open_with_file_key};
+use sealbook_wire::api::inbox_keys::WrappedKeyView;
 use sealbook_wire::plaintext::Booking;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{CryptoKey, SubtleCrypto};
 use zeroize::Zeroizing;
-
-use crate::api::WrappedKey;
 
 /// Why the keys could not be unlocked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,7 +63,7 @@ impl PartialEq for Keyring {
 impl Keyring {
     /// Opens every wrapped copy with `passphrase`. All of a member's copies share
     /// one passphrase, so one that does not open is a wrong passphrase.
-    pub async fn unlock(wrapped: &[WrappedKey], passphrase: &str) -> Result<Self, UnlockError> {
+    pub async fn unlock(wrapped: &[WrappedKeyView], passphrase: &str) -> Result<Self, UnlockError> {
         if wrapped.is_empty() {
             return Err(UnlockError::NoKey);
         }
@@ -91,7 +90,11 @@ impl Keyring {
     }
 
     /// Opens one more copy into the ring (a key taken up or added after a rotation).
-    pub async fn add(&mut self, copy: &WrappedKey, passphrase: &str) -> Result<(), UnlockError> {
+    pub async fn add(
+        &mut self,
+        copy: &WrappedKeyView,
+        passphrase: &str,
+    ) -> Result<(), UnlockError> {
         let subtle = subtle().ok_or(UnlockError::Browser)?;
         let der = open_copy(copy, passphrase)?;
         let key = import(&subtle, &der)
@@ -132,7 +135,7 @@ impl Keyring {
 }
 
 /// Opens one copy with `passphrase` and checks that it is the key of `copy.kid`.
-fn open_copy(copy: &WrappedKey, passphrase: &str) -> Result<Zeroizing<Vec<u8>>, UnlockError> {
+fn open_copy(copy: &WrappedKeyView, passphrase: &str) -> Result<Zeroizing<Vec<u8>>, UnlockError> {
     let encrypted = URL_SAFE_NO_PAD
         .decode(&copy.wrapped)
         .map_err(|_| UnlockError::Mismatch)?;
@@ -150,7 +153,7 @@ fn open_copy(copy: &WrappedKey, passphrase: &str) -> Result<Zeroizing<Vec<u8>>, 
 /// Re-encrypts a copy under another passphrase: a member's own after the grant
 /// code, or a grant code for a new member. Returns the new copy, base64url.
 pub fn rewrap(
-    copy: &WrappedKey,
+    copy: &WrappedKeyView,
     passphrase: &str,
     new_passphrase: &str,
 ) -> Result<String, UnlockError> {
@@ -159,7 +162,7 @@ pub fn rewrap(
 }
 
 /// Checks that `passphrase` opens `copy`, before anything is locked under it.
-pub fn check_passphrase(copy: &WrappedKey, passphrase: &str) -> Result<(), UnlockError> {
+pub fn check_passphrase(copy: &WrappedKeyView, passphrase: &str) -> Result<(), UnlockError> {
     open_copy(copy, passphrase).map(drop)
 }
 
@@ -261,7 +264,6 @@ mod browser_tests {
     use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
 
     use super::{Keyring, lock};
-    use crate::api::WrappedKey;
     use crate::timing;
 
     wasm_bindgen_test_configure!(run_in_browser);
@@ -287,9 +289,9 @@ mod browser_tests {
                     .collect::<String>(),
             )
             .expect("PEM body");
-        let copy = WrappedKey {
+        let copy = WrappedKeyView {
             kid: identity.kid().as_str().to_owned(),
-            status: "active".to_owned(),
+            status: KeyStatus::Active,
             wrapped: lock(&der, PASSPHRASE).expect("locked"),
             shared: false,
         };

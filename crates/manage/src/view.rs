@@ -5,14 +5,17 @@ use std::rc::Rc;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use js_sys::{Array, Date, Reflect};
+use js_sys::{Array, Date, JSON};
 use sealbook_envelope::open_visitor_copy;
 use sealbook_web::clock;
 use sealbook_web::error::{ErrorCode, Failure};
 use sealbook_web::profile::{Kind, Profile, Slot};
 use sealbook_web::public_api as api;
 use sealbook_web::visitor_texts::{self as widget_i18n, Text as W};
+use sealbook_wire::api::manage::ManagedBooking;
+use sealbook_wire::api::profile::PublicProfile;
 use sealbook_wire::plaintext::VisitorCopy;
+use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{Blob, BlobPropertyBag, HtmlElement, HtmlInputElement, Url};
@@ -83,14 +86,10 @@ fn browser_lang() -> Lang {
     Lang::from_code(code.get(0..2))
 }
 
-fn member(object: &JsValue, key: &str) -> Option<JsValue> {
-    Reflect::get(object, &JsValue::from_str(key))
-        .ok()
-        .filter(|v| !v.is_undefined() && !v.is_null())
-}
-
-fn string(object: &JsValue, key: &str) -> Option<String> {
-    member(object, key)?.as_string()
+/// An answer read into the type the API defines for it.
+fn read<T: DeserializeOwned>(answer: &JsValue) -> Option<T> {
+    let text: String = JSON::stringify(answer).ok()?.into();
+    serde_json::from_str(&text).ok()
 }
 
 /// Opens the link: the booking, its visitor copy and the business's profile.
@@ -106,14 +105,22 @@ async fn load(lang: Lang) -> Result<Loaded, Failure> {
     let (id, secret) = link::parse(&pathname, &hash).ok_or(invalid.clone())?;
     let token = secret.token().to_base64url();
     let url = net::booking_url(&api, &id, None);
-    let answer = net::call("GET", &url, Some(&token), None).await?;
-    let copy = string(&answer, "visitor_copy")
+    let ManagedBooking {
+        business,
+        start,
+        party_size: party,
+        service,
+        practitioner,
+        status,
+        visitor_copy,
+        ..
+    } = read(&net::call("GET", &url, Some(&token), None).await?).ok_or(invalid.clone())?;
+    let copy = visitor_copy
         .and_then(|text| URL_SAFE_NO_PAD.decode(text).ok())
         .ok_or(invalid.clone())?;
     let opened = open_visitor_copy(&secret, &copy).map_err(|_| invalid.clone())?;
     drop(secret);
     let copy = VisitorCopy::from_plaintext(&opened.plaintext).map_err(|_| invalid.clone())?;
-    let business = string(&answer, "business").ok_or(invalid.clone())?;
     if opened.header.business != business {
         return Err(invalid);
     }
@@ -122,27 +129,24 @@ async fn load(lang: Lang) -> Result<Loaded, Failure> {
         .lang
         .as_deref()
         .map_or(lang, |code| Lang::from_code(Some(code)));
-    let start = string(&answer, "start").ok_or(invalid.clone())?;
-    let confirmed = string(&answer, "status").as_deref() == Some("confirmed");
-    let party = member(&answer, "party_size")
-        .and_then(|v| v.as_f64())
-        .map_or(0, |n| n as u32);
-    let service = string(&answer, "service");
-    let practitioner = string(&answer, "practitioner");
+    let confirmed = status == "confirmed";
     let target_service = service.clone().unwrap_or_default();
     let target_practitioner = practitioner.clone().unwrap_or_default();
 
     let profile_url = api::endpoint(&api, &business, "profile");
     let profile_json = net::call("GET", &profile_url, None, None).await?;
     let profile: Profile = api::profile(&profile_json).ok_or(invalid.clone())?;
-    let business_name = string(&profile_json, "name").unwrap_or_else(|| business.clone());
+    let public = read::<PublicProfile>(&profile_json);
+    let business_name = public
+        .as_ref()
+        .map_or_else(|| business.clone(), |public| public.name.clone());
     let (what, with, duration_minutes) = match profile.kind {
         Kind::Restaurant => (
             widget_i18n::count(lang, party, W::PersonOne, W::PersonOther),
             None,
-            member(&profile_json, "turn_minutes")
-                .and_then(|v| v.as_f64())
-                .map_or(RESTAURANT_MINUTES, |minutes| minutes as u32),
+            public
+                .and_then(|public| public.turn_minutes)
+                .unwrap_or(RESTAURANT_MINUTES),
         ),
         Kind::Clinic => {
             let service_id = service.unwrap_or_default();

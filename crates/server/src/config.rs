@@ -164,20 +164,9 @@ pub enum LogFormat {
     Json,
 }
 
-/// The lifecycle of a business key (DESIGN §5).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum KeyStatus {
-    /// Bookings are sealed to it.
-    Active,
-    /// Added for a rotation: pinned in the snippet, not sealed to yet, so that host
-    /// pages can carry the new pin before the key goes active.
-    Pending,
-    /// Still opens old bookings; nothing new is sealed to it.
-    Retired,
-    /// Never sealed to again; uploads sealed to it are refused.
-    Compromised,
-}
+// Each key's status is configured here and served as is, so it is defined
+// with the API bodies.
+pub use sealbook_wire::api::keys::KeyStatus;
 
 /// A business public key, as served to the widget.
 #[derive(Debug, Clone)]
@@ -314,7 +303,7 @@ impl Config {
                     address: address.clone(),
                 });
             }
-            if let Some(problem) = business.consent.as_ref().and_then(ConsentNotice::problem) {
+            if let Some(problem) = business.consent.as_ref().and_then(crate::consent::problem) {
                 return Err(ConfigError::Profile {
                     business: business.id.clone(),
                     reason: problem,

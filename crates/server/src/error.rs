@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
+use sealbook_wire::api::error::{ErrorBody, ErrorDetail};
 
 /// Everything a request can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -256,20 +256,6 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
-/// Every error response: `{ "error": { "code", "message" } }`.
-#[derive(Serialize, utoipa::ToSchema)]
-pub(crate) struct ErrorBody {
-    error: ErrorDetail,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub(crate) struct ErrorDetail {
-    /// The stable machine-readable code (docs/API.md lists them).
-    code: &'static str,
-    /// An English description for developers, not for visitors.
-    message: String,
-}
-
 /// The code of the error a response carries, for the metrics.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ErrorCode(pub(crate) &'static str);
@@ -286,7 +272,7 @@ impl IntoResponse for AppError {
         };
         let body = ErrorBody {
             error: ErrorDetail {
-                code: self.code(),
+                code: self.code().to_owned(),
                 message: self.to_string(),
             },
         };

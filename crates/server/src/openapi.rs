@@ -55,7 +55,7 @@ use crate::api::{
         snippet::snippet,
         audit::log,
     ),
-    components(schemas(crate::error::ErrorBody)),
+    components(schemas(sealbook_wire::api::error::ErrorBody)),
     modifiers(&Root),
     tags(
         (name = "widget", description = "What the embedded widget calls"),

@@ -4,12 +4,11 @@
 use std::collections::BTreeMap;
 
 use jiff::civil::{Date, Time, Weekday};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-/// A text in the visitor's languages (`fr`, `de`, `en`, …).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Localized(pub BTreeMap<String, String>);
+// The form's fields, the opt-ins and their texts are configured here and
+// served as they are, so they are defined with the API bodies.
+pub use sealbook_wire::api::profile::{Channel, Field, FieldId, Localized, MarketingOptIn};
 
 /// Opening hours: periods of local time, `[start, end)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -148,77 +147,33 @@ impl Clinic {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+/// A clinic's service as configured; the widget is served its
+/// [`sealbook_wire::api::profile::Service`], without the buffer.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Service {
     pub id: String,
     /// The name in each language, keyed by language tag.
-    #[schema(value_type = BTreeMap<String, String>)]
     pub name: Localized,
     pub duration_minutes: u32,
     /// Time the practitioner needs after the appointment (not shown as bookable).
-    #[serde(skip)]
     pub buffer_minutes: u32,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+/// A practitioner as configured; the widget is served their
+/// [`sealbook_wire::api::profile::Practitioner`], without the schedule.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Practitioner {
     pub id: String,
     pub name: String,
     pub services: Vec<String>,
     /// Their own weekly hours, within which their appointments must fit.
-    #[serde(skip)]
     pub schedule: Schedule,
-}
-
-/// The fields a booking form may ask for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum FieldId {
-    Name,
-    Contact,
-    Note,
-    Reason,
 }
 
 /// The longest any retention (a field's, a consent notice's, the audit log's)
 /// may be: ten years, more than a booking form should ever promise. Bounding it
 /// keeps every cutoff the sweeper computes far inside the range of a timestamp.
 pub const MAX_RETENTION_DAYS: u32 = 3650;
-
-/// One field of the form, with why it is asked and how long it is kept.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Field {
-    pub id: FieldId,
-    pub required: bool,
-    /// May hold health data: the widget asks for explicit consent when it is filled.
-    #[serde(default)]
-    pub health: bool,
-    #[schema(value_type = BTreeMap<String, String>)]
-    pub purpose: Localized,
-    pub retention_days: u32,
-}
-
-/// A channel a business may send marketing by, with the visitor's opt-in.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Channel {
-    Email,
-    Sms,
-}
-
-/// One marketing opt-in the booking step offers: an unticked box whose answer
-/// is sealed with the booking, never seen by the server.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-pub struct MarketingOptIn {
-    pub channel: Channel,
-    /// What the visitor will receive, in each language; the widget's generic
-    /// wording if absent.
-    #[schema(value_type = Option<BTreeMap<String, String>>)]
-    pub text: Option<Localized>,
-}
 
 /// Everything about booking at one business.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,9 +2,10 @@
 //! changed or erased which booking, when, from which session. No booking content
 //! is in it; the server's CSV export is one link away.
 
+use sealbook_wire::api::audit::AuditView;
 use yew::prelude::*;
 
-use crate::api::{Api, ApiError, AuditEntry};
+use crate::api::{Api, ApiError};
 use crate::hooks::use_calls;
 use crate::i18n::{Lang, Text, t};
 use crate::ui::ErrorBox;
@@ -19,7 +20,7 @@ pub struct AuditProps {
 #[function_component(AuditPage)]
 pub fn audit_page(props: &AuditProps) -> Html {
     let lang = props.lang;
-    let entries = use_state(|| None::<Vec<AuditEntry>>);
+    let entries = use_state(|| None::<Vec<AuditView>>);
     let calls = use_calls(&props.api, lang, &props.on_logged_out);
     {
         let (calls, entries) = (calls.clone(), entries.clone());

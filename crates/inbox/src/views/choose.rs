@@ -3,9 +3,10 @@
 
 use std::rc::Rc;
 
+use sealbook_wire::api::inbox_keys::WrappedKeyView;
 use yew::prelude::*;
 
-use crate::api::{Api, ApiError, WrappedKey};
+use crate::api::{Api, ApiError};
 use crate::hooks::use_calls;
 use crate::i18n::{Lang, Text, t};
 use crate::keyring;
@@ -18,10 +19,10 @@ const MIN_PASSPHRASE_CHARS: usize = 12;
 pub struct ChooseProps {
     pub lang: Lang,
     pub api: Api,
-    pub wrapped: Rc<Vec<WrappedKey>>,
+    pub wrapped: Rc<Vec<WrappedKeyView>>,
     pub grant_code: AttrValue,
     /// The copies, now under the member's own passphrase.
-    pub on_done: Callback<Rc<Vec<WrappedKey>>>,
+    pub on_done: Callback<Rc<Vec<WrappedKeyView>>>,
     pub on_logged_out: Callback<ApiError>,
 }
 
@@ -71,7 +72,7 @@ pub fn choose(props: &ChooseProps) -> Html {
                 let own = wrapped
                     .iter()
                     .map(|copy| {
-                        keyring::rewrap(copy, &grant, &new_secret).map(|rewrapped| WrappedKey {
+                        keyring::rewrap(copy, &grant, &new_secret).map(|rewrapped| WrappedKeyView {
                             wrapped: rewrapped,
                             shared: false,
                             ..copy.clone()

@@ -2,9 +2,10 @@
 //! (confirmed, arrived, no-show, cancelled), erasure after a confirmation, and
 //! the consent record its consent id points to.
 
+use sealbook_wire::api::inbox::ConsentView;
 use yew::prelude::*;
 
-use crate::api::{Api, ApiError, ConsentRecord};
+use crate::api::{Api, ApiError};
 use crate::booking::{Row, Sealed, status_text};
 use crate::hooks::{unless_logged_out, use_calls};
 use crate::i18n::{Lang, Text, t};
@@ -34,7 +35,7 @@ pub struct DetailProps {
 pub fn detail(props: &DetailProps) -> Html {
     let lang = props.lang;
     let state = use_state(|| State::Loading);
-    let consent = use_state(|| None::<Vec<ConsentRecord>>);
+    let consent = use_state(|| None::<Vec<ConsentView>>);
     let confirming = use_state(|| false);
     let busy = use_state(|| false);
     let calls = use_calls(&props.api, lang, &props.on_logged_out);
@@ -212,7 +213,7 @@ pub fn detail(props: &DetailProps) -> Html {
     }
 }
 
-fn view_consent(lang: Lang, records: Option<&[ConsentRecord]>) -> Html {
+fn view_consent(lang: Lang, records: Option<&[ConsentView]>) -> Html {
     match records {
         None => html! { <p class="sb-muted">{ t(lang, Text::Loading) }</p> },
         Some([]) => html! { <p class="sb-muted">{ t(lang, Text::ConsentNone) }</p> },

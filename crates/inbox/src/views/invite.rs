@@ -3,10 +3,11 @@
 //! login password, or a login reset (`/inbox/#reset=<token>`), where a member
 //! locked out chooses a new one.
 
+use sealbook_wire::api::auth::SessionView;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use crate::api::{Api, Session};
+use crate::api::Api;
 use crate::i18n::{Lang, Text, t};
 use crate::ui::{ErrorBox, Field, api_error_text};
 
@@ -55,7 +56,7 @@ pub struct InviteProps {
     pub lang: Lang,
     pub link: Link,
     pub token: AttrValue,
-    pub on_joined: Callback<Session>,
+    pub on_joined: Callback<SessionView>,
 }
 
 #[function_component(Invite)]

@@ -14,9 +14,10 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use sealbook_export as export;
+use sealbook_wire::api::auth::StaffView;
 use sealbook_wire::plaintext::Booking;
 
-use crate::api::{Api, ApiError, Staff};
+use crate::api::{Api, ApiError};
 use crate::booking::{Row, Sealed, status_text};
 use crate::hooks::{unless_logged_out, use_calls};
 use crate::i18n::{Lang, Text, t};
@@ -109,7 +110,7 @@ impl Reducible for Listing {
 pub struct ListProps {
     pub lang: Lang,
     pub api: Api,
-    pub staff: Staff,
+    pub staff: StaffView,
     pub keyring: Keyring,
     pub range: Range,
     pub status: Option<AttrValue>,

@@ -1,10 +1,11 @@
 //! E-mail and password, then the authenticator code when the account has one.
 //! Whatever was wrong, the answer is the same "wrong e-mail or password".
 
+use sealbook_wire::api::auth::SessionView;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use crate::api::{Api, Session};
+use crate::api::Api;
 use crate::i18n::{Lang, Text, t};
 use crate::ui::{ErrorBox, Field, api_error_text};
 
@@ -13,7 +14,7 @@ pub struct LoginProps {
     pub lang: Lang,
     /// Shown above the form, e.g. "your session has ended".
     pub notice: Option<AttrValue>,
-    pub on_login: Callback<Session>,
+    pub on_login: Callback<SessionView>,
 }
 
 #[function_component(Login)]

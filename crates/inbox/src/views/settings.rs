@@ -7,10 +7,12 @@ use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
 
+use sealbook_wire::api::auth::{StaffView, TotpSetup};
+use sealbook_wire::api::inbox_keys::WrappedKeyView;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use crate::api::{Api, ApiError, Staff, TotpSetup, WrappedKey};
+use crate::api::{Api, ApiError};
 use crate::device;
 use crate::hooks::{shown, use_calls};
 use crate::i18n::{Lang, Text, t};
@@ -25,10 +27,10 @@ const MIN_PASSPHRASE_CHARS: usize = 12;
 pub struct SettingsProps {
     pub lang: Lang,
     pub api: Api,
-    pub staff: Staff,
-    pub wrapped: Rc<Vec<WrappedKey>>,
+    pub staff: StaffView,
+    pub wrapped: Rc<Vec<WrappedKeyView>>,
     /// The copies were re-locked: the app keeps the new ones for the next change.
-    pub on_rewrapped: Callback<Rc<Vec<WrappedKey>>>,
+    pub on_rewrapped: Callback<Rc<Vec<WrappedKeyView>>>,
     pub on_logged_out: Callback<ApiError>,
 }
 
@@ -378,8 +380,8 @@ fn login_password(props: &LoginPasswordProps) -> Html {
 struct PassphraseProps {
     lang: Lang,
     api: Api,
-    wrapped: Rc<Vec<WrappedKey>>,
-    on_rewrapped: Callback<Rc<Vec<WrappedKey>>>,
+    wrapped: Rc<Vec<WrappedKeyView>>,
+    on_rewrapped: Callback<Rc<Vec<WrappedKeyView>>>,
     on_logged_out: Callback<ApiError>,
 }
 
@@ -401,7 +403,7 @@ fn passphrase(props: &PassphraseProps) -> Html {
                 let replaced = wrapped
                     .iter()
                     .map(|copy| {
-                        keyring::rewrap(copy, &current, &new).map(|locked| WrappedKey {
+                        keyring::rewrap(copy, &current, &new).map(|locked| WrappedKeyView {
                             wrapped: locked,
                             ..copy.clone()
                         })

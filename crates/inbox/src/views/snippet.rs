@@ -11,12 +11,15 @@
 
 use std::rc::Rc;
 
+use sealbook_wire::api::inbox_keys::WrappedKeyView;
+use sealbook_wire::api::keys::KeyStatus;
+use sealbook_wire::api::snippet::Snippet;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::api::{Api, ApiError, Snippet, WrappedKey};
+use crate::api::{Api, ApiError};
 use crate::hooks::use_calls;
 use crate::i18n::{Lang, Text, t};
 use crate::keyring::{self, KeyFileError, UnlockError};
@@ -57,12 +60,12 @@ fn script_tag(origin: &str, business: &str, pins: &[&str], integrity: Option<&st
     )
 }
 
-fn status_text(status: &str) -> Text {
+fn status_text(status: KeyStatus) -> Text {
     match status {
-        "active" => Text::KeyActive,
-        "pending" => Text::KeyPending,
-        "retired" => Text::KeyRetired,
-        _ => Text::KeyCompromised,
+        KeyStatus::Active => Text::KeyActive,
+        KeyStatus::Pending => Text::KeyPending,
+        KeyStatus::Retired => Text::KeyRetired,
+        KeyStatus::Compromised => Text::KeyCompromised,
     }
 }
 
@@ -104,7 +107,7 @@ pub fn snippet_page(props: &SnippetProps) -> Html {
         .unlocked
         .configured
         .iter()
-        .filter(|key| matches!(key.status.as_str(), "active" | "pending"))
+        .filter(|key| key.status.is_current())
         .map(|key| key.kid.as_str())
         .filter(|kid| props.unlocked.keyring.holds(kid))
         .collect();
@@ -205,9 +208,9 @@ pub fn snippet_page(props: &SnippetProps) -> Html {
                 if unlocked.wrapped.iter().any(|copy| copy.kid == kid.as_str()) {
                     return fail(t(lang, Text::KeyHeld));
                 }
-                let copy = WrappedKey {
+                let copy = WrappedKeyView {
                     kid: kid.as_str().to_owned(),
-                    status: configured.status.clone(),
+                    status: configured.status,
                     wrapped: locked,
                     shared: false,
                 };
@@ -238,7 +241,7 @@ pub fn snippet_page(props: &SnippetProps) -> Html {
         .unlocked
         .configured
         .iter()
-        .any(|key| key.status != "compromised" && !held(&key.kid));
+        .any(|key| key.status != KeyStatus::Compromised && !held(&key.kid));
 
     html! {
         <section aria-labelledby="sb-heading">
@@ -280,9 +283,9 @@ pub fn snippet_page(props: &SnippetProps) -> Html {
                 </tr></thead>
                 <tbody>
                     { for props.unlocked.configured.iter().map(|key| html! {
-                        <tr data-kid={key.kid.clone()} data-status={key.status.clone()}>
+                        <tr data-kid={key.kid.clone()} data-status={key.status.as_str()}>
                             <td><code>{ key.kid.clone() }</code></td>
-                            <td>{ t(lang, status_text(&key.status)) }</td>
+                            <td>{ t(lang, status_text(key.status)) }</td>
                             <td>{ t(lang, if held(&key.kid) { Text::Yes } else { Text::No }) }</td>
                         </tr>
                     }) }

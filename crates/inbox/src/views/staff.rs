@@ -6,9 +6,12 @@
 
 use std::rc::Rc;
 
+use sealbook_wire::api::auth::Role;
+use sealbook_wire::api::inbox_keys::{ConfiguredKey, KeyCopy, WrappedKeyView};
+use sealbook_wire::api::staff::{InviteEntry, StaffEntry};
 use yew::prelude::*;
 
-use crate::api::{Api, ApiError, ConfiguredKey, GrantedKey, Member, OpenInvite, WrappedKey};
+use crate::api::{Api, ApiError};
 use crate::hooks::{unless_logged_out, use_calls};
 use crate::i18n::{Lang, Text, t};
 use crate::keyring;
@@ -40,15 +43,15 @@ struct Invited {
 /// The owner's copies that `member` should hold and does not (a share not yet
 /// taken up counts as missing: its code may be lost, and sharing again replaces it).
 fn missing_copies<'a>(
-    own: &'a [WrappedKey],
+    own: &'a [WrappedKeyView],
     configured: &[ConfiguredKey],
-    member: &Member,
-) -> Vec<&'a WrappedKey> {
+    member: &StaffEntry,
+) -> Vec<&'a WrappedKeyView> {
     own.iter()
         .filter(|copy| {
             configured
                 .iter()
-                .any(|key| key.kid == copy.kid && key.is_current())
+                .any(|key| key.kid == copy.kid && key.status.is_current())
         })
         .filter(|copy| !member.kids.contains(&copy.kid))
         .collect()
@@ -58,14 +61,14 @@ fn missing_copies<'a>(
 /// grant code; returns the code and the locked copies, or the text to show.
 fn lock_for_grant(
     lang: Lang,
-    copies: &[&WrappedKey],
+    copies: &[&WrappedKeyView],
     passphrase: &str,
-) -> Result<(String, Vec<GrantedKey>), &'static str> {
+) -> Result<(String, Vec<KeyCopy>), &'static str> {
     let code = grant_code().ok_or_else(|| t(lang, Text::BrowserCannot))?;
     let granted = copies
         .iter()
         .map(|copy| {
-            keyring::rewrap(copy, passphrase, &code).map(|locked| GrantedKey {
+            keyring::rewrap(copy, passphrase, &code).map(|locked| KeyCopy {
                 kid: copy.kid.clone(),
                 wrapped: locked,
             })
@@ -80,7 +83,7 @@ pub struct StaffProps {
     pub lang: Lang,
     pub api: Api,
     /// The owner's own wrapped copies, opened again with their passphrase to invite.
-    pub wrapped: Rc<Vec<WrappedKey>>,
+    pub wrapped: Rc<Vec<WrappedKeyView>>,
     /// The business's keys and their status.
     pub configured: Rc<Vec<ConfiguredKey>>,
     pub on_logged_out: Callback<ApiError>,
@@ -89,7 +92,7 @@ pub struct StaffProps {
 #[function_component(StaffPage)]
 pub fn staff_page(props: &StaffProps) -> Html {
     let lang = props.lang;
-    let members = use_state(|| None::<Vec<Member>>);
+    let members = use_state(|| None::<Vec<StaffEntry>>);
     let reload = use_state(|| 0u32);
     let confirming = use_state(|| None::<String>);
     let email = use_state(String::new);
@@ -97,8 +100,8 @@ pub fn staff_page(props: &StaffProps) -> Html {
     let invited = use_state(|| None::<Invited>);
     let busy = use_state(|| false);
     let calls = use_calls(&props.api, lang, &props.on_logged_out);
-    let sharing = use_state(|| None::<Member>);
-    let invites = use_state(Vec::<OpenInvite>::new);
+    let sharing = use_state(|| None::<StaffEntry>);
+    let invites = use_state(Vec::<InviteEntry>::new);
     let resetting = use_state(|| None::<String>);
     let reset_link = use_state(|| None::<String>);
     let withdrawn = use_state(|| false);
@@ -175,7 +178,7 @@ pub fn staff_page(props: &StaffProps) -> Html {
             );
             calls.spawn(async move |calls| {
                 let_the_page_paint().await;
-                let copies: Vec<&WrappedKey> = wrapped.iter().collect();
+                let copies: Vec<&WrappedKeyView> = wrapped.iter().collect();
                 let (code, granted) = match lock_for_grant(lang, &copies, &secret) {
                     Ok(locked) => locked,
                     Err(text) => {
@@ -235,7 +238,7 @@ pub fn staff_page(props: &StaffProps) -> Html {
             });
         })
     };
-    let start_share = |member: Member| {
+    let start_share = |member: StaffEntry| {
         let (sharing, shared) = (sharing.clone(), shared.clone());
         Callback::from(move |_| {
             shared.set(None);
@@ -299,8 +302,8 @@ pub fn staff_page(props: &StaffProps) -> Html {
             });
         })
     };
-    let key_state = |member: &Member| {
-        if member.role == "owner" || member.revoked {
+    let key_state = |member: &StaffEntry| {
+        if member.role == Role::Owner || member.revoked {
             return None;
         }
         let missing = missing_copies(&props.wrapped, &props.configured, member);
@@ -335,7 +338,7 @@ pub fn staff_page(props: &StaffProps) -> Html {
                         { for list.iter().map(|member| html! {
                             <tr data-member={member.email.clone()}>
                                 <td>{ member.email.clone() }</td>
-                                <td>{ t(lang, if member.role == "owner" { Text::Owner } else { Text::Member }) }</td>
+                                <td>{ t(lang, if member.role == Role::Owner { Text::Owner } else { Text::Member }) }</td>
                                 <td>{ yes_no(member.totp_enabled) }</td>
                                 <td>
                                     { match key_state(member) {
@@ -349,12 +352,12 @@ pub fn staff_page(props: &StaffProps) -> Html {
                                     }
                                 </td>
                                 <td>
-                                    if member.role != "owner" && !member.revoked {
+                                    if member.role != Role::Owner && !member.revoked {
                                         <button class="sb-secondary sb-reset" type="button"
                                             onclick={ask_reset(member.id.clone())}>{ t(lang, Text::ResetLogin) }</button>
                                         { " " }
                                     }
-                                    if member.role != "owner" {
+                                    if member.role != Role::Owner {
                                         <button class="sb-secondary sb-danger sb-revoke" type="button"
                                             onclick={ask(member.id.clone())}>{ t(lang, Text::Revoke) }</button>
                                     }

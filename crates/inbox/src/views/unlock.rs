@@ -8,9 +8,10 @@
 
 use std::rc::Rc;
 
+use sealbook_wire::api::inbox_keys::{ConfiguredKey, WrappedKeyView, WrappedKeys};
 use yew::prelude::*;
 
-use crate::api::{Api, ApiError, ConfiguredKey, KeySet, WrappedKey};
+use crate::api::{Api, ApiError};
 use crate::device;
 use crate::hooks::use_calls;
 use crate::i18n::{Lang, Text, t};
@@ -24,7 +25,7 @@ use crate::ui::{ErrorBox, Field, let_the_page_paint, unlock_error_text};
 #[derive(Clone, Debug, PartialEq)]
 pub struct Unlocked {
     pub keyring: Keyring,
-    pub wrapped: Rc<Vec<WrappedKey>>,
+    pub wrapped: Rc<Vec<WrappedKeyView>>,
     pub configured: Rc<Vec<ConfiguredKey>>,
     pub grant_code: Option<String>,
 }
@@ -56,7 +57,7 @@ enum Stop {
 /// they choose their passphrase next, as on a first unlock.
 async fn open_all(
     api: &Api,
-    set: KeySet,
+    set: WrappedKeys,
     secret: &str,
     code: &str,
     first: bool,
@@ -81,7 +82,7 @@ async fn open_all(
         let taken = shared
             .into_iter()
             .map(|copy| {
-                keyring::rewrap(&copy, code.trim(), secret).map(|locked| WrappedKey {
+                keyring::rewrap(&copy, code.trim(), secret).map(|locked| WrappedKeyView {
                     wrapped: locked,
                     shared: false,
                     ..copy
@@ -111,7 +112,7 @@ pub fn unlock(props: &UnlockProps) -> Html {
     let lang = props.lang;
     let passphrase = use_state(String::new);
     let code = use_state(String::new);
-    let set = use_state(|| None::<KeySet>);
+    let set = use_state(|| None::<WrappedKeys>);
     let remembered = use_state(|| None::<Keyring>);
     let remember = use_state(|| false);
     let busy = use_state(|| false);

@@ -6,30 +6,16 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use sealbook_wire::api::audit::{AuditLog, AuditView};
+use sealbook_wire::api::error::ErrorBody;
+use serde::Deserialize;
 
 use crate::auth::session::Owner;
-use crate::error::ErrorBody;
 use crate::storage::AuditEntry;
 use crate::{AppError, AppState};
 
 /// The most entries one answer holds (the newest).
 const MAX_ENTRIES: i64 = 10_000;
-
-#[derive(Serialize, ToSchema)]
-pub(crate) struct AuditView {
-    id: String,
-    /// RFC 3339.
-    at: String,
-    staff_id: Option<String>,
-    staff_email: Option<String>,
-    /// The first 8 characters of the session's hash, base64url.
-    session: Option<String>,
-    action: String,
-    booking_id: Option<String>,
-    detail: String,
-}
 
 impl From<AuditEntry> for AuditView {
     fn from(entry: AuditEntry) -> Self {
@@ -45,11 +31,6 @@ impl From<AuditEntry> for AuditView {
             detail: entry.detail,
         }
     }
-}
-
-#[derive(Serialize, ToSchema)]
-pub(crate) struct AuditLog {
-    entries: Vec<AuditView>,
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

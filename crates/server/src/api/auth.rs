@@ -8,81 +8,60 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde::{Deserialize, Serialize};
+use sealbook_wire::api::auth::{
+    AcceptInvite, LoginRequest, PasswordChange, SessionView, StaffView, TotpCode, TotpSetup,
+    UseReset,
+};
+use sealbook_wire::api::error::ErrorBody;
 use sha2::{Digest, Sha256};
-use utoipa::ToSchema;
 
 use crate::auth::session::{self, StaffSession, Started, now};
 use crate::auth::{password, totp};
-use crate::error::ErrorBody;
 use crate::extract::JsonBody;
 use crate::ids::StaffId;
 use crate::storage::{AcceptError, NewAuditEntry, NewStaff, ResetError, Role, StaffMember};
 use crate::{AppError, AppState};
 
-/// Who is signed in.
-#[derive(Serialize, ToSchema)]
-pub(crate) struct StaffView {
-    id: String,
-    email: String,
-    /// `owner` or `staff`.
-    role: &'static str,
-    business: String,
-    business_name: String,
-    totp_enabled: bool,
-}
-
-/// A live session: the member, the token for `X-Sealbook-CSRF`, and when it ends.
-#[derive(Serialize, ToSchema)]
-pub(crate) struct SessionView {
-    staff: StaffView,
-    csrf: String,
-    /// RFC 3339; the session also ends after an hour unused.
-    expires_at: String,
-}
-
 fn rfc3339(seconds: i64) -> String {
     jiff::Timestamp::from_second(seconds).map_or_else(|_| seconds.to_string(), |t| t.to_string())
 }
 
-impl SessionView {
-    fn of(state: &AppState, session: &StaffSession) -> Self {
-        let staff = &session.staff;
-        Self {
-            staff: StaffView {
-                id: staff.id.as_str().to_owned(),
-                email: staff.email.clone(),
-                role: staff.role.as_str(),
-                business: staff.business.as_str().to_owned(),
-                business_name: state
-                    .config
-                    .business(staff.business.as_str())
-                    .map(|business| business.name.clone())
-                    .unwrap_or_default(),
-                totp_enabled: staff.totp_secret.is_some(),
-            },
-            csrf: session.csrf.clone(),
-            expires_at: rfc3339(session.expires_at),
-        }
+/// A member's role as the API names it.
+pub(super) fn api_role(role: Role) -> sealbook_wire::api::auth::Role {
+    match role {
+        Role::Owner => sealbook_wire::api::auth::Role::Owner,
+        Role::Staff => sealbook_wire::api::auth::Role::Staff,
+    }
+}
+
+/// The session as its member reads it.
+fn session_view(state: &AppState, session: &StaffSession) -> SessionView {
+    let staff = &session.staff;
+    SessionView {
+        staff: StaffView {
+            id: staff.id.as_str().to_owned(),
+            email: staff.email.clone(),
+            role: api_role(staff.role),
+            business: staff.business.as_str().to_owned(),
+            business_name: state
+                .config
+                .business(staff.business.as_str())
+                .map(|business| business.name.clone())
+                .unwrap_or_default(),
+            totp_enabled: staff.totp_secret.is_some(),
+        },
+        csrf: session.csrf.clone(),
+        expires_at: rfc3339(session.expires_at),
     }
 }
 
 fn signed_in(state: &AppState, started: &Started) -> Response {
-    let mut response = Json(SessionView::of(state, &started.session)).into_response();
+    let mut response = Json(session_view(state, &started.session)).into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
         session::set_cookie(&state.config, &started.token),
     );
     response
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct LoginRequest {
-    email: String,
-    password: String,
-    /// The 6-digit code, when the account has a second factor.
-    totp: Option<String>,
 }
 
 fn normalise(email: &str) -> String {
@@ -204,7 +183,7 @@ pub(crate) async fn current(
     State(state): State<AppState>,
     session: StaffSession,
 ) -> Json<SessionView> {
-    Json(SessionView::of(&state, &session))
+    Json(session_view(&state, &session))
 }
 
 fn signed_out(state: &AppState) -> Response {
@@ -264,21 +243,6 @@ pub(crate) async fn logout_everywhere(
         )
         .await?;
     Ok(signed_out(&state))
-}
-
-/// A new, pending TOTP secret.
-#[derive(Serialize, ToSchema)]
-pub(crate) struct TotpSetup {
-    secret_base32: String,
-    otpauth_url: String,
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct PasswordChange {
-    current: String,
-    /// At least 12 characters.
-    new: String,
 }
 
 /// `POST /auth/password`: a new login password, with the current one.
@@ -376,12 +340,6 @@ pub(crate) async fn totp_setup(
     }))
 }
 
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct TotpCode {
-    code: String,
-}
-
 /// `POST /auth/totp/enable`.
 #[utoipa::path(
     post,
@@ -433,28 +391,10 @@ pub(crate) async fn totp_enable(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct AcceptInvite {
-    /// The token from the invite link's fragment.
-    token: String,
-    /// At least 12 characters.
-    password: String,
-}
-
 /// `SHA-256` of a 32-byte base64url token, or `None` if it is not one.
 pub(super) fn token_hash(token: &str) -> Option<[u8; 32]> {
     let bytes = URL_SAFE_NO_PAD.decode(token.trim()).ok()?;
     (bytes.len() == 32).then(|| Sha256::digest(token.trim().as_bytes()).into())
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct UseReset {
-    /// The token from the reset link's fragment.
-    token: String,
-    /// The new login password, at least 12 characters.
-    password: String,
 }
 
 fn reset_error(error: ResetError) -> AppError {

@@ -4,12 +4,11 @@ use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use jiff::civil::Date;
-use serde::{Deserialize, Serialize};
-// `utoipa::IntoParams` stays unimported: the `path` macro names it in full.
-use utoipa::ToSchema;
+use sealbook_wire::api::availability::{Availability, Day, SlotView};
+use sealbook_wire::api::error::ErrorBody;
+use serde::Deserialize;
 
 use crate::availability::{Wish, slots_on};
-use crate::error::ErrorBody;
 use crate::extract::PathParam;
 use crate::profile::Offer;
 use crate::{AppError, AppState};
@@ -33,32 +32,6 @@ pub(crate) struct AvailabilityQuery {
     service: Option<String>,
     /// The practitioner id (clinics).
     practitioner: Option<String>,
-}
-
-/// Bookable slots per local day, in the business's time zone.
-#[derive(Serialize, ToSchema)]
-pub(crate) struct Availability {
-    /// IANA time zone name.
-    timezone: String,
-    days: Vec<Day>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub(crate) struct Day {
-    #[schema(value_type = String, format = Date)]
-    date: Date,
-    open: bool,
-    slots: Vec<SlotView>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub(crate) struct SlotView {
-    /// RFC 3339 UTC start.
-    start: String,
-    /// Local wall-clock time, `HH:MM`.
-    local: String,
-    /// Covers (restaurants) or practitioners (clinics) still free.
-    remaining: u32,
 }
 
 #[utoipa::path(
@@ -114,7 +87,7 @@ pub(crate) async fn availability(
     while date <= query.to {
         let slots = slots_on(profile, date, &wish, now, &bookings)?;
         result.push(Day {
-            date,
+            date: date.to_string(),
             open: !profile.schedule.periods_on(date).is_empty() && !slots.is_empty(),
             slots: slots
                 .into_iter()

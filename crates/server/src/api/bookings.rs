@@ -7,58 +7,24 @@ use axum::http::{HeaderMap, StatusCode};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sealbook_envelope::{Envelope, Kind};
-use serde::{Deserialize, Serialize};
+use sealbook_wire::api::bookings::{BookingRequest, Created};
+use sealbook_wire::api::error::ErrorBody;
 use sha2::{Digest, Sha256};
-use utoipa::ToSchema;
 
 use crate::availability::{Hold, Wish, competing_window, hold};
 use crate::config::Business;
-use crate::error::ErrorBody;
 use crate::extract::{JsonBody, PathParam};
 use crate::ids::{BookingId, BusinessId};
 use crate::limits::ClientKey;
 use crate::storage::{Booked, Idempotency, NewBooking, StoredBooking};
 use crate::{AppError, AppState};
 
-/// The upload: envelopes plus the public metadata needed to hold the slot.
-#[derive(Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct BookingRequest {
-    /// base64url of the booking envelope.
-    pub envelope: String,
-    /// RFC 3339 start time.
-    pub start: String,
-    #[serde(default)]
-    pub party_size: Option<u32>,
-    #[serde(default)]
-    pub service: Option<String>,
-    #[serde(default)]
-    pub practitioner: Option<String>,
-    /// base64url of the visitor-copy envelope.
-    #[serde(default)]
-    pub visitor_copy: Option<String>,
-    /// base64url of SHA-256(manage token); only on creation.
-    #[serde(default)]
-    pub manage_token_hash: Option<String>,
-}
-
-/// The stored booking's reference.
-#[derive(Serialize, ToSchema)]
-pub(crate) struct Created {
-    id: String,
-    start: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    practitioner: Option<String>,
-}
-
-impl Created {
-    /// The answer to a retry: the booking the first request stored.
-    fn of_stored(booking: &StoredBooking) -> Self {
-        Self {
-            id: booking.id.to_string(),
-            start: timestamp(booking.starts_at),
-            practitioner: booking.practitioner.clone(),
-        }
+/// The answer to a retry: the booking the first request stored.
+fn created(booking: &StoredBooking) -> Created {
+    Created {
+        id: booking.id.to_string(),
+        start: timestamp(booking.starts_at),
+        practitioner: booking.practitioner.clone(),
     }
 }
 
@@ -86,7 +52,7 @@ impl Checked {
             business,
             starts_at: self.start.as_second(),
             ends_at: held.ends_at.as_second(),
-            party_size: request.wish().party_size,
+            party_size: wish_of(request).party_size,
             service: request.service.clone(),
             practitioner: held.practitioner,
             envelope: self.envelope,
@@ -98,59 +64,58 @@ impl Checked {
     }
 }
 
-impl BookingRequest {
-    pub(super) fn wish(&self) -> Wish<'_> {
-        Wish {
-            party_size: self.party_size.unwrap_or(1),
-            service: self.service.as_deref(),
-            practitioner: self.practitioner.as_deref(),
-        }
+/// What the request asks to hold.
+pub(super) fn wish_of(request: &BookingRequest) -> Wish<'_> {
+    Wish {
+        party_size: request.party_size.unwrap_or(1),
+        service: request.service.as_deref(),
+        practitioner: request.practitioner.as_deref(),
     }
+}
 
-    /// Envelope structure, business, keys, visitor copy and start time.
-    pub(super) fn check(&self, business: &Business) -> Result<Checked, AppError> {
-        let envelope = URL_SAFE_NO_PAD
-            .decode(&self.envelope)
-            .map_err(|_| AppError::MalformedEnvelope)?;
-        let parsed = Envelope::parse(&envelope).map_err(|_| AppError::MalformedEnvelope)?;
-        let header = parsed.header();
-        if header.kind != Kind::Booking {
-            return Err(AppError::MalformedEnvelope);
-        }
-        if header.business != business.id.as_str() {
-            return Err(AppError::BusinessMismatch);
-        }
-        if !header
-            .kids()
-            .all(|kid| business.active_kids().any(|active| active == kid))
-        {
-            return Err(AppError::UnknownKey);
-        }
-        let visitor_copy = self
-            .visitor_copy
-            .as_deref()
-            .map(|text| {
-                let bytes = URL_SAFE_NO_PAD
-                    .decode(text)
-                    .map_err(|_| AppError::MalformedEnvelope)?;
-                let copy = Envelope::parse(&bytes).map_err(|_| AppError::MalformedEnvelope)?;
-                if copy.header().kind != Kind::VisitorCopy {
-                    return Err(AppError::MalformedEnvelope);
-                }
-                if copy.header().business != business.id.as_str() {
-                    return Err(AppError::BusinessMismatch);
-                }
-                Ok(bytes)
-            })
-            .transpose()?;
-        let start: jiff::Timestamp = self.start.parse().map_err(|_| AppError::InvalidStart)?;
-        Ok(Checked {
-            envelope_hash: Sha256::digest(&envelope).into(),
-            envelope,
-            visitor_copy,
-            start,
-        })
+/// Envelope structure, business, keys, visitor copy and start time.
+pub(super) fn check(request: &BookingRequest, business: &Business) -> Result<Checked, AppError> {
+    let envelope = URL_SAFE_NO_PAD
+        .decode(&request.envelope)
+        .map_err(|_| AppError::MalformedEnvelope)?;
+    let parsed = Envelope::parse(&envelope).map_err(|_| AppError::MalformedEnvelope)?;
+    let header = parsed.header();
+    if header.kind != Kind::Booking {
+        return Err(AppError::MalformedEnvelope);
     }
+    if header.business != business.id.as_str() {
+        return Err(AppError::BusinessMismatch);
+    }
+    if !header
+        .kids()
+        .all(|kid| business.active_kids().any(|active| active == kid))
+    {
+        return Err(AppError::UnknownKey);
+    }
+    let visitor_copy = request
+        .visitor_copy
+        .as_deref()
+        .map(|text| {
+            let bytes = URL_SAFE_NO_PAD
+                .decode(text)
+                .map_err(|_| AppError::MalformedEnvelope)?;
+            let copy = Envelope::parse(&bytes).map_err(|_| AppError::MalformedEnvelope)?;
+            if copy.header().kind != Kind::VisitorCopy {
+                return Err(AppError::MalformedEnvelope);
+            }
+            if copy.header().business != business.id.as_str() {
+                return Err(AppError::BusinessMismatch);
+            }
+            Ok(bytes)
+        })
+        .transpose()?;
+    let start: jiff::Timestamp = request.start.parse().map_err(|_| AppError::InvalidStart)?;
+    Ok(Checked {
+        envelope_hash: Sha256::digest(&envelope).into(),
+        envelope,
+        visitor_copy,
+        start,
+    })
 }
 
 fn idempotency(
@@ -226,7 +191,7 @@ async fn store(
     request: BookingRequest,
 ) -> Result<(StatusCode, Json<Created>), AppError> {
     let business = super::business(&state, &id)?;
-    let checked = request.check(business)?;
+    let checked = check(&request, business)?;
     let token_hash = match (&checked.visitor_copy, request.manage_token_hash.as_deref()) {
         (None, None) => None,
         (Some(_), Some(hash)) => Some(
@@ -245,7 +210,7 @@ async fn store(
         }
     };
     let idempotency = idempotency(&headers, &request)?;
-    let wish = request.wish();
+    let wish = wish_of(&request);
     let window = competing_window(&business.profile, &wish, checked.start)?;
     let now = jiff::Timestamp::now();
     let booking_id = BookingId::generate().map_err(|error| AppError::Internal(Box::new(error)))?;
@@ -257,7 +222,7 @@ async fn store(
             .idempotent_replay(&business.id, idempotency)
             .await?
     {
-        return Ok((StatusCode::OK, Json(Created::of_stored(&earlier))));
+        return Ok((StatusCode::OK, Json(created(&earlier))));
     }
     if let Some(client) = client {
         state
@@ -299,7 +264,7 @@ async fn store(
                 }),
             ))
         }
-        Booked::Replayed(booking) => Ok((StatusCode::OK, Json(Created::of_stored(&booking)))),
+        Booked::Replayed(booking) => Ok((StatusCode::OK, Json(created(&booking)))),
     }
 }
 

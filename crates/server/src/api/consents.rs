@@ -7,44 +7,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use sealbook_wire::api::consents::{ConsentRequest, Recorded};
+use sealbook_wire::api::error::ErrorBody;
 
-use crate::error::ErrorBody;
 use crate::extract::{JsonBody, PathParam};
 use crate::storage::ConsentRecord;
 use crate::{AppError, AppState};
-
-/// What the widget reports after a choice.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct ConsentRequest {
-    /// 16 random bytes, base64url without padding (22 characters).
-    #[schema(pattern = "^[A-Za-z0-9_-]{22}$")]
-    consent_id: String,
-    /// The notice version the visitor saw; must be the current one.
-    notice_version: String,
-    /// `fr`, `de` or `en`.
-    #[schema(pattern = "^(fr|de|en)$")]
-    language: String,
-    /// Optional categories granted.
-    granted: Vec<String>,
-    /// Optional categories refused; with `granted`, exactly the notice's optional categories.
-    refused: Vec<String>,
-    /// `accept_all`, `reject_all`, `custom`, `withdraw` or `gpc`.
-    #[schema(pattern = "^(accept_all|reject_all|custom|withdraw|gpc)$")]
-    action: String,
-    /// SHA-256 of the notice text that was shown, base64url without padding.
-    #[schema(pattern = "^[A-Za-z0-9_-]{43}$")]
-    notice_hash: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub(crate) struct Recorded {
-    consent_id: String,
-    /// RFC 3339, the server's clock.
-    recorded_at: String,
-}
 
 const ACTIONS: [&str; 5] = ["accept_all", "reject_all", "custom", "withdraw", "gpc"];
 

@@ -10,12 +10,14 @@ use axum::http::StatusCode;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::civil::Date;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use sealbook_wire::api::error::ErrorBody;
+use sealbook_wire::api::inbox::{
+    BookingList, ConsentList, ConsentView, ExportReport, StaffBooking, StatusChange,
+};
+use serde::Deserialize;
 
 use crate::auth::session::StaffSession;
 use crate::config::Business;
-use crate::error::ErrorBody;
 use crate::extract::{JsonBody, PathParam};
 use crate::profile::Offer;
 use crate::storage::{InboxBooking, StaffStatus, StatusError};
@@ -36,28 +38,6 @@ pub(super) fn business_of<'a>(
         .ok_or(AppError::NotFound)
 }
 
-/// A booking as the inbox shows it: public metadata plus the sealed envelope.
-#[derive(Serialize, ToSchema)]
-pub(crate) struct StaffBooking {
-    id: String,
-    /// RFC 3339 with the business's UTC offset.
-    start: String,
-    end: String,
-    /// Restaurants only.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    party_size: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    service: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    practitioner: Option<String>,
-    /// `confirmed`, `cancelled`, `arrived` or `no_show`.
-    status: String,
-    /// RFC 3339, UTC.
-    created_at: String,
-    /// base64url of the envelope, for the inbox to open on the member's device.
-    envelope: String,
-}
-
 fn local(business: &Business, seconds: i64) -> String {
     jiff::Timestamp::from_second(seconds).map_or_else(
         |_| seconds.to_string(),
@@ -69,28 +49,22 @@ fn local(business: &Business, seconds: i64) -> String {
     )
 }
 
-impl StaffBooking {
-    fn of(business: &Business, booking: &InboxBooking) -> Self {
-        let stored = &booking.booking;
-        Self {
-            id: stored.id.to_string(),
-            start: local(business, stored.starts_at),
-            end: local(business, stored.ends_at),
-            party_size: matches!(business.profile.offer, Offer::Restaurant(_))
-                .then_some(stored.party_size),
-            service: stored.service.clone(),
-            practitioner: stored.practitioner.clone(),
-            status: booking.status().to_owned(),
-            created_at: jiff::Timestamp::from_second(stored.created_at)
-                .map_or_else(|_| stored.created_at.to_string(), |time| time.to_string()),
-            envelope: URL_SAFE_NO_PAD.encode(&stored.envelope),
-        }
+/// A stored booking as the inbox shows it.
+fn staff_booking(business: &Business, booking: &InboxBooking) -> StaffBooking {
+    let stored = &booking.booking;
+    StaffBooking {
+        id: stored.id.to_string(),
+        start: local(business, stored.starts_at),
+        end: local(business, stored.ends_at),
+        party_size: matches!(business.profile.offer, Offer::Restaurant(_))
+            .then_some(stored.party_size),
+        service: stored.service.clone(),
+        practitioner: stored.practitioner.clone(),
+        status: booking.status().to_owned(),
+        created_at: jiff::Timestamp::from_second(stored.created_at)
+            .map_or_else(|_| stored.created_at.to_string(), |time| time.to_string()),
+        envelope: URL_SAFE_NO_PAD.encode(&stored.envelope),
     }
-}
-
-#[derive(Serialize, ToSchema)]
-pub(crate) struct BookingList {
-    bookings: Vec<StaffBooking>,
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -163,7 +137,7 @@ pub(crate) async fn list(
                 .as_deref()
                 .is_none_or(|status| booking.status() == status)
         })
-        .map(|booking| StaffBooking::of(business, booking))
+        .map(|booking| staff_booking(business, booking))
         .collect();
     let filter = query
         .status
@@ -222,15 +196,7 @@ pub(crate) async fn open(
     session
         .audit(&state, "opened", Some(&id), String::new())
         .await?;
-    Ok(Json(StaffBooking::of(business, &booking)))
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct StatusChange {
-    /// `confirmed`, `cancelled`, `arrived` or `no_show`.
-    #[schema(pattern = "^(confirmed|cancelled|arrived|no_show)$")]
-    status: String,
+    Ok(Json(staff_booking(business, &booking)))
 }
 
 /// `POST /inbox/bookings/{id}/status`.
@@ -282,7 +248,7 @@ pub(crate) async fn set_status(
             format!("{} -> {}", before.status(), after.status()),
         )
         .await?;
-    Ok(Json(StaffBooking::of(business, &after)))
+    Ok(Json(staff_booking(business, &after)))
 }
 
 /// `DELETE /inbox/bookings/{id}`.
@@ -324,17 +290,6 @@ pub(crate) async fn erase(
 /// larger count is a client's mistake, not something to write into the audit log.
 const MAX_EXPORT_COUNT: u32 = 1_000_000;
 
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct ExportReport {
-    /// `csv` or `ics`.
-    #[schema(pattern = "^(csv|ics)$")]
-    format: String,
-    /// How many bookings the export holds.
-    #[schema(maximum = 1_000_000)]
-    count: u32,
-}
-
 /// `POST /inbox/exports`: the inbox built an export in the browser.
 #[utoipa::path(
     post,
@@ -374,26 +329,6 @@ pub(crate) async fn exported(
         )
         .await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// One consent record, as `sealbook consents list --format json` prints it.
-#[derive(Serialize, ToSchema)]
-pub(crate) struct ConsentView {
-    business: String,
-    consent_id: String,
-    recorded_at: String,
-    notice_version: String,
-    language: String,
-    granted: Vec<String>,
-    refused: Vec<String>,
-    action: String,
-    /// base64url.
-    notice_hash: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub(crate) struct ConsentList {
-    records: Vec<ConsentView>,
 }
 
 /// `GET /inbox/consents/{consent_id}`: the proof of an opt-in a booking names.

@@ -7,42 +7,18 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use sealbook_wire::api::error::ErrorBody;
+use sealbook_wire::api::inbox_keys::{
+    ConfiguredKey, KeyCopy, PutWrappedKeys, WrappedKeyView, WrappedKeys,
+};
 
 use super::inbox::business_of;
 use crate::auth::session::StaffSession;
 use crate::auth::wrapped;
-use crate::config::{Business, KeyStatus};
-use crate::error::ErrorBody;
+use crate::config::Business;
 use crate::extract::JsonBody;
 use crate::storage::WrappedKey;
 use crate::{AppError, AppState};
-
-#[derive(Serialize, ToSchema)]
-pub(crate) struct WrappedKeyView {
-    kid: String,
-    status: KeyStatus,
-    /// base64url of an encrypted PKCS#8 DER (PBES2, as `sealbook keygen` writes it).
-    wrapped: String,
-    /// Shared by the owner under a grant code: that code opens it, not the
-    /// member's passphrase, until the member re-wraps it (`PUT /inbox/keys`).
-    shared: bool,
-}
-
-/// A key the business has configured, whether or not the caller holds it.
-#[derive(Serialize, ToSchema)]
-pub(crate) struct ConfiguredKey {
-    kid: String,
-    status: KeyStatus,
-}
-
-#[derive(Serialize, ToSchema)]
-pub(crate) struct WrappedKeys {
-    keys: Vec<WrappedKeyView>,
-    /// Every key of the business, in configuration order.
-    configured: Vec<ConfiguredKey>,
-}
 
 /// `GET /inbox/keys`.
 #[utoipa::path(
@@ -91,15 +67,6 @@ pub(crate) async fn list(
     Ok(Json(WrappedKeys { keys, configured }))
 }
 
-/// A key copy in a request: which key, and the copy itself.
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct KeyCopy {
-    kid: String,
-    /// base64url of the key as encrypted PKCS#8 DER (PBES2), at most 8 KiB.
-    wrapped: String,
-}
-
 /// The copies of a request, checked: each for a key id of `business` and an
 /// encrypted PKCS#8 blob of at most 8 KiB, and no key twice.
 pub(super) fn checked_copies(
@@ -125,13 +92,6 @@ pub(super) fn checked_copies(
         });
     }
     Ok(keys)
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct PutWrappedKeys {
-    /// The copies to store, each locked under the caller's own passphrase.
-    keys: Vec<KeyCopy>,
 }
 
 /// `PUT /inbox/keys`: the caller's copies, re-wrapped under their own

@@ -4,28 +4,11 @@ use axum::Json;
 use axum::extract::State;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde::Serialize;
-use utoipa::ToSchema;
+use sealbook_wire::api::error::ErrorBody;
+use sealbook_wire::api::keys::{KeySet, KeyStatus, PublicKey};
 
-use crate::config::KeyStatus;
-use crate::error::ErrorBody;
 use crate::extract::PathParam;
 use crate::{AppError, AppState};
-
-/// The business's public keys, without compromised ones.
-#[derive(Serialize, ToSchema)]
-pub(crate) struct KeySet {
-    business: String,
-    keys: Vec<PublicKey>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub(crate) struct PublicKey {
-    kid: String,
-    /// base64url of the SubjectPublicKeyInfo DER.
-    spki: String,
-    status: KeyStatus,
-}
 
 #[utoipa::path(
     get,

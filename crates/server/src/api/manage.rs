@@ -8,12 +8,12 @@ use axum::http::{HeaderMap, StatusCode, header};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sealbook_envelope::ManageToken;
-use serde::Serialize;
-use utoipa::ToSchema;
+use sealbook_wire::api::bookings::BookingRequest;
+use sealbook_wire::api::error::ErrorBody;
+use sealbook_wire::api::manage::ManagedBooking;
 
-use super::bookings::{BookingRequest, timestamp};
+use super::bookings::{check, timestamp, wish_of};
 use crate::availability::{competing_window, hold};
-use crate::error::ErrorBody;
 use crate::extract::{JsonBody, PathParam};
 use crate::storage::StoredBooking;
 use crate::{AppError, AppState};
@@ -27,21 +27,6 @@ fn token_hash(headers: &HeaderMap) -> Result<[u8; 32], AppError> {
         .and_then(|token| ManageToken::from_base64url(token.trim()))
         .map(|token| token.hash().0)
         .ok_or(AppError::BookingNotFound)
-}
-
-/// A booking as its visitor sees it through the manage link.
-#[derive(Serialize, ToSchema)]
-pub(crate) struct ManagedBooking {
-    id: String,
-    business: String,
-    start: String,
-    party_size: u32,
-    service: Option<String>,
-    practitioner: Option<String>,
-    /// `confirmed` or `cancelled`.
-    status: String,
-    /// base64url of the visitor-copy envelope.
-    visitor_copy: Option<String>,
 }
 
 impl From<StoredBooking> for ManagedBooking {
@@ -181,13 +166,13 @@ pub(crate) async fn change(
             "the manage token cannot change".to_owned(),
         ));
     }
-    let checked = request.check(business)?;
+    let checked = check(&request, business)?;
     if checked.visitor_copy.is_none() {
         return Err(AppError::BadRequest(
             "a change carries a re-sealed visitor_copy".to_owned(),
         ));
     }
-    let wish = request.wish();
+    let wish = wish_of(&request);
     let window = competing_window(&business.profile, &wish, checked.start)?;
     let now = jiff::Timestamp::now();
     let changed = state

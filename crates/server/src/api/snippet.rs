@@ -6,25 +6,14 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
-use serde::Serialize;
-use utoipa::ToSchema;
+use sealbook_wire::api::error::ErrorBody;
+use sealbook_wire::api::snippet::Snippet;
 
 use super::inbox::business_of;
 use super::staff::public_origin;
 use crate::auth::session::Owner;
 use crate::embed;
-use crate::error::ErrorBody;
 use crate::{AppError, AppState};
-
-#[derive(Serialize, ToSchema)]
-pub(crate) struct Snippet {
-    /// The `<script>` tag, as HTML.
-    html: String,
-    /// The pinned key ids (`data-keys`): the business's active and pending keys.
-    kids: Vec<String>,
-    /// `sha384-…` of `embed.js`, when the widget is built.
-    integrity: Option<String>,
-}
 
 #[utoipa::path(
     get,

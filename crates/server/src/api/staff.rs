@@ -5,14 +5,17 @@
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
-use serde::{Deserialize, Serialize};
+use sealbook_wire::api::error::ErrorBody;
+use sealbook_wire::api::staff::{
+    InviteEntry, InviteList, InviteRequest, Invited, ResetIssued, ShareRequest, StaffEntry,
+    StaffList,
+};
 use sha2::{Digest, Sha256};
-use utoipa::ToSchema;
 
+use super::auth::api_role;
 use super::inbox::business_of;
-use super::inbox_keys::{KeyCopy, checked_copies};
+use super::inbox_keys::checked_copies;
 use crate::auth::session::{Owner, StaffSession, now};
-use crate::error::ErrorBody;
 use crate::extract::{JsonBody, PathParam};
 use crate::ids::random_base64url;
 use crate::storage::{HeldKey, NewInvite, NewReset, ShareOutcome, StaffMember};
@@ -22,30 +25,6 @@ use crate::{AppError, AppState};
 const INVITE_SECONDS: i64 = 7 * 24 * 3600;
 /// A login reset link is good for this long: it is sent to someone locked out now.
 const RESET_SECONDS: i64 = 24 * 3600;
-
-#[derive(Serialize, ToSchema)]
-pub(crate) struct StaffEntry {
-    id: String,
-    email: String,
-    /// `owner` or `staff`.
-    role: &'static str,
-    /// RFC 3339.
-    created_at: String,
-    totp_enabled: bool,
-    /// Whether the member holds a copy of at least one business key.
-    has_key: bool,
-    /// The key ids the member holds under their own passphrase.
-    kids: Vec<String>,
-    /// The key ids shared with the member and waiting for their grant code.
-    shared_kids: Vec<String>,
-    /// Revoked: cannot sign in; the e-mail stays taken.
-    revoked: bool,
-}
-
-#[derive(Serialize, ToSchema)]
-pub(crate) struct StaffList {
-    staff: Vec<StaffEntry>,
-}
 
 /// `GET /inbox/staff`.
 #[utoipa::path(
@@ -73,7 +52,7 @@ pub(crate) async fn list(
         staff.push(StaffEntry {
             id: member.id.into_string(),
             email: member.email,
-            role: member.role.as_str(),
+            role: api_role(member.role),
             created_at: jiff::Timestamp::from_second(member.created_at)
                 .map_or_else(|_| member.created_at.to_string(), |time| time.to_string()),
             totp_enabled: member.totp_secret.is_some(),
@@ -84,23 +63,6 @@ pub(crate) async fn list(
         });
     }
     Ok(Json(StaffList { staff }))
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct InviteRequest {
-    email: String,
-    /// `staff` (a business has one owner).
-    #[schema(pattern = "^staff$")]
-    role: String,
-    /// The business's keys, each wrapped in the owner's browser under the grant code.
-    wrapped: Vec<KeyCopy>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub(crate) struct Invited {
-    /// `<origin>/inbox/#invite=<token>`; the token is in the fragment, never sent to a server by a browser.
-    invite_url: String,
 }
 
 /// This server's origin as the browser reaches it.
@@ -195,14 +157,6 @@ pub(crate) async fn invite(
     ))
 }
 
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct ShareRequest {
-    /// The keys the member lacks, each wrapped in the owner's browser under one
-    /// fresh grant code that the owner passes on in person.
-    wrapped: Vec<KeyCopy>,
-}
-
 /// The active member `id` of the owner's business, for an action the owner
 /// takes on someone else's account; `for_self` says why naming oneself is refused.
 async fn other_active_member(
@@ -278,20 +232,6 @@ pub(crate) async fn share_keys(
     }
 }
 
-#[derive(Serialize, ToSchema)]
-pub(crate) struct InviteEntry {
-    /// Names the invite for withdrawal; it is not the link's token.
-    id: String,
-    email: String,
-    /// RFC 3339.
-    expires_at: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub(crate) struct InviteList {
-    invites: Vec<InviteEntry>,
-}
-
 /// `GET /inbox/invites`: the invites that can still be accepted.
 #[utoipa::path(
     get,
@@ -360,12 +300,6 @@ pub(crate) async fn withdraw(
         )
         .await?;
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[derive(Serialize, ToSchema)]
-pub(crate) struct ResetIssued {
-    /// `<origin>/inbox/#reset=<token>`: one use, 24 hours; the token stays in the fragment.
-    reset_url: String,
 }
 
 /// `POST /inbox/staff/{id}/reset`: a one-time link for a member who forgot their

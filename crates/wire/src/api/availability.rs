@@ -1,0 +1,33 @@
+//! `GET /businesses/{id}/availability`: bookable slots per local day.
+
+use serde::{Deserialize, Serialize};
+
+/// Bookable slots per local day, in the business's time zone.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Availability {
+    /// IANA time zone name.
+    pub timezone: String,
+    pub days: Vec<Day>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Day {
+    // `YYYY-MM-DD`, the business's local day.
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
+    pub date: String,
+    pub open: bool,
+    pub slots: Vec<SlotView>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SlotView {
+    /// RFC 3339 UTC start.
+    pub start: String,
+    /// Local wall-clock time, `HH:MM`.
+    pub local: String,
+    /// Covers (restaurants) or practitioners (clinics) still free.
+    pub remaining: u32,
+}

@@ -1,0 +1,97 @@
+//! `/inbox/bookings`, `/inbox/exports`, `/inbox/consents`: what staff do with
+//! their business's bookings.
+
+use serde::{Deserialize, Serialize};
+
+/// A booking as the inbox shows it: public metadata plus the sealed envelope.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffBooking {
+    pub id: String,
+    /// RFC 3339 with the business's UTC offset.
+    pub start: String,
+    pub end: String,
+    /// Restaurants only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub party_size: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub practitioner: Option<String>,
+    /// `confirmed`, `cancelled`, `arrived` or `no_show`.
+    pub status: String,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    /// base64url of the envelope, for the inbox to open on the member's device.
+    pub envelope: String,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BookingList {
+    pub bookings: Vec<StaffBooking>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StatusChange {
+    /// `confirmed`, `cancelled`, `arrived` or `no_show`.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(pattern = "^(confirmed|cancelled|arrived|no_show)$")
+    )]
+    pub status: String,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ExportReport {
+    /// `csv` or `ics`.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^(csv|ics)$"))]
+    pub format: String,
+    /// How many bookings the export holds.
+    #[cfg_attr(feature = "openapi", schema(maximum = 1_000_000))]
+    pub count: u32,
+}
+
+/// One consent record, as `sealbook consents list --format json` prints it.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConsentView {
+    pub business: String,
+    pub consent_id: String,
+    pub recorded_at: String,
+    pub notice_version: String,
+    pub language: String,
+    pub granted: Vec<String>,
+    pub refused: Vec<String>,
+    pub action: String,
+    /// base64url.
+    pub notice_hash: String,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ConsentList {
+    pub records: Vec<ConsentView>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_clinic_booking_reads_without_a_party_size() {
+        // The server leaves out what the business kind does not have.
+        let answer = r#"{"id": "b1", "start": "2026-12-04T10:00:00+01:00",
+                         "end": "2026-12-04T10:30:00+01:00", "service": "physio-30",
+                         "practitioner": "anna", "status": "confirmed",
+                         "created_at": "2026-12-01T09:00:00Z", "envelope": "AAAA"}"#;
+        let booking: StaffBooking = serde_json::from_str(answer).expect("a clinic booking reads");
+        assert_eq!(booking.party_size, None);
+        let written = serde_json::to_value(&booking).expect("it serialises");
+        assert!(written.get("party_size").is_none(), "{written}");
+    }
+}

@@ -1,0 +1,19 @@
+//! `/bookings/{id}`: the visitor's manage link, authorised by the token from it.
+
+use serde::{Deserialize, Serialize};
+
+/// A booking as its visitor sees it through the manage link.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ManagedBooking {
+    pub id: String,
+    pub business: String,
+    pub start: String,
+    pub party_size: u32,
+    pub service: Option<String>,
+    pub practitioner: Option<String>,
+    /// `confirmed` or `cancelled`.
+    pub status: String,
+    /// base64url of the visitor-copy envelope.
+    pub visitor_copy: Option<String>,
+}

@@ -15,6 +15,7 @@ pub mod error;
 pub mod inbox;
 pub mod inbox_keys;
 pub mod keys;
+pub mod localized;
 pub mod manage;
 pub mod notice;
 pub mod profile;

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::profile::Localized;
+use super::localized::Localized;
 
 /// `[business.consent]` in the configuration.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]

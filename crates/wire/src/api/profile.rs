@@ -2,10 +2,9 @@
 //! The form fields, opt-ins and texts are also how a business configures
 //! them, so the server reads its configuration into these same types.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
+pub use super::localized::Localized;
 use super::notice::ConsentNotice;
 
 /// What the widget needs to render the booking flow.
@@ -35,11 +34,6 @@ pub struct PublicProfile {
     /// order; empty: none. The answers are sealed with the booking.
     pub marketing: Vec<MarketingOptIn>,
 }
-
-/// A text in the visitor's languages (`fr`, `de`, `en`, …).
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
-#[serde(transparent)]
-pub struct Localized(pub BTreeMap<String, String>);
 
 // A clinic's service as the widget shows it; the server's configured service
 // also holds the practitioner's buffer after it, which is not served.

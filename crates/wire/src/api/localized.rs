@@ -1,0 +1,10 @@
+//! Text a business writes once per visitor language: names, purposes, notices.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// A text in the visitor's languages (`fr`, `de`, `en`, …).
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
+#[serde(transparent)]
+pub struct Localized(pub BTreeMap<String, String>);

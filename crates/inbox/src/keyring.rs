@@ -260,6 +260,8 @@ mod browser_tests {
     use base64::Engine as _;
     use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
     use sealbook_envelope::{Identity, Recipient, SealParams, open, seal};
+    use sealbook_wire::api::inbox_keys::WrappedKeyView;
+    use sealbook_wire::api::keys::KeyStatus;
     use sealbook_wire::plaintext::Booking;
     use wasm_bindgen_test::{console_log, wasm_bindgen_test, wasm_bindgen_test_configure};
 

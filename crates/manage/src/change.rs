@@ -11,8 +11,8 @@ use sealbook_web::error::{ErrorCode, Failure};
 use sealbook_web::profile::{Kind, Slot};
 use sealbook_web::public_api as api;
 use sealbook_web::seal;
+use sealbook_wire::api::bookings::BookingRequest;
 use sealbook_wire::plaintext::VisitorCopy;
-use serde_json::{Value, json};
 use wasm_bindgen::JsValue;
 
 use crate::link;
@@ -124,20 +124,26 @@ pub async fn change(target: &Target, copy: &VisitorCopy, start: &str) -> Result<
     };
     let visitor_copy =
         seal_visitor_copy(&secret, &params, &visitor, &mut getrandom::SysRng).map_err(sealing)?;
-    let mut body = json!({
-        "envelope": envelope,
-        "start": start,
+    let (party_size, service, practitioner) = match target.kind {
+        Kind::Restaurant => (Some(target.party), None, None),
+        Kind::Clinic => (
+            None,
+            Some(target.service.clone()),
+            Some(target.practitioner.clone()),
+        ),
+    };
+    let body = BookingRequest {
+        envelope,
+        start: start.to_owned(),
+        party_size,
+        service,
+        practitioner,
+        visitor_copy: Some(URL_SAFE_NO_PAD.encode(visitor_copy)),
         // The manage token stays as it is: a change never carries its hash.
-        "visitor_copy": URL_SAFE_NO_PAD.encode(visitor_copy),
-    });
-    match target.kind {
-        Kind::Restaurant => body["party_size"] = Value::from(target.party),
-        Kind::Clinic => {
-            body["service"] = Value::from(target.service.as_str());
-            body["practitioner"] = Value::from(target.practitioner.as_str());
-        }
-    }
+        manage_token_hash: None,
+    };
+    let body = serde_json::to_string(&body).map_err(|_| ErrorCode::SealFailed)?;
     let url = net::booking_url(&target.api, &target.id, None);
-    net::call("PUT", &url, Some(&target.token), Some(&body.to_string())).await?;
+    net::call("PUT", &url, Some(&target.token), Some(&body)).await?;
     Ok(())
 }

@@ -150,10 +150,13 @@ fn test(root: &Path, args: &[String]) -> anyhow::Result<()> {
         "-p",
         "sealbook-web",
     ];
+    // All targets: the browser-only tests (`cfg(target_family = "wasm")`)
+    // compile nowhere else before the wasm test run.
     for packages in [&apps[..], &["-p", "sealbook-web"]] {
         run(cargo().arg("clippy").args(packages).args([
             "--target",
             "wasm32-unknown-unknown",
+            "--all-targets",
             "--",
             "-D",
             "warnings",

@@ -77,6 +77,15 @@ impl Row {
         self.stored.start.get(11..16).unwrap_or_default()
     }
 
+    /// The time, with the day in front when a week is shown.
+    pub fn when(&self, week: bool) -> String {
+        if week {
+            format!("{} {}", self.day(), self.time())
+        } else {
+            self.time().to_owned()
+        }
+    }
+
     /// `YYYY-MM-DD` of the start, in the business's time.
     pub fn day(&self) -> &str {
         self.stored.start.get(..10).unwrap_or_default()

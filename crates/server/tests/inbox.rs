@@ -947,6 +947,21 @@ async fn every_state_changing_route_needs_csrf_and_our_origin(database: TestData
         (absurd.status, code(&absurd)),
         (StatusCode::BAD_REQUEST, "bad_request")
     );
+    // The printable day sheet is an export too; a format the inbox never builds is refused.
+    for (format, status) in [
+        ("html", StatusCode::NO_CONTENT),
+        ("pdf", StatusCode::BAD_REQUEST),
+    ] {
+        let answer = send(
+            &fixture,
+            Method::POST,
+            "/api/v1/inbox/exports",
+            &owner,
+            Some(json!({ "format": format, "count": 1 })),
+        )
+        .await;
+        assert_eq!(answer.status, status, "{format}");
+    }
 }
 
 async fn a_business_never_reaches_another_business_bookings(database: TestDatabase) {

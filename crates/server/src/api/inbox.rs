@@ -312,8 +312,10 @@ pub(crate) async fn exported(
     session: StaffSession,
     JsonBody(report): JsonBody<ExportReport>,
 ) -> Result<StatusCode, AppError> {
-    if !["csv", "ics"].contains(&report.format.as_str()) {
-        return Err(AppError::BadRequest("format must be csv or ics".to_owned()));
+    if !["csv", "ics", "html"].contains(&report.format.as_str()) {
+        return Err(AppError::BadRequest(
+            "format must be csv, ics or html".to_owned(),
+        ));
     }
     if report.count > MAX_EXPORT_COUNT {
         return Err(AppError::BadRequest(format!(

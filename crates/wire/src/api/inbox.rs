@@ -48,8 +48,8 @@ pub struct StatusChange {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ExportReport {
-    /// `csv` or `ics`.
-    #[cfg_attr(feature = "openapi", schema(pattern = "^(csv|ics)$"))]
+    /// `csv`, `ics` or `html` (the printable day sheet).
+    #[cfg_attr(feature = "openapi", schema(pattern = "^(csv|ics|html)$"))]
     pub format: String,
     /// How many bookings the export holds.
     #[cfg_attr(feature = "openapi", schema(maximum = 1_000_000))]

@@ -3,6 +3,8 @@
 //! business, so another business's booking is `404 not_found` like a missing
 //! one. Each action leaves an audit entry without booking content.
 
+use std::sync::Arc;
+
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -26,14 +28,13 @@ use crate::{AppError, AppState};
 /// The longest range one list may cover.
 const MAX_DAYS: i32 = 62;
 
-/// The member's business, as configured.
-pub(super) fn business_of<'a>(
-    state: &'a AppState,
+/// The member's business, with the schedule this process serves now.
+pub(super) fn business_of(
+    state: &AppState,
     session: &StaffSession,
-) -> Result<&'a Business, AppError> {
+) -> Result<Arc<Business>, AppError> {
     // An account whose business left the configuration reaches nothing.
     state
-        .config
         .business(session.staff.business.as_str())
         .ok_or(AppError::NotFound)
 }
@@ -137,7 +138,7 @@ pub(crate) async fn list(
                 .as_deref()
                 .is_none_or(|status| booking.status() == status)
         })
-        .map(|booking| staff_booking(business, booking))
+        .map(|booking| staff_booking(&business, booking))
         .collect();
     let filter = query
         .status
@@ -196,7 +197,7 @@ pub(crate) async fn open(
     session
         .audit(&state, "opened", Some(&id), String::new())
         .await?;
-    Ok(Json(staff_booking(business, &booking)))
+    Ok(Json(staff_booking(&business, &booking)))
 }
 
 /// `POST /inbox/bookings/{id}/status`.
@@ -248,7 +249,7 @@ pub(crate) async fn set_status(
             format!("{} -> {}", before.status(), after.status()),
         )
         .await?;
-    Ok(Json(staff_booking(business, &after)))
+    Ok(Json(staff_booking(&business, &after)))
 }
 
 /// `DELETE /inbox/bookings/{id}`.

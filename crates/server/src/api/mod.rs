@@ -17,6 +17,8 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, post, put};
 
+use std::sync::Arc;
+
 use crate::config::Business;
 use crate::extract::MAX_BODY_BYTES;
 use crate::{AppError, AppState};
@@ -75,6 +77,7 @@ fn inbox_router() -> Router<AppState> {
         .route("/inbox/snippet", get(snippet::snippet))
 }
 
-fn business<'a>(state: &'a AppState, id: &str) -> Result<&'a Business, AppError> {
-    state.config.business(id).ok_or(AppError::UnknownBusiness)
+/// The business `id` with the schedule this process serves now.
+fn business(state: &AppState, id: &str) -> Result<Arc<Business>, AppError> {
+    state.business(id).ok_or(AppError::UnknownBusiness)
 }

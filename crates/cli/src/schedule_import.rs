@@ -7,6 +7,7 @@ use std::io::{BufRead as _, Write};
 use std::path::Path;
 
 use anyhow::{Context, bail};
+use sealbook_server::businesses::misfits;
 use sealbook_server::schedule::ScheduleSettings;
 use sealbook_server::storage::{ScheduleAuthor, ScheduleError};
 use sealbook_server::{Config, Storage};
@@ -167,15 +168,35 @@ async fn import(
         writeln!(out, "{id}: nothing changed")?;
         return Ok(());
     }
-    let expected = stored.as_ref().map(|stored| stored.revision);
+    let expected = stored.as_ref().map_or(0, |stored| stored.revision);
+    let changed = business
+        .with_schedule(&business.schedule)
+        .map_err(|reason| anyhow::anyhow!("{id}: {reason}"))?;
     match storage
-        .replace_schedule(id, &business.schedule, expected, ScheduleAuthor::Import)
+        .replace_schedule(
+            id,
+            &business.schedule,
+            Some(expected),
+            ScheduleAuthor::Import,
+            |upcoming| Ok(misfits(&changed, upcoming)),
+        )
         .await
     {
-        Ok(revision) => writeln!(
-            out,
-            "{id}: revision {revision} stored; every server on this database serves it within a second"
-        )?,
+        Ok(replaced) => {
+            writeln!(
+                out,
+                "{id}: revision {} stored; every server on this database serves it within a second",
+                replaced.revision
+            )?;
+            if !replaced.needs_attention.is_empty() {
+                writeln!(
+                    out,
+                    "{id}: {} upcoming booking(s) no longer fit and are kept, marked \"needs attention\" \
+                     in the inbox, where staff can read who to call",
+                    replaced.needs_attention.len()
+                )?;
+            }
+        }
         Err(ScheduleError::Stale(_)) => bail!(
             "{id}: the schedule was changed while you looked; run the import again to see the new changes"
         ),

@@ -94,7 +94,9 @@ async fn an_imported_closure_is_live_on_every_process(database: support::TestDat
     assert!(declined.status.success(), "{declined:?}");
     let said = String::from_utf8_lossy(&declined.stdout);
     assert!(
-        said.contains(&format!("  ~ closures: [] → [\"{day}\"]")),
+        said.contains(&format!(
+            "  ~ closures: [] → [{{\"from\":\"{day}\",\"to\":\"{day}\"}}]"
+        )),
         "{said}"
     );
     assert!(said.contains("bistro: nothing changed"), "{said}");

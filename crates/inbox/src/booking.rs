@@ -164,6 +164,7 @@ mod tests {
                 status: "confirmed".to_owned(),
                 created_at: "2026-11-26T10:00:00Z".to_owned(),
                 envelope: String::new(),
+                needs_attention: false,
             },
             sealed: Sealed::Opened(serde_json::from_value(booking).expect("a booking")),
         }

@@ -11,9 +11,10 @@ use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+use crate::availability::Held;
 use crate::config::{Business, Config};
-use crate::ids::BusinessId;
-use crate::storage::{ScheduleError, Storage};
+use crate::ids::{BookingId, BusinessId};
+use crate::storage::{ScheduleError, Storage, StoredBooking};
 
 /// How often a process looks for schedule changes: well inside the second a
 /// change may take to be live everywhere.
@@ -166,4 +167,23 @@ fn configured_or_current(businesses: &Businesses, id: &BusinessId) -> Arc<Busine
     businesses
         .get(id.as_str())
         .unwrap_or_else(|| Arc::new(businesses.configured[id].clone()))
+}
+
+/// Which of `bookings` (confirmed, upcoming, in the order they were made)
+/// `business` — with the schedule it would have — has no hours or room for.
+pub fn misfits(business: &Business, bookings: &[StoredBooking]) -> Vec<BookingId> {
+    let held: Vec<Held<'_>> = bookings
+        .iter()
+        .map(|booking| Held {
+            starts_at: booking.starts_at,
+            ends_at: booking.ends_at,
+            party_size: booking.party_size,
+            service: booking.service.as_deref(),
+            practitioner: booking.practitioner.as_deref(),
+        })
+        .collect();
+    crate::availability::misfits(&business.profile, &held)
+        .into_iter()
+        .map(|index| bookings[index].id.clone())
+        .collect()
 }

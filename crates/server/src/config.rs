@@ -15,8 +15,8 @@ use crate::ids::BusinessId;
 use crate::mail::{Security, SmtpConfig, StaffLanguage};
 use crate::profile::{Channel, Field, Localized, MAX_RETENTION_DAYS, MarketingOptIn, Profile};
 use crate::schedule::{
-    self, ExceptionalDay, Kind, PractitionerSettings, ScheduleSettings, Seating, ServiceSettings,
-    at_most,
+    self, Absence, Closure, ExceptionalDay, Kind, PractitionerSettings, ScheduleSettings, Seating,
+    ServiceSettings,
 };
 
 /// Why a configuration could not be loaded.
@@ -437,9 +437,9 @@ struct RawBusiness {
     /// Weekly hours: `tue = ["12:00-14:00", "19:00-22:30"]`.
     #[serde(default)]
     hours: BTreeMap<String, Vec<String>>,
-    /// Whole days closed.
+    /// Days closed: a date, or `{ from, to, note }`.
     #[serde(default)]
-    closures: Vec<Date>,
+    closures: Vec<RawClosure>,
     /// Days with other hours than usual (empty hours: closed).
     #[serde(default)]
     exceptions: Vec<RawException>,
@@ -528,6 +528,36 @@ enum RawKind {
     Clinic,
 }
 
+/// A closure as the file may write it: one day, or a range with a note.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawClosure {
+    Day(Date),
+    Range {
+        from: Date,
+        to: Date,
+        #[serde(default)]
+        note: Option<Localized>,
+    },
+}
+
+impl RawClosure {
+    fn settings(&self) -> Closure {
+        match self {
+            Self::Day(day) => Closure {
+                from: day.to_string(),
+                to: day.to_string(),
+                note: None,
+            },
+            Self::Range { from, to, note } => Closure {
+                from: from.to_string(),
+                to: to.to_string(),
+                note: note.clone(),
+            },
+        }
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawException {
@@ -553,6 +583,16 @@ struct RawPractitioner {
     services: Vec<String>,
     /// Their own weekly hours; the business's hours if absent.
     hours: Option<BTreeMap<String, Vec<String>>>,
+    /// Days away: `[{ from = "2026-08-01", to = "2026-08-15" }]`.
+    #[serde(default)]
+    absences: Vec<RawAbsence>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAbsence {
+    from: Date,
+    to: Date,
 }
 
 impl RawBusiness {
@@ -574,7 +614,7 @@ impl RawBusiness {
         };
         Ok(ScheduleSettings {
             hours: self.hours.clone(),
-            closures: self.closures.iter().map(ToString::to_string).collect(),
+            closures: self.closures.iter().map(RawClosure::settings).collect(),
             exceptions: self
                 .exceptions
                 .iter()
@@ -605,6 +645,14 @@ impl RawBusiness {
                     name: practitioner.name.clone(),
                     services: practitioner.services.clone(),
                     hours: practitioner.hours.clone(),
+                    absences: practitioner
+                        .absences
+                        .iter()
+                        .map(|absence| Absence {
+                            from: absence.from.to_string(),
+                            to: Some(absence.to.to_string()),
+                        })
+                        .collect(),
                 })
                 .collect(),
         })
@@ -626,12 +674,12 @@ impl RawBusiness {
             .clone()
             .unwrap_or_else(|| Profile::default_fields(&resolved.offer));
         for (index, field) in fields.iter().enumerate() {
-            at_most(
-                &format!("fields[{index}].retention_days"),
-                field.retention_days,
-                MAX_RETENTION_DAYS,
-                "days",
-            )?;
+            if field.retention_days > MAX_RETENTION_DAYS {
+                return Err(format!(
+                    "fields[{index}].retention_days = {} is more than {MAX_RETENTION_DAYS} days",
+                    field.retention_days
+                ));
+            }
         }
         Ok(Profile {
             timezone,

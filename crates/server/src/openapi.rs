@@ -8,7 +8,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::api::{
     audit, auth, availability, bookings, consents, inbox, inbox_keys, keys, manage, profile,
-    snippet, staff,
+    schedule, snippet, staff,
 };
 
 /// Every route of [`crate::api::router`], with its bodies and errors.
@@ -45,6 +45,10 @@ use crate::api::{
         inbox::erase,
         inbox::exported,
         inbox::consents,
+        schedule::get,
+        schedule::preview,
+        schedule::put,
+        schedule::clear_attention,
         staff::list,
         staff::invite,
         staff::invites,

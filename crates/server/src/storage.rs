@@ -45,7 +45,7 @@ pub use copy::CopyError;
 pub use erasure::Flush;
 pub use invites::{AcceptError, NewInvite, OpenInvite, PendingInvite};
 pub use resets::{NewReset, ResetError};
-pub use schedules::{ScheduleAuthor, ScheduleError, StoredSchedule};
+pub use schedules::{Replaced, ScheduleAuthor, ScheduleError, StoredSchedule};
 pub use sessions::{NewSession, StoredSession};
 pub use staff_bookings::{InboxBooking, StaffStatus, StatusError};
 pub use wrapped_keys::{HeldKey, ShareOutcome, WrappedKey};

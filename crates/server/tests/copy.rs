@@ -17,7 +17,7 @@ use support::TestDatabase;
 fn schedule(covers: u32) -> ScheduleSettings {
     serde_json::from_value(serde_json::json!({
         "hours": { "tue": ["12:00-14:00"] },
-        "closures": ["2031-01-01"],
+        "closures": [{ "from": "2031-01-01", "to": "2031-01-02" }],
         "slot_interval_minutes": 15,
         "min_lead_minutes": 60,
         "horizon_days": 60,
@@ -33,7 +33,13 @@ async fn fill(storage: &Storage, count: u8) {
         .await
         .expect("seeded");
     storage
-        .replace_schedule(&business, &schedule(12), Some(1), ScheduleAuthor::Import)
+        .replace_schedule(
+            &business,
+            &schedule(12),
+            Some(1),
+            ScheduleAuthor::Import,
+            |_| Ok(Vec::new()),
+        )
         .await
         .expect("replaced");
     for index in 0..count {

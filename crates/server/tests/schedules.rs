@@ -10,6 +10,7 @@ use sealbook_server::businesses::Businesses;
 use sealbook_server::config::Config;
 use sealbook_server::ids::BusinessId;
 use sealbook_server::profile::Offer;
+use sealbook_server::schedule::Closure;
 use sealbook_server::storage::{ScheduleAuthor, ScheduleError};
 use sealbook_testkit::{Business, ServerConfig};
 
@@ -43,7 +44,11 @@ async fn seeded_once_then_replaced_by_revision(database: TestDatabase) {
 
     let mut changed = from_file.clone();
     changed.seating.as_mut().expect("a restaurant").covers = 7;
-    changed.closures.push("2031-01-01".to_owned());
+    changed.closures.push(Closure {
+        from: "2031-01-01".to_owned(),
+        to: "2031-01-07".to_owned(),
+        note: None,
+    });
     // Seeding again (every server start does) keeps what is stored.
     assert!(!storage.seed_schedule(&id, &changed).await.expect("seed"));
     let stored = storage.schedule(&id).await.expect("read").expect("stored");
@@ -51,16 +56,21 @@ async fn seeded_once_then_replaced_by_revision(database: TestDatabase) {
     assert_eq!(stored.updated_by, "sealbook.toml");
 
     let revision = storage
-        .replace_schedule(&id, &changed, Some(1), ScheduleAuthor::Import)
+        .replace_schedule(&id, &changed, Some(1), ScheduleAuthor::Import, |_| {
+            Ok(Vec::new())
+        })
         .await
-        .expect("replace");
+        .expect("replace")
+        .revision;
     assert_eq!(revision, 2);
     let stored = storage.schedule(&id).await.expect("read").expect("stored");
     assert_eq!((stored.revision, &stored.settings), (2, &changed));
     assert_eq!(stored.updated_by, "import");
     // A change made from revision 1 would undo the one just made: refused.
     let stale = storage
-        .replace_schedule(&id, &from_file, Some(1), ScheduleAuthor::Import)
+        .replace_schedule(&id, &from_file, Some(1), ScheduleAuthor::Import, |_| {
+            Ok(Vec::new())
+        })
         .await;
     assert!(matches!(stale, Err(ScheduleError::Stale(1))), "{stale:?}");
     assert_eq!(
@@ -76,7 +86,10 @@ async fn seeded_once_then_replaced_by_revision(database: TestDatabase) {
     let log = storage.audit_log(&id, 10).await.expect("audit");
     assert_eq!(log.len(), 1, "{log:?}");
     assert_eq!(log[0].action, "schedule_changed");
-    assert_eq!(log[0].detail, "revision 2 by import");
+    assert_eq!(
+        log[0].detail,
+        "revision 2 by import; 0 booking(s) need attention"
+    );
 }
 
 async fn a_running_process_takes_up_a_change_within_a_second(database: TestDatabase) {
@@ -90,7 +103,13 @@ async fn a_running_process_takes_up_a_change_within_a_second(database: TestDatab
     let mut fewer = config.businesses[0].schedule.clone();
     fewer.seating.as_mut().expect("a restaurant").covers = 6;
     storage
-        .replace_schedule(&id, &fewer, None, ScheduleAuthor::Import)
+        .replace_schedule(
+            &id,
+            &fewer,
+            None,
+            ScheduleAuthor::Import,
+            |_| Ok(Vec::new()),
+        )
         .await
         .expect("replace");
     let changed_at = Instant::now();

@@ -51,7 +51,11 @@ fn local(business: &Business, seconds: i64) -> String {
 }
 
 /// A stored booking as the inbox shows it.
-fn staff_booking(business: &Business, booking: &InboxBooking) -> StaffBooking {
+pub(super) fn staff_booking(
+    business: &Business,
+    booking: &InboxBooking,
+    needs_attention: bool,
+) -> StaffBooking {
     let stored = &booking.booking;
     StaffBooking {
         id: stored.id.to_string(),
@@ -65,6 +69,7 @@ fn staff_booking(business: &Business, booking: &InboxBooking) -> StaffBooking {
         created_at: jiff::Timestamp::from_second(stored.created_at)
             .map_or_else(|_| stored.created_at.to_string(), |time| time.to_string()),
         envelope: URL_SAFE_NO_PAD.encode(&stored.envelope),
+        needs_attention,
     }
 }
 
@@ -127,6 +132,7 @@ pub(crate) async fn list(
         .tomorrow()
         .map_err(|_| AppError::InvalidQuery("`to` is out of range".to_owned()))?;
     let window = (edge(query.from)?, edge(end)?);
+    let marked = state.storage.needing_attention(&business.id).await?;
     let bookings: Vec<StaffBooking> = state
         .storage
         .inbox_bookings(&business.id, window)
@@ -138,7 +144,7 @@ pub(crate) async fn list(
                 .as_deref()
                 .is_none_or(|status| booking.status() == status)
         })
-        .map(|booking| staff_booking(&business, booking))
+        .map(|booking| staff_booking(&business, booking, marked.contains(&booking.booking.id)))
         .collect();
     let filter = query
         .status
@@ -197,7 +203,12 @@ pub(crate) async fn open(
     session
         .audit(&state, "opened", Some(&id), String::new())
         .await?;
-    Ok(Json(staff_booking(&business, &booking)))
+    let marked = state.storage.needing_attention(&business.id).await?;
+    Ok(Json(staff_booking(
+        &business,
+        &booking,
+        marked.contains(&booking.booking.id),
+    )))
 }
 
 /// `POST /inbox/bookings/{id}/status`.
@@ -249,7 +260,12 @@ pub(crate) async fn set_status(
             format!("{} -> {}", before.status(), after.status()),
         )
         .await?;
-    Ok(Json(staff_booking(&business, &after)))
+    let marked = state.storage.needing_attention(&business.id).await?;
+    Ok(Json(staff_booking(
+        &business,
+        &after,
+        marked.contains(&after.booking.id),
+    )))
 }
 
 /// `DELETE /inbox/bookings/{id}`.

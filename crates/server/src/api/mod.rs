@@ -10,6 +10,7 @@ pub(crate) mod inbox_keys;
 pub(crate) mod keys;
 pub(crate) mod manage;
 pub(crate) mod profile;
+pub(crate) mod schedule;
 pub(crate) mod snippet;
 pub(crate) mod staff;
 
@@ -65,6 +66,12 @@ fn inbox_router() -> Router<AppState> {
             get(inbox::open).delete(inbox::erase),
         )
         .route("/inbox/bookings/{id}/status", post(inbox::set_status))
+        .route(
+            "/inbox/bookings/{id}/attention",
+            delete(schedule::clear_attention),
+        )
+        .route("/inbox/schedule", get(schedule::get).put(schedule::put))
+        .route("/inbox/schedule/preview", post(schedule::preview))
         .route("/inbox/exports", post(inbox::exported))
         .route("/inbox/consents/{consent_id}", get(inbox::consents))
         .route("/inbox/staff", get(staff::list))

@@ -24,6 +24,10 @@ pub struct StaffBooking {
     pub created_at: String,
     /// base64url of the envelope, for the inbox to open on the member's device.
     pub envelope: String,
+    /// A schedule change left it without hours or room: call the visitor, then
+    /// clear the mark (`DELETE /inbox/bookings/{id}/attention`).
+    #[serde(default)]
+    pub needs_attention: bool,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]

@@ -71,10 +71,11 @@ impl AppState {
             ),
             storage::Backend::Sqlite => limits::RateLimits::new(&config.limits),
         };
+        let config = Arc::new(config);
         Self {
             limits,
-            notifier: notifier(&config),
-            config: Arc::new(config),
+            notifier: notifier(&config, &storage),
+            config,
             storage,
             metrics: metrics::Metrics::new(),
             totp_key,
@@ -88,18 +89,18 @@ impl AppState {
     }
 }
 
-/// The mailer for new-booking notices, when `[smtp]` is configured and a Tokio
-/// runtime is there to run it.
-fn notifier(config: &Config) -> notify::Notifier {
+/// The sender of staff notices, when `[smtp]` is configured and a Tokio
+/// runtime is there to run it; without one, no notice is written.
+fn notifier(config: &Arc<Config>, storage: &Storage) -> notify::Notifier {
     let Some(smtp) = &config.smtp else {
         return notify::Notifier::default();
     };
     if tokio::runtime::Handle::try_current().is_err() {
-        tracing::error!("no async runtime: booking notices are off");
+        tracing::error!("no async runtime: staff notices are off");
         return notify::Notifier::default();
     }
-    notify::Notifier::start(smtp).unwrap_or_else(|error| {
-        tracing::error!(%error, "cannot set up SMTP: booking notices are off");
+    notify::Notifier::start(smtp, Arc::clone(config), storage.clone()).unwrap_or_else(|error| {
+        tracing::error!(%error, "cannot set up SMTP: staff notices are off");
         notify::Notifier::default()
     })
 }

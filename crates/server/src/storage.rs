@@ -25,6 +25,8 @@ mod erasure;
 mod group_commit;
 mod invites;
 mod managed_bookings;
+mod notice_preferences;
+mod outbox;
 mod rate_limits;
 mod resets;
 mod sessions;
@@ -43,6 +45,7 @@ pub use consents::ConsentRecord;
 pub use copy::CopyError;
 pub use erasure::Flush;
 pub use invites::{AcceptError, NewInvite, OpenInvite, PendingInvite};
+pub use outbox::{ClaimedNotice, Notice, NoticeKind, NoticeRouting};
 pub use resets::{NewReset, ResetError};
 pub use sessions::{NewSession, StoredSession};
 pub use staff_bookings::{InboxBooking, StaffStatus, StatusError};
@@ -96,6 +99,8 @@ pub struct Storage {
     backend: Backend,
     /// SQLite only: bookings share transactions and fsyncs.
     group_commit: Arc<group_commit::GroupCommit>,
+    /// Where staff notices go; none are written until it is set.
+    notice_routing: outbox::SharedRouting,
 }
 
 /// SQLite settings made on every connection.
@@ -155,6 +160,7 @@ impl Storage {
             pool,
             backend,
             group_commit: Arc::default(),
+            notice_routing: Arc::default(),
         };
         storage.link_unlinked_audit().await?;
         Ok(storage)

@@ -167,3 +167,213 @@ async fn a_new_booking_is_notified_without_personal_data_even_after_a_mail_outag
         assert!(!message.contains(secret), "{secret} in the notice");
     }
 }
+
+/// Every message delivered to `maildir` so far.
+fn messages(maildir: &Path) -> Vec<String> {
+    std::fs::read_dir(maildir.join("new"))
+        .map(|entries| {
+            entries
+                .filter_map(|entry| std::fs::read_to_string(entry.ok()?.path()).ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A header's value (the first line of it).
+fn header_of<'a>(message: &'a str, name: &str) -> &'a str {
+    message
+        .lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(": "))
+        .unwrap_or("")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_change_is_told_to_the_staff_who_chose_it_and_to_no_one_else() {
+    use sealbook_server::ids::{BookingId, BusinessId, StaffId};
+    use sealbook_server::storage::{NewBooking, NewStaff, Notice, NoticeKind, Role, StaffStatus};
+    use sqlx::Connection as _;
+
+    let Some(python) = smtp_python() else {
+        return;
+    };
+    let database = support::sqlite().await;
+    let base = database.dir();
+    let maildir = base.join("maildir");
+    let smtp_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("port")
+        .port();
+    let mut smtp_server = start_smtp_server(&python, smtp_port, &maildir);
+    let config = ServerConfig::new(&database.url)
+        .extend(&format!(
+            "[smtp]\nhost = \"127.0.0.1\"\nport = {smtp_port}\nsecurity = \"none\"\n\
+             from = \"Sealbook <bookings@book.test>\"\n"
+        ))
+        .business(Business::bistro_du_coin().extend("notify = \"patronne@bistro.test\"\n"))
+        .toml();
+    let config = Config::from_toml(&config, base).expect("config");
+    let storage = Storage::open(&config.database).await.expect("storage");
+    let business = BusinessId::new("bistro-du-coin");
+    let mut members = Vec::new();
+    for email in ["all@bistro.test", "revoked@bistro.test", "none@bistro.test"] {
+        let id = StaffId::generate().expect("randomness");
+        storage
+            .create_staff(
+                &NewStaff {
+                    id: id.clone(),
+                    business: business.clone(),
+                    email: email.to_owned(),
+                    role: Role::Staff,
+                    password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA".to_owned(),
+                    created_at: 1_800_000_000,
+                },
+                &[],
+            )
+            .await
+            .expect("member");
+        let kinds = if email.starts_with("none") {
+            Vec::new()
+        } else {
+            NoticeKind::ALL.to_vec()
+        };
+        storage
+            .set_notice_preferences(&id, &kinds)
+            .await
+            .expect("chosen");
+        members.push(id);
+    }
+    storage.revoke_staff(&members[1]).await.expect("revoked");
+    // Starts the sender, which routes new bookings to the notify address.
+    let _state = AppState::new(config, storage.clone());
+
+    // Three bookings whose sealed bytes and token carry the canary; a change,
+    // a cancellation by the visitor, an erasure by the visitor and by staff, a
+    // cancellation by staff, and a late cancellation from another part's
+    // transaction.
+    let booking = |index: u8| NewBooking {
+        id: BookingId::generate().expect("randomness"),
+        business: business.clone(),
+        starts_at: 1_900_000_000 + i64::from(index) * 3_600,
+        ends_at: 1_900_005_400 + i64::from(index) * 3_600,
+        party_size: u32::from(index) + 2,
+        service: None,
+        practitioner: None,
+        envelope: CANARY.as_bytes().to_vec(),
+        envelope_hash: [index; 32],
+        visitor_copy: Some(CANARY.as_bytes().to_vec()),
+        token_hash: Some([index; 32]),
+        created_at: 1_800_000_000,
+    };
+    let rows: Vec<NewBooking> = (1..=3).map(booking).collect();
+    for row in &rows {
+        storage
+            .book(&business, None, (0, 1), row.envelope_hash, |_| Ok(row.clone()))
+            .await
+            .expect("booked");
+    }
+    let mut moved = booking(7);
+    moved.id = rows[0].id.clone();
+    storage
+        .rebook(&business, rows[0].id.as_str(), &[1; 32], (0, 1), |_, _| {
+            Ok(moved.clone())
+        })
+        .await
+        .expect("changed")
+        .expect("found");
+    assert!(storage.cancel(rows[0].id.as_str(), &[1; 32]).await.expect("cancelled"));
+    storage
+        .erase(rows[1].id.as_str(), &[2; 32])
+        .await
+        .expect("erased")
+        .expect("found");
+    storage
+        .set_inbox_status(&business, rows[2].id.as_str(), StaffStatus::Cancelled)
+        .await
+        .expect("cancelled");
+    storage
+        .erase_for_business(&business, rows[2].id.as_str())
+        .await
+        .expect("erased")
+        .expect("found");
+    let mut connection = database.connect().await;
+    let mut transaction = connection.begin().await.expect("begin");
+    storage
+        .enqueue_notice(
+            &mut transaction,
+            &Notice {
+                business: business.clone(),
+                kind: NoticeKind::LateCancelled,
+                starts_at: 1_900_000_000,
+                party_size: 2,
+                service: None,
+                practitioner: None,
+            },
+            jiff::Timestamp::now().as_second(),
+        )
+        .await
+        .expect("written");
+    transaction.commit().await.expect("committed");
+
+    // 3 × 2 new (the address and the member), then one each to the member.
+    const EXPECTED: usize = 6 + 6;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let (sent,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL")
+                .fetch_one(&mut connection)
+                .await
+                .expect("count");
+        if usize::try_from(sent).expect("a count") >= EXPECTED {
+            break;
+        }
+        if Instant::now() >= deadline {
+            let rows: Vec<(String, String, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+                "SELECT kind, recipient, attempts, sent_at, given_up_at FROM outbox ORDER BY id",
+            )
+            .fetch_all(&mut connection)
+            .await
+            .expect("read");
+            panic!("only {sent} notices sent: {rows:#?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let delivered = messages(&maildir);
+    smtp_server.kill().expect("stop aiosmtpd");
+    smtp_server.wait().expect("reaped");
+    assert_eq!(delivered.len(), EXPECTED, "{delivered:#?}");
+    let mut subjects: Vec<(&str, &str)> = delivered
+        .iter()
+        .map(|message| {
+            let subject = header_of(message, "Subject");
+            (header_of(message, "To"), subject.split(':').next().unwrap_or(""))
+        })
+        .collect();
+    subjects.sort_unstable();
+    assert_eq!(
+        subjects,
+        vec![
+            ("all@bistro.test", "Booking cancelled"),
+            ("all@bistro.test", "Booking cancelled"),
+            ("all@bistro.test", "Booking changed"),
+            ("all@bistro.test", "Booking erased"),
+            ("all@bistro.test", "Booking erased"),
+            ("all@bistro.test", "Late cancellation"),
+            ("all@bistro.test", "New booking"),
+            ("all@bistro.test", "New booking"),
+            ("all@bistro.test", "New booking"),
+            ("patronne@bistro.test", "New booking"),
+            ("patronne@bistro.test", "New booking"),
+            ("patronne@bistro.test", "New booking"),
+        ]
+    );
+    let ids: std::collections::BTreeSet<&str> = delivered
+        .iter()
+        .map(|message| header_of(message, "Message-ID"))
+        .collect();
+    assert_eq!(ids.len(), EXPECTED, "one Message-ID per notice: {ids:?}");
+    assert!(ids.iter().all(|id| id.starts_with("<notice.") && id.ends_with("@book.test>")));
+    for message in &delivered {
+        assert!(!message.contains(CANARY), "the canary in {message}");
+        assert!(!message.contains("revoked@"), "{message}");
+    }
+}

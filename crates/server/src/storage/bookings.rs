@@ -4,7 +4,7 @@
 
 use sqlx::AnyConnection;
 
-use super::outbox::{Notice, NoticeKind};
+use super::outbox::{Notice, NoticeKind, now};
 use super::{Backend, Storage};
 use crate::availability::{Occupancy, Refusal};
 use crate::ids::{BookingId, BusinessId};
@@ -199,8 +199,7 @@ impl Storage {
             .await?;
             if let Booked::Created(booking) = &booked {
                 let notice = Notice::about_new(NoticeKind::New, booking);
-                self.enqueue_notice(connection, &notice, booking.created_at)
-                    .await?;
+                self.enqueue_notice(connection, &notice, now()).await?;
             }
             Ok(booked)
         };

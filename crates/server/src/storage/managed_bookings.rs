@@ -3,7 +3,7 @@
 //! its link.
 
 use super::bookings::{BOOKING_COLUMNS, BookError, BookingRow, NewBooking, StoredBooking};
-use super::outbox::{Notice, NoticeKind};
+use super::outbox::{Notice, NoticeKind, now};
 use super::{Flush, Storage};
 use crate::availability::{Occupancy, Refusal};
 use crate::ids::BusinessId;
@@ -140,9 +140,4 @@ impl Storage {
         transaction.commit().await?;
         Ok(Some(changed))
     }
-}
-
-/// Unix seconds now, when a notice is written.
-pub(super) fn now() -> i64 {
-    jiff::Timestamp::now().as_second()
 }

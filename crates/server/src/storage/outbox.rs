@@ -311,6 +311,11 @@ impl Storage {
     }
 }
 
+/// Unix seconds now, when a change writes its notice: due at once.
+pub(super) fn now() -> i64 {
+    jiff::Timestamp::now().as_second()
+}
+
 /// Whether two addresses name the same mailbox (`Name <a@b>` and `a@b` do).
 fn same_mailbox(left: &str, right: &str) -> bool {
     fn address(text: &str) -> String {

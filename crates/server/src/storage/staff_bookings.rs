@@ -3,8 +3,7 @@
 //! there.
 
 use super::bookings::{BOOKING_COLUMNS, BookingRow, StoredBooking};
-use super::managed_bookings::now;
-use super::outbox::{Notice, NoticeKind};
+use super::outbox::{Notice, NoticeKind, now};
 use super::{Flush, Storage};
 use crate::ids::BusinessId;
 

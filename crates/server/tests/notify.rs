@@ -267,7 +267,9 @@ async fn every_change_is_told_to_the_staff_who_chose_it_and_to_no_one_else() {
     let rows: Vec<NewBooking> = (1..=3).map(booking).collect();
     for row in &rows {
         storage
-            .book(&business, None, (0, 1), row.envelope_hash, |_| Ok(row.clone()))
+            .book(&business, None, (0, 1), row.envelope_hash, |_| {
+                Ok(row.clone())
+            })
             .await
             .expect("booked");
     }
@@ -280,7 +282,12 @@ async fn every_change_is_told_to_the_staff_who_chose_it_and_to_no_one_else() {
         .await
         .expect("changed")
         .expect("found");
-    assert!(storage.cancel(rows[0].id.as_str(), &[1; 32]).await.expect("cancelled"));
+    assert!(
+        storage
+            .cancel(rows[0].id.as_str(), &[1; 32])
+            .await
+            .expect("cancelled")
+    );
     storage
         .erase(rows[1].id.as_str(), &[2; 32])
         .await
@@ -345,7 +352,10 @@ async fn every_change_is_told_to_the_staff_who_chose_it_and_to_no_one_else() {
         .iter()
         .map(|message| {
             let subject = header_of(message, "Subject");
-            (header_of(message, "To"), subject.split(':').next().unwrap_or(""))
+            (
+                header_of(message, "To"),
+                subject.split(':').next().unwrap_or(""),
+            )
         })
         .collect();
     subjects.sort_unstable();
@@ -371,7 +381,10 @@ async fn every_change_is_told_to_the_staff_who_chose_it_and_to_no_one_else() {
         .map(|message| header_of(message, "Message-ID"))
         .collect();
     assert_eq!(ids.len(), EXPECTED, "one Message-ID per notice: {ids:?}");
-    assert!(ids.iter().all(|id| id.starts_with("<notice.") && id.ends_with("@book.test>")));
+    assert!(
+        ids.iter()
+            .all(|id| id.starts_with("<notice.") && id.ends_with("@book.test>"))
+    );
     for message in &delivered {
         assert!(!message.contains(CANARY), "the canary in {message}");
         assert!(!message.contains("revoked@"), "{message}");

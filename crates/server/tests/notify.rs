@@ -92,7 +92,8 @@ async fn a_new_booking_is_notified_without_personal_data_even_after_a_mail_outag
             "#,
         ))
         .toml();
-    let config = Config::from_toml(&config, base).expect("config");
+    let mut config = Config::from_toml(&config, base).expect("config");
+    config.metrics_token = Some("prometheus-secret".to_owned());
     let storage = Storage::open(&config.database).await.expect("storage");
     let state = AppState::new(config, storage);
 
@@ -145,6 +146,25 @@ async fn a_new_booking_is_notified_without_personal_data_even_after_a_mail_outag
             .await
             .is_none(),
         "no mail server yet"
+    );
+    let metrics = app(state.clone())
+        .oneshot(
+            Request::get("/metrics")
+                .header(header::AUTHORIZATION, "Bearer prometheus-secret")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("infallible");
+    let metrics = axum::body::to_bytes(metrics.into_body(), 1 << 20)
+        .await
+        .expect("body");
+    let metrics = String::from_utf8_lossy(&metrics);
+    assert!(
+        metrics
+            .lines()
+            .any(|line| line == "sealbook_outbox_depth 1"),
+        "the notice waits in the outbox: {metrics}"
     );
 
     let mut smtp_server = start_smtp_server(&python, smtp_port, &maildir);

@@ -7,13 +7,14 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sealbook_envelope::{Recipient, SealParams, seal};
-use sealbook_testkit::{Business, KillOnDrop, ServerConfig, around_the_clock, vector_public_key};
+use sealbook_testkit::{
+    Business, ServerConfig, around_the_clock, smtp_python, smtp_server, vector_public_key,
+};
 
 mod common;
 #[path = "../../server/tests/support/mod.rs"]
@@ -23,35 +24,6 @@ use common::{free_port, start_server, wait_until_listening};
 use support::TestDatabase;
 
 const CANARY: &str = "Canary-outbox-7c1d-Lefebvre";
-
-/// The Python with aiosmtpd (`cargo xtask test` sets it, and then requires it).
-fn smtp_python() -> Option<String> {
-    let python = std::env::var("SEALBOOK_TEST_SMTP_PYTHON")
-        .ok()
-        .filter(|path| !path.is_empty());
-    if python.is_none() {
-        assert!(
-            std::env::var_os("SEALBOOK_REQUIRE_POSTGRES").is_none(),
-            "SEALBOOK_TEST_SMTP_PYTHON is not set under cargo xtask test"
-        );
-        eprintln!("skipped: no aiosmtpd (run `cargo xtask test`)");
-    }
-    python
-}
-
-/// aiosmtpd on loopback `port`, writing each message into `maildir`.
-fn smtp_server(python: &str, port: u16, maildir: &Path) -> KillOnDrop {
-    KillOnDrop::spawn(
-        Command::new(python)
-            .args(["-m", "aiosmtpd", "-n", "-l"])
-            .arg(format!("127.0.0.1:{port}"))
-            .args(["-c", "aiosmtpd.handlers.Mailbox"])
-            .arg(maildir)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
-    )
-    .expect("start aiosmtpd")
-}
 
 /// A server on `port` and `database` whose restaurant's notices go to
 /// `desk@bistro.test`, over plain SMTP to loopback `smtp_port`.
@@ -167,7 +139,7 @@ async fn a_notice_written_before_a_crash_is_sent_once_after_the_restart() {
     assert_eq!(count(&database, SENT).await, 0);
 
     let maildir = database.dir().join("maildir");
-    let _smtp = smtp_server(&python, smtp_port, &maildir);
+    let _smtp = smtp_server(&python, smtp_port, &maildir).expect("start aiosmtpd");
     let mut server = start_server(&config_path, &log);
     wait_until_listening(port).await;
     // A lease the killed process held lapses within a minute.
@@ -219,7 +191,7 @@ async fn three_processes_deliver_each_notice_exactly_once() {
     // The mail server comes up once every notice is written, so that the
     // three senders compete for all of them at once.
     let maildir = database.dir().join("maildir");
-    let _smtp = smtp_server(&python, smtp_port, &maildir);
+    let _smtp = smtp_server(&python, smtp_port, &maildir).expect("start aiosmtpd");
     let expected = i64::try_from(BOOKINGS).expect("small");
     wait_for(&database, SENT, expected, Duration::from_secs(60)).await;
     let ids = delivered(&maildir);

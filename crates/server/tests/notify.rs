@@ -4,7 +4,6 @@
 //! notice once it is back.
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
@@ -13,40 +12,13 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sealbook_envelope::{Recipient, SealParams, seal};
 use sealbook_server::{AppState, Config, Storage, app};
-use sealbook_testkit::{Business, ServerConfig, vector_public_key};
+use sealbook_testkit::{Business, ServerConfig, smtp_python, smtp_server, vector_public_key};
 use serde_json::json;
 use tower::ServiceExt as _;
 
 mod support;
 
 const CANARY: &str = "Canary-notice-5e2a-Moreau";
-
-/// The Python with aiosmtpd (`cargo xtask test` sets it, and then requires it).
-fn smtp_python() -> Option<String> {
-    let python = std::env::var("SEALBOOK_TEST_SMTP_PYTHON")
-        .ok()
-        .filter(|path| !path.is_empty());
-    if python.is_none() {
-        assert!(
-            std::env::var_os("SEALBOOK_REQUIRE_POSTGRES").is_none(),
-            "SEALBOOK_TEST_SMTP_PYTHON is not set under cargo xtask test"
-        );
-        eprintln!("skipped: no aiosmtpd (run `cargo xtask test`)");
-    }
-    python
-}
-
-fn start_smtp_server(python: &str, port: u16, maildir: &Path) -> Child {
-    Command::new(python)
-        .args(["-m", "aiosmtpd", "-n", "-l"])
-        .arg(format!("127.0.0.1:{port}"))
-        .args(["-c", "aiosmtpd.handlers.Mailbox"])
-        .arg(maildir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start aiosmtpd")
-}
 
 /// The first message delivered to `maildir`, waiting at most `limit`.
 async fn first_message(maildir: &Path, limit: Duration) -> Option<String> {
@@ -63,36 +35,45 @@ async fn first_message(maildir: &Path, limit: Duration) -> Option<String> {
     None
 }
 
+/// A configuration on `database` that mails through plain SMTP on loopback
+/// `smtp_port`, with `business`.
+fn mailing(database: &support::TestDatabase, smtp_port: u16, business: Business) -> Config {
+    let config = ServerConfig::new(&database.url)
+        .extend(&format!(
+            "[smtp]\nhost = \"127.0.0.1\"\nport = {smtp_port}\nsecurity = \"none\"\n\
+             from = \"Sealbook <bookings@book.test>\"\n"
+        ))
+        .business(business)
+        .toml();
+    Config::from_toml(&config, database.dir()).expect("config")
+}
+
+/// A loopback port that was free a moment ago.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("port")
+        .port()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_booking_is_notified_without_personal_data_even_after_a_mail_outage() {
     let Some(python) = smtp_python() else {
         return;
     };
     let database = support::sqlite().await;
-    let base = database.dir();
-    let maildir = base.join("maildir");
-    let smtp_port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("port")
-        .port();
-    let config = ServerConfig::new(&database.url)
-        .extend(&format!(
-            r#"
-            [smtp]
-            host = "127.0.0.1"
-            port = {smtp_port}
-            security = "none"
-            from = "Sealbook <bookings@book.test>"
-            "#
-        ))
-        .business(Business::bistro_du_coin().extend(
+    let maildir = database.dir().join("maildir");
+    let smtp_port = free_port();
+    let mut config = mailing(
+        &database,
+        smtp_port,
+        Business::bistro_du_coin().extend(
             r#"
             notify = "Patronne <patronne@bistro.test>"
             language = "fr"
             "#,
-        ))
-        .toml();
-    let mut config = Config::from_toml(&config, base).expect("config");
+        ),
+    );
     config.metrics_token = Some("prometheus-secret".to_owned());
     let storage = Storage::open(&config.database).await.expect("storage");
     let state = AppState::new(config, storage);
@@ -167,10 +148,10 @@ async fn a_new_booking_is_notified_without_personal_data_even_after_a_mail_outag
         "the notice waits in the outbox: {metrics}"
     );
 
-    let mut smtp_server = start_smtp_server(&python, smtp_port, &maildir);
+    let mut mail_server = smtp_server(&python, smtp_port, &maildir).expect("start aiosmtpd");
     let message = first_message(&maildir, Duration::from_secs(30)).await;
-    smtp_server.kill().expect("stop aiosmtpd");
-    smtp_server.wait().expect("reaped");
+    mail_server.kill().expect("stop aiosmtpd");
+    mail_server.wait().expect("reaped");
     let message = message.expect("the notice arrives once the mail server is back");
 
     assert!(message.contains("patronne@bistro.test"), "{message}");
@@ -217,21 +198,14 @@ async fn every_change_is_told_to_the_staff_who_chose_it_and_to_no_one_else() {
         return;
     };
     let database = support::sqlite().await;
-    let base = database.dir();
-    let maildir = base.join("maildir");
-    let smtp_port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|listener| listener.local_addr())
-        .expect("port")
-        .port();
-    let mut smtp_server = start_smtp_server(&python, smtp_port, &maildir);
-    let config = ServerConfig::new(&database.url)
-        .extend(&format!(
-            "[smtp]\nhost = \"127.0.0.1\"\nport = {smtp_port}\nsecurity = \"none\"\n\
-             from = \"Sealbook <bookings@book.test>\"\n"
-        ))
-        .business(Business::bistro_du_coin().extend("notify = \"patronne@bistro.test\"\n"))
-        .toml();
-    let config = Config::from_toml(&config, base).expect("config");
+    let maildir = database.dir().join("maildir");
+    let smtp_port = free_port();
+    let mut mail_server = smtp_server(&python, smtp_port, &maildir).expect("start aiosmtpd");
+    let config = mailing(
+        &database,
+        smtp_port,
+        Business::bistro_du_coin().extend("notify = \"patronne@bistro.test\"\n"),
+    );
     let storage = Storage::open(&config.database).await.expect("storage");
     let business = BusinessId::new("bistro-du-coin");
     let mut members = Vec::new();
@@ -364,8 +338,8 @@ async fn every_change_is_told_to_the_staff_who_chose_it_and_to_no_one_else() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let delivered = messages(&maildir);
-    smtp_server.kill().expect("stop aiosmtpd");
-    smtp_server.wait().expect("reaped");
+    mail_server.kill().expect("stop aiosmtpd");
+    mail_server.wait().expect("reaped");
     assert_eq!(delivered.len(), EXPECTED, "{delivered:#?}");
     let mut subjects: Vec<(&str, &str)> = delivered
         .iter()

@@ -259,27 +259,31 @@ impl Storage {
         owner: &str,
         next_attempt_at: i64,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "UPDATE outbox SET next_attempt_at = $3, lease_owner = NULL, lease_until = NULL
-             WHERE id = $1 AND lease_owner = $2 AND sent_at IS NULL",
-        )
-        .bind(id)
-        .bind(owner)
-        .bind(next_attempt_at)
-        .execute(&self.pool)
-        .await
-        .map(|_| ())
+        self.release_notice(id, owner, "next_attempt_at", next_attempt_at)
+            .await
     }
 
     /// Stops trying a notice `owner` holds.
     pub async fn notice_given_up(&self, id: i64, owner: &str, now: i64) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "UPDATE outbox SET given_up_at = $3, lease_owner = NULL, lease_until = NULL
-             WHERE id = $1 AND lease_owner = $2 AND sent_at IS NULL",
-        )
+        self.release_notice(id, owner, "given_up_at", now).await
+    }
+
+    /// Ends `owner`'s lease on an unsent notice, setting `column` to `value`; a
+    /// lease that lapsed and went to another sender is left to that sender.
+    async fn release_notice(
+        &self,
+        id: i64,
+        owner: &str,
+        column: &'static str,
+        value: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(&format!(
+            "UPDATE outbox SET {column} = $3, lease_owner = NULL, lease_until = NULL
+             WHERE id = $1 AND lease_owner = $2 AND sent_at IS NULL"
+        ))
         .bind(id)
         .bind(owner)
-        .bind(now)
+        .bind(value)
         .execute(&self.pool)
         .await
         .map(|_| ())

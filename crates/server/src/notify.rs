@@ -152,6 +152,11 @@ struct Sender {
 
 impl Sender {
     async fn run(self, wake: Arc<Notify>) {
+        match self.storage.release_stale_leases().await {
+            Ok(0) => {}
+            Ok(released) => tracing::info!(released, "notices of a stopped process are due again"),
+            Err(error) => tracing::warn!(%error, "cannot release stale outbox leases"),
+        }
         loop {
             self.send_due().await;
             tokio::select! {

@@ -396,6 +396,26 @@ async fn two_senders_never_hold_the_same_notice_and_a_lapsed_lease_is_claimed_ag
         u64::from(NOTICES) - 2
     );
 
+    // A process that starts on SQLite (the only one there) takes back the
+    // leases of its dead predecessor; on PostgreSQL another may be alive.
+    let held = storage
+        .claim_notices("sender-f", now + 1_000, 60, 1)
+        .await
+        .expect("claimed");
+    assert_eq!(held.len(), 1);
+    let released = storage.release_stale_leases().await.expect("released");
+    if database.sqlite_path.is_some() {
+        // The lapsed leases of the earlier senders too.
+        assert!(released >= 1, "{released}");
+        let again = storage
+            .claim_notices("sender-g", now + 1_000, 60, 1)
+            .await
+            .expect("claimed");
+        assert_eq!(again[0].id, held[0].id);
+    } else {
+        assert_eq!(released, 0, "another process may hold it");
+    }
+
     // The sweeper deletes what was sent or given up before its cutoff.
     assert_eq!(storage.sweep_outbox(now + 61, 0).await.expect("swept"), 2);
     assert_eq!(database.count("outbox").await, i64::from(NOTICES) - 2);

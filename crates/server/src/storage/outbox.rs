@@ -239,6 +239,22 @@ impl Storage {
         Ok(claimed)
     }
 
+    /// Ends every lease, when a sender starts on SQLite: only one process
+    /// serves a SQLite database, so a lease still held is its predecessor's,
+    /// which died before it could release it. Returns how many there were.
+    pub async fn release_stale_leases(&self) -> Result<u64, sqlx::Error> {
+        if self.backend != Backend::Sqlite {
+            return Ok(0);
+        }
+        sqlx::query(
+            "UPDATE outbox SET lease_owner = NULL, lease_until = NULL
+             WHERE lease_owner IS NOT NULL AND sent_at IS NULL",
+        )
+        .execute(&self.pool)
+        .await
+        .map(|done| done.rows_affected())
+    }
+
     /// Marks a notice sent (whoever holds its lease now: it went out).
     pub async fn notice_sent(&self, id: i64, now: i64) -> Result<(), sqlx::Error> {
         sqlx::query(

@@ -11,6 +11,7 @@ use sealbook_wire::api::inbox::{
     BookingList, ConsentList, ConsentView, ExportReport, StaffBooking, StatusChange,
 };
 use sealbook_wire::api::inbox_keys::{KeyCopy, PutWrappedKeys, WrappedKeyView, WrappedKeys};
+use sealbook_wire::api::notices::NoticePreferences;
 use sealbook_wire::api::snippet::Snippet;
 use sealbook_wire::api::staff::{
     InviteEntry, InviteList, InviteRequest, Invited, ResetIssued, ShareRequest, StaffEntry,
@@ -150,6 +151,20 @@ impl Api {
                 .collect(),
         };
         self.send_empty("PUT", "/api/v1/inbox/keys", Some(&body))
+            .await
+    }
+
+    /// The kinds of e-mail notice the member receives.
+    pub async fn notice_preferences(&self) -> Result<NoticePreferences, ApiError> {
+        self.get("/api/v1/inbox/notices").await
+    }
+
+    /// Replaces the member's choice of notices; the stored choice.
+    pub async fn set_notice_preferences(
+        &self,
+        chosen: &NoticePreferences,
+    ) -> Result<NoticePreferences, ApiError> {
+        self.send("PUT", "/api/v1/inbox/notices", Some(chosen))
             .await
     }
 

@@ -482,6 +482,36 @@ texts! {
         "Oubliées. La prochaine visite demandera votre phrase secrète.",
         "Vergessen. Der nächste Besuch fragt nach Ihrer Schlüssel-Passphrase.",
     ],
+    NoticesHeading => ["E-mail notices", "Notifications par e-mail", "E-Mail-Benachrichtigungen"],
+    NoticesIntro => [
+        "Choose what you are told by e-mail, at the address you log in with. A notice says when and how many, never who: names, contact details and notes stay encrypted.",
+        "Choisissez ce qui vous est signalé par e-mail, à l’adresse de votre connexion. Une notification dit quand et combien, jamais qui : noms, coordonnées et remarques restent chiffrés.",
+        "Wählen Sie, worüber Sie per E-Mail benachrichtigt werden, an die Adresse, mit der Sie sich anmelden. Eine Benachrichtigung sagt wann und wie viele, nie wer: Namen, Kontaktdaten und Notizen bleiben verschlüsselt.",
+    ],
+    NoticesLegend => ["Tell me when", "Me prévenir quand", "Mich benachrichtigen, wenn"],
+    NoticeNew => ["a booking is made", "une réservation est faite", "eine Buchung eingeht"],
+    NoticeChanged => [
+        "a visitor changes their booking",
+        "un visiteur modifie sa réservation",
+        "ein Gast seine Buchung ändert",
+    ],
+    NoticeCancelled => [
+        "a booking is cancelled",
+        "une réservation est annulée",
+        "eine Buchung storniert wird",
+    ],
+    NoticeErased => [
+        "a booking is erased",
+        "une réservation est effacée",
+        "eine Buchung gelöscht wird",
+    ],
+    NoticeLateCancelled => [
+        "a booking is cancelled after the deadline",
+        "une réservation est annulée après le délai",
+        "eine Buchung nach Ablauf der Frist storniert wird",
+    ],
+    SaveNotices => ["Save notices", "Enregistrer les notifications", "Benachrichtigungen speichern"],
+    NoticesSaved => ["Notices saved.", "Notifications enregistrées.", "Benachrichtigungen gespeichert."],
     Copy => ["Copy the tag", "Copier la balise", "Tag kopieren"],
     Copied => ["Copied.", "Copiée.", "Kopiert."],
     Forbidden => [

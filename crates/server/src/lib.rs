@@ -74,10 +74,11 @@ impl AppState {
             ),
             storage::Backend::Sqlite => limits::RateLimits::new(&config.limits),
         };
+        let businesses = businesses::Businesses::new(&config);
         Self {
             limits,
-            businesses: businesses::Businesses::new(&config),
-            notifier: notifier(&config),
+            notifier: notifier(&config, &businesses, &storage),
+            businesses,
             config: Arc::new(config),
             storage,
             metrics: metrics::Metrics::new(),
@@ -97,20 +98,26 @@ impl AppState {
     }
 }
 
-/// The mailer for new-booking notices, when `[smtp]` is configured and a Tokio
-/// runtime is there to run it.
-fn notifier(config: &Config) -> notify::Notifier {
+/// The sender of staff notices, when `[smtp]` is configured and a Tokio
+/// runtime is there to run it; without one, no notice is written.
+fn notifier(
+    config: &Config,
+    businesses: &businesses::Businesses,
+    storage: &Storage,
+) -> notify::Notifier {
     let Some(smtp) = &config.smtp else {
         return notify::Notifier::default();
     };
     if tokio::runtime::Handle::try_current().is_err() {
-        tracing::error!("no async runtime: booking notices are off");
+        tracing::error!("no async runtime: staff notices are off");
         return notify::Notifier::default();
     }
-    notify::Notifier::start(smtp).unwrap_or_else(|error| {
-        tracing::error!(%error, "cannot set up SMTP: booking notices are off");
-        notify::Notifier::default()
-    })
+    notify::Notifier::start(smtp, config, businesses.clone(), storage.clone()).unwrap_or_else(
+        |error| {
+            tracing::error!(%error, "cannot set up SMTP: staff notices are off");
+            notify::Notifier::default()
+        },
+    )
 }
 
 /// The whole HTTP service.

@@ -2,7 +2,7 @@
 //! counts and latencies by route template, status and error code, bookings by
 //! business and outcome, retention deletions by business, the sweeper's failed
 //! passes and last success, erasures still waiting for the sweeper to truncate
-//! SQLite's WAL. Labels come only from
+//! SQLite's WAL, staff notices waiting in the outbox. Labels come only from
 //! the configuration and the code, never from a request's content: no booking
 //! id, no client, nothing a visitor typed, no business id that is not configured.
 
@@ -64,6 +64,7 @@ pub struct Metrics {
     bookings: Family<BookingLabels, Counter>,
     swept: Family<BusinessLabels, Counter>,
     pending_erasures: Gauge,
+    outbox_depth: Gauge,
     sweeper_failures: Counter,
     sweeper_last_success: Gauge,
 }
@@ -83,6 +84,7 @@ impl Metrics {
         let bookings = Family::<BookingLabels, Counter>::default();
         let swept = Family::<BusinessLabels, Counter>::default();
         let pending_erasures = Gauge::default();
+        let outbox_depth = Gauge::default();
         let sweeper_failures = Counter::default();
         let sweeper_last_success = Gauge::default();
         let mut registry = Registry::with_prefix("sealbook");
@@ -112,6 +114,11 @@ impl Metrics {
             pending_erasures.clone(),
         );
         registry.register(
+            "outbox_depth",
+            "Staff notices in the database not yet sent nor given up (all processes)",
+            outbox_depth.clone(),
+        );
+        registry.register(
             "sweeper_failures",
             "Retention sweeper passes that failed (see the log for why)",
             sweeper_failures.clone(),
@@ -128,6 +135,7 @@ impl Metrics {
             bookings,
             swept,
             pending_erasures,
+            outbox_depth,
             sweeper_failures,
             sweeper_last_success,
         }
@@ -154,6 +162,12 @@ impl Metrics {
     pub fn set_pending_erasures(&self, pending: u64) {
         self.pending_erasures
             .set(i64::try_from(pending).unwrap_or(i64::MAX));
+    }
+
+    /// How many staff notices wait in the outbox.
+    pub fn set_outbox_depth(&self, depth: u64) {
+        self.outbox_depth
+            .set(i64::try_from(depth).unwrap_or(i64::MAX));
     }
 
     /// Counts bookings the retention sweeper deleted for `business`.
@@ -260,6 +274,11 @@ pub(crate) async fn expose(
             [(header::WWW_AUTHENTICATE, "Bearer")],
         )
             .into_response());
+    }
+    // Read at each scrape: the outbox is shared by every process.
+    match state.storage.outbox_depth().await {
+        Ok(depth) => state.metrics.set_outbox_depth(depth),
+        Err(error) => tracing::warn!(%error, "cannot count the outbox"),
     }
     Ok((
         [(

@@ -1,25 +1,41 @@
-//! E-mail to the business when a booking arrives: when, and how many people or
-//! which service — never who, how to reach them or what they wrote, which stay
-//! sealed until staff open the booking. Sent by a background task over SMTP
-//! (STARTTLS, TLS or plain on loopback), retried with growing pauses; a failure
-//! is logged with the business and the attempt, nothing else.
+//! Staff notices by e-mail: when a booking was made, changed, cancelled or
+//! erased, when it starts, and how many people or which service — never who,
+//! how to reach them or what they wrote, which stay sealed until staff open
+//! the booking.
+//!
+//! Notices are written to the outbox table in the transaction of their change
+//! (`Storage::enqueue_notice`); this module's sender, one per server process,
+//! claims due rows with a lease, sends them over SMTP (STARTTLS, TLS or plain
+//! on loopback) and marks them sent. A failure is retried with growing pauses
+//! kept in the row, so a restart or another process picks up where this one
+//! stopped; it is logged with the business, the kind and the attempt, nothing
+//! else. Each e-mail's `Message-ID` comes from its outbox row, so the rare
+//! resend (the process died between the mail server's yes and marking the row)
+//! carries the same id and is recognisable as the same message.
+//!
+//! The text is written at send time, from the row's facts and the business as
+//! this process serves it (name, language, time zone; service and practitioner
+//! names from the stored schedule): the table then holds only public metadata,
+//! never free text, and a notice reads the way the business is set up when it
+//! goes out.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::Timestamp;
 use lettre::message::{Mailbox, header::ContentType};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport as _, Message, Tokio1Executor};
-use tokio::sync::mpsc;
+use tokio::sync::Notify;
 
-use crate::config::Business;
-use crate::ids::BusinessId;
+use crate::businesses::Businesses;
+use crate::config::{Business, Config};
 use crate::mail::{Security, SmtpConfig, StaffLanguage};
 use crate::profile::{Localized, Offer};
-use crate::storage::NewBooking;
+use crate::storage::{ClaimedNotice, NoticeKind, NoticeRouting, Storage};
 
-/// Pauses before each retry: a mail server that is down for up to ~2 minutes
-/// still gets the notice.
+/// Pauses after each failed attempt: a mail server that is down for up to ~2
+/// minutes still gets the notice. After the last, the notice is given up.
 const RETRY_PAUSES: [Duration; 6] = [
     Duration::from_secs(1),
     Duration::from_secs(2),
@@ -29,82 +45,81 @@ const RETRY_PAUSES: [Duration; 6] = [
     Duration::from_secs(60),
 ];
 
-/// Notices waiting for the mailer; beyond this, new ones are dropped (and logged).
-const QUEUE: usize = 1024;
+/// How long the mail server may take over one message (lettre's timeout).
+const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// One notice for one business.
-#[derive(Debug)]
-struct Notice {
-    business: BusinessId,
-    to: Mailbox,
-    subject: String,
-    body: String,
-}
+/// How long a claimed notice stays with its sender: longer than one SMTP
+/// conversation may take, so a living sender never loses its row to another;
+/// short enough that a dead sender's row goes out again soon.
+const LEASE: Duration = Duration::from_secs(60);
 
-/// Hands notices to the mailer task; cheap to clone; does nothing when SMTP is
-/// not configured.
+/// How often the sender looks for notices written by other processes (or due
+/// again after a failure); its own process wakes it at once.
+const POLL: Duration = Duration::from_secs(1);
+
+/// Wakes this process's sender; cheap to clone; does nothing when SMTP is not
+/// configured.
 #[derive(Debug, Clone, Default)]
 pub struct Notifier {
-    queue: Option<mpsc::Sender<Notice>>,
+    wake: Option<Arc<Notify>>,
 }
 
 impl Notifier {
-    /// Starts the mailer on the current Tokio runtime.
-    pub fn start(config: &SmtpConfig) -> Result<Self, lettre::transport::smtp::Error> {
-        let builder = match config.security {
-            Security::Starttls => {
-                AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&config.host)?
-            }
-            Security::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&config.host)?,
-            Security::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&config.host),
+    /// Starts the sender on the current Tokio runtime and lets `storage` write
+    /// notices for it.
+    pub fn start(
+        smtp: &SmtpConfig,
+        config: &Config,
+        businesses: Businesses,
+        storage: Storage,
+    ) -> Result<Self, lettre::transport::smtp::Error> {
+        let builder = match smtp.security {
+            Security::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)?,
+            Security::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host)?,
+            Security::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host),
         };
-        let mut builder = builder.port(config.port);
-        if let Some((username, password)) = &config.credentials {
+        let mut builder = builder.port(smtp.port);
+        if let Some((username, password)) = &smtp.credentials {
             builder = builder.credentials(Credentials::new(username.clone(), password.clone()));
         }
-        let transport = builder.timeout(Some(Duration::from_secs(30))).build();
-        let (queue, notices) = mpsc::channel(QUEUE);
-        tokio::spawn(mailer(transport, config.from.clone(), notices));
-        Ok(Self { queue: Some(queue) })
+        let transport = builder.timeout(Some(SMTP_TIMEOUT)).build();
+        storage.route_notices(NoticeRouting {
+            business_addresses: config
+                .businesses
+                .iter()
+                .filter_map(|business| Some((business.id.clone(), business_address(business)?)))
+                .collect(),
+        });
+        let owner = crate::ids::random_base64url(12)
+            .unwrap_or_else(|_| format!("process-{}", std::process::id()));
+        let wake = Arc::new(Notify::new());
+        let sender = Sender {
+            transport,
+            from: smtp.from.clone(),
+            businesses,
+            storage,
+            owner,
+        };
+        tokio::spawn(sender.run(Arc::clone(&wake)));
+        Ok(Self { wake: Some(wake) })
     }
 
-    /// Tells `business` that `booking` arrived, from its public metadata only.
-    pub fn booking_created(&self, business: &Business, booking: &NewBooking) {
-        let (Some(queue), Some(to)) = (&self.queue, &business.notify) else {
-            return;
-        };
-        let Ok(to) = to.parse::<Mailbox>() else {
-            tracing::warn!(business = %business.id, "the notify address is not an e-mail address");
-            return;
-        };
-        let language = business.language;
-        let (what, with) = match &business.profile.offer {
-            Offer::Restaurant(_) => (What::Party(booking.party_size), None),
-            Offer::Clinic(clinic) => {
-                let service = booking
-                    .service
-                    .as_deref()
-                    .and_then(|id| clinic.service(id))
-                    .map_or("", |service| in_language(&service.name, language));
-                let with = booking
-                    .practitioner
-                    .as_deref()
-                    .and_then(|id| clinic.practitioner(id))
-                    .map(|practitioner| practitioner.name.as_str());
-                (What::Service(service), with)
-            }
-        };
-        let (subject, body) = text(business, booking.starts_at, what, with);
-        let notice = Notice {
-            business: business.id.clone(),
-            to,
-            subject,
-            body,
-        };
-        if queue.try_send(notice).is_err() {
-            tracing::warn!(business = %business.id, "notification queue full; notice dropped");
+    /// Tells the sender that a change with notices was just committed.
+    pub fn wake(&self) {
+        if let Some(wake) = &self.wake {
+            wake.notify_one();
         }
     }
+}
+
+/// The business's configured `notify` address, if it is a valid mailbox.
+fn business_address(business: &Business) -> Option<String> {
+    let address = business.notify.as_ref()?;
+    if address.parse::<Mailbox>().is_err() {
+        tracing::warn!(business = %business.id, "the notify address is not an e-mail address");
+        return None;
+    }
+    Some(address.clone())
 }
 
 /// A configured text in the staff's language, else any.
@@ -128,53 +143,153 @@ enum What<'a> {
     Service(&'a str),
 }
 
-async fn mailer(
+/// This process's sender of outbox notices.
+struct Sender {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
-    mut notices: mpsc::Receiver<Notice>,
-) {
-    while let Some(notice) = notices.recv().await {
-        let message = Message::builder()
-            .from(from.clone())
-            .to(notice.to.clone())
-            .subject(notice.subject.clone())
-            .header(ContentType::TEXT_PLAIN)
-            .body(notice.body.clone());
-        let message = match message {
-            Ok(message) => message,
-            Err(error) => {
-                tracing::error!(business = %notice.business, %error, "cannot build the notice");
-                continue;
+    /// Service and practitioner names as the schedule has them when it goes out.
+    businesses: Businesses,
+    storage: Storage,
+    /// Names this process's leases.
+    owner: String,
+}
+
+impl Sender {
+    async fn run(self, wake: Arc<Notify>) {
+        match self.storage.release_stale_leases().await {
+            Ok(0) => {}
+            Ok(released) => tracing::info!(released, "notices of a stopped process are due again"),
+            Err(error) => tracing::warn!(%error, "cannot release stale outbox leases"),
+        }
+        loop {
+            self.send_due().await;
+            tokio::select! {
+                () = wake.notified() => {}
+                () = tokio::time::sleep(POLL) => {}
             }
-        };
-        let mut pauses = RETRY_PAUSES.iter();
-        for attempt in 1.. {
-            match transport.send(message.clone()).await {
-                Ok(_) => {
-                    tracing::info!(business = %notice.business, attempt, "booking notice sent");
-                    break;
-                }
+        }
+    }
+
+    /// Sends notices one at a time until none is due: one lease covers one
+    /// SMTP conversation, however slow the mail server.
+    async fn send_due(&self) {
+        loop {
+            let now = Timestamp::now().as_second();
+            let lease = i64::try_from(LEASE.as_secs()).unwrap_or(i64::MAX);
+            let claimed = match self.storage.claim_notices(&self.owner, now, lease, 1).await {
+                Ok(claimed) => claimed,
                 Err(error) => {
-                    let permanent = error.is_permanent();
-                    // The error's text is the mail server's reply about the
-                    // business's own address, never about a visitor.
-                    tracing::warn!(business = %notice.business, attempt, permanent, %error, "booking notice not sent");
-                    match pauses.next() {
-                        Some(pause) if !permanent => tokio::time::sleep(*pause).await,
-                        _ => {
-                            tracing::error!(business = %notice.business, "booking notice given up");
-                            break;
-                        }
+                    tracing::warn!(%error, "cannot read the outbox");
+                    return;
+                }
+            };
+            if claimed.is_empty() {
+                return;
+            }
+            for notice in claimed {
+                if let Err(error) = self.deliver(&notice).await {
+                    tracing::warn!(%error, "cannot record a notice's outcome in the outbox");
+                }
+            }
+        }
+    }
+
+    async fn deliver(&self, notice: &ClaimedNotice) -> Result<(), sqlx::Error> {
+        let attempt = notice.attempts;
+        let kind = notice.kind.as_str();
+        let business = &notice.business;
+        let now = || Timestamp::now().as_second();
+        let Some(message) = self.message(notice) else {
+            tracing::error!(%business, kind, attempt, "cannot build the notice; given up");
+            return self
+                .storage
+                .notice_given_up(notice.id, &self.owner, now())
+                .await;
+        };
+        match self.transport.send(message).await {
+            Ok(_) => {
+                tracing::info!(%business, kind, attempt, "notice sent");
+                self.storage.notice_sent(notice.id, now()).await
+            }
+            Err(error) => {
+                // Not the error's text: the mail server's reply may quote the
+                // recipient's address.
+                let permanent = error.is_permanent();
+                let pause = usize::try_from(attempt - 1)
+                    .ok()
+                    .and_then(|index| RETRY_PAUSES.get(index))
+                    .filter(|_| !permanent);
+                tracing::warn!(%business, kind, attempt, permanent, "notice not sent");
+                match pause {
+                    Some(pause) => {
+                        let pause = i64::try_from(pause.as_secs()).unwrap_or(i64::MAX);
+                        self.storage
+                            .notice_failed(notice.id, &self.owner, now().saturating_add(pause))
+                            .await
+                    }
+                    None => {
+                        tracing::error!(%business, kind, attempt, "notice given up");
+                        self.storage
+                            .notice_given_up(notice.id, &self.owner, now())
+                            .await
                     }
                 }
             }
         }
     }
+
+    /// The e-mail for `notice`, or `None` if its business, kind or recipient
+    /// is no longer something a notice can be built for.
+    fn message(&self, notice: &ClaimedNotice) -> Option<Message> {
+        let business = self.businesses.get(notice.business.as_str())?;
+        let kind = NoticeKind::parse(&notice.kind)?;
+        let to = notice.recipient.parse::<Mailbox>().ok()?;
+        let language = business.language;
+        let party = u32::try_from(notice.party_size).unwrap_or(0);
+        let (what, with) = match &business.profile.offer {
+            Offer::Restaurant(_) => (What::Party(party), None),
+            Offer::Clinic(clinic) => {
+                let service = notice
+                    .service
+                    .as_deref()
+                    .and_then(|id| clinic.service(id))
+                    .map_or("", |service| in_language(&service.name, language));
+                let with = notice
+                    .practitioner
+                    .as_deref()
+                    .and_then(|id| clinic.practitioner(id))
+                    .map(|practitioner| practitioner.name.as_str());
+                (What::Service(service), with)
+            }
+        };
+        let (subject, body) = text(&business, kind, notice.starts_at, what, with);
+        Message::builder()
+            .message_id(Some(message_id(notice, &self.from)))
+            .from(self.from.clone())
+            .to(to)
+            .subject(subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(body)
+            .ok()
+    }
+}
+
+/// `<notice.ID.WRITTEN@sender's domain>`: the same for every attempt at one
+/// outbox row, and distinct from any other row's (the time it was written
+/// tells apart rows of a database that was restored or recreated).
+fn message_id(notice: &ClaimedNotice, from: &Mailbox) -> String {
+    format!(
+        "<notice.{}.{}@{}>",
+        notice.id,
+        notice.created_at,
+        from.email.domain()
+    )
 }
 
 /// Subject and body in the staff's language.
 fn text(
     business: &Business,
+    kind: NoticeKind,
     starts_at: i64,
     what: What<'_>,
     with: Option<&str>,
@@ -202,30 +317,115 @@ fn text(
         (None, _) => what,
     };
     let name = &business.name;
-    match language {
-        StaffLanguage::En => (
+    let (subject, first_line) = headline(kind, language, &when, &what);
+    // A booking that is still there can be opened; a cancelled or erased one
+    // has nothing more to tell.
+    let readable = matches!(kind, NoticeKind::New | NoticeKind::Changed);
+    let body = match language {
+        StaffLanguage::En => format!(
+            "{first_line}{}\n\n\
+             {name}: names, contact details and notes are never sent by e-mail; they stay \
+             encrypted until you open the booking.\n",
+            if readable {
+                " — open it in Sealbook to read it."
+            } else {
+                "."
+            }
+        ),
+        StaffLanguage::Fr => format!(
+            "{first_line}{}\n\n\
+             {name} : les noms, coordonnées et remarques ne sont jamais envoyés par e-mail ; ils \
+             restent chiffrés jusqu’à l’ouverture de la réservation.\n",
+            if readable {
+                " — ouvrez-la dans Sealbook pour la lire."
+            } else {
+                "."
+            }
+        ),
+        StaffLanguage::De => format!(
+            "{first_line}{}\n\n\
+             {name}: Namen, Kontaktdaten und Notizen werden nie per E-Mail verschickt; sie \
+             bleiben verschlüsselt, bis Sie die Buchung öffnen.\n",
+            if readable {
+                " — öffnen Sie sie in Sealbook, um sie zu lesen."
+            } else {
+                "."
+            }
+        ),
+    };
+    (subject, body)
+}
+
+/// The subject and the body's first sentence of a notice of `kind`.
+fn headline(kind: NoticeKind, language: StaffLanguage, when: &str, what: &str) -> (String, String) {
+    use NoticeKind as K;
+    use StaffLanguage as L;
+    match (kind, language) {
+        (K::New, L::En) => (
             format!("New booking: {when}"),
-            format!(
-                "New booking for {when}, {what} — open it in Sealbook to read it.\n\n\
-                 {name}: names, contact details and notes are never sent by e-mail; they stay \
-                 encrypted until you open the booking.\n"
-            ),
+            format!("New booking for {when}, {what}"),
         ),
-        StaffLanguage::Fr => (
+        (K::New, L::Fr) => (
             format!("Nouvelle réservation : {when}"),
+            format!("Nouvelle réservation pour {when}, {what}"),
+        ),
+        (K::New, L::De) => (
+            format!("Neue Buchung: {when}"),
+            format!("Neue Buchung für {when}, {what}"),
+        ),
+        (K::Changed, L::En) => (
+            format!("Booking changed: {when}"),
+            format!("A booking was changed; it is now for {when}, {what}"),
+        ),
+        (K::Changed, L::Fr) => (
+            format!("Réservation modifiée : {when}"),
+            format!("Une réservation a été modifiée ; elle est désormais pour {when}, {what}"),
+        ),
+        (K::Changed, L::De) => (
+            format!("Buchung geändert: {when}"),
+            format!("Eine Buchung wurde geändert; sie gilt jetzt für {when}, {what}"),
+        ),
+        (K::Cancelled, L::En) => (
+            format!("Booking cancelled: {when}"),
+            format!("The booking for {when}, {what}, was cancelled"),
+        ),
+        (K::Cancelled, L::Fr) => (
+            format!("Réservation annulée : {when}"),
+            format!("La réservation pour {when}, {what}, a été annulée"),
+        ),
+        (K::Cancelled, L::De) => (
+            format!("Buchung storniert: {when}"),
+            format!("Die Buchung für {when}, {what}, wurde storniert"),
+        ),
+        (K::LateCancelled, L::En) => (
+            format!("Late cancellation: {when}"),
             format!(
-                "Nouvelle réservation pour {when}, {what} — ouvrez-la dans Sealbook pour la lire.\n\n\
-                 {name} : les noms, coordonnées et remarques ne sont jamais envoyés par e-mail ; ils \
-                 restent chiffrés jusqu’à l’ouverture de la réservation.\n"
+                "The booking for {when}, {what}, was cancelled after the cancellation deadline"
             ),
         ),
-        StaffLanguage::De => (
-            format!("Neue Buchung: {when}"),
+        (K::LateCancelled, L::Fr) => (
+            format!("Annulation tardive : {when}"),
             format!(
-                "Neue Buchung für {when}, {what} — öffnen Sie sie in Sealbook, um sie zu lesen.\n\n\
-                 {name}: Namen, Kontaktdaten und Notizen werden nie per E-Mail verschickt; sie \
-                 bleiben verschlüsselt, bis Sie die Buchung öffnen.\n"
+                "La réservation pour {when}, {what}, a été annulée après le délai d’annulation"
             ),
+        ),
+        (K::LateCancelled, L::De) => (
+            format!("Späte Stornierung: {when}"),
+            format!(
+                "Die Buchung für {when}, {what}, wurde nach Ablauf der Stornierungsfrist storniert"
+            ),
+        ),
+        (K::Erased, L::En) => (
+            format!("Booking erased: {when}"),
+            format!("The booking for {when}, {what}, was erased with everything it held"),
+        ),
+        (K::Erased, L::Fr) => (
+            format!("Réservation effacée : {when}"),
+            format!("La réservation pour {when}, {what}, a été effacée avec tout son contenu"),
+        ),
+        (K::Erased, L::De) => (
+            format!("Buchung gelöscht: {when}"),
+            format!("Die Buchung für {when}, {what}, wurde mit ihrem ganzen Inhalt gelöscht"),
         ),
     }
 }
@@ -321,6 +521,7 @@ mod tests {
 
     use super::{What, text};
     use crate::Config;
+    use crate::storage::NoticeKind;
 
     fn business(language: &str) -> crate::config::Business {
         let config = Config::from_toml(
@@ -339,7 +540,13 @@ mod tests {
 
     #[test]
     fn notices_say_when_in_local_time_and_what_in_the_staffs_language() {
-        let (subject, body) = text(&business("en"), SUNDAY_MORNING, What::Party(1), None);
+        let (subject, body) = text(
+            &business("en"),
+            NoticeKind::New,
+            SUNDAY_MORNING,
+            What::Party(1),
+            None,
+        );
         assert_eq!(subject, "New booking: Sunday 29 March, 09:30");
         assert!(
             body.starts_with("New booking for Sunday 29 March, 09:30, party of 1 — "),
@@ -347,6 +554,7 @@ mod tests {
         );
         let (subject, body) = text(
             &business("de"),
+            NoticeKind::New,
             SUNDAY_MORNING,
             What::Service("Krankengymnastik"),
             Some("Anna Keller"),

@@ -7,8 +7,8 @@ use utoipa::openapi::{OpenApi as Document, Server};
 use utoipa::{Modify, OpenApi};
 
 use crate::api::{
-    audit, auth, availability, bookings, consents, inbox, inbox_keys, keys, manage, profile,
-    schedule, snippet, staff,
+    audit, auth, availability, bookings, consents, inbox, inbox_keys, keys, manage, notices,
+    profile, schedule, snippet, staff,
 };
 
 /// Every route of [`crate::api::router`], with its bodies and errors.
@@ -39,6 +39,8 @@ use crate::api::{
         auth::use_reset,
         inbox_keys::list,
         inbox_keys::put,
+        notices::get,
+        notices::put,
         inbox::list,
         inbox::open,
         inbox::set_status,

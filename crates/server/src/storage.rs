@@ -25,6 +25,8 @@ mod erasure;
 mod group_commit;
 mod invites;
 mod managed_bookings;
+mod notice_preferences;
+mod outbox;
 mod rate_limits;
 mod resets;
 mod schedules;
@@ -44,6 +46,7 @@ pub use consents::ConsentRecord;
 pub use copy::CopyError;
 pub use erasure::Flush;
 pub use invites::{AcceptError, NewInvite, OpenInvite, PendingInvite};
+pub use outbox::{ClaimedNotice, Notice, NoticeKind, NoticeRouting};
 pub use resets::{NewReset, ResetError};
 pub use schedules::{Replaced, ScheduleAuthor, ScheduleError, StoredSchedule};
 pub use sessions::{NewSession, StoredSession};
@@ -98,6 +101,8 @@ pub struct Storage {
     backend: Backend,
     /// SQLite only: bookings share transactions and fsyncs.
     group_commit: Arc<group_commit::GroupCommit>,
+    /// Where staff notices go; none are written until it is set.
+    notice_routing: outbox::SharedRouting,
 }
 
 /// SQLite settings made on every connection.
@@ -157,6 +162,7 @@ impl Storage {
             pool,
             backend,
             group_commit: Arc::default(),
+            notice_routing: Arc::default(),
         };
         storage.link_unlinked_audit().await?;
         Ok(storage)

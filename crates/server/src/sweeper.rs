@@ -3,7 +3,8 @@
 //! was made; ended staff sessions and expired invites go too. Hard delete, no
 //! soft-delete flag (DESIGN §3.8, §8). Audit entries go `audit_retention_days`
 //! after they were made, from the oldest end of each chain, which keeps the
-//! rest verifiable. Each pass also finishes the erasures whose old bytes SQLite
+//! rest verifiable. Staff notices leave the outbox an hour after they were sent
+//! or given up. Each pass also finishes the erasures whose old bytes SQLite
 //! could not yet truncate out of its WAL.
 //!
 //! Retention that stops keeps data longer than visitors were told, so a stopped
@@ -20,6 +21,14 @@ use jiff::Timestamp;
 use crate::AppState;
 
 const SECONDS_PER_DAY: i64 = 24 * 60 * 60;
+
+/// How long a sent or given-up notice stays in the outbox: long enough to look
+/// at a delivery problem, short enough that the outbox is no record of bookings.
+const OUTBOX_KEPT_SECONDS: i64 = 60 * 60;
+
+/// A notice no sender took for this long is stale news, deleted unsent (a
+/// deployment whose mail settings were removed, say).
+const OUTBOX_STALE_SECONDS: i64 = 2 * SECONDS_PER_DAY;
 
 /// Intervals without a successful pass after which the sweeper counts as stalled.
 pub const STALLED_AFTER_INTERVALS: u32 = 3;
@@ -89,6 +98,16 @@ async fn pass(state: &AppState, now: Timestamp) -> Result<u64, sqlx::Error> {
             chain = %chain,
             "audit chain fails verification; its expired entries are kept"
         );
+    }
+    let outbox = state
+        .storage
+        .sweep_outbox(
+            now.as_second().saturating_sub(OUTBOX_KEPT_SECONDS),
+            now.as_second().saturating_sub(OUTBOX_STALE_SECONDS),
+        )
+        .await?;
+    if outbox > 0 {
+        tracing::info!(deleted = outbox, "retention sweep deleted outbox notices");
     }
     let pending = state.storage.finish_pending_erasures().await?;
     state.metrics.set_pending_erasures(pending);

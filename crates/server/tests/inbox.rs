@@ -847,6 +847,13 @@ async fn every_state_changing_route_needs_csrf_and_our_origin(database: TestData
             Some(json!({ "keys": [{ "kid": kid, "wrapped": wrapped }] })),
         ),
         (
+            Method::PUT,
+            "/api/v1/inbox/notices".to_owned(),
+            Some(
+                json!({ "new": true, "changed": false, "cancelled": false, "erased": false, "late_cancelled": false }),
+            ),
+        ),
+        (
             Method::POST,
             format!("/api/v1/inbox/bookings/{id}/status"),
             Some(json!({ "status": "arrived" })),
@@ -2746,7 +2753,70 @@ async fn schedule_changes_are_checked_shown_and_never_lose_a_booking(database: T
     assert_eq!(view.body["revision"], 0, "nothing stored");
 }
 
+async fn each_member_chooses_their_own_notices(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let owner = login(&fixture, OWNER).await;
+    let waiter = login(&fixture, STAFF).await;
+    let none = json!({ "new": false, "changed": false, "cancelled": false, "erased": false, "late_cancelled": false });
+    let read = send(
+        &fixture,
+        Method::GET,
+        "/api/v1/inbox/notices",
+        &waiter,
+        None,
+    )
+    .await;
+    assert_eq!(
+        (read.status, &read.body),
+        (StatusCode::OK, &none),
+        "off until chosen"
+    );
+    let chosen = json!({ "new": false, "changed": true, "cancelled": true, "erased": false, "late_cancelled": true });
+    let put = send(
+        &fixture,
+        Method::PUT,
+        "/api/v1/inbox/notices",
+        &waiter,
+        Some(chosen.clone()),
+    )
+    .await;
+    assert_eq!((put.status, &put.body), (StatusCode::OK, &chosen));
+    let read = send(
+        &fixture,
+        Method::GET,
+        "/api/v1/inbox/notices",
+        &waiter,
+        None,
+    )
+    .await;
+    assert_eq!(read.body, chosen);
+    let others = send(&fixture, Method::GET, "/api/v1/inbox/notices", &owner, None).await;
+    assert_eq!(others.body, none, "one member's choice is theirs alone");
+    let unknown = send(
+        &fixture,
+        Method::PUT,
+        "/api/v1/inbox/notices",
+        &waiter,
+        Some(json!({ "new": true, "changed": false, "cancelled": false, "erased": false, "late_cancelled": false, "moved": true })),
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST, "{}", unknown.body);
+    let anonymous = call(
+        &fixture.state,
+        request(
+            Method::GET,
+            "/api/v1/inbox/notices",
+            None,
+            Csrf::Missing,
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
+}
+
 on_both_backends!(
+    each_member_chooses_their_own_notices,
     secrets_kept_in_clear_are_sealed_at_start,
     no_copy_is_stored_for_a_revoked_account,
     a_locked_out_member_gets_back_in_with_the_owners_reset_link,

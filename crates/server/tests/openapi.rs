@@ -35,6 +35,8 @@ const ROUTES: &[&str] = &[
     "POST /api/v1/auth/accept-invite",
     "GET /api/v1/inbox/keys",
     "PUT /api/v1/inbox/keys",
+    "GET /api/v1/inbox/notices",
+    "PUT /api/v1/inbox/notices",
     "GET /api/v1/inbox/bookings",
     "GET /api/v1/inbox/bookings/{id}",
     "POST /api/v1/inbox/bookings/{id}/status",

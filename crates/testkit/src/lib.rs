@@ -1,17 +1,20 @@
 //! What the server's tests, the CLI's tests and the fuzz targets share, so that
 //! each builds the same businesses the same way: the keys of the test vectors,
 //! the test businesses of a `sealbook.toml` ([`Business::bistro_du_coin`],
-//! [`Business::praxis_am_see`], [`Business::bistro`]) and server processes that
-//! stop with the test that started them ([`KillOnDrop`]).
+//! [`Business::praxis_am_see`], [`Business::bistro`]), server processes that
+//! stop with the test that started them ([`KillOnDrop`]) and a real SMTP server
+//! on loopback ([`smtp_server`]).
 //!
 //! A test changes only what it is about (`.set("covers", 10_000)`, a
 //! `[consent]` table, a `[limits]` value) and says so where it builds its
 //! configuration.
 
 mod config;
+mod mail;
 mod process;
 mod vectors;
 
 pub use config::{Business, ServerConfig, around_the_clock};
+pub use mail::{smtp_python, smtp_server};
 pub use process::KillOnDrop;
 pub use vectors::{VECTORS, vector, vector_key, vector_key_with_status, vector_public_key};

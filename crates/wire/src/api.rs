@@ -18,6 +18,7 @@ pub mod keys;
 pub mod localized;
 pub mod manage;
 pub mod notice;
+pub mod notices;
 pub mod profile;
 pub mod schedule;
 pub mod snippet;

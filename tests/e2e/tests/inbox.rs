@@ -10,7 +10,8 @@
 //! whole of a working day's use — log in, unlock, open a booking, mark it, go back,
 //! export the calendar — works from the keyboard alone. A device asked to remember
 //! the keys holds them as non-extractable WebCrypto keys and opens bookings after
-//! the login alone, until it is told to forget.
+//! the login alone, until it is told to forget. A member chooses their e-mail
+//! notices in the settings, by keyboard, and the choice is kept.
 
 use fantoccini::Locator;
 use fantoccini::key::Key;
@@ -1052,5 +1053,67 @@ async fn a_device_that_remembers_the_keys_opens_bookings_after_the_login_alone()
             "{secret} crossed the wire"
         );
     }
+    Ok(())
+}
+
+/// Which notice checkboxes are ticked, in the order shown.
+async fn notices_ticked(browser: &Browser) -> anyhow::Result<serde_json::Value> {
+    browser
+        .script(
+            "return [...document.querySelectorAll('input[id^=\"sb-notice-\"]')]\
+             .map(box => [box.id, box.checked]);",
+        )
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_chooses_e_mail_notices_in_the_settings_by_keyboard() -> anyhow::Result<()> {
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
+    let sealbook = Sealbook::start("bistro-notices", &[]).await?;
+    sealbook.init_owner(OWNER, OWNER_PASSWORD).await?;
+    let browser = Browser::start().await?;
+    browser.goto(&sealbook.url("/inbox/")).await?;
+    log_in(&browser, OWNER, OWNER_PASSWORD, PASSPHRASE).await?;
+    click(&browser, "#sb-nav-settings").await?;
+    browser.wait_for("#sb-notice-new").await?;
+    let none = serde_json::json!([
+        ["sb-notice-new", false],
+        ["sb-notice-changed", false],
+        ["sb-notice-cancelled", false],
+        ["sb-notice-erased", false],
+        ["sb-notice-late-cancelled", false],
+    ]);
+    assert_eq!(notices_ticked(&browser).await?, none, "off until chosen");
+    assert_accessible(&browser, "notice settings").await?;
+
+    tab_to(&browser, "#sb-notice-cancelled").await?;
+    type_here(&browser, "", Some(Key::Space)).await?;
+    tab_to(&browser, "#sb-notice-late-cancelled").await?;
+    type_here(&browser, "", Some(Key::Space)).await?;
+    tab_to(&browser, "#sb-notices-save").await?;
+    type_here(&browser, "", Some(Key::Enter)).await?;
+    browser.wait_for("#sb-notices-saved").await?;
+    eventually("the focus on the confirmation", || async {
+        (focused_id(&browser).await.ok()? == "sb-notices-saved").then_some(())
+    })
+    .await?;
+    assert_accessible(&browser, "notice settings saved").await?;
+
+    // Kept by the server: the section reads it again when it comes back.
+    click(&browser, "#sb-nav-bookings").await?;
+    click(&browser, "#sb-nav-settings").await?;
+    browser.wait_for("#sb-notice-new").await?;
+    let chosen = serde_json::json!([
+        ["sb-notice-new", false],
+        ["sb-notice-changed", false],
+        ["sb-notice-cancelled", true],
+        ["sb-notice-erased", false],
+        ["sb-notice-late-cancelled", true],
+    ]);
+    eventually("the saved choice", || async {
+        (notices_ticked(&browser).await.ok()? == chosen).then_some(())
+    })
+    .await?;
+    browser.close().await?;
     Ok(())
 }

@@ -1,5 +1,6 @@
-//! A member's own security: two-step login (TOTP), their login password, their
-//! key passphrase, and whether this device remembers their keys. The new
+//! A member's own settings: two-step login (TOTP), their login password, their
+//! key passphrase, the e-mail notices they receive, and whether this device
+//! remembers their keys. The new
 //! passphrase re-locks the member's copies here; the server gets the locked
 //! copies only.
 
@@ -9,6 +10,7 @@ use std::rc::Rc;
 
 use sealbook_wire::api::auth::{StaffView, TotpSetup};
 use sealbook_wire::api::inbox_keys::WrappedKeyView;
+use sealbook_wire::api::notices::NoticePreferences;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
@@ -45,6 +47,7 @@ pub fn settings(props: &SettingsProps) -> Html {
             <LoginPassword {lang} api={props.api.clone()} on_logged_out={props.on_logged_out.clone()} />
             <Passphrase {lang} api={props.api.clone()} wrapped={props.wrapped.clone()}
                 on_rewrapped={props.on_rewrapped.clone()} on_logged_out={props.on_logged_out.clone()} />
+            <Notices {lang} api={props.api.clone()} on_logged_out={props.on_logged_out.clone()} />
             <ThisDevice {lang} staff_id={props.staff.id.clone()} />
         </section>
     }
@@ -105,6 +108,119 @@ fn this_device(props: &ThisDeviceProps) -> Html {
                 Some(false) => html! { <p class="sb-muted">{ t(lang, Text::DeviceForgets) }</p> },
                 None => html! { <p class="sb-muted">{ t(lang, Text::Loading) }</p> },
             } }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct NoticesProps {
+    lang: Lang,
+    api: Api,
+    on_logged_out: Callback<ApiError>,
+}
+
+/// One checkbox per kind of notice: its element id, its label, and its flag.
+type NoticeFlag = (&'static str, Text, fn(&mut NoticePreferences) -> &mut bool);
+
+const NOTICE_FLAGS: [NoticeFlag; 5] = [
+    ("sb-notice-new", Text::NoticeNew, |chosen| &mut chosen.new),
+    ("sb-notice-changed", Text::NoticeChanged, |chosen| {
+        &mut chosen.changed
+    }),
+    ("sb-notice-cancelled", Text::NoticeCancelled, |chosen| {
+        &mut chosen.cancelled
+    }),
+    ("sb-notice-erased", Text::NoticeErased, |chosen| {
+        &mut chosen.erased
+    }),
+    (
+        "sb-notice-late-cancelled",
+        Text::NoticeLateCancelled,
+        |chosen| &mut chosen.late_cancelled,
+    ),
+];
+
+/// Which notices reach the member's own address (none until they choose).
+#[function_component(Notices)]
+fn notices(props: &NoticesProps) -> Html {
+    let lang = props.lang;
+    let chosen = use_state(|| None::<NoticePreferences>);
+    let saved = use_state(|| false);
+    let calls = use_calls(&props.api, lang, &props.on_logged_out);
+    {
+        let (calls, chosen) = (calls.clone(), chosen.clone());
+        use_effect_with((), move |()| {
+            calls.spawn(async move |calls| {
+                chosen.set(Some(calls.api().notice_preferences().await?));
+                Ok(())
+            });
+        });
+    }
+    let onsubmit = {
+        let (calls, chosen, saved) = (calls.clone(), chosen.clone(), saved.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let Some(wanted) = *chosen else {
+                return;
+            };
+            let (chosen, saved) = (chosen.clone(), saved.clone());
+            calls.spawn(async move |calls| {
+                chosen.set(Some(calls.api().set_notice_preferences(&wanted).await?));
+                calls.clear();
+                saved.set(true);
+                focus("sb-notices-saved");
+                Ok(())
+            });
+        })
+    };
+    let Some(current) = *chosen else {
+        return html! {
+            <section aria-labelledby="sb-notices-heading">
+                <h2 id="sb-notices-heading">{ t(lang, Text::NoticesHeading) }</h2>
+                <ErrorBox message={calls.error()} />
+                <p class="sb-muted">{ t(lang, Text::Loading) }</p>
+            </section>
+        };
+    };
+    let boxes = NOTICE_FLAGS.iter().map(|&(id, label, flag)| {
+        let onchange = {
+            let (chosen, saved) = (chosen.clone(), saved.clone());
+            Callback::from(move |event: Event| {
+                let checked = event
+                    .target_dyn_into::<web_sys::HtmlInputElement>()
+                    .is_some_and(|input| input.checked());
+                let mut next = current;
+                *flag(&mut next) = checked;
+                chosen.set(Some(next));
+                saved.set(false);
+            })
+        };
+        let mut copy = current;
+        let checked = *flag(&mut copy);
+        html! {
+            <p class="sb-check">
+                <input {id} type="checkbox" {checked} {onchange} />
+                <label for={id}>{ t(lang, label) }</label>
+            </p>
+        }
+    });
+    html! {
+        <section aria-labelledby="sb-notices-heading">
+            <h2 id="sb-notices-heading">{ t(lang, Text::NoticesHeading) }</h2>
+            <p class="sb-muted" id="sb-notices-intro">{ t(lang, Text::NoticesIntro) }</p>
+            <ErrorBox message={calls.error()} />
+            <form {onsubmit} novalidate=true>
+                <fieldset aria-describedby="sb-notices-intro">
+                    <legend>{ t(lang, Text::NoticesLegend) }</legend>
+                    { for boxes }
+                </fieldset>
+                <p class="sb-actions">
+                    <button id="sb-notices-save" class="sb-submit" type="submit">{ t(lang, Text::SaveNotices) }</button>
+                </p>
+            </form>
+            if *saved {
+                <p id="sb-notices-saved" tabindex="-1" role="status"><strong>{ t(lang, Text::NoticesSaved) }</strong></p>
+            }
         </section>
     }
 }

@@ -254,7 +254,7 @@ async fn store(
     match booked {
         Booked::Created(booking) => {
             tracing::info!(business = %business.id, "booking stored");
-            state.notifier.booking_created(&business, &booking);
+            state.notifier.wake();
             Ok((
                 StatusCode::CREATED,
                 Json(Created {

@@ -251,6 +251,7 @@ pub(crate) async fn set_status(
             StatusError::Cancelled => AppError::BookingCancelled,
             StatusError::Database(error) => error.into(),
         })?;
+    state.notifier.wake();
     let after = find(&state, &session, &id).await?;
     session
         .audit(
@@ -295,6 +296,7 @@ pub(crate) async fn erase(
     else {
         return Err(AppError::NotFound);
     };
+    state.notifier.wake();
     state.metrics.record_erasure(flush);
     session
         .audit(&state, "erased", Some(&id), String::new())

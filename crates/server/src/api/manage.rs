@@ -102,6 +102,7 @@ pub(crate) async fn cancel(
     if !state.storage.cancel(&id, &token_hash).await? {
         return Err(AppError::BookingNotFound);
     }
+    state.notifier.wake();
     tracing::info!("booking cancelled by the visitor");
     Ok(Json(managed(&state, &id, &token_hash).await?.into()))
 }
@@ -128,6 +129,7 @@ pub(crate) async fn erase(
     let Some(flush) = state.storage.erase(&id, &token_hash).await? else {
         return Err(AppError::BookingNotFound);
     };
+    state.notifier.wake();
     state.metrics.record_erasure(flush);
     tracing::info!("booking erased by the visitor");
     Ok(StatusCode::NO_CONTENT)
@@ -198,6 +200,7 @@ pub(crate) async fn change(
     if changed.is_none() {
         return Err(AppError::BookingNotFound);
     }
+    state.notifier.wake();
     tracing::info!("booking changed by the visitor");
     Ok(Json(managed(&state, &id, &token_hash).await?.into()))
 }

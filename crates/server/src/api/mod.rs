@@ -9,6 +9,7 @@ pub(crate) mod inbox;
 pub(crate) mod inbox_keys;
 pub(crate) mod keys;
 pub(crate) mod manage;
+pub(crate) mod notices;
 pub(crate) mod profile;
 pub(crate) mod schedule;
 pub(crate) mod snippet;
@@ -81,6 +82,7 @@ fn inbox_router() -> Router<AppState> {
         .route("/inbox/invites", post(staff::invite).get(staff::invites))
         .route("/inbox/invites/{id}", delete(staff::withdraw))
         .route("/inbox/audit", get(audit::log))
+        .route("/inbox/notices", get(notices::get).put(notices::put))
         .route("/inbox/snippet", get(snippet::snippet))
 }
 

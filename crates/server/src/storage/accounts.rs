@@ -223,7 +223,8 @@ impl Storage {
         Ok(rows.into_iter().map(StaffMember::from).collect())
     }
 
-    /// Disables the account and deletes its wrapped keys and sessions at once.
+    /// Disables the account and deletes its wrapped keys, sessions, notice
+    /// choices and unsent notices at once.
     pub async fn revoke_staff(&self, id: &StaffId) -> Result<(), sqlx::Error> {
         let mut transaction = self.pool.begin().await?;
         sqlx::query("UPDATE staff SET disabled = 1, totp_pending = NULL WHERE id = $1")
@@ -234,7 +235,15 @@ impl Storage {
             .bind(id)
             .execute(&mut *transaction)
             .await?;
-        for table in ["sessions", "login_resets"] {
+        // Nothing more reaches a revoked member, not even notices already written.
+        sqlx::query(
+            "DELETE FROM outbox WHERE sent_at IS NULL
+               AND recipient = (SELECT email FROM staff WHERE id = $1)",
+        )
+        .bind(id)
+        .execute(&mut *transaction)
+        .await?;
+        for table in ["sessions", "login_resets", "staff_notices"] {
             sqlx::query(&format!("DELETE FROM {table} WHERE staff_id = $1"))
                 .bind(id)
                 .execute(&mut *transaction)

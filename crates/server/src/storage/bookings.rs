@@ -4,6 +4,7 @@
 
 use sqlx::AnyConnection;
 
+use super::outbox::{Notice, NoticeKind, now};
 use super::{Backend, Storage};
 use crate::availability::{Occupancy, Refusal};
 use crate::ids::{BookingId, BusinessId};
@@ -177,7 +178,7 @@ impl Storage {
 
     /// Holds capacity and stores a booking, atomically. `decide` sees the
     /// competing bookings in `window` and returns the row to write, or a refusal.
-    /// Answers once the booking is durable.
+    /// Answers once the booking is durable, with its `new` notice written.
     pub async fn book(
         &self,
         business: &BusinessId,
@@ -187,7 +188,7 @@ impl Storage {
         decide: impl FnOnce(&[Occupancy]) -> Result<NewBooking, Refusal>,
     ) -> Result<Booked, BookError> {
         let work = async |connection: &mut AnyConnection| {
-            Self::book_in(
+            let booked = Self::book_in(
                 connection,
                 business,
                 idempotency,
@@ -195,7 +196,12 @@ impl Storage {
                 envelope_hash,
                 decide,
             )
-            .await
+            .await?;
+            if let Booked::Created(booking) = &booked {
+                let notice = Notice::about_new(NoticeKind::New, booking);
+                self.enqueue_notice(connection, &notice, now()).await?;
+            }
+            Ok(booked)
         };
         match self.backend {
             Backend::Sqlite => self.group_commit.run(&self.pool, work).await,

@@ -1,8 +1,8 @@
 //! `sealbook db copy`: everything that outlives a session — bookings,
-//! idempotency keys, consent records, staff accounts with their key copies, and
-//! the audit log with its chains — copied into an empty database in one
-//! transaction. Sessions, invites and reset links are short-lived and stay
-//! behind. Rows are copied column for column, as stored.
+//! idempotency keys, consent records, staff accounts with their key copies and
+//! notice choices, and the audit log with its chains — copied into an empty
+//! database in one transaction. Sessions, invites, reset links and the outbox
+//! of staff notices are short-lived and stay behind. Rows are copied column for column, as stored.
 
 use sqlx::AnyConnection;
 
@@ -225,6 +225,17 @@ impl Storage {
             .bind(key.shared)
             .execute(&mut *target)
             .await?;
+        }
+        let notices: Vec<(String, String)> =
+            sqlx::query_as("SELECT staff_id, kind FROM staff_notices ORDER BY staff_id, kind")
+                .fetch_all(&self.pool)
+                .await?;
+        for (staff_id, kind) in notices {
+            sqlx::query("INSERT INTO staff_notices (staff_id, kind) VALUES ($1, $2)")
+                .bind(staff_id)
+                .bind(kind)
+                .execute(&mut *target)
+                .await?;
         }
         Ok(())
     }

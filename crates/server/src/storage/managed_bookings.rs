@@ -3,6 +3,7 @@
 //! its link.
 
 use super::bookings::{BOOKING_COLUMNS, BookError, BookingRow, NewBooking, StoredBooking};
+use super::outbox::{Notice, NoticeKind, now};
 use super::{Flush, Storage};
 use crate::availability::{Occupancy, Refusal};
 use crate::ids::BusinessId;
@@ -24,20 +25,33 @@ impl Storage {
         Ok(row.map(StoredBooking::from))
     }
 
-    /// Cancels (frees capacity, keeps the record until retention ends).
+    /// Cancels (frees capacity, keeps the record until retention ends), with
+    /// its `cancelled` notice; cancelling again changes nothing and tells no one.
     pub async fn cancel(&self, id: &str, token_hash: &[u8; 32]) -> Result<bool, sqlx::Error> {
-        let done = sqlx::query(
-            "UPDATE bookings SET status = 'cancelled' WHERE id = $1 AND token_hash = $2",
-        )
+        let mut transaction = self.pool.begin().await?;
+        let cancelled: Option<BookingRow> = sqlx::query_as(&format!(
+            "UPDATE bookings SET status = 'cancelled'
+             WHERE id = $1 AND token_hash = $2 AND status = 'confirmed'
+             RETURNING {BOOKING_COLUMNS}"
+        ))
         .bind(id)
         .bind(&token_hash[..])
-        .execute(&self.pool)
+        .fetch_optional(&mut *transaction)
         .await?;
-        Ok(done.rows_affected() == 1)
+        let Some(cancelled) = cancelled else {
+            drop(transaction);
+            return Ok(self.managed_booking(id, token_hash).await?.is_some());
+        };
+        let notice = Notice::about(NoticeKind::Cancelled, &cancelled.into());
+        self.enqueue_notice(&mut transaction, &notice, now())
+            .await?;
+        transaction.commit().await?;
+        Ok(true)
     }
 
-    /// Erases the booking and everything that refers to it, at once; `None`
-    /// when there is no such booking, else whether its bytes left the files yet.
+    /// Erases the booking and everything that refers to it, at once, with its
+    /// `erased` notice; `None` when there is no such booking, else whether its
+    /// bytes left the files yet.
     pub async fn erase(
         &self,
         id: &str,
@@ -51,21 +65,26 @@ impl Storage {
         .bind(&token_hash[..])
         .execute(&mut *transaction)
         .await?;
-        let done = sqlx::query("DELETE FROM bookings WHERE id = $1 AND token_hash = $2")
-            .bind(id)
-            .bind(&token_hash[..])
-            .execute(&mut *transaction)
+        let erased: Option<BookingRow> = sqlx::query_as(&format!(
+            "DELETE FROM bookings WHERE id = $1 AND token_hash = $2 RETURNING {BOOKING_COLUMNS}"
+        ))
+        .bind(id)
+        .bind(&token_hash[..])
+        .fetch_optional(&mut *transaction)
+        .await?;
+        let Some(erased) = erased else {
+            return Ok(None);
+        };
+        let notice = Notice::about(NoticeKind::Erased, &erased.into());
+        self.enqueue_notice(&mut transaction, &notice, now())
             .await?;
         transaction.commit().await?;
-        if done.rows_affected() == 1 {
-            Ok(Some(self.flush_deleted_pages().await?))
-        } else {
-            Ok(None)
-        }
+        Ok(Some(self.flush_deleted_pages().await?))
     }
 
     /// Moves a confirmed booking to a new time with a re-sealed envelope and
-    /// visitor copy, holding capacity like a new booking (itself excluded).
+    /// visitor copy, holding capacity like a new booking (itself excluded), with
+    /// its `changed` notice.
     pub async fn rebook(
         &self,
         business: &BusinessId,
@@ -115,6 +134,9 @@ impl Storage {
         .bind(&current.id)
         .execute(&mut *transaction)
         .await?;
+        let notice = Notice::about_new(NoticeKind::Changed, &changed);
+        self.enqueue_notice(&mut transaction, &notice, now())
+            .await?;
         transaction.commit().await?;
         Ok(Some(changed))
     }

@@ -3,6 +3,7 @@
 //! there.
 
 use super::bookings::{BOOKING_COLUMNS, BookingRow, StoredBooking};
+use super::outbox::{Notice, NoticeKind, now};
 use super::{Flush, Storage};
 use crate::ids::BusinessId;
 
@@ -120,10 +121,7 @@ impl Storage {
         status: StaffStatus,
     ) -> Result<(), StatusError> {
         let (sql, attendance) = match status {
-            StaffStatus::Cancelled => (
-                "UPDATE bookings SET status = 'cancelled', attendance = NULL WHERE id = $1 AND business = $2",
-                None,
-            ),
+            StaffStatus::Cancelled => return self.cancel_for_business(business, id).await,
             StaffStatus::Confirmed => (
                 "UPDATE bookings SET attendance = NULL WHERE id = $1 AND business = $2 AND status = 'confirmed'",
                 None,
@@ -150,9 +148,40 @@ impl Storage {
         }
     }
 
+    /// Staff cancel a booking of `business`, with its `cancelled` notice;
+    /// cancelling again changes nothing and tells no one.
+    async fn cancel_for_business(
+        &self,
+        business: &BusinessId,
+        id: &str,
+    ) -> Result<(), StatusError> {
+        let mut transaction = self.pool.begin().await?;
+        let cancelled: Option<BookingRow> = sqlx::query_as(&format!(
+            "UPDATE bookings SET status = 'cancelled', attendance = NULL
+             WHERE id = $1 AND business = $2 AND status = 'confirmed'
+             RETURNING {BOOKING_COLUMNS}"
+        ))
+        .bind(id)
+        .bind(business)
+        .fetch_optional(&mut *transaction)
+        .await?;
+        let Some(cancelled) = cancelled else {
+            drop(transaction);
+            return match self.inbox_booking(business, id).await? {
+                Some(_) => Ok(()),
+                None => Err(StatusError::NotFound),
+            };
+        };
+        let notice = Notice::about(NoticeKind::Cancelled, &cancelled.into());
+        self.enqueue_notice(&mut transaction, &notice, now())
+            .await?;
+        transaction.commit().await?;
+        Ok(())
+    }
+
     /// Erases a booking of `business` and everything that refers to it, at
-    /// once; `None` when there is no such booking, else whether its bytes left
-    /// the files yet.
+    /// once, with its `erased` notice; `None` when there is no such booking,
+    /// else whether its bytes left the files yet.
     pub async fn erase_for_business(
         &self,
         business: &BusinessId,
@@ -166,16 +195,20 @@ impl Storage {
         .bind(business)
         .execute(&mut *transaction)
         .await?;
-        let done = sqlx::query("DELETE FROM bookings WHERE id = $1 AND business = $2")
-            .bind(id)
-            .bind(business)
-            .execute(&mut *transaction)
+        let erased: Option<BookingRow> = sqlx::query_as(&format!(
+            "DELETE FROM bookings WHERE id = $1 AND business = $2 RETURNING {BOOKING_COLUMNS}"
+        ))
+        .bind(id)
+        .bind(business)
+        .fetch_optional(&mut *transaction)
+        .await?;
+        let Some(erased) = erased else {
+            return Ok(None);
+        };
+        let notice = Notice::about(NoticeKind::Erased, &erased.into());
+        self.enqueue_notice(&mut transaction, &notice, now())
             .await?;
         transaction.commit().await?;
-        if done.rows_affected() == 1 {
-            Ok(Some(self.flush_deleted_pages().await?))
-        } else {
-            Ok(None)
-        }
+        Ok(Some(self.flush_deleted_pages().await?))
     }
 }

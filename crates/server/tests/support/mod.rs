@@ -32,7 +32,16 @@ impl TestDatabase {
         } else {
             self.url.clone()
         };
-        sqlx::AnyConnection::connect(&url).await.expect("connect")
+        let mut connection = sqlx::AnyConnection::connect(&url).await.expect("connect");
+        if self.sqlite_path.is_some() {
+            // The server's own connections write too (notices, the sweeper,
+            // schedule seeds): wait for their lock as they wait for each other's.
+            sqlx::query("PRAGMA busy_timeout = 5000")
+                .execute(&mut connection)
+                .await
+                .expect("busy timeout");
+        }
+        connection
     }
 
     /// Counts the rows of `table` through a connection of its own.

@@ -14,7 +14,7 @@ use crate::consent::ConsentNotice;
 use crate::ids::BusinessId;
 use crate::mail::{Security, SmtpConfig, StaffLanguage};
 use crate::profile::{
-    Channel, Clinic, Field, Localized, MAX_RETENTION_DAYS, MarketingOptIn, Offer, Period,
+    CancellationPolicy, Channel, Clinic, Field, Localized, MAX_RETENTION_DAYS, MarketingOptIn, Offer, Period,
     Practitioner, Profile, Restaurant, Schedule, Service, WeekdayKey,
 };
 
@@ -77,6 +77,9 @@ const MAX_HORIZON_DAYS: u32 = 3650;
 /// buffer): slots are laid out within a day's opening hours.
 const MAX_BOOKING_MINUTES: u32 = 24 * 60;
 
+/// The longest cancellation deadline: thirty days before the start.
+const MAX_CANCEL_UNTIL_HOURS: u32 = 30 * 24;
+
 /// The longest the sweeper may wait between passes: retention is promised in
 /// days, and `/readyz` waits three intervals before calling the sweeper stalled.
 const MAX_SWEEP_INTERVAL_MINUTES: u64 = 24 * 60;
@@ -87,6 +90,17 @@ fn at_most(setting: &str, value: u32, max: u32, unit: &str) -> Result<(), String
         return Err(format!("{setting} = {value} is more than {max} {unit}"));
     }
     Ok(())
+}
+
+/// A number a visitor can dial: digits with the usual separators, a leading
+/// `+` for the country, at least three digits.
+fn is_phone_number(phone: &str) -> bool {
+    phone.chars().count() <= 32
+        && phone.chars().filter(char::is_ascii_digit).count() >= 3
+        && phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-./()".contains(c))
+        && !phone[1..].contains('+')
 }
 
 fn is_url_safe_id(id: &str) -> bool {
@@ -190,6 +204,9 @@ pub struct Business {
     pub language: StaffLanguage,
     /// The site's cookie notice, when the widget is also its consent manager.
     pub consent: Option<ConsentNotice>,
+    /// The business's public phone number, shown to visitors (after the
+    /// cancellation deadline: the way to still reach the business).
+    pub phone: Option<String>,
 }
 
 impl Business {
@@ -303,6 +320,16 @@ impl Config {
                     address: address.clone(),
                 });
             }
+            if let Some(phone) = &business.phone
+                && !is_phone_number(phone)
+            {
+                return Err(ConfigError::Profile {
+                    business: business.id.clone(),
+                    reason: format!(
+                        "phone = {phone:?} is not a phone number (digits, spaces and + - . / ( ), at most 32 characters)"
+                    ),
+                });
+            }
             if let Some(problem) = business.consent.as_ref().and_then(crate::consent::problem) {
                 return Err(ConfigError::Profile {
                     business: business.id.clone(),
@@ -337,6 +364,7 @@ impl Config {
                 notify: business.notify,
                 language: business.language,
                 consent: business.consent,
+                phone: business.phone,
             });
         }
         if let Some(url) = &raw.public_url
@@ -421,6 +449,13 @@ struct RawBusiness {
     language: StaffLanguage,
     #[serde(default)]
     consent: Option<ConsentNotice>,
+    /// The public phone number visitors may call, e.g. `+33 1 23 45 67 89`.
+    #[serde(default)]
+    phone: Option<String>,
+    /// Online change and cancel close this many hours before the start (0:
+    /// at the start).
+    #[serde(default)]
+    cancel_until_hours: u32,
     #[serde(default)]
     keys: Vec<RawKey>,
     kind: RawKind,
@@ -591,6 +626,12 @@ impl RawBusiness {
         }
         at_most("horizon_days", self.horizon_days, MAX_HORIZON_DAYS, "days")?;
         at_most(
+            "cancel_until_hours",
+            self.cancel_until_hours,
+            MAX_CANCEL_UNTIL_HOURS,
+            "hours (30 days)",
+        )?;
+        at_most(
             "min_lead_minutes",
             self.min_lead_minutes,
             MAX_HORIZON_DAYS * 24 * 60,
@@ -709,6 +750,9 @@ impl RawBusiness {
             offer,
             fields,
             marketing: self.marketing()?,
+            cancellation: CancellationPolicy {
+                until_hours: self.cancel_until_hours,
+            },
         })
     }
 }
@@ -1040,6 +1084,27 @@ mod tests {
         for days in ["3651", "4000000000"] {
             let text = audit(days).expect_err("refused").to_string();
             assert!(text.contains("audit_retention_days"), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_cancellation_deadline_and_the_phone_are_checked_at_load() {
+        let config = bistro("").expect("valid");
+        assert_eq!(config.businesses[0].profile.cancellation.until_hours, 0);
+        assert_eq!(config.businesses[0].phone, None);
+        let config =
+            bistro(r#"cancel_until_hours = 24
+                phone = "+33 1 23 45 67 89""#)
+            .expect("valid");
+        assert_eq!(config.businesses[0].profile.cancellation.until_hours, 24);
+        assert_eq!(config.businesses[0].phone.as_deref(), Some("+33 1 23 45 67 89"));
+        for extra in ["cancel_until_hours = 721", "cancel_until_hours = -1"] {
+            let text = reason(extra);
+            assert!(text.contains("cancel_until_hours"), "{extra}: {text}");
+        }
+        for phone in ["call us", "12", "+33 1 23+45", "<script>"] {
+            let text = reason(&format!("phone = {phone:?}"));
+            assert!(text.contains("phone"), "{phone}: {text}");
         }
     }
 

@@ -107,6 +107,14 @@ pub enum AppError {
     BookingCancelled,
     #[error("This member already holds that key under their own passphrase.")]
     KeyAlreadyHeld,
+    #[error(
+        "online change and cancel closed at {deadline} (the business's cancellation deadline); call the business"
+    )]
+    CancellationClosed {
+        /// RFC 3339, UTC.
+        deadline: String,
+        phone: Option<String>,
+    },
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -160,6 +168,7 @@ impl AppError {
             Self::InvalidWrappedKey => "invalid_wrapped_key",
             Self::BookingCancelled => "booking_cancelled",
             Self::KeyAlreadyHeld => "key_already_held",
+            Self::CancellationClosed { .. } => "cancellation_closed",
             Self::Internal(_) => "internal",
         }
     }
@@ -180,7 +189,8 @@ impl AppError {
             | Self::TooSoon
             | Self::TooFar
             | Self::OutsideOpeningHours
-            | Self::PartyTooLarge => StatusCode::UNPROCESSABLE_ENTITY,
+            | Self::PartyTooLarge
+            | Self::CancellationClosed { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::SlotFull | Self::IdempotencyConflict | Self::Replayed => StatusCode::CONFLICT,
             Self::BookingNotFound => StatusCode::NOT_FOUND,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -270,10 +280,16 @@ impl IntoResponse for AppError {
             Self::RateLimited(wait) => HeaderValue::from_str(&wait.as_secs().to_string()).ok(),
             _ => None,
         };
+        let (deadline, phone) = match &self {
+            Self::CancellationClosed { deadline, phone } => (Some(deadline.clone()), phone.clone()),
+            _ => (None, None),
+        };
         let body = ErrorBody {
             error: ErrorDetail {
                 code: self.code().to_owned(),
                 message: self.to_string(),
+                deadline,
+                phone,
             },
         };
         let mut response = (self.status(), Json(body)).into_response();

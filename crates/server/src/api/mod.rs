@@ -63,6 +63,11 @@ fn inbox_router() -> Router<AppState> {
             get(inbox::open).delete(inbox::erase),
         )
         .route("/inbox/bookings/{id}/status", post(inbox::set_status))
+        .route(
+            "/inbox/bookings/{id}/attendance",
+            put(inbox::set_attendance),
+        )
+        .route("/inbox/counts", get(inbox::counts))
         .route("/inbox/exports", post(inbox::exported))
         .route("/inbox/consents/{consent_id}", get(inbox::consents))
         .route("/inbox/staff", get(staff::list))

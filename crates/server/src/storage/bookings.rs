@@ -6,6 +6,7 @@ use sqlx::AnyConnection;
 
 use super::{Backend, Storage};
 use crate::availability::{Occupancy, Refusal};
+pub use sealbook_wire::api::inbox::Attendance;
 use crate::ids::{BookingId, BusinessId};
 
 /// Why a booking was not written.
@@ -52,6 +53,8 @@ pub struct StoredBooking {
     pub envelope: Vec<u8>,
     pub visitor_copy: Option<Vec<u8>>,
     pub created_at: i64,
+    /// Kept apart from `status`: cancelling never clears it.
+    pub attendance: Option<Attendance>,
 }
 
 /// A client's `Idempotency-Key`, hashed, with the hash of the request it came with.
@@ -77,7 +80,7 @@ pub struct BookingFilter {
 }
 
 /// The columns of a [`StoredBooking`], in the order of [`BookingRow`].
-pub(super) const BOOKING_COLUMNS: &str = "id, business, starts_at, ends_at, party_size, service, practitioner, status, envelope, visitor_copy, created_at";
+pub(super) const BOOKING_COLUMNS: &str = "id, business, starts_at, ends_at, party_size, service, practitioner, status, envelope, visitor_copy, created_at, attendance";
 
 /// A booking row as [`BOOKING_COLUMNS`] selects it.
 #[derive(sqlx::FromRow)]
@@ -93,6 +96,7 @@ pub(super) struct BookingRow {
     pub(super) envelope: Vec<u8>,
     pub(super) visitor_copy: Option<Vec<u8>>,
     pub(super) created_at: i64,
+    pub(super) attendance: Option<String>,
 }
 
 impl From<BookingRow> for StoredBooking {
@@ -109,6 +113,8 @@ impl From<BookingRow> for StoredBooking {
             envelope: row.envelope,
             visitor_copy: row.visitor_copy,
             created_at: row.created_at,
+            // The column's CHECK admits only the marks `parse` knows.
+            attendance: row.attendance.as_deref().and_then(Attendance::parse),
         }
     }
 }

@@ -7,6 +7,25 @@ use super::{Flush, Storage};
 use crate::availability::{Occupancy, Refusal};
 use crate::ids::BusinessId;
 
+/// What a visitor's cancel did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cancel {
+    /// Cancelled now (or earlier): the booking as it is.
+    Cancelled(StoredBooking),
+    /// Inside the cancellation deadline: nothing changed.
+    Closed(StoredBooking),
+}
+
+/// What a visitor's change did.
+#[derive(Debug, Clone)]
+pub enum Rebook {
+    Changed(NewBooking),
+    /// No confirmed booking with this id and token.
+    NotFound,
+    /// Inside the cancellation deadline: nothing changed.
+    Closed(StoredBooking),
+}
+
 impl Storage {
     /// The booking `id` if `token_hash` is its manage token's hash.
     pub async fn managed_booking(
@@ -24,16 +43,45 @@ impl Storage {
         Ok(row.map(StoredBooking::from))
     }
 
-    /// Cancels (frees capacity, keeps the record until retention ends).
-    pub async fn cancel(&self, id: &str, token_hash: &[u8; 32]) -> Result<bool, sqlx::Error> {
+    /// Cancels (frees capacity, keeps the record and its attendance mark
+    /// until retention ends) unless the booking starts at or before
+    /// `late_from` (unix seconds: now plus the cancellation deadline); a
+    /// cancelled booking stays cancelled. `None` when there is no such booking.
+    pub async fn cancel(
+        &self,
+        id: &str,
+        token_hash: &[u8; 32],
+        late_from: i64,
+    ) -> Result<Option<Cancel>, sqlx::Error> {
+        let mut transaction = self.pool.begin().await?;
         let done = sqlx::query(
-            "UPDATE bookings SET status = 'cancelled' WHERE id = $1 AND token_hash = $2",
+            "UPDATE bookings SET status = 'cancelled'
+             WHERE id = $1 AND token_hash = $2 AND (status = 'cancelled' OR starts_at > $3)",
         )
         .bind(id)
         .bind(&token_hash[..])
-        .execute(&self.pool)
+        .bind(late_from)
+        .execute(&mut *transaction)
+        .await?
+        .rows_affected()
+            == 1;
+        let row: Option<BookingRow> = sqlx::query_as(&format!(
+            "SELECT {BOOKING_COLUMNS} FROM bookings WHERE id = $1 AND token_hash = $2"
+        ))
+        .bind(id)
+        .bind(&token_hash[..])
+        .fetch_optional(&mut *transaction)
         .await?;
-        Ok(done.rows_affected() == 1)
+        // The staff notice of a visitor's cancel joins this transaction here.
+        transaction.commit().await?;
+        Ok(row.map(|row| {
+            let booking = StoredBooking::from(row);
+            if done {
+                Cancel::Cancelled(booking)
+            } else {
+                Cancel::Closed(booking)
+            }
+        }))
     }
 
     /// Erases the booking and everything that refers to it, at once; `None`
@@ -65,15 +113,17 @@ impl Storage {
     }
 
     /// Moves a confirmed booking to a new time with a re-sealed envelope and
-    /// visitor copy, holding capacity like a new booking (itself excluded).
+    /// visitor copy, holding capacity like a new booking (itself excluded),
+    /// unless it starts at or before `late_from` (unix seconds: now plus the
+    /// cancellation deadline). Its attendance mark stays.
     pub async fn rebook(
         &self,
         business: &BusinessId,
-        id: &str,
-        token_hash: &[u8; 32],
+        (id, token_hash): (&str, &[u8; 32]),
+        late_from: i64,
         window: (i64, i64),
         decide: impl FnOnce(&StoredBooking, &[Occupancy]) -> Result<NewBooking, Refusal>,
-    ) -> Result<Option<NewBooking>, BookError> {
+    ) -> Result<Rebook, BookError> {
         let mut transaction = self.write_transaction(business).await?;
         let row: Option<BookingRow> = sqlx::query_as(&format!(
             "SELECT {BOOKING_COLUMNS} FROM bookings WHERE id = $1 AND token_hash = $2 AND status = 'confirmed'"
@@ -86,8 +136,11 @@ impl Storage {
             .map(StoredBooking::from)
             .filter(|current| current.business == *business)
         else {
-            return Ok(None);
+            return Ok(Rebook::NotFound);
         };
+        if current.starts_at <= late_from {
+            return Ok(Rebook::Closed(current));
+        }
         let competing = Self::occupancy(
             &mut transaction,
             &current.business,
@@ -115,7 +168,8 @@ impl Storage {
         .bind(&current.id)
         .execute(&mut *transaction)
         .await?;
+        // The staff notice of a visitor's change joins this transaction here.
         transaction.commit().await?;
-        Ok(Some(changed))
+        Ok(Rebook::Changed(changed))
     }
 }

@@ -16,4 +16,11 @@ pub struct ErrorDetail {
     pub code: String,
     /// An English description for developers, not for visitors.
     pub message: String,
+    /// `cancellation_closed` only: when online change and cancel closed for
+    /// this booking (RFC 3339, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<String>,
+    /// `cancellation_closed` only: the business's phone number, if it gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
 }

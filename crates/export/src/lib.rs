@@ -5,12 +5,13 @@
 //! [`Row`]s: what the server stores of a booking, and the opened plaintext.
 
 use icalendar::{Calendar, Component as _, Event, EventStatus};
+use sealbook_wire::api::inbox::Attendance;
 use sealbook_wire::plaintext::Booking;
 use serde::Serialize;
 
 /// One opened booking: the server's metadata and the sealed part. As JSON
 /// (`sealbook bookings open --format json`) it is `{id, business, start, end,
-/// party_size, service, practitioner, status, received, booking}`.
+/// party_size, service, practitioner, status, attendance, received, booking}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Row {
     pub id: String,
@@ -22,6 +23,8 @@ pub struct Row {
     pub service: Option<String>,
     pub practitioner: Option<String>,
     pub status: String,
+    /// `arrived`, `no_show` or `late_cancelled`, kept apart from `status`.
+    pub attendance: Option<Attendance>,
     /// When the server took the booking, RFC 3339.
     pub received: String,
     /// `None` when the plaintext is not a booking this version reads: its
@@ -30,7 +33,7 @@ pub struct Row {
 }
 
 /// The CSV columns, in order.
-const COLUMNS: [&str; 18] = [
+const COLUMNS: [&str; 19] = [
     "reference",
     "business",
     "start_utc",
@@ -39,6 +42,7 @@ const COLUMNS: [&str; 18] = [
     "service",
     "practitioner",
     "status",
+    "attendance",
     "name",
     "phone",
     "email",
@@ -117,6 +121,7 @@ pub fn csv(rows: &[Row]) -> Result<Vec<u8>, ExportError> {
             text(row.service.as_deref()),
             text(row.practitioner.as_deref()),
             row.status.clone(),
+            text(row.attendance.map(Attendance::as_str)),
             text(sealed.name),
             text(sealed.phone),
             text(sealed.email),
@@ -163,6 +168,7 @@ pub fn ics(rows: &[Row]) -> String {
             ("Note", sealed.note),
             ("Reason", sealed.reason),
             ("With", row.practitioner.as_deref()),
+            ("Attendance", row.attendance.map(Attendance::as_str)),
             ("Marketing by e-mail", sealed.marketing_email.map(yes_no)),
             ("Marketing by SMS", sealed.marketing_sms.map(yes_no)),
             ("Consent id", sealed.consent_id),
@@ -175,16 +181,20 @@ pub fn ics(rows: &[Row]) -> String {
         } else {
             EventStatus::Confirmed
         };
-        calendar.push(
-            Event::new()
-                .uid(&format!("{}@sealbook", row.id))
-                .summary(&what)
-                .description(&details.join("\n"))
-                .add_property("DTSTART", basic_utc(&row.start))
-                .add_property("DTEND", basic_utc(&row.end))
-                .status(status)
-                .done(),
-        );
+        let mut event = Event::new();
+        event
+            .uid(&format!("{}@sealbook", row.id))
+            .summary(&what)
+            .description(&details.join("\n"))
+            .add_property("DTSTART", basic_utc(&row.start))
+            .add_property("DTEND", basic_utc(&row.end))
+            .status(status);
+        if let Some(mark) = row.attendance {
+            // Calendars have no attendance of their own: a property of ours,
+            // for programs that read it, beside the description line for people.
+            event.add_property("X-SEALBOOK-ATTENDANCE", mark.as_str());
+        }
+        calendar.push(event.done());
     }
     calendar.done().to_string()
 }
@@ -212,7 +222,7 @@ mod tests {
     use sealbook_wire::plaintext::{Booking, Marketing};
     use serde_json::json;
 
-    use super::{Row, csv, ics};
+    use super::{Attendance, Row, csv, ics};
 
     fn rows() -> Vec<Row> {
         let booking = json!({ "name": "=HYPERLINK(\"http://evil\")", "contact": { "phone": "+33 6 12" },
@@ -226,6 +236,7 @@ mod tests {
             service: None,
             practitioner: None,
             status: "confirmed".to_owned(),
+            attendance: None,
             received: "2026-11-26T10:00:00Z".to_owned(),
             booking: Some(serde_json::from_value::<Booking>(booking).expect("a booking")),
         }]
@@ -297,6 +308,43 @@ mod tests {
         let plain = ics(&rows());
         assert!(!plain.contains("Marketing"), "{plain}");
         assert!(!plain.contains("Consent"), "{plain}");
+    }
+
+    #[test]
+    fn attendance_is_its_own_column_beside_the_status() {
+        let mut rows = rows();
+        rows[0].status = "cancelled".to_owned();
+        rows[0].attendance = Some(Attendance::NoShow);
+        let text = String::from_utf8(csv(&rows).expect("csv")).expect("UTF-8");
+        let mut reader = ::csv::Reader::from_reader(text.as_bytes());
+        let headers = reader.headers().expect("header").clone();
+        let record = reader.records().next().expect("row").expect("record");
+        let value = |name: &str| {
+            let at = headers.iter().position(|h| h == name).expect(name);
+            record[at].to_owned()
+        };
+        assert_eq!(
+            (value("status"), value("attendance")),
+            ("cancelled".to_owned(), "no_show".to_owned())
+        );
+        let calendar = ics(&rows).replace("\r\n ", "");
+        assert!(calendar.contains("STATUS:CANCELLED\r\n"), "{calendar}");
+        assert!(
+            calendar.contains("X-SEALBOOK-ATTENDANCE:no_show\r\n"),
+            "{calendar}"
+        );
+        assert!(calendar.contains("Attendance: no_show"), "{calendar}");
+
+        rows[0].attendance = None;
+        let text = String::from_utf8(csv(&rows).expect("csv")).expect("UTF-8");
+        let mut reader = ::csv::Reader::from_reader(text.as_bytes());
+        let record = reader.records().next().expect("row").expect("record");
+        let at = headers
+            .iter()
+            .position(|h| h == "attendance")
+            .expect("column");
+        assert_eq!(&record[at], "", "no mark, an empty cell");
+        assert!(!ics(&rows).contains("Attendance"), "no mark, no line");
     }
 
     #[test]

@@ -118,6 +118,7 @@ impl Row {
             service: self.stored.service.clone(),
             practitioner: self.stored.practitioner.clone(),
             status: self.stored.status.clone(),
+            attendance: self.stored.attendance,
             received: self.stored.created_at.clone(),
             booking: self.booking().cloned(),
         }
@@ -153,6 +154,7 @@ mod tests {
                 service: None,
                 practitioner: None,
                 status: "confirmed".to_owned(),
+                attendance: None,
                 created_at: "2026-11-26T10:00:00Z".to_owned(),
                 envelope: String::new(),
             },

@@ -14,8 +14,8 @@ use crate::consent::ConsentNotice;
 use crate::ids::BusinessId;
 use crate::mail::{Security, SmtpConfig, StaffLanguage};
 use crate::profile::{
-    CancellationPolicy, Channel, Clinic, Field, Localized, MAX_RETENTION_DAYS, MarketingOptIn, Offer, Period,
-    Practitioner, Profile, Restaurant, Schedule, Service, WeekdayKey,
+    CancellationPolicy, Channel, Clinic, Field, Localized, MAX_RETENTION_DAYS, MarketingOptIn,
+    Offer, Period, Practitioner, Profile, Restaurant, Schedule, Service, WeekdayKey,
 };
 
 /// Why a configuration could not be loaded.
@@ -1092,12 +1092,16 @@ mod tests {
         let config = bistro("").expect("valid");
         assert_eq!(config.businesses[0].profile.cancellation.until_hours, 0);
         assert_eq!(config.businesses[0].phone, None);
-        let config =
-            bistro(r#"cancel_until_hours = 24
-                phone = "+33 1 23 45 67 89""#)
-            .expect("valid");
+        let config = bistro(
+            r#"cancel_until_hours = 24
+                phone = "+33 1 23 45 67 89""#,
+        )
+        .expect("valid");
         assert_eq!(config.businesses[0].profile.cancellation.until_hours, 24);
-        assert_eq!(config.businesses[0].phone.as_deref(), Some("+33 1 23 45 67 89"));
+        assert_eq!(
+            config.businesses[0].phone.as_deref(),
+            Some("+33 1 23 45 67 89")
+        );
         for extra in ["cancel_until_hours = 721", "cancel_until_hours = -1"] {
             let text = reason(extra);
             assert!(text.contains("cancel_until_hours"), "{extra}: {text}");

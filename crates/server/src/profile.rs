@@ -349,7 +349,10 @@ mod tests {
         let policy = CancellationPolicy { until_hours: 24 };
         assert_eq!(policy.deadline(start), start - 86_400);
         assert!(policy.open_at(start, start - 86_401));
-        assert!(!policy.open_at(start, start - 86_400), "the deadline itself is late");
+        assert!(
+            !policy.open_at(start, start - 86_400),
+            "the deadline itself is late"
+        );
         let until_start = CancellationPolicy::default();
         assert!(until_start.open_at(start, start - 1));
         assert!(!until_start.open_at(start, start));

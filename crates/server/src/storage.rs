@@ -44,8 +44,8 @@ pub use bookings::{
 pub use consents::ConsentRecord;
 pub use copy::CopyError;
 pub use erasure::Flush;
-pub use managed_bookings::{Cancel, Rebook};
 pub use invites::{AcceptError, NewInvite, OpenInvite, PendingInvite};
+pub use managed_bookings::{Cancel, Rebook};
 pub use resets::{NewReset, ResetError};
 pub use sessions::{NewSession, StoredSession};
 pub use staff_bookings::{StaffCancel, StatusError, Tally};

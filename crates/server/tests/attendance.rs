@@ -228,8 +228,13 @@ fn booking_body(fixture: &Fixture, secret: &ManageSecret, start: i64, party: u32
         business: "bistro-du-coin",
         iat: 1,
     };
-    let copy = seal_visitor_copy(secret, &params, plaintext.as_bytes(), &mut getrandom::SysRng)
-        .expect("seal");
+    let copy = seal_visitor_copy(
+        secret,
+        &params,
+        plaintext.as_bytes(),
+        &mut getrandom::SysRng,
+    )
+    .expect("seal");
     json!({
         "envelope": sealed(fixture, &plaintext), "start": rfc3339(start), "party_size": party,
         "visitor_copy": URL_SAFE_NO_PAD.encode(copy),
@@ -304,12 +309,13 @@ async fn counts(fixture: &Fixture, from: jiff::civil::Date, to: jiff::civil::Dat
 
 /// The counts of one day as `[bookings, covers, cancelled, late_cancelled, arrived, no_show]`.
 fn tally(day: &Value) -> [u64; 6] {
-    let keys: Vec<&str> = day.as_object().expect("object").keys().map(String::as_str).collect();
-    assert_eq!(
-        keys.len(),
-        7,
-        "a date and six totals, nothing else: {day}"
-    );
+    let keys: Vec<&str> = day
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys.len(), 7, "a date and six totals, nothing else: {day}");
     [
         "bookings",
         "covers",
@@ -318,7 +324,11 @@ fn tally(day: &Value) -> [u64; 6] {
         "arrived",
         "no_show",
     ]
-    .map(|key| day[key].as_u64().unwrap_or_else(|| panic!("{key} in {day}")))
+    .map(|key| {
+        day[key]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{key} in {day}"))
+    })
 }
 
 async fn staff_view(fixture: &Fixture, booked: &Booked) -> Value {
@@ -471,10 +481,14 @@ async fn counts_add_up_a_range_with_mixed_marks(database: TestDatabase) {
     // Only for a signed-in member.
     let (status, _, _) = call(
         &fixture.state,
-        Request::get(format!("/api/v1/inbox/counts?from={}&to={}", day(2), day(3)))
-            .header(header::HOST, "127.0.0.1:8080")
-            .body(Body::empty())
-            .expect("request"),
+        Request::get(format!(
+            "/api/v1/inbox/counts?from={}&to={}",
+            day(2),
+            day(3)
+        ))
+        .header(header::HOST, "127.0.0.1:8080")
+        .body(Body::empty())
+        .expect("request"),
     )
     .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -499,14 +513,20 @@ async fn the_cancellation_deadline_holds_for_visitors_not_for_staff(database: Te
     // Before the deadline: the visitor cancels online.
     let early = book(&fixture, at(3, 12), 2).await;
     let (status, body) = visitor_cancel(&fixture, &early).await;
-    assert_eq!((status, &body["status"]), (StatusCode::OK, &json!("cancelled")));
+    assert_eq!(
+        (status, &body["status"]),
+        (StatusCode::OK, &json!("cancelled"))
+    );
 
     // After it: a typed error with the deadline and the phone, and nothing changes.
     let late = book(&fixture, hours_ahead(3), 2).await;
     let (status, body) = visitor_cancel(&fixture, &late).await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("cancellation_closed")),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("cancellation_closed")
+        ),
         "{body}"
     );
     assert_eq!(body["error"]["deadline"], rfc3339(late.start - 24 * 3600));
@@ -522,7 +542,10 @@ async fn the_cancellation_deadline_holds_for_visitors_not_for_staff(database: Te
     .await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
-        (StatusCode::UNPROCESSABLE_ENTITY, Some("cancellation_closed")),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some("cancellation_closed")
+        ),
         "{body}"
     );
     let (status, read) = visitor(
@@ -535,7 +558,11 @@ async fn the_cancellation_deadline_holds_for_visitors_not_for_staff(database: Te
     .await;
     assert_eq!(
         (status, &read["status"], &read["start"]),
-        (StatusCode::OK, &json!("confirmed"), &json!(rfc3339(late.start)))
+        (
+            StatusCode::OK,
+            &json!("confirmed"),
+            &json!(rfc3339(late.start))
+        )
     );
 
     // Staff still cancel; inside the deadline it is recorded as late, and counted.
@@ -574,7 +601,10 @@ async fn the_cancellation_deadline_holds_for_visitors_not_for_staff(database: Te
     assert_eq!(status, StatusCode::NO_CONTENT);
     // A cancelled booking answers as cancelled whenever it is asked again.
     let (status, body) = visitor_cancel(&fixture, &early).await;
-    assert_eq!((status, &body["status"]), (StatusCode::OK, &json!("cancelled")));
+    assert_eq!(
+        (status, &body["status"]),
+        (StatusCode::OK, &json!("cancelled"))
+    );
 }
 
 on_both_backends!(

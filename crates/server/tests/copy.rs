@@ -7,8 +7,8 @@ mod support;
 use sealbook_server::Storage;
 use sealbook_server::ids::{BookingId, BusinessId, StaffId};
 use sealbook_server::storage::{
-    BookingFilter, ConsentRecord, CopyError, Idempotency, NewAuditEntry, NewBooking, NewStaff,
-    Role, StaffStatus, WrappedKey,
+    Attendance, BookingFilter, ConsentRecord, CopyError, Idempotency, NewAuditEntry, NewBooking,
+    NewStaff, Role, WrappedKey,
 };
 use support::TestDatabase;
 
@@ -92,7 +92,7 @@ async fn fill(storage: &Storage, count: u8) {
         .expect("list")
         .remove(0);
     storage
-        .set_inbox_status(&business, marked.id.as_str(), StaffStatus::Arrived)
+        .set_attendance(&business, marked.id.as_str(), Some(Attendance::Arrived))
         .await
         .expect("marked");
 }

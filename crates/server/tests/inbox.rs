@@ -1134,7 +1134,10 @@ async fn staff_change_status_and_erase(database: TestDatabase) {
     for (bad, code_wanted) in [
         (status(&second_id, "gone").await, "bad_request"),
         (status(&second_id, "arrived").await, "bad_request"),
-        (mark(&second_id, json!("late_cancelled")).await, "bad_request"),
+        (
+            mark(&second_id, json!("late_cancelled")).await,
+            "bad_request",
+        ),
         (mark(&second_id, json!("gone")).await, "bad_request"),
     ] {
         assert_eq!(
@@ -1535,7 +1538,7 @@ async fn every_action_is_audited_without_booking_content(database: TestDatabase)
             .await
             .expect("read")
             .expect("there");
-        URL_SAFE_NO_PAD.encode(&stored.booking.envelope[..24])
+        URL_SAFE_NO_PAD.encode(&stored.envelope[..24])
     };
     let _ = try_login(
         &fixture,

@@ -6,8 +6,8 @@ use sqlx::AnyConnection;
 
 use super::{Backend, Storage};
 use crate::availability::{Occupancy, Refusal};
-pub use sealbook_wire::api::inbox::Attendance;
 use crate::ids::{BookingId, BusinessId};
+pub use sealbook_wire::api::inbox::Attendance;
 
 /// Why a booking was not written.
 #[derive(Debug, thiserror::Error)]

@@ -3,7 +3,7 @@
 //! contact, notes) appears when this device has opened it.
 
 use sealbook_export as export;
-use sealbook_wire::api::inbox::StaffBooking;
+use sealbook_wire::api::inbox::{Attendance, StaffBooking};
 use sealbook_wire::plaintext::Booking;
 
 use crate::i18n::{Lang, Text, t};
@@ -130,12 +130,20 @@ pub fn status_text(lang: Lang, status: &str) -> &'static str {
     t(
         lang,
         match status {
-            "arrived" => Text::Arrived,
-            "no_show" => Text::NoShow,
             "cancelled" => Text::Cancelled,
             _ => Text::Confirmed,
         },
     )
+}
+
+/// The attendance mark's name in `lang`; empty without a mark.
+pub fn attendance_text(lang: Lang, attendance: Option<Attendance>) -> &'static str {
+    match attendance {
+        None => "",
+        Some(Attendance::Arrived) => t(lang, Text::Arrived),
+        Some(Attendance::NoShow) => t(lang, Text::NoShow),
+        Some(Attendance::LateCancelled) => t(lang, Text::LateCancelled),
+    }
 }
 
 #[cfg(test)]

@@ -1061,8 +1061,8 @@ async fn counts_row(browser: &Browser, css: &str) -> anyhow::Result<Vec<String>>
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_no_show_stays_in_the_list_and_the_counts_after_the_visitor_cancels()
--> anyhow::Result<()> {
+async fn a_no_show_stays_in_the_list_and_the_counts_after_the_visitor_cancels() -> anyhow::Result<()>
+{
     let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
     let sealbook = Sealbook::start("bistro-counts", &[]).await?;
     let name = canary();
@@ -1078,7 +1078,10 @@ async fn a_no_show_stays_in_the_list_and_the_counts_after_the_visitor_cancels()
     // The day's row: date, bookings, covers, cancelled, late, arrived, no-shows.
     eventually("the day's counts", || async {
         let cells = counts_row(&browser, &day_row).await.ok()?;
-        (cells.get(1..).is_some_and(|totals| totals == ["1", "2", "0", "0", "0", "0"])).then_some(())
+        (cells
+            .get(1..)
+            .is_some_and(|totals| totals == ["1", "2", "0", "0", "0", "0"]))
+        .then_some(())
     })
     .await?;
 
@@ -1118,7 +1121,10 @@ async fn a_no_show_stays_in_the_list_and_the_counts_after_the_visitor_cancels()
     assert_eq!(mark, "No-show", "{row}");
     eventually("the day's counts after the cancel", || async {
         let cells = counts_row(&browser, &day_row).await.ok()?;
-        (cells.get(1..).is_some_and(|totals| totals == ["0", "0", "1", "0", "0", "1"])).then_some(())
+        (cells
+            .get(1..)
+            .is_some_and(|totals| totals == ["0", "0", "1", "0", "0", "1"]))
+        .then_some(())
     })
     .await?;
     assert_accessible(&browser, "inbox list with counts").await?;
@@ -1136,7 +1142,9 @@ async fn a_no_show_stays_in_the_list_and_the_counts_after_the_visitor_cancels()
             .ok()?;
         let total = counts_row(&browser, "#sb-counts-week").await.ok()?;
         (days == serde_json::json!(7)
-            && total.get(1..).is_some_and(|totals| totals == ["0", "0", "1", "0", "0", "1"]))
+            && total
+                .get(1..)
+                .is_some_and(|totals| totals == ["0", "0", "1", "0", "0", "1"]))
         .then_some(())
     })
     .await?;
@@ -1147,11 +1155,16 @@ async fn a_no_show_stays_in_the_list_and_the_counts_after_the_visitor_cancels()
     // The CSV keeps the status and the mark apart.
     click(&browser, "#sb-export-csv").await?;
     let to = browser
-        .script("return document.querySelector('#sb-counts-table tbody tr:last-child').dataset.date;")
+        .script(
+            "return document.querySelector('#sb-counts-table tbody tr:last-child').dataset.date;",
+        )
         .await?;
     let csv = String::from_utf8(
         browser
-            .downloaded(&format!("bookings-{day}-{}.csv", to.as_str().unwrap_or_default()))
+            .downloaded(&format!(
+                "bookings-{day}-{}.csv",
+                to.as_str().unwrap_or_default()
+            ))
             .await?,
     )?;
     assert!(csv.contains(",cancelled,no_show,"), "{csv}");

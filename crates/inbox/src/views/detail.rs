@@ -151,10 +151,7 @@ pub fn detail(props: &DetailProps) -> Html {
     let status = row.stored.status.as_str();
     let attendance = row.stored.attendance;
     let confirmed = status == "confirmed";
-    let staff_mark = matches!(
-        attendance,
-        Some(Attendance::Arrived | Attendance::NoShow)
-    );
+    let staff_mark = matches!(attendance, Some(Attendance::Arrived | Attendance::NoShow));
     let sealed_note = match &row.sealed {
         Sealed::Opened(_) => t(lang, Text::Decrypted),
         Sealed::Failed(ReadError::NoKey) => t(lang, Text::NotForYourKeys),

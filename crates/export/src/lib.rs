@@ -310,21 +310,27 @@ mod tests {
         assert!(!plain.contains("Consent"), "{plain}");
     }
 
+    /// The first row's cell under `column` in the CSV of `rows`.
+    fn cell(rows: &[Row], column: &str) -> String {
+        let text = String::from_utf8(csv(rows).expect("csv")).expect("UTF-8");
+        let mut reader = ::csv::Reader::from_reader(text.as_bytes());
+        let at = reader
+            .headers()
+            .expect("header")
+            .iter()
+            .position(|header| header == column)
+            .expect(column);
+        let record = reader.records().next().expect("row").expect("record");
+        record[at].to_owned()
+    }
+
     #[test]
     fn attendance_is_its_own_column_beside_the_status() {
         let mut rows = rows();
         rows[0].status = "cancelled".to_owned();
         rows[0].attendance = Some(Attendance::NoShow);
-        let text = String::from_utf8(csv(&rows).expect("csv")).expect("UTF-8");
-        let mut reader = ::csv::Reader::from_reader(text.as_bytes());
-        let headers = reader.headers().expect("header").clone();
-        let record = reader.records().next().expect("row").expect("record");
-        let value = |name: &str| {
-            let at = headers.iter().position(|h| h == name).expect(name);
-            record[at].to_owned()
-        };
         assert_eq!(
-            (value("status"), value("attendance")),
+            (cell(&rows, "status"), cell(&rows, "attendance")),
             ("cancelled".to_owned(), "no_show".to_owned())
         );
         let calendar = ics(&rows).replace("\r\n ", "");
@@ -336,14 +342,7 @@ mod tests {
         assert!(calendar.contains("Attendance: no_show"), "{calendar}");
 
         rows[0].attendance = None;
-        let text = String::from_utf8(csv(&rows).expect("csv")).expect("UTF-8");
-        let mut reader = ::csv::Reader::from_reader(text.as_bytes());
-        let record = reader.records().next().expect("row").expect("record");
-        let at = headers
-            .iter()
-            .position(|h| h == "attendance")
-            .expect("column");
-        assert_eq!(&record[at], "", "no mark, an empty cell");
+        assert_eq!(cell(&rows, "attendance"), "", "no mark, an empty cell");
         assert!(!ics(&rows).contains("Attendance"), "no mark, no line");
     }
 

@@ -132,15 +132,19 @@ async fn staff(
             format!("sealbook_session={}", fixture.session.cookie),
         )
         .header("x-sealbook-csrf", &fixture.session.csrf);
-    let request = match body {
+    let (status, body, _) = call(&fixture.state, with_body(builder, body)).await;
+    (status, body)
+}
+
+/// The request with `body` as JSON, or with none.
+fn with_body(builder: axum::http::request::Builder, body: Option<Value>) -> Request<Body> {
+    match body {
         Some(body) => builder
             .header(header::CONTENT_TYPE, "application/json")
             .body(Body::from(body.to_string())),
         None => builder.body(Body::empty()),
     }
-    .expect("request");
-    let (status, body, _) = call(&fixture.state, request).await;
-    (status, body)
+    .expect("request")
 }
 
 /// A visitor request with the manage link's token.
@@ -155,14 +159,7 @@ async fn visitor(
         .method(method)
         .uri(path)
         .header(header::AUTHORIZATION, format!("Bearer {token}"));
-    let request = match body {
-        Some(body) => builder
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(body.to_string())),
-        None => builder.body(Body::empty()),
-    }
-    .expect("request");
-    let (status, body, _) = call(&fixture.state, request).await;
+    let (status, body, _) = call(&fixture.state, with_body(builder, body)).await;
     (status, body)
 }
 

@@ -826,6 +826,25 @@ const LANGUAGES: [Speaking; 3] = [
     },
 ];
 
+/// Presses Enter on the manage page's `css` control, once it is there.
+async fn enter(browser: &Browser, css: &str) -> anyhow::Result<()> {
+    browser
+        .wait_for(css)
+        .await?
+        .send_keys(&key(Key::Enter))
+        .await?;
+    Ok(())
+}
+
+/// The manage page says that online change and cancel are closed, with the
+/// business's phone, and its cancel button is disabled.
+async fn assert_closed(browser: &Browser, tag: &str) -> anyhow::Result<()> {
+    let notice = browser.wait_for_text("#sb-closed").await?;
+    assert!(notice.contains(BUSINESS_PHONE), "{tag}: {notice}");
+    assert!(disabled(browser, "#sb-cancel").await?, "{tag}");
+    Ok(())
+}
+
 /// Whether the manage page's `css` button is disabled.
 async fn disabled(browser: &Browser, css: &str) -> anyhow::Result<bool> {
     let answer = browser
@@ -889,25 +908,11 @@ async fn after_the_cancellation_deadline_the_manage_page_says_so_in_french_germa
                 config.replace("cancel_until_hours = 0", "cancel_until_hours = 720")
             })
             .await?;
-        browser
-            .wait_for("#sb-cancel")
-            .await?
-            .send_keys(&key(Key::Enter))
-            .await?;
-        browser
-            .wait_for("#sb-cancel-yes")
-            .await?
-            .send_keys(&key(Key::Enter))
-            .await?;
+        enter(&browser, "#sb-cancel").await?;
+        enter(&browser, "#sb-cancel-yes").await?;
         let error = browser.wait_for_text("#sb-error").await?;
         assert_eq!(error, speaking.closed, "{}", speaking.tag);
-        let notice = browser.wait_for_text("#sb-closed").await?;
-        assert!(
-            notice.contains(BUSINESS_PHONE),
-            "{}: {notice}",
-            speaking.tag
-        );
-        assert!(disabled(&browser, "#sb-cancel").await?, "{}", speaking.tag);
+        assert_closed(&browser, speaking.tag).await?;
         assert!(disabled(&browser, "#sb-change").await?, "{}", speaking.tag);
         browser
             .wait_for("#sb-status[data-status=\"confirmed\"]")
@@ -918,13 +923,7 @@ async fn after_the_cancellation_deadline_the_manage_page_says_so_in_french_germa
         browser.goto("about:blank").await?;
         browser.goto(&manage_link).await?;
         browser.wait_for_text("#sb-manage-name").await?;
-        let notice = browser.wait_for_text("#sb-closed").await?;
-        assert!(
-            notice.contains(BUSINESS_PHONE),
-            "{}: {notice}",
-            speaking.tag
-        );
-        assert!(disabled(&browser, "#sb-cancel").await?, "{}", speaking.tag);
+        assert_closed(&browser, speaking.tag).await?;
         let described = browser
             .script("return document.querySelector('#sb-cancel').getAttribute('aria-describedby');")
             .await?;
@@ -933,16 +932,8 @@ async fn after_the_cancellation_deadline_the_manage_page_says_so_in_french_germa
 
         if index + 1 == LANGUAGES.len() {
             // Erasure is a right the deadline does not limit.
-            browser
-                .wait_for("#sb-erase")
-                .await?
-                .send_keys(&key(Key::Enter))
-                .await?;
-            browser
-                .wait_for("#sb-erase-yes")
-                .await?
-                .send_keys(&key(Key::Enter))
-                .await?;
+            enter(&browser, "#sb-erase").await?;
+            enter(&browser, "#sb-erase-yes").await?;
             browser.wait_for("#sb-erased").await?;
         } else {
             sealbook

@@ -9,7 +9,7 @@ use http_body_util::BodyExt as _;
 use sealbook_envelope::{ManageSecret, Recipient, SealParams, seal, seal_visitor_copy};
 use sealbook_server::auth::password;
 use sealbook_server::ids::{BusinessId, StaffId};
-use sealbook_server::storage::{NewStaff, Role};
+use sealbook_server::storage::{Attendance, BookingFilter, NewStaff, Role};
 use sealbook_server::{AppState, Config, Storage, app};
 use sealbook_testkit::{Business, ServerConfig, vector_public_key};
 use serde_json::{Value, json};
@@ -604,7 +604,83 @@ async fn the_cancellation_deadline_holds_for_visitors_not_for_staff(database: Te
     );
 }
 
+/// Marks made before attendance stood apart from the status survive migration
+/// 0011, and the widened column takes `late_cancelled`.
+async fn marks_made_before_migration_0011_are_carried_over(database: TestDatabase) {
+    sqlx::any::install_default_drivers();
+    let (mut before, url) = match &database.sqlite_path {
+        Some(_) => (
+            sqlx::migrate!("migrations/sqlite"),
+            format!("{}?mode=rwc", database.url),
+        ),
+        None => (sqlx::migrate!("migrations/postgres"), database.url.clone()),
+    };
+    // The schema as it was: every migration before this one.
+    before.migrations = before
+        .migrations
+        .iter()
+        .filter(|migration| migration.version < 11)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    let pool = sqlx::AnyPool::connect(&url).await.expect("connect");
+    before.run(&pool).await.expect("migrations before 0011");
+    for (index, (status, attendance)) in [
+        ("confirmed", Some("arrived")),
+        ("confirmed", Some("no_show")),
+        ("confirmed", None),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let index = i64::try_from(index).expect("small");
+        sqlx::query(
+            "INSERT INTO bookings (id, business, starts_at, ends_at, party_size, envelope, created_at,
+                                   status, attendance, envelope_hash)
+             VALUES ($1, 'bistro-du-coin', $2, $3, 2, $4, 1, $5, $6, $7)",
+        )
+        .bind(format!("OLD{index}"))
+        .bind(1_900_000_000 + index * 3600)
+        .bind(1_900_005_400 + index * 3600)
+        .bind(vec![0u8; 4])
+        .bind(status)
+        .bind(attendance)
+        .bind(vec![u8::try_from(index).expect("small"); 32])
+        .execute(&pool)
+        .await
+        .expect("an old booking");
+    }
+    pool.close().await;
+
+    let storage = Storage::open(&database.url).await.expect("migrated");
+    let marks: Vec<(String, Option<Attendance>)> = storage
+        .bookings(&BookingFilter::default())
+        .await
+        .expect("bookings")
+        .into_iter()
+        .map(|booking| (booking.id.as_str().to_owned(), booking.attendance))
+        .collect();
+    assert_eq!(
+        marks,
+        [
+            ("OLD0".to_owned(), Some(Attendance::Arrived)),
+            ("OLD1".to_owned(), Some(Attendance::NoShow)),
+            ("OLD2".to_owned(), None),
+        ]
+    );
+    let business = BusinessId::new("bistro-du-coin");
+    let late = storage
+        .cancel_for_business(&business, "OLD2", i64::MAX)
+        .await
+        .expect("cancelled");
+    assert!(late.late);
+    assert_eq!(late.booking.attendance, Some(Attendance::LateCancelled));
+    assert_eq!(late.booking.status, "cancelled");
+    storage.close().await;
+}
+
 on_both_backends!(
+    marks_made_before_migration_0011_are_carried_over,
     a_no_show_stays_after_the_visitor_cancels,
     a_visitors_change_keeps_the_mark,
     counts_add_up_a_range_with_mixed_marks,

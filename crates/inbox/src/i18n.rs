@@ -147,6 +147,11 @@ texts! {
     LateCancelled => ["Cancelled late", "Annulée tardivement", "Kurzfristig storniert"],
     Attendance => ["Attendance", "Présence", "Erscheinen"],
     ClearMark => ["Clear the mark", "Retirer la marque", "Markierung entfernen"],
+    AlreadyCancelled => [
+        "This booking is cancelled: it can no longer be marked or cancelled.",
+        "Cette réservation est annulée : elle ne peut plus être marquée ni annulée.",
+        "Diese Reservierung ist storniert: Sie kann nicht mehr markiert oder storniert werden.",
+    ],
     Counts => ["Counts", "Chiffres", "Zahlen"],
     CountsDate => ["Day", "Jour", "Tag"],
     CountsBookings => ["Bookings", "Réservations", "Reservierungen"],

@@ -868,7 +868,12 @@ async fn after_the_cancellation_deadline_the_manage_page_says_so_in_french_germa
     let mut sealbook = Sealbook::start_with(
         "bistro-policy",
         &[],
-        &format!("cancel_until_hours = 0\nphone = \"{BUSINESS_PHONE}\"\n"),
+        // Each language books the first free time: three bookings of one client
+        // at one time, over the default per-slot allowance (which, on
+        // PostgreSQL, outlives the restarts below).
+        &format!(
+            "cancel_until_hours = 0\nphone = \"{BUSINESS_PHONE}\"\n[limits]\nbookings_per_slot = 3\n"
+        ),
     )
     .await?;
     for (index, speaking) in LANGUAGES.iter().enumerate() {

@@ -412,6 +412,7 @@ pub(crate) mod tests {
                 field(FieldId::Note, false, true),
             ],
             marketing: Vec::new(),
+            cancel_until_hours: 0,
         }
     }
 

@@ -2,7 +2,7 @@
 
 use sealbook_web::clock::{self, DateStyle};
 use sealbook_web::profile::Kind;
-use sealbook_web::visitor_texts::{Text, count};
+use sealbook_web::visitor_texts::{Text, cancellation_policy, count};
 use yew::prelude::*;
 
 use super::controls::{Control, Field};
@@ -218,6 +218,8 @@ pub fn review(ctx: &Ctx<'_>) -> Vec<Html> {
     }
     out.raw("</dl><p class=\"sb-hint\">")
         .raw(ctx.t(Text::ReviewNote))
+        .raw("</p><p class=\"sb-hint\" id=\"sb-policy\">")
+        .text(&cancellation_policy(lang, profile.cancel_until_hours))
         .raw("</p>");
     if let Some(failure) = &state.failure {
         failure_notice(&mut out, lang, failure);

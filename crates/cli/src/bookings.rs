@@ -209,6 +209,7 @@ fn row(booking: &StoredBooking, plaintext: &[u8]) -> Opened {
             service: booking.service.clone(),
             practitioner: booking.practitioner.clone(),
             status: booking.status.clone(),
+            attendance: booking.attendance,
             received: timestamp(booking.created_at),
             booking: opened,
         },
@@ -231,7 +232,7 @@ fn printable(text: &str) -> String {
 
 fn print_table(out: &mut impl std::io::Write, rows: &[export::Row]) -> std::io::Result<()> {
     let text = |value: Option<&str>| printable(value.unwrap_or_default());
-    let lines: Vec<[String; 7]> = rows
+    let lines: Vec<[String; 8]> = rows
         .iter()
         .map(|row| {
             let booking = row.booking.as_ref();
@@ -248,6 +249,9 @@ fn print_table(out: &mut impl std::io::Write, rows: &[export::Row]) -> std::io::
                 party_or_service,
                 text(row.practitioner.as_deref()),
                 printable(&row.status),
+                row.attendance
+                    .map(|mark| mark.as_str().to_owned())
+                    .unwrap_or_default(),
                 text(booking.map(Booking::display_name)),
                 text(booking.and_then(|b| b.contact_lines().next())),
             ]
@@ -259,11 +263,12 @@ fn print_table(out: &mut impl std::io::Write, rows: &[export::Row]) -> std::io::
         "PARTY/SERVICE",
         "WITH",
         "STATUS",
+        "ATTENDANCE",
         "NAME",
         "CONTACT",
     ]
     .map(str::to_owned);
-    let widths: Vec<usize> = (0..7)
+    let widths: Vec<usize> = (0..8)
         .map(|column| {
             std::iter::once(&header)
                 .chain(&lines)
@@ -305,6 +310,7 @@ mod tests {
             service: None,
             practitioner: None,
             status: "confirmed".to_owned(),
+            attendance: None,
             received: "2026-11-26T10:00:00Z".to_owned(),
             booking,
         }
@@ -331,11 +337,15 @@ mod tests {
         )
         .expect("a booking");
         let mut table = Vec::new();
-        print_table(&mut table, &[row(Some(booking)), row(None)]).expect("written");
+        let mut no_show = row(None);
+        no_show.status = "cancelled".to_owned();
+        no_show.attendance = Some(sealbook_wire::api::inbox::Attendance::NoShow);
+        print_table(&mut table, &[row(Some(booking)), no_show]).expect("written");
         let table = String::from_utf8(table).expect("UTF-8");
         let lines: Vec<&str> = table.lines().collect();
+        assert!(lines[0].contains("STATUS     ATTENDANCE"), "{table}");
         assert!(lines[1].ends_with("Zo\u{fffd}e  z@example.org"), "{table}");
-        assert!(lines[2].ends_with("confirmed"), "{table}");
+        assert!(lines[2].ends_with("cancelled  no_show"), "{table}");
         assert_eq!(lines[3], "2 booking(s)");
     }
 }

@@ -9,7 +9,7 @@ use std::process::Command;
 use sealbook_envelope::{Recipient, SealParams, seal};
 use sealbook_server::Storage;
 use sealbook_server::ids::{BookingId, BusinessId};
-use sealbook_server::storage::NewBooking;
+use sealbook_server::storage::{Attendance, NewBooking};
 
 const BOOKINGS: usize = 250;
 const PASSPHRASE: &str = "export test passphrase";
@@ -22,8 +22,8 @@ fn unique_hash(index: usize) -> [u8; 32] {
 }
 
 /// A folder with a key pair (encrypted private key) and a SQLite database holding
-/// `count` sealed restaurant bookings, a quarter of an hour apart; returns the
-/// folder, the database URL and the ids.
+/// `count` sealed restaurant bookings, a quarter of an hour apart, every third
+/// marked no-show; returns the folder, the database URL and the ids.
 async fn seed(count: usize) -> (tempfile::TempDir, String, BTreeSet<String>) {
     let dir = tempfile::tempdir().expect("temp dir");
     let passphrase = dir.path().join("passphrase");
@@ -83,11 +83,17 @@ async fn seed(count: usize) -> (tempfile::TempDir, String, BTreeSet<String>) {
             token_hash: None,
             created_at: starts_at - 86_400,
         };
-        let hash = row.envelope_hash;
+        let (hash, id) = (row.envelope_hash, row.id.clone());
         storage
             .book(&business, None, (0, 1), hash, |_| Ok(row))
             .await
             .expect("stored");
+        if index.is_multiple_of(3) {
+            storage
+                .set_attendance(&business, id.as_str(), Some(Attendance::NoShow))
+                .await
+                .expect("marked");
+        }
     }
     storage.close().await;
     (dir, database, ids)
@@ -138,6 +144,7 @@ async fn hundreds_of_bookings_export_to_csv_and_ics() {
             .expect("column")
     };
     let (reference, name, note) = (column("reference"), column("name"), column("note"));
+    let (status, attendance) = (column("status"), column("attendance"));
     let (email, sms, consent) = (
         column("marketing_email"),
         column("marketing_sms"),
@@ -164,6 +171,18 @@ async fn hundreds_of_bookings_export_to_csv_and_ics() {
             "guest {index}"
         );
         assert_eq!(record[consent].is_empty(), !offered, "guest {index}");
+        assert_eq!(
+            (&record[status], &record[attendance]),
+            (
+                "confirmed",
+                if index.is_multiple_of(3) {
+                    "no_show"
+                } else {
+                    ""
+                }
+            ),
+            "guest {index}: the mark in its own column"
+        );
         optins.0 += usize::from(&record[email] == "true");
         optins.1 += usize::from(&record[email] == "false");
         optins.2 += usize::from(&record[sms] == "true");
@@ -182,6 +201,10 @@ async fn hundreds_of_bookings_export_to_csv_and_ics() {
 
     let ics = String::from_utf8(open("ics", None)).expect("UTF-8");
     assert_eq!(ics.matches("BEGIN:VEVENT\r\n").count(), BOOKINGS);
+    assert_eq!(
+        ics.matches("X-SEALBOOK-ATTENDANCE:no_show\r\n").count(),
+        BOOKINGS.div_ceil(3)
+    );
     for id in &ids {
         assert!(ics.contains(&format!("UID:{id}@sealbook\r\n")), "{id}");
     }

@@ -142,9 +142,9 @@ async fn staff_actions_leave_no_secret_in_the_log() {
         ),
         ("GET", format!("/api/v1/inbox/bookings/{id}"), String::new()),
         (
-            "POST",
-            format!("/api/v1/inbox/bookings/{id}/status"),
-            r#"{"status":"arrived"}"#.to_owned(),
+            "PUT",
+            format!("/api/v1/inbox/bookings/{id}/attendance"),
+            r#"{"attendance":"arrived"}"#.to_owned(),
         ),
         (
             "POST",

@@ -11,12 +11,13 @@ mod day_sheet;
 pub use day_sheet::{DaySheet, day_sheet};
 
 use icalendar::{Calendar, Component as _, Event, EventStatus};
+use sealbook_wire::api::inbox::Attendance;
 use sealbook_wire::plaintext::Booking;
 use serde::Serialize;
 
 /// One opened booking: the server's metadata and the sealed part. As JSON
 /// (`sealbook bookings open --format json`) it is `{id, business, start, end,
-/// party_size, service, practitioner, status, received, booking}`.
+/// party_size, service, practitioner, status, attendance, received, booking}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Row {
     pub id: String,
@@ -28,6 +29,8 @@ pub struct Row {
     pub service: Option<String>,
     pub practitioner: Option<String>,
     pub status: String,
+    /// `arrived`, `no_show` or `late_cancelled`, kept apart from `status`.
+    pub attendance: Option<Attendance>,
     /// When the server took the booking, RFC 3339.
     pub received: String,
     /// `None` when the plaintext is not a booking this version reads: its
@@ -36,7 +39,7 @@ pub struct Row {
 }
 
 /// The CSV columns, in order.
-const COLUMNS: [&str; 18] = [
+const COLUMNS: [&str; 19] = [
     "reference",
     "business",
     "start_utc",
@@ -45,6 +48,7 @@ const COLUMNS: [&str; 18] = [
     "service",
     "practitioner",
     "status",
+    "attendance",
     "name",
     "phone",
     "email",
@@ -123,6 +127,7 @@ pub fn csv(rows: &[Row]) -> Result<Vec<u8>, ExportError> {
             text(row.service.as_deref()),
             text(row.practitioner.as_deref()),
             row.status.clone(),
+            text(row.attendance.map(Attendance::as_str)),
             text(sealed.name),
             text(sealed.phone),
             text(sealed.email),
@@ -169,6 +174,7 @@ pub fn ics(rows: &[Row]) -> String {
             ("Note", sealed.note),
             ("Reason", sealed.reason),
             ("With", row.practitioner.as_deref()),
+            ("Attendance", row.attendance.map(Attendance::as_str)),
             ("Marketing by e-mail", sealed.marketing_email.map(yes_no)),
             ("Marketing by SMS", sealed.marketing_sms.map(yes_no)),
             ("Consent id", sealed.consent_id),
@@ -181,16 +187,20 @@ pub fn ics(rows: &[Row]) -> String {
         } else {
             EventStatus::Confirmed
         };
-        calendar.push(
-            Event::new()
-                .uid(&format!("{}@sealbook", row.id))
-                .summary(&what)
-                .description(&details.join("\n"))
-                .add_property("DTSTART", basic_utc(&row.start))
-                .add_property("DTEND", basic_utc(&row.end))
-                .status(status)
-                .done(),
-        );
+        let mut event = Event::new();
+        event
+            .uid(&format!("{}@sealbook", row.id))
+            .summary(&what)
+            .description(&details.join("\n"))
+            .add_property("DTSTART", basic_utc(&row.start))
+            .add_property("DTEND", basic_utc(&row.end))
+            .status(status);
+        if let Some(mark) = row.attendance {
+            // Calendars have no attendance of their own: a property of ours,
+            // for programs that read it, beside the description line for people.
+            event.add_property("X-SEALBOOK-ATTENDANCE", mark.as_str());
+        }
+        calendar.push(event.done());
     }
     calendar.done().to_string()
 }
@@ -218,7 +228,7 @@ mod tests {
     use sealbook_wire::plaintext::{Booking, Marketing};
     use serde_json::json;
 
-    use super::{Row, csv, ics};
+    use super::{Attendance, Row, csv, ics};
 
     fn rows() -> Vec<Row> {
         let booking = json!({ "name": "=HYPERLINK(\"http://evil\")", "contact": { "phone": "+33 6 12" },
@@ -232,6 +242,7 @@ mod tests {
             service: None,
             practitioner: None,
             status: "confirmed".to_owned(),
+            attendance: None,
             received: "2026-11-26T10:00:00Z".to_owned(),
             booking: Some(serde_json::from_value::<Booking>(booking).expect("a booking")),
         }]
@@ -303,6 +314,42 @@ mod tests {
         let plain = ics(&rows());
         assert!(!plain.contains("Marketing"), "{plain}");
         assert!(!plain.contains("Consent"), "{plain}");
+    }
+
+    /// The first row's cell under `column` in the CSV of `rows`.
+    fn cell(rows: &[Row], column: &str) -> String {
+        let text = String::from_utf8(csv(rows).expect("csv")).expect("UTF-8");
+        let mut reader = ::csv::Reader::from_reader(text.as_bytes());
+        let at = reader
+            .headers()
+            .expect("header")
+            .iter()
+            .position(|header| header == column)
+            .expect(column);
+        let record = reader.records().next().expect("row").expect("record");
+        record[at].to_owned()
+    }
+
+    #[test]
+    fn attendance_is_its_own_column_beside_the_status() {
+        let mut rows = rows();
+        rows[0].status = "cancelled".to_owned();
+        rows[0].attendance = Some(Attendance::NoShow);
+        assert_eq!(
+            (cell(&rows, "status"), cell(&rows, "attendance")),
+            ("cancelled".to_owned(), "no_show".to_owned())
+        );
+        let calendar = ics(&rows).replace("\r\n ", "");
+        assert!(calendar.contains("STATUS:CANCELLED\r\n"), "{calendar}");
+        assert!(
+            calendar.contains("X-SEALBOOK-ATTENDANCE:no_show\r\n"),
+            "{calendar}"
+        );
+        assert!(calendar.contains("Attendance: no_show"), "{calendar}");
+
+        rows[0].attendance = None;
+        assert_eq!(cell(&rows, "attendance"), "", "no mark, an empty cell");
+        assert!(!ics(&rows).contains("Attendance"), "no mark, no line");
     }
 
     #[test]

@@ -8,7 +8,8 @@ use sealbook_wire::api::auth::{
     AcceptInvite, LoginRequest, PasswordChange, SessionView, TotpCode, TotpSetup, UseReset,
 };
 use sealbook_wire::api::inbox::{
-    BookingList, ConsentList, ConsentView, ExportReport, StaffBooking, StatusChange,
+    Attendance, AttendanceChange, BookingList, ConsentList, ConsentView, CountsReport, DayCounts,
+    ExportReport, StaffBooking, StatusChange,
 };
 use sealbook_wire::api::inbox_keys::{KeyCopy, PutWrappedKeys, WrappedKeyView, WrappedKeys};
 use sealbook_wire::api::notices::NoticePreferences;
@@ -168,23 +169,39 @@ impl Api {
             .await
     }
 
-    /// Bookings from `from` to `to` (inclusive, `YYYY-MM-DD` in the business's zone).
+    /// Bookings from `from` to `to` (inclusive, `YYYY-MM-DD` in the business's
+    /// zone), only those with a status (`confirmed`, `cancelled`) or an
+    /// attendance mark (`arrived`, …) if `filter` names one.
     pub async fn bookings(
         &self,
         from: &str,
         to: &str,
-        status: Option<&str>,
+        filter: Option<&str>,
     ) -> Result<Vec<StaffBooking>, ApiError> {
         let mut path = format!(
             "/api/v1/inbox/bookings?from={}&to={}",
             encode(from),
             encode(to)
         );
-        if let Some(status) = status {
-            path.push_str("&status=");
-            path.push_str(&encode(status));
+        if let Some(filter) = filter {
+            let name = if Attendance::parse(filter).is_some() {
+                "attendance"
+            } else {
+                "status"
+            };
+            path.push_str(&format!("&{name}={}", encode(filter)));
         }
         Ok(self.get::<BookingList>(&path).await?.bookings)
+    }
+
+    /// The totals of each day from `from` to `to` (inclusive).
+    pub async fn counts(&self, from: &str, to: &str) -> Result<Vec<DayCounts>, ApiError> {
+        let path = format!(
+            "/api/v1/inbox/counts?from={}&to={}",
+            encode(from),
+            encode(to)
+        );
+        Ok(self.get::<CountsReport>(&path).await?.days)
     }
 
     pub async fn booking(&self, id: &str) -> Result<StaffBooking, ApiError> {
@@ -192,12 +209,24 @@ impl Api {
             .await
     }
 
-    pub async fn set_status(&self, id: &str, status: &str) -> Result<StaffBooking, ApiError> {
+    /// Cancels the booking (recorded as late inside the cancellation deadline).
+    pub async fn cancel(&self, id: &str) -> Result<StaffBooking, ApiError> {
         let body = StatusChange {
-            status: status.to_owned(),
+            status: "cancelled".to_owned(),
         };
         let path = format!("/api/v1/inbox/bookings/{}/status", encode(id));
         self.send("POST", &path, Some(&body)).await
+    }
+
+    /// Marks the booking `arrived` or `no_show`, or clears the mark (`None`).
+    pub async fn set_attendance(
+        &self,
+        id: &str,
+        attendance: Option<Attendance>,
+    ) -> Result<StaffBooking, ApiError> {
+        let body = AttendanceChange { attendance };
+        let path = format!("/api/v1/inbox/bookings/{}/attendance", encode(id));
+        self.send("PUT", &path, Some(&body)).await
     }
 
     pub async fn erase(&self, id: &str) -> Result<(), ApiError> {

@@ -3,7 +3,7 @@
 //! contact, notes) appears when this device has opened it.
 
 use sealbook_export as export;
-use sealbook_wire::api::inbox::StaffBooking;
+use sealbook_wire::api::inbox::{Attendance, StaffBooking};
 use sealbook_wire::plaintext::Booking;
 
 use crate::i18n::{Lang, Text, t};
@@ -127,6 +127,7 @@ impl Row {
             service: self.stored.service.clone(),
             practitioner: self.stored.practitioner.clone(),
             status: self.stored.status.clone(),
+            attendance: self.stored.attendance,
             received: self.stored.created_at.clone(),
             booking: self.booking().cloned(),
         }
@@ -138,12 +139,20 @@ pub fn status_text(lang: Lang, status: &str) -> &'static str {
     t(
         lang,
         match status {
-            "arrived" => Text::Arrived,
-            "no_show" => Text::NoShow,
             "cancelled" => Text::Cancelled,
             _ => Text::Confirmed,
         },
     )
+}
+
+/// The attendance mark's name in `lang`; empty without a mark.
+pub fn attendance_text(lang: Lang, attendance: Option<Attendance>) -> &'static str {
+    match attendance {
+        None => "",
+        Some(Attendance::Arrived) => t(lang, Text::Arrived),
+        Some(Attendance::NoShow) => t(lang, Text::NoShow),
+        Some(Attendance::LateCancelled) => t(lang, Text::LateCancelled),
+    }
 }
 
 #[cfg(test)]
@@ -162,6 +171,7 @@ mod tests {
                 service: None,
                 practitioner: None,
                 status: "confirmed".to_owned(),
+                attendance: None,
                 created_at: "2026-11-26T10:00:00Z".to_owned(),
                 envelope: String::new(),
                 needs_attention: false,

@@ -85,6 +85,21 @@ texts! {
         "Diese Reservierung kann nicht online verschoben werden: Die Schlüssel des Betriebs lassen sich dafür nicht prüfen. Bitte kontaktieren Sie den Betrieb.",
     ],
     Working => ["Please wait…", "Veuillez patienter…", "Bitte warten …"],
+    DeadlineLabel => [
+        "Change or cancel online until",
+        "Modification ou annulation en ligne jusqu’au",
+        "Online ändern oder stornieren bis",
+    ],
+    ClosedCall => [
+        "It is too late to change or cancel this booking online. To change or cancel it, call the business:",
+        "Il est trop tard pour modifier ou annuler cette réservation en ligne. Pour la modifier ou l’annuler, appelez l’établissement :",
+        "Diese Reservierung lässt sich online nicht mehr ändern oder stornieren. Rufen Sie dafür den Betrieb an:",
+    ],
+    ClosedContact => [
+        "It is too late to change or cancel this booking online. To change or cancel it, contact the business directly.",
+        "Il est trop tard pour modifier ou annuler cette réservation en ligne. Pour la modifier ou l’annuler, contactez directement l’établissement.",
+        "Diese Reservierung lässt sich online nicht mehr ändern oder stornieren. Wenden Sie sich dafür direkt an den Betrieb.",
+    ],
 }
 
 #[cfg(test)]

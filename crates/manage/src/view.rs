@@ -1,5 +1,8 @@
 //! The page: loading, the booking with its actions, the confirmation steps, and
-//! the two end states (a link that does not open, an erased booking).
+//! the two end states (a link that does not open, an erased booking). The
+//! business's cancellation deadline is shown before the visitor tries; after it,
+//! change and cancel are disabled beside the business's phone number (erasure
+//! never is), and a server that answers `cancellation_closed` says the same.
 
 use std::rc::Rc;
 
@@ -48,6 +51,27 @@ pub struct Loaded {
     copy: VisitorCopy,
     /// A Blob URL for the .ics file; revoked when the booking is erased.
     ics_url: Option<String>,
+    /// Online change and cancel close at this instant (RFC 3339).
+    deadline: String,
+    /// The deadline has passed: change and cancel are for the phone.
+    closed: bool,
+    /// The business's public phone number, if it gives one.
+    phone: Option<String>,
+}
+
+/// When online change and cancel close for a booking starting at `start`
+/// under a business's `cancel_until_hours`, and whether they have.
+fn deadline(start: &str, cancel_until_hours: u32) -> (String, bool) {
+    let at = Date::parse(start) - f64::from(cancel_until_hours) * 3_600_000.0;
+    let iso: String = Date::new(&JsValue::from_f64(at)).to_iso_string().into();
+    (iso, Date::now() >= at)
+}
+
+/// The business's policy as its profile states it now: hours and phone.
+async fn policy(target: &Target) -> Option<(u32, Option<String>)> {
+    let url = api::endpoint(&target.api, &target.business, "profile");
+    let public = read::<PublicProfile>(&net::call("GET", &url, None, None).await.ok()?)?;
+    Some((public.cancel_until_hours, public.phone))
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -140,6 +164,10 @@ async fn load(lang: Lang) -> Result<Loaded, Failure> {
     let business_name = public
         .as_ref()
         .map_or_else(|| business.clone(), |public| public.name.clone());
+    let (cancel_until_hours, phone) = public.as_ref().map_or((0, None), |public| {
+        (public.cancel_until_hours, public.phone.clone())
+    });
+    let (deadline, closed) = deadline(&start, cancel_until_hours);
     let (what, with, duration_minutes) = match profile.kind {
         Kind::Restaurant => (
             widget_i18n::count(lang, party, W::PersonOne, W::PersonOther),
@@ -184,6 +212,9 @@ async fn load(lang: Lang) -> Result<Loaded, Failure> {
         duration_minutes,
         copy,
         ics_url: None,
+        deadline,
+        closed,
+        phone,
     };
     loaded.ics_url = ics_url(&loaded);
     Ok(loaded)
@@ -416,7 +447,10 @@ impl Actions {
                     Err(error) => {
                         let text = match error {
                             ChangeError::NoPins => t(lang, Text::NoPins),
-                            ChangeError::Failed(failure) => failure_text(lang, &failure),
+                            ChangeError::Failed(failure) => {
+                                this.close_if_late(&loaded, &failure).await;
+                                failure_text(lang, &failure)
+                            }
                         };
                         this.error.set(Some(text));
                         this.announce.set(String::new());
@@ -425,6 +459,21 @@ impl Actions {
                 }
             });
         })
+    }
+
+    /// After `cancellation_closed`: the page takes the deadline the business
+    /// has now (it may have changed since the page opened) and closes.
+    async fn close_if_late(&self, loaded: &Rc<Loaded>, failure: &Failure) {
+        if *failure != Failure::Known(ErrorCode::CancellationClosed) {
+            return;
+        }
+        let mut closed = (**loaded).clone();
+        if let Some((hours, phone)) = policy(&loaded.target).await {
+            closed.deadline = deadline(&loaded.start, hours).0;
+            closed.phone = phone;
+        }
+        closed.closed = true;
+        self.page.set(Page::Ready(Rc::new(closed)));
     }
 
     fn run(&self, loaded: &Rc<Loaded>, act: Act) -> Callback<MouseEvent> {
@@ -462,6 +511,7 @@ impl Actions {
                         this.step.set(Step::View);
                     }
                     (_, Err(failure)) => {
+                        this.close_if_late(&loaded, &failure).await;
                         this.error.set(Some(failure_text(lang, &failure)));
                         this.announce.set(String::new());
                         this.step.set(Step::View);
@@ -544,6 +594,16 @@ fn ready(
         wt(W::DoneLead).trim_end_matches([':', ' ']),
         html! { loaded.target.id.clone() },
     ));
+    if loaded.confirmed {
+        let until = clock::format_instant(lang, &loaded.deadline, &loaded.timezone);
+        rows.push(row(
+            tr(Text::DeadlineLabel),
+            html! { <span id="sb-deadline" data-deadline={loaded.deadline.clone()}>{ until }</span> },
+        ));
+    }
+    let closed = loaded.confirmed && loaded.closed;
+    // Disabled buttons say why, and where to call instead.
+    let closed_note = closed.then_some("sb-closed");
     // The heading takes the focus when the page opens and after each action.
     let heading_focus = matches!(step, Step::View) && error.is_none();
     let busy = step == Step::Busy;
@@ -619,12 +679,12 @@ fn ready(
                     </a>
                 }
                 if loaded.confirmed {
-                    <button type="button" id="sb-change" class="sb-secondary" disabled={busy}
-                        onclick={actions.open_change(loaded)}>{ tr(Text::Change) }</button>
+                    <button type="button" id="sb-change" class="sb-secondary" disabled={busy || closed}
+                        aria-describedby={closed_note} onclick={actions.open_change(loaded)}>{ tr(Text::Change) }</button>
                 }
                 if loaded.confirmed {
-                    <button type="button" id="sb-cancel" class="sb-secondary" disabled={busy}
-                        onclick={actions.to(Step::ConfirmCancel)}>{ tr(Text::Cancel) }</button>
+                    <button type="button" id="sb-cancel" class="sb-secondary" disabled={busy || closed}
+                        aria-describedby={closed_note} onclick={actions.to(Step::ConfirmCancel)}>{ tr(Text::Cancel) }</button>
                 }
                 <button type="button" id="sb-erase" class="sb-secondary sb-danger" disabled={busy}
                     onclick={actions.to(Step::ConfirmErase)}>{ tr(Text::Erase) }</button>
@@ -644,6 +704,16 @@ fn ready(
                 </strong>
             </p>
             <dl class="sb-summary">{ for rows }</dl>
+            if closed {
+                <p id="sb-closed" class="sb-notice">
+                    if let Some(phone) = &loaded.phone {
+                        { tr(Text::ClosedCall) }{ " " }
+                        <a id="sb-phone" href={format!("tel:{}", phone.replace(' ', ""))}>{ phone.clone() }</a>
+                    } else {
+                        { tr(Text::ClosedContact) }
+                    }
+                </p>
+            }
             if let Some(text) = error {
                 <p id="sb-error" class="sb-error" role="alert" ref={focus.clone()} tabindex="-1">{ text }</p>
             }

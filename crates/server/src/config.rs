@@ -13,7 +13,9 @@ use crate::auth::totp_seal::{TotpKey, TotpKeyError};
 use crate::consent::ConsentNotice;
 use crate::ids::BusinessId;
 use crate::mail::{Security, SmtpConfig, StaffLanguage};
-use crate::profile::{Channel, Field, Localized, MAX_RETENTION_DAYS, MarketingOptIn, Profile};
+use crate::profile::{
+    CancellationPolicy, Channel, Field, Localized, MAX_RETENTION_DAYS, MarketingOptIn, Profile,
+};
 use crate::schedule::{
     self, Absence, Closure, ExceptionalDay, Kind, PractitionerSettings, ScheduleSettings, Seating,
     ServiceSettings,
@@ -71,9 +73,23 @@ pub enum ConfigError {
     AuditRetention(u32),
 }
 
+/// The longest cancellation deadline: thirty days before the start.
+const MAX_CANCEL_UNTIL_HOURS: u32 = 30 * 24;
+
 /// The longest the sweeper may wait between passes: retention is promised in
 /// days, and `/readyz` waits three intervals before calling the sweeper stalled.
 const MAX_SWEEP_INTERVAL_MINUTES: u64 = 24 * 60;
+
+/// A number a visitor can dial: digits with the usual separators, a leading
+/// `+` for the country, at least three digits.
+fn is_phone_number(phone: &str) -> bool {
+    phone.chars().count() <= 32
+        && phone.chars().filter(char::is_ascii_digit).count() >= 3
+        && phone
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +-./()".contains(c))
+        && !phone[1..].contains('+')
+}
 
 fn is_url_safe_id(id: &str) -> bool {
     (1..=64).contains(&id.len())
@@ -181,6 +197,9 @@ pub struct Business {
     pub language: StaffLanguage,
     /// The site's cookie notice, when the widget is also its consent manager.
     pub consent: Option<ConsentNotice>,
+    /// The business's public phone number, shown to visitors (after the
+    /// cancellation deadline: the way to still reach the business).
+    pub phone: Option<String>,
 }
 
 impl Business {
@@ -307,6 +326,16 @@ impl Config {
                     address: address.clone(),
                 });
             }
+            if let Some(phone) = &business.phone
+                && !is_phone_number(phone)
+            {
+                return Err(ConfigError::Profile {
+                    business: business.id.clone(),
+                    reason: format!(
+                        "phone = {phone:?} is not a phone number (digits, spaces and + - . / ( ), at most 32 characters)"
+                    ),
+                });
+            }
             if let Some(problem) = business.consent.as_ref().and_then(crate::consent::problem) {
                 return Err(ConfigError::Profile {
                     business: business.id.clone(),
@@ -345,6 +374,7 @@ impl Config {
                 notify: business.notify,
                 language: business.language,
                 consent: business.consent,
+                phone: business.phone,
             });
         }
         if let Some(url) = &raw.public_url
@@ -429,6 +459,13 @@ struct RawBusiness {
     language: StaffLanguage,
     #[serde(default)]
     consent: Option<ConsentNotice>,
+    /// The public phone number visitors may call, e.g. `+33 1 23 45 67 89`.
+    #[serde(default)]
+    phone: Option<String>,
+    /// Online change and cancel close this many hours before the start (0:
+    /// at the start).
+    #[serde(default)]
+    cancel_until_hours: u32,
     #[serde(default)]
     keys: Vec<RawKey>,
     kind: RawKind,
@@ -669,6 +706,12 @@ impl RawBusiness {
         let timezone = jiff::tz::TimeZone::get(&self.timezone)
             .map_err(|_| format!("`{}` is not an IANA time zone", self.timezone))?;
         let resolved = schedule::resolve(self.kind(), settings)?;
+        if self.cancel_until_hours > MAX_CANCEL_UNTIL_HOURS {
+            return Err(format!(
+                "cancel_until_hours = {} is more than {MAX_CANCEL_UNTIL_HOURS} hours (30 days)",
+                self.cancel_until_hours
+            ));
+        }
         let fields = self
             .fields
             .clone()
@@ -690,6 +733,9 @@ impl RawBusiness {
             offer: resolved.offer,
             fields,
             marketing: self.marketing()?,
+            cancellation: CancellationPolicy {
+                until_hours: self.cancel_until_hours,
+            },
         })
     }
 }
@@ -1021,6 +1067,31 @@ mod tests {
         for days in ["3651", "4000000000"] {
             let text = audit(days).expect_err("refused").to_string();
             assert!(text.contains("audit_retention_days"), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_cancellation_deadline_and_the_phone_are_checked_at_load() {
+        let config = bistro("").expect("valid");
+        assert_eq!(config.businesses[0].profile.cancellation.until_hours, 0);
+        assert_eq!(config.businesses[0].phone, None);
+        let config = bistro(
+            r#"cancel_until_hours = 24
+                phone = "+33 1 23 45 67 89""#,
+        )
+        .expect("valid");
+        assert_eq!(config.businesses[0].profile.cancellation.until_hours, 24);
+        assert_eq!(
+            config.businesses[0].phone.as_deref(),
+            Some("+33 1 23 45 67 89")
+        );
+        for extra in ["cancel_until_hours = 721", "cancel_until_hours = -1"] {
+            let text = reason(extra);
+            assert!(text.contains("cancel_until_hours"), "{extra}: {text}");
+        }
+        for phone in ["call us", "12", "+33 1 23+45", "<script>"] {
+            let text = reason(&format!("phone = {phone:?}"));
+            assert!(text.contains("phone"), "{phone}: {text}");
         }
     }
 

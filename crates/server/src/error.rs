@@ -113,6 +113,14 @@ pub enum AppError {
     ScheduleChanged,
     #[error("Bookings you were not shown would no longer fit; check the change again.")]
     UnconfirmedBookings,
+    #[error(
+        "online change and cancel closed at {deadline} (the business's cancellation deadline); call the business"
+    )]
+    CancellationClosed {
+        /// RFC 3339, UTC.
+        deadline: String,
+        phone: Option<String>,
+    },
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -169,6 +177,7 @@ impl AppError {
             Self::InvalidWrappedKey => "invalid_wrapped_key",
             Self::BookingCancelled => "booking_cancelled",
             Self::KeyAlreadyHeld => "key_already_held",
+            Self::CancellationClosed { .. } => "cancellation_closed",
             Self::Internal(_) => "internal",
         }
     }
@@ -189,7 +198,8 @@ impl AppError {
             | Self::TooSoon
             | Self::TooFar
             | Self::OutsideOpeningHours
-            | Self::PartyTooLarge => StatusCode::UNPROCESSABLE_ENTITY,
+            | Self::PartyTooLarge
+            | Self::CancellationClosed { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::SlotFull | Self::IdempotencyConflict | Self::Replayed => StatusCode::CONFLICT,
             Self::BookingNotFound => StatusCode::NOT_FOUND,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
@@ -297,11 +307,17 @@ impl IntoResponse for AppError {
             Self::InvalidSchedule(problems) => problems.clone(),
             _ => Vec::new(),
         };
+        let (deadline, phone) = match &self {
+            Self::CancellationClosed { deadline, phone } => (Some(deadline.clone()), phone.clone()),
+            _ => (None, None),
+        };
         let body = ErrorBody {
             error: ErrorDetail {
                 code: self.code().to_owned(),
                 message: self.to_string(),
                 fields,
+                deadline,
+                phone,
             },
         };
         let mut response = (self.status(), Json(body)).into_response();

@@ -44,6 +44,8 @@ use crate::api::{
         inbox::list,
         inbox::open,
         inbox::set_status,
+        inbox::set_attendance,
+        inbox::counts,
         inbox::erase,
         inbox::exported,
         inbox::consents,

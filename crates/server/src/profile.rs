@@ -196,6 +196,38 @@ impl Practitioner {
 /// keeps every cutoff the sweeper computes far inside the range of a timestamp.
 pub const MAX_RETENTION_DAYS: u32 = 3650;
 
+/// How long before the start a visitor may still change or cancel online
+/// (`cancel_until_hours`; 0: until the start). Staff may cancel at any time; a
+/// cancel inside the deadline is recorded as late. Erasure is never refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CancellationPolicy {
+    pub until_hours: u32,
+}
+
+impl CancellationPolicy {
+    fn seconds(self) -> i64 {
+        i64::from(self.until_hours) * 3600
+    }
+
+    /// The moment (unix seconds) from which a booking starting at `starts_at`
+    /// can no longer be changed or cancelled online.
+    pub fn deadline(self, starts_at: i64) -> i64 {
+        starts_at - self.seconds()
+    }
+
+    /// At `now`, every booking starting at or before this (unix seconds) is
+    /// inside its deadline: a cancel of it is late.
+    pub fn late_from(self, now: i64) -> i64 {
+        now + self.seconds()
+    }
+
+    /// Whether a visitor may still change or cancel a booking starting at
+    /// `starts_at` online at `now`.
+    pub fn open_at(self, starts_at: i64, now: i64) -> bool {
+        starts_at > self.late_from(now)
+    }
+}
+
 /// Everything about booking at one business.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Profile {
@@ -208,6 +240,7 @@ pub struct Profile {
     pub fields: Vec<Field>,
     /// The opt-in boxes, in the order shown; empty: none.
     pub marketing: Vec<MarketingOptIn>,
+    pub cancellation: CancellationPolicy,
 }
 
 impl Profile {
@@ -329,5 +362,21 @@ mod tests {
         assert_eq!(schedule.periods_on(tuesday).len(), 2);
         schedule.closures.push((tuesday, tuesday));
         assert!(schedule.periods_on(tuesday).is_empty());
+    }
+
+    #[test]
+    fn the_deadline_is_the_hours_before_the_start() {
+        let start = 1_800_000_000;
+        let policy = CancellationPolicy { until_hours: 24 };
+        assert_eq!(policy.deadline(start), start - 86_400);
+        assert!(policy.open_at(start, start - 86_401));
+        assert!(
+            !policy.open_at(start, start - 86_400),
+            "the deadline itself is late"
+        );
+        let until_start = CancellationPolicy::default();
+        assert!(until_start.open_at(start, start - 1));
+        assert!(!until_start.open_at(start, start));
+        assert_eq!(until_start.late_from(start), start);
     }
 }

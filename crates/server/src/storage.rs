@@ -41,16 +41,19 @@ pub use audit_chain::GENESIS as AUDIT_GENESIS;
 pub use audit_sweep::AuditSweep;
 pub use audit_verify::{BrokenLink, ChainReport};
 pub use backup::{BackupError, SqliteBackup, backup_sqlite};
-pub use bookings::{BookError, Booked, BookingFilter, Idempotency, NewBooking, StoredBooking};
+pub use bookings::{
+    Attendance, BookError, Booked, BookingFilter, Idempotency, NewBooking, StoredBooking,
+};
 pub use consents::ConsentRecord;
 pub use copy::CopyError;
 pub use erasure::Flush;
 pub use invites::{AcceptError, NewInvite, OpenInvite, PendingInvite};
+pub use managed_bookings::{Cancel, Rebook};
 pub use outbox::{ClaimedNotice, Notice, NoticeKind, NoticeRouting};
 pub use resets::{NewReset, ResetError};
 pub use schedules::{Replaced, ScheduleAuthor, ScheduleError, StoredSchedule};
 pub use sessions::{NewSession, StoredSession};
-pub use staff_bookings::{InboxBooking, StaffStatus, StatusError};
+pub use staff_bookings::{StaffCancel, StatusError, Tally};
 pub use wrapped_keys::{HeldKey, ShareOutcome, WrappedKey};
 
 use std::sync::Arc;

@@ -8,8 +8,8 @@ use sealbook_server::Storage;
 use sealbook_server::ids::{BookingId, BusinessId, StaffId};
 use sealbook_server::schedule::ScheduleSettings;
 use sealbook_server::storage::{
-    BookingFilter, ConsentRecord, CopyError, Idempotency, NewAuditEntry, NewBooking, NewStaff,
-    Role, ScheduleAuthor, StaffStatus, WrappedKey,
+    Attendance, BookingFilter, ConsentRecord, CopyError, Idempotency, NewAuditEntry, NewBooking,
+    NewStaff, Role, ScheduleAuthor, WrappedKey,
 };
 use support::TestDatabase;
 
@@ -120,7 +120,7 @@ async fn fill(storage: &Storage, count: u8) {
         .expect("list")
         .remove(0);
     storage
-        .set_inbox_status(&business, marked.id.as_str(), StaffStatus::Arrived)
+        .set_attendance(&business, marked.id.as_str(), Some(Attendance::Arrived))
         .await
         .expect("marked");
 }

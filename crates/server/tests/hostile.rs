@@ -824,7 +824,7 @@ fn inbox_cases(session: &Session) -> Vec<Case> {
             json(
                 Method::POST,
                 "/api/v1/inbox/bookings/%FF%FE/status",
-                r#"{"status":"arrived"}"#,
+                r#"{"status":"cancelled"}"#,
             ),
             Expect::Error(StatusCode::NOT_FOUND, "not_found"),
         ),

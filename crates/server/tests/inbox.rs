@@ -856,7 +856,12 @@ async fn every_state_changing_route_needs_csrf_and_our_origin(database: TestData
         (
             Method::POST,
             format!("/api/v1/inbox/bookings/{id}/status"),
-            Some(json!({ "status": "arrived" })),
+            Some(json!({ "status": "cancelled" })),
+        ),
+        (
+            Method::PUT,
+            format!("/api/v1/inbox/bookings/{id}/attendance"),
+            Some(json!({ "attendance": "arrived" })),
         ),
         (Method::DELETE, format!("/api/v1/inbox/bookings/{id}"), None),
         (
@@ -902,6 +907,7 @@ async fn every_state_changing_route_needs_csrf_and_our_origin(database: TestData
     )
     .await;
     assert_eq!(answer.body["status"], "confirmed");
+    assert!(answer.body.get("attendance").is_none(), "{}", answer.body);
     // Signing in has no token yet, but a foreign page cannot sign a browser in either.
     for (path, body) in [
         (
@@ -1019,6 +1025,11 @@ async fn a_business_never_reaches_another_business_bookings(database: TestDataba
             Some(json!({ "status": "cancelled" })),
         ),
         (
+            Method::PUT,
+            format!("/api/v1/inbox/bookings/{clinic_id}/attendance"),
+            Some(json!({ "attendance": "no_show" })),
+        ),
+        (
             Method::DELETE,
             format!("/api/v1/inbox/bookings/{clinic_id}"),
             None,
@@ -1086,40 +1097,78 @@ async fn staff_change_status_and_erase(database: TestDatabase) {
         let fixture = &fixture;
         async move { send(fixture, Method::POST, &path, &waiter, Some(body)).await }
     };
+    let mark = |id: &str, mark: Value| {
+        let path = format!("/api/v1/inbox/bookings/{id}/attendance");
+        let body = json!({ "attendance": mark });
+        let waiter = waiter.clone();
+        let fixture = &fixture;
+        async move { send(fixture, Method::PUT, &path, &waiter, Some(body)).await }
+    };
 
     let cancelled = status(&first_id, "cancelled").await;
     assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.body);
     assert_eq!(cancelled.body["status"], "cancelled");
+    assert!(
+        cancelled.body.get("attendance").is_none(),
+        "two days ahead is not late: {}",
+        cancelled.body
+    );
     let again = book(&fixture, "bistro-du-coin", 4).await;
     assert_eq!(
         again.status,
         StatusCode::CREATED,
         "cancelling freed the seats"
     );
-    let refused = status(&first_id, "arrived").await;
+    let twice = status(&first_id, "cancelled").await;
+    assert_eq!(
+        (twice.status, code(&twice)),
+        (StatusCode::CONFLICT, "booking_cancelled")
+    );
+    let refused = mark(&first_id, json!("arrived")).await;
     assert_eq!(
         (refused.status, code(&refused)),
         (StatusCode::CONFLICT, "booking_cancelled")
     );
 
-    let arrived = status(&second_id, "arrived").await;
-    assert_eq!(arrived.body["status"], "arrived");
+    let arrived = mark(&second_id, json!("arrived")).await;
+    assert_eq!(arrived.status, StatusCode::OK, "{}", arrived.body);
+    assert_eq!(
+        (&arrived.body["status"], &arrived.body["attendance"]),
+        (&json!("confirmed"), &json!("arrived"))
+    );
     let from = local_date(0, "Europe/Paris");
     let to = local_date(7, "Europe/Paris");
     let list = send(
         &fixture,
         Method::GET,
-        &format!("/api/v1/inbox/bookings?from={from}&to={to}&status=arrived"),
+        &format!("/api/v1/inbox/bookings?from={from}&to={to}&attendance=arrived"),
         &waiter,
         None,
     )
     .await;
     assert_eq!(list.body["bookings"].as_array().map(Vec::len), Some(1));
     assert_eq!(list.body["bookings"][0]["id"], second_id.as_str());
-    let no_show = status(&second_id, "no_show").await;
-    assert_eq!(no_show.body["status"], "no_show");
-    let bad = status(&second_id, "gone").await;
-    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let no_show = mark(&second_id, json!("no_show")).await;
+    assert_eq!(no_show.body["attendance"], "no_show");
+    let cleared = mark(&second_id, Value::Null).await;
+    assert_eq!(cleared.status, StatusCode::OK, "{}", cleared.body);
+    assert!(cleared.body.get("attendance").is_none(), "{}", cleared.body);
+    for (bad, code_wanted) in [
+        (status(&second_id, "gone").await, "bad_request"),
+        (status(&second_id, "arrived").await, "bad_request"),
+        (
+            mark(&second_id, json!("late_cancelled")).await,
+            "bad_request",
+        ),
+        (mark(&second_id, json!("gone")).await, "bad_request"),
+    ] {
+        assert_eq!(
+            (bad.status, code(&bad)),
+            (StatusCode::BAD_REQUEST, code_wanted),
+            "{}",
+            bad.body
+        );
+    }
 
     let erased = send(
         &fixture,
@@ -1511,7 +1560,7 @@ async fn every_action_is_audited_without_booking_content(database: TestDatabase)
             .await
             .expect("read")
             .expect("there");
-        URL_SAFE_NO_PAD.encode(&stored.booking.envelope[..24])
+        URL_SAFE_NO_PAD.encode(&stored.envelope[..24])
     };
     let _ = try_login(
         &fixture,
@@ -1540,10 +1589,10 @@ async fn every_action_is_audited_without_booking_content(database: TestDatabase)
     .await;
     send(
         &fixture,
-        Method::POST,
-        &format!("/api/v1/inbox/bookings/{id}/status"),
+        Method::PUT,
+        &format!("/api/v1/inbox/bookings/{id}/attendance"),
         &waiter,
-        Some(json!({ "status": "arrived" })),
+        Some(json!({ "attendance": "arrived" })),
     )
     .await;
     send(
@@ -1650,7 +1699,7 @@ async fn every_action_is_audited_without_booking_content(database: TestDatabase)
             "login",
             "listed",
             "opened",
-            "status_changed",
+            "attendance_changed",
             "exported",
             "key_rewrapped",
             "totp_enabled",
@@ -1668,9 +1717,9 @@ async fn every_action_is_audited_without_booking_content(database: TestDatabase)
     let entries = log.body["entries"].as_array().expect("entries");
     let status_changed = entries
         .iter()
-        .find(|entry| entry["action"] == "status_changed")
+        .find(|entry| entry["action"] == "attendance_changed")
         .expect("entry");
-    assert_eq!(status_changed["detail"], "confirmed -> arrived");
+    assert_eq!(status_changed["detail"], "none -> arrived");
     assert_eq!(status_changed["booking_id"], id.as_str());
     assert_eq!(status_changed["staff_email"], STAFF);
     assert_eq!(status_changed["session"].as_str().map(str::len), Some(8));

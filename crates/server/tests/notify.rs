@@ -191,7 +191,9 @@ fn header_of<'a>(message: &'a str, name: &str) -> &'a str {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_change_is_told_to_the_staff_who_chose_it_and_to_no_one_else() {
     use sealbook_server::ids::{BookingId, BusinessId, StaffId};
-    use sealbook_server::storage::{NewBooking, NewStaff, Notice, NoticeKind, Role, StaffStatus};
+    use sealbook_server::storage::{
+        Cancel, NewBooking, NewStaff, Notice, NoticeKind, Rebook, Role,
+    };
     use sqlx::Connection as _;
 
     let Some(python) = smtp_python() else {
@@ -269,26 +271,33 @@ async fn every_change_is_told_to_the_staff_who_chose_it_and_to_no_one_else() {
     }
     let mut moved = booking(7);
     moved.id = rows[0].id.clone();
-    storage
-        .rebook(&business, rows[0].id.as_str(), &[1; 32], (0, 1), |_, _| {
-            Ok(moved.clone())
-        })
+    // No cancellation deadline here: every start is after `late_from`.
+    let late_from = 0;
+    let changed = storage
+        .rebook(
+            &business,
+            (rows[0].id.as_str(), &[1; 32]),
+            late_from,
+            (0, 1),
+            |_, _| Ok(moved.clone()),
+        )
         .await
-        .expect("changed")
-        .expect("found");
-    assert!(
+        .expect("changed");
+    assert!(matches!(changed, Rebook::Changed(_)));
+    assert!(matches!(
         storage
-            .cancel(rows[0].id.as_str(), &[1; 32])
+            .cancel(rows[0].id.as_str(), &[1; 32], late_from)
             .await
-            .expect("cancelled")
-    );
+            .expect("cancelled"),
+        Some(Cancel::Cancelled(_))
+    ));
     storage
         .erase(rows[1].id.as_str(), &[2; 32])
         .await
         .expect("erased")
         .expect("found");
     storage
-        .set_inbox_status(&business, rows[2].id.as_str(), StaffStatus::Cancelled)
+        .cancel_for_business(&business, rows[2].id.as_str(), late_from)
         .await
         .expect("cancelled");
     storage

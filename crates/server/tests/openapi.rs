@@ -40,6 +40,8 @@ const ROUTES: &[&str] = &[
     "GET /api/v1/inbox/bookings",
     "GET /api/v1/inbox/bookings/{id}",
     "POST /api/v1/inbox/bookings/{id}/status",
+    "PUT /api/v1/inbox/bookings/{id}/attendance",
+    "GET /api/v1/inbox/counts",
     "DELETE /api/v1/inbox/bookings/{id}",
     "DELETE /api/v1/inbox/bookings/{id}/attention",
     "GET /api/v1/inbox/schedule",

@@ -12,7 +12,8 @@ use sealbook_server::Storage;
 use sealbook_server::availability::Refusal;
 use sealbook_server::ids::{BookingId, BusinessId, StaffId};
 use sealbook_server::storage::{
-    BookError, NewBooking, NewStaff, Notice, NoticeKind, NoticeRouting, Role, StaffStatus,
+    Attendance, BookError, Cancel, NewBooking, NewStaff, Notice, NoticeKind, NoticeRouting, Rebook,
+    Role, StatusError,
 };
 use sqlx::Connection as _;
 use support::TestDatabase;
@@ -137,25 +138,26 @@ async fn each_change_writes_its_notice_with_the_change_and_only_then(database: T
     let mut moved = booking(2);
     moved.id = first.id.clone();
     moved.envelope_hash = [2; 32];
-    storage
-        .rebook(&bistro(), first.id.as_str(), &token, (0, 1), |_, _| {
-            Ok(moved.clone())
-        })
+    // No cancellation deadline in these tests: every start is after `late_from`.
+    let late_from = 0;
+    let changed = storage
+        .rebook(
+            &bistro(),
+            (first.id.as_str(), &token),
+            late_from,
+            (0, 1),
+            |_, _| Ok(moved.clone()),
+        )
         .await
-        .expect("changed")
-        .expect("found");
-    assert!(
-        storage
-            .cancel(first.id.as_str(), &token)
+        .expect("changed");
+    assert!(matches!(changed, Rebook::Changed(_)), "{changed:?}");
+    for attempt in ["cancelled", "again"] {
+        let cancel = storage
+            .cancel(first.id.as_str(), &token, late_from)
             .await
-            .expect("cancelled")
-    );
-    assert!(
-        storage
-            .cancel(first.id.as_str(), &token)
-            .await
-            .expect("again")
-    );
+            .expect(attempt);
+        assert!(matches!(cancel, Some(Cancel::Cancelled(_))), "{attempt}");
+    }
     let mut created = Vec::new();
     for index in [3, 4, 5] {
         let row = booking(index);
@@ -180,15 +182,17 @@ async fn each_change_writes_its_notice_with_the_change_and_only_then(database: T
         .expect("erased")
         .expect("found");
     storage
-        .set_inbox_status(&bistro(), created[2].id.as_str(), StaffStatus::Cancelled)
+        .cancel_for_business(&bistro(), created[2].id.as_str(), late_from)
         .await
         .expect("cancelled");
+    assert!(matches!(
+        storage
+            .cancel_for_business(&bistro(), created[2].id.as_str(), late_from)
+            .await,
+        Err(StatusError::Cancelled)
+    ));
     storage
-        .set_inbox_status(&bistro(), created[2].id.as_str(), StaffStatus::Cancelled)
-        .await
-        .expect("cancelling again is no error");
-    storage
-        .set_inbox_status(&bistro(), created[2].id.as_str(), StaffStatus::Arrived)
+        .set_attendance(&bistro(), created[2].id.as_str(), Some(Attendance::Arrived))
         .await
         .expect_err("a cancelled booking stays cancelled");
     let written = outbox(&database).await;

@@ -70,6 +70,7 @@ codes! {
     IdempotencyConflict = "idempotency_conflict" => ErrIdempotencyConflict,
     Replayed = "replayed" => ErrReplayed,
     BookingNotFound = "booking_not_found" => ErrBookingNotFound,
+    CancellationClosed = "cancellation_closed" => ErrCancellationClosed,
     InvalidQuery = "invalid_query" => ErrInvalidQuery,
     RateLimited = "rate_limited" => ErrRateLimited,
     Internal = "internal" => ErrInternal,

@@ -179,6 +179,9 @@ pub struct Profile {
     pub fields: Vec<FieldSpec>,
     /// The marketing opt-ins offered, in the order shown.
     pub marketing: Vec<OptIn>,
+    /// Online change and cancel close this many hours before the start (0: at
+    /// the start).
+    pub cancel_until_hours: u32,
 }
 
 impl Profile {

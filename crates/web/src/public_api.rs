@@ -200,6 +200,7 @@ pub fn profile(value: &JsValue) -> Option<Profile> {
                 text: localized(&m, "text").unwrap_or_default(),
             })
         }),
+        cancel_until_hours: number(value, "cancel_until_hours").unwrap_or(0),
     })
 }
 

@@ -311,6 +311,28 @@ crate::texts! {
         "Réservation introuvable, ou lien non valable.",
         "Reservierung nicht gefunden oder Link ungültig.",
     ],
+    ErrCancellationClosed => [
+        "It is too late to change or cancel this booking online. Please call the business.",
+        "Il est trop tard pour modifier ou annuler cette réservation en ligne. Appelez l’établissement.",
+        "Für eine Online-Änderung oder -Stornierung ist es zu spät. Bitte rufen Sie den Betrieb an.",
+    ],
+    PolicyUntilStart => [
+        "You can change or cancel online until the booked time.",
+        "Vous pourrez modifier ou annuler en ligne jusqu’à l’heure réservée.",
+        "Sie können online bis zur gebuchten Zeit ändern oder stornieren.",
+    ],
+    PolicyLead => [
+        "You can change or cancel online up to",
+        "Vous pourrez modifier ou annuler en ligne jusqu’à",
+        "Sie können bis",
+    ],
+    PolicyTail => [
+        "before the booked time.",
+        "avant l’heure réservée.",
+        "vor der gebuchten Zeit online ändern oder stornieren.",
+    ],
+    HourOne => ["hour", "heure", "Stunde"],
+    HourOther => ["hours", "heures", "Stunden"],
     ErrInvalidQuery => [
         "The free times could not be loaded. Please try again.",
         "Les horaires libres n’ont pas pu être chargés. Réessayez.",
@@ -348,6 +370,20 @@ crate::texts! {
     ],
 }
 
+/// The business's cancellation policy in one sentence, for before booking.
+#[inline]
+pub fn cancellation_policy(lang: Lang, hours: u32) -> String {
+    if hours == 0 {
+        return t(lang, Text::PolicyUntilStart).to_owned();
+    }
+    let hours = count(lang, hours, Text::HourOne, Text::HourOther);
+    format!(
+        "{} {hours} {}",
+        t(lang, Text::PolicyLead),
+        t(lang, Text::PolicyTail)
+    )
+}
+
 /// `n` and the word that goes with it: "1 personne", "2 personnes", "0 personne".
 #[inline]
 pub fn count(lang: Lang, n: u32, one: Text, other: Text) -> String {
@@ -370,6 +406,26 @@ mod tests {
         (Text::ContactEmail, Lang::Fr),
         (Text::Minutes, Lang::Fr),
     ];
+
+    #[test]
+    fn the_policy_is_one_sentence_in_each_language() {
+        assert_eq!(
+            cancellation_policy(Lang::En, 24),
+            "You can change or cancel online up to 24 hours before the booked time."
+        );
+        assert_eq!(
+            cancellation_policy(Lang::Fr, 1),
+            "Vous pourrez modifier ou annuler en ligne jusqu’à 1 heure avant l’heure réservée."
+        );
+        assert_eq!(
+            cancellation_policy(Lang::De, 48),
+            "Sie können bis 48 Stunden vor der gebuchten Zeit online ändern oder stornieren."
+        );
+        assert_eq!(
+            cancellation_policy(Lang::En, 0),
+            "You can change or cancel online until the booked time."
+        );
+    }
 
     #[test]
     fn every_key_has_a_non_empty_text_in_every_language() {

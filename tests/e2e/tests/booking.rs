@@ -795,3 +795,160 @@ async fn the_manage_link_reads_downloads_changes_cancels_and_erases_the_booking_
     );
     Ok(())
 }
+
+/// The business's phone number in the tests of the cancellation deadline.
+const BUSINESS_PHONE: &str = "+33 1 23 45 67 89";
+
+/// One visitor language: the browser's tag, the policy sentence the widget
+/// shows before booking (`cancel_until_hours = 0`), and the manage page's
+/// words for the server's `cancellation_closed`.
+struct Speaking {
+    tag: &'static str,
+    policy: &'static str,
+    closed: &'static str,
+}
+
+const LANGUAGES: [Speaking; 3] = [
+    Speaking {
+        tag: "fr-FR",
+        policy: "Vous pourrez modifier ou annuler en ligne jusqu’à l’heure réservée.",
+        closed: "Il est trop tard pour modifier ou annuler cette réservation en ligne. Appelez l’établissement.",
+    },
+    Speaking {
+        tag: "de-DE",
+        policy: "Sie können online bis zur gebuchten Zeit ändern oder stornieren.",
+        closed: "Für eine Online-Änderung oder -Stornierung ist es zu spät. Bitte rufen Sie den Betrieb an.",
+    },
+    Speaking {
+        tag: "en-GB",
+        policy: "You can change or cancel online until the booked time.",
+        closed: "It is too late to change or cancel this booking online. Please call the business.",
+    },
+];
+
+/// Presses Enter on the manage page's `css` control, once it is there.
+async fn enter(browser: &Browser, css: &str) -> anyhow::Result<()> {
+    browser
+        .wait_for(css)
+        .await?
+        .send_keys(&key(Key::Enter))
+        .await?;
+    Ok(())
+}
+
+/// The manage page says that online change and cancel are closed, with the
+/// business's phone, and its cancel button is disabled.
+async fn assert_closed(browser: &Browser, tag: &str) -> anyhow::Result<()> {
+    let notice = browser.wait_for_text("#sb-closed").await?;
+    assert!(notice.contains(BUSINESS_PHONE), "{tag}: {notice}");
+    assert!(disabled(browser, "#sb-cancel").await?, "{tag}");
+    Ok(())
+}
+
+/// Whether the manage page's `css` button is disabled.
+async fn disabled(browser: &Browser, css: &str) -> anyhow::Result<bool> {
+    let answer = browser
+        .script(&format!(
+            "const b = document.querySelector('{css}'); return !!b && b.disabled;"
+        ))
+        .await?;
+    Ok(answer == serde_json::json!(true))
+}
+
+/// The cancellation deadline, in each visitor language: the widget states the
+/// policy before the booking is sent; the manage page shows the deadline
+/// before the visitor tries; when the deadline has passed on the server while
+/// the page was open (here: the business lengthened it), the server's
+/// `cancellation_closed` is shown in the visitor's words, with the business's
+/// phone, and change and cancel are disabled, on a reload too. Erasure stays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn after_the_cancellation_deadline_the_manage_page_says_so_in_french_german_and_english()
+-> anyhow::Result<()> {
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
+    let mut sealbook = Sealbook::start_with(
+        "bistro-policy",
+        &[],
+        // Each language books the first free time: three bookings of one client
+        // at one time, over the default per-slot allowance (which, on
+        // PostgreSQL, outlives the restarts below).
+        &format!(
+            "cancel_until_hours = 0\nphone = \"{BUSINESS_PHONE}\"\n[limits]\nbookings_per_slot = 3\n"
+        ),
+    )
+    .await?;
+    for (index, speaking) in LANGUAGES.iter().enumerate() {
+        let browser = Browser::start_speaking(speaking.tag).await?;
+        let widget = browser
+            .open_widget(&sealbook.url("/book/bistro-policy"))
+            .await?;
+        choose_first_free_slot(&widget, None).await?;
+        fill_details(&widget, &canary(), "+33 6 11 22 33 44").await?;
+        widget.press("#sb-contact", &key(Key::Enter)).await?;
+        let policy = widget.wait_for_text("#sb-policy").await?;
+        assert_eq!(policy, speaking.policy, "{}", speaking.tag);
+        send(&widget).await?;
+        widget.wait_for_text("#sb-reference").await?;
+        let manage_link = widget.value("#sb-manage").await?;
+
+        // Before the deadline: shown, and change and cancel are open.
+        browser.goto(&manage_link).await?;
+        browser.wait_for_text("#sb-manage-name").await?;
+        browser.wait_for("#sb-deadline").await?;
+        assert!(!disabled(&browser, "#sb-cancel").await?, "{}", speaking.tag);
+        assert!(!disabled(&browser, "#sb-change").await?, "{}", speaking.tag);
+        assert!(
+            browser
+                .client
+                .find(Locator::Css("#sb-closed"))
+                .await
+                .is_err(),
+            "no closed notice before the deadline ({})",
+            speaking.tag
+        );
+
+        // The business now closes online cancels 30 days ahead; the page still
+        // offers the cancel, and the server refuses it with its typed error.
+        sealbook
+            .reconfigure(|config| {
+                config.replace("cancel_until_hours = 0", "cancel_until_hours = 720")
+            })
+            .await?;
+        enter(&browser, "#sb-cancel").await?;
+        enter(&browser, "#sb-cancel-yes").await?;
+        let error = browser.wait_for_text("#sb-error").await?;
+        assert_eq!(error, speaking.closed, "{}", speaking.tag);
+        assert_closed(&browser, speaking.tag).await?;
+        assert!(disabled(&browser, "#sb-change").await?, "{}", speaking.tag);
+        browser
+            .wait_for("#sb-status[data-status=\"confirmed\"]")
+            .await?;
+        assert_accessible(&browser, &format!("manage: too late ({})", speaking.tag)).await?;
+
+        // Opened again after the deadline: closed before the visitor tries.
+        browser.goto("about:blank").await?;
+        browser.goto(&manage_link).await?;
+        browser.wait_for_text("#sb-manage-name").await?;
+        assert_closed(&browser, speaking.tag).await?;
+        let described = browser
+            .script("return document.querySelector('#sb-cancel').getAttribute('aria-describedby');")
+            .await?;
+        assert_eq!(described, "sb-closed", "the disabled button says why");
+        assert_accessible(&browser, &format!("manage: closed ({})", speaking.tag)).await?;
+
+        if index + 1 == LANGUAGES.len() {
+            // Erasure is a right the deadline does not limit.
+            enter(&browser, "#sb-erase").await?;
+            enter(&browser, "#sb-erase-yes").await?;
+            browser.wait_for("#sb-erased").await?;
+        } else {
+            sealbook
+                .reconfigure(|config| {
+                    config.replace("cancel_until_hours = 720", "cancel_until_hours = 0")
+                })
+                .await?;
+        }
+        browser.close().await?;
+    }
+    sealbook.stop().await?;
+    Ok(())
+}

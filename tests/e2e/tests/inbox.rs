@@ -11,7 +11,9 @@
 //! export the calendar — works from the keyboard alone. A device asked to remember
 //! the keys holds them as non-extractable WebCrypto keys and opens bookings after
 //! the login alone, until it is told to forget. A member chooses their e-mail
-//! notices in the settings, by keyboard, and the choice is kept.
+//! notices in the settings, by keyboard, and the choice is kept. A no-show mark
+//! survives the visitor's own cancel, in the list and in the day's and week's
+//! counts.
 
 use fantoccini::Locator;
 use fantoccini::key::Key;
@@ -30,6 +32,15 @@ const WAITER: &str = "waiter@bistro.example";
 /// A booking made by keyboard on the stand-alone booking page; returns its
 /// reference and its day (`YYYY-MM-DD`).
 async fn book(sealbook: &Sealbook, name: &str) -> anyhow::Result<(String, String)> {
+    let (reference, day, _) = book_with_link(sealbook, name).await?;
+    Ok((reference, day))
+}
+
+/// [`book`], with the visitor's manage link too.
+async fn book_with_link(
+    sealbook: &Sealbook,
+    name: &str,
+) -> anyhow::Result<(String, String, String)> {
     let browser = Browser::start().await?;
     let widget = browser
         .open_widget(&sealbook.url(&format!("/book/{}", sealbook.business)))
@@ -43,11 +54,16 @@ async fn book(sealbook: &Sealbook, name: &str) -> anyhow::Result<(String, String
         .await?
         .trim()
         .to_owned();
+    let manage_link = widget.value("#sb-manage").await?;
     browser.close().await?;
     let opened = sealbook.open_bookings().await?;
     let start = opened[0]["start"].as_str().unwrap_or_default().to_owned();
     // Open hours are 11:00–23:00 in Paris: the UTC date is the local one.
-    Ok((reference, start.get(..10).unwrap_or_default().to_owned()))
+    Ok((
+        reference,
+        start.get(..10).unwrap_or_default().to_owned(),
+        manage_link,
+    ))
 }
 
 /// Types into a field of the page (not a shadow root).
@@ -284,7 +300,7 @@ async fn staff_read_bookings_decrypted_on_their_device_and_nothing_personal_cros
         "login",
         "listed",
         "opened",
-        "status_changed",
+        "attendance_changed",
         "exported",
     ] {
         assert!(
@@ -1114,6 +1130,138 @@ async fn a_member_chooses_e_mail_notices_in_the_settings_by_keyboard() -> anyhow
         (notices_ticked(&browser).await.ok()? == chosen).then_some(())
     })
     .await?;
+    browser.close().await?;
+    Ok(())
+}
+
+/// The counts table's cells for the row of `date` (or the week's total row),
+/// headings first.
+async fn counts_row(browser: &Browser, css: &str) -> anyhow::Result<Vec<String>> {
+    let cells = browser
+        .script(&format!(
+            "const row = document.querySelector('#sb-counts-table {css}');
+             return row ? Array.from(row.children).map(c => c.textContent) : [];"
+        ))
+        .await?;
+    Ok(cells
+        .as_array()
+        .map(|cells| {
+            cells
+                .iter()
+                .map(|cell| cell.as_str().unwrap_or_default().to_owned())
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_no_show_stays_in_the_list_and_the_counts_after_the_visitor_cancels() -> anyhow::Result<()>
+{
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
+    let sealbook = Sealbook::start("bistro-counts", &[]).await?;
+    let name = canary();
+    let (reference, day, manage_link) = book_with_link(&sealbook, &name).await?;
+    sealbook.init_owner(OWNER, OWNER_PASSWORD).await?;
+
+    let browser = Browser::start().await?;
+    browser.goto(&sealbook.url("/inbox/")).await?;
+    log_in(&browser, OWNER, OWNER_PASSWORD, PASSPHRASE).await?;
+    show_day(&browser, &day).await?;
+    wait_for_row(&browser, &name).await?;
+    let day_row = format!("tbody tr[data-date=\"{day}\"]");
+    // The day's row: date, bookings, covers, cancelled, late, arrived, no-shows.
+    eventually("the day's counts", || async {
+        let cells = counts_row(&browser, &day_row).await.ok()?;
+        (cells
+            .get(1..)
+            .is_some_and(|totals| totals == ["1", "2", "0", "0", "0", "0"]))
+        .then_some(())
+    })
+    .await?;
+
+    // Staff mark the no-show, then the visitor cancels from the manage link.
+    browser
+        .script(&format!(
+            "document.querySelector('tr[data-booking=\"{reference}\"] button').click();"
+        ))
+        .await?;
+    click(&browser, "#sb-no-show").await?;
+    eventually("the no-show mark", || async {
+        let facts = browser.wait_for_text("#sb-facts").await.ok()?;
+        facts.contains("No-show").then_some(())
+    })
+    .await?;
+    assert_accessible(&browser, "inbox detail with a mark").await?;
+    browser.goto(&manage_link).await?;
+    browser.wait_for_text("#sb-manage-name").await?;
+    click(&browser, "#sb-cancel").await?;
+    click(&browser, "#sb-cancel-yes").await?;
+    browser
+        .wait_for("#sb-status[data-status=\"cancelled\"]")
+        .await?;
+
+    // Back in the inbox: cancelled, and still a no-show, in the list and the counts.
+    browser.goto(&sealbook.url("/inbox/")).await?;
+    unlock(&browser, PASSPHRASE).await?;
+    show_day(&browser, &day).await?;
+    wait_for_row(&browser, &name).await?;
+    let row = browser
+        .wait_for_text(&format!("tr[data-booking=\"{reference}\"]"))
+        .await?;
+    assert!(row.contains("Cancelled"), "{row}");
+    let mark = browser
+        .wait_for_text(&format!("tr[data-booking=\"{reference}\"] .sb-attendance"))
+        .await?;
+    assert_eq!(mark, "No-show", "{row}");
+    eventually("the day's counts after the cancel", || async {
+        let cells = counts_row(&browser, &day_row).await.ok()?;
+        (cells
+            .get(1..)
+            .is_some_and(|totals| totals == ["0", "0", "1", "0", "0", "1"]))
+        .then_some(())
+    })
+    .await?;
+    assert_accessible(&browser, "inbox list with counts").await?;
+
+    // The week: a row per day and the week's total, reached by keyboard.
+    browser
+        .wait_for("#sb-week")
+        .await?
+        .send_keys(&key(Key::Enter))
+        .await?;
+    eventually("the week's counts", || async {
+        let days = browser
+            .script("return document.querySelectorAll('#sb-counts-table tbody tr').length;")
+            .await
+            .ok()?;
+        let total = counts_row(&browser, "#sb-counts-week").await.ok()?;
+        (days == serde_json::json!(7)
+            && total
+                .get(1..)
+                .is_some_and(|totals| totals == ["0", "0", "1", "0", "0", "1"]))
+        .then_some(())
+    })
+    .await?;
+    assert_accessible(&browser, "inbox week with counts").await?;
+    let counts = browser.wait_for_text("#sb-counts").await?;
+    assert!(!counts.contains(&name), "counts name nobody: {counts}");
+
+    // The CSV keeps the status and the mark apart.
+    click(&browser, "#sb-export-csv").await?;
+    let to = browser
+        .script(
+            "return document.querySelector('#sb-counts-table tbody tr:last-child').dataset.date;",
+        )
+        .await?;
+    let csv = String::from_utf8(
+        browser
+            .downloaded(&format!(
+                "bookings-{day}-{}.csv",
+                to.as_str().unwrap_or_default()
+            ))
+            .await?,
+    )?;
+    assert!(csv.contains(",cancelled,no_show,"), "{csv}");
     browser.close().await?;
     Ok(())
 }

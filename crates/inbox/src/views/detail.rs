@@ -1,12 +1,13 @@
 //! One booking, opened on this device: every field it carries, its status
-//! (confirmed, arrived, no-show, cancelled), erasure after a confirmation, and
-//! the consent record its consent id points to.
+//! (confirmed, cancelled) and its attendance mark (arrived, no-show, cancelled
+//! late) side by side, erasure after a confirmation, and the consent record its
+//! consent id points to.
 
-use sealbook_wire::api::inbox::ConsentView;
+use sealbook_wire::api::inbox::{Attendance, ConsentView, StaffBooking};
 use yew::prelude::*;
 
 use crate::api::{Api, ApiError};
-use crate::booking::{Row, Sealed, status_text};
+use crate::booking::{Row, Sealed, attendance_text, status_text};
 use crate::hooks::{unless_logged_out, use_calls};
 use crate::i18n::{Lang, Text, t};
 use crate::keyring::{Keyring, ReadError};
@@ -98,18 +99,23 @@ pub fn detail(props: &DetailProps) -> Html {
         State::Ready(row) => row.clone(),
     };
 
-    let set_status = |status: &'static str| {
+    // A status or a mark changed: the server's answer replaces what is shown.
+    let change = |action: Action| {
         let (calls, state, busy, row) = (calls.clone(), state.clone(), busy.clone(), row.clone());
         Callback::from(move |_| {
             busy.set(true);
             let (state, busy, row) = (state.clone(), busy.clone(), row.clone());
             calls.spawn(async move |calls| {
-                let answer = calls.api().set_status(&row.stored.id, status).await;
+                let answer = action.send(calls.api(), &row.stored.id).await;
                 busy.set(false);
+                let answer = answer?;
                 let mut updated = row;
-                updated.stored.status = answer?.status;
+                updated.stored.status = answer.status;
+                updated.stored.attendance = answer.attendance;
                 state.set(State::Ready(updated));
                 calls.clear();
+                // The button pressed may be gone: the facts, now updated, come next.
+                focus("sb-facts");
                 Ok(())
             });
         })
@@ -143,6 +149,9 @@ pub fn detail(props: &DetailProps) -> Html {
     };
 
     let status = row.stored.status.as_str();
+    let attendance = row.stored.attendance;
+    let confirmed = status == "confirmed";
+    let staff_mark = matches!(attendance, Some(Attendance::Arrived | Attendance::NoShow));
     let sealed_note = match &row.sealed {
         Sealed::Opened(_) => t(lang, Text::Decrypted),
         Sealed::Failed(ReadError::NoKey) => t(lang, Text::NotForYourKeys),
@@ -157,6 +166,12 @@ pub fn detail(props: &DetailProps) -> Html {
         facts.push((t(lang, Text::Practitioner), practitioner.clone()));
     }
     facts.push((t(lang, Text::Status), status_text(lang, status).to_owned()));
+    if attendance.is_some() {
+        facts.push((
+            t(lang, Text::Attendance),
+            attendance_text(lang, attendance).to_owned(),
+        ));
+    }
     facts.extend(row.details(lang));
     facts.push((t(lang, Text::Reference), row.stored.id.clone()));
     facts.push((t(lang, Text::Received), row.stored.created_at.clone()));
@@ -167,27 +182,27 @@ pub fn detail(props: &DetailProps) -> Html {
             <h1 id="sb-heading" tabindex="-1">{ t(lang, Text::BookingHeading) }{ " " }{ row.name() }</h1>
             <p class="sb-muted">{ sealed_note }</p>
             <ErrorBox message={calls.error()} />
-            <dl class="sb-facts" id="sb-facts">
+            <dl class="sb-facts" id="sb-facts" tabindex="-1">
                 { for facts.into_iter().map(|(label, value)| html! {
                     <div class="sb-row"><dt>{ label }</dt><dd>{ value }</dd></div>
                 }) }
             </dl>
             <div class="sb-actions">
-                if status != "arrived" {
+                if confirmed && attendance != Some(Attendance::Arrived) {
                     <button id="sb-arrived" class="sb-secondary" type="button" disabled={*busy}
-                        onclick={set_status("arrived")}>{ t(lang, Text::MarkArrived) }</button>
+                        onclick={change(Action::Mark(Some(Attendance::Arrived)))}>{ t(lang, Text::MarkArrived) }</button>
                 }
-                if status != "no_show" {
+                if confirmed && attendance != Some(Attendance::NoShow) {
                     <button id="sb-no-show" class="sb-secondary" type="button" disabled={*busy}
-                        onclick={set_status("no_show")}>{ t(lang, Text::MarkNoShow) }</button>
+                        onclick={change(Action::Mark(Some(Attendance::NoShow)))}>{ t(lang, Text::MarkNoShow) }</button>
                 }
-                if status != "confirmed" && status != "cancelled" {
-                    <button id="sb-confirmed" class="sb-secondary" type="button" disabled={*busy}
-                        onclick={set_status("confirmed")}>{ t(lang, Text::MarkConfirmed) }</button>
+                if staff_mark {
+                    <button id="sb-clear-mark" class="sb-secondary" type="button" disabled={*busy}
+                        onclick={change(Action::Mark(None))}>{ t(lang, Text::ClearMark) }</button>
                 }
-                if status != "cancelled" {
+                if confirmed {
                     <button id="sb-cancel" class="sb-secondary sb-danger" type="button" disabled={*busy}
-                        onclick={set_status("cancelled")}>{ t(lang, Text::CancelBooking) }</button>
+                        onclick={change(Action::Cancel)}>{ t(lang, Text::CancelBooking) }</button>
                 }
                 <button id="sb-erase" class="sb-secondary sb-danger" type="button" disabled={*busy}
                     onclick={ask}>{ t(lang, Text::Erase) }</button>
@@ -210,6 +225,22 @@ pub fn detail(props: &DetailProps) -> Html {
                 </section>
             }
         </section>
+    }
+}
+
+/// What a button asks of the server.
+#[derive(Clone, Copy)]
+enum Action {
+    Cancel,
+    Mark(Option<Attendance>),
+}
+
+impl Action {
+    async fn send(self, api: &Api, id: &str) -> Result<StaffBooking, ApiError> {
+        match self {
+            Self::Cancel => api.cancel(id).await,
+            Self::Mark(mark) => api.set_attendance(id, mark).await,
+        }
     }
 }
 

@@ -1,6 +1,7 @@
-//! A day or a week of bookings. The server's list arrives first (times, party or
-//! service, status) and every row opens on this device one after the other, in
-//! time order, so the first screenful is readable before the rest is done. Opened
+//! A day or a week of bookings, with the period's counts. The server's list
+//! arrives first (times, party or service, status, attendance) and every row
+//! opens on this device one after the other, in time order, so the first
+//! screenful is readable before the rest is done. Opened
 //! rows reach the page in batches (the first screenful at once, then about every
 //! 50 ms); the table holds the opened rows and one screenful more, so a thousand
 //! rows are not drawn before the first one can be read, and each row is its own
@@ -19,12 +20,13 @@ use sealbook_wire::api::auth::StaffView;
 use sealbook_wire::plaintext::Booking;
 
 use crate::api::{Api, ApiError};
-use crate::booking::{Row, Sealed, status_text};
+use crate::booking::{Row, Sealed, attendance_text, status_text};
 use crate::hooks::{unless_logged_out, use_calls};
 use crate::i18n::{Lang, Text, t};
 use crate::keyring::{Keyring, ReadError};
 use crate::timing;
 use crate::ui::{ErrorBox, api_error_text, download};
+use crate::views::counts::Counts;
 
 /// What the list shows: one day or seven, from a day, with an optional status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,7 +40,7 @@ impl Range {
         if self.week { 7 } else { 1 }
     }
 
-    fn to(self) -> Day {
+    pub fn to(self) -> Day {
         self.from.add_days(self.days() - 1)
     }
 
@@ -332,6 +334,7 @@ pub fn list(props: &ListProps) -> Html {
                 Text::Contact,
                 Text::Notes,
                 Text::Status,
+                Text::Attendance,
             ]
             .map(|text| t(lang, text));
             let rows: Vec<Vec<String>> = opened
@@ -344,6 +347,7 @@ pub fn list(props: &ListProps) -> Html {
                         row.contact(),
                         row.notes(),
                         status_text(lang, &row.stored.status).to_owned(),
+                        attendance_text(lang, row.stored.attendance).to_owned(),
                     ]
                 })
                 .collect();
@@ -406,9 +410,10 @@ pub fn list(props: &ListProps) -> Html {
                 <select id="sb-status" class="sb-input sb-narrow" onchange={on_status}>
                     <option value="" selected={props.status.is_none()}>{ t(lang, Text::AllStatuses) }</option>
                     { status_option("confirmed", Text::Confirmed) }
+                    { status_option("cancelled", Text::Cancelled) }
                     { status_option("arrived", Text::Arrived) }
                     { status_option("no_show", Text::NoShow) }
-                    { status_option("cancelled", Text::Cancelled) }
+                    { status_option("late_cancelled", Text::LateCancelled) }
                 </select>
                 <button id="sb-export-csv" class="sb-secondary" type="button" onclick={export_as("csv")}
                     disabled={listing.opened == 0}>{ t(lang, Text::ExportCsv) }</button>
@@ -419,6 +424,7 @@ pub fn list(props: &ListProps) -> Html {
                 <button id="sb-print" class="sb-secondary" type="button" onclick={on_print}>
                     { t(lang, Text::Print) }</button>
             </div>
+            <Counts {lang} api={props.api.clone()} {range} on_logged_out={props.on_logged_out.clone()} />
             <ErrorBox message={listing.error.as_ref().map(|e| AttrValue::from(api_error_text(lang, e)))} />
             <p class="sb-live" aria-live="polite">{ progress.clone() }</p>
             if listing.loading {
@@ -434,6 +440,7 @@ pub fn list(props: &ListProps) -> Html {
                         <th scope="col">{ t(lang, Text::Contact) }</th>
                         <th scope="col">{ t(lang, Text::Notes) }</th>
                         <th scope="col">{ t(lang, Text::Status) }</th>
+                        <th scope="col">{ t(lang, Text::Attendance) }</th>
                     </tr></thead>
                     <tbody>
                         { for listing.rows.iter().take(drawn).map(|row| html! {
@@ -505,6 +512,7 @@ fn booking_row(props: &RowProps) -> Html {
             <td>{ row.what(lang) }</td>
             { sealed }
             <td>{ status_text(lang, &row.stored.status) }</td>
+            <td class="sb-attendance">{ attendance_text(lang, row.stored.attendance) }</td>
         </tr>
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod choose;
+pub mod counts;
 pub mod detail;
 pub mod invite;
 pub mod list;

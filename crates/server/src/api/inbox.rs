@@ -1,5 +1,5 @@
-//! `/inbox/bookings`, `/inbox/exports`, `/inbox/consents`: what staff do with
-//! their business's bookings. Every query goes through the member's own
+//! `/inbox/bookings`, `/inbox/counts`, `/inbox/exports`, `/inbox/consents`:
+//! what staff do with their business's bookings. Every query goes through the member's own
 //! business, so another business's booking is `404 not_found` like a missing
 //! one. Each action leaves an audit entry without booking content.
 
@@ -14,7 +14,8 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::civil::Date;
 use sealbook_wire::api::error::ErrorBody;
 use sealbook_wire::api::inbox::{
-    BookingList, ConsentList, ConsentView, ExportReport, StaffBooking, StatusChange,
+    AttendanceChange, BookingList, ConsentList, ConsentView, CountsReport, DayCounts, ExportReport,
+    StaffBooking, StatusChange,
 };
 use serde::Deserialize;
 
@@ -22,7 +23,7 @@ use crate::auth::session::StaffSession;
 use crate::config::Business;
 use crate::extract::{JsonBody, PathParam};
 use crate::profile::Offer;
-use crate::storage::{InboxBooking, StaffStatus, StatusError};
+use crate::storage::{Attendance, StatusError, StoredBooking};
 use crate::{AppError, AppState};
 
 /// The longest range one list may cover.
@@ -53,10 +54,9 @@ fn local(business: &Business, seconds: i64) -> String {
 /// A stored booking as the inbox shows it.
 pub(super) fn staff_booking(
     business: &Business,
-    booking: &InboxBooking,
+    stored: &StoredBooking,
     needs_attention: bool,
 ) -> StaffBooking {
-    let stored = &booking.booking;
     StaffBooking {
         id: stored.id.to_string(),
         start: local(business, stored.starts_at),
@@ -65,7 +65,8 @@ pub(super) fn staff_booking(
             .then_some(stored.party_size),
         service: stored.service.clone(),
         practitioner: stored.practitioner.clone(),
-        status: booking.status().to_owned(),
+        status: stored.status.clone(),
+        attendance: stored.attendance,
         created_at: jiff::Timestamp::from_second(stored.created_at)
             .map_or_else(|_| stored.created_at.to_string(), |time| time.to_string()),
         envelope: URL_SAFE_NO_PAD.encode(&stored.envelope),
@@ -84,8 +85,31 @@ pub(crate) struct ListQuery {
     #[param(value_type = String, format = Date)]
     to: Date,
     /// Only bookings with this status.
-    #[param(pattern = "^(confirmed|cancelled|arrived|no_show)$")]
+    #[param(pattern = "^(confirmed|cancelled)$")]
     status: Option<String>,
+    /// Only bookings with this attendance mark.
+    #[param(pattern = "^(arrived|no_show|late_cancelled)$")]
+    attendance: Option<String>,
+}
+
+/// The first and last local day of a listing or a count (inclusive), as the
+/// unix seconds `[start of from, start of the day after to)`.
+fn window(business: &Business, from: Date, to: Date) -> Result<(i64, i64), AppError> {
+    let days = (to - from).get_days();
+    if !(0..MAX_DAYS).contains(&days) {
+        return Err(AppError::InvalidQuery(format!(
+            "`to` must be on or after `from`, at most {MAX_DAYS} days"
+        )));
+    }
+    let edge = |date: Date| {
+        date.to_zoned(business.profile.timezone.clone())
+            .map(|zoned| zoned.timestamp().as_second())
+            .map_err(|_| AppError::InvalidQuery("a date is out of range".to_owned()))
+    };
+    let end = to
+        .tomorrow()
+        .map_err(|_| AppError::InvalidQuery("`to` is out of range".to_owned()))?;
+    Ok((edge(from)?, edge(end)?))
 }
 
 /// `GET /inbox/bookings`.
@@ -108,30 +132,23 @@ pub(crate) async fn list(
     query: Result<Query<ListQuery>, QueryRejection>,
 ) -> Result<Json<BookingList>, AppError> {
     let Query(query) = query.map_err(|rejection| AppError::InvalidQuery(rejection.body_text()))?;
-    let days = (query.to - query.from).get_days();
-    if !(0..MAX_DAYS).contains(&days) {
-        return Err(AppError::InvalidQuery(format!(
-            "`to` must be on or after `from`, at most {MAX_DAYS} days"
-        )));
-    }
     if let Some(status) = &query.status
-        && StaffStatus::parse(status).is_none()
+        && !["confirmed", "cancelled"].contains(&status.as_str())
     {
         return Err(AppError::InvalidQuery(
-            "`status` must be confirmed, cancelled, arrived or no_show".to_owned(),
+            "`status` must be confirmed or cancelled".to_owned(),
         ));
     }
-    let business = business_of(&state, &session)?;
-    let edge = |date: Date| {
-        date.to_zoned(business.profile.timezone.clone())
-            .map(|zoned| zoned.timestamp().as_second())
-            .map_err(|_| AppError::InvalidQuery("a date is out of range".to_owned()))
+    let attendance = match &query.attendance {
+        None => None,
+        Some(text) => Some(Attendance::parse(text).ok_or_else(|| {
+            AppError::InvalidQuery(
+                "`attendance` must be arrived, no_show or late_cancelled".to_owned(),
+            )
+        })?),
     };
-    let end = query
-        .to
-        .tomorrow()
-        .map_err(|_| AppError::InvalidQuery("`to` is out of range".to_owned()))?;
-    let window = (edge(query.from)?, edge(end)?);
+    let business = business_of(&state, &session)?;
+    let window = window(&business, query.from, query.to)?;
     let marked = state.storage.needing_attention(&business.id).await?;
     let bookings: Vec<StaffBooking> = state
         .storage
@@ -142,15 +159,15 @@ pub(crate) async fn list(
             query
                 .status
                 .as_deref()
-                .is_none_or(|status| booking.status() == status)
+                .is_none_or(|status| booking.status == status)
+                && attendance.is_none_or(|mark| booking.attendance == Some(mark))
         })
-        .map(|booking| staff_booking(&business, booking, marked.contains(&booking.booking.id)))
+        .map(|booking| staff_booking(&business, booking, marked.contains(&booking.id)))
         .collect();
-    let filter = query
-        .status
-        .as_deref()
-        .map(|status| format!(" status={status}"))
-        .unwrap_or_default();
+    let filter = [("status", &query.status), ("attendance", &query.attendance)]
+        .into_iter()
+        .filter_map(|(name, value)| Some(format!(" {name}={}", value.as_deref()?)))
+        .collect::<String>();
     session
         .audit(
             &state,
@@ -171,7 +188,7 @@ async fn find(
     state: &AppState,
     session: &StaffSession,
     id: &str,
-) -> Result<InboxBooking, AppError> {
+) -> Result<StoredBooking, AppError> {
     state
         .storage
         .inbox_booking(&session.staff.business, id)
@@ -207,11 +224,17 @@ pub(crate) async fn open(
     Ok(Json(staff_booking(
         &business,
         &booking,
-        marked.contains(&booking.booking.id),
+        marked.contains(&booking.id),
     )))
 }
 
-/// `POST /inbox/bookings/{id}/status`.
+/// The name of a booking's mark in the audit log.
+fn mark_name(mark: Option<Attendance>) -> &'static str {
+    mark.map_or("none", Attendance::as_str)
+}
+
+/// `POST /inbox/bookings/{id}/status`: staff cancel; inside the cancellation
+/// deadline the cancel is recorded as late.
 #[utoipa::path(
     post,
     path = "/api/v1/inbox/bookings/{id}/status",
@@ -220,7 +243,7 @@ pub(crate) async fn open(
     params(("id" = String, Path, description = "The booking id")),
     request_body(content = StatusChange, content_type = "application/json"),
     responses(
-        (status = 200, description = "The booking with its new status; `cancelled` frees its capacity", body = StaffBooking),
+        (status = 200, description = "The cancelled booking, its capacity freed; `attendance` is `late_cancelled` when cancelled inside the deadline (a mark it had stays)", body = StaffBooking),
         (status = 400, description = "`bad_request`", body = ErrorBody),
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
         (status = 403, description = "`csrf_failed`", body = ErrorBody),
@@ -238,35 +261,173 @@ pub(crate) async fn set_status(
     JsonBody(request): JsonBody<StatusChange>,
 ) -> Result<Json<StaffBooking>, AppError> {
     let business = business_of(&state, &session)?;
-    let status = StaffStatus::parse(&request.status).ok_or_else(|| {
-        AppError::BadRequest("status must be confirmed, cancelled, arrived or no_show".to_owned())
-    })?;
-    let before = find(&state, &session, &id).await?;
-    state
+    if request.status != "cancelled" {
+        return Err(AppError::BadRequest(
+            "status must be cancelled (attendance has its own route)".to_owned(),
+        ));
+    }
+    let late_from = business
+        .profile
+        .cancellation
+        .late_from(jiff::Timestamp::now().as_second());
+    let cancel = state
         .storage
-        .set_inbox_status(&business.id, &id, status)
+        .cancel_for_business(&business.id, &id, late_from)
         .await
-        .map_err(|error| match error {
-            StatusError::NotFound => AppError::NotFound,
-            StatusError::Cancelled => AppError::BookingCancelled,
-            StatusError::Database(error) => error.into(),
-        })?;
+        .map_err(status_error)?;
     state.notifier.wake();
-    let after = find(&state, &session, &id).await?;
+    let late = if cancel.late { " (late)" } else { "" };
     session
         .audit(
             &state,
             "status_changed",
             Some(&id),
-            format!("{} -> {}", before.status(), after.status()),
+            format!("confirmed -> cancelled{late}"),
+        )
+        .await?;
+    let marked = state.storage.needing_attention(&business.id).await?;
+    Ok(Json(staff_booking(
+        &business,
+        &cancel.booking,
+        marked.contains(&cancel.booking.id),
+    )))
+}
+
+fn status_error(error: StatusError) -> AppError {
+    match error {
+        StatusError::NotFound => AppError::NotFound,
+        StatusError::Cancelled => AppError::BookingCancelled,
+        StatusError::Database(error) => error.into(),
+    }
+}
+
+/// `PUT /inbox/bookings/{id}/attendance`.
+#[utoipa::path(
+    put,
+    path = "/api/v1/inbox/bookings/{id}/attendance",
+    tag = "inbox",
+    security(("session" = [])),
+    params(("id" = String, Path, description = "The booking id")),
+    request_body(content = AttendanceChange, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The booking with its new mark", body = StaffBooking),
+        (status = 400, description = "`bad_request` (also for `late_cancelled`, which only a cancel sets)", body = ErrorBody),
+        (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
+        (status = 403, description = "`csrf_failed`", body = ErrorBody),
+        (status = 404, description = "`not_found` (also for another business's booking)", body = ErrorBody),
+        (status = 409, description = "`booking_cancelled`: a cancelled booking is not marked, and `late_cancelled` stays", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn set_attendance(
+    State(state): State<AppState>,
+    session: StaffSession,
+    PathParam(id): PathParam,
+    JsonBody(request): JsonBody<AttendanceChange>,
+) -> Result<Json<StaffBooking>, AppError> {
+    let business = business_of(&state, &session)?;
+    if request.attendance == Some(Attendance::LateCancelled) {
+        return Err(AppError::BadRequest(
+            "attendance must be arrived, no_show or null".to_owned(),
+        ));
+    }
+    let before = find(&state, &session, &id).await?;
+    let after = state
+        .storage
+        .set_attendance(&business.id, &id, request.attendance)
+        .await
+        .map_err(status_error)?;
+    session
+        .audit(
+            &state,
+            "attendance_changed",
+            Some(&id),
+            format!(
+                "{} -> {}",
+                mark_name(before.attendance),
+                mark_name(after.attendance)
+            ),
         )
         .await?;
     let marked = state.storage.needing_attention(&business.id).await?;
     Ok(Json(staff_booking(
         &business,
         &after,
-        marked.contains(&after.booking.id),
+        marked.contains(&after.id),
     )))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct CountsQuery {
+    /// The first local day (`YYYY-MM-DD`, the business's time zone).
+    #[param(value_type = String, format = Date)]
+    from: Date,
+    /// The last local day, inclusive, at most 62 days after `from`.
+    #[param(value_type = String, format = Date)]
+    to: Date,
+}
+
+/// `GET /inbox/counts`: per-day totals of the member's business.
+#[utoipa::path(
+    get,
+    path = "/api/v1/inbox/counts",
+    tag = "inbox",
+    security(("session" = [])),
+    params(CountsQuery),
+    responses(
+        (status = 200, description = "One entry per local day of the range, in order: totals only", body = CountsReport),
+        (status = 400, description = "`invalid_query`", body = ErrorBody),
+        (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn counts(
+    State(state): State<AppState>,
+    session: StaffSession,
+    query: Result<Query<CountsQuery>, QueryRejection>,
+) -> Result<Json<CountsReport>, AppError> {
+    let Query(query) = query.map_err(|rejection| AppError::InvalidQuery(rejection.body_text()))?;
+    let business = business_of(&state, &session)?;
+    let window = window(&business, query.from, query.to)?;
+    let timezone = &business.profile.timezone;
+    let mut days: Vec<DayCounts> = query
+        .from
+        .series(jiff::Span::new().days(1))
+        .take_while(|date| *date <= query.to)
+        .map(|date| DayCounts {
+            date: date.to_string(),
+            ..DayCounts::default()
+        })
+        .collect();
+    for tally in state.storage.tallies(&business.id, window).await? {
+        let Ok(start) = jiff::Timestamp::from_second(tally.starts_at) else {
+            continue;
+        };
+        let day = start.to_zoned(timezone.clone()).date();
+        let Some(counts) = usize::try_from((day - query.from).get_days())
+            .ok()
+            .and_then(|index| days.get_mut(index))
+        else {
+            continue;
+        };
+        if tally.status == "cancelled" {
+            counts.cancelled += 1;
+        } else {
+            counts.bookings += 1;
+            counts.covers += u32::try_from(tally.party_size).unwrap_or(0);
+        }
+        match tally.attendance.as_deref().and_then(Attendance::parse) {
+            Some(Attendance::Arrived) => counts.arrived += 1,
+            Some(Attendance::NoShow) => counts.no_show += 1,
+            Some(Attendance::LateCancelled) => counts.late_cancelled += 1,
+            None => {}
+        }
+    }
+    Ok(Json(CountsReport { days }))
 }
 
 /// `DELETE /inbox/bookings/{id}`.
@@ -296,8 +457,8 @@ pub(crate) async fn erase(
     else {
         return Err(AppError::NotFound);
     };
-    state.notifier.wake();
     state.metrics.record_erasure(flush);
+    state.notifier.wake();
     session
         .audit(&state, "erased", Some(&id), String::new())
         .await?;

@@ -1,6 +1,8 @@
 //! The visitor's manage link: read, change, cancel, erase — authorised by the
 //! token derived from the secret in the link's fragment. A wrong token and an
-//! unknown booking are the same 404, so ids cannot be probed.
+//! unknown booking are the same 404, so ids cannot be probed. Change and cancel
+//! close at the business's cancellation deadline (`cancellation_closed`, with
+//! the deadline and the business's phone); erasure never does.
 
 use axum::Json;
 use axum::extract::State;
@@ -14,9 +16,27 @@ use sealbook_wire::api::manage::ManagedBooking;
 
 use super::bookings::{check, timestamp, wish_of};
 use crate::availability::{competing_window, hold};
+use crate::config::Business;
 use crate::extract::{JsonBody, PathParam};
-use crate::storage::StoredBooking;
+use crate::storage::{Cancel, Rebook, StoredBooking};
 use crate::{AppError, AppState};
+
+/// The answer to a change or cancel of `booking` after `business`'s deadline.
+fn closed(business: &Business, booking: &StoredBooking) -> AppError {
+    AppError::CancellationClosed {
+        deadline: timestamp(business.profile.cancellation.deadline(booking.starts_at)),
+        phone: business.phone.clone(),
+    }
+}
+
+/// At this moment, bookings starting at or before the returned unix second
+/// are inside `business`'s cancellation deadline.
+fn late_from(business: &Business) -> i64 {
+    business
+        .profile
+        .cancellation
+        .late_from(jiff::Timestamp::now().as_second())
+}
 
 /// `SHA-256(token)` from `Authorization: Bearer <token>`.
 fn token_hash(headers: &HeaderMap) -> Result<[u8; 32], AppError> {
@@ -80,7 +100,8 @@ pub(crate) async fn read(
     Ok(Json(managed(&state, &id, &token_hash).await?.into()))
 }
 
-/// `POST /bookings/{id}/cancel`: frees the capacity.
+/// `POST /bookings/{id}/cancel`: frees the capacity, until the business's
+/// cancellation deadline. An attendance mark staff set stays.
 #[utoipa::path(
     post,
     path = "/api/v1/bookings/{id}/cancel",
@@ -88,8 +109,9 @@ pub(crate) async fn read(
     params(("id" = String, Path, description = "The booking id")),
     security(("manage_token" = [])),
     responses(
-        (status = 200, description = "The cancelled booking", body = ManagedBooking),
+        (status = 200, description = "The cancelled booking (also when it was cancelled already)", body = ManagedBooking),
         (status = 404, description = "`booking_not_found` (also for a missing or wrong token) or `not_found`", body = ErrorBody),
+        (status = 422, description = "`cancellation_closed`, with `deadline` and `phone`", body = ErrorBody),
         (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
@@ -99,15 +121,25 @@ pub(crate) async fn cancel(
     headers: HeaderMap,
 ) -> Result<Json<ManagedBooking>, AppError> {
     let token_hash = token_hash(&headers)?;
-    if !state.storage.cancel(&id, &token_hash).await? {
-        return Err(AppError::BookingNotFound);
+    let current = managed(&state, &id, &token_hash).await?;
+    let business = super::business(&state, current.business.as_str())?;
+    match state
+        .storage
+        .cancel(&id, &token_hash, late_from(&business))
+        .await?
+    {
+        None => Err(AppError::BookingNotFound),
+        Some(Cancel::Closed(booking)) => Err(closed(&business, &booking)),
+        Some(Cancel::Cancelled(booking)) => {
+            state.notifier.wake();
+            tracing::info!("booking cancelled by the visitor");
+            Ok(Json(booking.into()))
+        }
     }
-    state.notifier.wake();
-    tracing::info!("booking cancelled by the visitor");
-    Ok(Json(managed(&state, &id, &token_hash).await?.into()))
 }
 
-/// `DELETE /bookings/{id}`: erases the booking and all its metadata at once.
+/// `DELETE /bookings/{id}`: erases the booking and all its metadata at once,
+/// whenever the visitor asks (a right the cancellation deadline does not limit).
 #[utoipa::path(
     delete,
     path = "/api/v1/bookings/{id}",
@@ -150,7 +182,7 @@ pub(crate) async fn erase(
         (status = 409, description = "`slot_full`", body = ErrorBody),
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
-        (status = 422, description = "`start_in_past`, `too_soon`, `too_far`, `outside_opening_hours` or `party_too_large`", body = ErrorBody),
+        (status = 422, description = "`start_in_past`, `too_soon`, `too_far`, `outside_opening_hours`, `party_too_large`, or `cancellation_closed` (with `deadline` and `phone`)", body = ErrorBody),
         (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
@@ -163,6 +195,10 @@ pub(crate) async fn change(
     let token_hash = token_hash(&headers)?;
     let current = managed(&state, &id, &token_hash).await?;
     let business = super::business(&state, current.business.as_str())?;
+    // Said before the body is checked: no new time helps after the deadline.
+    if current.status == "confirmed" && current.starts_at <= late_from(&business) {
+        return Err(closed(&business, &current));
+    }
     if request.manage_token_hash.is_some() {
         return Err(AppError::BadRequest(
             "the manage token cannot change".to_owned(),
@@ -181,8 +217,8 @@ pub(crate) async fn change(
         .storage
         .rebook(
             &business.id,
-            &id,
-            &token_hash,
+            (&id, &token_hash),
+            late_from(&business),
             window,
             |current, competing| {
                 let held = hold(&business.profile, &wish, checked.start, now, competing)?;
@@ -197,8 +233,10 @@ pub(crate) async fn change(
             },
         )
         .await?;
-    if changed.is_none() {
-        return Err(AppError::BookingNotFound);
+    match changed {
+        Rebook::Changed(_) => {}
+        Rebook::NotFound => return Err(AppError::BookingNotFound),
+        Rebook::Closed(current) => return Err(closed(&business, &current)),
     }
     state.notifier.wake();
     tracing::info!("booking changed by the visitor");

@@ -73,6 +73,11 @@ fn inbox_router() -> Router<AppState> {
         )
         .route("/inbox/schedule", get(schedule::get).put(schedule::put))
         .route("/inbox/schedule/preview", post(schedule::preview))
+        .route(
+            "/inbox/bookings/{id}/attendance",
+            put(inbox::set_attendance),
+        )
+        .route("/inbox/counts", get(inbox::counts))
         .route("/inbox/exports", post(inbox::exported))
         .route("/inbox/consents/{consent_id}", get(inbox::consents))
         .route("/inbox/staff", get(staff::list))

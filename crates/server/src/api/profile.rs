@@ -77,6 +77,8 @@ pub(crate) async fn profile(
         fields: profile.fields.clone(),
         consent: business.consent.clone(),
         marketing: profile.marketing.clone(),
+        cancel_until_hours: profile.cancellation.until_hours,
+        phone: business.phone.clone(),
     };
     // Through a `Value` the keys go out sorted: byte for byte what this route
     // has always answered.

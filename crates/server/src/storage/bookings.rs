@@ -8,6 +8,7 @@ use super::outbox::{Notice, NoticeKind, now};
 use super::{Backend, Storage};
 use crate::availability::{Occupancy, Refusal};
 use crate::ids::{BookingId, BusinessId};
+pub use sealbook_wire::api::inbox::Attendance;
 
 /// Why a booking was not written.
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +54,8 @@ pub struct StoredBooking {
     pub envelope: Vec<u8>,
     pub visitor_copy: Option<Vec<u8>>,
     pub created_at: i64,
+    /// Kept apart from `status`: cancelling never clears it.
+    pub attendance: Option<Attendance>,
 }
 
 /// A client's `Idempotency-Key`, hashed, with the hash of the request it came with.
@@ -78,7 +81,7 @@ pub struct BookingFilter {
 }
 
 /// The columns of a [`StoredBooking`], in the order of [`BookingRow`].
-pub(super) const BOOKING_COLUMNS: &str = "id, business, starts_at, ends_at, party_size, service, practitioner, status, envelope, visitor_copy, created_at";
+pub(super) const BOOKING_COLUMNS: &str = "id, business, starts_at, ends_at, party_size, service, practitioner, status, envelope, visitor_copy, created_at, attendance";
 
 /// A booking row as [`BOOKING_COLUMNS`] selects it.
 #[derive(sqlx::FromRow)]
@@ -94,6 +97,7 @@ pub(super) struct BookingRow {
     pub(super) envelope: Vec<u8>,
     pub(super) visitor_copy: Option<Vec<u8>>,
     pub(super) created_at: i64,
+    pub(super) attendance: Option<String>,
 }
 
 impl From<BookingRow> for StoredBooking {
@@ -110,6 +114,8 @@ impl From<BookingRow> for StoredBooking {
             envelope: row.envelope,
             visitor_copy: row.visitor_copy,
             created_at: row.created_at,
+            // The column's CHECK admits only the marks `parse` knows.
+            attendance: row.attendance.as_deref().and_then(Attendance::parse),
         }
     }
 }

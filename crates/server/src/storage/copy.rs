@@ -33,7 +33,6 @@ struct BookingCopy {
     booking: BookingRow,
     envelope_hash: Option<Vec<u8>>,
     token_hash: Option<Vec<u8>>,
-    attendance: Option<String>,
 }
 
 /// Every column of an idempotency key.
@@ -98,7 +97,7 @@ impl Storage {
         let mut after = String::new();
         loop {
             let rows: Vec<BookingCopy> = sqlx::query_as(&format!(
-                "SELECT {BOOKING_COLUMNS}, envelope_hash, token_hash, attendance
+                "SELECT {BOOKING_COLUMNS}, envelope_hash, token_hash
                  FROM bookings WHERE id > $1 ORDER BY id LIMIT $2"
             ))
             .bind(&after)
@@ -126,7 +125,7 @@ impl Storage {
                 .bind(row.booking.visitor_copy)
                 .bind(row.token_hash)
                 .bind(row.booking.created_at)
-                .bind(row.attendance)
+                .bind(row.booking.attendance)
                 .execute(&mut *target)
                 .await?;
                 copied += 1;

@@ -8,6 +8,25 @@ use super::{Flush, Storage};
 use crate::availability::{Occupancy, Refusal};
 use crate::ids::BusinessId;
 
+/// What a visitor's cancel did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cancel {
+    /// Cancelled now (or earlier): the booking as it is.
+    Cancelled(StoredBooking),
+    /// Inside the cancellation deadline: nothing changed.
+    Closed(StoredBooking),
+}
+
+/// What a visitor's change did.
+#[derive(Debug, Clone)]
+pub enum Rebook {
+    Changed(NewBooking),
+    /// No confirmed booking with this id and token.
+    NotFound,
+    /// Inside the cancellation deadline: nothing changed.
+    Closed(StoredBooking),
+}
+
 impl Storage {
     /// The booking `id` if `token_hash` is its manage token's hash.
     pub async fn managed_booking(
@@ -25,28 +44,51 @@ impl Storage {
         Ok(row.map(StoredBooking::from))
     }
 
-    /// Cancels (frees capacity, keeps the record until retention ends), with
-    /// its `cancelled` notice; cancelling again changes nothing and tells no one.
-    pub async fn cancel(&self, id: &str, token_hash: &[u8; 32]) -> Result<bool, sqlx::Error> {
+    /// Cancels (frees capacity, keeps the record and its attendance mark
+    /// until retention ends) unless the booking starts at or before
+    /// `late_from` (unix seconds: now plus the cancellation deadline), with
+    /// its `cancelled` notice; a cancelled booking stays cancelled and
+    /// cancelling it again tells no one. `None` when there is no such booking.
+    pub async fn cancel(
+        &self,
+        id: &str,
+        token_hash: &[u8; 32],
+        late_from: i64,
+    ) -> Result<Option<Cancel>, sqlx::Error> {
         let mut transaction = self.pool.begin().await?;
-        let cancelled: Option<BookingRow> = sqlx::query_as(&format!(
+        let cancelled_now = sqlx::query(
             "UPDATE bookings SET status = 'cancelled'
-             WHERE id = $1 AND token_hash = $2 AND status = 'confirmed'
-             RETURNING {BOOKING_COLUMNS}"
+             WHERE id = $1 AND token_hash = $2 AND status = 'confirmed' AND starts_at > $3",
+        )
+        .bind(id)
+        .bind(&token_hash[..])
+        .bind(late_from)
+        .execute(&mut *transaction)
+        .await?
+        .rows_affected()
+            == 1;
+        let row: Option<BookingRow> = sqlx::query_as(&format!(
+            "SELECT {BOOKING_COLUMNS} FROM bookings WHERE id = $1 AND token_hash = $2"
         ))
         .bind(id)
         .bind(&token_hash[..])
         .fetch_optional(&mut *transaction)
         .await?;
-        let Some(cancelled) = cancelled else {
-            drop(transaction);
-            return Ok(self.managed_booking(id, token_hash).await?.is_some());
+        let Some(row) = row else {
+            return Ok(None);
         };
-        let notice = Notice::about(NoticeKind::Cancelled, &cancelled.into());
-        self.enqueue_notice(&mut transaction, &notice, now())
-            .await?;
+        let booking = StoredBooking::from(row);
+        if cancelled_now {
+            let notice = Notice::about(NoticeKind::Cancelled, &booking);
+            self.enqueue_notice(&mut transaction, &notice, now())
+                .await?;
+        }
         transaction.commit().await?;
-        Ok(true)
+        Ok(Some(if cancelled_now || booking.status == "cancelled" {
+            Cancel::Cancelled(booking)
+        } else {
+            Cancel::Closed(booking)
+        }))
     }
 
     /// Erases the booking and everything that refers to it, at once, with its
@@ -83,16 +125,18 @@ impl Storage {
     }
 
     /// Moves a confirmed booking to a new time with a re-sealed envelope and
-    /// visitor copy, holding capacity like a new booking (itself excluded), with
-    /// its `changed` notice.
+    /// visitor copy, holding capacity like a new booking (itself excluded),
+    /// unless it starts at or before `late_from` (unix seconds: now plus the
+    /// cancellation deadline), with its `changed` notice. Its attendance mark
+    /// stays.
     pub async fn rebook(
         &self,
         business: &BusinessId,
-        id: &str,
-        token_hash: &[u8; 32],
+        (id, token_hash): (&str, &[u8; 32]),
+        late_from: i64,
         window: (i64, i64),
         decide: impl FnOnce(&StoredBooking, &[Occupancy]) -> Result<NewBooking, Refusal>,
-    ) -> Result<Option<NewBooking>, BookError> {
+    ) -> Result<Rebook, BookError> {
         let mut transaction = self.write_transaction(business).await?;
         let row: Option<BookingRow> = sqlx::query_as(&format!(
             "SELECT {BOOKING_COLUMNS} FROM bookings WHERE id = $1 AND token_hash = $2 AND status = 'confirmed'"
@@ -105,8 +149,11 @@ impl Storage {
             .map(StoredBooking::from)
             .filter(|current| current.business == *business)
         else {
-            return Ok(None);
+            return Ok(Rebook::NotFound);
         };
+        if current.starts_at <= late_from {
+            return Ok(Rebook::Closed(current));
+        }
         let competing = Self::occupancy(
             &mut transaction,
             &current.business,
@@ -138,6 +185,6 @@ impl Storage {
         self.enqueue_notice(&mut transaction, &notice, now())
             .await?;
         transaction.commit().await?;
-        Ok(Some(changed))
+        Ok(Rebook::Changed(changed))
     }
 }

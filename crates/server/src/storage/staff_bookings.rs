@@ -1,78 +1,41 @@
 //! Bookings as the staff inbox reaches them: always through the business the
 //! signed-in member belongs to, so another business's booking is simply not
-//! there.
+//! there. Attendance is a mark beside the status: staff set and clear
+//! `arrived` and `no_show`, a cancel inside the deadline leaves
+//! `late_cancelled`, and no cancel or change clears a mark.
 
-use super::bookings::{BOOKING_COLUMNS, BookingRow, StoredBooking};
+use super::bookings::{Attendance, BOOKING_COLUMNS, BookingRow, StoredBooking};
 use super::outbox::{Notice, NoticeKind, now};
 use super::{Flush, Storage};
 use crate::ids::BusinessId;
 
-/// A booking with its attendance mark.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InboxBooking {
-    pub booking: StoredBooking,
-    /// `arrived` or `no_show`, on a confirmed booking.
-    pub attendance: Option<String>,
-}
-
-impl InboxBooking {
-    /// `confirmed`, `cancelled`, `arrived` or `no_show`.
-    pub fn status(&self) -> &str {
-        if self.booking.status == "cancelled" {
-            "cancelled"
-        } else {
-            self.attendance.as_deref().unwrap_or("confirmed")
-        }
-    }
-}
-
-/// What a member may set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum StaffStatus {
-    Confirmed,
-    Cancelled,
-    Arrived,
-    NoShow,
-}
-
-impl StaffStatus {
-    pub fn parse(text: &str) -> Option<Self> {
-        match text {
-            "confirmed" => Some(Self::Confirmed),
-            "cancelled" => Some(Self::Cancelled),
-            "arrived" => Some(Self::Arrived),
-            "no_show" => Some(Self::NoShow),
-            _ => None,
-        }
-    }
-}
-
-/// Why a status was not set.
+/// Why a status or a mark was not set.
 #[derive(Debug, thiserror::Error)]
 pub enum StatusError {
     #[error("no such booking")]
     NotFound,
-    #[error("a cancelled booking cannot be marked or confirmed again")]
+    #[error("a cancelled booking cannot be marked or cancelled again")]
     Cancelled,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
 
-/// A booking row with its attendance mark.
-#[derive(sqlx::FromRow)]
-struct InboxRow {
-    #[sqlx(flatten)]
-    booking: BookingRow,
-    attendance: Option<String>,
+/// A staff cancel, as it was recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffCancel {
+    pub booking: StoredBooking,
+    /// Inside the cancellation deadline: marked `late_cancelled` (unless it
+    /// already carried a mark, which stays).
+    pub late: bool,
 }
 
-impl From<InboxRow> for InboxBooking {
-    fn from(row: InboxRow) -> Self {
-        Self {
-            booking: row.booking.into(),
-            attendance: row.attendance,
-        }
-    }
+/// What a per-day count reads of a booking: no envelope, nothing that names anyone.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Tally {
+    pub starts_at: i64,
+    pub party_size: i64,
+    pub status: String,
+    pub attendance: Option<String>,
 }
 
 impl Storage {
@@ -81,9 +44,9 @@ impl Storage {
         &self,
         business: &BusinessId,
         (from, to): (i64, i64),
-    ) -> Result<Vec<InboxBooking>, sqlx::Error> {
-        let rows: Vec<InboxRow> = sqlx::query_as(&format!(
-            "SELECT {BOOKING_COLUMNS}, attendance FROM bookings
+    ) -> Result<Vec<StoredBooking>, sqlx::Error> {
+        let rows: Vec<BookingRow> = sqlx::query_as(&format!(
+            "SELECT {BOOKING_COLUMNS} FROM bookings
              WHERE business = $1 AND starts_at >= $2 AND starts_at < $3
              ORDER BY starts_at, created_at, id"
         ))
@@ -92,7 +55,7 @@ impl Storage {
         .bind(to)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.into_iter().map(InboxBooking::from).collect())
+        Ok(rows.into_iter().map(StoredBooking::from).collect())
     }
 
     /// One booking of `business`.
@@ -100,83 +63,113 @@ impl Storage {
         &self,
         business: &BusinessId,
         id: &str,
-    ) -> Result<Option<InboxBooking>, sqlx::Error> {
-        let row: Option<InboxRow> = sqlx::query_as(&format!(
-            "SELECT {BOOKING_COLUMNS}, attendance FROM bookings WHERE id = $1 AND business = $2"
+    ) -> Result<Option<StoredBooking>, sqlx::Error> {
+        let row: Option<BookingRow> = sqlx::query_as(&format!(
+            "SELECT {BOOKING_COLUMNS} FROM bookings WHERE id = $1 AND business = $2"
         ))
         .bind(id)
         .bind(business)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(InboxBooking::from))
+        Ok(row.map(StoredBooking::from))
     }
 
-    /// Sets a booking's status as staff see it. Cancelling is the visitor's
-    /// cancel (the status every capacity query reads), so it frees the seats;
-    /// arrival and no-show are marks on a confirmed booking.
-    pub async fn set_inbox_status(
+    /// The counted facts of `business`'s bookings starting in `[from, to)`.
+    pub async fn tallies(
+        &self,
+        business: &BusinessId,
+        (from, to): (i64, i64),
+    ) -> Result<Vec<Tally>, sqlx::Error> {
+        sqlx::query_as(
+            "SELECT starts_at, party_size, status, attendance FROM bookings
+             WHERE business = $1 AND starts_at >= $2 AND starts_at < $3",
+        )
+        .bind(business)
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await
+    }
+
+    /// Sets (`arrived`, `no_show`) or clears a booking's mark. A mark is set on
+    /// a confirmed booking only; a staff mark is cleared whatever the status
+    /// (a no-show stays after the visitor cancels, and staff may take back a
+    /// mistake); `late_cancelled` is a record of the cancel and stays.
+    pub async fn set_attendance(
         &self,
         business: &BusinessId,
         id: &str,
-        status: StaffStatus,
-    ) -> Result<(), StatusError> {
-        let (sql, attendance) = match status {
-            StaffStatus::Cancelled => return self.cancel_for_business(business, id).await,
-            StaffStatus::Confirmed => (
-                "UPDATE bookings SET attendance = NULL WHERE id = $1 AND business = $2 AND status = 'confirmed'",
-                None,
-            ),
-            StaffStatus::Arrived => (
+        mark: Option<Attendance>,
+    ) -> Result<StoredBooking, StatusError> {
+        let query = match mark {
+            Some(mark) => sqlx::query(
                 "UPDATE bookings SET attendance = $3 WHERE id = $1 AND business = $2 AND status = 'confirmed'",
-                Some("arrived"),
-            ),
-            StaffStatus::NoShow => (
-                "UPDATE bookings SET attendance = $3 WHERE id = $1 AND business = $2 AND status = 'confirmed'",
-                Some("no_show"),
-            ),
+            )
+            .bind(id)
+            .bind(business)
+            .bind(mark.as_str()),
+            None => sqlx::query(
+                "UPDATE bookings SET attendance = NULL WHERE id = $1 AND business = $2
+                   AND (attendance IS NULL OR attendance IN ('arrived', 'no_show'))",
+            )
+            .bind(id)
+            .bind(business),
         };
-        let mut query = sqlx::query(sql).bind(id).bind(business);
-        if let Some(attendance) = attendance {
-            query = query.bind(attendance);
-        }
-        if query.execute(&self.pool).await?.rows_affected() == 1 {
-            return Ok(());
-        }
+        let done = query.execute(&self.pool).await?.rows_affected() == 1;
         match self.inbox_booking(business, id).await? {
             None => Err(StatusError::NotFound),
+            Some(booking) if done => Ok(booking),
             Some(_) => Err(StatusError::Cancelled),
         }
     }
 
-    /// Staff cancel a booking of `business`, with its `cancelled` notice;
-    /// cancelling again changes nothing and tells no one.
-    async fn cancel_for_business(
+    /// Staff cancel a confirmed booking of `business`: its capacity is freed
+    /// at once. A booking starting at or before `late_from` (unix seconds: now
+    /// plus the cancellation deadline) is cancelled late and marked
+    /// `late_cancelled`, unless it already carries a mark, which stays.
+    pub async fn cancel_for_business(
         &self,
         business: &BusinessId,
         id: &str,
-    ) -> Result<(), StatusError> {
+        late_from: i64,
+    ) -> Result<StaffCancel, StatusError> {
         let mut transaction = self.pool.begin().await?;
-        let cancelled: Option<BookingRow> = sqlx::query_as(&format!(
-            "UPDATE bookings SET status = 'cancelled', attendance = NULL
-             WHERE id = $1 AND business = $2 AND status = 'confirmed'
-             RETURNING {BOOKING_COLUMNS}"
+        let done = sqlx::query(
+            "UPDATE bookings SET status = 'cancelled',
+                    attendance = CASE WHEN attendance IS NULL AND starts_at <= $3
+                                      THEN 'late_cancelled' ELSE attendance END
+             WHERE id = $1 AND business = $2 AND status = 'confirmed'",
+        )
+        .bind(id)
+        .bind(business)
+        .bind(late_from)
+        .execute(&mut *transaction)
+        .await?
+        .rows_affected()
+            == 1;
+        let row: Option<BookingRow> = sqlx::query_as(&format!(
+            "SELECT {BOOKING_COLUMNS} FROM bookings WHERE id = $1 AND business = $2"
         ))
         .bind(id)
         .bind(business)
         .fetch_optional(&mut *transaction)
         .await?;
-        let Some(cancelled) = cancelled else {
-            drop(transaction);
-            return match self.inbox_booking(business, id).await? {
-                Some(_) => Ok(()),
-                None => Err(StatusError::NotFound),
-            };
+        let booking = match row.map(StoredBooking::from) {
+            None => return Err(StatusError::NotFound),
+            Some(_) if !done => return Err(StatusError::Cancelled),
+            Some(booking) => booking,
         };
-        let notice = Notice::about(NoticeKind::Cancelled, &cancelled.into());
-        self.enqueue_notice(&mut transaction, &notice, now())
+        let late = booking.starts_at <= late_from;
+        // In this transaction: the notice is sent if and only if the cancel is stored.
+        let kind = if late {
+            NoticeKind::LateCancelled
+        } else {
+            NoticeKind::Cancelled
+        };
+        self.enqueue_notice(&mut transaction, &Notice::about(kind, &booking), now())
             .await?;
         transaction.commit().await?;
-        Ok(())
+        Ok(StaffCancel { booking, late })
     }
 
     /// Erases a booking of `business` and everything that refers to it, at

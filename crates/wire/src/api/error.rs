@@ -19,4 +19,11 @@ pub struct ErrorDetail {
     /// For `invalid_schedule`: every problem, by field.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<super::schedule::FieldProblem>,
+    /// `cancellation_closed` only: when online change and cancel closed for
+    /// this booking (RFC 3339, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<String>,
+    /// `cancellation_closed` only: the business's phone number, if it gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
 }

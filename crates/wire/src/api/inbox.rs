@@ -18,8 +18,12 @@ pub struct StaffBooking {
     pub service: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub practitioner: Option<String>,
-    /// `confirmed`, `cancelled`, `arrived` or `no_show`.
+    /// `confirmed` or `cancelled`: whether the booking holds its capacity.
     pub status: String,
+    /// What happened at the appointment, kept apart from `status`: a visitor's
+    /// cancel or change never clears it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attendance: Option<Attendance>,
     /// RFC 3339, UTC.
     pub created_at: String,
     /// base64url of the envelope, for the inbox to open on the member's device.
@@ -36,16 +40,95 @@ pub struct BookingList {
     pub bookings: Vec<StaffBooking>,
 }
 
+/// A booking's attendance mark.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Attendance {
+    /// The visitor came. Set by staff.
+    Arrived,
+    /// The visitor did not come. Set by staff.
+    NoShow,
+    /// Cancelled after the business's cancellation deadline (by staff; a
+    /// visitor cannot cancel online then). Set by the server, never cleared.
+    LateCancelled,
+}
+
+impl Attendance {
+    /// The wire (and database) form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Arrived => "arrived",
+            Self::NoShow => "no_show",
+            Self::LateCancelled => "late_cancelled",
+        }
+    }
+
+    /// The mark with this wire form.
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Arrived, Self::NoShow, Self::LateCancelled]
+            .into_iter()
+            .find(|mark| mark.as_str() == text)
+    }
+}
+
+/// `POST /inbox/bookings/{id}/status`: staff cancel a booking.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StatusChange {
-    /// `confirmed`, `cancelled`, `arrived` or `no_show`.
-    #[cfg_attr(
-        feature = "openapi",
-        schema(pattern = "^(confirmed|cancelled|arrived|no_show)$")
-    )]
+    /// `cancelled` (a cancelled booking stays cancelled).
+    #[cfg_attr(feature = "openapi", schema(pattern = "^cancelled$"))]
     pub status: String,
+}
+
+/// `PUT /inbox/bookings/{id}/attendance`: staff set or clear the mark.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AttendanceChange {
+    /// `arrived`, `no_show`, or `null` to clear either; `late_cancelled` is the
+    /// server's to set.
+    pub attendance: Option<Attendance>,
+}
+
+/// `GET /inbox/counts`: one local day's totals, nothing that names anyone.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DayCounts {
+    /// `YYYY-MM-DD`, the business's time zone.
+    pub date: String,
+    /// Bookings starting that day that still hold their capacity (`confirmed`).
+    pub bookings: u32,
+    /// The seats those bookings hold (an appointment is one).
+    pub covers: u32,
+    /// Bookings starting that day that were cancelled, late or not.
+    pub cancelled: u32,
+    /// Of those, cancelled after the deadline.
+    pub late_cancelled: u32,
+    /// Marked arrived.
+    pub arrived: u32,
+    /// Marked no-show, whatever happened to the booking afterwards.
+    pub no_show: u32,
+}
+
+impl DayCounts {
+    /// Adds `other`'s totals to these (a week's row from its days).
+    pub fn add(&mut self, other: &Self) {
+        self.bookings += other.bookings;
+        self.covers += other.covers;
+        self.cancelled += other.cancelled;
+        self.late_cancelled += other.late_cancelled;
+        self.arrived += other.arrived;
+        self.no_show += other.no_show;
+    }
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CountsReport {
+    /// Every day of the range, in order, days without bookings included.
+    pub days: Vec<DayCounts>,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
@@ -95,7 +178,25 @@ mod tests {
                          "created_at": "2026-12-01T09:00:00Z", "envelope": "AAAA"}"#;
         let booking: StaffBooking = serde_json::from_str(answer).expect("a clinic booking reads");
         assert_eq!(booking.party_size, None);
+        assert_eq!(booking.attendance, None);
         let written = serde_json::to_value(&booking).expect("it serialises");
         assert!(written.get("party_size").is_none(), "{written}");
+    }
+
+    #[test]
+    fn attendance_marks_read_and_write_their_wire_form() {
+        for mark in [
+            Attendance::Arrived,
+            Attendance::NoShow,
+            Attendance::LateCancelled,
+        ] {
+            let json = serde_json::to_string(&mark).expect("a mark serialises");
+            assert_eq!(json, format!("\"{}\"", mark.as_str()));
+            assert_eq!(Attendance::parse(mark.as_str()), Some(mark));
+        }
+        assert_eq!(Attendance::parse("cancelled"), None);
+        let cleared: AttendanceChange =
+            serde_json::from_str(r#"{"attendance": null}"#).expect("a clear reads");
+        assert_eq!(cleared.attendance, None);
     }
 }

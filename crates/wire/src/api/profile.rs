@@ -33,6 +33,13 @@ pub struct PublicProfile {
     /// The marketing opt-in boxes the booking step shows, unticked, in this
     /// order; empty: none. The answers are sealed with the booking.
     pub marketing: Vec<MarketingOptIn>,
+    /// Online change and cancel close this many hours before the start (0:
+    /// at the start); after that the business is reached by phone.
+    #[serde(default)]
+    pub cancel_until_hours: u32,
+    /// The business's public phone number, if it gives one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
 }
 
 // A clinic's service as the widget shows it; the server's configured service

@@ -13,6 +13,7 @@ use sealbook_wire::api::inbox::{
 };
 use sealbook_wire::api::inbox_keys::{KeyCopy, PutWrappedKeys, WrappedKeyView, WrappedKeys};
 use sealbook_wire::api::notices::NoticePreferences;
+use sealbook_wire::api::schedule::{ScheduleChange, SchedulePreview, ScheduleSaved, ScheduleView};
 use sealbook_wire::api::snippet::Snippet;
 use sealbook_wire::api::staff::{
     InviteEntry, InviteList, InviteRequest, Invited, ResetIssued, ShareRequest, StaffEntry,
@@ -155,6 +156,27 @@ impl Api {
             .await
     }
 
+    /// The business's schedule as every server serves it.
+    pub async fn schedule(&self) -> Result<ScheduleView, ApiError> {
+        self.get("/api/v1/inbox/schedule").await
+    }
+
+    /// What `change` would do: its problems by field, and the bookings it no
+    /// longer fits (sealed).
+    pub async fn preview_schedule(
+        &self,
+        change: &ScheduleChange,
+    ) -> Result<SchedulePreview, ApiError> {
+        self.send("POST", "/api/v1/inbox/schedule/preview", Some(change))
+            .await
+    }
+
+    /// Stores `change`; the bookings it no longer fits are marked.
+    pub async fn save_schedule(&self, change: &ScheduleChange) -> Result<ScheduleSaved, ApiError> {
+        self.send("PUT", "/api/v1/inbox/schedule", Some(change))
+            .await
+    }
+
     /// The kinds of e-mail notice the member receives.
     pub async fn notice_preferences(&self) -> Result<NoticePreferences, ApiError> {
         self.get("/api/v1/inbox/notices").await
@@ -227,6 +249,12 @@ impl Api {
         let body = AttendanceChange { attendance };
         let path = format!("/api/v1/inbox/bookings/{}/attendance", encode(id));
         self.send("PUT", &path, Some(&body)).await
+    }
+
+    /// Clears the mark a schedule change left on booking `id`.
+    pub async fn clear_attention(&self, id: &str) -> Result<(), ApiError> {
+        let path = format!("/api/v1/inbox/bookings/{}/attention", encode(id));
+        self.send_empty("DELETE", &path, NO_BODY).await
     }
 
     pub async fn erase(&self, id: &str) -> Result<(), ApiError> {

@@ -16,6 +16,7 @@ use crate::views::detail::Detail;
 use crate::views::invite::{Invite, Link};
 use crate::views::list::{List, Range};
 use crate::views::login::Login;
+use crate::views::schedule::SchedulePage;
 use crate::views::settings::Settings;
 use crate::views::snippet::SnippetPage;
 use crate::views::staff::StaffPage;
@@ -29,6 +30,7 @@ enum Page {
     Audit,
     Settings,
     Snippet,
+    Schedule,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -253,6 +255,10 @@ pub fn app() -> Html {
                 Page::Audit => {
                     html! { <AuditPage {lang} api={api.clone()} on_logged_out={logged_out.clone()} /> }
                 }
+                Page::Schedule => html! {
+                    <SchedulePage {lang} api={api.clone()} keyring={unlocked.keyring.clone()}
+                        on_logged_out={logged_out.clone()} />
+                },
                 Page::Snippet => {
                     let on_key_added = {
                         let (phase, session) = (phase.clone(), session.clone());
@@ -307,6 +313,8 @@ pub fn app() -> Html {
                             if owner {
                                 <button id="sb-nav-staff" class="sb-link" type="button"
                                     aria-current={current(&Page::Staff)} onclick={go(Page::Staff)}>{ t(lang, Text::Staff) }</button>
+                                <button id="sb-nav-schedule" class="sb-link" type="button"
+                                    aria-current={current(&Page::Schedule)} onclick={go(Page::Schedule)}>{ t(lang, Text::Schedule) }</button>
                                 <button id="sb-nav-audit" class="sb-link" type="button"
                                     aria-current={current(&Page::Audit)} onclick={go(Page::Audit)}>{ t(lang, Text::AuditLog) }</button>
                                 <button id="sb-nav-snippet" class="sb-link" type="button"

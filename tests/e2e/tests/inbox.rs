@@ -1265,3 +1265,110 @@ async fn a_no_show_stays_in_the_list_and_the_counts_after_the_visitor_cancels() 
     browser.close().await?;
     Ok(())
 }
+
+/// Sets an input of the page to `value` as typing would (an `input` event), for
+/// the date inputs whose typed form depends on the browser's locale.
+async fn set_input(browser: &Browser, css: &str, value: &str) -> anyhow::Result<()> {
+    browser.wait_for(css).await?;
+    browser
+        .script(&format!(
+            "const input = document.querySelector('{css}');
+             Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set.call(input, {value});
+             input.dispatchEvent(new Event('input', {{ bubbles: true }}));",
+            value = serde_json::Value::from(value)
+        ))
+        .await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_owner_changes_the_schedule_and_calls_the_bookings_it_no_longer_fits()
+-> anyhow::Result<()> {
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
+    let (sealbook, name, reference, day) = with_one_booking("bistro-schedule").await?;
+    let browser = Browser::start().await?;
+    browser.goto(&sealbook.url("/inbox/")).await?;
+    log_in(&browser, OWNER, OWNER_PASSWORD, PASSPHRASE).await?;
+    click(&browser, "#sb-nav-schedule").await?;
+    browser.wait_for("#sb-s-hours-tue").await?;
+    assert_accessible(&browser, "schedule").await?;
+
+    // A problem is shown beside its field, which takes the focus; nothing is saved.
+    set_input(&browser, "#sb-s-hours-tue", "12:00-15:00, 14:00-16:00").await?;
+    click(&browser, "#sb-schedule-check").await?;
+    let problem = browser.wait_for_text("#sb-s-hours-tue-problem").await?;
+    assert_eq!(problem, "Overlaps another period of the same day.");
+    eventually("the focus on the field", || async {
+        (focused_id(&browser).await.ok()? == "sb-s-hours-tue").then_some(())
+    })
+    .await?;
+    assert_accessible(&browser, "schedule with a problem").await?;
+
+    // Tuesday's hours change, and the booked day closes, with a note for visitors.
+    set_input(&browser, "#sb-s-hours-tue", "12:00-14:00").await?;
+    click(&browser, "#sb-add-closure").await?;
+    set_input(&browser, "#sb-s-closures-0-from", &day).await?;
+    set_input(&browser, "#sb-s-closures-0-to", &day).await?;
+    set_input(
+        &browser,
+        "#sb-s-closures-0-note-fr",
+        "Fermeture exceptionnelle",
+    )
+    .await?;
+    tab_to(&browser, "#sb-schedule-check").await?;
+    type_here(&browser, "", Some(Key::Enter)).await?;
+    // The booking it no longer fits is opened here, name and contact, to call.
+    let affected = browser.wait_for_text("#sb-affected tbody").await?;
+    assert!(affected.contains(&name), "{affected}");
+    assert!(affected.contains("+33 6 98 76 54 32"), "{affected}");
+    assert_accessible(&browser, "bookings to call").await?;
+    tab_to(&browser, "#sb-schedule-save").await?;
+    type_here(&browser, "", Some(Key::Enter)).await?;
+    browser.wait_for("#sb-schedule-result[role=status]").await?;
+
+    // Live at once: that day is closed to visitors; the booking is kept, marked.
+    let availability = browser
+        .script_async(&format!(
+            "const done = arguments[arguments.length - 1];
+             fetch('/api/v1/businesses/bistro-schedule/availability?from={day}&to={day}')
+               .then(r => r.json()).then(done, e => done(String(e)));"
+        ))
+        .await?;
+    assert_eq!(availability["days"][0]["open"], false, "{availability}");
+    click(&browser, "#sb-nav-bookings").await?;
+    show_day(&browser, &day).await?;
+    wait_for_row(&browser, &name).await?;
+    let row = browser
+        .wait_for_text(&format!("tr[data-booking=\"{reference}\"]"))
+        .await?;
+    assert!(row.contains("Needs attention"), "{row}");
+    browser
+        .script(&format!(
+            "document.querySelector('tr[data-booking=\"{reference}\"] button').click();"
+        ))
+        .await?;
+    let facts = browser.wait_for_text("#sb-facts").await?;
+    assert!(facts.contains("Needs attention"), "{facts}");
+    click(&browser, "#sb-clear-attention").await?;
+    eventually("the mark cleared", || async {
+        let facts = browser.wait_for_text("#sb-facts").await.ok()?;
+        (!facts.contains("Needs attention")).then_some(())
+    })
+    .await?;
+    assert_accessible(&browser, "booking after the call").await?;
+    browser.close().await?;
+
+    // The name only ever crossed the wire sealed, on its way to the inbox.
+    let traffic = sealbook.proxy.traffic();
+    assert_eq!(
+        occurrences(&traffic, name.as_bytes()),
+        0,
+        "the canary in clear"
+    );
+    assert_eq!(
+        occurrences(&sealbook.log(), name.as_bytes()),
+        0,
+        "the canary in the log"
+    );
+    Ok(())
+}

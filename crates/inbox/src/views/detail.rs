@@ -112,6 +112,7 @@ pub fn detail(props: &DetailProps) -> Html {
                 let mut updated = row;
                 updated.stored.status = answer.status;
                 updated.stored.attendance = answer.attendance;
+                updated.stored.needs_attention = answer.needs_attention;
                 state.set(State::Ready(updated));
                 calls.clear();
                 // The button pressed may be gone: the facts, now updated, come next.
@@ -172,6 +173,12 @@ pub fn detail(props: &DetailProps) -> Html {
             attendance_text(lang, attendance).to_owned(),
         ));
     }
+    if row.stored.needs_attention {
+        facts.push((
+            t(lang, Text::NeedsAttention),
+            t(lang, Text::NeedsAttentionWhy).to_owned(),
+        ));
+    }
     facts.extend(row.details(lang));
     facts.push((t(lang, Text::Reference), row.stored.id.clone()));
     facts.push((t(lang, Text::Received), row.stored.created_at.clone()));
@@ -199,6 +206,10 @@ pub fn detail(props: &DetailProps) -> Html {
                 if staff_mark {
                     <button id="sb-clear-mark" class="sb-secondary" type="button" disabled={*busy}
                         onclick={change(Action::Mark(None))}>{ t(lang, Text::ClearMark) }</button>
+                }
+                if row.stored.needs_attention {
+                    <button id="sb-clear-attention" class="sb-secondary" type="button" disabled={*busy}
+                        onclick={change(Action::ClearAttention)}>{ t(lang, Text::ClearAttention) }</button>
                 }
                 if confirmed {
                     <button id="sb-cancel" class="sb-secondary sb-danger" type="button" disabled={*busy}
@@ -233,6 +244,8 @@ pub fn detail(props: &DetailProps) -> Html {
 enum Action {
     Cancel,
     Mark(Option<Attendance>),
+    /// The visitor was called about a schedule change.
+    ClearAttention,
 }
 
 impl Action {
@@ -240,6 +253,10 @@ impl Action {
         match self {
             Self::Cancel => api.cancel(id).await,
             Self::Mark(mark) => api.set_attendance(id, mark).await,
+            Self::ClearAttention => {
+                api.clear_attention(id).await?;
+                api.booking(id).await
+            }
         }
     }
 }

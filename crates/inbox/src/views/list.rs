@@ -511,7 +511,11 @@ fn booking_row(props: &RowProps) -> Html {
             <td><button class="sb-link" type="button" {onclick}>{ when }</button></td>
             <td>{ row.what(lang) }</td>
             { sealed }
-            <td>{ status_text(lang, &row.stored.status) }</td>
+            <td>{ status_text(lang, &row.stored.status) }
+                if row.stored.needs_attention {
+                    <span class="sb-attention">{ " · " }{ t(lang, Text::NeedsAttention) }</span>
+                }
+            </td>
             <td class="sb-attendance">{ attendance_text(lang, row.stored.attendance) }</td>
         </tr>
     }

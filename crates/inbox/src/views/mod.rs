@@ -7,6 +7,7 @@ pub mod detail;
 pub mod invite;
 pub mod list;
 pub mod login;
+pub mod schedule;
 pub mod settings;
 pub mod snippet;
 pub mod staff;

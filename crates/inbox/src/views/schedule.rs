@@ -1,0 +1,592 @@
+//! The owner's schedule: weekly hours, closures (with a note for visitors),
+//! exceptional days, booking rules, and the tables (restaurant) or services and
+//! practitioners' absences (clinic). A change is checked by the server first:
+//! each problem is shown beside its field, and the bookings the change no
+//! longer fits are opened on this device, name and contact, so the owner can
+//! call them before saving; saved, they stay booked and are marked.
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use sealbook_wire::api::localized::Localized;
+use sealbook_wire::api::schedule::{
+    Absence, Closure, ExceptionalDay, FieldProblem, ScheduleChange, ScheduleSettings, ScheduleView,
+};
+use yew::prelude::*;
+
+use crate::api::{Api, ApiError};
+use crate::booking::Row;
+use crate::hooks::use_calls;
+use crate::i18n::{Lang, Text, t};
+use crate::keyring::Keyring;
+use crate::ui::{ErrorBox, focus, value_of};
+
+const WEEKDAYS: [(&str, Text); 7] = [
+    ("mon", Text::Monday),
+    ("tue", Text::Tuesday),
+    ("wed", Text::Wednesday),
+    ("thu", Text::Thursday),
+    ("fri", Text::Friday),
+    ("sat", Text::Saturday),
+    ("sun", Text::Sunday),
+];
+
+/// Writes an input's text into the draft.
+type SetField = Rc<dyn Fn(&mut ScheduleSettings, String)>;
+/// Adds or removes an entry of the draft.
+type ChangeList = Rc<dyn Fn(&mut ScheduleSettings)>;
+
+/// Where the change stands.
+#[derive(Clone, Debug, PartialEq)]
+enum Step {
+    Editing,
+    /// Checked: the bookings it no longer fits, opened here where they can be.
+    Checked(Vec<Row>),
+    Saved,
+}
+
+/// The text for a problem code (docs/API.md, "Schedule").
+fn problem_text(lang: Lang, code: &str) -> &'static str {
+    t(
+        lang,
+        match code {
+            "required" | "not_for_this_kind" => Text::ProblemRequired,
+            "not_a_weekday" | "invalid_hours" => Text::ProblemHours,
+            "inverted_hours" | "inverted_dates" => Text::ProblemInverted,
+            "overlapping_hours" => Text::ProblemOverlap,
+            "invalid_date" => Text::ProblemDate,
+            "in_the_past" => Text::ProblemPast,
+            "missing_end" => Text::ProblemNoEnd,
+            "duplicate" => Text::ProblemDuplicate,
+            "must_divide_a_day" => Text::ProblemInterval,
+            "must_be_positive" => Text::ProblemPositive,
+            "longer_than_a_day" => Text::ProblemDay,
+            "too_large" => Text::ProblemTooLarge,
+            "party_size_out_of_range" => Text::ProblemParty,
+            "unknown_service" => Text::ProblemService,
+            _ => Text::ProblemOther,
+        },
+    )
+}
+
+/// The DOM id of the input that holds `field` (a problem's field path): a
+/// period's problem belongs to its day's input.
+fn input_id(field: &str) -> String {
+    let field = match field.find('[') {
+        Some(at) if field.starts_with("hours.") => &field[..at],
+        _ => field,
+    };
+    let field = field
+        .strip_suffix(']')
+        .and_then(|rest| rest.rsplit_once(".hours["))
+        .map_or(field.to_owned(), |(head, _)| format!("{head}.hours"));
+    format!(
+        "sb-s-{}",
+        field
+            .replace("].", "-")
+            .replace(['[', '.'], "-")
+            .replace(']', "")
+    )
+}
+
+fn periods_text(periods: &[String]) -> String {
+    periods.join(", ")
+}
+
+fn periods_of(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|period| !period.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+fn number(text: &str) -> u32 {
+    text.trim().parse().unwrap_or(0)
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ScheduleProps {
+    pub lang: Lang,
+    pub api: Api,
+    pub keyring: Keyring,
+    pub on_logged_out: Callback<ApiError>,
+}
+
+#[function_component(SchedulePage)]
+pub fn schedule_page(props: &ScheduleProps) -> Html {
+    let lang = props.lang;
+    let calls = use_calls(&props.api, lang, &props.on_logged_out);
+    let loaded = use_state(|| None::<ScheduleView>);
+    let draft = use_state(|| None::<ScheduleSettings>);
+    let problems = use_state(Vec::<FieldProblem>::new);
+    let step = use_state(|| Step::Editing);
+    let busy = use_state(|| false);
+
+    let reload = {
+        let (calls, loaded, draft) = (calls.clone(), loaded.clone(), draft.clone());
+        Callback::from(move |()| {
+            let (loaded, draft) = (loaded.clone(), draft.clone());
+            calls.spawn(async move |calls| {
+                let view = calls.api().schedule().await?;
+                draft.set(Some(view.settings.clone()));
+                loaded.set(Some(view));
+                Ok(())
+            });
+        })
+    };
+    {
+        let reload = reload.clone();
+        use_effect_with((), move |()| reload.emit(()));
+    }
+
+    let (Some(view), Some(settings)) = ((*loaded).clone(), (*draft).clone()) else {
+        return html! {
+            <section aria-labelledby="sb-heading">
+                <h1 id="sb-heading" tabindex="-1">{ t(lang, Text::Schedule) }</h1>
+                <ErrorBox message={calls.error()} />
+                <p class="sb-muted">{ t(lang, Text::Loading) }</p>
+            </section>
+        };
+    };
+
+    // Every edit goes back to editing: a change is checked as it will be saved.
+    let edit = |apply: SetField| {
+        let (draft, step, problems) = (draft.clone(), step.clone(), problems.clone());
+        Callback::from(move |event: InputEvent| {
+            let value = value_of(&event);
+            if let Some(mut next) = (*draft).clone() {
+                apply(&mut next, value);
+                draft.set(Some(next));
+                step.set(Step::Editing);
+                problems.set(Vec::new());
+            }
+        })
+    };
+    let change_list = |apply: ChangeList| {
+        let (draft, step) = (draft.clone(), step.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(mut next) = (*draft).clone() {
+                apply(&mut next);
+                draft.set(Some(next));
+                step.set(Step::Editing);
+            }
+        })
+    };
+    let problem_of = |id: &str| -> Option<&'static str> {
+        problems
+            .iter()
+            .find(|problem| input_id(&problem.field) == id)
+            .map(|problem| problem_text(lang, &problem.code))
+    };
+    // A labelled input with its problem below it, tied by aria-describedby.
+    let input = |id: String,
+                 label: String,
+                 kind: &'static str,
+                 value: String,
+                 oninput: Callback<InputEvent>| {
+        let problem = problem_of(&id);
+        let described = format!("{id}-problem");
+        html! {
+            <p class="sb-field">
+                <label for={id.clone()}>{ label }</label>
+                <input id={id.clone()} class="sb-input" type={kind} {value} {oninput}
+                    aria-invalid={problem.map(|_| "true")}
+                    aria-describedby={problem.map(|_| described.clone())} />
+                if let Some(problem) = problem {
+                    <span id={described} class="sb-error-text">{ problem }</span>
+                }
+            </p>
+        }
+    };
+
+    let on_check = {
+        let (calls, view, draft, problems, step, busy) = (
+            calls.clone(),
+            view.clone(),
+            draft.clone(),
+            problems.clone(),
+            step.clone(),
+            busy.clone(),
+        );
+        let keyring = props.keyring.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Some(settings) = (*draft).clone() else {
+                return;
+            };
+            let change = ScheduleChange {
+                revision: view.revision,
+                settings,
+                confirmed: Vec::new(),
+            };
+            let (problems, step, busy, keyring) = (
+                problems.clone(),
+                step.clone(),
+                busy.clone(),
+                keyring.clone(),
+            );
+            busy.set(true);
+            calls.clear();
+            calls.spawn(async move |calls| {
+                let preview = calls.api().preview_schedule(&change).await;
+                busy.set(false);
+                let preview = preview?;
+                if let Some(first) = preview.problems.first() {
+                    let id = input_id(&first.field);
+                    problems.set(preview.problems);
+                    calls.show(t(lang, Text::ScheduleProblems));
+                    focus(&id);
+                    return Ok(());
+                }
+                let mut rows = Vec::with_capacity(preview.affected.len());
+                for stored in preview.affected {
+                    let mut row = Row::new(stored);
+                    if let Ok(booking) = keyring.read(&row.stored.envelope).await {
+                        row.sealed = crate::booking::Sealed::Opened(Box::new(booking));
+                    }
+                    rows.push(row);
+                }
+                step.set(Step::Checked(rows));
+                focus("sb-schedule-result");
+                Ok(())
+            });
+        })
+    };
+    let on_save = {
+        let (calls, view, draft, step, busy, reload) = (
+            calls.clone(),
+            view.clone(),
+            draft.clone(),
+            step.clone(),
+            busy.clone(),
+            reload.clone(),
+        );
+        Callback::from(move |_: MouseEvent| {
+            let (Some(settings), Step::Checked(rows)) = ((*draft).clone(), (*step).clone()) else {
+                return;
+            };
+            let change = ScheduleChange {
+                revision: view.revision,
+                settings,
+                confirmed: rows.iter().map(|row| row.stored.id.clone()).collect(),
+            };
+            let (step, busy, reload) = (step.clone(), busy.clone(), reload.clone());
+            busy.set(true);
+            calls.spawn(async move |calls| {
+                let saved = calls.api().save_schedule(&change).await;
+                busy.set(false);
+                match saved {
+                    Ok(_) => {
+                        step.set(Step::Saved);
+                        reload.emit(());
+                        focus("sb-schedule-result");
+                        Ok(())
+                    }
+                    Err(failure)
+                        if matches!(
+                            failure.code(),
+                            "schedule_changed" | "unconfirmed_bookings"
+                        ) =>
+                    {
+                        calls.show(t(lang, Text::ScheduleStale));
+                        step.set(Step::Editing);
+                        reload.emit(());
+                        Ok(())
+                    }
+                    Err(failure) => Err(failure),
+                }
+            });
+        })
+    };
+
+    let weekly = WEEKDAYS.iter().map(|(day, text)| {
+        let day_key = (*day).to_owned();
+        let value = periods_text(settings.hours.get(*day).map_or(&[][..], Vec::as_slice));
+        let oninput = edit(Rc::new(
+            move |settings: &mut ScheduleSettings, value: String| {
+                let periods = periods_of(&value);
+                if periods.is_empty() {
+                    settings.hours.remove(&day_key);
+                } else {
+                    settings.hours.insert(day_key.clone(), periods);
+                }
+            },
+        ));
+        input(
+            input_id(&format!("hours.{day}")),
+            t(lang, *text).to_owned(),
+            "text",
+            value,
+            oninput,
+        )
+    });
+
+    let closures = settings.closures.iter().enumerate().map(|(index, closure)| {
+        let note = |code: &'static str| {
+            closure
+                .note
+                .as_ref()
+                .and_then(|note| note.0.get(code).cloned())
+                .unwrap_or_default()
+        };
+        let set_note = |code: &'static str| {
+            edit(Rc::new(move |settings: &mut ScheduleSettings, value: String| {
+                if let Some(closure) = settings.closures.get_mut(index) {
+                    let note = closure.note.get_or_insert_with(|| Localized(BTreeMap::new()));
+                    if value.trim().is_empty() {
+                        note.0.remove(code);
+                    } else {
+                        note.0.insert(code.to_owned(), value);
+                    }
+                    if note.0.is_empty() {
+                        closure.note = None;
+                    }
+                }
+            }))
+        };
+        let from = edit(Rc::new(move |settings: &mut ScheduleSettings, value: String| {
+            if let Some(closure) = settings.closures.get_mut(index) {
+                closure.from = value;
+            }
+        }));
+        let to = edit(Rc::new(move |settings: &mut ScheduleSettings, value: String| {
+            if let Some(closure) = settings.closures.get_mut(index) {
+                closure.to = value;
+            }
+        }));
+        let remove = change_list(Rc::new(move |settings: &mut ScheduleSettings| {
+            if index < settings.closures.len() {
+                settings.closures.remove(index);
+            }
+        }));
+        html! {
+            <fieldset class="sb-group" key={index}>
+                <legend>{ format!("{} {}", t(lang, Text::Closures), index + 1) }</legend>
+                { input(input_id(&format!("closures[{index}].from")), t(lang, Text::FromDate).to_owned(), "date", closure.from.clone(), from) }
+                { input(input_id(&format!("closures[{index}].to")), t(lang, Text::ToDate).to_owned(), "date", closure.to.clone(), to) }
+                { input(format!("sb-s-closures-{index}-note-fr"), t(lang, Text::NoteFr).to_owned(), "text", note("fr"), set_note("fr")) }
+                { input(format!("sb-s-closures-{index}-note-de"), t(lang, Text::NoteDe).to_owned(), "text", note("de"), set_note("de")) }
+                { input(format!("sb-s-closures-{index}-note-en"), t(lang, Text::NoteEn).to_owned(), "text", note("en"), set_note("en")) }
+                <button class="sb-secondary sb-danger" type="button" onclick={remove}>{ t(lang, Text::Remove) }</button>
+            </fieldset>
+        }
+    });
+    let today = crate::timing::today().iso();
+    let add_closure = {
+        let today = today.clone();
+        change_list(Rc::new(move |settings: &mut ScheduleSettings| {
+            settings.closures.push(Closure {
+                from: today.clone(),
+                to: today.clone(),
+                note: None,
+            });
+        }))
+    };
+
+    let exceptions = settings.exceptions.iter().enumerate().map(|(index, day)| {
+        let date = edit(Rc::new(move |settings: &mut ScheduleSettings, value: String| {
+            if let Some(day) = settings.exceptions.get_mut(index) {
+                day.date = value;
+            }
+        }));
+        let hours = edit(Rc::new(move |settings: &mut ScheduleSettings, value: String| {
+            if let Some(day) = settings.exceptions.get_mut(index) {
+                day.hours = periods_of(&value);
+            }
+        }));
+        let remove = change_list(Rc::new(move |settings: &mut ScheduleSettings| {
+            if index < settings.exceptions.len() {
+                settings.exceptions.remove(index);
+            }
+        }));
+        html! {
+            <fieldset class="sb-group" key={index}>
+                <legend>{ format!("{} {}", t(lang, Text::ExceptionalDays), index + 1) }</legend>
+                { input(input_id(&format!("exceptions[{index}].date")), t(lang, Text::Date).to_owned(), "date", day.date.clone(), date) }
+                { input(input_id(&format!("exceptions[{index}].hours[0]")), t(lang, Text::Hours).to_owned(), "text", periods_text(&day.hours), hours) }
+                <button class="sb-secondary sb-danger" type="button" onclick={remove}>{ t(lang, Text::Remove) }</button>
+            </fieldset>
+        }
+    });
+    let add_exception = change_list(Rc::new(move |settings: &mut ScheduleSettings| {
+        settings.exceptions.push(ExceptionalDay {
+            date: today.clone(),
+            hours: Vec::new(),
+        });
+    }));
+
+    let numeric =
+        |field: &'static str, label: Text, value: u32, apply: fn(&mut ScheduleSettings, u32)| {
+            let oninput = edit(Rc::new(
+                move |settings: &mut ScheduleSettings, value: String| {
+                    apply(settings, number(&value));
+                },
+            ));
+            input(
+                input_id(field),
+                t(lang, label).to_owned(),
+                "number",
+                value.to_string(),
+                oninput,
+            )
+        };
+    let rules = html! {
+        <>
+            { numeric("slot_interval_minutes", Text::SlotInterval, settings.slot_interval_minutes, |s, v| s.slot_interval_minutes = v) }
+            { numeric("min_lead_minutes", Text::LeadMinutes, settings.min_lead_minutes, |s, v| s.min_lead_minutes = v) }
+            { numeric("horizon_days", Text::HorizonDays, settings.horizon_days, |s, v| s.horizon_days = v) }
+        </>
+    };
+    let offer = match &settings.seating {
+        Some(seating) => html! {
+            <fieldset class="sb-group">
+                <legend>{ t(lang, Text::Seating) }</legend>
+                { numeric("seating.covers", Text::Covers, seating.covers, |s, v| { if let Some(x) = s.seating.as_mut() { x.covers = v; } }) }
+                { numeric("seating.max_party_size", Text::MaxParty, seating.max_party_size, |s, v| { if let Some(x) = s.seating.as_mut() { x.max_party_size = v; } }) }
+                { numeric("seating.turn_minutes", Text::TurnMinutes, seating.turn_minutes, |s, v| { if let Some(x) = s.seating.as_mut() { x.turn_minutes = v; } }) }
+            </fieldset>
+        },
+        None => html! {
+            <>
+                <fieldset class="sb-group">
+                    <legend>{ t(lang, Text::Services) }</legend>
+                    { for settings.services.iter().enumerate().map(|(index, service)| {
+                        let name = service.name.0.get(lang.code()).or_else(|| service.name.0.values().next()).cloned().unwrap_or_else(|| service.id.clone());
+                        let duration = edit(Rc::new(move |s: &mut ScheduleSettings, v: String| { if let Some(x) = s.services.get_mut(index) { x.duration_minutes = number(&v); } }));
+                        let buffer = edit(Rc::new(move |s: &mut ScheduleSettings, v: String| { if let Some(x) = s.services.get_mut(index) { x.buffer_minutes = number(&v); } }));
+                        html! {
+                            <div key={service.id.clone()}>
+                                <h3>{ name }</h3>
+                                { input(input_id(&format!("services[{index}].duration_minutes")), t(lang, Text::DurationMinutes).to_owned(), "number", service.duration_minutes.to_string(), duration) }
+                                { input(input_id(&format!("services[{index}].buffer_minutes")), t(lang, Text::BufferMinutes).to_owned(), "number", service.buffer_minutes.to_string(), buffer) }
+                            </div>
+                        }
+                    }) }
+                </fieldset>
+                <fieldset class="sb-group">
+                    <legend>{ t(lang, Text::Practitioners) }</legend>
+                    { for settings.practitioners.iter().enumerate().map(|(index, practitioner)| {
+                        let add = change_list(Rc::new(move |s: &mut ScheduleSettings| {
+                            if let Some(x) = s.practitioners.get_mut(index) {
+                                x.absences.push(Absence { from: crate::timing::today().iso(), to: Some(crate::timing::today().iso()) });
+                            }
+                        }));
+                        html! {
+                            <div key={practitioner.id.clone()}>
+                                <h3>{ format!("{} — {}", practitioner.name, t(lang, Text::Absences)) }</h3>
+                                { for practitioner.absences.iter().enumerate().map(|(position, absence)| {
+                                    let from = edit(Rc::new(move |s: &mut ScheduleSettings, v: String| {
+                                        if let Some(x) = s.practitioners.get_mut(index).and_then(|p| p.absences.get_mut(position)) { x.from = v; }
+                                    }));
+                                    let to = edit(Rc::new(move |s: &mut ScheduleSettings, v: String| {
+                                        if let Some(x) = s.practitioners.get_mut(index).and_then(|p| p.absences.get_mut(position)) {
+                                            x.to = (!v.is_empty()).then_some(v);
+                                        }
+                                    }));
+                                    let remove = change_list(Rc::new(move |s: &mut ScheduleSettings| {
+                                        if let Some(p) = s.practitioners.get_mut(index) && position < p.absences.len() { p.absences.remove(position); }
+                                    }));
+                                    let field = format!("practitioners[{index}].absences[{position}]");
+                                    html! {
+                                        <div class="sb-nav" key={position}>
+                                            { input(input_id(&format!("{field}.from")), t(lang, Text::FromDate).to_owned(), "date", absence.from.clone(), from) }
+                                            { input(input_id(&format!("{field}.to")), t(lang, Text::ToDate).to_owned(), "date", absence.to.clone().unwrap_or_default(), to) }
+                                            <button class="sb-secondary sb-danger" type="button" onclick={remove}>{ t(lang, Text::Remove) }</button>
+                                        </div>
+                                    }
+                                }) }
+                                <button class="sb-secondary" type="button" onclick={add}>{ t(lang, Text::AddAbsence) }</button>
+                            </div>
+                        }
+                    }) }
+                </fieldset>
+            </>
+        },
+    };
+
+    let result = match &*step {
+        Step::Editing => html! {},
+        Step::Saved => html! {
+            <p id="sb-schedule-result" class="sb-result" tabindex="-1" role="status">{ t(lang, Text::ScheduleSaved) }</p>
+        },
+        Step::Checked(rows) if rows.is_empty() => html! {
+            <div id="sb-schedule-result" class="sb-result" tabindex="-1">
+                <p>{ t(lang, Text::NothingAffected) }</p>
+                <button id="sb-schedule-save" class="sb-submit" type="button" onclick={on_save.clone()}
+                    disabled={*busy}>{ t(lang, Text::SaveSchedule) }</button>
+            </div>
+        },
+        Step::Checked(rows) => html! {
+            <div id="sb-schedule-result" class="sb-confirm" tabindex="-1">
+                <p>{ t(lang, Text::AffectedBookings) }</p>
+                <table class="sb-table" id="sb-affected">
+                    <thead><tr>
+                        <th scope="col">{ t(lang, Text::Time) }</th>
+                        <th scope="col">{ t(lang, Text::What) }</th>
+                        <th scope="col">{ t(lang, Text::Name) }</th>
+                        <th scope="col">{ t(lang, Text::Contact) }</th>
+                    </tr></thead>
+                    <tbody>
+                        { for rows.iter().map(|row| html! {
+                            <tr key={row.stored.id.clone()} data-booking={row.stored.id.clone()}>
+                                <td>{ row.when(true) }</td>
+                                <td>{ row.what(lang) }</td>
+                                <td class="sb-name">{ row.name() }</td>
+                                <td>{ row.contact() }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+                <button id="sb-schedule-save" class="sb-submit" type="button" onclick={on_save.clone()}
+                    disabled={*busy}>{ t(lang, Text::SaveAndMark) }</button>
+            </div>
+        },
+    };
+    html! {
+        <section aria-labelledby="sb-heading">
+            <h1 id="sb-heading" tabindex="-1">{ t(lang, Text::Schedule) }</h1>
+            <p class="sb-muted">{ t(lang, Text::ScheduleIntro) }</p>
+            <ErrorBox message={calls.error()} />
+            <h2>{ t(lang, Text::WeeklyHours) }</h2>
+            <p class="sb-muted">{ t(lang, Text::HoursHint) }</p>
+            { for weekly }
+            <h2>{ t(lang, Text::Closures) }</h2>
+            { for closures }
+            <button id="sb-add-closure" class="sb-secondary" type="button" onclick={add_closure}>{ t(lang, Text::AddClosure) }</button>
+            <h2>{ t(lang, Text::ExceptionalDays) }</h2>
+            { for exceptions }
+            <button id="sb-add-exception" class="sb-secondary" type="button" onclick={add_exception}>{ t(lang, Text::AddExceptionalDay) }</button>
+            <h2>{ t(lang, Text::BookingRules) }</h2>
+            { rules }
+            { offer }
+            <div class="sb-actions">
+                <button id="sb-schedule-check" class="sb-submit" type="button" onclick={on_check} disabled={*busy}>
+                    { t(lang, Text::CheckChanges) }</button>
+            </div>
+            { result }
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::input_id;
+
+    #[test]
+    fn a_problem_points_at_the_input_that_holds_its_field() {
+        for (field, id) in [
+            ("hours.tue[1]", "sb-s-hours-tue"),
+            ("hours.tue", "sb-s-hours-tue"),
+            ("closures[0].from", "sb-s-closures-0-from"),
+            ("exceptions[2].hours[1]", "sb-s-exceptions-2-hours"),
+            (
+                "practitioners[0].absences[1].to",
+                "sb-s-practitioners-0-absences-1-to",
+            ),
+            ("seating.covers", "sb-s-seating-covers"),
+            ("slot_interval_minutes", "sb-s-slot_interval_minutes"),
+        ] {
+            assert_eq!(input_id(field), id, "{field}");
+        }
+    }
+}

@@ -107,6 +107,8 @@ pub enum AppError {
     BookingCancelled,
     #[error("This member already holds that key under their own passphrase.")]
     KeyAlreadyHeld,
+    #[error("Only the owner or a manager may squeeze a booking in past capacity.")]
+    SqueezeInForbidden,
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -160,6 +162,7 @@ impl AppError {
             Self::InvalidWrappedKey => "invalid_wrapped_key",
             Self::BookingCancelled => "booking_cancelled",
             Self::KeyAlreadyHeld => "key_already_held",
+            Self::SqueezeInForbidden => "squeeze_in_forbidden",
             Self::Internal(_) => "internal",
         }
     }
@@ -195,7 +198,7 @@ impl AppError {
                 StatusCode::UNAUTHORIZED
             }
             Self::TotpRequired | Self::TotpFailed => StatusCode::UNAUTHORIZED,
-            Self::CsrfFailed | Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::CsrfFailed | Self::Forbidden | Self::SqueezeInForbidden => StatusCode::FORBIDDEN,
             Self::TotpNotConfirmed
             | Self::WrongPassword
             | Self::WeakPassword

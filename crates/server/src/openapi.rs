@@ -8,7 +8,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::api::{
     audit, auth, availability, bookings, consents, inbox, inbox_keys, keys, manage, profile,
-    snippet, staff,
+    snippet, staff, staff_entries,
 };
 
 /// Every route of [`crate::api::router`], with its bodies and errors.
@@ -45,12 +45,14 @@ use crate::api::{
         inbox::erase,
         inbox::exported,
         inbox::consents,
+        staff_entries::create,
         staff::list,
         staff::invite,
         staff::invites,
         staff::withdraw,
         staff::revoke,
         staff::share_keys,
+        staff::set_role,
         staff::reset,
         snippet::snippet,
         audit::log,

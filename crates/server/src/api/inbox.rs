@@ -50,7 +50,7 @@ fn local(business: &Business, seconds: i64) -> String {
 }
 
 /// A stored booking as the inbox shows it.
-fn staff_booking(business: &Business, booking: &InboxBooking) -> StaffBooking {
+pub(super) fn staff_booking(business: &Business, booking: &InboxBooking) -> StaffBooking {
     let stored = &booking.booking;
     StaffBooking {
         id: stored.id.to_string(),
@@ -160,7 +160,7 @@ pub(crate) async fn list(
     Ok(Json(BookingList { bookings }))
 }
 
-async fn find(
+pub(super) async fn find(
     state: &AppState,
     session: &StaffSession,
     id: &str,

@@ -12,6 +12,7 @@ pub(crate) mod manage;
 pub(crate) mod profile;
 pub(crate) mod snippet;
 pub(crate) mod staff;
+pub(crate) mod staff_entries;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -57,7 +58,10 @@ fn inbox_router() -> Router<AppState> {
         .route("/auth/accept-invite", post(auth::accept_invite))
         .route("/auth/reset", post(auth::use_reset))
         .route("/inbox/keys", get(inbox_keys::list).put(inbox_keys::put))
-        .route("/inbox/bookings", get(inbox::list))
+        .route(
+            "/inbox/bookings",
+            get(inbox::list).post(staff_entries::create),
+        )
         .route(
             "/inbox/bookings/{id}",
             get(inbox::open).delete(inbox::erase),
@@ -68,6 +72,7 @@ fn inbox_router() -> Router<AppState> {
         .route("/inbox/staff", get(staff::list))
         .route("/inbox/staff/{id}", delete(staff::revoke))
         .route("/inbox/staff/{id}/keys", put(staff::share_keys))
+        .route("/inbox/staff/{id}/role", put(staff::set_role))
         .route("/inbox/staff/{id}/reset", post(staff::reset))
         .route("/inbox/invites", post(staff::invite).get(staff::invites))
         .route("/inbox/invites/{id}", delete(staff::withdraw))

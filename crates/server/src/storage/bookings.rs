@@ -4,7 +4,7 @@
 
 use sqlx::AnyConnection;
 
-use super::{Backend, Storage};
+use super::{Backend, NewAuditEntry, Storage};
 use crate::availability::{Occupancy, Refusal};
 use crate::ids::{BookingId, BusinessId};
 
@@ -186,6 +186,44 @@ impl Storage {
         envelope_hash: [u8; 32],
         decide: impl FnOnce(&[Occupancy]) -> Result<NewBooking, Refusal>,
     ) -> Result<Booked, BookError> {
+        self.book_audited(business, idempotency, window, envelope_hash, |competing| {
+            decide(competing).map(|booking| (booking, None))
+        })
+        .await
+    }
+
+    /// [`Storage::book`] for a booking a staff member enters: the same locked
+    /// transaction holds capacity, writes the row and appends `decide`'s audit
+    /// entry (the member, and whether it was squeezed in past capacity), so the
+    /// booking and its record stand or fall together. A staff notice of the new
+    /// booking joins this transaction too (in [`Storage::book_in`]).
+    pub async fn book_by_staff(
+        &self,
+        business: &BusinessId,
+        window: (i64, i64),
+        envelope_hash: [u8; 32],
+        decide: impl FnOnce(&[Occupancy]) -> Result<(NewBooking, NewAuditEntry), Refusal>,
+    ) -> Result<NewBooking, BookError> {
+        let booked = self
+            .book_audited(business, None, window, envelope_hash, |competing| {
+                decide(competing).map(|(booking, audit)| (booking, Some(audit)))
+            })
+            .await?;
+        match booked {
+            Booked::Created(booking) => Ok(booking),
+            // Only an idempotency key finds an earlier booking, and there is none.
+            Booked::Replayed(_) => Err(BookError::Replayed),
+        }
+    }
+
+    async fn book_audited(
+        &self,
+        business: &BusinessId,
+        idempotency: Option<Idempotency>,
+        window: (i64, i64),
+        envelope_hash: [u8; 32],
+        decide: impl FnOnce(&[Occupancy]) -> Result<(NewBooking, Option<NewAuditEntry>), Refusal>,
+    ) -> Result<Booked, BookError> {
         let work = async |connection: &mut AnyConnection| {
             Self::book_in(
                 connection,
@@ -255,7 +293,7 @@ impl Storage {
         idempotency: Option<Idempotency>,
         window: (i64, i64),
         envelope_hash: [u8; 32],
-        decide: impl FnOnce(&[Occupancy]) -> Result<NewBooking, Refusal>,
+        decide: impl FnOnce(&[Occupancy]) -> Result<(NewBooking, Option<NewAuditEntry>), Refusal>,
     ) -> Result<Booked, BookError> {
         if let Some(idempotency) = &idempotency
             && let Some(earlier) = Self::earlier_answer(connection, business, idempotency).await?
@@ -266,7 +304,7 @@ impl Storage {
             return Err(BookError::Replayed);
         }
         let competing = Self::occupancy(connection, business, window, None).await?;
-        let booking = decide(&competing).map_err(BookError::Refused)?;
+        let (booking, audit) = decide(&competing).map_err(BookError::Refused)?;
         sqlx::query(
             "INSERT INTO bookings (id, business, starts_at, ends_at, party_size, service, practitioner, status,
                                    envelope, envelope_hash, visitor_copy, token_hash, created_at)
@@ -298,6 +336,10 @@ impl Storage {
             .execute(&mut *connection)
             .await?;
         }
+        if let Some(audit) = &audit {
+            Self::append_audit(connection, audit).await?;
+        }
+        // A notice of the new booking belongs here, in this transaction.
         Ok(Booked::Created(booking))
     }
 

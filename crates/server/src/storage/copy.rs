@@ -158,8 +158,8 @@ impl Storage {
         for member in staff {
             sqlx::query(
                 "INSERT INTO staff (id, business, email, role, password_hash, totp_secret, totp_pending,
-                                    totp_last_step, disabled, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                                    totp_last_step, disabled, created_at, manager)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             )
             .bind(member.id)
             .bind(member.business)
@@ -171,6 +171,7 @@ impl Storage {
             .bind(member.totp_last_step)
             .bind(member.disabled)
             .bind(member.created_at)
+            .bind(member.manager)
             .execute(&mut *target)
             .await?;
         }

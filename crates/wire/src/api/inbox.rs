@@ -44,6 +44,31 @@ pub struct StatusChange {
     pub status: String,
 }
 
+/// `POST /inbox/bookings`: a booking a staff member enters (a phone call, a
+/// walk-in), sealed in their browser to the business's active keys with
+/// `"source": "staff"` inside. No visitor copy: the visitor did not book online.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StaffBookingRequest {
+    /// base64url of the booking envelope.
+    pub envelope: String,
+    /// RFC 3339 start time, a slot from the availability API.
+    pub start: String,
+    /// Restaurants: the number of guests.
+    #[serde(default)]
+    pub party_size: Option<u32>,
+    /// Clinics: the service's id.
+    #[serde(default)]
+    pub service: Option<String>,
+    /// Clinics: the practitioner's id, or `any`.
+    #[serde(default)]
+    pub practitioner: Option<String>,
+    /// Hold the slot even past capacity (owner or manager only; audited).
+    #[serde(default)]
+    pub squeeze_in: bool,
+}
+
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]

@@ -1,0 +1,113 @@
+//! `POST /inbox/bookings`: bookings staff enter themselves (a phone call, a
+//! walk-in). The browser seals them; the server holds capacity through the
+//! same atomic path as a visitor's booking and records who entered them.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use sealbook_wire::api::bookings::BookingRequest;
+use sealbook_wire::api::error::ErrorBody;
+use sealbook_wire::api::inbox::{StaffBooking, StaffBookingRequest};
+
+use super::bookings::{check, wish_of};
+use super::inbox::{business_of, find, staff_booking};
+use crate::auth::session::StaffSession;
+use crate::availability::{Refusal, competing_window, hold};
+use crate::extract::JsonBody;
+use crate::ids::BookingId;
+use crate::storage::Role;
+use crate::{AppError, AppState};
+
+/// `POST /inbox/bookings`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/inbox/bookings",
+    tag = "inbox",
+    security(("session" = [])),
+    request_body(content = StaffBookingRequest, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Stored; capacity held like a visitor's booking (or past it, squeezed in)", body = StaffBooking),
+        (status = 400, description = "`bad_request`, `malformed_envelope`, `business_mismatch`, `unknown_key`, `invalid_start`, `invalid_party_size`, `unknown_service` or `unknown_practitioner`", body = ErrorBody),
+        (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
+        (status = 403, description = "`csrf_failed`, or `squeeze_in_forbidden`: only the owner or a manager may squeeze in", body = ErrorBody),
+        (status = 404, description = "`not_found`: the member's business is no longer configured", body = ErrorBody),
+        (status = 409, description = "`slot_full` or `replayed`", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
+        (status = 422, description = "`start_in_past`, `too_soon`, `too_far`, `outside_opening_hours` or `party_too_large`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    session: StaffSession,
+    JsonBody(request): JsonBody<StaffBookingRequest>,
+) -> Result<(StatusCode, Json<StaffBooking>), AppError> {
+    // A task of its own, as for a visitor's booking: it runs to the end even if
+    // the client hangs up, never leaving a group-committed transaction half-way.
+    tokio::spawn(store(state, session, request))
+        .await
+        .map_err(|error| AppError::Internal(Box::new(error)))?
+}
+
+async fn store(
+    state: AppState,
+    session: StaffSession,
+    request: StaffBookingRequest,
+) -> Result<(StatusCode, Json<StaffBooking>), AppError> {
+    if request.squeeze_in && session.staff.role < Role::Manager {
+        return Err(AppError::SqueezeInForbidden);
+    }
+    let business = business_of(&state, &session)?;
+    // The visitor's upload without the visitor's copy: one check of the
+    // envelope, its keys and the start for both.
+    let upload = BookingRequest {
+        envelope: request.envelope,
+        start: request.start,
+        party_size: request.party_size,
+        service: request.service,
+        practitioner: request.practitioner,
+        visitor_copy: None,
+        manage_token_hash: None,
+    };
+    let checked = check(&upload, business)?;
+    let wish = wish_of(&upload);
+    let window = competing_window(&business.profile, &wish, checked.start)?;
+    let now = jiff::Timestamp::now();
+    let booking_id = BookingId::generate().map_err(|error| AppError::Internal(Box::new(error)))?;
+    let booking = state
+        .storage
+        .book_by_staff(&business.id, window, checked.envelope_hash, |competing| {
+            let (held, squeezed) =
+                match hold(&business.profile, &wish, checked.start, now, competing) {
+                    Ok(held) => (held, false),
+                    // Past capacity, every other rule still applies: the
+                    // same decision as if the slot were empty.
+                    Err(Refusal::SlotFull) if request.squeeze_in => (
+                        hold(&business.profile, &wish, checked.start, now, &[])?,
+                        true,
+                    ),
+                    Err(refusal) => return Err(refusal),
+                };
+            let detail = if squeezed {
+                "entered by staff, squeezed in past capacity"
+            } else {
+                "entered by staff"
+            };
+            let audit =
+                session.audit_entry("staff_booked", Some(booking_id.as_str()), detail.to_owned());
+            let booking = checked.into_booking(
+                &upload,
+                held,
+                booking_id,
+                business.id.clone(),
+                None,
+                now.as_second(),
+            );
+            Ok((booking, audit))
+        })
+        .await?;
+    tracing::info!(business = %business.id, "booking entered by staff");
+    let stored = find(&state, &session, booking.id.as_str()).await?;
+    Ok((StatusCode::CREATED, Json(staff_booking(business, &stored))))
+}

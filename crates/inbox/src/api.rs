@@ -8,13 +8,14 @@ use sealbook_wire::api::auth::{
     AcceptInvite, LoginRequest, PasswordChange, SessionView, TotpCode, TotpSetup, UseReset,
 };
 use sealbook_wire::api::inbox::{
-    BookingList, ConsentList, ConsentView, ExportReport, StaffBooking, StatusChange,
+    BookingList, ConsentList, ConsentView, ExportReport, StaffBooking, StaffBookingRequest,
+    StatusChange,
 };
 use sealbook_wire::api::inbox_keys::{KeyCopy, PutWrappedKeys, WrappedKeyView, WrappedKeys};
 use sealbook_wire::api::snippet::Snippet;
 use sealbook_wire::api::staff::{
-    InviteEntry, InviteList, InviteRequest, Invited, ResetIssued, ShareRequest, StaffEntry,
-    StaffList,
+    InviteEntry, InviteList, InviteRequest, Invited, ResetIssued, RoleChange, ShareRequest,
+    StaffEntry, StaffList,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -177,6 +178,15 @@ impl Api {
             .await
     }
 
+    /// Stores a booking this member entered and sealed.
+    pub async fn create_booking(
+        &self,
+        request: &StaffBookingRequest,
+    ) -> Result<StaffBooking, ApiError> {
+        self.send("POST", "/api/v1/inbox/bookings", Some(request))
+            .await
+    }
+
     pub async fn set_status(&self, id: &str, status: &str) -> Result<StaffBooking, ApiError> {
         let body = StatusChange {
             status: status.to_owned(),
@@ -240,6 +250,15 @@ impl Api {
             wrapped: keys.to_vec(),
         };
         let path = format!("/api/v1/inbox/staff/{}/keys", encode(member));
+        self.send_empty("PUT", &path, Some(&body)).await
+    }
+
+    /// Makes `member` a `manager` or plain `staff`.
+    pub async fn set_role(&self, member: &str, role: &str) -> Result<(), ApiError> {
+        let body = RoleChange {
+            role: role.to_owned(),
+        };
+        let path = format!("/api/v1/inbox/staff/{}/role", encode(member));
         self.send_empty("PUT", &path, Some(&body)).await
     }
 

@@ -16,6 +16,7 @@ use crate::views::detail::Detail;
 use crate::views::invite::{Invite, Link};
 use crate::views::list::{List, Range};
 use crate::views::login::Login;
+use crate::views::new_booking::NewBooking;
 use crate::views::settings::Settings;
 use crate::views::snippet::SnippetPage;
 use crate::views::staff::StaffPage;
@@ -25,6 +26,7 @@ use crate::views::unlock::{Unlock, Unlocked};
 enum Page {
     List,
     Detail(AttrValue),
+    New,
     Staff,
     Audit,
     Settings,
@@ -246,6 +248,10 @@ pub fn app() -> Html {
                     <Detail {lang} api={api.clone()} keyring={unlocked.keyring.clone()} id={id.clone()}
                         {on_back} on_logged_out={logged_out.clone()} />
                 },
+                Page::New => html! {
+                    <NewBooking {lang} api={api.clone()} staff={session.staff.clone()} keyring={unlocked.keyring.clone()}
+                        on_created={on_open.clone()} on_cancel={on_back.clone()} on_logged_out={logged_out.clone()} />
+                },
                 Page::Staff => html! {
                     <StaffPage {lang} api={api.clone()} wrapped={unlocked.wrapped.clone()}
                         configured={unlocked.configured.clone()} on_logged_out={logged_out.clone()} />
@@ -304,6 +310,8 @@ pub fn app() -> Html {
                         <nav aria-label={t(lang, Text::AppName)} class="sb-nav">
                             <button id="sb-nav-bookings" class="sb-link" type="button"
                                 aria-current={current(&Page::List)} onclick={go(Page::List)}>{ t(lang, Text::Bookings) }</button>
+                            <button id="sb-nav-new" class="sb-link" type="button"
+                                aria-current={current(&Page::New)} onclick={go(Page::New)}>{ t(lang, Text::NewBooking) }</button>
                             if owner {
                                 <button id="sb-nav-staff" class="sb-link" type="button"
                                     aria-current={current(&Page::Staff)} onclick={go(Page::Staff)}>{ t(lang, Text::Staff) }</button>

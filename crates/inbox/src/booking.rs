@@ -4,7 +4,7 @@
 
 use sealbook_export as export;
 use sealbook_wire::api::inbox::StaffBooking;
-use sealbook_wire::plaintext::Booking;
+use sealbook_wire::plaintext::{Booking, Source};
 
 use crate::i18n::{Lang, Text, t};
 use crate::keyring::ReadError;
@@ -96,6 +96,11 @@ impl Row {
                 out.push((t(lang, label), value.to_owned()));
             }
         };
+        let source = match booking.source {
+            Source::Staff => Text::EnteredByStaff,
+            Source::Visitor => Text::EnteredByVisitor,
+        };
+        push(Text::EnteredBy, Some(t(lang, source)));
         push(Text::Name, Some(booking.display_name()));
         push(Text::Contact, Some(self.contact().as_str()));
         push(Text::Notes, booking.note.as_deref());
@@ -176,8 +181,16 @@ mod tests {
         let details = row.details(Lang::En);
         assert!(details.contains(&("Marketing by e-mail", "yes".to_owned())));
         assert!(details.contains(&("Marketing by SMS", "no".to_owned())));
+        assert!(details.contains(&("Entered by", "The guest, online".to_owned())));
         let exported = row.export("bistro").booking.expect("opened");
         assert_eq!(exported.name.as_deref(), Some("Camille"));
+    }
+
+    #[test]
+    fn a_booking_entered_by_staff_says_so() {
+        let row = row(json!({ "v": 1, "source": "staff", "name": "Camille" }));
+        let details = row.details(Lang::Fr);
+        assert!(details.contains(&("Saisie par", "L’équipe".to_owned())));
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod detail;
 pub mod invite;
 pub mod list;
 pub mod login;
+pub mod new_booking;
 pub mod settings;
 pub mod snippet;
 pub mod staff;

@@ -1024,3 +1024,138 @@ async fn a_device_that_remembers_the_keys_opens_bookings_after_the_login_alone()
     }
     Ok(())
 }
+
+/// A phone booking entered by keyboard alone: "New booking", the party, a day
+/// and a free time from the availability API, the guest's name and phone, Enter.
+/// The browser seals it to the business's key; it opens in the inbox saying it
+/// was entered by staff, shows in the day's list, and the canary typed in is in
+/// no byte that crossed the wire, in the database or in the server's log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_enter_a_phone_booking_by_keyboard_sealed_on_their_device() -> anyhow::Result<()> {
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
+    let sealbook = Sealbook::start("bistro-phone", &[]).await?;
+    sealbook.init_owner(OWNER, OWNER_PASSWORD).await?;
+    let name = canary();
+    let phone = "+33 6 11 22 33 44";
+
+    let browser = Browser::start().await?;
+    browser.goto(&sealbook.url("/inbox/")).await?;
+    browser.wait_for("#sb-email").await?;
+    tab_to(&browser, "#sb-email").await?;
+    type_here(&browser, OWNER, Some(Key::Tab)).await?;
+    type_here(&browser, OWNER_PASSWORD, Some(Key::Enter)).await?;
+    browser.wait_for("#sb-passphrase").await?;
+    tab_to(&browser, "#sb-passphrase").await?;
+    type_here(&browser, PASSPHRASE, Some(Key::Enter)).await?;
+    browser.wait_for("#sb-from").await?;
+
+    tab_to(&browser, "#sb-nav-new").await?;
+    type_here(&browser, "", Some(Key::Enter)).await?;
+    browser.wait_for("#sb-new-form").await?;
+    eventually("the focus on the new booking heading", || async {
+        (focused_id(&browser).await.ok()? == "sb-heading").then_some(())
+    })
+    .await?;
+    // Tomorrow, Paris time: the whole day's times are still ahead.
+    let tomorrow = browser
+        .script(
+            "const d = new Date(Date.now() + 86400000);
+             return d.toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });",
+        )
+        .await?;
+    let day = tomorrow.as_str().unwrap_or_default().to_owned();
+    browser
+        .script(&format!(
+            "const input = document.getElementById('sb-new-date'); input.value = '{day}';
+             input.dispatchEvent(new Event('change', {{ bubbles: true }}));"
+        ))
+        .await?;
+    eventually("the day's free times", || async {
+        let count = browser
+            .script("return document.querySelectorAll('#sb-new-slot option[value^=\"2\"]').length;")
+            .await
+            .ok()?;
+        (count.as_u64()? > 0).then_some(())
+    })
+    .await?;
+    assert_accessible(&browser, "new booking").await?;
+
+    // Saving without a time or a name puts each error beside its field.
+    tab_to(&browser, "#sb-new-save").await?;
+    type_here(&browser, "", Some(Key::Enter)).await?;
+    let slot_error = browser.wait_for_text("#sb-new-slot-error").await?;
+    assert_eq!(slot_error, "Choose a time");
+    assert_eq!(focused_id(&browser).await?, "sb-new-slot");
+    let described = browser
+        .script("return document.getElementById('sb-new-name').getAttribute('aria-describedby');")
+        .await?;
+    assert_eq!(described, "sb-new-name-error");
+    assert_accessible(&browser, "new booking with errors").await?;
+
+    // The first free time, by the arrow key, then the guest's details.
+    type_here(&browser, "", Some(Key::Down)).await?;
+    let start = browser
+        .script("return document.getElementById('sb-new-slot').value;")
+        .await?;
+    let start = start.as_str().unwrap_or_default().to_owned();
+    assert!(start.starts_with(&day[..4]), "a slot's UTC start: {start}");
+    tab_to(&browser, "#sb-new-name").await?;
+    type_here(&browser, &name, Some(Key::Tab)).await?;
+    assert_eq!(focused_id(&browser).await?, "sb-new-phone");
+    type_here(&browser, phone, Some(Key::Enter)).await?;
+
+    let facts = browser.wait_for_text("#sb-facts").await?;
+    assert!(facts.contains(&name), "{facts}");
+    assert!(facts.contains(phone), "{facts}");
+    assert!(
+        facts.contains("Entered by") && facts.contains("Staff"),
+        "{facts}"
+    );
+    eventually("the focus on the booking's heading", || async {
+        (focused_id(&browser).await.ok()? == "sb-heading").then_some(())
+    })
+    .await?;
+    assert_accessible(&browser, "staff booking detail").await?;
+    tab_to(&browser, "#sb-back").await?;
+    type_here(&browser, "", Some(Key::Enter)).await?;
+    show_day(&browser, &day).await?;
+    wait_for_row(&browser, &name).await?;
+    tab_to(&browser, "#sb-logout").await?;
+    type_here(&browser, "", Some(Key::Enter)).await?;
+    browser.wait_for("#sb-email").await?;
+    browser.close().await?;
+
+    // The business's key file opens it: sealed to the business, marked as staff's.
+    let opened = sealbook.open_bookings().await?;
+    let bookings = opened.as_array().map_or(&[][..], Vec::as_slice);
+    assert_eq!(bookings.len(), 1, "{opened:#}");
+    assert_eq!(bookings[0]["booking"]["name"], name.as_str(), "{opened:#}");
+    assert_eq!(bookings[0]["booking"]["source"], "staff", "{opened:#}");
+    assert_eq!(bookings[0]["party_size"], 2, "{opened:#}");
+
+    let traffic = sealbook.proxy.traffic();
+    assert_eq!(
+        occurrences(&traffic, b"POST /api/v1/inbox/bookings "),
+        1,
+        "one upload crossed the wire"
+    );
+    let database = sealbook.database_bytes().await?;
+    let log = sealbook.log();
+    for (place, bytes) in [
+        ("traffic", &traffic),
+        ("database", &database),
+        ("log", &log),
+    ] {
+        assert_eq!(
+            occurrences(bytes, name.as_bytes()),
+            0,
+            "the canary in the {place}"
+        );
+        assert_eq!(
+            occurrences(bytes, phone.as_bytes()),
+            0,
+            "the phone in the {place}"
+        );
+    }
+    Ok(())
+}

@@ -46,6 +46,7 @@ use crate::api::{
         inbox::exported,
         inbox::consents,
         staff_entries::create,
+        staff_entries::move_booking,
         staff::list,
         staff::invite,
         staff::invites,

@@ -37,6 +37,7 @@ const ROUTES: &[&str] = &[
     "PUT /api/v1/inbox/keys",
     "GET /api/v1/inbox/bookings",
     "POST /api/v1/inbox/bookings",
+    "POST /api/v1/inbox/bookings/{id}/move",
     "GET /api/v1/inbox/bookings/{id}",
     "POST /api/v1/inbox/bookings/{id}/status",
     "DELETE /api/v1/inbox/bookings/{id}",

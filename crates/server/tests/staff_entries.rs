@@ -8,7 +8,9 @@ use axum::http::{Method, Request, StatusCode, header};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use http_body_util::BodyExt as _;
-use sealbook_envelope::{Recipient, SealParams, seal};
+use sealbook_envelope::{
+    ManageSecret, Recipient, SealParams, open_visitor_copy, seal, seal_visitor_copy,
+};
 use sealbook_server::auth::password;
 use sealbook_server::ids::{BusinessId, StaffId};
 use sealbook_server::storage::{NewStaff, Role, WrappedKey};
@@ -179,15 +181,20 @@ async fn send(
 
 /// Noon, two days from now, Paris time: a slot of the bistro.
 fn slot() -> String {
+    slot_at(12, 0)
+}
+
+/// `hour:minute`, two days from now, Paris time.
+fn slot_at(hour: i8, minute: i8) -> String {
     let tz = jiff::tz::TimeZone::get("Europe/Paris").expect("bundled tzdb");
     let date = jiff::Timestamp::now()
         .to_zoned(tz.clone())
         .date()
         .checked_add(jiff::Span::new().days(2))
         .expect("date");
-    date.at(12, 0, 0, 0)
+    date.at(hour, minute, 0, 0)
         .to_zoned(tz)
-        .expect("noon exists")
+        .expect("the time exists")
         .timestamp()
         .to_string()
 }
@@ -548,9 +555,202 @@ async fn the_owner_makes_a_member_manager(database: TestDatabase) {
     assert_eq!(after.code(), "not_found");
 }
 
+/// A visitor's booking of `party` at `start` with a visitor copy and manage
+/// link: its id and the link's secret.
+async fn visitor_books_with_link(
+    fixture: &Fixture,
+    party: u32,
+    start: &str,
+) -> (String, ManageSecret) {
+    let secret = ManageSecret::generate(&mut getrandom::SysRng).expect("secret");
+    let plaintext =
+        json!({ "v": 1, "name": CANARY, "party_size": party, "start": start }).to_string();
+    let params = SealParams {
+        business: "bistro-du-coin",
+        iat: 1_790_000_000,
+    };
+    let copy = seal_visitor_copy(
+        &secret,
+        &params,
+        plaintext.as_bytes(),
+        &mut getrandom::SysRng,
+    )
+    .expect("seal");
+    let body = json!({
+        "envelope": sealed(fixture, &json!({ "v": 1, "name": CANARY, "party_size": party })),
+        "start": start, "party_size": party,
+        "visitor_copy": URL_SAFE_NO_PAD.encode(copy),
+        "manage_token_hash": secret.token().hash().to_base64url(),
+    });
+    let request = Request::post("/api/v1/businesses/bistro-du-coin/bookings")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(body.to_string()))
+        .expect("request");
+    let answer = call(&fixture.state, request).await;
+    assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+    (answer.body["id"].as_str().expect("id").to_owned(), secret)
+}
+
+async fn move_to(
+    fixture: &Fixture,
+    session: &Session,
+    id: &str,
+    start: &str,
+    squeeze_in: bool,
+) -> Answer {
+    send(
+        fixture,
+        Method::POST,
+        &format!("/api/v1/inbox/bookings/{id}/move"),
+        session,
+        Some(json!({ "start": start, "squeeze_in": squeeze_in })),
+    )
+    .await
+}
+
+/// What the visitor's manage link reads: the booking's start and its copy.
+async fn manage_view(fixture: &Fixture, id: &str, secret: &ManageSecret) -> Value {
+    let request = Request::get(format!("/api/v1/bookings/{id}"))
+        .header(
+            header::AUTHORIZATION,
+            format!("Bearer {}", secret.token().to_base64url()),
+        )
+        .body(Body::empty())
+        .expect("request");
+    let answer = call(&fixture.state, request).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    answer.body
+}
+
+/// A move into a full slot is refused; the owner may squeeze it in, audited
+/// with the old and new time; plain staff may not. Capacity is checked with
+/// the moved booking itself left out, so a move that overlaps its own old
+/// time is not refused by its own covers.
+async fn a_move_into_a_full_slot_is_refused_unless_squeezed_in(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let owner = login(&fixture, OWNER).await;
+    let waiter = login(&fixture, STAFF).await;
+    let (six, _) = visitor_books_with_link(&fixture, 6, &slot()).await;
+    let (two, _) = visitor_books_with_link(&fixture, 2, &slot()).await;
+    assert_eq!(covers_held(&fixture).await, i64::from(COVERS));
+
+    // Later the same day (past the 90-minute turn), one more table.
+    let later = slot_at(15, 0);
+    let entered = send(
+        &fixture,
+        Method::POST,
+        "/api/v1/inbox/bookings",
+        &waiter,
+        Some(json!({
+            "envelope": sealed(&fixture, &json!({ "v": 1, "source": "staff", "party_size": 2 })),
+            "start": later, "party_size": 2,
+        })),
+    )
+    .await;
+    assert_eq!(entered.status, StatusCode::CREATED, "{}", entered.body);
+    let id = entered.body["id"].as_str().expect("id").to_owned();
+
+    let full = move_to(&fixture, &waiter, &id, &slot(), false).await;
+    assert_eq!(full.status, StatusCode::CONFLICT);
+    assert_eq!(full.code(), "slot_full");
+    let forbidden = move_to(&fixture, &waiter, &id, &slot(), true).await;
+    assert_eq!(forbidden.code(), "squeeze_in_forbidden");
+    assert_eq!(covers_held(&fixture).await, i64::from(COVERS));
+
+    let squeezed = move_to(&fixture, &owner, &id, &slot(), true).await;
+    assert_eq!(squeezed.status, StatusCode::OK, "{}", squeezed.body);
+    assert_eq!(covers_held(&fixture).await, i64::from(COVERS + 2));
+    let start_local = squeezed.body["start"].as_str().expect("start");
+    assert!(start_local.contains("T12:00:00+"), "{start_local}");
+    let entries = audit(&fixture, &owner).await;
+    let moved = entries
+        .iter()
+        .find(|entry| entry["action"] == "moved")
+        .expect("the move is audited");
+    assert_eq!(moved["booking_id"], id.as_str());
+    assert_eq!(moved["staff_email"], OWNER);
+    assert_eq!(
+        moved["detail"],
+        format!(
+            "moved {} -> {}, squeezed in past capacity",
+            later.parse::<jiff::Timestamp>().expect("time"),
+            slot().parse::<jiff::Timestamp>().expect("time")
+        )
+    );
+
+    // Back out of the full slot, within capacity: no squeeze needed.
+    let back = move_to(&fixture, &waiter, &id, &later, false).await;
+    assert_eq!(back.status, StatusCode::OK, "{}", back.body);
+    assert_eq!(covers_held(&fixture).await, i64::from(COVERS));
+
+    // The table of six, a quarter of an hour later: it overlaps its own old
+    // time and the table of two. Counted once, it fits exactly.
+    let shifted = move_to(&fixture, &waiter, &six, &slot_at(12, 15), false).await;
+    assert_eq!(shifted.status, StatusCode::OK, "{}", shifted.body);
+    // The table of two now shares its turn with the six: there is no room to grow.
+    let crowded = move_to(&fixture, &waiter, &id, &slot_at(12, 30), false).await;
+    assert_eq!(crowded.code(), "slot_full");
+
+    // Only confirmed bookings of this business move.
+    let cancelled = send(
+        &fixture,
+        Method::POST,
+        &format!("/api/v1/inbox/bookings/{two}/status"),
+        &waiter,
+        Some(json!({ "status": "cancelled" })),
+    )
+    .await;
+    assert_eq!(cancelled.status, StatusCode::OK);
+    let refused = move_to(&fixture, &waiter, &two, &later, false).await;
+    assert_eq!(refused.code(), "booking_cancelled");
+    let missing = move_to(&fixture, &waiter, "no-such-booking", &later, false).await;
+    assert_eq!(missing.code(), "not_found");
+    let off_grid = move_to(&fixture, &owner, &id, &slot_at(12, 1), true).await;
+    assert_eq!(off_grid.code(), "outside_opening_hours");
+}
+
+/// After a move the visitor's manage link shows the new time — the page reads
+/// the time from the server's metadata — and the visitor's copy, untouched,
+/// still opens with the link's secret.
+async fn the_visitor_sees_a_moved_booking_at_its_new_time(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let waiter = login(&fixture, STAFF).await;
+    let (id, secret) = visitor_books_with_link(&fixture, 2, &slot()).await;
+    let before = manage_view(&fixture, &id, &secret).await;
+
+    let later = slot_at(19, 30);
+    let moved = move_to(&fixture, &waiter, &id, &later, false).await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    let after = manage_view(&fixture, &id, &secret).await;
+    assert_eq!(
+        after["start"].as_str().expect("start"),
+        later.parse::<jiff::Timestamp>().expect("time").to_string()
+    );
+    assert_eq!(after["status"], "confirmed");
+    assert_eq!(after["visitor_copy"], before["visitor_copy"]);
+    let copy = URL_SAFE_NO_PAD
+        .decode(after["visitor_copy"].as_str().expect("copy"))
+        .expect("base64url");
+    let opened = open_visitor_copy(&secret, &copy).expect("the visitor still reads it");
+    assert!(String::from_utf8_lossy(&opened.plaintext).contains(CANARY));
+
+    // The visitor can still cancel from the link, and that frees the new time.
+    let request = Request::post(format!("/api/v1/bookings/{id}/cancel"))
+        .header(
+            header::AUTHORIZATION,
+            format!("Bearer {}", secret.token().to_base64url()),
+        )
+        .body(Body::empty())
+        .expect("request");
+    let cancelled = call(&fixture.state, request).await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.body);
+}
+
 on_both_backends!(
     a_staff_booking_races_visitors_for_the_last_seat,
     a_phone_booking_is_stored_and_audited,
     only_owner_and_manager_squeeze_in,
     the_owner_makes_a_member_manager,
+    a_move_into_a_full_slot_is_refused_unless_squeezed_in,
+    the_visitor_sees_a_moved_booking_at_its_new_time,
 );

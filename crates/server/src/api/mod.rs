@@ -67,6 +67,10 @@ fn inbox_router() -> Router<AppState> {
             get(inbox::open).delete(inbox::erase),
         )
         .route("/inbox/bookings/{id}/status", post(inbox::set_status))
+        .route(
+            "/inbox/bookings/{id}/move",
+            post(staff_entries::move_booking),
+        )
         .route("/inbox/exports", post(inbox::exported))
         .route("/inbox/consents/{consent_id}", get(inbox::consents))
         .route("/inbox/staff", get(staff::list))

@@ -1,21 +1,24 @@
 //! `POST /inbox/bookings`: bookings staff enter themselves (a phone call, a
 //! walk-in). The browser seals them; the server holds capacity through the
 //! same atomic path as a visitor's booking and records who entered them.
+//! `POST /inbox/bookings/{id}/move`: another time, checked the same way.
+//! Past capacity only an owner or a manager may squeeze in, and it is audited.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use sealbook_wire::api::bookings::BookingRequest;
 use sealbook_wire::api::error::ErrorBody;
-use sealbook_wire::api::inbox::{StaffBooking, StaffBookingRequest};
+use sealbook_wire::api::inbox::{MoveRequest, StaffBooking, StaffBookingRequest};
 
-use super::bookings::{check, wish_of};
+use super::bookings::{check, timestamp, wish_of};
 use super::inbox::{business_of, find, staff_booking};
 use crate::auth::session::StaffSession;
-use crate::availability::{Refusal, competing_window, hold};
-use crate::extract::JsonBody;
+use crate::availability::{Hold, Occupancy, Refusal, Wish, competing_window, hold};
+use crate::config::Business;
+use crate::extract::{JsonBody, PathParam};
 use crate::ids::BookingId;
-use crate::storage::Role;
+use crate::storage::{MoveOutcome, Moved, Role};
 use crate::{AppError, AppState};
 
 /// `POST /inbox/bookings`.
@@ -55,9 +58,7 @@ async fn store(
     session: StaffSession,
     request: StaffBookingRequest,
 ) -> Result<(StatusCode, Json<StaffBooking>), AppError> {
-    if request.squeeze_in && session.staff.role < Role::Manager {
-        return Err(AppError::SqueezeInForbidden);
-    }
+    may_squeeze_in(&session, request.squeeze_in)?;
     let business = business_of(&state, &session)?;
     // The visitor's upload without the visitor's copy: one check of the
     // envelope, its keys and the start for both.
@@ -110,4 +111,148 @@ async fn store(
     tracing::info!(business = %business.id, "booking entered by staff");
     let stored = find(&state, &session, booking.id.as_str()).await?;
     Ok((StatusCode::CREATED, Json(staff_booking(business, &stored))))
+}
+
+/// Only the owner or a manager may squeeze in past capacity.
+fn may_squeeze_in(session: &StaffSession, squeeze_in: bool) -> Result<(), AppError> {
+    if squeeze_in && session.staff.role < Role::Manager {
+        return Err(AppError::SqueezeInForbidden);
+    }
+    Ok(())
+}
+
+fn squeezed_note(squeezed: bool) -> &'static str {
+    if squeezed {
+        ", squeezed in past capacity"
+    } else {
+        ""
+    }
+}
+
+/// [`hold`], or with `squeeze_in` the same decision as if the slot were empty
+/// when it is full: only capacity gives way, every other rule still applies.
+/// Also says whether it was squeezed in.
+fn hold_or_squeeze(
+    business: &Business,
+    wish: &Wish<'_>,
+    (start, now): (jiff::Timestamp, jiff::Timestamp),
+    competing: &[Occupancy],
+    squeeze_in: bool,
+) -> Result<(Hold, bool), Refusal> {
+    match hold(&business.profile, wish, start, now, competing) {
+        Ok(held) => Ok((held, false)),
+        Err(Refusal::SlotFull) if squeeze_in => {
+            Ok((hold(&business.profile, wish, start, now, &[])?, true))
+        }
+        Err(refusal) => Err(refusal),
+    }
+}
+
+/// `POST /inbox/bookings/{id}/move`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/inbox/bookings/{id}/move",
+    tag = "inbox",
+    security(("session" = [])),
+    params(("id" = String, Path, description = "The booking id")),
+    request_body(content = MoveRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Moved: the booking at its new time; its sealed part and the visitor's copy are unchanged", body = StaffBooking),
+        (status = 400, description = "`bad_request`, `invalid_start`, `unknown_service` or `unknown_practitioner`", body = ErrorBody),
+        (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
+        (status = 403, description = "`csrf_failed`, or `squeeze_in_forbidden`: only the owner or a manager may squeeze in", body = ErrorBody),
+        (status = 404, description = "`not_found` (also for another business's booking)", body = ErrorBody),
+        (status = 409, description = "`slot_full`, or `booking_cancelled`: a cancelled booking is not moved", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
+        (status = 422, description = "`start_in_past`, `too_soon`, `too_far` or `outside_opening_hours`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn move_booking(
+    State(state): State<AppState>,
+    session: StaffSession,
+    PathParam(id): PathParam,
+    JsonBody(request): JsonBody<MoveRequest>,
+) -> Result<Json<StaffBooking>, AppError> {
+    may_squeeze_in(&session, request.squeeze_in)?;
+    let business = business_of(&state, &session)?;
+    let start: jiff::Timestamp = request.start.parse().map_err(|_| AppError::InvalidStart)?;
+    let now = jiff::Timestamp::now();
+    // The wish as it will be: the booking's own party, service and
+    // practitioner unless the request names others.
+    let wish_for = |current: &crate::storage::StoredBooking| {
+        let clinic = current.service.is_some();
+        (
+            current.party_size,
+            request.service.clone().or_else(|| current.service.clone()),
+            request
+                .practitioner
+                .clone()
+                .or_else(|| current.practitioner.clone())
+                .filter(|_| clinic),
+        )
+    };
+    let outcome = state
+        .storage
+        .move_booking(
+            &business.id,
+            &id,
+            |current| {
+                let (party_size, service, practitioner) = wish_for(current);
+                let wish = Wish {
+                    party_size,
+                    service: service.as_deref(),
+                    practitioner: practitioner.as_deref(),
+                };
+                competing_window(&business.profile, &wish, start)
+            },
+            |current, competing| {
+                let (party_size, service, practitioner) = wish_for(current);
+                let wish = Wish {
+                    party_size,
+                    service: service.as_deref(),
+                    practitioner: practitioner.as_deref(),
+                };
+                let (held, squeezed) =
+                    hold_or_squeeze(business, &wish, (start, now), competing, request.squeeze_in)?;
+                let mut detail = format!(
+                    "moved {} -> {}",
+                    timestamp(current.starts_at),
+                    timestamp(start.as_second())
+                );
+                if held.practitioner != current.practitioner {
+                    detail.push_str(&format!(
+                        ", practitioner {} -> {}",
+                        current.practitioner.as_deref().unwrap_or("-"),
+                        held.practitioner.as_deref().unwrap_or("-")
+                    ));
+                }
+                if service != current.service {
+                    detail.push_str(&format!(
+                        ", service {} -> {}",
+                        current.service.as_deref().unwrap_or("-"),
+                        service.as_deref().unwrap_or("-")
+                    ));
+                }
+                detail.push_str(squeezed_note(squeezed));
+                let moved = Moved {
+                    starts_at: start.as_second(),
+                    ends_at: held.ends_at.as_second(),
+                    service: service.clone(),
+                    practitioner: held.practitioner,
+                };
+                Ok((moved, session.audit_entry("moved", Some(&id), detail)))
+            },
+        )
+        .await?;
+    match outcome {
+        MoveOutcome::Moved(_) => {
+            tracing::info!(business = %business.id, "booking moved by staff");
+            let stored = find(&state, &session, &id).await?;
+            Ok(Json(staff_booking(business, &stored)))
+        }
+        MoveOutcome::NotFound => Err(AppError::NotFound),
+        MoveOutcome::Cancelled => Err(AppError::BookingCancelled),
+    }
 }

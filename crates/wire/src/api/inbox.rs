@@ -69,6 +69,26 @@ pub struct StaffBookingRequest {
     pub squeeze_in: bool,
 }
 
+/// `POST /inbox/bookings/{id}/move`: another time (and practitioner or
+/// service, where the business has them). Only public metadata changes: the
+/// sealed booking and the visitor's copy stay as they are.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MoveRequest {
+    /// RFC 3339 new start time.
+    pub start: String,
+    /// Clinics: another service's id; absent keeps the booking's.
+    #[serde(default)]
+    pub service: Option<String>,
+    /// Clinics: another practitioner's id, or `any`; absent keeps the booking's.
+    #[serde(default)]
+    pub practitioner: Option<String>,
+    /// Hold the new time even past capacity (owner or manager only; audited).
+    #[serde(default)]
+    pub squeeze_in: bool,
+}
+
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]

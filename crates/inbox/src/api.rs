@@ -8,8 +8,8 @@ use sealbook_wire::api::auth::{
     AcceptInvite, LoginRequest, PasswordChange, SessionView, TotpCode, TotpSetup, UseReset,
 };
 use sealbook_wire::api::inbox::{
-    BookingList, ConsentList, ConsentView, ExportReport, StaffBooking, StaffBookingRequest,
-    StatusChange,
+    BlockRequest, BookingList, ConsentList, ConsentView, ExportReport, MoveRequest, StaffBooking,
+    StaffBookingRequest, StatusChange,
 };
 use sealbook_wire::api::inbox_keys::{KeyCopy, PutWrappedKeys, WrappedKeyView, WrappedKeys};
 use sealbook_wire::api::snippet::Snippet;
@@ -185,6 +185,22 @@ impl Api {
     ) -> Result<StaffBooking, ApiError> {
         self.send("POST", "/api/v1/inbox/bookings", Some(request))
             .await
+    }
+
+    /// Holds capacity with no guest behind it; erased like a booking.
+    pub async fn create_block(&self, request: &BlockRequest) -> Result<StaffBooking, ApiError> {
+        self.send("POST", "/api/v1/inbox/blocks", Some(request))
+            .await
+    }
+
+    /// Moves a booking to another time (or practitioner).
+    pub async fn move_booking(
+        &self,
+        id: &str,
+        request: &MoveRequest,
+    ) -> Result<StaffBooking, ApiError> {
+        let path = format!("/api/v1/inbox/bookings/{}/move", encode(id));
+        self.send("POST", &path, Some(request)).await
     }
 
     pub async fn set_status(&self, id: &str, status: &str) -> Result<StaffBooking, ApiError> {

@@ -11,6 +11,7 @@ use crate::i18n::{Lang, Text, browser_lang, t};
 use crate::timing;
 use crate::ui::{api_error_text, focus};
 use crate::views::audit::AuditPage;
+use crate::views::block::BlockPage;
 use crate::views::choose::Choose;
 use crate::views::detail::Detail;
 use crate::views::invite::{Invite, Link};
@@ -27,6 +28,7 @@ enum Page {
     List,
     Detail(AttrValue),
     New,
+    Block,
     Staff,
     Audit,
     Settings,
@@ -245,11 +247,15 @@ pub fn app() -> Html {
                         on_logged_out={logged_out.clone()} />
                 },
                 Page::Detail(id) => html! {
-                    <Detail {lang} api={api.clone()} keyring={unlocked.keyring.clone()} id={id.clone()}
+                    <Detail {lang} api={api.clone()} keyring={unlocked.keyring.clone()} staff={session.staff.clone()} id={id.clone()}
                         {on_back} on_logged_out={logged_out.clone()} />
                 },
                 Page::New => html! {
                     <NewBooking {lang} api={api.clone()} staff={session.staff.clone()} keyring={unlocked.keyring.clone()}
+                        on_created={on_open.clone()} on_cancel={on_back.clone()} on_logged_out={logged_out.clone()} />
+                },
+                Page::Block => html! {
+                    <BlockPage {lang} api={api.clone()} staff={session.staff.clone()} keyring={unlocked.keyring.clone()}
                         on_created={on_open.clone()} on_cancel={on_back.clone()} on_logged_out={logged_out.clone()} />
                 },
                 Page::Staff => html! {
@@ -312,6 +318,8 @@ pub fn app() -> Html {
                                 aria-current={current(&Page::List)} onclick={go(Page::List)}>{ t(lang, Text::Bookings) }</button>
                             <button id="sb-nav-new" class="sb-link" type="button"
                                 aria-current={current(&Page::New)} onclick={go(Page::New)}>{ t(lang, Text::NewBooking) }</button>
+                            <button id="sb-nav-block" class="sb-link" type="button"
+                                aria-current={current(&Page::Block)} onclick={go(Page::Block)}>{ t(lang, Text::BlockTime) }</button>
                             if owner {
                                 <button id="sb-nav-staff" class="sb-link" type="button"
                                     aria-current={current(&Page::Staff)} onclick={go(Page::Staff)}>{ t(lang, Text::Staff) }</button>

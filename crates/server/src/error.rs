@@ -109,6 +109,8 @@ pub enum AppError {
     KeyAlreadyHeld,
     #[error("Only the owner or a manager may squeeze a booking in past capacity.")]
     SqueezeInForbidden,
+    #[error("a block must end after it starts, at most 24 hours later")]
+    InvalidBlock,
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -163,6 +165,7 @@ impl AppError {
             Self::BookingCancelled => "booking_cancelled",
             Self::KeyAlreadyHeld => "key_already_held",
             Self::SqueezeInForbidden => "squeeze_in_forbidden",
+            Self::InvalidBlock => "invalid_block",
             Self::Internal(_) => "internal",
         }
     }
@@ -178,7 +181,8 @@ impl AppError {
             | Self::InvalidPartySize
             | Self::UnknownService
             | Self::UnknownPractitioner
-            | Self::InvalidQuery(_) => StatusCode::BAD_REQUEST,
+            | Self::InvalidQuery(_)
+            | Self::InvalidBlock => StatusCode::BAD_REQUEST,
             Self::StartInPast
             | Self::TooSoon
             | Self::TooFar

@@ -47,6 +47,7 @@ use crate::api::{
         inbox::consents,
         staff_entries::create,
         staff_entries::move_booking,
+        staff_entries::block,
         staff::list,
         staff::invite,
         staff::invites,

@@ -38,6 +38,7 @@ const ROUTES: &[&str] = &[
     "GET /api/v1/inbox/bookings",
     "POST /api/v1/inbox/bookings",
     "POST /api/v1/inbox/bookings/{id}/move",
+    "POST /api/v1/inbox/blocks",
     "GET /api/v1/inbox/bookings/{id}",
     "POST /api/v1/inbox/bookings/{id}/status",
     "DELETE /api/v1/inbox/bookings/{id}",

@@ -746,6 +746,170 @@ async fn the_visitor_sees_a_moved_booking_at_its_new_time(database: TestDatabase
     assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.body);
 }
 
+async fn block(
+    fixture: &Fixture,
+    session: &Session,
+    (start, end): (&str, &str),
+    covers: Option<u32>,
+    squeeze_in: bool,
+) -> Answer {
+    let label = json!({ "v": 1, "kind": "restaurant", "source": "staff",
+                        "block": { "label": format!("{CANARY} private party") } });
+    let mut body = json!({
+        "envelope": sealed(fixture, &label), "start": start, "end": end, "squeeze_in": squeeze_in,
+    });
+    if let Some(covers) = covers {
+        body["covers"] = json!(covers);
+    }
+    send(
+        fixture,
+        Method::POST,
+        "/api/v1/inbox/blocks",
+        session,
+        Some(body),
+    )
+    .await
+}
+
+/// A block holds capacity with no visitor behind it: part of the covers or all
+/// of them, over a slot or a whole evening. Visitors get `slot_full` against
+/// it; over existing bookings only the owner or a manager may block, and it is
+/// audited; it is listed as a block and erased like a booking, which frees it.
+async fn a_block_holds_capacity_until_staff_remove_it(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let owner = login(&fixture, OWNER).await;
+    let waiter = login(&fixture, STAFF).await;
+    let (noon, half_past_one) = (slot(), slot_at(13, 30));
+
+    let five = block(&fixture, &waiter, (&noon, &half_past_one), Some(5), false).await;
+    assert_eq!(five.status, StatusCode::CREATED, "{}", five.body);
+    assert_eq!(five.body["block"], true);
+    assert_eq!(five.body["party_size"], 5);
+    let five_id = five.body["id"].as_str().expect("id").to_owned();
+    assert_eq!(visitor_books(&fixture, 4).await.code(), "slot_full");
+    assert_eq!(visitor_books(&fixture, 3).await.status, StatusCode::CREATED);
+    assert_eq!(covers_held(&fixture).await, i64::from(COVERS));
+
+    // The whole evening, over a booking already made: squeezed in, or refused.
+    let (evening, night) = (slot_at(18, 0), slot_at(23, 0));
+    let dinner = send(
+        &fixture,
+        Method::POST,
+        "/api/v1/inbox/bookings",
+        &waiter,
+        Some(json!({
+            "envelope": sealed(&fixture, &json!({ "v": 1, "source": "staff", "party_size": 2 })),
+            "start": slot_at(19, 0), "party_size": 2,
+        })),
+    )
+    .await;
+    assert_eq!(dinner.status, StatusCode::CREATED, "{}", dinner.body);
+    let refused = block(&fixture, &waiter, (&evening, &night), None, false).await;
+    assert_eq!(refused.code(), "slot_full");
+    let forbidden = block(&fixture, &waiter, (&evening, &night), None, true).await;
+    assert_eq!(forbidden.code(), "squeeze_in_forbidden");
+    let whole = block(&fixture, &owner, (&evening, &night), None, true).await;
+    assert_eq!(whole.status, StatusCode::CREATED, "{}", whole.body);
+    assert_eq!(whole.body["party_size"], COVERS);
+    let late = send(
+        &fixture,
+        Method::POST,
+        "/api/v1/inbox/bookings",
+        &waiter,
+        Some(json!({
+            "envelope": sealed(&fixture, &json!({ "v": 1, "source": "staff", "party_size": 1 })),
+            "start": slot_at(21, 0), "party_size": 1,
+        })),
+    )
+    .await;
+    assert_eq!(late.code(), "slot_full", "nothing is free in a whole block");
+
+    // Listed among the bookings, as blocks; audited without the sealed label.
+    let day = slot()
+        .parse::<jiff::Timestamp>()
+        .expect("time")
+        .to_zoned(jiff::tz::TimeZone::get("Europe/Paris").expect("tz"))
+        .date();
+    let listed = send(
+        &fixture,
+        Method::GET,
+        &format!("/api/v1/inbox/bookings?from={day}&to={day}"),
+        &waiter,
+        None,
+    )
+    .await;
+    let blocks: Vec<&Value> = listed.body["bookings"]
+        .as_array()
+        .expect("bookings")
+        .iter()
+        .filter(|booking| booking["block"] == true)
+        .collect();
+    assert_eq!(blocks.len(), 2, "{}", listed.body);
+    let entries = audit(&fixture, &owner).await;
+    let details: Vec<&str> = entries
+        .iter()
+        .filter(|entry| entry["action"] == "blocked")
+        .map(|entry| entry["detail"].as_str().expect("detail"))
+        .collect();
+    assert_eq!(details.len(), 2, "{entries:?}");
+    assert!(
+        details
+            .iter()
+            .any(|detail| detail.starts_with("5 covers, "))
+    );
+    assert!(
+        details.iter().any(|detail| detail.starts_with("8 covers, ")
+            && detail.ends_with("squeezed in past capacity"))
+    );
+    assert!(
+        !serde_json::to_string(&entries)
+            .expect("json")
+            .contains(CANARY)
+    );
+
+    // Removed by staff like a booking: the covers are free again.
+    let erased = send(
+        &fixture,
+        Method::DELETE,
+        &format!("/api/v1/inbox/bookings/{five_id}"),
+        &waiter,
+        None,
+    )
+    .await;
+    assert_eq!(erased.status, StatusCode::NO_CONTENT);
+    assert_eq!(visitor_books(&fixture, 4).await.status, StatusCode::CREATED);
+
+    // Nonsense is refused before anything is held.
+    for (start, end) in [(&noon, &noon), (&night, &evening)] {
+        let odd = block(&fixture, &owner, (start, end), Some(1), false).await;
+        assert_eq!(odd.code(), "invalid_block");
+    }
+    let too_long = slot_at(12, 1)
+        .parse::<jiff::Timestamp>()
+        .expect("time")
+        .checked_add(jiff::SignedDuration::from_hours(24))
+        .expect("time")
+        .to_string();
+    assert_eq!(
+        block(&fixture, &owner, (&noon, &too_long), Some(1), false)
+            .await
+            .code(),
+        "invalid_block"
+    );
+    assert_eq!(
+        block(
+            &fixture,
+            &owner,
+            (&noon, &half_past_one),
+            Some(COVERS + 1),
+            true
+        )
+        .await
+        .code(),
+        "invalid_party_size"
+    );
+}
+
 on_both_backends!(
     a_staff_booking_races_visitors_for_the_last_seat,
     a_phone_booking_is_stored_and_audited,
@@ -753,4 +917,5 @@ on_both_backends!(
     the_owner_makes_a_member_manager,
     a_move_into_a_full_slot_is_refused_unless_squeezed_in,
     the_visitor_sees_a_moved_booking_at_its_new_time,
+    a_block_holds_capacity_until_staff_remove_it,
 );

@@ -1159,3 +1159,98 @@ async fn staff_enter_a_phone_booking_by_keyboard_sealed_on_their_device() -> any
     }
     Ok(())
 }
+
+/// A visitor's booking moved from the inbox by keyboard: "Move", another free
+/// time, Enter. The visitor's manage page then shows the new time and still
+/// opens the booking (its copy is untouched; the time comes from the server).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_booking_moved_in_the_inbox_shows_its_new_time_on_the_visitors_page() -> anyhow::Result<()>
+{
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
+    let sealbook = Sealbook::start("bistro-move", &[]).await?;
+    sealbook.init_owner(OWNER, OWNER_PASSWORD).await?;
+    let name = canary();
+    let browser = Browser::start().await?;
+    let widget = browser
+        .open_widget(&sealbook.url(&format!("/book/{}", sealbook.business)))
+        .await?;
+    choose_first_free_slot(&widget, None).await?;
+    fill_details(&widget, &name, "+33 6 98 76 54 32").await?;
+    widget.press("#sb-contact", &key(Key::Enter)).await?;
+    send(&widget).await?;
+    let reference = widget
+        .wait_for_text("#sb-reference")
+        .await?
+        .trim()
+        .to_owned();
+    let manage_link = widget.value("#sb-manage").await?;
+    browser.goto(&manage_link).await?;
+    assert_eq!(browser.wait_for_text("#sb-manage-name").await?, name);
+    let before = browser.wait_for_text("#sb-when").await?;
+    let opened = sealbook.open_bookings().await?;
+    let booked_start = opened[0]["start"].as_str().unwrap_or_default().to_owned();
+    let day = booked_start.get(..10).unwrap_or_default().to_owned();
+
+    browser.goto(&sealbook.url("/inbox/")).await?;
+    log_in(&browser, OWNER, OWNER_PASSWORD, PASSPHRASE).await?;
+    show_day(&browser, &day).await?;
+    wait_for_row(&browser, &name).await?;
+    tab_to(
+        &browser,
+        &format!("tr[data-booking=\"{reference}\"] button"),
+    )
+    .await?;
+    type_here(&browser, "", Some(Key::Enter)).await?;
+    browser.wait_for("#sb-facts").await?;
+    tab_to(&browser, "#sb-move").await?;
+    type_here(&browser, "", Some(Key::Enter)).await?;
+    browser.wait_for("#sb-move-form").await?;
+    eventually("the focus on the move's date", || async {
+        (focused_id(&browser).await.ok()? == "sb-move-date").then_some(())
+    })
+    .await?;
+    eventually("the day's free times", || async {
+        let count = browser
+            .script(
+                "return document.querySelectorAll('#sb-move-slot option[value^=\"2\"]').length;",
+            )
+            .await
+            .ok()?;
+        (count.as_u64()? > 1).then_some(())
+    })
+    .await?;
+    assert_accessible(&browser, "move").await?;
+    // A free time other than the booked one, by the arrow keys.
+    tab_to(&browser, "#sb-move-slot").await?;
+    let mut chosen = String::new();
+    for _ in 0..60 {
+        type_here(&browser, "", Some(Key::Down)).await?;
+        let value = browser
+            .script("return document.getElementById('sb-move-slot').value;")
+            .await?;
+        chosen = value.as_str().unwrap_or_default().to_owned();
+        // Both are the server's UTC form (`…Z`), from the API and the CLI.
+        if !chosen.is_empty() && chosen != booked_start {
+            break;
+        }
+    }
+    assert!(!chosen.is_empty(), "a free time to move to");
+    tab_to(&browser, "#sb-move-save").await?;
+    type_here(&browser, "", Some(Key::Enter)).await?;
+    browser.wait_for("#sb-moved").await?;
+    assert_accessible(&browser, "moved").await?;
+    let facts = browser.wait_for_text("#sb-facts").await?;
+    assert!(facts.contains(&name), "still opened: {facts}");
+    browser.goto(&sealbook.url("/inbox/")).await?;
+
+    // The visitor's page: the new time, the booking still readable.
+    browser.goto(&manage_link).await?;
+    assert_eq!(browser.wait_for_text("#sb-manage-name").await?, name);
+    let after = browser.wait_for_text("#sb-when").await?;
+    assert_ne!(after, before, "the manage page shows the new time");
+    browser.close().await?;
+    let opened = sealbook.open_bookings().await?;
+    let moved_start = opened[0]["start"].as_str().unwrap_or_default();
+    assert_eq!(moved_start, chosen, "the stored start is the chosen one");
+    Ok(())
+}

@@ -3,4 +3,4 @@
 
 mod use_calls;
 
-pub use use_calls::{shown, unless_logged_out, use_calls};
+pub use use_calls::{Calls, shown, unless_logged_out, use_calls};

@@ -27,7 +27,7 @@ use crate::timing;
 use crate::ui::{api_error_text, focus, let_the_page_paint};
 
 /// Whoever is free (clinics).
-const ANY: &str = "any";
+pub(crate) const ANY: &str = "any";
 
 #[derive(Properties, PartialEq)]
 pub struct NewBookingProps {
@@ -61,7 +61,7 @@ struct Form {
 
 /// The fields that can carry an error beside them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Spot {
+pub(crate) enum Spot {
     Party,
     Slot,
     Name,
@@ -96,12 +96,12 @@ enum Slots {
     Failed(String),
 }
 
-fn visitor_text(lang: Lang, code: &str) -> Option<&'static str> {
+pub(crate) fn visitor_text(lang: Lang, code: &str) -> Option<&'static str> {
     ErrorCode::from_server(code).map(|code| visitor_texts::t(lang, code.text()))
 }
 
 /// Where a refusal of the server belongs, and what it says.
-fn placed(lang: Lang, error: &ApiError) -> (Option<Spot>, String) {
+pub(crate) fn placed(lang: Lang, error: &ApiError) -> (Option<Spot>, String) {
     let code = error.code();
     let spot = match code {
         "slot_full"
@@ -124,7 +124,7 @@ fn placed(lang: Lang, error: &ApiError) -> (Option<Spot>, String) {
 }
 
 /// `date` at `time` (`HH:MM`) in the business's time zone, as RFC 3339 UTC.
-fn start_at(timezone: &str, date: &str, time: &str) -> Option<String> {
+pub(crate) fn start_at(timezone: &str, date: &str, time: &str) -> Option<String> {
     let zone = jiff::tz::TimeZone::get(timezone).ok()?;
     let date: jiff::civil::Date = date.parse().ok()?;
     let time: jiff::civil::Time = time.parse().ok()?;
@@ -140,7 +140,7 @@ fn start_at(timezone: &str, date: &str, time: &str) -> Option<String> {
 /// the private keys themselves when they were unlocked. The keys this device
 /// holds are the pins; a rotation's new key that the member does not hold yet
 /// stops the booking (the owner shares it first) rather than being trusted.
-async fn recipients(
+pub(crate) async fn recipients(
     business: &str,
     keyring: &Keyring,
 ) -> Result<Vec<sealbook_envelope::Recipient>, Text> {
@@ -191,31 +191,39 @@ fn plaintext(profile: &Profile, form: &Form, start: &str, lang: Lang) -> Booking
     }
 }
 
-/// The availability of `form.date` for its party or service.
-async fn free_slots(business: &str, profile: &Profile, form: &Form) -> Result<Vec<Slot>, Failure> {
+/// The free slots of `date` for `party` (restaurants) or `service` with
+/// `practitioner` (clinics), from the availability API the widget uses.
+pub(crate) async fn free_slots(
+    business: &str,
+    profile: &Profile,
+    date: &str,
+    party: &str,
+    service: &str,
+    practitioner: &str,
+) -> Result<Vec<Slot>, Failure> {
     let mut url = endpoint("", business, "availability");
-    for (name, value) in [("?from=", &form.date), ("&to=", &form.date)] {
+    for (name, value) in [("?from=", date), ("&to=", date)] {
         url.push_str(name);
         url.push_str(&path_segment(value));
     }
     match profile.kind {
         Kind::Restaurant => {
             url.push_str("&party=");
-            url.push_str(&path_segment(form.party.trim()));
+            url.push_str(&path_segment(party.trim()));
         }
         Kind::Clinic => {
             url.push_str("&service=");
-            url.push_str(&path_segment(&form.service));
-            if form.practitioner != ANY {
+            url.push_str(&path_segment(service));
+            if practitioner != ANY {
                 url.push_str("&practitioner=");
-                url.push_str(&path_segment(&form.practitioner));
+                url.push_str(&path_segment(practitioner));
             }
         }
     }
     let body = public_api::get(&url).await?;
     let availability =
         public_api::availability(&body).ok_or(Failure::Known(ErrorCode::UnexpectedResponse))?;
-    let day = Day::parse(&form.date);
+    let day = Day::parse(date);
     Ok(availability
         .days
         .into_iter()
@@ -279,7 +287,16 @@ pub fn new_booking(props: &NewBookingProps) -> Html {
             if let Some(profile) = profile.clone() {
                 slots.set(Slots::Loading);
                 wasm_bindgen_futures::spawn_local(async move {
-                    slots.set(match free_slots(&business, &profile, &current).await {
+                    let found = free_slots(
+                        &business,
+                        &profile,
+                        &current.date,
+                        &current.party,
+                        &current.service,
+                        &current.practitioner,
+                    )
+                    .await;
+                    slots.set(match found {
                         Ok(found) => Slots::Ready(found),
                         Err(failure) => Slots::Failed(
                             visitor_text(lang, failure.code())

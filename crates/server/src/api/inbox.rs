@@ -61,6 +61,7 @@ pub(super) fn staff_booking(business: &Business, booking: &InboxBooking) -> Staf
         service: stored.service.clone(),
         practitioner: stored.practitioner.clone(),
         status: booking.status().to_owned(),
+        block: stored.block,
         created_at: jiff::Timestamp::from_second(stored.created_at)
             .map_or_else(|_| stored.created_at.to_string(), |time| time.to_string()),
         envelope: URL_SAFE_NO_PAD.encode(&stored.envelope),

@@ -71,6 +71,7 @@ fn inbox_router() -> Router<AppState> {
             "/inbox/bookings/{id}/move",
             post(staff_entries::move_booking),
         )
+        .route("/inbox/blocks", post(staff_entries::block))
         .route("/inbox/exports", post(inbox::exported))
         .route("/inbox/consents/{consent_id}", get(inbox::consents))
         .route("/inbox/staff", get(staff::list))

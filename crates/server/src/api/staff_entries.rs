@@ -2,6 +2,9 @@
 //! walk-in). The browser seals them; the server holds capacity through the
 //! same atomic path as a visitor's booking and records who entered them.
 //! `POST /inbox/bookings/{id}/move`: another time, checked the same way.
+//! `POST /inbox/blocks`: capacity held with no visitor behind it (a private
+//! event, a broken oven), its staff-only label sealed like a booking; erased
+//! like a booking (`DELETE /inbox/bookings/{id}`).
 //! Past capacity only an owner or a manager may squeeze in, and it is audited.
 
 use axum::Json;
@@ -9,16 +12,16 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use sealbook_wire::api::bookings::BookingRequest;
 use sealbook_wire::api::error::ErrorBody;
-use sealbook_wire::api::inbox::{MoveRequest, StaffBooking, StaffBookingRequest};
+use sealbook_wire::api::inbox::{BlockRequest, MoveRequest, StaffBooking, StaffBookingRequest};
 
 use super::bookings::{check, timestamp, wish_of};
 use super::inbox::{business_of, find, staff_booking};
 use crate::auth::session::StaffSession;
-use crate::availability::{Hold, Occupancy, Refusal, Wish, competing_window, hold};
+use crate::availability::{Hold, Occupancy, Refusal, Wish, competing_window, hold, hold_block};
 use crate::config::Business;
 use crate::extract::{JsonBody, PathParam};
 use crate::ids::BookingId;
-use crate::storage::{MoveOutcome, Moved, Role};
+use crate::storage::{MoveOutcome, Moved, NewBooking, Role};
 use crate::{AppError, AppState};
 
 /// `POST /inbox/bookings`.
@@ -78,35 +81,34 @@ async fn store(
     let booking_id = BookingId::generate().map_err(|error| AppError::Internal(Box::new(error)))?;
     let booking = state
         .storage
-        .book_by_staff(&business.id, window, checked.envelope_hash, |competing| {
-            let (held, squeezed) =
-                match hold(&business.profile, &wish, checked.start, now, competing) {
-                    Ok(held) => (held, false),
-                    // Past capacity, every other rule still applies: the
-                    // same decision as if the slot were empty.
-                    Err(Refusal::SlotFull) if request.squeeze_in => (
-                        hold(&business.profile, &wish, checked.start, now, &[])?,
-                        true,
-                    ),
-                    Err(refusal) => return Err(refusal),
-                };
-            let detail = if squeezed {
-                "entered by staff, squeezed in past capacity"
-            } else {
-                "entered by staff"
-            };
-            let audit =
-                session.audit_entry("staff_booked", Some(booking_id.as_str()), detail.to_owned());
-            let booking = checked.into_booking(
-                &upload,
-                held,
-                booking_id,
-                business.id.clone(),
-                None,
-                now.as_second(),
-            );
-            Ok((booking, audit))
-        })
+        .book_by_staff(
+            &business.id,
+            window,
+            (checked.envelope_hash, false),
+            |competing| {
+                let (held, squeezed) = hold_or_squeeze(
+                    business,
+                    &wish,
+                    (checked.start, now),
+                    competing,
+                    request.squeeze_in,
+                )?;
+                let audit = session.audit_entry(
+                    "staff_booked",
+                    Some(booking_id.as_str()),
+                    format!("entered by staff{}", squeezed_note(squeezed)),
+                );
+                let booking = checked.into_booking(
+                    &upload,
+                    held,
+                    booking_id,
+                    business.id.clone(),
+                    None,
+                    now.as_second(),
+                );
+                Ok((booking, audit))
+            },
+        )
         .await?;
     tracing::info!(business = %business.id, "booking entered by staff");
     let stored = find(&state, &session, booking.id.as_str()).await?;
@@ -255,4 +257,123 @@ pub(crate) async fn move_booking(
         MoveOutcome::NotFound => Err(AppError::NotFound),
         MoveOutcome::Cancelled => Err(AppError::BookingCancelled),
     }
+}
+
+/// The longest block: a whole day.
+const MAX_BLOCK_SECONDS: i64 = 24 * 3600;
+
+/// `POST /inbox/blocks`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/inbox/blocks",
+    tag = "inbox",
+    security(("session" = [])),
+    request_body(content = BlockRequest, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Held: listed with the bookings as a block; removed with `DELETE /inbox/bookings/{id}`", body = StaffBooking),
+        (status = 400, description = "`bad_request`, `malformed_envelope`, `business_mismatch`, `unknown_key`, `invalid_start`, `invalid_block`, `invalid_party_size` or `unknown_practitioner`", body = ErrorBody),
+        (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
+        (status = 403, description = "`csrf_failed`, or `squeeze_in_forbidden`: only the owner or a manager may block over bookings", body = ErrorBody),
+        (status = 404, description = "`not_found`: the member's business is no longer configured", body = ErrorBody),
+        (status = 409, description = "`slot_full`: bookings already use that capacity; or `replayed`", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
+        (status = 422, description = "`start_in_past`: the block is over", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn block(
+    State(state): State<AppState>,
+    session: StaffSession,
+    JsonBody(request): JsonBody<BlockRequest>,
+) -> Result<(StatusCode, Json<StaffBooking>), AppError> {
+    // Run to the end even if the client hangs up, as for a booking.
+    tokio::spawn(store_block(state, session, request))
+        .await
+        .map_err(|error| AppError::Internal(Box::new(error)))?
+}
+
+async fn store_block(
+    state: AppState,
+    session: StaffSession,
+    request: BlockRequest,
+) -> Result<(StatusCode, Json<StaffBooking>), AppError> {
+    may_squeeze_in(&session, request.squeeze_in)?;
+    let business = business_of(&state, &session)?;
+    let upload = BookingRequest {
+        envelope: request.envelope,
+        start: request.start,
+        party_size: request.covers,
+        service: None,
+        practitioner: request.practitioner,
+        visitor_copy: None,
+        manage_token_hash: None,
+    };
+    let checked = check(&upload, business)?;
+    let end: jiff::Timestamp = request.end.parse().map_err(|_| AppError::InvalidBlock)?;
+    let (start, finish) = (checked.start.as_second(), end.as_second());
+    if finish <= start || finish - start > MAX_BLOCK_SECONDS {
+        return Err(AppError::InvalidBlock);
+    }
+    let now = jiff::Timestamp::now();
+    let block_id = BookingId::generate().map_err(|error| AppError::Internal(Box::new(error)))?;
+    let stored_id = block_id.clone();
+    let decide = |competing: &[Occupancy]| {
+        let rules = |competing: &[Occupancy]| {
+            hold_block(
+                &business.profile,
+                (checked.start, end),
+                now,
+                request.covers,
+                upload.practitioner.as_deref(),
+                competing,
+            )
+        };
+        let (held, squeezed) = match rules(competing) {
+            Ok(held) => (held, false),
+            Err(Refusal::SlotFull) if request.squeeze_in => (rules(&[])?, true),
+            Err(refusal) => return Err(refusal),
+        };
+        let what = match &held.practitioner {
+            Some(practitioner) => format!("practitioner {practitioner}"),
+            None => format!("{} covers", held.party_size),
+        };
+        let audit = session.audit_entry(
+            "blocked",
+            Some(block_id.as_str()),
+            format!(
+                "{what}, {} -> {}{}",
+                timestamp(start),
+                timestamp(finish),
+                squeezed_note(squeezed)
+            ),
+        );
+        let booking = NewBooking {
+            id: block_id,
+            business: business.id.clone(),
+            starts_at: start,
+            ends_at: finish,
+            party_size: held.party_size,
+            service: None,
+            practitioner: held.practitioner,
+            envelope: checked.envelope,
+            envelope_hash: checked.envelope_hash,
+            visitor_copy: None,
+            token_hash: None,
+            created_at: now.as_second(),
+        };
+        Ok((booking, audit))
+    };
+    state
+        .storage
+        .book_by_staff(
+            &business.id,
+            (start, finish),
+            (checked.envelope_hash, true),
+            decide,
+        )
+        .await?;
+    tracing::info!(business = %business.id, "capacity blocked by staff");
+    let stored = find(&state, &session, stored_id.as_str()).await?;
+    Ok((StatusCode::CREATED, Json(staff_booking(business, &stored))))
 }

@@ -52,6 +52,8 @@ pub struct StoredBooking {
     pub envelope: Vec<u8>,
     pub visitor_copy: Option<Vec<u8>>,
     pub created_at: i64,
+    /// Capacity staff hold with no visitor behind it.
+    pub block: bool,
 }
 
 /// A client's `Idempotency-Key`, hashed, with the hash of the request it came with.
@@ -77,7 +79,7 @@ pub struct BookingFilter {
 }
 
 /// The columns of a [`StoredBooking`], in the order of [`BookingRow`].
-pub(super) const BOOKING_COLUMNS: &str = "id, business, starts_at, ends_at, party_size, service, practitioner, status, envelope, visitor_copy, created_at";
+pub(super) const BOOKING_COLUMNS: &str = "id, business, starts_at, ends_at, party_size, service, practitioner, status, envelope, visitor_copy, created_at, block";
 
 /// A booking row as [`BOOKING_COLUMNS`] selects it.
 #[derive(sqlx::FromRow)]
@@ -93,6 +95,7 @@ pub(super) struct BookingRow {
     pub(super) envelope: Vec<u8>,
     pub(super) visitor_copy: Option<Vec<u8>>,
     pub(super) created_at: i64,
+    pub(super) block: i64,
 }
 
 impl From<BookingRow> for StoredBooking {
@@ -109,6 +112,7 @@ impl From<BookingRow> for StoredBooking {
             envelope: row.envelope,
             visitor_copy: row.visitor_copy,
             created_at: row.created_at,
+            block: row.block != 0,
         }
     }
 }
@@ -186,9 +190,13 @@ impl Storage {
         envelope_hash: [u8; 32],
         decide: impl FnOnce(&[Occupancy]) -> Result<NewBooking, Refusal>,
     ) -> Result<Booked, BookError> {
-        self.book_audited(business, idempotency, window, envelope_hash, |competing| {
-            decide(competing).map(|booking| (booking, None))
-        })
+        self.book_audited(
+            business,
+            idempotency,
+            window,
+            (envelope_hash, false),
+            |competing| decide(competing).map(|booking| (booking, None)),
+        )
         .await
     }
 
@@ -197,17 +205,22 @@ impl Storage {
     /// entry (the member, and whether it was squeezed in past capacity), so the
     /// booking and its record stand or fall together. A staff notice of the new
     /// booking joins this transaction too (in [`Storage::book_in`]).
+    /// With `block`, the row is a block: capacity held with no visitor behind it.
     pub async fn book_by_staff(
         &self,
         business: &BusinessId,
         window: (i64, i64),
-        envelope_hash: [u8; 32],
+        (envelope_hash, block): ([u8; 32], bool),
         decide: impl FnOnce(&[Occupancy]) -> Result<(NewBooking, NewAuditEntry), Refusal>,
     ) -> Result<NewBooking, BookError> {
         let booked = self
-            .book_audited(business, None, window, envelope_hash, |competing| {
-                decide(competing).map(|(booking, audit)| (booking, Some(audit)))
-            })
+            .book_audited(
+                business,
+                None,
+                window,
+                (envelope_hash, block),
+                |competing| decide(competing).map(|(booking, audit)| (booking, Some(audit))),
+            )
             .await?;
         match booked {
             Booked::Created(booking) => Ok(booking),
@@ -221,7 +234,7 @@ impl Storage {
         business: &BusinessId,
         idempotency: Option<Idempotency>,
         window: (i64, i64),
-        envelope_hash: [u8; 32],
+        envelope_hash: ([u8; 32], bool),
         decide: impl FnOnce(&[Occupancy]) -> Result<(NewBooking, Option<NewAuditEntry>), Refusal>,
     ) -> Result<Booked, BookError> {
         let work = async |connection: &mut AnyConnection| {
@@ -292,7 +305,7 @@ impl Storage {
         business: &BusinessId,
         idempotency: Option<Idempotency>,
         window: (i64, i64),
-        envelope_hash: [u8; 32],
+        (envelope_hash, block): ([u8; 32], bool),
         decide: impl FnOnce(&[Occupancy]) -> Result<(NewBooking, Option<NewAuditEntry>), Refusal>,
     ) -> Result<Booked, BookError> {
         if let Some(idempotency) = &idempotency
@@ -307,8 +320,8 @@ impl Storage {
         let (booking, audit) = decide(&competing).map_err(BookError::Refused)?;
         sqlx::query(
             "INSERT INTO bookings (id, business, starts_at, ends_at, party_size, service, practitioner, status,
-                                   envelope, envelope_hash, visitor_copy, token_hash, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'confirmed', $8, $9, $10, $11, $12)",
+                                   envelope, envelope_hash, visitor_copy, token_hash, created_at, block)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'confirmed', $8, $9, $10, $11, $12, $13)",
         )
         .bind(&booking.id)
         .bind(&booking.business)
@@ -322,6 +335,7 @@ impl Storage {
         .bind(booking.visitor_copy.as_deref())
         .bind(booking.token_hash.as_ref().map(|hash| &hash[..]))
         .bind(booking.created_at)
+        .bind(i64::from(block))
         .execute(&mut *connection)
         .await?;
         if let Some(idempotency) = &idempotency {

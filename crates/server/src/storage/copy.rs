@@ -100,8 +100,8 @@ impl Storage {
             for row in rows {
                 sqlx::query(
                     "INSERT INTO bookings (id, business, starts_at, ends_at, party_size, service, practitioner, status,
-                                           envelope, envelope_hash, visitor_copy, token_hash, created_at, attendance)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                                           envelope, envelope_hash, visitor_copy, token_hash, created_at, attendance, block)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
                 )
                 .bind(row.booking.id)
                 .bind(row.booking.business)
@@ -117,6 +117,7 @@ impl Storage {
                 .bind(row.token_hash)
                 .bind(row.booking.created_at)
                 .bind(row.attendance)
+                .bind(row.booking.block)
                 .execute(&mut *target)
                 .await?;
                 copied += 1;

@@ -20,6 +20,9 @@ pub struct StaffBooking {
     pub practitioner: Option<String>,
     /// `confirmed`, `cancelled`, `arrived` or `no_show`.
     pub status: String,
+    /// A block: capacity staff hold with no visitor behind it (its label is sealed).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub block: bool,
     /// RFC 3339, UTC.
     pub created_at: String,
     /// base64url of the envelope, for the inbox to open on the member's device.
@@ -65,6 +68,30 @@ pub struct StaffBookingRequest {
     #[serde(default)]
     pub practitioner: Option<String>,
     /// Hold the slot even past capacity (owner or manager only; audited).
+    #[serde(default)]
+    pub squeeze_in: bool,
+}
+
+/// `POST /inbox/blocks`: capacity held with no visitor behind it (a private
+/// event, a broken oven), from `start` to `end`. The envelope holds the
+/// staff-only label: a plaintext with `"source": "staff"` and `"block"`.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BlockRequest {
+    /// base64url of the booking envelope sealed to the business's active keys.
+    pub envelope: String,
+    /// RFC 3339.
+    pub start: String,
+    /// RFC 3339, after `start`, at most 24 hours later.
+    pub end: String,
+    /// Restaurants: the covers held; absent holds them all.
+    #[serde(default)]
+    pub covers: Option<u32>,
+    /// Clinics: the practitioner whose time is held (required).
+    #[serde(default)]
+    pub practitioner: Option<String>,
+    /// Hold it even where bookings already use the capacity (owner or manager only; audited).
     #[serde(default)]
     pub squeeze_in: bool,
 }

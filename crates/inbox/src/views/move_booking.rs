@@ -73,9 +73,14 @@ pub fn move_form(props: &MoveProps) -> Html {
                     profile.set(Some(found));
                 }
             });
-            focus("sb-move-date");
         });
     }
+    // The form's first field takes the focus once it is drawn.
+    use_effect_with(profile.is_some(), |drawn| {
+        if *drawn {
+            focus("sb-move-date");
+        }
+    });
     {
         let (slots, business, booking) = (slots.clone(), business.clone(), booking.clone());
         let key = ((*profile).clone(), (*date).clone(), (*practitioner).clone());

@@ -310,10 +310,12 @@ pub fn new_booking(props: &NewBookingProps) -> Html {
     }
 
     let Some(profile_now) = (*profile).clone() else {
+        // The loaded page's first two children: the heading stays the same
+        // element (and keeps the focus the app gave it) when the form appears.
         return html! {
             <section aria-labelledby="sb-heading">
-                <h1 id="sb-heading" tabindex="-1">{ t(lang, Text::NewBooking) }</h1>
                 <p class="sb-muted">{ t(lang, Text::Loading) }</p>
+                <h1 id="sb-heading" tabindex="-1">{ t(lang, Text::NewBooking) }</h1>
             </section>
         };
     };

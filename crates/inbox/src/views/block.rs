@@ -92,9 +92,14 @@ pub fn block_page(props: &BlockProps) -> Html {
             });
         });
     }
+    // The page starts at its heading once the form is drawn (the app's focus
+    // came while the profile was loading).
+    use_effect_with(profile.is_some(), |drawn| {
+        if *drawn {
+            focus("sb-heading");
+        }
+    });
     let Some(profile_now) = (*profile).clone() else {
-        // The loaded page's first two children: the heading stays the same
-        // element (and keeps the focus the app gave it) when the form appears.
         return html! {
             <section aria-labelledby="sb-heading">
                 <p class="sb-muted">{ t(lang, Text::Loading) }</p>

@@ -1028,7 +1028,8 @@ async fn a_device_that_remembers_the_keys_opens_bookings_after_the_login_alone()
 /// A phone booking entered by keyboard alone: "New booking", the party, a day
 /// and a free time from the availability API, the guest's name and phone, Enter.
 /// The browser seals it to the business's key; it opens in the inbox saying it
-/// was entered by staff, shows in the day's list, and the canary typed in is in
+/// was entered by staff and shows in the day's list. Then a block of four covers
+/// with a label, listed as a block. The canary typed in (name and label) is in
 /// no byte that crossed the wire, in the database or in the server's log.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn staff_enter_a_phone_booking_by_keyboard_sealed_on_their_device() -> anyhow::Result<()> {
@@ -1120,18 +1121,65 @@ async fn staff_enter_a_phone_booking_by_keyboard_sealed_on_their_device() -> any
     type_here(&browser, "", Some(Key::Enter)).await?;
     show_day(&browser, &day).await?;
     wait_for_row(&browser, &name).await?;
+
+    // A block the same day: four covers, its label sealed like the booking.
+    let label = format!("{name} private party");
+    tab_to(&browser, "#sb-nav-block").await?;
+    type_here(&browser, "", Some(Key::Enter)).await?;
+    browser.wait_for("#sb-block-form").await?;
+    eventually("the focus on the block heading", || async {
+        (focused_id(&browser).await.ok()? == "sb-heading").then_some(())
+    })
+    .await?;
+    assert_accessible(&browser, "block time").await?;
+    browser
+        .script(&format!(
+            "for (const [id, value, kind] of [['sb-block-date', '{day}', 'change'], ['sb-block-from', '15:00', 'input'], ['sb-block-to', '16:30', 'input']]) {{
+               const input = document.getElementById(id); input.value = value;
+               input.dispatchEvent(new Event(kind, {{ bubbles: true }}));
+             }}"
+        ))
+        .await?;
+    tab_to(&browser, "#sb-block-covers").await?;
+    type_here(&browser, "4", Some(Key::Tab)).await?;
+    assert_eq!(focused_id(&browser).await?, "sb-block-label");
+    type_here(&browser, &label, Some(Key::Enter)).await?;
+    let facts = browser.wait_for_text("#sb-facts").await?;
+    assert!(facts.contains(&label) && facts.contains("Block"), "{facts}");
+    tab_to(&browser, "#sb-back").await?;
+    type_here(&browser, "", Some(Key::Enter)).await?;
+    show_day(&browser, &day).await?;
+    wait_for_row(&browser, &label).await?;
+    let what = browser
+        .script("return Array.from(document.querySelectorAll('#sb-bookings tr')).map(r => r.textContent).join('\\n');")
+        .await?;
+    assert!(
+        what.as_str()
+            .unwrap_or_default()
+            .contains("Block · 4 people"),
+        "{what}"
+    );
+
     tab_to(&browser, "#sb-logout").await?;
     type_here(&browser, "", Some(Key::Enter)).await?;
     browser.wait_for("#sb-email").await?;
     browser.close().await?;
 
-    // The business's key file opens it: sealed to the business, marked as staff's.
+    // The business's key file opens both: sealed to the business, marked as staff's.
     let opened = sealbook.open_bookings().await?;
     let bookings = opened.as_array().map_or(&[][..], Vec::as_slice);
-    assert_eq!(bookings.len(), 1, "{opened:#}");
-    assert_eq!(bookings[0]["booking"]["name"], name.as_str(), "{opened:#}");
-    assert_eq!(bookings[0]["booking"]["source"], "staff", "{opened:#}");
-    assert_eq!(bookings[0]["party_size"], 2, "{opened:#}");
+    assert_eq!(bookings.len(), 2, "{opened:#}");
+    let booking = bookings
+        .iter()
+        .find(|row| row["booking"]["name"] == name.as_str())
+        .expect("the phone booking");
+    assert_eq!(booking["booking"]["source"], "staff", "{opened:#}");
+    assert_eq!(booking["party_size"], 2, "{opened:#}");
+    let block = bookings
+        .iter()
+        .find(|row| row["booking"]["block"]["label"] == label.as_str())
+        .expect("the block");
+    assert_eq!(block["party_size"], 4, "{opened:#}");
 
     let traffic = sealbook.proxy.traffic();
     assert_eq!(
@@ -1139,6 +1187,7 @@ async fn staff_enter_a_phone_booking_by_keyboard_sealed_on_their_device() -> any
         1,
         "one upload crossed the wire"
     );
+    assert_eq!(occurrences(&traffic, b"POST /api/v1/inbox/blocks "), 1);
     let database = sealbook.database_bytes().await?;
     let log = sealbook.log();
     for (place, bytes) in [

@@ -178,20 +178,25 @@ fn overlaps(occupancy: &Occupancy, start: i64, end: i64) -> bool {
     occupancy.starts_at < end && occupancy.ends_at > start
 }
 
-/// Free covers over `[start, start + turn)`: the occupancy peaks at the start or
-/// where another booking begins inside the window.
+/// Free covers over `[start, start + turn)`.
 fn free_covers(restaurant: &Restaurant, start: Timestamp, bookings: &[Occupancy]) -> u32 {
-    let (begin, end) = (
-        start.as_second(),
-        start.as_second() + i64::from(restaurant.turn_minutes) * 60,
-    );
+    let begin = start.as_second();
+    let end = begin + i64::from(restaurant.turn_minutes) * 60;
+    restaurant
+        .covers
+        .saturating_sub(peak_covers(bookings, begin, end))
+}
+
+/// The most covers `bookings` hold at once over `[begin, end)`: the occupancy
+/// peaks at `begin` or where another booking begins inside the window.
+fn peak_covers(bookings: &[Occupancy], begin: i64, end: i64) -> u32 {
     let probes = std::iter::once(begin).chain(
         bookings
             .iter()
             .map(|b| b.starts_at)
             .filter(|&at| begin < at && at < end),
     );
-    let peak = probes
+    probes
         .map(|at| {
             bookings
                 .iter()
@@ -200,8 +205,7 @@ fn free_covers(restaurant: &Restaurant, start: Timestamp, bookings: &[Occupancy]
                 .sum::<u32>()
         })
         .max()
-        .unwrap_or(0);
-    restaurant.covers.saturating_sub(peak)
+        .unwrap_or(0)
 }
 
 fn free_practitioners<'a>(
@@ -382,22 +386,7 @@ pub fn hold_block(
             if covers == 0 || covers > restaurant.covers {
                 return Err(Refusal::InvalidPartySize);
             }
-            let probes = std::iter::once(begin).chain(
-                bookings
-                    .iter()
-                    .map(|b| b.starts_at)
-                    .filter(|&at| begin < at && at < finish),
-            );
-            let peak = probes
-                .map(|at| {
-                    bookings
-                        .iter()
-                        .filter(|b| b.starts_at <= at && at < b.ends_at)
-                        .map(|b| b.party_size)
-                        .sum::<u32>()
-                })
-                .max()
-                .unwrap_or(0);
+            let peak = peak_covers(bookings, begin, finish);
             if restaurant.covers.saturating_sub(peak) < covers {
                 return Err(Refusal::SlotFull);
             }

@@ -6,7 +6,6 @@
 
 use sealbook_web::clock::now_unix_seconds;
 use sealbook_web::profile::{Kind, Profile};
-use sealbook_web::public_api::fetch_profile;
 use sealbook_web::seal::seal_booking;
 use sealbook_wire::api::auth::StaffView;
 use sealbook_wire::api::inbox::BlockRequest;
@@ -15,7 +14,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::api::{Api, ApiError};
-use crate::hooks::use_calls;
+use crate::hooks::{use_calls, use_profile};
 use crate::i18n::{Lang, Text, t};
 use crate::keyring::Keyring;
 use crate::timing;
@@ -61,37 +60,23 @@ pub fn block_page(props: &BlockProps) -> Html {
     let lang = props.lang;
     let business = props.staff.business.clone();
     let calls = use_calls(&props.api, lang, &props.on_logged_out);
-    let profile = use_state(|| None::<Profile>);
     let form = use_state(|| Form {
         date: timing::today().iso(),
         ..Form::default()
     });
     let error = use_state(|| None::<String>);
     let busy = use_state(|| false);
-    {
-        let (calls, profile, form, business) = (
-            calls.clone(),
-            profile.clone(),
-            form.clone(),
-            business.clone(),
-        );
-        use_effect_with((), move |()| {
-            calls.spawn(async move |calls| {
-                match fetch_profile("", &business).await {
-                    Ok(found) => {
-                        if let Some(first) = found.practitioners.first() {
-                            let mut next = (*form).clone();
-                            next.practitioner = first.id.clone();
-                            form.set(next);
-                        }
-                        profile.set(Some(found));
-                    }
-                    Err(_) => calls.show(t(lang, Text::SomethingWrong)),
-                }
-                Ok(())
-            });
-        });
-    }
+    // A clinic's form starts with its first practitioner.
+    let profile = use_profile(&calls, lang, &business, {
+        let form = form.clone();
+        Callback::from(move |found: Profile| {
+            if let Some(first) = found.practitioners.first() {
+                let mut next = (*form).clone();
+                next.practitioner = first.id.clone();
+                form.set(next);
+            }
+        })
+    });
     // The page starts at its heading once the form is drawn (the app's focus
     // came while the profile was loading).
     use_effect_with(profile.is_some(), |drawn| {

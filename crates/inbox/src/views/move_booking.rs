@@ -3,18 +3,18 @@
 //! that is full), and, at a clinic, another practitioner. Only the public
 //! metadata changes; what is sealed stays as it is.
 
-use sealbook_web::profile::{Kind, Profile, Slot};
-use sealbook_web::public_api::fetch_profile;
+use sealbook_web::profile::Kind;
 use sealbook_wire::api::auth::StaffView;
 use sealbook_wire::api::inbox::{MoveRequest, StaffBooking};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::api::ApiError;
-use crate::hooks::Calls;
+use crate::hooks::{Calls, use_profile};
 use crate::i18n::{Lang, Text, t};
+use crate::slots::{ANY, SlotQuery, Slots, free_slots, slot_options};
 use crate::ui::focus;
-use crate::views::new_booking::{ANY, Spot, free_slots, placed, start_at, visitor_text};
+use crate::views::new_booking::{Spot, placed, start_at};
 
 #[derive(Properties, PartialEq)]
 pub struct MoveProps {
@@ -37,20 +37,13 @@ impl PartialEq for CallsProp {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
-enum Slots {
-    Loading,
-    Ready(Vec<Slot>),
-    Failed(String),
-}
-
 #[function_component(MoveForm)]
 pub fn move_form(props: &MoveProps) -> Html {
     let lang = props.lang;
     let calls = props.calls.0.clone();
     let business = props.staff.business.clone();
     let booking = props.booking.clone();
-    let profile = use_state(|| None::<Profile>);
+    let profile = use_profile(&calls, lang, &business, Callback::noop());
     let date = use_state(|| booking.start.get(..10).unwrap_or_default().to_owned());
     let practitioner = use_state(|| {
         booking
@@ -65,16 +58,6 @@ pub fn move_form(props: &MoveProps) -> Html {
     let error = use_state(|| None::<String>);
     let busy = use_state(|| false);
 
-    {
-        let (profile, business) = (profile.clone(), business.clone());
-        use_effect_with((), move |()| {
-            wasm_bindgen_futures::spawn_local(async move {
-                if let Ok(found) = fetch_profile("", &business).await {
-                    profile.set(Some(found));
-                }
-            });
-        });
-    }
     // The form's first field takes the focus once it is drawn.
     use_effect_with(profile.is_some(), |drawn| {
         if *drawn {
@@ -91,17 +74,13 @@ pub fn move_form(props: &MoveProps) -> Html {
                 wasm_bindgen_futures::spawn_local(async move {
                     let party = booking.party_size.unwrap_or(1).to_string();
                     let service = booking.service.clone().unwrap_or_default();
-                    let found =
-                        free_slots(&business, &profile, &date, &party, &service, &practitioner)
-                            .await;
-                    slots.set(match found {
-                        Ok(found) => Slots::Ready(found),
-                        Err(failure) => Slots::Failed(
-                            visitor_text(lang, failure.code())
-                                .unwrap_or_else(|| t(lang, Text::SomethingWrong))
-                                .to_owned(),
-                        ),
-                    });
+                    let query = SlotQuery {
+                        date: &date,
+                        party: &party,
+                        service: &service,
+                        practitioner: &practitioner,
+                    };
+                    slots.set(free_slots(lang, &business, &profile, &query).await);
                 });
             }
         });
@@ -221,27 +200,12 @@ pub fn move_form(props: &MoveProps) -> Html {
             </p>
         }
     } else {
-        let options = match &*slots {
-            Slots::Loading => html! { <option value="">{ t(lang, Text::Loading) }</option> },
-            Slots::Failed(text) => html! { <option value="">{ text.clone() }</option> },
-            Slots::Ready(found) if found.is_empty() => {
-                html! { <option value="">{ t(lang, Text::NoFreeTime) }</option> }
-            }
-            Slots::Ready(found) => html! {
-                <>
-                    <option value="" selected={slot.is_empty()}>{ t(lang, Text::ChooseTime) }</option>
-                    { for found.iter().map(|free| html! {
-                        <option value={free.start.clone()} selected={*slot == free.start}>{ free.local.clone() }</option>
-                    }) }
-                </>
-            },
-        };
         html! {
             <p class="sb-field">
                 <label for="sb-move-slot">{ t(lang, Text::NewTime) }</label>
                 <select id="sb-move-slot" class="sb-input sb-narrow" onchange={on_select(slot.clone())}
                     aria-invalid={invalid} aria-describedby={described}>
-                    { options }
+                    { slot_options(lang, &slots, &slot) }
                 </select>
                 { error_line }
             </p>

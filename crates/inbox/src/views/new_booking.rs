@@ -6,11 +6,9 @@
 //! visitor's booking: the time, the party or service, the ciphertext.
 
 use sealbook_envelope::KeyId;
-use sealbook_web::calendar::Day;
 use sealbook_web::clock::now_unix_seconds;
-use sealbook_web::error::{ErrorCode, Failure};
-use sealbook_web::profile::{FieldId, Kind, Profile, Slot};
-use sealbook_web::public_api::{self, endpoint, fetch_keys, fetch_profile, path_segment};
+use sealbook_web::profile::{FieldId, Kind, Profile};
+use sealbook_web::public_api::fetch_keys;
 use sealbook_web::seal::{seal_booking, verified_recipients};
 use sealbook_web::visitor_texts;
 use sealbook_wire::api::auth::StaffView;
@@ -20,14 +18,12 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::api::{Api, ApiError};
-use crate::hooks::use_calls;
+use crate::hooks::{use_calls, use_profile};
 use crate::i18n::{Lang, Text, t};
 use crate::keyring::Keyring;
+use crate::slots::{ANY, SlotQuery, Slots, free_slots, slot_options, visitor_text};
 use crate::timing;
 use crate::ui::{api_error_text, focus, let_the_page_paint};
-
-/// Whoever is free (clinics).
-pub(crate) const ANY: &str = "any";
 
 #[derive(Properties, PartialEq)]
 pub struct NewBookingProps {
@@ -86,18 +82,6 @@ impl Spot {
             Self::Contact => "sb-new-phone",
         }
     }
-}
-
-/// Free slots of one day, or why there are none.
-#[derive(Clone, Debug, PartialEq)]
-enum Slots {
-    Loading,
-    Ready(Vec<Slot>),
-    Failed(String),
-}
-
-pub(crate) fn visitor_text(lang: Lang, code: &str) -> Option<&'static str> {
-    ErrorCode::from_server(code).map(|code| visitor_texts::t(lang, code.text()))
 }
 
 /// Where a refusal of the server belongs, and what it says.
@@ -191,53 +175,11 @@ fn plaintext(profile: &Profile, form: &Form, start: &str, lang: Lang) -> Booking
     }
 }
 
-/// The free slots of `date` for `party` (restaurants) or `service` with
-/// `practitioner` (clinics), from the availability API the widget uses.
-pub(crate) async fn free_slots(
-    business: &str,
-    profile: &Profile,
-    date: &str,
-    party: &str,
-    service: &str,
-    practitioner: &str,
-) -> Result<Vec<Slot>, Failure> {
-    let mut url = endpoint("", business, "availability");
-    for (name, value) in [("?from=", date), ("&to=", date)] {
-        url.push_str(name);
-        url.push_str(&path_segment(value));
-    }
-    match profile.kind {
-        Kind::Restaurant => {
-            url.push_str("&party=");
-            url.push_str(&path_segment(party.trim()));
-        }
-        Kind::Clinic => {
-            url.push_str("&service=");
-            url.push_str(&path_segment(service));
-            if practitioner != ANY {
-                url.push_str("&practitioner=");
-                url.push_str(&path_segment(practitioner));
-            }
-        }
-    }
-    let body = public_api::get(&url).await?;
-    let availability =
-        public_api::availability(&body).ok_or(Failure::Known(ErrorCode::UnexpectedResponse))?;
-    let day = Day::parse(date);
-    Ok(availability
-        .days
-        .into_iter()
-        .filter(|found| Some(found.date) == day)
-        .flat_map(|found| found.slots)
-        .collect())
-}
-
 #[function_component(NewBooking)]
 pub fn new_booking(props: &NewBookingProps) -> Html {
     let lang = props.lang;
     let business = props.staff.business.clone();
     let calls = use_calls(&props.api, lang, &props.on_logged_out);
-    let profile = use_state(|| None::<Profile>);
     let form = use_state(|| Form {
         party: "2".to_owned(),
         practitioner: ANY.to_owned(),
@@ -248,30 +190,17 @@ pub fn new_booking(props: &NewBookingProps) -> Html {
     let errors = use_state(Vec::<(Spot, String)>::new);
     let busy = use_state(|| false);
 
-    {
-        let (calls, profile, form, business) = (
-            calls.clone(),
-            profile.clone(),
-            form.clone(),
-            business.clone(),
-        );
-        use_effect_with((), move |()| {
-            calls.spawn(async move |calls| {
-                match fetch_profile("", &business).await {
-                    Ok(found) => {
-                        if let Some(first) = found.services.first() {
-                            let mut next = (*form).clone();
-                            next.service = first.id.clone();
-                            form.set(next);
-                        }
-                        profile.set(Some(found));
-                    }
-                    Err(_) => calls.show(t(lang, Text::SomethingWrong)),
-                }
-                Ok(())
-            });
-        });
-    }
+    // A clinic's form starts with its first service.
+    let profile = use_profile(&calls, lang, &business, {
+        let form = form.clone();
+        Callback::from(move |found: Profile| {
+            if let Some(first) = found.services.first() {
+                let mut next = (*form).clone();
+                next.service = first.id.clone();
+                form.set(next);
+            }
+        })
+    });
     // The free slots follow the day and the party or service.
     {
         let (slots, business) = (slots.clone(), business.clone());
@@ -287,23 +216,13 @@ pub fn new_booking(props: &NewBookingProps) -> Html {
             if let Some(profile) = profile.clone() {
                 slots.set(Slots::Loading);
                 wasm_bindgen_futures::spawn_local(async move {
-                    let found = free_slots(
-                        &business,
-                        &profile,
-                        &current.date,
-                        &current.party,
-                        &current.service,
-                        &current.practitioner,
-                    )
-                    .await;
-                    slots.set(match found {
-                        Ok(found) => Slots::Ready(found),
-                        Err(failure) => Slots::Failed(
-                            visitor_text(lang, failure.code())
-                                .unwrap_or_else(|| t(lang, Text::SomethingWrong))
-                                .to_owned(),
-                        ),
-                    });
+                    let query = SlotQuery {
+                        date: &current.date,
+                        party: &current.party,
+                        service: &current.service,
+                        practitioner: &current.practitioner,
+                    };
+                    slots.set(free_slots(lang, &business, &profile, &query).await);
                 });
             }
         });
@@ -515,27 +434,12 @@ pub fn new_booking(props: &NewBookingProps) -> Html {
             </p>
         }
     } else {
-        let options = match &*slots {
-            Slots::Loading => html! { <option value="">{ t(lang, Text::Loading) }</option> },
-            Slots::Failed(text) => html! { <option value="">{ text.clone() }</option> },
-            Slots::Ready(found) if found.is_empty() => {
-                html! { <option value="">{ t(lang, Text::NoFreeTime) }</option> }
-            }
-            Slots::Ready(found) => html! {
-                <>
-                    <option value="" selected={form.slot.is_empty()}>{ t(lang, Text::ChooseTime) }</option>
-                    { for found.iter().map(|slot| html! {
-                        <option value={slot.start.clone()} selected={form.slot == slot.start}>{ slot.local.clone() }</option>
-                    }) }
-                </>
-            },
-        };
         html! {
             <p class="sb-field">
                 <label for="sb-new-slot">{ t(lang, Text::Time) }</label>
                 <select id="sb-new-slot" class="sb-input sb-narrow" onchange={select_input(|form, value| form.slot = value)}
                     aria-invalid={invalid(Spot::Slot)} aria-describedby={described(Spot::Slot)}>
-                    { options }
+                    { slot_options(lang, &slots, &form.slot) }
                 </select>
                 { error_line(Spot::Slot) }
             </p>

@@ -49,9 +49,16 @@ pub(crate) async fn create(
     session: StaffSession,
     JsonBody(request): JsonBody<StaffBookingRequest>,
 ) -> Result<(StatusCode, Json<StaffBooking>), AppError> {
-    // A task of its own, as for a visitor's booking: it runs to the end even if
-    // the client hangs up, never leaving a group-committed transaction half-way.
-    tokio::spawn(store(state, session, request))
+    to_the_end(store(state, session, request)).await
+}
+
+/// Runs `work` in a task of its own, as a visitor's booking is stored: it runs
+/// to the end even if the client hangs up, never leaving a group-committed
+/// transaction half-way.
+async fn to_the_end<T: Send + 'static>(
+    work: impl Future<Output = Result<T, AppError>> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::spawn(work)
         .await
         .map_err(|error| AppError::Internal(Box::new(error)))?
 }
@@ -287,10 +294,7 @@ pub(crate) async fn block(
     session: StaffSession,
     JsonBody(request): JsonBody<BlockRequest>,
 ) -> Result<(StatusCode, Json<StaffBooking>), AppError> {
-    // Run to the end even if the client hangs up, as for a booking.
-    tokio::spawn(store_block(state, session, request))
-        .await
-        .map_err(|error| AppError::Internal(Box::new(error)))?
+    to_the_end(store_block(state, session, request)).await
 }
 
 async fn store_block(

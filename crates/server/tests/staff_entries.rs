@@ -910,6 +910,53 @@ async fn a_block_holds_capacity_until_staff_remove_it(database: TestDatabase) {
     );
 }
 
+/// Every route of this part changes something: each needs the session's CSRF
+/// token, and none is reached without a session.
+async fn staff_entry_routes_need_the_session_and_its_csrf_token(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let owner = login(&fixture, OWNER).await;
+    let routes = [
+        (Method::POST, "/api/v1/inbox/bookings".to_owned()),
+        (
+            Method::POST,
+            "/api/v1/inbox/bookings/some-id/move".to_owned(),
+        ),
+        (Method::POST, "/api/v1/inbox/blocks".to_owned()),
+        (
+            Method::PUT,
+            format!("/api/v1/inbox/staff/{}/role", fixture.staff_id),
+        ),
+    ];
+    for (method, path) in routes {
+        let without_token = Request::builder()
+            .method(method.clone())
+            .uri(&path)
+            .header(header::HOST, "127.0.0.1:8080")
+            .header(header::COOKIE, format!("sealbook_session={}", owner.cookie))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from("{}"))
+            .expect("request");
+        let answer = call(&fixture.state, without_token).await;
+        assert_eq!(answer.code(), "csrf_failed", "{method} {path}");
+        let without_session = Request::builder()
+            .method(method.clone())
+            .uri(&path)
+            .header(header::HOST, "127.0.0.1:8080")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from("{}"))
+            .expect("request");
+        let answer = call(&fixture.state, without_session).await;
+        assert_eq!(answer.code(), "not_logged_in", "{method} {path}");
+    }
+    // Nothing was written: no row, no audit entry beyond the login.
+    assert_eq!(fixture.database.count("bookings").await, 0);
+    let entries = audit(&fixture, &owner).await;
+    assert!(
+        entries.iter().all(|entry| entry["action"] == "login"),
+        "{entries:?}"
+    );
+}
+
 on_both_backends!(
     a_staff_booking_races_visitors_for_the_last_seat,
     a_phone_booking_is_stored_and_audited,
@@ -918,4 +965,5 @@ on_both_backends!(
     a_move_into_a_full_slot_is_refused_unless_squeezed_in,
     the_visitor_sees_a_moved_booking_at_its_new_time,
     a_block_holds_capacity_until_staff_remove_it,
+    staff_entry_routes_need_the_session_and_its_csrf_token,
 );

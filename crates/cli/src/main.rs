@@ -7,6 +7,7 @@ mod consents;
 mod database;
 mod keygen;
 mod passphrase;
+mod schedule_import;
 mod serve;
 mod snippet;
 
@@ -87,7 +88,7 @@ enum Command {
         #[arg(long)]
         db: String,
     },
-    /// Inbox accounts of a business.
+    /// A business's owner account and schedule.
     Business {
         #[command(subcommand)]
         command: BusinessCommand,
@@ -145,6 +146,21 @@ enum BusinessCommand {
         /// `.pub.pem` beside the `.key.pem`).
         #[arg(long)]
         public_key: Option<PathBuf>,
+    },
+    /// Copy the schedule (hours, closures, exceptional days, slot rules,
+    /// seating or services and practitioners) from the configuration file into
+    /// the database, which every server reads: shows what changes and asks
+    /// first. A new business's schedule is copied by `serve` on its own.
+    Import {
+        /// The configuration file.
+        #[arg(long, default_value = "sealbook.toml")]
+        config: PathBuf,
+        /// Only this business (default: every business in the file).
+        #[arg(long)]
+        business: Option<String>,
+        /// Apply without asking.
+        #[arg(long)]
+        yes: bool,
     },
 }
 
@@ -282,6 +298,18 @@ fn main() -> anyhow::Result<ExitCode> {
             password_file: &password_file,
             key: &key,
             public_key: public_key.as_deref(),
+        }),
+        Command::Business {
+            command:
+                BusinessCommand::Import {
+                    config,
+                    business,
+                    yes,
+                },
+        } => schedule_import::run(&schedule_import::ImportArgs {
+            config: &config,
+            business: business.as_deref(),
+            yes,
         }),
         Command::Db {
             command: DbCommand::Copy { from, to },

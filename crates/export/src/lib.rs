@@ -1,8 +1,14 @@
 //! Opened bookings as files for other programs: CSV for spreadsheets, iCalendar
-//! for calendars. Every value comes from a visitor, so both formats escape it
-//! for what will read it. The CLI (`sealbook bookings open --format csv|ics`) and
-//! the staff inbox (in the browser) build their files here, from the same
-//! [`Row`]s: what the server stores of a booking, and the opened plaintext.
+//! for calendars, a printable HTML day sheet for the front desk. Every value
+//! comes from a visitor, so each format escapes it for what will read it. The
+//! CLI (`sealbook bookings open --format csv|ics`) and the staff inbox (in the
+//! browser) build their files here, from the same [`Row`]s: what the server
+//! stores of a booking, and the opened plaintext; the day sheet takes the cells
+//! as the inbox words them, in the staff member's language.
+
+mod day_sheet;
+
+pub use day_sheet::{DaySheet, day_sheet};
 
 use icalendar::{Calendar, Component as _, Event, EventStatus};
 use sealbook_wire::plaintext::Booking;

@@ -87,6 +87,15 @@ impl Row {
         self.stored.start.get(11..16).unwrap_or_default()
     }
 
+    /// The time, with the day in front when a week is shown.
+    pub fn when(&self, week: bool) -> String {
+        if week {
+            format!("{} {}", self.day(), self.time())
+        } else {
+            self.time().to_owned()
+        }
+    }
+
     /// `YYYY-MM-DD` of the start, in the business's time.
     pub fn day(&self) -> &str {
         self.stored.start.get(..10).unwrap_or_default()
@@ -174,6 +183,7 @@ mod tests {
                 block: false,
                 created_at: "2026-11-26T10:00:00Z".to_owned(),
                 envelope: String::new(),
+                needs_attention: false,
             },
             sealed: Sealed::Opened(serde_json::from_value(booking).expect("a booking")),
         }

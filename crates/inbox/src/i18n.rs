@@ -146,6 +146,12 @@ texts! {
     Cancelled => ["Cancelled", "Annulée", "Storniert"],
     ExportCsv => ["Export CSV", "Exporter en CSV", "Als CSV exportieren"],
     ExportIcs => ["Export calendar (.ics)", "Exporter l’agenda (.ics)", "Kalender exportieren (.ics)"],
+    Print => ["Print", "Imprimer", "Drucken"],
+    DaySheet => [
+        "Day sheet (to print or save as PDF)",
+        "Feuille du jour (à imprimer ou enregistrer en PDF)",
+        "Tagesblatt (zum Drucken oder als PDF)",
+    ],
     Time => ["Time", "Heure", "Zeit"],
     What => ["Party or service", "Couverts ou prestation", "Personen oder Leistung"],
     Name => ["Name", "Nom", "Name"],

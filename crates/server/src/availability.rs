@@ -165,11 +165,14 @@ fn fits_schedule(
     tail: u32,
 ) -> bool {
     let local = start.to_zoned(profile.timezone.clone()).datetime();
-    let begin = minutes(local.time());
+    within(practitioner.periods_on(local.date()), local.time(), tail)
+}
+
+/// Whether `tail` minutes from local `time` lie inside one of `periods`.
+fn within(periods: &[Period], time: Time, tail: u32) -> bool {
+    let begin = minutes(time);
     let end = begin + i32::try_from(tail).unwrap_or(i32::MAX);
-    practitioner
-        .schedule
-        .periods_on(local.date())
+    periods
         .iter()
         .any(|period| minutes(period.start) <= begin && end <= period.end_minutes())
 }
@@ -184,12 +187,12 @@ fn free_covers(restaurant: &Restaurant, start: Timestamp, bookings: &[Occupancy]
     let end = begin + i64::from(restaurant.turn_minutes) * 60;
     restaurant
         .covers
-        .saturating_sub(peak_covers(bookings, begin, end))
+        .saturating_sub(peak_covers(begin, end, bookings))
 }
 
-/// The most covers `bookings` hold at once over `[begin, end)`: the occupancy
-/// peaks at `begin` or where another booking begins inside the window.
-fn peak_covers(bookings: &[Occupancy], begin: i64, end: i64) -> u32 {
+/// The most covers held at once over `[begin, end)`: the occupancy peaks at the
+/// start or where another booking begins inside the window.
+fn peak_covers(begin: i64, end: i64, bookings: &[Occupancy]) -> u32 {
     let probes = std::iter::once(begin).chain(
         bookings
             .iter()
@@ -386,7 +389,7 @@ pub fn hold_block(
             if covers == 0 || covers > restaurant.covers {
                 return Err(Refusal::InvalidPartySize);
             }
-            let peak = peak_covers(bookings, begin, finish);
+            let peak = peak_covers(begin, finish, bookings);
             if restaurant.covers.saturating_sub(peak) < covers {
                 return Err(Refusal::SlotFull);
             }
@@ -413,4 +416,73 @@ pub fn hold_block(
             })
         }
     }
+}
+
+/// A booking already held, as a schedule change sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct Held<'a> {
+    pub starts_at: i64,
+    pub ends_at: i64,
+    pub party_size: u32,
+    pub service: Option<&'a str>,
+    pub practitioner: Option<&'a str>,
+}
+
+/// Which of `held` — confirmed bookings in the order they were made — a
+/// business with `profile` no longer has hours or room for: the day is closed,
+/// the hours no longer cover the booking, the practitioner is away, gone or no
+/// longer offers the service, or fewer covers leave no room once the bookings
+/// made before it are seated. Lead time and horizon do not apply: these were
+/// booked when they did. Returns their indexes.
+pub fn misfits(profile: &Profile, held: &[Held<'_>]) -> Vec<usize> {
+    let mut kept: Vec<Occupancy> = Vec::with_capacity(held.len());
+    let mut misfits = Vec::new();
+    for (index, booking) in held.iter().enumerate() {
+        let Ok(start) = Timestamp::from_second(booking.starts_at) else {
+            misfits.push(index);
+            continue;
+        };
+        let local = start.to_zoned(profile.timezone.clone()).datetime();
+        let minutes_held =
+            u32::try_from((booking.ends_at - booking.starts_at).max(0) / 60).unwrap_or(u32::MAX);
+        let fits = match &profile.offer {
+            Offer::Restaurant(restaurant) => {
+                within(
+                    profile.schedule.periods_on(local.date()),
+                    local.time(),
+                    minutes_held,
+                ) && peak_covers(booking.starts_at, booking.ends_at, &kept)
+                    .saturating_add(booking.party_size)
+                    <= restaurant.covers
+            }
+            Offer::Clinic(clinic) => {
+                let offered = booking
+                    .service
+                    .and_then(|id| clinic.service(id))
+                    .zip(booking.practitioner.and_then(|id| clinic.practitioner(id)))
+                    .filter(|(service, practitioner)| practitioner.services.contains(&service.id));
+                offered.is_some_and(|(_, practitioner)| {
+                    within(
+                        practitioner.periods_on(local.date()),
+                        local.time(),
+                        minutes_held,
+                    ) && !kept.iter().any(|other| {
+                        other.practitioner.as_deref() == Some(&practitioner.id)
+                            && overlaps(other, booking.starts_at, booking.ends_at)
+                    })
+                })
+            }
+        };
+        if fits {
+            kept.push(Occupancy {
+                starts_at: booking.starts_at,
+                ends_at: booking.ends_at,
+                party_size: booking.party_size,
+                practitioner: booking.practitioner.map(str::to_owned),
+            });
+        } else {
+            misfits.push(index);
+        }
+    }
+    misfits
 }

@@ -13,9 +13,10 @@ use crate::auth::totp_seal::{TotpKey, TotpKeyError};
 use crate::consent::ConsentNotice;
 use crate::ids::BusinessId;
 use crate::mail::{Security, SmtpConfig, StaffLanguage};
-use crate::profile::{
-    Channel, Clinic, Field, Localized, MAX_RETENTION_DAYS, MarketingOptIn, Offer, Period,
-    Practitioner, Profile, Restaurant, Schedule, Service, WeekdayKey,
+use crate::profile::{Channel, Field, Localized, MAX_RETENTION_DAYS, MarketingOptIn, Profile};
+use crate::schedule::{
+    self, Absence, Closure, ExceptionalDay, Kind, PractitionerSettings, ScheduleSettings, Seating,
+    ServiceSettings,
 };
 
 /// Why a configuration could not be loaded.
@@ -70,24 +71,9 @@ pub enum ConfigError {
     AuditRetention(u32),
 }
 
-/// The furthest ahead a business may take bookings, or ask them to be made.
-const MAX_HORIZON_DAYS: u32 = 3650;
-
-/// The longest one booking may hold its capacity (a turn, a service and its
-/// buffer): slots are laid out within a day's opening hours.
-const MAX_BOOKING_MINUTES: u32 = 24 * 60;
-
 /// The longest the sweeper may wait between passes: retention is promised in
 /// days, and `/readyz` waits three intervals before calling the sweeper stalled.
 const MAX_SWEEP_INTERVAL_MINUTES: u64 = 24 * 60;
-
-/// `Err` naming `setting` when `value` is above `max`.
-fn at_most(setting: &str, value: u32, max: u32, unit: &str) -> Result<(), String> {
-    if value > max {
-        return Err(format!("{setting} = {value} is more than {max} {unit}"));
-    }
-    Ok(())
-}
 
 fn is_url_safe_id(id: &str) -> bool {
     (1..=64).contains(&id.len())
@@ -183,7 +169,12 @@ pub struct Business {
     pub name: String,
     pub allowed_origins: Vec<String>,
     pub keys: Vec<BusinessKey>,
+    /// The booking profile, with the schedule `sealbook serve` last read from
+    /// the database (at first, the one below).
     pub profile: Profile,
+    /// The schedule as `sealbook.toml` gives it: it seeds the database for a
+    /// new business, and `sealbook business import` copies it there again.
+    pub schedule: ScheduleSettings,
     /// Where new-booking notices go (no personal data in them), if anywhere.
     pub notify: Option<String>,
     /// The language of the staff's notices.
@@ -193,6 +184,19 @@ pub struct Business {
 }
 
 impl Business {
+    /// This business with `settings` as its schedule, if they are valid for it.
+    pub fn with_schedule(&self, settings: &ScheduleSettings) -> Result<Self, String> {
+        let resolved = schedule::resolve(Kind::of(&self.profile.offer), settings)?;
+        let mut business = self.clone();
+        business.profile.schedule = resolved.schedule;
+        business.profile.slot_interval_minutes = resolved.slot_interval_minutes;
+        business.profile.min_lead_minutes = resolved.min_lead_minutes;
+        business.profile.horizon_days = resolved.horizon_days;
+        business.profile.offer = resolved.offer;
+        business.schedule = settings.clone();
+        Ok(business)
+    }
+
     /// The kids new bookings must be sealed to.
     pub fn active_kids(&self) -> impl Iterator<Item = &KeyId> {
         self.keys
@@ -324,16 +328,20 @@ impl Config {
                     })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            let profile = business.profile().map_err(|reason| ConfigError::Profile {
-                business: business.id.clone(),
-                reason,
-            })?;
+            let (schedule, profile) = business
+                .schedule_settings()
+                .and_then(|settings| Ok((settings.clone(), business.profile(&settings)?)))
+                .map_err(|reason| ConfigError::Profile {
+                    business: business.id.clone(),
+                    reason,
+                })?;
             businesses.push(Business {
                 id: business.id,
                 name: business.name,
                 allowed_origins: business.allowed_origins,
                 keys,
                 profile,
+                schedule,
                 notify: business.notify,
                 language: business.language,
                 consent: business.consent,
@@ -429,9 +437,9 @@ struct RawBusiness {
     /// Weekly hours: `tue = ["12:00-14:00", "19:00-22:30"]`.
     #[serde(default)]
     hours: BTreeMap<String, Vec<String>>,
-    /// Whole days closed.
+    /// Days closed: a date, or `{ from, to, note }`.
     #[serde(default)]
-    closures: Vec<Date>,
+    closures: Vec<RawClosure>,
     /// Days with other hours than usual (empty hours: closed).
     #[serde(default)]
     exceptions: Vec<RawException>,
@@ -520,6 +528,36 @@ enum RawKind {
     Clinic,
 }
 
+/// A closure as the file may write it: one day, or a range with a note.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawClosure {
+    Day(Date),
+    Range {
+        from: Date,
+        to: Date,
+        #[serde(default)]
+        note: Option<Localized>,
+    },
+}
+
+impl RawClosure {
+    fn settings(&self) -> Closure {
+        match self {
+            Self::Day(day) => Closure {
+                from: day.to_string(),
+                to: day.to_string(),
+                note: None,
+            },
+            Self::Range { from, to, note } => Closure {
+                from: from.to_string(),
+                to: to.to_string(),
+                note: note.clone(),
+            },
+        }
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawException {
@@ -545,168 +583,111 @@ struct RawPractitioner {
     services: Vec<String>,
     /// Their own weekly hours; the business's hours if absent.
     hours: Option<BTreeMap<String, Vec<String>>>,
+    /// Days away: `[{ from = "2026-08-01", to = "2026-08-15" }]`.
+    #[serde(default)]
+    absences: Vec<RawAbsence>,
 }
 
-fn weekly(
-    hours: &BTreeMap<String, Vec<String>>,
-) -> Result<BTreeMap<WeekdayKey, Vec<Period>>, String> {
-    hours
-        .iter()
-        .map(|(day, periods)| {
-            let key = WeekdayKey::parse(day)
-                .ok_or_else(|| format!("`{day}` is not a weekday (mon … sun)"))?;
-            Ok((
-                key,
-                periods
-                    .iter()
-                    .map(|period| Period::parse(period))
-                    .collect::<Result<Vec<_>, _>>()?,
-            ))
-        })
-        .collect()
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAbsence {
+    from: Date,
+    to: Date,
 }
 
 impl RawBusiness {
-    fn profile(&self) -> Result<Profile, String> {
-        let timezone = jiff::tz::TimeZone::get(&self.timezone)
-            .map_err(|_| format!("`{}` is not an IANA time zone", self.timezone))?;
-        let schedule = Schedule {
-            weekly: weekly(&self.hours)?,
-            closures: self.closures.clone(),
+    /// The schedule part of the business's table, as the database will hold it.
+    fn schedule_settings(&self) -> Result<ScheduleSettings, String> {
+        let seating = match self.kind {
+            RawKind::Restaurant => Some(Seating {
+                covers: self.covers.ok_or("a restaurant needs `covers`")?,
+                max_party_size: self.max_party_size,
+                turn_minutes: self.turn_minutes,
+                large_party_message: self.large_party_message.clone(),
+            }),
+            RawKind::Clinic => {
+                if self.covers.is_some() || self.large_party_message.is_some() {
+                    return Err("covers and large_party_message are for restaurants".to_owned());
+                }
+                None
+            }
+        };
+        Ok(ScheduleSettings {
+            hours: self.hours.clone(),
+            closures: self.closures.iter().map(RawClosure::settings).collect(),
             exceptions: self
                 .exceptions
                 .iter()
-                .map(|exception| {
-                    let periods = exception
-                        .hours
-                        .iter()
-                        .map(|period| Period::parse(period))
-                        .collect::<Result<Vec<_>, _>>()?;
-                    Ok((exception.date, periods))
+                .map(|exception| ExceptionalDay {
+                    date: exception.date.to_string(),
+                    hours: exception.hours.clone(),
                 })
-                .collect::<Result<_, String>>()?,
-        };
-        if self.slot_interval_minutes == 0 || 24 * 60 % self.slot_interval_minutes != 0 {
-            return Err("slot_interval_minutes must divide a day (5, 10, 15, 30, 60 …)".to_owned());
-        }
-        at_most("horizon_days", self.horizon_days, MAX_HORIZON_DAYS, "days")?;
-        at_most(
-            "min_lead_minutes",
-            self.min_lead_minutes,
-            MAX_HORIZON_DAYS * 24 * 60,
-            "minutes",
-        )?;
-        let offer = match self.kind {
-            RawKind::Restaurant => {
-                let covers = self.covers.ok_or("a restaurant needs `covers`")?;
-                at_most(
-                    "turn_minutes",
-                    self.turn_minutes,
-                    MAX_BOOKING_MINUTES,
-                    "minutes",
-                )?;
-                if self.max_party_size == 0
-                    || self.max_party_size > covers
-                    || self.turn_minutes == 0
-                {
-                    return Err(
-                        "max_party_size must be between 1 and covers, turn_minutes above 0"
-                            .to_owned(),
-                    );
-                }
-                if !self.services.is_empty() || !self.practitioners.is_empty() {
-                    return Err("services and practitioners are for clinics".to_owned());
-                }
-                Offer::Restaurant(Restaurant {
-                    covers,
-                    max_party_size: self.max_party_size,
-                    turn_minutes: self.turn_minutes,
-                    large_party_message: self.large_party_message.clone(),
-                })
-            }
-            RawKind::Clinic => {
-                if self.services.is_empty() || self.practitioners.is_empty() {
-                    return Err(
-                        "a clinic needs at least one service and one practitioner".to_owned()
-                    );
-                }
-                for service in &self.services {
-                    for (setting, minutes) in [
-                        ("duration_minutes", service.duration_minutes),
-                        ("buffer_minutes", service.buffer_minutes),
-                    ] {
-                        at_most(
-                            &format!("services.{}.{setting}", service.id),
-                            minutes,
-                            MAX_BOOKING_MINUTES,
-                            "minutes",
-                        )?;
-                    }
-                }
-                let services: Vec<Service> = self
-                    .services
-                    .iter()
-                    .map(|service| Service {
-                        id: service.id.clone(),
-                        name: service.name.clone(),
-                        duration_minutes: service.duration_minutes,
-                        buffer_minutes: service.buffer_minutes,
-                    })
-                    .collect();
-                let practitioners = self
-                    .practitioners
-                    .iter()
-                    .map(|practitioner| {
-                        if let Some(unknown) = practitioner
-                            .services
-                            .iter()
-                            .find(|id| !services.iter().any(|s| s.id == **id))
-                        {
-                            return Err(format!(
-                                "practitioner {} offers unknown service {unknown}",
-                                practitioner.id
-                            ));
-                        }
-                        let schedule = match &practitioner.hours {
-                            Some(hours) => Schedule {
-                                weekly: weekly(hours)?,
-                                ..schedule.clone()
-                            },
-                            None => schedule.clone(),
-                        };
-                        Ok(Practitioner {
-                            id: practitioner.id.clone(),
-                            name: practitioner.name.clone(),
-                            services: practitioner.services.clone(),
-                            schedule,
-                        })
-                    })
-                    .collect::<Result<Vec<_>, String>>()?;
-                Offer::Clinic(Clinic {
-                    services,
-                    practitioners,
-                })
-            }
-        };
-        let fields = self
-            .fields
-            .clone()
-            .unwrap_or_else(|| Profile::default_fields(&offer));
-        for (index, field) in fields.iter().enumerate() {
-            at_most(
-                &format!("fields[{index}].retention_days"),
-                field.retention_days,
-                MAX_RETENTION_DAYS,
-                "days",
-            )?;
-        }
-        Ok(Profile {
-            timezone,
-            schedule,
+                .collect(),
             slot_interval_minutes: self.slot_interval_minutes,
             min_lead_minutes: self.min_lead_minutes,
             horizon_days: self.horizon_days,
-            offer,
+            seating,
+            services: self
+                .services
+                .iter()
+                .map(|service| ServiceSettings {
+                    id: service.id.clone(),
+                    name: service.name.clone(),
+                    duration_minutes: service.duration_minutes,
+                    buffer_minutes: service.buffer_minutes,
+                })
+                .collect(),
+            practitioners: self
+                .practitioners
+                .iter()
+                .map(|practitioner| PractitionerSettings {
+                    id: practitioner.id.clone(),
+                    name: practitioner.name.clone(),
+                    services: practitioner.services.clone(),
+                    hours: practitioner.hours.clone(),
+                    absences: practitioner
+                        .absences
+                        .iter()
+                        .map(|absence| Absence {
+                            from: absence.from.to_string(),
+                            to: Some(absence.to.to_string()),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        })
+    }
+
+    fn kind(&self) -> Kind {
+        match self.kind {
+            RawKind::Restaurant => Kind::Restaurant,
+            RawKind::Clinic => Kind::Clinic,
+        }
+    }
+
+    fn profile(&self, settings: &ScheduleSettings) -> Result<Profile, String> {
+        let timezone = jiff::tz::TimeZone::get(&self.timezone)
+            .map_err(|_| format!("`{}` is not an IANA time zone", self.timezone))?;
+        let resolved = schedule::resolve(self.kind(), settings)?;
+        let fields = self
+            .fields
+            .clone()
+            .unwrap_or_else(|| Profile::default_fields(&resolved.offer));
+        for (index, field) in fields.iter().enumerate() {
+            if field.retention_days > MAX_RETENTION_DAYS {
+                return Err(format!(
+                    "fields[{index}].retention_days = {} is more than {MAX_RETENTION_DAYS} days",
+                    field.retention_days
+                ));
+            }
+        }
+        Ok(Profile {
+            timezone,
+            schedule: resolved.schedule,
+            slot_interval_minutes: resolved.slot_interval_minutes,
+            min_lead_minutes: resolved.min_lead_minutes,
+            horizon_days: resolved.horizon_days,
+            offer: resolved.offer,
             fields,
             marketing: self.marketing()?,
         })

@@ -111,6 +111,12 @@ pub enum AppError {
     SqueezeInForbidden,
     #[error("a block must end after it starts, at most 24 hours later")]
     InvalidBlock,
+    #[error("The schedule has problems; each is named by its field.")]
+    InvalidSchedule(Vec<sealbook_wire::api::schedule::FieldProblem>),
+    #[error("The schedule was changed by someone else since you opened it; reload it.")]
+    ScheduleChanged,
+    #[error("Bookings you were not shown would no longer fit; check the change again.")]
+    UnconfirmedBookings,
     #[error("internal error")]
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
@@ -120,6 +126,9 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "bad_request",
+            Self::InvalidSchedule(_) => "invalid_schedule",
+            Self::ScheduleChanged => "schedule_changed",
+            Self::UnconfirmedBookings => "unconfirmed_bookings",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::PayloadTooLarge(_) => "payload_too_large",
             Self::UnknownBusiness => "unknown_business",
@@ -213,6 +222,8 @@ impl AppError {
             | Self::BookingCancelled
             | Self::TotpAlreadyEnabled
             | Self::KeyAlreadyHeld => StatusCode::CONFLICT,
+            Self::InvalidSchedule(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::ScheduleChanged | Self::UnconfirmedBookings => StatusCode::CONFLICT,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -257,6 +268,18 @@ impl From<crate::storage::AccountError> for AppError {
     }
 }
 
+impl From<crate::storage::ScheduleError> for AppError {
+    fn from(error: crate::storage::ScheduleError) -> Self {
+        use crate::storage::ScheduleError;
+        match error {
+            ScheduleError::Stale(_) => Self::ScheduleChanged,
+            ScheduleError::Unconfirmed(_) => Self::UnconfirmedBookings,
+            ScheduleError::Unreadable { .. } => Self::Internal(Box::new(error)),
+            ScheduleError::Database(error) => error.into(),
+        }
+    }
+}
+
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
         Self::Internal(Box::new(error))
@@ -277,10 +300,15 @@ impl IntoResponse for AppError {
             Self::RateLimited(wait) => HeaderValue::from_str(&wait.as_secs().to_string()).ok(),
             _ => None,
         };
+        let fields = match &self {
+            Self::InvalidSchedule(problems) => problems.clone(),
+            _ => Vec::new(),
+        };
         let body = ErrorBody {
             error: ErrorDetail {
                 code: self.code().to_owned(),
                 message: self.to_string(),
+                fields,
             },
         };
         let mut response = (self.status(), Json(body)).into_response();

@@ -27,6 +27,13 @@ macro_rules! text_id {
             }
         }
 
+        /// Maps keyed by id are looked up with the text a request names.
+        impl core::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(&self.0)

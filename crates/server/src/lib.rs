@@ -6,6 +6,7 @@ mod api;
 mod assets;
 pub mod auth;
 pub mod availability;
+pub mod businesses;
 pub mod config;
 pub mod consent;
 pub mod embed;
@@ -19,6 +20,7 @@ pub mod notify;
 mod openapi;
 pub mod process;
 pub mod profile;
+pub mod schedule;
 pub mod storage;
 pub mod sweeper;
 
@@ -44,6 +46,7 @@ pub use storage::Storage;
 #[derive(Debug, Clone)]
 pub struct AppState {
     config: Arc<Config>,
+    businesses: businesses::Businesses,
     storage: Storage,
     limits: limits::RateLimits,
     metrics: metrics::Metrics,
@@ -73,6 +76,7 @@ impl AppState {
         };
         Self {
             limits,
+            businesses: businesses::Businesses::new(&config),
             notifier: notifier(&config),
             config: Arc::new(config),
             storage,
@@ -80,6 +84,11 @@ impl AppState {
             totp_key,
             sweeper: sweeper::Health::new(jiff::Timestamp::now()),
         }
+    }
+
+    /// The business `id`, with the schedule this process serves now.
+    pub fn business(&self, id: &str) -> Option<Arc<config::Business>> {
+        self.businesses.get(id)
     }
 
     /// This process's metrics, e.g. to render them in a test.
@@ -215,6 +224,11 @@ pub async fn serve_with(
     shutdown: impl Future<Output = ()> + Send + 'static,
     timeouts: Timeouts,
 ) -> std::io::Result<()> {
+    // Bookings are checked against the stored schedules from the first request.
+    if let Err(error) = state.businesses.load(&state.storage).await {
+        tracing::error!(%error, "cannot read the stored schedules: serving sealbook.toml's");
+    }
+    let schedules = state.businesses.watch(state.storage.clone());
     let sweeper = sweeper::spawn(state.clone());
     tokio::task::spawn_blocking(auth::password::warm_up);
     let forgetter = {
@@ -282,6 +296,7 @@ pub async fn serve_with(
     draining.shutdown().await;
     sweeper.abort();
     forgetter.abort();
+    schedules.abort();
     Ok(())
 }
 

@@ -8,7 +8,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::api::{
     audit, auth, availability, bookings, consents, inbox, inbox_keys, keys, manage, profile,
-    snippet, staff, staff_entries,
+    schedule, snippet, staff, staff_entries,
 };
 
 /// Every route of [`crate::api::router`], with its bodies and errors.
@@ -48,6 +48,10 @@ use crate::api::{
         staff_entries::create,
         staff_entries::move_booking,
         staff_entries::block,
+        schedule::get,
+        schedule::preview,
+        schedule::put,
+        schedule::clear_attention,
         staff::list,
         staff::invite,
         staff::invites,

@@ -76,7 +76,8 @@ fn parse_time(text: &str) -> Result<Option<Time>, String> {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Schedule {
     pub weekly: BTreeMap<WeekdayKey, Vec<Period>>,
-    pub closures: Vec<Date>,
+    /// Closed from the first date to the second, both included.
+    pub closures: Vec<(Date, Date)>,
     pub exceptions: BTreeMap<Date, Vec<Period>>,
 }
 
@@ -100,7 +101,11 @@ impl WeekdayKey {
 impl Schedule {
     /// The opening periods on `date`, in local time.
     pub fn periods_on(&self, date: Date) -> &[Period] {
-        if self.closures.contains(&date) {
+        if self
+            .closures
+            .iter()
+            .any(|&(from, to)| from <= date && date <= to)
+        {
             return &[];
         }
         if let Some(periods) = self.exceptions.get(&date) {
@@ -168,6 +173,22 @@ pub struct Practitioner {
     pub services: Vec<String>,
     /// Their own weekly hours, within which their appointments must fit.
     pub schedule: Schedule,
+    /// Away from the first date to the second, both included.
+    pub absences: Vec<(Date, Date)>,
+}
+
+impl Practitioner {
+    /// Their opening periods on `date`: none while they are away.
+    pub fn periods_on(&self, date: Date) -> &[Period] {
+        if self
+            .absences
+            .iter()
+            .any(|&(from, to)| from <= date && date <= to)
+        {
+            return &[];
+        }
+        self.schedule.periods_on(date)
+    }
 }
 
 /// The longest any retention (a field's, a consent notice's, the audit log's)
@@ -306,7 +327,7 @@ mod tests {
             vec![Period::parse("18:00-20:00").expect("valid"); 2],
         );
         assert_eq!(schedule.periods_on(tuesday).len(), 2);
-        schedule.closures.push(tuesday);
+        schedule.closures.push((tuesday, tuesday));
         assert!(schedule.periods_on(tuesday).is_empty());
     }
 }

@@ -1,19 +1,47 @@
 //! `sealbook db copy`: every booking, idempotency key, consent record, staff
-//! account with its key copies, and audit entry moves from the embedded SQLite
-//! file to another database, byte for byte, or nothing moves.
+//! account with its key copies, audit entry and schedule moves from the
+//! embedded SQLite file to another database, byte for byte, or nothing moves.
 
 mod support;
 
 use sealbook_server::Storage;
 use sealbook_server::ids::{BookingId, BusinessId, StaffId};
+use sealbook_server::schedule::ScheduleSettings;
 use sealbook_server::storage::{
     BookingFilter, ConsentRecord, CopyError, Idempotency, NewAuditEntry, NewBooking, NewStaff,
-    Role, StaffStatus, WrappedKey,
+    Role, ScheduleAuthor, StaffStatus, WrappedKey,
 };
 use support::TestDatabase;
 
+/// A restaurant's schedule with `covers` seats.
+fn schedule(covers: u32) -> ScheduleSettings {
+    serde_json::from_value(serde_json::json!({
+        "hours": { "tue": ["12:00-14:00"] },
+        "closures": [{ "from": "2031-01-01", "to": "2031-01-02" }],
+        "slot_interval_minutes": 15,
+        "min_lead_minutes": 60,
+        "horizon_days": 60,
+        "seating": { "covers": covers, "max_party_size": 4, "turn_minutes": 90 },
+    }))
+    .expect("settings")
+}
+
 async fn fill(storage: &Storage, count: u8) {
     let business = BusinessId::new("bistro");
+    storage
+        .seed_schedule(&business, &schedule(10))
+        .await
+        .expect("seeded");
+    storage
+        .replace_schedule(
+            &business,
+            &schedule(12),
+            Some(1),
+            ScheduleAuthor::Import,
+            |_| Ok(Vec::new()),
+        )
+        .await
+        .expect("replaced");
     for index in 0..count {
         let row = NewBooking {
             id: BookingId::generate().expect("randomness"),
@@ -102,6 +130,11 @@ async fn copies_everything_into_an_empty_database(target: TestDatabase) {
     let from = Storage::open(&source.url).await.expect("source");
     fill(&from, 120).await;
     let to = Storage::open(&target.url).await.expect("target");
+    // A server started on the new database before the copy seeded its own.
+    let bistro = BusinessId::new("bistro");
+    to.seed_schedule(&bistro, &schedule(2))
+        .await
+        .expect("seeded");
 
     let progress = std::sync::Mutex::new(Vec::new());
     let copied = from
@@ -126,7 +159,11 @@ async fn copies_everything_into_an_empty_database(target: TestDatabase) {
         "the consent records move too"
     );
     assert_eq!(target.count("consents").await, 12);
-    let bistro = BusinessId::new("bistro");
+    assert_eq!(
+        to.schedule(&bistro).await.expect("schedule"),
+        from.schedule(&bistro).await.expect("schedule"),
+        "the schedule the business ran on moves, revision and all"
+    );
     let (theirs, ours) = (
         from.staff_of(&bistro).await.expect("staff"),
         to.staff_of(&bistro).await.expect("staff"),

@@ -947,6 +947,21 @@ async fn every_state_changing_route_needs_csrf_and_our_origin(database: TestData
         (absurd.status, code(&absurd)),
         (StatusCode::BAD_REQUEST, "bad_request")
     );
+    // The printable day sheet is an export too; a format the inbox never builds is refused.
+    for (format, status) in [
+        ("html", StatusCode::NO_CONTENT),
+        ("pdf", StatusCode::BAD_REQUEST),
+    ] {
+        let answer = send(
+            &fixture,
+            Method::POST,
+            "/api/v1/inbox/exports",
+            &owner,
+            Some(json!({ "format": format, "count": 1 })),
+        )
+        .await;
+        assert_eq!(answer.status, status, "{format}");
+    }
 }
 
 async fn a_business_never_reaches_another_business_bookings(database: TestDatabase) {
@@ -2431,6 +2446,306 @@ async fn no_copy_is_stored_for_a_revoked_account(database: TestDatabase) {
     assert_eq!(fixture.database.count("audit").await, audit_before);
 }
 
+/// The bistro's stored schedule with `edit` applied, as a `PUT` body.
+async fn schedule_change(
+    fixture: &Fixture,
+    owner: &Session,
+    confirmed: &[&str],
+    edit: impl FnOnce(&mut Value),
+) -> Value {
+    let current = send(fixture, Method::GET, "/api/v1/inbox/schedule", owner, None).await;
+    assert_eq!(current.status, StatusCode::OK, "{}", current.body);
+    let mut settings = current.body["settings"].clone();
+    edit(&mut settings);
+    json!({
+        "revision": current.body["revision"],
+        "settings": settings,
+        "confirmed": confirmed,
+    })
+}
+
+fn problems(answer: &Answer) -> Vec<(String, String)> {
+    let list = if answer.body["problems"].is_array() {
+        &answer.body["problems"]
+    } else {
+        &answer.body["error"]["fields"]
+    };
+    list.as_array()
+        .expect("problems")
+        .iter()
+        .map(|problem| {
+            (
+                problem["field"].as_str().expect("field").to_owned(),
+                problem["code"].as_str().expect("code").to_owned(),
+            )
+        })
+        .collect()
+}
+
+async fn schedule_changes_are_checked_shown_and_never_lose_a_booking(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let owner = login(&fixture, OWNER).await;
+    let waiter = login(&fixture, STAFF).await;
+    // Three parties in one slot, in this order: 4 + 3 + 1 of the 8 covers.
+    // Bookings made in the same second count as made together, so each waits
+    // for the next second: the order below is the order they were made in.
+    let mut ids = Vec::new();
+    for party in [4, 3, 1] {
+        let second = jiff::Timestamp::now().as_second();
+        while jiff::Timestamp::now().as_second() == second {
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        let answer = book(&fixture, "bistro-du-coin", party).await;
+        assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
+        ids.push(answer.body["id"].as_str().expect("id").to_owned());
+    }
+    let view = send(
+        &fixture,
+        Method::GET,
+        "/api/v1/inbox/schedule",
+        &waiter,
+        None,
+    )
+    .await;
+    assert_eq!(view.status, StatusCode::OK, "every member reads it");
+    assert_eq!(
+        (view.body["revision"].as_i64(), view.body["kind"].as_str()),
+        (Some(0), Some("restaurant"))
+    );
+    assert_eq!(view.body["settings"]["seating"]["covers"], 8);
+
+    // Only the owner changes it.
+    let fewer =
+        |covers: u32| move |settings: &mut Value| settings["seating"]["covers"] = json!(covers);
+    let body = schedule_change(&fixture, &owner, &[], fewer(6)).await;
+    let refused = send(
+        &fixture,
+        Method::PUT,
+        "/api/v1/inbox/schedule",
+        &waiter,
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(
+        (refused.status, code(&refused)),
+        (StatusCode::FORBIDDEN, "forbidden")
+    );
+
+    // Every problem is named by its field, and nothing is stored.
+    let yesterday = local_date(-1, "Europe/Paris").to_string();
+    let broken = schedule_change(&fixture, &owner, &[], |settings| {
+        settings["hours"]["tue"] = json!(["12:00-15:00", "14:00-16:00"]);
+        settings["seating"] = json!({ "covers": 0, "max_party_size": 6, "turn_minutes": 1500 });
+        settings["closures"] = json!([{ "from": yesterday, "to": yesterday }]);
+    })
+    .await;
+    let invalid = send(
+        &fixture,
+        Method::PUT,
+        "/api/v1/inbox/schedule",
+        &owner,
+        Some(broken.clone()),
+    )
+    .await;
+    assert_eq!(
+        (invalid.status, code(&invalid)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid_schedule")
+    );
+    assert_eq!(
+        problems(&invalid),
+        [
+            ("hours.tue[1]".to_owned(), "overlapping_hours".to_owned()),
+            ("closures[0].to".to_owned(), "in_the_past".to_owned()),
+            ("seating.covers".to_owned(), "must_be_positive".to_owned()),
+            (
+                "seating.max_party_size".to_owned(),
+                "party_size_out_of_range".to_owned()
+            ),
+            (
+                "seating.turn_minutes".to_owned(),
+                "longer_than_a_day".to_owned()
+            ),
+        ]
+    );
+    let previewed = send(
+        &fixture,
+        Method::POST,
+        "/api/v1/inbox/schedule/preview",
+        &owner,
+        Some(broken),
+    )
+    .await;
+    assert_eq!(previewed.status, StatusCode::OK, "{}", previewed.body);
+    assert_eq!(problems(&previewed), problems(&invalid));
+
+    // Six covers: the party of 3, booked second, no longer fits; it is shown
+    // sealed (the inbox opens it), and the change waits for it to be confirmed.
+    let body = schedule_change(&fixture, &owner, &[], fewer(6)).await;
+    let preview = send(
+        &fixture,
+        Method::POST,
+        "/api/v1/inbox/schedule/preview",
+        &owner,
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    let affected: Vec<&str> = preview.body["affected"]
+        .as_array()
+        .expect("affected")
+        .iter()
+        .map(|booking| booking["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(affected, [ids[1].as_str()]);
+    assert!(
+        preview.body["affected"][0]["envelope"]
+            .as_str()
+            .is_some_and(|e| !e.is_empty())
+    );
+    assert!(!preview.text.contains(CANARY), "sealed, never in the clear");
+    let unconfirmed = send(
+        &fixture,
+        Method::PUT,
+        "/api/v1/inbox/schedule",
+        &owner,
+        Some(body),
+    )
+    .await;
+    assert_eq!(
+        (unconfirmed.status, code(&unconfirmed)),
+        (StatusCode::CONFLICT, "unconfirmed_bookings")
+    );
+    let body = schedule_change(&fixture, &owner, &[&ids[1]], fewer(6)).await;
+    let saved = send(
+        &fixture,
+        Method::PUT,
+        "/api/v1/inbox/schedule",
+        &owner,
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    assert_eq!(saved.body["revision"], 1);
+    assert_eq!(saved.body["needs_attention"], json!([ids[1]]));
+    // Live at once in this process: two more seats are one too many now.
+    let live = fixture
+        .state
+        .business("bistro-du-coin")
+        .expect("configured");
+    assert!(matches!(
+        &live.profile.offer,
+        sealbook_server::profile::Offer::Restaurant(restaurant) if restaurant.covers == 6
+    ));
+    // A change made from the old revision is refused.
+    let stale = send(
+        &fixture,
+        Method::PUT,
+        "/api/v1/inbox/schedule",
+        &owner,
+        Some(body),
+    )
+    .await;
+    assert_eq!(
+        (stale.status, code(&stale)),
+        (StatusCode::CONFLICT, "schedule_changed")
+    );
+
+    // Every booking is kept; the one that no longer fits is marked.
+    let day = local_date(2, "Europe/Paris").to_string();
+    let list = send(
+        &fixture,
+        Method::GET,
+        &format!("/api/v1/inbox/bookings?from={day}&to={day}"),
+        &waiter,
+        None,
+    )
+    .await;
+    let marks: Vec<(String, bool, String)> = list.body["bookings"]
+        .as_array()
+        .expect("bookings")
+        .iter()
+        .map(|booking| {
+            (
+                booking["id"].as_str().expect("id").to_owned(),
+                booking["needs_attention"].as_bool().expect("mark"),
+                booking["status"].as_str().expect("status").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(marks.len(), 3);
+    for (id, marked, status) in &marks {
+        assert_eq!(*marked, *id == ids[1], "{marks:?}");
+        assert_eq!(status, "confirmed");
+    }
+
+    // A closure over that day hits all three; staff clear a mark once they called.
+    let closed = schedule_change(&fixture, &owner, &[], |settings| {
+        settings["closures"] =
+            json!([{ "from": day, "to": day, "note": { "fr": "Fermeture exceptionnelle" } }]);
+    })
+    .await;
+    let preview = send(
+        &fixture,
+        Method::POST,
+        "/api/v1/inbox/schedule/preview",
+        &owner,
+        Some(closed),
+    )
+    .await;
+    assert_eq!(preview.body["affected"].as_array().map(Vec::len), Some(3));
+    let path = format!("/api/v1/inbox/bookings/{}/attention", ids[1]);
+    let cleared = send(&fixture, Method::DELETE, &path, &waiter, None).await;
+    assert_eq!(cleared.status, StatusCode::NO_CONTENT);
+    let again = send(&fixture, Method::DELETE, &path, &waiter, None).await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+    let actions = audit_actions(&fixture, &owner).await;
+    for action in [
+        "schedule_previewed",
+        "schedule_changed",
+        "attention_cleared",
+    ] {
+        assert!(actions.iter().any(|a| a == action), "{action}: {actions:?}");
+    }
+
+    // A clinic's practitioner: an absence needs an end, a service must exist.
+    let clinic = login(&fixture, CLINIC_OWNER).await;
+    let broken = schedule_change(&fixture, &clinic, &[], |settings| {
+        settings["practitioners"][0]["services"] = json!(["physio-30", "massage"]);
+        settings["practitioners"][0]["absences"] = json!([{ "from": day }]);
+    })
+    .await;
+    let invalid = send(
+        &fixture,
+        Method::PUT,
+        "/api/v1/inbox/schedule",
+        &clinic,
+        Some(broken),
+    )
+    .await;
+    assert_eq!(
+        problems(&invalid),
+        [
+            (
+                "practitioners[0].services[1]".to_owned(),
+                "unknown_service".to_owned()
+            ),
+            (
+                "practitioners[0].absences[0].to".to_owned(),
+                "missing_end".to_owned()
+            ),
+        ]
+    );
+    let view = send(
+        &fixture,
+        Method::GET,
+        "/api/v1/inbox/schedule",
+        &clinic,
+        None,
+    )
+    .await;
+    assert_eq!(view.body["revision"], 0, "nothing stored");
+}
+
 on_both_backends!(
     secrets_kept_in_clear_are_sealed_at_start,
     no_copy_is_stored_for_a_revoked_account,
@@ -2455,4 +2770,5 @@ on_both_backends!(
     owner_only_routes_refuse_staff_and_revocation_locks_out,
     every_action_is_audited_without_booking_content,
     audit_rows_cannot_be_changed_or_deleted,
+    schedule_changes_are_checked_shown_and_never_lose_a_booking,
 );

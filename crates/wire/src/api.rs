@@ -19,5 +19,6 @@ pub mod localized;
 pub mod manage;
 pub mod notice;
 pub mod profile;
+pub mod schedule;
 pub mod snippet;
 pub mod staff;

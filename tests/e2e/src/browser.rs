@@ -35,6 +35,33 @@ impl fantoccini::wd::WebDriverCompatibleCommand for ConsoleLog {
     }
 }
 
+/// chromedriver's `POST /session/{id}/goog/cdp/execute` with DevTools'
+/// `Emulation.setEmulatedMedia`: the page laid out as for `print` (or `screen`),
+/// as the print preview lays it out.
+#[derive(Debug)]
+struct EmulateMedia(&'static str);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for EmulateMedia {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = serde_json::json!({
+            "cmd": "Emulation.setEmulatedMedia",
+            "params": { "media": self.0 },
+        });
+        (http::Method::POST, Some(body.to_string()))
+    }
+}
+
 /// axe-core's browser build: `SEALBOOK_AXE` (set by `cargo xtask test`) or the
 /// copy `cargo xtask test` installs under `.tools`.
 fn axe_source() -> anyhow::Result<String> {
@@ -253,6 +280,20 @@ impl Browser {
             })
             .map(str::to_owned)
             .collect())
+    }
+
+    /// Lays the page out for `media` (`print` or `screen`) until told otherwise.
+    pub async fn emulate_media(&self, media: &'static str) -> anyhow::Result<()> {
+        self.client.issue_cmd(EmulateMedia(media)).await?;
+        Ok(())
+    }
+
+    /// The `file://` URL of a finished download, to open it in this browser.
+    pub fn download_url(&self, name: &str) -> anyhow::Result<String> {
+        let path = self.profile.path().join("downloads").join(name);
+        url::Url::from_file_path(&path)
+            .map(String::from)
+            .map_err(|()| anyhow::anyhow!("not an absolute path: {}", path.display()))
     }
 
     pub async fn close(self) -> anyhow::Result<()> {

@@ -227,6 +227,31 @@ async fn staff_read_bookings_decrypted_on_their_device_and_nothing_personal_cros
     assert!(csv.contains(&name) && csv.contains(&reference), "{csv}");
     assert!(csv.contains(",arrived,"), "{csv}");
 
+    // The day on paper: the print layout keeps the day and the table and drops
+    // the controls; the day sheet is the same table as one page of its own.
+    browser.emulate_media("print").await?;
+    let printed = browser
+        .script(
+            "const shown = css => { const e = document.querySelector(css); \
+                 return !!e && getComputedStyle(e).display !== 'none'; }; \
+             return { nav: shown('.sb-nav'), header: shown('header'), \
+                      range: shown('#sb-range'), table: shown('#sb-bookings') };",
+        )
+        .await?;
+    assert_eq!(
+        printed,
+        serde_json::json!({ "nav": false, "header": false, "range": true, "table": true }),
+        "the print layout"
+    );
+    browser.emulate_media("screen").await?;
+    click(&browser, "#sb-day-sheet").await?;
+    let sheet_name = format!("day-sheet-{day}-{day}.html");
+    let sheet = String::from_utf8(browser.downloaded(&sheet_name).await?)?;
+    assert!(sheet.starts_with("<!doctype html>"), "{sheet}");
+    assert!(sheet.contains(&format!("<td>{name}</td>")), "{sheet}");
+    assert!(sheet.contains("+33 6 98 76 54 32"), "{sheet}");
+    assert!(sheet.contains("<td>Arrived</td>"), "{sheet}");
+
     let open_ms = browser
         .script("return performance.getEntriesByName('sealbook:open').map(m => m.duration);")
         .await?;
@@ -277,6 +302,11 @@ async fn staff_read_bookings_decrypted_on_their_device_and_nothing_personal_cros
 
     click(&browser, "#sb-logout").await?;
     browser.wait_for("#sb-email").await?;
+    // The saved day sheet reads on its own, with no server behind it.
+    browser.goto(&browser.download_url(&sheet_name)?).await?;
+    let rows = browser.wait_for_text("tbody").await?;
+    assert!(rows.contains(&name), "{rows}");
+    assert_accessible(&browser, "day sheet").await?;
     browser.close().await?;
 
     // Everything between the browser and the server crossed the recording proxy:

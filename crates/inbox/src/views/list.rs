@@ -9,6 +9,7 @@
 use std::rc::Rc;
 
 use sealbook_web::calendar::Day;
+use sealbook_web::clock::{DateStyle, format_day};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -39,6 +40,16 @@ impl Range {
 
     fn to(self) -> Day {
         self.from.add_days(self.days() - 1)
+    }
+
+    /// "Tuesday, 8 December 2026", or the first and last day of a week.
+    fn describe(self, lang: Lang) -> String {
+        let from = format_day(lang, self.from, DateStyle::Full);
+        if self.week {
+            format!("{from} – {}", format_day(lang, self.to(), DateStyle::Full))
+        } else {
+            from
+        }
     }
 }
 
@@ -287,6 +298,73 @@ pub fn list(props: &ListProps) -> Html {
         })
     };
 
+    let on_print = Callback::from(|_| {
+        if let Some(window) = web_sys::window() {
+            // The print stylesheet leaves the heading, the day and the table.
+            let _ = window.print();
+        }
+    });
+    let on_day_sheet = {
+        let (listing, api) = (listing.clone(), props.api.clone());
+        let business_name = props.staff.business_name.clone();
+        Callback::from(move |_| {
+            let opened: Vec<&Rc<Row>> = listing
+                .rows
+                .iter()
+                .filter(|row| matches!(row.sealed, Sealed::Opened(_)))
+                .collect();
+            let covers: u32 = opened
+                .iter()
+                .filter(|row| row.stored.status != "cancelled")
+                .filter_map(|row| row.stored.party_size)
+                .sum();
+            let title = format!("{business_name} — {}", range.describe(lang));
+            let summary = format!(
+                "{}: {} · {covers} {}",
+                t(lang, Text::Bookings),
+                opened.len(),
+                t(lang, Text::People)
+            );
+            let headings = [
+                Text::Time,
+                Text::What,
+                Text::Name,
+                Text::Contact,
+                Text::Notes,
+                Text::Status,
+            ]
+            .map(|text| t(lang, text));
+            let rows: Vec<Vec<String>> = opened
+                .iter()
+                .map(|row| {
+                    vec![
+                        row.when(range.week),
+                        row.what(lang),
+                        row.name(),
+                        row.contact(),
+                        row.notes(),
+                        status_text(lang, &row.stored.status).to_owned(),
+                    ]
+                })
+                .collect();
+            let page = export::day_sheet(&export::DaySheet {
+                lang: lang.code(),
+                title: &title,
+                summary: &summary,
+                headings: &headings,
+                rows: &rows,
+            });
+            let name = format!("day-sheet-{}-{}.html", range.from.iso(), range.to().iso());
+            if download(&name, "text/html;charset=utf-8", &page).is_ok() {
+                let (api, count) = (api.clone(), rows.len());
+                spawn_local(async move {
+                    // The audit log records the export; the file never leaves this device.
+                    let _ = api.report_export("html", count).await;
+                });
+            }
+        })
+    };
+
     let status_option = |value: &'static str, text: Text| {
         let selected = props.status.as_deref() == Some(value);
         html! { <option value={value} {selected}>{ t(lang, text) }</option> }
@@ -308,6 +386,7 @@ pub fn list(props: &ListProps) -> Html {
     html! {
         <section aria-labelledby="sb-heading">
             <h1 id="sb-heading" tabindex="-1">{ t(lang, Text::Bookings) }</h1>
+            <p id="sb-range" class="sb-range">{ range.describe(lang) }</p>
             <div class="sb-nav" role="group" aria-label={t(lang, Text::Bookings)}>
                 <button id="sb-day" class="sb-secondary" type="button" aria-pressed={(!range.week).to_string()}
                     onclick={set_week(false)}>{ t(lang, Text::Day) }</button>
@@ -335,6 +414,10 @@ pub fn list(props: &ListProps) -> Html {
                     disabled={listing.opened == 0}>{ t(lang, Text::ExportCsv) }</button>
                 <button id="sb-export-ics" class="sb-secondary" type="button" onclick={export_as("ics")}
                     disabled={listing.opened == 0}>{ t(lang, Text::ExportIcs) }</button>
+                <button id="sb-day-sheet" class="sb-secondary" type="button" onclick={on_day_sheet}
+                    disabled={listing.opened == 0}>{ t(lang, Text::DaySheet) }</button>
+                <button id="sb-print" class="sb-secondary" type="button" onclick={on_print}>
+                    { t(lang, Text::Print) }</button>
             </div>
             <ErrorBox message={listing.error.as_ref().map(|e| AttrValue::from(api_error_text(lang, e)))} />
             <p class="sb-live" aria-live="polite">{ progress.clone() }</p>
@@ -399,11 +482,7 @@ fn booking_row(props: &RowProps) -> Html {
         let (id, on_open) = (id.clone(), on_open.clone());
         Callback::from(move |_| on_open.emit(id.clone()))
     };
-    let when = if week {
-        format!("{} {}", row.day(), row.time())
-    } else {
-        row.time().to_owned()
-    };
+    let when = row.when(week);
     let sealed = match &row.sealed {
         Sealed::Pending => html! { <td colspan="3" class="sb-muted">{ "…" }</td> },
         Sealed::Failed(ReadError::NoKey) => {

@@ -191,7 +191,7 @@ async fn store(
     request: BookingRequest,
 ) -> Result<(StatusCode, Json<Created>), AppError> {
     let business = super::business(&state, &id)?;
-    let checked = check(&request, business)?;
+    let checked = check(&request, &business)?;
     let token_hash = match (&checked.visitor_copy, request.manage_token_hash.as_deref()) {
         (None, None) => None,
         (Some(_), Some(hash)) => Some(
@@ -254,7 +254,7 @@ async fn store(
     match booked {
         Booked::Created(booking) => {
             tracing::info!(business = %business.id, "booking stored");
-            state.notifier.booking_created(business, &booking);
+            state.notifier.booking_created(&business, &booking);
             Ok((
                 StatusCode::CREATED,
                 Json(Created {

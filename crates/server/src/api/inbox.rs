@@ -3,6 +3,8 @@
 //! business, so another business's booking is `404 not_found` like a missing
 //! one. Each action leaves an audit entry without booking content.
 
+use std::sync::Arc;
+
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -26,14 +28,13 @@ use crate::{AppError, AppState};
 /// The longest range one list may cover.
 const MAX_DAYS: i32 = 62;
 
-/// The member's business, as configured.
-pub(super) fn business_of<'a>(
-    state: &'a AppState,
+/// The member's business, with the schedule this process serves now.
+pub(super) fn business_of(
+    state: &AppState,
     session: &StaffSession,
-) -> Result<&'a Business, AppError> {
+) -> Result<Arc<Business>, AppError> {
     // An account whose business left the configuration reaches nothing.
     state
-        .config
         .business(session.staff.business.as_str())
         .ok_or(AppError::NotFound)
 }
@@ -50,7 +51,11 @@ fn local(business: &Business, seconds: i64) -> String {
 }
 
 /// A stored booking as the inbox shows it.
-pub(super) fn staff_booking(business: &Business, booking: &InboxBooking) -> StaffBooking {
+pub(super) fn staff_booking(
+    business: &Business,
+    booking: &InboxBooking,
+    needs_attention: bool,
+) -> StaffBooking {
     let stored = &booking.booking;
     StaffBooking {
         id: stored.id.to_string(),
@@ -65,6 +70,7 @@ pub(super) fn staff_booking(business: &Business, booking: &InboxBooking) -> Staf
         created_at: jiff::Timestamp::from_second(stored.created_at)
             .map_or_else(|_| stored.created_at.to_string(), |time| time.to_string()),
         envelope: URL_SAFE_NO_PAD.encode(&stored.envelope),
+        needs_attention,
     }
 }
 
@@ -127,6 +133,7 @@ pub(crate) async fn list(
         .tomorrow()
         .map_err(|_| AppError::InvalidQuery("`to` is out of range".to_owned()))?;
     let window = (edge(query.from)?, edge(end)?);
+    let marked = state.storage.needing_attention(&business.id).await?;
     let bookings: Vec<StaffBooking> = state
         .storage
         .inbox_bookings(&business.id, window)
@@ -138,7 +145,7 @@ pub(crate) async fn list(
                 .as_deref()
                 .is_none_or(|status| booking.status() == status)
         })
-        .map(|booking| staff_booking(business, booking))
+        .map(|booking| staff_booking(&business, booking, marked.contains(&booking.booking.id)))
         .collect();
     let filter = query
         .status
@@ -197,7 +204,12 @@ pub(crate) async fn open(
     session
         .audit(&state, "opened", Some(&id), String::new())
         .await?;
-    Ok(Json(staff_booking(business, &booking)))
+    let marked = state.storage.needing_attention(&business.id).await?;
+    Ok(Json(staff_booking(
+        &business,
+        &booking,
+        marked.contains(&booking.booking.id),
+    )))
 }
 
 /// `POST /inbox/bookings/{id}/status`.
@@ -249,7 +261,12 @@ pub(crate) async fn set_status(
             format!("{} -> {}", before.status(), after.status()),
         )
         .await?;
-    Ok(Json(staff_booking(business, &after)))
+    let marked = state.storage.needing_attention(&business.id).await?;
+    Ok(Json(staff_booking(
+        &business,
+        &after,
+        marked.contains(&after.booking.id),
+    )))
 }
 
 /// `DELETE /inbox/bookings/{id}`.
@@ -313,8 +330,10 @@ pub(crate) async fn exported(
     session: StaffSession,
     JsonBody(report): JsonBody<ExportReport>,
 ) -> Result<StatusCode, AppError> {
-    if !["csv", "ics"].contains(&report.format.as_str()) {
-        return Err(AppError::BadRequest("format must be csv or ics".to_owned()));
+    if !["csv", "ics", "html"].contains(&report.format.as_str()) {
+        return Err(AppError::BadRequest(
+            "format must be csv, ics or html".to_owned(),
+        ));
     }
     if report.count > MAX_EXPORT_COUNT {
         return Err(AppError::BadRequest(format!(

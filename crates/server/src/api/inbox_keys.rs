@@ -122,7 +122,7 @@ pub(crate) async fn put(
     if request.keys.is_empty() {
         return Err(AppError::BadRequest("keys holds no key".to_owned()));
     }
-    let keys = checked_copies(business, &request.keys)?;
+    let keys = checked_copies(&business, &request.keys)?;
     let kids: Vec<&str> = keys.iter().map(|key| key.kid.as_str()).collect();
     let audit = session.audit_entry("key_rewrapped", None, kids.join(", "));
     if !state

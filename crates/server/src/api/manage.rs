@@ -166,7 +166,7 @@ pub(crate) async fn change(
             "the manage token cannot change".to_owned(),
         ));
     }
-    let checked = check(&request, business)?;
+    let checked = check(&request, &business)?;
     if checked.visitor_copy.is_none() {
         return Err(AppError::BadRequest(
             "a change carries a re-sealed visitor_copy".to_owned(),

@@ -10,6 +10,7 @@ pub(crate) mod inbox_keys;
 pub(crate) mod keys;
 pub(crate) mod manage;
 pub(crate) mod profile;
+pub(crate) mod schedule;
 pub(crate) mod snippet;
 pub(crate) mod staff;
 pub(crate) mod staff_entries;
@@ -17,6 +18,8 @@ pub(crate) mod staff_entries;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, post, put};
+
+use std::sync::Arc;
 
 use crate::config::Business;
 use crate::extract::MAX_BODY_BYTES;
@@ -72,6 +75,12 @@ fn inbox_router() -> Router<AppState> {
             post(staff_entries::move_booking),
         )
         .route("/inbox/blocks", post(staff_entries::block))
+        .route(
+            "/inbox/bookings/{id}/attention",
+            delete(schedule::clear_attention),
+        )
+        .route("/inbox/schedule", get(schedule::get).put(schedule::put))
+        .route("/inbox/schedule/preview", post(schedule::preview))
         .route("/inbox/exports", post(inbox::exported))
         .route("/inbox/consents/{consent_id}", get(inbox::consents))
         .route("/inbox/staff", get(staff::list))
@@ -85,6 +94,7 @@ fn inbox_router() -> Router<AppState> {
         .route("/inbox/snippet", get(snippet::snippet))
 }
 
-fn business<'a>(state: &'a AppState, id: &str) -> Result<&'a Business, AppError> {
-    state.config.business(id).ok_or(AppError::UnknownBusiness)
+/// The business `id` with the schedule this process serves now.
+fn business(state: &AppState, id: &str) -> Result<Arc<Business>, AppError> {
+    state.business(id).ok_or(AppError::UnknownBusiness)
 }

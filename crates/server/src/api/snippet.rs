@@ -37,7 +37,7 @@ pub(crate) async fn snippet(
     Ok(Json(Snippet {
         html: embed::script_tag(
             &public_origin(&state, &headers),
-            business,
+            &business,
             integrity.as_deref(),
         ),
         kids: business

@@ -128,7 +128,7 @@ pub(crate) async fn invite(
     {
         return Err(AppError::EmailTaken);
     }
-    let keys = checked_copies(business, &request.wrapped)?;
+    let keys = checked_copies(&business, &request.wrapped)?;
     let token = random_base64url(32).map_err(|error| AppError::Internal(Box::new(error)))?;
     state
         .storage
@@ -213,7 +213,7 @@ pub(crate) async fn share_keys(
     if request.wrapped.is_empty() {
         return Err(AppError::BadRequest("wrapped holds no key".to_owned()));
     }
-    let keys = checked_copies(business, &request.wrapped)?;
+    let keys = checked_copies(&business, &request.wrapped)?;
     let kids: Vec<&str> = keys.iter().map(|key| key.kid.as_str()).collect();
     let audit = session.audit_entry(
         "key_shared",

@@ -81,7 +81,7 @@ async fn store(
         visitor_copy: None,
         manage_token_hash: None,
     };
-    let checked = check(&upload, business)?;
+    let checked = check(&upload, &business)?;
     let wish = wish_of(&upload);
     let window = competing_window(&business.profile, &wish, checked.start)?;
     let now = jiff::Timestamp::now();
@@ -94,7 +94,7 @@ async fn store(
             (checked.envelope_hash, false),
             |competing| {
                 let (held, squeezed) = hold_or_squeeze(
-                    business,
+                    &business,
                     &wish,
                     (checked.start, now),
                     competing,
@@ -119,7 +119,10 @@ async fn store(
         .await?;
     tracing::info!(business = %business.id, "booking entered by staff");
     let stored = find(&state, &session, booking.id.as_str()).await?;
-    Ok((StatusCode::CREATED, Json(staff_booking(business, &stored))))
+    Ok((
+        StatusCode::CREATED,
+        Json(staff_booking(&business, &stored, false)),
+    ))
 }
 
 /// Only the owner or a manager may squeeze in past capacity.
@@ -223,8 +226,13 @@ pub(crate) async fn move_booking(
                     service: service.as_deref(),
                     practitioner: practitioner.as_deref(),
                 };
-                let (held, squeezed) =
-                    hold_or_squeeze(business, &wish, (start, now), competing, request.squeeze_in)?;
+                let (held, squeezed) = hold_or_squeeze(
+                    &business,
+                    &wish,
+                    (start, now),
+                    competing,
+                    request.squeeze_in,
+                )?;
                 let mut detail = format!(
                     "moved {} -> {}",
                     timestamp(current.starts_at),
@@ -259,7 +267,9 @@ pub(crate) async fn move_booking(
         MoveOutcome::Moved(_) => {
             tracing::info!(business = %business.id, "booking moved by staff");
             let stored = find(&state, &session, &id).await?;
-            Ok(Json(staff_booking(business, &stored)))
+            let marked = state.storage.needing_attention(&business.id).await?;
+            let needs_attention = marked.contains(&stored.booking.id);
+            Ok(Json(staff_booking(&business, &stored, needs_attention)))
         }
         MoveOutcome::NotFound => Err(AppError::NotFound),
         MoveOutcome::Cancelled => Err(AppError::BookingCancelled),
@@ -313,7 +323,7 @@ async fn store_block(
         visitor_copy: None,
         manage_token_hash: None,
     };
-    let checked = check(&upload, business)?;
+    let checked = check(&upload, &business)?;
     let end: jiff::Timestamp = request.end.parse().map_err(|_| AppError::InvalidBlock)?;
     let (start, finish) = (checked.start.as_second(), end.as_second());
     if finish <= start || finish - start > MAX_BLOCK_SECONDS {
@@ -379,5 +389,8 @@ async fn store_block(
         .await?;
     tracing::info!(business = %business.id, "capacity blocked by staff");
     let stored = find(&state, &session, stored_id.as_str()).await?;
-    Ok((StatusCode::CREATED, Json(staff_booking(business, &stored))))
+    Ok((
+        StatusCode::CREATED,
+        Json(staff_booking(&business, &stored, false)),
+    ))
 }

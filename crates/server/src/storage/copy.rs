@@ -46,9 +46,18 @@ struct IdempotencyCopy {
     created_at: i64,
 }
 
+#[derive(sqlx::FromRow)]
+struct ScheduleCopy {
+    business: String,
+    revision: i64,
+    settings: String,
+    updated_at: i64,
+    updated_by: String,
+}
+
 impl Storage {
     /// Copies every booking, idempotency key, consent record, staff account (with
-    /// its key copies) and audit entry into `target`, which must be
+    /// its key copies), audit entry and schedule into `target`, which must be
     /// empty, in one target transaction (all or nothing); calls `progress` with
     /// the number of bookings copied so far. Returns the number copied.
     pub async fn copy_to(
@@ -74,6 +83,7 @@ impl Storage {
         }
         self.copy_accounts(&mut transaction).await?;
         self.copy_audit(&mut transaction).await?;
+        self.copy_schedules(&mut transaction).await?;
         transaction.commit().await?;
         Ok(copied)
     }
@@ -125,6 +135,33 @@ impl Storage {
             progress(copied);
         }
         Ok(copied)
+    }
+
+    /// Copies every business's schedule, in place of any a server starting on
+    /// the empty target seeded from its `sealbook.toml`: the source's is the one
+    /// its businesses were running on.
+    async fn copy_schedules(&self, target: &mut AnyConnection) -> Result<(), sqlx::Error> {
+        let schedules: Vec<ScheduleCopy> = sqlx::query_as(
+            "SELECT business, revision, settings, updated_at, updated_by FROM schedules",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        for schedule in schedules {
+            sqlx::query(
+                "INSERT INTO schedules (business, revision, settings, updated_at, updated_by)
+                 VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (business) DO UPDATE SET revision = $2, settings = $3,
+                     updated_at = $4, updated_by = $5",
+            )
+            .bind(schedule.business)
+            .bind(schedule.revision)
+            .bind(schedule.settings)
+            .bind(schedule.updated_at)
+            .bind(schedule.updated_by)
+            .execute(&mut *target)
+            .await?;
+        }
+        Ok(())
     }
 
     async fn copy_idempotency_keys(&self, target: &mut AnyConnection) -> Result<(), sqlx::Error> {

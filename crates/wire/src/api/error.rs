@@ -16,4 +16,7 @@ pub struct ErrorDetail {
     pub code: String,
     /// An English description for developers, not for visitors.
     pub message: String,
+    /// For `invalid_schedule`: every problem, by field.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<super::schedule::FieldProblem>,
 }

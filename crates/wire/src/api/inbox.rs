@@ -27,6 +27,10 @@ pub struct StaffBooking {
     pub created_at: String,
     /// base64url of the envelope, for the inbox to open on the member's device.
     pub envelope: String,
+    /// A schedule change left it without hours or room: call the visitor, then
+    /// clear the mark (`DELETE /inbox/bookings/{id}/attention`).
+    #[serde(default)]
+    pub needs_attention: bool,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
@@ -120,8 +124,8 @@ pub struct MoveRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ExportReport {
-    /// `csv` or `ics`.
-    #[cfg_attr(feature = "openapi", schema(pattern = "^(csv|ics)$"))]
+    /// `csv`, `ics` or `html` (the printable day sheet).
+    #[cfg_attr(feature = "openapi", schema(pattern = "^(csv|ics|html)$"))]
     pub format: String,
     /// How many bookings the export holds.
     #[cfg_attr(feature = "openapi", schema(maximum = 1_000_000))]

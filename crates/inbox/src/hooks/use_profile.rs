@@ -7,18 +7,26 @@ use yew::prelude::*;
 
 use super::Calls;
 use crate::i18n::{Lang, Text, t};
+use crate::ui::focus;
 
 /// The profile of `business`, loaded once when the view mounts: `None` until it
 /// arrives. `on_loaded` sees it first (a form's defaults); a failure shows in
-/// the view's error box.
+/// the view's error box. Once the form is drawn, the element `focus_id` takes
+/// the focus (the app's came while the profile was loading).
 #[hook]
 pub fn use_profile(
     calls: &Calls,
     lang: Lang,
     business: &str,
     on_loaded: Callback<Profile>,
+    focus_id: &'static str,
 ) -> UseStateHandle<Option<Profile>> {
     let profile = use_state(|| None::<Profile>);
+    use_effect_with(profile.is_some(), move |drawn| {
+        if *drawn {
+            focus(focus_id);
+        }
+    });
     {
         let (calls, profile, business) = (calls.clone(), profile.clone(), business.to_owned());
         use_effect_with((), move |()| {

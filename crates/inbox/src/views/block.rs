@@ -18,7 +18,7 @@ use crate::hooks::{use_calls, use_profile};
 use crate::i18n::{Lang, Text, t};
 use crate::keyring::Keyring;
 use crate::timing;
-use crate::ui::{ErrorBox, api_error_text, focus, let_the_page_paint};
+use crate::ui::{ErrorBox, api_error_text, focus, let_the_page_paint, loading_page};
 use crate::views::new_booking::{recipients, start_at};
 
 #[derive(Properties, PartialEq)]
@@ -67,30 +67,24 @@ pub fn block_page(props: &BlockProps) -> Html {
     let error = use_state(|| None::<String>);
     let busy = use_state(|| false);
     // A clinic's form starts with its first practitioner.
-    let profile = use_profile(&calls, lang, &business, {
-        let form = form.clone();
-        Callback::from(move |found: Profile| {
-            if let Some(first) = found.practitioners.first() {
-                let mut next = (*form).clone();
-                next.practitioner = first.id.clone();
-                form.set(next);
-            }
-        })
-    });
-    // The page starts at its heading once the form is drawn (the app's focus
-    // came while the profile was loading).
-    use_effect_with(profile.is_some(), |drawn| {
-        if *drawn {
-            focus("sb-heading");
-        }
-    });
+    let profile = use_profile(
+        &calls,
+        lang,
+        &business,
+        {
+            let form = form.clone();
+            Callback::from(move |found: Profile| {
+                if let Some(first) = found.practitioners.first() {
+                    let mut next = (*form).clone();
+                    next.practitioner = first.id.clone();
+                    form.set(next);
+                }
+            })
+        },
+        "sb-heading",
+    );
     let Some(profile_now) = (*profile).clone() else {
-        return html! {
-            <section aria-labelledby="sb-heading">
-                <p class="sb-muted">{ t(lang, Text::Loading) }</p>
-                <h1 id="sb-heading" tabindex="-1">{ t(lang, Text::BlockTime) }</h1>
-            </section>
-        };
+        return loading_page(lang, Text::BlockTime);
     };
 
     let input = |change: fn(&mut Form, String)| {

@@ -43,7 +43,7 @@ pub fn move_form(props: &MoveProps) -> Html {
     let calls = props.calls.0.clone();
     let business = props.staff.business.clone();
     let booking = props.booking.clone();
-    let profile = use_profile(&calls, lang, &business, Callback::noop());
+    let profile = use_profile(&calls, lang, &business, Callback::noop(), "sb-move-date");
     let date = use_state(|| booking.start.get(..10).unwrap_or_default().to_owned());
     let practitioner = use_state(|| {
         booking
@@ -58,12 +58,6 @@ pub fn move_form(props: &MoveProps) -> Html {
     let error = use_state(|| None::<String>);
     let busy = use_state(|| false);
 
-    // The form's first field takes the focus once it is drawn.
-    use_effect_with(profile.is_some(), |drawn| {
-        if *drawn {
-            focus("sb-move-date");
-        }
-    });
     {
         let (slots, business, booking) = (slots.clone(), business.clone(), booking.clone());
         let key = ((*profile).clone(), (*date).clone(), (*practitioner).clone());

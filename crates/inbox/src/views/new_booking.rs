@@ -23,7 +23,7 @@ use crate::i18n::{Lang, Text, t};
 use crate::keyring::Keyring;
 use crate::slots::{ANY, SlotQuery, Slots, free_slots, slot_options, visitor_text};
 use crate::timing;
-use crate::ui::{api_error_text, focus, let_the_page_paint};
+use crate::ui::{api_error_text, focus, let_the_page_paint, loading_page};
 
 #[derive(Properties, PartialEq)]
 pub struct NewBookingProps {
@@ -191,16 +191,22 @@ pub fn new_booking(props: &NewBookingProps) -> Html {
     let busy = use_state(|| false);
 
     // A clinic's form starts with its first service.
-    let profile = use_profile(&calls, lang, &business, {
-        let form = form.clone();
-        Callback::from(move |found: Profile| {
-            if let Some(first) = found.services.first() {
-                let mut next = (*form).clone();
-                next.service = first.id.clone();
-                form.set(next);
-            }
-        })
-    });
+    let profile = use_profile(
+        &calls,
+        lang,
+        &business,
+        {
+            let form = form.clone();
+            Callback::from(move |found: Profile| {
+                if let Some(first) = found.services.first() {
+                    let mut next = (*form).clone();
+                    next.service = first.id.clone();
+                    form.set(next);
+                }
+            })
+        },
+        "sb-heading",
+    );
     // The free slots follow the day and the party or service.
     {
         let (slots, business) = (slots.clone(), business.clone());
@@ -228,20 +234,8 @@ pub fn new_booking(props: &NewBookingProps) -> Html {
         });
     }
 
-    // The page starts at its heading once the form is drawn (the app's focus
-    // came while the profile was loading).
-    use_effect_with(profile.is_some(), |drawn| {
-        if *drawn {
-            focus("sb-heading");
-        }
-    });
     let Some(profile_now) = (*profile).clone() else {
-        return html! {
-            <section aria-labelledby="sb-heading">
-                <p class="sb-muted">{ t(lang, Text::Loading) }</p>
-                <h1 id="sb-heading" tabindex="-1">{ t(lang, Text::NewBooking) }</h1>
-            </section>
-        };
+        return loading_page(lang, Text::NewBooking);
     };
 
     let set = |change: fn(&mut Form, String)| {

@@ -8,16 +8,17 @@ use sealbook_wire::api::auth::{
     AcceptInvite, LoginRequest, PasswordChange, SessionView, TotpCode, TotpSetup, UseReset,
 };
 use sealbook_wire::api::inbox::{
-    Attendance, AttendanceChange, BookingList, ConsentList, ConsentView, CountsReport, DayCounts,
-    ExportReport, StaffBooking, StatusChange,
+    Attendance, AttendanceChange, BlockRequest, BookingList, ConsentList, ConsentView,
+    CountsReport, DayCounts, ExportReport, MoveRequest, StaffBooking, StaffBookingRequest,
+    StatusChange,
 };
 use sealbook_wire::api::inbox_keys::{KeyCopy, PutWrappedKeys, WrappedKeyView, WrappedKeys};
 use sealbook_wire::api::notices::NoticePreferences;
 use sealbook_wire::api::schedule::{ScheduleChange, SchedulePreview, ScheduleSaved, ScheduleView};
 use sealbook_wire::api::snippet::Snippet;
 use sealbook_wire::api::staff::{
-    InviteEntry, InviteList, InviteRequest, Invited, ResetIssued, ShareRequest, StaffEntry,
-    StaffList,
+    InviteEntry, InviteList, InviteRequest, Invited, ResetIssued, RoleChange, ShareRequest,
+    StaffEntry, StaffList,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -231,6 +232,31 @@ impl Api {
             .await
     }
 
+    /// Stores a booking this member entered and sealed.
+    pub async fn create_booking(
+        &self,
+        request: &StaffBookingRequest,
+    ) -> Result<StaffBooking, ApiError> {
+        self.send("POST", "/api/v1/inbox/bookings", Some(request))
+            .await
+    }
+
+    /// Holds capacity with no guest behind it; erased like a booking.
+    pub async fn create_block(&self, request: &BlockRequest) -> Result<StaffBooking, ApiError> {
+        self.send("POST", "/api/v1/inbox/blocks", Some(request))
+            .await
+    }
+
+    /// Moves a booking to another time (or practitioner).
+    pub async fn move_booking(
+        &self,
+        id: &str,
+        request: &MoveRequest,
+    ) -> Result<StaffBooking, ApiError> {
+        let path = format!("/api/v1/inbox/bookings/{}/move", encode(id));
+        self.send("POST", &path, Some(request)).await
+    }
+
     /// Cancels the booking (recorded as late inside the cancellation deadline).
     pub async fn cancel(&self, id: &str) -> Result<StaffBooking, ApiError> {
         let body = StatusChange {
@@ -312,6 +338,15 @@ impl Api {
             wrapped: keys.to_vec(),
         };
         let path = format!("/api/v1/inbox/staff/{}/keys", encode(member));
+        self.send_empty("PUT", &path, Some(&body)).await
+    }
+
+    /// Makes `member` a `manager` or plain `staff`.
+    pub async fn set_role(&self, member: &str, role: &str) -> Result<(), ApiError> {
+        let body = RoleChange {
+            role: role.to_owned(),
+        };
+        let path = format!("/api/v1/inbox/staff/{}/role", encode(member));
         self.send_empty("PUT", &path, Some(&body)).await
     }
 

@@ -11,11 +11,13 @@ use crate::i18n::{Lang, Text, browser_lang, t};
 use crate::timing;
 use crate::ui::{api_error_text, focus};
 use crate::views::audit::AuditPage;
+use crate::views::block::BlockPage;
 use crate::views::choose::Choose;
 use crate::views::detail::Detail;
 use crate::views::invite::{Invite, Link};
 use crate::views::list::{List, Range};
 use crate::views::login::Login;
+use crate::views::new_booking::NewBooking;
 use crate::views::schedule::SchedulePage;
 use crate::views::settings::Settings;
 use crate::views::snippet::SnippetPage;
@@ -26,6 +28,8 @@ use crate::views::unlock::{Unlock, Unlocked};
 enum Page {
     List,
     Detail(AttrValue),
+    New,
+    Block,
     Staff,
     Audit,
     Settings,
@@ -237,6 +241,7 @@ pub fn app() -> Html {
                 Callback::from(move |next: Option<AttrValue>| status.set(next))
             };
             let owner = session.staff.is_owner();
+            let manages = session.staff.may_squeeze_in();
             let current = |which: &Page| (page == which).then_some("page");
             let content = match page {
                 Page::List => html! {
@@ -245,8 +250,16 @@ pub fn app() -> Html {
                         on_logged_out={logged_out.clone()} />
                 },
                 Page::Detail(id) => html! {
-                    <Detail {lang} api={api.clone()} keyring={unlocked.keyring.clone()} id={id.clone()}
+                    <Detail {lang} api={api.clone()} keyring={unlocked.keyring.clone()} staff={session.staff.clone()} id={id.clone()}
                         {on_back} on_logged_out={logged_out.clone()} />
+                },
+                Page::New => html! {
+                    <NewBooking {lang} api={api.clone()} staff={session.staff.clone()} keyring={unlocked.keyring.clone()}
+                        on_created={on_open.clone()} on_cancel={on_back.clone()} on_logged_out={logged_out.clone()} />
+                },
+                Page::Block => html! {
+                    <BlockPage {lang} api={api.clone()} staff={session.staff.clone()} keyring={unlocked.keyring.clone()}
+                        on_created={on_open.clone()} on_cancel={on_back.clone()} on_logged_out={logged_out.clone()} />
                 },
                 Page::Staff => html! {
                     <StaffPage {lang} api={api.clone()} wrapped={unlocked.wrapped.clone()}
@@ -310,11 +323,17 @@ pub fn app() -> Html {
                         <nav aria-label={t(lang, Text::AppName)} class="sb-nav">
                             <button id="sb-nav-bookings" class="sb-link" type="button"
                                 aria-current={current(&Page::List)} onclick={go(Page::List)}>{ t(lang, Text::Bookings) }</button>
+                            <button id="sb-nav-new" class="sb-link" type="button"
+                                aria-current={current(&Page::New)} onclick={go(Page::New)}>{ t(lang, Text::NewBooking) }</button>
+                            <button id="sb-nav-block" class="sb-link" type="button"
+                                aria-current={current(&Page::Block)} onclick={go(Page::Block)}>{ t(lang, Text::BlockTime) }</button>
+                            if manages {
+                                <button id="sb-nav-schedule" class="sb-link" type="button"
+                                    aria-current={current(&Page::Schedule)} onclick={go(Page::Schedule)}>{ t(lang, Text::Schedule) }</button>
+                            }
                             if owner {
                                 <button id="sb-nav-staff" class="sb-link" type="button"
                                     aria-current={current(&Page::Staff)} onclick={go(Page::Staff)}>{ t(lang, Text::Staff) }</button>
-                                <button id="sb-nav-schedule" class="sb-link" type="button"
-                                    aria-current={current(&Page::Schedule)} onclick={go(Page::Schedule)}>{ t(lang, Text::Schedule) }</button>
                                 <button id="sb-nav-audit" class="sb-link" type="button"
                                     aria-current={current(&Page::Audit)} onclick={go(Page::Audit)}>{ t(lang, Text::AuditLog) }</button>
                                 <button id="sb-nav-snippet" class="sb-link" type="button"

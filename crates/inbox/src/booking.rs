@@ -4,7 +4,7 @@
 
 use sealbook_export as export;
 use sealbook_wire::api::inbox::{Attendance, StaffBooking};
-use sealbook_wire::plaintext::Booking;
+use sealbook_wire::plaintext::{Booking, Source};
 
 use crate::i18n::{Lang, Text, t};
 use crate::keyring::ReadError;
@@ -39,9 +39,13 @@ impl Row {
         }
     }
 
+    /// The guest's name; for a block, its label.
     pub fn name(&self) -> String {
         self.booking()
-            .map(|booking| booking.display_name().to_owned())
+            .map(|booking| match &booking.block {
+                Some(block) => block.label.clone(),
+                None => booking.display_name().to_owned(),
+            })
             .unwrap_or_default()
     }
 
@@ -63,12 +67,18 @@ impl Row {
         self.booking()?.consent_id.clone()
     }
 
-    /// "4 people" for a table, the service for an appointment.
+    /// "4 people" for a table, the service for an appointment; a block says
+    /// so first (from the server's metadata: before it is opened, too).
     pub fn what(&self, lang: Lang) -> String {
-        match (&self.stored.service, self.stored.party_size) {
+        let what = match (&self.stored.service, self.stored.party_size) {
             (Some(service), _) => service.clone(),
             (None, Some(size)) => format!("{size} {}", t(lang, Text::People)),
-            (None, None) => String::new(),
+            (None, None) => self.stored.practitioner.clone().unwrap_or_default(),
+        };
+        if self.stored.block {
+            format!("{} · {what}", t(lang, Text::Block))
+        } else {
+            what
         }
     }
 
@@ -105,6 +115,14 @@ impl Row {
                 out.push((t(lang, label), value.to_owned()));
             }
         };
+        let source = match booking.source {
+            Source::Staff => Text::EnteredByStaff,
+            Source::Visitor => Text::EnteredByVisitor,
+        };
+        push(Text::EnteredBy, Some(t(lang, source)));
+        if let Some(block) = &booking.block {
+            push(Text::Block, Some(block.label.as_str()));
+        }
         push(Text::Name, Some(booking.display_name()));
         push(Text::Contact, Some(self.contact().as_str()));
         push(Text::Notes, booking.note.as_deref());
@@ -172,6 +190,7 @@ mod tests {
                 practitioner: None,
                 status: "confirmed".to_owned(),
                 attendance: None,
+                block: false,
                 created_at: "2026-11-26T10:00:00Z".to_owned(),
                 envelope: String::new(),
                 needs_attention: false,
@@ -196,8 +215,31 @@ mod tests {
         let details = row.details(Lang::En);
         assert!(details.contains(&("Marketing by e-mail", "yes".to_owned())));
         assert!(details.contains(&("Marketing by SMS", "no".to_owned())));
+        assert!(details.contains(&("Entered by", "The guest, online".to_owned())));
         let exported = row.export("bistro").booking.expect("opened");
         assert_eq!(exported.name.as_deref(), Some("Camille"));
+    }
+
+    #[test]
+    fn a_booking_entered_by_staff_says_so() {
+        let row = row(json!({ "v": 1, "source": "staff", "name": "Camille" }));
+        let details = row.details(Lang::Fr);
+        assert!(details.contains(&("Saisie par", "L’équipe".to_owned())));
+    }
+
+    #[test]
+    fn a_block_shows_as_a_block_with_its_label() {
+        let mut row =
+            row(json!({ "v": 1, "source": "staff", "block": { "label": "Oven broken" } }));
+        row.stored.block = true;
+        assert_eq!(row.what(Lang::En), "Block · 4 people");
+        assert_eq!(row.name(), "Oven broken");
+        assert!(
+            row.details(Lang::En)
+                .contains(&("Block", "Oven broken".to_owned()))
+        );
+        row.sealed = Sealed::Pending;
+        assert_eq!(row.what(Lang::De), "Sperre · 4 Pers.");
     }
 
     #[test]

@@ -76,6 +76,18 @@ pub fn error_box(props: &ErrorProps) -> Html {
     }
 }
 
+/// A form's page while what it needs loads: the heading comes second, as in
+/// the form's page (after the back link), so it stays the same element and
+/// keeps its focus when the form is drawn.
+pub fn loading_page(lang: Lang, heading: Text) -> Html {
+    html! {
+        <section aria-labelledby="sb-heading">
+            <p class="sb-muted">{ t(lang, Text::Loading) }</p>
+            <h1 id="sb-heading" tabindex="-1">{ t(lang, heading) }</h1>
+        </section>
+    }
+}
+
 /// What to tell the staff member about a failed request.
 pub fn api_error_text(lang: Lang, error: &ApiError) -> &'static str {
     t(
@@ -93,6 +105,7 @@ pub fn api_error_text(lang: Lang, error: &ApiError) -> &'static str {
             "wrong_password" => Text::WrongCurrentPassword,
             "forbidden" => Text::Forbidden,
             "booking_cancelled" => Text::AlreadyCancelled,
+            "squeeze_in_forbidden" => Text::SqueezeInForbidden,
             _ => Text::SomethingWrong,
         },
     )

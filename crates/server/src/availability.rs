@@ -356,6 +356,68 @@ pub fn hold(
     }
 }
 
+/// What a block holds: covers (restaurant) or one practitioner (clinic).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockHold {
+    pub party_size: u32,
+    pub practitioner: Option<String>,
+}
+
+/// Decides whether a block over `[start, end)` can be held, given the
+/// competing bookings (those overlapping the block): at a restaurant `covers`
+/// of the covers (all of them when `None`) must be free over the whole block;
+/// at a clinic the named practitioner must have no booking in it. Opening
+/// hours do not apply: blocking a closed time holds nothing anyone could book.
+pub fn hold_block(
+    profile: &Profile,
+    (start, end): (Timestamp, Timestamp),
+    now: Timestamp,
+    covers: Option<u32>,
+    practitioner: Option<&str>,
+    bookings: &[Occupancy],
+) -> Result<BlockHold, Refusal> {
+    if end <= now {
+        return Err(Refusal::StartInPast);
+    }
+    let (begin, finish) = (start.as_second(), end.as_second());
+    match &profile.offer {
+        Offer::Restaurant(restaurant) => {
+            if practitioner.is_some() {
+                return Err(Refusal::UnknownPractitioner);
+            }
+            let covers = covers.unwrap_or(restaurant.covers);
+            if covers == 0 || covers > restaurant.covers {
+                return Err(Refusal::InvalidPartySize);
+            }
+            let peak = peak_covers(begin, finish, bookings);
+            if restaurant.covers.saturating_sub(peak) < covers {
+                return Err(Refusal::SlotFull);
+            }
+            Ok(BlockHold {
+                party_size: covers,
+                practitioner: None,
+            })
+        }
+        Offer::Clinic(clinic) => {
+            let practitioner = practitioner
+                .and_then(|id| clinic.practitioner(id))
+                .ok_or(Refusal::UnknownPractitioner)?;
+            if covers.is_some_and(|covers| covers != 1) {
+                return Err(Refusal::InvalidPartySize);
+            }
+            if bookings.iter().any(|b| {
+                b.practitioner.as_deref() == Some(&practitioner.id) && overlaps(b, begin, finish)
+            }) {
+                return Err(Refusal::SlotFull);
+            }
+            Ok(BlockHold {
+                party_size: 1,
+                practitioner: Some(practitioner.id.clone()),
+            })
+        }
+    }
+}
+
 /// A booking already held, as a schedule change sees it.
 #[derive(Debug, Clone, Copy)]
 pub struct Held<'a> {

@@ -107,6 +107,10 @@ pub enum AppError {
     BookingCancelled,
     #[error("This member already holds that key under their own passphrase.")]
     KeyAlreadyHeld,
+    #[error("Only the owner or a manager may squeeze a booking in past capacity.")]
+    SqueezeInForbidden,
+    #[error("a block must end after it starts, at most 24 hours later")]
+    InvalidBlock,
     #[error("The schedule has problems; each is named by its field.")]
     InvalidSchedule(Vec<sealbook_wire::api::schedule::FieldProblem>),
     #[error("The schedule was changed by someone else since you opened it; reload it.")]
@@ -178,6 +182,8 @@ impl AppError {
             Self::BookingCancelled => "booking_cancelled",
             Self::KeyAlreadyHeld => "key_already_held",
             Self::CancellationClosed { .. } => "cancellation_closed",
+            Self::SqueezeInForbidden => "squeeze_in_forbidden",
+            Self::InvalidBlock => "invalid_block",
             Self::Internal(_) => "internal",
         }
     }
@@ -193,7 +199,8 @@ impl AppError {
             | Self::InvalidPartySize
             | Self::UnknownService
             | Self::UnknownPractitioner
-            | Self::InvalidQuery(_) => StatusCode::BAD_REQUEST,
+            | Self::InvalidQuery(_)
+            | Self::InvalidBlock => StatusCode::BAD_REQUEST,
             Self::StartInPast
             | Self::TooSoon
             | Self::TooFar
@@ -214,7 +221,7 @@ impl AppError {
                 StatusCode::UNAUTHORIZED
             }
             Self::TotpRequired | Self::TotpFailed => StatusCode::UNAUTHORIZED,
-            Self::CsrfFailed | Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::CsrfFailed | Self::Forbidden | Self::SqueezeInForbidden => StatusCode::FORBIDDEN,
             Self::TotpNotConfirmed
             | Self::WrongPassword
             | Self::WeakPassword

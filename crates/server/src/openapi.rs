@@ -8,7 +8,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::api::{
     audit, auth, availability, bookings, consents, inbox, inbox_keys, keys, manage, notices,
-    profile, schedule, snippet, staff,
+    profile, schedule, snippet, staff, staff_entries,
 };
 
 /// Every route of [`crate::api::router`], with its bodies and errors.
@@ -49,6 +49,9 @@ use crate::api::{
         inbox::erase,
         inbox::exported,
         inbox::consents,
+        staff_entries::create,
+        staff_entries::move_booking,
+        staff_entries::block,
         schedule::get,
         schedule::preview,
         schedule::put,
@@ -59,6 +62,7 @@ use crate::api::{
         staff::withdraw,
         staff::revoke,
         staff::share_keys,
+        staff::set_role,
         staff::reset,
         snippet::snippet,
         audit::log,

@@ -2,7 +2,9 @@
 
 use jiff::Timestamp;
 use jiff::civil::{Date, date};
-use sealbook_server::availability::{Occupancy, Refusal, Wish, hold, slots_on};
+use sealbook_server::availability::{
+    BlockHold, Occupancy, Refusal, Wish, hold, hold_block, slots_on,
+};
 use sealbook_server::config::Config;
 use sealbook_server::profile::Profile;
 
@@ -360,4 +362,85 @@ fn any_practitioner_means_whoever_is_free_within_their_own_hours() {
         Some("11:15:00".to_owned()),
         "30 + 15 minutes before noon"
     );
+}
+
+#[test]
+fn a_block_holds_covers_or_a_practitioners_time_over_its_whole_span() {
+    let (start, end) = (at("2027-03-05T18:00:00Z"), at("2027-03-05T21:00:00Z"));
+    let now = at(NOW);
+    // Three covers taken from 19:30 UTC for 90 minutes: the peak inside the block.
+    let dinner = [booked("2027-03-05T19:30:00Z", 90, 3, None)];
+    assert_eq!(
+        hold_block(&bistro(), (start, end), now, Some(5), None, &dinner),
+        Ok(BlockHold {
+            party_size: 5,
+            practitioner: None
+        })
+    );
+    assert_eq!(
+        hold_block(&bistro(), (start, end), now, Some(6), None, &dinner),
+        Err(Refusal::SlotFull)
+    );
+    assert_eq!(
+        hold_block(&bistro(), (start, end), now, None, None, &[]),
+        Ok(BlockHold {
+            party_size: 8,
+            practitioner: None
+        }),
+        "no covers named: all of them"
+    );
+    assert_eq!(
+        hold_block(&bistro(), (start, end), now, None, None, &dinner),
+        Err(Refusal::SlotFull)
+    );
+    for covers in [0, 9] {
+        assert_eq!(
+            hold_block(&bistro(), (start, end), now, Some(covers), None, &[]),
+            Err(Refusal::InvalidPartySize)
+        );
+    }
+    assert_eq!(
+        hold_block(&bistro(), (start, end), now, None, Some("anna"), &[]),
+        Err(Refusal::UnknownPractitioner)
+    );
+    assert_eq!(
+        hold_block(&bistro(), (start, end), end, None, None, &[]),
+        Err(Refusal::StartInPast),
+        "a block that is over holds nothing"
+    );
+
+    // A clinic blocks one practitioner's time; another's bookings do not matter.
+    let (morning, noon) = (at("2027-03-08T08:00:00Z"), at("2027-03-08T11:00:00Z"));
+    let jonas_busy = [booked("2027-03-08T09:00:00Z", 45, 1, Some("jonas"))];
+    assert_eq!(
+        hold_block(
+            &practice(),
+            (morning, noon),
+            now,
+            None,
+            Some("anna"),
+            &jonas_busy
+        ),
+        Ok(BlockHold {
+            party_size: 1,
+            practitioner: Some("anna".to_owned())
+        })
+    );
+    assert_eq!(
+        hold_block(
+            &practice(),
+            (morning, noon),
+            now,
+            None,
+            Some("jonas"),
+            &jonas_busy
+        ),
+        Err(Refusal::SlotFull)
+    );
+    for who in [None, Some("nobody")] {
+        assert_eq!(
+            hold_block(&practice(), (morning, noon), now, None, who, &[]),
+            Err(Refusal::UnknownPractitioner)
+        );
+    }
 }

@@ -36,6 +36,10 @@ pub struct Booking {
     /// widget writes (it never writes this member).
     #[serde(default, skip_serializing_if = "Source::is_visitor")]
     pub source: Source,
+    /// A block (private event, broken oven): capacity staff hold with no
+    /// visitor behind it. Only staff write it, with `source` staff.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block: Option<Block>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -172,6 +176,17 @@ impl Source {
     pub fn is_visitor(&self) -> bool {
         *self == Self::Visitor
     }
+}
+
+/// What a block is for, for staff only.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Block {
+    /// "Private event", "Oven broken"…
+    #[serde(default)]
+    pub label: String,
+    /// Members this version does not know, kept to be written back.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
 }
 
 /// How to reach the visitor: the widget writes one of the two.

@@ -118,6 +118,30 @@ fn the_source_is_the_visitor_unless_the_plaintext_says_staff() {
 }
 
 #[test]
+fn a_block_reads_with_its_label_and_keeps_what_it_does_not_know() {
+    let written_by_staff = json!({
+        "v": 1, "kind": "restaurant", "source": "staff",
+        "block": { "label": "Private party", "room": "terrace" },
+        "party_size": 8, "start": "2026-12-04T18:30:00Z"
+    });
+    let block = read(&written_by_staff);
+    assert_eq!(block.source, Source::Staff);
+    let marker = block.block.as_ref().expect("a block");
+    assert_eq!(marker.label, "Private party");
+    assert_eq!(marker.extra["room"], "terrace");
+    assert_eq!(
+        written(&block),
+        written_by_staff,
+        "nothing lost, nothing added"
+    );
+    assert!(read(&json!({ "v": 1 })).block.is_none());
+    assert!(
+        Booking::from_plaintext(br#"{"v":1,"block":{"label":7}}"#).is_err(),
+        "a label is text"
+    );
+}
+
+#[test]
 fn members_this_version_does_not_know_are_kept_and_written_back() {
     let newer = json!({
         "v": 1, "kind": "restaurant", "name": "Ada", "start": "2026-12-04T18:30:00Z",
@@ -265,15 +289,19 @@ fn a_new_booking_is_written_with_the_marker() {
 #[cfg(not(target_family = "wasm"))]
 mod round_trip {
     use proptest::prelude::*;
-    use sealbook_wire::plaintext::{Booking, Contact, Kind, Marketing, Source, V1, VisitorCopy};
+    use sealbook_wire::plaintext::{
+        Block, Booking, Contact, Kind, Marketing, Source, V1, VisitorCopy,
+    };
     use serde_json::{Map, Value};
 
-    /// Members of `Booking`, `Contact` and `Marketing`: a generated unknown
-    /// member must not be one of them.
-    const KNOWN: [&str; 17] = [
+    /// Members of `Booking`, `Contact`, `Marketing` and `Block`: a generated
+    /// unknown member must not be one of them.
+    const KNOWN: [&str; 19] = [
         "v",
         "kind",
         "source",
+        "block",
+        "label",
         "name",
         "contact",
         "party_size",
@@ -346,11 +374,18 @@ mod round_trip {
             .prop_map(|(email, sms, extra)| Marketing { email, sms, extra })
     }
 
+    fn block() -> impl Strategy<Value = Block> {
+        (text(), unknown_members()).prop_map(|(label, extra)| Block { label, extra })
+    }
+
     prop_compose! {
         fn booking()(
             version in proptest::option::of(Just(V1)),
             kind in proptest::option::of(prop_oneof![Just(Kind::Restaurant), Just(Kind::Clinic)]),
-            source in prop_oneof![Just(Source::Visitor), Just(Source::Staff)],
+            (source, block) in (
+                prop_oneof![Just(Source::Visitor), Just(Source::Staff)],
+                proptest::option::of(block()),
+            ),
             name in proptest::option::of(text()),
             contact in proptest::option::of(contact()),
             party_size in proptest::option::of(any::<u32>()),
@@ -369,7 +404,7 @@ mod round_trip {
             extra in unknown_members(),
         ) -> Booking {
             Booking {
-                version, kind, source, name, contact, party_size, service, practitioner,
+                version, kind, source, block, name, contact, party_size, service, practitioner,
                 start, note, reason, health_consent, marketing, consent_id, lang, extra,
             }
         }

@@ -1372,3 +1372,282 @@ async fn the_owner_changes_the_schedule_and_calls_the_bookings_it_no_longer_fits
     );
     Ok(())
 }
+
+/// A phone booking entered by keyboard alone: "New booking", the party, a day
+/// and a free time from the availability API, the guest's name and phone, Enter.
+/// The browser seals it to the business's key; it opens in the inbox saying it
+/// was entered by staff and shows in the day's list. Then a block of four covers
+/// with a label, listed as a block. The canary typed in (name and label) is in
+/// no byte that crossed the wire, in the database or in the server's log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_enter_a_phone_booking_by_keyboard_sealed_on_their_device() -> anyhow::Result<()> {
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
+    let sealbook = Sealbook::start("bistro-phone", &[]).await?;
+    sealbook.init_owner(OWNER, OWNER_PASSWORD).await?;
+    let name = canary();
+    let phone = "+33 6 11 22 33 44";
+
+    let browser = Browser::start().await?;
+    browser.goto(&sealbook.url("/inbox/")).await?;
+    browser.wait_for("#sb-email").await?;
+    tab_to(&browser, "#sb-email").await?;
+    type_here(&browser, OWNER, Some(Key::Tab)).await?;
+    type_here(&browser, OWNER_PASSWORD, Some(Key::Enter)).await?;
+    browser.wait_for("#sb-passphrase").await?;
+    tab_to(&browser, "#sb-passphrase").await?;
+    type_here(&browser, PASSPHRASE, Some(Key::Enter)).await?;
+    browser.wait_for("#sb-from").await?;
+
+    tab_to(&browser, "#sb-nav-new").await?;
+    type_here(&browser, "", Some(Key::Enter)).await?;
+    browser.wait_for("#sb-new-form").await?;
+    eventually("the focus on the new booking heading", || async {
+        (focused_id(&browser).await.ok()? == "sb-heading").then_some(())
+    })
+    .await?;
+    // Tomorrow, Paris time: the whole day's times are still ahead.
+    let tomorrow = browser
+        .script(
+            "const d = new Date(Date.now() + 86400000);
+             return d.toLocaleDateString('sv-SE', { timeZone: 'Europe/Paris' });",
+        )
+        .await?;
+    let day = tomorrow.as_str().unwrap_or_default().to_owned();
+    browser
+        .script(&format!(
+            "const input = document.getElementById('sb-new-date'); input.value = '{day}';
+             input.dispatchEvent(new Event('change', {{ bubbles: true }}));"
+        ))
+        .await?;
+    eventually("the day's free times", || async {
+        let count = browser
+            .script("return document.querySelectorAll('#sb-new-slot option[value^=\"2\"]').length;")
+            .await
+            .ok()?;
+        (count.as_u64()? > 0).then_some(())
+    })
+    .await?;
+    assert_accessible(&browser, "new booking").await?;
+
+    // Saving without a time or a name puts each error beside its field.
+    tab_to(&browser, "#sb-new-save").await?;
+    type_here(&browser, "", Some(Key::Enter)).await?;
+    let slot_error = browser.wait_for_text("#sb-new-slot-error").await?;
+    assert_eq!(slot_error, "Choose a time");
+    assert_eq!(focused_id(&browser).await?, "sb-new-slot");
+    let described = browser
+        .script("return document.getElementById('sb-new-name').getAttribute('aria-describedby');")
+        .await?;
+    assert_eq!(described, "sb-new-name-error");
+    assert_accessible(&browser, "new booking with errors").await?;
+
+    // The first free time, by the arrow key, then the guest's details.
+    type_here(&browser, "", Some(Key::Down)).await?;
+    let start = browser
+        .script("return document.getElementById('sb-new-slot').value;")
+        .await?;
+    let start = start.as_str().unwrap_or_default().to_owned();
+    assert!(start.starts_with(&day[..4]), "a slot's UTC start: {start}");
+    tab_to(&browser, "#sb-new-name").await?;
+    type_here(&browser, &name, Some(Key::Tab)).await?;
+    assert_eq!(focused_id(&browser).await?, "sb-new-phone");
+    type_here(&browser, phone, Some(Key::Enter)).await?;
+
+    let facts = browser.wait_for_text("#sb-facts").await?;
+    assert!(facts.contains(&name), "{facts}");
+    assert!(facts.contains(phone), "{facts}");
+    assert!(
+        facts.contains("Entered by") && facts.contains("Staff"),
+        "{facts}"
+    );
+    eventually("the focus on the booking's heading", || async {
+        (focused_id(&browser).await.ok()? == "sb-heading").then_some(())
+    })
+    .await?;
+    assert_accessible(&browser, "staff booking detail").await?;
+    tab_to(&browser, "#sb-back").await?;
+    type_here(&browser, "", Some(Key::Enter)).await?;
+    show_day(&browser, &day).await?;
+    wait_for_row(&browser, &name).await?;
+
+    // A block the same day: four covers, its label sealed like the booking.
+    let label = format!("{name} private party");
+    tab_to(&browser, "#sb-nav-block").await?;
+    type_here(&browser, "", Some(Key::Enter)).await?;
+    browser.wait_for("#sb-block-form").await?;
+    eventually("the focus on the block heading", || async {
+        (focused_id(&browser).await.ok()? == "sb-heading").then_some(())
+    })
+    .await?;
+    assert_accessible(&browser, "block time").await?;
+    browser
+        .script(&format!(
+            "for (const [id, value, kind] of [['sb-block-date', '{day}', 'change'], ['sb-block-from', '15:00', 'input'], ['sb-block-to', '16:30', 'input']]) {{
+               const input = document.getElementById(id); input.value = value;
+               input.dispatchEvent(new Event(kind, {{ bubbles: true }}));
+             }}"
+        ))
+        .await?;
+    tab_to(&browser, "#sb-block-covers").await?;
+    type_here(&browser, "4", Some(Key::Tab)).await?;
+    assert_eq!(focused_id(&browser).await?, "sb-block-label");
+    type_here(&browser, &label, Some(Key::Enter)).await?;
+    let facts = browser.wait_for_text("#sb-facts").await?;
+    assert!(facts.contains(&label) && facts.contains("Block"), "{facts}");
+    tab_to(&browser, "#sb-back").await?;
+    type_here(&browser, "", Some(Key::Enter)).await?;
+    show_day(&browser, &day).await?;
+    wait_for_row(&browser, &label).await?;
+    let what = browser
+        .script("return Array.from(document.querySelectorAll('#sb-bookings tr')).map(r => r.textContent).join('\\n');")
+        .await?;
+    assert!(
+        what.as_str()
+            .unwrap_or_default()
+            .contains("Block · 4 people"),
+        "{what}"
+    );
+
+    tab_to(&browser, "#sb-logout").await?;
+    type_here(&browser, "", Some(Key::Enter)).await?;
+    browser.wait_for("#sb-email").await?;
+    browser.close().await?;
+
+    // The business's key file opens both: sealed to the business, marked as staff's.
+    let opened = sealbook.open_bookings().await?;
+    let bookings = opened.as_array().map_or(&[][..], Vec::as_slice);
+    assert_eq!(bookings.len(), 2, "{opened:#}");
+    let booking = bookings
+        .iter()
+        .find(|row| row["booking"]["name"] == name.as_str())
+        .expect("the phone booking");
+    assert_eq!(booking["booking"]["source"], "staff", "{opened:#}");
+    assert_eq!(booking["party_size"], 2, "{opened:#}");
+    let block = bookings
+        .iter()
+        .find(|row| row["booking"]["block"]["label"] == label.as_str())
+        .expect("the block");
+    assert_eq!(block["party_size"], 4, "{opened:#}");
+
+    let traffic = sealbook.proxy.traffic();
+    assert_eq!(
+        occurrences(&traffic, b"POST /api/v1/inbox/bookings "),
+        1,
+        "one upload crossed the wire"
+    );
+    assert_eq!(occurrences(&traffic, b"POST /api/v1/inbox/blocks "), 1);
+    let database = sealbook.database_bytes().await?;
+    let log = sealbook.log();
+    for (place, bytes) in [
+        ("traffic", &traffic),
+        ("database", &database),
+        ("log", &log),
+    ] {
+        assert_eq!(
+            occurrences(bytes, name.as_bytes()),
+            0,
+            "the canary in the {place}"
+        );
+        assert_eq!(
+            occurrences(bytes, phone.as_bytes()),
+            0,
+            "the phone in the {place}"
+        );
+    }
+    Ok(())
+}
+
+/// A visitor's booking moved from the inbox by keyboard: "Move", another free
+/// time, Enter. The visitor's manage page then shows the new time and still
+/// opens the booking (its copy is untouched; the time comes from the server).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_booking_moved_in_the_inbox_shows_its_new_time_on_the_visitors_page() -> anyhow::Result<()>
+{
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
+    let sealbook = Sealbook::start("bistro-move", &[]).await?;
+    sealbook.init_owner(OWNER, OWNER_PASSWORD).await?;
+    let name = canary();
+    let browser = Browser::start().await?;
+    let widget = browser
+        .open_widget(&sealbook.url(&format!("/book/{}", sealbook.business)))
+        .await?;
+    choose_first_free_slot(&widget, None).await?;
+    fill_details(&widget, &name, "+33 6 98 76 54 32").await?;
+    widget.press("#sb-contact", &key(Key::Enter)).await?;
+    send(&widget).await?;
+    let reference = widget
+        .wait_for_text("#sb-reference")
+        .await?
+        .trim()
+        .to_owned();
+    let manage_link = widget.value("#sb-manage").await?;
+    browser.goto(&manage_link).await?;
+    assert_eq!(browser.wait_for_text("#sb-manage-name").await?, name);
+    let before = browser.wait_for_text("#sb-when").await?;
+    let opened = sealbook.open_bookings().await?;
+    let booked_start = opened[0]["start"].as_str().unwrap_or_default().to_owned();
+    let day = booked_start.get(..10).unwrap_or_default().to_owned();
+
+    browser.goto(&sealbook.url("/inbox/")).await?;
+    log_in(&browser, OWNER, OWNER_PASSWORD, PASSPHRASE).await?;
+    show_day(&browser, &day).await?;
+    wait_for_row(&browser, &name).await?;
+    tab_to(
+        &browser,
+        &format!("tr[data-booking=\"{reference}\"] button"),
+    )
+    .await?;
+    type_here(&browser, "", Some(Key::Enter)).await?;
+    browser.wait_for("#sb-facts").await?;
+    tab_to(&browser, "#sb-move").await?;
+    type_here(&browser, "", Some(Key::Enter)).await?;
+    browser.wait_for("#sb-move-form").await?;
+    eventually("the focus on the move's date", || async {
+        (focused_id(&browser).await.ok()? == "sb-move-date").then_some(())
+    })
+    .await?;
+    eventually("the day's free times", || async {
+        let count = browser
+            .script(
+                "return document.querySelectorAll('#sb-move-slot option[value^=\"2\"]').length;",
+            )
+            .await
+            .ok()?;
+        (count.as_u64()? > 1).then_some(())
+    })
+    .await?;
+    assert_accessible(&browser, "move").await?;
+    // A free time other than the booked one, by the arrow keys.
+    tab_to(&browser, "#sb-move-slot").await?;
+    let mut chosen = String::new();
+    for _ in 0..60 {
+        type_here(&browser, "", Some(Key::Down)).await?;
+        let value = browser
+            .script("return document.getElementById('sb-move-slot').value;")
+            .await?;
+        chosen = value.as_str().unwrap_or_default().to_owned();
+        // Both are the server's UTC form (`…Z`), from the API and the CLI.
+        if !chosen.is_empty() && chosen != booked_start {
+            break;
+        }
+    }
+    assert!(!chosen.is_empty(), "a free time to move to");
+    tab_to(&browser, "#sb-move-save").await?;
+    type_here(&browser, "", Some(Key::Enter)).await?;
+    browser.wait_for("#sb-moved").await?;
+    assert_accessible(&browser, "moved").await?;
+    let facts = browser.wait_for_text("#sb-facts").await?;
+    assert!(facts.contains(&name), "still opened: {facts}");
+    browser.goto(&sealbook.url("/inbox/")).await?;
+
+    // The visitor's page: the new time, the booking still readable.
+    browser.goto(&manage_link).await?;
+    assert_eq!(browser.wait_for_text("#sb-manage-name").await?, name);
+    let after = browser.wait_for_text("#sb-when").await?;
+    assert_ne!(after, before, "the manage page shows the new time");
+    browser.close().await?;
+    let opened = sealbook.open_bookings().await?;
+    let moved_start = opened[0]["start"].as_str().unwrap_or_default();
+    assert_eq!(moved_start, chosen, "the stored start is the chosen one");
+    Ok(())
+}

@@ -2,5 +2,7 @@
 //! keeps its hooks in `hooks/`).
 
 mod use_calls;
+mod use_profile;
 
-pub use use_calls::{shown, unless_logged_out, use_calls};
+pub use use_calls::{Calls, shown, unless_logged_out, use_calls};
+pub use use_profile::use_profile;

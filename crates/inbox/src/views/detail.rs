@@ -3,6 +3,7 @@
 //! late) side by side, erasure after a confirmation, and the consent record its
 //! consent id points to.
 
+use sealbook_wire::api::auth::StaffView;
 use sealbook_wire::api::inbox::{Attendance, ConsentView, StaffBooking};
 use yew::prelude::*;
 
@@ -13,6 +14,7 @@ use crate::i18n::{Lang, Text, t};
 use crate::keyring::{Keyring, ReadError};
 use crate::timing;
 use crate::ui::{ErrorBox, api_error_text, focus};
+use crate::views::move_booking::{CallsProp, MoveForm};
 
 #[derive(Clone, Debug, PartialEq)]
 enum State {
@@ -27,6 +29,7 @@ pub struct DetailProps {
     pub lang: Lang,
     pub api: Api,
     pub keyring: Keyring,
+    pub staff: StaffView,
     pub id: AttrValue,
     pub on_back: Callback<()>,
     pub on_logged_out: Callback<ApiError>,
@@ -39,6 +42,8 @@ pub fn detail(props: &DetailProps) -> Html {
     let consent = use_state(|| None::<Vec<ConsentView>>);
     let confirming = use_state(|| false);
     let busy = use_state(|| false);
+    let moving = use_state(|| false);
+    let moved = use_state(|| false);
     let calls = use_calls(&props.api, lang, &props.on_logged_out);
 
     {
@@ -148,6 +153,42 @@ pub fn detail(props: &DetailProps) -> Html {
         let confirming = confirming.clone();
         Callback::from(move |_| confirming.set(false))
     };
+    let start_move = {
+        let (moving, moved) = (moving.clone(), moved.clone());
+        Callback::from(move |_| {
+            moved.set(false);
+            moving.set(true);
+        })
+    };
+    let stop_move = {
+        let moving = moving.clone();
+        Callback::from(move |()| {
+            moving.set(false);
+            focus("sb-move");
+        })
+    };
+    let on_moved = {
+        let (state, moving, moved, row, calls) = (
+            state.clone(),
+            moving.clone(),
+            moved.clone(),
+            row.clone(),
+            calls.clone(),
+        );
+        Callback::from(move |stored: StaffBooking| {
+            let mut updated = row.clone();
+            // What is sealed did not change; the time (and practitioner) did.
+            updated.stored = StaffBooking {
+                envelope: updated.stored.envelope.clone(),
+                ..stored
+            };
+            state.set(State::Ready(updated));
+            moving.set(false);
+            moved.set(true);
+            calls.clear();
+            focus("sb-moved");
+        })
+    };
 
     let status = row.stored.status.as_str();
     let attendance = row.stored.attendance;
@@ -212,12 +253,23 @@ pub fn detail(props: &DetailProps) -> Html {
                         onclick={change(Action::ClearAttention)}>{ t(lang, Text::ClearAttention) }</button>
                 }
                 if confirmed {
+                    <button id="sb-move" class="sb-secondary" type="button" disabled={*busy || *moving}
+                        onclick={start_move}>{ t(lang, Text::MoveBooking) }</button>
+                }
+                if confirmed {
                     <button id="sb-cancel" class="sb-secondary sb-danger" type="button" disabled={*busy}
                         onclick={change(Action::Cancel)}>{ t(lang, Text::CancelBooking) }</button>
                 }
                 <button id="sb-erase" class="sb-secondary sb-danger" type="button" disabled={*busy}
                     onclick={ask}>{ t(lang, Text::Erase) }</button>
             </div>
+            if *moving {
+                <MoveForm {lang} staff={props.staff.clone()} booking={row.stored.clone()}
+                    calls={CallsProp(calls.clone())} {on_moved} on_cancel={stop_move} />
+            }
+            if *moved {
+                <p class="sb-result" id="sb-moved" tabindex="-1" role="status">{ t(lang, Text::BookingMoved) }</p>
+            }
             if *confirming {
                 <div class="sb-confirm" role="group" aria-labelledby="sb-erase-question">
                     <p id="sb-erase-question" tabindex="-1">{ t(lang, Text::EraseQuestion) }</p>

@@ -1,12 +1,15 @@
 //! One module per screen.
 
 pub mod audit;
+pub mod block;
 pub mod choose;
 pub mod counts;
 pub mod detail;
 pub mod invite;
 pub mod list;
 pub mod login;
+pub mod move_booking;
+pub mod new_booking;
 pub mod schedule;
 pub mod settings;
 pub mod snippet;

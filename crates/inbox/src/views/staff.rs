@@ -125,6 +125,44 @@ pub fn staff_page(props: &StaffProps) -> Html {
         });
     }
 
+    let set_role = |member: StaffEntry| {
+        let (calls, reload) = (calls.clone(), reload.clone());
+        Callback::from(move |event: Event| {
+            let Some(select) = event.target_dyn_into::<web_sys::HtmlSelectElement>() else {
+                return;
+            };
+            let (reload, id, role) = (reload.clone(), member.id.clone(), select.value());
+            calls.spawn(async move |calls| {
+                calls.api().set_role(&id, &role).await?;
+                reload.set(*reload + 1);
+                calls.clear();
+                Ok(())
+            });
+        })
+    };
+    let role_cell = |member: &StaffEntry| {
+        let name = |role: Role| match role {
+            Role::Owner => Text::Owner,
+            Role::Manager => Text::Manager,
+            Role::Staff => Text::Member,
+        };
+        if member.role == Role::Owner || member.revoked {
+            return html! { { t(lang, name(member.role)) } };
+        }
+        let option = |role: Role, value: &'static str| {
+            html! {
+                <option {value} selected={member.role == role}>{ t(lang, name(role)) }</option>
+            }
+        };
+        html! {
+            <select class="sb-role" aria-label={format!("{} · {}", t(lang, Text::Role), member.email)}
+                onchange={set_role(member.clone())}>
+                { option(Role::Staff, "staff") }
+                { option(Role::Manager, "manager") }
+            </select>
+        }
+    };
+
     let revoke = |id: String| {
         let (calls, reload, confirming) = (calls.clone(), reload.clone(), confirming.clone());
         Callback::from(move |_| {
@@ -325,6 +363,7 @@ pub fn staff_page(props: &StaffProps) -> Html {
             <h1 id="sb-heading" tabindex="-1">{ t(lang, Text::Staff) }</h1>
             <ErrorBox message={calls.error()} />
             <h2>{ t(lang, Text::Members) }</h2>
+            <p class="sb-muted">{ t(lang, Text::RolesExplain) }</p>
             if let Some(list) = &*members {
                 <table class="sb-table" id="sb-members">
                     <thead><tr>
@@ -338,7 +377,7 @@ pub fn staff_page(props: &StaffProps) -> Html {
                         { for list.iter().map(|member| html! {
                             <tr data-member={member.email.clone()}>
                                 <td>{ member.email.clone() }</td>
-                                <td>{ t(lang, if member.role == Role::Owner { Text::Owner } else { Text::Member }) }</td>
+                                <td>{ role_cell(member) }</td>
                                 <td>{ yes_no(member.totp_enabled) }</td>
                                 <td>
                                     { match key_state(member) {

@@ -30,6 +30,7 @@ fn rfc3339(seconds: i64) -> String {
 pub(super) fn api_role(role: Role) -> sealbook_wire::api::auth::Role {
     match role {
         Role::Owner => sealbook_wire::api::auth::Role::Owner,
+        Role::Manager => sealbook_wire::api::auth::Role::Manager,
         Role::Staff => sealbook_wire::api::auth::Role::Staff,
     }
 }

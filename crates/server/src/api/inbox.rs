@@ -67,6 +67,7 @@ pub(super) fn staff_booking(
         practitioner: stored.practitioner.clone(),
         status: stored.status.clone(),
         attendance: stored.attendance,
+        block: stored.block,
         created_at: jiff::Timestamp::from_second(stored.created_at)
             .map_or_else(|_| stored.created_at.to_string(), |time| time.to_string()),
         envelope: URL_SAFE_NO_PAD.encode(&stored.envelope),
@@ -184,7 +185,7 @@ pub(crate) async fn list(
     Ok(Json(BookingList { bookings }))
 }
 
-async fn find(
+pub(super) async fn find(
     state: &AppState,
     session: &StaffSession,
     id: &str,

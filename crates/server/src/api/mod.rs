@@ -14,6 +14,7 @@ pub(crate) mod profile;
 pub(crate) mod schedule;
 pub(crate) mod snippet;
 pub(crate) mod staff;
+pub(crate) mod staff_entries;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -61,12 +62,20 @@ fn inbox_router() -> Router<AppState> {
         .route("/auth/accept-invite", post(auth::accept_invite))
         .route("/auth/reset", post(auth::use_reset))
         .route("/inbox/keys", get(inbox_keys::list).put(inbox_keys::put))
-        .route("/inbox/bookings", get(inbox::list))
+        .route(
+            "/inbox/bookings",
+            get(inbox::list).post(staff_entries::create),
+        )
         .route(
             "/inbox/bookings/{id}",
             get(inbox::open).delete(inbox::erase),
         )
         .route("/inbox/bookings/{id}/status", post(inbox::set_status))
+        .route(
+            "/inbox/bookings/{id}/move",
+            post(staff_entries::move_booking),
+        )
+        .route("/inbox/blocks", post(staff_entries::block))
         .route(
             "/inbox/bookings/{id}/attention",
             delete(schedule::clear_attention),
@@ -83,6 +92,7 @@ fn inbox_router() -> Router<AppState> {
         .route("/inbox/staff", get(staff::list))
         .route("/inbox/staff/{id}", delete(staff::revoke))
         .route("/inbox/staff/{id}/keys", put(staff::share_keys))
+        .route("/inbox/staff/{id}/role", put(staff::set_role))
         .route("/inbox/staff/{id}/reset", post(staff::reset))
         .route("/inbox/invites", post(staff::invite).get(staff::invites))
         .route("/inbox/invites/{id}", delete(staff::withdraw))

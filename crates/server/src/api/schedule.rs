@@ -1,5 +1,5 @@
 //! `/inbox/schedule`: the business's schedule, read by every member and
-//! changed by the owner. A change is checked field by field, then shown with
+//! changed by the owner or a manager. A change is checked field by field, then shown with
 //! the upcoming bookings it no longer has hours or room for (the inbox opens
 //! them on the member's device, contact and all, so they can call); stored, it
 //! marks exactly those bookings as needing attention and keeps them, and every
@@ -16,13 +16,21 @@ use sealbook_wire::api::schedule::{
 };
 
 use super::inbox::{business_of, staff_booking};
-use crate::auth::session::{Owner, StaffSession};
+use crate::auth::session::StaffSession;
 use crate::businesses::misfits;
 use crate::config::Business;
 use crate::extract::{JsonBody, PathParam};
 use crate::schedule::{Change, Kind, check};
-use crate::storage::{BookingFilter, ScheduleAuthor, ScheduleError, StoredBooking};
+use crate::storage::{BookingFilter, Role, ScheduleAuthor, ScheduleError, StoredBooking};
 use crate::{AppError, AppState};
+
+/// The owner and the managers the owner named change the schedule; staff read it.
+fn may_change_the_schedule(session: &StaffSession) -> Result<(), AppError> {
+    match session.staff.role {
+        Role::Owner | Role::Manager => Ok(()),
+        Role::Staff => Err(AppError::Forbidden),
+    }
+}
 
 fn kind_name(business: &Business) -> &'static str {
     match Kind::of(&business.profile.offer) {
@@ -107,7 +115,7 @@ async fn checked(
         (status = 200, description = "The change's problems by field, and the upcoming bookings it has no hours or room for", body = SchedulePreview),
         (status = 400, description = "`bad_request`", body = ErrorBody),
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
-        (status = 403, description = "`forbidden` (owner only) or `csrf_failed`", body = ErrorBody),
+        (status = 403, description = "`forbidden` (owner or manager only) or `csrf_failed`", body = ErrorBody),
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
         (status = 429, description = "`rate_limited`", body = ErrorBody),
@@ -115,9 +123,10 @@ async fn checked(
 )]
 pub(crate) async fn preview(
     State(state): State<AppState>,
-    Owner(session): Owner,
+    session: StaffSession,
     JsonBody(change): JsonBody<ScheduleChange>,
 ) -> Result<Json<SchedulePreview>, AppError> {
+    may_change_the_schedule(&session)?;
     let business = business_of(&state, &session)?;
     let changed = match checked(&state, &business, &change).await {
         Ok(changed) => changed,
@@ -178,7 +187,7 @@ pub(crate) async fn preview(
         (status = 200, description = "Stored; live on every server within a second; the bookings it no longer fits are marked", body = ScheduleSaved),
         (status = 400, description = "`bad_request`", body = ErrorBody),
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
-        (status = 403, description = "`forbidden` (owner only) or `csrf_failed`", body = ErrorBody),
+        (status = 403, description = "`forbidden` (owner or manager only) or `csrf_failed`", body = ErrorBody),
         (status = 409, description = "`schedule_changed` (made from an older revision) or `unconfirmed_bookings` (a booking not in `confirmed` would no longer fit)", body = ErrorBody),
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
@@ -188,9 +197,10 @@ pub(crate) async fn preview(
 )]
 pub(crate) async fn put(
     State(state): State<AppState>,
-    Owner(session): Owner,
+    session: StaffSession,
     JsonBody(change): JsonBody<ScheduleChange>,
 ) -> Result<Json<ScheduleSaved>, AppError> {
+    may_change_the_schedule(&session)?;
     let business = business_of(&state, &session)?;
     let changed = checked(&state, &business, &change)
         .await

@@ -7,8 +7,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use sealbook_wire::api::error::ErrorBody;
 use sealbook_wire::api::staff::{
-    InviteEntry, InviteList, InviteRequest, Invited, ResetIssued, ShareRequest, StaffEntry,
-    StaffList,
+    InviteEntry, InviteList, InviteRequest, Invited, ResetIssued, RoleChange, ShareRequest,
+    StaffEntry, StaffList,
 };
 use sha2::{Digest, Sha256};
 
@@ -18,7 +18,7 @@ use super::inbox_keys::checked_copies;
 use crate::auth::session::{Owner, StaffSession, now};
 use crate::extract::{JsonBody, PathParam};
 use crate::ids::random_base64url;
-use crate::storage::{HeldKey, NewInvite, NewReset, ShareOutcome, StaffMember};
+use crate::storage::{HeldKey, NewInvite, NewReset, Role, ShareOutcome, StaffMember};
 use crate::{AppError, AppState};
 
 /// An invite link is good for this long.
@@ -300,6 +300,63 @@ pub(crate) async fn withdraw(
         )
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// `PUT /inbox/staff/{id}/role`: make a member a manager or plain staff.
+#[utoipa::path(
+    put,
+    path = "/api/v1/inbox/staff/{id}/role",
+    tag = "inbox",
+    security(("session" = [])),
+    params(("id" = String, Path, description = "The staff member's id")),
+    request_body(content = RoleChange, content_type = "application/json"),
+    responses(
+        (status = 204, description = "Set; the member's next request is checked against it"),
+        (status = 400, description = "`bad_request`: not `manager` or `staff`, or the owner's own account", body = ErrorBody),
+        (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
+        (status = 403, description = "`csrf_failed` or `forbidden`: owner only", body = ErrorBody),
+        (status = 404, description = "`not_found`: no such member of this business, or revoked", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`", body = ErrorBody),
+    ),
+)]
+pub(crate) async fn set_role(
+    State(state): State<AppState>,
+    Owner(session): Owner,
+    PathParam(id): PathParam,
+    JsonBody(request): JsonBody<RoleChange>,
+) -> Result<StatusCode, AppError> {
+    let role = match request.role.as_str() {
+        "manager" => Role::Manager,
+        "staff" => Role::Staff,
+        _ => {
+            return Err(AppError::BadRequest(
+                "role must be manager or staff: a business has one owner".to_owned(),
+            ));
+        }
+    };
+    let member = other_active_member(&state, &session, &id, "the owner stays the owner").await?;
+    let audit = session.audit_entry(
+        "role_changed",
+        None,
+        format!(
+            "staff {}: {} -> {}",
+            member.id,
+            member.role.as_str(),
+            role.as_str()
+        ),
+    );
+    if state
+        .storage
+        .set_role(&session.staff.business, member.id.as_str(), role, &audit)
+        .await?
+    {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        // Revoked since the lookup above.
+        Err(AppError::NotFound)
+    }
 }
 
 /// `POST /inbox/staff/{id}/reset`: a one-time link for a member who forgot their

@@ -4,32 +4,44 @@
 
 use sqlx::AnyConnection;
 
-use super::Storage;
 use super::wrapped_keys::WrappedKey;
+use super::{NewAuditEntry, Storage};
 use crate::ids::{BusinessId, StaffId};
 
-/// What a staff member may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a staff member may do (docs/THREATS.md, "Roles"). Ordered: each role
+/// may do everything the ones below it may.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Role {
+    Staff,
+    /// May squeeze a booking in past capacity.
+    Manager,
     /// Manages staff and reads the audit log; one per business.
     Owner,
-    Staff,
 }
 
 impl Role {
-    /// The stored and wire form.
+    /// The wire form.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Owner => "owner",
+            Self::Manager => "manager",
             Self::Staff => "staff",
         }
     }
 
-    fn from_stored(text: &str) -> Self {
-        if text == "owner" {
-            Self::Owner
-        } else {
-            Self::Staff
+    /// The `role` column: a manager is stored as `staff` with the `manager` flag.
+    fn stored(self) -> &'static str {
+        match self {
+            Self::Owner => "owner",
+            Self::Manager | Self::Staff => "staff",
+        }
+    }
+
+    fn from_stored(text: &str, manager: i64) -> Self {
+        match (text, manager) {
+            ("owner", _) => Self::Owner,
+            (_, 0) => Self::Staff,
+            _ => Self::Manager,
         }
     }
 }
@@ -98,7 +110,7 @@ pub enum AccountError {
 }
 
 /// The columns of a [`StaffRow`], qualified for queries that join `staff`.
-pub(super) const STAFF_COLUMNS: &str = "staff.id, staff.business, staff.email, staff.role, staff.password_hash, staff.totp_secret, staff.totp_pending, staff.totp_last_step, staff.disabled, staff.created_at";
+pub(super) const STAFF_COLUMNS: &str = "staff.id, staff.business, staff.email, staff.role, staff.password_hash, staff.totp_secret, staff.totp_pending, staff.totp_last_step, staff.disabled, staff.created_at, staff.manager";
 
 /// A `staff` row as stored; [`StaffMember`] is its meaning.
 #[derive(sqlx::FromRow)]
@@ -113,6 +125,7 @@ pub(super) struct StaffRow {
     pub(super) totp_last_step: Option<i64>,
     pub(super) disabled: i64,
     pub(super) created_at: i64,
+    pub(super) manager: i64,
 }
 
 impl From<StaffRow> for StaffMember {
@@ -121,7 +134,7 @@ impl From<StaffRow> for StaffMember {
             id: row.id,
             business: row.business,
             email: row.email,
-            role: Role::from_stored(&row.role),
+            role: Role::from_stored(&row.role, row.manager),
             password_hash: row.password_hash,
             totp_secret: row.totp_secret,
             totp_pending: row.totp_pending,
@@ -168,15 +181,16 @@ impl Storage {
             }
         }
         sqlx::query(
-            "INSERT INTO staff (id, business, email, role, password_hash, disabled, created_at)
-             VALUES ($1, $2, $3, $4, $5, 0, $6)",
+            "INSERT INTO staff (id, business, email, role, password_hash, disabled, created_at, manager)
+             VALUES ($1, $2, $3, $4, $5, 0, $6, $7)",
         )
         .bind(&staff.id)
         .bind(&staff.business)
         .bind(&staff.email)
-        .bind(staff.role.as_str())
+        .bind(staff.role.stored())
         .bind(&staff.password_hash)
         .bind(staff.created_at)
+        .bind(i64::from(staff.role == Role::Manager))
         .execute(&mut *connection)
         .await?;
         for key in keys {
@@ -274,5 +288,35 @@ impl Storage {
             .execute(&mut *transaction)
             .await?;
         transaction.commit().await
+    }
+
+    /// Makes the active, non-owner member `id` of `business` a manager or plain
+    /// staff, with its audit entry in the same transaction. `false` when there
+    /// is no such member (another business's, revoked, or the owner).
+    pub async fn set_role(
+        &self,
+        business: &BusinessId,
+        id: &str,
+        role: Role,
+        audit: &NewAuditEntry,
+    ) -> Result<bool, sqlx::Error> {
+        debug_assert!(role != Role::Owner, "a business has one owner");
+        let mut transaction = self.pool.begin().await?;
+        let changed = sqlx::query(
+            "UPDATE staff SET manager = $1
+             WHERE id = $2 AND business = $3 AND role = 'staff' AND disabled = 0",
+        )
+        .bind(i64::from(role == Role::Manager))
+        .bind(id)
+        .bind(business)
+        .execute(&mut *transaction)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Ok(false);
+        }
+        Self::append_audit(&mut transaction, audit).await?;
+        transaction.commit().await?;
+        Ok(true)
     }
 }

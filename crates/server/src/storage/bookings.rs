@@ -5,7 +5,7 @@
 use sqlx::AnyConnection;
 
 use super::outbox::{Notice, NoticeKind, now};
-use super::{Backend, Storage};
+use super::{Backend, NewAuditEntry, Storage};
 use crate::availability::{Occupancy, Refusal};
 use crate::ids::{BookingId, BusinessId};
 pub use sealbook_wire::api::inbox::Attendance;
@@ -56,6 +56,8 @@ pub struct StoredBooking {
     pub created_at: i64,
     /// Kept apart from `status`: cancelling never clears it.
     pub attendance: Option<Attendance>,
+    /// Capacity staff hold with no visitor behind it.
+    pub block: bool,
 }
 
 /// A client's `Idempotency-Key`, hashed, with the hash of the request it came with.
@@ -81,7 +83,7 @@ pub struct BookingFilter {
 }
 
 /// The columns of a [`StoredBooking`], in the order of [`BookingRow`].
-pub(super) const BOOKING_COLUMNS: &str = "id, business, starts_at, ends_at, party_size, service, practitioner, status, envelope, visitor_copy, created_at, attendance";
+pub(super) const BOOKING_COLUMNS: &str = "id, business, starts_at, ends_at, party_size, service, practitioner, status, envelope, visitor_copy, created_at, attendance, block";
 
 /// A booking row as [`BOOKING_COLUMNS`] selects it.
 #[derive(sqlx::FromRow)]
@@ -98,6 +100,7 @@ pub(super) struct BookingRow {
     pub(super) visitor_copy: Option<Vec<u8>>,
     pub(super) created_at: i64,
     pub(super) attendance: Option<String>,
+    pub(super) block: i64,
 }
 
 impl From<BookingRow> for StoredBooking {
@@ -116,6 +119,7 @@ impl From<BookingRow> for StoredBooking {
             created_at: row.created_at,
             // The column's CHECK admits only the marks `parse` knows.
             attendance: row.attendance.as_deref().and_then(Attendance::parse),
+            block: row.block != 0,
         }
     }
 }
@@ -193,6 +197,53 @@ impl Storage {
         envelope_hash: [u8; 32],
         decide: impl FnOnce(&[Occupancy]) -> Result<NewBooking, Refusal>,
     ) -> Result<Booked, BookError> {
+        self.book_audited(
+            business,
+            idempotency,
+            window,
+            (envelope_hash, false),
+            |competing| decide(competing).map(|booking| (booking, None)),
+        )
+        .await
+    }
+
+    /// [`Storage::book`] for a booking a staff member enters: the same locked
+    /// transaction holds capacity, writes the row and appends `decide`'s audit
+    /// entry (the member, and whether it was squeezed in past capacity), so the
+    /// booking and its record stand or fall together, with the staff's `new`
+    /// notice (none for a block).
+    /// With `block`, the row is a block: capacity held with no visitor behind it.
+    pub async fn book_by_staff(
+        &self,
+        business: &BusinessId,
+        window: (i64, i64),
+        (envelope_hash, block): ([u8; 32], bool),
+        decide: impl FnOnce(&[Occupancy]) -> Result<(NewBooking, NewAuditEntry), Refusal>,
+    ) -> Result<NewBooking, BookError> {
+        let booked = self
+            .book_audited(
+                business,
+                None,
+                window,
+                (envelope_hash, block),
+                |competing| decide(competing).map(|(booking, audit)| (booking, Some(audit))),
+            )
+            .await?;
+        match booked {
+            Booked::Created(booking) => Ok(booking),
+            // Only an idempotency key finds an earlier booking, and there is none.
+            Booked::Replayed(_) => Err(BookError::Replayed),
+        }
+    }
+
+    async fn book_audited(
+        &self,
+        business: &BusinessId,
+        idempotency: Option<Idempotency>,
+        window: (i64, i64),
+        envelope_hash: ([u8; 32], bool),
+        decide: impl FnOnce(&[Occupancy]) -> Result<(NewBooking, Option<NewAuditEntry>), Refusal>,
+    ) -> Result<Booked, BookError> {
         let work = async |connection: &mut AnyConnection| {
             let booked = Self::book_in(
                 connection,
@@ -203,7 +254,10 @@ impl Storage {
                 decide,
             )
             .await?;
-            if let Booked::Created(booking) = &booked {
+            // A block holds capacity with no visitor behind it: nothing to tell.
+            if let Booked::Created(booking) = &booked
+                && !envelope_hash.1
+            {
                 let notice = Notice::about_new(NoticeKind::New, booking);
                 self.enqueue_notice(connection, &notice, now()).await?;
             }
@@ -266,8 +320,8 @@ impl Storage {
         business: &BusinessId,
         idempotency: Option<Idempotency>,
         window: (i64, i64),
-        envelope_hash: [u8; 32],
-        decide: impl FnOnce(&[Occupancy]) -> Result<NewBooking, Refusal>,
+        (envelope_hash, block): ([u8; 32], bool),
+        decide: impl FnOnce(&[Occupancy]) -> Result<(NewBooking, Option<NewAuditEntry>), Refusal>,
     ) -> Result<Booked, BookError> {
         if let Some(idempotency) = &idempotency
             && let Some(earlier) = Self::earlier_answer(connection, business, idempotency).await?
@@ -278,11 +332,11 @@ impl Storage {
             return Err(BookError::Replayed);
         }
         let competing = Self::occupancy(connection, business, window, None).await?;
-        let booking = decide(&competing).map_err(BookError::Refused)?;
+        let (booking, audit) = decide(&competing).map_err(BookError::Refused)?;
         sqlx::query(
             "INSERT INTO bookings (id, business, starts_at, ends_at, party_size, service, practitioner, status,
-                                   envelope, envelope_hash, visitor_copy, token_hash, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'confirmed', $8, $9, $10, $11, $12)",
+                                   envelope, envelope_hash, visitor_copy, token_hash, created_at, block)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 'confirmed', $8, $9, $10, $11, $12, $13)",
         )
         .bind(&booking.id)
         .bind(&booking.business)
@@ -296,6 +350,7 @@ impl Storage {
         .bind(booking.visitor_copy.as_deref())
         .bind(booking.token_hash.as_ref().map(|hash| &hash[..]))
         .bind(booking.created_at)
+        .bind(i64::from(block))
         .execute(&mut *connection)
         .await?;
         if let Some(idempotency) = &idempotency {
@@ -309,6 +364,9 @@ impl Storage {
             .bind(booking.created_at)
             .execute(&mut *connection)
             .await?;
+        }
+        if let Some(audit) = &audit {
+            Self::append_audit(connection, audit).await?;
         }
         Ok(Booked::Created(booking))
     }

@@ -109,8 +109,8 @@ impl Storage {
             for row in rows {
                 sqlx::query(
                     "INSERT INTO bookings (id, business, starts_at, ends_at, party_size, service, practitioner, status,
-                                           envelope, envelope_hash, visitor_copy, token_hash, created_at, attendance)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                                           envelope, envelope_hash, visitor_copy, token_hash, created_at, attendance, block)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
                 )
                 .bind(row.booking.id)
                 .bind(row.booking.business)
@@ -126,6 +126,7 @@ impl Storage {
                 .bind(row.token_hash)
                 .bind(row.booking.created_at)
                 .bind(row.booking.attendance)
+                .bind(row.booking.block)
                 .execute(&mut *target)
                 .await?;
                 copied += 1;
@@ -194,8 +195,8 @@ impl Storage {
         for member in staff {
             sqlx::query(
                 "INSERT INTO staff (id, business, email, role, password_hash, totp_secret, totp_pending,
-                                    totp_last_step, disabled, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                                    totp_last_step, disabled, created_at, manager)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             )
             .bind(member.id)
             .bind(member.business)
@@ -207,6 +208,7 @@ impl Storage {
             .bind(member.totp_last_step)
             .bind(member.disabled)
             .bind(member.created_at)
+            .bind(member.manager)
             .execute(&mut *target)
             .await?;
         }

@@ -3,13 +3,15 @@
 
 use serde::{Deserialize, Serialize};
 
-/// What a staff member may do.
-#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+/// What a staff member may do (docs/THREATS.md, "Roles"): owner > manager > staff.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
+    Staff,
+    /// May also squeeze a booking in past capacity.
+    Manager,
     /// Manages staff and reads the audit log; one per business.
     Owner,
-    Staff,
 }
 
 /// Who is signed in.
@@ -18,7 +20,7 @@ pub enum Role {
 pub struct StaffView {
     pub id: String,
     pub email: String,
-    /// `owner` or `staff`.
+    /// `owner`, `manager` or `staff`.
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub role: Role,
     pub business: String,
@@ -29,6 +31,11 @@ pub struct StaffView {
 impl StaffView {
     pub fn is_owner(&self) -> bool {
         self.role == Role::Owner
+    }
+
+    /// Owner or manager: may squeeze a booking in past capacity.
+    pub fn may_squeeze_in(&self) -> bool {
+        self.role >= Role::Manager
     }
 }
 
@@ -110,5 +117,11 @@ mod tests {
         let member = answer.replace(r#""role": "owner""#, r#""role": "staff""#);
         let session: SessionView = serde_json::from_str(&member).expect("a member's session reads");
         assert!(!session.staff.is_owner());
+        assert!(!session.staff.may_squeeze_in());
+        let manager = answer.replace(r#""role": "owner""#, r#""role": "manager""#);
+        let session: SessionView =
+            serde_json::from_str(&manager).expect("a manager's session reads");
+        assert!(!session.staff.is_owner());
+        assert!(session.staff.may_squeeze_in());
     }
 }

@@ -24,6 +24,9 @@ pub struct StaffBooking {
     /// cancel or change never clears it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attendance: Option<Attendance>,
+    /// A block: capacity staff hold with no visitor behind it (its label is sealed).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub block: bool,
     /// RFC 3339, UTC.
     pub created_at: String,
     /// base64url of the envelope, for the inbox to open on the member's device.
@@ -129,6 +132,75 @@ impl DayCounts {
 pub struct CountsReport {
     /// Every day of the range, in order, days without bookings included.
     pub days: Vec<DayCounts>,
+}
+
+/// `POST /inbox/bookings`: a booking a staff member enters (a phone call, a
+/// walk-in), sealed in their browser to the business's active keys with
+/// `"source": "staff"` inside. No visitor copy: the visitor did not book online.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StaffBookingRequest {
+    /// base64url of the booking envelope.
+    pub envelope: String,
+    /// RFC 3339 start time, a slot from the availability API.
+    pub start: String,
+    /// Restaurants: the number of guests.
+    #[serde(default)]
+    pub party_size: Option<u32>,
+    /// Clinics: the service's id.
+    #[serde(default)]
+    pub service: Option<String>,
+    /// Clinics: the practitioner's id, or `any`.
+    #[serde(default)]
+    pub practitioner: Option<String>,
+    /// Hold the slot even past capacity (owner or manager only; audited).
+    #[serde(default)]
+    pub squeeze_in: bool,
+}
+
+/// `POST /inbox/blocks`: capacity held with no visitor behind it (a private
+/// event, a broken oven), from `start` to `end`. The envelope holds the
+/// staff-only label: a plaintext with `"source": "staff"` and `"block"`.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct BlockRequest {
+    /// base64url of the booking envelope sealed to the business's active keys.
+    pub envelope: String,
+    /// RFC 3339.
+    pub start: String,
+    /// RFC 3339, after `start`, at most 24 hours later.
+    pub end: String,
+    /// Restaurants: the covers held; absent holds them all.
+    #[serde(default)]
+    pub covers: Option<u32>,
+    /// Clinics: the practitioner whose time is held (required).
+    #[serde(default)]
+    pub practitioner: Option<String>,
+    /// Hold it even where bookings already use the capacity (owner or manager only; audited).
+    #[serde(default)]
+    pub squeeze_in: bool,
+}
+
+/// `POST /inbox/bookings/{id}/move`: another time (and practitioner or
+/// service, where the business has them). Only public metadata changes: the
+/// sealed booking and the visitor's copy stay as they are.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MoveRequest {
+    /// RFC 3339 new start time.
+    pub start: String,
+    /// Clinics: another service's id; absent keeps the booking's.
+    #[serde(default)]
+    pub service: Option<String>,
+    /// Clinics: another practitioner's id, or `any`; absent keeps the booking's.
+    #[serde(default)]
+    pub practitioner: Option<String>,
+    /// Hold the new time even past capacity (owner or manager only; audited).
+    #[serde(default)]
+    pub squeeze_in: bool,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use super::inbox_keys::KeyCopy;
 pub struct StaffEntry {
     pub id: String,
     pub email: String,
-    /// `owner` or `staff`.
+    /// `owner`, `manager` or `staff`.
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub role: Role,
     /// RFC 3339.
@@ -43,6 +43,17 @@ pub struct InviteRequest {
     pub role: String,
     /// The business's keys, each wrapped in the owner's browser under the grant code.
     pub wrapped: Vec<KeyCopy>,
+}
+
+/// `PUT /inbox/staff/{id}/role`: the owner makes a member a manager or plain staff.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RoleChange {
+    /// `manager` or `staff` (a business has one owner).
+    // Text, not a role: the server answers any other value with its own refusal.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^(manager|staff)$"))]
+    pub role: String,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,117 @@
+//! The free times of a day, as the new booking and move forms offer them: from
+//! the availability API the widget uses, for a party (restaurants) or a
+//! service and practitioner (clinics), drawn as the options of a select.
+
+use sealbook_web::calendar::Day;
+use sealbook_web::error::{ErrorCode, Failure};
+use sealbook_web::profile::{Kind, Profile, Slot};
+use sealbook_web::public_api::{self, endpoint, path_segment};
+use sealbook_web::visitor_texts;
+use yew::prelude::*;
+
+use crate::i18n::{Lang, Text, t};
+
+/// Whoever is free (clinics).
+pub const ANY: &str = "any";
+
+/// Free slots of one day, or why there are none.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Slots {
+    Loading,
+    Ready(Vec<Slot>),
+    Failed(String),
+}
+
+/// Which day, for what.
+#[derive(Clone, Copy, Debug)]
+pub struct SlotQuery<'a> {
+    pub date: &'a str,
+    pub party: &'a str,
+    pub service: &'a str,
+    /// A practitioner's id, or [`ANY`].
+    pub practitioner: &'a str,
+}
+
+/// The visitor's message for a public API error code, in `lang`.
+pub fn visitor_text(lang: Lang, code: &str) -> Option<&'static str> {
+    ErrorCode::from_server(code).map(|code| visitor_texts::t(lang, code.text()))
+}
+
+/// The free slots `query` asks for, or why there are none.
+pub async fn free_slots(
+    lang: Lang,
+    business: &str,
+    profile: &Profile,
+    query: &SlotQuery<'_>,
+) -> Slots {
+    match fetch_slots(business, profile, query).await {
+        Ok(found) => Slots::Ready(found),
+        Err(failure) => Slots::Failed(
+            visitor_text(lang, failure.code())
+                .unwrap_or_else(|| t(lang, Text::SomethingWrong))
+                .to_owned(),
+        ),
+    }
+}
+
+async fn fetch_slots(
+    business: &str,
+    profile: &Profile,
+    query: &SlotQuery<'_>,
+) -> Result<Vec<Slot>, Failure> {
+    let SlotQuery {
+        date,
+        party,
+        service,
+        practitioner,
+    } = *query;
+    let mut url = endpoint("", business, "availability");
+    for (name, value) in [("?from=", date), ("&to=", date)] {
+        url.push_str(name);
+        url.push_str(&path_segment(value));
+    }
+    match profile.kind {
+        Kind::Restaurant => {
+            url.push_str("&party=");
+            url.push_str(&path_segment(party.trim()));
+        }
+        Kind::Clinic => {
+            url.push_str("&service=");
+            url.push_str(&path_segment(service));
+            if practitioner != ANY {
+                url.push_str("&practitioner=");
+                url.push_str(&path_segment(practitioner));
+            }
+        }
+    }
+    let body = public_api::get(&url).await?;
+    let availability =
+        public_api::availability(&body).ok_or(Failure::Known(ErrorCode::UnexpectedResponse))?;
+    let day = Day::parse(date);
+    Ok(availability
+        .days
+        .into_iter()
+        .filter(|found| Some(found.date) == day)
+        .flat_map(|found| found.slots)
+        .collect())
+}
+
+/// The options of a time select: a prompt and the free times, or a single
+/// option saying why there are none; `chosen` is selected.
+pub fn slot_options(lang: Lang, slots: &Slots, chosen: &str) -> Html {
+    match slots {
+        Slots::Loading => html! { <option value="">{ t(lang, Text::Loading) }</option> },
+        Slots::Failed(text) => html! { <option value="">{ text.clone() }</option> },
+        Slots::Ready(found) if found.is_empty() => {
+            html! { <option value="">{ t(lang, Text::NoFreeTime) }</option> }
+        }
+        Slots::Ready(found) => html! {
+            <>
+                <option value="" selected={chosen.is_empty()}>{ t(lang, Text::ChooseTime) }</option>
+                { for found.iter().map(|slot| html! {
+                    <option value={slot.start.clone()} selected={chosen == slot.start}>{ slot.local.clone() }</option>
+                }) }
+            </>
+        },
+    }
+}

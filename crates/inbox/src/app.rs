@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use crate::api::{Api, ApiError};
 use crate::i18n::{Lang, Text, browser_lang, t};
+use crate::range::Range;
 use crate::timing;
 use crate::ui::{api_error_text, focus};
 use crate::views::audit::AuditPage;
@@ -15,7 +16,7 @@ use crate::views::block::BlockPage;
 use crate::views::choose::Choose;
 use crate::views::detail::Detail;
 use crate::views::invite::{Invite, Link};
-use crate::views::list::{List, Range};
+use crate::views::list::List;
 use crate::views::login::Login;
 use crate::views::new_booking::NewBooking;
 use crate::views::schedule::SchedulePage;

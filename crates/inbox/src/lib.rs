@@ -13,6 +13,7 @@ mod device;
 mod hooks;
 mod i18n;
 mod keyring;
+mod range;
 mod slots;
 mod timing;
 mod ui;

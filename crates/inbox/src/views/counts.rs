@@ -9,8 +9,8 @@ use yew::prelude::*;
 use crate::api::{Api, ApiError};
 use crate::hooks::{unless_logged_out, use_calls};
 use crate::i18n::{Lang, Text, t};
+use crate::range::Range;
 use crate::ui::api_error_text;
-use crate::views::list::Range;
 
 #[derive(Properties, PartialEq)]
 pub struct CountsProps {

@@ -10,7 +10,6 @@
 use std::rc::Rc;
 
 use sealbook_web::calendar::Day;
-use sealbook_web::clock::{DateStyle, format_day};
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -24,36 +23,10 @@ use crate::booking::{Row, Sealed, attendance_text, status_text};
 use crate::hooks::{unless_logged_out, use_calls};
 use crate::i18n::{Lang, Text, t};
 use crate::keyring::{Keyring, ReadError};
+use crate::range::Range;
 use crate::timing;
 use crate::ui::{ErrorBox, api_error_text, download};
 use crate::views::counts::Counts;
-
-/// What the list shows: one day or seven, from a day, with an optional status.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Range {
-    pub from: Day,
-    pub week: bool,
-}
-
-impl Range {
-    fn days(self) -> i32 {
-        if self.week { 7 } else { 1 }
-    }
-
-    pub fn to(self) -> Day {
-        self.from.add_days(self.days() - 1)
-    }
-
-    /// "Tuesday, 8 December 2026", or the first and last day of a week.
-    fn describe(self, lang: Lang) -> String {
-        let from = format_day(lang, self.from, DateStyle::Full);
-        if self.week {
-            format!("{from} – {}", format_day(lang, self.to(), DateStyle::Full))
-        } else {
-            from
-        }
-    }
-}
 
 #[derive(Clone, Debug, Default, PartialEq)]
 struct Listing {

@@ -60,6 +60,33 @@ pub struct StoredBooking {
     pub block: bool,
 }
 
+// The notices of a booking's changes state its public metadata only.
+impl Notice {
+    /// A notice of `kind` about `booking` as it is now.
+    pub fn about(kind: NoticeKind, booking: &StoredBooking) -> Self {
+        Self {
+            business: booking.business.clone(),
+            kind,
+            starts_at: booking.starts_at,
+            party_size: booking.party_size,
+            service: booking.service.clone(),
+            practitioner: booking.practitioner.clone(),
+        }
+    }
+
+    /// A notice of `kind` about a booking being written.
+    pub fn about_new(kind: NoticeKind, booking: &NewBooking) -> Self {
+        Self {
+            business: booking.business.clone(),
+            kind,
+            starts_at: booking.starts_at,
+            party_size: booking.party_size,
+            service: booking.service.clone(),
+            practitioner: booking.practitioner.clone(),
+        }
+    }
+}
+
 /// A client's `Idempotency-Key`, hashed, with the hash of the request it came with.
 #[derive(Debug, Clone, Copy)]
 pub struct Idempotency {

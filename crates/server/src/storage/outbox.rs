@@ -15,7 +15,6 @@ use std::sync::{Arc, RwLock};
 
 use sqlx::AnyConnection;
 
-use super::bookings::{NewBooking, StoredBooking};
 use super::{Backend, Storage};
 use crate::ids::BusinessId;
 
@@ -69,32 +68,6 @@ pub struct Notice {
     pub party_size: u32,
     pub service: Option<String>,
     pub practitioner: Option<String>,
-}
-
-impl Notice {
-    /// A notice of `kind` about `booking` as it is now.
-    pub fn about(kind: NoticeKind, booking: &StoredBooking) -> Self {
-        Self {
-            business: booking.business.clone(),
-            kind,
-            starts_at: booking.starts_at,
-            party_size: booking.party_size,
-            service: booking.service.clone(),
-            practitioner: booking.practitioner.clone(),
-        }
-    }
-
-    /// A notice of `kind` about a booking being written.
-    pub fn about_new(kind: NoticeKind, booking: &NewBooking) -> Self {
-        Self {
-            business: booking.business.clone(),
-            kind,
-            starts_at: booking.starts_at,
-            party_size: booking.party_size,
-            service: booking.service.clone(),
-            practitioner: booking.practitioner.clone(),
-        }
-    }
 }
 
 /// Where notices go besides the staff who chose them: each business's

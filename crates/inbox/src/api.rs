@@ -7,6 +7,7 @@ use sealbook_wire::api::audit::{AuditLog, AuditView};
 use sealbook_wire::api::auth::{
     AcceptInvite, LoginRequest, PasswordChange, SessionView, TotpCode, TotpSetup, UseReset,
 };
+use sealbook_wire::api::error::ErrorBody;
 use sealbook_wire::api::inbox::{
     Attendance, AttendanceChange, BlockRequest, BookingList, ConsentList, ConsentView,
     CountsReport, DayCounts, ExportReport, MoveRequest, StaffBooking, StaffBookingRequest,
@@ -14,7 +15,9 @@ use sealbook_wire::api::inbox::{
 };
 use sealbook_wire::api::inbox_keys::{KeyCopy, PutWrappedKeys, WrappedKeyView, WrappedKeys};
 use sealbook_wire::api::notices::NoticePreferences;
-use sealbook_wire::api::schedule::{ScheduleChange, SchedulePreview, ScheduleSaved, ScheduleView};
+use sealbook_wire::api::schedule::{
+    FieldProblem, ScheduleChange, SchedulePreview, ScheduleSaved, ScheduleView,
+};
 use sealbook_wire::api::snippet::Snippet;
 use sealbook_wire::api::staff::{
     InviteEntry, InviteList, InviteRequest, Invited, ResetIssued, RoleChange, ShareRequest,
@@ -162,14 +165,28 @@ impl Api {
         self.get("/api/v1/inbox/schedule").await
     }
 
-    /// What `change` would do: its problems by field, and the bookings it no
-    /// longer fits (sealed).
+    /// What `change` would do: the bookings it no longer fits (sealed), or
+    /// its problems by field (`422 invalid_schedule`).
     pub async fn preview_schedule(
         &self,
         change: &ScheduleChange,
-    ) -> Result<SchedulePreview, ApiError> {
-        self.send("POST", "/api/v1/inbox/schedule/preview", Some(change))
-            .await
+    ) -> Result<Result<SchedulePreview, Vec<FieldProblem>>, ApiError> {
+        let (status, text) = self
+            .exchange("POST", "/api/v1/inbox/schedule/preview", Some(change))
+            .await?;
+        if (200..300).contains(&status) {
+            return serde_json::from_str(&text)
+                .map(Ok)
+                .map_err(|_| ApiError::Network);
+        }
+        match serde_json::from_str::<ErrorBody>(&text) {
+            Ok(body) if body.error.code == "invalid_schedule" => Ok(Err(body.error.fields)),
+            Ok(body) => Err(ApiError::Code {
+                status,
+                code: body.error.code,
+            }),
+            Err(_) => Err(ApiError::Network),
+        }
     }
 
     /// Stores `change`; the bookings it no longer fits are marked.
@@ -400,6 +417,24 @@ impl Api {
         path: &str,
         body: Option<&B>,
     ) -> Result<String, ApiError> {
+        let (status, text) = self.exchange(method, path, body).await?;
+        if (200..300).contains(&status) {
+            return Ok(text);
+        }
+        let code = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|body| body["error"]["code"].as_str().map(str::to_owned))
+            .ok_or(ApiError::Network)?;
+        Err(ApiError::Code { status, code })
+    }
+
+    /// One request: the status and body text of whatever the server answered.
+    async fn exchange<B: Serialize>(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<(u16, String), ApiError> {
         // Our own request types always serialise; one that did not would not be sent.
         let json = body
             .map(serde_json::to_string)
@@ -418,15 +453,7 @@ impl Api {
             headers: &headers,
             json: json.as_deref(),
         };
-        let (status, text) = fetch::<_, ApiError>(request, |status, text| (status, text)).await?;
-        if (200..300).contains(&status) {
-            return Ok(text);
-        }
-        let code = serde_json::from_str::<serde_json::Value>(&text)
-            .ok()
-            .and_then(|body| body["error"]["code"].as_str().map(str::to_owned))
-            .ok_or(ApiError::Network)?;
-        Err(ApiError::Code { status, code })
+        fetch::<_, ApiError>(request, |status, text| (status, text)).await
     }
 }
 

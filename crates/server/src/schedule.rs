@@ -23,6 +23,9 @@ use crate::profile::{
 /// The furthest ahead a business may take bookings, or ask them to be made.
 pub const MAX_HORIZON_DAYS: u32 = 3650;
 
+/// The most covers a restaurant may hold at once.
+pub const MAX_COVERS: u32 = 100_000;
+
 /// The longest one booking may hold its capacity (a turn, a service and its
 /// buffer): slots are laid out within a day's opening hours.
 pub const MAX_BOOKING_MINUTES: u32 = 24 * 60;
@@ -303,6 +306,7 @@ fn restaurant(problems: &mut Problems, settings: &ScheduleSettings) -> Option<Re
     if seating.covers == 0 {
         problems.add("seating.covers", "must_be_positive");
     }
+    problems.at_most("seating.covers", seating.covers, MAX_COVERS, "too_large");
     if seating.max_party_size == 0 || seating.max_party_size > seating.covers {
         problems.add("seating.max_party_size", "party_size_out_of_range");
     }

@@ -6,7 +6,8 @@
 //! visitor's booking: the time, the party or service, the ciphertext.
 
 use sealbook_envelope::KeyId;
-use sealbook_web::clock::now_unix_seconds;
+use sealbook_web::calendar::Day;
+use sealbook_web::clock::{now_unix_seconds, zoned_ms};
 use sealbook_web::profile::{FieldId, Kind, Profile};
 use sealbook_web::public_api::fetch_keys;
 use sealbook_web::seal::{seal_booking, verified_recipients};
@@ -109,11 +110,18 @@ pub(crate) fn placed(lang: Lang, error: &ApiError) -> (Option<Spot>, String) {
 
 /// `date` at `time` (`HH:MM`) in the business's time zone, as RFC 3339 UTC.
 pub(crate) fn start_at(timezone: &str, date: &str, time: &str) -> Option<String> {
-    let zone = jiff::tz::TimeZone::get(timezone).ok()?;
-    let date: jiff::civil::Date = date.parse().ok()?;
-    let time: jiff::civil::Time = time.parse().ok()?;
-    let zoned = date.to_datetime(time).to_zoned(zone).ok()?;
-    Some(zoned.timestamp().to_string())
+    let date = Day::parse(date)?;
+    let (hour, minute) = time.split_once(':')?;
+    let (hour, minute): (u32, u32) = (hour.parse().ok()?, minute.parse().ok()?);
+    if hour > 23 || minute > 59 {
+        return None;
+    }
+    let at = zoned_ms(timezone, date, hour * 60 + minute)?;
+    let iso: String = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(at))
+        .to_iso_string()
+        .into();
+    // Whole minutes: `…T18:30:00.000Z` is written `…T18:30:00Z`.
+    Some(iso.replace(".000Z", "Z"))
 }
 
 /// The key check before sealing. The server names the business's active keys,
@@ -559,11 +567,15 @@ fn select_input_date(form: &UseStateHandle<Form>) -> Callback<Event> {
     })
 }
 
-#[cfg(test)]
+#[cfg(all(test, target_arch = "wasm32"))]
 mod tests {
+    use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
     use super::*;
 
-    #[test]
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    #[wasm_bindgen_test]
     fn a_typed_time_is_the_business_local_time() {
         assert_eq!(
             start_at("Europe/Paris", "2026-12-07", "19:30").as_deref(),
@@ -575,5 +587,23 @@ mod tests {
         );
         assert_eq!(start_at("Europe/Paris", "2026-12-07", ""), None);
         assert_eq!(start_at("Nowhere/City", "2026-12-07", "19:30"), None);
+        // Around the changes of 2027 in Paris: 02:30 does not exist on 28 March
+        // (an hour on), and happens twice on 31 October (the first one).
+        assert_eq!(
+            start_at("Europe/Paris", "2027-03-28", "02:30").as_deref(),
+            Some("2027-03-28T01:30:00Z")
+        );
+        assert_eq!(
+            start_at("Europe/Paris", "2027-03-28", "03:30").as_deref(),
+            Some("2027-03-28T01:30:00Z")
+        );
+        assert_eq!(
+            start_at("Europe/Paris", "2027-10-31", "02:30").as_deref(),
+            Some("2027-10-31T00:30:00Z")
+        );
+        assert_eq!(
+            start_at("America/New_York", "2026-12-07", "00:00").as_deref(),
+            Some("2026-12-07T05:00:00Z")
+        );
     }
 }

@@ -230,14 +230,17 @@ pub fn schedule_page(props: &ScheduleProps) -> Html {
             calls.spawn(async move |calls| {
                 let preview = calls.api().preview_schedule(&change).await;
                 busy.set(false);
-                let preview = preview?;
-                if let Some(first) = preview.problems.first() {
-                    let id = input_id(&first.field);
-                    problems.set(preview.problems);
-                    calls.show(t(lang, Text::ScheduleProblems));
-                    focus(&id);
-                    return Ok(());
-                }
+                let preview = match preview? {
+                    Ok(preview) => preview,
+                    Err(found) => {
+                        if let Some(first) = found.first() {
+                            focus(&input_id(&first.field));
+                        }
+                        problems.set(found);
+                        calls.show(t(lang, Text::ScheduleProblems));
+                        return Ok(());
+                    }
+                };
                 let mut rows = Vec::with_capacity(preview.affected.len());
                 for stored in preview.affected {
                     let mut row = Row::new(stored);

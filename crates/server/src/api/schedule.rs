@@ -112,12 +112,13 @@ async fn checked(
     security(("session" = [])),
     request_body(content = ScheduleChange, content_type = "application/json"),
     responses(
-        (status = 200, description = "The change's problems by field, and the upcoming bookings it has no hours or room for", body = SchedulePreview),
+        (status = 200, description = "The upcoming bookings the change has no hours or room for", body = SchedulePreview),
         (status = 400, description = "`bad_request`", body = ErrorBody),
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
         (status = 403, description = "`forbidden` (owner or manager only) or `csrf_failed`", body = ErrorBody),
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
+        (status = 422, description = "`invalid_schedule`, with every problem in `error.fields`", body = ErrorBody),
         (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
@@ -128,15 +129,9 @@ pub(crate) async fn preview(
 ) -> Result<Json<SchedulePreview>, AppError> {
     may_change_the_schedule(&session)?;
     let business = business_of(&state, &session)?;
-    let changed = match checked(&state, &business, &change).await {
-        Ok(changed) => changed,
-        Err(problems) => {
-            return Ok(Json(SchedulePreview {
-                problems,
-                affected: Vec::new(),
-            }));
-        }
-    };
+    let changed = checked(&state, &business, &change)
+        .await
+        .map_err(AppError::InvalidSchedule)?;
     let now = jiff::Timestamp::now().as_second();
     let mut upcoming: Vec<StoredBooking> = state
         .storage
@@ -170,10 +165,7 @@ pub(crate) async fn preview(
             format!("{} booking(s) affected", affected.len()),
         )
         .await?;
-    Ok(Json(SchedulePreview {
-        problems: Vec::new(),
-        affected,
-    }))
+    Ok(Json(SchedulePreview { affected }))
 }
 
 /// `PUT /inbox/schedule`.

@@ -24,8 +24,14 @@ pub struct ScheduleSettings {
     /// Days with other hours than usual (empty hours: closed).
     #[serde(default)]
     pub exceptions: Vec<ExceptionalDay>,
+    /// Minutes between two start times; divides a day.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1440))]
     pub slot_interval_minutes: u32,
+    /// The least notice a booking needs, up to ten years.
+    #[cfg_attr(feature = "openapi", schema(maximum = 5_256_000))]
     pub min_lead_minutes: u32,
+    /// How many days ahead bookings are taken, up to ten years.
+    #[cfg_attr(feature = "openapi", schema(maximum = 3650))]
     pub horizon_days: u32,
     /// A restaurant's seating; absent for a clinic.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -82,9 +88,13 @@ pub struct ExceptionalDay {
 #[serde(deny_unknown_fields)]
 pub struct Seating {
     /// Seats available at any one time.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100_000))]
     pub covers: u32,
+    /// The largest party taken online; at most `covers`.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100_000))]
     pub max_party_size: u32,
-    /// How long a booking holds its covers.
+    /// How long a booking holds its covers, up to a day.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1440))]
     pub turn_minutes: u32,
     /// Shown to a party larger than `max_party_size`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -100,9 +110,12 @@ pub struct ServiceSettings {
     pub id: String,
     #[cfg_attr(feature = "openapi", schema(value_type = BTreeMap<String, String>))]
     pub name: Localized,
+    /// Up to a day.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1440))]
     pub duration_minutes: u32,
-    /// Time the practitioner needs after the appointment.
+    /// Time the practitioner needs after the appointment, up to a day.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(maximum = 1440))]
     pub buffer_minutes: u32,
 }
 
@@ -166,8 +179,6 @@ pub struct ScheduleChange {
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SchedulePreview {
-    /// Every problem, by field; a change with any is not stored.
-    pub problems: Vec<FieldProblem>,
     /// The upcoming bookings it has no hours or room for, sealed as in the
     /// list, for the inbox to open on the member's device so they can call.
     pub affected: Vec<super::inbox::StaffBooking>,

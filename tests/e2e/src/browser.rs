@@ -282,6 +282,23 @@ impl Browser {
             .collect())
     }
 
+    /// Saves what the page shows as `<name>.png` in the folder
+    /// `SEALBOOK_SCREENSHOTS` names (the README's pictures are made this way:
+    /// `SEALBOOK_SCREENSHOTS=docs/screenshots cargo test -p sealbook-e2e --test inbox`);
+    /// does nothing when it is not set.
+    pub async fn screenshot(&self, name: &str) -> anyhow::Result<()> {
+        let Some(folder) = std::env::var_os("SEALBOOK_SCREENSHOTS") else {
+            return Ok(());
+        };
+        let folder = crate::workspace_root().join(folder);
+        std::fs::create_dir_all(&folder)?;
+        std::fs::write(
+            folder.join(format!("{name}.png")),
+            self.client.screenshot().await?,
+        )?;
+        Ok(())
+    }
+
     /// Lays the page out for `media` (`print` or `screen`) until told otherwise.
     pub async fn emulate_media(&self, media: &'static str) -> anyhow::Result<()> {
         self.client.issue_cmd(EmulateMedia(media)).await?;

@@ -1303,6 +1303,7 @@ async fn the_owner_changes_the_schedule_and_calls_the_bookings_it_no_longer_fits
     })
     .await?;
     assert_accessible(&browser, "schedule with a problem").await?;
+    browser.screenshot("schedule-problem").await?;
 
     // Tuesday's hours change, and the booked day closes, with a note for visitors.
     set_input(&browser, "#sb-s-hours-tue", "12:00-14:00").await?;
@@ -1322,6 +1323,7 @@ async fn the_owner_changes_the_schedule_and_calls_the_bookings_it_no_longer_fits
     assert!(affected.contains(&name), "{affected}");
     assert!(affected.contains("+33 6 98 76 54 32"), "{affected}");
     assert_accessible(&browser, "bookings to call").await?;
+    browser.screenshot("schedule-bookings-to-call").await?;
     tab_to(&browser, "#sb-schedule-save").await?;
     type_here(&browser, "", Some(Key::Enter)).await?;
     browser.wait_for("#sb-schedule-result[role=status]").await?;
@@ -1342,6 +1344,7 @@ async fn the_owner_changes_the_schedule_and_calls_the_bookings_it_no_longer_fits
         .wait_for_text(&format!("tr[data-booking=\"{reference}\"]"))
         .await?;
     assert!(row.contains("Needs attention"), "{row}");
+    browser.screenshot("list-needs-attention").await?;
     browser
         .script(&format!(
             "document.querySelector('tr[data-booking=\"{reference}\"] button').click();"
@@ -1369,6 +1372,11 @@ async fn the_owner_changes_the_schedule_and_calls_the_bookings_it_no_longer_fits
         occurrences(&sealbook.log(), name.as_bytes()),
         0,
         "the canary in the log"
+    );
+    assert_eq!(
+        occurrences(&sealbook.database_bytes().await?, name.as_bytes()),
+        0,
+        "the canary in the database"
     );
     Ok(())
 }

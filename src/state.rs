@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use sealbook_web::calendar::{self, Day};
 use sealbook_web::error::{ErrorCode, Failure};
-use sealbook_web::profile::{Availability, Channel, Kind, Profile, Slot};
+use sealbook_web::profile::{Availability, Channel, Kind, Localized, Profile, Slot};
 use sealbook_web::visitor_texts::Text;
 use yew::Reducible;
 
@@ -210,6 +210,14 @@ impl FlowState {
                 .day(day)
                 .filter(|d| d.open)
                 .map(|d| d.slots.as_slice()),
+            _ => None,
+        }
+    }
+
+    /// Why the business is closed on `day`, if its closure says.
+    pub fn note_on(&self, day: Day) -> Option<&Localized> {
+        match &self.availability {
+            Loadable::Loaded(availability) => availability.day(day)?.note.as_ref(),
             _ => None,
         }
     }
@@ -492,11 +500,13 @@ mod tests {
                     DayAvailability {
                         date: day("2026-11-27"),
                         open: true,
+                        note: None,
                         slots: vec![slot("2026-11-27T18:00:00Z", "19:00")],
                     },
                     DayAvailability {
                         date: day("2026-11-28"),
                         open: false,
+                        note: None,
                         slots: Vec::new(),
                     },
                 ],
@@ -651,7 +661,7 @@ mod tests {
         let mut profile = restaurant();
         profile.marketing = vec![sealbook_web::profile::OptIn {
             channel: Channel::Email,
-            text: sealbook_web::profile::Localized::default(),
+            text: Localized::default(),
         }];
         let state = run(
             at_date(profile),

@@ -6,6 +6,7 @@
 
 use sealbook_web::calendar::Day;
 use sealbook_web::clock::{self, DateStyle};
+use sealbook_web::profile::DayAvailability;
 use sealbook_web::visitor_texts::Text;
 use yew::prelude::*;
 
@@ -118,16 +119,45 @@ pub fn date_step(ctx: &Ctx<'_>) -> Vec<Html> {
             if let Some(status) = status {
                 out.raw(", ").raw(ctx.t(status));
             }
+            if let Some(note) = state.note_on(day) {
+                out.raw(ctx.t(Text::NoteSeparator)).text(note.get(lang));
+            }
             out.raw("</span></td>");
         }
         out.raw("</tr>");
     }
     out.raw("</tbody></table>");
-    if let Loadable::Failed(failure) = &state.availability {
-        failure_notice(&mut out, lang, failure);
+    match &state.availability {
+        Loadable::Failed(failure) => failure_notice(&mut out, lang, failure),
+        Loadable::Loaded(availability) => closure_notes(&mut out, ctx, &availability.days),
+        Loadable::Loading => {}
     }
     ctx.nav(&mut out, None);
     vec![out.html()]
+}
+
+/// Why the business is closed, under the month: one line per run of days
+/// with the same note ("24 décembre – 2 janvier : Congés annuels").
+fn closure_notes(out: &mut Out, ctx: &Ctx<'_>, days: &[DayAvailability]) {
+    let mut runs: Vec<(Day, Day, &str)> = Vec::new();
+    for day in days {
+        let Some(note) = day.note.as_ref().map(|note| note.get(ctx.lang)) else {
+            continue;
+        };
+        match runs.last_mut() {
+            Some(run) if run.2 == note && run.1.add_days(1) == day.date => run.1 = day.date,
+            _ => runs.push((day.date, day.date, note)),
+        }
+    }
+    for (from, to, note) in runs {
+        out.raw("<p class=\"sb-hint sb-closure\">")
+            .text(&clock::format_day(ctx.lang, from, DateStyle::DayMonth));
+        if to != from {
+            out.raw(" – ")
+                .text(&clock::format_day(ctx.lang, to, DateStyle::DayMonth));
+        }
+        out.raw(ctx.t(Text::NoteSeparator)).text(note).raw("</p>");
+    }
 }
 
 #[cfg(test)]

@@ -216,6 +216,24 @@ texts! {
     Practitioners => ["Practitioners", "Praticiens", "Behandelnde"],
     Absences => ["Absences", "Absences", "Abwesenheiten"],
     AddAbsence => ["Add an absence", "Ajouter une absence", "Abwesenheit hinzufügen"],
+    AddService => ["Add a service", "Ajouter une prestation", "Leistung hinzufügen"],
+    AddPractitioner => ["Add a practitioner", "Ajouter un praticien", "Behandelnde Person hinzufügen"],
+    RemovePractitioner => ["Remove this practitioner", "Retirer ce praticien", "Diese Person entfernen"],
+    EntryId => [
+        "Id (a-z, 0-9 and -; kept by bookings, cannot be changed later)",
+        "Identifiant (a-z, 0-9 et - ; gardé par les réservations, non modifiable ensuite)",
+        "Kennung (a-z, 0-9 und -; bleibt in Buchungen, später nicht änderbar)",
+    ],
+    EntryIdKept => ["Id:", "Identifiant :", "Kennung:"],
+    NameFr => ["Name (French)", "Nom (français)", "Name (Französisch)"],
+    NameDe => ["Name (German)", "Nom (allemand)", "Name (Deutsch)"],
+    NameEn => ["Name (English)", "Nom (anglais)", "Name (Englisch)"],
+    ServicesOffered => ["Services offered", "Prestations proposées", "Angebotene Leistungen"],
+    OwnHours => [
+        "Own weekly hours (otherwise the practice's)",
+        "Horaires propres (sinon ceux du cabinet)",
+        "Eigene Wochenzeiten (sonst die der Praxis)",
+    ],
     CheckChanges => ["Check the changes", "Vérifier les modifications", "Änderungen prüfen"],
     SaveSchedule => ["Save the schedule", "Enregistrer les horaires", "Öffnungszeiten speichern"],
     SaveAndMark => [
@@ -278,6 +296,16 @@ texts! {
         "Zwischen 1 und der Zahl der Plätze.",
     ],
     ProblemService => ["No such service.", "Prestation inconnue.", "Unbekannte Leistung."],
+    ProblemId => [
+        "Only a-z, 0-9 and -, up to 64.",
+        "Seulement a-z, 0-9 et -, 64 au plus.",
+        "Nur a-z, 0-9 und -, höchstens 64.",
+    ],
+    ProblemTooLong => [
+        "At most 200 characters.",
+        "200 caractères au plus.",
+        "Höchstens 200 Zeichen.",
+    ],
     ProblemOther => ["Not valid.", "Non valide.", "Ungültig."],
     DaySheet => [
         "Day sheet (to print or save as PDF)",

@@ -426,6 +426,8 @@ pub struct Held<'a> {
     pub party_size: u32,
     pub service: Option<&'a str>,
     pub practitioner: Option<&'a str>,
+    /// Capacity staff hold with no visitor behind it: there is nobody to call.
+    pub block: bool,
 }
 
 /// Which of `held` — confirmed bookings in the order they were made — a
@@ -433,11 +435,22 @@ pub struct Held<'a> {
 /// the hours no longer cover the booking, the practitioner is away, gone or no
 /// longer offers the service, or fewer covers leave no room once the bookings
 /// made before it are seated. Lead time and horizon do not apply: these were
-/// booked when they did. Returns their indexes.
+/// booked when they did. A block is never one (nobody stands behind it), and
+/// it goes on holding its capacity against the bookings made after it.
+/// Returns their indexes.
 pub fn misfits(profile: &Profile, held: &[Held<'_>]) -> Vec<usize> {
     let mut kept: Vec<Occupancy> = Vec::with_capacity(held.len());
     let mut misfits = Vec::new();
     for (index, booking) in held.iter().enumerate() {
+        if booking.block {
+            kept.push(Occupancy {
+                starts_at: booking.starts_at,
+                ends_at: booking.ends_at,
+                party_size: booking.party_size,
+                practitioner: booking.practitioner.map(str::to_owned),
+            });
+            continue;
+        }
         let Ok(start) = Timestamp::from_second(booking.starts_at) else {
             misfits.push(index);
             continue;

@@ -180,6 +180,7 @@ pub fn misfits(business: &Business, bookings: &[StoredBooking]) -> Vec<BookingId
             party_size: booking.party_size,
             service: booking.service.as_deref(),
             practitioner: booking.practitioner.as_deref(),
+            block: booking.block,
         })
         .collect();
     crate::availability::misfits(&business.profile, &held)

@@ -91,7 +91,8 @@ fn is_phone_number(phone: &str) -> bool {
         && !phone[1..].contains('+')
 }
 
-fn is_url_safe_id(id: &str) -> bool {
+/// 1 to 64 of `a-z`, `0-9` and `-`: safe in a URL path and a query.
+pub(crate) fn is_url_safe_id(id: &str) -> bool {
     (1..=64).contains(&id.len())
         && id
             .bytes()
@@ -206,6 +207,11 @@ impl Business {
     /// This business with `settings` as its schedule, if they are valid for it.
     pub fn with_schedule(&self, settings: &ScheduleSettings) -> Result<Self, String> {
         let resolved = schedule::resolve(Kind::of(&self.profile.offer), settings)?;
+        Ok(self.with_resolved(settings, resolved))
+    }
+
+    /// This business with `settings` as its schedule, already checked into `resolved`.
+    pub fn with_resolved(&self, settings: &ScheduleSettings, resolved: schedule::Resolved) -> Self {
         let mut business = self.clone();
         business.profile.schedule = resolved.schedule;
         business.profile.slot_interval_minutes = resolved.slot_interval_minutes;
@@ -213,7 +219,7 @@ impl Business {
         business.profile.horizon_days = resolved.horizon_days;
         business.profile.offer = resolved.offer;
         business.schedule = settings.clone();
-        Ok(business)
+        business
     }
 
     /// The kids new bookings must be sealed to.

@@ -76,9 +76,16 @@ fn parse_time(text: &str) -> Result<Option<Time>, String> {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Schedule {
     pub weekly: BTreeMap<WeekdayKey, Vec<Period>>,
-    /// Closed from the first date to the second, both included.
-    pub closures: Vec<(Date, Date)>,
+    pub closures: Vec<ClosedDays>,
     pub exceptions: BTreeMap<Date, Vec<Period>>,
+}
+
+/// Closed from one date to another, both included, with why for visitors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClosedDays {
+    pub from: Date,
+    pub to: Date,
+    pub note: Option<Localized>,
 }
 
 /// A weekday usable as a map key, ordered Monday first.
@@ -99,13 +106,16 @@ impl WeekdayKey {
 }
 
 impl Schedule {
+    /// The closure `date` falls in, if any (the first listed, if several).
+    pub fn closure_on(&self, date: Date) -> Option<&ClosedDays> {
+        self.closures
+            .iter()
+            .find(|closed| closed.from <= date && date <= closed.to)
+    }
+
     /// The opening periods on `date`, in local time.
     pub fn periods_on(&self, date: Date) -> &[Period] {
-        if self
-            .closures
-            .iter()
-            .any(|&(from, to)| from <= date && date <= to)
-        {
+        if self.closure_on(date).is_some() {
             return &[];
         }
         if let Some(periods) = self.exceptions.get(&date) {
@@ -360,7 +370,11 @@ mod tests {
             vec![Period::parse("18:00-20:00").expect("valid"); 2],
         );
         assert_eq!(schedule.periods_on(tuesday).len(), 2);
-        schedule.closures.push((tuesday, tuesday));
+        schedule.closures.push(ClosedDays {
+            from: tuesday,
+            to: tuesday,
+            note: None,
+        });
         assert!(schedule.periods_on(tuesday).is_empty());
     }
 

@@ -16,12 +16,19 @@ pub use sealbook_wire::api::schedule::{
     Seating, ServiceSettings,
 };
 
+use sealbook_wire::api::localized::VISITOR_LANGUAGES;
+
 use crate::profile::{
-    Clinic, Offer, Period, Practitioner, Restaurant, Schedule, Service, WeekdayKey,
+    Clinic, ClosedDays, Localized, Offer, Period, Practitioner, Restaurant, Schedule, Service,
+    WeekdayKey,
 };
 
 /// The furthest ahead a business may take bookings, or ask them to be made.
 pub const MAX_HORIZON_DAYS: u32 = 3650;
+
+/// The longest public text (a closure's note, a service's or a
+/// practitioner's name), in characters, per language.
+pub const MAX_NOTE_CHARS: usize = 200;
 
 /// The most covers a restaurant may hold at once.
 pub const MAX_COVERS: u32 = 100_000;
@@ -86,6 +93,9 @@ pub fn describe(code: &str) -> &'static str {
         "must_be_positive" => "must be more than 0",
         "longer_than_a_day" => "is longer than a day",
         "too_large" => "is too large",
+        "too_long" => "is too long (at most 200 characters)",
+        "invalid_id" => "is not an id (1 to 64 of a-z, 0-9 and -)",
+        "unknown_language" => "is not one of the visitors' languages (fr, de, en)",
         "party_size_out_of_range" => "must be between 1 and the covers",
         "unknown_service" => "names a service that does not exist",
         _ => "is not valid",
@@ -190,6 +200,24 @@ impl Problems {
         Some((from, to))
     }
 
+    /// An id bookings keep: what a URL and a query carry safely.
+    fn id(&mut self, field: &str, id: &str) {
+        if !crate::config::is_url_safe_id(id) {
+            self.add(field, "invalid_id");
+        }
+    }
+
+    /// A public note: in the visitors' languages, each a line of reasonable length.
+    fn note(&mut self, field: &str, note: &Localized) {
+        for (lang, text) in &note.0 {
+            if !VISITOR_LANGUAGES.contains(&lang.as_str()) {
+                self.add(format!("{field}.{lang}"), "unknown_language");
+            } else if text.chars().count() > MAX_NOTE_CHARS {
+                self.add(format!("{field}.{lang}"), "too_long");
+            }
+        }
+    }
+
     fn at_most(&mut self, field: &str, value: u32, max: u32, code: &'static str) {
         if value > max {
             self.add(field, code);
@@ -224,13 +252,17 @@ pub fn check(
         .enumerate()
         .filter_map(|(index, closure)| {
             let is_new = !previous_closures.contains(closure);
-            problems.range(
-                &format!("closures[{index}]"),
-                &closure.from,
-                Some(&closure.to),
-                change,
-                is_new,
-            )
+            let field = format!("closures[{index}]");
+            if let Some(note) = &closure.note {
+                problems.note(&format!("{field}.note"), note);
+            }
+            let (from, to) =
+                problems.range(&field, &closure.from, Some(&closure.to), change, is_new)?;
+            Some(ClosedDays {
+                from,
+                to,
+                note: closure.note.clone().filter(|note| !note.0.is_empty()),
+            })
         })
         .collect();
     let mut exceptions = BTreeMap::new();
@@ -349,6 +381,11 @@ fn clinic(
     );
     for (index, service) in settings.services.iter().enumerate() {
         let field = format!("services[{index}]");
+        problems.id(&format!("{field}.id"), &service.id);
+        if service.name.0.values().all(|name| name.trim().is_empty()) {
+            problems.add(format!("{field}.name"), "required");
+        }
+        problems.note(&format!("{field}.name"), &service.name);
         if service.duration_minutes == 0 {
             problems.add(format!("{field}.duration_minutes"), "must_be_positive");
         }
@@ -382,6 +419,15 @@ fn clinic(
         .enumerate()
         .map(|(index, practitioner)| {
             let field = format!("practitioners[{index}]");
+            problems.id(&format!("{field}.id"), &practitioner.id);
+            if practitioner.name.trim().is_empty() {
+                problems.add(format!("{field}.name"), "required");
+            } else if practitioner.name.chars().count() > MAX_NOTE_CHARS {
+                problems.add(format!("{field}.name"), "too_long");
+            }
+            if practitioner.services.is_empty() {
+                problems.add(format!("{field}.services"), "required");
+            }
             for (position, id) in practitioner.services.iter().enumerate() {
                 if !services.iter().any(|service| service.id == *id) {
                     problems.add(format!("{field}.services[{position}]"), "unknown_service");
@@ -466,7 +512,10 @@ mod tests {
             seating: None,
             services: vec![ServiceSettings {
                 id: "physio".to_owned(),
-                name: Default::default(),
+                name: Localized(BTreeMap::from([(
+                    "de".to_owned(),
+                    "Krankengymnastik".to_owned(),
+                )])),
                 duration_minutes: 30,
                 buffer_minutes: 5,
             }],
@@ -596,12 +645,29 @@ mod tests {
             to: None,
         });
         settings.services[0].duration_minutes = 0;
+        settings.services.push(ServiceSettings {
+            id: "Massage 60".to_owned(),
+            name: Localized(BTreeMap::from([("es".to_owned(), "Masaje".to_owned())])),
+            duration_minutes: 60,
+            buffer_minutes: 0,
+        });
+        settings.practitioners.push(PractitionerSettings {
+            id: "jonas".to_owned(),
+            name: " ".to_owned(),
+            services: Vec::new(),
+            hours: None,
+            absences: Vec::new(),
+        });
         assert_eq!(
             codes(Kind::Clinic, &settings, None),
             [
                 pair("services[0].duration_minutes", "must_be_positive"),
+                pair("services[1].id", "invalid_id"),
+                pair("services[1].name.es", "unknown_language"),
                 pair("practitioners[0].services[1]", "unknown_service"),
                 pair("practitioners[0].absences[1].to", "missing_end"),
+                pair("practitioners[1].name", "required"),
+                pair("practitioners[1].services", "required"),
             ]
         );
         assert_eq!(

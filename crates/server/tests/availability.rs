@@ -3,7 +3,7 @@
 use jiff::Timestamp;
 use jiff::civil::{Date, date};
 use sealbook_server::availability::{
-    BlockHold, Occupancy, Refusal, Wish, hold, hold_block, slots_on,
+    BlockHold, Held, Occupancy, Refusal, Wish, hold, hold_block, misfits, slots_on,
 };
 use sealbook_server::config::Config;
 use sealbook_server::profile::Profile;
@@ -443,4 +443,38 @@ fn a_block_holds_covers_or_a_practitioners_time_over_its_whole_span() {
             Err(Refusal::UnknownPractitioner)
         );
     }
+}
+
+#[test]
+fn a_block_is_never_a_booking_to_call_yet_still_holds_its_covers() {
+    let friday = |time: &str| at(&format!("2027-03-19T{time}:00+01:00")).as_second();
+    let held = |start: i64, party_size: u32, block: bool| Held {
+        starts_at: start,
+        ends_at: start + 90 * 60,
+        party_size,
+        service: None,
+        practitioner: None,
+        block,
+    };
+    // In the order made: a block of three covers, a party of two, a party of three.
+    let bookings = [
+        held(friday("19:00"), 3, true),
+        held(friday("19:30"), 2, false),
+        held(friday("20:00"), 3, false),
+    ];
+    assert!(
+        misfits(&bistro(), &bookings).is_empty(),
+        "eight covers hold all"
+    );
+    // Six covers: the block keeps its three, so the party of three, made
+    // last, no longer fits (without the block it would).
+    let six = profile(
+        "kind = \"restaurant\"\ncovers = 6\nmax_party_size = 6\nturn_minutes = 90\nhours = { fri = [\"19:00-22:30\"] }",
+    );
+    assert_eq!(misfits(&six, &bookings), [2]);
+    // The day closed: both parties are to be called, never the block.
+    let closed = profile(
+        "kind = \"restaurant\"\ncovers = 8\nmax_party_size = 6\nturn_minutes = 90\nhours = { fri = [\"19:00-22:30\"] }\nclosures = [\"2027-03-19\"]",
+    );
+    assert_eq!(misfits(&closed, &bookings), [1, 2]);
 }

@@ -46,6 +46,8 @@ pub enum DateStyle {
     Month,
     /// "lun." (a weekday's short name)
     Weekday,
+    /// "26 novembre"
+    DayMonth,
 }
 
 /// A calendar date in the visitor's language.
@@ -56,6 +58,7 @@ pub fn format_day(lang: Lang, day: Day, style: DateStyle) -> String {
         DateStyle::Full => &[("timeZone", "UTC"), ("dateStyle", "full")],
         DateStyle::Month => &[("timeZone", "UTC"), ("month", "long"), ("year", "numeric")],
         DateStyle::Weekday => &[("timeZone", "UTC"), ("weekday", "short")],
+        DateStyle::DayMonth => &[("timeZone", "UTC"), ("day", "numeric"), ("month", "long")],
     };
     date.to_locale_date_string(lang.code(), &options(pairs))
         .into()

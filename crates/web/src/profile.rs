@@ -225,6 +225,8 @@ pub struct Slot {
 pub struct DayAvailability {
     pub date: Day,
     pub open: bool,
+    /// Why the business is closed that day, when its closure says.
+    pub note: Option<Localized>,
     pub slots: Vec<Slot>,
 }
 

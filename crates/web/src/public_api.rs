@@ -212,6 +212,7 @@ pub fn availability(value: &JsValue) -> Option<Availability> {
             Some(DayAvailability {
                 date: Day::parse(&string(&d, "date")?)?,
                 open: flag(&d, "open"),
+                note: localized(&d, "note"),
                 slots: list(&d, "slots", |s| {
                     Some(Slot {
                         start: string(&s, "start")?,

@@ -336,34 +336,28 @@ impl Sealbook {
         headers: &[(&str, &str)],
         body: Option<&str>,
     ) -> anyhow::Result<(u16, String)> {
-        use std::fmt::Write as _;
-        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-        let mut head =
-            format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
-        for (name, value) in headers {
-            write!(head, "{name}: {value}\r\n")?;
-        }
-        if let Some(body) = body {
-            write!(head, "Content-Length: {}\r\n", body.len())?;
-        }
-        head.push_str("\r\n");
-        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await?;
-        stream.write_all(head.as_bytes()).await?;
-        if let Some(body) = body {
-            stream.write_all(body.as_bytes()).await?;
-        }
-        let mut response = Vec::new();
-        tokio::time::timeout(WAIT, stream.read_to_end(&mut response)).await??;
-        let response = String::from_utf8(response)?;
-        let (head, body) = response
-            .split_once("\r\n\r\n")
-            .context("an HTTP response")?;
-        let status = head
-            .split(' ')
-            .nth(1)
-            .and_then(|code| code.parse().ok())
-            .context("an HTTP status line")?;
-        Ok((status, body.to_owned()))
+        request_on(self.port, method, path, headers, body).await
+    }
+
+    /// Starts another `sealbook serve` on the same configuration and database,
+    /// on its own port behind its own recording proxy, as a second machine
+    /// behind a load balancer would run it. It logs into the same file, so
+    /// [`Sealbook::log`] holds both processes' output.
+    pub async fn second_process(&self) -> anyhow::Result<SecondProcess> {
+        let config = std::fs::read_to_string(self.dir.path().join("sealbook.toml"))?;
+        let port = free_port();
+        let first = format!("listen = \"127.0.0.1:{}\"", self.port);
+        anyhow::ensure!(config.contains(&first), "the configuration's listen line");
+        let config = config.replacen(&first, &format!("listen = \"127.0.0.1:{port}\""), 1);
+        let file = self.dir.path().join("sealbook-second.toml");
+        std::fs::write(&file, config)?;
+        let child = spawn_server_with(self.dir.path(), &file, port).await?;
+        let proxy = RecordingProxy::start(port).await?;
+        Ok(SecondProcess {
+            proxy,
+            port,
+            _child: child,
+        })
     }
 
     /// `/metrics` as the server rendered it just before [`Sealbook::stop`].
@@ -502,6 +496,10 @@ impl Sealbook {
 /// Starts `sealbook serve` with the configuration in `dir`, its log appended to
 /// `dir/server.log`, and waits for its port.
 async fn spawn_server(dir: &Path, port: u16) -> anyhow::Result<Child> {
+    spawn_server_with(dir, &dir.join("sealbook.toml"), port).await
+}
+
+async fn spawn_server_with(dir: &Path, config: &Path, port: u16) -> anyhow::Result<Child> {
     let log = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -509,7 +507,7 @@ async fn spawn_server(dir: &Path, port: u16) -> anyhow::Result<Child> {
     let child = Command::new(binary()?)
         .arg("serve")
         .arg("--config")
-        .arg(dir.join("sealbook.toml"))
+        .arg(config)
         // The most verbose level: a leak at any level fails the canary scan.
         .env("RUST_LOG", "trace")
         .stdout(Stdio::from(log.try_clone()?))
@@ -518,6 +516,64 @@ async fn spawn_server(dir: &Path, port: u16) -> anyhow::Result<Child> {
         .spawn()?;
     wait_for_port(port).await?;
     Ok(child)
+}
+
+/// One HTTP/1.1 request to the server on `port`, over a plain connection.
+async fn request_on(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> anyhow::Result<(u16, String)> {
+    use std::fmt::Write as _;
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        write!(head, "{name}: {value}\r\n")?;
+    }
+    if let Some(body) = body {
+        write!(head, "Content-Length: {}\r\n", body.len())?;
+    }
+    head.push_str("\r\n");
+    let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", port)).await?;
+    stream.write_all(head.as_bytes()).await?;
+    if let Some(body) = body {
+        stream.write_all(body.as_bytes()).await?;
+    }
+    let mut response = Vec::new();
+    tokio::time::timeout(WAIT, stream.read_to_end(&mut response)).await??;
+    let response = String::from_utf8(response)?;
+    let (head, body) = response
+        .split_once("\r\n\r\n")
+        .context("an HTTP response")?;
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|code| code.parse().ok())
+        .context("an HTTP status line")?;
+    Ok((status, body.to_owned()))
+}
+
+/// A second server process on the same database: see [`Sealbook::second_process`].
+/// Killed when dropped.
+#[derive(Debug)]
+pub struct SecondProcess {
+    pub proxy: RecordingProxy,
+    port: u16,
+    _child: Child,
+}
+
+impl SecondProcess {
+    /// A URL on this process, through its recording proxy.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.proxy.port)
+    }
+
+    /// One request to this process, over a plain connection.
+    pub async fn request(&self, method: &str, path: &str) -> anyhow::Result<(u16, String)> {
+        request_on(self.port, method, path, &[], None).await
+    }
 }
 
 /// Appends every file under `folder` to `bytes`.

@@ -20,7 +20,7 @@ use fantoccini::key::Key;
 use sealbook_e2e::flow::{
     assert_accessible, canary, choose_first_free_slot, fill_details, key, send,
 };
-use sealbook_e2e::{Browser, PASSPHRASE, Sealbook, eventually, occurrences};
+use sealbook_e2e::{Browser, PASSPHRASE, Sealbook, SecondProcess, eventually, occurrences};
 
 /// Browser tests share two cores: one at a time keeps timings honest.
 static ONE_BROWSER_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -1281,11 +1281,131 @@ async fn set_input(browser: &Browser, css: &str, value: &str) -> anyhow::Result<
     Ok(())
 }
 
+/// The availability of `day` and the fortnight after it, as `process` serves it.
+async fn fortnight_on(process: &SecondProcess, day: &str) -> anyhow::Result<serde_json::Value> {
+    let last = add_days(day, 14)?;
+    let (status, body) = process
+        .request(
+            "GET",
+            &format!("/api/v1/businesses/bistro-schedule/availability?from={day}&to={last}"),
+        )
+        .await?;
+    anyhow::ensure!(status == 200, "availability answered {status}: {body}");
+    Ok(serde_json::from_str(&body)?)
+}
+
+/// `YYYY-MM-DD` plus `days`, in the proleptic Gregorian calendar.
+fn add_days(day: &str, days: i64) -> anyhow::Result<String> {
+    let (year, month, date) = parse_day(day)?;
+    let (year, month, date) = civil_from_days(days_from_civil(year, month, date) + days);
+    Ok(format!("{year:04}-{month:02}-{date:02}"))
+}
+
+fn parse_day(day: &str) -> anyhow::Result<(i64, i64, i64)> {
+    let mut parts = day.split('-').map(str::parse::<i64>);
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(Ok(year)), Some(Ok(month)), Some(Ok(date))) => Ok((year, month, date)),
+        _ => anyhow::bail!("not a day: {day}"),
+    }
+}
+
+// Howard Hinnant's days-from-civil and its inverse: day 0 is 1970-01-01, a Thursday.
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    era * 146_097 + day_of_era - 719_468
+}
+
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let days = days + 719_468;
+    let era = days.div_euclid(146_097);
+    let day_of_era = days - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = if shifted_month < 10 {
+        shifted_month + 3
+    } else {
+        shifted_month - 9
+    };
+    (era * 400 + year_of_era + i64::from(month <= 2), month, day)
+}
+
+/// Every open Tuesday of `availability` has times from 12:00 to before 14:00
+/// only, and there is at least one.
+fn tuesdays_end_by_two(availability: &serde_json::Value) -> bool {
+    let tuesdays: Vec<&serde_json::Value> = availability["days"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|day| {
+            day["open"] == true
+                && day["date"]
+                    .as_str()
+                    .and_then(|date| parse_day(date).ok())
+                    .is_some_and(|(year, month, date)| {
+                        (days_from_civil(year, month, date) + 4).rem_euclid(7) == 2
+                    })
+        })
+        .collect();
+    !tuesdays.is_empty()
+        && tuesdays.iter().all(|day| {
+            day["slots"].as_array().into_iter().flatten().all(|slot| {
+                slot["local"]
+                    .as_str()
+                    .is_some_and(|local| ("12:00".."14:00").contains(&local))
+            })
+        })
+}
+
+/// The visitor's calendar on `process`: `day` is not bookable, and the month
+/// says why, with the closure's note.
+async fn closed_day_in_the_widget(process: &SecondProcess, day: &str) -> anyhow::Result<()> {
+    let browser = Browser::start().await?;
+    let widget = browser
+        .open_widget(&process.url("/book/bistro-schedule"))
+        .await?;
+    widget.press("#sb-next", &key(Key::Enter)).await?;
+    let cell = format!("td[data-v=\"{day}\"]");
+    for _ in 0..3 {
+        widget.wait_for("table.sb-cal:not([aria-busy])").await?;
+        if widget.find(&cell).await.is_ok() {
+            break;
+        }
+        widget.press("#sb-nm", &key(Key::Enter)).await?;
+    }
+    let class = widget
+        .find(&cell)
+        .await?
+        .attr("class")
+        .await?
+        .unwrap_or_default();
+    assert!(class.contains("sb-off"), "{cell} is {class}");
+    let note = widget.wait_for_text(".sb-closure").await?;
+    assert!(note.contains("Fermeture exceptionnelle"), "{note}");
+    assert_accessible(&browser, "calendar with a closure").await?;
+    browser.close().await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_owner_changes_the_schedule_and_calls_the_bookings_it_no_longer_fits()
 -> anyhow::Result<()> {
     let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
     let (sealbook, name, reference, day) = with_one_booking("bistro-schedule").await?;
+    // A second process on the same database, as behind a load balancer: the
+    // change made through the first must reach visitors of this one too.
+    let second = sealbook.second_process().await?;
+    let fortnight = fortnight_on(&second, &day).await?;
+    assert_eq!(fortnight["days"][0]["open"], true, "{fortnight}");
+    assert!(
+        !tuesdays_end_by_two(&fortnight),
+        "before the change, Tuesdays go on after 14:00: {fortnight}"
+    );
     let browser = Browser::start().await?;
     browser.goto(&sealbook.url("/inbox/")).await?;
     log_in(&browser, OWNER, OWNER_PASSWORD, PASSPHRASE).await?;
@@ -1327,6 +1447,27 @@ async fn the_owner_changes_the_schedule_and_calls_the_bookings_it_no_longer_fits
     tab_to(&browser, "#sb-schedule-save").await?;
     type_here(&browser, "", Some(Key::Enter)).await?;
     browser.wait_for("#sb-schedule-result[role=status]").await?;
+    let saved = std::time::Instant::now();
+
+    // Live on the second process within a second, with no restart: the day
+    // closed, Tuesdays from 12:00 to 14:00.
+    let fortnight = eventually("the change on the second process", || async {
+        let fortnight = fortnight_on(&second, &day).await.ok()?;
+        (fortnight["days"][0]["open"] == false && tuesdays_end_by_two(&fortnight))
+            .then_some(fortnight)
+    })
+    .await?;
+    let live_after = saved.elapsed();
+    eprintln!("the change was live on the second process {live_after:?} after it was saved");
+    assert!(
+        live_after < std::time::Duration::from_secs(1),
+        "the second process served the change {live_after:?} after it was saved"
+    );
+    assert_eq!(
+        fortnight["days"][0]["note"]["fr"], "Fermeture exceptionnelle",
+        "{fortnight}"
+    );
+    closed_day_in_the_widget(&second, &day).await?;
 
     // Live at once: that day is closed to visitors; the booking is kept, marked.
     let availability = browser
@@ -1362,12 +1503,13 @@ async fn the_owner_changes_the_schedule_and_calls_the_bookings_it_no_longer_fits
     browser.close().await?;
 
     // The name only ever crossed the wire sealed, on its way to the inbox.
-    let traffic = sealbook.proxy.traffic();
-    assert_eq!(
-        occurrences(&traffic, name.as_bytes()),
-        0,
-        "the canary in clear"
-    );
+    for traffic in [sealbook.proxy.traffic(), second.proxy.traffic()] {
+        assert_eq!(
+            occurrences(&traffic, name.as_bytes()),
+            0,
+            "the canary in clear"
+        );
+    }
     assert_eq!(
         occurrences(&sealbook.log(), name.as_bytes()),
         0,

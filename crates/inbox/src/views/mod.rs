@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod block;
 pub mod choose;
+mod clinic_schedule;
 pub mod counts;
 pub mod detail;
 pub mod invite;
@@ -11,6 +12,7 @@ pub mod login;
 pub mod move_booking;
 pub mod new_booking;
 pub mod schedule;
+mod schedule_form;
 pub mod settings;
 pub mod snippet;
 pub mod staff;

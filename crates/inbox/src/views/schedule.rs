@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use sealbook_wire::api::localized::Localized;
 use sealbook_wire::api::schedule::{
-    Absence, Closure, ExceptionalDay, FieldProblem, ScheduleChange, ScheduleSettings, ScheduleView,
+    Closure, ExceptionalDay, FieldProblem, ScheduleChange, ScheduleSettings, ScheduleView,
 };
 use yew::prelude::*;
 
@@ -21,20 +21,10 @@ use crate::i18n::{Lang, Text, t};
 use crate::keyring::Keyring;
 use crate::ui::{ErrorBox, focus, value_of};
 
-const WEEKDAYS: [(&str, Text); 7] = [
-    ("mon", Text::Monday),
-    ("tue", Text::Tuesday),
-    ("wed", Text::Wednesday),
-    ("thu", Text::Thursday),
-    ("fri", Text::Friday),
-    ("sat", Text::Saturday),
-    ("sun", Text::Sunday),
-];
-
-/// Writes an input's text into the draft.
-type SetField = Rc<dyn Fn(&mut ScheduleSettings, String)>;
-/// Adds or removes an entry of the draft.
-type ChangeList = Rc<dyn Fn(&mut ScheduleSettings)>;
+use super::clinic_schedule;
+use super::schedule_form::{
+    ChangeList, Form, SetField, WeekOf, input_id, number, periods_of, periods_text, problem_text,
+};
 
 /// Where the change stands.
 #[derive(Clone, Debug, PartialEq)]
@@ -43,66 +33,6 @@ enum Step {
     /// Checked: the bookings it no longer fits, opened here where they can be.
     Checked(Vec<Row>),
     Saved,
-}
-
-/// The text for a problem code (docs/API.md, "Schedule").
-fn problem_text(lang: Lang, code: &str) -> &'static str {
-    t(
-        lang,
-        match code {
-            "required" | "not_for_this_kind" => Text::ProblemRequired,
-            "not_a_weekday" | "invalid_hours" => Text::ProblemHours,
-            "inverted_hours" | "inverted_dates" => Text::ProblemInverted,
-            "overlapping_hours" => Text::ProblemOverlap,
-            "invalid_date" => Text::ProblemDate,
-            "in_the_past" => Text::ProblemPast,
-            "missing_end" => Text::ProblemNoEnd,
-            "duplicate" => Text::ProblemDuplicate,
-            "must_divide_a_day" => Text::ProblemInterval,
-            "must_be_positive" => Text::ProblemPositive,
-            "longer_than_a_day" => Text::ProblemDay,
-            "too_large" => Text::ProblemTooLarge,
-            "party_size_out_of_range" => Text::ProblemParty,
-            "unknown_service" => Text::ProblemService,
-            _ => Text::ProblemOther,
-        },
-    )
-}
-
-/// The DOM id of the input that holds `field` (a problem's field path): a
-/// period's problem belongs to its day's input.
-fn input_id(field: &str) -> String {
-    let field = match field.find('[') {
-        Some(at) if field.starts_with("hours.") => &field[..at],
-        _ => field,
-    };
-    let field = field
-        .strip_suffix(']')
-        .and_then(|rest| rest.rsplit_once(".hours["))
-        .map_or(field.to_owned(), |(head, _)| format!("{head}.hours"));
-    format!(
-        "sb-s-{}",
-        field
-            .replace("].", "-")
-            .replace(['[', '.'], "-")
-            .replace(']', "")
-    )
-}
-
-fn periods_text(periods: &[String]) -> String {
-    periods.join(", ")
-}
-
-fn periods_of(text: &str) -> Vec<String> {
-    text.split(',')
-        .map(str::trim)
-        .filter(|period| !period.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
-
-fn number(text: &str) -> u32 {
-    text.trim().parse().unwrap_or(0)
 }
 
 #[derive(Properties, PartialEq)]
@@ -302,27 +232,16 @@ pub fn schedule_page(props: &ScheduleProps) -> Html {
         })
     };
 
-    let weekly = WEEKDAYS.iter().map(|(day, text)| {
-        let day_key = (*day).to_owned();
-        let value = periods_text(settings.hours.get(*day).map_or(&[][..], Vec::as_slice));
-        let oninput = edit(Rc::new(
-            move |settings: &mut ScheduleSettings, value: String| {
-                let periods = periods_of(&value);
-                if periods.is_empty() {
-                    settings.hours.remove(&day_key);
-                } else {
-                    settings.hours.insert(day_key.clone(), periods);
-                }
-            },
-        ));
-        input(
-            input_id(&format!("hours.{day}")),
-            t(lang, *text).to_owned(),
-            "text",
-            value,
-            oninput,
-        )
-    });
+    let form = Form {
+        lang,
+        edit: &edit,
+        change_list: &change_list,
+        input: &input,
+        problem_of: &problem_of,
+    };
+    let business_week: WeekOf =
+        Rc::new(|settings: &mut ScheduleSettings| Some(&mut settings.hours));
+    let weekly = form.week("hours", &settings.hours, &business_week);
 
     let closures = settings.closures.iter().enumerate().map(|(index, closure)| {
         let note = |code: &'static str| {
@@ -449,62 +368,7 @@ pub fn schedule_page(props: &ScheduleProps) -> Html {
                 { numeric("seating.turn_minutes", Text::TurnMinutes, seating.turn_minutes, |s, v| { if let Some(x) = s.seating.as_mut() { x.turn_minutes = v; } }) }
             </fieldset>
         },
-        None => html! {
-            <>
-                <fieldset class="sb-group">
-                    <legend>{ t(lang, Text::Services) }</legend>
-                    { for settings.services.iter().enumerate().map(|(index, service)| {
-                        let name = service.name.0.get(lang.code()).or_else(|| service.name.0.values().next()).cloned().unwrap_or_else(|| service.id.clone());
-                        let duration = edit(Rc::new(move |s: &mut ScheduleSettings, v: String| { if let Some(x) = s.services.get_mut(index) { x.duration_minutes = number(&v); } }));
-                        let buffer = edit(Rc::new(move |s: &mut ScheduleSettings, v: String| { if let Some(x) = s.services.get_mut(index) { x.buffer_minutes = number(&v); } }));
-                        html! {
-                            <div key={service.id.clone()}>
-                                <h3>{ name }</h3>
-                                { input(input_id(&format!("services[{index}].duration_minutes")), t(lang, Text::DurationMinutes).to_owned(), "number", service.duration_minutes.to_string(), duration) }
-                                { input(input_id(&format!("services[{index}].buffer_minutes")), t(lang, Text::BufferMinutes).to_owned(), "number", service.buffer_minutes.to_string(), buffer) }
-                            </div>
-                        }
-                    }) }
-                </fieldset>
-                <fieldset class="sb-group">
-                    <legend>{ t(lang, Text::Practitioners) }</legend>
-                    { for settings.practitioners.iter().enumerate().map(|(index, practitioner)| {
-                        let add = change_list(Rc::new(move |s: &mut ScheduleSettings| {
-                            if let Some(x) = s.practitioners.get_mut(index) {
-                                x.absences.push(Absence { from: crate::timing::today().iso(), to: Some(crate::timing::today().iso()) });
-                            }
-                        }));
-                        html! {
-                            <div key={practitioner.id.clone()}>
-                                <h3>{ format!("{} — {}", practitioner.name, t(lang, Text::Absences)) }</h3>
-                                { for practitioner.absences.iter().enumerate().map(|(position, absence)| {
-                                    let from = edit(Rc::new(move |s: &mut ScheduleSettings, v: String| {
-                                        if let Some(x) = s.practitioners.get_mut(index).and_then(|p| p.absences.get_mut(position)) { x.from = v; }
-                                    }));
-                                    let to = edit(Rc::new(move |s: &mut ScheduleSettings, v: String| {
-                                        if let Some(x) = s.practitioners.get_mut(index).and_then(|p| p.absences.get_mut(position)) {
-                                            x.to = (!v.is_empty()).then_some(v);
-                                        }
-                                    }));
-                                    let remove = change_list(Rc::new(move |s: &mut ScheduleSettings| {
-                                        if let Some(p) = s.practitioners.get_mut(index) && position < p.absences.len() { p.absences.remove(position); }
-                                    }));
-                                    let field = format!("practitioners[{index}].absences[{position}]");
-                                    html! {
-                                        <div class="sb-nav" key={position}>
-                                            { input(input_id(&format!("{field}.from")), t(lang, Text::FromDate).to_owned(), "date", absence.from.clone(), from) }
-                                            { input(input_id(&format!("{field}.to")), t(lang, Text::ToDate).to_owned(), "date", absence.to.clone().unwrap_or_default(), to) }
-                                            <button class="sb-secondary sb-danger" type="button" onclick={remove}>{ t(lang, Text::Remove) }</button>
-                                        </div>
-                                    }
-                                }) }
-                                <button class="sb-secondary" type="button" onclick={add}>{ t(lang, Text::AddAbsence) }</button>
-                            </div>
-                        }
-                    }) }
-                </fieldset>
-            </>
-        },
+        None => clinic_schedule::sections(&form, &settings, &view.settings),
     };
 
     let result = match &*step {
@@ -552,7 +416,7 @@ pub fn schedule_page(props: &ScheduleProps) -> Html {
             <ErrorBox message={calls.error()} />
             <h2>{ t(lang, Text::WeeklyHours) }</h2>
             <p class="sb-muted">{ t(lang, Text::HoursHint) }</p>
-            { for weekly }
+            { weekly }
             <h2>{ t(lang, Text::Closures) }</h2>
             { for closures }
             <button id="sb-add-closure" class="sb-secondary" type="button" onclick={add_closure}>{ t(lang, Text::AddClosure) }</button>
@@ -568,28 +432,5 @@ pub fn schedule_page(props: &ScheduleProps) -> Html {
             </div>
             { result }
         </section>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::input_id;
-
-    #[test]
-    fn a_problem_points_at_the_input_that_holds_its_field() {
-        for (field, id) in [
-            ("hours.tue[1]", "sb-s-hours-tue"),
-            ("hours.tue", "sb-s-hours-tue"),
-            ("closures[0].from", "sb-s-closures-0-from"),
-            ("exceptions[2].hours[1]", "sb-s-exceptions-2-hours"),
-            (
-                "practitioners[0].absences[1].to",
-                "sb-s-practitioners-0-absences-1-to",
-            ),
-            ("seating.covers", "sb-s-seating-covers"),
-            ("slot_interval_minutes", "sb-s-slot_interval_minutes"),
-        ] {
-            assert_eq!(input_id(field), id, "{field}");
-        }
     }
 }

@@ -89,6 +89,10 @@ pub(crate) async fn availability(
         result.push(Day {
             date: date.to_string(),
             open: !profile.schedule.periods_on(date).is_empty() && !slots.is_empty(),
+            note: profile
+                .schedule
+                .closure_on(date)
+                .and_then(|closed| closed.note.clone()),
             slots: slots
                 .into_iter()
                 .map(|slot| SlotView {

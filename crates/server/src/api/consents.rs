@@ -9,6 +9,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sealbook_wire::api::consents::{ConsentRequest, Recorded};
 use sealbook_wire::api::error::ErrorBody;
+use sealbook_wire::api::localized::VISITOR_LANGUAGES;
 
 use crate::extract::{JsonBody, PathParam};
 use crate::storage::ConsentRecord;
@@ -52,7 +53,7 @@ pub(crate) async fn record(
         .ok()
         .and_then(|bytes| bytes.try_into().ok())
         .ok_or_else(|| bad("notice_hash must be a SHA-256, base64url"))?;
-    if !["fr", "de", "en"].contains(&request.language.as_str()) {
+    if !VISITOR_LANGUAGES.contains(&request.language.as_str()) {
         return Err(bad("language must be fr, de or en"));
     }
     if !ACTIONS.contains(&request.action.as_str()) {

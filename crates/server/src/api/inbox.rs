@@ -75,6 +75,19 @@ pub(super) fn staff_booking(
     }
 }
 
+/// One stored booking as the inbox shows it, with its mark read on its own.
+pub(super) async fn shown(
+    state: &AppState,
+    business: &Business,
+    stored: &StoredBooking,
+) -> Result<StaffBooking, AppError> {
+    let marked = state
+        .storage
+        .is_marked(&business.id, stored.id.as_str())
+        .await?;
+    Ok(staff_booking(business, stored, marked))
+}
+
 #[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
@@ -221,12 +234,7 @@ pub(crate) async fn open(
     session
         .audit(&state, "opened", Some(&id), String::new())
         .await?;
-    let marked = state.storage.needing_attention(&business.id).await?;
-    Ok(Json(staff_booking(
-        &business,
-        &booking,
-        marked.contains(&booking.id),
-    )))
+    Ok(Json(shown(&state, &business, &booking).await?))
 }
 
 /// The name of a booking's mark in the audit log.
@@ -286,12 +294,7 @@ pub(crate) async fn set_status(
             format!("confirmed -> cancelled{late}"),
         )
         .await?;
-    let marked = state.storage.needing_attention(&business.id).await?;
-    Ok(Json(staff_booking(
-        &business,
-        &cancel.booking,
-        marked.contains(&cancel.booking.id),
-    )))
+    Ok(Json(shown(&state, &business, &cancel.booking).await?))
 }
 
 fn status_error(error: StatusError) -> AppError {
@@ -352,12 +355,7 @@ pub(crate) async fn set_attendance(
             ),
         )
         .await?;
-    let marked = state.storage.needing_attention(&business.id).await?;
-    Ok(Json(staff_booking(
-        &business,
-        &after,
-        marked.contains(&after.id),
-    )))
+    Ok(Json(shown(&state, &business, &after).await?))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]

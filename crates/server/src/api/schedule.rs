@@ -11,17 +11,15 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use sealbook_wire::api::error::ErrorBody;
-use sealbook_wire::api::schedule::{
-    FieldProblem, ScheduleChange, SchedulePreview, ScheduleSaved, ScheduleView,
-};
+use sealbook_wire::api::schedule::{ScheduleChange, SchedulePreview, ScheduleSaved, ScheduleView};
 
-use super::inbox::{business_of, staff_booking};
+use super::inbox::{business_of, shown};
 use crate::auth::session::StaffSession;
 use crate::businesses::misfits;
 use crate::config::Business;
 use crate::extract::{JsonBody, PathParam};
 use crate::schedule::{Change, Kind, check};
-use crate::storage::{BookingFilter, Role, ScheduleAuthor, ScheduleError, StoredBooking};
+use crate::storage::{Role, ScheduleAuthor, ScheduleError};
 use crate::{AppError, AppState};
 
 /// The owner and the managers the owner named change the schedule; staff read it.
@@ -74,18 +72,19 @@ pub(crate) async fn get(
     }))
 }
 
-/// The business with `change`'s settings, or every problem with them.
+/// The business with `change`'s settings; `invalid_schedule` with every
+/// problem in them. A new closure or absence is judged against the stored
+/// schedule, so failing to read it fails the request rather than judging
+/// against the wrong one.
 async fn checked(
     state: &AppState,
     business: &Business,
     change: &ScheduleChange,
-) -> Result<Business, Vec<FieldProblem>> {
+) -> Result<Business, AppError> {
     let previous = state
         .storage
         .schedule(&business.id)
-        .await
-        .ok()
-        .flatten()
+        .await?
         .map(|stored| stored.settings);
     let today = jiff::Timestamp::now()
         .to_zoned(business.profile.timezone.clone())
@@ -94,14 +93,13 @@ async fn checked(
         previous: Some(previous.as_ref().unwrap_or(&business.schedule)),
         today,
     };
-    check(
+    let resolved = check(
         Kind::of(&business.profile.offer),
         &change.settings,
         Some(change_context),
-    )?;
-    business
-        .with_schedule(&change.settings)
-        .map_err(|_| Vec::new())
+    )
+    .map_err(AppError::InvalidSchedule)?;
+    Ok(business.with_resolved(&change.settings, resolved))
 }
 
 /// `POST /inbox/schedule/preview`.
@@ -129,23 +127,9 @@ pub(crate) async fn preview(
 ) -> Result<Json<SchedulePreview>, AppError> {
     may_change_the_schedule(&session)?;
     let business = business_of(&state, &session)?;
-    let changed = checked(&state, &business, &change)
-        .await
-        .map_err(AppError::InvalidSchedule)?;
+    let changed = checked(&state, &business, &change).await?;
     let now = jiff::Timestamp::now().as_second();
-    let mut upcoming: Vec<StoredBooking> = state
-        .storage
-        .bookings(&BookingFilter {
-            business: Some(business.id.clone()),
-            // Whatever started up to a day ago may still be under way.
-            starts_from: Some(now - 86_400),
-        })
-        .await?
-        .into_iter()
-        .filter(|booking| booking.status == "confirmed" && booking.ends_at > now)
-        .collect();
-    upcoming.sort_by(|a, b| (a.created_at, a.id.as_str()).cmp(&(b.created_at, b.id.as_str())));
-    let marked = state.storage.needing_attention(&business.id).await?;
+    let upcoming = state.storage.upcoming_confirmed(&business.id, now).await?;
     let mut affected = Vec::new();
     for id in misfits(&changed, &upcoming) {
         if let Some(booking) = state
@@ -153,7 +137,7 @@ pub(crate) async fn preview(
             .inbox_booking(&business.id, id.as_str())
             .await?
         {
-            affected.push(staff_booking(&business, &booking, marked.contains(&id)));
+            affected.push(shown(&state, &business, &booking).await?);
         }
     }
     affected.sort_by(|a, b| a.start.cmp(&b.start));
@@ -194,9 +178,7 @@ pub(crate) async fn put(
 ) -> Result<Json<ScheduleSaved>, AppError> {
     may_change_the_schedule(&session)?;
     let business = business_of(&state, &session)?;
-    let changed = checked(&state, &business, &change)
-        .await
-        .map_err(AppError::InvalidSchedule)?;
+    let changed = checked(&state, &business, &change).await?;
     let confirmed: BTreeSet<&str> = change.confirmed.iter().map(String::as_str).collect();
     let audit = session.audit_entry("schedule_changed", None, String::new());
     let replaced = state

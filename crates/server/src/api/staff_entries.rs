@@ -15,7 +15,7 @@ use sealbook_wire::api::error::ErrorBody;
 use sealbook_wire::api::inbox::{BlockRequest, MoveRequest, StaffBooking, StaffBookingRequest};
 
 use super::bookings::{check, timestamp, wish_of};
-use super::inbox::{business_of, find, staff_booking};
+use super::inbox::{business_of, find, shown, staff_booking};
 use crate::auth::session::StaffSession;
 use crate::availability::{Hold, Occupancy, Refusal, Wish, competing_window, hold, hold_block};
 use crate::config::Business;
@@ -70,17 +70,11 @@ async fn store(
 ) -> Result<(StatusCode, Json<StaffBooking>), AppError> {
     may_squeeze_in(&session, request.squeeze_in)?;
     let business = business_of(&state, &session)?;
-    // The visitor's upload without the visitor's copy: one check of the
-    // envelope, its keys and the start for both.
-    let upload = BookingRequest {
-        envelope: request.envelope,
-        start: request.start,
-        party_size: request.party_size,
-        service: request.service,
-        practitioner: request.practitioner,
-        visitor_copy: None,
-        manage_token_hash: None,
-    };
+    let upload = staff_upload(
+        request.envelope,
+        request.start,
+        (request.party_size, request.service, request.practitioner),
+    );
     let checked = check(&upload, &business)?;
     let wish = wish_of(&upload);
     let window = competing_window(&business.profile, &wish, checked.start)?;
@@ -119,10 +113,39 @@ async fn store(
         .await?;
     state.notifier.wake();
     tracing::info!(business = %business.id, "booking entered by staff");
-    let stored = find(&state, &session, booking.id.as_str()).await?;
+    created(&state, &session, &business, booking.id.as_str()).await
+}
+
+/// What staff enter goes through the visitor's checks of the envelope, its
+/// keys and the start, as an upload without the visitor's copy.
+fn staff_upload(
+    envelope: String,
+    start: String,
+    (party_size, service, practitioner): (Option<u32>, Option<String>, Option<String>),
+) -> BookingRequest {
+    BookingRequest {
+        envelope,
+        start,
+        party_size,
+        service,
+        practitioner,
+        visitor_copy: None,
+        manage_token_hash: None,
+    }
+}
+
+/// `201 Created` with the booking or block as the inbox shows it (a new one
+/// carries no mark).
+async fn created(
+    state: &AppState,
+    session: &StaffSession,
+    business: &Business,
+    id: &str,
+) -> Result<(StatusCode, Json<StaffBooking>), AppError> {
+    let stored = find(state, session, id).await?;
     Ok((
         StatusCode::CREATED,
-        Json(staff_booking(&business, &stored, false)),
+        Json(staff_booking(business, &stored, false)),
     ))
 }
 
@@ -269,9 +292,7 @@ pub(crate) async fn move_booking(
             state.notifier.wake();
             tracing::info!(business = %business.id, "booking moved by staff");
             let stored = find(&state, &session, &id).await?;
-            let marked = state.storage.needing_attention(&business.id).await?;
-            let needs_attention = marked.contains(&stored.id);
-            Ok(Json(staff_booking(&business, &stored, needs_attention)))
+            Ok(Json(shown(&state, &business, &stored).await?))
         }
         MoveOutcome::NotFound => Err(AppError::NotFound),
         MoveOutcome::Cancelled => Err(AppError::BookingCancelled),
@@ -316,15 +337,11 @@ async fn store_block(
 ) -> Result<(StatusCode, Json<StaffBooking>), AppError> {
     may_squeeze_in(&session, request.squeeze_in)?;
     let business = business_of(&state, &session)?;
-    let upload = BookingRequest {
-        envelope: request.envelope,
-        start: request.start,
-        party_size: request.covers,
-        service: None,
-        practitioner: request.practitioner,
-        visitor_copy: None,
-        manage_token_hash: None,
-    };
+    let upload = staff_upload(
+        request.envelope,
+        request.start,
+        (request.covers, None, request.practitioner),
+    );
     let checked = check(&upload, &business)?;
     let end: jiff::Timestamp = request.end.parse().map_err(|_| AppError::InvalidBlock)?;
     let (start, finish) = (checked.start.as_second(), end.as_second());
@@ -390,9 +407,5 @@ async fn store_block(
         )
         .await?;
     tracing::info!(business = %business.id, "capacity blocked by staff");
-    let stored = find(&state, &session, stored_id.as_str()).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(staff_booking(&business, &stored, false)),
-    ))
+    created(&state, &session, &business, stored_id.as_str()).await
 }

@@ -158,16 +158,7 @@ impl Storage {
         {
             return Err(ScheduleError::Stale(expected));
         }
-        let upcoming: Vec<BookingRow> = sqlx::query_as(&format!(
-            "SELECT {BOOKING_COLUMNS} FROM bookings
-             WHERE business = $1 AND status = 'confirmed' AND ends_at > $2
-             ORDER BY created_at, id"
-        ))
-        .bind(business)
-        .bind(now)
-        .fetch_all(&mut *transaction)
-        .await?;
-        let upcoming: Vec<StoredBooking> = upcoming.into_iter().map(StoredBooking::from).collect();
+        let upcoming = Self::confirmed_still_to_come(&mut transaction, business, now).await?;
         let needs_attention = misfits(&upcoming)?;
         let revision = current.unwrap_or(0) + 1;
         sqlx::query(
@@ -224,6 +215,50 @@ impl Storage {
             revision,
             needs_attention,
         })
+    }
+
+    /// `business`'s confirmed bookings not yet over at `now`, in the order they
+    /// were made: those a schedule change is checked against.
+    pub async fn upcoming_confirmed(
+        &self,
+        business: &BusinessId,
+        now: i64,
+    ) -> Result<Vec<StoredBooking>, sqlx::Error> {
+        let mut connection = self.pool.acquire().await?;
+        Self::confirmed_still_to_come(&mut connection, business, now).await
+    }
+
+    async fn confirmed_still_to_come(
+        connection: &mut sqlx::AnyConnection,
+        business: &BusinessId,
+        now: i64,
+    ) -> Result<Vec<StoredBooking>, sqlx::Error> {
+        let rows: Vec<BookingRow> = sqlx::query_as(&format!(
+            "SELECT {BOOKING_COLUMNS} FROM bookings
+             WHERE business = $1 AND status = 'confirmed' AND ends_at > $2
+             ORDER BY created_at, id"
+        ))
+        .bind(business)
+        .bind(now)
+        .fetch_all(&mut *connection)
+        .await?;
+        Ok(rows.into_iter().map(StoredBooking::from).collect())
+    }
+
+    /// Whether `booking` of `business` is marked as needing attention.
+    pub async fn is_marked(
+        &self,
+        business: &BusinessId,
+        booking: &str,
+    ) -> Result<bool, sqlx::Error> {
+        let marked: Option<String> = sqlx::query_scalar(
+            "SELECT booking_id FROM booking_attention WHERE booking_id = $1 AND business = $2",
+        )
+        .bind(booking)
+        .bind(business)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(marked.is_some())
     }
 
     /// Which of `business`'s bookings are marked as needing attention.

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::localized::Localized;
+
 /// Bookable slots per local day, in the business's time zone.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -18,6 +20,11 @@ pub struct Day {
     #[cfg_attr(feature = "openapi", schema(format = Date))]
     pub date: String,
     pub open: bool,
+    /// Why the business is closed that day, for visitors ("Congés annuels"),
+    /// when the closure has a note.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<BTreeMap<String, String>>))]
+    pub note: Option<Localized>,
     pub slots: Vec<SlotView>,
 }
 

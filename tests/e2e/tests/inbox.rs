@@ -13,7 +13,9 @@
 //! the login alone, until it is told to forget. A member chooses their e-mail
 //! notices in the settings, by keyboard, and the choice is kept. A no-show mark
 //! survives the visitor's own cancel, in the list and in the day's and week's
-//! counts.
+//! counts. A schedule change made in the inbox reaches the widget served by a
+//! second server process within a second, closure note included, and a
+//! practice adds a service and a practitioner with hours of their own.
 
 use fantoccini::Locator;
 use fantoccini::key::Key;
@@ -1389,6 +1391,7 @@ async fn closed_day_in_the_widget(process: &SecondProcess, day: &str) -> anyhow:
     let note = widget.wait_for_text(".sb-closure").await?;
     assert!(note.contains("Fermeture exceptionnelle"), "{note}");
     assert_accessible(&browser, "calendar with a closure").await?;
+    browser.screenshot("widget-closure-note").await?;
     browser.close().await
 }
 
@@ -1520,6 +1523,131 @@ async fn the_owner_changes_the_schedule_and_calls_the_bookings_it_no_longer_fits
         0,
         "the canary in the database"
     );
+    Ok(())
+}
+
+/// Today's date in UTC, `YYYY-MM-DD`.
+fn today_utc() -> anyhow::Result<String> {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_secs();
+    let (year, month, day) = civil_from_days(i64::try_from(seconds / 86_400)?);
+    Ok(format!("{year:04}-{month:02}-{day:02}"))
+}
+
+/// A practice's owner adds a service and a practitioner who works Monday
+/// mornings only, by keyboard: each "Add" puts the focus in the new entry, a
+/// mistyped id is pointed out beside its field, and once saved the new
+/// practitioner is bookable for the new service on Mondays from 8 to 12 only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_practice_adds_a_service_and_a_practitioner_with_hours_of_their_own() -> anyhow::Result<()>
+{
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
+    let sealbook = Sealbook::start("praxis-team", &[]).await?;
+    sealbook.init_owner(OWNER, OWNER_PASSWORD).await?;
+    let browser = Browser::start().await?;
+    browser.goto(&sealbook.url("/inbox/")).await?;
+    log_in(&browser, OWNER, OWNER_PASSWORD, PASSPHRASE).await?;
+    click(&browser, "#sb-nav-schedule").await?;
+    browser.wait_for("#sb-add-service").await?;
+    assert_accessible(&browser, "a practice's schedule").await?;
+
+    // A new service: its id (mistyped), its names, an hour long.
+    tab_to(&browser, "#sb-add-service").await?;
+    type_here(&browser, "", Some(Key::Enter)).await?;
+    eventually("the focus in the new service", || async {
+        (focused_id(&browser).await.ok()? == "sb-s-services-1-id").then_some(())
+    })
+    .await?;
+    type_here(&browser, "Massage 60", Some(Key::Tab)).await?;
+    type_here(&browser, "Massage", Some(Key::Tab)).await?;
+    type_here(&browser, "Massage", Some(Key::Tab)).await?;
+    type_here(&browser, "Massage", None).await?;
+    set_input(&browser, "#sb-s-services-1-duration_minutes", "60").await?;
+
+    // A new practitioner offering it, on Monday mornings only.
+    tab_to(&browser, "#sb-add-practitioner").await?;
+    type_here(&browser, "", Some(Key::Enter)).await?;
+    eventually("the focus in the new practitioner", || async {
+        (focused_id(&browser).await.ok()? == "sb-s-practitioners-1-id").then_some(())
+    })
+    .await?;
+    type_here(&browser, "jonas", Some(Key::Tab)).await?;
+    type_here(&browser, "Jonas Brandt", None).await?;
+    tab_to(&browser, "#sb-s-practitioners-1-services-1").await?;
+    type_here(&browser, " ", None).await?;
+    tab_to(&browser, "#sb-s-practitioners-1-own_hours").await?;
+    type_here(&browser, " ", None).await?;
+    browser.wait_for("#sb-s-practitioners-1-hours-mon").await?;
+    set_input(&browser, "#sb-s-practitioners-1-hours-mon", "08:00-12:00").await?;
+    for day in ["tue", "wed", "thu", "fri", "sat", "sun"] {
+        set_input(&browser, &format!("#sb-s-practitioners-1-hours-{day}"), "").await?;
+    }
+    assert_accessible(&browser, "a new service and practitioner").await?;
+    browser.screenshot("schedule-new-practitioner").await?;
+
+    // The id is refused beside its field, which takes the focus.
+    tab_to(&browser, "#sb-schedule-check").await?;
+    type_here(&browser, "", Some(Key::Enter)).await?;
+    let problem = browser.wait_for_text("#sb-s-services-1-id-problem").await?;
+    assert_eq!(problem, "Only a-z, 0-9 and -, up to 64.");
+    eventually("the focus on the id", || async {
+        (focused_id(&browser).await.ok()? == "sb-s-services-1-id").then_some(())
+    })
+    .await?;
+    assert_accessible(&browser, "a mistyped id").await?;
+    set_input(&browser, "#sb-s-services-1-id", "massage-60").await?;
+    tab_to(&browser, "#sb-schedule-check").await?;
+    type_here(&browser, "", Some(Key::Enter)).await?;
+    browser.wait_for("#sb-schedule-save").await?;
+    tab_to(&browser, "#sb-schedule-save").await?;
+    type_here(&browser, "", Some(Key::Enter)).await?;
+    browser.wait_for("#sb-schedule-result[role=status]").await?;
+    // Saved, the entries' ids are kept by bookings: shown, no longer typed.
+    browser.wait_for("#sb-s-practitioners-1-name").await?;
+    anyhow::ensure!(
+        browser
+            .script("return document.getElementById('sb-s-practitioners-1-id') === null;")
+            .await?
+            == true,
+        "a saved practitioner's id is no longer an input"
+    );
+    browser.close().await?;
+
+    // Jonas is bookable for the massage on Mondays from 8 to 12, and only then.
+    let from = add_days(&today_utc()?, 1)?;
+    let to = add_days(&from, 14)?;
+    let (status, body) = sealbook
+        .request(
+            "GET",
+            &format!(
+                "/api/v1/businesses/praxis-team/availability?from={from}&to={to}&service=massage-60&practitioner=jonas"
+            ),
+            &[],
+            None,
+        )
+        .await?;
+    assert_eq!(status, 200, "{body}");
+    let availability: serde_json::Value = serde_json::from_str(&body)?;
+    let open: Vec<&serde_json::Value> = availability["days"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|day| day["open"] == true)
+        .collect();
+    assert_eq!(open.len(), 2, "two Mondays in a fortnight: {availability}");
+    for day in open {
+        let (year, month, date) = parse_day(day["date"].as_str().unwrap_or_default())?;
+        assert_eq!(
+            (days_from_civil(year, month, date) + 3).rem_euclid(7),
+            0,
+            "a Monday: {day}"
+        );
+        for slot in day["slots"].as_array().into_iter().flatten() {
+            let local = slot["local"].as_str().unwrap_or_default();
+            assert!(("08:00"..="11:00").contains(&local), "{day}");
+        }
+    }
     Ok(())
 }
 

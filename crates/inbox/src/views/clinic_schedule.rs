@@ -101,10 +101,20 @@ fn id_field(
 fn service_entry(form: &Form<'_>, index: usize, service: &ServiceSettings, is_new: bool) -> Html {
     let lang = form.lang;
     let field = format!("services[{index}]");
+    // Practitioners already ticked for the new service follow its id as typed.
     let set_id = (form.edit)(Rc::new(
         move |settings: &mut ScheduleSettings, value: String| {
-            if let Some(service) = settings.services.get_mut(index) {
-                service.id = value.trim().to_owned();
+            let Some(service) = settings.services.get_mut(index) else {
+                return;
+            };
+            let (before, after) = (service.id.clone(), value.trim().to_owned());
+            service.id.clone_from(&after);
+            for practitioner in &mut settings.practitioners {
+                for offered in &mut practitioner.services {
+                    if *offered == before {
+                        offered.clone_from(&after);
+                    }
+                }
             }
         },
     ));

@@ -109,10 +109,11 @@ pub fn problem_text(lang: Lang, code: &str) -> &'static str {
 
 /// The DOM id of the input that holds `field` (a problem's field path): a
 /// period's problem (`hours.tue[1]`, `practitioners[0].hours.tue[1]`,
-/// `exceptions[2].hours[1]`) belongs to its day's input.
+/// `exceptions[2].hours[1]`) belongs to its day's input, and a practitioner's
+/// service (`practitioners[0].services[1]`) to their group of services.
 pub fn input_id(field: &str) -> String {
     let field = match field.rsplit_once('[') {
-        Some((head, index)) if index.ends_with(']') && holds_periods(head) => head,
+        Some((head, index)) if index.ends_with(']') && holds_a_list(head) => head,
         _ => field,
     };
     format!(
@@ -124,10 +125,12 @@ pub fn input_id(field: &str) -> String {
     )
 }
 
-/// `…hours` (an exceptional day's) or `…hours.tue` (a weekday's).
-fn holds_periods(field: &str) -> bool {
+/// `…hours` (an exceptional day's), `…hours.tue` (a weekday's), or
+/// `…services` (a practitioner's, shown as one group of checkboxes).
+fn holds_a_list(field: &str) -> bool {
     let is_hours = |path: &str| path == "hours" || path.ends_with(".hours");
     is_hours(field)
+        || field.ends_with("].services")
         || field.rsplit_once('.').is_some_and(|(path, day)| {
             is_hours(path) && WEEKDAYS.iter().any(|(name, _)| *name == day)
         })
@@ -169,6 +172,10 @@ mod tests {
                 "sb-s-practitioners-1-hours-wed",
             ),
             ("practitioners[1].services", "sb-s-practitioners-1-services"),
+            (
+                "practitioners[1].services[2]",
+                "sb-s-practitioners-1-services",
+            ),
             ("services[2].name", "sb-s-services-2-name"),
             ("services[2].id", "sb-s-services-2-id"),
             ("seating.covers", "sb-s-seating-covers"),

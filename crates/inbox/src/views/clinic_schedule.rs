@@ -15,7 +15,7 @@ use sealbook_wire::api::schedule::{
 };
 use yew::prelude::*;
 
-use crate::i18n::{Text, t};
+use crate::i18n::{Lang, Text, t};
 use crate::ui::focus;
 
 use super::schedule_form::{Form, WeekOf, input_id, number};
@@ -74,6 +74,15 @@ pub fn sections(form: &Form<'_>, settings: &ScheduleSettings, saved: &ScheduleSe
                 { t(lang, Text::AddPractitioner) }</button>
         </>
     }
+}
+
+/// A service's name in `lang`, else in any language it has.
+fn name_in(service: &ServiceSettings, lang: Lang) -> Option<String> {
+    let names = &service.name.0;
+    names
+        .get(lang.code())
+        .or_else(|| names.values().next())
+        .cloned()
 }
 
 /// The id input of a new entry (or of one whose id is taken twice), or the
@@ -171,12 +180,7 @@ fn service_entry(form: &Form<'_>, index: usize, service: &ServiceSettings, is_ne
                 .retain(|offered| *offered != removed_id);
         }
     }));
-    let title = service
-        .name
-        .0
-        .get(lang.code())
-        .or_else(|| service.name.0.values().next())
-        .cloned()
+    let title = name_in(service, lang)
         .unwrap_or_else(|| format!("{} {}", t(lang, Text::Services), index + 1));
     html! {
         <fieldset class="sb-group" key={format!("service-{index}")}>
@@ -264,13 +268,7 @@ fn offered_services(
                         }
                     }
                 }));
-                let name = service
-                    .name
-                    .0
-                    .get(lang.code())
-                    .or_else(|| service.name.0.values().next())
-                    .cloned()
-                    .unwrap_or_else(|| service.id.clone());
+                let name = name_in(service, lang).unwrap_or_else(|| service.id.clone());
                 html! {
                     <p class="sb-check" key={position}>
                         <input id={id.clone()} type="checkbox" {checked} onclick={toggle} />

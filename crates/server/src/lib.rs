@@ -9,6 +9,7 @@ pub mod availability;
 pub mod businesses;
 pub mod config;
 pub mod consent;
+mod delivery;
 pub mod embed;
 mod error;
 mod extract;

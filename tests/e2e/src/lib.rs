@@ -13,7 +13,7 @@ mod server;
 pub use browser::{Browser, Widget};
 pub use host_site::HostSite;
 pub use proxy::RecordingProxy;
-pub use server::{PASSPHRASE, Sealbook, built_widget, eventually, workspace_root};
+pub use server::{PASSPHRASE, Sealbook, built_widget, eventually, hashed_file, workspace_root};
 
 use std::time::Duration;
 

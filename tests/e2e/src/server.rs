@@ -40,35 +40,10 @@ fn binary() -> anyhow::Result<PathBuf> {
 /// The widget `cargo xtask test` built.
 pub fn built_widget() -> anyhow::Result<PathBuf> {
     let dist = workspace_root().join("dist");
-    if hashed_file(&dist, "sealbook-widget", "wasm").is_err() {
+    if crate::hashed_file(&dist, "sealbook-widget", "wasm").is_err() {
         bail!("dist/ has no built widget: run the tests with `cargo xtask test`");
     }
     Ok(dist)
-}
-
-/// The name of the one file in `dir` that the build named
-/// `<package>-<16 hex of its SHA-256>.<extension>` (the glue or the wasm).
-pub fn hashed_file(dir: &Path, package: &str, extension: &str) -> anyhow::Result<String> {
-    let prefix = format!("{package}-");
-    let suffix = format!(".{extension}");
-    let mut found = Vec::new();
-    for item in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
-        let name = item?.file_name().to_string_lossy().into_owned();
-        let hash = name
-            .strip_prefix(&prefix)
-            .and_then(|rest| rest.strip_suffix(&suffix));
-        if hash.is_some_and(|hash| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
-        {
-            found.push(name);
-        }
-    }
-    match <[String; 1]>::try_from(found) {
-        Ok([name]) => Ok(name),
-        Err(found) => bail!(
-            "{} holds {found:?} as {prefix}<hash>{suffix}, not exactly one: run `cargo xtask build-widget`",
-            dir.display()
-        ),
-    }
 }
 
 /// A running Sealbook server with one business, reached through a recording proxy.

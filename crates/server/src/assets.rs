@@ -21,8 +21,9 @@ use crate::embed::{self, escape};
 use crate::extract::PathParam;
 use crate::{AppError, AppState};
 
-pub(crate) fn router(config: &Config) -> Router<AppState> {
-    let built = Arc::new(BuiltFiles::load(&config.widget_dir));
+/// These routes; the built files come from an `Extension<Arc<BuiltFiles>>`
+/// the whole service carries ([`crate::app`]).
+pub(crate) fn router() -> Router<AppState> {
     // The widget is public and loaded cross-origin by `import()` and
     // `WebAssembly.instantiateStreaming`, which both require CORS.
     let widget = Router::new()
@@ -51,7 +52,6 @@ pub(crate) fn router(config: &Config) -> Router<AppState> {
         )
         .route("/inbox/", get(inbox_page))
         .nest("/widget", widget)
-        .layer(Extension(built))
 }
 
 /// The policy of the pages this server hosts with the widget in them (the demo
@@ -170,6 +170,7 @@ async fn index(State(state): State<AppState>) -> impl IntoResponse {
 /// stylesheet as it is.
 async fn demo_page(
     State(state): State<AppState>,
+    Extension(built): Extension<Arc<BuiltFiles>>,
     PathParam(file): PathParam,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
@@ -196,6 +197,7 @@ async fn demo_page(
                 Html(fill_demo_template(
                     &text,
                     &state.config,
+                    &built.loader_integrity().unwrap_or_default(),
                     third_party.as_deref().unwrap_or(""),
                 )),
             )
@@ -259,6 +261,7 @@ fn app_page(built: &BuiltFiles, file: &str, headers: &HeaderMap) -> Result<Respo
 /// business's own origins may frame it). Same pins and integrity as the snippet.
 async fn booking_page(
     State(state): State<AppState>,
+    Extension(built): Extension<Arc<BuiltFiles>>,
     PathParam(id): PathParam,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
@@ -266,7 +269,7 @@ async fn booking_page(
         .config
         .business(&id)
         .ok_or(AppError::UnknownBusiness)?;
-    let integrity = embed::embed_integrity(&state.config.widget_dir).ok();
+    let integrity = built.loader_integrity();
     let lang = preferred_language(&headers);
     let page = format!(
         "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
@@ -377,14 +380,18 @@ fn demo_page_csp(third_party: Option<&str>) -> String {
 /// active kids, so the demo's script tag pins the keys generated on first run,
 /// `{{integrity}}` the SRI hash of the `embed.js` being served, and
 /// `{{third_party}}` the origin of the demo's third-party scripts.
-fn fill_demo_template(template: &str, config: &Config, third_party: &str) -> String {
+fn fill_demo_template(
+    template: &str,
+    config: &Config,
+    integrity: &str,
+    third_party: &str,
+) -> String {
     let mut page = template.to_owned();
     for business in &config.businesses {
         let kids: Vec<&str> = business.active_kids().map(|kid| kid.as_str()).collect();
         page = page.replace(&format!("{{{{keys:{}}}}}", business.id), &kids.join(","));
     }
-    let integrity = embed::embed_integrity(&config.widget_dir).unwrap_or_default();
-    page.replace("{{integrity}}", &integrity)
+    page.replace("{{integrity}}", integrity)
         .replace("{{third_party}}", third_party)
 }
 

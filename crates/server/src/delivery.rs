@@ -74,6 +74,13 @@ impl BuiltFiles {
         self.0.get(name).map(|file| &file.identity)
     }
 
+    /// The `integrity` of the `embed.js` this process sends (not of the one on
+    /// disk, which a build may have replaced since the start).
+    pub(crate) fn loader_integrity(&self) -> Option<String> {
+        self.identity("embed.js")
+            .map(|loader| crate::embed::integrity_of(loader))
+    }
+
     /// The response for `name` to a request with `headers`: the encoding the
     /// request prefers among those built, or `304` when its `If-None-Match`
     /// names this content. `None` when there is no such file.

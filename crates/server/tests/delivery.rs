@@ -298,3 +298,40 @@ async fn only_files_are_served_and_a_stale_copy_never() {
     let posted = fetch(&state, Method::POST, "/widget/embed.js", &accept).await;
     assert_eq!(posted.status, StatusCode::METHOD_NOT_ALLOWED);
 }
+
+/// The script tag's `integrity` is that of the `embed.js` this process sends,
+/// even after a new build replaced the file on disk (until a restart sends it).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_pinned_integrity_is_that_of_the_loader_being_sent() {
+    let database = support::sqlite().await;
+    let state = state(&database).await;
+    let dist = database.dir().join("dist");
+    let sent = sealbook_server::embed::embed_integrity(&dist).expect("built");
+    let service = app(state);
+    std::fs::write(dist.join("embed.js"), "/* the next build */").expect("rebuilt");
+    assert_ne!(
+        sealbook_server::embed::embed_integrity(&dist).expect("built"),
+        sent
+    );
+
+    let request = |path: &str| {
+        Request::get(path)
+            .header("accept-encoding", "identity")
+            .body(Body::empty())
+            .expect("request")
+    };
+    let loader = service
+        .clone()
+        .oneshot(request("/widget/embed.js"))
+        .await
+        .expect("infallible");
+    let loader = loader.into_body().collect().await.expect("body").to_bytes();
+    assert_eq!(loader, LOADER.as_bytes());
+    let page = service
+        .oneshot(request("/book/bistro-du-coin"))
+        .await
+        .expect("infallible");
+    let page = page.into_body().collect().await.expect("body").to_bytes();
+    let page = String::from_utf8_lossy(&page);
+    assert!(page.contains(&format!("integrity=\"{sent}\"")), "{page}");
+}

@@ -16,6 +16,8 @@
   "use strict";
 
   const TAG = "sealbook-widget";
+  // `cargo xtask build-widget` replaces both names with ones that carry the
+  // file's hash, so browsers may keep them for a year (xtask/src/delivery.rs).
   const GLUE = "sealbook_widget.js";
   const WASM = "sealbook_widget_bg.wasm";
   // Filled in by the build (Trunk.toml): the glue and the wasm run only if they

@@ -4,6 +4,7 @@
 //! command works on a fresh machine and on a developer's laptop.
 
 mod cycles;
+mod delivery;
 mod demo;
 mod fuzz;
 mod postgres;
@@ -72,8 +73,10 @@ pub(crate) fn cargo() -> Command {
 
 /// `trunk build --release --offline` with the tools on PATH: the widget into
 /// `dist/`, then the visitor's manage page into `dist/manage/` and the staff inbox
-/// into `dist/inbox/` (after the widget, whose build replaces `dist/`). Those two
-/// have no size budget; their sizes are printed apart from the widget's.
+/// into `dist/inbox/` (after the widget, whose build replaces `dist/`); then each
+/// app's glue and wasm get their content-addressed names and every file it sends
+/// its brotli and gzip copy. The manage page and the inbox have no size budget;
+/// their sizes are printed apart from the widget's.
 pub(crate) fn build_widget(root: &Path) -> anyhow::Result<()> {
     run(Command::new("trunk")
         .args(["build", "--release", "--offline"])
@@ -84,8 +87,12 @@ pub(crate) fn build_widget(root: &Path) -> anyhow::Result<()> {
             .current_dir(root.join(app))
             .env("PATH", tools::path_with_tools(root)))?;
     }
-    sizes::report_manage(&root.join("dist/manage"))?;
-    sizes::report_inbox(&root.join("dist/inbox"))
+    let dist = root.join("dist");
+    for app in [&delivery::WIDGET, &delivery::MANAGE, &delivery::INBOX] {
+        delivery::prepare(&dist, app)?;
+    }
+    sizes::report_manage(&dist)?;
+    sizes::report_inbox(&dist)
 }
 
 /// Seal and open timings, then the server under load on SQLite and PostgreSQL

@@ -1,9 +1,10 @@
 //! The widget's download size, measured the way a host page pays for it.
 
-use std::io::Write as _;
 use std::path::Path;
 
 use anyhow::{Context, bail};
+
+use crate::delivery::{self, App, brotli, gzip};
 
 /// DESIGN §10: the whole widget, sealing code included.
 const WIDGET_BUDGET_BROTLI: usize = 130 * 1024;
@@ -15,7 +16,7 @@ const BANNER_FILE: &str = "embed.js";
 
 #[derive(Debug)]
 pub(crate) struct FileSize {
-    name: &'static str,
+    name: String,
     raw: usize,
     gzip: usize,
     brotli: usize,
@@ -24,34 +25,34 @@ pub(crate) struct FileSize {
 #[derive(Debug)]
 pub(crate) struct Sizes(Vec<FileSize>);
 
-const WIDGET_FILES: [&str; 3] = ["embed.js", "sealbook_widget.js", "sealbook_widget_bg.wasm"];
-
-/// Measures and prints the widget's files in `dist`.
+/// Measures and prints the widget's files in `dist` (the loader, then the
+/// glue and the wasm under their hashed names).
 pub(crate) fn report(dist: &Path) -> anyhow::Result<Sizes> {
+    let files = delivery::files(dist, &delivery::WIDGET)?;
     let mut sizes = Vec::new();
-    for name in WIDGET_FILES {
-        let bytes = std::fs::read(dist.join(name))
-            .with_context(|| format!("{name} is missing from dist/; build the widget first"))?;
+    for path in files.all() {
+        let bytes = std::fs::read(path)
+            .with_context(|| format!("{} is missing; build the widget first", path.display()))?;
         sizes.push(FileSize {
-            name,
+            name: file_name(path),
             raw: bytes.len(),
-            gzip: gzip(&bytes)?,
-            brotli: brotli(&bytes)?,
+            gzip: gzip(&bytes)?.len(),
+            brotli: brotli(&bytes)?.len(),
         });
     }
     eprintln!(
-        "{:<26} {:>9} {:>9} {:>9}",
+        "{:<38} {:>9} {:>9} {:>9}",
         "file", "raw", "gzip -9", "brotli 11"
     );
     for size in &sizes {
         eprintln!(
-            "{:<26} {:>9} {:>9} {:>9}",
+            "{:<38} {:>9} {:>9} {:>9}",
             size.name, size.raw, size.gzip, size.brotli
         );
     }
     let sizes = Sizes(sizes);
     eprintln!(
-        "{:<26} {:>9} {:>9} {:>9}",
+        "{:<38} {:>9} {:>9} {:>9}",
         "total",
         sizes.total(|s| s.raw),
         sizes.total(|s| s.gzip),
@@ -60,49 +61,52 @@ pub(crate) fn report(dist: &Path) -> anyhow::Result<Sizes> {
     Ok(sizes)
 }
 
-const MANAGE_FILES: [&str; 3] = [
-    "index.html",
-    "sealbook_manage.js",
-    "sealbook_manage_bg.wasm",
-];
-
-const INBOX_FILES: [&str; 3] = ["index.html", "sealbook_inbox.js", "sealbook_inbox_bg.wasm"];
-
 /// Prints the manage page's files in `dist/manage`: a standalone page that host
 /// pages never load, so it is reported apart and not counted in the widget budget.
-pub(crate) fn report_manage(dir: &Path) -> anyhow::Result<()> {
-    report_app(dir, "manage page", &MANAGE_FILES)
+pub(crate) fn report_manage(dist: &Path) -> anyhow::Result<()> {
+    report_app(dist, &delivery::MANAGE, "manage page")
 }
 
 /// Prints the staff inbox's files in `dist/inbox`: staff load it, visitors never do.
-pub(crate) fn report_inbox(dir: &Path) -> anyhow::Result<()> {
-    report_app(dir, "staff inbox", &INBOX_FILES)
+pub(crate) fn report_inbox(dist: &Path) -> anyhow::Result<()> {
+    report_app(dist, &delivery::INBOX, "staff inbox")
 }
 
-fn report_app(dir: &Path, what: &str, files: &[&str]) -> anyhow::Result<()> {
+fn report_app(dist: &Path, app: &App, what: &str) -> anyhow::Result<()> {
     eprintln!(
-        "{:<26} {:>9} {:>9} {:>9}",
+        "{:<38} {:>9} {:>9} {:>9}",
         format!("{what} (no budget)"),
         "raw",
         "gzip -9",
         "brotli 11"
     );
     let (mut raw, mut gz, mut br) = (0, 0, 0);
-    for name in files {
-        let bytes = std::fs::read(dir.join(name))
-            .with_context(|| format!("{name} is missing from {}; build it first", dir.display()))?;
-        let (g, b) = (gzip(&bytes)?, brotli(&bytes)?);
-        eprintln!("{:<26} {:>9} {:>9} {:>9}", name, bytes.len(), g, b);
+    for path in delivery::files(dist, app)?.all() {
+        let bytes = std::fs::read(path)
+            .with_context(|| format!("{} is missing; build it first", path.display()))?;
+        let (g, b) = (gzip(&bytes)?.len(), brotli(&bytes)?.len());
+        eprintln!(
+            "{:<38} {:>9} {:>9} {:>9}",
+            file_name(path),
+            bytes.len(),
+            g,
+            b
+        );
         (raw, gz, br) = (raw + bytes.len(), gz + g, br + b);
     }
     eprintln!(
-        "{:<26} {:>9} {:>9} {:>9}",
+        "{:<38} {:>9} {:>9} {:>9}",
         format!("{what} total"),
         raw,
         gz,
         br
     );
     Ok(())
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map_or_else(String::new, |name| name.to_string_lossy().into_owned())
 }
 
 impl Sizes {
@@ -133,19 +137,4 @@ impl Sizes {
         );
         Ok(())
     }
-}
-
-fn gzip(bytes: &[u8]) -> anyhow::Result<usize> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(bytes)?;
-    Ok(encoder.finish()?.len())
-}
-
-fn brotli(bytes: &[u8]) -> anyhow::Result<usize> {
-    let mut output = Vec::new();
-    {
-        let mut writer = brotli::CompressorWriter::new(&mut output, 4096, 11, 22);
-        writer.write_all(bytes)?;
-    }
-    Ok(output.len())
 }

@@ -2,34 +2,36 @@
 //! pages under `/demo/`, the stand-alone booking page `/book/{business}`, the
 //! visitor's manage page `/manage/{id}` and the staff inbox `/inbox/`.
 
+use std::sync::Arc;
+
 use axum::Router;
-use axum::extract::State;
-use axum::handler::HandlerWithoutStateExt as _;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::extract::{Extension, State};
+use axum::http::{HeaderMap, HeaderValue, Method, Uri, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use sha2::{Digest, Sha256};
 use tower_http::cors::CorsLayer;
-use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::config::Config;
+use crate::delivery::{BuiltFiles, Caching, is_content_addressed};
 use crate::embed::{self, escape};
 use crate::extract::PathParam;
 use crate::{AppError, AppState};
 
-pub(crate) fn router(config: &Config) -> Router<AppState> {
+/// These routes; the built files come from an `Extension<Arc<BuiltFiles>>`
+/// the whole service carries ([`crate::app`]).
+pub(crate) fn router() -> Router<AppState> {
     // The widget is public and loaded cross-origin by `import()` and
     // `WebAssembly.instantiateStreaming`, which both require CORS.
     let widget = Router::new()
-        .fallback_service(
-            ServeDir::new(&config.widget_dir).not_found_service(not_found.into_service()),
-        )
+        .fallback(widget_file)
         .layer(axum::middleware::from_fn(only_assets))
         .layer(CorsLayer::new().allow_origin(tower_http::cors::Any))
-        .layer(SetResponseHeaderLayer::overriding(
+        // What the files themselves do not set: the answers that are errors.
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-cache"),
         ))
@@ -103,6 +105,30 @@ fn is_asset_path(path: &str) -> bool {
             .any(|extension| path.ends_with(extension))
 }
 
+/// A file of the widget folder (its name checked by [`only_assets`]): the
+/// glue and the wasm, whose names carry their hash, for a year; the loader,
+/// whose name a new build keeps, for a few minutes and then by ETag.
+async fn widget_file(
+    Extension(built): Extension<Arc<BuiltFiles>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    if method != Method::GET && method != Method::HEAD {
+        return Err(AppError::MethodNotAllowed);
+    }
+    let path = uri.path().trim_start_matches('/');
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let caching = if is_content_addressed(name) {
+        Caching::Immutable
+    } else {
+        Caching::Revalidate
+    };
+    built
+        .respond(path, &headers, caching)
+        .ok_or(AppError::NotFound)
+}
+
 /// A method the route does not take, as a typed error.
 pub(crate) async fn method_not_allowed() -> AppError {
     AppError::MethodNotAllowed
@@ -144,6 +170,7 @@ async fn index(State(state): State<AppState>) -> impl IntoResponse {
 /// stylesheet as it is.
 async fn demo_page(
     State(state): State<AppState>,
+    Extension(built): Extension<Arc<BuiltFiles>>,
     PathParam(file): PathParam,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
@@ -170,6 +197,7 @@ async fn demo_page(
                 Html(fill_demo_template(
                     &text,
                     &state.config,
+                    &built.loader_integrity().unwrap_or_default(),
                     third_party.as_deref().unwrap_or(""),
                 )),
             )
@@ -190,36 +218,42 @@ async fn demo_page(
 /// the id from the path and the secret from the fragment, which never reaches
 /// this server. Never cached, so a shared computer keeps no copy of the page state.
 /// Its policy allows exactly the inline loader and style the build wrote, by hash.
-async fn manage_page(State(state): State<AppState>) -> Result<Response, AppError> {
-    app_page(&state, "manage/index.html").await
+async fn manage_page(
+    Extension(built): Extension<Arc<BuiltFiles>>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    app_page(&built, "manage/index.html", &headers)
 }
 
 /// The staff inbox (crates/inbox): the same kind of page as the manage page,
 /// at one address; the app keeps its own state (login, unlocked keys) in memory.
-async fn inbox_page(State(state): State<AppState>) -> Result<Response, AppError> {
-    app_page(&state, "inbox/index.html").await
+async fn inbox_page(
+    Extension(built): Extension<Arc<BuiltFiles>>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    app_page(&built, "inbox/index.html", &headers)
 }
 
 /// A page Trunk built into the widget folder: never cached, never framed, and
-/// allowed exactly the inline loader and style the build wrote, by hash.
-async fn app_page(state: &AppState, file: &str) -> Result<Response, AppError> {
-    let page = tokio::fs::read_to_string(state.config.widget_dir.join(file))
-        .await
-        .map_err(|_| AppError::NotFound)?;
-    let scripts = inline_hashes(&page, "script");
-    let styles = inline_hashes(&page, "style");
+/// allowed exactly the inline loader and style the build wrote, by hash. The
+/// files it loads carry their hash in their names, so they are cached instead.
+fn app_page(built: &BuiltFiles, file: &str, headers: &HeaderMap) -> Result<Response, AppError> {
+    let page = built.identity(file).ok_or(AppError::NotFound)?;
+    let page = std::str::from_utf8(page).map_err(|_| AppError::NotFound)?;
+    let scripts = inline_hashes(page, "script");
+    let styles = inline_hashes(page, "style");
     let policy = format!(
         "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'{scripts}; style-src 'self'{styles}; \
          connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     );
-    Ok((
-        [
-            (header::CACHE_CONTROL, "no-store".to_owned()),
-            (header::CONTENT_SECURITY_POLICY, policy),
-        ],
-        Html(page),
-    )
-        .into_response())
+    let mut response = built
+        .respond(file, headers, Caching::NoStore)
+        .ok_or(AppError::NotFound)?;
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_str(&policy).expect("ASCII sources and base64 hashes"),
+    );
+    Ok(response)
 }
 
 /// The stand-alone booking page: the widget on this server's origin, out of
@@ -227,6 +261,7 @@ async fn app_page(state: &AppState, file: &str) -> Result<Response, AppError> {
 /// business's own origins may frame it). Same pins and integrity as the snippet.
 async fn booking_page(
     State(state): State<AppState>,
+    Extension(built): Extension<Arc<BuiltFiles>>,
     PathParam(id): PathParam,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
@@ -234,7 +269,7 @@ async fn booking_page(
         .config
         .business(&id)
         .ok_or(AppError::UnknownBusiness)?;
-    let integrity = embed::embed_integrity(&state.config.widget_dir).ok();
+    let integrity = built.loader_integrity();
     let lang = preferred_language(&headers);
     let page = format!(
         "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
@@ -345,14 +380,18 @@ fn demo_page_csp(third_party: Option<&str>) -> String {
 /// active kids, so the demo's script tag pins the keys generated on first run,
 /// `{{integrity}}` the SRI hash of the `embed.js` being served, and
 /// `{{third_party}}` the origin of the demo's third-party scripts.
-fn fill_demo_template(template: &str, config: &Config, third_party: &str) -> String {
+fn fill_demo_template(
+    template: &str,
+    config: &Config,
+    integrity: &str,
+    third_party: &str,
+) -> String {
     let mut page = template.to_owned();
     for business in &config.businesses {
         let kids: Vec<&str> = business.active_kids().map(|kid| kid.as_str()).collect();
         page = page.replace(&format!("{{{{keys:{}}}}}", business.id), &kids.join(","));
     }
-    let integrity = embed::embed_integrity(&config.widget_dir).unwrap_or_default();
-    page.replace("{{integrity}}", &integrity)
+    page.replace("{{integrity}}", integrity)
         .replace("{{third_party}}", third_party)
 }
 

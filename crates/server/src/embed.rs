@@ -12,11 +12,12 @@ use crate::config::Business;
 
 /// `sha384-…` of the `embed.js` in `widget_dir`, as an `integrity` attribute holds it.
 pub fn embed_integrity(widget_dir: &Path) -> std::io::Result<String> {
-    let loader = std::fs::read(widget_dir.join("embed.js"))?;
-    Ok(format!(
-        "sha384-{}",
-        STANDARD.encode(Sha384::digest(&loader))
-    ))
+    Ok(integrity_of(&std::fs::read(widget_dir.join("embed.js"))?))
+}
+
+/// `sha384-…` of `loader`, the bytes of an `embed.js`.
+pub(crate) fn integrity_of(loader: &[u8]) -> String {
+    format!("sha384-{}", STANDARD.encode(Sha384::digest(loader)))
 }
 
 /// The tag that embeds `business`'s booking form, pinned to its active and pending keys.

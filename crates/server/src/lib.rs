@@ -9,6 +9,7 @@ pub mod availability;
 pub mod businesses;
 pub mod config;
 pub mod consent;
+mod delivery;
 pub mod embed;
 mod error;
 mod extract;
@@ -136,14 +137,17 @@ pub fn app(state: AppState) -> Router {
         .as_deref()
         .is_some_and(|url| url.starts_with("https://"))
         .then(|| HeaderValue::from_static("max-age=31536000"));
+    // Read once: every handler that names the built files sees the same build.
+    let built = Arc::new(delivery::BuiltFiles::load(&state.config.widget_dir));
     Router::new()
         .nest("/api/v1", api)
-        .merge(assets::router(&state.config))
+        .merge(assets::router())
         .route("/healthz", axum::routing::get(|| async { "ok" }))
         .route("/readyz", axum::routing::get(ready))
         .route("/metrics", axum::routing::get(metrics::expose))
         .fallback(assets::not_found)
         .method_not_allowed_fallback(assets::method_not_allowed)
+        .layer(axum::Extension(built))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::record,

@@ -50,3 +50,33 @@ pub fn occurrences(haystack: &[u8], needle: &[u8]) -> usize {
         .filter(|window| *window == needle)
         .count()
 }
+
+/// The name of the one file in `dir` that the build named
+/// `<package>-<16 hex of its SHA-256>.<extension>` (the glue or the wasm).
+pub fn hashed_file(
+    dir: &std::path::Path,
+    package: &str,
+    extension: &str,
+) -> anyhow::Result<String> {
+    use anyhow::Context as _;
+    let prefix = format!("{package}-");
+    let suffix = format!(".{extension}");
+    let mut found = Vec::new();
+    for item in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
+        let name = item?.file_name().to_string_lossy().into_owned();
+        let hash = name
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.strip_suffix(&suffix));
+        if hash.is_some_and(|hash| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+        {
+            found.push(name);
+        }
+    }
+    match <[String; 1]>::try_from(found) {
+        Ok([name]) => Ok(name),
+        Err(found) => anyhow::bail!(
+            "{} holds {found:?} as {prefix}<hash>{suffix}, not exactly one: run `cargo xtask build-widget`",
+            dir.display()
+        ),
+    }
+}

@@ -40,7 +40,7 @@ fn binary() -> anyhow::Result<PathBuf> {
 /// The widget `cargo xtask test` built.
 pub fn built_widget() -> anyhow::Result<PathBuf> {
     let dist = workspace_root().join("dist");
-    if !dist.join("sealbook_widget_bg.wasm").exists() {
+    if crate::hashed_file(&dist, "sealbook-widget", "wasm").is_err() {
         bail!("dist/ has no built widget: run the tests with `cargo xtask test`");
     }
     Ok(dist)

@@ -5,7 +5,9 @@
 use std::path::Path;
 
 use fantoccini::Locator;
-use sealbook_e2e::{Browser, HostSite, Sealbook, built_widget, eventually, occurrences};
+use sealbook_e2e::{
+    Browser, HostSite, Sealbook, built_widget, eventually, hashed_file, occurrences,
+};
 
 /// Browser tests share two cores: one at a time keeps timings honest.
 static ONE_BROWSER_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -17,12 +19,17 @@ fn host_page(snippet: &str) -> String {
     )
 }
 
-/// A copy of the built widget, for a test to alter.
-fn copy_of_widget(into: &Path) -> anyhow::Result<()> {
-    for file in ["embed.js", "sealbook_widget.js", "sealbook_widget_bg.wasm"] {
-        std::fs::copy(built_widget()?.join(file), into.join(file))?;
+/// A copy of the built widget's files for a test to alter: the loader, the
+/// glue and the wasm (these two by their hashed names, which it returns),
+/// without the compressed copies, so the server sends the altered bytes.
+fn copy_of_widget(into: &Path) -> anyhow::Result<[String; 2]> {
+    let dist = built_widget()?;
+    let glue = hashed_file(&dist, "sealbook-widget", "js")?;
+    let wasm = hashed_file(&dist, "sealbook-widget", "wasm")?;
+    for file in ["embed.js", &glue, &wasm] {
+        std::fs::copy(dist.join(file), into.join(file))?;
     }
-    Ok(())
+    Ok([glue, wasm])
 }
 
 /// Waits for the page's load event, after which `embed.js` has run or been refused.
@@ -84,13 +91,10 @@ async fn embed_js_refuses_glue_or_wasm_it_was_not_built_with() -> anyhow::Result
     let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
     // A custom section (id 0) of 5 bytes: name length 4, name "test".
     let custom_section: &[u8] = &[0, 5, 4, b't', b'e', b's', b't'];
-    let alterations: [(&str, &[u8]); 2] = [
-        ("sealbook_widget.js", b"\n// altered\n"),
-        ("sealbook_widget_bg.wasm", custom_section),
-    ];
-    for (file, appended) in alterations {
+    let alterations: [(usize, &[u8]); 2] = [(0, b"\n// altered\n"), (1, custom_section)];
+    for (which, appended) in alterations {
         let dist = tempfile::tempdir()?;
-        copy_of_widget(dist.path())?;
+        let file = &copy_of_widget(dist.path())?[which];
         let mut altered = std::fs::read(dist.path().join(file))?;
         altered.extend_from_slice(appended);
         std::fs::write(dist.path().join(file), altered)?;

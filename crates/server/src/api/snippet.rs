@@ -3,8 +3,10 @@
 //! hash of the `embed.js` being served. After a key change it is the tag to
 //! paste again.
 
+use std::sync::Arc;
+
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Extension, State};
 use axum::http::HeaderMap;
 use sealbook_wire::api::error::ErrorBody;
 use sealbook_wire::api::snippet::Snippet;
@@ -12,6 +14,7 @@ use sealbook_wire::api::snippet::Snippet;
 use super::inbox::business_of;
 use super::staff::public_origin;
 use crate::auth::session::Owner;
+use crate::delivery::BuiltFiles;
 use crate::embed;
 use crate::{AppError, AppState};
 
@@ -29,11 +32,12 @@ use crate::{AppError, AppState};
 )]
 pub(crate) async fn snippet(
     State(state): State<AppState>,
+    Extension(built): Extension<Arc<BuiltFiles>>,
     Owner(session): Owner,
     headers: HeaderMap,
 ) -> Result<Json<Snippet>, AppError> {
     let business = business_of(&state, &session)?;
-    let integrity = embed::embed_integrity(&state.config.widget_dir).ok();
+    let integrity = built.loader_integrity();
     Ok(Json(Snippet {
         html: embed::script_tag(
             &public_origin(&state, &headers),

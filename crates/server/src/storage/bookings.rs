@@ -110,6 +110,11 @@ pub struct BookingFilter {
 }
 
 /// The columns of a [`StoredBooking`], in the order of [`BookingRow`].
+/// Longer than any booking or block holds capacity (a service of up to a day
+/// and its time after, up to a day; a turn or a block of up to a day), with
+/// room to spare for bookings made under older limits.
+const LONGEST_HOLD_SECONDS: i64 = 7 * 86_400;
+
 pub(super) const BOOKING_COLUMNS: &str = "id, business, starts_at, ends_at, party_size, service, practitioner, status, envelope, visitor_copy, created_at, attendance, block";
 
 /// A booking row as [`BOOKING_COLUMNS`] selects it.
@@ -168,15 +173,18 @@ impl Storage {
         (start, end): (i64, i64),
         except: Option<&BookingId>,
     ) -> Result<Vec<Occupancy>, sqlx::Error> {
+        // No booking holds capacity longer than its longest possible span, so
+        // the index is searched from there, not from the business's first booking.
         let rows: Vec<OccupancyRow> = sqlx::query_as(
             "SELECT starts_at, ends_at, party_size, practitioner FROM bookings
              WHERE business = $1 AND status = 'confirmed' AND starts_at < $3 AND ends_at > $2
-               AND ($4 IS NULL OR id <> $4)",
+               AND starts_at > $5 AND ($4 IS NULL OR id <> $4)",
         )
         .bind(business)
         .bind(start)
         .bind(end)
         .bind(except)
+        .bind(start - LONGEST_HOLD_SECONDS)
         .fetch_all(connection)
         .await?;
         Ok(rows
@@ -204,13 +212,46 @@ impl Storage {
     }
 
     /// Confirmed bookings overlapping `[start, end)`, for availability.
+    ///
+    /// A month can hold thousands of bookings, and the driver hands over each
+    /// row on its own (on SQLite through a channel from its worker thread), which
+    /// cost more than everything else the month's availability does. So the
+    /// database packs them into one JSON array, sent as one row.
     pub async fn occupancy_between(
         &self,
         business: &BusinessId,
-        window: (i64, i64),
+        (start, end): (i64, i64),
     ) -> Result<Vec<Occupancy>, sqlx::Error> {
-        let mut connection = self.pool.acquire().await?;
-        Self::occupancy(&mut connection, business, window, None).await
+        let packed = match self.backend() {
+            Backend::Sqlite => {
+                "json_group_array(json_array(starts_at, ends_at, party_size, practitioner))"
+            }
+            Backend::Postgres => {
+                "COALESCE(json_agg(json_build_array(starts_at, ends_at, party_size, practitioner)), '[]'::json)::text"
+            }
+        };
+        let packed: String = sqlx::query_scalar(&format!(
+            "SELECT {packed} FROM bookings
+             WHERE business = $1 AND status = 'confirmed' AND starts_at < $3 AND ends_at > $2
+               AND starts_at > $4"
+        ))
+        .bind(business)
+        .bind(start)
+        .bind(end)
+        .bind(start - LONGEST_HOLD_SECONDS)
+        .fetch_one(&self.pool)
+        .await?;
+        let rows: Vec<(i64, i64, i64, Option<String>)> =
+            serde_json::from_str(&packed).map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
+        Ok(rows
+            .into_iter()
+            .map(|(starts_at, ends_at, party_size, practitioner)| Occupancy {
+                starts_at,
+                ends_at,
+                party_size: u32::try_from(party_size).unwrap_or(u32::MAX),
+                practitioner,
+            })
+            .collect())
     }
 
     /// Holds capacity and stores a booking, atomically. `decide` sees the

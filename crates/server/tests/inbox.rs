@@ -955,7 +955,10 @@ async fn every_state_changing_route_needs_csrf_and_our_origin(database: TestData
                 .insert("sec-fetch-site", site.parse().expect("header"));
         }
         let answer = call(&fixture.state, login).await;
-        assert_eq!(answer.status, status, "Origin: null, Sec-Fetch-Site {site:?}");
+        assert_eq!(
+            answer.status, status,
+            "Origin: null, Sec-Fetch-Site {site:?}"
+        );
     }
     // The inbox's own origin passes.
     let mut same_origin = request(

@@ -543,9 +543,28 @@ fn firefox_capabilities(downloads: &Path, language: &str) -> Value {
     // timing attacks): the tests order events by `performance` timestamps, and
     // an event and the next one would otherwise share one.
     prefs.insert("privacy.reduceTimerPrecision".into(), json!(false));
-    for &(name, value) in FIREFOX_QUIET {
-        prefs.insert(name.into(), value.into());
+    for (names, value) in [
+        (FIREFOX_OFF, json!(false)),
+        (FIREFOX_ON, json!(true)),
+        (FIREFOX_NO_ADDRESS, json!("")),
+    ] {
+        for &name in names {
+            prefs.insert(name.into(), value.clone());
+        }
     }
+    // Remote settings (blocklists, certificate revocation lists): a server
+    // address that answers nothing, on loopback.
+    prefs.insert(
+        "services.settings.server".into(),
+        json!("http://127.0.0.1:9/v1"),
+    );
+    // No certificate status queries (and no https here).
+    prefs.insert("security.OCSP.enabled".into(), json!(0));
+    // No DNS over HTTPS.
+    prefs.insert("network.trr.mode".into(), json!(5));
+    prefs.insert("network.http.speculative-parallel-limit".into(), json!(0));
+    prefs.insert("browser.startup.page".into(), json!(0));
+    prefs.insert("browser.startup.homepage".into(), json!("about:blank"));
     json!({
         "browserName": "firefox",
         "moz:firefoxOptions": {
@@ -556,75 +575,59 @@ fn firefox_capabilities(downloads: &Path, language: &str) -> Value {
     })
 }
 
-/// A Firefox preference's value.
-#[derive(Debug, Clone, Copy)]
-enum Pref {
-    Bool(bool),
-    Int(i64),
-    Text(&'static str),
-}
+/// Firefox preferences set to `false` to keep it off the network: updates,
+/// telemetry, connectivity and captive-portal checks, Safe Browsing, remote
+/// settings, add-on, search and region updates, media plug-ins, studies.
+const FIREFOX_OFF: &[&str] = &[
+    "app.update.auto",
+    "toolkit.telemetry.enabled",
+    "toolkit.telemetry.unified",
+    "toolkit.telemetry.archive.enabled",
+    "datareporting.healthreport.uploadEnabled",
+    "datareporting.policy.dataSubmissionEnabled",
+    "browser.ping-centre.telemetry",
+    "network.captive-portal-service.enabled",
+    "network.connectivity-service.enabled",
+    "browser.safebrowsing.malware.enabled",
+    "browser.safebrowsing.phishing.enabled",
+    "browser.safebrowsing.blockedURIs.enabled",
+    "browser.safebrowsing.downloads.enabled",
+    "browser.safebrowsing.downloads.remote.enabled",
+    "security.remote_settings.crlite_filters.enabled",
+    "security.remote_settings.intermediates.enabled",
+    "extensions.update.enabled",
+    "extensions.getAddons.cache.enabled",
+    "extensions.blocklist.enabled",
+    "browser.search.update",
+    "browser.region.update.enabled",
+    "media.gmp-gmpopenh264.enabled",
+    "media.gmp-widevinecdm.enabled",
+    "network.prefetch-next",
+    "browser.newtabpage.enabled",
+    "browser.shell.checkDefaultBrowser",
+    "browser.aboutwelcome.enabled",
+    "browser.discovery.enabled",
+    "messaging-system.rsexperimentloader.enabled",
+    "app.normandy.enabled",
+    "app.shield.optoutstudies.enabled",
+    "browser.newtabpage.activity-stream.feeds.telemetry",
+    "browser.newtabpage.activity-stream.telemetry",
+    "identity.fxaccounts.enabled",
+];
 
-impl From<Pref> for Value {
-    fn from(pref: Pref) -> Self {
-        match pref {
-            Pref::Bool(value) => json!(value),
-            Pref::Int(value) => json!(value),
-            Pref::Text(value) => json!(value),
-        }
-    }
-}
+/// Firefox preferences set to `true` for the same reason.
+const FIREFOX_ON: &[&str] = &[
+    "app.update.disabledForTesting",
+    "network.dns.disablePrefetch",
+];
 
-/// The preferences that keep Firefox off the network.
-const FIREFOX_QUIET: &[(&str, Pref)] = &[
-    ("app.update.disabledForTesting", Pref::Bool(true)),
-    ("app.update.auto", Pref::Bool(false)),
-    ("toolkit.telemetry.enabled", Pref::Bool(false)),
-    ("toolkit.telemetry.unified", Pref::Bool(false)),
-    ("toolkit.telemetry.archive.enabled", Pref::Bool(false)),
-    ("toolkit.telemetry.server", Pref::Text("")),
-    ("datareporting.healthreport.uploadEnabled", Pref::Bool(false)),
-    ("datareporting.policy.dataSubmissionEnabled", Pref::Bool(false)),
-    ("browser.ping-centre.telemetry", Pref::Bool(false)),
-    ("network.captive-portal-service.enabled", Pref::Bool(false)),
-    ("network.connectivity-service.enabled", Pref::Bool(false)),
-    ("browser.safebrowsing.malware.enabled", Pref::Bool(false)),
-    ("browser.safebrowsing.phishing.enabled", Pref::Bool(false)),
-    ("browser.safebrowsing.blockedURIs.enabled", Pref::Bool(false)),
-    ("browser.safebrowsing.downloads.enabled", Pref::Bool(false)),
-    ("browser.safebrowsing.downloads.remote.enabled", Pref::Bool(false)),
-    ("browser.safebrowsing.provider.google.updateURL", Pref::Text("")),
-    ("browser.safebrowsing.provider.google4.updateURL", Pref::Text("")),
-    ("browser.safebrowsing.provider.mozilla.updateURL", Pref::Text("")),
-    // Remote settings (blocklists, certificate revocation lists): a server
-    // address that answers nothing, on loopback.
-    ("services.settings.server", Pref::Text("http://127.0.0.1:9/v1")),
-    ("security.remote_settings.crlite_filters.enabled", Pref::Bool(false)),
-    ("security.remote_settings.intermediates.enabled", Pref::Bool(false)),
-    ("security.OCSP.enabled", Pref::Int(0)),
-    ("extensions.update.enabled", Pref::Bool(false)),
-    ("extensions.getAddons.cache.enabled", Pref::Bool(false)),
-    ("extensions.blocklist.enabled", Pref::Bool(false)),
-    ("browser.search.update", Pref::Bool(false)),
-    ("browser.region.update.enabled", Pref::Bool(false)),
-    ("browser.region.network.url", Pref::Text("")),
-    ("geo.provider.network.url", Pref::Text("")),
-    ("media.gmp-manager.url", Pref::Text("")),
-    ("media.gmp-gmpopenh264.enabled", Pref::Bool(false)),
-    ("media.gmp-widevinecdm.enabled", Pref::Bool(false)),
-    ("network.trr.mode", Pref::Int(5)),
-    ("network.dns.disablePrefetch", Pref::Bool(true)),
-    ("network.prefetch-next", Pref::Bool(false)),
-    ("network.http.speculative-parallel-limit", Pref::Int(0)),
-    ("browser.newtabpage.enabled", Pref::Bool(false)),
-    ("browser.startup.page", Pref::Int(0)),
-    ("browser.startup.homepage", Pref::Text("about:blank")),
-    ("browser.shell.checkDefaultBrowser", Pref::Bool(false)),
-    ("browser.aboutwelcome.enabled", Pref::Bool(false)),
-    ("browser.discovery.enabled", Pref::Bool(false)),
-    ("messaging-system.rsexperimentloader.enabled", Pref::Bool(false)),
-    ("app.normandy.enabled", Pref::Bool(false)),
-    ("app.shield.optoutstudies.enabled", Pref::Bool(false)),
-    ("browser.newtabpage.activity-stream.feeds.telemetry", Pref::Bool(false)),
-    ("browser.newtabpage.activity-stream.telemetry", Pref::Bool(false)),
-    ("identity.fxaccounts.enabled", Pref::Bool(false)),
+/// Addresses of Mozilla's and Google's services, emptied for the same reason.
+const FIREFOX_NO_ADDRESS: &[&str] = &[
+    "toolkit.telemetry.server",
+    "browser.safebrowsing.provider.google.updateURL",
+    "browser.safebrowsing.provider.google4.updateURL",
+    "browser.safebrowsing.provider.mozilla.updateURL",
+    "browser.region.network.url",
+    "geo.provider.network.url",
+    "media.gmp-manager.url",
 ];

@@ -130,6 +130,7 @@ fn test(root: &Path, args: &[String]) -> anyhow::Result<()> {
     };
     tools::ensure_widget_tools(root)?;
     tools::ensure_browser()?;
+    let geckodriver = tools::ensure_firefox(root)?;
     let axe = tools::ensure_axe_core(root)?;
     let smtp_python = tools::ensure_smtp_server(root)?;
     let python = tools::ensure_python_checker(root)?;
@@ -189,6 +190,7 @@ fn test(root: &Path, args: &[String]) -> anyhow::Result<()> {
         .args(["test", "--workspace"])
         .env("SEALBOOK_BIN", &sealbook)
         .env("SEALBOOK_AXE", &axe)
+        .env("SEALBOOK_GECKODRIVER", &geckodriver)
         .env("SEALBOOK_TEST_SMTP_PYTHON", &smtp_python)
         .env("SEALBOOK_TEST_POSTGRES", &postgres.url)
         .env("SEALBOOK_REQUIRE_POSTGRES", "1")
@@ -199,6 +201,7 @@ fn test(root: &Path, args: &[String]) -> anyhow::Result<()> {
         .args(["test", "-p", "sealbook-e2e"])
         .env("SEALBOOK_BIN", &sealbook)
         .env("SEALBOOK_AXE", &axe)
+        .env("SEALBOOK_GECKODRIVER", &geckodriver)
         .env("SEALBOOK_E2E_POSTGRES", &postgres.url)
         .env("SEALBOOK_E2E_POSTGRES_DATA", &postgres.data)
         .env("PATH", &path))?;

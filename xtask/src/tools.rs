@@ -10,6 +10,9 @@ use crate::run;
 
 pub(crate) const CHROMIUM: &str = "/usr/bin/chromium";
 pub(crate) const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const FIREFOX: &str = "/usr/bin/firefox-esr";
+/// The newest geckodriver on crates.io that builds with this toolchain.
+const GECKODRIVER_VERSION: &str = "0.37.1";
 const WASM_BINDGEN_VERSION: &str = "0.2.130";
 const BINARYEN_VERSION: &str = "132";
 const AXE_CORE_VERSION: &str = "4.14.1";
@@ -109,6 +112,38 @@ pub(crate) fn ensure_browser() -> anyhow::Result<()> {
         return Ok(());
     }
     apt_install(&["chromium", "chromium-driver"])
+}
+
+/// Debian's Firefox ESR, and geckodriver built from crates.io into
+/// `.tools/bin` (Debian packages no geckodriver). Returns geckodriver's path.
+pub(crate) fn ensure_firefox(root: &Path) -> anyhow::Result<PathBuf> {
+    if !Path::new(FIREFOX).exists() {
+        apt_install(&["firefox-esr"])?;
+    }
+    let tools = root.join(".tools");
+    let geckodriver = tools.join("bin/geckodriver");
+    let installed = Command::new(&geckodriver)
+        .arg("--version")
+        .output()
+        .is_ok_and(|out| {
+            String::from_utf8_lossy(&out.stdout)
+                .lines()
+                .next()
+                .is_some_and(|line| line.trim() == format!("geckodriver {GECKODRIVER_VERSION}"))
+        });
+    if !installed {
+        run(crate::cargo()
+            .args([
+                "install",
+                "geckodriver",
+                "--version",
+                GECKODRIVER_VERSION,
+                "--locked",
+                "--root",
+            ])
+            .arg(&tools))?;
+    }
+    Ok(geckodriver)
 }
 
 pub(crate) fn is_root() -> bool {

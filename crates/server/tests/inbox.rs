@@ -931,6 +931,35 @@ async fn every_state_changing_route_needs_csrf_and_our_origin(database: TestData
             "{path}"
         );
     }
+    // `Origin: null` (Firefox's, under our `no-referrer` policy) signs in only
+    // when the browser says the request is same-origin.
+    for (site, status) in [
+        (Some("same-origin"), StatusCode::OK),
+        (Some("same-site"), StatusCode::FORBIDDEN),
+        (Some("cross-site"), StatusCode::FORBIDDEN),
+        (None, StatusCode::FORBIDDEN),
+    ] {
+        let mut login = request(
+            Method::POST,
+            "/api/v1/auth/login",
+            None,
+            Csrf::Missing,
+            Some(&json!({ "email": OWNER, "password": PASSWORD })),
+        );
+        login
+            .headers_mut()
+            .insert(header::ORIGIN, "null".parse().expect("header"));
+        if let Some(site) = site {
+            login
+                .headers_mut()
+                .insert("sec-fetch-site", site.parse().expect("header"));
+        }
+        let answer = call(&fixture.state, login).await;
+        assert_eq!(
+            answer.status, status,
+            "Origin: null, Sec-Fetch-Site {site:?}"
+        );
+    }
     // The inbox's own origin passes.
     let mut same_origin = request(
         Method::POST,

@@ -1,5 +1,7 @@
-//! Headless Chromium (Debian's) driven by chromedriver.
+//! Headless browsers driven through WebDriver: Debian's Chromium (by
+//! chromedriver) and Debian's Firefox ESR (by geckodriver).
 
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
 use anyhow::Context;
@@ -12,6 +14,45 @@ use crate::{eventually, free_port, wait_for_port};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const FIREFOX: &str = "/usr/bin/firefox-esr";
+
+/// Which browser a session runs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BrowserKind {
+    Chromium,
+    Firefox,
+}
+
+impl BrowserKind {
+    /// chromedriver's vendor commands (`se/log`, `goog/cdp/execute`) exist only
+    /// in Chromium; the helpers built on them refuse other browsers.
+    fn require_chromium(self, what: &str) -> anyhow::Result<()> {
+        match self {
+            Self::Chromium => Ok(()),
+            Self::Firefox => anyhow::bail!(
+                "{what} uses a chromedriver vendor command; geckodriver has none like it"
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for BrowserKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Self::Chromium => "Chromium",
+            Self::Firefox => "Firefox ESR",
+        })
+    }
+}
+
+/// geckodriver: `SEALBOOK_GECKODRIVER` (set by `cargo xtask test`) or the copy
+/// `cargo xtask test` installs under `.tools/bin`.
+fn geckodriver() -> PathBuf {
+    std::env::var_os("SEALBOOK_GECKODRIVER").map_or_else(
+        || crate::workspace_root().join(".tools/bin/geckodriver"),
+        PathBuf::from,
+    )
+}
 
 /// chromedriver's `POST /session/{id}/se/log` for the browser console: the
 /// messages since the last call.
@@ -67,7 +108,7 @@ impl fantoccini::wd::WebDriverCompatibleCommand for EmulateMedia {
 fn axe_source() -> anyhow::Result<String> {
     let path = std::env::var_os("SEALBOOK_AXE").map_or_else(
         || crate::workspace_root().join(".tools/node_modules/axe-core/axe.min.js"),
-        std::path::PathBuf::from,
+        PathBuf::from,
     );
     std::fs::read_to_string(&path).with_context(|| {
         format!(
@@ -81,65 +122,71 @@ fn axe_source() -> anyhow::Result<String> {
 #[derive(Debug)]
 pub struct Browser {
     pub client: Client,
-    chromedriver: Child,
+    kind: BrowserKind,
+    /// chromedriver or geckodriver, which started the browser as its child.
+    driver: Child,
     /// The profile folder; downloads land in its `downloads`.
     profile: tempfile::TempDir,
 }
 
 impl Browser {
+    /// Chromium, in American English.
     pub async fn start() -> anyhow::Result<Self> {
-        Self::start_speaking("en-US").await
+        Self::launch(BrowserKind::Chromium, "en-US").await
     }
 
-    /// A browser whose visitor prefers `language` (a BCP 47 tag): what
-    /// `navigator.languages` and `Accept-Language` report.
+    /// Chromium, whose visitor prefers `language`.
     pub async fn start_speaking(language: &str) -> anyhow::Result<Self> {
+        Self::launch(BrowserKind::Chromium, language).await
+    }
+
+    /// `kind`, in American English.
+    pub async fn start_in(kind: BrowserKind) -> anyhow::Result<Self> {
+        Self::launch(kind, "en-US").await
+    }
+
+    /// A browser of `kind` whose visitor prefers `language` (a BCP 47 tag):
+    /// what `navigator.languages` and `Accept-Language` report.
+    pub async fn launch(kind: BrowserKind, language: &str) -> anyhow::Result<Self> {
         let port = free_port();
-        let chromedriver = Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
+        let profile = tempfile::tempdir()?;
+        let downloads = profile.path().join("downloads");
+        std::fs::create_dir_all(&downloads)?;
+        let (program, args, capabilities) = match kind {
+            BrowserKind::Chromium => (
+                PathBuf::from(CHROMEDRIVER),
+                vec![format!("--port={port}")],
+                chromium_capabilities(profile.path(), &downloads, language),
+            ),
+            BrowserKind::Firefox => (
+                geckodriver(),
+                vec![
+                    "--host=127.0.0.1".to_owned(),
+                    format!("--port={port}"),
+                    // geckodriver makes a fresh profile per session; inside the
+                    // folder that this session removes, even if a test dies.
+                    format!("--profile-root={}", profile.path().display()),
+                ],
+                firefox_capabilities(&downloads, language),
+            ),
+        };
+        let driver = Command::new(&program)
+            .args(&args)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .kill_on_drop(true)
-            // Its own process group: dropping the session ends Chromium too, which
-            // chromedriver starts as its child (a failed test must not leave it running).
+            // Its own process group: dropping the session ends the browser too,
+            // which the driver starts as its child (a failed test must not leave
+            // it running).
             .process_group(0)
             .spawn()
-            .context("cannot start chromedriver (apt-get install chromium-driver)")?;
+            .with_context(|| {
+                format!(
+                    "cannot start {} for {kind} (cargo xtask test installs it)",
+                    program.display()
+                )
+            })?;
         wait_for_port(port).await?;
-        let profile = tempfile::tempdir()?;
-        // Flags from DESIGN §9: no background traffic, which this closed network refuses.
-        let args = [
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-dev-shm-usage",
-            "--window-size=1024,900",
-        ]
-        .into_iter()
-        .map(str::to_owned)
-        .chain([
-            format!("--user-data-dir={}", profile.path().display()),
-            format!("--lang={language}"),
-        ])
-        .collect::<Vec<_>>();
-        let capabilities = json!({
-            "goog:chromeOptions": {
-                "binary": CHROMIUM,
-                "args": args,
-                "prefs": {
-                    "intl.accept_languages": language,
-                    "download.default_directory": profile.path().join("downloads"),
-                    "download.prompt_for_download": false,
-                },
-            },
-            // The console, for policy violations (`Browser::policy_violations`).
-            "goog:loggingPrefs": { "browser": "ALL" },
-        });
         let Value::Object(capabilities) = capabilities else {
             unreachable!("built as an object")
         };
@@ -147,12 +194,21 @@ impl Browser {
             .capabilities(capabilities)
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
-            .context("cannot open a Chromium session")?;
+            .with_context(|| format!("cannot open a {kind} session"))?;
+        if kind == BrowserKind::Firefox {
+            // Chromium's size comes from its `--window-size`.
+            client.set_window_size(1024, 900).await?;
+        }
         Ok(Self {
             client,
-            chromedriver,
+            kind,
+            driver,
             profile,
         })
+    }
+
+    pub fn kind(&self) -> BrowserKind {
+        self.kind
     }
 
     /// Opens `url` and waits for the widget's first step inside its shadow root.
@@ -236,19 +292,22 @@ impl Browser {
     /// Waits for a finished download named `name` (a link the visitor clicked)
     /// and returns its bytes.
     ///
-    /// Chromium reserves the final name with an empty file as soon as the
-    /// download starts, writes into a `.crdownload` file beside it, and renames
-    /// that over the final name when done: the download is complete only once
-    /// no `.crdownload` file is left in the folder. Every file the tests
-    /// download has content (a CSV header, a calendar's `BEGIN:VCALENDAR`), so
-    /// an empty file is still the reservation.
+    /// Both browsers may reserve the final name with an empty file as soon as
+    /// the download starts and write into a file beside it (Chromium's
+    /// `.crdownload`, Firefox's `.part`), renamed over the final name when
+    /// done: the download is complete only once no such file is left in the
+    /// folder. Every file the tests download has content (a CSV header, a
+    /// calendar's `BEGIN:VCALENDAR`), so an empty file is still the reservation.
     pub async fn downloaded(&self, name: &str) -> anyhow::Result<Vec<u8>> {
         let folder = self.profile.path().join("downloads");
         let path = folder.join(name);
         eventually(&format!("the complete download {name}"), || async {
             let in_progress = std::fs::read_dir(&folder).ok()?.any(|entry| {
-                entry
-                    .is_ok_and(|entry| entry.file_name().to_string_lossy().ends_with(".crdownload"))
+                entry.is_ok_and(|entry| {
+                    let file = entry.file_name();
+                    let file = file.to_string_lossy();
+                    file.ends_with(".crdownload") || file.ends_with(".part")
+                })
             });
             if in_progress {
                 return None;
@@ -266,7 +325,10 @@ impl Browser {
 
     /// Console messages about Content-Security-Policy or integrity since the last
     /// call: a policy that blocks something the page needs, or a blocked file.
+    /// Chromium only: geckodriver does not hand out the console (Firefox shows it
+    /// through WebDriver BiDi, which fantoccini does not speak).
     pub async fn policy_violations(&self) -> anyhow::Result<Vec<String>> {
+        self.kind.require_chromium("reading the console")?;
         let entries = self.client.issue_cmd(ConsoleLog).await?;
         Ok(entries
             .as_array()
@@ -300,7 +362,9 @@ impl Browser {
     }
 
     /// Lays the page out for `media` (`print` or `screen`) until told otherwise.
+    /// Chromium only: it is a DevTools command.
     pub async fn emulate_media(&self, media: &'static str) -> anyhow::Result<()> {
+        self.kind.require_chromium("emulating print media")?;
         self.client.issue_cmd(EmulateMedia(media)).await?;
         Ok(())
     }
@@ -321,8 +385,8 @@ impl Browser {
 
 impl Drop for Browser {
     fn drop(&mut self) {
-        // The whole group: chromedriver and the Chromium it started.
-        if let Some(pid) = self.chromedriver.id() {
+        // The whole group: the driver and the browser it started.
+        if let Some(pid) = self.driver.id() {
             let _ = std::process::Command::new("kill")
                 .args(["-KILL", "--", &format!("-{pid}")])
                 .stdout(Stdio::null())
@@ -417,3 +481,153 @@ impl Widget<'_> {
         .await
     }
 }
+
+/// Headless Chromium with the flags of DESIGN §9: no background traffic,
+/// which this closed network refuses.
+fn chromium_capabilities(profile: &Path, downloads: &Path, language: &str) -> Value {
+    let args = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--window-size=1024,900",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .chain([
+        format!("--user-data-dir={}", profile.display()),
+        format!("--lang={language}"),
+    ])
+    .collect::<Vec<_>>();
+    json!({
+        "goog:chromeOptions": {
+            "binary": CHROMIUM,
+            "args": args,
+            "prefs": {
+                "intl.accept_languages": language,
+                "download.default_directory": downloads,
+                "download.prompt_for_download": false,
+            },
+        },
+        // The console, for policy violations (`Browser::policy_violations`).
+        "goog:loggingPrefs": { "browser": "ALL" },
+    })
+}
+
+/// Headless Firefox ESR with no traffic of its own: every service that would
+/// call Mozilla or a third party (updates, telemetry, connectivity and captive
+/// portal checks, Safe Browsing, remote settings, add-on and search updates,
+/// DNS over HTTPS, prefetching) is off, as DESIGN §9 asks of Chromium.
+fn firefox_capabilities(downloads: &Path, language: &str) -> Value {
+    let mut prefs = serde_json::Map::new();
+    prefs.insert("intl.accept_languages".into(), json!(language));
+    // Downloads go to the profile's folder without a dialog.
+    prefs.insert("browser.download.folderList".into(), json!(2));
+    prefs.insert("browser.download.dir".into(), json!(downloads));
+    prefs.insert("browser.download.useDownloadDir".into(), json!(true));
+    prefs.insert(
+        "browser.download.always_ask_before_handling_new_types".into(),
+        json!(false),
+    );
+    prefs.insert("browser.download.alwaysOpenPanel".into(), json!(false));
+    prefs.insert(
+        "browser.helperApps.neverAsk.saveToDisk".into(),
+        json!("text/calendar,text/csv,text/html"),
+    );
+    // Timers at full precision (Firefox rounds them to a millisecond to blunt
+    // timing attacks): the tests order events by `performance` timestamps, and
+    // an event and the next one would otherwise share one.
+    prefs.insert("privacy.reduceTimerPrecision".into(), json!(false));
+    for (names, value) in [
+        (FIREFOX_OFF, json!(false)),
+        (FIREFOX_ON, json!(true)),
+        (FIREFOX_NO_ADDRESS, json!("")),
+    ] {
+        for &name in names {
+            prefs.insert(name.into(), value.clone());
+        }
+    }
+    // Remote settings (blocklists, certificate revocation lists): a server
+    // address that answers nothing, on loopback.
+    prefs.insert(
+        "services.settings.server".into(),
+        json!("http://127.0.0.1:9/v1"),
+    );
+    // No certificate status queries (and no https here).
+    prefs.insert("security.OCSP.enabled".into(), json!(0));
+    // No DNS over HTTPS.
+    prefs.insert("network.trr.mode".into(), json!(5));
+    prefs.insert("network.http.speculative-parallel-limit".into(), json!(0));
+    prefs.insert("browser.startup.page".into(), json!(0));
+    prefs.insert("browser.startup.homepage".into(), json!("about:blank"));
+    json!({
+        "browserName": "firefox",
+        "moz:firefoxOptions": {
+            "binary": FIREFOX,
+            "args": ["-headless"],
+            "prefs": prefs,
+        },
+    })
+}
+
+/// Firefox preferences set to `false` to keep it off the network: updates,
+/// telemetry, connectivity and captive-portal checks, Safe Browsing, remote
+/// settings, add-on, search and region updates, media plug-ins, studies.
+const FIREFOX_OFF: &[&str] = &[
+    "app.update.auto",
+    "toolkit.telemetry.enabled",
+    "toolkit.telemetry.unified",
+    "toolkit.telemetry.archive.enabled",
+    "datareporting.healthreport.uploadEnabled",
+    "datareporting.policy.dataSubmissionEnabled",
+    "browser.ping-centre.telemetry",
+    "network.captive-portal-service.enabled",
+    "network.connectivity-service.enabled",
+    "browser.safebrowsing.malware.enabled",
+    "browser.safebrowsing.phishing.enabled",
+    "browser.safebrowsing.blockedURIs.enabled",
+    "browser.safebrowsing.downloads.enabled",
+    "browser.safebrowsing.downloads.remote.enabled",
+    "security.remote_settings.crlite_filters.enabled",
+    "security.remote_settings.intermediates.enabled",
+    "extensions.update.enabled",
+    "extensions.getAddons.cache.enabled",
+    "extensions.blocklist.enabled",
+    "browser.search.update",
+    "browser.region.update.enabled",
+    "media.gmp-gmpopenh264.enabled",
+    "media.gmp-widevinecdm.enabled",
+    "network.prefetch-next",
+    "browser.newtabpage.enabled",
+    "browser.shell.checkDefaultBrowser",
+    "browser.aboutwelcome.enabled",
+    "browser.discovery.enabled",
+    "messaging-system.rsexperimentloader.enabled",
+    "app.normandy.enabled",
+    "app.shield.optoutstudies.enabled",
+    "browser.newtabpage.activity-stream.feeds.telemetry",
+    "browser.newtabpage.activity-stream.telemetry",
+    "identity.fxaccounts.enabled",
+];
+
+/// Firefox preferences set to `true` for the same reason.
+const FIREFOX_ON: &[&str] = &[
+    "app.update.disabledForTesting",
+    "network.dns.disablePrefetch",
+];
+
+/// Addresses of Mozilla's and Google's services, emptied for the same reason.
+const FIREFOX_NO_ADDRESS: &[&str] = &[
+    "toolkit.telemetry.server",
+    "browser.safebrowsing.provider.google.updateURL",
+    "browser.safebrowsing.provider.google4.updateURL",
+    "browser.safebrowsing.provider.mozilla.updateURL",
+    "browser.region.network.url",
+    "geo.provider.network.url",
+    "media.gmp-manager.url",
+];

@@ -1,6 +1,7 @@
 //! The harness for end-to-end tests: the real `sealbook` binary on a loopback
 //! port behind a recording proxy, a separate "business site" origin, and real
-//! headless Chromium driven through chromedriver.
+//! headless Chromium driven through chromedriver, or Firefox ESR through
+//! geckodriver.
 //!
 //! Every wait is bounded in time; every process is killed when its handle drops.
 
@@ -10,7 +11,7 @@ mod host_site;
 mod proxy;
 mod server;
 
-pub use browser::{Browser, Widget};
+pub use browser::{Browser, BrowserKind, Widget};
 pub use host_site::HostSite;
 pub use proxy::RecordingProxy;
 pub use server::{PASSPHRASE, Sealbook, SecondProcess, built_widget, eventually, workspace_root};
@@ -79,4 +80,25 @@ pub fn hashed_file(
             dir.display()
         ),
     }
+}
+
+/// One test body run as two tests, `$name::in_chromium` and
+/// `$name::in_firefox_esr`: `$body` is an `async fn(BrowserKind) ->
+/// anyhow::Result<()>` beside the macro call.
+#[macro_export]
+macro_rules! in_each_browser {
+    ($(#[$doc:meta])* $name:ident => $body:ident) => {
+        $(#[$doc])*
+        mod $name {
+            #[::tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn in_chromium() -> ::anyhow::Result<()> {
+                super::$body($crate::BrowserKind::Chromium).await
+            }
+
+            #[::tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn in_firefox_esr() -> ::anyhow::Result<()> {
+                super::$body($crate::BrowserKind::Firefox).await
+            }
+        }
+    };
 }

@@ -15,14 +15,19 @@
 //! survives the visitor's own cancel, in the list and in the day's and week's
 //! counts. A schedule change made in the inbox reaches the widget served by a
 //! second server process within a second, closure note included, and a
-//! practice adds a service and a practitioner with hours of their own.
+//! practice adds a service and a practitioner with hours of their own. A booking
+//! sealed by the widget in Firefox ESR opens in the inbox, in Chromium and in
+//! Firefox ESR.
 
 use fantoccini::Locator;
 use fantoccini::key::Key;
 use sealbook_e2e::flow::{
     assert_accessible, canary, choose_first_free_slot, fill_details, key, send,
 };
-use sealbook_e2e::{Browser, PASSPHRASE, Sealbook, SecondProcess, eventually, occurrences};
+use sealbook_e2e::{
+    Browser, BrowserKind, PASSPHRASE, Sealbook, SecondProcess, eventually, in_each_browser,
+    occurrences,
+};
 
 /// Browser tests share two cores: one at a time keeps timings honest.
 static ONE_BROWSER_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -43,7 +48,16 @@ async fn book_with_link(
     sealbook: &Sealbook,
     name: &str,
 ) -> anyhow::Result<(String, String, String)> {
-    let browser = Browser::start().await?;
+    book_in(BrowserKind::Chromium, sealbook, name).await
+}
+
+/// [`book_with_link`] in a browser of `kind`.
+async fn book_in(
+    kind: BrowserKind,
+    sealbook: &Sealbook,
+    name: &str,
+) -> anyhow::Result<(String, String, String)> {
+    let browser = Browser::start_in(kind).await?;
     let widget = browser
         .open_widget(&sealbook.url(&format!("/book/{}", sealbook.business)))
         .await?;
@@ -1927,5 +1941,48 @@ async fn a_booking_moved_in_the_inbox_shows_its_new_time_on_the_visitors_page() 
     let opened = sealbook.open_bookings().await?;
     let moved_start = opened[0]["start"].as_str().unwrap_or_default();
     assert_eq!(moved_start, chosen, "the stored start is the chosen one");
+    Ok(())
+}
+
+in_each_browser!(
+    /// The widget seals in Firefox ESR (its WebCrypto, its wasm engine); the
+    /// inbox, in either browser, unlocks the business key and shows the name.
+    a_booking_sealed_in_firefox_esr_opens_decrypted_in_the_inbox => firefox_booking_in_the_inbox
+);
+
+async fn firefox_booking_in_the_inbox(inbox: BrowserKind) -> anyhow::Result<()> {
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
+    let sealbook = Sealbook::start("bistro-firefox", &[]).await?;
+    let name = canary();
+    let (reference, day, _) = book_in(BrowserKind::Firefox, &sealbook, &name).await?;
+    sealbook.init_owner(OWNER, OWNER_PASSWORD).await?;
+
+    let browser = Browser::start_in(inbox).await?;
+    browser.goto(&sealbook.url("/inbox/")).await?;
+    log_in(&browser, OWNER, OWNER_PASSWORD, PASSPHRASE).await?;
+    show_day(&browser, &day).await?;
+    wait_for_row(&browser, &name).await?;
+    assert_accessible(&browser, &format!("inbox list in {inbox}")).await?;
+    browser
+        .script(&format!(
+            "document.querySelector('tr[data-booking=\"{reference}\"] button').click();"
+        ))
+        .await?;
+    let facts = browser.wait_for_text("#sb-facts").await?;
+    assert!(facts.contains(&name), "{facts}");
+    assert!(facts.contains("+33 6 98 76 54 32"), "{facts}");
+    browser.close().await?;
+
+    let traffic = sealbook.proxy.traffic();
+    assert_eq!(
+        occurrences(&traffic, name.as_bytes()),
+        0,
+        "the canary in clear"
+    );
+    assert_eq!(
+        occurrences(&traffic, PASSPHRASE.as_bytes()),
+        0,
+        "the key passphrase"
+    );
     Ok(())
 }

@@ -103,6 +103,12 @@ fn cookie_token<'a>(headers: &'a HeaderMap, config: &Config) -> Option<&'a str> 
 /// Whether an `Origin` header, if there is one, is this server's own origin:
 /// `public_url`, or — on plain-HTTP loopback or without `public_url` — the
 /// host the browser addressed.
+///
+/// `Origin: null` passes only with `Sec-Fetch-Site: same-origin`. Our pages'
+/// `Referrer-Policy: no-referrer` makes Firefox send `null` for the inbox's own
+/// POSTs (the Fetch standard's rule for that policy); the browser sets
+/// `Sec-Fetch-Site` itself, and an opaque origin (a sandboxed frame, a `data:`
+/// page) is never `same-origin`.
 fn same_origin(headers: &HeaderMap, config: &Config) -> bool {
     let Some(origin) = headers.get(header::ORIGIN) else {
         return true;
@@ -110,6 +116,11 @@ fn same_origin(headers: &HeaderMap, config: &Config) -> bool {
     let Ok(origin) = origin.to_str() else {
         return false;
     };
+    if origin == "null" {
+        return headers
+            .get("sec-fetch-site")
+            .is_some_and(|site| site == "same-origin");
+    }
     if config.public_url.as_deref() == Some(origin) {
         return true;
     }

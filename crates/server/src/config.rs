@@ -91,14 +91,6 @@ fn is_phone_number(phone: &str) -> bool {
         && !phone[1..].contains('+')
 }
 
-/// 1 to 64 of `a-z`, `0-9` and `-`: safe in a URL path and a query.
-pub(crate) fn is_url_safe_id(id: &str) -> bool {
-    (1..=64).contains(&id.len())
-        && id
-            .bytes()
-            .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
-}
-
 /// `scheme://host[:port]`, exactly as a browser sends it in `Origin`: no path,
 /// no trailing slash (a browser's `Origin` never has one, so it would never match).
 fn is_origin(origin: &str) -> bool {
@@ -311,7 +303,7 @@ impl Config {
     fn resolve(raw: RawConfig, base: &Path) -> Result<Self, ConfigError> {
         let mut businesses: Vec<Business> = Vec::with_capacity(raw.business.len());
         for business in raw.business {
-            if !is_url_safe_id(business.id.as_str()) {
+            if !crate::ids::is_url_safe_id(business.id.as_str()) {
                 return Err(ConfigError::InvalidBusinessId(business.id.into_string()));
             }
             if let Some(origin) = business
@@ -841,7 +833,8 @@ fn default_status() -> KeyStatus {
 mod tests {
     use std::path::Path;
 
-    use super::{Config, ConfigError, is_origin, is_url_safe_id};
+    use super::{Config, ConfigError, is_origin};
+    use crate::ids::is_url_safe_id;
     use crate::profile::Channel;
 
     fn bistro(extra: &str) -> Result<Config, ConfigError> {

@@ -86,6 +86,15 @@ impl BookingId {
 
 /// `bytes` random bytes as base64url without padding: the form of every random
 /// id and secret token of the inbox (staff ids, sessions, CSRF, invites).
+/// 1 to 64 of `a-z`, `0-9` and `-`: safe in a URL path and a query (a
+/// business's, a service's or a practitioner's id).
+pub(crate) fn is_url_safe_id(id: &str) -> bool {
+    (1..=64).contains(&id.len())
+        && id
+            .bytes()
+            .all(|byte| byte.is_ascii_lowercase() || byte.is_ascii_digit() || byte == b'-')
+}
+
 pub fn random_base64url(bytes: usize) -> Result<String, getrandom::Error> {
     use base64::Engine as _;
     let mut buffer = vec![0u8; bytes];

@@ -202,7 +202,7 @@ impl Problems {
 
     /// An id bookings keep: what a URL and a query carry safely.
     fn id(&mut self, field: &str, id: &str) {
-        if !crate::config::is_url_safe_id(id) {
+        if !crate::ids::is_url_safe_id(id) {
             self.add(field, "invalid_id");
         }
     }

@@ -120,7 +120,7 @@ pub fn date_step(ctx: &Ctx<'_>) -> Vec<Html> {
                 out.raw(", ").raw(ctx.t(status));
             }
             if let Some(note) = state.note_on(day) {
-                out.raw(ctx.t(Text::NoteSeparator)).text(note.get(lang));
+                out.raw(NOTE_SEPARATOR).text(note.get(lang));
             }
             out.raw("</span></td>");
         }
@@ -136,8 +136,12 @@ pub fn date_step(ctx: &Ctx<'_>) -> Vec<Html> {
     vec![out.html()]
 }
 
+/// Between a closure's dates and its note: a dash reads the same in every
+/// language, where a colon takes a space before it in French only.
+const NOTE_SEPARATOR: &str = " — ";
+
 /// Why the business is closed, under the month: one line per run of days
-/// with the same note ("24 décembre – 2 janvier : Congés annuels").
+/// with the same note ("24 décembre – 2 janvier — Congés annuels").
 fn closure_notes(out: &mut Out, ctx: &Ctx<'_>, days: &[DayAvailability]) {
     let mut runs: Vec<(Day, Day, &str)> = Vec::new();
     for day in days {
@@ -156,7 +160,7 @@ fn closure_notes(out: &mut Out, ctx: &Ctx<'_>, days: &[DayAvailability]) {
             out.raw(" – ")
                 .text(&clock::format_day(ctx.lang, to, DateStyle::DayMonth));
         }
-        out.raw(ctx.t(Text::NoteSeparator)).text(note).raw("</p>");
+        out.raw(NOTE_SEPARATOR).text(note).raw("</p>");
     }
 }
 

@@ -60,8 +60,6 @@ crate::texts! {
     DayFree => ["free times", "horaires libres", "freie Zeiten"],
     DayFull => ["fully booked", "complet", "ausgebucht"],
     DayClosed => ["closed", "fermé", "geschlossen"],
-    // Between a closure's dates and its note: French puts a space before the colon.
-    NoteSeparator => [": ", " : ", ": "],
     LoadingTimes => [
         "Loading free times…",
         "Chargement des horaires libres…",

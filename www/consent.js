@@ -13,6 +13,9 @@
  *   data-consent-mode="google" Google Consent Mode v2 defaults (all denied), updated on choice.
  *   data-consent-reopen="none" no floating "Cookie settings" button (call Sealbook.consent.show()).
  *   window "sealbook:consent" event on every choice; detail = Sealbook.consent.get().
+ *   Gated elements the page adds later (its own scripts, a tag manager) are gated the same way.
+ *   --sealbook-{accent,accent-text,text,muted,background,border,radius,font} on the page
+ *   theme the banner as they theme the booking form.
  */
 (() => {
   "use strict";
@@ -95,13 +98,21 @@
     },
   };
 
+  // The page's --sealbook-* custom properties reach through `all: initial`
+  // (custom properties are not reset by it), so the banner takes the site's colours.
   const CSS = `
-:host { all: initial; }
+:host {
+  all: initial;
+  --a: var(--sealbook-accent, #0b5cad); --at: var(--sealbook-accent-text, #ffffff);
+  --t: var(--sealbook-text, #1b1b1f); --m: var(--sealbook-muted, #4a4a55);
+  --bg: var(--sealbook-background, #ffffff); --b: var(--sealbook-border, #767680);
+  --r: var(--sealbook-radius, 6px);
+}
 dialog {
   box-sizing: border-box; width: min(40rem, calc(100vw - 1rem)); max-height: calc(100vh - 1rem);
   margin: auto auto 0.5rem; padding: 1.25rem; overflow: auto;
-  font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
-  color: #1b1b1f; background: #ffffff; border: 2px solid #1b1b1f; border-radius: 8px;
+  font: 16px/1.45 var(--sealbook-font, system-ui, -apple-system, "Segoe UI", Roboto, sans-serif);
+  color: var(--t); background: var(--bg); border: 2px solid var(--t); border-radius: calc(var(--r) + 2px);
   overflow-wrap: anywhere;
 }
 dialog::backdrop { background: rgba(0, 0, 0, 0.35); }
@@ -109,27 +120,34 @@ dialog *, dialog *::before, dialog *::after { box-sizing: border-box; }
 h2 { margin: 0 0 0.5rem; font-size: 1.2em; line-height: 1.25; }
 h2:focus { outline: none; }
 p { margin: 0 0 0.75rem; }
-a { color: #0b5cad; }
-.gpc { padding: 0.5rem 0.75rem; border-left: 4px solid #0b5cad; background: #eef4fb; }
+a { color: var(--a); }
+.gpc { padding: 0.5rem 0.75rem; border-left: 4px solid var(--a); background: color-mix(in srgb, var(--a) 8%, var(--bg)); }
 .actions { display: flex; flex-wrap: wrap; gap: 0.5rem; margin-top: 1rem; }
 button {
   flex: 1 1 10rem; min-height: 2.75rem; margin: 0; padding: 0.5rem 1rem; cursor: pointer;
-  font: inherit; font-weight: 600; color: #ffffff; background: #0b5cad;
-  border: 2px solid #0b5cad; border-radius: 6px;
+  font: inherit; font-weight: 600; color: var(--at); background: var(--a);
+  border: 2px solid var(--a); border-radius: var(--r);
 }
-button.quiet { color: #0b5cad; background: #ffffff; }
-button:focus-visible, a:focus-visible, input:focus-visible, summary:focus-visible { outline: 3px solid #1b1b1f; outline-offset: 2px; }
-.category { padding: 0.75rem 0; border-top: 1px solid #767680; }
+button.quiet { color: var(--a); background: var(--bg); }
+button:focus-visible, a:focus-visible, input:focus-visible, summary:focus-visible { outline: 3px solid var(--t); outline-offset: 2px; }
+.category { padding: 0.75rem 0; border-top: 1px solid var(--b); }
 .category label { display: flex; gap: 0.75rem; align-items: center; font-weight: 600; }
-.category input { width: 1.25rem; height: 1.25rem; margin: 0; }
-.category p { margin: 0.25rem 0 0; color: #4a4a55; }
+.category input { width: 1.25rem; height: 1.25rem; margin: 0; accent-color: var(--a); }
+.category p { margin: 0.25rem 0 0; color: var(--m); }
 details { margin-top: 0.25rem; }
-summary { cursor: pointer; color: #0b5cad; }
+summary { cursor: pointer; color: var(--a); }
 ul { margin: 0.25rem 0 0; padding-left: 1.25rem; }
 li { margin: 0.25rem 0; }
 .reopen {
   position: fixed; left: 0.5rem; bottom: 0.5rem; z-index: 2147483646; flex: none; min-height: 2.75rem;
-  padding: 0.4rem 0.8rem; font: 600 14px/1.2 system-ui, sans-serif;
+  padding: 0.4rem 0.8rem; font: 600 14px/1.2 var(--sealbook-font, system-ui, sans-serif);
+}
+.reopen svg { display: none; }
+/* On a phone the control is a small round icon in the corner, not a label over the text. */
+@media (max-width: 40rem) {
+  .reopen { width: 2.75rem; height: 2.75rem; padding: 0; border-radius: 50%; }
+  .reopen svg { display: block; width: 1.5rem; height: 1.5rem; margin: auto; fill: currentColor; }
+  .reopen span { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
 }
 [hidden] { display: none !important; }
 `;
@@ -274,8 +292,31 @@ li { margin: 0.25rem 0; }
       });
     }
     activation = activation.then(whenParsed).then(() => activateGated(new Set(next.granted)));
+    watchLateElements();
     if (record) sendRecord(next);
     window.dispatchEvent(new CustomEvent("sealbook:consent", { detail: publicChoice(next) }));
+  }
+
+  let observer = null;
+
+  /**
+   * Gated elements the page adds after the choice (its own code, a tag manager)
+   * run or load when their category is granted, like those it was parsed with;
+   * the others stay inert. Elements this layer activates carry
+   * data-sealbook-activated, so they do not wake the observer again.
+   */
+  function watchLateElements() {
+    if (observer || !window.MutationObserver) return;
+    const pending = "[data-category]:not([data-sealbook-activated])";
+    observer = new MutationObserver((mutations) => {
+      const gated = mutations.some((mutation) =>
+        Array.from(mutation.addedNodes).some(
+          (node) => node.nodeType === 1 && (node.matches(pending) || node.querySelector(pending)),
+        ),
+      );
+      if (gated) activation = activation.then(() => activateGated(new Set(choice.granted)));
+    });
+    observer.observe(document.documentElement, { childList: true, subtree: true });
   }
 
   /** Runs the gated elements of granted categories once each, in document order. */
@@ -490,7 +531,11 @@ li { margin: 0.25rem 0; }
       if (!choice) choose("reject_all");
     });
     dialog.addEventListener("keydown", trapTab);
-    reopen = button("sbc-reopen", "quiet reopen", text.reopen, () => open(choice ? "settings" : "banner"));
+    // The label stays the button's name; a phone shows the icon instead (CSS above).
+    reopen = button("sbc-reopen", "quiet reopen", el("span", {}, text.reopen), () =>
+      open(choice ? "settings" : "banner"),
+    );
+    reopen.prepend(cookieIcon());
     reopen.hidden = true;
     shadow.append(dialog, reopen);
     if (data.consentReopen === "none") reopen.remove();
@@ -582,6 +627,22 @@ li { margin: 0.25rem 0; }
       event.preventDefault();
       first.focus();
     }
+  }
+
+  /** A cookie, drawn without markup parsing (pages with Trusted Types allow no innerHTML). */
+  function cookieIcon() {
+    const SVG = "http://www.w3.org/2000/svg";
+    const icon = document.createElementNS(SVG, "svg");
+    icon.setAttribute("viewBox", "0 0 24 24");
+    icon.setAttribute("aria-hidden", "true");
+    icon.setAttribute("focusable", "false");
+    const path = document.createElementNS(SVG, "path");
+    path.setAttribute(
+      "d",
+      "M12 2a10 10 0 1 0 10 10 4 4 0 0 1-5-5 4 4 0 0 1-5-5Zm-4 8a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3Zm5 5a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3Zm-6 2a1 1 0 1 1 0 2 1 1 0 0 1 0-2Z",
+    );
+    icon.append(path);
+    return icon;
   }
 
   function button(id, className, label, onClick) {

@@ -2,7 +2,9 @@
 //! banner, its keyboard use and a booking after refusal in Firefox ESR too): nothing
 //! optional before a choice, refusal in one click and remembered, one category
 //! granted runs exactly its scripts, withdrawal deletes its cookies, Esc and the
-//! focus trap, Global Privacy Control, Google Consent Mode, an external CMP.
+//! focus trap, Global Privacy Control, Google Consent Mode, an external CMP,
+//! scripts and frames the page adds later, the site's colours, and the small
+//! "Cookie settings" icon on a phone.
 //! Every gated script comes from a second origin that counts what reaches it.
 
 use std::time::Duration;
@@ -1255,5 +1257,137 @@ async fn marketing_opt_ins(kind: BrowserKind) -> anyhow::Result<()> {
                 .any(|w| w == canary)
         );
     }
+    Ok(())
+}
+
+/// Adds, from the page's own code, an inline script and an embedded frame for
+/// analytics and the same for marketing, each tagged `{tag}`.
+fn add_late_elements(third: &str, tag: &str) -> String {
+    format!(
+        "for (const category of ['analytics', 'marketing']) {{
+           const script = document.createElement('script');
+           script.type = 'text/plain';
+           script.dataset.category = category;
+           script.text = `(window.ran = window.ran || []).push('late-${{category}}-{tag}');`;
+           document.body.append(script);
+           const frame = document.createElement('iframe');
+           frame.dataset.category = category;
+           frame.dataset.src = '{third}/' + category + '-{tag}.html';
+           frame.title = category + ' {tag}';
+           document.body.append(frame);
+         }}"
+    )
+}
+
+/// The site's colours on the banner, as its `--sealbook-*` properties set them.
+const THEME: &str = "<style>:root { --sealbook-accent: rgb(128, 0, 64); --sealbook-background: rgb(250, 245, 235); }</style>";
+
+/// What the page adds after load (a tag manager, its own code) waits for its
+/// category like what it was parsed with: nothing before the choice, the
+/// granted category's script and frame after, the refused one's never. The
+/// banner wears the site's colours.
+#[tokio::test]
+async fn scripts_and_frames_the_page_adds_later_wait_for_their_category() -> anyhow::Result<()> {
+    let _one = ONE_BROWSER_AT_A_TIME.lock().await;
+    let site = Site::start("en", "", THEME).await?;
+    let third = site.third_party.origin();
+    for page in ["analytics-early", "marketing-early", "analytics-late", "marketing-late"] {
+        site.third_party.serve(
+            &format!("/{page}.html"),
+            "text/html",
+            "<!doctype html><title>Embed</title><p>Embedded</p>",
+        );
+    }
+    site.browser.goto(&site.url()).await?;
+    site.wait_for_dialog("sbc-banner").await?;
+    let colours = site
+        .script(
+            "const root = document.querySelector('sealbook-consent').shadowRoot;
+             return [getComputedStyle(root.getElementById('sbc-accept')).backgroundColor,
+                     getComputedStyle(root.querySelector('dialog')).backgroundColor];",
+        )
+        .await?;
+    assert_eq!(colours, json!(["rgb(128, 0, 64)", "rgb(250, 245, 235)"]));
+
+    // Added before any choice: nothing runs, nothing loads.
+    site.script(&add_late_elements(&third, "early")).await?;
+    settle().await;
+    assert_eq!(site.ran().await?, json!([]));
+    assert_eq!(site.third_party.requests_for("/analytics-early.html"), 0);
+
+    // Analytics granted: the early analytics script runs after the page's own.
+    site.click("sbc-settings").await?;
+    site.wait_for_dialog("sbc-choices").await?;
+    site.press("#sbc-cat-analytics", &key(Key::Space)).await?;
+    site.press("#sbc-save", &key(Key::Enter)).await?;
+    eventually("the early analytics script", || async {
+        let ran = site.ran().await.ok()?;
+        (ran.as_array()?.len() == 3).then_some(())
+    })
+    .await?;
+    assert_eq!(
+        site.ran().await?,
+        json!(["analytics", "inline-analytics", "late-analytics-early"])
+    );
+
+    // Added after the choice: the analytics script and frame, and only them.
+    site.script(&add_late_elements(&third, "late")).await?;
+    eventually("the late analytics script", || async {
+        let ran = site.ran().await.ok()?;
+        (ran.as_array()?.len() == 4).then_some(())
+    })
+    .await?;
+    settle().await;
+    assert_eq!(site.ran().await?[3], "late-analytics-late");
+    assert_eq!(site.ran().await?.as_array().map(Vec::len), Some(4));
+    assert_eq!(site.third_party.requests_for("/analytics-early.html"), 1);
+    assert_eq!(site.third_party.requests_for("/analytics-late.html"), 1);
+    assert_eq!(site.third_party.requests_for("/marketing-early.html"), 0);
+    assert_eq!(site.third_party.requests_for("/marketing-late.html"), 0);
+    let unloaded = site
+        .script(
+            "return Array.from(document.querySelectorAll('iframe[data-category=marketing]'))
+               .map(frame => frame.hasAttribute('src'));",
+        )
+        .await?;
+    assert_eq!(unloaded, json!([false, false]), "the refused frames have no src");
+    site.browser.close().await?;
+    Ok(())
+}
+
+/// On a 390-pixel phone the "Cookie settings" control is a small round icon in
+/// the corner, not a label across the page's text; its name stays the words.
+#[tokio::test]
+async fn on_a_phone_cookie_settings_is_a_small_icon_in_the_corner() -> anyhow::Result<()> {
+    let _one = ONE_BROWSER_AT_A_TIME.lock().await;
+    let site = Site::start("en", "", "").await?;
+    site.browser.client.set_window_size(390, 844).await?;
+    site.browser.goto(&site.url()).await?;
+    site.wait_for_dialog("sbc-banner").await?;
+    site.click("sbc-reject").await?;
+    let control = eventually("the reopen control", || async {
+        let control = site
+            .script(
+                "const button = document.querySelector('sealbook-consent').shadowRoot.getElementById('sbc-reopen');
+                 if (!button || button.hidden) return null;
+                 const box = button.getBoundingClientRect();
+                 return [box.width, box.height, box.left, innerHeight - box.bottom, innerWidth, button.textContent.trim()];",
+            )
+            .await
+            .ok()?;
+        (!control.is_null()).then_some(control)
+    })
+    .await?;
+    let number = |index: usize| control[index].as_f64().unwrap_or(f64::MAX);
+    assert!(number(4) <= 400.0, "a phone-sized viewport: {control}");
+    assert!(number(0) <= 48.0 && number(1) <= 48.0, "a small icon: {control}");
+    assert!(number(2) <= 16.0 && number(3) <= 16.0, "in the corner: {control}");
+    assert_eq!(control[5], "Cookie settings", "named by its words");
+    let violations = site.browser.accessibility_violations().await?;
+    assert!(
+        violations.is_empty(),
+        "axe-core with the icon: {violations:#?}"
+    );
+    site.browser.close().await?;
     Ok(())
 }

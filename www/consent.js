@@ -186,6 +186,8 @@ li { margin: 0.25rem 0; }
   let reopen = null;
   let returnFocus = null;
   let activation = Promise.resolve();
+  // Watches for gated elements added later, from the first choice on.
+  let observer = null;
   let markReady;
   const ready = new Promise((resolve) => (markReady = resolve));
 
@@ -296,8 +298,6 @@ li { margin: 0.25rem 0; }
     if (record) sendRecord(next);
     window.dispatchEvent(new CustomEvent("sealbook:consent", { detail: publicChoice(next) }));
   }
-
-  let observer = null;
 
   /**
    * Gated elements the page adds after the choice (its own code, a tag manager)

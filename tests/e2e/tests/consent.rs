@@ -1291,7 +1291,12 @@ async fn scripts_and_frames_the_page_adds_later_wait_for_their_category() -> any
     let _one = ONE_BROWSER_AT_A_TIME.lock().await;
     let site = Site::start("en", "", THEME).await?;
     let third = site.third_party.origin();
-    for page in ["analytics-early", "marketing-early", "analytics-late", "marketing-late"] {
+    for page in [
+        "analytics-early",
+        "marketing-early",
+        "analytics-late",
+        "marketing-late",
+    ] {
         site.third_party.serve(
             &format!("/{page}.html"),
             "text/html",
@@ -1350,7 +1355,11 @@ async fn scripts_and_frames_the_page_adds_later_wait_for_their_category() -> any
                .map(frame => frame.hasAttribute('src'));",
         )
         .await?;
-    assert_eq!(unloaded, json!([false, false]), "the refused frames have no src");
+    assert_eq!(
+        unloaded,
+        json!([false, false]),
+        "the refused frames have no src"
+    );
     site.browser.close().await?;
     Ok(())
 }
@@ -1380,8 +1389,14 @@ async fn on_a_phone_cookie_settings_is_a_small_icon_in_the_corner() -> anyhow::R
     .await?;
     let number = |index: usize| control[index].as_f64().unwrap_or(f64::MAX);
     assert!(number(4) <= 400.0, "a phone-sized viewport: {control}");
-    assert!(number(0) <= 48.0 && number(1) <= 48.0, "a small icon: {control}");
-    assert!(number(2) <= 16.0 && number(3) <= 16.0, "in the corner: {control}");
+    assert!(
+        number(0) <= 48.0 && number(1) <= 48.0,
+        "a small icon: {control}"
+    );
+    assert!(
+        number(2) <= 16.0 && number(3) <= 16.0,
+        "in the corner: {control}"
+    );
     assert_eq!(control[5], "Cookie settings", "named by its words");
     let violations = site.browser.accessibility_violations().await?;
     assert!(

@@ -29,6 +29,21 @@ use sealbook_e2e::{
     occurrences,
 };
 
+/// What crossed the recording proxy holds neither the canary typed into the
+/// booking (it travels only inside ciphertext) nor the key passphrase.
+fn assert_nothing_personal_in(traffic: &[u8], name: &str) {
+    assert_eq!(
+        occurrences(traffic, name.as_bytes()),
+        0,
+        "the canary in clear"
+    );
+    assert_eq!(
+        occurrences(traffic, PASSPHRASE.as_bytes()),
+        0,
+        "the key passphrase"
+    );
+}
+
 /// Browser tests share two cores: one at a time keeps timings honest.
 static ONE_BROWSER_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
@@ -345,16 +360,7 @@ async fn staff_read_bookings_decrypted_on_their_device_and_nothing_personal_cros
     // Everything between the browser and the server crossed the recording proxy:
     // the canary only ever travelled inside ciphertext, the passphrase never.
     let traffic = sealbook.proxy.traffic();
-    assert_eq!(
-        occurrences(&traffic, name.as_bytes()),
-        0,
-        "the canary in clear"
-    );
-    assert_eq!(
-        occurrences(&traffic, PASSPHRASE.as_bytes()),
-        0,
-        "the key passphrase"
-    );
+    assert_nothing_personal_in(&traffic, &name);
     assert!(occurrences(&traffic, b"GET /api/v1/inbox/bookings?") >= 1);
     Ok(())
 }
@@ -1974,15 +1980,6 @@ async fn firefox_booking_in_the_inbox(inbox: BrowserKind) -> anyhow::Result<()> 
     browser.close().await?;
 
     let traffic = sealbook.proxy.traffic();
-    assert_eq!(
-        occurrences(&traffic, name.as_bytes()),
-        0,
-        "the canary in clear"
-    );
-    assert_eq!(
-        occurrences(&traffic, PASSPHRASE.as_bytes()),
-        0,
-        "the key passphrase"
-    );
+    assert_nothing_personal_in(&traffic, &name);
     Ok(())
 }

@@ -110,6 +110,23 @@ pub struct BookingFilter {
 }
 
 /// The columns of a [`StoredBooking`], in the order of [`BookingRow`].
+/// The confirmed bookings of business `$1` that hold capacity in `[$2, $3)`.
+/// No booking holds capacity longer than [`LONGEST_HOLD_SECONDS`], so the
+/// index is searched from `$4` (that long before `$2`), not from the
+/// business's first booking.
+const HOLDING_CAPACITY: &str = "business = $1 AND status = 'confirmed' AND starts_at < $3 \
+     AND ends_at > $2 AND starts_at > $4";
+
+/// What a booking row holds of capacity.
+fn held(starts_at: i64, ends_at: i64, party_size: i64, practitioner: Option<String>) -> Occupancy {
+    Occupancy {
+        starts_at,
+        ends_at,
+        party_size: u32::try_from(party_size).unwrap_or(u32::MAX),
+        practitioner,
+    }
+}
+
 /// Longer than any booking or block holds capacity (a service of up to a day
 /// and its time after, up to a day; a turn or a block of up to a day), with
 /// room to spare for bookings made under older limits.
@@ -173,28 +190,20 @@ impl Storage {
         (start, end): (i64, i64),
         except: Option<&BookingId>,
     ) -> Result<Vec<Occupancy>, sqlx::Error> {
-        // No booking holds capacity longer than its longest possible span, so
-        // the index is searched from there, not from the business's first booking.
-        let rows: Vec<OccupancyRow> = sqlx::query_as(
+        let rows: Vec<OccupancyRow> = sqlx::query_as(&format!(
             "SELECT starts_at, ends_at, party_size, practitioner FROM bookings
-             WHERE business = $1 AND status = 'confirmed' AND starts_at < $3 AND ends_at > $2
-               AND starts_at > $5 AND ($4 IS NULL OR id <> $4)",
-        )
+             WHERE {HOLDING_CAPACITY} AND ($5 IS NULL OR id <> $5)"
+        ))
         .bind(business)
         .bind(start)
         .bind(end)
-        .bind(except)
         .bind(start - LONGEST_HOLD_SECONDS)
+        .bind(except)
         .fetch_all(connection)
         .await?;
         Ok(rows
             .into_iter()
-            .map(|row| Occupancy {
-                starts_at: row.starts_at,
-                ends_at: row.ends_at,
-                party_size: u32::try_from(row.party_size).unwrap_or(u32::MAX),
-                practitioner: row.practitioner,
-            })
+            .map(|row| held(row.starts_at, row.ends_at, row.party_size, row.practitioner))
             .collect())
     }
 
@@ -231,9 +240,7 @@ impl Storage {
             }
         };
         let packed: String = sqlx::query_scalar(&format!(
-            "SELECT {packed} FROM bookings
-             WHERE business = $1 AND status = 'confirmed' AND starts_at < $3 AND ends_at > $2
-               AND starts_at > $4"
+            "SELECT {packed} FROM bookings WHERE {HOLDING_CAPACITY}"
         ))
         .bind(business)
         .bind(start)
@@ -245,11 +252,8 @@ impl Storage {
             serde_json::from_str(&packed).map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
         Ok(rows
             .into_iter()
-            .map(|(starts_at, ends_at, party_size, practitioner)| Occupancy {
-                starts_at,
-                ends_at,
-                party_size: u32::try_from(party_size).unwrap_or(u32::MAX),
-                practitioner,
+            .map(|(starts_at, ends_at, party_size, practitioner)| {
+                held(starts_at, ends_at, party_size, practitioner)
             })
             .collect())
     }

@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use sealbook_wire::api::error::ErrorBody;
 use sealbook_wire::api::schedule::{ScheduleChange, SchedulePreview, ScheduleSaved, ScheduleView};
 
-use super::inbox::{business_of, shown};
+use super::inbox::{business_of, staff_booking};
 use crate::auth::session::StaffSession;
 use crate::businesses::misfits;
 use crate::config::Business;
@@ -130,16 +130,14 @@ pub(crate) async fn preview(
     let changed = checked(&state, &business, &change).await?;
     let now = jiff::Timestamp::now().as_second();
     let upcoming = state.storage.upcoming_confirmed(&business.id, now).await?;
-    let mut affected = Vec::new();
-    for id in misfits(&changed, &upcoming) {
-        if let Some(booking) = state
-            .storage
-            .inbox_booking(&business.id, id.as_str())
-            .await?
-        {
-            affected.push(shown(&state, &business, &booking).await?);
-        }
-    }
+    // The bookings read for the check are the ones shown: no second read of each.
+    let misfit_ids = misfits(&changed, &upcoming);
+    let marked = state.storage.needing_attention(&business.id).await?;
+    let mut affected: Vec<_> = upcoming
+        .iter()
+        .filter(|booking| misfit_ids.contains(&booking.id))
+        .map(|booking| staff_booking(&business, booking, marked.contains(&booking.id)))
+        .collect();
     affected.sort_by(|a, b| a.start.cmp(&b.start));
     session
         .audit(

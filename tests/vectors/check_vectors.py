@@ -11,7 +11,7 @@ checks the key ids, the commitment and the padding, compares the plaintext,
 re-seals the booking with the test RNG and compares the bytes, and checks that
 single-byte changes, truncations, header edits and wrong keys are all refused with
 the one "cannot open" error. v1-visitor.json gets the same treatment with the
-manage secret.
+manage secret, and v1-contact-card.json with the courier key and the cancel token.
 
 Usage: python3 tests/vectors/check_vectors.py [tests/vectors]
 Exit status 0 and a one-line summary on success; 1 and a message on any mismatch.
@@ -53,11 +53,14 @@ TAG_LEN = 16
 MIN_PADDED_LEN = 1024
 HEADER_KEYS = ["v", "suite", "business", "kind", "iat", "recipients", "nonce", "commit"]
 STANZA_KEYS = ["kid", "wk"]
-KINDS = ("booking", "visitor-copy")
+KINDS = ("booking", "visitor-copy", "contact-card")
+# Kinds whose file key is wrapped to RSA recipients (at least one stanza).
+WRAPPED_KINDS = ("booking", "contact-card")
 
 INFO_PAYLOAD = b"sealbook/v1 payload"
 INFO_COMMIT = b"sealbook/v1 commit"
 INFO_VISITOR = b"sealbook/v1 visitor"
+INFO_CANCEL = b"sealbook/v1 cancel token"
 INFO_TOKEN = b"sealbook/v1 manage token"
 TEST_RNG_PREFIX = b"sealbook/v1 test rng\x00"
 
@@ -70,6 +73,10 @@ EXTRA_FIELDS = {"private_key_pem", "public_key_pem", "kid"}
 VISITOR_FIELDS = {
     "name", "manage_secret", "manage_token", "manage_token_hash", "iat",
     "business", "kind", "plaintext", "envelope",
+}
+CONTACT_CARD_FIELDS = {
+    "name", "private_key_pem", "public_key_pem", "kid", "manage_secret", "cancel_token",
+    "cancel_token_hash", "iat", "business", "kind", "plaintext", "envelope",
 }
 
 
@@ -292,7 +299,7 @@ def parse(envelope):
         if wk_bytes is None:
             raise CannotOpen
         stanzas.append((kid, wk_bytes))
-    if (header["kind"] == "booking") != (len(stanzas) > 0):
+    if (header["kind"] in WRAPPED_KINDS) != (len(stanzas) > 0):
         raise CannotOpen
     if len(sealed) < TAG_LEN or not is_padded_len(len(sealed) - TAG_LEN):
         raise CannotOpen
@@ -323,10 +330,11 @@ def unwrap(private_key, wk):
     return file_key
 
 
-def open_booking(identities, envelope):
-    """identities: list of (kid, private key). Returns (header, plaintext)."""
+def open_booking(identities, envelope, kind="booking"):
+    """identities: list of (kid, private key). Returns (header, plaintext). A contact
+    card opens the same way with kind="contact-card"; each kind refuses the other."""
     header_bytes, header, nonce, commit, stanzas, sealed = parse(envelope)
-    if header["kind"] != "booking":
+    if header["kind"] != kind:
         raise CannotOpen
     for kid, wk in stanzas:
         for own_kid, private_key in identities:
@@ -370,7 +378,7 @@ def assemble(file_key, nonce, kind, stanzas, business, iat, plaintext):
     return MAGIC + struct.pack(">I", len(header_bytes)) + header_bytes + sealed
 
 
-def seal_booking(recipients, business, iat, plaintext, rng):
+def seal_booking(recipients, business, iat, plaintext, rng, kind="booking"):
     """recipients: list of (kid, public key), in recipient order."""
     file_key = rng.take(FILE_KEY_LEN)
     nonce = rng.take(NONCE_LEN)
@@ -378,7 +386,7 @@ def seal_booking(recipients, business, iat, plaintext, rng):
         {"kid": kid, "wk": b64url_encode(oaep_encrypt_with_seed(key, file_key, rng.take(32)))}
         for kid, key in recipients
     ]
-    return assemble(file_key, nonce, "booking", stanzas, business, iat, plaintext)
+    return assemble(file_key, nonce, kind, stanzas, business, iat, plaintext)
 
 
 def seal_visitor_copy(secret, business, iat, plaintext, rng):
@@ -492,8 +500,8 @@ def check_crafted(name, envelope, file_key, opener):
             struct.pack(">I", 0xFFFFFFFF) + pad(plaintext)[4:]),
         "a padded buffer under 1024 bytes": build(pad(plaintext)[:512]),
         "a padded buffer that is not a power of two": build(pad(plaintext) + bytes(16)),
-        "the other kind": build(
-            pad(plaintext), kind="visitor-copy" if header["kind"] == "booking" else "booking"),
+        "another kind": build(
+            pad(plaintext), kind="visitor-copy" if header["kind"] != "visitor-copy" else "booking"),
     }
     for what, crafted in cases.items():
         must_fail(f"{name} with {what}", lambda: opener(crafted))
@@ -655,6 +663,64 @@ def check_visitor_vector(vector, stats):
     stats["vectors"] += 1
 
 
+def check_contact_card_vectors(path):
+    with open(path, encoding="utf-8") as file:
+        vectors = json.load(file)
+    expect(isinstance(vectors, list) and vectors, f"{path}: expected a non-empty list")
+    stats = {"vectors": 0, "tampered": 0}
+    for vector in vectors:
+        try:
+            check_contact_card_vector(vector, stats)
+        except CannotOpen:
+            raise Mismatch(f"{vector.get('name', '?')}: the contact card does not open "
+                           "with its courier key") from None
+    return stats
+
+
+def check_contact_card_vector(vector, stats):
+    name = vector.get("name", "?")
+    expect(set(vector) == CONTACT_CARD_FIELDS,
+           f"{name}: fields {sorted(set(vector))} are not the v1-contact-card.json fields")
+    kid, private_key, public_key = load_keys(
+        name, vector["private_key_pem"], vector["public_key_pem"], vector["kid"])
+    secret = b64url_decode_len(vector["manage_secret"], 32)
+    expect(secret is not None, f"{name}: manage_secret is not 32 bytes of base64url")
+    cancel = hkdf_sha256(secret, b"", INFO_CANCEL)
+    expect(b64url_encode(cancel) == vector["cancel_token"],
+           f"{name}: cancel_token differs from HKDF(manage_secret)")
+    expect(b64url_encode(hashlib.sha256(cancel).digest()) == vector["cancel_token_hash"],
+           f"{name}: cancel_token_hash differs from SHA-256(cancel token)")
+    expect(cancel != hkdf_sha256(secret, b"", INFO_TOKEN),
+           f"{name}: the cancel token equals the manage token")
+
+    envelope = b64url_decode(vector["envelope"])
+    expect(envelope is not None, f"{name}: envelope is not canonical base64url")
+    plaintext = vector["plaintext"].encode("utf-8")
+    header = check_envelope_layout(name, envelope, vector, "contact-card", 1, plaintext)
+    identities = [(kid, private_key)]
+    opener = lambda data: open_booking(identities, data, kind="contact-card")  # noqa: E731
+    opened_header, opened = opener(envelope)
+    expect(opened == plaintext, f"{name}: opens to a different plaintext")
+    expect(opened_header == header, f"{name}: header differs")
+    card = json.loads(opened)
+    expect(card.get("cancel") == vector["cancel_token"],
+           f"{name}: the card does not carry its cancel token")
+    expect(vector["manage_secret"] not in vector["plaintext"],
+           f"{name}: the card carries the manage secret")
+
+    resealed = seal_booking([(kid, public_key)], vector["business"], vector["iat"],
+                            plaintext, TestRng(name), kind="contact-card")
+    expect(resealed == envelope, f"{name}: re-sealing with the test RNG gives different bytes")
+
+    file_key = unwrap(private_key, b64url_decode(header["recipients"][0]["wk"]))
+    stats["tampered"] += check_tampering(name, envelope, opener)
+    stats["tampered"] += check_crafted(name, envelope, file_key, opener)
+    must_fail(f"{name} opened as a booking", lambda: open_booking(identities, envelope))
+    must_fail(f"{name} opened as a visitor copy",
+              lambda: open_visitor_copy(secret, envelope))
+    stats["vectors"] += 1
+
+
 def main(argv):
     if len(argv) > 2 or (len(argv) == 2 and argv[1] in ("-h", "--help")):
         print(__doc__.strip().splitlines()[0])
@@ -664,6 +730,7 @@ def main(argv):
     try:
         booking = check_booking_vectors(os.path.join(directory, "v1.json"))
         visitor = check_visitor_vectors(os.path.join(directory, "v1-visitor.json"))
+        cards = check_contact_card_vectors(os.path.join(directory, "v1-contact-card.json"))
     except Mismatch as mismatch:
         print(f"check_vectors: MISMATCH: {mismatch}", file=sys.stderr)
         return 1
@@ -673,8 +740,9 @@ def main(argv):
     print(
         f"check_vectors: OK: {booking['vectors']} booking vectors opened with "
         f"{booking['keys']} keys and re-sealed byte for byte, {visitor['vectors']} visitor "
-        f"copy opened, re-sealed and its token derived; "
-        f"{booking['tampered'] + visitor['tampered']} altered envelopes and "
+        f"copy opened, re-sealed and its token derived, {cards['vectors']} contact cards "
+        f"opened, re-sealed and their cancel tokens derived; "
+        f"{booking['tampered'] + visitor['tampered'] + cards['tampered']} altered envelopes and "
         f"{booking['wrong_keys'] + 2 * visitor['vectors']} wrong keys refused"
     )
     return 0

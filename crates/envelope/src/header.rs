@@ -13,6 +13,9 @@ pub enum Kind {
     Booking,
     /// The visitor's own copy, sealed to a key derived from the manage secret.
     VisitorCopy,
+    /// How to reach the visitor about one booking, sealed to the business's
+    /// courier key: opened only by the courier, never by the inbox.
+    ContactCard,
 }
 
 /// One `{ "kid", "wk" }` entry: the file key wrapped to one RSA key.

@@ -8,6 +8,8 @@
 //! Opening a booking needs a private key and lives behind the `open` feature, so
 //! the server and the widget (which must never read bookings) build without it.
 //! A visitor copy opens with the manage secret alone, which only the visitor has.
+//! A contact card is sealed like a booking, to the business's courier key, and
+//! carries a cancel token that can cancel its booking and do nothing else.
 
 mod base64url;
 mod error;
@@ -28,11 +30,11 @@ mod unseal;
 pub use error::{KeyError, OpenError, ParseError, SealError};
 pub use header::{Header, Kind, RecipientStanza};
 pub use kid::KeyId;
-pub use manage::{ManageSecret, ManageToken, TokenHash};
+pub use manage::{CancelToken, ManageSecret, ManageToken, TokenHash};
 #[cfg(feature = "open")]
-pub use open::{Identity, open, open_with_file_key};
+pub use open::{Identity, open, open_contact_card, open_with_file_key};
 pub use parse::Envelope;
-pub use seal::{Recipient, SealParams, seal, seal_visitor_copy};
+pub use seal::{Recipient, SealParams, seal, seal_contact_card, seal_visitor_copy};
 pub use unseal::{Opened, open_visitor_copy};
 
 /// `"SBK\x01"`: the magic bytes; the last one is the format version.

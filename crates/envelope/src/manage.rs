@@ -1,8 +1,9 @@
 //! The visitor's manage secret and what is derived from it.
 //!
 //! The secret lives in the manage link's URL fragment and never reaches the
-//! server. From it come the visitor copy's file key and the token the server
-//! checks for cancel / change / erase; the server stores only SHA-256(token).
+//! server. From it come the visitor copy's file key, the token the server
+//! checks for cancel / change / erase, and the cancel token that travels in a
+//! contact card; the server stores only the SHA-256 of each token.
 
 use core::fmt;
 
@@ -46,6 +47,19 @@ impl ManageSecret {
             &[],
             b"sealbook/v1 manage token",
         ))
+    }
+}
+
+impl ManageSecret {
+    /// `cancel token = HKDF-SHA256(ikm = secret, salt = empty, info = "sealbook/v1 cancel token")`:
+    /// another HKDF output, so it says nothing about the secret, the visitor
+    /// copy's key or the manage token.
+    pub fn cancel_token(&self) -> CancelToken {
+        CancelToken(ManageToken(*primitives::hkdf_sha256_32(
+            self.0.as_ref(),
+            &[],
+            b"sealbook/v1 cancel token",
+        )))
     }
 }
 
@@ -95,5 +109,34 @@ impl TokenHash {
     /// From base64url text.
     pub fn from_base64url(text: &str) -> Option<Self> {
         base64url::decode_array::<32>(text).map(Self)
+    }
+}
+
+/// What a contact card carries so that the visitor's messages can offer a
+/// cancel link: the server accepts it to cancel its booking and for nothing
+/// else. Its own type so that it is never taken for a manage token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct CancelToken(ManageToken);
+
+impl CancelToken {
+    /// From its base64url text (as sent in a request or found in a card).
+    pub fn from_base64url(text: &str) -> Option<Self> {
+        ManageToken::from_base64url(text).map(Self)
+    }
+
+    /// The text in the cancel link.
+    pub fn to_base64url(&self) -> String {
+        self.0.to_base64url()
+    }
+
+    /// `SHA-256(cancel token)`, the only form the server stores.
+    pub fn hash(&self) -> TokenHash {
+        self.0.hash()
+    }
+}
+
+impl fmt::Debug for CancelToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CancelToken(…)")
     }
 }

@@ -89,8 +89,18 @@ pub fn open_with_file_key(envelope: &Envelope<'_>, file_key: &[u8]) -> Result<Op
 ///
 /// Every failure is the same [`OpenError`].
 pub fn open(identities: &[Identity], bytes: &[u8]) -> Result<Opened, OpenError> {
+    open_kind(Kind::Booking, identities, bytes)
+}
+
+/// Opens a contact card with whichever of the courier's `identities` it was
+/// sealed to. A booking sealed to the same key is refused like any failure.
+pub fn open_contact_card(identities: &[Identity], bytes: &[u8]) -> Result<Opened, OpenError> {
+    open_kind(Kind::ContactCard, identities, bytes)
+}
+
+fn open_kind(expected: Kind, identities: &[Identity], bytes: &[u8]) -> Result<Opened, OpenError> {
     let envelope = Envelope::parse(bytes).map_err(|_| OpenError)?;
-    if envelope.header().kind != Kind::Booking {
+    if envelope.header().kind != expected {
         return Err(OpenError);
     }
     let file_key = envelope

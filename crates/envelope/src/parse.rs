@@ -55,7 +55,7 @@ impl<'a> Envelope<'a> {
             base64url::decode(&stanza.wk).ok_or(ParseError::Header)?;
         }
         let recipients_fit_kind = match header.kind {
-            Kind::Booking => !header.recipients.is_empty(),
+            Kind::Booking | Kind::ContactCard => !header.recipients.is_empty(),
             Kind::VisitorCopy => header.recipients.is_empty(),
         };
         if !recipients_fit_kind {

@@ -81,6 +81,28 @@ pub fn seal<R: TryCryptoRng + ?Sized>(
     plaintext: &[u8],
     rng: &mut R,
 ) -> Result<Vec<u8>, SealError> {
+    seal_to_keys(Kind::Booking, recipients, params, plaintext, rng)
+}
+
+/// Seals a visitor's contact card to the business's courier key(s) as a
+/// `contact-card` envelope: the same steps as a booking, another `kind`, so the
+/// courier cannot be handed a booking and the inbox refuses a card.
+pub fn seal_contact_card<R: TryCryptoRng + ?Sized>(
+    recipients: &[Recipient],
+    params: &SealParams<'_>,
+    plaintext: &[u8],
+    rng: &mut R,
+) -> Result<Vec<u8>, SealError> {
+    seal_to_keys(Kind::ContactCard, recipients, params, plaintext, rng)
+}
+
+fn seal_to_keys<R: TryCryptoRng + ?Sized>(
+    kind: Kind,
+    recipients: &[Recipient],
+    params: &SealParams<'_>,
+    plaintext: &[u8],
+    rng: &mut R,
+) -> Result<Vec<u8>, SealError> {
     if recipients.is_empty() {
         return Err(SealError::NoRecipients);
     }
@@ -103,7 +125,7 @@ pub fn seal<R: TryCryptoRng + ?Sized>(
             })
         })
         .collect::<Result<Vec<_>, SealError>>()?;
-    assemble(&file_key, &nonce, Kind::Booking, stanzas, params, plaintext)
+    assemble(&file_key, &nonce, kind, stanzas, params, plaintext)
 }
 
 /// Seals the visitor's copy: no recipients, file key derived from the manage secret.

@@ -7,8 +7,11 @@
 //! - [`plaintext`]: the JSON sealed inside a booking envelope (docs/ENVELOPE.md,
 //!   "Booking plaintext"), read by the inbox, the manage page, the exports and
 //!   the CLI.
+//! - [`contact_card`]: the JSON sealed inside a contact card (docs/ENVELOPE.md
+//!   §8.1), written by the widget and read by the courier.
 //!
 //! Serde only, no I/O: this crate builds for wasm32 and native alike.
 
 pub mod api;
+pub mod contact_card;
 pub mod plaintext;

@@ -121,3 +121,29 @@ impl TryRng for TestRng {
 }
 
 impl TryCryptoRng for TestRng {}
+
+/// One entry of `tests/vectors/v1-contact-card.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactCardVector {
+    pub name: String,
+    pub private_key_pem: String,
+    pub public_key_pem: String,
+    pub kid: String,
+    pub manage_secret: String,
+    pub cancel_token: String,
+    pub cancel_token_hash: String,
+    pub iat: u64,
+    pub business: String,
+    pub kind: String,
+    pub plaintext: String,
+    pub envelope: String,
+}
+
+pub const CONTACT_CARD_VECTORS_JSON: &str =
+    include_str!("../../../../tests/vectors/v1-contact-card.json");
+
+pub fn contact_card_vectors() -> Vec<ContactCardVector> {
+    serde_json::from_str(CONTACT_CARD_VECTORS_JSON)
+        .expect("tests/vectors/v1-contact-card.json parses")
+}

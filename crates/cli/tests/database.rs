@@ -46,6 +46,7 @@ async fn fill(database: &str) {
             visitor_copy: None,
             token_hash: None,
             created_at: 1_800_000_000,
+            contact_card: None,
         };
         storage
             .book(&business, None, (0, 1), [index; 32], |_| Ok(row))

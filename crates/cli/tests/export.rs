@@ -82,6 +82,7 @@ async fn seed(count: usize) -> (tempfile::TempDir, String, BTreeSet<String>) {
             visitor_copy: None,
             token_hash: None,
             created_at: starts_at - 86_400,
+            contact_card: None,
         };
         let (hash, id) = (row.envelope_hash, row.id.clone());
         storage

@@ -76,6 +76,7 @@ async fn staff_actions_leave_no_secret_in_the_log() {
                 visitor_copy: None,
                 token_hash: None,
                 created_at: 1,
+                contact_card: None,
             })
         })
         .await

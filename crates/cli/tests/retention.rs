@@ -30,6 +30,7 @@ async fn serve_sweeps_expired_bookings_at_start() {
             visitor_copy: None,
             token_hash: None,
             created_at: now,
+            contact_card: None,
         };
         storage
             .book(&business, None, (0, 1), [index; 32], |_| Ok(row))

@@ -141,6 +141,8 @@ pub async fn change(target: &Target, copy: &VisitorCopy, start: &str) -> Result<
         visitor_copy: Some(URL_SAFE_NO_PAD.encode(visitor_copy)),
         // The manage token stays as it is: a change never carries its hash.
         manage_token_hash: None,
+        contact_card: None,
+        cancel_token_hash: None,
     };
     let body = serde_json::to_string(&body).map_err(|_| ErrorCode::SealFailed)?;
     let url = net::booking_url(&target.api, &target.id, None);

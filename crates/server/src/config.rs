@@ -6,11 +6,12 @@ use std::path::{Path, PathBuf};
 use std::collections::BTreeMap;
 
 use jiff::civil::Date;
-use sealbook_envelope::{KeyId, Recipient};
+use sealbook_envelope::KeyId;
 use serde::Deserialize;
 
 use crate::auth::totp_seal::{TotpKey, TotpKeyError};
 use crate::consent::ConsentNotice;
+use crate::courier::{CourierSettings, RawCourier};
 use crate::ids::BusinessId;
 use crate::mail::{Security, SmtpConfig, StaffLanguage};
 use crate::profile::{
@@ -103,10 +104,11 @@ fn is_origin(origin: &str) -> bool {
         && axum::http::HeaderValue::from_str(origin).is_ok()
 }
 
-/// `[smtp]` as written: the password comes from a file.
-#[derive(Deserialize)]
+/// `[smtp]` as written, in `sealbook.toml` and in a courier's file: the
+/// password comes from a file.
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawSmtp {
+pub struct SmtpSettings {
     host: String,
     #[serde(default = "default_smtp_port")]
     port: u16,
@@ -123,8 +125,9 @@ fn default_smtp_port() -> u16 {
     587
 }
 
-impl RawSmtp {
-    fn resolve(self, base: &Path) -> Result<SmtpConfig, ConfigError> {
+impl SmtpSettings {
+    /// Reads the password file (relative to `base`) and checks the sender.
+    pub fn resolve(self, base: &Path) -> Result<SmtpConfig, ConfigError> {
         let from = self.from.parse().map_err(|_| ConfigError::InvalidAddress {
             setting: "smtp.from".to_owned(),
             address: self.from.clone(),
@@ -159,17 +162,8 @@ pub enum LogFormat {
     Json,
 }
 
-// Each key's status is configured here and served as is, so it is defined
-// with the API bodies.
-pub use sealbook_wire::api::keys::KeyStatus;
-
-/// A business public key, as served to the widget.
-#[derive(Debug, Clone)]
-pub struct BusinessKey {
-    pub kid: KeyId,
-    pub spki_der: Vec<u8>,
-    pub status: KeyStatus,
-}
+use crate::business_key::RawKey;
+pub use crate::business_key::{BusinessKey, KeyStatus};
 
 /// One business that embeds the widget.
 #[derive(Debug, Clone)]
@@ -193,6 +187,8 @@ pub struct Business {
     /// The business's public phone number, shown to visitors (after the
     /// cancellation deadline: the way to still reach the business).
     pub phone: Option<String>,
+    /// The business's courier, when it sends visitors messages.
+    pub courier: Option<CourierSettings>,
 }
 
 impl Business {
@@ -355,6 +351,26 @@ impl Config {
                     })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
+            let courier = business
+                .courier
+                .as_ref()
+                .map(|courier| courier.resolve(base))
+                .transpose()
+                .map_err(|reason| ConfigError::Profile {
+                    business: business.id.clone(),
+                    reason,
+                })?;
+            if let Some(courier) = &courier
+                && courier
+                    .keys
+                    .iter()
+                    .any(|key| keys.iter().any(|booking| booking.kid == key.kid))
+            {
+                return Err(ConfigError::Profile {
+                    business: business.id.clone(),
+                    reason: "the courier key must not be one of the booking keys".to_owned(),
+                });
+            }
             let (schedule, profile) = business
                 .schedule_settings()
                 .and_then(|settings| Ok((settings.clone(), business.profile(&settings)?)))
@@ -373,6 +389,7 @@ impl Config {
                 language: business.language,
                 consent: business.consent,
                 phone: business.phone,
+                courier,
             });
         }
         if let Some(url) = &raw.public_url
@@ -421,7 +438,7 @@ struct RawConfig {
     #[serde(default)]
     log_format: LogFormat,
     #[serde(default)]
-    smtp: Option<RawSmtp>,
+    smtp: Option<SmtpSettings>,
     #[serde(default = "default_database")]
     database: String,
     #[serde(default = "default_widget_dir")]
@@ -466,6 +483,9 @@ struct RawBusiness {
     cancel_until_hours: u32,
     #[serde(default)]
     keys: Vec<RawKey>,
+    /// The courier that sends visitors their messages, if any.
+    #[serde(default)]
+    courier: Option<RawCourier>,
     kind: RawKind,
     /// IANA time zone, e.g. `Europe/Paris`.
     timezone: String,
@@ -738,37 +758,6 @@ impl RawBusiness {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawKey {
-    /// A PEM file (SubjectPublicKeyInfo), relative to the configuration file.
-    file: Option<PathBuf>,
-    /// Or the PEM inline.
-    pem: Option<String>,
-    #[serde(default = "default_status")]
-    status: KeyStatus,
-}
-
-impl RawKey {
-    fn resolve(&self, base: &Path) -> Result<BusinessKey, String> {
-        let pem = match (&self.file, &self.pem) {
-            (Some(file), None) => {
-                let path = base.join(file);
-                std::fs::read_to_string(&path)
-                    .map_err(|error| format!("cannot read {}: {error}", path.display()))?
-            }
-            (None, Some(pem)) => pem.clone(),
-            _ => return Err("give exactly one of `file` and `pem`".to_owned()),
-        };
-        let recipient = Recipient::from_spki_pem(&pem).map_err(|error| error.to_string())?;
-        Ok(BusinessKey {
-            kid: recipient.kid().clone(),
-            spki_der: recipient.spki_der(),
-            status: self.status,
-        })
-    }
-}
-
 /// A relative SQLite path is relative to the configuration file, like every other path.
 fn resolve_sqlite_path(url: &str, base: &Path) -> String {
     match url.strip_prefix("sqlite://") {
@@ -823,10 +812,6 @@ fn default_min_lead() -> u32 {
 
 fn default_horizon() -> u32 {
     60
-}
-
-fn default_status() -> KeyStatus {
-    KeyStatus::Active
 }
 
 #[cfg(test)]

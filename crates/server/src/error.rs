@@ -23,6 +23,14 @@ pub enum AppError {
     BusinessMismatch,
     #[error("the envelope is sealed to a key that is not an active key of this business")]
     UnknownKey,
+    #[error("this business sends no messages to visitors, so it takes no contact card")]
+    NoCourier,
+    #[error("the courier token is not valid, or was revoked")]
+    CourierTokenInvalid,
+    #[error("no such message job for this business")]
+    MessageJobNotFound,
+    #[error("this message job was already acknowledged")]
+    AlreadyAcknowledged,
     #[error("the start time is not a valid RFC 3339 time")]
     InvalidStart,
     #[error("the start time is in the past")]
@@ -143,6 +151,10 @@ impl AppError {
             Self::MalformedEnvelope => "malformed_envelope",
             Self::BusinessMismatch => "business_mismatch",
             Self::UnknownKey => "unknown_key",
+            Self::NoCourier => "no_courier",
+            Self::CourierTokenInvalid => "courier_token_invalid",
+            Self::MessageJobNotFound => "message_job_not_found",
+            Self::AlreadyAcknowledged => "already_acknowledged",
             Self::InvalidStart => "invalid_start",
             Self::StartInPast => "start_in_past",
             Self::InvalidPartySize => "invalid_party_size",
@@ -195,6 +207,7 @@ impl AppError {
             | Self::MalformedEnvelope
             | Self::BusinessMismatch
             | Self::UnknownKey
+            | Self::NoCourier
             | Self::InvalidStart
             | Self::InvalidPartySize
             | Self::UnknownService
@@ -208,7 +221,9 @@ impl AppError {
             | Self::PartyTooLarge
             | Self::CancellationClosed { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::SlotFull | Self::IdempotencyConflict | Self::Replayed => StatusCode::CONFLICT,
-            Self::BookingNotFound => StatusCode::NOT_FOUND,
+            Self::BookingNotFound | Self::MessageJobNotFound => StatusCode::NOT_FOUND,
+            Self::CourierTokenInvalid => StatusCode::UNAUTHORIZED,
+            Self::AlreadyAcknowledged => StatusCode::CONFLICT,
             Self::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::NotReady | Self::SweeperFailing => StatusCode::SERVICE_UNAVAILABLE,
             Self::RequestTimeout => StatusCode::REQUEST_TIMEOUT,

@@ -6,9 +6,11 @@ mod api;
 mod assets;
 pub mod auth;
 pub mod availability;
+pub mod business_key;
 pub mod businesses;
 pub mod config;
 pub mod consent;
+pub mod courier;
 mod delivery;
 pub mod embed;
 mod error;
@@ -76,6 +78,16 @@ impl AppState {
             storage::Backend::Sqlite => limits::RateLimits::new(&config.limits),
         };
         let businesses = businesses::Businesses::new(&config);
+        storage.plan_couriers(
+            config
+                .businesses
+                .iter()
+                .filter_map(|business| {
+                    let courier = business.courier.as_ref()?;
+                    Some((business.id.clone(), courier.plan.clone()))
+                })
+                .collect(),
+        );
         Self {
             limits,
             notifier: notifier(&config, &businesses, &storage),

@@ -2,8 +2,15 @@
 //! business's staff read their notices in. The configuration reads them
 //! (`[smtp]`, `language`); the notifier sends with them.
 
+use std::time::Duration;
+
 use lettre::message::Mailbox;
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, Tokio1Executor};
 use serde::Deserialize;
+
+/// How long one conversation with the mail server may take.
+const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// `[smtp]` in the configuration, resolved (the password read from its file).
 #[derive(Clone)]
@@ -25,6 +32,24 @@ impl std::fmt::Debug for SmtpConfig {
             .field("security", &self.security)
             .field("from", &self.from)
             .finish_non_exhaustive()
+    }
+}
+
+impl SmtpConfig {
+    /// A transport to this mail server, which connects when it first sends.
+    pub fn transport(
+        &self,
+    ) -> Result<AsyncSmtpTransport<Tokio1Executor>, lettre::transport::smtp::Error> {
+        let builder = match self.security {
+            Security::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&self.host)?,
+            Security::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&self.host)?,
+            Security::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&self.host),
+        };
+        let mut builder = builder.port(self.port);
+        if let Some((username, password)) = &self.credentials {
+            builder = builder.credentials(Credentials::new(username.clone(), password.clone()));
+        }
+        Ok(builder.timeout(Some(SMTP_TIMEOUT)).build())
     }
 }
 

@@ -24,13 +24,12 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 use lettre::message::{Mailbox, header::ContentType};
-use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport as _, Message, Tokio1Executor};
 use tokio::sync::Notify;
 
 use crate::businesses::Businesses;
 use crate::config::{Business, Config};
-use crate::mail::{Security, SmtpConfig, StaffLanguage};
+use crate::mail::{SmtpConfig, StaffLanguage};
 use crate::profile::{Localized, Offer};
 use crate::storage::{ClaimedNotice, NoticeKind, NoticeRouting, Storage};
 
@@ -44,9 +43,6 @@ const RETRY_PAUSES: [Duration; 6] = [
     Duration::from_secs(30),
     Duration::from_secs(60),
 ];
-
-/// How long the mail server may take over one message (lettre's timeout).
-const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// How long a claimed notice stays with its sender: longer than one SMTP
 /// conversation may take, so a living sender never loses its row to another;
@@ -73,16 +69,7 @@ impl Notifier {
         businesses: Businesses,
         storage: Storage,
     ) -> Result<Self, lettre::transport::smtp::Error> {
-        let builder = match smtp.security {
-            Security::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)?,
-            Security::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host)?,
-            Security::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&smtp.host),
-        };
-        let mut builder = builder.port(smtp.port);
-        if let Some((username, password)) = &smtp.credentials {
-            builder = builder.credentials(Credentials::new(username.clone(), password.clone()));
-        }
-        let transport = builder.timeout(Some(SMTP_TIMEOUT)).build();
+        let transport = smtp.transport()?;
         storage.route_notices(NoticeRouting {
             business_addresses: config
                 .businesses

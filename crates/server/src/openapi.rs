@@ -7,8 +7,8 @@ use utoipa::openapi::{OpenApi as Document, Server};
 use utoipa::{Modify, OpenApi};
 
 use crate::api::{
-    audit, auth, availability, bookings, consents, inbox, inbox_keys, keys, manage, notices,
-    profile, schedule, snippet, staff, staff_entries,
+    audit, auth, availability, bookings, consents, courier, inbox, inbox_keys, keys, manage,
+    notices, profile, schedule, snippet, staff, staff_entries,
 };
 
 /// Every route of [`crate::api::router`], with its bodies and errors.
@@ -28,6 +28,14 @@ use crate::api::{
         manage::change,
         manage::erase,
         manage::cancel,
+        courier::read_cancel_link,
+        courier::cancel_by_link,
+        courier::claim,
+        courier::acknowledge,
+        courier::release,
+        courier::list_tokens,
+        courier::create_token,
+        courier::revoke_token,
         auth::login,
         auth::current,
         auth::logout,
@@ -72,13 +80,14 @@ use crate::api::{
     tags(
         (name = "widget", description = "What the embedded widget calls"),
         (name = "manage", description = "The visitor's manage link, authorised by the token from the link"),
-        (name = "inbox", description = "The staff inbox: sessions by cookie, `X-Sealbook-CSRF` on every state-changing request")
+        (name = "inbox", description = "The staff inbox: sessions by cookie, `X-Sealbook-CSRF` on every state-changing request"),
+        (name = "courier", description = "The business's courier, authorised by a courier token the owner made in the inbox")
     )
 )]
 pub(crate) struct ApiDoc;
 
 /// The server root as the only server (paths carry `/api/v1`), and the
-/// manage token as a bearer scheme.
+/// manage, cancel and courier tokens as bearer schemes.
 struct Root;
 
 impl Modify for Root {
@@ -89,6 +98,12 @@ impl Modify for Root {
             "manage_token",
             SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
         );
+        for bearer in ["cancel_token", "courier_token"] {
+            components.add_security_scheme(
+                bearer,
+                SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+            );
+        }
         components.add_security_scheme(
             "session",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("sealbook_session"))),

@@ -21,6 +21,7 @@ mod backup;
 mod bookings;
 mod consents;
 mod copy;
+mod courier;
 mod erasure;
 mod group_commit;
 mod invites;
@@ -47,6 +48,7 @@ pub use bookings::{
 };
 pub use consents::ConsentRecord;
 pub use copy::CopyError;
+pub use courier::{AckError, ClaimedMessage, CourierPlan, CourierToken, NewContactCard, Purpose};
 pub use erasure::Flush;
 pub use invites::{AcceptError, NewInvite, OpenInvite, PendingInvite};
 pub use managed_bookings::{Cancel, Rebook};
@@ -108,6 +110,8 @@ pub struct Storage {
     group_commit: Arc<group_commit::GroupCommit>,
     /// Where staff notices go; none are written until it is set.
     notice_routing: outbox::SharedRouting,
+    /// The businesses whose couriers send visitors messages, and when.
+    courier_plans: courier::SharedPlans,
 }
 
 /// SQLite settings made on every connection.
@@ -168,6 +172,7 @@ impl Storage {
             backend,
             group_commit: Arc::default(),
             notice_routing: Arc::default(),
+            courier_plans: Arc::default(),
         };
         storage.link_unlinked_audit().await?;
         Ok(storage)

@@ -109,6 +109,18 @@ async fn pass(state: &AppState, now: Timestamp) -> Result<u64, sqlx::Error> {
     if outbox > 0 {
         tracing::info!(deleted = outbox, "retention sweep deleted outbox notices");
     }
+    // A card outlives what it is for by no more than one pass: a booking over,
+    // or cancelled and told so. Finished jobs are kept as long as notices.
+    let cards = state
+        .storage
+        .sweep_cards(
+            now.as_second(),
+            now.as_second().saturating_sub(OUTBOX_KEPT_SECONDS),
+        )
+        .await?;
+    if cards > 0 {
+        tracing::info!(deleted = cards, "retention sweep deleted contact cards");
+    }
     let pending = state.storage.finish_pending_erasures().await?;
     state.metrics.set_pending_erasures(pending);
     Ok(deleted)

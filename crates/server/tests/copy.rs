@@ -56,6 +56,7 @@ async fn fill(storage: &Storage, count: u8) {
             visitor_copy: (index % 3 == 0).then(|| vec![index ^ 0xff; 1100]),
             token_hash: (index % 3 == 0).then_some([index ^ 0x55; 32]),
             created_at: 1_800_000_000,
+            contact_card: None,
         };
         let idempotency = (index % 4 == 0).then_some(Idempotency {
             key_hash: [index; 32],

@@ -259,6 +259,7 @@ async fn every_change_is_told_to_the_staff_who_chose_it_and_to_no_one_else() {
         visitor_copy: Some(CANARY.as_bytes().to_vec()),
         token_hash: Some([index; 32]),
         created_at: 1_800_000_000,
+        contact_card: None,
     };
     let rows: Vec<NewBooking> = (1..=3).map(booking).collect();
     for row in &rows {

@@ -63,6 +63,14 @@ const ROUTES: &[&str] = &[
     "POST /api/v1/auth/reset",
     "GET /api/v1/inbox/audit",
     "GET /api/v1/inbox/snippet",
+    "GET /api/v1/cancel",
+    "POST /api/v1/cancel",
+    "POST /api/v1/courier/claim",
+    "POST /api/v1/courier/jobs/{id}/ack",
+    "POST /api/v1/courier/jobs/{id}/release",
+    "GET /api/v1/inbox/courier-tokens",
+    "POST /api/v1/inbox/courier-tokens",
+    "DELETE /api/v1/inbox/courier-tokens/{id}",
 ];
 
 async fn state() -> (support::TestDatabase, AppState) {

@@ -38,6 +38,7 @@ fn booking(index: u8) -> NewBooking {
         visitor_copy: Some(vec![index ^ 0xff; 64]),
         token_hash: Some([index ^ 0x55; 32]),
         created_at: 1_800_000_000,
+        contact_card: None,
     }
 }
 

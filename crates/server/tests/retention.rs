@@ -56,6 +56,7 @@ async fn store(
         visitor_copy: Some(envelope.iter().rev().copied().collect()),
         token_hash: Some(Sha256::digest(manage_token(key)).into()),
         created_at: 0,
+        contact_card: None,
     };
     let idempotency = Idempotency {
         key_hash: [key; 32],

@@ -17,4 +17,7 @@ mod vectors;
 pub use config::{Business, ServerConfig, around_the_clock};
 pub use mail::{smtp_python, smtp_server};
 pub use process::KillOnDrop;
-pub use vectors::{VECTORS, vector, vector_key, vector_key_with_status, vector_public_key};
+pub use vectors::{
+    CONTACT_CARD_VECTORS, VECTORS, contact_card_vector, courier_key, vector, vector_key,
+    vector_key_with_status, vector_public_key,
+};

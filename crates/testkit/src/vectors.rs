@@ -37,3 +37,28 @@ pub fn vector_key_with_status(index: usize, status: &str) -> toml::Table {
     key.insert("status".to_owned(), status.into());
     key
 }
+
+/// The contact-card vectors, as JSON: their keys are the test couriers' keys.
+pub const CONTACT_CARD_VECTORS: &str = include_str!("../../../tests/vectors/v1-contact-card.json");
+
+/// Contact-card vector `index`, parsed.
+///
+/// # Panics
+/// If the vectors do not parse or there is no vector `index`.
+pub fn contact_card_vector(index: usize) -> serde_json::Value {
+    let vectors: serde_json::Value =
+        serde_json::from_str(CONTACT_CARD_VECTORS).expect("the contact-card vectors parse");
+    vectors
+        .get(index)
+        .expect("a contact-card vector at this index")
+        .clone()
+}
+
+/// An active entry of a courier's `keys`: contact-card vector `index`'s public key.
+pub fn courier_key(index: usize) -> toml::Table {
+    let pem = contact_card_vector(index)["public_key_pem"]
+        .as_str()
+        .expect("each vector has a public key")
+        .to_owned();
+    toml::Table::from_iter([("pem".to_owned(), pem.into())])
+}

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod availability;
 pub mod bookings;
 pub mod consents;
+pub mod courier;
 pub mod error;
 pub mod inbox;
 pub mod inbox_keys;

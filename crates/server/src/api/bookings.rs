@@ -16,7 +16,7 @@ use crate::config::Business;
 use crate::extract::{JsonBody, PathParam};
 use crate::ids::{BookingId, BusinessId};
 use crate::limits::ClientKey;
-use crate::storage::{Booked, Idempotency, NewBooking, StoredBooking};
+use crate::storage::{Booked, Idempotency, NewBooking, NewContactCard, StoredBooking};
 use crate::{AppError, AppState};
 
 /// The answer to a retry: the booking the first request stored.
@@ -33,6 +33,7 @@ pub(super) struct Checked {
     pub envelope: Vec<u8>,
     pub envelope_hash: [u8; 32],
     pub visitor_copy: Option<Vec<u8>>,
+    pub contact_card: Option<NewContactCard>,
     pub start: jiff::Timestamp,
 }
 
@@ -60,6 +61,7 @@ impl Checked {
             visitor_copy: self.visitor_copy,
             token_hash,
             created_at,
+            contact_card: self.contact_card,
         }
     }
 }
@@ -109,13 +111,73 @@ pub(super) fn check(request: &BookingRequest, business: &Business) -> Result<Che
             Ok(bytes)
         })
         .transpose()?;
+    let contact_card = contact_card(request, business)?;
+    if contact_card.is_some() && visitor_copy.is_none() {
+        return Err(AppError::BadRequest(
+            "a contact card comes with the visitor copy whose link it can cancel".to_owned(),
+        ));
+    }
     let start: jiff::Timestamp = request.start.parse().map_err(|_| AppError::InvalidStart)?;
     Ok(Checked {
         envelope_hash: Sha256::digest(&envelope).into(),
         envelope,
         visitor_copy,
+        contact_card,
         start,
     })
+}
+
+/// The contact card, checked like the booking: its structure, its business,
+/// and that it is sealed to the business's active courier keys and no others.
+fn contact_card(
+    request: &BookingRequest,
+    business: &Business,
+) -> Result<Option<NewContactCard>, AppError> {
+    let (card, hash) = match (&request.contact_card, &request.cancel_token_hash) {
+        (None, None) => return Ok(None),
+        (Some(card), Some(hash)) => (card, hash),
+        _ => {
+            return Err(AppError::BadRequest(
+                "contact_card and cancel_token_hash come together".to_owned(),
+            ));
+        }
+    };
+    let courier = business.courier.as_ref().ok_or(AppError::NoCourier)?;
+    let envelope = URL_SAFE_NO_PAD
+        .decode(card)
+        .map_err(|_| AppError::MalformedEnvelope)?;
+    let parsed = Envelope::parse(&envelope).map_err(|_| AppError::MalformedEnvelope)?;
+    let header = parsed.header();
+    if header.kind != Kind::ContactCard {
+        return Err(AppError::MalformedEnvelope);
+    }
+    if header.business != business.id.as_str() {
+        return Err(AppError::BusinessMismatch);
+    }
+    if !header
+        .kids()
+        .all(|kid| courier.active_kids().any(|active| active == kid))
+    {
+        return Err(AppError::UnknownKey);
+    }
+    let cancel_hash = sealbook_envelope::TokenHash::from_base64url(hash)
+        .ok_or_else(|| {
+            AppError::BadRequest("cancel_token_hash must be base64url of 32 bytes".to_owned())
+        })?
+        .0;
+    if request
+        .manage_token_hash
+        .as_deref()
+        .is_some_and(|manage| manage == hash)
+    {
+        return Err(AppError::BadRequest(
+            "the cancel token must not be the manage token".to_owned(),
+        ));
+    }
+    Ok(Some(NewContactCard {
+        envelope,
+        cancel_hash,
+    }))
 }
 
 fn idempotency(
@@ -154,7 +216,7 @@ fn idempotency(
     responses(
         (status = 201, description = "Stored", body = Created),
         (status = 200, description = "A retry of a stored request (same `Idempotency-Key`)", body = Created),
-        (status = 400, description = "`bad_request`, `malformed_envelope`, `business_mismatch`, `unknown_key`, `invalid_start`, `invalid_party_size`, `unknown_service` or `unknown_practitioner`", body = ErrorBody),
+        (status = 400, description = "`bad_request`, `malformed_envelope`, `business_mismatch`, `unknown_key`, `no_courier`, `invalid_start`, `invalid_party_size`, `unknown_service` or `unknown_practitioner`", body = ErrorBody),
         (status = 404, description = "`unknown_business` or `not_found`", body = ErrorBody),
         (status = 409, description = "`slot_full`, `idempotency_conflict` or `replayed`", body = ErrorBody),
         (status = 413, description = "`payload_too_large`", body = ErrorBody),

@@ -5,6 +5,7 @@ pub(crate) mod auth;
 pub(crate) mod availability;
 pub(crate) mod bookings;
 pub(crate) mod consents;
+pub(crate) mod courier;
 pub(crate) mod inbox;
 pub(crate) mod inbox_keys;
 pub(crate) mod keys;
@@ -42,6 +43,13 @@ pub(crate) fn router() -> Router<AppState> {
             get(manage::read).put(manage::change).delete(manage::erase),
         )
         .route("/bookings/{id}/cancel", post(manage::cancel))
+        .route(
+            "/cancel",
+            get(courier::read_cancel_link).post(courier::cancel_by_link),
+        )
+        .route("/courier/claim", post(courier::claim))
+        .route("/courier/jobs/{id}/ack", post(courier::acknowledge))
+        .route("/courier/jobs/{id}/release", post(courier::release))
         .route("/openapi.json", get(crate::openapi::document))
         .merge(inbox_router())
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -99,6 +107,11 @@ fn inbox_router() -> Router<AppState> {
         .route("/inbox/audit", get(audit::log))
         .route("/inbox/notices", get(notices::get).put(notices::put))
         .route("/inbox/snippet", get(snippet::snippet))
+        .route(
+            "/inbox/courier-tokens",
+            get(courier::list_tokens).post(courier::create_token),
+        )
+        .route("/inbox/courier-tokens/{id}", delete(courier::revoke_token))
 }
 
 /// The business `id` with the schedule this process serves now.

@@ -131,6 +131,8 @@ fn staff_upload(
         practitioner,
         visitor_copy: None,
         manage_token_hash: None,
+        contact_card: None,
+        cancel_token_hash: None,
     }
 }
 
@@ -394,6 +396,7 @@ async fn store_block(
             visitor_copy: None,
             token_hash: None,
             created_at: now.as_second(),
+            contact_card: None,
         };
         Ok((booking, audit))
     };

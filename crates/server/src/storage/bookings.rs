@@ -5,7 +5,7 @@
 use sqlx::AnyConnection;
 
 use super::outbox::{Notice, NoticeKind, now};
-use super::{Backend, NewAuditEntry, Storage};
+use super::{Backend, NewAuditEntry, NewContactCard, Storage};
 use crate::availability::{Occupancy, Refusal};
 use crate::ids::{BookingId, BusinessId};
 pub use sealbook_wire::api::inbox::Attendance;
@@ -38,6 +38,8 @@ pub struct NewBooking {
     pub visitor_copy: Option<Vec<u8>>,
     pub token_hash: Option<[u8; 32]>,
     pub created_at: i64,
+    /// The visitor's contact card for the courier, if they asked for messages.
+    pub contact_card: Option<NewContactCard>,
 }
 
 /// A booking as it is read back.
@@ -332,6 +334,10 @@ impl Storage {
             {
                 let notice = Notice::about_new(NoticeKind::New, booking);
                 self.enqueue_notice(connection, &notice, now()).await?;
+                if let Some(card) = &booking.contact_card {
+                    let about = (booking.id.as_str(), &booking.business, booking.starts_at);
+                    self.store_card(connection, about, card, now()).await?;
+                }
             }
             Ok(booked)
         };

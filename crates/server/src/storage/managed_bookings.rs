@@ -82,6 +82,9 @@ impl Storage {
             let notice = Notice::about(NoticeKind::Cancelled, &booking);
             self.enqueue_notice(&mut transaction, &notice, now())
                 .await?;
+            let about = (booking.id.as_str(), &booking.business);
+            self.follow_cancel(&mut transaction, about, false, now())
+                .await?;
         }
         transaction.commit().await?;
         Ok(Some(if cancelled_now || booking.status == "cancelled" {
@@ -184,6 +187,8 @@ impl Storage {
         let notice = Notice::about_new(NoticeKind::Changed, &changed);
         self.enqueue_notice(&mut transaction, &notice, now())
             .await?;
+        let about = (current.id.as_str(), &current.business, changed.starts_at);
+        self.follow_move(&mut transaction, about, now()).await?;
         transaction.commit().await?;
         Ok(Rebook::Changed(changed))
     }

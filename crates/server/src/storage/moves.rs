@@ -80,6 +80,8 @@ impl Storage {
             let notice = Notice::about(NoticeKind::Changed, &after);
             self.enqueue_notice(&mut transaction, &notice, now())
                 .await?;
+            let about = (after.id.as_str(), &after.business, after.starts_at);
+            self.follow_move(&mut transaction, about, now()).await?;
         }
         transaction.commit().await?;
         Ok(MoveOutcome::Moved(current))

@@ -168,6 +168,9 @@ impl Storage {
         };
         self.enqueue_notice(&mut transaction, &Notice::about(kind, &booking), now())
             .await?;
+        let about = (booking.id.as_str(), &booking.business);
+        self.follow_cancel(&mut transaction, about, true, now())
+            .await?;
         transaction.commit().await?;
         Ok(StaffCancel { booking, late })
     }

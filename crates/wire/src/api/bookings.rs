@@ -26,6 +26,13 @@ pub struct BookingRequest {
     /// base64url of SHA-256(manage token); only on creation.
     #[serde(default)]
     pub manage_token_hash: Option<String>,
+    /// base64url of the contact-card envelope, sealed to the business's
+    /// courier key, when the visitor asked for a confirmation and reminders.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_card: Option<String>,
+    /// base64url of SHA-256(cancel token); with `contact_card` only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cancel_token_hash: Option<String>,
 }
 
 /// The stored booking's reference.
@@ -59,6 +66,8 @@ mod tests {
             practitioner: None,
             visitor_copy: None,
             manage_token_hash: None,
+            contact_card: None,
+            cancel_token_hash: None,
         };
         assert_eq!(
             serde_json::to_string(&upload).expect("an upload serialises"),

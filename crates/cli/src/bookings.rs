@@ -154,7 +154,7 @@ fn write_private_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn load_identities(
+pub(crate) fn load_identities(
     paths: &[PathBuf],
     passphrase_file: Option<&Path>,
 ) -> anyhow::Result<Vec<Identity>> {

@@ -11,8 +11,18 @@ use crate::passphrase;
 
 const KEY_BITS: usize = 3072;
 
+/// What a key pair is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Role {
+    /// Opens bookings: staff hold it.
+    Booking,
+    /// Opens contact cards and nothing else: the courier holds it.
+    Courier,
+}
+
 pub(crate) fn run(
     business: &str,
+    role: Role,
     out: &Path,
     passphrase_file: Option<&Path>,
     server_url: &str,
@@ -24,8 +34,12 @@ pub(crate) fn run(
     {
         bail!("a business id uses only a-z, 0-9 and '-'");
     }
-    let public_path = out.join(format!("{business}.pub.pem"));
-    let private_path = out.join(format!("{business}.key.pem"));
+    let stem = match role {
+        Role::Booking => business.to_owned(),
+        Role::Courier => format!("{business}.courier"),
+    };
+    let public_path = out.join(format!("{stem}.pub.pem"));
+    let private_path = out.join(format!("{stem}.key.pem"));
     if public_path.exists() || private_path.exists() {
         bail!(
             "{} already holds a key for {business}; refusing to overwrite it",
@@ -65,6 +79,20 @@ pub(crate) fn run(
         private_path.display()
     )?;
     writeln!(stdout)?;
+    if role == Role::Courier {
+        writeln!(
+            stdout,
+            "This key opens the contact cards visitors leave for their messages, and nothing else.\n\
+             Its private half goes to the machine that runs `sealbook courier` (docs/COURIER.md),\n\
+             never to the server or to staff. In sealbook.toml, under the business:\n\
+             \n  [business.courier]\n  keys = [{{ file = \"{}\" }}]\n\n\
+             and pin it in the script tag with data-courier-keys=\"{kid}\" (`sealbook snippet\n\
+             --courier-public-key {}` prints the whole tag).",
+            public_path.display(),
+            public_path.display()
+        )?;
+        return Ok(());
+    }
     writeln!(
         stdout,
         "Rotating the key of an existing business? Add this key with status = \"pending\"\n\

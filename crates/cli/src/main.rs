@@ -4,6 +4,7 @@ mod audit;
 mod bookings;
 mod business;
 mod consents;
+mod courier;
 mod database;
 mod keygen;
 mod passphrase;
@@ -40,6 +41,10 @@ enum Command {
         /// The business id the key is for.
         #[arg(long)]
         business: String,
+        /// `booking` opens bookings (staff); `courier` opens the contact cards
+        /// visitors leave for their confirmation and reminders (the courier).
+        #[arg(long, value_enum, default_value_t = keygen::Role::Booking)]
+        role: keygen::Role,
         /// Folder for `<business>.pub.pem` and the encrypted `<business>.key.pem`.
         #[arg(long)]
         out: PathBuf,
@@ -49,6 +54,13 @@ enum Command {
         /// Where the server runs, for the printed script tag.
         #[arg(long, default_value = "https://book.example.com")]
         server_url: String,
+    },
+    /// Send visitors their confirmation, reminders and change notices: the
+    /// business's courier, run on its own machine with the courier key.
+    Courier {
+        /// The courier's settings file (docs/COURIER.md).
+        #[arg(long, default_value = "courier.toml")]
+        config: PathBuf,
     },
     /// Print the script tag to paste into a business's site: its active keys
     /// pinned, and the integrity of the `embed.js` this server serves.
@@ -255,10 +267,18 @@ fn main() -> anyhow::Result<ExitCode> {
         Command::Serve { config } => serve::run(&config),
         Command::Keygen {
             business,
+            role,
             out,
             passphrase_file,
             server_url,
-        } => keygen::run(&business, &out, passphrase_file.as_deref(), &server_url),
+        } => keygen::run(
+            &business,
+            role,
+            &out,
+            passphrase_file.as_deref(),
+            &server_url,
+        ),
+        Command::Courier { config } => courier::run(&config),
         Command::Snippet {
             config,
             business,

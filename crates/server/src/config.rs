@@ -187,6 +187,8 @@ pub struct Business {
     /// The business's public phone number, shown to visitors (after the
     /// cancellation deadline: the way to still reach the business).
     pub phone: Option<String>,
+    /// The street address visitors come to, which their messages give.
+    pub address: Option<String>,
     /// The business's courier, when it sends visitors messages.
     pub courier: Option<CourierSettings>,
 }
@@ -389,6 +391,10 @@ impl Config {
                 language: business.language,
                 consent: business.consent,
                 phone: business.phone,
+                address: business
+                    .address
+                    .map(|address| address.trim().to_owned())
+                    .filter(|address| !address.is_empty()),
                 courier,
             });
         }
@@ -477,6 +483,9 @@ struct RawBusiness {
     /// The public phone number visitors may call, e.g. `+33 1 23 45 67 89`.
     #[serde(default)]
     phone: Option<String>,
+    /// The street address, e.g. `12 rue des Lilas, 75011 Paris`.
+    #[serde(default)]
+    address: Option<String>,
     /// Online change and cancel close this many hours before the start (0:
     /// at the start).
     #[serde(default)]

@@ -99,7 +99,7 @@ pub fn run(config_path: &Path) -> Result<(), ProcessError> {
 }
 
 /// Ctrl-C or SIGTERM: stop accepting, finish in-flight requests.
-async fn shutdown_signal() {
+pub async fn shutdown_signal() {
     let interrupt = async {
         let _ = tokio::signal::ctrl_c().await;
     };

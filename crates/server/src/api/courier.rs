@@ -100,6 +100,7 @@ fn describe(business: &Business) -> CourierBusiness {
             .unwrap_or("UTC")
             .to_owned(),
         phone: business.phone.clone(),
+        address: business.address.clone(),
         kind: kind.to_owned(),
         cancel_until_minutes: business.profile.cancellation.until_hours * 60,
         services,

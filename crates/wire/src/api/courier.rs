@@ -45,6 +45,8 @@ pub struct CourierBusiness {
     pub timezone: String,
     /// The public phone number, if the business gives one.
     pub phone: Option<String>,
+    /// The street address visitors come to, if the business gives one.
+    pub address: Option<String>,
     /// `restaurant` or `clinic`.
     pub kind: String,
     /// Online cancel closes this many minutes before the start.

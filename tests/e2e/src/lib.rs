@@ -6,6 +6,7 @@
 //! Every wait is bounded in time; every process is killed when its handle drops.
 
 mod browser;
+pub mod consent;
 pub mod flow;
 mod host_site;
 mod proxy;

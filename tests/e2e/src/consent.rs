@@ -38,6 +38,24 @@ purpose = { en = "Advert measurement", fr = "Mesure publicitaire", de = "Werbeme
 cookies = [{ name = "_sb_ads_*", duration = "3 months" }]
 "#;
 
+/// A page of the business's site in English with `head` in its head and
+/// `body` (the script tag, gated scripts) in its `main`, the banner only
+/// (`data-form="none"`) added to the script tag `snippet` with `attributes`.
+pub fn site_page(snippet: &str, attributes: &str, head: &str, body: &str) -> String {
+    let tag = snippet.replacen(
+        "<script ",
+        &format!(r#"<script data-form="none" {attributes} "#),
+        1,
+    );
+    format!(
+        r#"<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Bistro</title>{head}</head>
+<body><main><h1>Bistro</h1>{body}{tag}</main></body>
+</html>"#
+    )
+}
+
 /// The consent layer's shadow root on the page open in `browser`, once `css`
 /// matches inside it.
 pub async fn root(browser: &Browser, css: &str) -> anyhow::Result<ShadowRoot> {

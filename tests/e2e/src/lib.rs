@@ -9,6 +9,7 @@ mod browser;
 pub mod consent;
 pub mod flow;
 mod host_site;
+pub mod inbox;
 mod proxy;
 mod server;
 

@@ -6,7 +6,7 @@
 //! back on `www.`; a domain the page does not belong to, a single label and a
 //! public suffix are refused with a warning, and the choice stays host-only.
 
-use sealbook_e2e::consent::{NOTICE, click, dialog_open};
+use sealbook_e2e::consent::{NOTICE, click, dialog_open, site_page};
 use sealbook_e2e::{Browser, HostSite, Sealbook, eventually};
 use serde_json::{Value, json};
 
@@ -53,26 +53,14 @@ async fn a_choice_on_www_is_honoured_on_shop_and_a_foreign_domain_stays_host_onl
         ("/own-host", "www.sealbook.test"),
         ("/suffix", "co.uk"),
     ] {
-        let tag = snippet.replacen(
-            "<script ",
-            &format!(r#"<script data-form="none" data-cookie-domain="{domain}" "#),
-            1,
-        );
         site.serve(
             path,
             "text/html; charset=utf-8",
-            &format!(
-                r#"<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><title>Bistro</title>{WARNINGS}</head>
-<body>
-<main>
-<h1>Bistro</h1>
-<script type="text/plain" data-category="analytics">(window.ran = window.ran || []).push("analytics");</script>
-{tag}
-</main>
-</body>
-</html>"#
+            &site_page(
+                &snippet,
+                &format!(r#"data-cookie-domain="{domain}""#),
+                WARNINGS,
+                r#"<script type="text/plain" data-category="analytics">(window.ran = window.ran || []).push("analytics");</script>"#,
             ),
         );
     }

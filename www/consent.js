@@ -12,6 +12,8 @@
  *   data-consent="external"   no banner; the host's own CMP calls Sealbook.consent.set({...}).
  *   data-consent-mode="google" Google Consent Mode v2 defaults (all denied), updated on choice.
  *   data-consent-reopen="none" no floating "Cookie settings" button (call Sealbook.consent.show()).
+  data-cookie-domain="example.com" the choice's cookie is shared with every subdomain of that
+    domain (the page's own domain or a parent of it, not a public suffix), else host-only.
  *   window "sealbook:consent" event on every choice; detail = Sealbook.consent.get().
  *   Gated elements the page adds later (its own scripts, a tag manager) are gated the same way.
  *   --sealbook-{accent,accent-text,text,muted,background,border,radius,font} on the page
@@ -34,6 +36,14 @@
   const OPTIONAL = ["preferences", "analytics", "marketing"];
   // Global Privacy Control refuses sale/sharing, which is what marketing cookies do.
   const GPC_REFUSES = ["marketing"];
+  // Suffixes under which anyone can register a name: a cookie for one of them
+  // would reach every other site under it. Browsers refuse those by the full
+  // Public Suffix List; this short list lets the common ones fall back to a
+  // host-only cookie with a warning instead of leaving the choice unstored.
+  const PUBLIC_SUFFIXES =
+    "co.uk org.uk me.uk ltd.uk plc.uk net.uk ac.uk gov.uk com.au net.au org.au edu.au gov.au co.nz net.nz org.nz co.za co.jp ne.jp or.jp co.kr co.in net.in org.in com.br net.br com.mx com.ar com.cn net.cn org.cn com.tw com.hk com.sg com.tr com.pl net.pl org.pl co.at or.at co.il com.es org.es com.pt com.gr com.ru com.ua co.id com.my com.ph com.vn github.io gitlab.io netlify.app vercel.app pages.dev herokuapp.com blogspot.com appspot.com azurewebsites.net cloudfront.net".split(
+      " ",
+    );
 
   const TEXT = {
     en: {
@@ -159,6 +169,7 @@ li { margin: 0.25rem 0; }
       .find((code) => code in TEXT) || "en";
   const text = TEXT[language];
   const external = data.consent === "external";
+  const cookieDomain = sharedCookieDomain(data.cookieDomain);
   const business = (data.business || "").trim();
   let api = "";
   try {
@@ -404,7 +415,36 @@ li { margin: 0.25rem 0; }
   function writeCookie(c) {
     const value = encodeURIComponent(JSON.stringify(c));
     const secure = location.protocol === "https:" ? "; Secure" : "";
-    document.cookie = `${COOKIE}=${value}; Max-Age=${c.expires - c.time}; Path=/; SameSite=Lax${secure}`;
+    const cookie = `${COOKIE}=${value}; Max-Age=${c.expires - c.time}; Path=/; SameSite=Lax${secure}`;
+    if (cookieDomain) {
+      // A host-only copy from before would shadow the shared one on this host.
+      document.cookie = `${COOKIE}=; Max-Age=0; Path=/`;
+      document.cookie = `${cookie}; Domain=${cookieDomain}`;
+      if (document.cookie.split(";").some((pair) => pair.trim() === `${COOKIE}=${value}`)) return;
+      // The browser's own list knows more public suffixes than ours.
+      console.warn(`sealbook: the browser refused a cookie for ${cookieDomain}; the choice is kept for this host only`);
+    }
+    document.cookie = cookie;
+  }
+
+  /**
+   * The Domain for the choice's cookie from data-cookie-domain, or "" for a
+   * host-only cookie: only the page's own host or a parent of it, never a
+   * single label, a public suffix of our list or an IP address.
+   */
+  function sharedCookieDomain(wanted) {
+    if (!wanted) return "";
+    const domain = wanted.trim().toLowerCase().replace(/^\./, "");
+    const hostname = location.hostname.toLowerCase();
+    const fits =
+      (hostname === domain || hostname.endsWith(`.${domain}`)) &&
+      domain.includes(".") &&
+      !PUBLIC_SUFFIXES.includes(domain) &&
+      !/^[\d.]+$|:/.test(hostname);
+    if (!fits) {
+      console.warn(`sealbook: data-cookie-domain="${wanted}" is not this page's domain or a parent of it (or is a public suffix); the choice is kept for this host only`);
+    }
+    return fits ? domain : "";
   }
 
   async function sendRecord(c) {

@@ -7,6 +7,7 @@ use sealbook_wire::api::audit::{AuditLog, AuditView};
 use sealbook_wire::api::auth::{
     AcceptInvite, LoginRequest, PasswordChange, SessionView, TotpCode, TotpSetup, UseReset,
 };
+use sealbook_wire::api::consent_stats::{ConsentStats, ConsentWeek};
 use sealbook_wire::api::error::ErrorBody;
 use sealbook_wire::api::inbox::{
     Attendance, AttendanceChange, BlockRequest, BookingList, ConsentList, ConsentView,
@@ -242,6 +243,12 @@ impl Api {
             encode(to)
         );
         Ok(self.get::<CountsReport>(&path).await?.days)
+    }
+
+    /// The owner's consent statistics for the last `weeks` weeks, oldest first.
+    pub async fn consent_stats(&self, weeks: u8) -> Result<Vec<ConsentWeek>, ApiError> {
+        let path = format!("/api/v1/inbox/consent-stats?weeks={weeks}");
+        Ok(self.get::<ConsentStats>(&path).await?.weeks)
     }
 
     pub async fn booking(&self, id: &str) -> Result<StaffBooking, ApiError> {

@@ -1,5 +1,5 @@
 //! The inbox's phases: log in (or join by invitation), unlock the keys on this
-//! device, then the bookings and — for the owner — staff and audit log. Logging
+//! device, then the bookings and — for the owner — staff, audit log and cookie choices. Logging
 //! out or a session that ends drops the unlocked keys with the rest.
 
 use sealbook_wire::api::auth::SessionView;
@@ -14,6 +14,7 @@ use crate::ui::{api_error_text, focus};
 use crate::views::audit::AuditPage;
 use crate::views::block::BlockPage;
 use crate::views::choose::Choose;
+use crate::views::consent_stats::ConsentStatsPage;
 use crate::views::detail::Detail;
 use crate::views::invite::{Invite, Link};
 use crate::views::list::List;
@@ -36,6 +37,7 @@ enum Page {
     Settings,
     Snippet,
     Schedule,
+    ConsentStats,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -269,6 +271,9 @@ pub fn app() -> Html {
                 Page::Audit => {
                     html! { <AuditPage {lang} api={api.clone()} on_logged_out={logged_out.clone()} /> }
                 }
+                Page::ConsentStats => html! {
+                    <ConsentStatsPage {lang} api={api.clone()} on_logged_out={logged_out.clone()} />
+                },
                 Page::Schedule => html! {
                     <SchedulePage {lang} api={api.clone()} keyring={unlocked.keyring.clone()}
                         on_logged_out={logged_out.clone()} />
@@ -339,6 +344,8 @@ pub fn app() -> Html {
                                     aria-current={current(&Page::Audit)} onclick={go(Page::Audit)}>{ t(lang, Text::AuditLog) }</button>
                                 <button id="sb-nav-snippet" class="sb-link" type="button"
                                     aria-current={current(&Page::Snippet)} onclick={go(Page::Snippet)}>{ t(lang, Text::ScriptTag) }</button>
+                                <button id="sb-nav-consents" class="sb-link" type="button"
+                                    aria-current={current(&Page::ConsentStats)} onclick={go(Page::ConsentStats)}>{ t(lang, Text::ConsentStats) }</button>
                             }
                             <button id="sb-nav-settings" class="sb-link" type="button"
                                 aria-current={current(&Page::Settings)} onclick={go(Page::Settings)}>{ t(lang, Text::Settings) }</button>

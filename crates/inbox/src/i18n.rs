@@ -7,6 +7,34 @@ pub use sealbook_web::i18n::Lang;
 use sealbook_web::texts;
 
 texts! {
+    ConsentStats => ["Cookie choices", "Choix des cookies", "Cookie-Entscheidungen"],
+    ConsentStatsIntro => [
+        "How visitors answered your site’s cookie notice, week by week (Monday to Sunday). Counts only: no choice can be traced to anyone.",
+        "Comment les visiteurs ont répondu au bandeau cookies de votre site, semaine par semaine (du lundi au dimanche). Des totaux seulement : aucun choix ne renvoie à une personne.",
+        "Wie Besucher auf den Cookie-Hinweis Ihrer Website geantwortet haben, Woche für Woche (Montag bis Sonntag). Nur Summen: keine Entscheidung lässt sich einer Person zuordnen.",
+    ],
+    ConsentWeeks => ["Weeks shown", "Semaines affichées", "Angezeigte Wochen"],
+    ConsentStatsNone => [
+        "No cookie choice was recorded in these weeks.",
+        "Aucun choix de cookies n’a été enregistré pendant ces semaines.",
+        "In diesen Wochen wurde keine Cookie-Entscheidung erfasst.",
+    ],
+    ConsentChartHint => [
+        "One bar per week: accepted at the bottom, refused on top. Use Tab to go from bar to bar and hear each week’s figures; the table below gives them all.",
+        "Une barre par semaine : acceptations en bas, refus au-dessus. Tabulation passe d’une barre à l’autre et annonce les chiffres de la semaine ; le tableau ci-dessous les donne tous.",
+        "Ein Balken pro Woche: Zustimmungen unten, Ablehnungen darüber. Mit der Tabulatortaste gehen Sie von Balken zu Balken und hören die Zahlen der Woche; die Tabelle darunter enthält alle.",
+    ],
+    ConsentTable => ["All figures", "Tous les chiffres", "Alle Zahlen"],
+    ConsentWeek => ["Week", "Semaine", "Woche"],
+    ConsentCategory => ["Category", "Catégorie", "Kategorie"],
+    ConsentShown => ["Shown", "Proposée", "Angezeigt"],
+    ConsentAccepted => ["Accepted", "Acceptée", "Akzeptiert"],
+    ConsentRefused => ["Refused", "Refusée", "Abgelehnt"],
+    ConsentCustomised => ["Chosen in the settings", "Choisie dans les paramètres", "In den Einstellungen gewählt"],
+    ConsentGpc => ["Refused by GPC", "Refusée par GPC", "Per GPC abgelehnt"],
+    CategoryPreferences => ["Preferences", "Préférences", "Präferenzen"],
+    CategoryAnalytics => ["Statistics", "Statistiques", "Statistik"],
+    CategoryMarketing => ["Marketing", "Marketing", "Marketing"],
     AppName => ["Sealbook inbox", "Boîte Sealbook", "Sealbook-Posteingang"],
     LoginHeading => ["Log in", "Connexion", "Anmelden"],
     Email => ["E-mail", "E-mail", "E-Mail"],

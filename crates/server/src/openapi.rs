@@ -7,8 +7,8 @@ use utoipa::openapi::{OpenApi as Document, Server};
 use utoipa::{Modify, OpenApi};
 
 use crate::api::{
-    audit, auth, availability, bookings, consents, courier, inbox, inbox_keys, keys, manage,
-    notices, profile, schedule, snippet, staff, staff_entries,
+    audit, auth, availability, bookings, consent_stats, consents, courier, inbox, inbox_keys, keys,
+    manage, notices, profile, schedule, snippet, staff, staff_entries,
 };
 
 /// Every route of [`crate::api::router`], with its bodies and errors.
@@ -57,6 +57,7 @@ use crate::api::{
         inbox::erase,
         inbox::exported,
         inbox::consents,
+        consent_stats::stats,
         staff_entries::create,
         staff_entries::move_booking,
         staff_entries::block,

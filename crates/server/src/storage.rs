@@ -46,7 +46,7 @@ pub use backup::{BackupError, SqliteBackup, backup_sqlite};
 pub use bookings::{
     Attendance, BookError, Booked, BookingFilter, Idempotency, NewBooking, StoredBooking,
 };
-pub use consents::ConsentRecord;
+pub use consents::{ConsentRecord, ConsentTally};
 pub use copy::CopyError;
 pub use courier::{AckError, ClaimedMessage, CourierPlan, CourierToken, NewContactCard, Purpose};
 pub use erasure::Flush;

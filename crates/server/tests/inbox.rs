@@ -1495,6 +1495,7 @@ async fn owner_only_routes_refuse_staff_and_revocation_locks_out(database: TestD
             Some(json!({ "wrapped": [] })),
         ),
         (Method::GET, "/api/v1/inbox/snippet", None),
+        (Method::GET, "/api/v1/inbox/consent-stats", None),
     ] {
         let answer = send(&fixture, method.clone(), path, &waiter, body).await;
         assert_eq!(
@@ -1856,6 +1857,106 @@ async fn the_owner_gets_the_script_tag_to_paste(database: TestDatabase) {
             !html.contains("integrity"),
             "no widget built, no hash: {html}"
         ),
+    }
+}
+
+/// The owner's consent statistics: this week last, each week of the range
+/// present, counts of this business's records only, and a bounded range.
+async fn the_owner_sees_consent_choices_counted_per_week(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let now = jiff::Timestamp::now().as_second();
+    let week = 7 * 24 * 3600;
+    let all = ["analytics", "marketing"].map(str::to_owned).to_vec();
+    for (business, at, action, granted, refused) in [
+        ("bistro-du-coin", now, "accept_all", all.clone(), vec![]),
+        ("bistro-du-coin", now, "gpc", vec![], all.clone()),
+        (
+            "bistro-du-coin",
+            now - week,
+            "reject_all",
+            vec![],
+            all.clone(),
+        ),
+        // Before the weeks asked for, and another business's.
+        (
+            "bistro-du-coin",
+            now - 3 * week,
+            "accept_all",
+            all.clone(),
+            vec![],
+        ),
+        ("praxis-am-see", now, "accept_all", all.clone(), vec![]),
+    ] {
+        fixture
+            .storage
+            .record_consent(&sealbook_server::storage::ConsentRecord {
+                business: BusinessId::new(business),
+                consent_id: format!("{at:0>21}{}", action.len()),
+                recorded_at: at,
+                notice_version: "v1".to_owned(),
+                language: "fr".to_owned(),
+                granted,
+                refused,
+                action: action.to_owned(),
+                notice_hash: [1; 32],
+            })
+            .await
+            .expect("recorded");
+    }
+    let owner = login(&fixture, OWNER).await;
+    let answer = send(
+        &fixture,
+        Method::GET,
+        "/api/v1/inbox/consent-stats?weeks=2",
+        &owner,
+        None,
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let weeks = answer.body["weeks"].as_array().expect("weeks");
+    assert_eq!(weeks.len(), 2);
+    let today = local_date(0, "Europe/Paris");
+    let monday = today
+        .checked_sub(jiff::Span::new().days(today.weekday().to_monday_zero_offset()))
+        .expect("date");
+    assert_eq!(weeks[1]["from"], monday.to_string());
+    let iso = monday.iso_week_date();
+    assert_eq!(
+        weeks[1]["week"],
+        format!("{:04}-W{:02}", iso.year(), iso.week())
+    );
+    assert_eq!(weeks[0]["choices"], 1);
+    assert_eq!(weeks[1]["choices"], 2);
+    assert_eq!(
+        weeks[1]["categories"],
+        json!([
+            {"category": "analytics", "shown": 2, "accepted": 1, "refused": 1, "customised": 0, "gpc_refused": 1},
+            {"category": "marketing", "shown": 2, "accepted": 1, "refused": 1, "customised": 0, "gpc_refused": 1},
+        ])
+    );
+    let answer = send(
+        &fixture,
+        Method::GET,
+        "/api/v1/inbox/consent-stats",
+        &owner,
+        None,
+    )
+    .await;
+    assert_eq!(answer.body["weeks"].as_array().map(Vec::len), Some(12));
+    for query in ["weeks=0", "weeks=54", "weeks=many", "from=2026-01-01"] {
+        let answer = send(
+            &fixture,
+            Method::GET,
+            &format!("/api/v1/inbox/consent-stats?{query}"),
+            &owner,
+            None,
+        )
+        .await;
+        assert_eq!(
+            (answer.status, code(&answer)),
+            (StatusCode::BAD_REQUEST, "invalid_query"),
+            "{query}"
+        );
     }
 }
 
@@ -2901,6 +3002,7 @@ on_both_backends!(
     the_owner_shares_a_new_key_with_members,
     a_member_changes_their_password,
     the_owner_gets_the_script_tag_to_paste,
+    the_owner_sees_consent_choices_counted_per_week,
     login_gives_a_session_and_logout_ends_it,
     wrong_password_and_unknown_email_get_the_same_answer,
     a_second_factor_is_required_once_enabled,

@@ -52,6 +52,7 @@ const ROUTES: &[&str] = &[
     "POST /api/v1/inbox/schedule/preview",
     "POST /api/v1/inbox/exports",
     "GET /api/v1/inbox/consents/{consent_id}",
+    "GET /api/v1/inbox/consent-stats",
     "GET /api/v1/inbox/staff",
     "POST /api/v1/inbox/invites",
     "GET /api/v1/inbox/invites",

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod auth;
 pub mod availability;
 pub mod bookings;
+pub mod consent_stats;
 pub mod consents;
 pub mod courier;
 pub mod error;

@@ -54,52 +54,66 @@ fn geckodriver() -> PathBuf {
     )
 }
 
-/// chromedriver's `POST /session/{id}/se/log` for the browser console: the
-/// messages since the last call.
+/// A WebDriver command on the session at `session/{id}/<path>`, for what
+/// fantoccini has no method for, or parses away: chromedriver's vendor
+/// commands (`se/log` for the console, `goog/cdp/execute` for DevTools), and
+/// the cookies as the driver sends them.
 #[derive(Debug)]
-struct ConsoleLog;
+struct SessionCommand {
+    path: &'static str,
+    method: http::Method,
+    body: Option<String>,
+}
 
-impl fantoccini::wd::WebDriverCompatibleCommand for ConsoleLog {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> Result<url::Url, url::ParseError> {
-        base_url.join(&format!(
-            "session/{}/se/log",
-            session_id.unwrap_or_default()
-        ))
+impl SessionCommand {
+    /// The browser console's messages since the last call.
+    fn console_log() -> Self {
+        Self {
+            path: "se/log",
+            method: http::Method::POST,
+            body: Some(r#"{"type":"browser"}"#.to_owned()),
+        }
     }
 
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        (http::Method::POST, Some(r#"{"type":"browser"}"#.to_owned()))
+    /// DevTools' `Emulation.setEmulatedMedia`: the page laid out as for
+    /// `print` (or `screen`), as the print preview lays it out.
+    fn emulate_media(media: &str) -> Self {
+        let body = serde_json::json!({
+            "cmd": "Emulation.setEmulatedMedia",
+            "params": { "media": media },
+        });
+        Self {
+            path: "goog/cdp/execute",
+            method: http::Method::POST,
+            body: Some(body.to_string()),
+        }
+    }
+
+    /// The cookies the open page can read, unparsed.
+    fn cookies() -> Self {
+        Self {
+            path: "cookie",
+            method: http::Method::GET,
+            body: None,
+        }
     }
 }
 
-/// chromedriver's `POST /session/{id}/goog/cdp/execute` with DevTools'
-/// `Emulation.setEmulatedMedia`: the page laid out as for `print` (or `screen`),
-/// as the print preview lays it out.
-#[derive(Debug)]
-struct EmulateMedia(&'static str);
-
-impl fantoccini::wd::WebDriverCompatibleCommand for EmulateMedia {
+impl fantoccini::wd::WebDriverCompatibleCommand for SessionCommand {
     fn endpoint(
         &self,
         base_url: &url::Url,
         session_id: Option<&str>,
     ) -> Result<url::Url, url::ParseError> {
         base_url.join(&format!(
-            "session/{}/goog/cdp/execute",
-            session_id.unwrap_or_default()
+            "session/{}/{}",
+            session_id.unwrap_or_default(),
+            self.path
         ))
     }
 
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        let body = serde_json::json!({
-            "cmd": "Emulation.setEmulatedMedia",
-            "params": { "media": self.0 },
-        });
-        (http::Method::POST, Some(body.to_string()))
+        (self.method.clone(), self.body.clone())
     }
 }
 
@@ -148,6 +162,20 @@ impl Browser {
     /// A browser of `kind` whose visitor prefers `language` (a BCP 47 tag):
     /// what `navigator.languages` and `Accept-Language` report.
     pub async fn launch(kind: BrowserKind, language: &str) -> anyhow::Result<Self> {
+        Self::launch_with(kind, language, &[]).await
+    }
+
+    /// Chromium, in American English, with `flags` added to its command line:
+    /// e.g. `--host-resolver-rules`, so that names of a test domain reach loopback.
+    pub async fn start_with_flags(flags: &[String]) -> anyhow::Result<Self> {
+        Self::launch_with(BrowserKind::Chromium, "en-US", flags).await
+    }
+
+    async fn launch_with(
+        kind: BrowserKind,
+        language: &str,
+        flags: &[String],
+    ) -> anyhow::Result<Self> {
         let port = free_port();
         let profile = tempfile::tempdir()?;
         let downloads = profile.path().join("downloads");
@@ -156,19 +184,24 @@ impl Browser {
             BrowserKind::Chromium => (
                 PathBuf::from(CHROMEDRIVER),
                 vec![format!("--port={port}")],
-                chromium_capabilities(profile.path(), &downloads, language),
+                chromium_capabilities(profile.path(), &downloads, language, flags),
             ),
-            BrowserKind::Firefox => (
-                geckodriver(),
-                vec![
-                    "--host=127.0.0.1".to_owned(),
-                    format!("--port={port}"),
-                    // geckodriver makes a fresh profile per session; inside the
-                    // folder that this session removes, even if a test dies.
-                    format!("--profile-root={}", profile.path().display()),
-                ],
-                firefox_capabilities(&downloads, language),
-            ),
+            BrowserKind::Firefox => {
+                if !flags.is_empty() {
+                    anyhow::bail!("command-line flags are Chromium's; {kind} takes none");
+                }
+                (
+                    geckodriver(),
+                    vec![
+                        "--host=127.0.0.1".to_owned(),
+                        format!("--port={port}"),
+                        // geckodriver makes a fresh profile per session; inside the
+                        // folder that this session removes, even if a test dies.
+                        format!("--profile-root={}", profile.path().display()),
+                    ],
+                    firefox_capabilities(&downloads, language),
+                )
+            }
         };
         let driver = Command::new(&program)
             .args(&args)
@@ -329,7 +362,7 @@ impl Browser {
     /// through WebDriver BiDi, which fantoccini does not speak).
     pub async fn policy_violations(&self) -> anyhow::Result<Vec<String>> {
         self.kind.require_chromium("reading the console")?;
-        let entries = self.client.issue_cmd(ConsoleLog).await?;
+        let entries = self.client.issue_cmd(SessionCommand::console_log()).await?;
         Ok(entries
             .as_array()
             .into_iter()
@@ -341,6 +374,21 @@ impl Browser {
                     || message.contains("Failed to find a valid digest")
             })
             .map(str::to_owned)
+            .collect())
+    }
+
+    /// The `domain` of each cookie named `name` that the open page can read,
+    /// as the driver reports it: the host for a host-only cookie, a leading
+    /// `.` for one set with a `Domain` attribute (fantoccini's parsed cookies
+    /// drop that dot, and with it the difference).
+    pub async fn cookie_domains(&self, name: &str) -> anyhow::Result<Vec<String>> {
+        let cookies = self.client.issue_cmd(SessionCommand::cookies()).await?;
+        Ok(cookies
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|cookie| cookie["name"] == name)
+            .map(|cookie| cookie["domain"].as_str().unwrap_or_default().to_owned())
             .collect())
     }
 
@@ -365,7 +413,9 @@ impl Browser {
     /// Chromium only: it is a DevTools command.
     pub async fn emulate_media(&self, media: &'static str) -> anyhow::Result<()> {
         self.kind.require_chromium("emulating print media")?;
-        self.client.issue_cmd(EmulateMedia(media)).await?;
+        self.client
+            .issue_cmd(SessionCommand::emulate_media(media))
+            .await?;
         Ok(())
     }
 
@@ -484,7 +534,12 @@ impl Widget<'_> {
 
 /// Headless Chromium with the flags of DESIGN §9: no background traffic,
 /// which this closed network refuses.
-fn chromium_capabilities(profile: &Path, downloads: &Path, language: &str) -> Value {
+fn chromium_capabilities(
+    profile: &Path,
+    downloads: &Path,
+    language: &str,
+    flags: &[String],
+) -> Value {
     let args = [
         "--headless",
         "--no-sandbox",
@@ -503,6 +558,7 @@ fn chromium_capabilities(profile: &Path, downloads: &Path, language: &str) -> Va
         format!("--user-data-dir={}", profile.display()),
         format!("--lang={language}"),
     ])
+    .chain(flags.iter().cloned())
     .collect::<Vec<_>>();
     json!({
         "goog:chromeOptions": {

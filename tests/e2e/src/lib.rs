@@ -6,8 +6,10 @@
 //! Every wait is bounded in time; every process is killed when its handle drops.
 
 mod browser;
+pub mod consent;
 pub mod flow;
 mod host_site;
+pub mod inbox;
 mod proxy;
 mod server;
 

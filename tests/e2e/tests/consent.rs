@@ -13,6 +13,7 @@ use fantoccini::Locator;
 use fantoccini::actions::{InputSource as _, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
 use fantoccini::elements::ShadowRoot;
 use fantoccini::key::Key;
+use sealbook_e2e::consent::{self, NOTICE, VERSION};
 use sealbook_e2e::flow::{canary, choose_first_free_slot, fill_details, key, send};
 use sealbook_e2e::{
     Browser, BrowserKind, HostSite, Sealbook, eventually, in_each_browser, occurrences,
@@ -21,36 +22,6 @@ use serde_json::{Value, json};
 
 /// Browser tests share two cores: one at a time keeps timings honest.
 static ONE_BROWSER_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-const VERSION: &str = "2026-11";
-
-/// The business's notice: analytics (cookie `_sb_stats`) and marketing (the
-/// cookie family `_sb_ads_*`), each with one service on the third-party origin.
-const NOTICE: &str = r#"
-[business.consent]
-version = "2026-11"
-privacy_policy = "https://bistro.example/privacy"
-[[business.consent.categories]]
-id = "necessary"
-description = { en = "Keeps your cookie choice.", fr = "Conserve votre choix de cookies.", de = "Speichert Ihre Cookie-Auswahl." }
-[[business.consent.categories]]
-id = "analytics"
-description = { en = "Counts visits, without identifying you.", fr = "Compte les visites, sans vous identifier.", de = "Zählt Besuche, ohne Sie zu identifizieren." }
-[[business.consent.categories.services]]
-name = "Stats"
-provider = "Example Analytics Ltd"
-purpose = { en = "Visit statistics", fr = "Statistiques de visite", de = "Besuchsstatistik" }
-cookies = [{ name = "_sb_stats", duration = "13 months" }]
-privacy_policy = "https://stats.example/privacy"
-[[business.consent.categories]]
-id = "marketing"
-description = { en = "Measures our adverts.", fr = "Mesure nos publicités.", de = "Misst unsere Werbung." }
-[[business.consent.categories.services]]
-name = "Pixel"
-provider = "Example Ads Inc"
-purpose = { en = "Advert measurement", fr = "Mesure publicitaire", de = "Werbemessung" }
-cookies = [{ name = "_sb_ads_*", duration = "3 months" }]
-"#;
 
 /// Put in the page's head before anything else, it logs every write to the
 /// page's cookies, Web Storage, IndexedDB and Cache Storage into `window.writes`,
@@ -156,7 +127,7 @@ impl Site {
 
     /// The consent layer's shadow root, once its banner or reopen control exists.
     async fn consent_root(&self) -> anyhow::Result<ShadowRoot> {
-        consent_root_with(&self.browser, "dialog").await
+        consent::root(&self.browser, "dialog").await
     }
 
     /// Waits until the dialog is open on `view` (`sbc-banner` or `sbc-choices`).
@@ -176,12 +147,7 @@ impl Site {
     }
 
     async fn dialog_open(&self) -> anyhow::Result<bool> {
-        Ok(self
-            .script(
-                "return !!document.querySelector('sealbook-consent')?.shadowRoot.querySelector('dialog[open]');",
-            )
-            .await?
-            == json!(true))
+        consent::dialog_open(&self.browser).await
     }
 
     async fn click(&self, id: &str) -> anyhow::Result<()> {
@@ -245,22 +211,6 @@ impl Site {
 /// A second, so that a script that should not run would have had time to.
 async fn settle() {
     tokio::time::sleep(Duration::from_secs(1)).await;
-}
-
-/// The consent layer's shadow root on the page open in `browser`, once `css`
-/// matches inside it.
-async fn consent_root_with(browser: &Browser, css: &str) -> anyhow::Result<ShadowRoot> {
-    eventually(&format!("{css} in the consent layer"), || async {
-        let host = browser
-            .client
-            .find(Locator::Css("sealbook-consent"))
-            .await
-            .ok()?;
-        let root = host.shadow_root().await.ok()?;
-        root.find(Locator::Css(css)).await.ok()?;
-        Some(root)
-    })
-    .await
 }
 
 fn strings(value: &Value) -> Vec<&str> {
@@ -1077,7 +1027,7 @@ async fn the_demo_page_loads_its_third_party_scripts_only_after_consent() -> any
         sealbook.proxy.port
     );
     let pixel = b"GET /demo/demo-pixel.js ";
-    let root = consent_root_with(&browser, "dialog[open] #sbc-accept").await?;
+    let root = consent::root(&browser, "dialog[open] #sbc-accept").await?;
     settle().await;
     let traffic = sealbook.proxy.traffic();
     assert_eq!(occurrences(&traffic, analytics), 0);
@@ -1175,7 +1125,7 @@ async fn marketing_opt_ins(kind: BrowserKind) -> anyhow::Result<()> {
     let browser = Browser::start_in(kind).await?;
     let page = format!("{}/book", host.origin());
     browser.goto(&page).await?;
-    let banner = consent_root_with(&browser, "dialog[open] #sbc-reject")
+    let banner = consent::root(&browser, "dialog[open] #sbc-reject")
         .await?
         .find(Locator::Css("#sbc-reject"))
         .await?;

@@ -24,6 +24,7 @@ use fantoccini::key::Key;
 use sealbook_e2e::flow::{
     assert_accessible, canary, choose_first_free_slot, fill_details, key, send,
 };
+use sealbook_e2e::inbox::{click, log_in, log_in_only, type_into, unlock};
 use sealbook_e2e::{
     Browser, BrowserKind, PASSPHRASE, Sealbook, SecondProcess, eventually, in_each_browser,
     occurrences,
@@ -95,49 +96,6 @@ async fn book_in(
         start.get(..10).unwrap_or_default().to_owned(),
         manage_link,
     ))
-}
-
-/// Types into a field of the page (not a shadow root).
-async fn type_into(browser: &Browser, css: &str, text: &str) -> anyhow::Result<()> {
-    browser.wait_for(css).await?.send_keys(text).await?;
-    Ok(())
-}
-
-async fn click(browser: &Browser, css: &str) -> anyhow::Result<()> {
-    browser.wait_for(css).await?.click().await?;
-    Ok(())
-}
-
-/// Logs in (e-mail, password, Enter) up to the unlock form.
-async fn log_in_only(browser: &Browser, email: &str, password: &str) -> anyhow::Result<()> {
-    type_into(browser, "#sb-email", email).await?;
-    type_into(browser, "#sb-password", password).await?;
-    browser
-        .wait_for("#sb-password")
-        .await?
-        .send_keys(&key(Key::Enter))
-        .await?;
-    browser.wait_for("#sb-passphrase").await?;
-    Ok(())
-}
-
-/// Unlocks with `passphrase`, up to the bookings.
-async fn unlock(browser: &Browser, passphrase: &str) -> anyhow::Result<()> {
-    type_into(browser, "#sb-passphrase", passphrase).await?;
-    click(browser, "#sb-unlock").await?;
-    browser.wait_for("#sb-nav-bookings").await?;
-    Ok(())
-}
-
-/// Logs in and unlocks with `passphrase`.
-async fn log_in(
-    browser: &Browser,
-    email: &str,
-    password: &str,
-    passphrase: &str,
-) -> anyhow::Result<()> {
-    log_in_only(browser, email, password).await?;
-    unlock(browser, passphrase).await
 }
 
 /// The 30-second TOTP step the browser's clock is in.

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod block;
 pub mod choose;
 mod clinic_schedule;
+pub mod consent_stats;
 pub mod counts;
 pub mod detail;
 pub mod invite;

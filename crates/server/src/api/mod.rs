@@ -4,6 +4,7 @@ pub(crate) mod audit;
 pub(crate) mod auth;
 pub(crate) mod availability;
 pub(crate) mod bookings;
+pub(crate) mod consent_stats;
 pub(crate) mod consents;
 pub(crate) mod courier;
 pub(crate) mod inbox;
@@ -97,6 +98,7 @@ fn inbox_router() -> Router<AppState> {
         .route("/inbox/counts", get(inbox::counts))
         .route("/inbox/exports", post(inbox::exported))
         .route("/inbox/consents/{consent_id}", get(inbox::consents))
+        .route("/inbox/consent-stats", get(consent_stats::stats))
         .route("/inbox/staff", get(staff::list))
         .route("/inbox/staff/{id}", delete(staff::revoke))
         .route("/inbox/staff/{id}/keys", put(staff::share_keys))

@@ -59,7 +59,74 @@ impl From<ConsentRow> for ConsentRecord {
     }
 }
 
+/// How many of a business's records in one period had the same answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConsentTally {
+    /// The period: `edges[period] <= recorded_at < edges[period + 1]`.
+    pub period: usize,
+    pub action: String,
+    pub granted: Vec<String>,
+    pub refused: Vec<String>,
+    pub count: u64,
+}
+
+#[derive(sqlx::FromRow)]
+struct TallyRow {
+    period: i64,
+    action: String,
+    granted: String,
+    refused: String,
+    count: i64,
+}
+
 impl Storage {
+    /// `business`'s records counted per period and answer, the periods being
+    /// consecutive between `edges` (unix seconds, ascending, at least two):
+    /// the database does the counting, so the rows are as many as the distinct
+    /// answers, however many visitors chose.
+    pub async fn consent_tallies(
+        &self,
+        business: &BusinessId,
+        edges: &[i64],
+    ) -> Result<Vec<ConsentTally>, sqlx::Error> {
+        let Some(last) = edges.len().checked_sub(1).filter(|last| *last > 0) else {
+            return Ok(Vec::new());
+        };
+        // $1 is the business, $2… the edges: period p ends at edge p + 1, bound as $(p + 3).
+        let period = if last == 1 {
+            "0".to_owned()
+        } else {
+            let before: String = (0..last - 1)
+                .map(|p| format!("WHEN recorded_at < ${} THEN {p} ", p + 3))
+                .collect();
+            format!("CASE {before}ELSE {} END", last - 1)
+        };
+        let sql = format!(
+            "SELECT CAST({period} AS BIGINT) AS period, action, granted, refused,
+                    COUNT(*) AS count
+             FROM consents
+             WHERE business = $1 AND recorded_at >= $2 AND recorded_at < ${}
+             GROUP BY 1, action, granted, refused
+             ORDER BY 1, action, granted, refused",
+            last + 2,
+        );
+        let mut query = sqlx::query_as::<_, TallyRow>(&sql).bind(business);
+        for edge in edges {
+            query = query.bind(*edge);
+        }
+        let rows = query.fetch_all(&self.pool).await?;
+        Ok(rows
+            .into_iter()
+            .map(|row| ConsentTally {
+                period: usize::try_from(row.period).unwrap_or(usize::MAX),
+                action: row.action,
+                granted: split(&row.granted),
+                refused: split(&row.refused),
+                count: u64::try_from(row.count).unwrap_or(0),
+            })
+            .collect())
+    }
+
     /// Stores one record.
     pub async fn record_consent(&self, record: &ConsentRecord) -> Result<(), sqlx::Error> {
         let mut connection = self.pool.acquire().await?;

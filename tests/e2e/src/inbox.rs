@@ -1,0 +1,50 @@
+//! The staff inbox's way in, shared by the tests that use it: log in, unlock.
+
+use fantoccini::key::Key;
+
+use crate::Browser;
+use crate::flow::key;
+
+/// Types into a field of the page (not a shadow root).
+pub async fn type_into(browser: &Browser, css: &str, text: &str) -> anyhow::Result<()> {
+    browser.wait_for(css).await?.send_keys(text).await?;
+    Ok(())
+}
+
+/// Clicks `css` in the page (not a shadow root), once it is there.
+pub async fn click(browser: &Browser, css: &str) -> anyhow::Result<()> {
+    browser.wait_for(css).await?.click().await?;
+    Ok(())
+}
+
+/// Logs in (e-mail, password, Enter) up to the unlock form.
+pub async fn log_in_only(browser: &Browser, email: &str, password: &str) -> anyhow::Result<()> {
+    type_into(browser, "#sb-email", email).await?;
+    type_into(browser, "#sb-password", password).await?;
+    browser
+        .wait_for("#sb-password")
+        .await?
+        .send_keys(&key(Key::Enter))
+        .await?;
+    browser.wait_for("#sb-passphrase").await?;
+    Ok(())
+}
+
+/// Unlocks with `passphrase`, up to the bookings.
+pub async fn unlock(browser: &Browser, passphrase: &str) -> anyhow::Result<()> {
+    type_into(browser, "#sb-passphrase", passphrase).await?;
+    click(browser, "#sb-unlock").await?;
+    browser.wait_for("#sb-nav-bookings").await?;
+    Ok(())
+}
+
+/// Logs in and unlocks with `passphrase`.
+pub async fn log_in(
+    browser: &Browser,
+    email: &str,
+    password: &str,
+    passphrase: &str,
+) -> anyhow::Result<()> {
+    log_in_only(browser, email, password).await?;
+    unlock(browser, passphrase).await
+}

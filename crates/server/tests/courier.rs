@@ -296,6 +296,39 @@ async fn a_card_gets_its_jobs_and_a_courier_sends_them_once(database: TestDataba
     );
     assert_eq!(fixture.database.count("contact_cards").await, 1);
 
+    // The widget learns that messages are offered, and the key to seal to.
+    let (_, profile) = call(
+        &fixture.state,
+        Request::get(format!("/api/v1/businesses/{BISTRO}/profile"))
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(profile["messages"], json!(["email", "sms"]));
+    let (_, keys) = call(
+        &fixture.state,
+        Request::get(format!("/api/v1/businesses/{BISTRO}/keys"))
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(
+        keys["courier"][0]["kid"],
+        fixture.courier_public.kid().as_str()
+    );
+    assert_eq!(keys["keys"].as_array().map(Vec::len), Some(1), "{keys}");
+    let (_, clinic) = call(
+        &fixture.state,
+        Request::get("/api/v1/businesses/praxis-am-see/profile")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert!(
+        clinic.get("messages").is_none(),
+        "no courier, no offer: {clinic}"
+    );
+
     let (_, token) = courier_token(&fixture, "back-office").await;
     let claimed = claim(&fixture, &token).await;
     let jobs = claimed["jobs"].as_array().expect("jobs");

@@ -58,14 +58,8 @@ impl ContactCard {
     }
 }
 
-/// How the visitor asked to be reached.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub enum Channel {
-    Email,
-    Sms,
-}
+/// How the visitor asked to be reached: the channels a business may send by.
+pub use crate::api::profile::Channel;
 
 /// Why an address was refused for its channel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]

@@ -26,18 +26,25 @@ pub(crate) async fn keys(
     PathParam(id): PathParam,
 ) -> Result<Json<KeySet>, AppError> {
     let business = super::business(&state, &id)?;
-    let keys = business
-        .keys
-        .iter()
+    Ok(Json(KeySet {
+        business: business.id.as_str().to_owned(),
+        keys: served(&business.keys),
+        courier: business
+            .courier
+            .as_ref()
+            .map(|courier| served(&courier.keys))
+            .unwrap_or_default(),
+    }))
+}
+
+/// The keys a browser may seal to or pin: every one but the compromised.
+fn served(keys: &[crate::business_key::BusinessKey]) -> Vec<PublicKey> {
+    keys.iter()
         .filter(|key| key.status != KeyStatus::Compromised)
         .map(|key| PublicKey {
             kid: key.kid.to_string(),
             spki: URL_SAFE_NO_PAD.encode(&key.spki_der),
             status: key.status,
         })
-        .collect();
-    Ok(Json(KeySet {
-        business: business.id.as_str().to_owned(),
-        keys,
-    }))
+        .collect()
 }

@@ -79,6 +79,11 @@ pub(crate) async fn profile(
         marketing: profile.marketing.clone(),
         cancel_until_hours: profile.cancellation.until_hours,
         phone: business.phone.clone(),
+        messages: business
+            .courier
+            .as_ref()
+            .map(|courier| courier.channels.clone())
+            .unwrap_or_default(),
     };
     // Through a `Value` the keys go out sorted: byte for byte what this route
     // has always answered.

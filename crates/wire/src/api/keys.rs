@@ -9,6 +9,10 @@ use serde::{Deserialize, Serialize};
 pub struct KeySet {
     pub business: String,
     pub keys: Vec<PublicKey>,
+    /// The courier's keys, which contact cards are sealed to; absent when the
+    /// business sends no messages. Pinned in the script tag like `keys`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub courier: Vec<PublicKey>,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]

@@ -40,6 +40,10 @@ pub struct PublicProfile {
     /// The business's public phone number, if it gives one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+    /// The channels the business's courier sends a confirmation and
+    /// reminders by, when the visitor asks (an unticked box); empty: none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub messages: Vec<Channel>,
 }
 
 // A clinic's service as the widget shows it; the server's configured service

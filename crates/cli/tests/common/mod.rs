@@ -128,10 +128,32 @@ pub const VECTOR_KEY_PASSPHRASE: &str = "test vector passphrase";
 /// (encrypted PKCS#8), in `dir`, for `sealbook bookings open`: its path and
 /// the path of a file holding [`VECTOR_KEY_PASSPHRASE`].
 pub fn vector_key_file(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    key_file(
+        dir,
+        vector(0)["private_key_pem"].as_str().expect("pem"),
+        "bistro.key.pem",
+    )
+}
+
+/// The first contact-card vector's private key, the test courier's, written
+/// as [`vector_key_file`] writes the booking key.
+pub fn courier_key_file(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    key_file(
+        dir,
+        sealbook_testkit::contact_card_vector(0)["private_key_pem"]
+            .as_str()
+            .expect("pem"),
+        "bistro.courier.key.pem",
+    )
+}
+
+fn key_file(
+    dir: &std::path::Path,
+    private_pem: &str,
+    name: &str,
+) -> (std::path::PathBuf, std::path::PathBuf) {
     use rsa::pkcs8::{DecodePrivateKey as _, EncodePrivateKey as _};
-    let private =
-        rsa::PrivateKey::from_pkcs8_pem(vector(0)["private_key_pem"].as_str().expect("pem"))
-            .expect("the vector's key");
+    let private = rsa::PrivateKey::from_pkcs8_pem(private_pem).expect("the vector's key");
     let plain = private.to_pkcs8_der().expect("DER");
     let encrypted = sealbook_envelope::keyfile::encrypt_key(
         plain.as_bytes(),
@@ -143,7 +165,7 @@ pub fn vector_key_file(dir: &std::path::Path) -> (std::path::PathBuf, std::path:
     let pem =
         pkcs8::der::pem::encode_string("ENCRYPTED PRIVATE KEY", pkcs8::LineEnding::LF, &encrypted)
             .expect("PEM");
-    let key = dir.join("bistro.key.pem");
+    let key = dir.join(name);
     let passphrase = dir.join("passphrase");
     std::fs::write(&key, pem).expect("key file");
     std::fs::write(&passphrase, VECTOR_KEY_PASSPHRASE).expect("passphrase file");

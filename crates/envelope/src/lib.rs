@@ -8,6 +8,8 @@
 //! Opening a booking needs a private key and lives behind the `open` feature, so
 //! the server and the widget (which must never read bookings) build without it.
 //! A visitor copy opens with the manage secret alone, which only the visitor has.
+//! The feature `native-open` adds a native RSA backend for opening (AWS-LC) on
+//! targets other than wasm; the pure-Rust one stays as the reference.
 
 mod base64url;
 mod error;
@@ -16,6 +18,8 @@ mod header;
 pub mod keyfile;
 mod kid;
 mod manage;
+#[cfg(all(feature = "native-open", not(target_family = "wasm")))]
+mod native;
 #[cfg(feature = "open")]
 mod open;
 mod padding;

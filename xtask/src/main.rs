@@ -106,6 +106,15 @@ fn bench(root: &Path) -> anyhow::Result<()> {
         "--example",
         "timing",
     ]))?;
+    // Opening throughput on all cores against `openssl speed rsa3072` (DESIGN §10).
+    run(cargo().args([
+        "run",
+        "--release",
+        "-p",
+        "sealbook-envelope",
+        "--example",
+        "open_throughput",
+    ]))?;
     let postgres = postgres::Postgres::start(root)?;
     run(cargo()
         .args([

@@ -98,7 +98,7 @@ pub(crate) fn open(args: &OpenArgs<'_>) -> anyhow::Result<()> {
 }
 
 /// Opens every booking, on all cores (the RSA-3072 unwrap is the cost, about
-/// 1.3 ms each with the native backend), with a progress bar on the terminal for
+/// 0.7 ms each with the native backend), with a progress bar on the terminal for
 /// long runs. Returns the opened rows in the stored order and how many no key
 /// opened.
 fn open_all(identities: &[Identity], stored: &[StoredBooking]) -> (Vec<Opened>, usize) {

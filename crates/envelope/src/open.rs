@@ -19,7 +19,8 @@ use crate::{Envelope, KeyError, KeyId, Kind, OAEP_LABEL, OpenError, Opened, Reci
 /// It always holds the pure-Rust key: the reference, and the only one the
 /// browser builds. With the feature `native-open` on a native target it also
 /// holds AWS-LC's copy of the same key, and [`open`] unwraps with that one
-/// (about four times faster, and constant-time by construction). Both give the
+/// (5–9× faster on the reference machine, see docs/BENCHMARKS.md, and
+/// constant-time by construction). Both give the
 /// same answer for every `wk`; the tests hold them to it.
 pub struct Identity {
     kid: KeyId,

@@ -146,6 +146,19 @@ pub(crate) fn ensure_firefox(root: &Path) -> anyhow::Result<PathBuf> {
     Ok(geckodriver)
 }
 
+/// Debian's `openssl` command: the benchmark compares opening with
+/// `openssl speed rsa3072` (minimal images leave it out).
+pub(crate) fn ensure_openssl() -> anyhow::Result<()> {
+    let present = Command::new("openssl")
+        .arg("version")
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if present {
+        return Ok(());
+    }
+    apt_install(&["openssl"])
+}
+
 pub(crate) fn is_root() -> bool {
     Command::new("id")
         .arg("-u")

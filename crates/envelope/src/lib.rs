@@ -10,6 +10,8 @@
 //! A visitor copy opens with the manage secret alone, which only the visitor has.
 //! A contact card is sealed like a booking, to the business's courier key, and
 //! carries a cancel token that can cancel its booking and do nothing else.
+//! The feature `native-open` adds a native RSA backend for opening (AWS-LC) on
+//! targets other than wasm; the pure-Rust one stays as the reference.
 
 mod base64url;
 mod error;
@@ -18,6 +20,8 @@ mod header;
 pub mod keyfile;
 mod kid;
 mod manage;
+#[cfg(all(feature = "native-open", not(target_family = "wasm")))]
+mod native;
 #[cfg(feature = "open")]
 mod open;
 mod padding;

@@ -22,6 +22,13 @@ static KEYS: LazyLock<(Recipient, Identity)> = LazyLock::new(|| {
     )
 });
 
+/// The same private key on the pure-Rust path only.
+static REFERENCE: LazyLock<Identity> = LazyLock::new(|| {
+    Identity::from_pkcs8_pem(&vectors()[0].private_key_pem)
+        .expect("vector key")
+        .pure_rust()
+});
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
@@ -39,6 +46,27 @@ proptest! {
         prop_assert_eq!(opened.plaintext, plaintext);
         prop_assert_eq!(opened.header.business, business);
         prop_assert_eq!(opened.header.iat, iat);
+    }
+
+    /// Natively the opener unwraps with AWS-LC; the pure-Rust reference must
+    /// open every seal to the same result, and refuse what it refuses.
+    #[test]
+    fn native_and_pure_rust_open_every_seal_alike(
+        plaintext in proptest::collection::vec(any::<u8>(), 0..3000),
+        seed in "[a-z]{8}",
+        flip in proptest::option::of((any::<prop::sample::Index>(), 1u8..=255)),
+    ) {
+        let (recipient, identity) = &*KEYS;
+        prop_assert!(identity.opens_natively());
+        let params = SealParams { business: "b", iat: 1 };
+        let mut envelope = seal(std::slice::from_ref(recipient), &params, &plaintext, &mut TestRng::new(&seed)).expect("seal");
+        if let Some((index, mask)) = flip {
+            let position = index.index(envelope.len());
+            envelope[position] ^= mask;
+        }
+        let native = open(std::slice::from_ref(identity), &envelope);
+        prop_assert_eq!(&native, &open(std::slice::from_ref(&REFERENCE), &envelope));
+        prop_assert_eq!(native.is_ok(), flip.is_none());
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Known-answer vectors (tests/vectors/): every implementation must open them, and
 //! a seal with the documented deterministic RNG must reproduce them byte for byte.
-//! Runs natively and, with wasm-bindgen-test, in headless Chromium.
+//! Runs natively and, with wasm-bindgen-test, in headless Chromium. Natively every
+//! opening test runs twice: with the native RSA backend and with the pure-Rust
+//! reference.
 
 mod support;
 
@@ -15,6 +17,23 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 #[cfg(all(target_family = "wasm", target_os = "unknown"))]
 use wasm_bindgen_test::wasm_bindgen_test as test;
+
+/// The vector's keys once per backend this target has, named for the messages.
+fn backends(vector: &Vector) -> Vec<(&'static str, Vec<Identity>)> {
+    let reference = identities(vector)
+        .into_iter()
+        .map(Identity::pure_rust)
+        .collect();
+    if cfg!(target_family = "wasm") {
+        return vec![("pure Rust", reference)];
+    }
+    let native = identities(vector);
+    assert!(
+        native.iter().all(Identity::opens_natively),
+        "the tests build with `native-open`"
+    );
+    vec![("native", native), ("pure Rust", reference)]
+}
 
 fn identities(vector: &Vector) -> Vec<Identity> {
     std::iter::once(&vector.private_key_pem)
@@ -62,16 +81,19 @@ fn the_vector_set_covers_the_required_cases() {
 fn every_vector_opens_to_its_plaintext_with_every_one_of_its_keys() {
     for vector in vectors() {
         let envelope = b64(&vector.envelope);
-        for identity in identities(&vector) {
-            let opened = open(std::slice::from_ref(&identity), &envelope).expect(&vector.name);
-            assert_eq!(
-                opened.plaintext,
-                vector.plaintext.as_bytes(),
-                "{}",
-                vector.name
-            );
-            assert_eq!(opened.header.business, vector.business);
-            assert_eq!(opened.header.iat, vector.iat);
+        for (backend, identities) in backends(&vector) {
+            for identity in identities {
+                let opened = open(std::slice::from_ref(&identity), &envelope)
+                    .unwrap_or_else(|_| panic!("{} ({backend})", vector.name));
+                assert_eq!(
+                    opened.plaintext,
+                    vector.plaintext.as_bytes(),
+                    "{} ({backend})",
+                    vector.name
+                );
+                assert_eq!(opened.header.business, vector.business);
+                assert_eq!(opened.header.iat, vector.iat);
+            }
         }
     }
 }
@@ -144,22 +166,23 @@ fn visitor_copies_open_reproduce_and_derive_the_published_token() {
 #[test]
 fn every_single_byte_change_gives_the_uniform_error() {
     for (index, vector) in vectors().iter().enumerate() {
-        let keys = identities(vector);
         let envelope = b64(&vector.envelope);
         let stride = if index == 0 && cfg!(not(target_family = "wasm")) {
             1
         } else {
             41
         };
-        for position in (0..envelope.len()).step_by(stride) {
-            let mut tampered = envelope.clone();
-            tampered[position] ^= 0x01;
-            assert_eq!(
-                open(&keys, &tampered),
-                Err(OpenError),
-                "{} byte {position}",
-                vector.name
-            );
+        for (backend, keys) in backends(vector) {
+            for position in (0..envelope.len()).step_by(stride) {
+                let mut tampered = envelope.clone();
+                tampered[position] ^= 0x01;
+                assert_eq!(
+                    open(&keys, &tampered),
+                    Err(OpenError),
+                    "{} byte {position} ({backend})",
+                    vector.name
+                );
+            }
         }
     }
 }
@@ -187,16 +210,54 @@ fn every_truncation_and_extension_gives_the_uniform_error() {
 fn a_wrong_key_gives_the_uniform_error() {
     let vectors = vectors();
     for (vector, other) in vectors.iter().zip(vectors.iter().cycle().skip(1)) {
-        let other_keys: Vec<Identity> = identities(other)
+        for (backend, keys) in backends(other) {
+            let other_keys: Vec<Identity> = keys
+                .into_iter()
+                .filter(|key| !identities(vector).iter().any(|own| own.kid() == key.kid()))
+                .collect();
+            assert_eq!(
+                open(&other_keys, &b64(&vector.envelope)),
+                Err(OpenError),
+                "{} ({backend})",
+                vector.name
+            );
+        }
+    }
+}
+
+/// A `wk` changed in any one byte (the header rebuilt around it, so it still
+/// parses) is refused by both backends with the one error, and so is a `wk`
+/// one byte short or long.
+#[test]
+fn a_damaged_wrapped_key_gives_the_uniform_error_with_both_backends() {
+    use base64::Engine as _;
+    let encode = |bytes: &[u8]| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    for vector in vectors() {
+        let envelope = b64(&vector.envelope);
+        let parsed = sealbook_envelope::Envelope::parse(&envelope).expect("vector envelope");
+        let wk_text = parsed.header().recipients[0].wk.clone();
+        let wk = b64(&wk_text);
+        let mut damaged: Vec<Vec<u8>> = [0, 1, wk.len() / 2, wk.len() - 1]
             .into_iter()
-            .filter(|key| !identities(vector).iter().any(|own| own.kid() == key.kid()))
+            .map(|position| {
+                let mut wk = wk.clone();
+                wk[position] ^= 0x80;
+                wk
+            })
             .collect();
-        assert_eq!(
-            open(&other_keys, &b64(&vector.envelope)),
-            Err(OpenError),
-            "{}",
-            vector.name
-        );
+        damaged.push(wk[1..].to_vec());
+        damaged.push([&[0][..], &wk].concat());
+        for (backend, keys) in backends(&vector) {
+            for bad in &damaged {
+                let rebuilt = with_header(&envelope, |h| h.replacen(&wk_text, &encode(bad), 1));
+                assert_eq!(
+                    open(&keys, &rebuilt),
+                    Err(OpenError),
+                    "{} ({backend})",
+                    vector.name
+                );
+            }
+        }
     }
 }
 

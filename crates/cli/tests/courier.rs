@@ -344,7 +344,7 @@ sender = "Bistro"
     );
     assert!(body.contains("12 rue des Lilas, Paris"), "{body}");
     let cancel = by_mail.secret.cancel_token().to_base64url();
-    let link = format!("http://127.0.0.1:{port}/manage/cancel#{cancel}");
+    let link = format!("http://127.0.0.1:{port}/manage/cancel?lang=fr#{cancel}");
     assert!(body.contains(&link), "{body}");
     assert!(
         !body.contains(&by_mail.secret.to_base64url()),
@@ -370,7 +370,7 @@ sender = "Bistro"
         "{text}"
     );
     assert!(text["text"].as_str().is_some_and(|t| t.contains(&format!(
-        "/manage/cancel#{}",
+        "/manage/cancel?lang=de#{}",
         by_text.secret.cancel_token().to_base64url()
     ))));
 

@@ -38,6 +38,16 @@ texts! {
         "In meinen Kalender (.ics)",
     ],
     Cancel => ["Cancel the booking", "Annuler la réservation", "Reservierung stornieren"],
+    CancelLinkHeading => [
+        "Cancel your booking",
+        "Annuler votre réservation",
+        "Reservierung stornieren",
+    ],
+    CancelLinkOnly => [
+        "This link can only cancel. To read or change your booking, use the link you kept when you booked.",
+        "Ce lien permet seulement d’annuler. Pour consulter ou modifier votre réservation, utilisez le lien gardé en réservant.",
+        "Dieser Link kann nur stornieren. Zum Ansehen oder Ändern nutzen Sie den Link, den Sie bei der Buchung gespeichert haben.",
+    ],
     CancelQuestion => [
         "Cancel this booking? The time is given back to the business.",
         "Annuler cette réservation ? L’horaire est rendu à l’établissement.",

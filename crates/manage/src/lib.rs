@@ -6,9 +6,12 @@
 //! lets the visitor download it as .ics, move it to another time (re-sealed
 //! here), cancel it or erase it. It shares the public API, the visitors' strings,
 //! date formatting and sealing with the widget through `sealbook-web`.
+//! The same page answers a message's cancel link, `/manage/cancel#{cancel
+//! token}`, which can cancel the booking and do nothing else.
 //! The envelope's `open` feature is not enabled: this page cannot open bookings,
 //! only the visitor copy that its own secret unlocks.
 
+mod cancel_link;
 mod change;
 mod i18n;
 mod ics;
@@ -25,6 +28,13 @@ pub fn start() {
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("app"))
     {
-        yew::Renderer::<view::App>::with_root(root).render();
+        let path = web_sys::window()
+            .and_then(|w| w.location().pathname().ok())
+            .unwrap_or_default();
+        if path == cancel_link::PATH {
+            yew::Renderer::<cancel_link::CancelLink>::with_root(root).render();
+        } else {
+            yew::Renderer::<view::App>::with_root(root).render();
+        }
     }
 }

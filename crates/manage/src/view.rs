@@ -103,7 +103,7 @@ enum Slots {
     Failed(&'static str),
 }
 
-fn browser_lang() -> Lang {
+pub(crate) fn browser_lang() -> Lang {
     let code = web_sys::window()
         .and_then(|w| w.navigator().language())
         .unwrap_or_default();
@@ -111,7 +111,7 @@ fn browser_lang() -> Lang {
 }
 
 /// An answer read into the type the API defines for it.
-fn read<T: DeserializeOwned>(answer: &JsValue) -> Option<T> {
+pub(crate) fn read<T: DeserializeOwned>(answer: &JsValue) -> Option<T> {
     let text: String = JSON::stringify(answer).ok()?.into();
     serde_json::from_str(&text).ok()
 }
@@ -245,7 +245,7 @@ fn ics_url(loaded: &Loaded) -> Option<String> {
     Url::create_object_url_with_blob(&blob).ok()
 }
 
-fn set_document_lang(lang: Lang, title: &str) {
+pub(crate) fn set_document_lang(lang: Lang, title: &str) {
     if let Some(document) = web_sys::window().and_then(|w| w.document()) {
         if let Some(html) = document.document_element() {
             // Best effort: the page works without it.
@@ -523,14 +523,14 @@ impl Actions {
 }
 
 /// A failure in the visitor's words (the widget's table).
-fn failure_text(lang: Lang, failure: &Failure) -> &'static str {
+pub(crate) fn failure_text(lang: Lang, failure: &Failure) -> &'static str {
     match failure {
         Failure::Known(code) => widget_i18n::t(lang, code.text()),
         Failure::Other { .. } => widget_i18n::t(lang, W::ErrOther),
     }
 }
 
-fn row(label: &str, value: Html) -> Html {
+pub(crate) fn row(label: &str, value: Html) -> Html {
     html! {
         <div class="sb-row"><dt>{ label.to_owned() }</dt><dd>{ value }</dd></div>
     }

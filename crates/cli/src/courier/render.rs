@@ -195,10 +195,11 @@ fn what(job: &MessageJob, business: &CourierBusiness, lang: Lang) -> String {
     }
 }
 
-/// The cancel link: the manage page's cancel view, the token in the fragment
-/// (which browsers never send to a server).
+/// The cancel link: the manage page's cancel view in the visitor's language,
+/// the token in the fragment (which browsers never send to a server).
 pub(crate) fn cancel_link(public_url: &str, card: &ContactCard) -> String {
-    format!("{public_url}/manage/cancel#{}", card.cancel)
+    let lang = Lang::of(&card.lang).code();
+    format!("{public_url}/manage/cancel?lang={lang}#{}", card.cancel)
 }
 
 /// Writes `job` for the visitor of `card`.
@@ -406,7 +407,7 @@ mod tests {
             "4 personnes",
             "12 rue des Lilas, Paris",
             "jusqu'au samedi 12 décembre 2026 à 17:30",
-            "https://book.test/manage/cancel#TOKEN",
+            "https://book.test/manage/cancel?lang=fr#TOKEN",
             "le lien que vous avez gardé",
             "+33 1 23 45 67 89",
         ] {
@@ -449,7 +450,7 @@ mod tests {
         .expect("renders");
         assert_eq!(
             sms.body,
-            "Reminder: your booking at Bistro du Coin: 12/12 at 19:30, 4 people. Cancel: https://book.test/manage/cancel#TOKEN"
+            "Reminder: your booking at Bistro du Coin: 12/12 at 19:30, 4 people. Cancel: https://book.test/manage/cancel?lang=en#TOKEN"
         );
         let cancelled = render(
             &job("cancelled", None),

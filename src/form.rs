@@ -4,7 +4,7 @@
 //! wasm more than these few objects are worth.
 
 use sealbook_web::i18n::Lang;
-use sealbook_web::profile::{FieldId, Kind, Profile};
+use sealbook_web::profile::{Channel, FieldId, Kind, Profile};
 use sealbook_web::visitor_texts::Text;
 
 /// The longest name accepted (also the input's `maxlength`).
@@ -114,6 +114,8 @@ pub struct Details {
     pub health_consent: bool,
     /// The marketing opt-ins by `Channel::index`; never pre-ticked.
     pub marketing: [bool; 2],
+    /// A confirmation and reminders to the contact above; never pre-ticked.
+    pub messages: bool,
 }
 
 impl Details {
@@ -135,6 +137,25 @@ impl Details {
             Input::Reason => &mut self.reason,
             Input::Consent => return None,
         })
+    }
+
+    /// The channel a confirmation and reminders would go by: the contact's
+    /// kind, when the profile asks for a contact and the business's courier
+    /// sends by that channel.
+    pub fn offered_channel(&self, profile: &Profile) -> Option<Channel> {
+        let channel = match self.contact_kind {
+            ContactKind::Phone => Channel::Sms,
+            ContactKind::Email => Channel::Email,
+        };
+        (profile.field(FieldId::Contact).is_some() && profile.messages.contains(&channel))
+            .then_some(channel)
+    }
+
+    /// The channel of the messages the visitor asked for, if they did.
+    pub fn messages_channel(&self, profile: &Profile) -> Option<Channel> {
+        self.messages
+            .then(|| self.offered_channel(profile))
+            .flatten()
     }
 
     /// `true` when a health field holds something, so consent must be asked.
@@ -173,6 +194,27 @@ impl Details {
             };
             if let Some(text) = error {
                 errors.push(FieldError { input, text });
+            }
+        }
+        if let Some(channel) = self.messages_channel(profile) {
+            let contact = self.contact.trim();
+            let fits = if contact.is_empty() {
+                Some(Text::ErrRequired)
+            } else {
+                match channel {
+                    Channel::Sms => international_phone(contact)
+                        .is_none()
+                        .then_some(Text::ErrPhoneInternational),
+                    Channel::Email => None,
+                }
+            };
+            if let Some(text) = fits
+                && !errors.iter().any(|e| e.input == Input::Contact)
+            {
+                errors.push(FieldError {
+                    input: Input::Contact,
+                    text,
+                });
             }
         }
         if self.needs_consent(profile) && !self.health_consent {
@@ -280,6 +322,21 @@ pub struct Sealed {
     pub envelope: String,
     pub visitor_copy: String,
     pub manage_token_hash: String,
+    /// The contact card and the hash of its cancel token, when asked for.
+    pub card: Option<(String, String)>,
+}
+
+/// The contact card's plaintext (docs/ENVELOPE.md §8.1): the channel, the
+/// address as the card stores it, the language and the cancel token — nothing
+/// else. Written by hand like the booking, for the widget's size.
+pub fn card_plaintext(channel: Channel, address: &str, lang: Lang, cancel: &str) -> Vec<u8> {
+    let mut json = Json::new();
+    json.number("v", 1);
+    json.string("channel", channel.as_str());
+    json.string("address", address);
+    json.string("lang", lang.code());
+    json.string("cancel", cancel);
+    json.finish().into_bytes()
 }
 
 /// `POST …/bookings`: the envelopes and only the public metadata (docs/API.md).
@@ -296,6 +353,10 @@ pub fn upload_body(kind: Kind, choice: &Choice, start: &str, sealed: &Sealed) ->
     }
     json.string("visitor_copy", &sealed.visitor_copy);
     json.string("manage_token_hash", &sealed.manage_token_hash);
+    if let Some((card, cancel_hash)) = &sealed.card {
+        json.string("contact_card", card);
+        json.string("cancel_token_hash", cancel_hash);
+    }
     json.finish()
 }
 
@@ -365,6 +426,22 @@ fn valid_phone(phone: &str) -> Option<&str> {
     (phone.len() <= PHONE_MAX && digits >= 6 && phone.bytes().all(allowed)).then_some(phone)
 }
 
+/// A number an SMS provider takes, as the contact card stores it: `+`, then
+/// 8 to 15 digits, the first not 0 (E.164), spaces, dots, dashes and brackets
+/// taken out (docs/ENVELOPE.md §8.1).
+pub fn international_phone(phone: &str) -> Option<String> {
+    let digits = phone.trim().strip_prefix('+')?;
+    let mut normal = String::from("+");
+    for byte in digits.bytes() {
+        match byte {
+            b'0'..=b'9' => normal.push(char::from(byte)),
+            b' ' | b'.' | b'-' | b'(' | b')' => {}
+            _ => return None,
+        }
+    }
+    ((9..=16).contains(&normal.len()) && !normal.starts_with("+0")).then_some(normal)
+}
+
 /// A deliberately loose check: one `@`, something before it, a dotted domain after it.
 fn valid_email(email: &str) -> Option<&str> {
     let (local, domain) = email.split_once('@')?;
@@ -385,7 +462,7 @@ mod readable;
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use sealbook_web::profile::{Channel, FieldSpec, Localized, OptIn, Practitioner, Service};
+    use sealbook_web::profile::{FieldSpec, Localized, OptIn, Practitioner, Service};
 
     fn field(id: FieldId, required: bool, health: bool) -> FieldSpec {
         FieldSpec {
@@ -413,6 +490,7 @@ pub(crate) mod tests {
             ],
             marketing: Vec::new(),
             cancel_until_hours: 0,
+            messages: Vec::new(),
         }
     }
 
@@ -645,12 +723,73 @@ pub(crate) mod tests {
         }
     }
 
+    #[cfg(not(target_family = "wasm"))]
+    #[test]
+    fn a_card_carries_the_channel_address_language_and_cancel_token_and_reads_as_a_card() {
+        let plaintext = card_plaintext(Channel::Email, "a\"b@example.org", Lang::Fr, "Uh2S");
+        assert_eq!(
+            String::from_utf8(plaintext.clone()).expect("utf-8"),
+            r#"{"v":1,"channel":"email","address":"a\"b@example.org","lang":"fr","cancel":"Uh2S"}"#
+        );
+        let card =
+            sealbook_wire::contact_card::ContactCard::from_plaintext(&plaintext).expect("a card");
+        assert_eq!(card.address, "a\"b@example.org");
+        assert!(card.extra.is_empty(), "nothing but the card's members");
+        let sealed = Sealed {
+            envelope: "E".to_owned(),
+            visitor_copy: "V".to_owned(),
+            manage_token_hash: "M".to_owned(),
+            card: Some(("C".to_owned(), "H".to_owned())),
+        };
+        assert!(
+            upload_body(
+                Kind::Restaurant,
+                &Choice::default(),
+                "2026-12-04T18:30:00Z",
+                &sealed
+            )
+            .ends_with(r#""manage_token_hash":"M","contact_card":"C","cancel_token_hash":"H"}"#)
+        );
+    }
+
+    #[test]
+    fn the_messages_box_is_offered_for_the_contacts_channel_and_checks_sms_numbers() {
+        let mut profile = restaurant();
+        let mut details = filled();
+        details.contact_kind = ContactKind::Phone;
+        details.contact = "06 12 34 56 78".to_owned();
+        assert_eq!(
+            details.offered_channel(&profile),
+            None,
+            "no courier, no box"
+        );
+        profile.messages = vec![Channel::Email];
+        assert_eq!(details.offered_channel(&profile), None, "no SMS offered");
+        profile.messages = vec![Channel::Email, Channel::Sms];
+        assert_eq!(details.offered_channel(&profile), Some(Channel::Sms));
+        assert!(
+            details.validate(&profile).is_empty(),
+            "unticked: a local number books"
+        );
+        details.messages = true;
+        assert_eq!(
+            details.validate(&profile),
+            [FieldError {
+                input: Input::Contact,
+                text: Text::ErrPhoneInternational
+            }]
+        );
+        details.contact = "+33 6 12 34 56 78".to_owned();
+        assert!(details.validate(&profile).is_empty());
+    }
+
     #[test]
     fn upload_bodies_hold_only_public_metadata() {
         let sealed = Sealed {
             envelope: "U0JLAQ".to_owned(),
             visitor_copy: "U0JLAv".to_owned(),
             manage_token_hash: "aGFzaA".to_owned(),
+            card: None,
         };
         let choice = Choice {
             party: 4,

@@ -13,6 +13,9 @@ pub struct Options {
     pub business: String,
     /// The pinned key ids (`data-keys`); malformed entries are dropped.
     pub pins: Vec<KeyId>,
+    /// The pinned courier key ids (`data-courier-keys`): a contact card is
+    /// sealed only to these; none, and no card is sealed at all.
+    pub courier_pins: Vec<KeyId>,
     /// The language the widget speaks.
     pub lang: Lang,
     /// The API origin without a trailing slash (empty: the page's own origin).
@@ -29,15 +32,18 @@ impl Options {
             .ok()
             .and_then(|keys| keys.dyn_into::<Array>().ok())
             .ok_or_else(|| JsValue::from_str("sealbook: options.keys must be an array"))?;
-        let pins = keys
-            .iter()
-            .filter_map(|kid| kid.as_string())
-            .filter_map(|kid| KeyId::parse(kid.trim()))
-            .collect();
+        let pins = kids(&keys);
+        let courier_pins = Reflect::get(value, &JsValue::from_str("courierKeys"))
+            .ok()
+            .and_then(|keys| keys.dyn_into::<Array>().ok())
+            .map(|keys| kids(&keys))
+            .unwrap_or_default();
         // embed.js has already chosen: `data-lang`, then `<html lang>`, then the browser's.
         let lang = Lang::from_code(string(value, "lang").as_deref());
         let api = string(value, "api").unwrap_or_default();
-        Ok(Self::new(business, pins, lang, &api))
+        let mut options = Self::new(business, pins, lang, &api);
+        options.courier_pins = courier_pins;
+        Ok(options)
     }
 
     /// Normalises the parts (trims the business id and the API origin's trailing slash).
@@ -45,10 +51,19 @@ impl Options {
         Self {
             business: business.trim().to_owned(),
             pins,
+            courier_pins: Vec::new(),
             lang,
             api: api.trim().trim_end_matches('/').to_owned(),
         }
     }
+}
+
+/// The well-formed key ids of a JS array of strings.
+fn kids(keys: &Array) -> Vec<KeyId> {
+    keys.iter()
+        .filter_map(|kid| kid.as_string())
+        .filter_map(|kid| KeyId::parse(kid.trim()))
+        .collect()
 }
 
 fn string(object: &JsValue, key: &str) -> Option<String> {

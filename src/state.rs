@@ -164,6 +164,8 @@ pub enum Action {
     SetConsent(bool),
     /// A marketing opt-in box was ticked or unticked.
     SetMarketing(Channel, bool),
+    /// The confirmation-and-reminders box was ticked or unticked.
+    SetMessages(bool),
     /// Send was pressed on the review step.
     Submit,
     KeysVerified,
@@ -393,6 +395,15 @@ impl FlowState {
                 next.details.health_consent = consent;
                 if consent {
                     next.errors.retain(|e| e.input != Input::Consent);
+                }
+            }
+            (Action::SetMessages(ticked), Step::Details) => {
+                let details = &self.details;
+                details.offered_channel(self.profile()?)?;
+                next.details.messages = ticked;
+                if !ticked {
+                    // What the box asked of the contact no longer applies.
+                    next.errors.retain(|e| e.input != Input::Contact);
                 }
             }
             (Action::SetMarketing(channel, ticked), Step::Details) => {

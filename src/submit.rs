@@ -7,13 +7,14 @@
 
 use std::rc::Rc;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use js_sys::{Function, Reflect};
-use sealbook_envelope::{KeyId, ManageSecret, SealParams, seal_visitor_copy};
+use sealbook_envelope::{
+    KeyId, ManageSecret, Recipient, SealParams, base64url, seal_contact_card, seal_visitor_copy,
+};
 use sealbook_web::clock;
 use sealbook_web::error::{ErrorCode, Failure};
-use sealbook_web::profile::{Profile, Slot};
+use sealbook_web::i18n::Lang;
+use sealbook_web::profile::{Channel, Profile, Slot};
 use sealbook_web::public_api;
 use sealbook_web::seal;
 use wasm_bindgen::{JsCast, JsValue};
@@ -48,6 +49,17 @@ async fn stages(s: &Submission, dispatch: &impl Fn(Action)) -> Result<Confirmed,
     // Any refusal here ends the run before anything is sealed or sent.
     let recipients = seal::verified_recipients(&key_set, &options.business, &options.pins)
         .map_err(|_| ErrorCode::KeyNotPinned)?;
+    // A card goes only to courier keys the script tag pins, checked as the
+    // booking keys are, and before anything is sealed.
+    let courier = s
+        .details
+        .messages_channel(&s.profile)
+        .map(|channel| {
+            seal::verified_courier_recipients(&key_set, &options.business, &options.courier_pins)
+                .map(|recipients| (channel, recipients))
+                .map_err(|_| ErrorCode::KeyNotPinned)
+        })
+        .transpose()?;
     dispatch(Action::KeysVerified);
 
     let sealing = |_| Failure::Known(ErrorCode::SealFailed);
@@ -75,10 +87,25 @@ async fn stages(s: &Submission, dispatch: &impl Fn(Action)) -> Result<Confirmed,
             .map_err(sealing)?;
     drop(visitor_plaintext);
     drop(plaintext);
+    let card = match courier {
+        Some((channel, recipients)) => Some(
+            contact_card(
+                channel,
+                &recipients,
+                &s.details.contact,
+                options.lang,
+                &secret,
+                &params,
+            )
+            .ok_or(Failure::Known(ErrorCode::SealFailed))?,
+        ),
+        None => None,
+    };
     let sealed = Sealed {
         envelope,
-        visitor_copy: URL_SAFE_NO_PAD.encode(visitor_copy),
+        visitor_copy: base64url::encode(&visitor_copy),
         manage_token_hash: secret.token().hash().to_base64url(),
+        card,
     };
     dispatch(Action::Sealed);
 
@@ -90,7 +117,7 @@ async fn stages(s: &Submission, dispatch: &impl Fn(Action)) -> Result<Confirmed,
         &options.api,
         &options.business,
         &body,
-        &URL_SAFE_NO_PAD.encode(key),
+        &base64url::encode(&key),
     )
     .await?;
     let mut manage_link = options.api.clone();
@@ -103,6 +130,28 @@ async fn stages(s: &Submission, dispatch: &impl Fn(Action)) -> Result<Confirmed,
         start: start.clone(),
         manage_link,
     })
+}
+
+/// The contact card for `channel` (the contact as the card stores it, the
+/// language, the cancel token), sealed to the verified courier keys, and the
+/// hash of its cancel token. `None` only if the contact does not suit the
+/// channel, which the details step has already refused.
+fn contact_card(
+    channel: Channel,
+    recipients: &[Recipient],
+    contact: &str,
+    lang: Lang,
+    secret: &ManageSecret,
+    params: &SealParams<'_>,
+) -> Option<(String, String)> {
+    let address = match channel {
+        Channel::Email => contact.trim().to_owned(),
+        Channel::Sms => form::international_phone(contact)?,
+    };
+    let cancel = secret.cancel_token();
+    let card = form::card_plaintext(channel, &address, lang, &cancel.to_base64url());
+    let sealed = seal_contact_card(recipients, params, &card, &mut getrandom::SysRng).ok()?;
+    Some((base64url::encode(&sealed), cancel.hash().to_base64url()))
 }
 
 /// The id of the host page's current consent record, from the consent layer's

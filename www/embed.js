@@ -3,6 +3,8 @@
  *   <script src="https://book.example/widget/embed.js" async data-business="bistro-du-coin"
  *     data-keys="sha256:…,sha256:…" data-lang="fr" data-api="https://book.example"></script>
  * data-lang and data-api are optional (data-api defaults to this file's origin);
+ * data-courier-keys pins the courier's keys when the business sends visitors a
+ * confirmation and reminders (without it, the widget offers none);
  * data-form="none" puts no booking form on the page (the cookie banner only).
  * The consent layer (consent.js, which the build puts in front of this file)
  * reads the same tag.
@@ -165,7 +167,9 @@ textarea.sb-input { min-height: 5rem; resize: vertical; }
     return;
   }
   const business = (data.business || "").trim();
-  const keys = (data.keys || "").split(",").map((kid) => kid.trim()).filter(Boolean);
+  const kids = (list) => (list || "").split(",").map((kid) => kid.trim()).filter(Boolean);
+  const keys = kids(data.keys);
+  const courierKeys = kids(data.courierKeys);
   if (!business || keys.length === 0) {
     fail(messages.config, "data-business and data-keys are required");
     return;
@@ -177,7 +181,7 @@ textarea.sb-input { min-height: 5rem; resize: vertical; }
   const consentReady = (window.Sealbook && window.Sealbook.consent && window.Sealbook.consent.ready) || Promise.resolve();
   consentReady
     .then(() => load(glueUrl, wasmUrl))
-    .then((glue) => glue.mount(shadow, { business, keys, lang: language || null, api }))
+    .then((glue) => glue.mount(shadow, { business, keys, courierKeys, lang: language || null, api }))
     .catch((err) => fail(messages.load, err));
 
   function load(glue, wasm) {

@@ -96,7 +96,11 @@ pub fn app(props: &AppProps) -> Html {
         use_effect_with(state.focus_moves, move |_| {
             let selector = match target {
                 Some(Focus::Heading) => "#sb-step".to_owned(),
-                Some(Focus::Field(input)) => ["#", input.id()].concat(),
+                Some(Focus::Field(input)) => {
+                    let mut selector = String::from("#");
+                    selector.push_str(input.id());
+                    selector
+                }
                 Some(Focus::Error) => "#sb-error".to_owned(),
                 Some(Focus::Cursor) => "td[tabindex=\"0\"]".to_owned(),
                 None => return,
@@ -208,6 +212,9 @@ pub fn app(props: &AppProps) -> Html {
                 "sb-consent" => property(&element, "checked")
                     .as_bool()
                     .map(Action::SetConsent),
+                "sb-messages" => property(&element, "checked")
+                    .as_bool()
+                    .map(Action::SetMessages),
                 id => Channel::from_id(id)
                     .zip(property(&element, "checked").as_bool())
                     .map(|(channel, ticked)| Action::SetMarketing(channel, ticked)),

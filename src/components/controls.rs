@@ -34,7 +34,13 @@ impl Field<'_> {
     pub fn html(self) -> Html {
         let id = self.id;
         let described = match (&self.hint, self.error) {
-            (Some(_), Some(_)) => Some([self.hint_id, " ", self.error_id].concat()),
+            (Some(_), Some(_)) => {
+                // Pushed, not `concat`: the slice joiner costs the widget's budget.
+                let mut both = String::from(self.hint_id);
+                both.push(' ');
+                both.push_str(self.error_id);
+                Some(both)
+            }
             (Some(_), None) => Some(self.hint_id.to_owned()),
             (None, Some(_)) => Some(self.error_id.to_owned()),
             (None, None) => None,

@@ -105,6 +105,25 @@ fn field(ctx: &Ctx<'_>, spec: &FieldSpec, chunks: &mut Vec<Html>) {
     });
 }
 
+/// The confirmation-and-reminders box, when the business's courier sends by
+/// the channel of the contact given: never pre-ticked, with where the contact
+/// goes and how long it is kept.
+fn messages(ctx: &Ctx<'_>, chunks: &mut Vec<Html>) {
+    let details = &ctx.state.details;
+    chunks.push(if details.offered_channel(ctx.profile).is_some() {
+        controls::checkbox(
+            "sb-messages",
+            details.messages,
+            ctx.t(Text::MessagesLabel),
+            Some(("sb-messages-hint", ctx.t(Text::MessagesHint))),
+            String::from("sb-messages-hint"),
+            None,
+        )
+    } else {
+        nothing()
+    });
+}
+
 /// The marketing opt-ins the business offers: a heading saying they are optional,
 /// then one box per channel, each never pre-ticked, with the business's text.
 fn marketing(ctx: &Ctx<'_>, chunks: &mut Vec<Html>) {
@@ -151,6 +170,7 @@ pub fn details(ctx: &Ctx<'_>) -> Vec<Html> {
     for spec in &ctx.profile.fields {
         field(ctx, spec, &mut chunks);
     }
+    messages(ctx, &mut chunks);
     marketing(ctx, &mut chunks);
     let mut nav = Out::default();
     ctx.nav(&mut nav, Some(("sb-next", "next", Text::Continue)));

@@ -199,6 +199,7 @@ fn forms() -> Vec<Details> {
                                 reason: reason.clone(),
                                 health_consent,
                                 marketing,
+                                messages: marketing[1],
                             });
                         }
                     }
@@ -258,7 +259,7 @@ proptest! {
             OptIn { channel: Channel::Sms, text: Localized::default() },
             OptIn { channel: Channel::Email, text: Localized::default() },
         ];
-        let details = Details { name, contact_kind, contact, note, reason, health_consent, marketing };
+        let details = Details { name, contact_kind, contact, note, reason, health_consent, marketing, messages: false };
         let choice = Choice { service: "physio-30".to_owned(), ..Choice::default() };
         let bytes = plaintext(&profile, &choice, &details, START, Lang::Fr, Some(CONSENT_ID));
         let booking = read(&bytes);

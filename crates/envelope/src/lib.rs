@@ -13,7 +13,7 @@
 //! The feature `native-open` adds a native RSA backend for opening (AWS-LC) on
 //! targets other than wasm; the pure-Rust one stays as the reference.
 
-mod base64url;
+pub mod base64url;
 mod error;
 mod header;
 #[cfg(feature = "open")]

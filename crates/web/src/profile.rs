@@ -182,6 +182,9 @@ pub struct Profile {
     /// Online change and cancel close this many hours before the start (0: at
     /// the start).
     pub cancel_until_hours: u32,
+    /// The channels the business's courier sends a confirmation and reminders
+    /// by, on request; empty: none.
+    pub messages: Vec<Channel>,
 }
 
 impl Profile {

@@ -26,6 +26,8 @@ use crate::profile::{
 pub struct KeySet {
     pub business: String,
     pub keys: Vec<ServedKey>,
+    /// The courier's keys, which a contact card is sealed to.
+    pub courier: Vec<ServedKey>,
 }
 
 /// One key of the set as served.
@@ -146,13 +148,17 @@ fn localized(object: &JsValue, key: &str) -> Option<Localized> {
 fn key_set(value: &JsValue) -> Option<KeySet> {
     Some(KeySet {
         business: string(value, "business")?,
-        keys: list(value, "keys", |key| {
-            Some(ServedKey {
-                kid: string(&key, "kid")?,
-                spki: string(&key, "spki")?,
-                status: string(&key, "status")?,
-            })
-        }),
+        keys: list(value, "keys", served_key),
+        courier: list(value, "courier", served_key),
+    })
+}
+
+#[inline]
+fn served_key(key: JsValue) -> Option<ServedKey> {
+    Some(ServedKey {
+        kid: string(&key, "kid")?,
+        spki: string(&key, "spki")?,
+        status: string(&key, "status")?,
     })
 }
 
@@ -194,6 +200,7 @@ pub fn profile(value: &JsValue) -> Option<Profile> {
                 retention_days: number(&f, "retention_days").unwrap_or(0),
             })
         }),
+        messages: list(value, "messages", |m| Channel::parse(&m.as_string()?)),
         marketing: list(value, "marketing", |m| {
             Some(OptIn {
                 channel: Channel::parse(&string(&m, "channel")?)?,

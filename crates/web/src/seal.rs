@@ -5,9 +5,7 @@
 //! script tag. One key that fails any of this stops the booking before anything
 //! is sealed or sent (DESIGN §3 step 4).
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use sealbook_envelope::{KeyId, Recipient, SealError, SealParams, seal};
+use sealbook_envelope::{KeyId, Recipient, SealError, SealParams, base64url, seal};
 
 use crate::public_api::KeySet;
 
@@ -36,14 +34,32 @@ pub fn verified_recipients(
     if set.business != business {
         return Err(KeyCheckError::WrongBusiness);
     }
-    let recipients = set
-        .keys
+    verified(&set.keys, pins)
+}
+
+/// The courier keys to seal a contact card to: every active one, each
+/// verified against the courier pins exactly as booking keys are.
+#[inline]
+pub fn verified_courier_recipients(
+    set: &KeySet,
+    business: &str,
+    pins: &[KeyId],
+) -> Result<Vec<Recipient>, KeyCheckError> {
+    if set.business != business {
+        return Err(KeyCheckError::WrongBusiness);
+    }
+    verified(&set.courier, pins)
+}
+
+fn verified(
+    keys: &[crate::public_api::ServedKey],
+    pins: &[KeyId],
+) -> Result<Vec<Recipient>, KeyCheckError> {
+    let recipients = keys
         .iter()
         .filter(|key| key.is_active())
         .map(|key| {
-            let der = URL_SAFE_NO_PAD
-                .decode(&key.spki)
-                .map_err(|_| KeyCheckError::BadKey)?;
+            let der = base64url::decode(&key.spki).ok_or(KeyCheckError::BadKey)?;
             let recipient = Recipient::from_spki_der(&der).map_err(|_| KeyCheckError::BadKey)?;
             let computed = recipient.kid();
             if computed.as_str() != key.kid {
@@ -73,7 +89,7 @@ pub fn seal_booking(
 ) -> Result<String, SealError> {
     let params = SealParams { business, iat };
     let envelope = measured(|| seal(recipients, &params, plaintext, &mut getrandom::SysRng))?;
-    Ok(URL_SAFE_NO_PAD.encode(envelope))
+    Ok(base64url::encode(&envelope))
 }
 
 /// Runs `f` between two performance marks and records the measure `sealbook:seal`.
@@ -128,6 +144,7 @@ mod tests {
         KeySet {
             business: "bistro".to_owned(),
             keys,
+            courier: Vec::new(),
         }
     }
 
@@ -210,7 +227,7 @@ mod tests {
             verified_recipients(&served, "bistro", &pins(&[KID_3072, KID_4096])).expect("ok");
         let encoded =
             seal_booking(&recipients, "bistro", 1_790_000_000, br#"{"v":1}"#).expect("sealed");
-        let bytes = URL_SAFE_NO_PAD.decode(encoded).expect("base64url");
+        let bytes = base64url::decode(&encoded).expect("base64url");
         let envelope = Envelope::parse(&bytes).expect("envelope");
         let header = envelope.header();
         assert_eq!(header.business, "bistro");

@@ -100,6 +100,21 @@ crate::texts! {
         "Ce champ peut contenir des données de santé. Vous pouvez aussi le laisser vide.",
         "Dieses Feld kann Gesundheitsdaten enthalten. Sie können es auch leer lassen.",
     ],
+    MessagesLabel => [
+        "Send me a confirmation and reminders (optional)",
+        "M’envoyer une confirmation et des rappels (facultatif)",
+        "Bestätigung und Erinnerungen senden (freiwillig)",
+    ],
+    MessagesHint => [
+        "Sent to the contact above by the business only; deleted after the booking.",
+        "Envoyés au contact ci-dessus par l’établissement seul ; effacé ensuite.",
+        "An den Kontakt oben, nur vom Betrieb; danach gelöscht.",
+    ],
+    ErrPhoneInternational => [
+        "For SMS, start with + and the country code.",
+        "Pour les SMS, commencez par + et l’indicatif.",
+        "Für SMS mit + und Landesvorwahl beginnen.",
+    ],
     MarketingLabel => [
         "News and offers (optional)",
         "Actualités et offres (facultatif)",

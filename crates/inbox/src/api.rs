@@ -8,6 +8,7 @@ use sealbook_wire::api::auth::{
     AcceptInvite, LoginRequest, PasswordChange, SessionView, TotpCode, TotpSetup, UseReset,
 };
 use sealbook_wire::api::consent_stats::{ConsentStats, ConsentWeek};
+use sealbook_wire::api::courier::{CourierTokenInfo, IssuedCourierToken, NewCourierToken};
 use sealbook_wire::api::error::ErrorBody;
 use sealbook_wire::api::inbox::{
     Attendance, AttendanceChange, BlockRequest, BookingList, ConsentList, ConsentView,
@@ -383,6 +384,25 @@ impl Api {
 
     pub async fn revoke(&self, member: &str) -> Result<(), ApiError> {
         let path = format!("/api/v1/inbox/staff/{}", encode(member));
+        self.send_empty("DELETE", &path, NO_BODY).await
+    }
+
+    /// The business's courier tokens (never the tokens themselves).
+    pub async fn courier_tokens(&self) -> Result<Vec<CourierTokenInfo>, ApiError> {
+        self.get("/api/v1/inbox/courier-tokens").await
+    }
+
+    /// A new courier token, shown once.
+    pub async fn create_courier_token(&self, label: &str) -> Result<IssuedCourierToken, ApiError> {
+        let body = NewCourierToken {
+            label: label.to_owned(),
+        };
+        self.send("POST", "/api/v1/inbox/courier-tokens", Some(&body))
+            .await
+    }
+
+    pub async fn revoke_courier_token(&self, id: &str) -> Result<(), ApiError> {
+        let path = format!("/api/v1/inbox/courier-tokens/{}", encode(id));
         self.send_empty("DELETE", &path, NO_BODY).await
     }
 

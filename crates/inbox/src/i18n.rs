@@ -7,6 +7,35 @@ pub use sealbook_web::i18n::Lang;
 use sealbook_web::texts;
 
 texts! {
+    CourierHeading => ["Courier: visitor messages", "Messager : messages aux visiteurs", "Kurier: Nachrichten an Gäste"],
+    CourierIntro => [
+        "A courier sends visitors their confirmation and reminders from your own machine; the server never sees their address. Each courier needs a token, shown once (docs/COURIER.md).",
+        "Un messager envoie aux visiteurs leur confirmation et leurs rappels depuis votre propre machine ; le serveur ne voit jamais leur adresse. Chaque messager a besoin d’un jeton, affiché une seule fois (docs/COURIER.md).",
+        "Ein Kurier sendet Gästen Bestätigung und Erinnerungen von Ihrem eigenen Rechner; der Server sieht ihre Adresse nie. Jeder Kurier braucht ein Token, das nur einmal angezeigt wird (docs/COURIER.md).",
+    ],
+    CourierLabel => ["Where it runs", "Où il tourne", "Wo er läuft"],
+    CourierLabelHint => [
+        "For example: back-office PC. Up to 80 characters.",
+        "Par exemple : PC du bureau. Jusqu’à 80 caractères.",
+        "Zum Beispiel: Büro-PC. Bis zu 80 Zeichen.",
+    ],
+    CourierNew => ["New courier token", "Nouveau jeton de messager", "Neues Kurier-Token"],
+    CourierIssued => [
+        "Save this token in the courier’s token file now: it is not shown again.",
+        "Enregistrez ce jeton dans le fichier du messager maintenant : il ne sera plus affiché.",
+        "Speichern Sie dieses Token jetzt in der Token-Datei des Kuriers: Es wird nicht wieder angezeigt.",
+    ],
+    CourierCreated => ["Created", "Créé", "Erstellt"],
+    CourierLastUsed => ["Last used", "Dernière utilisation", "Zuletzt genutzt"],
+    CourierNeverUsed => ["Never", "Jamais", "Nie"],
+    CourierState => ["State", "État", "Status"],
+    CourierRevoke => ["Revoke", "Révoquer", "Widerrufen"],
+    CourierRevokedOn => ["Revoked", "Révoqué", "Widerrufen"],
+    NoCourier => [
+        "This business has no courier in sealbook.toml yet ([business.courier]).",
+        "Cet établissement n’a pas encore de messager dans sealbook.toml ([business.courier]).",
+        "Für diesen Betrieb ist noch kein Kurier in sealbook.toml eingerichtet ([business.courier]).",
+    ],
     ConsentStats => ["Cookie choices", "Choix des cookies", "Cookie-Entscheidungen"],
     ConsentStatsIntro => [
         "How visitors answered your site’s cookie notice, week by week (Monday to Sunday). Counts only: no choice can be traced to anyone.",

@@ -104,6 +104,7 @@ pub fn api_error_text(lang: Lang, error: &ApiError) -> &'static str {
             "weak_password" => Text::WeakPassword,
             "wrong_password" => Text::WrongCurrentPassword,
             "forbidden" => Text::Forbidden,
+            "no_courier" => Text::NoCourier,
             "booking_cancelled" => Text::AlreadyCancelled,
             "squeeze_in_forbidden" => Text::SqueezeInForbidden,
             _ => Text::SomethingWrong,

@@ -16,7 +16,10 @@ mod server;
 pub use browser::{Browser, BrowserKind, Widget};
 pub use host_site::HostSite;
 pub use proxy::RecordingProxy;
-pub use server::{PASSPHRASE, Sealbook, SecondProcess, built_widget, eventually, workspace_root};
+pub use server::{
+    CourierKey, PASSPHRASE, Sealbook, SecondProcess, built_widget, courier_keygen, eventually,
+    spawn_courier, workspace_root,
+};
 
 use std::time::Duration;
 

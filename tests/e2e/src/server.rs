@@ -23,6 +23,66 @@ pub fn workspace_root() -> PathBuf {
         .expect("the workspace root exists")
 }
 
+/// A courier key pair as `sealbook keygen --role courier` wrote it.
+#[derive(Debug)]
+pub struct CourierKey {
+    pub public: PathBuf,
+    pub private: PathBuf,
+    pub kid: String,
+    /// The file holding [`PASSPHRASE`], for `passphrase_file`.
+    pub passphrase_file: PathBuf,
+}
+
+/// `sealbook keygen --role courier` for `business` into `dir`: made before the
+/// server starts, so that its configuration can name the public key.
+pub async fn courier_keygen(dir: &Path, business: &str) -> anyhow::Result<CourierKey> {
+    let passphrase_file = dir.join("courier-passphrase");
+    std::fs::write(&passphrase_file, PASSPHRASE)?;
+    let keygen = Command::new(binary()?)
+        .args([
+            "keygen",
+            "--role",
+            "courier",
+            "--business",
+            business,
+            "--out",
+        ])
+        .arg(dir)
+        .arg("--passphrase-file")
+        .arg(&passphrase_file)
+        .output()
+        .await?;
+    if !keygen.status.success() {
+        bail!(
+            "keygen --role courier failed: {}",
+            String::from_utf8_lossy(&keygen.stderr)
+        );
+    }
+    let printed = String::from_utf8(keygen.stdout)?;
+    Ok(CourierKey {
+        public: dir.join(format!("{business}.courier.pub.pem")),
+        private: dir.join(format!("{business}.courier.key.pem")),
+        kid: printed
+            .lines()
+            .find_map(|line| line.strip_prefix("kid: "))
+            .context("keygen prints the kid")?
+            .to_owned(),
+        passphrase_file,
+    })
+}
+
+/// `sealbook courier --config config`, logging into `log`; killed when dropped.
+pub fn spawn_courier(config: &Path, log: &Path) -> anyhow::Result<Child> {
+    let log = std::fs::File::create(log)?;
+    Ok(Command::new(binary()?)
+        .args(["courier", "--config"])
+        .arg(config)
+        .stdout(Stdio::from(log.try_clone()?))
+        .stderr(Stdio::from(log))
+        .kill_on_drop(true)
+        .spawn()?)
+}
+
 /// The `sealbook` binary: `SEALBOOK_BIN` (set by `cargo xtask test`) or the debug build.
 fn binary() -> anyhow::Result<PathBuf> {
     let path = std::env::var_os("SEALBOOK_BIN")

@@ -1,19 +1,30 @@
-//! A message's cancel link in real headless Chromium: the page says where and
-//! when the booking is, in the language the link names, cancels it by keyboard,
-//! and reads nothing else; a wrong token shows one message. The visitor's
-//! address, sealed in the contact card, crosses the wire only as ciphertext.
+//! Visitor messages in real headless Chromium. A visitor ticks "send me a
+//! confirmation and reminders" in the widget; the owner makes a courier token
+//! in the inbox; the real `sealbook courier` delivers the confirmation, in the
+//! visitor's language, to a real SMTP server on loopback; its cancel link
+//! cancels the booking and reads nothing. A courier key the script tag does not
+//! pin means nothing is sealed or sent. The visitor's name and address cross
+//! the wire and rest on the server only as ciphertext.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use fantoccini::key::Key;
-use sealbook_e2e::flow::key;
-use sealbook_e2e::{Browser, Sealbook, eventually};
+use sealbook_e2e::flow::{canary, choose_first_free_slot, key, send};
+use sealbook_e2e::inbox::{click, log_in, type_into};
+use sealbook_e2e::{
+    Browser, HostSite, PASSPHRASE, Sealbook, courier_keygen, eventually, occurrences, spawn_courier,
+};
 use sealbook_envelope::{
     ManageSecret, Recipient, SealParams, seal, seal_contact_card, seal_visitor_copy,
 };
 
 const CANARY: &str = "canary-93be.cancel@example.org";
 const BUSINESS: &str = "bistro-courier";
+const OWNER: &str = "owner@bistro-courier.example";
+const OWNER_PASSWORD: &str = "owner password 2026";
+
+/// One browser at a time: two cores.
+static ONE_BROWSER_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 /// The civil date `days` days after 1970-01-01 (H. Hinnant's algorithm).
 fn civil(days: i64) -> String {
@@ -59,6 +70,7 @@ async fn a_free_start(sealbook: &Sealbook) -> anyhow::Result<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cancel_link_cancels_by_keyboard_and_opens_nothing() -> anyhow::Result<()> {
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
     let courier_pem = sealbook_testkit::contact_card_vector(0)["public_key_pem"]
         .as_str()
         .unwrap_or_default()
@@ -209,17 +221,271 @@ async fn a_cancel_link_cancels_by_keyboard_and_opens_nothing() -> anyhow::Result
     browser.close().await?;
     let traffic = sealbook.proxy.traffic();
     anyhow::ensure!(
-        sealbook_e2e::occurrences(&traffic, CANARY.as_bytes()) == 0,
+        occurrences(&traffic, CANARY.as_bytes()) == 0,
         "the address crossed the wire in the clear"
     );
     let database = sealbook.database_bytes().await?;
     anyhow::ensure!(
-        sealbook_e2e::occurrences(&database, b"canary-93be") == 0,
+        occurrences(&database, b"canary-93be") == 0,
         "the address is in the database files"
     );
     anyhow::ensure!(
-        sealbook_e2e::occurrences(&sealbook.log(), b"canary-93be") == 0,
+        occurrences(&sealbook.log(), b"canary-93be") == 0,
         "the address is in the log"
     );
+    Ok(())
+}
+
+/// The host page: the widget in French, its keys and its courier's pinned.
+fn host_page(sealbook: &Sealbook, business: &str, courier_pin: Option<&str>) -> String {
+    let courier =
+        courier_pin.map_or_else(String::new, |kid| format!(" data-courier-keys=\"{kid}\""));
+    format!(
+        "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Chez Test</title></head><body>\
+         <h1>Chez Test</h1><script src=\"{}\" data-business=\"{business}\" data-keys=\"{}\"{courier}></script></body></html>",
+        sealbook.url("/widget/embed.js"),
+        sealbook.kid,
+    )
+}
+
+/// The details step with an e-mail contact and the messages box ticked, by keyboard.
+async fn details_with_messages(
+    widget: &sealbook_e2e::Widget<'_>,
+    name: &str,
+    email: &str,
+) -> anyhow::Result<()> {
+    widget.type_into("#sb-name", name).await?;
+    widget.set_value("#sb-contact-kind", "email").await?;
+    widget.type_into("#sb-contact", email).await?;
+    let ticked = widget.find("#sb-messages").await?;
+    anyhow::ensure!(
+        ticked.prop("checked").await?.as_deref() == Some("false"),
+        "the box starts unticked"
+    );
+    widget.press("#sb-messages", " ").await?;
+    eventually("the box is ticked", || async {
+        let checked = widget
+            .find("#sb-messages")
+            .await
+            .ok()?
+            .prop("checked")
+            .await
+            .ok()??;
+        (checked == "true").then_some(())
+    })
+    .await?;
+    widget.press("#sb-next", &key(Key::Enter)).await
+}
+
+/// The plain-text body of a mail as aiosmtpd stored it (lettre writes
+/// quoted-printable or base64 for non-ASCII text).
+fn body_of(mail: &str) -> String {
+    let mail = mail.replace("\r\n", "\n");
+    let (head, body) = mail.split_once("\n\n").unwrap_or((&mail, ""));
+    let head = head.to_ascii_lowercase();
+    if head.contains("content-transfer-encoding: base64") {
+        let joined: String = body.split_whitespace().collect();
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(joined)
+            .unwrap_or_default();
+        return String::from_utf8_lossy(&bytes).into_owned();
+    }
+    if head.contains("content-transfer-encoding: quoted-printable") {
+        let joined = body.replace("=\n", "");
+        let mut out = Vec::new();
+        let bytes = joined.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let escaped = (bytes[i] == b'=')
+                .then(|| joined.get(i + 1..i + 3))
+                .flatten()
+                .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+            if let Some(byte) = escaped {
+                out.push(byte);
+                i += 3;
+            } else {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        return String::from_utf8_lossy(&out).into_owned();
+    }
+    body.to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_visitor_who_ticks_the_box_gets_the_couriers_confirmation_in_french() -> anyhow::Result<()>
+{
+    let Some(python) = sealbook_testkit::smtp_python() else {
+        return Ok(());
+    };
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
+    let business = "bistro-messages";
+    let keys = tempfile::tempdir()?;
+    let courier_key = courier_keygen(keys.path(), business).await?;
+    let site = HostSite::start().await?;
+    let mut sealbook = Sealbook::start_with(
+        business,
+        &[site.origin()],
+        &format!(
+            "address = \"12 rue des Lilas, Paris\"\n[business.courier]\nkeys = [{{ file = \"{}\" }}]\nchannels = [\"email\", \"sms\"]\nreminders = [\"48h\"]\n",
+            courier_key.public.display()
+        ),
+    )
+    .await?;
+    site.set_page(host_page(&sealbook, business, Some(&courier_key.kid)));
+    let name = canary();
+    let email = format!("{}@example.org", name.to_ascii_lowercase());
+
+    let browser = Browser::start_speaking("fr-FR").await?;
+    let widget = browser.open_widget(&format!("{}/", site.origin())).await?;
+    choose_first_free_slot(&widget, None).await?;
+    details_with_messages(&widget, &name, &email).await?;
+    send(&widget).await?;
+    widget.wait_for_text("#sb-reference").await?;
+
+    // The owner makes the courier's token in the inbox.
+    sealbook.init_owner(OWNER, OWNER_PASSWORD).await?;
+    browser.goto(&sealbook.url("/inbox/")).await?;
+    log_in(&browser, OWNER, OWNER_PASSWORD, PASSPHRASE).await?;
+    click(&browser, "#sb-nav-settings").await?;
+    type_into(&browser, "#sb-courier-label", "PC du bureau").await?;
+    click(&browser, "#sb-courier-new").await?;
+    let token = browser.wait_for_text("#sb-courier-token").await?;
+    anyhow::ensure!(token.starts_with("sbc_"), "{token}");
+    let listed = browser.wait_for_text("#sb-courier-tokens").await?;
+    anyhow::ensure!(listed.contains("PC du bureau"), "{listed}");
+    let violations = browser.accessibility_violations().await?;
+    anyhow::ensure!(
+        violations.is_empty(),
+        "axe-core on the courier tokens: {violations:#?}"
+    );
+
+    // The courier, on the business's machine, with the business's mail server.
+    let (smtp_port, dir) = (sealbook_e2e::free_port(), sealbook.dir.path().to_owned());
+    let maildir = dir.join("maildir");
+    let _smtp = sealbook_testkit::smtp_server(&python, smtp_port, &maildir)?;
+    std::fs::write(dir.join("courier.token"), &token)?;
+    std::fs::write(
+        dir.join("courier.toml"),
+        format!(
+            "server = \"{server}\"\ntoken_file = \"courier.token\"\nkey_files = [\"{key}\"]\npassphrase_file = \"{passphrase}\"\n\
+             [smtp]\nhost = \"127.0.0.1\"\nport = {smtp_port}\nsecurity = \"none\"\nfrom = \"Bistro <bistro@example.test>\"\n",
+            server = sealbook.url("").trim_end_matches('/'),
+            key = courier_key.private.display(),
+            passphrase = courier_key.passphrase_file.display(),
+        ),
+    )?;
+    let mut courier = spawn_courier(&dir.join("courier.toml"), &dir.join("courier.log"))?;
+    let mail = eventually("the confirmation in the visitor's mailbox", || async {
+        std::fs::read_dir(maildir.join("new"))
+            .ok()?
+            .flatten()
+            .filter_map(|entry| std::fs::read_to_string(entry.path()).ok())
+            .find(|mail| mail.contains(&email))
+    })
+    .await?;
+    let body = body_of(&mail);
+    for expected in [
+        "Votre réservation chez Test business est confirmée",
+        "12 rue des Lilas, Paris",
+        "/manage/cancel?lang=fr#",
+    ] {
+        anyhow::ensure!(body.contains(expected), "{expected} in {body}");
+    }
+    anyhow::ensure!(
+        !body.contains(&name),
+        "the courier never sees the name: {body}"
+    );
+
+    // The cancel link from the mail cancels the booking.
+    let link = body
+        .split_whitespace()
+        .find(|word| word.contains("/manage/cancel?lang=fr#"))
+        .unwrap_or_default()
+        .to_owned();
+    browser.goto("about:blank").await?;
+    browser.goto(&link).await?;
+    browser
+        .wait_for("#sb-cancel-yes")
+        .await?
+        .send_keys(&key(Key::Enter))
+        .await?;
+    browser
+        .wait_for("#sb-status[data-status=cancelled]")
+        .await?;
+    courier.kill().await?;
+    browser.close().await?;
+    sealbook.stop().await?;
+
+    let opened = sealbook.open_bookings().await?;
+    anyhow::ensure!(opened[0]["booking"]["name"] == name.as_str(), "{opened}");
+    anyhow::ensure!(opened[0]["status"] == "cancelled", "{opened}");
+    let traffic = sealbook.proxy.traffic();
+    let database = sealbook.database_bytes().await?;
+    let log = sealbook.log();
+    let courier_log = std::fs::read(dir.join("courier.log"))?;
+    for (what, bytes) in [
+        ("traffic", &traffic),
+        ("database", &database),
+        ("server log", &log),
+        ("courier log", &courier_log),
+    ] {
+        for canary in [name.as_bytes(), email.as_bytes()] {
+            anyhow::ensure!(
+                occurrences(bytes, canary) == 0,
+                "{} in the {what}",
+                String::from_utf8_lossy(canary)
+            );
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_courier_key_the_tag_does_not_pin_means_nothing_is_sealed_or_sent() -> anyhow::Result<()>
+{
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
+    let business = "bistro-unpinned";
+    let keys = tempfile::tempdir()?;
+    let courier_key = courier_keygen(keys.path(), business).await?;
+    let site = HostSite::start().await?;
+    let mut sealbook = Sealbook::start_with(
+        business,
+        &[site.origin()],
+        &format!(
+            "[business.courier]\nkeys = [{{ file = \"{}\" }}]\n",
+            courier_key.public.display()
+        ),
+    )
+    .await?;
+    // The tag pins the booking key but not the courier's.
+    site.set_page(host_page(&sealbook, business, None));
+    let name = canary();
+    let browser = Browser::start_speaking("fr-FR").await?;
+    let widget = browser.open_widget(&format!("{}/", site.origin())).await?;
+    choose_first_free_slot(&widget, None).await?;
+    details_with_messages(&widget, &name, "visitor@example.org").await?;
+    send(&widget).await?;
+    let code = eventually("the refusal", || async {
+        widget
+            .find("#sb-error")
+            .await
+            .ok()?
+            .attr("data-code")
+            .await
+            .ok()?
+    })
+    .await?;
+    anyhow::ensure!(code == "key_not_pinned", "{code}");
+    browser.close().await?;
+    sealbook.stop().await?;
+    let traffic = sealbook.proxy.traffic();
+    anyhow::ensure!(
+        occurrences(&traffic, b"/bookings") == 0,
+        "no upload was attempted"
+    );
+    anyhow::ensure!(occurrences(&traffic, name.as_bytes()) == 0);
+    anyhow::ensure!(sealbook.open_bookings().await?.as_array().map(Vec::len) == Some(0));
     Ok(())
 }

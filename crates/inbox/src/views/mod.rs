@@ -6,6 +6,7 @@ pub mod choose;
 mod clinic_schedule;
 pub mod consent_stats;
 pub mod counts;
+mod courier;
 pub mod detail;
 pub mod invite;
 pub mod list;

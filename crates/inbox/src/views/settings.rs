@@ -1,6 +1,6 @@
 //! A member's own settings: two-step login (TOTP), their login password, their
-//! key passphrase, the e-mail notices they receive, and whether this device
-//! remembers their keys. The new
+//! key passphrase, the e-mail notices they receive, whether this device
+//! remembers their keys, and, for the owner, the courier's tokens. The new
 //! passphrase re-locks the member's copies here; the server gets the locked
 //! copies only.
 
@@ -20,6 +20,7 @@ use crate::hooks::{shown, use_calls};
 use crate::i18n::{Lang, Text, t};
 use crate::keyring;
 use crate::ui::{ErrorBox, Field, focus, let_the_page_paint, unlock_error_text};
+use crate::views::courier::Courier;
 
 /// The server's minimum for passwords, and as long for key passphrases: a stolen
 /// copy is attacked offline.
@@ -48,6 +49,9 @@ pub fn settings(props: &SettingsProps) -> Html {
             <Passphrase {lang} api={props.api.clone()} wrapped={props.wrapped.clone()}
                 on_rewrapped={props.on_rewrapped.clone()} on_logged_out={props.on_logged_out.clone()} />
             <Notices {lang} api={props.api.clone()} on_logged_out={props.on_logged_out.clone()} />
+            if props.staff.is_owner() {
+                <Courier {lang} api={props.api.clone()} on_logged_out={props.on_logged_out.clone()} />
+            }
             <ThisDevice {lang} staff_id={props.staff.id.clone()} />
         </section>
     }

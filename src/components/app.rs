@@ -59,7 +59,12 @@ pub fn app(props: &AppProps) -> Html {
             spawn_local(async move {
                 let action = match public_api::fetch_profile(&options.api, &options.business).await
                 {
-                    Ok(profile) => {
+                    Ok(mut profile) => {
+                        // A tag that pins no courier key offers no messages:
+                        // the card could be sealed to nothing it trusts.
+                        if options.courier_pins.is_empty() {
+                            profile.messages.clear();
+                        }
                         let today = clock::today_in(&profile.timezone);
                         Action::Loaded(Rc::new(profile), today)
                     }

@@ -79,6 +79,10 @@ enum Command {
         /// from the server's configuration.
         #[arg(long = "public-key", required_unless_present = "integrity_only")]
         public_keys: Vec<PathBuf>,
+        /// The courier's public key file (`<business>.courier.pub.pem`), to pin
+        /// as `data-courier-keys` when the business sends visitors messages.
+        #[arg(long = "courier-public-key")]
+        courier_public_keys: Vec<PathBuf>,
         /// Print only the integrity value of the `embed.js` being served: after
         /// an upgrade it is all that changes in the tag.
         #[arg(long)]
@@ -284,12 +288,18 @@ fn main() -> anyhow::Result<ExitCode> {
             business,
             server_url,
             public_keys,
+            courier_public_keys,
             integrity_only,
         } => {
             if integrity_only {
                 snippet::print_integrity(&config)
             } else {
-                snippet::print(&config, &business, server_url.as_deref(), &public_keys)
+                snippet::print(
+                    &config,
+                    &business,
+                    server_url.as_deref(),
+                    (&public_keys, &courier_public_keys),
+                )
             }
         }
         Command::Consents {

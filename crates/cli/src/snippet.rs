@@ -48,9 +48,14 @@ pub(crate) fn print(
     config_path: &Path,
     business: &str,
     server_url: Option<&str>,
-    public_keys: &[PathBuf],
+    (public_keys, courier_public_keys): (&[PathBuf], &[PathBuf]),
 ) -> anyhow::Result<()> {
     let pins = pins_of(public_keys)?;
+    let courier_pins = if courier_public_keys.is_empty() {
+        Vec::new()
+    } else {
+        pins_of(courier_public_keys)?
+    };
     let config = Config::load(config_path)?;
     let Some(server_url) = server_url.or(config.public_url.as_deref()) else {
         bail!(
@@ -62,10 +67,17 @@ pub(crate) fn print(
     };
     let integrity = integrity_of(&config)?;
     let pinned: Vec<&str> = pins.iter().map(String::as_str).collect();
+    let courier_pinned: Vec<&str> = courier_pins.iter().map(String::as_str).collect();
     writeln!(
         std::io::stdout().lock(),
         "{}",
-        script_tag_pinning(server_url, business, &pinned, Some(&integrity))
+        script_tag_pinning(
+            server_url,
+            business,
+            &pinned,
+            &courier_pinned,
+            Some(&integrity)
+        )
     )?;
     // On stderr, so that `sealbook snippet … > tag.html` holds the tag alone.
     let mut stderr = std::io::stderr().lock();
@@ -83,6 +95,21 @@ pub(crate) fn print(
             stderr,
             "warning: {kid} is pinned but is not an active or pending key in the configuration: \
              the form will not seal to it."
+        )?;
+    }
+    let courier_sealed_to: Vec<&str> = configured
+        .courier
+        .iter()
+        .flat_map(|courier| courier.pinned_kids().map(|kid| kid.as_str()))
+        .collect();
+    for kid in courier_sealed_to
+        .iter()
+        .filter(|kid| !courier_pinned.contains(kid))
+    {
+        writeln!(
+            stderr,
+            "warning: the configuration has {kid} as a courier key, and no --courier-public-key \
+             file is it: it is not pinned, and the form offers no messages until it is."
         )?;
     }
     writeln!(

@@ -20,27 +20,40 @@ pub(crate) fn integrity_of(loader: &[u8]) -> String {
     format!("sha384-{}", STANDARD.encode(Sha384::digest(loader)))
 }
 
-/// The tag that embeds `business`'s booking form, pinned to its active and pending keys.
-/// `server_url` is where `sealbook serve` is reached (empty: the same origin).
+/// The tag that embeds `business`'s booking form, pinned to its active and
+/// pending keys, and its courier's when it has one. `server_url` is where
+/// `sealbook serve` is reached (empty: the same origin).
 pub fn script_tag(server_url: &str, business: &Business, integrity: Option<&str>) -> String {
     let kids: Vec<&str> = business.pinned_kids().map(|kid| kid.as_str()).collect();
-    script_tag_pinning(server_url, business.id.as_str(), &kids, integrity)
+    let courier: Vec<&str> = business
+        .courier
+        .iter()
+        .flat_map(|courier| courier.pinned_kids().map(|kid| kid.as_str()))
+        .collect();
+    script_tag_pinning(server_url, business.id.as_str(), &kids, &courier, integrity)
 }
 
-/// The `<script>` tag for `business` with `pins` as its `data-keys`: the tag
-/// an owner builds from their own keys (`sealbook snippet --public-key`; the
-/// inbox builds the same from the keys it has opened).
+/// The `<script>` tag for `business` with `pins` as its `data-keys` and
+/// `courier_pins` (if any) as its `data-courier-keys`: the tag an owner builds
+/// from their own keys (`sealbook snippet --public-key`; the inbox builds the
+/// same from the keys it has opened).
 pub fn script_tag_pinning(
     server_url: &str,
     business: &str,
     pins: &[&str],
+    courier_pins: &[&str],
     integrity: Option<&str>,
 ) -> String {
     let integrity = integrity.map_or_else(String::new, |hash| {
         format!(" integrity=\"{}\" crossorigin=\"anonymous\"", escape(hash))
     });
+    let courier = if courier_pins.is_empty() {
+        String::new()
+    } else {
+        format!(" data-courier-keys=\"{}\"", escape(&courier_pins.join(",")))
+    };
     format!(
-        "<script src=\"{}/widget/embed.js\"{integrity} data-business=\"{}\" data-keys=\"{}\" async></script>",
+        "<script src=\"{}/widget/embed.js\"{integrity} data-business=\"{}\" data-keys=\"{}\"{courier} async></script>",
         escape(server_url.trim_end_matches('/')),
         escape(business),
         escape(&pins.join(",")),

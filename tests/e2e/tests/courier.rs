@@ -459,8 +459,11 @@ async fn a_courier_key_the_tag_does_not_pin_means_nothing_is_sealed_or_sent() ->
         ),
     )
     .await?;
-    // The tag pins the booking key but not the courier's.
-    site.set_page(host_page(&sealbook, business, None));
+    // The tag pins a courier key, but not the one the server serves: what an
+    // attacker who swapped the courier key on the server would face.
+    let wrong_pin = "sha256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    assert_ne!(wrong_pin, courier_key.kid);
+    site.set_page(host_page(&sealbook, business, Some(wrong_pin)));
     let name = canary();
     let browser = Browser::start_speaking("fr-FR").await?;
     let widget = browser.open_widget(&format!("{}/", site.origin())).await?;
@@ -487,5 +490,48 @@ async fn a_courier_key_the_tag_does_not_pin_means_nothing_is_sealed_or_sent() ->
     );
     anyhow::ensure!(occurrences(&traffic, name.as_bytes()) == 0);
     anyhow::ensure!(sealbook.open_bookings().await?.as_array().map(Vec::len) == Some(0));
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_a_courier_pin_the_form_offers_no_messages_and_books_without() -> anyhow::Result<()>
+{
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
+    let business = "bistro-no-pin";
+    let keys = tempfile::tempdir()?;
+    let courier_key = courier_keygen(keys.path(), business).await?;
+    let site = HostSite::start().await?;
+    let mut sealbook = Sealbook::start_with(
+        business,
+        &[site.origin()],
+        &format!(
+            "[business.courier]\nkeys = [{{ file = \"{}\" }}]\n",
+            courier_key.public.display()
+        ),
+    )
+    .await?;
+    site.set_page(host_page(&sealbook, business, None));
+    let browser = Browser::start_speaking("fr-FR").await?;
+    let widget = browser.open_widget(&format!("{}/", site.origin())).await?;
+    choose_first_free_slot(&widget, None).await?;
+    widget.type_into("#sb-name", &canary()).await?;
+    widget.set_value("#sb-contact-kind", "email").await?;
+    widget
+        .type_into("#sb-contact", "visitor@example.org")
+        .await?;
+    anyhow::ensure!(
+        widget.find("#sb-messages").await.is_err(),
+        "no box without a courier pin"
+    );
+    widget.press("#sb-next", &key(Key::Enter)).await?;
+    send(&widget).await?;
+    widget.wait_for_text("#sb-reference").await?;
+    browser.close().await?;
+    sealbook.stop().await?;
+    anyhow::ensure!(sealbook.open_bookings().await?.as_array().map(Vec::len) == Some(1));
+    anyhow::ensure!(
+        occurrences(&sealbook.proxy.traffic(), b"contact_card") == 0,
+        "no card was sent"
+    );
     Ok(())
 }

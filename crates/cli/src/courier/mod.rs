@@ -246,3 +246,93 @@ pub(crate) fn run(config: &Path) -> anyhow::Result<()> {
             Ok(())
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use sealbook_envelope::{Identity, Recipient, SealParams, seal_contact_card};
+    use sealbook_wire::api::courier::{CourierBusiness, JobBooking, MessageJob};
+    use sealbook_wire::contact_card::ContactCard;
+
+    use super::render;
+
+    /// docs/BENCHMARKS.md, "Courier": cards opened and messages written per
+    /// second on one core (sending excluded). Prints, never asserts, a time:
+    /// `cargo test --release -p sealbook --bin sealbook -- --ignored --nocapture courier_throughput`.
+    #[test]
+    #[ignore = "a benchmark: run by hand in release"]
+    fn courier_throughput() {
+        let vector = sealbook_testkit::contact_card_vector(0);
+        let pem = |field: &str| vector[field].as_str().expect("pem").to_owned();
+        let identity = Identity::from_pkcs8_pem(&pem("private_key_pem")).expect("key");
+        let recipient = Recipient::from_spki_pem(&pem("public_key_pem")).expect("key");
+        let business = CourierBusiness {
+            id: "bistro-du-coin".to_owned(),
+            name: "Bistro du Coin".to_owned(),
+            timezone: "Europe/Paris".to_owned(),
+            phone: Some("+33 1 23 45 67 89".to_owned()),
+            address: Some("12 rue des Lilas, Paris".to_owned()),
+            kind: "restaurant".to_owned(),
+            cancel_until_minutes: 120,
+            services: Vec::new(),
+            practitioners: Vec::new(),
+        };
+        const CARDS: usize = 1_000;
+        let jobs: Vec<MessageJob> = (0..CARDS)
+            .map(|index| {
+                let card = ContactCard::new(
+                    sealbook_wire::contact_card::Channel::Email,
+                    &format!("visitor{index}@example.org"),
+                    ["fr", "de", "en"][index % 3],
+                    "Uh2SSd7elIfXGY4XhQ-qqj50fPmDYexWEi0wgIwpufM".to_owned(),
+                )
+                .expect("a card");
+                let sealed = seal_contact_card(
+                    std::slice::from_ref(&recipient),
+                    &SealParams {
+                        business: "bistro-du-coin",
+                        iat: 1_790_000_000,
+                    },
+                    &card.to_plaintext(),
+                    &mut getrandom::SysRng,
+                )
+                .expect("sealed");
+                MessageJob {
+                    id: i64::try_from(index).expect("small"),
+                    purpose: ["confirmation", "reminder", "changed"][index % 3].to_owned(),
+                    booking: JobBooking {
+                        id: format!("b{index}"),
+                        status: "confirmed".to_owned(),
+                        start: "2026-12-12T18:30:00Z".to_owned(),
+                        end: "2026-12-12T20:00:00Z".to_owned(),
+                        party_size: 4,
+                        service: None,
+                        practitioner: None,
+                    },
+                    card: URL_SAFE_NO_PAD.encode(sealed),
+                }
+            })
+            .collect();
+        let identities = [identity];
+        let began = Instant::now();
+        let mut written = 0usize;
+        for job in &jobs {
+            let bytes = URL_SAFE_NO_PAD.decode(&job.card).expect("base64url");
+            let opened = sealbook_envelope::open_contact_card(&identities, &bytes).expect("opens");
+            let card = ContactCard::from_plaintext(&opened.plaintext).expect("a card");
+            written += render::render(job, &business, &card, "https://book.example.com")
+                .expect("renders")
+                .body
+                .len();
+        }
+        let seconds = began.elapsed().as_secs_f64();
+        println!(
+            "courier: {CARDS} cards opened and messages written in {seconds:.3} s: {:.0} messages/s on one core (native RSA: {}; {written} bytes written)",
+            CARDS as f64 / seconds,
+            identities[0].opens_natively()
+        );
+    }
+}

@@ -1,4 +1,5 @@
-//! The booking as an iCalendar file (RFC 5545): one VEVENT, times in UTC, lines
+//! The booking as an iCalendar file (RFC 5545): one VEVENT with a display
+//! alarm two hours before, times in UTC, lines
 //! ending in CRLF and folded at 75 octets. Built in the browser from the
 //! decrypted booking; nothing about it is sent anywhere.
 
@@ -62,6 +63,9 @@ impl Instant {
     }
 }
 
+/// The event's alarm, before its start.
+const ALARM_MINUTES_BEFORE: u32 = 120;
+
 /// What goes into the event.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Event<'a> {
@@ -94,6 +98,13 @@ pub fn calendar(event: &Event<'_>) -> Option<String> {
         format!("DTEND:{}", end.basic()),
         format!("SUMMARY:{}", escape(event.summary)),
         format!("DESCRIPTION:{}", escape(event.description)),
+        // The calendar reminds the visitor itself, two hours before: no
+        // server and no courier involved.
+        "BEGIN:VALARM".to_owned(),
+        "ACTION:DISPLAY".to_owned(),
+        format!("DESCRIPTION:{}", escape(event.summary)),
+        format!("TRIGGER:-PT{ALARM_MINUTES_BEFORE}M"),
+        "END:VALARM".to_owned(),
         "END:VEVENT".to_owned(),
         "END:VCALENDAR".to_owned(),
     ];
@@ -157,6 +168,10 @@ mod tests {
         assert!(ics.contains("\r\nUID:7KQ2-M9XD-4T8R-B1ZC@sealbook\r\n"));
         assert!(ics.starts_with("BEGIN:VCALENDAR\r\n"));
         assert!(ics.ends_with("END:VCALENDAR\r\n"));
+        assert!(
+            ics.contains("\r\nBEGIN:VALARM\r\nACTION:DISPLAY\r\nDESCRIPTION:Bistro\r\nTRIGGER:-PT120M\r\nEND:VALARM\r\nEND:VEVENT\r\n"),
+            "a reminder two hours before: {ics}"
+        );
         assert!(!ics.replace("\r\n", "").contains('\n'), "only CRLF endings");
     }
 

@@ -447,3 +447,190 @@ sender = "Bistro"
         }
     }
 }
+
+/// `sealbook courier --config config`, appending to `log`.
+fn start_courier(config: &Path, log: &Path) -> KillOnDrop {
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .expect("log");
+    KillOnDrop::spawn(
+        std::process::Command::new(env!("CARGO_BIN_EXE_sealbook"))
+            .args(["courier", "--config"])
+            .arg(config)
+            .stdout(std::process::Stdio::from(log.try_clone().expect("log")))
+            .stderr(std::process::Stdio::from(log)),
+    )
+    .expect("start the courier")
+}
+
+/// How many messages the maildir holds per `Message-ID`.
+fn delivered(maildir: &Path) -> std::collections::BTreeMap<String, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for mail in mails(maildir) {
+        if let Some(id) = mail.lines().find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("message-id")
+                .then(|| value.trim().to_owned())
+        }) {
+            *counts.entry(id).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+/// A thousand jobs. Two couriers share the queue without sending any job twice; then one courier,
+/// killed at random moments (SIGKILL, between any two steps) and restarted,
+/// still delivers every message. A job can go out twice only when the kill
+/// falls between its send and its acknowledgement, so never more duplicates
+/// than kills; the run prints how many there were (docs/COURIER.md).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn killed_couriers_deliver_every_message_and_two_never_share_a_job() {
+    const SHARED: usize = 150;
+    const UNDER_KILLS: usize = 850;
+    let Some(python) = smtp_python() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = format!("sqlite://{}", dir.path().join("sealbook.db").display());
+    let (port, smtp_port) = (free_port(), free_port());
+    let maildir = dir.path().join("maildir");
+    let _smtp = smtp_server(&python, smtp_port, &maildir).expect("start aiosmtpd");
+    let config = dir.path().join("sealbook.toml");
+    std::fs::write(
+        &config,
+        ServerConfig::new(&database)
+            .listen(port)
+            .set("limits.bookings_per_minute", 1_000_000)
+            .set("limits.bookings_per_slot", 10_000)
+            .business(
+                Business::bistro()
+                    .set("covers", 100_000)
+                    .set("hours", around_the_clock())
+                    .set("horizon_days", 365)
+                    .set("courier.keys", vec![courier_key(0)])
+                    .set("courier.reminders", Vec::<String>::new()),
+            )
+            .toml(),
+    )
+    .expect("config");
+    let _server = start_server(&config, &dir.path().join("server.log"));
+    wait_until_listening(port).await;
+    let storage = Storage::open(&database).await.expect("storage");
+    let token = "sbc_kill-test-token";
+    let now = jiff::Timestamp::now().as_second();
+    storage
+        .create_courier_token(
+            &BusinessId::new("bistro"),
+            "c",
+            "kill test",
+            &Sha256::digest(token).into(),
+            now,
+        )
+        .await
+        .expect("token");
+    let (key_file, passphrase_file) = courier_key_file(dir.path());
+    std::fs::write(dir.path().join("courier.token"), token).expect("token file");
+    let courier_config = dir.path().join("courier.toml");
+    std::fs::write(
+        &courier_config,
+        format!(
+            "server = \"http://127.0.0.1:{port}\"\ntoken_file = \"courier.token\"\nkey_files = [\"{}\"]\n\
+             passphrase_file = \"{}\"\nlease_seconds = 10\n[smtp]\nhost = \"127.0.0.1\"\nport = {smtp_port}\n\
+             security = \"none\"\nfrom = \"Bistro <bistro@example.test>\"\n",
+            key_file.display(),
+            passphrase_file.display()
+        ),
+    )
+    .expect("courier config");
+    let log = dir.path().join("courier.log");
+    let book_many = |from: usize, count: usize| async move {
+        for index in from..from + count {
+            let start = common::start_at(
+                1 + i64::try_from(index / 20).expect("small"),
+                i64::try_from(index % 20).expect("small"),
+            );
+            book(
+                port,
+                start,
+                "email",
+                &format!("visitor{index}@example.org"),
+                "en",
+            )
+            .await;
+        }
+    };
+    let wait_for = |expected: usize| {
+        let maildir = maildir.clone();
+        async move {
+            let deadline = Instant::now() + Duration::from_secs(240);
+            loop {
+                let distinct = delivered(&maildir).len();
+                if distinct >= expected {
+                    return;
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "{distinct} of {expected} delivered"
+                );
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    };
+
+    // Two couriers, normal operation: every message once.
+    book_many(0, SHARED).await;
+    let first = start_courier(&courier_config, &log);
+    let second = start_courier(&courier_config, &log);
+    wait_for(SHARED).await;
+    drop((first, second));
+    let shared = delivered(&maildir);
+    assert_eq!(shared.len(), SHARED);
+    assert!(
+        shared.values().all(|&copies| copies == 1),
+        "two couriers sent one job twice: {shared:?}"
+    );
+
+    // One courier, killed at random moments and restarted.
+    book_many(SHARED, UNDER_KILLS).await;
+    let mut kills = 0usize;
+    let mut seed = u64::try_from(now).unwrap_or(7) | 1;
+    let mut courier = start_courier(&courier_config, &log);
+    for _ in 0..20 {
+        // xorshift: a new pause each time, 150–750 ms.
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        tokio::time::sleep(Duration::from_millis(150 + seed % 600)).await;
+        courier.kill().expect("kill");
+        courier.wait().expect("reaped");
+        kills += 1;
+        courier = start_courier(&courier_config, &log);
+    }
+    wait_for(SHARED + UNDER_KILLS).await;
+    drop(courier);
+    let all = delivered(&maildir);
+    let duplicates: usize = all.values().map(|&copies| copies - 1).sum();
+    eprintln!(
+        "courier: {} jobs delivered under {kills} random kills (SIGKILL), {duplicates} sent twice",
+        SHARED + UNDER_KILLS
+    );
+    assert_eq!(all.len(), SHARED + UNDER_KILLS, "every message delivered");
+    assert!(
+        duplicates <= kills,
+        "{duplicates} duplicates for {kills} kills"
+    );
+    let mut connection = {
+        use sqlx::Connection as _;
+        sqlx::AnyConnection::connect(&format!("{database}?mode=ro"))
+            .await
+            .expect("connect")
+    };
+    let (pending,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM message_jobs WHERE done_at IS NULL")
+            .fetch_one(&mut connection)
+            .await
+            .expect("count");
+    assert_eq!(pending, 0, "every job acknowledged");
+}

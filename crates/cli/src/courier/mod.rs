@@ -8,7 +8,9 @@
 //! A courier that dies between claim and send leaves the job to return to the
 //! queue when the lease ends; one that dies between send and acknowledge sends
 //! that message again after restart (the only case of a duplicate). A message
-//! that cannot go now (the mail server refused) is given back to be tried later.
+//! is started only while enough of its lease remains for the send to finish
+//! inside it, so two couriers never send one job. A message that cannot go now
+//! (the mail server refused) is given back to be tried later.
 
 mod deliver;
 mod render;
@@ -39,6 +41,11 @@ const RETRY_SECONDS: u32 = 60;
 const UNOPENED_RETRY_SECONDS: u32 = 6 * 3600;
 /// The longest pause after the server could not be reached.
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
+/// A message is started only while this much of its lease remains (at most
+/// half the lease): longer than the mail server's or the SMS provider's
+/// timeout, so a send never outlives its lease and hands its job to another
+/// courier while it is still going out.
+const SEND_MARGIN: Duration = Duration::from_secs(30);
 
 /// The server's courier API, as this courier's token reaches it.
 struct Server {
@@ -212,6 +219,11 @@ pub(crate) fn run(config: &Path) -> anyhow::Result<()> {
             tokio::pin!(shutdown);
             let mut backoff = Duration::from_secs(1);
             loop {
+                // The lease began after this instant, so it ends after `leased_until`.
+                let asked = tokio::time::Instant::now();
+                let lease = Duration::from_secs(u64::from(settings.lease_seconds));
+                let leased_until = asked + lease;
+                let margin = SEND_MARGIN.min(lease / 2);
                 let claimed = tokio::select! {
                     () = &mut shutdown => break,
                     claimed = courier.server.claim(settings.lease_seconds) => claimed,
@@ -234,6 +246,14 @@ pub(crate) fn run(config: &Path) -> anyhow::Result<()> {
                 // A job in hand is finished before a shutdown is heard: what
                 // was sent is acknowledged.
                 for job in &claimed.jobs {
+                    if tokio::time::Instant::now() + margin > leased_until {
+                        // Too little lease left to send safely: back to the
+                        // queue now, for this courier's next claim or another's.
+                        if let Err(error) = courier.server.release(job.id, &claimed.lease, 0).await {
+                            tracing::info!(job = job.id, error = %format!("{error:#}"), "left to its lease");
+                        }
+                        continue;
+                    }
                     match courier.handle(job, &claimed.business, &claimed.lease).await {
                         Ok(Outcome::Sent | Outcome::Released) => {}
                         Err(error) => {
@@ -329,7 +349,7 @@ mod tests {
                 .len();
         }
         let seconds = began.elapsed().as_secs_f64();
-        println!(
+        eprintln!(
             "courier: {CARDS} cards opened and messages written in {seconds:.3} s: {:.0} messages/s on one core (native RSA: {}; {written} bytes written)",
             CARDS as f64 / seconds,
             identities[0].opens_natively()

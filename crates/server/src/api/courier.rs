@@ -156,6 +156,8 @@ fn within(
         (status = 200, description = "The jobs leased (possibly none, after waiting)", body = Claimed),
         (status = 400, description = "`bad_request` or `no_courier`", body = ErrorBody),
         (status = 401, description = "`courier_token_invalid`: missing, unknown or revoked", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
         (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
@@ -243,6 +245,8 @@ pub(crate) async fn acknowledge(
         (status = 400, description = "`bad_request`", body = ErrorBody),
         (status = 401, description = "`courier_token_invalid`", body = ErrorBody),
         (status = 404, description = "`message_job_not_found`: no such job under this lease (it lapsed, or was done)", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
         (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
@@ -310,7 +314,8 @@ fn cancel_link_view(business: &Business, start: i64, status: String) -> CancelLi
     get,
     path = "/api/v1/cancel",
     tag = "manage",
-    security(("cancel_token" = [])),
+    // Without a token the answer is the same 404 as with a wrong one: no oracle.
+    security((), ("cancel_token" = [])),
     responses(
         (status = 200, description = "When the booking is, and whether it is still confirmed", body = CancelLinkBooking),
         (status = 404, description = "`booking_not_found` (also for a missing or wrong token)", body = ErrorBody),
@@ -340,7 +345,8 @@ pub(crate) async fn read_cancel_link(
     post,
     path = "/api/v1/cancel",
     tag = "manage",
-    security(("cancel_token" = [])),
+    // Without a token the answer is the same 404 as with a wrong one: no oracle.
+    security((), ("cancel_token" = [])),
     responses(
         (status = 200, description = "Cancelled (also when it was cancelled already)", body = CancelLinkBooking),
         (status = 404, description = "`booking_not_found` (also for a missing or wrong token)", body = ErrorBody),
@@ -428,6 +434,8 @@ pub(crate) async fn list_tokens(
         (status = 400, description = "`bad_request` (a label of 1–80 characters) or `no_courier`", body = ErrorBody),
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
         (status = 403, description = "`csrf_failed` or `forbidden`: owner only", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
+        (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
         (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sealbook_envelope::CancelToken;
@@ -29,28 +29,19 @@ use crate::auth::session::{Owner, now};
 use crate::config::Business;
 use crate::extract::{JsonBody, PathParam};
 use crate::profile::Offer;
-use crate::storage::{AckError, Cancel, ClaimedMessage};
+use crate::storage::{AckError, ClaimedMessage, StoredBooking};
 use crate::{AppError, AppState};
 
 /// How often a waiting claim looks for due jobs again: new jobs may be
 /// written by another server process, which this one is not told about.
 const POLL_EVERY: Duration = Duration::from_millis(250);
 
-/// `Authorization: Bearer <token>`, if present.
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .map(str::trim)
-}
-
 /// The business whose courier presents this request's token.
 async fn courier_business(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<std::sync::Arc<Business>, AppError> {
-    let hash: [u8; 32] = bearer(headers)
+    let hash: [u8; 32] = super::bearer(headers)
         .filter(|token| !token.is_empty() && token.len() <= 128)
         .map(|token| Sha256::digest(token.as_bytes()).into())
         .ok_or(AppError::CourierTokenInvalid)?;
@@ -279,19 +270,22 @@ pub(crate) async fn release(
     }
 }
 
-/// The booking a cancel link's token reaches, with its manage token's hash.
+/// The booking a cancel link's token reaches, with its manage token's hash:
+/// the cancel link acts through the manage link's own path.
 async fn cancel_link_booking(
     state: &AppState,
     headers: &HeaderMap,
-) -> Result<(String, [u8; 32]), AppError> {
-    let token = bearer(headers)
+) -> Result<(StoredBooking, [u8; 32]), AppError> {
+    let token = super::bearer(headers)
         .and_then(CancelToken::from_base64url)
         .ok_or(AppError::BookingNotFound)?;
-    state
+    let (id, manage_hash) = state
         .storage
         .booking_by_cancel_hash(&token.hash().0)
         .await?
-        .ok_or(AppError::BookingNotFound)
+        .ok_or(AppError::BookingNotFound)?;
+    let booking = super::manage::managed(state, &id, &manage_hash).await?;
+    Ok((booking, manage_hash))
 }
 
 fn cancel_link_view(business: &Business, start: i64, status: String) -> CancelLinkBooking {
@@ -326,12 +320,7 @@ pub(crate) async fn read_cancel_link(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Json<CancelLinkBooking>, AppError> {
-    let (id, manage_hash) = cancel_link_booking(&state, &headers).await?;
-    let booking = state
-        .storage
-        .managed_booking(&id, &manage_hash)
-        .await?
-        .ok_or(AppError::BookingNotFound)?;
+    let (booking, _) = cancel_link_booking(&state, &headers).await?;
     let business = super::business(&state, booking.business.as_str())?;
     Ok(Json(cancel_link_view(
         &business,
@@ -358,30 +347,17 @@ pub(crate) async fn cancel_by_link(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> Result<Json<CancelLinkBooking>, AppError> {
-    let (id, manage_hash) = cancel_link_booking(&state, &headers).await?;
-    let current = state
-        .storage
-        .managed_booking(&id, &manage_hash)
-        .await?
-        .ok_or(AppError::BookingNotFound)?;
+    let (current, manage_hash) = cancel_link_booking(&state, &headers).await?;
     let business = super::business(&state, current.business.as_str())?;
-    let late_from = business.profile.cancellation.late_from(now());
-    match state.storage.cancel(&id, &manage_hash, late_from).await? {
-        None => Err(AppError::BookingNotFound),
-        Some(Cancel::Closed(booking)) => Err(AppError::CancellationClosed {
-            deadline: timestamp(business.profile.cancellation.deadline(booking.starts_at)),
-            phone: business.phone.clone(),
-        }),
-        Some(Cancel::Cancelled(booking)) => {
-            state.notifier.wake();
-            tracing::info!("booking cancelled through a message's cancel link");
-            Ok(Json(cancel_link_view(
-                &business,
-                booking.starts_at,
-                booking.status,
-            )))
-        }
-    }
+    let booking =
+        super::manage::cancel_as_visitor(&state, &business, current.id.as_str(), &manage_hash)
+            .await?;
+    tracing::info!("booking cancelled through a message's cancel link");
+    Ok(Json(cancel_link_view(
+        &business,
+        booking.starts_at,
+        booking.status,
+    )))
 }
 
 impl From<crate::storage::CourierToken> for CourierTokenInfo {

@@ -6,7 +6,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sealbook_envelope::ManageToken;
@@ -40,11 +40,8 @@ fn late_from(business: &Business) -> i64 {
 
 /// `SHA-256(token)` from `Authorization: Bearer <token>`.
 fn token_hash(headers: &HeaderMap) -> Result<[u8; 32], AppError> {
-    headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .and_then(|token| ManageToken::from_base64url(token.trim()))
+    super::bearer(headers)
+        .and_then(ManageToken::from_base64url)
         .map(|token| token.hash().0)
         .ok_or(AppError::BookingNotFound)
 }
@@ -66,7 +63,7 @@ impl From<StoredBooking> for ManagedBooking {
     }
 }
 
-async fn managed(
+pub(super) async fn managed(
     state: &AppState,
     id: &str,
     token_hash: &[u8; 32],
@@ -123,17 +120,30 @@ pub(crate) async fn cancel(
     let token_hash = token_hash(&headers)?;
     let current = managed(&state, &id, &token_hash).await?;
     let business = super::business(&state, current.business.as_str())?;
+    let cancelled = cancel_as_visitor(&state, &business, &id, &token_hash).await?;
+    tracing::info!("booking cancelled by the visitor");
+    Ok(Json(cancelled.into()))
+}
+
+/// The visitor's cancel of booking `id` (whose manage token hashes to
+/// `token_hash`), by the manage link or a message's cancel link: until the
+/// business's deadline, then `cancellation_closed`.
+pub(super) async fn cancel_as_visitor(
+    state: &AppState,
+    business: &Business,
+    id: &str,
+    token_hash: &[u8; 32],
+) -> Result<StoredBooking, AppError> {
     match state
         .storage
-        .cancel(&id, &token_hash, late_from(&business))
+        .cancel(id, token_hash, late_from(business))
         .await?
     {
         None => Err(AppError::BookingNotFound),
-        Some(Cancel::Closed(booking)) => Err(closed(&business, &booking)),
+        Some(Cancel::Closed(booking)) => Err(closed(business, &booking)),
         Some(Cancel::Cancelled(booking)) => {
             state.notifier.wake();
-            tracing::info!("booking cancelled by the visitor");
-            Ok(Json(booking.into()))
+            Ok(booking)
         }
     }
 }

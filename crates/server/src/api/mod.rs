@@ -116,6 +116,15 @@ fn inbox_router() -> Router<AppState> {
         .route("/inbox/courier-tokens/{id}", delete(courier::revoke_token))
 }
 
+/// The credential of `Authorization: Bearer <credential>`, if there is one.
+fn bearer(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(str::trim)
+}
+
 /// The business `id` with the schedule this process serves now.
 fn business(state: &AppState, id: &str) -> Result<Arc<Business>, AppError> {
     state.business(id).ok_or(AppError::UnknownBusiness)

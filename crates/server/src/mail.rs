@@ -75,3 +75,92 @@ pub enum StaffLanguage {
     Fr,
     De,
 }
+
+// The names messages write dates with, for staff notices and visitors' messages alike.
+const WEEKDAYS: [[&str; 7]; 3] = [
+    [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ],
+    [
+        "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+    ],
+    [
+        "Montag",
+        "Dienstag",
+        "Mittwoch",
+        "Donnerstag",
+        "Freitag",
+        "Samstag",
+        "Sonntag",
+    ],
+];
+const MONTHS: [[&str; 12]; 3] = [
+    [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
+    [
+        "Januar",
+        "Februar",
+        "März",
+        "April",
+        "Mai",
+        "Juni",
+        "Juli",
+        "August",
+        "September",
+        "Oktober",
+        "November",
+        "Dezember",
+    ],
+];
+
+impl StaffLanguage {
+    fn row(self) -> usize {
+        match self {
+            Self::En => 0,
+            Self::Fr => 1,
+            Self::De => 2,
+        }
+    }
+
+    /// The weekday's name in this language (`Friday`, `vendredi`, `Freitag`).
+    pub fn weekday(self, day: jiff::civil::Weekday) -> &'static str {
+        WEEKDAYS[self.row()][usize::from(day.to_monday_zero_offset().unsigned_abs())]
+    }
+
+    /// The name of `month` (1–12) in this language.
+    pub fn month(self, month: i8) -> &'static str {
+        MONTHS[self.row()][usize::from(month.unsigned_abs()).clamp(1, 12) - 1]
+    }
+}

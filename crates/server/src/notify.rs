@@ -419,81 +419,10 @@ fn headline(kind: NoticeKind, language: StaffLanguage, when: &str, what: &str) -
 
 /// `Friday 4 December, 19:30` in the staff's language and the business's time zone.
 fn local_time(language: StaffLanguage, local: &jiff::Zoned) -> String {
-    const WEEKDAYS: [[&str; 7]; 3] = [
-        [
-            "Monday",
-            "Tuesday",
-            "Wednesday",
-            "Thursday",
-            "Friday",
-            "Saturday",
-            "Sunday",
-        ],
-        [
-            "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-        ],
-        [
-            "Montag",
-            "Dienstag",
-            "Mittwoch",
-            "Donnerstag",
-            "Freitag",
-            "Samstag",
-            "Sonntag",
-        ],
-    ];
-    const MONTHS: [[&str; 12]; 3] = [
-        [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ],
-        [
-            "janvier",
-            "février",
-            "mars",
-            "avril",
-            "mai",
-            "juin",
-            "juillet",
-            "août",
-            "septembre",
-            "octobre",
-            "novembre",
-            "décembre",
-        ],
-        [
-            "Januar",
-            "Februar",
-            "März",
-            "April",
-            "Mai",
-            "Juni",
-            "Juli",
-            "August",
-            "September",
-            "Oktober",
-            "November",
-            "Dezember",
-        ],
-    ];
-    let row = match language {
-        StaffLanguage::En => 0,
-        StaffLanguage::Fr => 1,
-        StaffLanguage::De => 2,
-    };
-    let weekday =
-        WEEKDAYS[row][usize::from(local.weekday().to_monday_zero_offset().unsigned_abs())];
-    let month = MONTHS[row][usize::from(local.month().unsigned_abs()) - 1];
+    let (weekday, month) = (
+        language.weekday(local.weekday()),
+        language.month(local.month()),
+    );
     let (day, hour, minute) = (local.day(), local.hour(), local.minute());
     match language {
         StaffLanguage::En => format!("{weekday} {day} {month}, {hour:02}:{minute:02}"),

@@ -8,6 +8,7 @@
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use sealbook_server::mail::StaffLanguage;
 use sealbook_wire::api::courier::{CourierBusiness, MessageJob};
 use sealbook_wire::contact_card::{Channel, ContactCard};
 
@@ -32,6 +33,15 @@ impl Lang {
             "fr" => Self::Fr,
             "de" => Self::De,
             _ => Self::En,
+        }
+    }
+
+    /// The weekday and month names the server's notices use too.
+    fn names(self) -> StaffLanguage {
+        match self {
+            Self::Fr => StaffLanguage::Fr,
+            Self::De => StaffLanguage::De,
+            Self::En => StaffLanguage::En,
         }
     }
 
@@ -64,93 +74,22 @@ impl std::fmt::Display for RenderError {
 
 /// The date and local time at the business: "samedi 12 décembre 2026 à 19:30".
 fn when(start: Timestamp, zone: &TimeZone, lang: Lang, short: bool) -> String {
-    const FR_DAYS: [&str; 7] = [
-        "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
-    ];
-    const DE_DAYS: [&str; 7] = [
-        "Montag",
-        "Dienstag",
-        "Mittwoch",
-        "Donnerstag",
-        "Freitag",
-        "Samstag",
-        "Sonntag",
-    ];
-    const EN_DAYS: [&str; 7] = [
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-    ];
-    const FR_MONTHS: [&str; 12] = [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ];
-    const DE_MONTHS: [&str; 12] = [
-        "Januar",
-        "Februar",
-        "März",
-        "April",
-        "Mai",
-        "Juni",
-        "Juli",
-        "August",
-        "September",
-        "Oktober",
-        "November",
-        "Dezember",
-    ];
-    const EN_MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
     let local = start.to_zoned(zone.clone());
-    let weekday = usize::from(local.weekday().to_monday_zero_offset().unsigned_abs());
-    let month = usize::from(local.month().unsigned_abs()) - 1;
+    let names = lang.names();
+    let (weekday, month_name) = (names.weekday(local.weekday()), names.month(local.month()));
+    let month = local.month();
     let (day, year, time) = (
         local.day(),
         local.year(),
         format!("{:02}:{:02}", local.hour(), local.minute()),
     );
     match (lang, short) {
-        (Lang::Fr, false) => format!(
-            "{} {day} {} {year} à {time}",
-            FR_DAYS[weekday], FR_MONTHS[month]
-        ),
-        (Lang::Fr, true) => format!("{day:02}/{:02} à {time}", month + 1),
-        (Lang::De, false) => format!(
-            "{}, {day}. {} {year}, um {time} Uhr",
-            DE_DAYS[weekday], DE_MONTHS[month]
-        ),
-        (Lang::De, true) => format!("{day:02}.{:02}. um {time} Uhr", month + 1),
-        (Lang::En, false) => format!(
-            "{}, {day} {} {year} at {time}",
-            EN_DAYS[weekday], EN_MONTHS[month]
-        ),
-        (Lang::En, true) => format!("{day:02}/{:02} at {time}", month + 1),
+        (Lang::Fr, false) => format!("{weekday} {day} {month_name} {year} à {time}"),
+        (Lang::Fr, true) => format!("{day:02}/{month:02} à {time}"),
+        (Lang::De, false) => format!("{weekday}, {day}. {month_name} {year}, um {time} Uhr"),
+        (Lang::De, true) => format!("{day:02}.{month:02}. um {time} Uhr"),
+        (Lang::En, false) => format!("{weekday}, {day} {month_name} {year} at {time}"),
+        (Lang::En, true) => format!("{day:02}/{month:02} at {time}"),
     }
 }
 

@@ -21,7 +21,7 @@ use sealbook_server::Storage;
 use sealbook_server::ids::BusinessId;
 use sealbook_testkit::{
     Business, KillOnDrop, ServerConfig, around_the_clock, contact_card_vector, courier_key,
-    smtp_python, smtp_server, vector,
+    mail_body, smtp_python, smtp_server, vector,
 };
 use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
@@ -115,50 +115,6 @@ async fn mail_matching(maildir: &Path, wanted: impl Fn(&str) -> bool) -> String 
             mails(maildir)
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-/// The decoded body of a plain-text mail (lettre writes quoted-printable or
-/// base64 for non-ASCII text).
-fn body_of(mail: &str) -> String {
-    let (head, body) = mail
-        .split_once("\n\n")
-        .or_else(|| mail.split_once("\r\n\r\n"))
-        .expect("a head and a body");
-    let body = body.replace("\r\n", "\n");
-    if head
-        .to_ascii_lowercase()
-        .contains("content-transfer-encoding: base64")
-    {
-        let joined: String = body.split_whitespace().collect();
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(joined)
-            .expect("base64 body");
-        String::from_utf8(bytes).expect("utf-8 body")
-    } else if head
-        .to_ascii_lowercase()
-        .contains("content-transfer-encoding: quoted-printable")
-    {
-        let joined = body.replace("=\n", "");
-        let mut out = Vec::new();
-        let bytes = joined.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            let escaped = (bytes[i] == b'=')
-                .then(|| joined.get(i + 1..i + 3))
-                .flatten()
-                .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-            if let Some(byte) = escaped {
-                out.push(byte);
-                i += 3;
-                continue;
-            }
-            out.push(bytes[i]);
-            i += 1;
-        }
-        String::from_utf8(out).expect("utf-8 body")
-    } else {
-        body
     }
 }
 
@@ -334,10 +290,10 @@ sender = "Bistro"
 
     // The confirmation, by e-mail, in French, with a cancel link.
     let confirmation = mail_matching(&maildir, |mail| {
-        mail.contains(CANARY_EMAIL) && body_of(mail).contains("est confirmée")
+        mail.contains(CANARY_EMAIL) && mail_body(mail).contains("est confirmée")
     })
     .await;
-    let body = body_of(&confirmation);
+    let body = mail_body(&confirmation);
     assert!(
         body.contains("Votre réservation chez Bistro est confirmée"),
         "{body}"
@@ -376,14 +332,14 @@ sender = "Bistro"
 
     // The reminder, at its offset.
     let reminder = mail_matching(&maildir, |mail| {
-        mail.contains(CANARY_EMAIL) && body_of(mail).contains("Rappel")
+        mail.contains(CANARY_EMAIL) && mail_body(mail).contains("Rappel")
     })
     .await;
     assert!(
         jiff::Timestamp::now().as_second() >= reminder_due,
         "not before its time"
     );
-    assert!(body_of(&reminder).contains(&link));
+    assert!(mail_body(&reminder).contains(&link));
 
     // The cancel link cancels, and reads nothing.
     let bearer = format!("Authorization: Bearer {cancel}\r\n");

@@ -15,7 +15,7 @@ mod process;
 mod vectors;
 
 pub use config::{Business, ServerConfig, around_the_clock};
-pub use mail::{smtp_python, smtp_server};
+pub use mail::{mail_body, smtp_python, smtp_server};
 pub use process::KillOnDrop;
 pub use vectors::{
     CONTACT_CARD_VECTORS, VECTORS, contact_card_vector, courier_key, vector, vector_key,

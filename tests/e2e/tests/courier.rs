@@ -277,42 +277,6 @@ async fn details_with_messages(
     widget.press("#sb-next", &key(Key::Enter)).await
 }
 
-/// The plain-text body of a mail as aiosmtpd stored it (lettre writes
-/// quoted-printable or base64 for non-ASCII text).
-fn body_of(mail: &str) -> String {
-    let mail = mail.replace("\r\n", "\n");
-    let (head, body) = mail.split_once("\n\n").unwrap_or((&mail, ""));
-    let head = head.to_ascii_lowercase();
-    if head.contains("content-transfer-encoding: base64") {
-        let joined: String = body.split_whitespace().collect();
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(joined)
-            .unwrap_or_default();
-        return String::from_utf8_lossy(&bytes).into_owned();
-    }
-    if head.contains("content-transfer-encoding: quoted-printable") {
-        let joined = body.replace("=\n", "");
-        let mut out = Vec::new();
-        let bytes = joined.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            let escaped = (bytes[i] == b'=')
-                .then(|| joined.get(i + 1..i + 3))
-                .flatten()
-                .and_then(|hex| u8::from_str_radix(hex, 16).ok());
-            if let Some(byte) = escaped {
-                out.push(byte);
-                i += 3;
-            } else {
-                out.push(bytes[i]);
-                i += 1;
-            }
-        }
-        return String::from_utf8_lossy(&out).into_owned();
-    }
-    body.to_owned()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_visitor_who_ticks_the_box_gets_the_couriers_confirmation_in_french() -> anyhow::Result<()>
 {
@@ -385,7 +349,7 @@ async fn a_visitor_who_ticks_the_box_gets_the_couriers_confirmation_in_french() 
             .find(|mail| mail.contains(&email))
     })
     .await?;
-    let body = body_of(&mail);
+    let body = sealbook_testkit::mail_body(&mail);
     for expected in [
         "Votre réservation chez Test business est confirmée",
         "12 rue des Lilas, Paris",

@@ -202,7 +202,7 @@ impl Details {
                 Some(Text::ErrRequired)
             } else {
                 match channel {
-                    Channel::Sms => international_phone(contact)
+                    Channel::Sms => sealbook_wire::contact_card::international_phone(contact)
                         .is_none()
                         .then_some(Text::ErrPhoneInternational),
                     Channel::Email => None,
@@ -424,22 +424,6 @@ fn valid_phone(phone: &str) -> Option<&str> {
         |b: u8| b.is_ascii_digit() || matches!(b, b' ' | b'+' | b'-' | b'(' | b')' | b'.');
     let digits = phone.bytes().filter(u8::is_ascii_digit).count();
     (phone.len() <= PHONE_MAX && digits >= 6 && phone.bytes().all(allowed)).then_some(phone)
-}
-
-/// A number an SMS provider takes, as the contact card stores it: `+`, then
-/// 8 to 15 digits, the first not 0 (E.164), spaces, dots, dashes and brackets
-/// taken out (docs/ENVELOPE.md §8.1).
-pub fn international_phone(phone: &str) -> Option<String> {
-    let digits = phone.trim().strip_prefix('+')?;
-    let mut normal = String::from("+");
-    for byte in digits.bytes() {
-        match byte {
-            b'0'..=b'9' => normal.push(char::from(byte)),
-            b' ' | b'.' | b'-' | b'(' | b')' => {}
-            _ => return None,
-        }
-    }
-    ((9..=16).contains(&normal.len()) && !normal.starts_with("+0")).then_some(normal)
 }
 
 /// A deliberately loose check: one `@`, something before it, a dotted domain after it.

@@ -146,7 +146,7 @@ fn contact_card(
 ) -> Option<(String, String)> {
     let address = match channel {
         Channel::Email => contact.trim().to_owned(),
-        Channel::Sms => form::international_phone(contact)?,
+        Channel::Sms => sealbook_wire::contact_card::international_phone(contact)?,
     };
     let cancel = secret.cancel_token();
     let card = form::card_plaintext(channel, &address, lang, &cancel.to_base64url());

@@ -53,6 +53,8 @@ async fn fixture(database: TestDatabase) -> Fixture {
         .business(
             Business::bistro_du_coin()
                 .set("cancel_until_hours", 2)
+                // A start inside the cancellation deadline is bookable at any hour.
+                .set("min_lead_minutes", 0)
                 .set("courier.keys", vec![courier_key(0)])
                 .set("courier.channels", vec!["email", "sms"])
                 .set("courier.reminders", vec!["48h", "2h"])
@@ -85,6 +87,23 @@ fn noon_in(days: i64) -> jiff::Timestamp {
         .to_zoned(paris)
         .expect("noon exists")
         .timestamp()
+}
+
+/// The bistro's first start at least a quarter of an hour away: a quarter
+/// hour whose 90-minute turn ends by midnight in Paris (its days are
+/// 00:00-24:00). Always less than two hours away: the longest gap between
+/// starts is 22:30 to 00:00.
+fn soonest_start() -> jiff::Timestamp {
+    let paris = jiff::tz::TimeZone::get("Europe/Paris").expect("bundled tzdb");
+    let mut quarter = (jiff::Timestamp::now().as_second() + 900) / 900 + 1;
+    loop {
+        let start = jiff::Timestamp::from_second(quarter * 900).expect("time");
+        let local = start.to_zoned(paris.clone()).time();
+        if i32::from(local.hour()) * 60 + i32::from(local.minute()) <= 22 * 60 + 30 {
+            return start;
+        }
+        quarter += 1;
+    }
 }
 
 async fn call(state: &AppState, request: Request<Body>) -> (StatusCode, Value) {
@@ -605,8 +624,7 @@ async fn staff_and_visitor_changes_rewrite_the_jobs(database: TestDatabase) {
     );
 
     // Inside the cancellation deadline (2 hours), the link refuses and says until when.
-    let soon = jiff::Timestamp::from_second((jiff::Timestamp::now().as_second() / 900 + 6) * 900)
-        .expect("time");
+    let soon = soonest_start();
     let late_upload = upload(
         &fixture,
         soon,

@@ -460,10 +460,12 @@ pub(crate) mod tests {
 
     pub(crate) fn restaurant() -> Profile {
         Profile {
+            name: "Bistro Lumière".to_owned(),
             kind: Kind::Restaurant,
             timezone: "Europe/Paris".to_owned(),
             horizon_days: 60,
             max_party_size: 8,
+            turn_minutes: 90,
             large_party_message: None,
             services: Vec::new(),
             practitioners: Vec::new(),

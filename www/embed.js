@@ -101,6 +101,7 @@ textarea.sb-input { min-height: 5rem; resize: vertical; }
 .sb-submit { color: var(--sb-accent-text); background: var(--sb-accent); }
 .sb-submit:disabled, .sb-secondary:disabled { cursor: default; opacity: 0.5; }
 .sb-secondary, .sb-slot { color: var(--sb-accent); background: var(--sb-bg); }
+a.sb-secondary { display: inline-flex; align-items: center; text-decoration: none; }
 .sb-month-nav { min-width: 2.75rem; padding: 0.5rem; }
 .sb-slots { margin: 0; padding: 0; list-style: none; }
 .sb-cal { width: 100%; border-collapse: collapse; table-layout: fixed; text-align: center; }

@@ -1,6 +1,7 @@
 //! The short steps: choose, slot, review and the confirmation.
 
 use sealbook_web::clock::{self, DateStyle};
+use sealbook_web::ics;
 use sealbook_web::profile::Kind;
 use sealbook_web::visitor_texts::{Text, cancellation_policy, count};
 use yew::prelude::*;
@@ -10,7 +11,7 @@ use super::labels::{label_of, marketing_label};
 use super::markup::Out;
 use super::{Ctx, failure_notice};
 use crate::form::{ANY, Input};
-use crate::state::Loadable;
+use crate::state::{Confirmed, Loadable};
 
 fn select<'a>(
     ctx: &Ctx<'_>,
@@ -228,7 +229,31 @@ pub fn review(ctx: &Ctx<'_>) -> Vec<Html> {
     vec![out.html()]
 }
 
-/// The confirmation: reference, time, and the manage link with a copy button.
+/// The booking as a `data:` URL of an .ics file with its alarm, for a download
+/// link: the same event, UID included, as the manage page's.
+fn calendar_href(ctx: &Ctx<'_>, confirmed: &Confirmed) -> Option<String> {
+    let choice = &ctx.state.choice;
+    let booked = ctx.profile.booked(
+        ctx.lang,
+        u32::from(choice.party),
+        &choice.service,
+        &choice.practitioner,
+    );
+    let text = ics::calendar(&ics::Event {
+        id: &confirmed.reference,
+        start: &confirmed.start,
+        duration_minutes: booked.minutes,
+        summary: &ctx.profile.name,
+        description: &booked.line(),
+        stamp: clock::now_unix_seconds(),
+    })?;
+    let mut href = "data:text/calendar;charset=utf-8,".to_owned();
+    href.push_str(&String::from(js_sys::encode_uri_component(&text)));
+    Some(href)
+}
+
+/// The confirmation: reference, time, the manage link with a copy button, and
+/// the calendar download.
 pub fn done(ctx: &Ctx<'_>) -> Vec<Html> {
     let Some(confirmed) = ctx.state.confirmed.as_ref() else {
         return Vec::new();
@@ -250,8 +275,22 @@ pub fn done(ctx: &Ctx<'_>) -> Vec<Html> {
         .raw("\"><p class=\"sb-hint\" id=\"sb-manage-hint\">")
         .raw(ctx.t(Text::ManageNote))
         .raw("</p></div><div class=\"sb-nav\">")
-        .button("sb-copy", "sb-submit", "copy", ctx.t(Text::Copy), false)
-        .button("sb-again", "sb-secondary", "again", ctx.t(Text::NewBooking), false)
-        .raw("</div></div>");
+        .button("sb-copy", "sb-submit", "copy", ctx.t(Text::Copy), false);
+    if let Some(href) = calendar_href(ctx, confirmed) {
+        // A download, made here: the calendar entry never touches a server.
+        out.raw("<a id=\"sb-ics\" class=\"sb-secondary\" download=\"booking.ics\" href=\"")
+            .text(&href)
+            .raw("\">")
+            .raw(ctx.t(Text::AddToCalendar))
+            .raw("</a>");
+    }
+    out.button(
+        "sb-again",
+        "sb-secondary",
+        "again",
+        ctx.t(Text::NewBooking),
+        false,
+    )
+    .raw("</div></div>");
     vec![out.html()]
 }

@@ -32,11 +32,6 @@ texts! {
     StatusLabel => ["Status", "Statut", "Status"],
     StatusConfirmed => ["Confirmed", "Confirmée", "Bestätigt"],
     StatusCancelled => ["Cancelled", "Annulée", "Storniert"],
-    Download => [
-        "Add to my calendar (.ics)",
-        "Ajouter à mon agenda (.ics)",
-        "In meinen Kalender (.ics)",
-    ],
     Cancel => ["Cancel the booking", "Annuler la réservation", "Reservierung stornieren"],
     CancelLinkHeading => [
         "Cancel your booking",

@@ -14,7 +14,6 @@
 mod cancel_link;
 mod change;
 mod i18n;
-mod ics;
 mod link;
 mod net;
 mod view;

@@ -12,7 +12,8 @@ use js_sys::{Array, Date, JSON};
 use sealbook_envelope::open_visitor_copy;
 use sealbook_web::clock;
 use sealbook_web::error::{ErrorCode, Failure};
-use sealbook_web::profile::{Kind, Profile, Slot};
+use sealbook_web::ics;
+use sealbook_web::profile::{Booked, Profile, Slot};
 use sealbook_web::public_api as api;
 use sealbook_web::visitor_texts::{self as widget_i18n, Text as W};
 use sealbook_wire::api::manage::ManagedBooking;
@@ -26,12 +27,8 @@ use yew::prelude::*;
 
 use crate::change::{self, ChangeError, Target};
 use crate::i18n::{Lang, Text, t};
-use crate::ics;
 use crate::link;
 use crate::net;
-
-/// The calendar entry's length when a restaurant's profile predates `turn_minutes`.
-const RESTAURANT_MINUTES: u32 = 120;
 
 /// Everything shown about an opened booking.
 #[derive(Clone, Debug, PartialEq)]
@@ -42,11 +39,8 @@ pub struct Loaded {
     timezone: String,
     start: String,
     confirmed: bool,
-    /// "4 personnes", or the service's name.
-    what: String,
-    /// The practitioner, for clinics.
-    with: Option<String>,
-    duration_minutes: u32,
+    /// The party or the service, the practitioner, the length.
+    booked: Booked,
     /// The opened visitor copy: what the visitor typed, and the pins.
     copy: VisitorCopy,
     /// A Blob URL for the .ics file; revoked when the booking is erased.
@@ -161,36 +155,19 @@ async fn load(lang: Lang) -> Result<Loaded, Failure> {
     let profile_json = net::call("GET", &profile_url, None, None).await?;
     let profile: Profile = api::profile(&profile_json).ok_or(invalid.clone())?;
     let public = read::<PublicProfile>(&profile_json);
-    let business_name = public
-        .as_ref()
-        .map_or_else(|| business.clone(), |public| public.name.clone());
-    let (cancel_until_hours, phone) = public.as_ref().map_or((0, None), |public| {
-        (public.cancel_until_hours, public.phone.clone())
-    });
-    let (deadline, closed) = deadline(&start, cancel_until_hours);
-    let (what, with, duration_minutes) = match profile.kind {
-        Kind::Restaurant => (
-            widget_i18n::count(lang, party, W::PersonOne, W::PersonOther),
-            None,
-            public
-                .and_then(|public| public.turn_minutes)
-                .unwrap_or(RESTAURANT_MINUTES),
-        ),
-        Kind::Clinic => {
-            let service_id = service.unwrap_or_default();
-            let found = profile.service(&service_id);
-            let who = practitioner.unwrap_or_default();
-            let with = profile.practitioner(&who).map_or_else(
-                || widget_i18n::t(lang, W::AnyPractitioner).to_owned(),
-                |p| p.name.clone(),
-            );
-            (
-                found.map_or(service_id.clone(), |s| s.name.get(lang).to_owned()),
-                Some(with),
-                found.map_or(30, |s| s.duration_minutes),
-            )
-        }
+    let business_name = if profile.name.is_empty() {
+        business.clone()
+    } else {
+        profile.name.clone()
     };
+    let phone = public.and_then(|public| public.phone);
+    let (deadline, closed) = deadline(&start, profile.cancel_until_hours);
+    let booked = profile.booked(
+        lang,
+        party,
+        service.as_deref().unwrap_or_default(),
+        practitioner.as_deref().unwrap_or_default(),
+    );
     let mut loaded = Loaded {
         target: Target {
             api,
@@ -207,9 +184,7 @@ async fn load(lang: Lang) -> Result<Loaded, Failure> {
         timezone: profile.timezone.clone(),
         start,
         confirmed,
-        what,
-        with,
-        duration_minutes,
+        booked,
         copy,
         ics_url: None,
         deadline,
@@ -222,21 +197,13 @@ async fn load(lang: Lang) -> Result<Loaded, Failure> {
 
 /// The booking as an .ics file behind a Blob URL.
 fn ics_url(loaded: &Loaded) -> Option<String> {
-    let stamp: String = Date::new_0().to_iso_string().into();
-    // `toISOString` has milliseconds; the .ics wants whole seconds.
-    let stamp = format!("{}Z", stamp.get(0..19)?);
-    let mut description = loaded.what.clone();
-    if let Some(with) = &loaded.with {
-        description.push_str(" — ");
-        description.push_str(with);
-    }
     let text = ics::calendar(&ics::Event {
         id: &loaded.target.id,
         start: &loaded.start,
-        duration_minutes: loaded.duration_minutes,
+        duration_minutes: loaded.booked.minutes,
         summary: &loaded.business_name,
-        description: &description,
-        stamp: &stamp,
+        description: &loaded.booked.line(),
+        stamp: clock::now_unix_seconds(),
     })?;
     let parts = Array::of1(&JsValue::from_str(&text));
     let options = BlobPropertyBag::new();
@@ -563,12 +530,13 @@ fn ready(
             html! { <span id="sb-when">{ when }</span> },
         ),
     ];
-    if loaded.with.is_some() {
-        rows.push(row(wt(W::ServiceLabel), html! { loaded.what.clone() }));
+    let what = html! { loaded.booked.what.clone() };
+    if loaded.booked.with.is_some() {
+        rows.push(row(wt(W::ServiceLabel), what));
     } else {
-        rows.push(row(wt(W::PartyLabel), html! { loaded.what.clone() }));
+        rows.push(row(wt(W::PartyLabel), what));
     }
-    if let Some(with) = &loaded.with {
+    if let Some(with) = &loaded.booked.with {
         rows.push(row(wt(W::PractitionerLabel), html! { with.clone() }));
     }
     let name = b.display_name();
@@ -675,7 +643,7 @@ fn ready(
             <div class="sb-actions">
                 if let Some(url) = &loaded.ics_url {
                     <a id="sb-ics" class="sb-button" href={url.clone()} download="booking.ics">
-                        { tr(Text::Download) }
+                        { wt(W::AddToCalendar) }
                     </a>
                 }
                 if loaded.confirmed {

@@ -2,8 +2,9 @@
 //! crate), the visitor's manage page (`crates/manage`) and the staff inbox
 //! (`crates/inbox`): civil dates and the browser's clock, the one `fetch`, the
 //! public API with its typed errors, the languages and the `texts!` table macro,
-//! the strings visitors read, the business profile, and the key check and
-//! sealing that the widget and the manage page both do.
+//! the strings visitors read, the business profile, the booking as an .ics
+//! file, and the key check and sealing that the widget and the manage page
+//! both do.
 //!
 //! Nothing here opens a booking: the envelope crate's `open` feature is not
 //! enabled. The widget's size budget applies to whatever it links from here, so
@@ -18,6 +19,7 @@ pub mod clock;
 pub mod error;
 pub mod fetch;
 pub mod i18n;
+pub mod ics;
 pub mod profile;
 pub mod public_api;
 pub mod seal;

@@ -4,6 +4,14 @@
 
 use crate::calendar::Day;
 use crate::i18n::Lang;
+use crate::visitor_texts::{Text, count, t};
+
+/// A restaurant table's length in the calendar when a profile predates
+/// `turn_minutes`.
+const RESTAURANT_MINUTES: u32 = 120;
+
+/// A clinic appointment's length in the calendar when its service is unknown.
+const APPOINTMENT_MINUTES: u32 = 30;
 
 /// A text in the visitor's languages, in `Lang` column order (en, fr, de).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -168,11 +176,15 @@ pub struct Practitioner {
 /// `GET …/profile`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Profile {
+    /// The business's display name.
+    pub name: String,
     pub kind: Kind,
     pub timezone: String,
     pub horizon_days: u32,
     /// Restaurants: the largest party bookable online.
     pub max_party_size: u8,
+    /// Restaurants: how long a table is held (0 when the profile does not say).
+    pub turn_minutes: u32,
     pub large_party_message: Option<Localized>,
     pub services: Vec<Service>,
     pub practitioners: Vec<Practitioner>,
@@ -212,6 +224,57 @@ impl Profile {
         self.practitioners
             .iter()
             .filter(move |p| p.services.iter().any(|s| s == service))
+    }
+
+    /// What a booking is for, in `lang`, as the confirmation, the manage page
+    /// and the calendar entry word it: the party or the service, the
+    /// practitioner, and how long it lasts.
+    #[inline]
+    pub fn booked(&self, lang: Lang, party: u32, service: &str, practitioner: &str) -> Booked {
+        match self.kind {
+            Kind::Restaurant => Booked {
+                what: count(lang, party, Text::PersonOne, Text::PersonOther),
+                with: None,
+                minutes: match self.turn_minutes {
+                    0 => RESTAURANT_MINUTES,
+                    minutes => minutes,
+                },
+            },
+            Kind::Clinic => {
+                let found = self.service(service);
+                Booked {
+                    what: found.map_or_else(|| service.to_owned(), |s| s.name.get(lang).to_owned()),
+                    with: Some(self.practitioner(practitioner).map_or_else(
+                        || t(lang, Text::AnyPractitioner).to_owned(),
+                        |p| p.name.clone(),
+                    )),
+                    minutes: found.map_or(APPOINTMENT_MINUTES, |s| s.duration_minutes),
+                }
+            }
+        }
+    }
+}
+
+/// What a booking is for, in words (see [`Profile::booked`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Booked {
+    /// "2 people", or the service's name.
+    pub what: String,
+    /// Clinics: the practitioner, or "any practitioner".
+    pub with: Option<String>,
+    pub minutes: u32,
+}
+
+impl Booked {
+    /// One line: "Check-up — Dr Weber".
+    #[inline]
+    pub fn line(&self) -> String {
+        let mut line = self.what.clone();
+        if let Some(with) = &self.with {
+            line.push_str(" — ");
+            line.push_str(with);
+        }
+        line
     }
 }
 

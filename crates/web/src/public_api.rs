@@ -171,11 +171,13 @@ pub fn profile(value: &JsValue) -> Option<Profile> {
         _ => return None,
     };
     Some(Profile {
+        name: string(value, "name").unwrap_or_default(),
         kind,
         timezone: string(value, "timezone")?,
         horizon_days: number(value, "horizon_days").unwrap_or(60),
         max_party_size: number(value, "max_party_size")
             .map_or(1, |n| u8::try_from(n.clamp(1, 99)).unwrap_or(1)),
+        turn_minutes: number(value, "turn_minutes").unwrap_or(0),
         large_party_message: localized(value, "large_party_message"),
         services: list(value, "services", |s| {
             Some(Service {

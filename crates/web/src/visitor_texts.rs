@@ -57,6 +57,11 @@ crate::texts! {
         "Flèches : jour. Touches Page : mois. Entrée : choisir.",
         "Pfeiltasten: Tag. Bildtasten: Monat. Eingabe: wählen.",
     ],
+    AddToCalendar => [
+        "Add to my calendar (.ics)",
+        "Ajouter à mon agenda (.ics)",
+        "In meinen Kalender (.ics)",
+    ],
     DayFree => ["free times", "horaires libres", "freie Zeiten"],
     DayFull => ["fully booked", "complet", "ausgebucht"],
     DayClosed => ["closed", "fermé", "geschlossen"],

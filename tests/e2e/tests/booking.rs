@@ -595,6 +595,16 @@ async fn manage_link_round_trip(kind: BrowserKind) -> anyhow::Result<()> {
         .as_str()
         .map(str::to_owned)
         .ok_or_else(|| anyhow::anyhow!("the upload has a start"))?;
+    // The confirmation offers the calendar entry at once, made in the browser.
+    let requests_before = sealbook.proxy.traffic().len();
+    widget.press("#sb-ics", &key(Key::Enter)).await?;
+    let confirmation_ics = String::from_utf8(browser.downloaded("booking.ics").await?)?;
+    browser.forget_download("booking.ics")?;
+    assert_eq!(
+        sealbook.proxy.traffic().len(),
+        requests_before,
+        "the calendar entry is made without the server"
+    );
 
     // Read: the booking is decrypted in the browser, in the visitor's language.
     browser.goto(&manage_link).await?;
@@ -640,6 +650,17 @@ async fn manage_link_round_trip(kind: BrowserKind) -> anyhow::Result<()> {
         "{ics}"
     );
     assert!(ics.contains("SUMMARY:Test business"), "{ics}");
+    let without_stamp = |ics: &str| {
+        ics.split("\r\n")
+            .filter(|line| !line.starts_with("DTSTAMP:"))
+            .collect::<Vec<_>>()
+            .join("\r\n")
+    };
+    assert_eq!(
+        without_stamp(&confirmation_ics),
+        without_stamp(&ics),
+        "the confirmation step and the manage page give the same event, alarm and UID"
+    );
 
     // Change the time: another free time, re-sealed in the browser. The booked
     // day comes first; late in the evening its only free time may be the one

@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use sealbook_envelope::Recipient;
 use sealbook_server::Config;
-use sealbook_server::embed::{embed_integrity, script_tag_pinning};
+use sealbook_server::embed::embed_integrity;
+use sealbook_wire::api::snippet::script_tag;
 
 /// The key ids of the public key files, in the order given, each once.
 fn pins_of(public_keys: &[PathBuf]) -> anyhow::Result<Vec<String>> {
@@ -71,7 +72,7 @@ pub(crate) fn print(
     writeln!(
         std::io::stdout().lock(),
         "{}",
-        script_tag_pinning(
+        script_tag(
             server_url,
             business,
             &pinned,

@@ -615,6 +615,32 @@ texts! {
         "Aucune clé active de l’établissement n’est ouverte sur cet appareil : ajoutez d’abord votre copie ci-dessous.",
         "Keiner der aktiven Schlüssel des Betriebs ist auf diesem Gerät geöffnet: Fügen Sie zuerst unten Ihre Kopie hinzu.",
     ],
+    CourierNotPinned => [
+        "This tag does not offer visitors a confirmation and reminders yet: pin your courier’s key below.",
+        "Cette balise ne propose pas encore de confirmation ni de rappels aux visiteurs : épinglez la clé de votre coursier ci-dessous.",
+        "Dieses Tag bietet Besuchern noch keine Bestätigung und keine Erinnerungen an: Legen Sie unten den Schlüssel Ihres Kuriers fest.",
+    ],
+    CourierKeys => ["Courier key", "Clé du coursier", "Kurierschlüssel"],
+    CourierKeysIntro => [
+        "Your courier sends the confirmations and reminders visitors ask for. Choose its public key file (the .courier.pub.pem that `sealbook keygen --role courier` wrote): it is checked here against the key this business’s configuration names, and only then pinned.",
+        "Votre coursier envoie les confirmations et rappels que demandent les visiteurs. Choisissez son fichier de clé publique (le .courier.pub.pem écrit par `sealbook keygen --role courier`) : il est vérifié ici contre la clé que nomme la configuration de l’établissement, puis seulement épinglé.",
+        "Ihr Kurier sendet die Bestätigungen und Erinnerungen, um die Besucher bitten. Wählen Sie seine öffentliche Schlüsseldatei (die .courier.pub.pem, die `sealbook keygen --role courier` geschrieben hat): Sie wird hier mit dem Schlüssel verglichen, den die Konfiguration des Betriebs nennt, und erst dann festgelegt.",
+    ],
+    CourierKeyFile => [
+        "Courier public key file",
+        "Fichier de clé publique du coursier",
+        "Öffentliche Schlüsseldatei des Kuriers",
+    ],
+    CourierKeyInvalid => [
+        "This is not a public key file.",
+        "Ce n’est pas un fichier de clé publique.",
+        "Das ist keine öffentliche Schlüsseldatei.",
+    ],
+    CourierKeyForeign => [
+        "This key is not the courier key this business’s configuration names.",
+        "Cette clé n’est pas la clé de coursier que nomme la configuration de l’établissement.",
+        "Dieser Schlüssel ist nicht der Kurierschlüssel, den die Konfiguration des Betriebs nennt.",
+    ],
     Integrity => ["Integrity", "Intégrité", "Integrität"],
     IntegrityIntro => [
         "The fingerprint of this Sealbook version. After an upgrade only this value changes: replace the tag's integrity attribute with it, and keep your pins as they are.",

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use sealbook_wire::api::snippet;
 use sha2::{Digest, Sha384};
 
 use crate::config::Business;
@@ -30,43 +31,10 @@ pub fn script_tag(server_url: &str, business: &Business, integrity: Option<&str>
         .iter()
         .flat_map(|courier| courier.pinned_kids().map(|kid| kid.as_str()))
         .collect();
-    script_tag_pinning(server_url, business.id.as_str(), &kids, &courier, integrity)
+    snippet::script_tag(server_url, business.id.as_str(), &kids, &courier, integrity)
 }
 
-/// The `<script>` tag for `business` with `pins` as its `data-keys` and
-/// `courier_pins` (if any) as its `data-courier-keys`: the tag an owner builds
-/// from their own keys (`sealbook snippet --public-key`; the inbox builds the
-/// same from the keys it has opened).
-pub fn script_tag_pinning(
-    server_url: &str,
-    business: &str,
-    pins: &[&str],
-    courier_pins: &[&str],
-    integrity: Option<&str>,
-) -> String {
-    let integrity = integrity.map_or_else(String::new, |hash| {
-        format!(" integrity=\"{}\" crossorigin=\"anonymous\"", escape(hash))
-    });
-    let courier = if courier_pins.is_empty() {
-        String::new()
-    } else {
-        format!(" data-courier-keys=\"{}\"", escape(&courier_pins.join(",")))
-    };
-    format!(
-        "<script src=\"{}/widget/embed.js\"{integrity} data-business=\"{}\" data-keys=\"{}\"{courier} async></script>",
-        escape(server_url.trim_end_matches('/')),
-        escape(business),
-        escape(&pins.join(",")),
-    )
-}
-
-/// Text for HTML text or a double-quoted attribute.
-pub(crate) fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+pub(crate) use sealbook_wire::api::snippet::escape;
 
 #[cfg(test)]
 mod tests {

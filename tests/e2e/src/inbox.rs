@@ -1,9 +1,10 @@
-//! The staff inbox's way in, shared by the tests that use it: log in, unlock.
+//! The staff inbox's way in, shared by the tests that use it: log in, unlock,
+//! show a day's bookings.
 
 use fantoccini::key::Key;
 
-use crate::Browser;
 use crate::flow::key;
+use crate::{Browser, eventually};
 
 /// Types into a field of the page (not a shadow root).
 pub async fn type_into(browser: &Browser, css: &str, text: &str) -> anyhow::Result<()> {
@@ -47,4 +48,32 @@ pub async fn log_in(
 ) -> anyhow::Result<()> {
     log_in_only(browser, email, password).await?;
     unlock(browser, passphrase).await
+}
+
+/// Shows the day `day` in the list.
+pub async fn show_day(browser: &Browser, day: &str) -> anyhow::Result<()> {
+    browser.wait_for("#sb-from").await?;
+    browser
+        .script(&format!(
+            "const input = document.getElementById('sb-from'); input.value = '{day}';
+             input.dispatchEvent(new Event('change', {{ bubbles: true }}));"
+        ))
+        .await?;
+    Ok(())
+}
+
+/// Waits until a row of the list shows `name`, decrypted.
+pub async fn wait_for_row(browser: &Browser, name: &str) -> anyhow::Result<()> {
+    eventually(&format!("a row for {name}"), || async {
+        let names = browser
+            .script("return Array.from(document.querySelectorAll('#sb-bookings .sb-name')).map(n => n.textContent);")
+            .await
+            .ok()?;
+        names
+            .as_array()?
+            .iter()
+            .any(|shown| shown == name)
+            .then_some(())
+    })
+    .await
 }

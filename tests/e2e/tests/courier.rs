@@ -2,7 +2,8 @@
 //! confirmation and reminders" in the widget; the owner makes a courier token
 //! in the inbox; the real `sealbook courier` delivers the confirmation, in the
 //! visitor's language, to a real SMTP server on loopback; its cancel link
-//! cancels the booking and reads nothing. A courier key the script tag does not
+//! cancels the booking and reads nothing; staff moving the booking in the inbox
+//! sends the visitor a change notice. A courier key the script tag does not
 //! pin means nothing is sealed or sent. The visitor's name and address cross
 //! the wire and rest on the server only as ciphertext.
 
@@ -10,7 +11,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use fantoccini::key::Key;
 use sealbook_e2e::flow::{canary, choose_first_free_slot, key, send};
-use sealbook_e2e::inbox::{click, log_in, type_into};
+use sealbook_e2e::inbox::{click, log_in, show_day, type_into, wait_for_row};
 use sealbook_e2e::{
     Browser, HostSite, PASSPHRASE, Sealbook, courier_keygen, eventually, occurrences, spawn_courier,
 };
@@ -306,7 +307,11 @@ async fn a_visitor_who_ticks_the_box_gets_the_couriers_confirmation_in_french() 
     choose_first_free_slot(&widget, None).await?;
     details_with_messages(&widget, &name, &email).await?;
     send(&widget).await?;
-    widget.wait_for_text("#sb-reference").await?;
+    let reference = widget
+        .wait_for_text("#sb-reference")
+        .await?
+        .trim()
+        .to_owned();
 
     // The owner makes the courier's token in the inbox.
     sealbook.init_owner(OWNER, OWNER_PASSWORD).await?;
@@ -323,6 +328,40 @@ async fn a_visitor_who_ticks_the_box_gets_the_couriers_confirmation_in_french() 
     anyhow::ensure!(
         violations.is_empty(),
         "axe-core on the courier tokens: {violations:#?}"
+    );
+
+    // The script tag pins the courier's key only once the owner has chosen its
+    // public key file here: the booking key's file is refused.
+    click(&browser, "#sb-nav-snippet").await?;
+    let tag = browser.wait_for_text("#sb-snippet").await?;
+    anyhow::ensure!(!tag.contains("data-courier-keys"), "{tag}");
+    browser.wait_for("#sb-courier-unpinned").await?;
+    let booking_key = sealbook.dir.path().join(format!("keys/{business}.pub.pem"));
+    browser
+        .wait_for("#sb-courier-file")
+        .await?
+        .send_keys(&booking_key.display().to_string())
+        .await?;
+    browser.wait_for("#sb-courier-error").await?;
+    browser
+        .wait_for("#sb-courier-file")
+        .await?
+        .send_keys(&courier_key.public.display().to_string())
+        .await?;
+    let pinned = browser.wait_for_text("#sb-courier-pins").await?;
+    anyhow::ensure!(pinned.contains(&courier_key.kid), "{pinned}");
+    let tag = browser.wait_for_text("#sb-snippet").await?;
+    anyhow::ensure!(
+        tag.contains(&format!(
+            "data-keys=\"{}\" data-courier-keys=\"{}\"",
+            sealbook.kid, courier_key.kid
+        )),
+        "{tag}"
+    );
+    let violations = browser.accessibility_violations().await?;
+    anyhow::ensure!(
+        violations.is_empty(),
+        "axe-core on the script tag with a courier: {violations:#?}"
     );
 
     // The courier, on the business's machine, with the business's mail server.
@@ -361,6 +400,52 @@ async fn a_visitor_who_ticks_the_box_gets_the_couriers_confirmation_in_french() 
         !body.contains(&name),
         "the courier never sees the name: {body}"
     );
+
+    // Staff move the booking in the inbox: the visitor hears of it.
+    let opened = sealbook.open_bookings().await?;
+    let booked_start = opened[0]["start"].as_str().unwrap_or_default().to_owned();
+    click(&browser, "#sb-nav-bookings").await?;
+    show_day(&browser, booked_start.get(..10).unwrap_or_default()).await?;
+    wait_for_row(&browser, &name).await?;
+    click(
+        &browser,
+        &format!("tr[data-booking=\"{reference}\"] button"),
+    )
+    .await?;
+    click(&browser, "#sb-move").await?;
+    let moved_to = eventually("another free time to move to", || async {
+        let chosen = browser
+            .script(&format!(
+                "const select = document.getElementById('sb-move-slot');
+                 const other = select && Array.from(select.options)
+                   .find(o => o.value.startsWith('2') && o.value !== '{booked_start}');
+                 if (!other) return '';
+                 select.value = other.value;
+                 select.dispatchEvent(new Event('change', {{ bubbles: true }}));
+                 return other.value;"
+            ))
+            .await
+            .ok()?;
+        chosen.as_str().filter(|v| !v.is_empty()).map(str::to_owned)
+    })
+    .await?;
+    click(&browser, "#sb-move-save").await?;
+    browser.wait_for("#sb-moved").await?;
+    let notice = eventually("the change notice in the visitor's mailbox", || async {
+        std::fs::read_dir(maildir.join("new"))
+            .ok()?
+            .flatten()
+            .filter_map(|entry| std::fs::read_to_string(entry.path()).ok())
+            .map(|mail| sealbook_testkit::mail_body(&mail))
+            .find(|body| body.contains("Votre réservation chez Test business a changé"))
+    })
+    .await?;
+    anyhow::ensure!(
+        notice.contains("/manage/cancel?lang=fr#"),
+        "the notice carries the cancel link: {notice}"
+    );
+    let opened = sealbook.open_bookings().await?;
+    anyhow::ensure!(opened[0]["start"] == moved_to.as_str(), "{opened}");
 
     // The cancel link from the mail cancels the booking.
     let link = body

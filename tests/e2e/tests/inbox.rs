@@ -24,7 +24,7 @@ use fantoccini::key::Key;
 use sealbook_e2e::flow::{
     assert_accessible, canary, choose_first_free_slot, fill_details, key, send,
 };
-use sealbook_e2e::inbox::{click, log_in, log_in_only, type_into, unlock};
+use sealbook_e2e::inbox::{click, log_in, log_in_only, show_day, type_into, unlock, wait_for_row};
 use sealbook_e2e::{
     Browser, BrowserKind, PASSPHRASE, Sealbook, SecondProcess, eventually, in_each_browser,
     occurrences,
@@ -130,34 +130,6 @@ async fn totp_code(browser: &Browser, secret: &str) -> anyhow::Result<String> {
         ))
         .await?;
     Ok(code.as_str().unwrap_or_default().to_owned())
-}
-
-/// Shows the day `day` in the list.
-async fn show_day(browser: &Browser, day: &str) -> anyhow::Result<()> {
-    browser.wait_for("#sb-from").await?;
-    browser
-        .script(&format!(
-            "const input = document.getElementById('sb-from'); input.value = '{day}';
-             input.dispatchEvent(new Event('change', {{ bubbles: true }}));"
-        ))
-        .await?;
-    Ok(())
-}
-
-/// Waits until a row of the list shows `name`, decrypted.
-async fn wait_for_row(browser: &Browser, name: &str) -> anyhow::Result<()> {
-    eventually(&format!("a row for {name}"), || async {
-        let names = browser
-            .script("return Array.from(document.querySelectorAll('#sb-bookings .sb-name')).map(n => n.textContent);")
-            .await
-            .ok()?;
-        names
-            .as_array()?
-            .iter()
-            .any(|shown| shown == name)
-            .then_some(())
-    })
-    .await
 }
 
 /// A server for `business` with one booking made in the widget and the owner's

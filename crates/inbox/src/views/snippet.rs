@@ -8,12 +8,17 @@
 //! rotation — the owner adds their copy of the new key from the file
 //! `sealbook keygen` wrote: opened and locked again here, so the server only
 //! ever receives the locked copy.
+//!
+//! The courier's key is pinned the same way: the owner does not hold its
+//! private half here, so they choose its public key file, and its kid, computed
+//! here, must be the one the server names before the tag pins it.
 
 use std::rc::Rc;
 
+use sealbook_envelope::Recipient;
 use sealbook_wire::api::inbox_keys::WrappedKeyView;
 use sealbook_wire::api::keys::KeyStatus;
-use sealbook_wire::api::snippet::Snippet;
+use sealbook_wire::api::snippet::{Snippet, script_tag};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use web_sys::HtmlInputElement;
@@ -36,28 +41,6 @@ pub struct SnippetProps {
     /// The owner's business, as the session names it.
     pub business: String,
     pub on_logged_out: Callback<ApiError>,
-}
-
-/// Text for HTML text or a double-quoted attribute (as the server escapes it).
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// The tag to paste: this origin's loader, `integrity` if the widget is built,
-/// and `pins`.
-fn script_tag(origin: &str, business: &str, pins: &[&str], integrity: Option<&str>) -> String {
-    let integrity = integrity.map_or_else(String::new, |hash| {
-        format!(" integrity=\"{}\" crossorigin=\"anonymous\"", escape(hash))
-    });
-    format!(
-        "<script src=\"{}/widget/embed.js\"{integrity} data-business=\"{}\" data-keys=\"{}\" async></script>",
-        escape(origin.trim_end_matches('/')),
-        escape(business),
-        escape(&pins.join(",")),
-    )
 }
 
 fn status_text(status: KeyStatus) -> Text {
@@ -92,6 +75,9 @@ pub fn snippet_page(props: &SnippetProps) -> Html {
     // Adding a key has its own error box, beside its form.
     let key_calls = use_calls(&props.api, lang, &props.on_logged_out);
     let added = use_state(|| false);
+    // Courier kids checked against a public key file chosen on this page.
+    let courier_pins = use_state(Vec::<String>::new);
+    let courier_error = use_state(|| None::<Text>);
     {
         let (calls, snippet) = (calls.clone(), snippet.clone());
         use_effect_with((), move |()| {
@@ -124,10 +110,57 @@ pub fn snippet_page(props: &SnippetProps) -> Html {
     let origin = web_sys::window()
         .and_then(|window| window.location().origin().ok())
         .unwrap_or_default();
+    let courier_named: Vec<String> = snippet
+        .as_ref()
+        .map(|tag| tag.courier_kids.clone())
+        .unwrap_or_default();
+    // Only kids the server still names: a courier key retired since is dropped.
+    let courier_pinned: Vec<&str> = courier_pins
+        .iter()
+        .filter(|kid| courier_named.contains(kid))
+        .map(String::as_str)
+        .collect();
+    let courier_unpinned = courier_named.len() > courier_pinned.len();
     let tag_html = snippet
         .as_ref()
         .filter(|_| foreign.is_empty() && !pins.is_empty())
-        .map(|tag| script_tag(&origin, &props.business, &pins, tag.integrity.as_deref()));
+        .map(|tag| {
+            script_tag(
+                &origin,
+                &props.business,
+                &pins,
+                &courier_pinned,
+                tag.integrity.as_deref(),
+            )
+        });
+    let check_courier_key = {
+        let (courier_pins, courier_error) = (courier_pins.clone(), courier_error.clone());
+        let named = courier_named.clone();
+        Callback::from(move |_: Event| {
+            let (courier_pins, courier_error, named) =
+                (courier_pins.clone(), courier_error.clone(), named.clone());
+            spawn_local(async move {
+                let kid = chosen_file_text("sb-courier-file")
+                    .await
+                    .and_then(|pem| Recipient::from_spki_pem(&pem).ok())
+                    .map(|recipient| recipient.kid().as_str().to_owned());
+                match kid {
+                    None => courier_error.set(Some(Text::CourierKeyInvalid)),
+                    Some(kid) if !named.contains(&kid) => {
+                        courier_error.set(Some(Text::CourierKeyForeign));
+                    }
+                    Some(kid) => {
+                        courier_error.set(None);
+                        if !courier_pins.contains(&kid) {
+                            let mut next = (*courier_pins).clone();
+                            next.push(kid);
+                            courier_pins.set(next);
+                        }
+                    }
+                }
+            });
+        })
+    };
     let copy = {
         let copied = copied.clone();
         let tag_html = tag_html.clone();
@@ -255,6 +288,9 @@ pub fn snippet_page(props: &SnippetProps) -> Html {
                 </div>
             } else if let (Some(tag), Some(html)) = (&*snippet, &tag_html) {
                 <pre class="sb-code"><code id="sb-snippet">{ html.clone() }</code></pre>
+                if courier_unpinned {
+                    <p class="sb-muted" id="sb-courier-unpinned">{ t(lang, Text::CourierNotPinned) }</p>
+                }
                 <p class="sb-actions">
                     <button id="sb-copy-snippet" class="sb-secondary" type="button" onclick={copy}>
                         { t(lang, Text::Copy) }</button>
@@ -263,6 +299,22 @@ pub fn snippet_page(props: &SnippetProps) -> Html {
                 <h2>{ t(lang, Text::PinnedKeys) }</h2>
                 <p class="sb-muted">{ t(lang, Text::PinnedKeysIntro) }</p>
                 <ul id="sb-pins">{ for pins.iter().map(|kid| html! { <li><code>{ *kid }</code></li> }) }</ul>
+                if !courier_named.is_empty() {
+                    <h2>{ t(lang, Text::CourierKeys) }</h2>
+                    <p class="sb-muted">{ t(lang, Text::CourierKeysIntro) }</p>
+                    <ul id="sb-courier-pins">{ for courier_pinned.iter().map(|kid| html! { <li><code>{ *kid }</code></li> }) }</ul>
+                    if courier_unpinned {
+                        <p class="sb-field">
+                            <label for="sb-courier-file">{ t(lang, Text::CourierKeyFile) }</label>
+                            <input id="sb-courier-file" type="file" accept=".pem,application/x-pem-file,text/plain"
+                                aria-describedby={courier_error.map(|_| "sb-courier-error")}
+                                onchange={check_courier_key} />
+                        </p>
+                    }
+                    if let Some(text) = *courier_error {
+                        <p class="sb-error" id="sb-courier-error" role="alert">{ t(lang, text) }</p>
+                    }
+                }
                 if let Some(integrity) = &tag.integrity {
                     <h2>{ t(lang, Text::Integrity) }</h2>
                     <p class="sb-muted">{ t(lang, Text::IntegrityIntro) }</p>

@@ -48,6 +48,11 @@ pub(crate) async fn snippet(
             .pinned_kids()
             .map(|kid| kid.as_str().to_owned())
             .collect(),
+        courier_kids: business
+            .courier
+            .iter()
+            .flat_map(|courier| courier.pinned_kids().map(|kid| kid.as_str().to_owned()))
+            .collect(),
         integrity,
     }))
 }

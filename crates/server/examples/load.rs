@@ -1,7 +1,8 @@
 //! Load benchmark of the real server (`cargo xtask bench`): booking-POST
 //! throughput and latency with concurrent clients, and availability latency on
 //! an empty database and on one holding those bookings, on SQLite and (when
-//! `SEALBOOK_TEST_POSTGRES` names a server) PostgreSQL.
+//! `SEALBOOK_TEST_POSTGRES` names a server) PostgreSQL; then the same uploads
+//! spread over 100 businesses on each backend.
 //!
 //! The server is the library's own `serve`, on a loopback port, in this process;
 //! the clients speak HTTP/1.1 over keep-alive connections. Bookings are sealed
@@ -34,6 +35,8 @@ use sqlx::Connection as _;
 
 const VECTORS: &str = include_str!("../../../tests/vectors/v1.json");
 const BUSINESS: &str = "bistro-du-coin";
+/// Businesses in the second run of each backend (the first has one).
+const MANY_BUSINESSES: usize = 100;
 const TIMEZONE: &str = "Europe/Paris";
 /// Bookings uploaded per backend.
 const BOOKINGS: usize = 2000;
@@ -63,6 +66,7 @@ struct Queries {
 #[derive(Debug)]
 struct Measured {
     backend: &'static str,
+    businesses: usize,
     wall: Duration,
     latencies: Vec<Duration>,
     empty: Queries,
@@ -85,17 +89,32 @@ async fn main() -> anyhow::Result<()> {
 
     let mut measured = Vec::new();
     let dir = tempfile::tempdir().context("temporary folder")?;
-    let sqlite = format!("sqlite://{}", dir.path().join("load.db").display());
-    measured.push(run_backend("SQLite", &sqlite, dir.path(), &pem, &recipient).await?);
+    for businesses in [1, MANY_BUSINESSES] {
+        let sqlite = format!(
+            "sqlite://{}",
+            dir.path().join(format!("load-{businesses}.db")).display()
+        );
+        let run = Run {
+            backend: "SQLite",
+            database: &sqlite,
+            businesses,
+        };
+        measured.push(run_backend(&run, dir.path(), &pem, &recipient).await?);
 
-    match std::env::var("SEALBOOK_TEST_POSTGRES") {
-        Ok(server) if !server.is_empty() => {
-            let (url, name) = fresh_postgres(&server).await?;
-            let result = run_backend("PostgreSQL", &url, dir.path(), &pem, &recipient).await;
-            drop_postgres(&server, &name).await;
-            measured.push(result?);
+        match std::env::var("SEALBOOK_TEST_POSTGRES") {
+            Ok(server) if !server.is_empty() => {
+                let (url, name) = fresh_postgres(&server).await?;
+                let run = Run {
+                    backend: "PostgreSQL",
+                    database: &url,
+                    businesses,
+                };
+                let result = run_backend(&run, dir.path(), &pem, &recipient).await;
+                drop_postgres(&server, &name).await;
+                measured.push(result?);
+            }
+            _ => eprintln!("load: SEALBOOK_TEST_POSTGRES is not set; PostgreSQL skipped"),
         }
-        _ => eprintln!("load: SEALBOOK_TEST_POSTGRES is not set; PostgreSQL skipped"),
     }
 
     report(&measured);
@@ -131,17 +150,44 @@ async fn drop_postgres(server: &str, name: &str) {
     }
 }
 
-fn config_text(database: &str, pem: &str) -> String {
-    format!(
+/// What one run measures: a backend at a database, with this many businesses.
+#[derive(Debug)]
+struct Run<'a> {
+    backend: &'static str,
+    database: &'a str,
+    businesses: usize,
+}
+
+/// The id of business `index`: the first is [`BUSINESS`], whose availability is measured.
+fn business_id(index: usize) -> String {
+    if index == 0 {
+        BUSINESS.to_owned()
+    } else {
+        format!("bistro-{index:03}")
+    }
+}
+
+fn config_text(database: &str, pem: &str, businesses: usize) -> String {
+    let mut text = format!(
         r#"
         database = "{database}"
 
         # One client sends every booking: the per-client limit is lifted for the benchmark.
         [limits]
         bookings_per_minute = 1000000
+        "#
+    );
+    for index in 0..businesses {
+        text.push_str(&business_text(&business_id(index), pem));
+    }
+    text
+}
 
+fn business_text(id: &str, pem: &str) -> String {
+    format!(
+        r#"
         [[business]]
-        id = "{BUSINESS}"
+        id = "{id}"
         name = "Bistro du Coin"
         allowed_origins = ["http://localhost"]
         keys = [{{ pem = """{pem}""" }}]
@@ -159,14 +205,15 @@ fn config_text(database: &str, pem: &str) -> String {
 }
 
 async fn run_backend(
-    backend: &'static str,
-    database: &str,
+    run: &Run<'_>,
     dir: &Path,
     pem: &str,
     recipient: &Recipient,
 ) -> anyhow::Result<Measured> {
-    eprintln!("load: {backend}");
-    let config = Config::from_toml(&config_text(database, pem), dir).context("config")?;
+    let backend = run.backend;
+    eprintln!("load: {backend}, {} businesses", run.businesses);
+    let config = Config::from_toml(&config_text(run.database, pem, run.businesses), dir)
+        .context("config")?;
     let storage = Storage::open(&config.database)
         .await
         .with_context(|| format!("open the {backend} database"))?;
@@ -206,7 +253,7 @@ async fn run_backend(
     let empty = queries(&mut client, &month_path, &day_path).await?;
 
     let sealing = Instant::now();
-    let bodies = sealed_bodies(recipient, today)?;
+    let bodies = sealed_bodies(recipient, today, run.businesses)?;
     eprintln!(
         "load: {} bookings sealed in {:.1} s",
         bodies.len(),
@@ -227,6 +274,7 @@ async fn run_backend(
     storage.close().await;
     Ok(Measured {
         backend,
+        businesses: run.businesses,
         wall,
         latencies,
         empty,
@@ -236,23 +284,30 @@ async fn run_backend(
 
 /// `BOOKINGS` request bodies, as the widget builds them: the booking sealed to the
 /// business key, the visitor copy (with the pins) sealed to a fresh manage secret,
-/// the token hash, and an idempotency key. Booking `i` goes to day `2 + i % 30` at
-/// the `i / 30`-th quarter hour, so that no slot is asked for twice.
-fn sealed_bodies(recipient: &Recipient, today: jiff::civil::Date) -> anyhow::Result<Vec<Body>> {
+/// the token hash, and an idempotency key. Booking `i` goes to business
+/// `i % businesses`, whose `n = i / businesses`-th booking goes to day
+/// `2 + n % 30` at the `n / 30`-th quarter hour, so that no slot is asked for twice.
+fn sealed_bodies(
+    recipient: &Recipient,
+    today: jiff::civil::Date,
+    businesses: usize,
+) -> anyhow::Result<Vec<Body>> {
     ensure!(
         BOOKINGS <= BOOKED_DAYS * SLOTS_PER_DAY,
         "more bookings than slots"
     );
     let paris = jiff::tz::TimeZone::get(TIMEZONE)?;
     let iat = u64::try_from(jiff::Timestamp::now().as_second())?;
-    let params = SealParams {
-        business: BUSINESS,
-        iat,
-    };
     let mut bodies = Vec::with_capacity(BOOKINGS);
     for index in 0..BOOKINGS {
-        let offset = i64::try_from(2 + index % BOOKED_DAYS)?;
-        let quarter = i64::try_from(index / BOOKED_DAYS)?;
+        let business = business_id(index % businesses);
+        let params = SealParams {
+            business: &business,
+            iat,
+        };
+        let nth = index / businesses;
+        let offset = i64::try_from(2 + nth % BOOKED_DAYS)?;
+        let quarter = i64::try_from(nth / BOOKED_DAYS)?;
         let start = today
             .checked_add(jiff::Span::new().days(offset))?
             .at(0, 0, 0, 0)
@@ -293,6 +348,7 @@ fn sealed_bodies(recipient: &Recipient, today: jiff::civil::Date) -> anyhow::Res
             "manage_token_hash": secret.token().hash().to_base64url(),
         });
         bodies.push(Body {
+            business,
             json: Bytes::from(json.to_string()),
             idempotency_key: URL_SAFE_NO_PAD.encode(key),
         });
@@ -302,6 +358,7 @@ fn sealed_bodies(recipient: &Recipient, today: jiff::civil::Date) -> anyhow::Res
 
 #[derive(Debug)]
 struct Body {
+    business: String,
     json: Bytes,
     idempotency_key: String,
 }
@@ -336,7 +393,7 @@ async fn upload(
                     let Some(body) = bodies.get(index) else { break };
                     let request = Request::builder()
                         .method(Method::POST)
-                        .uri(format!("/api/v1/businesses/{BUSINESS}/bookings"))
+                        .uri(format!("/api/v1/businesses/{}/bookings", body.business))
                         .header(header::HOST, "localhost")
                         .header(header::CONTENT_TYPE, "application/json")
                         .header("idempotency-key", &body.idempotency_key)
@@ -475,12 +532,13 @@ fn report(measured: &[Measured]) {
         "Booking uploads: {BOOKINGS} sealed bookings (RSA-3072, visitor copy, idempotency key), \
          {CONCURRENCY} concurrent keep-alive clients, over {BOOKED_DAYS} days of 15-minute slots.\n"
     );
-    println!("| backend | wall time | throughput | p50 | p99 | non-201 |");
-    println!("|---|---:|---:|---:|---:|---:|");
+    println!("| backend | businesses | wall time | throughput | p50 | p99 | non-201 |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
     for run in measured {
         println!(
-            "| {} | {:.2} s | {:.0} bookings/s | {} | {} | {} |",
+            "| {} | {} | {:.2} s | {:.0} bookings/s | {} | {} | {} |",
             run.backend,
+            run.businesses,
             run.wall.as_secs_f64(),
             run.latencies.len() as f64 / run.wall.as_secs_f64(),
             ms(percentile(&run.latencies, 50)),
@@ -490,13 +548,14 @@ fn report(measured: &[Measured]) {
     }
     println!(
         "\nAvailability, restaurant, party 4: {ROUNDS} sequential GETs on one keep-alive \
-         connection, empty database and then with the {BOOKINGS} bookings stored.\n"
+         connection, empty database and then with the {BOOKINGS} bookings stored (the \
+         one-business runs).\n"
     );
     println!(
         "| backend | query | empty median | empty p99 | {BOOKINGS} stored median | {BOOKINGS} stored p99 | stored / empty (median) |"
     );
     println!("|---|---|---:|---:|---:|---:|---:|");
-    for run in measured {
+    for run in measured.iter().filter(|run| run.businesses == 1) {
         for (query, empty, loaded) in [
             ("31 days", &run.empty.month, &run.loaded.month),
             ("one day", &run.empty.day, &run.loaded.day),

@@ -9,8 +9,8 @@
 //! competing bookings are read — SQLite's `BEGIN IMMEDIATE`, PostgreSQL's
 //! transaction-scoped advisory lock per business — so two requests for the last
 //! seat cannot both see it free, whether they reach one server or several.
-//! On SQLite, bookings that arrive together also share that transaction and its
-//! fsync ([`group_commit`]).
+//! Bookings that arrive together (on PostgreSQL: for the same business) also
+//! share that transaction and its fsync ([`group_commit`]).
 
 mod accounts;
 mod audit;
@@ -60,7 +60,8 @@ pub use sessions::{NewSession, StoredSession};
 pub use staff_bookings::{StaffCancel, StatusError, Tally};
 pub use wrapped_keys::{HeldKey, ShareOutcome, WrappedKey};
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyPoolOptions;
@@ -106,8 +107,10 @@ impl Backend {
 pub struct Storage {
     pool: AnyPool,
     backend: Backend,
-    /// SQLite only: bookings share transactions and fsyncs.
+    /// Bookings share transactions and fsyncs: SQLite's one batch at a time.
     group_commit: Arc<group_commit::GroupCommit>,
+    /// PostgreSQL's batches, one per business (each holds that business's lock).
+    business_group_commits: Arc<Mutex<HashMap<BusinessId, Arc<group_commit::GroupCommit>>>>,
     /// Where staff notices go; none are written until it is set.
     notice_routing: outbox::SharedRouting,
     /// The businesses whose couriers send visitors messages, and when.
@@ -171,6 +174,7 @@ impl Storage {
             pool,
             backend,
             group_commit: Arc::default(),
+            business_group_commits: Arc::default(),
             notice_routing: Arc::default(),
             courier_plans: Arc::default(),
         };
@@ -189,6 +193,20 @@ impl Storage {
     /// The database this storage talks to.
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// The batch `business`'s bookings join (see [`group_commit`]).
+    fn group_commit_for(&self, business: &BusinessId) -> Arc<group_commit::GroupCommit> {
+        match self.backend {
+            Backend::Sqlite => Arc::clone(&self.group_commit),
+            Backend::Postgres => {
+                let mut batches = self
+                    .business_group_commits
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner);
+                Arc::clone(batches.entry(business.clone()).or_default())
+            }
+        }
     }
 
     /// A transaction holding the write lock for `business`'s capacity.

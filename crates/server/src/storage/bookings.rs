@@ -341,15 +341,9 @@ impl Storage {
             }
             Ok(booked)
         };
-        match self.backend {
-            Backend::Sqlite => self.group_commit.run(&self.pool, work).await,
-            Backend::Postgres => {
-                let mut transaction = self.write_transaction(business).await?;
-                let booked = work(&mut transaction).await?;
-                transaction.commit().await?;
-                Ok(booked)
-            }
-        }
+        self.group_commit_for(business)
+            .run(async || self.write_transaction(business).await, work)
+            .await
     }
 
     /// The booking an earlier request with this idempotency key stored, if

@@ -1,17 +1,22 @@
-//! Group commit for SQLite. A durable commit costs one fsync (milliseconds on
-//! most disks), and SQLite has one writer at a time, so committing each booking
-//! on its own caps a server at a few hundred bookings per second. Here, bookings
-//! that arrive while a batch is open join it: each runs in its own savepoint, in
-//! arrival order, so it sees every booking before it (capacity stays exact), and
-//! the last one in commits them all with one fsync. No booking is acknowledged
-//! before the COMMIT that makes it durable; a refusal rolls back only its own
-//! savepoint.
+//! Group commit. A durable commit costs one fsync (milliseconds on most
+//! disks), and one business's bookings are written one after another (SQLite
+//! has one writer; PostgreSQL takes the business's advisory lock), so
+//! committing each booking on its own caps a business at a few hundred bookings
+//! per second. Here, bookings that arrive while a batch is open join it: each
+//! runs in its own savepoint, in arrival order, so it sees every booking before
+//! it (capacity stays exact), and the last one in commits them all with one
+//! fsync. No booking is acknowledged before the COMMIT that makes it durable; a
+//! refusal rolls back only its own savepoint.
+//!
+//! SQLite has one batch for the whole database (its one writer); PostgreSQL
+//! one per business, each batch's transaction holding that business's lock, so
+//! different businesses commit side by side.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use sqlx::{Any, AnyConnection, AnyPool, Transaction};
+use sqlx::{Any, AnyConnection, Transaction};
 use tokio::sync::{Mutex, watch};
 
 /// Bookings per transaction, at most: bounds the time the write lock is held.
@@ -61,12 +66,13 @@ impl Drop for Queued<'_> {
 }
 
 impl GroupCommit {
-    /// Runs `work` inside the open batch (opening one if needed) and returns
-    /// its result once the batch is durable. An error from `work` rolls back
-    /// its own writes and is returned at once.
+    /// Runs `work` inside the open batch (opening one with `begin` if needed:
+    /// a transaction that holds the write lock) and returns its result once the
+    /// batch is durable. An error from `work` rolls back its own writes and is
+    /// returned at once.
     pub(super) async fn run<T, E: From<sqlx::Error>>(
         &self,
-        pool: &AnyPool,
+        begin: impl AsyncFnOnce() -> Result<Transaction<'static, Any>, sqlx::Error>,
         work: impl AsyncFnOnce(&mut AnyConnection) -> Result<T, E>,
     ) -> Result<T, E> {
         let queued = Queued::enter(&self.queued);
@@ -77,7 +83,7 @@ impl GroupCommit {
         }
         if open.is_none() {
             *open = Some(Batch {
-                transaction: pool.begin_with("BEGIN IMMEDIATE").await?,
+                transaction: begin().await?,
                 members: 0,
                 member_inside: false,
                 outcome: Arc::new(watch::channel(None).0),

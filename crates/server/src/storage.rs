@@ -28,6 +28,7 @@ mod invites;
 mod managed_bookings;
 mod moves;
 mod notice_preferences;
+mod occupancy_cache;
 mod outbox;
 mod rate_limits;
 mod resets;
@@ -111,6 +112,8 @@ pub struct Storage {
     group_commit: Arc<group_commit::GroupCommit>,
     /// PostgreSQL's batches, one per business (each holds that business's lock).
     business_group_commits: Arc<Mutex<HashMap<BusinessId, Arc<group_commit::GroupCommit>>>>,
+    /// Availability's copies of capacity rows, each with the counter it saw.
+    occupancy_cache: Arc<occupancy_cache::OccupancyCache>,
     /// Where staff notices go; none are written until it is set.
     notice_routing: outbox::SharedRouting,
     /// The businesses whose couriers send visitors messages, and when.
@@ -175,6 +178,7 @@ impl Storage {
             backend,
             group_commit: Arc::default(),
             business_group_commits: Arc::default(),
+            occupancy_cache: Arc::default(),
             notice_routing: Arc::default(),
             courier_plans: Arc::default(),
         };

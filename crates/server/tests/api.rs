@@ -1643,6 +1643,57 @@ async fn consent_records_keep_the_choice_and_nothing_about_the_visitor(database:
     );
 }
 
+/// Availability keeps the capacity rows it read until the database's counter
+/// for the business moves; a change made by another process (here, plain SQL
+/// on the same database) moves it too, so the next look sees the change.
+async fn availability_sees_every_change_to_capacity_whoever_made_it(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let start = slot(3);
+    let date = start[..10].to_owned();
+    let remaining = || async {
+        let (status, body) = get(
+            &fixture.state,
+            &format!(
+                "/api/v1/businesses/bistro-du-coin/availability?from={date}&to={date}&party=1"
+            ),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["days"][0]["slots"]
+            .as_array()
+            .expect("slots")
+            .iter()
+            .find(|s| s["start"] == start.as_str())
+            .map(|s| s["remaining"].clone())
+    };
+    assert_eq!(remaining().await, Some(json!(8)));
+    assert_eq!(remaining().await, Some(json!(8)), "read again, unchanged");
+    let body = json!({ "envelope": sealed_booking(&fixture.recipient, "bistro-du-coin"), "start": start, "party_size": 5 });
+    let (status, created) = post_json(&fixture.state, "bistro-du-coin", &body).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_str().expect("an id").to_owned();
+    assert_eq!(remaining().await, Some(json!(3)), "the booking holds five");
+
+    let mut elsewhere = fixture.database.connect().await;
+    for (statement, expected) in [
+        ("UPDATE bookings SET party_size = 2 WHERE id = $1", 6),
+        ("UPDATE bookings SET status = 'cancelled' WHERE id = $1", 8),
+        ("UPDATE bookings SET status = 'confirmed' WHERE id = $1", 6),
+        ("DELETE FROM bookings WHERE id = $1", 8),
+    ] {
+        sqlx::query(statement)
+            .bind(&id)
+            .execute(&mut elsewhere)
+            .await
+            .expect(statement);
+        assert_eq!(
+            remaining().await,
+            Some(json!(expected)),
+            "after {statement}"
+        );
+    }
+}
+
 on_both_backends!(
     a_percent_encoded_business_id_shares_the_allowance,
     an_idempotent_retry_is_answered_before_the_limits_count_it,
@@ -1660,6 +1711,7 @@ on_both_backends!(
     the_profile_tells_the_widget_what_to_ask_and_why,
     the_profile_offers_only_the_configured_marketing_optins,
     availability_lists_days_and_free_capacity,
+    availability_sees_every_change_to_capacity_whoever_made_it,
     bad_input_gets_a_typed_error_and_stores_nothing,
     two_hundred_concurrent_requests_for_eight_seats_book_exactly_eight,
     a_retry_with_the_same_idempotency_key_returns_the_same_booking,

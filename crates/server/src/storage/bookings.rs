@@ -2,6 +2,8 @@
 //! locked transaction, idempotent retries answered with the first booking,
 //! replayed envelopes refused; and listing and retention over all of them.
 
+use std::sync::Arc;
+
 use sqlx::AnyConnection;
 
 use super::outbox::{Notice, NoticeKind, now};
@@ -222,13 +224,36 @@ impl Storage {
         Ok(earlier.is_some())
     }
 
-    /// Confirmed bookings overlapping `[start, end)`, for availability.
+    /// Confirmed bookings overlapping `[start, end)`, for availability: read
+    /// again only when the business's occupancy counter has moved since the
+    /// last read of this window ([`super::occupancy_cache`]).
+    pub async fn occupancy_between(
+        &self,
+        business: &BusinessId,
+        window: (i64, i64),
+    ) -> Result<Arc<[Occupancy]>, sqlx::Error> {
+        let version: i64 =
+            sqlx::query_scalar("SELECT version FROM occupancy_versions WHERE business = $1")
+                .bind(business)
+                .fetch_optional(&self.pool)
+                .await?
+                .unwrap_or(0);
+        if let Some(rows) = self.occupancy_cache.get(business, window, version) {
+            return Ok(rows);
+        }
+        let rows: Arc<[Occupancy]> = self.occupancy_rows(business, window).await?.into();
+        self.occupancy_cache
+            .put(business, window, version, Arc::clone(&rows));
+        Ok(rows)
+    }
+
+    /// The rows behind [`Storage::occupancy_between`].
     ///
     /// A month can hold thousands of bookings, and the driver hands over each
     /// row on its own (on SQLite through a channel from its worker thread), which
     /// cost more than everything else the month's availability does. So the
     /// database packs them into one JSON array, sent as one row.
-    pub async fn occupancy_between(
+    async fn occupancy_rows(
         &self,
         business: &BusinessId,
         (start, end): (i64, i64),

@@ -128,6 +128,21 @@ fn bench(root: &Path) -> anyhow::Result<()> {
         ])
         .env("SEALBOOK_TEST_POSTGRES", &postgres.url))?;
     drop(postgres);
+    // "Reject all" visible: Sealbook's banner against vanilla-cookieconsent and
+    // a static banner, fresh loads interleaved in headless Chromium.
+    tools::ensure_widget_tools(root)?;
+    tools::ensure_browser()?;
+    tools::ensure_npm_package(
+        root,
+        "vanilla-cookieconsent",
+        tools::VANILLA_COOKIECONSENT_VERSION,
+    )?;
+    build_widget(root)?;
+    run(cargo().args(["build", "-p", "sealbook", "-p", "sealbook-server", "--bins"]))?;
+    run(cargo()
+        .args(["run", "-p", "sealbook-e2e", "--example", "banner_time"])
+        .env("SEALBOOK_BIN", root.join("target/debug/sealbook"))
+        .env("PATH", tools::path_with_tools(root)))?;
     Ok(())
 }
 

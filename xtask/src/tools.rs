@@ -16,6 +16,8 @@ const GECKODRIVER_VERSION: &str = "0.37.1";
 const WASM_BINDGEN_VERSION: &str = "0.2.130";
 const BINARYEN_VERSION: &str = "132";
 const AXE_CORE_VERSION: &str = "4.14.1";
+/// The consent manager `cargo xtask bench` times Sealbook's banner against.
+pub(crate) const VANILLA_COOKIECONSENT_VERSION: &str = "3.1.0";
 const SCHEMATHESIS_VERSION: &str = "4.32.5";
 
 /// PATH with cargo's bin folder and the npm-installed binaryen in front.
@@ -93,17 +95,26 @@ pub(crate) fn ensure_cargo_tool(
 
 /// axe-core's browser build, which the end-to-end tests inject into each step.
 pub(crate) fn ensure_axe_core(root: &Path) -> anyhow::Result<PathBuf> {
-    let axe = root.join(".tools/node_modules/axe-core/axe.min.js");
-    let package = root.join(".tools/node_modules/axe-core/package.json");
-    let installed = std::fs::read_to_string(&package)
-        .is_ok_and(|json| json.contains(&format!("\"version\": \"{AXE_CORE_VERSION}\"")));
-    if !(installed && axe.exists()) {
+    Ok(ensure_npm_package(root, "axe-core", AXE_CORE_VERSION)?.join("axe.min.js"))
+}
+
+/// The npm package `name` at exactly `version` in `.tools/node_modules`;
+/// returns its folder.
+pub(crate) fn ensure_npm_package(
+    root: &Path,
+    name: &str,
+    version: &str,
+) -> anyhow::Result<PathBuf> {
+    let folder = root.join(".tools/node_modules").join(name);
+    let installed = std::fs::read_to_string(folder.join("package.json"))
+        .is_ok_and(|json| json.contains(&format!("\"version\": \"{version}\"")));
+    if !installed {
         run(Command::new("npm")
             .args(["install", "--no-audit", "--no-fund", "--prefix", ".tools"])
-            .arg(format!("axe-core@{AXE_CORE_VERSION}"))
+            .arg(format!("{name}@{version}"))
             .current_dir(root))?;
     }
-    Ok(axe)
+    Ok(folder)
 }
 
 /// Debian's chromium and chromium-driver.

@@ -169,6 +169,24 @@ fn from_client(client: [u8; 4], mut request: Request<Body>) -> Request<Body> {
     request
 }
 
+/// The seats the bistro still has for a party of one at `start` (RFC 3339),
+/// as its availability says; `None` when it offers no such start.
+async fn remaining_at(state: &AppState, start: &str) -> Option<Value> {
+    let date = &start[..10];
+    let (status, body) = get(
+        state,
+        &format!("/api/v1/businesses/bistro-du-coin/availability?from={date}&to={date}&party=1"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body["days"][0]["slots"]
+        .as_array()
+        .expect("slots")
+        .iter()
+        .find(|s| s["start"] == start)
+        .map(|s| s["remaining"].clone())
+}
+
 fn code(body: &Value) -> &str {
     body["error"]["code"].as_str().unwrap_or("<no code>")
 }
@@ -576,23 +594,7 @@ async fn the_manage_link_reads_changes_cancels_and_erases(database: TestDatabase
     );
 
     // Six of eight seats are held; a party of three does not fit, until the change frees them.
-    let remaining_at = |start: String| async move {
-        let date = start[..10].to_owned();
-        let (_, body) = get(
-            state,
-            &format!(
-                "/api/v1/businesses/bistro-du-coin/availability?from={date}&to={date}&party=1"
-            ),
-        )
-        .await;
-        body["days"][0]["slots"]
-            .as_array()
-            .expect("slots")
-            .iter()
-            .find(|s| s["start"] == start.as_str())
-            .map(|s| s["remaining"].clone())
-    };
-    assert_eq!(remaining_at(start.clone()).await, Some(json!(2)));
+    assert_eq!(remaining_at(state, &start).await, Some(json!(2)));
 
     let new_start = slot_at(2, 16);
     let change = json!({
@@ -603,11 +605,11 @@ async fn the_manage_link_reads_changes_cancels_and_erases(database: TestDatabase
     assert_eq!(status, StatusCode::OK, "{changed}");
     assert_eq!(changed["start"], new_start.as_str());
     assert_eq!(
-        remaining_at(start.clone()).await,
+        remaining_at(state, &start).await,
         Some(json!(8)),
         "the old time is free again"
     );
-    assert_eq!(remaining_at(new_start.clone()).await, Some(json!(2)));
+    assert_eq!(remaining_at(state, &new_start).await, Some(json!(2)));
 
     let (status, cancelled) = call(
         state,
@@ -619,7 +621,7 @@ async fn the_manage_link_reads_changes_cancels_and_erases(database: TestDatabase
         (StatusCode::OK, Some("cancelled"))
     );
     assert_eq!(
-        remaining_at(new_start).await,
+        remaining_at(state, &new_start).await,
         Some(json!(8)),
         "cancelling returns the capacity"
     );
@@ -1649,23 +1651,7 @@ async fn consent_records_keep_the_choice_and_nothing_about_the_visitor(database:
 async fn availability_sees_every_change_to_capacity_whoever_made_it(database: TestDatabase) {
     let fixture = fixture(database).await;
     let start = slot(3);
-    let date = start[..10].to_owned();
-    let remaining = || async {
-        let (status, body) = get(
-            &fixture.state,
-            &format!(
-                "/api/v1/businesses/bistro-du-coin/availability?from={date}&to={date}&party=1"
-            ),
-        )
-        .await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        body["days"][0]["slots"]
-            .as_array()
-            .expect("slots")
-            .iter()
-            .find(|s| s["start"] == start.as_str())
-            .map(|s| s["remaining"].clone())
-    };
+    let remaining = || remaining_at(&fixture.state, &start);
     assert_eq!(remaining().await, Some(json!(8)));
     assert_eq!(remaining().await, Some(json!(8)), "read again, unchanged");
     let body = json!({ "envelope": sealed_booking(&fixture.recipient, "bistro-du-coin"), "start": start, "party_size": 5 });

@@ -222,6 +222,8 @@ async fn the_courier_sends_confirmations_and_reminders_that_the_server_never_rea
                 Business::bistro()
                     .set("hours", around_the_clock())
                     .set("min_lead_minutes", 0)
+                    // Any quarter hour's turn ends by midnight, whenever the test runs.
+                    .set("turn_minutes", 15)
                     .set("address", "12 rue des Lilas, Paris")
                     .set("courier.keys", vec![courier_key(0)])
                     .set("courier.channels", vec!["email", "sms"])

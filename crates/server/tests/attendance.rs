@@ -492,7 +492,9 @@ async fn counts_add_up_a_range_with_mixed_marks(database: TestDatabase) {
 }
 
 async fn the_cancellation_deadline_holds_for_visitors_not_for_staff(database: TestDatabase) {
-    let extra = format!("cancel_until_hours = 24\nphone = {PHONE:?}");
+    // Whole-hour turns: a booking on the hour always ends by midnight, whatever
+    // hour of the day the test runs (a 90-minute turn from 23:00 would not fit).
+    let extra = format!("cancel_until_hours = 24\nphone = {PHONE:?}\nturn_minutes = 60");
     let fixture = fixture(&database, &extra).await;
     let (status, profile, _) = call(
         &fixture.state,

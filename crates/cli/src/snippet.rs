@@ -99,9 +99,8 @@ pub(crate) fn print(
         )?;
     }
     let courier_sealed_to: Vec<&str> = configured
-        .courier
-        .iter()
-        .flat_map(|courier| courier.pinned_kids().map(|kid| kid.as_str()))
+        .pinned_courier_kids()
+        .map(|kid| kid.as_str())
         .collect();
     for kid in courier_sealed_to
         .iter()

@@ -11,13 +11,14 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
+use sealbook_wire::api::snippet::escape;
 use sha2::{Digest, Sha256};
 use tower_http::cors::CorsLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::config::Config;
 use crate::delivery::{BuiltFiles, Caching, is_content_addressed};
-use crate::embed::{self, escape};
+use crate::embed;
 use crate::extract::PathParam;
 use crate::{AppError, AppState};
 

@@ -227,6 +227,13 @@ impl Business {
             .filter(|key| matches!(key.status, KeyStatus::Active | KeyStatus::Pending))
             .map(|key| &key.kid)
     }
+
+    /// The courier kids a script tag pins (none without a courier).
+    pub fn pinned_courier_kids(&self) -> impl Iterator<Item = &KeyId> {
+        self.courier
+            .iter()
+            .flat_map(|courier| courier.pinned_kids())
+    }
 }
 
 /// The resolved configuration.

@@ -27,14 +27,11 @@ pub(crate) fn integrity_of(loader: &[u8]) -> String {
 pub fn script_tag(server_url: &str, business: &Business, integrity: Option<&str>) -> String {
     let kids: Vec<&str> = business.pinned_kids().map(|kid| kid.as_str()).collect();
     let courier: Vec<&str> = business
-        .courier
-        .iter()
-        .flat_map(|courier| courier.pinned_kids().map(|kid| kid.as_str()))
+        .pinned_courier_kids()
+        .map(|kid| kid.as_str())
         .collect();
     snippet::script_tag(server_url, business.id.as_str(), &kids, &courier, integrity)
 }
-
-pub(crate) use sealbook_wire::api::snippet::escape;
 
 #[cfg(test)]
 mod tests {

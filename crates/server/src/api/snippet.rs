@@ -49,9 +49,8 @@ pub(crate) async fn snippet(
             .map(|kid| kid.as_str().to_owned())
             .collect(),
         courier_kids: business
-            .courier
-            .iter()
-            .flat_map(|courier| courier.pinned_kids().map(|kid| kid.as_str().to_owned()))
+            .pinned_courier_kids()
+            .map(|kid| kid.as_str().to_owned())
             .collect(),
         integrity,
     }))

@@ -39,14 +39,22 @@ pub async fn fetch_availability(
     public_api::availability(&body).ok_or(Failure::Known(ErrorCode::UnexpectedResponse))
 }
 
-/// Uploads a sealed booking; the booking's reference on success. A network failure
-/// is retried once with the same idempotency key, so it cannot book twice.
+/// What the server answered to a booking: its reference, and for a clinic the
+/// practitioner it was given (the one chosen, or whoever was free for "any").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Accepted {
+    pub reference: String,
+    pub practitioner: Option<String>,
+}
+
+/// Uploads a sealed booking. A network failure is retried once with the same
+/// idempotency key, so it cannot book twice.
 pub async fn post_booking(
     api: &str,
     business: &str,
     json: &str,
     idempotency_key: &str,
-) -> Result<String, Failure> {
+) -> Result<Accepted, Failure> {
     let url = endpoint(api, business, "bookings");
     let headers = [("Idempotency-Key", idempotency_key)];
     let mut answer = send("POST", &url, &headers, Some(json)).await;
@@ -57,7 +65,11 @@ pub async fn post_booking(
     if !(200..300).contains(&status) {
         return Err(public_api::failure(status, body.as_ref()));
     }
-    reference(body.as_ref().and_then(|a| string(a, "id")))
+    let field = |name: &str| body.as_ref().and_then(|answer| string(answer, name));
+    Ok(Accepted {
+        reference: reference(field("id"))?,
+        practitioner: field("practitioner"),
+    })
 }
 
 /// The reference from a 201 answer's `id`.

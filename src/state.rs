@@ -76,6 +76,8 @@ pub struct Confirmed {
     pub reference: String,
     pub start: String,
     pub manage_link: String,
+    /// A clinic's practitioner as the server assigned them.
+    pub practitioner: Option<String>,
 }
 
 /// The whole state of the flow.
@@ -552,6 +554,7 @@ mod tests {
             reference: "7KQ2".to_owned(),
             start: "2026-11-27T18:00:00Z".to_owned(),
             manage_link: "x/manage/7KQ2#s".to_owned(),
+            practitioner: None,
         };
         let done = run(
             review,

@@ -8,15 +8,13 @@
 use std::rc::Rc;
 
 use js_sys::{Function, Reflect};
-use sealbook_envelope::{
-    KeyId, ManageSecret, Recipient, SealParams, base64url, seal_contact_card, seal_visitor_copy,
-};
+use sealbook_envelope::{KeyId, ManageSecret, Recipient, base64url};
 use sealbook_web::clock;
 use sealbook_web::error::{ErrorCode, Failure};
 use sealbook_web::i18n::Lang;
 use sealbook_web::profile::{Channel, Profile, Slot};
 use sealbook_web::public_api;
-use sealbook_web::seal;
+use sealbook_web::seal::{self, Seal};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api;
@@ -62,7 +60,6 @@ async fn stages(s: &Submission, dispatch: &impl Fn(Action)) -> Result<Confirmed,
         .transpose()?;
     dispatch(Action::KeysVerified);
 
-    let sealing = |_| Failure::Known(ErrorCode::SealFailed);
     let start = &s.slot.start;
     let consent = consent_id();
     let plaintext = form::plaintext(
@@ -73,18 +70,19 @@ async fn stages(s: &Submission, dispatch: &impl Fn(Action)) -> Result<Confirmed,
         options.lang,
         consent.as_deref(),
     );
-    let secret = ManageSecret::generate(&mut getrandom::SysRng).map_err(sealing)?;
+    let secret = ManageSecret::generate(&mut getrandom::SysRng)
+        .map_err(|_| Failure::Known(ErrorCode::SealFailed))?;
     let iat = clock::now_unix_seconds();
-    let envelope =
-        seal::seal_booking(&recipients, &options.business, iat, &plaintext).map_err(sealing)?;
-    let params = SealParams {
-        business: &options.business,
-        iat,
-    };
+    let business = &options.business;
+    let envelope = seal::seal(Seal::Booking(&recipients), business, iat, &plaintext).await?;
     let visitor_plaintext = with_pins(&plaintext, &options.pins);
-    let visitor_copy =
-        seal_visitor_copy(&secret, &params, &visitor_plaintext, &mut getrandom::SysRng)
-            .map_err(sealing)?;
+    let visitor_copy = seal::seal(
+        Seal::VisitorCopy(&secret),
+        business,
+        iat,
+        &visitor_plaintext,
+    )
+    .await?;
     drop(visitor_plaintext);
     drop(plaintext);
     let card = match courier {
@@ -95,15 +93,15 @@ async fn stages(s: &Submission, dispatch: &impl Fn(Action)) -> Result<Confirmed,
                 &s.details.contact,
                 options.lang,
                 &secret,
-                &params,
+                (business, iat),
             )
-            .ok_or(Failure::Known(ErrorCode::SealFailed))?,
+            .await?,
         ),
         None => None,
     };
     let sealed = Sealed {
         envelope,
-        visitor_copy: base64url::encode(&visitor_copy),
+        visitor_copy,
         manage_token_hash: secret.token().hash().to_base64url(),
         card,
     };
@@ -113,7 +111,7 @@ async fn stages(s: &Submission, dispatch: &impl Fn(Action)) -> Result<Confirmed,
     // Random per submit attempt; reused by the automatic retry inside `post_booking`.
     let mut key = [0u8; 16];
     getrandom::fill(&mut key).map_err(|_| Failure::Known(ErrorCode::SealFailed))?;
-    let reference = api::post_booking(
+    let accepted = api::post_booking(
         &options.api,
         &options.business,
         &body,
@@ -122,36 +120,38 @@ async fn stages(s: &Submission, dispatch: &impl Fn(Action)) -> Result<Confirmed,
     .await?;
     let mut manage_link = options.api.clone();
     manage_link.push_str("/manage/");
-    manage_link.push_str(&reference);
+    manage_link.push_str(&accepted.reference);
     manage_link.push('#');
     manage_link.push_str(&secret.to_base64url());
     Ok(Confirmed {
-        reference,
+        reference: accepted.reference,
         start: start.clone(),
         manage_link,
+        practitioner: accepted.practitioner,
     })
 }
 
 /// The contact card for `channel` (the contact as the card stores it, the
 /// language, the cancel token), sealed to the verified courier keys, and the
-/// hash of its cancel token. `None` only if the contact does not suit the
-/// channel, which the details step has already refused.
-fn contact_card(
+/// hash of its cancel token. A contact that does not suit the channel, which
+/// the details step has already refused, seals nothing.
+async fn contact_card(
     channel: Channel,
     recipients: &[Recipient],
     contact: &str,
     lang: Lang,
     secret: &ManageSecret,
-    params: &SealParams<'_>,
-) -> Option<(String, String)> {
+    (business, iat): (&str, u64),
+) -> Result<(String, String), Failure> {
     let address = match channel {
         Channel::Email => contact.trim().to_owned(),
-        Channel::Sms => sealbook_wire::contact_card::international_phone(contact)?,
+        Channel::Sms => sealbook_wire::contact_card::international_phone(contact)
+            .ok_or(Failure::Known(ErrorCode::SealFailed))?,
     };
     let cancel = secret.cancel_token();
     let card = form::card_plaintext(channel, &address, lang, &cancel.to_base64url());
-    let sealed = seal_contact_card(recipients, params, &card, &mut getrandom::SysRng).ok()?;
-    Some((base64url::encode(&sealed), cancel.hash().to_base64url()))
+    let sealed = seal::seal(Seal::ContactCard(recipients), business, iat, &card).await?;
+    Ok((sealed, cancel.hash().to_base64url()))
 }
 
 /// The id of the host page's current consent record, from the consent layer's

@@ -233,11 +233,16 @@ pub fn review(ctx: &Ctx<'_>) -> Vec<Html> {
 /// link: the same event, UID included, as the manage page's.
 fn calendar_href(ctx: &Ctx<'_>, confirmed: &Confirmed) -> Option<String> {
     let choice = &ctx.state.choice;
+    // "Whoever is free" became someone: the event names them, as the manage page does.
+    let practitioner = confirmed
+        .practitioner
+        .as_deref()
+        .unwrap_or(&choice.practitioner);
     let booked = ctx.profile.booked(
         ctx.lang,
         u32::from(choice.party),
         &choice.service,
-        &choice.practitioner,
+        practitioner,
     );
     let text = ics::calendar(&ics::Event {
         id: &confirmed.reference,

@@ -238,6 +238,8 @@ fn test(root: &Path, args: &[String]) -> anyhow::Result<()> {
     for target in [
         &["-p", "sealbook-envelope", "--test", "vectors"][..],
         &["-p", "sealbook-inbox", "--lib"],
+        // What the widget seals with WebCrypto, the envelope crate opens.
+        &["-p", "sealbook-web", "--lib"],
     ] {
         run(cargo()
             .args(["test", "--target", "wasm32-unknown-unknown"])

@@ -21,6 +21,10 @@ pub enum SealError {
     Randomness,
     #[error("RSA-OAEP encryption failed")]
     Wrap,
+    #[error("a visitor copy is sealed to no key")]
+    RecipientsOnVisitorCopy,
+    #[error("the sealed payload is not the padded plaintext plus a 16-byte tag")]
+    SealedLength,
 }
 
 /// Why a public or private key was not accepted.

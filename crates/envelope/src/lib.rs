@@ -38,8 +38,10 @@ pub use manage::{CancelToken, ManageSecret, ManageToken, TokenHash};
 #[cfg(feature = "open")]
 pub use open::{Identity, open, open_contact_card, open_with_file_key};
 pub use parse::Envelope;
-pub use seal::{Recipient, SealParams, seal, seal_contact_card, seal_visitor_copy};
-pub use unseal::{Opened, open_visitor_copy};
+pub use seal::{
+    Payload, Recipient, SealParams, Sealing, seal, seal_contact_card, seal_visitor_copy,
+};
+pub use unseal::{Opened, Unsealing, open_visitor_copy};
 
 /// `"SBK\x01"`: the magic bytes; the last one is the format version.
 pub const MAGIC: [u8; 4] = *b"SBK\x01";

@@ -22,6 +22,36 @@ const OBJECT_IDENTIFIER: u8 = 0x06;
 /// contents also refuses non-minimal OID arc encodings.
 const RSA_ENCRYPTION: [u8; 9] = [0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x01];
 
+/// Checks `der` as a canonical RSA SubjectPublicKeyInfo holding a key the rsa
+/// crate would build, without building it, and returns the modulus size in bits.
+///
+/// The rsa crate's checks (`PublicKey::new`) on the magnitudes as bytes: a modulus
+/// of 1024 to 8192 bits, odd; an odd exponent from 2 to 2^33 − 1 (so below `n`).
+/// The widget checks keys with this alone and leaves the arithmetic to the
+/// browser's WebCrypto, so its wasm carries no big-integer code.
+pub(crate) fn rsa_spki_bits(der: &[u8]) -> Result<usize, KeyError> {
+    let (n, e) = rsa_components(der)?;
+    // Both magnitudes are non-empty and start with a non-zero byte.
+    let bits = |magnitude: &[u8]| {
+        let top = magnitude.first().map_or(0, |byte| byte.leading_zeros());
+        magnitude.len() * 8 - usize::try_from(top).unwrap_or(8)
+    };
+    let odd = |magnitude: &[u8]| magnitude.last().is_some_and(|byte| byte & 1 == 1);
+    let n_bits = bits(n);
+    let exponent = (bits(e) <= 64).then(|| e.iter().fold(0u64, |acc, &b| acc << 8 | u64::from(b)));
+    let exponent_ok = exponent.is_some_and(|value| {
+        (rsa::PublicKey::MIN_PUB_EXPONENT..=rsa::PublicKey::MAX_PUB_EXPONENT).contains(&value)
+    });
+    if !(rsa::PublicKey::MIN_SIZE..=rsa::PublicKey::MAX_SIZE).contains(&n_bits)
+        || !odd(n)
+        || !odd(e)
+        || !exponent_ok
+    {
+        return Err(KeyError::Malformed);
+    }
+    Ok(n_bits)
+}
+
 /// Parses `der` as a canonical RSA SubjectPublicKeyInfo and builds the key.
 ///
 /// The rsa crate's own checks (odd modulus, `1 < e < n`, exponent and modulus size

@@ -534,3 +534,54 @@ proptest! {
         }
     }
 }
+
+/// The key checks run on the encoded magnitudes, without building the key (the
+/// widget links no big-integer code): they accept exactly the exponents and
+/// modulus sizes the rsa crate builds a key from.
+#[test]
+fn exponent_and_modulus_bounds_are_the_rsa_crates() {
+    let p = parts();
+    let with = |n: &[u8], e: &[u8]| {
+        let sign: &[u8] = if n[0] & 0x80 != 0 { &[0x00] } else { &[] };
+        let n = tlv(INTEGER, &[sign, n].concat());
+        let e = if e[0] & 0x80 != 0 {
+            tlv(INTEGER, &[&[0x00], e].concat())
+        } else {
+            tlv(INTEGER, e)
+        };
+        build(&p.algorithm, &tlv(SEQUENCE, &[n, e].concat()))
+    };
+    let exponents: [&[u8]; 10] = [
+        &[0x02],
+        &[0x03],
+        &[0x04],
+        &[0x01, 0x00, 0x01],
+        &[0x01, 0xFF, 0xFF, 0xFF, 0xFF],
+        &[0x01, 0xFF, 0xFF, 0xFF, 0xFD],
+        &[0x02, 0x00, 0x00, 0x00, 0x01],
+        &[0x03, 0x00, 0x00, 0x00, 0x01],
+        &[0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF],
+        &[0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01],
+    ];
+    // An odd modulus of 8192 bits, one of 8200, and the base key's.
+    let mut largest = vec![0xFF; 1024];
+    largest[1023] = 0xFD;
+    let mut too_large = vec![0xFF; 1025];
+    too_large[1024] = 0xFD;
+    for n in [p.n.clone(), largest, too_large] {
+        for e in exponents {
+            let der = with(&n, e);
+            let theirs = rsa::PublicKey::from_public_key_der(&der).is_ok();
+            let ours = Recipient::from_spki_der(&der).map(|_| ());
+            assert_eq!(
+                ours.is_ok(),
+                theirs,
+                "n of {} bytes, e = {e:02x?}: {ours:?}",
+                n.len()
+            );
+            if !theirs {
+                assert_eq!(ours, Err(KeyError::Malformed));
+            }
+        }
+    }
+}

@@ -12,6 +12,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use sealbook_envelope::keyfile::{decrypt_key, encrypt_key};
 use sealbook_envelope::{Envelope, Identity, KeyError, KeyId, OAEP_LABEL, open_with_file_key};
+use sealbook_web::webcrypto::subtle;
 use sealbook_wire::api::inbox_keys::WrappedKeyView;
 use sealbook_wire::plaintext::Booking;
 use wasm_bindgen::{JsCast, JsValue};
@@ -215,10 +216,6 @@ fn lock(der: &[u8], passphrase: &str) -> Result<String, UnlockError> {
     let encrypted =
         encrypt_key(der, passphrase.as_bytes(), salt, iv).map_err(|_| UnlockError::Mismatch)?;
     Ok(URL_SAFE_NO_PAD.encode(encrypted))
-}
-
-fn subtle() -> Option<SubtleCrypto> {
-    Some(web_sys::window()?.crypto().ok()?.subtle())
 }
 
 /// `importKey("pkcs8", der, RSA-OAEP/SHA-256, extractable = false, ["decrypt"])`.

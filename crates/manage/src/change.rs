@@ -3,14 +3,12 @@
 //! the visitor copy carries (`seal::verified_recipients`, as in the widget) — and
 //! a new visitor copy under the same secret, sent with `PUT /api/v1/bookings/{id}`.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use js_sys::{Date, Object, Reflect};
-use sealbook_envelope::{KeyId, SealParams, seal_visitor_copy};
+use sealbook_envelope::KeyId;
 use sealbook_web::error::{ErrorCode, Failure};
 use sealbook_web::profile::{Kind, Slot};
 use sealbook_web::public_api as api;
-use sealbook_web::seal;
+use sealbook_web::seal::{self, Seal};
 use sealbook_wire::api::bookings::BookingRequest;
 use sealbook_wire::plaintext::VisitorCopy;
 use wasm_bindgen::JsValue;
@@ -112,18 +110,16 @@ pub async fn change(target: &Target, copy: &VisitorCopy, start: &str) -> Result<
 
     let mut visitor = copy.clone();
     visitor.booking.start = Some(start.to_owned());
-    let sealing = |_| ErrorCode::SealFailed;
     let booking = visitor.booking.to_plaintext();
     let visitor = visitor.to_plaintext();
     let iat = (Date::now() / 1000.0).floor() as u64;
-    let envelope =
-        seal::seal_booking(&recipients, &target.business, iat, &booking).map_err(sealing)?;
-    let params = SealParams {
-        business: &target.business,
-        iat,
-    };
-    let visitor_copy =
-        seal_visitor_copy(&secret, &params, &visitor, &mut getrandom::SysRng).map_err(sealing)?;
+    let business = &target.business;
+    let envelope = seal::seal(Seal::Booking(&recipients), business, iat, &booking)
+        .await
+        .map_err(Failure::from)?;
+    let visitor_copy = seal::seal(Seal::VisitorCopy(&secret), business, iat, &visitor)
+        .await
+        .map_err(Failure::from)?;
     let (party_size, service, practitioner) = match target.kind {
         Kind::Restaurant => (Some(target.party), None, None),
         Kind::Clinic => (
@@ -138,7 +134,7 @@ pub async fn change(target: &Target, copy: &VisitorCopy, start: &str) -> Result<
         party_size,
         service,
         practitioner,
-        visitor_copy: Some(URL_SAFE_NO_PAD.encode(visitor_copy)),
+        visitor_copy: Some(visitor_copy),
         // The manage token stays as it is: a change never carries its hash.
         manage_token_hash: None,
         contact_card: None,

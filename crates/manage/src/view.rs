@@ -9,12 +9,12 @@ use std::rc::Rc;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use js_sys::{Array, Date, JSON};
-use sealbook_envelope::open_visitor_copy;
 use sealbook_web::clock;
 use sealbook_web::error::{ErrorCode, Failure};
 use sealbook_web::ics;
 use sealbook_web::profile::{Booked, Profile, Slot};
 use sealbook_web::public_api as api;
+use sealbook_web::seal;
 use sealbook_web::visitor_texts::{self as widget_i18n, Text as W};
 use sealbook_wire::api::manage::ManagedBooking;
 use sealbook_wire::api::profile::PublicProfile;
@@ -136,7 +136,9 @@ async fn load(lang: Lang) -> Result<Loaded, Failure> {
     let copy = visitor_copy
         .and_then(|text| URL_SAFE_NO_PAD.decode(text).ok())
         .ok_or(invalid.clone())?;
-    let opened = open_visitor_copy(&secret, &copy).map_err(|_| invalid.clone())?;
+    let opened = seal::open_visitor_copy(&secret, &copy)
+        .await
+        .map_err(|_| invalid.clone())?;
     drop(secret);
     let copy = VisitorCopy::from_plaintext(&opened.plaintext).map_err(|_| invalid.clone())?;
     if opened.header.business != business {

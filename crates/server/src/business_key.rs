@@ -44,7 +44,7 @@ impl RawKey {
         let recipient = Recipient::from_spki_pem(&pem).map_err(|error| error.to_string())?;
         Ok(BusinessKey {
             kid: recipient.kid().clone(),
-            spki_der: recipient.spki_der(),
+            spki_der: recipient.spki_der().to_vec(),
             status: self.status,
         })
     }

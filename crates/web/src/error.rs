@@ -81,6 +81,8 @@ codes! {
     // `fetch` rejected: no answer from the server at all.
     Network = "network" => ErrNetwork,
     SealFailed = "seal_failed" => ErrSealFailed,
+    // The host page is not a secure context: no WebCrypto, nothing sealed or sent.
+    InsecurePage = "insecure_page" => ErrInsecurePage,
     // The server answered with something that is not the documented shape.
     UnexpectedResponse = "unexpected_response" => ErrUnexpectedResponse,
     ]
@@ -191,6 +193,7 @@ mod tests {
                     ErrorCode::KeyNotPinned
                         | ErrorCode::Network
                         | ErrorCode::SealFailed
+                        | ErrorCode::InsecurePage
                         | ErrorCode::UnexpectedResponse
                 )),
             }

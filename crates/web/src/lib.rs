@@ -24,3 +24,4 @@ pub mod profile;
 pub mod public_api;
 pub mod seal;
 pub mod visitor_texts;
+pub mod webcrypto;

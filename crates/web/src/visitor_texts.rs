@@ -241,6 +241,11 @@ crate::texts! {
         "Le chiffrement a échoué : rien n’a été envoyé. Rechargez la page.",
         "Die Verschlüsselung ist fehlgeschlagen, nichts wurde gesendet. Bitte laden Sie die Seite neu.",
     ],
+    ErrInsecurePage => [
+        "This page is not served securely (HTTPS), so your booking cannot be encrypted and nothing was sent. Please book from the site’s secure address.",
+        "Cette page n’est pas servie de façon sécurisée (HTTPS) : votre réservation ne peut pas être chiffrée et rien n’a été envoyé. Réservez depuis l’adresse sécurisée du site.",
+        "Diese Seite wird nicht sicher (HTTPS) ausgeliefert, daher kann Ihre Buchung nicht verschlüsselt werden und nichts wurde gesendet. Bitte buchen Sie über die sichere Adresse der Website.",
+    ],
     ErrUnexpectedResponse => [
         "The booking service answered unexpectedly. Please try again later.",
         "Le service de réservation a répondu de façon inattendue. Réessayez plus tard.",

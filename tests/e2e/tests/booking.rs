@@ -298,6 +298,23 @@ async fn a_clinic_booking_with_any_practitioner_carries_the_reason_with_consent(
     let reference = widget.wait_for_text("#sb-reference").await?;
     let reference = reference.trim().to_owned();
     let manage_link = widget.value("#sb-manage").await?;
+    // "Whoever is free first" became someone: the calendar entry names them.
+    widget.press("#sb-ics", &key(Key::Enter)).await?;
+    let ics = String::from_utf8(browser.downloaded("booking.ics").await?)?;
+    let (_, profile) = sealbook
+        .request("GET", "/api/v1/businesses/praxis-am-see/profile", &[], None)
+        .await?;
+    let profile: serde_json::Value = serde_json::from_str(&profile)?;
+    let named = profile["practitioners"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|practitioner| practitioner["name"].as_str())
+        .any(|name| ics.contains(&format!(" — {name}")));
+    assert!(
+        named && !ics.contains("Wer zuerst frei ist"),
+        "the entry names the practitioner the server gave: {ics}"
+    );
     assert_no_policy_violations(&browser, "the German demo page").await?;
     browser.close().await?;
     sealbook.stop().await?;
@@ -388,6 +405,12 @@ async fn a_key_that_is_not_pinned_in_the_script_tag_means_nothing_is_sent() -> a
     browser.close().await?;
     sealbook.stop().await?;
 
+    assert_nothing_was_sent(&sealbook, &name).await
+}
+
+/// After a refusal in the widget of the stopped `sealbook`: it fetched the key
+/// set, attempted no upload, never saw `name`, and stores no booking.
+async fn assert_nothing_was_sent(sealbook: &Sealbook, name: &str) -> anyhow::Result<()> {
     let traffic = sealbook.proxy.traffic();
     assert!(
         occurrences(&traffic, b"GET /api/v1/businesses/bistro-du-coin/keys") >= 1,
@@ -404,6 +427,52 @@ async fn a_key_that_is_not_pinned_in_the_script_tag_means_nothing_is_sent() -> a
         Some(0)
     );
     Ok(())
+}
+
+/// A host page served without TLS is not a secure context: the browser gives
+/// it no WebCrypto, and its script tag's pins could have been changed on the
+/// way. The widget seals nothing, sends nothing, and says why in the
+/// visitor's language. (Chromium's `--host-resolver-rules` sends a test name
+/// to loopback, which unlike `127.0.0.1` is not trustworthy by itself.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_served_without_tls_seals_and_sends_nothing() -> anyhow::Result<()> {
+    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
+    let site = HostSite::start().await?;
+    let origin = format!("http://bistro.sealbook.test:{}", site.port);
+    let mut sealbook = Sealbook::start("bistro-du-coin", std::slice::from_ref(&origin)).await?;
+    site.set_page(format!(
+        "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Chez Test</title></head><body>\
+         <h1>Chez Test</h1>{}</body></html>",
+        sealbook.snippet().await?
+    ));
+    let browser = Browser::start_with_flags(&[
+        "--host-resolver-rules=MAP *.sealbook.test 127.0.0.1".to_owned(),
+    ])
+    .await?;
+    let name = canary();
+
+    let widget = browser.open_widget(&format!("{origin}/")).await?;
+    assert_eq!(
+        browser.script("return window.isSecureContext;").await?,
+        false,
+        "the host page is not a secure context"
+    );
+    choose_first_free_slot(&widget, None).await?;
+    fill_details(&widget, &name, "+33 6 12 34 56 78").await?;
+    widget.press("#sb-next", &key(Key::Enter)).await?;
+    send(&widget).await?;
+    let message = widget.wait_for_text("#sb-error").await?;
+    let code = widget.find("#sb-error").await?.attr("data-code").await?;
+    eprintln!("refusal shown to the visitor: {message}");
+    assert_eq!(code.as_deref(), Some("insecure_page"));
+    assert!(
+        message.contains("HTTPS") && message.contains("rien n’a été envoyé"),
+        "the visitor learns why, in French, and that nothing was sent: {message}"
+    );
+    browser.close().await?;
+    sealbook.stop().await?;
+
+    assert_nothing_was_sent(&sealbook, &name).await
 }
 
 /// `/book/{business}`: the widget alone on Sealbook's origin, in the browser's

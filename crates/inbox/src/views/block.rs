@@ -6,7 +6,7 @@
 
 use sealbook_web::clock::now_unix_seconds;
 use sealbook_web::profile::{Kind, Profile};
-use sealbook_web::seal::seal_booking;
+use sealbook_web::seal::{Seal, seal};
 use sealbook_wire::api::auth::StaffView;
 use sealbook_wire::api::inbox::BlockRequest;
 use sealbook_wire::plaintext::{Block, Booking, Source, V1};
@@ -198,12 +198,14 @@ pub fn block_page(props: &BlockProps) -> Html {
                     start: Some(start.clone()),
                     ..Booking::default()
                 };
-                let Ok(envelope) = seal_booking(
-                    &recipients,
+                let sealed = plaintext.to_plaintext();
+                let sealing = seal(
+                    Seal::Booking(&recipients),
                     &business,
                     now_unix_seconds(),
-                    &plaintext.to_plaintext(),
-                ) else {
+                    &sealed,
+                );
+                let Ok(envelope) = sealing.await else {
                     busy.set(false);
                     calls.show(t(lang, Text::BrowserCannot));
                     return Ok(());

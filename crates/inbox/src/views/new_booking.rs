@@ -10,7 +10,7 @@ use sealbook_web::calendar::Day;
 use sealbook_web::clock::{now_unix_seconds, zoned_ms};
 use sealbook_web::profile::{FieldId, Kind, Profile};
 use sealbook_web::public_api::fetch_keys;
-use sealbook_web::seal::{seal_booking, verified_recipients};
+use sealbook_web::seal::{Seal, seal, verified_recipients};
 use sealbook_web::visitor_texts;
 use sealbook_wire::api::auth::StaffView;
 use sealbook_wire::api::inbox::StaffBookingRequest;
@@ -380,12 +380,14 @@ pub fn new_booking(props: &NewBookingProps) -> Html {
                     }
                 };
                 let booking = plaintext(&profile, &current, &start, lang);
-                let Ok(envelope) = seal_booking(
-                    &recipients,
+                let sealed = booking.to_plaintext();
+                let sealing = seal(
+                    Seal::Booking(&recipients),
                     &business,
                     now_unix_seconds(),
-                    &booking.to_plaintext(),
-                ) else {
+                    &sealed,
+                );
+                let Ok(envelope) = sealing.await else {
                     busy.set(false);
                     calls.show(t(lang, Text::BrowserCannot));
                     return Ok(());

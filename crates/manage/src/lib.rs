@@ -20,6 +20,12 @@ mod view;
 
 use wasm_bindgen::prelude::*;
 
+/// The browser build's allocator: smaller than the default dlmalloc, as in the widget.
+#[cfg(all(target_family = "wasm", target_os = "unknown"))]
+#[global_allocator]
+static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
+    lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
+
 /// Trunk's loader calls this once the wasm is instantiated.
 #[wasm_bindgen(start)]
 pub fn start() {

@@ -6,9 +6,8 @@
 
 use std::rc::Rc;
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use js_sys::{Array, Date, JSON};
+use sealbook_envelope::base64url;
 use sealbook_web::clock;
 use sealbook_web::error::{ErrorCode, Failure};
 use sealbook_web::ics;
@@ -134,7 +133,7 @@ async fn load(lang: Lang) -> Result<Loaded, Failure> {
         ..
     } = read(&net::call("GET", &url, Some(&token), None).await?).ok_or(invalid.clone())?;
     let copy = visitor_copy
-        .and_then(|text| URL_SAFE_NO_PAD.decode(text).ok())
+        .and_then(|text| base64url::decode(&text))
         .ok_or(invalid.clone())?;
     let opened = seal::open_visitor_copy(&secret, &copy)
         .await

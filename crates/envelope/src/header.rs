@@ -94,6 +94,129 @@ impl Header {
     }
 }
 
+impl Header {
+    /// Reads a header in canonical form (§4.2) and nothing else: the bytes must
+    /// be exactly what [`Self::to_json`] writes for the values read. That is
+    /// what the spec asks of an opener (parse strictly, then re-serialise and
+    /// compare), done in one pass without a JSON parser, which the manage page
+    /// would otherwise carry (a test holds the two ways together). What the
+    /// values must be (the suite, decodable kids and keys) is the caller's check.
+    pub(crate) fn from_canonical(bytes: &[u8]) -> Option<Self> {
+        let mut reader = Canonical(bytes);
+        reader.expect(b"{\"v\":")?;
+        let v = u32::try_from(reader.integer()?).ok()?;
+        reader.expect(b",\"suite\":")?;
+        let suite = reader.string()?;
+        reader.expect(b",\"business\":")?;
+        let business = reader.string()?;
+        reader.expect(b",\"kind\":")?;
+        let kind = Kind::from_name(&reader.string()?)?;
+        reader.expect(b",\"iat\":")?;
+        let iat = reader.integer()?;
+        reader.expect(b",\"recipients\":[")?;
+        let mut recipients = Vec::new();
+        if reader.expect(b"]").is_none() {
+            loop {
+                reader.expect(b"{\"kid\":")?;
+                let kid = KeyId::unchecked(reader.string()?);
+                reader.expect(b",\"wk\":")?;
+                let wk = reader.string()?;
+                reader.expect(b"}")?;
+                recipients.push(RecipientStanza { kid, wk });
+                if reader.expect(b"]").is_some() {
+                    break;
+                }
+                reader.expect(b",")?;
+            }
+        }
+        reader.expect(b",\"nonce\":")?;
+        let nonce = reader.string()?;
+        reader.expect(b",\"commit\":")?;
+        let commit = reader.string()?;
+        reader.expect(b"}")?;
+        reader.0.is_empty().then_some(Self {
+            v,
+            suite,
+            business,
+            kind,
+            iat,
+            recipients,
+            nonce,
+            commit,
+        })
+    }
+}
+
+/// The unread rest of a header being read in canonical form.
+struct Canonical<'a>(&'a [u8]);
+
+impl Canonical<'_> {
+    fn expect(&mut self, literal: &[u8]) -> Option<()> {
+        self.0 = self.0.strip_prefix(literal)?;
+        Some(())
+    }
+
+    fn next(&mut self) -> Option<u8> {
+        let (&byte, rest) = self.0.split_first()?;
+        self.0 = rest;
+        Some(byte)
+    }
+
+    /// Plain decimal: no sign, no leading zero, no fraction or exponent.
+    fn integer(&mut self) -> Option<u64> {
+        let digits = self
+            .0
+            .iter()
+            .take_while(|byte| byte.is_ascii_digit())
+            .count();
+        let (text, rest) = self.0.split_at(digits);
+        if text.is_empty() || (text[0] == b'0' && text.len() > 1) {
+            return None;
+        }
+        self.0 = rest;
+        text.iter().try_fold(0u64, |value, &digit| {
+            value.checked_mul(10)?.checked_add(u64::from(digit - b'0'))
+        })
+    }
+
+    /// A string with exactly the escapes [`json_string`] writes, in UTF-8.
+    fn string(&mut self) -> Option<String> {
+        self.expect(b"\"")?;
+        let mut out = Vec::new();
+        loop {
+            match self.next()? {
+                b'"' => return String::from_utf8(out).ok(),
+                b'\\' => out.push(match self.next()? {
+                    b'"' => b'"',
+                    b'\\' => b'\\',
+                    b'n' => b'\n',
+                    b'r' => b'\r',
+                    b't' => b'\t',
+                    b'b' => 0x08,
+                    b'f' => 0x0C,
+                    b'u' => {
+                        self.expect(b"00")?;
+                        let hex = |digit: u8| match digit {
+                            b'0'..=b'9' => Some(digit - b'0'),
+                            b'a'..=b'f' => Some(digit - b'a' + 10),
+                            _ => None,
+                        };
+                        let byte = hex(self.next()?)? << 4 | hex(self.next()?)?;
+                        // Only what has no short escape is written this way.
+                        if byte >= 0x20 || matches!(byte, 0x08 | 0x09 | 0x0A | 0x0C | 0x0D) {
+                            return None;
+                        }
+                        byte
+                    }
+                    _ => return None,
+                }),
+                0x00..=0x1F => return None,
+                byte => out.push(byte),
+            }
+        }
+    }
+}
+
 impl Kind {
     /// The name in the header.
     pub fn as_str(self) -> &'static str {
@@ -101,6 +224,15 @@ impl Kind {
             Self::Booking => "booking",
             Self::VisitorCopy => "visitor-copy",
             Self::ContactCard => "contact-card",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "booking" => Some(Self::Booking),
+            "visitor-copy" => Some(Self::VisitorCopy),
+            "contact-card" => Some(Self::ContactCard),
+            _ => None,
         }
     }
 }
@@ -177,7 +309,77 @@ mod tests {
         );
     }
 
+    /// What the spec asks of an opener, done with serde_json: strict JSON,
+    /// then re-serialised to the very bytes read.
+    fn reference(bytes: &[u8]) -> Option<Header> {
+        let header: Header = serde_json::from_slice(bytes).ok()?;
+        (header.to_json() == bytes).then_some(header)
+    }
+
+    #[test]
+    fn non_canonical_spellings_are_refused_as_serde_json_and_a_comparison_refuse_them() {
+        let canonical = header("bistro".to_owned(), 1_790_000_000, 2, Kind::Booking).to_json();
+        let text = String::from_utf8(canonical.clone()).expect("UTF-8");
+        let spellings = [
+            text.replacen(':', ": ", 1),
+            text.replacen("\"v\":1", "\"v\":1.0", 1),
+            text.replacen("\"v\":1", "\"v\":01", 1),
+            text.replacen("\"v\":1", "\"v\":true", 1),
+            text.replacen("\"v\":1", "\"v\":4294967297", 1),
+            text.replacen("1790000000", "\"1790000000\"", 1),
+            text.replacen("1790000000", "18446744073709551616", 1),
+            text.replacen("bistro", "bi\\u0073tro", 1),
+            text.replacen("bistro", "bi\\/stro", 1),
+            text.replacen("bistro", "bi\\u001Fstro", 1),
+            text.replacen("bistro", "bi\\u000astro", 1),
+            text.replacen("\"booking\"", "\"Booking\"", 1),
+            text.replacen("\"kid\"", "\"KID\"", 1),
+            text.replacen(",\"wk\"", ",\"wk\":\"x\",\"wk\"", 1),
+            format!("{text} "),
+            format!("\u{feff}{text}"),
+            text.replacen('{', "{\"v\":1,", 1),
+        ];
+        assert_eq!(Header::from_canonical(&canonical), reference(&canonical));
+        assert!(Header::from_canonical(&canonical).is_some());
+        for spelling in spellings {
+            assert_ne!(spelling.as_bytes(), canonical.as_slice());
+            assert_eq!(
+                Header::from_canonical(spelling.as_bytes()),
+                None,
+                "{spelling}"
+            );
+            assert_eq!(reference(spelling.as_bytes()), None, "{spelling}");
+        }
+        let control: String = (0u8..0x20).map(char::from).collect();
+        let odd = header(control, 0, 0, Kind::VisitorCopy).to_json();
+        assert_eq!(Header::from_canonical(&odd), reference(&odd));
+        assert!(Header::from_canonical(&odd).is_some());
+    }
+
     proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2048))]
+
+        /// Whatever the one-pass reader accepts, strict JSON and a comparison
+        /// accept too, to the same header, and the other way round.
+        #[test]
+        fn the_canonical_reader_agrees_with_serde_json_and_a_comparison(
+            business in any::<String>(),
+            iat in any::<u64>(),
+            recipients in 0..3usize,
+            edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0..3u8), 0..3),
+        ) {
+            let mut bytes = header(business, iat, recipients, Kind::Booking).to_json();
+            for (index, byte, how) in edits {
+                let at = index.index(bytes.len());
+                match how {
+                    0 => bytes[at] = byte,
+                    1 => bytes.insert(at, byte),
+                    _ => { bytes.remove(at); }
+                }
+            }
+            prop_assert_eq!(Header::from_canonical(&bytes), reference(&bytes));
+        }
+
         #[test]
         fn the_header_is_written_as_serde_json_writes_it(
             business in any::<String>(),

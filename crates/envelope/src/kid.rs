@@ -31,6 +31,11 @@ impl KeyId {
         Some(Self(text.to_owned()))
     }
 
+    /// As read from a header, before `Envelope::parse` checks it with [`Self::parse`].
+    pub(crate) fn unchecked(text: String) -> Self {
+        Self(text)
+    }
+
     /// The text form.
     pub fn as_str(&self) -> &str {
         &self.0

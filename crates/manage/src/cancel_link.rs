@@ -7,14 +7,14 @@ use sealbook_envelope::CancelToken;
 use sealbook_web::clock;
 use sealbook_web::error::{ErrorCode, Failure};
 use sealbook_web::visitor_texts::{self as widget_i18n, Text as W};
-use sealbook_wire::api::courier::CancelLinkBooking;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
+use crate::answer::CancelLinkBooking;
 use crate::i18n::{Lang, Text, t};
 use crate::net;
-use crate::view::{failure_text, read, row, set_document_lang};
+use crate::view::{failure_text, row, set_document_lang};
 
 /// The path the link's page is served at.
 pub const PATH: &str = "/manage/cancel";
@@ -58,7 +58,7 @@ fn url() -> String {
 
 async fn call(method: &str, token: &str) -> Result<CancelLinkBooking, Failure> {
     let answer = net::call(method, &url(), Some(token), None).await?;
-    read(&answer).ok_or(Failure::Known(ErrorCode::UnexpectedResponse))
+    CancelLinkBooking::read(&answer).ok_or(Failure::Known(ErrorCode::UnexpectedResponse))
 }
 
 #[function_component]
@@ -131,7 +131,7 @@ pub fn CancelLink() -> Html {
             </p>
         },
         Page::Ready(booking) => {
-            let confirmed = booking.status == "confirmed";
+            let confirmed = booking.confirmed;
             let when = clock::format_instant(lang, &booking.start, &booking.timezone);
             html! {
                 <>

@@ -3,16 +3,15 @@
 //! the visitor copy carries (`seal::verified_recipients`, as in the widget) — and
 //! a new visitor copy under the same secret, sent with `PUT /api/v1/bookings/{id}`.
 
-use js_sys::{Date, Object, Reflect};
+use js_sys::{Date, JSON, Object, Reflect};
 use sealbook_envelope::KeyId;
 use sealbook_web::error::{ErrorCode, Failure};
 use sealbook_web::profile::{Kind, Slot};
 use sealbook_web::public_api as api;
 use sealbook_web::seal::{self, Seal};
-use sealbook_wire::api::bookings::BookingRequest;
-use sealbook_wire::plaintext::VisitorCopy;
 use wasm_bindgen::JsValue;
 
+use crate::copy::VisitorCopy;
 use crate::link;
 use crate::net;
 
@@ -92,7 +91,7 @@ pub async fn slots(target: &Target, day: &str) -> Result<Vec<Slot>, Failure> {
 /// Re-seals the booking with `start` and sends it; the server checks capacity.
 /// Members of the plaintext this page does not know are sealed again as they were.
 pub async fn change(target: &Target, copy: &VisitorCopy, start: &str) -> Result<(), ChangeError> {
-    let pins: Vec<KeyId> = copy.pins.iter().filter_map(|p| KeyId::parse(p)).collect();
+    let pins: Vec<KeyId> = copy.pins().iter().filter_map(|p| KeyId::parse(p)).collect();
     if pins.is_empty() {
         return Err(ChangeError::NoPins);
     }
@@ -108,10 +107,10 @@ pub async fn change(target: &Target, copy: &VisitorCopy, start: &str) -> Result<
     )
     .ok_or(ErrorCode::BookingNotFound)?;
 
-    let mut visitor = copy.clone();
-    visitor.booking.start = Some(start.to_owned());
-    let booking = visitor.booking.to_plaintext();
-    let visitor = visitor.to_plaintext();
+    let (booking, visitor) = copy
+        .with_start(start)
+        .and_then(|moved| moved.plaintexts())
+        .ok_or(ErrorCode::SealFailed)?;
     let iat = (Date::now() / 1000.0).floor() as u64;
     let business = &target.business;
     let envelope = seal::seal(Seal::Booking(&recipients), business, iat, &booking)
@@ -121,26 +120,31 @@ pub async fn change(target: &Target, copy: &VisitorCopy, start: &str) -> Result<
         .await
         .map_err(Failure::from)?;
     let (party_size, service, practitioner) = match target.kind {
-        Kind::Restaurant => (Some(target.party), None, None),
+        Kind::Restaurant => (JsValue::from(target.party), None, None),
         Kind::Clinic => (
-            None,
-            Some(target.service.clone()),
-            Some(target.practitioner.clone()),
+            JsValue::NULL,
+            Some(target.service.as_str()),
+            Some(target.practitioner.as_str()),
         ),
     };
-    let body = BookingRequest {
-        envelope,
-        start: start.to_owned(),
-        party_size,
-        service,
-        practitioner,
-        visitor_copy: Some(visitor_copy),
-        // The manage token stays as it is: a change never carries its hash.
-        manage_token_hash: None,
-        contact_card: None,
-        cancel_token_hash: None,
-    };
-    let body = serde_json::to_string(&body).map_err(|_| ErrorCode::SealFailed)?;
+    // docs/API.md's booking body, in its order; the manage token stays as it
+    // is: a change never carries its hash.
+    let text = |value: Option<&str>| value.map_or(JsValue::NULL, JsValue::from);
+    let body = Object::new();
+    for (key, value) in [
+        ("envelope", JsValue::from(envelope)),
+        ("start", JsValue::from(start)),
+        ("party_size", party_size),
+        ("service", text(service)),
+        ("practitioner", text(practitioner)),
+        ("visitor_copy", JsValue::from(visitor_copy)),
+        ("manage_token_hash", JsValue::NULL),
+    ] {
+        Reflect::set(&body, &key.into(), &value).map_err(|_| ErrorCode::SealFailed)?;
+    }
+    let body: String = JSON::stringify(&body)
+        .map_err(|_| ErrorCode::SealFailed)?
+        .into();
     let url = net::booking_url(&target.api, &target.id, None);
     net::call("PUT", &url, Some(&target.token), Some(&body)).await?;
     Ok(())

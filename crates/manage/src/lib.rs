@@ -11,8 +11,10 @@
 //! The envelope's `open` feature is not enabled: this page cannot open bookings,
 //! only the visitor copy that its own secret unlocks.
 
+mod answer;
 mod cancel_link;
 mod change;
+mod copy;
 mod i18n;
 mod link;
 mod net;

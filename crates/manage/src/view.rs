@@ -6,7 +6,7 @@
 
 use std::rc::Rc;
 
-use js_sys::{Array, Date, JSON};
+use js_sys::{Array, Date};
 use sealbook_envelope::base64url;
 use sealbook_web::clock;
 use sealbook_web::error::{ErrorCode, Failure};
@@ -15,16 +15,14 @@ use sealbook_web::profile::{Booked, Profile, Slot};
 use sealbook_web::public_api as api;
 use sealbook_web::seal;
 use sealbook_web::visitor_texts::{self as widget_i18n, Text as W};
-use sealbook_wire::api::manage::ManagedBooking;
-use sealbook_wire::api::profile::PublicProfile;
-use sealbook_wire::plaintext::VisitorCopy;
-use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::{Blob, BlobPropertyBag, HtmlElement, HtmlInputElement, Url};
 use yew::prelude::*;
 
+use crate::answer::{self, Managed};
 use crate::change::{self, ChangeError, Target};
+use crate::copy::VisitorCopy;
 use crate::i18n::{Lang, Text, t};
 use crate::link;
 use crate::net;
@@ -63,8 +61,7 @@ fn deadline(start: &str, cancel_until_hours: u32) -> (String, bool) {
 /// The business's policy as its profile states it now: hours and phone.
 async fn policy(target: &Target) -> Option<(u32, Option<String>)> {
     let url = api::endpoint(&target.api, &target.business, "profile");
-    let public = read::<PublicProfile>(&net::call("GET", &url, None, None).await.ok()?)?;
-    Some((public.cancel_until_hours, public.phone))
+    answer::policy(&net::call("GET", &url, None, None).await.ok()?)
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -103,12 +100,6 @@ pub(crate) fn browser_lang() -> Lang {
     Lang::from_code(code.get(0..2))
 }
 
-/// An answer read into the type the API defines for it.
-pub(crate) fn read<T: DeserializeOwned>(answer: &JsValue) -> Option<T> {
-    let text: String = JSON::stringify(answer).ok()?.into();
-    serde_json::from_str(&text).ok()
-}
-
 /// Opens the link: the booking, its visitor copy and the business's profile.
 async fn load(lang: Lang) -> Result<Loaded, Failure> {
     let invalid = Failure::Known(ErrorCode::BookingNotFound);
@@ -122,16 +113,15 @@ async fn load(lang: Lang) -> Result<Loaded, Failure> {
     let (id, secret) = link::parse(&pathname, &hash).ok_or(invalid.clone())?;
     let token = secret.token().to_base64url();
     let url = net::booking_url(&api, &id, None);
-    let ManagedBooking {
+    let Managed {
         business,
         start,
         party_size: party,
         service,
         practitioner,
-        status,
+        confirmed,
         visitor_copy,
-        ..
-    } = read(&net::call("GET", &url, Some(&token), None).await?).ok_or(invalid.clone())?;
+    } = Managed::read(&net::call("GET", &url, Some(&token), None).await?).ok_or(invalid.clone())?;
     let copy = visitor_copy
         .and_then(|text| base64url::decode(&text))
         .ok_or(invalid.clone())?;
@@ -139,29 +129,26 @@ async fn load(lang: Lang) -> Result<Loaded, Failure> {
         .await
         .map_err(|_| invalid.clone())?;
     drop(secret);
-    let copy = VisitorCopy::from_plaintext(&opened.plaintext).map_err(|_| invalid.clone())?;
+    let copy = VisitorCopy::parse(&opened.plaintext).ok_or(invalid.clone())?;
     if opened.header.business != business {
         return Err(invalid);
     }
     let lang = copy
-        .booking
-        .lang
-        .as_deref()
-        .map_or(lang, |code| Lang::from_code(Some(code)));
-    let confirmed = status == "confirmed";
+        .text("lang")
+        .map_or(lang, |code| Lang::from_code(Some(&code)));
     let target_service = service.clone().unwrap_or_default();
     let target_practitioner = practitioner.clone().unwrap_or_default();
 
     let profile_url = api::endpoint(&api, &business, "profile");
     let profile_json = net::call("GET", &profile_url, None, None).await?;
     let profile: Profile = api::profile(&profile_json).ok_or(invalid.clone())?;
-    let public = read::<PublicProfile>(&profile_json);
+
     let business_name = if profile.name.is_empty() {
         business.clone()
     } else {
         profile.name.clone()
     };
-    let phone = public.and_then(|public| public.phone);
+    let phone = answer::policy(&profile_json).and_then(|(_, phone)| phone);
     let (deadline, closed) = deadline(&start, profile.cancel_until_hours);
     let booked = profile.booked(
         lang,
@@ -406,7 +393,9 @@ impl Actions {
                             let _ = Url::revoke_object_url(url);
                         }
                         moved.start = start;
-                        moved.copy.booking.start = Some(moved.start.clone());
+                        if let Some(copy) = moved.copy.with_start(&moved.start) {
+                            moved.copy = copy;
+                        }
                         moved.ics_url = ics_url(&moved);
                         this.page.set(Page::Ready(Rc::new(moved)));
                         this.announce.set(t(lang, Text::ChangedNotice).to_owned());
@@ -514,7 +503,7 @@ fn ready(
     let lang = loaded.lang;
     let tr = |key: Text| t(lang, key);
     let wt = |key: W| widget_i18n::t(lang, key);
-    let b = &loaded.copy.booking;
+    let copy = &loaded.copy;
     let when = clock::format_instant(lang, &loaded.start, &loaded.timezone);
     let status = if loaded.confirmed {
         tr(Text::StatusConfirmed)
@@ -540,23 +529,21 @@ fn ready(
     if let Some(with) = &loaded.booked.with {
         rows.push(row(wt(W::PractitionerLabel), html! { with.clone() }));
     }
-    let name = b.display_name();
-    if !name.is_empty() {
+    if let Some(name) = copy.text("name") {
         rows.push(row(
             wt(W::NameLabel),
-            html! { <span id="sb-manage-name">{ name.to_owned() }</span> },
+            html! { <span id="sb-manage-name">{ name }</span> },
         ));
     }
-    let contact = b.contact.as_ref();
     let typed = [
-        (W::ContactPhone, contact.and_then(|c| c.phone.as_deref())),
-        (W::ContactEmail, contact.and_then(|c| c.email.as_deref())),
-        (W::NoteLabel, b.note.as_deref()),
-        (W::ReasonLabel, b.reason.as_deref()),
+        (W::ContactPhone, copy.contact("phone")),
+        (W::ContactEmail, copy.contact("email")),
+        (W::NoteLabel, copy.text("note")),
+        (W::ReasonLabel, copy.text("reason")),
     ];
     for (label, value) in typed {
-        if let Some(value) = value.filter(|v| !v.is_empty()) {
-            rows.push(row(wt(label), html! { value.to_owned() }));
+        if let Some(value) = value {
+            rows.push(row(wt(label), html! { value }));
         }
     }
     rows.push(row(

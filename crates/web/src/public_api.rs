@@ -98,7 +98,7 @@ pub fn failure(status: u16, body: Option<&JsValue>) -> Failure {
 
 /// `object[key]`, if `object` is an object and the member is neither undefined nor null.
 #[inline]
-fn member(object: &JsValue, key: &str) -> Option<JsValue> {
+pub fn member(object: &JsValue, key: &str) -> Option<JsValue> {
     if !object.is_object() {
         return None;
     }
@@ -115,7 +115,7 @@ pub fn string(object: &JsValue, key: &str) -> Option<String> {
 
 /// `object[key]` if it is a non-negative whole number.
 #[inline]
-fn number(object: &JsValue, key: &str) -> Option<u32> {
+pub fn number(object: &JsValue, key: &str) -> Option<u32> {
     let n = member(object, key)?.as_f64()?;
     (n >= 0.0 && n <= f64::from(u32::MAX) && n.fract() == 0.0).then_some(n as u32)
 }

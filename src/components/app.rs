@@ -95,6 +95,14 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
     {
+        // Sealing is near once the visitor is at the details: start WebCrypto.
+        use_effect_with(state.step == Step::Details, |details| {
+            if *details {
+                sealbook_web::webcrypto::warm_up();
+            }
+        });
+    }
+    {
         // Focus what the reducer says the visitor must read or use next.
         let root = root.clone();
         let target = state.focus;

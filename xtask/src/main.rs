@@ -138,10 +138,27 @@ fn bench(root: &Path) -> anyhow::Result<()> {
         tools::VANILLA_COOKIECONSENT_VERSION,
     )?;
     build_widget(root)?;
-    run(cargo().args(["build", "-p", "sealbook", "-p", "sealbook-server", "--bins"]))?;
+    // As in production: a release server, and the pages' own servers (the
+    // example's) built for release too, so that no page is served by debug code.
+    run(cargo().args([
+        "build",
+        "--release",
+        "-p",
+        "sealbook",
+        "-p",
+        "sealbook-server",
+        "--bins",
+    ]))?;
     run(cargo()
-        .args(["run", "-p", "sealbook-e2e", "--example", "banner_time"])
-        .env("SEALBOOK_BIN", root.join("target/debug/sealbook"))
+        .args([
+            "run",
+            "--release",
+            "-p",
+            "sealbook-e2e",
+            "--example",
+            "banner_time",
+        ])
+        .env("SEALBOOK_BIN", root.join("target/release/sealbook"))
         .env("PATH", tools::path_with_tools(root)))?;
     Ok(())
 }

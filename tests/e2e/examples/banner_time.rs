@@ -5,7 +5,10 @@
 //! to a WebDriver-driven browser as to a visitor's), and
 //! for a static HTML banner (the floor: no script at all). The three are loaded
 //! in turn, `LOADS` times each, in one headless Chromium run on loopback, so
-//! that they share the machine's state; `cargo xtask bench` runs it.
+//! that they share the machine's state; `cargo xtask bench` runs it, built for
+//! release, against the `sealbook` binary built for release, which the page
+//! reaches directly (not through the tests' recording proxy), as a visitor's
+//! browser reaches a production server.
 //!
 //! The time is taken in the page: a script first in its head checks, at every
 //! animation frame from the start, whether the page's "Reject all" button is
@@ -82,7 +85,7 @@ async fn main() -> anyhow::Result<()> {
 <body><main><h1>Bistro</h1><p>Seasonal cooking.</p>{}</main></body>
 </html>"#,
         stopwatch("#sbc-reject"),
-        sealbook.snippet().await?,
+        sealbook.direct_snippet().await?,
     ));
 
     // vanilla-cookieconsent, as its documentation sets it up.

@@ -472,12 +472,24 @@ impl Sealbook {
     /// embed it, pinning the keys whose public key files the owner holds
     /// (`keys`, then `keys-next` once it exists).
     pub async fn snippet(&self) -> anyhow::Result<String> {
+        self.snippet_at(&self.url("")).await
+    }
+
+    /// [`Self::snippet`] for a page that reaches the server itself, as a
+    /// visitor's browser does, rather than through the recording proxy, which
+    /// adds its own time to every answer: what a benchmark wants.
+    pub async fn direct_snippet(&self) -> anyhow::Result<String> {
+        self.snippet_at(&format!("http://127.0.0.1:{}", self.port))
+            .await
+    }
+
+    async fn snippet_at(&self, server_url: &str) -> anyhow::Result<String> {
         let mut command = Command::new(binary()?);
         command
             .arg("snippet")
             .arg("--config")
             .arg(self.dir.path().join("sealbook.toml"))
-            .args(["--business", &self.business, "--server-url", &self.url("")]);
+            .args(["--business", &self.business, "--server-url", server_url]);
         for folder in ["keys", "keys-next"] {
             let public = self
                 .dir

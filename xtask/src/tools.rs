@@ -16,6 +16,8 @@ const GECKODRIVER_VERSION: &str = "0.37.1";
 const WASM_BINDGEN_VERSION: &str = "0.2.130";
 const BINARYEN_VERSION: &str = "132";
 const AXE_CORE_VERSION: &str = "4.14.1";
+/// Minifies the widget's glue and embed.js in the widget build's hook (Trunk.toml).
+const TERSER_VERSION: &str = "5.51.4";
 /// The consent manager `cargo xtask bench` times Sealbook's banner against.
 pub(crate) const VANILLA_COOKIECONSENT_VERSION: &str = "3.1.0";
 const SCHEMATHESIS_VERSION: &str = "4.32.5";
@@ -49,7 +51,7 @@ fn version_of(program: &str, root: &Path) -> Option<String> {
         .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
-/// The wasm target, wasm-bindgen-cli, trunk and binaryen's wasm-opt.
+/// The wasm target, wasm-bindgen-cli, trunk, binaryen's wasm-opt and terser.
 pub(crate) fn ensure_widget_tools(root: &Path) -> anyhow::Result<()> {
     let targets = Command::new("rustup")
         .args(["target", "list", "--installed"])
@@ -76,6 +78,7 @@ pub(crate) fn ensure_widget_tools(root: &Path) -> anyhow::Result<()> {
             .args(["install", "--no-audit", "--no-fund", "--prefix", ".tools"])
             .arg(format!("binaryen@{BINARYEN_VERSION}")))?;
     }
+    ensure_npm_package(root, "terser", TERSER_VERSION)?;
     Ok(())
 }
 

@@ -9,6 +9,10 @@
  *   <script type="text/plain" data-category="analytics" data-src="https://…"></script>
  *     runs only once "analytics" is granted (inline code too); other elements
  *     with data-category and data-src (iframe, img) get their src then.
+ *   <iframe data-category="marketing" data-service="YouTube" data-src="https://…"></iframe>
+ *     (or a div that a gated script fills) shows a placeholder in the visitor's
+ *     language until "marketing" or that one service (declared by that name in
+ *     the notice) is allowed; its button allows the service alone, recorded.
  *   data-consent="external"   no banner; the host's own CMP calls Sealbook.consent.set({...}).
  *   data-consent-mode="google" Google Consent Mode v2 defaults (all denied), updated on choice.
  *   data-consent-reopen="none" no floating "Cookie settings" button (call Sealbook.consent.show()).
@@ -65,6 +69,8 @@
       preferences: "Preferences",
       analytics: "Statistics",
       marketing: "Marketing",
+      embed: "This content is from {s}. Loading it lets {p} set cookies and see that you visited this page. Your choice is remembered; change it under “Cookie settings”.",
+      load: "Load {s}",
     },
     fr: {
       title: "Cookies sur ce site",
@@ -85,6 +91,8 @@
       preferences: "Préférences",
       analytics: "Statistiques",
       marketing: "Marketing",
+      embed: "Ce contenu provient de {s}. Le charger permet à {p} de déposer des cookies et de savoir que vous avez consulté cette page. Votre choix est retenu ; modifiez-le via « Paramètres des cookies ».",
+      load: "Charger {s}",
     },
     de: {
       title: "Cookies auf dieser Website",
@@ -105,6 +113,8 @@
       preferences: "Präferenzen",
       analytics: "Statistik",
       marketing: "Marketing",
+      embed: "Dieser Inhalt stammt von {s}. Wenn Sie ihn laden, kann {p} Cookies setzen und erfährt, dass Sie diese Seite besucht haben. Ihre Wahl wird gespeichert; ändern Sie sie unter „Cookie-Einstellungen“.",
+      load: "{s} laden",
     },
   };
 
@@ -148,6 +158,15 @@ details { margin-top: 0.25rem; }
 summary { cursor: pointer; color: var(--a); }
 ul { margin: 0.25rem 0 0; padding-left: 1.25rem; }
 li { margin: 0.25rem 0; }
+li label { display: inline-flex; gap: 0.5rem; align-items: center; }
+.embed {
+  box-sizing: border-box; display: flex; flex-direction: column; justify-content: center; gap: 0.75rem;
+  height: 100%; padding: 1rem; font: 16px/1.45 var(--sealbook-font, system-ui, sans-serif);
+  color: var(--t); background: var(--bg); border: 2px dashed var(--b); border-radius: var(--r);
+}
+:host(sealbook-embed) { display: block; max-width: 100%; }
+.embed p, .embed .gpc { margin: 0; }
+.embed button { flex: none; align-self: flex-start; }
 .reopen {
   position: fixed; left: 0.5rem; bottom: 0.5rem; z-index: 2147483646; flex: none; min-height: 2.75rem;
   padding: 0.4rem 0.8rem; font: 600 14px/1.2 var(--sealbook-font, system-ui, sans-serif);
@@ -196,6 +215,9 @@ li { margin: 0.25rem 0; }
   let dialog = null;
   let reopen = null;
   let returnFocus = null;
+  // The settings dialog's per-service boxes: [category id, service name, checkbox].
+  const serviceBoxes = [];
+  let sheet = null;
   let activation = Promise.resolve();
   // Watches for gated elements added later, from the first choice on.
   let observer = null;
@@ -241,6 +263,8 @@ li { margin: 0.25rem 0; }
         apply(decide([], "gpc"), { record: true, store: true });
       } else {
         whenBody(() => open("banner"));
+        // Behind the banner, embeds already say what they are.
+        activation = activation.then(whenParsed).then(() => placehold({ granted: [], services: [] }));
         return;
       }
       whenBody(showReopen);
@@ -256,11 +280,19 @@ li { margin: 0.25rem 0; }
     return gpc && GPC_REFUSES.includes(id);
   }
 
-  /** A choice from the categories granted; the action says how it was made. */
-  function decide(granted, action) {
+  /**
+   * A choice from the categories granted and the services allowed on their own
+   * (only those of refused categories count, never one GPC refuses); the action
+   * says how it was made.
+   */
+  function decide(granted, action, services = []) {
     const all = notice ? optionalCategories() : OPTIONAL;
     const refused = all.filter((id) => !granted.includes(id));
     if (action !== "withdraw" && refused.some(refusedByGpc)) action = "gpc";
+    services = services.filter((name, index) => {
+      const found = serviceNamed(name);
+      return found && services.indexOf(name) === index && refused.includes(found.category) && !refusedByGpc(found.category);
+    });
     const now = Math.floor(Date.now() / 1000);
     return {
       // Under an external CMP there is no record here for an id to point to.
@@ -268,6 +300,7 @@ li { margin: 0.25rem 0; }
       version: notice ? notice.version : null,
       granted: all.filter((id) => granted.includes(id)),
       refused,
+      services,
       action,
       time: now,
       expires: now + MAX_AGE_SECONDS,
@@ -280,6 +313,7 @@ li { margin: 0.25rem 0; }
       version: c.version,
       granted: c.granted.slice(),
       refused: c.refused.slice(),
+      services: c.services.slice(),
       action: c.action,
       expires: c.expires,
     };
@@ -290,8 +324,9 @@ li { margin: 0.25rem 0; }
     const previous = choice;
     choice = next;
     if (previous) {
-      for (const id of next.refused) {
-        if (previous.granted.includes(id)) deleteCookiesOf(id);
+      const still = allowedServices(next);
+      for (const service of allowedServices(previous)) {
+        if (!still.includes(service)) deleteCookiesOf(service);
       }
     }
     if (store) writeCookie(next);
@@ -304,7 +339,7 @@ li { margin: 0.25rem 0; }
         analytics_storage: next.granted.includes("analytics") ? "granted" : "denied",
       });
     }
-    activation = activation.then(whenParsed).then(() => activateGated(new Set(next.granted)));
+    activation = activation.then(whenParsed).then(() => activateGated(next));
     watchLateElements();
     if (record) sendRecord(next);
     window.dispatchEvent(new CustomEvent("sealbook:consent", { detail: publicChoice(next) }));
@@ -325,20 +360,23 @@ li { margin: 0.25rem 0; }
           (node) => node.nodeType === 1 && (node.matches(pending) || node.querySelector(pending)),
         ),
       );
-      if (gated) activation = activation.then(() => activateGated(new Set(choice.granted)));
+      if (gated) activation = activation.then(() => activateGated(choice));
     });
     observer.observe(document.documentElement, { childList: true, subtree: true });
   }
 
-  /** Runs the gated elements of granted categories once each, in document order. */
-  async function activateGated(granted) {
+  /**
+   * Runs the gated elements `c` allows once each, in document order; the
+   * embeds it does not allow get their placeholder.
+   */
+  async function activateGated(c) {
     for (const element of document.querySelectorAll("[data-category]")) {
       if (element.hasAttribute("data-sealbook-activated")) continue;
-      const category = element.getAttribute("data-category");
-      if (category !== "necessary" && !granted.has(category)) continue;
+      if (!allows(c, element.getAttribute("data-category"), element.dataset.service)) continue;
       element.setAttribute("data-sealbook-activated", "");
       if (element.tagName !== "SCRIPT") {
         if (element.dataset.src) element.setAttribute("src", element.dataset.src);
+        unplace(element);
         continue;
       }
       if (element.type !== "text/plain") continue;
@@ -363,27 +401,110 @@ li { margin: 0.25rem 0; }
         element.replaceWith(runnable);
       }
     }
+    placehold(c);
   }
 
-  /** Withdrawal: the declared cookies of the category go, on every domain they could be set for. */
-  function deleteCookiesOf(categoryId) {
-    const category = notice && (notice.categories || []).find((c) => c.id === categoryId);
-    if (!category) return;
+  /** Whether choice `c` allows `category`, or the declared service `name` of it on its own. */
+  function allows(c, category, name) {
+    const found = name && c.services.includes(name) && serviceNamed(name);
+    return category === "necessary" || c.granted.includes(category) || (!!found && found.category === category);
+  }
+
+  /** The notice's service called `name`, and its category's id. */
+  function serviceNamed(name) {
+    for (const category of (notice && notice.categories) || []) {
+      const service = (category.services || []).find((s) => s.name === name);
+      if (service) return { service, category: category.id };
+    }
+    return null;
+  }
+
+  /** The notice's services (objects) that choice `c` allows. */
+  function allowedServices(c) {
+    return ((notice && notice.categories) || []).flatMap((category) =>
+      (category.services || []).filter((service) => allows(c, category.id, service.name)),
+    );
+  }
+
+  /** Whether going from `previous` to `next` takes back anything granted or allowed. */
+  function withdraws(previous, next) {
+    const still = allowedServices(next);
+    return (
+      previous.granted.some((id) => !next.granted.includes(id)) ||
+      allowedServices(previous).some((service) => !still.includes(service))
+    );
+  }
+
+  /**
+   * Each embed (a gated element with data-service, not a script) that `c`
+   * does not allow stays empty behind a placeholder, in a shadow root of its
+   * own so the page's styles reach neither: what it is, who would set
+   * cookies, and a button that allows that service alone.
+   */
+  function placehold(c) {
+    if (external || !notice) return;
+    for (const element of document.querySelectorAll("[data-category][data-service]:not(script)")) {
+      const name = element.dataset.service;
+      const category = element.getAttribute("data-category");
+      if (element.sealbookPlaceholder || element.hidden || allows(c, category, name)) continue;
+      if (element.hasAttribute("data-sealbook-activated")) {
+        // Withdrawn: the embed is unloaded, and waits again.
+        element.removeAttribute("data-sealbook-activated");
+        element.removeAttribute("src");
+      }
+      const found = serviceNamed(name);
+      if (!found) console.warn(`sealbook: data-service="${name}" is not a service of the consent notice`);
+      const fill = (template) => template.replaceAll("{s}", name).replaceAll("{p}", found ? found.service.provider : name);
+      const action = refusedByGpc(category)
+        ? el("p", { class: "gpc" }, text.gpc)
+        : found && found.category === category
+          ? button("", "", fill(text.load), () => allowService(name, element))
+          : button("", "quiet", text.reopen, () => open(choice ? "settings" : "banner"));
+      const placeholder = document.createElement("sealbook-embed");
+      for (const side of ["width", "height"]) {
+        const size = element.getAttribute(side);
+        if (size) placeholder.style[side === "width" ? "width" : "minHeight"] = /^\d+$/.test(size) ? `${size}px` : size;
+      }
+      styled(placeholder.attachShadow({ mode: "open" })).append(el("div", { class: "embed" }, el("p", {}, fill(text.embed)), action));
+      element.sealbookPlaceholder = placeholder;
+      element.hidden = true;
+      element.before(placeholder);
+    }
+  }
+
+  function unplace(element) {
+    if (!element.sealbookPlaceholder) return;
+    element.sealbookPlaceholder.remove();
+    element.sealbookPlaceholder = null;
+    element.hidden = false;
+  }
+
+  /** An embed's button: that service allowed on its own, recorded, and the focus on what it loaded. */
+  function allowService(name, element) {
+    const services = choice ? choice.services : [];
+    apply(decide(choice ? choice.granted : [], "custom", [...services, name]), { record: true, store: true });
+    activation = activation.then(() => {
+      if (!element.isConnected) return;
+      if (element.tagName !== "IFRAME" && !element.hasAttribute("tabindex")) element.tabIndex = -1;
+      element.focus();
+    });
+  }
+
+  /** Withdrawal: the declared cookies of the service go, on every domain they could be set for. */
+  function deleteCookiesOf(service) {
     const present = document.cookie.split(";").map((pair) => pair.split("=")[0].trim()).filter(Boolean);
     const hostParts = location.hostname.split(".");
     const domains = [""];
     for (let i = 0; i < hostParts.length - 1; i++) domains.push(`; Domain=${hostParts.slice(i).join(".")}`);
-    for (const service of category.services || []) {
-      for (const cookie of service.cookies || []) {
-        const pattern = cookie.name;
-        // A trailing * names a family of cookies, e.g. _ga_*.
-        const names = pattern.endsWith("*")
-          ? present.filter((name) => name.startsWith(pattern.slice(0, -1)))
-          : [pattern];
-        for (const name of names) {
-          for (const domain of domains) {
-            document.cookie = `${name}=; Max-Age=0; Path=/${domain}`;
-          }
+    for (const cookie of service.cookies || []) {
+      const pattern = cookie.name;
+      // A trailing * names a family of cookies, e.g. _ga_*.
+      const names = pattern.endsWith("*")
+        ? present.filter((name) => name.startsWith(pattern.slice(0, -1)))
+        : [pattern];
+      for (const name of names) {
+        for (const domain of domains) {
+          document.cookie = `${name}=; Max-Age=0; Path=/${domain}`;
         }
       }
     }
@@ -396,6 +517,8 @@ li { margin: 0.25rem 0; }
       const stored = JSON.parse(decodeURIComponent(pair.slice(COOKIE.length + 1)));
       const now = Math.floor(Date.now() / 1000);
       const categories = optionalCategories();
+      // Choices stored before services could be allowed on their own have none.
+      stored.services = stored.services || [];
       const valid =
         typeof stored.id === "string" &&
         stored.version === notice.version &&
@@ -405,7 +528,9 @@ li { margin: 0.25rem 0; }
         // A category added to the notice since then must be asked about.
         categories.every((id) => stored.granted.includes(id) || stored.refused.includes(id)) &&
         // GPC switched on since then wins over an old grant.
-        !stored.granted.some(refusedByGpc);
+        !stored.granted.some(refusedByGpc) &&
+        Array.isArray(stored.services) &&
+        stored.services.length === decide(stored.granted, stored.action, stored.services).services.length;
       return valid ? stored : null;
     } catch (err) {
       return null;
@@ -462,6 +587,7 @@ li { margin: 0.25rem 0; }
       language,
       granted: c.granted,
       refused: c.refused,
+      services: c.services,
       action: c.action,
       notice_hash: noticeHash,
     });
@@ -489,14 +615,7 @@ li { margin: 0.25rem 0; }
 
   function render() {
     host = document.createElement("sealbook-consent");
-    const shadow = host.attachShadow({ mode: "open" });
-    try {
-      const sheet = new CSSStyleSheet();
-      sheet.replaceSync(CSS);
-      shadow.adoptedStyleSheets = [sheet];
-    } catch (err) {
-      shadow.append(el("style", {}, CSS));
-    }
+    const shadow = styled(host.attachShadow({ mode: "open" }));
     const policy = link(notice.privacy_policy, text.policy, "sbc-policy");
     const gpcNote = gpc ? el("p", { class: "gpc" }, text.gpc) : null;
     const banner = el(
@@ -524,11 +643,18 @@ li { margin: 0.25rem 0; }
       });
       toggle.checked = !optional;
       toggle.disabled = locked;
-      const services = (category.services || []).map((service) =>
-        el(
+      const services = (category.services || []).map((service) => {
+        // Each service of an optional category may be allowed on its own.
+        const box = optional ? el("input", { type: "checkbox" }) : null;
+        if (box) {
+          box.disabled = locked;
+          box.addEventListener("change", () => box.checked || (toggle.checked = false));
+          serviceBoxes.push([category.id, service.name, box]);
+        }
+        return el(
           "li",
           {},
-          el("strong", {}, service.name),
+          el("label", {}, box, el("strong", {}, service.name)),
           ` — ${text.provider}: ${service.provider}. ${localized(service.purpose)}`,
           service.cookies && service.cookies.length
             ? ` ${text.cookies}: ${service.cookies.map((c) => `${c.name} (${c.duration})`).join(", ")}.`
@@ -536,8 +662,11 @@ li { margin: 0.25rem 0; }
           service.privacy_policy
             ? el("span", {}, " ", link(service.privacy_policy, `${text.policy} (${service.name})`))
             : null,
-        ),
-      );
+        );
+      });
+      toggle.addEventListener("change", () => {
+        for (const [id, , box] of serviceBoxes) if (id === category.id) box.checked = toggle.checked;
+      });
       return el(
         "div",
         { class: "category" },
@@ -605,6 +734,7 @@ li { margin: 0.25rem 0; }
         const toggle = shadow.getElementById(`sbc-cat-${id}`);
         if (toggle) toggle.checked = !!choice && choice.granted.includes(id);
       }
+      for (const [id, name, box] of serviceBoxes) box.checked = !!choice && allows(choice, id, name);
     }
     shadow.getElementById(settings ? "sbc-choices-title" : "sbc-title").focus();
   }
@@ -614,8 +744,11 @@ li { margin: 0.25rem 0; }
     if (how === "accept_all") granted = optionalCategories().filter((id) => !refusedByGpc(id));
     else if (how === "reject_all") granted = [];
     else granted = optionalCategories().filter((id) => host.shadowRoot.getElementById(`sbc-cat-${id}`).checked);
-    const withdrawn = !!choice && choice.granted.some((id) => !granted.includes(id));
-    apply(decide(granted, withdrawn ? "withdraw" : how), { record: true, store: true });
+    const services =
+      how === "custom" ? serviceBoxes.filter(([id, , box]) => box.checked && !granted.includes(id)).map(([, name]) => name) : [];
+    const next = decide(granted, how, services);
+    if (choice && withdraws(choice, next)) next.action = "withdraw";
+    apply(next, { record: true, store: true });
     close();
   }
 
@@ -667,6 +800,20 @@ li { margin: 0.25rem 0; }
       event.preventDefault();
       first.focus();
     }
+  }
+
+  /** `shadow` with the layer's styles, one sheet shared by the dialog and every placeholder. */
+  function styled(shadow) {
+    try {
+      if (!sheet) {
+        sheet = new CSSStyleSheet();
+        sheet.replaceSync(CSS);
+      }
+      shadow.adoptedStyleSheets = [sheet];
+    } catch (err) {
+      shadow.append(el("style", {}, CSS));
+    }
+    return shadow;
   }
 
   /** A cookie, drawn without markup parsing (pages with Trusted Types allow no innerHTML). */

@@ -51,6 +51,7 @@ fn to_json(record: &ConsentRecord) -> serde_json::Value {
         "language": record.language,
         "granted": record.granted,
         "refused": record.refused,
+        "services": record.services,
         "action": record.action,
         "notice_hash": URL_SAFE_NO_PAD.encode(record.notice_hash),
     })
@@ -66,6 +67,7 @@ fn to_csv(records: &[ConsentRecord]) -> anyhow::Result<Vec<u8>> {
         "language",
         "granted",
         "refused",
+        "services",
         "action",
         "notice_hash",
     ])?;
@@ -78,6 +80,8 @@ fn to_csv(records: &[ConsentRecord]) -> anyhow::Result<Vec<u8>> {
             record.language.clone(),
             record.granted.join(" "),
             record.refused.join(" "),
+            // Service names may hold spaces and commas: a JSON array keeps them apart.
+            serde_json::to_string(&record.services)?,
             record.action.clone(),
             URL_SAFE_NO_PAD.encode(record.notice_hash),
         ])?;

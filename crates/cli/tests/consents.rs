@@ -30,6 +30,12 @@ async fn consent_records_list_as_csv_and_json() {
                 language: "fr".to_owned(),
                 granted: granted.into_iter().map(str::to_owned).collect(),
                 refused: refused.into_iter().map(str::to_owned).collect(),
+                // A service name of the business's own words, comma included.
+                services: if action == "custom" {
+                    vec!["Vidéo, Inc.".to_owned()]
+                } else {
+                    vec![]
+                },
                 action: action.to_owned(),
                 notice_hash: [1; 32],
             })
@@ -52,10 +58,15 @@ async fn consent_records_list_as_csv_and_json() {
     assert_eq!(lines.len(), 3, "{csv}");
     assert_eq!(
         lines[1],
-        "bistro,AAAAAAAAAAAAAAAAAAAAAA,2026-11-18T11:06:40Z,2026-11,fr,,analytics marketing,reject_all,AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE"
+        "bistro,AAAAAAAAAAAAAAAAAAAAAA,2026-11-18T11:06:40Z,2026-11,fr,,analytics marketing,[],reject_all,AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE"
     );
     let json: serde_json::Value = serde_json::from_str(&list(&["--format", "json"])).expect("JSON");
     assert_eq!(json.as_array().map(Vec::len), Some(3));
     assert_eq!(json[2]["action"], "gpc");
     assert_eq!(json[1]["granted"][0], "analytics");
+    assert_eq!(json[1]["services"][0], "Vidéo, Inc.");
+    assert!(
+        lines[2].contains(r#",analytics,marketing,"[""Vidéo, Inc.""]",custom,"#),
+        "{csv}"
+    );
 }

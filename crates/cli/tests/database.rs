@@ -62,6 +62,7 @@ async fn fill(database: &str) {
             language: "fr".to_owned(),
             granted: vec![],
             refused: vec!["analytics".to_owned()],
+            services: vec![],
             action: "reject_all".to_owned(),
             notice_hash: [1; 32],
         })

@@ -990,6 +990,34 @@ mod tests {
         assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 
+    #[test]
+    fn each_consent_service_has_one_name_of_its_own() {
+        let good = "https://bistro.example/privacy";
+        let with_second = |name: &str| {
+            format!(
+                r#"{}
+                [[business.consent.categories]]
+                id = "marketing"
+                description = {{ en = "Videos and ads" }}
+                [[business.consent.categories.services]]
+                name = "{name}"
+                provider = "Example Video"
+                purpose = {{ en = "Plays videos" }}"#,
+                notice(good, good)
+            )
+        };
+        bistro(&with_second("YouTube")).expect("two services with their own names");
+        for (name, says) in [
+            ("Stats", "declared twice"),
+            ("", "empty"),
+            (" YouTube", "spaces at its ends"),
+            ("You\tTube", "control characters"),
+        ] {
+            let text = reason(&with_second(name));
+            assert!(text.contains(says), "{name:?}: {text}");
+        }
+    }
+
     /// Huge counts once panicked the sweeper (`now - retention` overflowed) and
     /// stopped retention; they are refused at load, naming the setting.
     #[test]

@@ -39,6 +39,28 @@ pub fn problem(notice: &ConsentNotice) -> Option<String> {
             return Some(format!("consent category {} is listed twice", category.id));
         }
     }
+    service_name_problem(notice)
+}
+
+/// A page names a service in `data-service` and a record by its name, so each
+/// name is one service: not empty, not spaced at its ends, declared once.
+fn service_name_problem(notice: &ConsentNotice) -> Option<String> {
+    let names: Vec<&str> = notice
+        .categories
+        .iter()
+        .flat_map(|category| &category.services)
+        .map(|service| service.name.as_str())
+        .collect();
+    for (index, name) in names.iter().enumerate() {
+        if name.is_empty() || name.trim() != *name || name.contains(char::is_control) {
+            return Some(format!(
+                "consent service name {name:?} is empty, has spaces at its ends or control characters"
+            ));
+        }
+        if names[..index].contains(name) {
+            return Some(format!("consent service {name:?} is declared twice"));
+        }
+    }
     None
 }
 

@@ -1500,7 +1500,8 @@ async fn consent_records_keep_the_choice_and_nothing_about_the_visitor(database:
                 { "id": "analytics", "description": { "fr": "Mesure d'audience" },
                   "services": [{ "name": "Matomo", "provider": "Bistro du Coin", "purpose": { "fr": "Statistiques" },
                                  "cookies": [{ "name": "_pk_id", "duration": "13 mois" }] }] },
-                { "id": "marketing", "description": { "fr": "Publicité" } }
+                { "id": "marketing", "description": { "fr": "Publicité" },
+                  "services": [{ "name": "Vidéo, Inc.", "provider": "Example Video", "purpose": { "fr": "Vidéos" } }] }
             ]
         }))
         .expect("notice"),
@@ -1550,8 +1551,62 @@ async fn consent_records_keep_the_choice_and_nothing_about_the_visitor(database:
     )
     .await;
     assert_eq!(status, StatusCode::CREATED);
+    // One embed's "load it": its service allowed, its category still refused.
+    let with_services = |mut body: Value, services: &[&str]| {
+        body["services"] = json!(services);
+        body
+    };
+    let (status, body) = call(
+        &state,
+        record(with_services(
+            choice("custom", &["analytics"], &["marketing"], "2026-11"),
+            &["Vidéo, Inc."],
+        )),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
 
     for (case, body, expected) in [
+        (
+            "a service the notice does not declare",
+            with_services(
+                choice("custom", &["analytics"], &["marketing"], "2026-11"),
+                &["Tracker"],
+            ),
+            "bad_request",
+        ),
+        (
+            "a service of a granted category",
+            with_services(
+                choice("custom", &["analytics"], &["marketing"], "2026-11"),
+                &["Matomo"],
+            ),
+            "bad_request",
+        ),
+        (
+            "a service twice",
+            with_services(
+                choice("custom", &[], &["analytics", "marketing"], "2026-11"),
+                &["Matomo", "Matomo"],
+            ),
+            "bad_request",
+        ),
+        (
+            "reject all that allows a service",
+            with_services(
+                choice("reject_all", &[], &["analytics", "marketing"], "2026-11"),
+                &["Matomo"],
+            ),
+            "bad_request",
+        ),
+        (
+            "GPC that allows a marketing service",
+            with_services(
+                choice("gpc", &["analytics"], &["marketing"], "2026-11"),
+                &["Vidéo, Inc."],
+            ),
+            "bad_request",
+        ),
         (
             "an older notice",
             choice("accept_all", &["analytics", "marketing"], &[], "2026-10"),
@@ -1612,11 +1667,20 @@ async fn consent_records_keep_the_choice_and_nothing_about_the_visitor(database:
     );
 
     let records = fixture.storage.consents(None).await.expect("list");
-    assert_eq!(records.len(), 2);
+    assert_eq!(records.len(), 3);
     assert_eq!(records[0].action, "reject_all");
     assert_eq!(records[0].refused, ["analytics", "marketing"]);
     assert_eq!(records[1].granted, ["analytics"]);
     assert_eq!(records[1].notice_hash, [9u8; 32]);
+    let services: Vec<_> = records.iter().map(|record| &record.services).collect();
+    assert_eq!(
+        services
+            .iter()
+            .filter(|services| services.is_empty())
+            .count(),
+        2
+    );
+    assert!(services.contains(&&vec!["Vidéo, Inc.".to_owned()]));
     if let Some(path) = &fixture.database.sqlite_path {
         let mut bytes = std::fs::read(path).expect("database file");
         bytes.extend(std::fs::read(path.with_extension("db-wal")).unwrap_or_default());

@@ -26,6 +26,7 @@ fn record(
         language: "en".to_owned(),
         granted: owned(granted),
         refused: owned(refused),
+        services: vec![],
         action: action.to_owned(),
         notice_hash: [7; 32],
     }

@@ -77,6 +77,7 @@ async fn fill(storage: &Storage, count: u8) {
                 language: "de".to_owned(),
                 granted: vec!["analytics".to_owned()],
                 refused: vec!["marketing".to_owned()],
+                services: vec![],
                 action: "custom".to_owned(),
                 notice_hash: [index; 32],
             })

@@ -1897,6 +1897,7 @@ async fn the_owner_sees_consent_choices_counted_per_week(database: TestDatabase)
                 language: "fr".to_owned(),
                 granted,
                 refused,
+                services: vec![],
                 action: action.to_owned(),
                 notice_hash: [1; 32],
             })

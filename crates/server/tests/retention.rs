@@ -187,6 +187,7 @@ async fn consents_sessions_invites_and_reset_links_go_when_they_expire(database:
                 language: "fr".to_owned(),
                 granted: vec![],
                 refused: vec![],
+                services: vec![],
                 action: "reject_all".to_owned(),
                 notice_hash: [tag; 32],
             })

@@ -340,6 +340,7 @@ async fn nothing_before_a_choice(kind: BrowserKind) -> anyhow::Result<()> {
     assert_eq!(record["refused"], json!(["analytics", "marketing"]));
     assert_eq!(record["notice_version"], VERSION);
     assert_eq!(record["language"], "en");
+    assert_eq!(record["services"], json!([]));
     let mut fields: Vec<&str> = record
         .as_object()
         .map(|o| o.keys().map(String::as_str).collect())
@@ -356,7 +357,8 @@ async fn nothing_before_a_choice(kind: BrowserKind) -> anyhow::Result<()> {
             "notice_hash",
             "notice_version",
             "recorded_at",
-            "refused"
+            "refused",
+            "services"
         ],
         "a record holds no address, no browser, nothing personal"
     );

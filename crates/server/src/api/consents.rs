@@ -11,6 +11,7 @@ use sealbook_wire::api::consents::{ConsentRequest, Recorded};
 use sealbook_wire::api::error::ErrorBody;
 use sealbook_wire::api::localized::VISITOR_LANGUAGES;
 
+use crate::consent::ConsentNotice;
 use crate::extract::{JsonBody, PathParam};
 use crate::storage::ConsentRecord;
 use crate::{AppError, AppState};
@@ -92,6 +93,7 @@ pub(crate) async fn record(
     if !consistent {
         return Err(bad("the action does not match the categories"));
     }
+    check_services(notice, &request)?;
     let now = jiff::Timestamp::now();
     state
         .storage
@@ -103,6 +105,7 @@ pub(crate) async fn record(
             language: request.language,
             granted: request.granted,
             refused: request.refused,
+            services: request.services,
             action: request.action,
             notice_hash,
         })
@@ -117,4 +120,39 @@ pub(crate) async fn record(
                 .to_string(),
         }),
     ))
+}
+
+/// Services allowed on their own: each a service the notice declares, once, in
+/// a category this record refuses (a granted category already allows all of
+/// its services). "Reject all" allows none, and under Global Privacy Control
+/// no marketing service is allowed, as no marketing category is.
+fn check_services(notice: &ConsentNotice, request: &ConsentRequest) -> Result<(), AppError> {
+    let bad = |why: &str| Err(AppError::BadRequest(why.to_owned()));
+    if request.services.is_empty() {
+        return Ok(());
+    }
+    if request.action == "reject_all" {
+        return bad("reject_all allows no service");
+    }
+    for (index, name) in request.services.iter().enumerate() {
+        if request.services[..index].contains(name) {
+            return bad("each service is listed once");
+        }
+        let category = notice.categories.iter().find(|category| {
+            category
+                .services
+                .iter()
+                .any(|service| &service.name == name)
+        });
+        let Some(category) = category else {
+            return bad("services must be named as the notice declares them");
+        };
+        if !request.refused.contains(&category.id) {
+            return bad("a service is listed only when its category is refused");
+        }
+        if request.action == "gpc" && category.id == "marketing" {
+            return bad("Global Privacy Control refuses every marketing service");
+        }
+    }
+    Ok(())
 }

@@ -545,6 +545,7 @@ pub(crate) async fn consents(
             language: record.language,
             granted: record.granted,
             refused: record.refused,
+            services: record.services,
             action: record.action,
             notice_hash: URL_SAFE_NO_PAD.encode(record.notice_hash),
         })

@@ -16,11 +16,13 @@ pub struct ConsentRecord {
     pub language: String,
     pub granted: Vec<String>,
     pub refused: Vec<String>,
+    /// Services allowed on their own although their category is refused.
+    pub services: Vec<String>,
     pub action: String,
     pub notice_hash: [u8; 32],
 }
 
-const CONSENT_COLUMNS: &str = "business, consent_id, recorded_at, notice_version, language, granted, refused, action, notice_hash";
+const CONSENT_COLUMNS: &str = "business, consent_id, recorded_at, notice_version, language, granted, refused, services, action, notice_hash";
 
 /// A `consents` row as stored: the lists comma-separated.
 #[derive(sqlx::FromRow)]
@@ -32,6 +34,8 @@ struct ConsentRow {
     language: String,
     granted: String,
     refused: String,
+    /// A JSON array: service names are the business's own words, commas included.
+    services: String,
     action: String,
     notice_hash: Vec<u8>,
 }
@@ -53,6 +57,8 @@ impl From<ConsentRow> for ConsentRecord {
             language: row.language,
             granted: split(&row.granted),
             refused: split(&row.refused),
+            // Only `insert_consent` writes the column, always a JSON array of strings.
+            services: serde_json::from_str(&row.services).unwrap_or_default(),
             action: row.action,
             notice_hash: row.notice_hash.try_into().unwrap_or([0; 32]),
         }
@@ -138,7 +144,7 @@ impl Storage {
         record: &ConsentRecord,
     ) -> Result<(), sqlx::Error> {
         sqlx::query(&format!(
-            "INSERT INTO consents ({CONSENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+            "INSERT INTO consents ({CONSENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
         ))
         .bind(&record.business)
         .bind(&record.consent_id)
@@ -147,6 +153,7 @@ impl Storage {
         .bind(&record.language)
         .bind(record.granted.join(","))
         .bind(record.refused.join(","))
+        .bind(serde_json::to_string(&record.services).unwrap_or_else(|_| "[]".to_owned()))
         .bind(&record.action)
         .bind(&record.notice_hash[..])
         .execute(connection)

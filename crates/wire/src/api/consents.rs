@@ -20,6 +20,10 @@ pub struct ConsentRequest {
     pub granted: Vec<String>,
     /// Optional categories refused; with `granted`, exactly the notice's optional categories.
     pub refused: Vec<String>,
+    /// Services allowed on their own although their category is refused (an
+    /// embed's "load it"), by their names in the notice; each once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<String>,
     /// `accept_all`, `reject_all`, `custom`, `withdraw` or `gpc`.
     #[cfg_attr(
         feature = "openapi",

@@ -226,6 +226,9 @@ pub struct ConsentView {
     pub language: String,
     pub granted: Vec<String>,
     pub refused: Vec<String>,
+    /// Services allowed on their own, their category refused.
+    #[serde(default)]
+    pub services: Vec<String>,
     pub action: String,
     /// base64url.
     pub notice_hash: String,

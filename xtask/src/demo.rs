@@ -102,35 +102,7 @@ fn owner(business: &str) -> String {
 /// The demo sites' cookie notice: the consent cookie itself, and the demo's
 /// stand-in analytics script and ad pixel (www/demo/demo-*.js), which the demo
 /// pages load from the other loopback name only once their category is granted.
-const DEMO_NOTICE: &str = r#"[business.consent]
-version = "2026-11-demo"
-privacy_policy = "https://sealbook.example/demo/privacy"
-[[business.consent.categories]]
-id = "necessary"
-description = { fr = "Retient votre choix de cookies.", de = "Speichert Ihre Cookie-Auswahl.", en = "Keeps your cookie choice." }
-[[business.consent.categories.services]]
-name = "Sealbook"
-provider = "This site"
-purpose = { fr = "Votre choix de cookies", de = "Ihre Cookie-Auswahl", en = "Your cookie choice" }
-cookies = [{ name = "sealbook_consent", duration = "6 months" }]
-[[business.consent.categories]]
-id = "analytics"
-description = { fr = "Mesure de fréquentation, sans vous identifier.", de = "Besuchsmessung, ohne Sie zu identifizieren.", en = "Visit statistics, without identifying you." }
-[[business.consent.categories.services]]
-name = "Demo Stats"
-provider = "Example Analytics (played by the demo)"
-purpose = { fr = "Statistiques de visite", de = "Besuchsstatistik", en = "Visit statistics" }
-cookies = [{ name = "_demo_stats", duration = "13 months" }]
-privacy_policy = "https://sealbook.example/demo/stats-privacy"
-[[business.consent.categories]]
-id = "marketing"
-description = { fr = "Mesure de nos publicités.", de = "Messung unserer Werbung.", en = "Measuring our adverts." }
-[[business.consent.categories.services]]
-name = "Demo Ads"
-provider = "Example Ads (played by the demo)"
-purpose = { fr = "Mesure publicitaire", de = "Werbemessung", en = "Advert measurement" }
-cookies = [{ name = "_demo_ads_*", duration = "3 months" }]
-"#;
+const DEMO_NOTICE: &str = include_str!("demo-notice.toml");
 
 fn demo_config(port: u16) -> String {
     let origins =

@@ -8,6 +8,7 @@ mod courier;
 mod database;
 mod keygen;
 mod passphrase;
+mod scan;
 mod schedule_import;
 mod serve;
 mod snippet;
@@ -89,6 +90,7 @@ enum Command {
         integrity_only: bool,
     },
     /// Consent records (they hold no personal data).
+    #[command(visible_alias = "consent")]
     Consents {
         #[command(subcommand)]
         command: ConsentsCommand,
@@ -214,6 +216,31 @@ enum ConsentsCommand {
         #[arg(long, value_enum, default_value_t = ConsentFormat::Csv)]
         format: ConsentFormat,
     },
+    /// Open the site's pages in headless Chromium before any choice, after Reject
+    /// all and after Accept all, and check every cookie, storage key and third
+    /// party against the notice the pages' Sealbook tag serves. Exits 1 when
+    /// anything optional happens before a choice or after a refusal, or the
+    /// notice leaves something out (then it prints a notice that declares it).
+    Scan {
+        /// The pages to start from; links on them to the same origin are followed.
+        #[arg(required = true)]
+        urls: Vec<String>,
+        /// How many links away from the given pages to follow (0: only them).
+        #[arg(long, default_value_t = 1)]
+        depth: u32,
+        /// At most this many pages.
+        #[arg(long, default_value_t = 20)]
+        max_pages: usize,
+        /// How long each page is watched after it loads and after each click, in milliseconds.
+        #[arg(long, default_value_t = 1500)]
+        settle_ms: u64,
+        #[arg(long, default_value = "/usr/bin/chromedriver")]
+        chromedriver: PathBuf,
+        #[arg(long, default_value = "/usr/bin/chromium")]
+        chromium: PathBuf,
+        #[arg(long, value_enum, default_value_t = scan::Format::Table)]
+        format: scan::Format,
+    },
 }
 
 /// How consent records are printed.
@@ -310,6 +337,28 @@ fn main() -> anyhow::Result<ExitCode> {
                     format,
                 },
         } => consents::list(&db, business.as_deref(), format),
+        Command::Consents {
+            command:
+                ConsentsCommand::Scan {
+                    urls,
+                    depth,
+                    max_pages,
+                    settle_ms,
+                    chromedriver,
+                    chromium,
+                    format,
+                },
+        } => {
+            return scan::run(&scan::ScanRequest {
+                urls,
+                depth,
+                max_pages,
+                chromedriver,
+                chromium,
+                settle: std::time::Duration::from_millis(settle_ms),
+                format,
+            });
+        }
         Command::Migrate { db } => database::migrate(&db),
         Command::Business {
             command:

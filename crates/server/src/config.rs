@@ -991,7 +991,7 @@ mod tests {
     }
 
     #[test]
-    fn each_consent_service_has_one_name_of_its_own() {
+    fn each_consent_service_has_one_name_of_its_own_and_hosts_without_paths() {
         let good = "https://bistro.example/privacy";
         let with_second = |name: &str| {
             format!(
@@ -1007,6 +1007,24 @@ mod tests {
             )
         };
         bistro(&with_second("YouTube")).expect("two services with their own names");
+        let mut hosts = with_second("YouTube");
+        hosts.push_str(
+            "\nhosts = [\"www.youtube-nocookie.com\", \"*.ytimg.com\", \"127.0.0.1:8080\"]",
+        );
+        bistro(&hosts).expect("host names, a port and a wildcard");
+        for host in [
+            "https://youtube.com",
+            "youtube.com/embed",
+            "YouTube.com",
+            "*.",
+            "a:0",
+            "",
+        ] {
+            let mut bad = with_second("YouTube");
+            bad.push_str(&format!("\nhosts = [{host:?}]"));
+            let text = reason(&bad);
+            assert!(text.contains(&format!("host {host:?}")), "{host:?}: {text}");
+        }
         for (name, says) in [
             ("Stats", "declared twice"),
             ("", "empty"),

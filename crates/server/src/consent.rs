@@ -61,7 +61,32 @@ fn service_name_problem(notice: &ConsentNotice) -> Option<String> {
             return Some(format!("consent service {name:?} is declared twice"));
         }
     }
-    None
+    notice
+        .categories
+        .iter()
+        .flat_map(|category| &category.services)
+        .flat_map(|service| service.hosts.iter().map(move |host| (service, host)))
+        .find(|(_, host)| !is_host_pattern(host))
+        .map(|(service, host)| {
+            format!(
+                "consent service {:?} lists host {host:?}: write a host name, host:port or *.domain, without scheme or path",
+                service.name
+            )
+        })
+}
+
+/// `example.com`, `127.0.0.1:8080` or `*.example.com`: what a scan compares a
+/// request's host with.
+pub fn is_host_pattern(pattern: &str) -> bool {
+    let host = pattern.strip_prefix("*.").unwrap_or(pattern);
+    let (name, port) = host.rsplit_once(':').unwrap_or((host, "1"));
+    !name.is_empty()
+        && !name.starts_with('.')
+        && !name.ends_with('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.')
+        && port.parse::<u16>().is_ok_and(|port| port > 0)
 }
 
 /// The first link of the notice the banner would not make a link of, named

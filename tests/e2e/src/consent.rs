@@ -38,6 +38,9 @@ purpose = { en = "Advert measurement", fr = "Mesure publicitaire", de = "Werbeme
 cookies = [{ name = "_sb_ads_*", duration = "3 months" }]
 "#;
 
+/// The demo sites' notice, as `cargo xtask demo` configures it.
+pub const DEMO_NOTICE: &str = include_str!("../../../xtask/src/demo-notice.toml");
+
 /// A page of the business's site in English with `head` in its head and
 /// `body` (the script tag, gated scripts) in its `main`, the banner only
 /// (`data-form="none"`) added to the script tag `snippet` with `attributes`.

@@ -17,8 +17,8 @@ pub use browser::{Browser, BrowserKind, Widget};
 pub use host_site::HostSite;
 pub use proxy::RecordingProxy;
 pub use server::{
-    CourierKey, PASSPHRASE, Sealbook, SecondProcess, built_widget, courier_keygen, eventually,
-    spawn_courier, workspace_root,
+    CourierKey, PASSPHRASE, Sealbook, SecondProcess, binary, built_widget, courier_keygen,
+    eventually, spawn_courier, workspace_root,
 };
 
 use std::time::Duration;

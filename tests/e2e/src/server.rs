@@ -84,7 +84,7 @@ pub fn spawn_courier(config: &Path, log: &Path) -> anyhow::Result<Child> {
 }
 
 /// The `sealbook` binary: `SEALBOOK_BIN` (set by `cargo xtask test`) or the debug build.
-fn binary() -> anyhow::Result<PathBuf> {
+pub fn binary() -> anyhow::Result<PathBuf> {
     let path = std::env::var_os("SEALBOOK_BIN")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("target/debug/sealbook"));

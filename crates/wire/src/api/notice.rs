@@ -62,6 +62,11 @@ pub struct ConsentService {
     #[serde(default)]
     pub cookies: Vec<Cookie>,
     pub privacy_policy: Option<String>,
+    /// The hosts the service's scripts and embeds load from or send to (`host`,
+    /// `host:port`, or `*.host` for its subdomains), so `sealbook consent scan`
+    /// can tell a declared third party from an undeclared one.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hosts: Vec<String>,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]

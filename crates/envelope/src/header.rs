@@ -68,9 +68,8 @@ impl Header {
         let mut out = Vec::with_capacity(256 + 700 * self.recipients.len());
         out.extend_from_slice(b"{\"v\":");
         out.extend_from_slice(self.v.to_string().as_bytes());
-        for (key, value) in [("suite", &self.suite), ("business", &self.business)] {
-            member(&mut out, key, value);
-        }
+        member(&mut out, "suite", &self.suite);
+        member(&mut out, "business", &self.business);
         member(&mut out, "kind", self.kind.as_str());
         out.extend_from_slice(b",\"iat\":");
         out.extend_from_slice(self.iat.to_string().as_bytes());
@@ -92,9 +91,7 @@ impl Header {
         out.push(b'}');
         out
     }
-}
 
-impl Header {
     /// Reads a header in canonical form (§4.2) and nothing else: the bytes must
     /// be exactly what [`Self::to_json`] writes for the values read. That is
     /// what the spec asks of an opener (parse strictly, then re-serialise and

@@ -80,6 +80,11 @@ impl<'a> Envelope<'a> {
         &self.header
     }
 
+    /// The parsed header, for an opener done with the rest.
+    pub(crate) fn into_header(self) -> Header {
+        self.header
+    }
+
     /// The header exactly as it appears in the envelope (the AEAD's associated data).
     pub fn header_bytes(&self) -> &'a [u8] {
         self.header_bytes

@@ -120,6 +120,7 @@ fn seal_to_keys<R: TryCryptoRng + ?Sized>(
     plaintext: &[u8],
     rng: &mut R,
 ) -> Result<Vec<u8>, SealError> {
+    // Refused before any RSA work; `payload` checks both again for callers that wrap elsewhere.
     if recipients.is_empty() {
         return Err(SealError::NoRecipients);
     }
@@ -139,7 +140,6 @@ pub fn seal_visitor_copy<R: TryCryptoRng + ?Sized>(
     plaintext: &[u8],
     rng: &mut R,
 ) -> Result<Vec<u8>, SealError> {
-    check_plaintext(plaintext)?;
     Sealing::visitor_copy(secret, rng)?
         .payload(Vec::new(), params, plaintext)?
         .seal_here()

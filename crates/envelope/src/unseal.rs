@@ -30,7 +30,35 @@ pub(crate) fn decrypt(
     envelope: &Envelope<'_>,
     file_key: &[u8; FILE_KEY_LEN],
 ) -> Result<Opened, OpenError> {
-    Unsealing::with_file_key(envelope.clone(), file_key)?.open_here()
+    let payload_key = committed_payload_key(envelope, file_key)?;
+    Ok(Opened {
+        plaintext: decrypted(envelope, &payload_key)?,
+        header: envelope.header().clone(),
+    })
+}
+
+/// The payload key, once the commitment shows `file_key` is the envelope's.
+fn committed_payload_key(
+    envelope: &Envelope<'_>,
+    file_key: &[u8; FILE_KEY_LEN],
+) -> Result<Zeroizing<[u8; 32]>, OpenError> {
+    let expected = primitives::commitment(file_key, envelope.nonce());
+    if !bool::from(expected.ct_eq(envelope.commit())) {
+        return Err(OpenError);
+    }
+    Ok(primitives::payload_key(file_key, envelope.nonce()))
+}
+
+/// AES-256-GCM here in Rust, then the padding removed.
+fn decrypted(envelope: &Envelope<'_>, payload_key: &[u8; 32]) -> Result<Vec<u8>, OpenError> {
+    let padded = primitives::aead_open(
+        payload_key,
+        envelope.nonce(),
+        envelope.header_bytes(),
+        envelope.sealed(),
+    )
+    .ok_or(OpenError)?;
+    padding::unpad(padded).ok_or(OpenError)
 }
 
 /// Opening in steps, for a caller whose AES-256-GCM runs elsewhere: the manage
@@ -54,19 +82,8 @@ impl<'a> Unsealing<'a> {
         if envelope.header().kind != Kind::VisitorCopy {
             return Err(OpenError);
         }
-        Self::with_file_key(envelope, &secret.visitor_file_key())
-    }
-
-    fn with_file_key(
-        envelope: Envelope<'a>,
-        file_key: &[u8; FILE_KEY_LEN],
-    ) -> Result<Self, OpenError> {
-        let expected = primitives::commitment(file_key, envelope.nonce());
-        if !bool::from(expected.ct_eq(envelope.commit())) {
-            return Err(OpenError);
-        }
         Ok(Self {
-            payload_key: primitives::payload_key(file_key, envelope.nonce()),
+            payload_key: committed_payload_key(&envelope, &secret.visitor_file_key())?,
             envelope,
         })
     }
@@ -94,23 +111,18 @@ impl<'a> Unsealing<'a> {
     /// The opened envelope, from the decryption of [`Self::sealed`] (whose tag
     /// the caller has verified); the padding must be the one minimal form.
     pub fn finish(self, padded: Vec<u8>) -> Result<Opened, OpenError> {
-        let plaintext = padding::unpad(padded).ok_or(OpenError)?;
         Ok(Opened {
-            header: self.envelope.header().clone(),
-            plaintext,
+            plaintext: padding::unpad(padded).ok_or(OpenError)?,
+            header: self.envelope.into_header(),
         })
     }
 
-    /// AES-256-GCM here in Rust, then [`Self::finish`].
+    /// AES-256-GCM here in Rust.
     fn open_here(self) -> Result<Opened, OpenError> {
-        let padded = primitives::aead_open(
-            &self.payload_key,
-            self.envelope.nonce(),
-            self.envelope.header_bytes(),
-            self.envelope.sealed(),
-        )
-        .ok_or(OpenError)?;
-        self.finish(padded)
+        Ok(Opened {
+            plaintext: decrypted(&self.envelope, &self.payload_key)?,
+            header: self.envelope.into_header(),
+        })
     }
 }
 

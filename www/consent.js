@@ -446,15 +446,20 @@ li label { display: inline-flex; gap: 0.5rem; align-items: center; }
     for (const element of document.querySelectorAll("[data-category][data-service]:not(script)")) {
       const name = element.dataset.service;
       const category = element.getAttribute("data-category");
-      if (element.sealbookPlaceholder || element.hidden || allows(c, category, name)) continue;
+      if (allows(c, category, name)) continue;
       if (element.hasAttribute("data-sealbook-activated")) {
-        // Withdrawn: the embed is unloaded, and waits again.
+        // Withdrawn: the embed is unloaded (a box loses what its script put in
+        // it), and waits again, even one the page keeps hidden.
         element.removeAttribute("data-sealbook-activated");
         element.removeAttribute("src");
+        if (element.tagName !== "IFRAME") element.replaceChildren();
       }
+      if (element.sealbookPlaceholder || element.hidden) continue;
       const found = serviceNamed(name);
       if (!found) console.warn(`sealbook: data-service="${name}" is not a service of the consent notice`);
-      const fill = (template) => template.replaceAll("{s}", name).replaceAll("{p}", found ? found.service.provider : name);
+      // Replacer functions: a "$" in a name is a character, not a pattern.
+      const fill = (template) =>
+        template.replaceAll("{s}", () => name).replaceAll("{p}", () => (found ? found.service.provider : name));
       const action = refusedByGpc(category)
         ? el("p", { class: "gpc" }, text.gpc)
         : found && found.category === category

@@ -85,7 +85,12 @@ return {
     src: absolute(node.getAttribute("src") || node.getAttribute("data-src")),
   })),
   links: Array.from(document.links, (link) => link.href),
-  tag: tag ? { business: tag.dataset.business, api: tag.dataset.api || new URL(tag.src).origin, src: tag.src } : null,
+  // As the consent layer reads the tag.
+  tag: tag ? {
+    business: (tag.dataset.business || "").trim(),
+    api: new URL(tag.dataset.api || new URL(tag.src, document.baseURI).origin, document.baseURI).origin,
+    src: tag.src,
+  } : null,
   localStorage: keys("localStorage"),
   sessionStorage: keys("sessionStorage"),
 };"#;
@@ -119,14 +124,19 @@ struct Tag {
     src: String,
 }
 
-/// A click on the banner's `#id`, once the banner is open.
+/// A click on the banner's `#id` once the banner is open: `clicked`; or
+/// `decided` when the consent layer chose by itself (nothing optional to ask
+/// about, or Global Privacy Control refusing all of it) and shows no banner;
+/// `external` under `data-consent="external"`; else `waiting`.
 fn click_banner(id: &str) -> String {
     format!(
         "const root = document.querySelector('sealbook-consent')?.shadowRoot;
          const button = root && root.querySelector('dialog[open] #{id}');
-         if (!button) return false;
-         button.click();
-         return true;"
+         if (button) {{ button.click(); return 'clicked'; }}
+         const tag = document.querySelector('script[src$=\"embed.js\"][data-business]');
+         if (tag && tag.dataset.consent === 'external') return 'external';
+         const consent = window.Sealbook && window.Sealbook.consent;
+         return consent && consent.get() && !(root && root.querySelector('dialog[open]')) ? 'decided' : 'waiting';"
     )
 }
 
@@ -248,11 +258,20 @@ async fn visit(
     };
     if let Some(button) = button {
         let started = Instant::now();
-        while session.script(&click_banner(button)).await? != true {
-            if started.elapsed() > BANNER_WAIT {
-                bail!("the Sealbook banner did not show within {BANNER_WAIT:?}");
+        loop {
+            match session.script(&click_banner(button)).await?.as_str() {
+                Some("clicked") => break,
+                // Nothing to click: the page is what it is after the layer's own choice.
+                Some("decided") => break,
+                Some("external") => bail!(
+                    "the page defers to its own consent manager (data-consent=\"external\"), \
+                     which this scan cannot click through"
+                ),
+                _ if started.elapsed() > BANNER_WAIT => {
+                    bail!("the Sealbook banner did not show within {BANNER_WAIT:?}")
+                }
+                _ => tokio::time::sleep(Duration::from_millis(100)).await,
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
         }
         tokio::time::sleep(settle).await;
     }
@@ -307,6 +326,7 @@ fn observe(
             expires: cookie["expires"]
                 .as_f64()
                 .filter(|_| cookie["session"] != true),
+            domain: domain.to_owned(),
         });
     }
     // A cookie written and removed again in the same visit was still set.
@@ -319,6 +339,7 @@ fn observe(
                 name: write.name.clone(),
                 by: write.by.clone(),
                 expires: None,
+                domain: String::new(),
             });
         }
     }
@@ -348,6 +369,7 @@ fn observe(
                 name: name.clone(),
                 by: writer(area, name).unwrap_or_default(),
                 expires: None,
+                domain: String::new(),
             });
         }
     }
@@ -365,6 +387,7 @@ fn observe(
             name: origin,
             by: request.clone(),
             expires: None,
+            domain: String::new(),
         });
     }
     found

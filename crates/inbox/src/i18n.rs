@@ -424,6 +424,11 @@ texts! {
     ],
     Granted => ["Granted", "Acceptés", "Erteilt"],
     Refused => ["Refused", "Refusés", "Abgelehnt"],
+    ServicesAllowed => [
+        "Services allowed on their own",
+        "Services autorisés seuls",
+        "Einzeln erlaubte Dienste",
+    ],
     Action => ["Action", "Action", "Aktion"],
     Yes => ["yes", "oui", "ja"],
     No => ["no", "non", "nein"],

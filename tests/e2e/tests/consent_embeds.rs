@@ -118,6 +118,8 @@ async fn an_embed_waits_behind_its_placeholder_until_its_service_alone_is_allowe
         r#"<p>Our chef at work:</p>
 <iframe id="video" title="The chef at work" width="560" height="315"
         data-category="marketing" data-service="Video, Ltd" data-src="{third}/video.html"></iframe>
+<iframe id="lightbox" title="The chef, full screen" hidden
+        data-category="marketing" data-service="Video, Ltd" data-src="{third}/video.html?big"></iframe>
 <div id="clip" data-category="marketing" data-service="Video, Ltd"></div>
 <script type="text/plain" data-category="marketing" data-service="Video, Ltd" data-src="{third}/player.js"></script>
 <iframe id="map" title="How to find us" data-category="marketing" data-service="Maps" data-src="{third}/map.html"></iframe>"#
@@ -152,9 +154,14 @@ async fn an_embed_waits_behind_its_placeholder_until_its_service_alone_is_allowe
     // A service the notice does not declare cannot be allowed from its embed.
     assert_eq!(shown[2]["next"], "map");
     assert_eq!(shown[2]["button"], "Cookie settings");
+    // The page keeps its lightbox hidden: no placeholder, nothing loaded.
     assert_eq!(
         frames(&browser).await?,
-        json!([["video", null, true], ["map", null, true]])
+        json!([
+            ["video", null, true],
+            ["lightbox", null, true],
+            ["map", null, true]
+        ])
     );
     let violations = browser.accessibility_violations().await?;
     assert!(
@@ -183,6 +190,7 @@ async fn an_embed_waits_behind_its_placeholder_until_its_service_alone_is_allowe
         frames(&browser).await?,
         json!([
             ["video", format!("{third}/video.html"), false],
+            ["lightbox", format!("{third}/video.html?big"), true],
             ["map", null, true]
         ])
     );
@@ -269,6 +277,18 @@ async fn an_embed_waits_behind_its_placeholder_until_its_service_alone_is_allowe
         (frames[0] == json!(["video", null, true])).then_some(())
     })
     .await?;
+    assert_eq!(
+        frames(&browser).await?[1],
+        json!(["lightbox", null, true]),
+        "the hidden frame is unloaded too"
+    );
+    assert_eq!(
+        browser
+            .script("return document.getElementById('clip').textContent;")
+            .await?,
+        "",
+        "the box loses what the service's script put in it"
+    );
     assert_eq!(
         placeholders(&browser).await?.as_array().map(Vec::len),
         Some(3)

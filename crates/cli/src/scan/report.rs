@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use clap::ValueEnum;
+use sealbook_server::consent::{CATEGORIES, is_host_pattern};
 use sealbook_wire::api::localized::Localized;
 use sealbook_wire::api::notice::{Category, ConsentNotice, ConsentService, Cookie};
 use serde::{Deserialize, Serialize};
@@ -54,6 +55,8 @@ pub(crate) struct Observation {
     pub by: String,
     /// A cookie's expiry, unix seconds (none for a session cookie).
     pub expires: Option<f64>,
+    /// A cookie's domain as the browser holds it ("" for other things).
+    pub domain: String,
 }
 
 /// An element of the page gated by the consent layer.
@@ -114,6 +117,7 @@ struct Item {
     phases: BTreeSet<Phase>,
     pages: BTreeSet<String>,
     expires: Option<f64>,
+    domain: String,
     declared: Declared,
     verdict: Verdict,
 }
@@ -145,6 +149,7 @@ impl Findings {
                     phases: BTreeSet::new(),
                     pages: BTreeSet::new(),
                     expires: None,
+                    domain: seen.domain.clone(),
                     declared: declared(notice, seen.kind, &seen.name, sealbook_origins),
                     verdict: Verdict::Ok,
                 });
@@ -301,7 +306,8 @@ impl Findings {
             let _ = writeln!(
                 out,
                 "\nA notice that declares what was found (replace your [business.consent] with \
-                 it, fill in each TODO, check each category, and keep your retention_days):\n\n{suggested}"
+                 it, fill in each TODO, check each category, and keep your retention_days; its \
+                 version changed, so every visitor is asked again: set one of your own):\n\n{suggested}"
             );
         }
         out
@@ -393,18 +399,28 @@ fn authority(url: &str) -> Option<&str> {
 /// loaded it (marketing, the strictest, when nothing on the page says).
 fn suggest(notice: &ConsentNotice, items: &[Item], gated: &[Gated]) -> ConsentNotice {
     let mut suggested = notice.clone();
+    // Visitors who chose under the old notice did not hear of what it adds.
+    suggested.version = format!("{}+scan", notice.version);
     for item in items
         .iter()
         .filter(|item| item.declared == Declared::Undeclared)
     {
-        // Who is behind it: the origin requested, or the script that wrote it.
+        // Who is behind it: the origin requested, the script that wrote it, or
+        // the site a response set the cookie for.
         let source = match item.kind {
             Kind::Request => Some(item.name.clone()),
             _ => item.by.iter().find_map(|by| {
                 (by.starts_with("http://") || by.starts_with("https://")).then(|| by.clone())
             }),
         };
-        let source_origin = source.as_deref().and_then(authority).map(str::to_owned);
+        let source_origin = source
+            .as_deref()
+            .and_then(authority)
+            .map(str::to_owned)
+            .or_else(|| {
+                let domain = item.domain.trim_start_matches('.');
+                (!domain.is_empty()).then(|| domain.to_owned())
+            });
         let category = gated
             .iter()
             .find(|element| {
@@ -413,10 +429,11 @@ fn suggest(notice: &ConsentNotice, items: &[Item], gated: &[Gated]) -> ConsentNo
                         || authority(&element.src)
                             .is_some_and(|host| source_origin.as_deref() == Some(host)))
             })
-            .map_or_else(
-                || "marketing".to_owned(),
-                |element| element.category.clone(),
-            );
+            .map(|element| element.category.as_str())
+            // A category name left from another tool is not one a notice may use.
+            .filter(|category| CATEGORIES.contains(category) && *category != "necessary")
+            .unwrap_or("marketing")
+            .to_owned();
         let host = source_origin.unwrap_or_else(|| {
             item.pages
                 .iter()
@@ -426,7 +443,7 @@ fn suggest(notice: &ConsentNotice, items: &[Item], gated: &[Gated]) -> ConsentNo
         let service = service_for(&mut suggested, &category, &host, item.kind == Kind::Request);
         match item.kind {
             Kind::Request => {
-                if !service.hosts.contains(&host) {
+                if !service.hosts.contains(&host) && is_host_pattern(&host) {
                     service.hosts.push(host.clone());
                 }
             }
@@ -486,7 +503,7 @@ fn service_for<'a>(
             purpose: todo_text("what it does for the site"),
             cookies: Vec::new(),
             privacy_policy: None,
-            hosts: if third_party {
+            hosts: if third_party && is_host_pattern(host) {
                 vec![host.to_owned()]
             } else {
                 Vec::new()
@@ -567,6 +584,7 @@ mod tests {
             name: name.to_owned(),
             by: by.to_owned(),
             expires: None,
+            domain: String::new(),
         }
     }
 
@@ -627,6 +645,7 @@ mod tests {
         let undeclared = Findings::new(&notice(), &observations, &gated, &sealbook);
         assert!(!undeclared.passes());
         let suggested = undeclared.suggested.clone().expect("a suggestion");
+        assert_eq!(suggested.version, "v1+scan", "every visitor is asked again");
         let service = &suggested.categories[0].services[1];
         assert_eq!(service.name, "tags.example");
         assert_eq!(service.hosts, ["tags.example"]);
@@ -658,5 +677,43 @@ mod tests {
         // Declared or not, it ran before the choice: still a failure.
         let declared = early.suggested.clone().expect("a suggestion");
         assert!(!Findings::new(&declared, &observations, &gated, &sealbook).passes());
+    }
+
+    #[test]
+    fn a_suggestion_names_the_cookies_site_and_keeps_to_the_notices_categories() {
+        let sealbook = BTreeSet::new();
+        // Another tool's category name on the page; a cookie a response set.
+        let gated = [Gated {
+            category: "statistics".to_owned(),
+            src: "https://tags.example/tag.js".to_owned(),
+        }];
+        let mut from_a_response = seen(
+            Phase::AfterAccept,
+            Kind::Cookie,
+            "VISITOR_INFO",
+            "a response from .youtube.com",
+        );
+        from_a_response.domain = ".youtube.com".to_owned();
+        let observations = [
+            seen(
+                Phase::AfterAccept,
+                Kind::Cookie,
+                "_tag",
+                "https://tags.example/tag.js",
+            ),
+            from_a_response,
+        ];
+        let findings = Findings::new(&notice(), &observations, &gated, &sealbook);
+        let suggested = findings.suggested.expect("a suggestion");
+        let marketing = suggested
+            .categories
+            .iter()
+            .find(|category| category.id == "marketing")
+            .expect("marketing, since statistics is no category of a notice");
+        let names: Vec<&str> = marketing.services.iter().map(|s| s.name.as_str()).collect();
+        // In the order of the findings: by kind, then name.
+        assert_eq!(names, ["youtube.com", "tags.example"]);
+        assert_eq!(marketing.services[0].cookies[0].name, "VISITOR_INFO");
+        assert!(sealbook_server::consent::problem(&suggested).is_none());
     }
 }

@@ -325,6 +325,9 @@ fn view_consent(lang: Lang, records: Option<&[ConsentView]>) -> Html {
                         { t(lang, Text::Action) }{ ": " }{ record.action.clone() }{ "; " }
                         { t(lang, Text::Granted) }{ ": " }{ record.granted.join(", ") }{ "; " }
                         { t(lang, Text::Refused) }{ ": " }{ record.refused.join(", ") }
+                        if !record.services.is_empty() {
+                            { "; " }{ t(lang, Text::ServicesAllowed) }{ ": " }{ record.services.join(", ") }
+                        }
                         { " (" }{ record.notice_version.clone() }{ ", " }{ record.language.clone() }{ ")" }
                     </li>
                 }) }

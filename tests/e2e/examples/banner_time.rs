@@ -55,6 +55,30 @@ fn stopwatch(selector: &str) -> String {
     )
 }
 
+/// Where Sealbook's time goes, read in its page once the button shows:
+/// milliseconds since navigation start at each step.
+const MILESTONES: &str = r#"
+const resource = (end) => performance.getEntriesByType("resource").find((entry) => entry.name.endsWith(end));
+const embed = resource("/embed.js"), profile = resource("/profile");
+return [
+  performance.getEntriesByType("navigation")[0]?.responseEnd,
+  embed?.startTime, embed?.responseEnd,
+  profile?.startTime, profile?.responseEnd,
+  performance.getEntriesByName("sealbook:consent-banner")[0]?.startTime,
+  window.rejectVisibleAt,
+].map((time) => time ?? null);"#;
+
+/// The steps [`MILESTONES`] reads, in its order.
+const STEPS: [&str; 7] = [
+    "page received",
+    "embed.js requested",
+    "embed.js received",
+    "notice requested",
+    "notice received",
+    "banner opened (`showModal`)",
+    "\"Reject all\" visible",
+];
+
 /// One page to time.
 struct Page {
     name: &'static str,
@@ -158,6 +182,7 @@ CookieConsent.run({{
         },
     ];
     let mut times: Vec<Vec<f64>> = vec![Vec::new(); pages.len()];
+    let mut steps: Vec<Vec<f64>> = vec![Vec::new(); STEPS.len()];
     for round in 0..LOADS {
         for (page, samples) in pages.iter().zip(&mut times) {
             let browser = Browser::start().await?;
@@ -171,6 +196,15 @@ CookieConsent.run({{
             })
             .await?;
             samples.push(at);
+            if page.url.starts_with(&site.origin()) {
+                let reached = browser.script(MILESTONES).await?;
+                for (step, time) in steps
+                    .iter_mut()
+                    .zip(reached.as_array().into_iter().flatten())
+                {
+                    step.extend(time.as_f64());
+                }
+            }
             browser.close().await?;
         }
         eprintln!("banner_time: round {} of {LOADS}", round + 1);
@@ -190,6 +224,12 @@ CookieConsent.run({{
             percentile(samples, 95),
             median(samples) / vanilla_median.max(f64::MIN_POSITIVE),
         );
+    }
+    println!("\nWhere Sealbook's time goes (medians, ms since navigation start):\n");
+    println!("| step | median |");
+    println!("|---|---:|");
+    for (name, samples) in STEPS.iter().zip(&steps) {
+        println!("| {name} | {:.1} ms |", median(samples));
     }
     Ok(())
 }

@@ -258,6 +258,10 @@ li label { display: inline-flex; gap: 0.5rem; align-items: center; }
       const stored = readCookie();
       if (stored) {
         apply(stored, { record: false, store: false });
+      } else if (optionalCategories().length === 0) {
+        // Nothing optional to ask about: no banner, no cookie, no record (the
+        // visitor chose nothing); the notice stays readable behind the reopen control.
+        apply(decide([], "none"), { record: false, store: false });
       } else if (optionalCategories().every(refusedByGpc)) {
         // Nothing left to ask: GPC has answered for every optional purpose.
         apply(decide([], "gpc"), { record: true, store: true });

@@ -1015,6 +1015,56 @@ async fn an_external_consent_manager_decides_instead_of_the_banner() -> anyhow::
     Ok(())
 }
 
+/// A notice with nothing optional in it: nothing to ask, so no banner, no
+/// cookie and no record, while what is strictly necessary runs and the notice
+/// stays readable behind the reopen control.
+#[tokio::test]
+async fn a_notice_with_nothing_optional_asks_nothing_and_records_nothing() -> anyhow::Result<()> {
+    let _one = ONE_BROWSER_AT_A_TIME.lock().await;
+    let host = HostSite::start().await?;
+    let notice = r#"
+[business.consent]
+version = "2026-12"
+privacy_policy = "https://clinic.example/privacy"
+[[business.consent.categories]]
+id = "necessary"
+description = { en = "Keeps the site working." }
+[[business.consent.categories.services]]
+name = "Sealbook"
+provider = "This site"
+purpose = { en = "Bookings" }
+"#;
+    let sealbook = Sealbook::start_with("praxis-necessary", &[host.origin()], notice).await?;
+    host.set_page(consent::site_page(
+        &sealbook.snippet().await?,
+        "",
+        "",
+        r#"<script type="text/plain" data-category="necessary">window.ran = ["necessary"];</script>"#,
+    ));
+    let browser = Browser::start().await?;
+    browser.goto(&format!("{}/clinic", host.origin())).await?;
+    consent::root(&browser, "#sbc-reopen").await?;
+    eventually("the necessary script", || async {
+        let ran = browser.script("return window.ran ?? null;").await.ok()?;
+        (ran == json!(["necessary"])).then_some(())
+    })
+    .await?;
+    settle().await;
+    assert!(!consent::dialog_open(&browser).await?, "no banner");
+    assert_eq!(
+        browser
+            .script("return [document.cookie, Sealbook.consent.get().action];")
+            .await?,
+        json!(["", "none"])
+    );
+    assert!(
+        sealbook.consents().await?.is_empty(),
+        "nothing was chosen, so nothing is recorded"
+    );
+    browser.close().await?;
+    Ok(())
+}
+
 #[tokio::test]
 async fn the_demo_page_loads_its_third_party_scripts_only_after_consent() -> anyhow::Result<()> {
     let _one = ONE_BROWSER_AT_A_TIME.lock().await;

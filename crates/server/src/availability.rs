@@ -40,6 +40,8 @@ pub enum Refusal {
     UnknownPractitioner,
     OutsideOpeningHours,
     SlotFull,
+    /// The waitlist is for full slots; this one can be booked.
+    SlotOpen,
 }
 
 /// A bookable start time.
@@ -293,6 +295,20 @@ pub fn slots_on(
     now: Timestamp,
     bookings: &[Occupancy],
 ) -> Result<Vec<Slot>, Refusal> {
+    let mut slots = every_slot_on(profile, date, wish, now, bookings)?;
+    slots.retain(|slot| slot.remaining > 0);
+    Ok(slots)
+}
+
+/// Every slot still to come on one local date, those that cannot take the
+/// wish (the waitlist's full slots) with `remaining` 0.
+pub fn every_slot_on(
+    profile: &Profile,
+    date: Date,
+    wish: &Wish<'_>,
+    now: Timestamp,
+    bookings: &[Occupancy],
+) -> Result<Vec<Slot>, Refusal> {
     let kind = kind(profile, wish)?;
     let (earliest, last) = window(profile, now);
     if date > last {
@@ -321,24 +337,26 @@ pub fn slots_on(
     let held = matches!(kind, Kind::Restaurant(..)).then(|| CoversHeld::over(bookings));
     Ok(grid
         .into_iter()
-        .filter_map(|(start, local)| {
+        .map(|(start, local)| {
             let remaining = match &kind {
                 Kind::Restaurant(restaurant, party) => {
                     let begin = start.as_second();
                     let end = begin + i64::from(restaurant.turn_minutes) * 60;
                     let peak = held.as_ref().map_or(0, |held| held.peak(begin, end));
-                    Some(restaurant.covers.saturating_sub(peak)).filter(|free| free >= party)?
+                    Some(restaurant.covers.saturating_sub(peak))
+                        .filter(|free| free >= party)
+                        .unwrap_or(0)
                 }
                 Kind::Clinic(_, candidates) => {
                     let free = free_practitioners(profile, candidates, start, tail, bookings).len();
-                    u32::try_from(free).ok().filter(|&free| free > 0)?
+                    u32::try_from(free).unwrap_or(u32::MAX)
                 }
             };
-            Some(Slot {
+            Slot {
                 start,
                 local,
                 remaining,
-            })
+            }
         })
         .collect())
 }

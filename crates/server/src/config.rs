@@ -194,6 +194,11 @@ pub struct Business {
 }
 
 impl Business {
+    /// How long a waitlist offer holds freed seats; `None`: no waitlist.
+    pub fn waitlist_hold_seconds(&self) -> Option<i64> {
+        self.courier.as_ref()?.waitlist_hold_seconds
+    }
+
     /// This business with `settings` as its schedule, if they are valid for it.
     pub fn with_schedule(&self, settings: &ScheduleSettings) -> Result<Self, String> {
         let resolved = schedule::resolve(Kind::of(&self.profile.offer), settings)?;

@@ -15,6 +15,11 @@ use crate::storage::CourierPlan;
 /// The largest reminder offset: a booking is at most a year ahead.
 const MAX_OFFSET_SECONDS: i64 = 366 * 24 * 3600;
 
+/// An offer's hold: long enough to read a message and follow its link, short
+/// enough that the seats still go to someone.
+const MIN_HOLD_SECONDS: i64 = 60;
+const MAX_HOLD_SECONDS: i64 = 24 * 3600;
+
 /// A business's courier, resolved.
 #[derive(Debug, Clone)]
 pub struct CourierSettings {
@@ -25,6 +30,9 @@ pub struct CourierSettings {
     pub channels: Vec<Channel>,
     /// When reminders are due and how late one may still go out.
     pub plan: CourierPlan,
+    /// How long freed seats are held for the visitor a waitlist offer goes
+    /// to; `None`: the business keeps no waitlist.
+    pub waitlist_hold_seconds: Option<i64>,
 }
 
 impl CourierSettings {
@@ -58,6 +66,9 @@ pub(crate) struct RawCourier {
     /// How late a reminder may still go out, e.g. `"30m"`.
     #[serde(default = "default_grace")]
     grace: String,
+    /// How long an offer holds freed seats, e.g. `"15m"`; absent: no waitlist.
+    #[serde(default)]
+    waitlist_hold: Option<String>,
 }
 
 fn default_channels() -> Vec<Channel> {
@@ -93,6 +104,11 @@ impl RawCourier {
                     .collect::<Result<_, _>>()?,
                 grace_seconds: duration_seconds(&self.grace)?,
             },
+            waitlist_hold_seconds: self
+                .waitlist_hold
+                .as_deref()
+                .map(duration_seconds)
+                .transpose()?,
             keys,
         };
         if settings.active_kids().next().is_none() {
@@ -100,6 +116,12 @@ impl RawCourier {
         }
         if settings.channels.is_empty() {
             return Err("the courier needs at least one channel".to_owned());
+        }
+        if settings
+            .waitlist_hold_seconds
+            .is_some_and(|hold| !(MIN_HOLD_SECONDS..=MAX_HOLD_SECONDS).contains(&hold))
+        {
+            return Err("waitlist_hold must be between 1 minute and 1 day".to_owned());
         }
         if settings.plan.reminders.len() > 4 {
             return Err("at most 4 reminders".to_owned());

@@ -51,6 +51,12 @@ pub enum AppError {
     UnknownPractitioner,
     #[error("no capacity left at that time")]
     SlotFull,
+    #[error("this slot has room: book it instead of waiting for it")]
+    SlotOpen,
+    #[error("this business keeps no waitlist")]
+    NoWaitlist,
+    #[error("the seats were held for you until the offer's time, which has passed")]
+    OfferLapsed,
     #[error("the idempotency key was used with a different request")]
     IdempotencyConflict,
     #[error("this envelope was already uploaded")]
@@ -165,6 +171,9 @@ impl AppError {
             Self::UnknownService => "unknown_service",
             Self::UnknownPractitioner => "unknown_practitioner",
             Self::SlotFull => "slot_full",
+            Self::SlotOpen => "slot_open",
+            Self::NoWaitlist => "no_waitlist",
+            Self::OfferLapsed => "offer_lapsed",
             Self::IdempotencyConflict => "idempotency_conflict",
             Self::Replayed => "replayed",
             Self::BookingNotFound => "booking_not_found",
@@ -220,7 +229,11 @@ impl AppError {
             | Self::OutsideOpeningHours
             | Self::PartyTooLarge
             | Self::CancellationClosed { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::SlotFull | Self::IdempotencyConflict | Self::Replayed => StatusCode::CONFLICT,
+            Self::SlotFull | Self::SlotOpen | Self::IdempotencyConflict | Self::Replayed => {
+                StatusCode::CONFLICT
+            }
+            Self::NoWaitlist => StatusCode::BAD_REQUEST,
+            Self::OfferLapsed => StatusCode::GONE,
             Self::BookingNotFound | Self::MessageJobNotFound => StatusCode::NOT_FOUND,
             Self::CourierTokenInvalid => StatusCode::UNAUTHORIZED,
             Self::AlreadyAcknowledged => StatusCode::CONFLICT,
@@ -267,6 +280,7 @@ impl From<crate::availability::Refusal> for AppError {
             Refusal::UnknownPractitioner => Self::UnknownPractitioner,
             Refusal::OutsideOpeningHours => Self::OutsideOpeningHours,
             Refusal::SlotFull => Self::SlotFull,
+            Refusal::SlotOpen => Self::SlotOpen,
         }
     }
 }

@@ -26,6 +26,7 @@ pub mod profile;
 pub mod schedule;
 pub mod storage;
 pub mod sweeper;
+pub mod waitlist;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -54,6 +55,7 @@ pub struct AppState {
     limits: limits::RateLimits,
     metrics: metrics::Metrics,
     notifier: notify::Notifier,
+    offers: waitlist::OfferPass,
     totp_key: auth::totp_seal::TotpKey,
     sweeper: sweeper::Health,
 }
@@ -95,6 +97,7 @@ impl AppState {
             config: Arc::new(config),
             storage,
             metrics: metrics::Metrics::new(),
+            offers: waitlist::OfferPass::default(),
             totp_key,
             sweeper: sweeper::Health::new(jiff::Timestamp::now()),
         }
@@ -231,7 +234,8 @@ impl Default for Timeouts {
 }
 
 /// Serves [`app`] on `listener` until `shutdown` resolves, then drains in-flight
-/// requests. The retention sweeper runs alongside, starting with a pass at once.
+/// requests. The retention sweeper and the waitlist's offer pass run
+/// alongside, each starting with a pass at once.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
@@ -253,6 +257,7 @@ pub async fn serve_with(
     }
     let schedules = state.businesses.watch(state.storage.clone());
     let sweeper = sweeper::spawn(state.clone());
+    let offers = waitlist::spawn(state.clone());
     tokio::task::spawn_blocking(auth::password::warm_up);
     let forgetter = {
         let limits = state.limits.clone();
@@ -318,6 +323,7 @@ pub async fn serve_with(
     drop(listener);
     draining.shutdown().await;
     sweeper.abort();
+    offers.abort();
     forgetter.abort();
     schedules.abort();
     Ok(())

@@ -8,7 +8,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::api::{
     audit, auth, availability, bookings, consent_stats, consents, courier, inbox, inbox_keys, keys,
-    manage, notices, profile, schedule, snippet, staff, staff_entries,
+    manage, notices, profile, schedule, snippet, staff, staff_entries, waitlist,
 };
 
 /// Every route of [`crate::api::router`], with its bodies and errors.
@@ -23,6 +23,7 @@ use crate::api::{
         profile::profile,
         availability::availability,
         bookings::create,
+        waitlist::join,
         consents::record,
         manage::read,
         manage::change,
@@ -30,6 +31,7 @@ use crate::api::{
         manage::cancel,
         courier::read_cancel_link,
         courier::cancel_by_link,
+        waitlist::take_up,
         courier::claim,
         courier::acknowledge,
         courier::release,

@@ -36,6 +36,7 @@ mod schedules;
 mod sessions;
 mod staff_bookings;
 mod totp;
+mod waitlist;
 mod wrapped_keys;
 
 pub use accounts::{AccountError, NewStaff, Role, StaffMember};
@@ -59,6 +60,7 @@ pub use resets::{NewReset, ResetError};
 pub use schedules::{Replaced, ScheduleAuthor, ScheduleError, StoredSchedule};
 pub use sessions::{NewSession, StoredSession};
 pub use staff_bookings::{StaffCancel, StatusError, Tally};
+pub use waitlist::{Fit, TakeUpError, Waiting};
 pub use wrapped_keys::{HeldKey, ShareOutcome, WrappedKey};
 
 use std::collections::HashMap;

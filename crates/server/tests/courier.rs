@@ -58,7 +58,8 @@ async fn fixture(database: TestDatabase) -> Fixture {
                 .set("courier.keys", vec![courier_key(0)])
                 .set("courier.channels", vec!["email", "sms"])
                 .set("courier.reminders", vec!["48h", "2h"])
-                .set("courier.grace", "10m"),
+                .set("courier.grace", "10m")
+                .set("courier.waitlist_hold", "15m"),
         )
         .business(Business::praxis_am_see())
         .toml();
@@ -871,9 +872,258 @@ async fn bad_cards_and_tokens_are_typed_errors_that_store_nothing(database: Test
     );
 }
 
+/// Where `id` stands, and whether its card is still there.
+async fn standing(fixture: &Fixture, id: &str) -> (String, Option<i64>, bool) {
+    let mut connection = fixture.database.connect().await;
+    let (status, hold_until): (String, Option<i64>) =
+        sqlx::query_as("SELECT status, hold_until FROM bookings WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut connection)
+            .await
+            .expect("the row");
+    let cards: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM contact_cards WHERE booking_id = $1")
+        .bind(id)
+        .fetch_one(&mut connection)
+        .await
+        .expect("cards");
+    (status, hold_until, cards == 1)
+}
+
+async fn join_waitlist(fixture: &Fixture, upload: &Upload) -> (StatusCode, Value) {
+    post_json(
+        &fixture.state,
+        &format!("/api/v1/businesses/{BISTRO}/waitlist"),
+        None,
+        &upload.body,
+    )
+    .await
+}
+
+async fn the_waitlist_offers_freed_seats_to_each_in_turn(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let keys = std::slice::from_ref(&fixture.courier_public);
+    let start = noon_in(3);
+    let with_card = |address: &str| {
+        upload(
+            &fixture,
+            start,
+            Some((keys, BISTRO, Channel::Email, address)),
+        )
+    };
+
+    // A slot with room is booked, not waited for.
+    let (status, answer) = join_waitlist(&fixture, &with_card("early@example.org")).await;
+    assert_eq!((status, code(&answer)), (StatusCode::CONFLICT, "slot_open"));
+    // Four parties of two fill the bistro's eight covers.
+    let first = upload(&fixture, start, None);
+    let first_id = book(&fixture, &first).await;
+    for _ in 0..3 {
+        book(&fixture, &upload(&fixture, start, None)).await;
+    }
+    let date = start
+        .to_zoned(jiff::tz::TimeZone::get("Europe/Paris").expect("tzdb"))
+        .date();
+    let availability =
+        format!("/api/v1/businesses/{BISTRO}/availability?from={date}&to={date}&party=2");
+    let (status, days) = call(
+        &fixture.state,
+        Request::get(&availability)
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{days}");
+    let listed = |key: &str| -> Vec<String> {
+        days["days"][0][key]
+            .as_array()
+            .map(|slots| slots.iter().map(|slot| slot["start"].to_string()).collect())
+            .unwrap_or_default()
+    };
+    let wanted = json!(start.to_string()).to_string();
+    assert!(listed("full").contains(&wanted), "{days}");
+    assert!(!listed("slots").contains(&wanted), "{days}");
+
+    // The waitlist needs a card: it is how a visitor hears of freed seats.
+    let (status, answer) = join_waitlist(&fixture, &upload(&fixture, start, None)).await;
+    assert_eq!(
+        (status, code(&answer)),
+        (StatusCode::BAD_REQUEST, "bad_request")
+    );
+    // Three visitors join, in order; each is told so.
+    let waiters: Vec<Upload> = (0..3)
+        .map(|index| with_card(&format!("waiter{index}@example.org")))
+        .collect();
+    let mut ids = Vec::new();
+    for waiter in &waiters {
+        let (status, answer) = join_waitlist(&fixture, waiter).await;
+        assert_eq!(status, StatusCode::CREATED, "{answer}");
+        let id = answer["id"].as_str().expect("an id").to_owned();
+        let purposes: Vec<String> = jobs_of(&fixture, &id)
+            .await
+            .into_iter()
+            .map(|job| job.0)
+            .collect();
+        assert_eq!(purposes, ["waitlisted"]);
+        ids.push(id);
+    }
+    let (status, answer) = join_waitlist(&fixture, &waiters[0]).await;
+    assert_eq!((status, code(&answer)), (StatusCode::CONFLICT, "replayed"));
+    let link = |index: usize| waiters[index].secret.cancel_token().to_base64url();
+    let (status, seen) = get_with(&fixture.state, "/api/v1/cancel", &link(0)).await;
+    assert_eq!(
+        (status, seen["status"].as_str()),
+        (StatusCode::OK, Some("waiting"))
+    );
+    // No seats are offered yet: nothing to take up.
+    let (status, answer) =
+        post_json(&fixture.state, "/api/v1/offer", Some(&link(0)), &json!({})).await;
+    assert_eq!((status, code(&answer)), (StatusCode::CONFLICT, "slot_full"));
+
+    let now = jiff::Timestamp::now();
+    assert_eq!(
+        sealbook_server::waitlist::offer_once(&fixture.state, now)
+            .await
+            .expect("a pass"),
+        0,
+        "nothing freed, nothing offered"
+    );
+    // A cancellation frees two covers: the first to join is offered them.
+    let manage = first.secret.token().to_base64url();
+    let (status, answer) = post_json(
+        &fixture.state,
+        &format!("/api/v1/bookings/{first_id}/cancel"),
+        Some(&manage),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(
+        sealbook_server::waitlist::offer_once(&fixture.state, now)
+            .await
+            .expect("a pass"),
+        1
+    );
+    let held_until = now.as_second() + 900;
+    assert_eq!(
+        standing(&fixture, &ids[0]).await,
+        ("offered".to_owned(), Some(held_until), true)
+    );
+    assert_eq!(standing(&fixture, &ids[1]).await.0, "waiting");
+    assert!(
+        jobs_of(&fixture, &ids[0])
+            .await
+            .iter()
+            .any(|job| job.0 == "offer"),
+        "the offer goes out"
+    );
+    let (status, seen) = get_with(&fixture.state, "/api/v1/cancel", &link(0)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(seen["status"], "offered");
+    assert_eq!(
+        seen["hold_until"],
+        jiff::Timestamp::from_second(held_until)
+            .expect("time")
+            .to_string()
+    );
+    // The held seats are not for anyone else.
+    let (status, answer) = post_json(
+        &fixture.state,
+        &format!("/api/v1/businesses/{BISTRO}/bookings"),
+        None,
+        &upload(&fixture, start, None).body,
+    )
+    .await;
+    assert_eq!((status, code(&answer)), (StatusCode::CONFLICT, "slot_full"));
+
+    // The first lets the hold run out: the second is offered the seats, and
+    // the first's card goes with their place.
+    let later = jiff::Timestamp::from_second(held_until + 1).expect("time");
+    assert_eq!(
+        sealbook_server::waitlist::offer_once(&fixture.state, later)
+            .await
+            .expect("a pass"),
+        1
+    );
+    assert_eq!(
+        standing(&fixture, &ids[0]).await,
+        ("lapsed".to_owned(), None, false)
+    );
+    assert_eq!(standing(&fixture, &ids[1]).await.0, "offered");
+    let (status, _) = post_json(&fixture.state, "/api/v1/offer", Some(&link(0)), &json!({})).await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "a lapsed link reaches nothing"
+    );
+
+    // The second takes the seats up while normal bookings race for them: the
+    // bookings all find the slot full, and the take-up is a confirmed booking
+    // with its messages; a retry answers the same.
+    let racers: Vec<_> = (0..6)
+        .map(|_| {
+            let (state, body) = (fixture.state.clone(), upload(&fixture, start, None).body);
+            tokio::spawn(async move {
+                post_json(
+                    &state,
+                    &format!("/api/v1/businesses/{BISTRO}/bookings"),
+                    None,
+                    &body,
+                )
+                .await
+            })
+        })
+        .collect();
+    for _ in 0..2 {
+        let (status, taken) =
+            post_json(&fixture.state, "/api/v1/offer", Some(&link(1)), &json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{taken}");
+        assert_eq!(taken["status"], "confirmed");
+    }
+    for racer in racers {
+        let (status, answer) = racer.await.expect("a racer");
+        assert_eq!((status, code(&answer)), (StatusCode::CONFLICT, "slot_full"));
+    }
+    let purposes: Vec<String> = jobs_of(&fixture, &ids[1])
+        .await
+        .into_iter()
+        .filter(|job| job.2.is_none())
+        .map(|job| job.0)
+        .collect();
+    assert_eq!(purposes, ["confirmation", "reminder", "reminder"]);
+    // The third leaves the waitlist: no more messages, no card.
+    let (status, left) =
+        post_json(&fixture.state, "/api/v1/cancel", Some(&link(2)), &json!({})).await;
+    assert_eq!(status, StatusCode::OK, "{left}");
+    assert_eq!(left["status"], "cancelled");
+    assert_eq!(
+        standing(&fixture, &ids[2]).await,
+        ("cancelled".to_owned(), None, false)
+    );
+    assert!(
+        jobs_of(&fixture, &ids[2])
+            .await
+            .iter()
+            .all(|job| job.2.is_some())
+    );
+
+    // A business that keeps no waitlist says so.
+    let (status, answer) = post_json(
+        &fixture.state,
+        "/api/v1/businesses/praxis-am-see/waitlist",
+        None,
+        &upload_to(&fixture.clinic_key, "praxis-am-see", start, None).body,
+    )
+    .await;
+    assert_eq!(
+        (status, code(&answer)),
+        (StatusCode::BAD_REQUEST, "no_waitlist")
+    );
+}
+
 on_both_backends!(
     a_card_gets_its_jobs_and_a_courier_sends_them_once,
     leases_lapse_late_reminders_are_dropped_and_releases_wait,
     staff_and_visitor_changes_rewrite_the_jobs,
     bad_cards_and_tokens_are_typed_errors_that_store_nothing,
+    the_waitlist_offers_freed_seats_to_each_in_turn,
 );

@@ -1,7 +1,7 @@
 //! `sealbook courier`: the process a business runs on its own machine to send
-//! its visitors their confirmation, reminders and change notices. It holds the
-//! courier's private key, which opens contact cards and nothing else; the
-//! server holds only sealed cards and when each message is due.
+//! its visitors their confirmation, reminders, change notices and waitlist
+//! messages. It holds the courier's private key, which opens contact cards and
+//! nothing else; the server holds only sealed cards and when each message is due.
 //!
 //! It long-polls the server for due jobs under a lease, opens each job's card,
 //! writes the message in the visitor's language, sends it, and acknowledges it.
@@ -331,6 +331,7 @@ mod tests {
                         party_size: 4,
                         service: None,
                         practitioner: None,
+                        hold_until: None,
                     },
                     card: URL_SAFE_NO_PAD.encode(sealed),
                 }

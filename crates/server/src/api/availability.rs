@@ -8,7 +8,7 @@ use sealbook_wire::api::availability::{Availability, Day, SlotView};
 use sealbook_wire::api::error::ErrorBody;
 use serde::Deserialize;
 
-use crate::availability::{Wish, slots_on};
+use crate::availability::{Wish, every_slot_on};
 use crate::extract::PathParam;
 use crate::profile::Offer;
 use crate::{AppError, AppState};
@@ -81,11 +81,19 @@ pub(crate) async fn availability(
         .occupancy_between(&business.id, window)
         .await?;
     let now = jiff::Timestamp::now();
+    let waitlist = business.waitlist_hold_seconds().is_some();
 
     let mut result = Vec::new();
     let mut date = query.from;
     while date <= query.to {
-        let slots = slots_on(profile, date, &wish, now, &bookings)?;
+        let (slots, full): (Vec<_>, Vec<_>) = every_slot_on(profile, date, &wish, now, &bookings)?
+            .into_iter()
+            .partition(|slot| slot.remaining > 0);
+        let view = |slot: crate::availability::Slot| SlotView {
+            start: slot.start.to_string(),
+            local: format!("{:02}:{:02}", slot.local.hour(), slot.local.minute()),
+            remaining: slot.remaining,
+        };
         result.push(Day {
             date: date.to_string(),
             open: !profile.schedule.periods_on(date).is_empty() && !slots.is_empty(),
@@ -93,14 +101,12 @@ pub(crate) async fn availability(
                 .schedule
                 .closure_on(date)
                 .and_then(|closed| closed.note.clone()),
-            slots: slots
-                .into_iter()
-                .map(|slot| SlotView {
-                    start: slot.start.to_string(),
-                    local: format!("{:02}:{:02}", slot.local.hour(), slot.local.minute()),
-                    remaining: slot.remaining,
-                })
-                .collect(),
+            slots: slots.into_iter().map(view).collect(),
+            full: if waitlist {
+                full.into_iter().map(view).collect()
+            } else {
+                Vec::new()
+            },
         });
         date = date
             .tomorrow()

@@ -180,6 +180,24 @@ fn contact_card(
     }))
 }
 
+/// The manage token's hash, which comes with the visitor copy it opens.
+pub(super) fn manage_token_hash(
+    checked: &Checked,
+    request: &BookingRequest,
+) -> Result<Option<[u8; 32]>, AppError> {
+    match (&checked.visitor_copy, request.manage_token_hash.as_deref()) {
+        (None, None) => Ok(None),
+        (Some(_), Some(hash)) => sealbook_envelope::TokenHash::from_base64url(hash)
+            .map(|hash| Some(hash.0))
+            .ok_or_else(|| {
+                AppError::BadRequest("manage_token_hash must be base64url of 32 bytes".to_owned())
+            }),
+        _ => Err(AppError::BadRequest(
+            "visitor_copy and manage_token_hash come together".to_owned(),
+        )),
+    }
+}
+
 fn idempotency(
     headers: &HeaderMap,
     request: &BookingRequest,
@@ -254,23 +272,7 @@ async fn store(
 ) -> Result<(StatusCode, Json<Created>), AppError> {
     let business = super::business(&state, &id)?;
     let checked = check(&request, &business)?;
-    let token_hash = match (&checked.visitor_copy, request.manage_token_hash.as_deref()) {
-        (None, None) => None,
-        (Some(_), Some(hash)) => Some(
-            sealbook_envelope::TokenHash::from_base64url(hash)
-                .ok_or_else(|| {
-                    AppError::BadRequest(
-                        "manage_token_hash must be base64url of 32 bytes".to_owned(),
-                    )
-                })?
-                .0,
-        ),
-        _ => {
-            return Err(AppError::BadRequest(
-                "visitor_copy and manage_token_hash come together".to_owned(),
-            ));
-        }
-    };
+    let token_hash = manage_token_hash(&checked, &request)?;
     let idempotency = idempotency(&headers, &request)?;
     let wish = wish_of(&request);
     let window = competing_window(&business.profile, &wish, checked.start)?;

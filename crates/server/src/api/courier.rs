@@ -112,6 +112,7 @@ impl From<ClaimedMessage> for MessageJob {
                 party_size: u32::try_from(message.party_size).unwrap_or(0),
                 service: message.service,
                 practitioner: message.practitioner,
+                hold_until: message.hold_until.map(timestamp),
             },
             card: URL_SAFE_NO_PAD.encode(message.card),
         }
@@ -270,36 +271,42 @@ pub(crate) async fn release(
     }
 }
 
+/// `SHA-256(token)` of the cancel token in `Authorization: Bearer <token>`.
+pub(super) fn cancel_hash(headers: &HeaderMap) -> Result<[u8; 32], AppError> {
+    super::bearer(headers)
+        .and_then(CancelToken::from_base64url)
+        .map(|token| token.hash().0)
+        .ok_or(AppError::BookingNotFound)
+}
+
 /// The booking a cancel link's token reaches, with its manage token's hash:
 /// the cancel link acts through the manage link's own path.
-async fn cancel_link_booking(
+pub(super) async fn cancel_link_booking(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<(StoredBooking, [u8; 32]), AppError> {
-    let token = super::bearer(headers)
-        .and_then(CancelToken::from_base64url)
-        .ok_or(AppError::BookingNotFound)?;
     let (id, manage_hash) = state
         .storage
-        .booking_by_cancel_hash(&token.hash().0)
+        .booking_by_cancel_hash(&cancel_hash(headers)?)
         .await?
         .ok_or(AppError::BookingNotFound)?;
     let booking = super::manage::managed(state, &id, &manage_hash).await?;
     Ok((booking, manage_hash))
 }
 
-fn cancel_link_view(business: &Business, start: i64, status: String) -> CancelLinkBooking {
+pub(super) fn cancel_link_view(business: &Business, booking: StoredBooking) -> CancelLinkBooking {
     CancelLinkBooking {
         business: business.id.to_string(),
         business_name: business.name.clone(),
-        start: timestamp(start),
+        start: timestamp(booking.starts_at),
         timezone: business
             .profile
             .timezone
             .iana_name()
             .unwrap_or("UTC")
             .to_owned(),
-        status,
+        status: booking.status,
+        hold_until: booking.hold_until.map(timestamp),
     }
 }
 
@@ -322,11 +329,7 @@ pub(crate) async fn read_cancel_link(
 ) -> Result<Json<CancelLinkBooking>, AppError> {
     let (booking, _) = cancel_link_booking(&state, &headers).await?;
     let business = super::business(&state, booking.business.as_str())?;
-    Ok(Json(cancel_link_view(
-        &business,
-        booking.starts_at,
-        booking.status,
-    )))
+    Ok(Json(cancel_link_view(&business, booking)))
 }
 
 /// `POST /cancel`: cancels, until the business's cancellation deadline.
@@ -353,11 +356,7 @@ pub(crate) async fn cancel_by_link(
         super::manage::cancel_as_visitor(&state, &business, current.id.as_str(), &manage_hash)
             .await?;
     tracing::info!("booking cancelled through a message's cancel link");
-    Ok(Json(cancel_link_view(
-        &business,
-        booking.starts_at,
-        booking.status,
-    )))
+    Ok(Json(cancel_link_view(&business, booking)))
 }
 
 impl From<crate::storage::CourierToken> for CourierTokenInfo {

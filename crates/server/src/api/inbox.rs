@@ -99,7 +99,7 @@ pub(crate) struct ListQuery {
     #[param(value_type = String, format = Date)]
     to: Date,
     /// Only bookings with this status.
-    #[param(pattern = "^(confirmed|cancelled)$")]
+    #[param(pattern = "^(confirmed|cancelled|waiting|offered|lapsed)$")]
     status: Option<String>,
     /// Only bookings with this attendance mark.
     #[param(pattern = "^(arrived|no_show|late_cancelled)$")]
@@ -147,10 +147,10 @@ pub(crate) async fn list(
 ) -> Result<Json<BookingList>, AppError> {
     let Query(query) = query.map_err(|rejection| AppError::InvalidQuery(rejection.body_text()))?;
     if let Some(status) = &query.status
-        && !["confirmed", "cancelled"].contains(&status.as_str())
+        && !["confirmed", "cancelled", "waiting", "offered", "lapsed"].contains(&status.as_str())
     {
         return Err(AppError::InvalidQuery(
-            "`status` must be confirmed or cancelled".to_owned(),
+            "`status` must be confirmed, cancelled, waiting, offered or lapsed".to_owned(),
         ));
     }
     let attendance = match &query.attendance {
@@ -285,6 +285,7 @@ pub(crate) async fn set_status(
         .await
         .map_err(status_error)?;
     state.notifier.wake();
+    state.offers.wake();
     let late = if cancel.late { " (late)" } else { "" };
     session
         .audit(
@@ -458,6 +459,7 @@ pub(crate) async fn erase(
     };
     state.metrics.record_erasure(flush);
     state.notifier.wake();
+    state.offers.wake();
     session
         .audit(&state, "erased", Some(&id), String::new())
         .await?;

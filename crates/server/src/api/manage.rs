@@ -143,6 +143,7 @@ pub(super) async fn cancel_as_visitor(
         Some(Cancel::Closed(booking)) => Err(closed(business, &booking)),
         Some(Cancel::Cancelled(booking)) => {
             state.notifier.wake();
+            state.offers.wake();
             Ok(booking)
         }
     }
@@ -172,6 +173,7 @@ pub(crate) async fn erase(
         return Err(AppError::BookingNotFound);
     };
     state.notifier.wake();
+    state.offers.wake();
     state.metrics.record_erasure(flush);
     tracing::info!("booking erased by the visitor");
     Ok(StatusCode::NO_CONTENT)
@@ -249,6 +251,7 @@ pub(crate) async fn change(
         Rebook::Closed(current) => return Err(closed(&business, &current)),
     }
     state.notifier.wake();
+    state.offers.wake();
     tracing::info!("booking changed by the visitor");
     Ok(Json(managed(&state, &id, &token_hash).await?.into()))
 }

@@ -17,6 +17,7 @@ pub(crate) mod schedule;
 pub(crate) mod snippet;
 pub(crate) mod staff;
 pub(crate) mod staff_entries;
+pub(crate) mod waitlist;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -38,6 +39,7 @@ pub(crate) fn router() -> Router<AppState> {
             get(availability::availability),
         )
         .route("/businesses/{business}/bookings", post(bookings::create))
+        .route("/businesses/{business}/waitlist", post(waitlist::join))
         .route("/businesses/{business}/consents", post(consents::record))
         .route(
             "/bookings/{id}",
@@ -48,6 +50,7 @@ pub(crate) fn router() -> Router<AppState> {
             "/cancel",
             get(courier::read_cancel_link).post(courier::cancel_by_link),
         )
+        .route("/offer", post(waitlist::take_up))
         .route("/courier/claim", post(courier::claim))
         .route("/courier/jobs/{id}/ack", post(courier::acknowledge))
         .route("/courier/jobs/{id}/release", post(courier::release))

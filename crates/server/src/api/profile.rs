@@ -84,6 +84,7 @@ pub(crate) async fn profile(
             .as_ref()
             .map(|courier| courier.channels.clone())
             .unwrap_or_default(),
+        waitlist: business.waitlist_hold_seconds().is_some(),
     };
     // Through a `Value` the keys go out sorted: byte for byte what this route
     // has always answered.

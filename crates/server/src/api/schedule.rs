@@ -203,6 +203,8 @@ pub(crate) async fn put(
         .await?;
     // This process takes it up at once; the others on their next look.
     state.businesses.refresh(&state.storage).await?;
+    // More covers or longer hours may fit someone on the waitlist.
+    state.offers.wake();
     tracing::info!(business = %business.id, revision = replaced.revision, "schedule changed");
     Ok(Json(ScheduleSaved {
         revision: replaced.revision,

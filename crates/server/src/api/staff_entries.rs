@@ -112,6 +112,7 @@ async fn store(
         )
         .await?;
     state.notifier.wake();
+    state.offers.wake();
     tracing::info!(business = %business.id, "booking entered by staff");
     created(&state, &session, &business, booking.id.as_str()).await
 }
@@ -292,6 +293,7 @@ pub(crate) async fn move_booking(
     match outcome {
         MoveOutcome::Moved(_) => {
             state.notifier.wake();
+            state.offers.wake();
             tracing::info!(business = %business.id, "booking moved by staff");
             let stored = find(&state, &session, &id).await?;
             Ok(Json(shown(&state, &business, &stored).await?))

@@ -62,6 +62,8 @@ pub struct StoredBooking {
     pub attendance: Option<Attendance>,
     /// Capacity staff hold with no visitor behind it.
     pub block: bool,
+    /// While a waitlist offer is `offered`: until when its seats are held.
+    pub hold_until: Option<i64>,
 }
 
 // The notices of a booking's changes state its public metadata only.
@@ -114,11 +116,13 @@ pub struct BookingFilter {
 }
 
 /// The columns of a [`StoredBooking`], in the order of [`BookingRow`].
-/// The confirmed bookings of business `$1` that hold capacity in `[$2, $3)`.
+/// The bookings of business `$1` that hold capacity in `[$2, $3)`: confirmed
+/// ones, and waitlist offers while they are held (a lapsed hold is let go by
+/// the offer pass, in a write that moves the occupancy counter).
 /// No booking holds capacity longer than [`LONGEST_HOLD_SECONDS`], so the
 /// index is searched from `$4` (that long before `$2`), not from the
 /// business's first booking.
-const HOLDING_CAPACITY: &str = "business = $1 AND status = 'confirmed' AND starts_at < $3 \
+const HOLDING_CAPACITY: &str = "business = $1 AND status IN ('confirmed', 'offered') AND starts_at < $3 \
      AND ends_at > $2 AND starts_at > $4";
 
 /// What a booking row holds of capacity.
@@ -136,7 +140,7 @@ fn held(starts_at: i64, ends_at: i64, party_size: i64, practitioner: Option<Stri
 /// room to spare for bookings made under older limits.
 const LONGEST_HOLD_SECONDS: i64 = 7 * 86_400;
 
-pub(super) const BOOKING_COLUMNS: &str = "id, business, starts_at, ends_at, party_size, service, practitioner, status, envelope, visitor_copy, created_at, attendance, block";
+pub(super) const BOOKING_COLUMNS: &str = "id, business, starts_at, ends_at, party_size, service, practitioner, status, envelope, visitor_copy, created_at, attendance, block, hold_until";
 
 /// A booking row as [`BOOKING_COLUMNS`] selects it.
 #[derive(sqlx::FromRow)]
@@ -154,6 +158,7 @@ pub(super) struct BookingRow {
     pub(super) created_at: i64,
     pub(super) attendance: Option<String>,
     pub(super) block: i64,
+    pub(super) hold_until: Option<i64>,
 }
 
 impl From<BookingRow> for StoredBooking {
@@ -173,6 +178,7 @@ impl From<BookingRow> for StoredBooking {
             // The column's CHECK admits only the marks `parse` knows.
             attendance: row.attendance.as_deref().and_then(Attendance::parse),
             block: row.block != 0,
+            hold_until: row.hold_until,
         }
     }
 }
@@ -430,26 +436,7 @@ impl Storage {
         }
         let competing = Self::occupancy(connection, business, window, None).await?;
         let (booking, audit) = decide(&competing).map_err(BookError::Refused)?;
-        sqlx::query(
-            "INSERT INTO bookings (id, business, starts_at, ends_at, party_size, service, practitioner, status,
-                                   envelope, envelope_hash, visitor_copy, token_hash, created_at, block)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, 'confirmed', $8, $9, $10, $11, $12, $13)",
-        )
-        .bind(&booking.id)
-        .bind(&booking.business)
-        .bind(booking.starts_at)
-        .bind(booking.ends_at)
-        .bind(i64::from(booking.party_size))
-        .bind(booking.service.as_deref())
-        .bind(booking.practitioner.as_deref())
-        .bind(&booking.envelope)
-        .bind(&booking.envelope_hash[..])
-        .bind(booking.visitor_copy.as_deref())
-        .bind(booking.token_hash.as_ref().map(|hash| &hash[..]))
-        .bind(booking.created_at)
-        .bind(i64::from(block))
-        .execute(&mut *connection)
-        .await?;
+        Self::insert_booking(connection, &booking, "confirmed", block).await?;
         if let Some(idempotency) = &idempotency {
             sqlx::query(
                 "INSERT INTO idempotency_keys (business, key_hash, request_hash, booking_id, created_at) VALUES ($1, $2, $3, $4, $5)",
@@ -466,6 +453,37 @@ impl Storage {
             Self::append_audit(connection, audit).await?;
         }
         Ok(Booked::Created(booking))
+    }
+
+    /// Writes `booking` with `status` (`confirmed`, or `waiting` for the waitlist).
+    pub(super) async fn insert_booking(
+        connection: &mut AnyConnection,
+        booking: &NewBooking,
+        status: &str,
+        block: bool,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO bookings (id, business, starts_at, ends_at, party_size, service, practitioner, status,
+                                   envelope, envelope_hash, visitor_copy, token_hash, created_at, block)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+        )
+        .bind(&booking.id)
+        .bind(&booking.business)
+        .bind(booking.starts_at)
+        .bind(booking.ends_at)
+        .bind(i64::from(booking.party_size))
+        .bind(booking.service.as_deref())
+        .bind(booking.practitioner.as_deref())
+        .bind(status)
+        .bind(&booking.envelope)
+        .bind(&booking.envelope_hash[..])
+        .bind(booking.visitor_copy.as_deref())
+        .bind(booking.token_hash.as_ref().map(|hash| &hash[..]))
+        .bind(booking.created_at)
+        .bind(i64::from(block))
+        .execute(connection)
+        .await
+        .map(|_| ())
     }
 
     /// Deletes every booking of `business` whose appointment ended before

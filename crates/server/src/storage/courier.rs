@@ -30,14 +30,20 @@ pub enum Purpose {
     Changed,
     /// Staff cancelled the booking.
     Cancelled,
+    /// The visitor joined the waitlist of a full slot.
+    Waitlisted,
+    /// Capacity freed: the slot is held for the waiting visitor for a while.
+    Offer,
 }
 
 impl Purpose {
-    pub const ALL: [Self; 4] = [
+    pub const ALL: [Self; 6] = [
         Self::Confirmation,
         Self::Reminder,
         Self::Changed,
         Self::Cancelled,
+        Self::Waitlisted,
+        Self::Offer,
     ];
 
     /// The purpose's name in the database and on the wire.
@@ -47,6 +53,8 @@ impl Purpose {
             Self::Reminder => "reminder",
             Self::Changed => "changed",
             Self::Cancelled => "cancelled",
+            Self::Waitlisted => "waitlisted",
+            Self::Offer => "offer",
         }
     }
 
@@ -92,6 +100,7 @@ pub struct ClaimedMessage {
     pub party_size: i64,
     pub service: Option<String>,
     pub practitioner: Option<String>,
+    pub hold_until: Option<i64>,
     /// The contact card, still sealed.
     pub card: Vec<u8>,
 }
@@ -148,17 +157,8 @@ impl Storage {
         card: &NewContactCard,
         now: i64,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO contact_cards (booking_id, business, envelope, cancel_hash, created_at)
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(booking_id)
-        .bind(business)
-        .bind(&card.envelope)
-        .bind(&card.cancel_hash[..])
-        .bind(now)
-        .execute(&mut *connection)
-        .await?;
+        self.insert_card(connection, (booking_id, business), card, now)
+            .await?;
         self.add_job(
             connection,
             business,
@@ -172,7 +172,29 @@ impl Storage {
             .await
     }
 
-    async fn add_reminders(
+    /// Stores a booking's card, beside the booking.
+    pub(super) async fn insert_card(
+        &self,
+        connection: &mut AnyConnection,
+        (booking_id, business): (&str, &BusinessId),
+        card: &NewContactCard,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO contact_cards (booking_id, business, envelope, cancel_hash, created_at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(booking_id)
+        .bind(business)
+        .bind(&card.envelope)
+        .bind(&card.cancel_hash[..])
+        .bind(now)
+        .execute(connection)
+        .await
+        .map(|_| ())
+    }
+
+    pub(super) async fn add_reminders(
         &self,
         connection: &mut AnyConnection,
         business: &BusinessId,
@@ -200,7 +222,7 @@ impl Storage {
         Ok(())
     }
 
-    async fn add_job(
+    pub(super) async fn add_job(
         &self,
         connection: &mut AnyConnection,
         business: &BusinessId,
@@ -368,7 +390,7 @@ impl Storage {
         let mut claimed: Vec<ClaimedMessage> = sqlx::query_as(
             "SELECT message_jobs.id, message_jobs.purpose, message_jobs.lease_id, message_jobs.lease_until,
                     bookings.id AS booking_id, bookings.status, bookings.starts_at, bookings.ends_at,
-                    bookings.party_size, bookings.service, bookings.practitioner,
+                    bookings.party_size, bookings.service, bookings.practitioner, bookings.hold_until,
                     contact_cards.envelope AS card
              FROM message_jobs
              JOIN bookings ON bookings.id = message_jobs.booking_id
@@ -449,7 +471,7 @@ impl Storage {
         let finished = "SELECT contact_cards.booking_id FROM contact_cards
              JOIN bookings ON bookings.id = contact_cards.booking_id
              WHERE bookings.ends_at <= $1
-                OR (bookings.status <> 'confirmed'
+                OR (bookings.status NOT IN ('confirmed', 'waiting', 'offered')
                     AND NOT EXISTS (SELECT 1 FROM message_jobs
                                     WHERE message_jobs.booking_id = contact_cards.booking_id
                                       AND message_jobs.done_at IS NULL))";

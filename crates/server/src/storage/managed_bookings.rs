@@ -48,7 +48,9 @@ impl Storage {
     /// until retention ends) unless the booking starts at or before
     /// `late_from` (unix seconds: now plus the cancellation deadline), with
     /// its `cancelled` notice; a cancelled booking stays cancelled and
-    /// cancelling it again tells no one. `None` when there is no such booking.
+    /// cancelling it again tells no one. A place on the waitlist (or an offer
+    /// not taken up) is given up at any time, with no notice. `None` when
+    /// there is no such booking.
     pub async fn cancel(
         &self,
         id: &str,
@@ -56,17 +58,29 @@ impl Storage {
         late_from: i64,
     ) -> Result<Option<Cancel>, sqlx::Error> {
         let mut transaction = self.pool.begin().await?;
-        let cancelled_now = sqlx::query(
-            "UPDATE bookings SET status = 'cancelled'
-             WHERE id = $1 AND token_hash = $2 AND status = 'confirmed' AND starts_at > $3",
+        // Leaving the waitlist is always possible and tells the business nothing.
+        let left_waitlist = sqlx::query(
+            "UPDATE bookings SET status = 'cancelled', hold_until = NULL
+             WHERE id = $1 AND token_hash = $2 AND status IN ('waiting', 'offered')",
         )
         .bind(id)
         .bind(&token_hash[..])
-        .bind(late_from)
         .execute(&mut *transaction)
         .await?
         .rows_affected()
             == 1;
+        let cancelled_now = !left_waitlist
+            && sqlx::query(
+                "UPDATE bookings SET status = 'cancelled'
+                 WHERE id = $1 AND token_hash = $2 AND status = 'confirmed' AND starts_at > $3",
+            )
+            .bind(id)
+            .bind(&token_hash[..])
+            .bind(late_from)
+            .execute(&mut *transaction)
+            .await?
+            .rows_affected()
+                == 1;
         let row: Option<BookingRow> = sqlx::query_as(&format!(
             "SELECT {BOOKING_COLUMNS} FROM bookings WHERE id = $1 AND token_hash = $2"
         ))
@@ -86,8 +100,14 @@ impl Storage {
             self.follow_cancel(&mut transaction, about, false, now())
                 .await?;
         }
+        if left_waitlist {
+            let about = (booking.id.as_str(), &booking.business);
+            self.follow_cancel(&mut transaction, about, false, now())
+                .await?;
+        }
         transaction.commit().await?;
-        Ok(Some(if cancelled_now || booking.status == "cancelled" {
+        let over = matches!(booking.status.as_str(), "cancelled" | "lapsed");
+        Ok(Some(if cancelled_now || over {
             Cancel::Cancelled(booking)
         } else {
             Cancel::Closed(booking)

@@ -23,7 +23,7 @@ pub struct Moved {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MoveOutcome {
     /// Moved; the booking as it was before.
-    Moved(StoredBooking),
+    Moved(Box<StoredBooking>),
     NotFound,
     /// A cancelled booking holds no capacity and is not moved.
     Cancelled,
@@ -84,6 +84,6 @@ impl Storage {
             self.follow_move(&mut transaction, about, now()).await?;
         }
         transaction.commit().await?;
-        Ok(MoveOutcome::Moved(current))
+        Ok(MoveOutcome::Moved(Box::new(current)))
     }
 }

@@ -26,6 +26,10 @@ pub struct Day {
     #[cfg_attr(feature = "openapi", schema(value_type = Option<BTreeMap<String, String>>))]
     pub note: Option<Localized>,
     pub slots: Vec<SlotView>,
+    /// Slots that are full (`remaining` 0), when the business keeps a
+    /// waitlist: the visitor may join it for one of them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub full: Vec<SlotView>,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]

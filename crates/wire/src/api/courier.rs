@@ -78,7 +78,8 @@ pub struct CourierPractitioner {
 pub struct MessageJob {
     /// Acknowledge with this id.
     pub id: i64,
-    /// `confirmation`, `reminder`, `changed` or `cancelled`.
+    /// `confirmation`, `reminder`, `changed`, `cancelled`, or for the waitlist
+    /// `waitlisted` and `offer`.
     pub purpose: String,
     /// The booking as it is now (public metadata).
     pub booking: JobBooking,
@@ -91,7 +92,8 @@ pub struct MessageJob {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct JobBooking {
     pub id: String,
-    /// `confirmed` or `cancelled`.
+    /// `confirmed` or `cancelled`; on the waitlist, `waiting`, `offered`
+    /// (seats held until `hold_until`) or `lapsed`.
     pub status: String,
     /// RFC 3339, UTC.
     pub start: String,
@@ -99,6 +101,9 @@ pub struct JobBooking {
     pub party_size: u32,
     pub service: Option<String>,
     pub practitioner: Option<String>,
+    /// RFC 3339, UTC: until when an `offer`'s seats are held for the visitor.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold_until: Option<String>,
 }
 
 /// `POST /courier/jobs/{id}/release`: give a job back, to be tried again later.
@@ -122,8 +127,12 @@ pub struct CancelLinkBooking {
     /// RFC 3339, UTC.
     pub start: String,
     pub timezone: String,
-    /// `confirmed` or `cancelled`.
+    /// `confirmed` or `cancelled`; on the waitlist, `waiting`, `offered`
+    /// (take it up with `POST /offer` before `hold_until`) or `lapsed`.
     pub status: String,
+    /// RFC 3339, UTC: while `offered`, until when the seats are held.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold_until: Option<String>,
 }
 
 /// `POST /inbox/courier-tokens`.

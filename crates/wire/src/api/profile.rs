@@ -44,6 +44,10 @@ pub struct PublicProfile {
     /// reminders by, when the visitor asks (an unticked box); empty: none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub messages: Vec<Channel>,
+    /// Whether a visitor may join the waitlist of a full slot (with a
+    /// contact card, so the courier can offer freed seats).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub waitlist: bool,
 }
 
 // A clinic's service as the widget shows it; the server's configured service

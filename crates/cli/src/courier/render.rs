@@ -2,9 +2,12 @@
 //! English; anything else reads English): what happened, when (the date and
 //! local time at the business), for how many or for which service, where, until
 //! when it can be cancelled online, the cancel link, and that the link they kept
-//! at booking reads or changes it. Nothing here comes from the booking's sealed
-//! content: the card gives the channel, address, language and cancel token; the
-//! rest is public metadata the server holds.
+//! at booking reads or changes it. The waitlist's messages say instead that the
+//! visitor is on it and how to leave it (`waitlisted`), or that seats freed up
+//! and until when they are held for the visitor, who takes them through the same
+//! link (`offer`). Nothing here comes from the booking's sealed content: the
+//! card gives the channel, address, language and cancel token; the rest is
+//! public metadata the server holds.
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -59,6 +62,8 @@ impl Lang {
 pub(crate) enum RenderError {
     UnknownPurpose(String),
     BadTime(String),
+    /// An offer without its hold time, or with one that is not RFC 3339.
+    BadHold(Option<String>),
 }
 
 impl std::error::Error for RenderError {}
@@ -68,6 +73,10 @@ impl std::fmt::Display for RenderError {
         match self {
             Self::UnknownPurpose(purpose) => write!(f, "unknown message purpose {purpose:?}"),
             Self::BadTime(time) => write!(f, "the booking's time {time:?} is not RFC 3339"),
+            Self::BadHold(None) => write!(f, "the offer says no time its seats are held until"),
+            Self::BadHold(Some(time)) => {
+                write!(f, "the offer's hold time {time:?} is not RFC 3339")
+            }
         }
     }
 }
@@ -141,6 +150,42 @@ pub(crate) fn cancel_link(public_url: &str, card: &ContactCard) -> String {
     format!("{public_url}/manage/cancel?lang={lang}#{}", card.cancel)
 }
 
+/// What a message's link is offered for.
+#[derive(Clone, Copy)]
+enum LinkUse {
+    /// Cancelling the booking, until the business's deadline.
+    Cancel,
+    /// Nothing: the booking is cancelled already.
+    Nothing,
+    /// Leaving the waitlist (always open).
+    LeaveWaitlist,
+    /// Taking the seats an offer holds until this time.
+    TakeOffer(Timestamp),
+}
+
+/// For a `waitlisted` message: that a message follows if seats free up.
+fn will_write(lang: Lang, clinic: bool) -> &'static str {
+    match (lang, clinic) {
+        (Lang::Fr, false) => "Nous vous écrirons si des places se libèrent.",
+        (Lang::Fr, true) => "Nous vous écrirons si ce rendez-vous se libère.",
+        (Lang::De, false) => "Wir schreiben Ihnen, wenn Plätze frei werden.",
+        (Lang::De, true) => "Wir schreiben Ihnen, wenn dieser Termin frei wird.",
+        (Lang::En, false) => "We will write to you if seats free up.",
+        (Lang::En, true) => "We will write to you if this appointment frees up.",
+    }
+}
+
+/// Until when an `offer`'s seats are held: an offer without it cannot be written.
+fn hold_until(job: &MessageJob) -> Result<Timestamp, RenderError> {
+    let hold = job
+        .booking
+        .hold_until
+        .as_deref()
+        .ok_or(RenderError::BadHold(None))?;
+    hold.parse()
+        .map_err(|_| RenderError::BadHold(Some(hold.to_owned())))
+}
+
 /// Writes `job` for the visitor of `card`.
 pub(crate) fn render(
     job: &MessageJob,
@@ -182,9 +227,32 @@ pub(crate) fn render(
         ("cancelled", Lang::De, true) => format!("{name} hat Ihren Termin abgesagt"),
         ("cancelled", Lang::En, false) => format!("{name} cancelled your booking"),
         ("cancelled", Lang::En, true) => format!("{name} cancelled your appointment"),
+        ("waitlisted", Lang::Fr, false) => format!("Vous êtes sur la liste d'attente de {name}"),
+        ("waitlisted", Lang::Fr, true) => {
+            format!("Vous êtes sur la liste d'attente pour un rendez-vous chez {name}")
+        }
+        ("waitlisted", Lang::De, false) => format!("Sie stehen auf der Warteliste von {name}"),
+        ("waitlisted", Lang::De, true) => {
+            format!("Sie stehen auf der Warteliste für einen Termin bei {name}")
+        }
+        ("waitlisted", Lang::En, false) => format!("You are on the waitlist at {name}"),
+        ("waitlisted", Lang::En, true) => {
+            format!("You are on the waitlist for an appointment at {name}")
+        }
+        ("offer", Lang::Fr, false) => format!("Des places se sont libérées chez {name}"),
+        ("offer", Lang::Fr, true) => format!("Un rendez-vous s'est libéré chez {name}"),
+        ("offer", Lang::De, false) => format!("Bei {name} sind Plätze frei geworden"),
+        ("offer", Lang::De, true) => format!("Bei {name} ist ein Termin frei geworden"),
+        ("offer", Lang::En, false) => format!("Seats have freed up at {name}"),
+        ("offer", Lang::En, true) => format!("An appointment has freed up at {name}"),
         (other, _, _) => return Err(RenderError::UnknownPurpose(other.to_owned())),
     };
-    let cancelled = job.purpose == "cancelled";
+    let link_use = match job.purpose.as_str() {
+        "cancelled" => LinkUse::Nothing,
+        "waitlisted" => LinkUse::LeaveWaitlist,
+        "offer" => LinkUse::TakeOffer(hold_until(job)?),
+        _ => LinkUse::Cancel,
+    };
     let deadline =
         Timestamp::from_second(start.as_second() - i64::from(business.cancel_until_minutes) * 60)
             .unwrap_or(start);
@@ -195,12 +263,51 @@ pub(crate) fn render(
             when(start, &zone, lang, true),
             what(job, business, lang)
         );
-        if !cancelled {
-            text.push_str(match lang {
-                Lang::Fr => " Annuler : ",
-                Lang::De => " Absagen: ",
-                Lang::En => " Cancel: ",
-            });
+        let label = match link_use {
+            LinkUse::Nothing => None,
+            LinkUse::Cancel => Some(
+                match lang {
+                    Lang::Fr => " Annuler : ",
+                    Lang::De => " Absagen: ",
+                    Lang::En => " Cancel: ",
+                }
+                .to_owned(),
+            ),
+            LinkUse::LeaveWaitlist => Some(format!(
+                " {}{}",
+                will_write(lang, clinic),
+                match lang {
+                    Lang::Fr => " Quitter la liste d'attente : ",
+                    Lang::De => " Warteliste verlassen: ",
+                    Lang::En => " Leave the waitlist: ",
+                }
+            )),
+            LinkUse::TakeOffer(hold) => {
+                let hold = when(hold, &zone, lang, true);
+                Some(match (lang, clinic) {
+                    (Lang::Fr, false) => format!(
+                        " Réservées pour vous jusqu'au {hold}, puis proposées à la personne suivante. Réserver ces places : "
+                    ),
+                    (Lang::Fr, true) => format!(
+                        " Réservé pour vous jusqu'au {hold}, puis proposé à la personne suivante. Prendre ce rendez-vous : "
+                    ),
+                    (Lang::De, false) => format!(
+                        " Für Sie frei bis {hold}, danach für die nächste Person. Plätze buchen: "
+                    ),
+                    (Lang::De, true) => format!(
+                        " Für Sie frei bis {hold}, danach für die nächste Person. Termin buchen: "
+                    ),
+                    (Lang::En, false) => format!(
+                        " Held for you until {hold}, then offered to the next person. Take these seats: "
+                    ),
+                    (Lang::En, true) => format!(
+                        " Held for you until {hold}, then offered to the next person. Take this appointment: "
+                    ),
+                })
+            }
+        };
+        if let Some(label) = label {
+            text.push_str(&label);
             text.push_str(&link);
         }
         return Ok(Message {
@@ -224,8 +331,9 @@ pub(crate) fn render(
         lines.push(format!("  {address}"));
     }
     lines.push(String::new());
-    if !cancelled {
-        lines.push(match lang {
+    match link_use {
+        LinkUse::Nothing => {}
+        LinkUse::Cancel => lines.push(match lang {
             Lang::Fr => format!(
                 "Vous pouvez annuler en ligne jusqu'au {}. Pour annuler :",
                 when(deadline, &zone, lang, false)
@@ -238,14 +346,64 @@ pub(crate) fn render(
                 "You can cancel online until {}. To cancel:",
                 when(deadline, &zone, lang, false)
             ),
-        });
+        }),
+        LinkUse::LeaveWaitlist => lines.push(format!(
+            "{} {}",
+            will_write(lang, clinic),
+            match lang {
+                Lang::Fr => "Pour quitter la liste d'attente :",
+                Lang::De => "Zum Verlassen der Warteliste:",
+                Lang::En => "To leave the waitlist:",
+            }
+        )),
+        LinkUse::TakeOffer(hold) => {
+            let hold = when(hold, &zone, lang, false);
+            lines.push(match (lang, clinic) {
+                (Lang::Fr, false) => format!("Ces places vous sont réservées jusqu'au {hold}. Passé ce délai, elles iront à la personne suivante sur la liste d'attente."),
+                (Lang::Fr, true) => format!("Ce rendez-vous vous est réservé jusqu'au {hold}. Passé ce délai, il ira à la personne suivante sur la liste d'attente."),
+                (Lang::De, false) => format!("Wir halten diese Plätze bis {hold} für Sie frei. Danach gehen sie an die nächste Person auf der Warteliste."),
+                (Lang::De, true) => format!("Wir halten diesen Termin bis {hold} für Sie frei. Danach geht er an die nächste Person auf der Warteliste."),
+                (Lang::En, false) => format!("These seats are held for you until {hold}. After that, they go to the next person on the waitlist."),
+                (Lang::En, true) => format!("This appointment is held for you until {hold}. After that, it goes to the next person on the waitlist."),
+            });
+            lines.push(
+                match (lang, clinic) {
+                    (Lang::Fr, false) => {
+                        "Réserver ces places (ouvrez le lien, puis confirmez avec le bouton) :"
+                    }
+                    (Lang::Fr, true) => {
+                        "Prendre ce rendez-vous (ouvrez le lien, puis confirmez avec le bouton) :"
+                    }
+                    (Lang::De, false) => {
+                        "Plätze buchen (Link öffnen, dann mit der Schaltfläche bestätigen):"
+                    }
+                    (Lang::De, true) => {
+                        "Termin buchen (Link öffnen, dann mit der Schaltfläche bestätigen):"
+                    }
+                    (Lang::En, false) => {
+                        "Take these seats (open the link, then confirm with the button):"
+                    }
+                    (Lang::En, true) => {
+                        "Take this appointment (open the link, then confirm with the button):"
+                    }
+                }
+                .to_owned(),
+            );
+        }
+    }
+    if !matches!(link_use, LinkUse::Nothing) {
         lines.push(link);
         lines.push(String::new());
+        let waitlist = matches!(link_use, LinkUse::LeaveWaitlist | LinkUse::TakeOffer(_));
         lines.push(
-            match lang {
-                Lang::Fr => "Pour consulter ou modifier votre réservation, utilisez le lien que vous avez gardé en réservant : ce message ne le contient pas.",
-                Lang::De => "Um Ihre Buchung anzusehen oder zu ändern, nutzen Sie den Link, den Sie bei der Buchung gespeichert haben: Diese Nachricht enthält ihn nicht.",
-                Lang::En => "To read or change your booking, use the link you kept when you booked: this message does not contain it.",
+            match (lang, waitlist) {
+                (Lang::Fr, false) => "Pour consulter ou modifier votre réservation, utilisez le lien que vous avez gardé en réservant : ce message ne le contient pas.",
+                (Lang::De, false) => "Um Ihre Buchung anzusehen oder zu ändern, nutzen Sie den Link, den Sie bei der Buchung gespeichert haben: Diese Nachricht enthält ihn nicht.",
+                (Lang::En, false) => "To read or change your booking, use the link you kept when you booked: this message does not contain it.",
+                // A waitlist row's visitor copy reads like a booking's, with the link kept on joining.
+                (Lang::Fr, true) => "Pour consulter votre réservation, utilisez le lien que vous avez gardé en vous inscrivant sur la liste d'attente : ce message ne le contient pas.",
+                (Lang::De, true) => "Um Ihre Buchung anzusehen, nutzen Sie den Link, den Sie bei der Anmeldung zur Warteliste gespeichert haben: Diese Nachricht enthält ihn nicht.",
+                (Lang::En, true) => "To read your booking, use the link you kept when you joined the waitlist: this message does not contain it.",
             }
             .to_owned(),
         );
@@ -309,6 +467,7 @@ mod tests {
                 party_size: 4,
                 service: service.map(str::to_owned),
                 practitioner: service.map(|_| "anna".to_owned()),
+                hold_until: None,
             },
             card: String::new(),
         }
@@ -403,14 +562,169 @@ mod tests {
             "{}",
             cancelled.body
         );
-        assert!(
+    }
+
+    #[test]
+    fn an_unknown_purpose_is_not_written() {
+        assert!(matches!(
             render(
-                &job("waitlist", None),
+                &job("newsletter", None),
                 &business(false),
                 &card(Channel::Email, "en"),
                 "https://book.test"
+            ),
+            Err(RenderError::UnknownPurpose(purpose)) if purpose == "newsletter"
+        ));
+    }
+
+    /// An offer whose seats are held until 17:45 in Paris.
+    fn offer(service: Option<&str>) -> MessageJob {
+        let mut offer = job("offer", service);
+        offer.booking.status = "offered".to_owned();
+        offer.booking.hold_until = Some("2026-12-12T16:45:00Z".to_owned());
+        offer
+    }
+
+    #[test]
+    fn an_offer_gives_the_local_hold_time_and_the_link_that_takes_the_seats() {
+        for (lang, channel, hold, take) in [
+            (
+                "fr",
+                Channel::Email,
+                "jusqu'au samedi 12 décembre 2026 à 17:45",
+                "Réserver ces places",
+            ),
+            (
+                "de",
+                Channel::Email,
+                "bis Samstag, 12. Dezember 2026, um 17:45 Uhr",
+                "Plätze buchen",
+            ),
+            (
+                "en",
+                Channel::Email,
+                "until Saturday, 12 December 2026 at 17:45",
+                "Take these seats",
+            ),
+            (
+                "fr",
+                Channel::Sms,
+                "jusqu'au 12/12 à 17:45",
+                "Réserver ces places : ",
+            ),
+            (
+                "de",
+                Channel::Sms,
+                "bis 12.12. um 17:45 Uhr",
+                "Plätze buchen: ",
+            ),
+            (
+                "en",
+                Channel::Sms,
+                "until 12/12 at 17:45",
+                "Take these seats: ",
+            ),
+        ] {
+            let message = render(
+                &offer(None),
+                &business(false),
+                &card(channel, lang),
+                "https://book.test",
             )
-            .is_err()
+            .expect("renders");
+            let link = format!("https://book.test/manage/cancel?lang={lang}#TOKEN");
+            for expected in [hold, take, link.as_str()] {
+                assert!(
+                    message.body.contains(expected),
+                    "{lang} {channel:?}: {expected} in {}",
+                    message.body
+                );
+            }
+            // The hold replaces the cancel deadline: leaving needs no deadline.
+            assert!(!message.body.contains("17:30"), "{}", message.body);
+        }
+        let clinic = render(
+            &offer(Some("physio-30")),
+            &business(true),
+            &card(Channel::Email, "en"),
+            "https://book.test",
+        )
+        .expect("renders");
+        assert_eq!(
+            clinic.subject,
+            "An appointment has freed up at Bistro du Coin"
+        );
+        for expected in [
+            "This appointment is held for you until Saturday, 12 December 2026 at 17:45",
+            "next person on the waitlist",
+            "Take this appointment",
+            "the link you kept when you joined the waitlist",
+        ] {
+            assert!(
+                clinic.body.contains(expected),
+                "{expected} in {}",
+                clinic.body
+            );
+        }
+    }
+
+    #[test]
+    fn an_offer_without_a_readable_hold_time_is_not_written() {
+        let mut missing = offer(None);
+        missing.booking.hold_until = None;
+        let mut garbled = offer(None);
+        garbled.booking.hold_until = Some("tomorrow".to_owned());
+        for (job, expected) in [(missing, None), (garbled, Some("tomorrow".to_owned()))] {
+            let refused = render(
+                &job,
+                &business(false),
+                &card(Channel::Sms, "fr"),
+                "https://book.test",
+            );
+            assert!(
+                matches!(&refused, Err(RenderError::BadHold(hold)) if *hold == expected),
+                "{refused:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn joining_the_waitlist_gives_the_link_that_leaves_it() {
+        for (lang, channel, leave) in [
+            ("fr", Channel::Email, "Pour quitter la liste d'attente :"),
+            ("de", Channel::Email, "Zum Verlassen der Warteliste:"),
+            ("en", Channel::Email, "To leave the waitlist:"),
+            ("fr", Channel::Sms, "Quitter la liste d'attente : "),
+            ("de", Channel::Sms, "Warteliste verlassen: "),
+            ("en", Channel::Sms, "Leave the waitlist: "),
+        ] {
+            let message = render(
+                &job("waitlisted", None),
+                &business(false),
+                &card(channel, lang),
+                "https://book.test",
+            )
+            .expect("renders");
+            let link = format!("https://book.test/manage/cancel?lang={lang}#TOKEN");
+            assert!(
+                message.body.contains(&format!(
+                    "{leave}{}",
+                    if channel == Channel::Sms { "" } else { "\n" }
+                )) && message.body.contains(&link),
+                "{lang} {channel:?}: {}",
+                message.body
+            );
+        }
+        let english = render(
+            &job("waitlisted", Some("physio-30")),
+            &business(true),
+            &card(Channel::Sms, "en"),
+            "https://book.test",
+        )
+        .expect("renders");
+        assert_eq!(
+            english.body,
+            "You are on the waitlist for an appointment at Bistro du Coin: 12/12 at 19:30, Physiotherapy with Anna Keller. We will write to you if this appointment frees up. Leave the waitlist: https://book.test/manage/cancel?lang=en#TOKEN"
         );
     }
 }

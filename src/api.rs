@@ -47,15 +47,16 @@ pub struct Accepted {
     pub practitioner: Option<String>,
 }
 
-/// Uploads a sealed booking. A network failure is retried once with the same
-/// idempotency key, so it cannot book twice.
+/// Uploads a sealed booking to `bookings`, or to a full slot's `waitlist`. A
+/// network failure is retried once with the same idempotency key, so it cannot
+/// book twice (the waitlist refuses the same envelope twice).
 pub async fn post_booking(
     api: &str,
-    business: &str,
+    (business, collection): (&str, &str),
     json: &str,
     idempotency_key: &str,
 ) -> Result<Accepted, Failure> {
-    let url = endpoint(api, business, "bookings");
+    let url = endpoint(api, business, collection);
     let headers = [("Idempotency-Key", idempotency_key)];
     let mut answer = send("POST", &url, &headers, Some(json)).await;
     if answer == Err(Failure::Known(ErrorCode::Network)) {

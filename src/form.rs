@@ -49,6 +49,8 @@ pub enum Input {
     Note,
     Reason,
     Consent,
+    /// The confirmation-and-reminders box (required on the waitlist).
+    Messages,
 }
 
 impl Input {
@@ -69,6 +71,7 @@ impl Input {
             Self::Note => "sb-note",
             Self::Reason => "sb-reason",
             Self::Consent => "sb-consent",
+            Self::Messages => "sb-messages",
         }
     }
 
@@ -80,6 +83,7 @@ impl Input {
             Self::Note => "sb-note-hint",
             Self::Reason => "sb-reason-hint",
             Self::Consent => "sb-consent-hint",
+            Self::Messages => "sb-messages-hint",
         }
     }
 
@@ -91,6 +95,7 @@ impl Input {
             Self::Note => "sb-note-error",
             Self::Reason => "sb-reason-error",
             Self::Consent => "sb-consent-error",
+            Self::Messages => "sb-messages-error",
         }
     }
 }
@@ -125,7 +130,7 @@ impl Details {
             Input::Contact => &self.contact,
             Input::Note => &self.note,
             Input::Reason => &self.reason,
-            Input::Consent => "",
+            Input::Consent | Input::Messages => "",
         }
     }
 
@@ -135,7 +140,7 @@ impl Details {
             Input::Contact => &mut self.contact,
             Input::Note => &mut self.note,
             Input::Reason => &mut self.reason,
-            Input::Consent => return None,
+            Input::Consent | Input::Messages => return None,
         })
     }
 

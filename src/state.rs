@@ -78,6 +78,8 @@ pub struct Confirmed {
     pub manage_link: String,
     /// A clinic's practitioner as the server assigned them.
     pub practitioner: Option<String>,
+    /// A place on the waitlist, not a booking.
+    pub waiting: bool,
 }
 
 /// The whole state of the flow.
@@ -98,6 +100,8 @@ pub struct FlowState {
     pub availability: Loadable,
     pub date: Option<Day>,
     pub slot: Option<Slot>,
+    /// The slot is full: the visitor joins its waitlist.
+    pub waiting: bool,
     pub details: Details,
     pub errors: Vec<FieldError>,
     /// Bumped on each failed "continue", so the view focuses the first error again.
@@ -128,6 +132,7 @@ impl Default for FlowState {
             availability: Loadable::Loading,
             date: None,
             slot: None,
+            waiting: false,
             details: Details::default(),
             errors: Vec::new(),
             attempts: 0,
@@ -161,6 +166,8 @@ pub enum Action {
     Availability(AvailabilityKey, Result<Rc<Availability>, Failure>),
     PickDate(Day),
     PickSlot(Slot),
+    /// Join the waitlist of a full slot.
+    WaitFor(Slot),
     Edit(Input, String),
     SetContactKind(ContactKind),
     SetConsent(bool),
@@ -216,6 +223,21 @@ impl FlowState {
                 .map(|d| d.slots.as_slice()),
             _ => None,
         }
+    }
+
+    /// The full slots of `day` whose waitlist the visitor may join.
+    pub fn full_on(&self, day: Day) -> &[Slot] {
+        match &self.availability {
+            Loadable::Loaded(availability) => {
+                availability.day(day).map_or(&[][..], |d| d.full.as_slice())
+            }
+            _ => &[],
+        }
+    }
+
+    /// Whether `day` has a slot to book or a waitlist to join.
+    pub fn pickable(&self, day: Day) -> bool {
+        self.slots_on(day).is_some_and(|slots| !slots.is_empty()) || !self.full_on(day).is_empty()
     }
 
     /// Why the business is closed on `day`, if its closure says.
@@ -325,7 +347,21 @@ impl FlowState {
                 next.notice = None;
             }
             (Action::Next, Step::Details) => {
-                next.errors = self.details.validate(self.profile()?);
+                let profile = self.profile()?;
+                next.errors = self.details.validate(profile);
+                // The waitlist writes when seats free up: it needs the messages.
+                if self.waiting && self.details.messages_channel(profile).is_none() {
+                    let input = match self.details.offered_channel(profile) {
+                        Some(_) => Input::Messages,
+                        None => Input::Contact,
+                    };
+                    if !next.errors.iter().any(|e| e.input == input) {
+                        next.errors.push(FieldError {
+                            input,
+                            text: Text::ErrWaitlistMessages,
+                        });
+                    }
+                }
                 if next.errors.is_empty() {
                     next.step = Step::Review;
                     next.failure = None;
@@ -365,7 +401,7 @@ impl FlowState {
                 };
             }
             (Action::PickDate(day), Step::Date) => {
-                if self.slots_on(day).is_none_or(<[Slot]>::is_empty) {
+                if !self.pickable(day) {
                     return None;
                 }
                 next.date = Some(day);
@@ -379,6 +415,16 @@ impl FlowState {
                     return None;
                 }
                 next.slot = Some(slot);
+                next.waiting = false;
+                next.step = Step::Details;
+                next.notice = None;
+            }
+            (Action::WaitFor(slot), Step::Slot) => {
+                if !self.full_on(self.date?).contains(&slot) {
+                    return None;
+                }
+                next.slot = Some(slot);
+                next.waiting = true;
                 next.step = Step::Details;
                 next.notice = None;
             }
@@ -436,11 +482,12 @@ impl FlowState {
             }
             (Action::Fail(failure), Step::Review) if busy => {
                 next.stage = Stage::Idle;
-                if failure == Failure::Known(ErrorCode::SlotFull) {
-                    // Someone was faster: choose another time from fresh availability.
+                if let Failure::Known(code @ (ErrorCode::SlotFull | ErrorCode::SlotOpen)) = failure
+                {
+                    // Someone was faster (or a seat freed): choose again from fresh availability.
                     next.step = Step::Slot;
                     next.slot = None;
-                    next.notice = Some(Text::ErrSlotFull);
+                    next.notice = Some(code.text());
                     next.reload();
                 } else {
                     next.failure = Some(failure);
@@ -515,12 +562,21 @@ mod tests {
                         open: true,
                         note: None,
                         slots: vec![slot("2026-11-27T18:00:00Z", "19:00")],
+                        full: Vec::new(),
                     },
                     DayAvailability {
                         date: day("2026-11-28"),
                         open: false,
                         note: None,
                         slots: Vec::new(),
+                        full: Vec::new(),
+                    },
+                    DayAvailability {
+                        date: day("2026-11-29"),
+                        open: false,
+                        note: None,
+                        slots: Vec::new(),
+                        full: vec![slot("2026-11-29T18:00:00Z", "19:00")],
                     },
                 ],
             })),
@@ -555,6 +611,7 @@ mod tests {
             start: "2026-11-27T18:00:00Z".to_owned(),
             manage_link: "x/manage/7KQ2#s".to_owned(),
             practitioner: None,
+            waiting: false,
         };
         let done = run(
             review,
@@ -593,7 +650,7 @@ mod tests {
     }
 
     #[test]
-    fn only_days_with_free_slots_can_be_picked() {
+    fn only_days_with_free_slots_or_a_waitlist_can_be_picked() {
         let state = at_date(restaurant());
         assert_eq!(
             state.next(Action::PickDate(day("2026-11-28"))),
@@ -601,7 +658,7 @@ mod tests {
             "closed"
         );
         assert_eq!(
-            state.next(Action::PickDate(day("2026-11-29"))),
+            state.next(Action::PickDate(day("2026-11-30"))),
             None,
             "unknown"
         );
@@ -668,6 +725,49 @@ mod tests {
             [Action::Back, Action::Edit(Input::Note, String::new())],
         );
         assert!(!emptied.details.health_consent);
+    }
+
+    #[test]
+    fn a_full_slot_is_waited_for_and_the_waitlist_needs_the_messages() {
+        let mut profile = restaurant();
+        profile.messages = vec![Channel::Sms];
+        let full = slot("2026-11-29T18:00:00Z", "19:00");
+        let slots = run(at_date(profile), [Action::PickDate(day("2026-11-29"))]);
+        assert_eq!(slots.step, Step::Slot);
+        assert_eq!(
+            slots.next(Action::PickSlot(full.clone())),
+            None,
+            "a full slot is not booked"
+        );
+        let details = run(
+            slots,
+            [
+                Action::WaitFor(full),
+                Action::Edit(Input::Name, "Ada".to_owned()),
+                Action::Edit(Input::Contact, "+33 6 12 34 56 78".to_owned()),
+            ],
+        );
+        assert!(details.waiting);
+        let refused = run(details.clone(), [Action::Next]);
+        assert_eq!(refused.step, Step::Details);
+        assert_eq!(
+            refused.errors,
+            [FieldError {
+                input: Input::Messages,
+                text: Text::ErrWaitlistMessages,
+            }]
+        );
+        let review = run(details, [Action::SetMessages(true), Action::Next]);
+        assert_eq!(review.step, Step::Review);
+        // A seat freed meanwhile: back to fresh slots, where it can be booked.
+        let open = run(
+            review,
+            [Action::Submit, Action::Fail(ErrorCode::SlotOpen.into())],
+        );
+        assert_eq!(
+            (open.step, open.notice, open.availability),
+            (Step::Slot, Some(Text::ErrSlotOpen), Loadable::Loading)
+        );
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub struct Submission {
     pub choice: Choice,
     pub details: Details,
     pub slot: Slot,
+    /// The slot is full: the upload joins its waitlist.
+    pub waiting: bool,
 }
 
 /// Runs the submission and reports every stage through `dispatch`.
@@ -113,7 +115,10 @@ async fn stages(s: &Submission, dispatch: &impl Fn(Action)) -> Result<Confirmed,
     getrandom::fill(&mut key).map_err(|_| Failure::Known(ErrorCode::SealFailed))?;
     let accepted = api::post_booking(
         &options.api,
-        &options.business,
+        (
+            &options.business,
+            if s.waiting { "waitlist" } else { "bookings" },
+        ),
         &body,
         &base64url::encode(&key),
     )
@@ -128,6 +133,7 @@ async fn stages(s: &Submission, dispatch: &impl Fn(Action)) -> Result<Confirmed,
         start: start.clone(),
         manage_link,
         practitioner: accepted.practitioner,
+        waiting: s.waiting,
     })
 }
 

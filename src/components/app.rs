@@ -141,16 +141,19 @@ pub fn app(props: &AppProps) -> Html {
                     Some(day) => Action::PickDate(day),
                     None => return,
                 },
-                Some("slot") => {
+                Some(action @ ("slot" | "wait")) => {
                     let slot = state.date.and_then(|date| {
-                        state
-                            .slots_on(date)?
-                            .get(value.parse::<usize>().ok()?)
-                            .cloned()
+                        let slots = if action == "slot" {
+                            state.slots_on(date)?
+                        } else {
+                            state.full_on(date)
+                        };
+                        slots.get(value.parse::<usize>().ok()?).cloned()
                     });
-                    match slot {
-                        Some(slot) => Action::PickSlot(slot),
-                        None => return,
+                    match (slot, action) {
+                        (Some(slot), "slot") => Action::PickSlot(slot),
+                        (Some(slot), _) => Action::WaitFor(slot),
+                        (None, _) => return,
                     }
                 }
                 Some("copy") => {
@@ -345,6 +348,7 @@ fn start_submission(state: &UseReducerHandle<FlowState>, options: &Rc<Options>) 
         choice: state.choice.clone(),
         details: state.details.clone(),
         slot,
+        waiting: state.waiting,
     };
     spawn_local(submit::run(submission, move |action| {
         dispatcher.dispatch(action);

@@ -93,10 +93,11 @@ pub fn date_step(ctx: &Ctx<'_>) -> Vec<Html> {
             let status =
                 (day >= today && day <= last && !loading).then(|| match state.slots_on(day) {
                     Some(slots) if !slots.is_empty() => Text::DayFree,
+                    _ if !state.full_on(day).is_empty() => Text::DayWaitlist,
                     Some(_) => Text::DayFull,
                     None => Text::DayClosed,
                 });
-            let free = status == Some(Text::DayFree);
+            let free = matches!(status, Some(Text::DayFree | Text::DayWaitlist));
             out.raw("<td role=\"gridcell\" data-a=\"day\" data-v=\"")
                 .raw(&day.iso())
                 .raw(if free {

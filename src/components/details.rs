@@ -12,6 +12,24 @@ use super::markup::Out;
 use super::{Ctx, nothing};
 use crate::form::{ContactKind, EMAIL_MAX, Input, NAME_MAX, PHONE_MAX, TEXT_MAX};
 
+/// A box of the form with its label, hint and, after a failed "continue", its error.
+fn checkbox(ctx: &Ctx<'_>, input: Input, checked: bool, (label, hint): (Text, Text)) -> Html {
+    let error = error_text(ctx, input).map(|error| (input.error_id(), error));
+    let mut described = input.hint_id().to_owned();
+    if error.is_some() {
+        described.push(' ');
+        described.push_str(input.error_id());
+    }
+    controls::checkbox(
+        input.id(),
+        checked,
+        ctx.t(label),
+        Some((input.hint_id(), ctx.t(hint))),
+        described,
+        error,
+    )
+}
+
 fn error_text(ctx: &Ctx<'_>, input: Input) -> Option<&'static str> {
     ctx.state.error_for(input).map(|e| ctx.t(e.text))
 }
@@ -85,20 +103,11 @@ fn field(ctx: &Ctx<'_>, spec: &FieldSpec, chunks: &mut Vec<Html>) {
         .html(),
     );
     chunks.push(if spec.health && !details.get(input).trim().is_empty() {
-        let consent = Input::Consent;
-        let error = error_text(ctx, consent).map(|error| (consent.error_id(), error));
-        let mut described = consent.hint_id().to_owned();
-        if error.is_some() {
-            described.push(' ');
-            described.push_str(consent.error_id());
-        }
-        controls::checkbox(
-            consent.id(),
+        checkbox(
+            ctx,
+            Input::Consent,
             details.health_consent,
-            ctx.t(Text::ConsentLabel),
-            Some((consent.hint_id(), ctx.t(Text::ConsentHint))),
-            described,
-            error,
+            (Text::ConsentLabel, Text::ConsentHint),
         )
     } else {
         nothing()
@@ -111,13 +120,11 @@ fn field(ctx: &Ctx<'_>, spec: &FieldSpec, chunks: &mut Vec<Html>) {
 fn messages(ctx: &Ctx<'_>, chunks: &mut Vec<Html>) {
     let details = &ctx.state.details;
     chunks.push(if details.offered_channel(ctx.profile).is_some() {
-        controls::checkbox(
-            "sb-messages",
+        checkbox(
+            ctx,
+            Input::Messages,
             details.messages,
-            ctx.t(Text::MessagesLabel),
-            Some(("sb-messages-hint", ctx.t(Text::MessagesHint))),
-            String::from("sb-messages-hint"),
-            None,
+            (Text::MessagesLabel, Text::MessagesHint),
         )
     } else {
         nothing()

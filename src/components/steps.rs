@@ -2,7 +2,7 @@
 
 use sealbook_web::clock::{self, DateStyle};
 use sealbook_web::ics;
-use sealbook_web::profile::Kind;
+use sealbook_web::profile::{Kind, Slot};
 use sealbook_web::visitor_texts::{Text, cancellation_policy, count};
 use yew::prelude::*;
 
@@ -108,7 +108,29 @@ pub fn choose(ctx: &Ctx<'_>) -> Vec<Html> {
     chunks
 }
 
-/// The free times of the chosen day.
+/// Buttons for `slots`, each doing `action` with its index, as a list named by `label`.
+fn slot_list(out: &mut Out, action: &str, label: &str, slots: &[Slot]) {
+    if slots.is_empty() {
+        return;
+    }
+    out.raw("<ul class=\"sb-slots\" aria-labelledby=\"")
+        .raw(label)
+        .raw("\">");
+    for (i, slot) in slots.iter().enumerate() {
+        out.raw("<li><button type=\"button\" class=\"sb-slot\" data-a=\"")
+            .raw(action)
+            .raw("\" data-v=\"")
+            .raw(&i.to_string())
+            .raw("\" data-start=\"")
+            .text(&slot.start)
+            .raw("\">")
+            .text(&slot.local)
+            .raw("</button></li>");
+    }
+    out.raw("</ul>");
+}
+
+/// The free times of the chosen day, and the full ones whose waitlist may be joined.
 pub fn slot(ctx: &Ctx<'_>) -> Vec<Html> {
     let state = ctx.state;
     let mut out = Out::default();
@@ -131,25 +153,19 @@ pub fn slot(ctx: &Ctx<'_>) -> Vec<Html> {
         }
         Loadable::Failed(failure) => failure_notice(&mut out, ctx.lang, failure),
         Loadable::Loaded(_) => {
-            match state.slots_on(date).filter(|s| !s.is_empty()) {
-                None => {
-                    out.raw("<p class=\"sb-status\" id=\"sb-no-times\">")
-                        .raw(ctx.t(Text::NoTimes))
-                        .raw("</p>");
-                }
-                Some(slots) => {
-                    out.raw("<ul class=\"sb-slots\" aria-labelledby=\"sb-step\">");
-                    for (i, slot) in slots.iter().enumerate() {
-                        out.raw("<li><button type=\"button\" class=\"sb-slot\" data-a=\"slot\" data-v=\"")
-                        .raw(&i.to_string())
-                        .raw("\" data-start=\"")
-                        .text(&slot.start)
-                        .raw("\">")
-                        .text(&slot.local)
-                        .raw("</button></li>");
-                    }
-                    out.raw("</ul>");
-                }
+            let slots = state.slots_on(date).unwrap_or_default();
+            let full = state.full_on(date);
+            if slots.is_empty() && full.is_empty() {
+                out.raw("<p class=\"sb-status\" id=\"sb-no-times\">")
+                    .raw(ctx.t(Text::NoTimes))
+                    .raw("</p>");
+            }
+            slot_list(&mut out, "slot", "sb-step", slots);
+            if !full.is_empty() {
+                out.raw("<p class=\"sb-hint\" id=\"sb-wait\">")
+                    .raw(ctx.t(Text::WaitlistLead))
+                    .raw("</p>");
+                slot_list(&mut out, "wait", "sb-wait", full);
             }
         }
     }
@@ -225,7 +241,12 @@ pub fn review(ctx: &Ctx<'_>) -> Vec<Html> {
     if let Some(failure) = &state.failure {
         failure_notice(&mut out, lang, failure);
     }
-    ctx.nav(&mut out, Some(("sb-submit", "submit", Text::Submit)));
+    let submit = if state.waiting {
+        Text::JoinWaitlist
+    } else {
+        Text::Submit
+    };
+    ctx.nav(&mut out, Some(("sb-submit", "submit", submit)));
     vec![out.html()]
 }
 
@@ -265,14 +286,19 @@ pub fn done(ctx: &Ctx<'_>) -> Vec<Html> {
     };
     let when = clock::format_instant(ctx.lang, &confirmed.start, &ctx.profile.timezone);
     let mut out = Out::default();
+    let (lead, note) = if confirmed.waiting {
+        (Text::WaitingLead, Text::WaitingNote)
+    } else {
+        (Text::DoneLead, Text::DoneNote)
+    };
     out.raw("<div class=\"sb-result\" id=\"sb-result\"><p>")
-        .raw(ctx.t(Text::DoneLead))
+        .raw(ctx.t(lead))
         .raw(" <strong class=\"sb-reference\" id=\"sb-reference\">")
         .text(&confirmed.reference)
         .raw("</strong></p><dl class=\"sb-review\" id=\"sb-when\">");
     row(&mut out, ctx.t(Text::WhenLabel), &when);
     out.raw("</dl><p>")
-        .raw(ctx.t(Text::DoneNote))
+        .raw(ctx.t(note))
         .raw("</p><div class=\"sb-field\"><label class=\"sb-label\" for=\"sb-manage\">")
         .raw(ctx.t(Text::ManageLabel))
         .raw("</label><input class=\"sb-input\" id=\"sb-manage\" readonly aria-describedby=\"sb-manage-hint\" value=\"")
@@ -281,7 +307,10 @@ pub fn done(ctx: &Ctx<'_>) -> Vec<Html> {
         .raw(ctx.t(Text::ManageNote))
         .raw("</p></div><div class=\"sb-nav\">")
         .button("sb-copy", "sb-submit", "copy", ctx.t(Text::Copy), false);
-    if let Some(href) = calendar_href(ctx, confirmed) {
+    // A place on the waitlist is no appointment yet: nothing to put in a calendar.
+    if !confirmed.waiting
+        && let Some(href) = calendar_href(ctx, confirmed)
+    {
         // A download, made here: the calendar entry never touches a server.
         out.raw("<a id=\"sb-ics\" class=\"sb-secondary\" download=\"booking.ics\" href=\"")
             .text(&href)

@@ -158,6 +158,9 @@ pub fn status_text(lang: Lang, status: &str) -> &'static str {
         lang,
         match status {
             "cancelled" => Text::Cancelled,
+            "waiting" => Text::Waiting,
+            "offered" => Text::Offered,
+            "lapsed" => Text::Lapsed,
             _ => Text::Confirmed,
         },
     )

@@ -16,7 +16,8 @@ pub struct Managed {
     pub party_size: u32,
     pub service: Option<String>,
     pub practitioner: Option<String>,
-    pub confirmed: bool,
+    /// `confirmed` or `cancelled`; on the waitlist, `waiting`, `offered` or `lapsed`.
+    pub status: String,
     /// base64url; absent for a booking that has none (staff-entered).
     pub visitor_copy: Option<String>,
 }
@@ -29,20 +30,24 @@ impl Managed {
             party_size: number(answer, "party_size")?,
             service: string(answer, "service"),
             practitioner: string(answer, "practitioner"),
-            confirmed: string(answer, "status")? == "confirmed",
+            status: string(answer, "status")?,
             visitor_copy: string(answer, "visitor_copy"),
         })
     }
 }
 
-/// `GET /api/v1/cancel`: what a cancel link may show, all public.
+/// `GET /api/v1/cancel` (and `POST /cancel`, `POST /offer`): what a cancel link
+/// may show, all public.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CancelLinkBooking {
     pub business_name: String,
     /// RFC 3339, UTC.
     pub start: String,
     pub timezone: String,
-    pub confirmed: bool,
+    /// `confirmed` or `cancelled`; on the waitlist, `waiting`, `offered` or `lapsed`.
+    pub status: String,
+    /// RFC 3339, UTC: while `offered`, until when the seats are held.
+    pub hold_until: Option<String>,
 }
 
 impl CancelLinkBooking {
@@ -51,7 +56,8 @@ impl CancelLinkBooking {
             business_name: string(answer, "business_name")?,
             start: string(answer, "start")?,
             timezone: string(answer, "timezone")?,
-            confirmed: string(answer, "status")? == "confirmed",
+            status: string(answer, "status")?,
+            hold_until: string(answer, "hold_until"),
         })
     }
 }

@@ -1,7 +1,9 @@
 //! The cancel link a visitor's messages carry, `{server}/manage/cancel?lang=…#{cancel token}`:
 //! it shows where and when the booking is — public facts the server holds —
-//! and cancels it, and can do nothing else (docs/ENVELOPE.md §8.1). It opens
-//! nothing: the token in the fragment is not the manage secret.
+//! and cancels it, and can do nothing else (docs/ENVELOPE.md §8.1). On the
+//! waitlist, the same link leaves the waitlist, or takes up seats offered and
+//! held until a time. It opens nothing: the token in the fragment is not the
+//! manage secret.
 
 use sealbook_envelope::CancelToken;
 use sealbook_web::clock;
@@ -19,12 +21,21 @@ use crate::view::{failure_text, row, set_document_lang};
 /// The path the link's page is served at.
 pub const PATH: &str = "/manage/cancel";
 
+/// What the visitor just did here, which the answer's status alone does not tell.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Done {
+    /// Left the waitlist (the answer says `cancelled`).
+    Left,
+    /// Took up an offer (the answer says `confirmed`).
+    Booked,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 enum Page {
     Loading,
     Invalid,
     Offline,
-    Ready(CancelLinkBooking),
+    Ready(CancelLinkBooking, Option<Done>),
 }
 
 /// The link's token, if the fragment holds a well-formed one.
@@ -49,15 +60,16 @@ fn link_lang() -> Lang {
     }
 }
 
-fn url() -> String {
+/// `/api/v1/{action}`: `cancel` or `offer`.
+fn url(action: &str) -> String {
     let origin = web_sys::window()
         .and_then(|w| w.location().origin().ok())
         .unwrap_or_default();
-    format!("{origin}/api/v1/cancel")
+    format!("{origin}/api/v1/{action}")
 }
 
-async fn call(method: &str, token: &str) -> Result<CancelLinkBooking, Failure> {
-    let answer = net::call(method, &url(), Some(token), None).await?;
+async fn call(method: &str, action: &str, token: &str) -> Result<CancelLinkBooking, Failure> {
+    let answer = net::call(method, &url(action), Some(token), None).await?;
     CancelLinkBooking::read(&answer).ok_or(Failure::Known(ErrorCode::UnexpectedResponse))
 }
 
@@ -76,8 +88,8 @@ pub fn CancelLink() -> Html {
                     page.set(Page::Invalid);
                     return;
                 };
-                page.set(match call("GET", &token).await {
-                    Ok(booking) => Page::Ready(booking),
+                page.set(match call("GET", "cancel", &token).await {
+                    Ok(booking) => Page::Ready(booking, None),
                     Err(Failure::Known(ErrorCode::Network)) => Page::Offline,
                     Err(_) => Page::Invalid,
                 });
@@ -94,8 +106,22 @@ pub fn CancelLink() -> Html {
         });
     }
     let tr = move |key: Text| t(lang, key);
-    set_document_lang(lang, tr(Text::CancelLinkHeading));
-    let cancel = {
+    let (waitlisted, waitlist_page) = match &*page {
+        Page::Ready(booking, done) => {
+            let waitlisted = matches!(booking.status.as_str(), "waiting" | "offered");
+            let page = waitlisted || booking.status == "lapsed" || *done == Some(Done::Left);
+            (waitlisted, page)
+        }
+        _ => (false, false),
+    };
+    let heading = tr(if waitlist_page {
+        Text::WaitlistHeading
+    } else {
+        Text::CancelLinkHeading
+    });
+    set_document_lang(lang, heading);
+    // `POST /api/v1/{action}`; on success the page shows the booking it answers.
+    let act = |action: &'static str, done: Option<Done>| {
         let (page, busy, error) = (page.clone(), busy.clone(), error.clone());
         Callback::from(move |_: MouseEvent| {
             let (page, busy, error) = (page.clone(), busy.clone(), error.clone());
@@ -105,10 +131,10 @@ pub fn CancelLink() -> Html {
             };
             busy.set(true);
             spawn_local(async move {
-                match call("POST", &token).await {
+                match call("POST", action, &token).await {
                     Ok(booking) => {
                         error.set(None);
-                        page.set(Page::Ready(booking));
+                        page.set(Page::Ready(booking, done));
                     }
                     Err(failure) => error.set(Some(failure_text(lang, &failure))),
                 }
@@ -116,6 +142,8 @@ pub fn CancelLink() -> Html {
             });
         })
     };
+    let cancel = act("cancel", waitlisted.then_some(Done::Left));
+    let take = act("offer", Some(Done::Booked));
     let body = match &*page {
         Page::Loading => html! {
             <p class="sb-muted" aria-busy="true">{ tr(Text::Opening) }</p>
@@ -130,37 +158,88 @@ pub fn CancelLink() -> Html {
                 { widget_i18n::t(lang, W::ErrNetwork) }
             </p>
         },
-        Page::Ready(booking) => {
-            let confirmed = booking.confirmed;
+        Page::Ready(booking, done) => {
             let when = clock::format_instant(lang, &booking.start, &booking.timezone);
+            // One element holds the focus: an error, else the status that just changed.
+            let status = |key: &'static str, text: Text| {
+                let focus = if error.is_some() {
+                    NodeRef::default()
+                } else {
+                    focus.clone()
+                };
+                html! {
+                    <p id="sb-status" data-status={key} role="status" ref={focus} tabindex="-1">
+                        { tr(text) }
+                    </p>
+                }
+            };
+            let failed = error.map(|text| html! {
+                <p id="sb-error" class="sb-error" role="alert" ref={focus.clone()} tabindex="-1">{ text }</p>
+            });
+            let leave = |class: &'static str, text: Text| {
+                html! {
+                    <button type="button" id="sb-cancel-yes" {class} disabled={*busy} onclick={cancel.clone()}>
+                        { tr(text) }
+                    </button>
+                }
+            };
+            let state = match (booking.status.as_str(), done) {
+                ("confirmed", _) => html! {
+                    <>
+                        if *done == Some(Done::Booked) { { status("booked", Text::BookedNotice) } }
+                        <p id="sb-question">{ tr(Text::CancelQuestion) }</p>
+                        { failed }
+                        <div class="sb-nav">{ leave("sb-submit sb-danger", Text::CancelYes) }</div>
+                    </>
+                },
+                ("waiting", _) => html! {
+                    <>
+                        <p id="sb-question" data-status="waiting">{ tr(Text::WaitingNotice) }</p>
+                        { failed }
+                        <div class="sb-nav">{ leave("sb-submit", Text::LeaveWaitlist) }</div>
+                    </>
+                },
+                ("offered", _) => {
+                    let hold = booking
+                        .hold_until
+                        .as_deref()
+                        .map(|hold| clock::format_instant(lang, hold, &booking.timezone))
+                        .unwrap_or_default();
+                    html! {
+                        <>
+                            <p id="sb-question" data-status="offered">
+                                { tr(Text::OfferedNotice).replace("{}", &hold) }
+                            </p>
+                            { failed }
+                            <div class="sb-nav">
+                                <button type="button" id="sb-take-offer" class="sb-submit"
+                                    disabled={*busy} onclick={take}>{ tr(Text::TakeOffer) }</button>
+                                { leave("sb-secondary", Text::DeclineOffer) }
+                            </div>
+                        </>
+                    }
+                }
+                ("lapsed", _) => status("lapsed", Text::LapsedNotice),
+                (_, Some(Done::Left)) => status("left", Text::LeftNotice),
+                _ => status("cancelled", Text::CancelledNotice),
+            };
             html! {
                 <>
                     <dl class="sb-summary">
                         { row(tr(Text::BusinessLabel), html! { booking.business_name.clone() }) }
                         { row(widget_i18n::t(lang, W::WhenLabel), html! { <span id="sb-when">{ when }</span> }) }
                     </dl>
-                    if confirmed {
-                        <p id="sb-question">{ tr(Text::CancelQuestion) }</p>
-                        if let Some(text) = *error {
-                            <p id="sb-error" class="sb-error" role="alert" ref={focus.clone()} tabindex="-1">{ text }</p>
-                        }
-                        <div class="sb-nav">
-                            <button type="button" id="sb-cancel-yes" class="sb-submit sb-danger"
-                                disabled={*busy} onclick={cancel}>{ tr(Text::CancelYes) }</button>
-                        </div>
-                    } else {
-                        <p id="sb-status" data-status="cancelled" role="status" ref={focus.clone()} tabindex="-1">
-                            { tr(Text::CancelledNotice) }
-                        </p>
-                    }
-                    <p class="sb-muted">{ tr(Text::CancelLinkOnly) }</p>
+                    { state }
+                    <p class="sb-muted">
+                        { tr(if waitlist_page { Text::WaitlistLinkOnly } else { Text::CancelLinkOnly }) }
+                    </p>
                 </>
             }
         }
     };
     html! {
         <>
-            <h1>{ tr(Text::CancelLinkHeading) }</h1>
+            <h1>{ heading }</h1>
             { body }
         </>
     }

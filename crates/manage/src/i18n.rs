@@ -32,6 +32,7 @@ texts! {
     StatusLabel => ["Status", "Statut", "Status"],
     StatusConfirmed => ["Confirmed", "Confirmée", "Bestätigt"],
     StatusCancelled => ["Cancelled", "Annulée", "Storniert"],
+    StatusWaiting => ["On the waitlist", "Sur la liste d’attente", "Auf der Warteliste"],
     Cancel => ["Cancel the booking", "Annuler la réservation", "Reservierung stornieren"],
     CancelLinkHeading => [
         "Cancel your booking",
@@ -54,6 +55,49 @@ texts! {
         "Your booking is cancelled.",
         "Votre réservation est annulée.",
         "Ihre Reservierung ist storniert.",
+    ],
+    WaitlistHeading => [
+        "Your place on the waitlist",
+        "Votre place sur la liste d’attente",
+        "Ihr Platz auf der Warteliste",
+    ],
+    WaitlistLinkOnly => [
+        "This link can only take up offered seats or leave the waitlist. To read your booking, use the link you kept when you joined the waitlist.",
+        "Ce lien permet seulement de réserver les places proposées ou de quitter la liste d’attente. Pour consulter votre réservation, utilisez le lien gardé en vous inscrivant.",
+        "Dieser Link kann nur angebotene Plätze buchen oder die Warteliste verlassen. Zum Ansehen nutzen Sie den Link, den Sie bei der Anmeldung gespeichert haben.",
+    ],
+    WaitingNotice => [
+        "You are on the waitlist for this time. We will write to you if seats free up.",
+        "Vous êtes sur la liste d’attente pour cet horaire. Nous vous écrirons si des places se libèrent.",
+        "Sie stehen für diese Zeit auf der Warteliste. Wir schreiben Ihnen, wenn Plätze frei werden.",
+    ],
+    LeaveWaitlist => ["Leave the waitlist", "Quitter la liste d’attente", "Warteliste verlassen"],
+    LeftNotice => [
+        "You have left the waitlist.",
+        "Vous avez quitté la liste d’attente.",
+        "Sie haben die Warteliste verlassen.",
+    ],
+    // `{}` is the local time the seats are held until.
+    OfferedNotice => [
+        "Seats are free for you! They are held until {}.",
+        "Des places se sont libérées pour vous ! Elles vous sont réservées jusqu’au {}.",
+        "Für Sie sind Plätze frei! Sie sind bis {} für Sie reserviert.",
+    ],
+    TakeOffer => ["Book these seats", "Réserver ces places", "Diese Plätze buchen"],
+    DeclineOffer => [
+        "No thanks, leave the waitlist",
+        "Non merci, quitter la liste d’attente",
+        "Nein danke, Warteliste verlassen",
+    ],
+    BookedNotice => [
+        "Your booking is confirmed. A confirmation message is on its way.",
+        "Votre réservation est confirmée. Un message de confirmation va vous parvenir.",
+        "Ihre Reservierung ist bestätigt. Eine Bestätigung ist unterwegs.",
+    ],
+    LapsedNotice => [
+        "The hold has ended; the seats went to the next person on the waitlist.",
+        "Le délai est passé ; les places sont allées à la personne suivante sur la liste d’attente.",
+        "Die Frist ist abgelaufen; die Plätze gingen an die nächste Person auf der Warteliste.",
     ],
     Erase => [
         "Erase the booking and its data",

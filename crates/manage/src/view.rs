@@ -35,7 +35,12 @@ pub struct Loaded {
     business_name: String,
     timezone: String,
     start: String,
+    /// A booking to keep, change or cancel (not cancelled, not on the waitlist).
     confirmed: bool,
+    /// On the waitlist: the visitor may leave it.
+    waiting: bool,
+    /// The waitlist's offer ran out, or the slot began first.
+    lapsed: bool,
     /// The party or the service, the practitioner, the length.
     booked: Booked,
     /// The opened visitor copy: what the visitor typed, and the pins.
@@ -119,7 +124,7 @@ async fn load(lang: Lang) -> Result<Loaded, Failure> {
         party_size: party,
         service,
         practitioner,
-        confirmed,
+        status,
         visitor_copy,
     } = Managed::read(&net::call("GET", &url, Some(&token), None).await?).ok_or(invalid.clone())?;
     let copy = visitor_copy
@@ -171,7 +176,9 @@ async fn load(lang: Lang) -> Result<Loaded, Failure> {
         business_name,
         timezone: profile.timezone.clone(),
         start,
-        confirmed,
+        confirmed: status == "confirmed",
+        waiting: matches!(status.as_str(), "waiting" | "offered"),
+        lapsed: status == "lapsed",
         booked,
         copy,
         ics_url: None,
@@ -179,7 +186,10 @@ async fn load(lang: Lang) -> Result<Loaded, Failure> {
         closed,
         phone,
     };
-    loaded.ics_url = ics_url(&loaded);
+    // A place on the waitlist is no appointment yet: nothing for a calendar.
+    if loaded.confirmed {
+        loaded.ics_url = ics_url(&loaded);
+    }
     Ok(loaded)
 }
 
@@ -454,8 +464,14 @@ impl Actions {
                     (Act::Cancel, Ok(_)) => {
                         let mut cancelled = (*loaded).clone();
                         cancelled.confirmed = false;
+                        let notice = if cancelled.waiting {
+                            Text::LeftNotice
+                        } else {
+                            Text::CancelledNotice
+                        };
+                        cancelled.waiting = false;
                         this.page.set(Page::Ready(Rc::new(cancelled)));
-                        this.announce.set(t(lang, Text::CancelledNotice).to_owned());
+                        this.announce.set(t(lang, notice).to_owned());
                         this.step.set(Step::View);
                     }
                     (Act::Erase, Ok(_)) => {
@@ -505,10 +521,14 @@ fn ready(
     let wt = |key: W| widget_i18n::t(lang, key);
     let copy = &loaded.copy;
     let when = clock::format_instant(lang, &loaded.start, &loaded.timezone);
-    let status = if loaded.confirmed {
-        tr(Text::StatusConfirmed)
+    let (status, status_code) = if loaded.confirmed {
+        (tr(Text::StatusConfirmed), "confirmed")
+    } else if loaded.waiting {
+        (tr(Text::StatusWaiting), "waiting")
+    } else if loaded.lapsed {
+        (tr(Text::LapsedNotice), "lapsed")
     } else {
-        tr(Text::StatusCancelled)
+        (tr(Text::StatusCancelled), "cancelled")
     };
     let mut rows = vec![
         row(
@@ -642,6 +662,10 @@ fn ready(
                     <button type="button" id="sb-cancel" class="sb-secondary" disabled={busy || closed}
                         aria-describedby={closed_note} onclick={actions.to(Step::ConfirmCancel)}>{ tr(Text::Cancel) }</button>
                 }
+                if loaded.waiting {
+                    <button type="button" id="sb-cancel" class="sb-secondary" disabled={busy}
+                        onclick={actions.run(loaded, Act::Cancel)}>{ tr(Text::LeaveWaitlist) }</button>
+                }
                 <button type="button" id="sb-erase" class="sb-secondary sb-danger" disabled={busy}
                     onclick={actions.to(Step::ConfirmErase)}>{ tr(Text::Erase) }</button>
             </div>
@@ -655,10 +679,13 @@ fn ready(
             <p class="sb-muted">{ tr(Text::Decrypted) }</p>
             <p>
                 { tr(Text::StatusLabel) }{ ": " }
-                <strong id="sb-status" data-status={if loaded.confirmed { "confirmed" } else { "cancelled" }}>
+                <strong id="sb-status" data-status={status_code}>
                     { status }
                 </strong>
             </p>
+            if loaded.waiting {
+                <p id="sb-waiting">{ tr(Text::WaitingNotice) }</p>
+            }
             <dl class="sb-summary">{ for rows }</dl>
             if closed {
                 <p id="sb-closed" class="sb-notice">

@@ -294,6 +294,8 @@ pub struct DayAvailability {
     /// Why the business is closed that day, when its closure says.
     pub note: Option<Localized>,
     pub slots: Vec<Slot>,
+    /// Full slots whose waitlist the visitor may join (when the business keeps one).
+    pub full: Vec<Slot>,
 }
 
 /// `GET …/availability` for the visible month.

@@ -215,6 +215,13 @@ pub fn profile(value: &JsValue) -> Option<Profile> {
 
 /// A `GET …/availability` answer, as parsed by `JSON.parse`.
 #[inline]
+fn slot(value: JsValue) -> Option<Slot> {
+    Some(Slot {
+        start: string(&value, "start")?,
+        local: string(&value, "local")?,
+    })
+}
+
 pub fn availability(value: &JsValue) -> Option<Availability> {
     Some(Availability {
         days: list(value, "days", |d| {
@@ -222,12 +229,8 @@ pub fn availability(value: &JsValue) -> Option<Availability> {
                 date: Day::parse(&string(&d, "date")?)?,
                 open: flag(&d, "open"),
                 note: localized(&d, "note"),
-                slots: list(&d, "slots", |s| {
-                    Some(Slot {
-                        start: string(&s, "start")?,
-                        local: string(&s, "local")?,
-                    })
-                }),
+                slots: list(&d, "slots", slot),
+                full: list(&d, "full", slot),
             })
         }),
     })

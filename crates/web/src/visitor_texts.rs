@@ -64,6 +64,16 @@ crate::texts! {
     ],
     DayFree => ["free times", "horaires libres", "freie Zeiten"],
     DayFull => ["fully booked", "complet", "ausgebucht"],
+    DayWaitlist => [
+        "fully booked, waitlist open",
+        "complet, liste d’attente ouverte",
+        "ausgebucht, Warteliste offen",
+    ],
+    WaitlistLead => [
+        "Fully booked. On the waitlist, you hear from us if seats free up.",
+        "Complet. Sur la liste d’attente, vous êtes prévenu si des places se libèrent.",
+        "Ausgebucht. Auf der Warteliste hören Sie von uns, wenn Plätze frei werden.",
+    ],
     DayClosed => ["closed", "fermé", "geschlossen"],
     LoadingTimes => [
         "Loading free times…",
@@ -154,6 +164,11 @@ crate::texts! {
         "Noch wurde nichts gesendet.",
     ],
     Submit => ["Send booking", "Envoyer la réservation", "Reservierung senden"],
+    JoinWaitlist => [
+        "Join the waitlist",
+        "M’inscrire sur la liste d’attente",
+        "Auf die Warteliste",
+    ],
     StatusChecking => [
         "Checking the encryption key…",
         "Vérification de la clé…",
@@ -173,6 +188,21 @@ crate::texts! {
         "Your reference:",
         "Votre référence :",
         "Ihre Referenz:",
+    ],
+    WaitingLead => [
+        "You are on the waitlist. Your reference:",
+        "Vous êtes sur la liste d’attente. Votre référence :",
+        "Sie stehen auf der Warteliste. Ihre Referenz:",
+    ],
+    WaitingNote => [
+        "Not a booking yet: we write to you if seats free up.",
+        "Pas encore une réservation : nous vous écrivons si des places se libèrent.",
+        "Noch keine Reservierung: Wir schreiben Ihnen, wenn Plätze frei werden.",
+    ],
+    ErrWaitlistMessages => [
+        "The waitlist tells you by message when seats free up: ask for messages.",
+        "La liste d’attente vous prévient par message : demandez les messages.",
+        "Die Warteliste benachrichtigt Sie per Nachricht: Fordern Sie Nachrichten an.",
     ],
     DoneNote => [
         "Keep it in case you contact the business.",
@@ -320,6 +350,21 @@ crate::texts! {
         "Sorry, this time has just been taken. Please choose another.",
         "Désolé, cet horaire vient d’être pris. Choisissez-en un autre.",
         "Diese Uhrzeit wurde gerade vergeben. Bitte wählen Sie eine andere.",
+    ],
+    ErrSlotOpen => [
+        "This time has room again: you can book it now.",
+        "Cet horaire a de nouveau de la place : vous pouvez le réserver.",
+        "Zu dieser Zeit ist wieder Platz frei: Sie können jetzt reservieren.",
+    ],
+    ErrNoWaitlist => [
+        "There is no waitlist here.",
+        "Pas de liste d’attente ici.",
+        "Hier gibt es keine Warteliste.",
+    ],
+    ErrOfferLapsed => [
+        "The hold has ended: the seats went to the next person on the waitlist.",
+        "Le délai est passé : les places sont allées à la personne suivante sur la liste d’attente.",
+        "Die Frist ist vorbei: Die Plätze gingen an die nächste Person auf der Warteliste.",
     ],
     ErrIdempotencyConflict => [
         "This booking was already sent differently. Please reload the page.",

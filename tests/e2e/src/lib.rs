@@ -5,8 +5,10 @@
 //!
 //! Every wait is bounded in time; every process is killed when its handle drops.
 
+pub mod api;
 mod browser;
 pub mod consent;
+pub mod courier;
 pub mod flow;
 mod host_site;
 pub mod inbox;
@@ -106,4 +108,19 @@ macro_rules! in_each_browser {
             }
         }
     };
+}
+
+/// Fails when any of `canaries` occurs in any of `places` (what, bytes): the
+/// visitor's words must reach the server only sealed.
+pub fn assert_nowhere(canaries: &[&[u8]], places: &[(&str, &[u8])]) -> anyhow::Result<()> {
+    for (what, bytes) in places {
+        for canary in canaries {
+            anyhow::ensure!(
+                occurrences(bytes, canary) == 0,
+                "{} in the {what}",
+                String::from_utf8_lossy(canary)
+            );
+        }
+    }
+    Ok(())
 }

@@ -7,17 +7,15 @@
 //! pin means nothing is sealed or sent. The visitor's name and address cross
 //! the wire and rest on the server only as ciphertext.
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use fantoccini::key::Key;
+use sealbook_e2e::api::{Sealed, first_free_start};
+use sealbook_e2e::courier::{Courier, token_from_inbox};
 use sealbook_e2e::flow::{canary, choose_first_free_slot, key, send};
-use sealbook_e2e::inbox::{click, log_in, show_day, type_into, wait_for_row};
+use sealbook_e2e::inbox::{click, show_day, wait_for_row};
 use sealbook_e2e::{
-    Browser, HostSite, PASSPHRASE, Sealbook, courier_keygen, eventually, occurrences, spawn_courier,
+    Browser, HostSite, Sealbook, assert_nowhere, courier_keygen, eventually, occurrences,
 };
-use sealbook_envelope::{
-    ManageSecret, Recipient, SealParams, seal, seal_contact_card, seal_visitor_copy,
-};
+use sealbook_envelope::Recipient;
 
 const CANARY: &str = "canary-93be.cancel@example.org";
 const BUSINESS: &str = "bistro-courier";
@@ -26,48 +24,6 @@ const OWNER_PASSWORD: &str = "owner password 2026";
 
 /// One browser at a time: two cores.
 static ONE_BROWSER_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-/// The civil date `days` days after 1970-01-01 (H. Hinnant's algorithm).
-fn civil(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
-}
-
-/// A free start in the coming week, from the server's own availability.
-async fn a_free_start(sealbook: &Sealbook) -> anyhow::Result<String> {
-    let today = i64::try_from(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)?
-            .as_secs()
-            / 86_400,
-    )?;
-    let (from, to) = (civil(today + 2), civil(today + 8));
-    let (status, body) = sealbook
-        .request(
-            "GET",
-            &format!("/api/v1/businesses/{BUSINESS}/availability?from={from}&to={to}&party=2"),
-            &[],
-            None,
-        )
-        .await?;
-    anyhow::ensure!(status == 200, "availability: {status} {body}");
-    let answer: serde_json::Value = serde_json::from_str(&body)?;
-    answer["days"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|day| day["slots"].as_array().cloned().unwrap_or_default())
-        .find_map(|slot| slot["start"].as_str().map(str::to_owned))
-        .ok_or_else(|| anyhow::anyhow!("no free slot from {from} to {to}"))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cancel_link_cancels_by_keyboard_and_opens_nothing() -> anyhow::Result<()> {
@@ -84,54 +40,11 @@ async fn a_cancel_link_cancels_by_keyboard_and_opens_nothing() -> anyhow::Result
         ),
     )
     .await?;
-    let booking_key = Recipient::from_spki_pem(&std::fs::read_to_string(
-        sealbook.dir.path().join(format!("keys/{BUSINESS}.pub.pem")),
-    )?)?;
     let courier = Recipient::from_spki_pem(&courier_pem)?;
-    let start = a_free_start(&sealbook).await?;
-    let secret = ManageSecret::generate(&mut getrandom::SysRng)?;
-    let params = SealParams {
-        business: BUSINESS,
-        iat: 1_795_000_000,
-    };
-    let plaintext = serde_json::json!({ "v": 1, "kind": "restaurant", "party_size": 2, "start": start, "lang": "fr" }).to_string();
-    let envelope = seal(
-        std::slice::from_ref(&booking_key),
-        &params,
-        plaintext.as_bytes(),
-        &mut getrandom::SysRng,
-    )?;
-    let copy = seal_visitor_copy(
-        &secret,
-        &params,
-        plaintext.as_bytes(),
-        &mut getrandom::SysRng,
-    )?;
-    let cancel = secret.cancel_token();
-    let card = serde_json::json!({ "v": 1, "channel": "email", "address": CANARY, "lang": "fr", "cancel": cancel.to_base64url() }).to_string();
-    let card = seal_contact_card(
-        std::slice::from_ref(&courier),
-        &params,
-        card.as_bytes(),
-        &mut getrandom::SysRng,
-    )?;
-    let body = serde_json::json!({
-        "envelope": URL_SAFE_NO_PAD.encode(envelope),
-        "start": start,
-        "party_size": 2,
-        "visitor_copy": URL_SAFE_NO_PAD.encode(copy),
-        "manage_token_hash": secret.token().hash().to_base64url(),
-        "contact_card": URL_SAFE_NO_PAD.encode(card),
-        "cancel_token_hash": cancel.hash().to_base64url(),
-    });
-    let (status, answer) = sealbook
-        .request(
-            "POST",
-            &format!("/api/v1/businesses/{BUSINESS}/bookings"),
-            &[("Content-Type", "application/json")],
-            Some(&body.to_string()),
-        )
-        .await?;
+    let start = first_free_start(&sealbook, (2, 8)).await?;
+    let sealed = Sealed::new(&sealbook, &start, Some((&courier, CANARY)))?;
+    let cancel = sealed.secret.cancel_token();
+    let (status, answer) = sealed.book(&sealbook).await?;
     anyhow::ensure!(status == 201, "booking: {status} {answer}");
 
     let browser = Browser::start().await?;
@@ -314,14 +227,8 @@ async fn a_visitor_who_ticks_the_box_gets_the_couriers_confirmation_in_french() 
         .to_owned();
 
     // The owner makes the courier's token in the inbox.
-    sealbook.init_owner(OWNER, OWNER_PASSWORD).await?;
-    browser.goto(&sealbook.url("/inbox/")).await?;
-    log_in(&browser, OWNER, OWNER_PASSWORD, PASSPHRASE).await?;
-    click(&browser, "#sb-nav-settings").await?;
-    type_into(&browser, "#sb-courier-label", "PC du bureau").await?;
-    click(&browser, "#sb-courier-new").await?;
-    let token = browser.wait_for_text("#sb-courier-token").await?;
-    anyhow::ensure!(token.starts_with("sbc_"), "{token}");
+    let token =
+        token_from_inbox(&browser, &sealbook, (OWNER, OWNER_PASSWORD), "PC du bureau").await?;
     let listed = browser.wait_for_text("#sb-courier-tokens").await?;
     anyhow::ensure!(listed.contains("PC du bureau"), "{listed}");
     let violations = browser.accessibility_violations().await?;
@@ -365,30 +272,10 @@ async fn a_visitor_who_ticks_the_box_gets_the_couriers_confirmation_in_french() 
     );
 
     // The courier, on the business's machine, with the business's mail server.
-    let (smtp_port, dir) = (sealbook_e2e::free_port(), sealbook.dir.path().to_owned());
-    let maildir = dir.join("maildir");
-    let _smtp = sealbook_testkit::smtp_server(&python, smtp_port, &maildir)?;
-    std::fs::write(dir.join("courier.token"), &token)?;
-    std::fs::write(
-        dir.join("courier.toml"),
-        format!(
-            "server = \"{server}\"\ntoken_file = \"courier.token\"\nkey_files = [\"{key}\"]\npassphrase_file = \"{passphrase}\"\n\
-             [smtp]\nhost = \"127.0.0.1\"\nport = {smtp_port}\nsecurity = \"none\"\nfrom = \"Bistro <bistro@example.test>\"\n",
-            server = sealbook.url("").trim_end_matches('/'),
-            key = courier_key.private.display(),
-            passphrase = courier_key.passphrase_file.display(),
-        ),
-    )?;
-    let mut courier = spawn_courier(&dir.join("courier.toml"), &dir.join("courier.log"))?;
-    let mail = eventually("the confirmation in the visitor's mailbox", || async {
-        std::fs::read_dir(maildir.join("new"))
-            .ok()?
-            .flatten()
-            .filter_map(|entry| std::fs::read_to_string(entry.path()).ok())
-            .find(|mail| mail.contains(&email))
-    })
-    .await?;
-    let body = sealbook_testkit::mail_body(&mail);
+    let mut courier = Courier::start(&sealbook, &courier_key, &token, &python)?;
+    let body = courier
+        .mail_to(&email, "Votre réservation chez Test business est confirmée")
+        .await?;
     for expected in [
         "Votre réservation chez Test business est confirmée",
         "12 rue des Lilas, Paris",
@@ -431,15 +318,9 @@ async fn a_visitor_who_ticks_the_box_gets_the_couriers_confirmation_in_french() 
     .await?;
     click(&browser, "#sb-move-save").await?;
     browser.wait_for("#sb-moved").await?;
-    let notice = eventually("the change notice in the visitor's mailbox", || async {
-        std::fs::read_dir(maildir.join("new"))
-            .ok()?
-            .flatten()
-            .filter_map(|entry| std::fs::read_to_string(entry.path()).ok())
-            .map(|mail| sealbook_testkit::mail_body(&mail))
-            .find(|body| body.contains("Votre réservation chez Test business a changé"))
-    })
-    .await?;
+    let notice = courier
+        .mail_to(&email, "Votre réservation chez Test business a changé")
+        .await?;
     anyhow::ensure!(
         notice.contains("/manage/cancel?lang=fr#"),
         "the notice carries the cancel link: {notice}"
@@ -470,24 +351,15 @@ async fn a_visitor_who_ticks_the_box_gets_the_couriers_confirmation_in_french() 
     let opened = sealbook.open_bookings().await?;
     anyhow::ensure!(opened[0]["booking"]["name"] == name.as_str(), "{opened}");
     anyhow::ensure!(opened[0]["status"] == "cancelled", "{opened}");
-    let traffic = sealbook.proxy.traffic();
-    let database = sealbook.database_bytes().await?;
-    let log = sealbook.log();
-    let courier_log = std::fs::read(dir.join("courier.log"))?;
-    for (what, bytes) in [
-        ("traffic", &traffic),
-        ("database", &database),
-        ("server log", &log),
-        ("courier log", &courier_log),
-    ] {
-        for canary in [name.as_bytes(), email.as_bytes()] {
-            anyhow::ensure!(
-                occurrences(bytes, canary) == 0,
-                "{} in the {what}",
-                String::from_utf8_lossy(canary)
-            );
-        }
-    }
+    assert_nowhere(
+        &[name.as_bytes(), email.as_bytes()],
+        &[
+            ("traffic", &sealbook.proxy.traffic()),
+            ("database", &sealbook.database_bytes().await?),
+            ("server log", &sealbook.log()),
+            ("courier log", &courier.log()?),
+        ],
+    )?;
     Ok(())
 }
 

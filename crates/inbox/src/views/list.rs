@@ -290,7 +290,8 @@ pub fn list(props: &ListProps) -> Html {
                 .collect();
             let covers: u32 = opened
                 .iter()
-                .filter(|row| row.stored.status != "cancelled")
+                // Covers expected: confirmed bookings and seats held for an offer.
+                .filter(|row| matches!(row.stored.status.as_str(), "confirmed" | "offered"))
                 .filter_map(|row| row.stored.party_size)
                 .sum();
             let title = format!("{business_name} — {}", range.describe(lang));
@@ -384,6 +385,7 @@ pub fn list(props: &ListProps) -> Html {
                     <option value="" selected={props.status.is_none()}>{ t(lang, Text::AllStatuses) }</option>
                     { status_option("confirmed", Text::Confirmed) }
                     { status_option("cancelled", Text::Cancelled) }
+                    { status_option("waiting", Text::Waiting) }
                     { status_option("arrived", Text::Arrived) }
                     { status_option("no_show", Text::NoShow) }
                     { status_option("late_cancelled", Text::LateCancelled) }

@@ -293,10 +293,7 @@ li label { display: inline-flex; gap: 0.5rem; align-items: center; }
     const all = notice ? optionalCategories() : OPTIONAL;
     const refused = all.filter((id) => !granted.includes(id));
     if (action !== "withdraw" && refused.some(refusedByGpc)) action = "gpc";
-    services = services.filter((name, index) => {
-      const found = serviceNamed(name);
-      return found && services.indexOf(name) === index && refused.includes(found.category) && !refusedByGpc(found.category);
-    });
+    services = allowable(services, refused);
     const now = Math.floor(Date.now() / 1000);
     return {
       // Under an external CMP there is no record here for an id to point to.
@@ -309,6 +306,18 @@ li label { display: inline-flex; gap: 0.5rem; align-items: center; }
       time: now,
       expires: now + MAX_AGE_SECONDS,
     };
+  }
+
+  /**
+   * The names in `services` that may be allowed on their own when `refused`
+   * are the refused categories: declared, each once, of a refused category,
+   * never one GPC refuses.
+   */
+  function allowable(services, refused) {
+    return services.filter((name, index) => {
+      const found = serviceNamed(name);
+      return found && services.indexOf(name) === index && refused.includes(found.category) && !refusedByGpc(found.category);
+    });
   }
 
   function publicChoice(c) {
@@ -327,12 +336,7 @@ li label { display: inline-flex; gap: 0.5rem; align-items: center; }
   function apply(next, { record, store }) {
     const previous = choice;
     choice = next;
-    if (previous) {
-      const still = allowedServices(next);
-      for (const service of allowedServices(previous)) {
-        if (!still.includes(service)) deleteCookiesOf(service);
-      }
-    }
+    if (previous) takenBack(previous, next).forEach(deleteCookiesOf);
     if (store) writeCookie(next);
     if (data.consentMode === "google") {
       const ads = next.granted.includes("marketing") ? "granted" : "denied";
@@ -430,13 +434,15 @@ li label { display: inline-flex; gap: 0.5rem; align-items: center; }
     );
   }
 
+  /** The services `previous` allowed and `next` no longer does. */
+  function takenBack(previous, next) {
+    const still = allowedServices(next);
+    return allowedServices(previous).filter((service) => !still.includes(service));
+  }
+
   /** Whether going from `previous` to `next` takes back anything granted or allowed. */
   function withdraws(previous, next) {
-    const still = allowedServices(next);
-    return (
-      previous.granted.some((id) => !next.granted.includes(id)) ||
-      allowedServices(previous).some((service) => !still.includes(service))
-    );
+    return previous.granted.some((id) => !next.granted.includes(id)) || takenBack(previous, next).length > 0;
   }
 
   /**
@@ -539,7 +545,11 @@ li label { display: inline-flex; gap: 0.5rem; align-items: center; }
         // GPC switched on since then wins over an old grant.
         !stored.granted.some(refusedByGpc) &&
         Array.isArray(stored.services) &&
-        stored.services.length === decide(stored.granted, stored.action, stored.services).services.length;
+        stored.services.length ===
+          allowable(
+            stored.services,
+            categories.filter((id) => !stored.granted.includes(id)),
+          ).length;
       return valid ? stored : null;
     } catch (err) {
       return null;

@@ -399,15 +399,28 @@ fn page_url(url: &str) -> Option<String> {
     (url.starts_with("http://") || url.starts_with("https://")).then(|| url.to_owned())
 }
 
-/// `scheme://host[:port]` of an http(s) URL.
+/// `url` parsed, if it is http(s) with a host: the one reading of URLs the
+/// scan compares origins, hosts and ports by.
+fn http_url(url: &str) -> Option<reqwest::Url> {
+    reqwest::Url::parse(url)
+        .ok()
+        .filter(|url| matches!(url.scheme(), "http" | "https") && url.host_str().is_some())
+}
+
+/// `scheme://host[:port]` of an http(s) URL: lowercased, without user info
+/// or the scheme's default port.
 fn origin_of(url: &str) -> Option<String> {
-    let (scheme, rest) = url.split_once("://")?;
-    if scheme != "http" && scheme != "https" {
-        return None;
-    }
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let host = authority.rsplit('@').next()?;
-    Some(format!("{scheme}://{}", host.to_ascii_lowercase()))
+    http_url(url).map(|url| url.origin().ascii_serialization())
+}
+
+/// `host[:port]` of an http(s) URL (the port only when not the default).
+fn authority(url: &str) -> Option<String> {
+    let url = http_url(url)?;
+    let host = url.host_str()?;
+    Some(match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    })
 }
 
 #[cfg(test)]

@@ -10,41 +10,23 @@
 
 use fantoccini::Locator;
 use fantoccini::key::Key;
-use sealbook_e2e::consent::{VERSION, click, dialog_open, root, site_page};
+use sealbook_e2e::consent::{NOTICE, VERSION, click, dialog_open, root, site_page};
 use sealbook_e2e::flow::key;
 use sealbook_e2e::{Browser, HostSite, Sealbook, eventually};
 use serde_json::{Value, json};
 
-/// The shared test notice's categories, with a second marketing service whose
-/// name has a comma and a space in it, as a business may write it.
-const NOTICE: &str = r#"
-[business.consent]
-version = "2026-11"
-privacy_policy = "https://bistro.example/privacy"
-[[business.consent.categories]]
-id = "necessary"
-description = { en = "Keeps your cookie choice." }
-[[business.consent.categories]]
-id = "analytics"
-description = { en = "Counts visits, without identifying you." }
-[[business.consent.categories.services]]
-name = "Stats"
-provider = "Example Analytics Ltd"
-purpose = { en = "Visit statistics" }
-[[business.consent.categories]]
-id = "marketing"
-description = { en = "Measures our adverts and shows our videos." }
-[[business.consent.categories.services]]
-name = "Pixel"
-provider = "Example Ads Inc"
-purpose = { en = "Advert measurement" }
-cookies = [{ name = "_sb_ads_*", duration = "3 months" }]
-[[business.consent.categories.services]]
-name = "Video, Ltd"
-provider = "Example Video Ltd"
-purpose = { en = "Plays the chef's videos" }
-cookies = [{ name = "_sb_video", duration = "6 months" }]
-"#;
+/// The shared test notice with a second marketing service whose name has a
+/// comma and a space in it, as a business may write it.
+fn notice() -> String {
+    format!(
+        "{NOTICE}[[business.consent.categories.services]]
+name = \"Video, Ltd\"
+provider = \"Example Video Ltd\"
+purpose = {{ en = \"Plays the chef's videos\" }}
+cookies = [{{ name = \"_sb_video\", duration = \"6 months\" }}]
+"
+    )
+}
 
 /// The cookies the browser holds for the page, by name.
 async fn cookie_names(browser: &Browser) -> anyhow::Result<Vec<String>> {
@@ -112,7 +94,7 @@ async fn an_embed_waits_behind_its_placeholder_until_its_service_alone_is_allowe
         "text/html",
         "<!doctype html><title>Map</title>",
     );
-    let sealbook = Sealbook::start_with("bistro-consent", &[host.origin()], NOTICE).await?;
+    let sealbook = Sealbook::start_with("bistro-consent", &[host.origin()], &notice()).await?;
     let third = third_party.origin();
     let body = format!(
         r#"<p>Our chef at work:</p>

@@ -377,21 +377,14 @@ fn cookie_matches(pattern: &str, name: &str) -> bool {
 
 /// A declared host (`host`, `host:port`, `*.domain`) against an origin found.
 fn host_matches(pattern: &str, origin: &str) -> bool {
-    let authority = origin.split_once("://").map_or(origin, |(_, rest)| rest);
-    let host = authority
-        .rsplit_once(':')
-        .filter(|(_, port)| port.bytes().all(|b| b.is_ascii_digit()))
-        .map_or(authority, |(host, _)| host);
+    let Some(host) = super::http_url(origin).and_then(|url| url.host_str().map(str::to_owned))
+    else {
+        return false;
+    };
     if let Some(domain) = pattern.strip_prefix("*.") {
         return host == domain || host.ends_with(&format!(".{domain}"));
     }
-    pattern == authority || pattern == host
-}
-
-/// `scheme://host[:port]` → `host[:port]`.
-fn authority(url: &str) -> Option<&str> {
-    let rest = url.split_once("://")?.1;
-    rest.split(['/', '?', '#']).next()
+    pattern == host || super::authority(origin).as_deref() == Some(pattern)
 }
 
 /// The notice plus a service for each origin whose cookies, storage or
@@ -413,21 +406,17 @@ fn suggest(notice: &ConsentNotice, items: &[Item], gated: &[Gated]) -> ConsentNo
                 (by.starts_with("http://") || by.starts_with("https://")).then(|| by.clone())
             }),
         };
-        let source_origin = source
-            .as_deref()
-            .and_then(authority)
-            .map(str::to_owned)
-            .or_else(|| {
-                let domain = item.domain.trim_start_matches('.');
-                (!domain.is_empty()).then(|| domain.to_owned())
-            });
+        let source_origin = source.as_deref().and_then(super::authority).or_else(|| {
+            let domain = item.domain.trim_start_matches('.');
+            (!domain.is_empty()).then(|| domain.to_owned())
+        });
         let category = gated
             .iter()
             .find(|element| {
                 !element.src.is_empty()
                     && (item.by.contains(&element.src)
-                        || authority(&element.src)
-                            .is_some_and(|host| source_origin.as_deref() == Some(host)))
+                        || super::authority(&element.src)
+                            .is_some_and(|host| source_origin.as_deref() == Some(host.as_str())))
             })
             .map(|element| element.category.as_str())
             // A category name left from another tool is not one a notice may use.
@@ -437,7 +426,7 @@ fn suggest(notice: &ConsentNotice, items: &[Item], gated: &[Gated]) -> ConsentNo
         let host = source_origin.unwrap_or_else(|| {
             item.pages
                 .iter()
-                .find_map(|page| authority(page).map(str::to_owned))
+                .find_map(|page| super::authority(page))
                 .unwrap_or_default()
         });
         let service = service_for(&mut suggested, &category, &host, item.kind == Kind::Request);

@@ -449,7 +449,9 @@ impl FlowState {
                 let details = &self.details;
                 details.offered_channel(self.profile()?)?;
                 next.details.messages = ticked;
-                if !ticked {
+                if ticked {
+                    next.errors.retain(|e| e.input != Input::Messages);
+                } else {
                     // What the box asked of the contact no longer applies.
                     next.errors.retain(|e| e.input != Input::Contact);
                 }
@@ -748,7 +750,7 @@ mod tests {
             ],
         );
         assert!(details.waiting);
-        let refused = run(details.clone(), [Action::Next]);
+        let refused = run(details, [Action::Next]);
         assert_eq!(refused.step, Step::Details);
         assert_eq!(
             refused.errors,
@@ -757,7 +759,12 @@ mod tests {
                 text: Text::ErrWaitlistMessages,
             }]
         );
-        let review = run(details, [Action::SetMessages(true), Action::Next]);
+        let ticked = run(refused, [Action::SetMessages(true)]);
+        assert!(
+            ticked.errors.is_empty(),
+            "ticking the box answers its error"
+        );
+        let review = run(ticked, [Action::Next]);
         assert_eq!(review.step, Step::Review);
         // A seat freed meanwhile: back to fresh slots, where it can be booked.
         let open = run(

@@ -156,7 +156,11 @@ fn defuse_formula(text: &str) -> String {
 pub fn ics(rows: &[Row]) -> String {
     let mut calendar = Calendar::new();
     calendar.name("Sealbook");
-    for row in rows {
+    // A place on the waitlist is nobody's appointment: no event.
+    for row in rows
+        .iter()
+        .filter(|row| !matches!(row.status.as_str(), "waiting" | "lapsed"))
+    {
         let sealed = Sealed::of(row);
         let name = sealed.name.unwrap_or_default();
         let what = match &row.service {
@@ -182,10 +186,11 @@ pub fn ics(rows: &[Row]) -> String {
         .into_iter()
         .filter_map(|(label, value)| Some(format!("{label}: {}", value?)))
         .collect();
-        let status = if row.status == "cancelled" {
-            EventStatus::Cancelled
-        } else {
-            EventStatus::Confirmed
+        let status = match row.status.as_str() {
+            "cancelled" => EventStatus::Cancelled,
+            // Seats held for a waitlist offer not yet taken up.
+            "offered" => EventStatus::Tentative,
+            _ => EventStatus::Confirmed,
         };
         let mut event = Event::new();
         event

@@ -20,6 +20,8 @@ pub struct Managed {
     pub status: String,
     /// base64url; absent for a booking that has none (staff-entered).
     pub visitor_copy: Option<String>,
+    /// RFC 3339: while `offered`, until when the seats are held.
+    pub hold_until: Option<String>,
 }
 
 impl Managed {
@@ -32,6 +34,7 @@ impl Managed {
             practitioner: string(answer, "practitioner"),
             status: string(answer, "status")?,
             visitor_copy: string(answer, "visitor_copy"),
+            hold_until: string(answer, "hold_until"),
         })
     }
 }

@@ -41,6 +41,9 @@ pub struct Loaded {
     waiting: bool,
     /// The waitlist's offer ran out, or the slot began first.
     lapsed: bool,
+    /// Seats offered from the waitlist: until when they are held (RFC 3339),
+    /// and the cancel token, derived from the link's secret, that takes them.
+    offer: Option<(String, String)>,
     /// The party or the service, the practitioner, the length.
     booked: Booked,
     /// The opened visitor copy: what the visitor typed, and the pins.
@@ -126,6 +129,7 @@ async fn load(lang: Lang) -> Result<Loaded, Failure> {
         practitioner,
         status,
         visitor_copy,
+        hold_until,
     } = Managed::read(&net::call("GET", &url, Some(&token), None).await?).ok_or(invalid.clone())?;
     let copy = visitor_copy
         .and_then(|text| base64url::decode(&text))
@@ -133,6 +137,9 @@ async fn load(lang: Lang) -> Result<Loaded, Failure> {
     let opened = seal::open_visitor_copy(&secret, &copy)
         .await
         .map_err(|_| invalid.clone())?;
+    let offer = hold_until
+        .filter(|_| status == "offered")
+        .map(|hold| (hold, secret.cancel_token().to_base64url()));
     drop(secret);
     let copy = VisitorCopy::parse(&opened.plaintext).ok_or(invalid.clone())?;
     if opened.header.business != business {
@@ -179,6 +186,7 @@ async fn load(lang: Lang) -> Result<Loaded, Failure> {
         confirmed: status == "confirmed",
         waiting: matches!(status.as_str(), "waiting" | "offered"),
         lapsed: status == "lapsed",
+        offer,
         booked,
         copy,
         ics_url: None,
@@ -329,6 +337,8 @@ struct Actions {
 enum Act {
     Cancel,
     Erase,
+    /// Book the seats a waitlist offer holds.
+    TakeOffer,
 }
 
 impl Actions {
@@ -453,14 +463,32 @@ impl Actions {
             this.announce.set(t(loaded.lang, Text::Working).to_owned());
             spawn_local(async move {
                 let lang = loaded.lang;
-                let (method, action) = match act {
-                    Act::Cancel => ("POST", Some("cancel")),
-                    Act::Erase => ("DELETE", None),
-                };
                 let target = &loaded.target;
-                let url = net::booking_url(&target.api, &target.id, action);
-                let result = net::call(method, &url, Some(&target.token), None).await;
+                let result = match (act, &loaded.offer) {
+                    (Act::TakeOffer, Some((_, token))) => {
+                        let url = format!("{}/api/v1/offer", target.api);
+                        net::call("POST", &url, Some(token), None).await
+                    }
+                    _ => {
+                        let (method, action) = match act {
+                            Act::Erase => ("DELETE", None),
+                            _ => ("POST", Some("cancel")),
+                        };
+                        let url = net::booking_url(&target.api, &target.id, action);
+                        net::call(method, &url, Some(&target.token), None).await
+                    }
+                };
                 match (act, result) {
+                    (Act::TakeOffer, Ok(_)) => {
+                        let mut booked = (*loaded).clone();
+                        booked.confirmed = true;
+                        booked.waiting = false;
+                        booked.offer = None;
+                        booked.ics_url = ics_url(&booked);
+                        this.page.set(Page::Ready(Rc::new(booked)));
+                        this.announce.set(t(lang, Text::BookedNotice).to_owned());
+                        this.step.set(Step::View);
+                    }
                     (Act::Cancel, Ok(_)) => {
                         let mut cancelled = (*loaded).clone();
                         cancelled.confirmed = false;
@@ -470,6 +498,7 @@ impl Actions {
                             Text::CancelledNotice
                         };
                         cancelled.waiting = false;
+                        cancelled.offer = None;
                         this.page.set(Page::Ready(Rc::new(cancelled)));
                         this.announce.set(t(lang, notice).to_owned());
                         this.step.set(Step::View);
@@ -662,6 +691,10 @@ fn ready(
                     <button type="button" id="sb-cancel" class="sb-secondary" disabled={busy || closed}
                         aria-describedby={closed_note} onclick={actions.to(Step::ConfirmCancel)}>{ tr(Text::Cancel) }</button>
                 }
+                if loaded.offer.is_some() {
+                    <button type="button" id="sb-take-offer" class="sb-submit" disabled={busy}
+                        onclick={actions.run(loaded, Act::TakeOffer)}>{ tr(Text::TakeOffer) }</button>
+                }
                 if loaded.waiting {
                     <button type="button" id="sb-cancel" class="sb-secondary" disabled={busy}
                         onclick={actions.run(loaded, Act::Cancel)}>{ tr(Text::LeaveWaitlist) }</button>
@@ -683,7 +716,11 @@ fn ready(
                     { status }
                 </strong>
             </p>
-            if loaded.waiting {
+            if let Some((hold, _)) = &loaded.offer {
+                <p id="sb-offer">
+                    { tr(Text::OfferedNotice).replace("{}", &clock::format_instant(lang, hold, &loaded.timezone)) }
+                </p>
+            } else if loaded.waiting {
                 <p id="sb-waiting">{ tr(Text::WaitingNotice) }</p>
             }
             <dl class="sb-summary">{ for rows }</dl>

@@ -56,7 +56,13 @@ pub async fn offer_once(state: &AppState, now: Timestamp) -> Result<usize, sqlx:
         // A business whose waitlist was switched off still lets its open
         // offers run out and its waiting rows wait: they were promised a message.
         let hold_seconds = business.waitlist_hold_seconds().unwrap_or(0);
-        offered += offer_for(state, &business, now, hold_seconds).await?;
+        // One business's failure leaves the others' waitlists moving.
+        match offer_for(state, &business, now, hold_seconds).await {
+            Ok(made) => offered += made,
+            Err(error) => {
+                tracing::error!(business = %business.id, %error, "waitlist offer pass failed")
+            }
+        }
     }
     Ok(offered)
 }

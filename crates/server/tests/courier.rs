@@ -881,11 +881,14 @@ async fn standing(fixture: &Fixture, id: &str) -> (String, Option<i64>, bool) {
             .fetch_one(&mut connection)
             .await
             .expect("the row");
-    let cards: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM contact_cards WHERE booking_id = $1")
-        .bind(id)
-        .fetch_one(&mut connection)
-        .await
-        .expect("cards");
+    // A card whose contact was emptied (a lapsed place) counts as none.
+    let cards: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM contact_cards WHERE booking_id = $1 AND LENGTH(envelope) > 0",
+    )
+    .bind(id)
+    .fetch_one(&mut connection)
+    .await
+    .expect("cards");
     (status, hold_until, cards == 1)
 }
 
@@ -968,7 +971,30 @@ async fn the_waitlist_offers_freed_seats_to_each_in_turn(database: TestDatabase)
     }
     let (status, answer) = join_waitlist(&fixture, &waiters[0]).await;
     assert_eq!((status, code(&answer)), (StatusCode::CONFLICT, "replayed"));
+    // A retry with its idempotency key gets the place the first request made.
+    let keyed = |upload: &Upload| {
+        Request::post(format!("/api/v1/businesses/{BISTRO}/waitlist"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("idempotency-key", "retry-4f1c")
+            .body(Body::from(upload.body.to_string()))
+            .expect("request")
+    };
+    let late = with_card("late@example.org");
+    let (status, joined) = call(&fixture.state, keyed(&late)).await;
+    assert_eq!(status, StatusCode::CREATED, "{joined}");
+    let (status, again) = call(&fixture.state, keyed(&late)).await;
+    assert_eq!((status, &again["id"]), (StatusCode::OK, &joined["id"]));
+    let late_id = joined["id"].as_str().expect("an id").to_owned();
     let link = |index: usize| waiters[index].secret.cancel_token().to_base64url();
+    let (status, _) = post_json(
+        &fixture.state,
+        "/api/v1/cancel",
+        Some(&late.secret.cancel_token().to_base64url()),
+        &json!({}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(standing(&fixture, &late_id).await.0, "cancelled");
     let (status, seen) = get_with(&fixture.state, "/api/v1/cancel", &link(0)).await;
     assert_eq!(
         (status, seen["status"].as_str()),
@@ -1049,11 +1075,17 @@ async fn the_waitlist_offers_freed_seats_to_each_in_turn(database: TestDatabase)
         ("lapsed".to_owned(), None, false)
     );
     assert_eq!(standing(&fixture, &ids[1]).await.0, "offered");
-    let (status, _) = post_json(&fixture.state, "/api/v1/offer", Some(&link(0)), &json!({})).await;
+    let (status, answer) =
+        post_json(&fixture.state, "/api/v1/offer", Some(&link(0)), &json!({})).await;
     assert_eq!(
-        status,
-        StatusCode::NOT_FOUND,
-        "a lapsed link reaches nothing"
+        (status, code(&answer)),
+        (StatusCode::GONE, "offer_lapsed"),
+        "too late, and the link says so"
+    );
+    let (status, seen) = get_with(&fixture.state, "/api/v1/cancel", &link(0)).await;
+    assert_eq!(
+        (status, seen["status"].as_str()),
+        (StatusCode::OK, Some("lapsed"))
     );
 
     // The second takes the seats up while normal bookings race for them: the

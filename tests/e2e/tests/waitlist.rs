@@ -97,6 +97,7 @@ async fn a_visitor_waits_for_a_full_slot_and_books_the_freed_seats_from_the_offe
     anyhow::ensure!(submit.contains("liste d’attente"), "{submit}");
     send(&widget).await?;
     widget.wait_for_text("#sb-reference").await?;
+    let manage_link = widget.value("#sb-manage").await?;
     let result = widget.wait_for_text("#sb-result").await?;
     anyhow::ensure!(result.contains("liste d’attente"), "{result}");
     anyhow::ensure!(
@@ -133,6 +134,14 @@ async fn a_visitor_waits_for_a_full_slot_and_books_the_freed_seats_from_the_offe
         (status, refused.as_str()) == (409, "slot_full"),
         "{status} {refused}"
     );
+
+    // The visitor's own link shows the offer too, with its time.
+    browser.goto("about:blank").await?;
+    browser.goto(&manage_link).await?;
+    let offered = browser.wait_for_text("#sb-offer").await?;
+    anyhow::ensure!(offered.contains("réservées jusqu"), "{offered}");
+    browser.wait_for("#sb-take-offer").await?;
+    assert_accessible(&browser, "the offer on the manage page").await?;
 
     // The offer's link books the seats, by keyboard.
     browser.goto("about:blank").await?;

@@ -288,6 +288,11 @@ pub fn list(props: &ListProps) -> Html {
                 .iter()
                 .filter(|row| matches!(row.sealed, Sealed::Opened(_)))
                 .collect();
+            // The waitlist's places are listed on the sheet, not counted as bookings.
+            let bookings = opened
+                .iter()
+                .filter(|row| !matches!(row.stored.status.as_str(), "waiting" | "lapsed"))
+                .count();
             let covers: u32 = opened
                 .iter()
                 // Covers expected: confirmed bookings and seats held for an offer.
@@ -296,9 +301,8 @@ pub fn list(props: &ListProps) -> Html {
                 .sum();
             let title = format!("{business_name} — {}", range.describe(lang));
             let summary = format!(
-                "{}: {} · {covers} {}",
+                "{}: {bookings} · {covers} {}",
                 t(lang, Text::Bookings),
-                opened.len(),
                 t(lang, Text::People)
             );
             let headings = [
@@ -386,6 +390,8 @@ pub fn list(props: &ListProps) -> Html {
                     { status_option("confirmed", Text::Confirmed) }
                     { status_option("cancelled", Text::Cancelled) }
                     { status_option("waiting", Text::Waiting) }
+                    { status_option("offered", Text::Offered) }
+                    { status_option("lapsed", Text::Lapsed) }
                     { status_option("arrived", Text::Arrived) }
                     { status_option("no_show", Text::NoShow) }
                     { status_option("late_cancelled", Text::LateCancelled) }

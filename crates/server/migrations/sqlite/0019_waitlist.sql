@@ -83,6 +83,11 @@ CREATE TABLE message_jobs_rebuilt (
     created_at  INTEGER NOT NULL
 ) STRICT;
 INSERT INTO message_jobs_rebuilt SELECT * FROM message_jobs;
+-- Job ids are never reused (a courier acknowledges by id): the new table
+-- continues the old one's sequence.
+DELETE FROM sqlite_sequence WHERE name = 'message_jobs_rebuilt';
+INSERT INTO sqlite_sequence (name, seq)
+    SELECT 'message_jobs_rebuilt', seq FROM sqlite_sequence WHERE name = 'message_jobs';
 
 -- Children first, so that dropping the old bookings cascades to nothing.
 DROP TABLE message_jobs;

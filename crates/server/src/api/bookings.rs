@@ -20,7 +20,7 @@ use crate::storage::{Booked, Idempotency, NewBooking, NewContactCard, StoredBook
 use crate::{AppError, AppState};
 
 /// The answer to a retry: the booking the first request stored.
-fn created(booking: &StoredBooking) -> Created {
+pub(super) fn created(booking: &StoredBooking) -> Created {
     Created {
         id: booking.id.to_string(),
         start: timestamp(booking.starts_at),
@@ -198,7 +198,7 @@ pub(super) fn manage_token_hash(
     }
 }
 
-fn idempotency(
+pub(super) fn idempotency(
     headers: &HeaderMap,
     request: &BookingRequest,
 ) -> Result<Option<Idempotency>, AppError> {

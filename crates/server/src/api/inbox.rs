@@ -414,11 +414,14 @@ pub(crate) async fn counts(
         else {
             continue;
         };
-        if tally.status == "cancelled" {
-            counts.cancelled += 1;
-        } else {
-            counts.bookings += 1;
-            counts.covers += u32::try_from(tally.party_size).unwrap_or(0);
+        match tally.status.as_str() {
+            "cancelled" => counts.cancelled += 1,
+            "confirmed" => {
+                counts.bookings += 1;
+                counts.covers += u32::try_from(tally.party_size).unwrap_or(0);
+            }
+            // A place on the waitlist is not a booking (yet).
+            _ => {}
         }
         match tally.attendance.as_deref().and_then(Attendance::parse) {
             Some(Attendance::Arrived) => counts.arrived += 1,

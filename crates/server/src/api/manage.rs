@@ -59,6 +59,7 @@ impl From<StoredBooking> for ManagedBooking {
             visitor_copy: booking
                 .visitor_copy
                 .map(|bytes| URL_SAFE_NO_PAD.encode(bytes)),
+            hold_until: booking.hold_until.map(timestamp),
         }
     }
 }

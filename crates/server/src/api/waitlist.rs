@@ -11,25 +11,29 @@ use sealbook_wire::api::bookings::{BookingRequest, Created};
 use sealbook_wire::api::courier::CancelLinkBooking;
 use sealbook_wire::api::error::ErrorBody;
 
-use super::bookings::{check, manage_token_hash, timestamp, wish_of};
+use super::bookings::{check, created, idempotency, manage_token_hash, timestamp, wish_of};
 use crate::availability::{Hold, Refusal, competing_window, hold};
 use crate::extract::{JsonBody, PathParam};
 use crate::ids::BookingId;
 use crate::limits::ClientKey;
-use crate::storage::TakeUpError;
+use crate::storage::{Booked, TakeUpError};
 use crate::{AppError, AppState};
 
 #[utoipa::path(
     post,
     path = "/api/v1/businesses/{business}/waitlist",
     tag = "widget",
-    params(("business" = String, Path, description = "The business id")),
+    params(
+        ("business" = String, Path, description = "The business id"),
+        ("Idempotency-Key" = Option<String>, Header, description = "1–128 visible ASCII characters; a retry with the same key and request gets the first answer"),
+    ),
     request_body(content = BookingRequest, content_type = "application/json", description = "A booking request for a full slot, with its contact card (required)"),
     responses(
         (status = 201, description = "On the waitlist; the courier confirms it and writes when seats free up", body = Created),
+        (status = 200, description = "A retry of a stored request (same `Idempotency-Key`)", body = Created),
         (status = 400, description = "`bad_request` (no contact card), `no_waitlist`, `malformed_envelope`, `business_mismatch`, `unknown_key`, `no_courier`, `invalid_start`, `invalid_party_size`, `unknown_service` or `unknown_practitioner`", body = ErrorBody),
         (status = 404, description = "`unknown_business` or `not_found`", body = ErrorBody),
-        (status = 409, description = "`slot_open`: the slot has room, book it; or `replayed`", body = ErrorBody),
+        (status = 409, description = "`slot_open`: the slot has room, book it; `idempotency_conflict` or `replayed`", body = ErrorBody),
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
         (status = 422, description = "`start_in_past`, `too_soon`, `too_far`, `outside_opening_hours` or `party_too_large`", body = ErrorBody),
@@ -39,19 +43,25 @@ use crate::{AppError, AppState};
 pub(crate) async fn join(
     State(state): State<AppState>,
     PathParam(id): PathParam,
+    headers: HeaderMap,
     client: Option<Extension<ClientKey>>,
     JsonBody(request): JsonBody<BookingRequest>,
 ) -> Result<(StatusCode, Json<Created>), AppError> {
     // As for a booking: the write runs to its end even if the client hangs up.
-    tokio::spawn(store(state, id, client.map(|Extension(key)| key), request))
-        .await
-        .map_err(|error| AppError::Internal(Box::new(error)))?
+    tokio::spawn(store(
+        state,
+        id,
+        (headers, client.map(|Extension(key)| key)),
+        request,
+    ))
+    .await
+    .map_err(|error| AppError::Internal(Box::new(error)))?
 }
 
 async fn store(
     state: AppState,
     id: String,
-    client: Option<ClientKey>,
+    (headers, client): (HeaderMap, Option<ClientKey>),
     request: BookingRequest,
 ) -> Result<(StatusCode, Json<Created>), AppError> {
     let business = super::business(&state, &id)?;
@@ -66,10 +76,20 @@ async fn store(
         ));
     }
     let token_hash = manage_token_hash(&checked, &request)?;
+    let idempotency = idempotency(&headers, &request)?;
     let wish = wish_of(&request);
     let window = competing_window(&business.profile, &wish, checked.start)?;
     let now = jiff::Timestamp::now();
     let booking_id = BookingId::generate().map_err(|error| AppError::Internal(Box::new(error)))?;
+    // A retry gets its first answer before any limit counts it.
+    if let Some(idempotency) = &idempotency
+        && let Some(earlier) = state
+            .storage
+            .idempotent_replay(&business.id, idempotency)
+            .await?
+    {
+        return Ok((StatusCode::OK, Json(created(&earlier))));
+    }
     if let Some(client) = client {
         state
             .limits
@@ -86,7 +106,7 @@ async fn store(
         .storage
         .join_waitlist(
             &business.id,
-            window,
+            (window, idempotency),
             checked.envelope_hash,
             |competing| match hold(&business.profile, &wish, checked.start, now, competing) {
                 Ok(_) => Err(Refusal::SlotOpen),
@@ -105,15 +125,20 @@ async fn store(
             },
         )
         .await?;
-    tracing::info!(business = %business.id, "waitlist joined");
-    Ok((
-        StatusCode::CREATED,
-        Json(Created {
-            id: waiting.id.to_string(),
-            start: timestamp(waiting.starts_at),
-            practitioner: None,
-        }),
-    ))
+    match waiting {
+        Booked::Created(place) => {
+            tracing::info!(business = %business.id, "waitlist joined");
+            Ok((
+                StatusCode::CREATED,
+                Json(Created {
+                    id: place.id.to_string(),
+                    start: timestamp(place.starts_at),
+                    practitioner: None,
+                }),
+            ))
+        }
+        Booked::Replayed(place) => Ok((StatusCode::OK, Json(created(&place)))),
+    }
 }
 
 /// `POST /offer`: the seats an offer holds become the visitor's booking.

@@ -390,7 +390,7 @@ impl Storage {
         Self::earlier_answer(&mut connection, business, idempotency).await
     }
 
-    async fn earlier_answer(
+    pub(super) async fn earlier_answer(
         connection: &mut AnyConnection,
         business: &BusinessId,
         idempotency: &Idempotency,
@@ -417,6 +417,25 @@ impl Storage {
         Ok(Some(row.into()))
     }
 
+    /// Keeps `booking` as the answer to a retry with `idempotency`'s key.
+    pub(super) async fn remember_answer(
+        connection: &mut AnyConnection,
+        idempotency: &Idempotency,
+        booking: &NewBooking,
+    ) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO idempotency_keys (business, key_hash, request_hash, booking_id, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&booking.business)
+        .bind(&idempotency.key_hash[..])
+        .bind(&idempotency.request_hash[..])
+        .bind(&booking.id)
+        .bind(booking.created_at)
+        .execute(connection)
+        .await
+        .map(|_| ())
+    }
+
     /// [`Storage::book`] inside a transaction that holds the write lock.
     async fn book_in(
         connection: &mut AnyConnection,
@@ -438,16 +457,7 @@ impl Storage {
         let (booking, audit) = decide(&competing).map_err(BookError::Refused)?;
         Self::insert_booking(connection, &booking, "confirmed", block).await?;
         if let Some(idempotency) = &idempotency {
-            sqlx::query(
-                "INSERT INTO idempotency_keys (business, key_hash, request_hash, booking_id, created_at) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(business)
-            .bind(&idempotency.key_hash[..])
-            .bind(&idempotency.request_hash[..])
-            .bind(&booking.id)
-            .bind(booking.created_at)
-            .execute(&mut *connection)
-            .await?;
+            Self::remember_answer(connection, idempotency, &booking).await?;
         }
         if let Some(audit) = &audit {
             Self::append_audit(connection, audit).await?;

@@ -33,6 +33,7 @@ struct BookingCopy {
     booking: BookingRow,
     envelope_hash: Option<Vec<u8>>,
     token_hash: Option<Vec<u8>>,
+    waitlist_place: Option<i64>,
 }
 
 /// Every column of an idempotency key.
@@ -97,7 +98,7 @@ impl Storage {
         let mut after = String::new();
         loop {
             let rows: Vec<BookingCopy> = sqlx::query_as(&format!(
-                "SELECT {BOOKING_COLUMNS}, envelope_hash, token_hash
+                "SELECT {BOOKING_COLUMNS}, envelope_hash, token_hash, waitlist_place
                  FROM bookings WHERE id > $1 ORDER BY id LIMIT $2"
             ))
             .bind(&after)
@@ -109,8 +110,9 @@ impl Storage {
             for row in rows {
                 sqlx::query(
                     "INSERT INTO bookings (id, business, starts_at, ends_at, party_size, service, practitioner, status,
-                                           envelope, envelope_hash, visitor_copy, token_hash, created_at, attendance, block)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+                                           envelope, envelope_hash, visitor_copy, token_hash, created_at, attendance, block,
+                                           hold_until, waitlist_place)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
                 )
                 .bind(row.booking.id)
                 .bind(row.booking.business)
@@ -127,6 +129,8 @@ impl Storage {
                 .bind(row.booking.created_at)
                 .bind(row.booking.attendance)
                 .bind(row.booking.block)
+                .bind(row.booking.hold_until)
+                .bind(row.waitlist_place)
                 .execute(&mut *target)
                 .await?;
                 copied += 1;

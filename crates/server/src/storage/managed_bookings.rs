@@ -140,9 +140,12 @@ impl Storage {
         let Some(erased) = erased else {
             return Ok(None);
         };
-        let notice = Notice::about(NoticeKind::Erased, &erased.into());
-        self.enqueue_notice(&mut transaction, &notice, now())
-            .await?;
+        // Staff never heard of a place on the waitlist: nothing to tell them.
+        if !matches!(erased.status.as_str(), "waiting" | "offered" | "lapsed") {
+            let notice = Notice::about(NoticeKind::Erased, &erased.into());
+            self.enqueue_notice(&mut transaction, &notice, now())
+                .await?;
+        }
         transaction.commit().await?;
         Ok(Some(self.flush_deleted_pages().await?))
     }

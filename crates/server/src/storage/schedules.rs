@@ -235,7 +235,7 @@ impl Storage {
     ) -> Result<Vec<StoredBooking>, sqlx::Error> {
         let rows: Vec<BookingRow> = sqlx::query_as(&format!(
             "SELECT {BOOKING_COLUMNS} FROM bookings
-             WHERE business = $1 AND status = 'confirmed' AND ends_at > $2
+             WHERE business = $1 AND status IN ('confirmed', 'offered') AND ends_at > $2
              ORDER BY created_at, id"
         ))
         .bind(business)

@@ -11,7 +11,7 @@
 
 use sqlx::AnyConnection;
 
-use super::{BookError, NewBooking, Notice, NoticeKind, Purpose, Storage};
+use super::{BookError, Booked, Idempotency, NewBooking, Notice, NoticeKind, Purpose, Storage};
 use crate::availability::{Occupancy, Refusal};
 use crate::ids::BusinessId;
 
@@ -78,15 +78,22 @@ impl Storage {
 
     /// Puts a visitor on the waitlist: `decide` sees the bookings competing
     /// for the slot and returns the row only if the slot is (still) full. The
-    /// row, its card and its `waitlisted` message are written together.
+    /// row, its card and its `waitlisted` message are written together. A
+    /// retry with the same idempotency key gets the place the first made.
     pub async fn join_waitlist(
         &self,
         business: &BusinessId,
-        window: (i64, i64),
+        (window, idempotency): ((i64, i64), Option<Idempotency>),
         envelope_hash: [u8; 32],
         decide: impl FnOnce(&[Occupancy]) -> Result<NewBooking, Refusal>,
-    ) -> Result<NewBooking, BookError> {
+    ) -> Result<Booked, BookError> {
         let mut transaction = self.write_transaction(business).await?;
+        if let Some(idempotency) = &idempotency
+            && let Some(earlier) =
+                Self::earlier_answer(&mut transaction, business, idempotency).await?
+        {
+            return Ok(Booked::Replayed(earlier));
+        }
         if Self::is_replay(&mut transaction, &envelope_hash).await? {
             return Err(BookError::Replayed);
         }
@@ -97,6 +104,9 @@ impl Storage {
             return Err(BookError::Refused(Refusal::SlotFull));
         };
         Self::insert_booking(&mut transaction, &booking, "waiting", false).await?;
+        if let Some(idempotency) = &idempotency {
+            Self::remember_answer(&mut transaction, idempotency, &booking).await?;
+        }
         // Seconds do not order visitors who join together; a place does.
         sqlx::query(
             "UPDATE bookings SET waitlist_place = (
@@ -121,7 +131,7 @@ impl Storage {
         )
         .await?;
         transaction.commit().await?;
-        Ok(booking)
+        Ok(Booked::Created(booking))
     }
 
     /// One offer pass for `business` at `now`: holds that ended are let go
@@ -159,16 +169,24 @@ impl Storage {
             let Some(fit) = fits(row, &competing) else {
                 continue;
             };
-            sqlx::query(
+            // A hold never outlasts the slot it holds.
+            let hold_until = (now + hold_seconds).min(row.starts_at);
+            let offered_now = sqlx::query(
                 "UPDATE bookings SET status = 'offered', hold_until = $2, ends_at = $3, practitioner = $4
                  WHERE id = $1 AND status = 'waiting'",
             )
             .bind(&row.id)
-            .bind(now + hold_seconds)
+            .bind(hold_until)
             .bind(fit.ends_at)
             .bind(fit.practitioner.as_deref())
             .execute(&mut *transaction)
-            .await?;
+            .await?
+            .rows_affected()
+                == 1;
+            // Left the waitlist since it was read (a cancel takes no business lock).
+            if !offered_now {
+                continue;
+            }
             self.add_job(
                 &mut transaction,
                 business,
@@ -185,8 +203,8 @@ impl Storage {
     }
 
     /// Offers whose hold ended, and places whose slot has begun, become
-    /// `lapsed`: nothing more is sent, and the card goes (the visitor's own
-    /// link still reads the copy).
+    /// `lapsed`: nothing more is sent, and the card's sealed contact is
+    /// emptied (the visitor's own link still reads the copy).
     async fn let_holds_lapse(
         connection: &mut AnyConnection,
         business: &BusinessId,
@@ -200,11 +218,14 @@ impl Storage {
         .bind(now)
         .execute(&mut *connection)
         .await?;
+        // The sealed contact goes now; its cancel hash stays, so the link
+        // can say the hold ended, until the sweeper takes the card.
         sqlx::query(&format!(
-            "DELETE FROM contact_cards WHERE booking_id IN ({lapsed})"
+            "UPDATE contact_cards SET envelope = $3 WHERE booking_id IN ({lapsed})"
         ))
         .bind(business)
         .bind(now)
+        .bind(Vec::<u8>::new())
         .execute(&mut *connection)
         .await?;
         sqlx::query(
@@ -251,13 +272,19 @@ impl Storage {
             ("offered" | "lapsed", _) => return Err(TakeUpError::Lapsed),
             _ => return Err(TakeUpError::NoOffer),
         }
-        sqlx::query(
+        let confirmed = sqlx::query(
             "UPDATE bookings SET status = 'confirmed', hold_until = NULL
              WHERE id = $1 AND status = 'offered'",
         )
         .bind(&id)
         .execute(&mut *transaction)
-        .await?;
+        .await?
+        .rows_affected()
+            == 1;
+        // Left the waitlist since it was read (a cancel takes no business lock).
+        if !confirmed {
+            return Err(TakeUpError::NoOffer);
+        }
         sqlx::query("DELETE FROM message_jobs WHERE booking_id = $1 AND done_at IS NULL")
             .bind(&id)
             .execute(&mut *transaction)

@@ -12,8 +12,11 @@ pub struct ManagedBooking {
     pub party_size: u32,
     pub service: Option<String>,
     pub practitioner: Option<String>,
-    /// `confirmed` or `cancelled`.
+    /// `confirmed` or `cancelled`; on the waitlist, `waiting`, `offered` or `lapsed`.
     pub status: String,
     /// base64url of the visitor-copy envelope.
     pub visitor_copy: Option<String>,
+    /// RFC 3339, UTC: while `offered`, until when the seats are held.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hold_until: Option<String>,
 }

@@ -181,7 +181,7 @@ fn contact_card(
 }
 
 /// The manage token's hash, which comes with the visitor copy it opens.
-pub(super) fn manage_token_hash(
+fn manage_token_hash(
     checked: &Checked,
     request: &BookingRequest,
 ) -> Result<Option<[u8; 32]>, AppError> {
@@ -198,7 +198,7 @@ pub(super) fn manage_token_hash(
     }
 }
 
-pub(super) fn idempotency(
+fn idempotency(
     headers: &HeaderMap,
     request: &BookingRequest,
 ) -> Result<Option<Idempotency>, AppError> {
@@ -219,6 +219,73 @@ pub(super) fn idempotency(
     Ok(Some(Idempotency {
         key_hash: Sha256::digest(key.as_bytes()).into(),
         request_hash: Sha256::digest(canonical).into(),
+    }))
+}
+
+/// An upload that passed its checks: everything its write needs.
+pub(super) struct Admitted<'r> {
+    pub checked: Checked,
+    pub token_hash: Option<[u8; 32]>,
+    pub idempotency: Option<Idempotency>,
+    pub wish: Wish<'r>,
+    pub window: (i64, i64),
+    pub now: jiff::Timestamp,
+    pub booking_id: BookingId,
+}
+
+/// Whether an upload is new, or a retry the first request already answered.
+pub(super) enum Admission<'r> {
+    Fresh(Admitted<'r>),
+    Retry(StoredBooking),
+}
+
+/// What a booking and a place on the waitlist go through before their write:
+/// the envelope, business and token checks (and, for the waitlist,
+/// `card_required`), then a retry's first answer before any limit counts it
+/// (the client already holds it and takes nothing more), then the client's
+/// per-slot limit.
+pub(super) async fn admit<'r>(
+    state: &AppState,
+    business: &Business,
+    (headers, client): (&HeaderMap, Option<ClientKey>),
+    request: &'r BookingRequest,
+    card_required: bool,
+) -> Result<Admission<'r>, AppError> {
+    let checked = check(request, business)?;
+    if card_required && checked.contact_card.is_none() {
+        return Err(AppError::BadRequest(
+            "the waitlist needs a contact card: it is how the visitor hears of freed seats"
+                .to_owned(),
+        ));
+    }
+    let token_hash = manage_token_hash(&checked, request)?;
+    let idempotency = idempotency(headers, request)?;
+    let wish = wish_of(request);
+    let window = competing_window(&business.profile, &wish, checked.start)?;
+    let now = jiff::Timestamp::now();
+    let booking_id = BookingId::generate().map_err(|error| AppError::Internal(Box::new(error)))?;
+    if let Some(idempotency) = &idempotency
+        && let Some(earlier) = state
+            .storage
+            .idempotent_replay(&business.id, idempotency)
+            .await?
+    {
+        return Ok(Admission::Retry(earlier));
+    }
+    if let Some(client) = client {
+        state
+            .limits
+            .hold_slot(client, business.id.as_str(), checked.start.as_second())
+            .await?;
+    }
+    Ok(Admission::Fresh(Admitted {
+        checked,
+        token_hash,
+        idempotency,
+        wish,
+        window,
+        now,
+        booking_id,
     }))
 }
 
@@ -271,46 +338,32 @@ async fn store(
     request: BookingRequest,
 ) -> Result<(StatusCode, Json<Created>), AppError> {
     let business = super::business(&state, &id)?;
-    let checked = check(&request, &business)?;
-    let token_hash = manage_token_hash(&checked, &request)?;
-    let idempotency = idempotency(&headers, &request)?;
-    let wish = wish_of(&request);
-    let window = competing_window(&business.profile, &wish, checked.start)?;
-    let now = jiff::Timestamp::now();
-    let booking_id = BookingId::generate().map_err(|error| AppError::Internal(Box::new(error)))?;
-    // A retry gets its first answer before any limit counts it: the client
-    // already holds that booking and takes nothing more.
-    if let Some(idempotency) = &idempotency
-        && let Some(earlier) = state
-            .storage
-            .idempotent_replay(&business.id, idempotency)
-            .await?
-    {
-        return Ok((StatusCode::OK, Json(created(&earlier))));
-    }
-    if let Some(client) = client {
-        state
-            .limits
-            .hold_slot(client, business.id.as_str(), checked.start.as_second())
-            .await?;
-    }
-
+    let admitted = match admit(&state, &business, (&headers, client), &request, false).await? {
+        Admission::Fresh(admitted) => admitted,
+        Admission::Retry(earlier) => return Ok((StatusCode::OK, Json(created(&earlier)))),
+    };
     let booked = state
         .storage
         .book(
             &business.id,
-            idempotency,
-            window,
-            checked.envelope_hash,
+            admitted.idempotency,
+            admitted.window,
+            admitted.checked.envelope_hash,
             |competing| {
-                let held = hold(&business.profile, &wish, checked.start, now, competing)?;
-                Ok(checked.into_booking(
+                let held = hold(
+                    &business.profile,
+                    &admitted.wish,
+                    admitted.checked.start,
+                    admitted.now,
+                    competing,
+                )?;
+                Ok(admitted.checked.into_booking(
                     &request,
                     held,
-                    booking_id,
+                    admitted.booking_id,
                     business.id.clone(),
-                    token_hash,
-                    now.as_second(),
+                    admitted.token_hash,
+                    admitted.now.as_second(),
                 ))
             },
         )

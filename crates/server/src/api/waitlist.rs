@@ -11,10 +11,9 @@ use sealbook_wire::api::bookings::{BookingRequest, Created};
 use sealbook_wire::api::courier::CancelLinkBooking;
 use sealbook_wire::api::error::ErrorBody;
 
-use super::bookings::{check, created, idempotency, manage_token_hash, timestamp, wish_of};
-use crate::availability::{Hold, Refusal, competing_window, hold};
+use super::bookings::{Admission, admit, created, timestamp};
+use crate::availability::{Hold, Refusal, hold};
 use crate::extract::{JsonBody, PathParam};
-use crate::ids::BookingId;
 use crate::limits::ClientKey;
 use crate::storage::{Booked, TakeUpError};
 use crate::{AppError, AppState};
@@ -68,37 +67,15 @@ async fn store(
     if business.waitlist_hold_seconds().is_none() {
         return Err(AppError::NoWaitlist);
     }
-    let checked = check(&request, &business)?;
-    if checked.contact_card.is_none() {
-        return Err(AppError::BadRequest(
-            "the waitlist needs a contact card: it is how the visitor hears of freed seats"
-                .to_owned(),
-        ));
-    }
-    let token_hash = manage_token_hash(&checked, &request)?;
-    let idempotency = idempotency(&headers, &request)?;
-    let wish = wish_of(&request);
-    let window = competing_window(&business.profile, &wish, checked.start)?;
-    let now = jiff::Timestamp::now();
-    let booking_id = BookingId::generate().map_err(|error| AppError::Internal(Box::new(error)))?;
-    // A retry gets its first answer before any limit counts it.
-    if let Some(idempotency) = &idempotency
-        && let Some(earlier) = state
-            .storage
-            .idempotent_replay(&business.id, idempotency)
-            .await?
-    {
-        return Ok((StatusCode::OK, Json(created(&earlier))));
-    }
-    if let Some(client) = client {
-        state
-            .limits
-            .hold_slot(client, business.id.as_str(), checked.start.as_second())
-            .await?;
-    }
-    let ends_at = jiff::Timestamp::from_second(window.1).map_err(|_| AppError::InvalidStart)?;
+    let admitted = match admit(&state, &business, (&headers, client), &request, true).await? {
+        Admission::Fresh(admitted) => admitted,
+        Admission::Retry(earlier) => return Ok((StatusCode::OK, Json(created(&earlier)))),
+    };
+    let ends_at =
+        jiff::Timestamp::from_second(admitted.window.1).map_err(|_| AppError::InvalidStart)?;
     // The practitioner the visitor asked for; whoever is free is chosen at the offer.
-    let practitioner = wish
+    let practitioner = admitted
+        .wish
         .practitioner
         .filter(|asked| *asked != "any")
         .map(str::to_owned);
@@ -106,20 +83,26 @@ async fn store(
         .storage
         .join_waitlist(
             &business.id,
-            (window, idempotency),
-            checked.envelope_hash,
-            |competing| match hold(&business.profile, &wish, checked.start, now, competing) {
+            (admitted.window, admitted.idempotency),
+            admitted.checked.envelope_hash,
+            |competing| match hold(
+                &business.profile,
+                &admitted.wish,
+                admitted.checked.start,
+                admitted.now,
+                competing,
+            ) {
                 Ok(_) => Err(Refusal::SlotOpen),
-                Err(Refusal::SlotFull) => Ok(checked.into_booking(
+                Err(Refusal::SlotFull) => Ok(admitted.checked.into_booking(
                     &request,
                     Hold {
                         ends_at,
                         practitioner,
                     },
-                    booking_id,
+                    admitted.booking_id,
                     business.id.clone(),
-                    token_hash,
-                    now.as_second(),
+                    admitted.token_hash,
+                    admitted.now.as_second(),
                 )),
                 Err(other) => Err(other),
             },

@@ -482,6 +482,7 @@ pub(crate) mod tests {
             marketing: Vec::new(),
             cancel_until_hours: 0,
             messages: Vec::new(),
+            own_texts: Vec::new(),
         }
     }
 

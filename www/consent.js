@@ -3,7 +3,9 @@
  * choice, and the gate for the host's optional scripts. The build puts this file
  * in front of the loader in embed.js, so one script tag (and one integrity hash)
  * brings both, and the banner needs nothing but this script and the business's
- * public profile: it is up before the booking form's wasm is even requested.
+ * public profile (and, in a language other than English, its texts in that
+ * language, fetched at the same time): it is up before the booking form's wasm
+ * is even requested.
  *
  * Host page contract:
  *   <script type="text/plain" data-category="analytics" data-src="https://…"></script>
@@ -49,74 +51,13 @@
       " ",
     );
 
-  const TEXT = {
-    en: {
-      title: "Cookies on this site",
-      intro: "We use cookies and similar technologies for the purposes below only if you agree. Refusing costs you nothing: the site and booking work either way. You can change your choice at any time under “Cookie settings”.",
-      policy: "Privacy policy",
-      accept: "Accept all",
-      reject: "Reject all",
-      settings: "Settings",
-      save: "Save my choices",
-      reopen: "Cookie settings",
-      choices: "Your cookie choices",
-      always: "Always on",
-      gpc: "Your browser sends a Global Privacy Control signal, so marketing is refused.",
-      provider: "Provider",
-      cookies: "Cookies",
-      services: "Services",
-      necessary: "Strictly necessary",
-      preferences: "Preferences",
-      analytics: "Statistics",
-      marketing: "Marketing",
-      embed: "This content is from {s}. Loading it lets {p} set cookies and see that you visited this page. Your choice is remembered; change it under “Cookie settings”.",
-      load: "Load {s}",
-    },
-    fr: {
-      title: "Cookies sur ce site",
-      intro: "Nous n’utilisons des cookies et technologies similaires pour les finalités ci-dessous qu’avec votre accord. Refuser ne vous coûte rien : le site et la réservation fonctionnent dans tous les cas. Vous pouvez changer d’avis à tout moment via « Paramètres des cookies ».",
-      policy: "Politique de confidentialité",
-      accept: "Tout accepter",
-      reject: "Tout refuser",
-      settings: "Personnaliser",
-      save: "Enregistrer mes choix",
-      reopen: "Paramètres des cookies",
-      choices: "Vos choix de cookies",
-      always: "Toujours actifs",
-      gpc: "Votre navigateur envoie le signal Global Privacy Control : le marketing est donc refusé.",
-      provider: "Fournisseur",
-      cookies: "Cookies",
-      services: "Services",
-      necessary: "Strictement nécessaires",
-      preferences: "Préférences",
-      analytics: "Statistiques",
-      marketing: "Marketing",
-      embed: "Ce contenu provient de {s}. Le charger permet à {p} de déposer des cookies et de savoir que vous avez consulté cette page. Votre choix est retenu ; modifiez-le via « Paramètres des cookies ».",
-      load: "Charger {s}",
-    },
-    de: {
-      title: "Cookies auf dieser Website",
-      intro: "Wir verwenden Cookies und ähnliche Technologien für die unten genannten Zwecke nur mit Ihrer Einwilligung. Ablehnen kostet Sie nichts: Website und Buchung funktionieren in jedem Fall. Sie können Ihre Wahl jederzeit unter „Cookie-Einstellungen“ ändern.",
-      policy: "Datenschutzerklärung",
-      accept: "Alle akzeptieren",
-      reject: "Alle ablehnen",
-      settings: "Einstellungen",
-      save: "Auswahl speichern",
-      reopen: "Cookie-Einstellungen",
-      choices: "Ihre Cookie-Auswahl",
-      always: "Immer aktiv",
-      gpc: "Ihr Browser sendet das Signal Global Privacy Control, daher wird Marketing abgelehnt.",
-      provider: "Anbieter",
-      cookies: "Cookies",
-      services: "Dienste",
-      necessary: "Unbedingt erforderlich",
-      preferences: "Präferenzen",
-      analytics: "Statistik",
-      marketing: "Marketing",
-      embed: "Dieser Inhalt stammt von {s}. Wenn Sie ihn laden, kann {p} Cookies setzen und erfährt, dass Sie diese Seite besucht haben. Ihre Wahl wird gespeichert; ändern Sie sie unter „Cookie-Einstellungen“.",
-      load: "{s} laden",
-    },
-  };
+  // Filled in by the build (scripts/inline-texts.js) from i18n/<lang>.json:
+  // every language code, English first, and the banner's English texts, shown
+  // at once in English. Another language's come from the server (the business's
+  // own laid over the translation's), fetched beside the notice; English fills
+  // any text they lack.
+  const LANGUAGES = "@I18N_LANGUAGES@";
+  const ENGLISH = "@I18N_BANNER_EN@";
 
   // The page's --sealbook-* custom properties reach through `all: initial`
   // (custom properties are not reset by it), so the banner takes the site's colours.
@@ -182,11 +123,12 @@ li label { display: inline-flex; gap: 0.5rem; align-items: center; }
 `;
 
   const data = script.dataset;
-  const language =
+  // The language shown, and recorded with a choice: English if no text came in another.
+  let language =
     [data.lang, document.documentElement.lang, ...(navigator.languages || [navigator.language])]
       .map((tag) => (tag || "").trim().toLowerCase().split(/[-_]/)[0])
-      .find((code) => code in TEXT) || "en";
-  const text = TEXT[language];
+      .find((code) => LANGUAGES.includes(code)) || "en";
+  let text = ENGLISH;
   const external = data.consent === "external";
   const cookieDomain = sharedCookieDomain(data.cookieDomain);
   const business = (data.business || "").trim();
@@ -247,14 +189,23 @@ li label { display: inline-flex; gap: 0.5rem; align-items: center; }
     markReady();
     return;
   }
-  fetch(`${api}/api/v1/businesses/${encodeURIComponent(business)}/profile`, {
-    credentials: "omit",
-    headers: { Accept: "application/json" },
-  })
-    .then((response) => (response.ok ? response.json() : null))
-    .then((profile) => {
+  const base = `${api}/api/v1/businesses/${encodeURIComponent(business)}`;
+  // Both requests leave before either answer is awaited: a banner in another
+  // language waits for the slower of the two, not for one after the other.
+  const profileLoaded = getJson(`${base}/profile`);
+  const translated = language === "en" ? null : bannerTexts();
+  profileLoaded
+    .then(async (profile) => {
       notice = profile && profile.consent ? profile.consent : null;
       if (!notice) return;
+      // In English, only a business that replaced some texts has any to fetch.
+      const own = Array.isArray(profile.own_texts) && profile.own_texts.includes("en");
+      const fetching = translated || (own ? bannerTexts() : null);
+      if (fetching) {
+        const fetched = await fetching;
+        if (fetched) text = fetched;
+        else language = "en";
+      }
       const stored = readCookie();
       if (stored) {
         apply(stored, { record: false, store: false });
@@ -275,6 +226,40 @@ li label { display: inline-flex; gap: 0.5rem; align-items: center; }
     })
     .catch((err) => console.error("sealbook: cannot load the consent notice", err))
     .finally(() => whenBody(markReady));
+
+  /** The JSON at `url`, or null for an error status; rejects on a network failure. */
+  function getJson(url) {
+    return fetch(url, { credentials: "omit", headers: { Accept: "application/json" } }).then((response) =>
+      response.ok ? response.json() : null,
+    );
+  }
+
+  /**
+   * The banner's texts in `language` from the server, each one it lacks in
+   * English, with a warning; null (all English) when none came. Never rejects:
+   * a missing translation must not keep the banner from showing.
+   */
+  function bannerTexts() {
+    return getJson(`${base}/texts/${language}/banner`)
+      .catch(() => null)
+      .then((body) => {
+        const texts = (body && body.texts) || {};
+        const merged = {};
+        const missing = Object.keys(ENGLISH).filter((key) => {
+          const given = typeof texts[key] === "string" && texts[key] !== "";
+          merged[key] = given ? texts[key] : ENGLISH[key];
+          return !given;
+        });
+        if (missing.length === Object.keys(ENGLISH).length) {
+          console.warn(`sealbook: cannot load the banner's texts in "${language}"; it is shown in Sealbook's English`);
+          return null;
+        }
+        if (missing.length) {
+          console.warn(`sealbook: the banner texts in "${language}" lack ${missing.join(", ")}; shown in English`);
+        }
+        return merged;
+      });
+  }
 
   function optionalCategories() {
     return (notice.categories || []).map((category) => category.id).filter((id) => OPTIONAL.includes(id));
@@ -480,7 +465,7 @@ li label { display: inline-flex; gap: 0.5rem; align-items: center; }
         const size = element.getAttribute(side);
         if (size) placeholder.style[side === "width" ? "width" : "minHeight"] = /^\d+$/.test(size) ? `${size}px` : size;
       }
-      styled(placeholder.attachShadow({ mode: "open" })).append(el("div", { class: "embed" }, el("p", {}, fill(text.embed)), action));
+      styled(placeholder.attachShadow({ mode: "open" })).append(el("div", { class: "embed", lang: language }, el("p", {}, fill(text.embed)), action));
       element.sealbookPlaceholder = placeholder;
       element.hidden = true;
       element.before(placeholder);
@@ -626,7 +611,10 @@ li label { display: inline-flex; gap: 0.5rem; align-items: center; }
     }
   }
 
-  /** The notice as shown in this language: what the record's hash proves. */
+  /**
+   * The notice exactly as shown, in the texts the banner was opened with (a
+   * fetched text, or English where none came): what the record's hash proves.
+   */
   function noticeText() {
     if (!dialog) render();
     return dialog.textContent.replace(/\s+/g, " ").trim();
@@ -709,7 +697,7 @@ li label { display: inline-flex; gap: 0.5rem; align-items: center; }
         button("sbc-save", "quiet", text.save, () => choose("custom")),
       ),
     );
-    dialog = el("dialog", { "aria-labelledby": "sbc-title" }, banner, settings);
+    dialog = el("dialog", { "aria-labelledby": "sbc-title", lang: language }, banner, settings);
     // Esc is a refusal of the optional purposes (DESIGN §6.11), never a consent.
     dialog.addEventListener("cancel", (event) => {
       event.preventDefault();
@@ -724,6 +712,7 @@ li label { display: inline-flex; gap: 0.5rem; align-items: center; }
       open(choice ? "settings" : "banner"),
     );
     reopen.prepend(cookieIcon());
+    reopen.lang = language;
     reopen.hidden = true;
     shadow.append(dialog, reopen);
     if (data.consentReopen === "none") reopen.remove();

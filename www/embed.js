@@ -30,20 +30,10 @@
   // One wasm instance per page, however many tags: keyed by the glue's URL.
   const MODULES = Symbol.for("sealbook.widget.modules");
 
-  const MESSAGES = {
-    en: {
-      config: "This booking form is not set up correctly. Please contact the business directly.",
-      load: "The booking form could not be loaded. Please reload the page or contact the business directly.",
-    },
-    fr: {
-      config: "Ce formulaire de réservation est mal configuré. Veuillez contacter l’établissement directement.",
-      load: "Le formulaire de réservation n’a pas pu être chargé. Rechargez la page ou contactez l’établissement directement.",
-    },
-    de: {
-      config: "Dieses Reservierungsformular ist falsch eingerichtet. Bitte wenden Sie sich direkt an den Betrieb.",
-      load: "Das Reservierungsformular konnte nicht geladen werden. Bitte laden Sie die Seite neu oder wenden Sie sich direkt an den Betrieb.",
-    },
-  };
+  // Filled in by the build (scripts/inline-texts.js) from i18n/<lang>.json: the
+  // `loader` texts of every language, by code. They say that the booking form
+  // cannot load, so they cannot be fetched: each language's travels in this file.
+  const MESSAGES = "@I18N_LOADER@";
 
   const CSS = `
 :host { all: initial; display: block; }
@@ -143,9 +133,10 @@ a.sb-secondary { display: inline-flex; align-items: center; text-decoration: non
   const data = script.dataset;
   // A page that only needs the cookie banner (the consent layer above) gets no form.
   if (data.form === "none") return;
+  // Every language has loader texts, so MESSAGES names every language the widget speaks.
   const language = [data.lang, document.documentElement.lang, ...(navigator.languages || [navigator.language])]
     .map((tag) => (tag || "").trim().toLowerCase().split(/[-_]/)[0])
-    .find((code) => code in MESSAGES);
+    .find((code) => Object.keys(MESSAGES).includes(code));
   const messages = MESSAGES[language || "en"];
 
   const host = document.createElement(TAG);
@@ -178,7 +169,7 @@ a.sb-secondary { display: inline-flex; align-items: center; text-decoration: non
 
   const glueUrl = new URL(GLUE, scriptUrl).href;
   const wasmUrl = new URL(WASM, scriptUrl).href;
-  // The consent banner first (budget: ≤ 80 KB before it shows), then the form.
+  // The consent banner first (budget: ≤ 10 KB brotli before it shows), then the form.
   const consentReady = (window.Sealbook && window.Sealbook.consent && window.Sealbook.consent.ready) || Promise.resolve();
   consentReady
     .then(() => load(glueUrl, wasmUrl))

@@ -5,9 +5,12 @@
 
 use std::rc::Rc;
 
+use futures_util::future::join;
 use js_sys::{Function, Reflect};
+use sealbook_texts::Section;
 use sealbook_web::calendar::Day;
 use sealbook_web::clock;
+use sealbook_web::i18n::Lang;
 use sealbook_web::profile::{Channel, Kind};
 use sealbook_web::public_api;
 use sealbook_web::visitor_texts::{Text, t};
@@ -52,14 +55,26 @@ pub fn app(props: &AppProps) -> Html {
     let root = use_node_ref();
 
     {
-        // The profile, once.
+        // The profile, once, and the shown language's texts alongside it.
         let dispatcher = state.dispatcher();
         let options = Rc::clone(&props.options);
         use_effect_with((), move |()| {
             spawn_local(async move {
-                let action = match public_api::fetch_profile(&options.api, &options.business).await
-                {
+                let (api, business) = (options.api.as_str(), options.business.as_str());
+                let texts = public_api::texts_url(api, Some(business), lang, Section::Visitor);
+                let shown = async {
+                    if lang != Lang::En {
+                        // Without them the widget reads English: better than no form.
+                        let _ = public_api::install_texts(&texts, lang, Section::Visitor).await;
+                    }
+                };
+                let (profile, ()) = join(public_api::fetch_profile(api, business), shown).await;
+                let action = match profile {
                     Ok(mut profile) => {
+                        if lang == Lang::En && profile.own_texts.contains(&Lang::En) {
+                            // The business rewrote some English texts.
+                            let _ = public_api::install_texts(&texts, lang, Section::Visitor).await;
+                        }
                         // A tag that pins no courier key offers no messages:
                         // the card could be sealed to nothing it trusts.
                         if options.courier_pins.is_empty() {
@@ -240,19 +255,30 @@ pub fn app(props: &AppProps) -> Html {
             }
         })
     };
+    // Until the shown language is installed (with the profile), the texts are
+    // English: say so to screen readers.
+    let english = lang != Lang::En && !sealbook_texts::installed(Section::Visitor, lang);
     let mut head = Out::default();
-    head.raw("<h2 class=\"sb-heading\" id=\"sb-heading\">")
-        .raw(t(lang, Text::Heading))
-        .raw("</h2>");
+    head.raw(if english {
+        "<h2 class=\"sb-heading\" id=\"sb-heading\" lang=\"en\">"
+    } else {
+        "<h2 class=\"sb-heading\" id=\"sb-heading\">"
+    })
+    .raw(t(lang, Text::Heading))
+    .raw("</h2>");
     let Some(profile) = state.profile.clone() else {
         let text = if state.step == Step::Unavailable {
             Text::Unavailable
         } else {
             Text::Loading
         };
-        head.raw("<p class=\"sb-status\" role=\"status\">")
-            .raw(t(lang, text))
-            .raw("</p>");
+        head.raw(if english {
+            "<p class=\"sb-status\" role=\"status\" lang=\"en\">"
+        } else {
+            "<p class=\"sb-status\" role=\"status\">"
+        })
+        .raw(t(lang, text))
+        .raw("</p>");
         return view(
             root,
             head,

@@ -3,7 +3,7 @@
 //! Every field keeps a fixed number of chunks, so typing never moves a node.
 
 use sealbook_web::profile::{FieldId, FieldSpec};
-use sealbook_web::visitor_texts::{Text, count};
+use sealbook_web::visitor_texts::{Plural, Text, count};
 use yew::prelude::*;
 
 use super::controls::{self, Control, Field};
@@ -49,12 +49,7 @@ fn field(ctx: &Ctx<'_>, spec: &FieldSpec, chunks: &mut Vec<Html>) {
         for part in [" ", ctx.t(Text::KeptFor), " "] {
             hint.push_str(part);
         }
-        hint.push_str(&count(
-            ctx.lang,
-            spec.retention_days,
-            Text::DayOne,
-            Text::DayOther,
-        ));
+        hint.push_str(&count(ctx.lang, spec.retention_days, Plural::Days));
         hint.push('.');
     }
     let control = match (spec.id, details.contact_kind) {

@@ -3,7 +3,7 @@
 use sealbook_web::clock::{self, DateStyle};
 use sealbook_web::ics;
 use sealbook_web::profile::{Kind, Slot};
-use sealbook_web::visitor_texts::{Text, cancellation_policy, count};
+use sealbook_web::visitor_texts::{Plural, Text, cancellation_policy, count};
 use yew::prelude::*;
 
 use super::controls::{Control, Field};
@@ -42,7 +42,7 @@ pub fn choose(ctx: &Ctx<'_>) -> Vec<Html> {
         Kind::Restaurant => {
             let parties = (1..=profile.max_party_size)
                 .map(|n| {
-                    let text = count(lang, n.into(), Text::PersonOne, Text::PersonOther);
+                    let text = count(lang, n.into(), Plural::People);
                     (n.to_string(), text)
                 })
                 .collect();
@@ -189,12 +189,7 @@ pub fn review(ctx: &Ctx<'_>) -> Vec<Html> {
     out.raw("<dl class=\"sb-review\">");
     match profile.kind {
         Kind::Restaurant => {
-            let people = count(
-                lang,
-                choice.party.into(),
-                Text::PersonOne,
-                Text::PersonOther,
-            );
+            let people = count(lang, choice.party.into(), Plural::People);
             row(&mut out, ctx.t(Text::PartyLabel), &people);
         }
         Kind::Clinic => {

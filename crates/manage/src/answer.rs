@@ -43,6 +43,8 @@ impl Managed {
 /// may show, all public.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CancelLinkBooking {
+    /// The business's id, whose texts the page shows.
+    pub business: String,
     pub business_name: String,
     /// RFC 3339, UTC.
     pub start: String,
@@ -56,6 +58,7 @@ pub struct CancelLinkBooking {
 impl CancelLinkBooking {
     pub fn read(answer: &JsValue) -> Option<Self> {
         Some(Self {
+            business: string(answer, "business")?,
             business_name: string(answer, "business_name")?,
             start: string(answer, "start")?,
             timezone: string(answer, "timezone")?,

@@ -14,7 +14,7 @@ use web_sys::HtmlElement;
 use yew::prelude::*;
 
 use crate::answer::CancelLinkBooking;
-use crate::i18n::{Lang, Text, t};
+use crate::i18n::{self, Lang, Text, t};
 use crate::net;
 use crate::view::{failure_text, row, set_document_lang};
 
@@ -60,12 +60,16 @@ fn link_lang() -> Lang {
     }
 }
 
+/// The page's origin, which serves the API.
+fn origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
 /// `/api/v1/{action}`: `cancel` or `offer`.
 fn url(action: &str) -> String {
-    let origin = web_sys::window()
-        .and_then(|w| w.location().origin().ok())
-        .unwrap_or_default();
-    format!("{origin}/api/v1/{action}")
+    format!("{}/api/v1/{action}", origin())
 }
 
 async fn call(method: &str, action: &str, token: &str) -> Result<CancelLinkBooking, Failure> {
@@ -85,10 +89,23 @@ pub fn CancelLink() -> Html {
         use_effect_with((), move |_| {
             spawn_local(async move {
                 let Some(token) = token() else {
+                    if lang != Lang::En {
+                        i18n::install(&origin(), None, lang).await;
+                    }
                     page.set(Page::Invalid);
                     return;
                 };
-                page.set(match call("GET", "cancel", &token).await {
+                let answer = call("GET", "cancel", &token).await;
+                // The business's texts in the link's language (with its own),
+                // or the translation file's when the link leads nowhere.
+                let business = answer
+                    .as_ref()
+                    .ok()
+                    .map(|booking| booking.business.as_str());
+                if lang != Lang::En || business.is_some() {
+                    i18n::install(&origin(), business, lang).await;
+                }
+                page.set(match answer {
                     Ok(booking) => Page::Ready(booking, None),
                     Err(Failure::Known(ErrorCode::Network)) => Page::Offline,
                     Err(_) => Page::Invalid,
@@ -208,7 +225,7 @@ pub fn CancelLink() -> Html {
                     html! {
                         <>
                             <p id="sb-question" data-status="offered">
-                                { tr(Text::OfferedNotice).replace("{}", &hold) }
+                                { tr(Text::OfferedNotice).replace("{time}", &hold) }
                             </p>
                             { failed }
                             <div class="sb-nav">

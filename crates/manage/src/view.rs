@@ -6,8 +6,10 @@
 
 use std::rc::Rc;
 
+use futures_util::future::join;
 use js_sys::{Array, Date};
 use sealbook_envelope::base64url;
+use sealbook_texts::Section;
 use sealbook_web::clock;
 use sealbook_web::error::{ErrorCode, Failure};
 use sealbook_web::ics;
@@ -23,7 +25,7 @@ use yew::prelude::*;
 use crate::answer::{self, Managed};
 use crate::change::{self, ChangeError, Target};
 use crate::copy::VisitorCopy;
-use crate::i18n::{Lang, Text, t};
+use crate::i18n::{self, Lang, Text, t};
 use crate::link;
 use crate::net;
 
@@ -118,9 +120,21 @@ async fn load(lang: Lang) -> Result<Loaded, Failure> {
         location.hash().unwrap_or_default(),
     );
     let api = location.origin().unwrap_or_default();
-    let (id, secret) = link::parse(&pathname, &hash).ok_or(invalid.clone())?;
+    // The browser's language while the booking is fetched: the page speaks it
+    // if the link is not valid. (Done before the business's texts, which
+    // replace these.)
+    let texts = async {
+        if lang != Lang::En {
+            i18n::install(&api, None, lang).await;
+        }
+    };
+    let Some((id, secret)) = link::parse(&pathname, &hash) else {
+        texts.await;
+        return Err(invalid);
+    };
     let token = secret.token().to_base64url();
     let url = net::booking_url(&api, &id, None);
+    let (answer, ()) = join(net::call("GET", &url, Some(&token), None), texts).await;
     let Managed {
         business,
         start,
@@ -130,7 +144,7 @@ async fn load(lang: Lang) -> Result<Loaded, Failure> {
         status,
         visitor_copy,
         hold_until,
-    } = Managed::read(&net::call("GET", &url, Some(&token), None).await?).ok_or(invalid.clone())?;
+    } = Managed::read(&answer?).ok_or(invalid.clone())?;
     let copy = visitor_copy
         .and_then(|text| base64url::decode(&text))
         .ok_or(invalid.clone())?;
@@ -152,8 +166,18 @@ async fn load(lang: Lang) -> Result<Loaded, Failure> {
     let target_practitioner = practitioner.clone().unwrap_or_default();
 
     let profile_url = api::endpoint(&api, &business, "profile");
-    let profile_json = net::call("GET", &profile_url, None, None).await?;
+    let business_texts = async {
+        if lang != Lang::En {
+            i18n::install(&api, Some(&business), lang).await;
+        }
+    };
+    let (profile_json, ()) = join(net::call("GET", &profile_url, None, None), business_texts).await;
+    let profile_json = profile_json?;
     let profile: Profile = api::profile(&profile_json).ok_or(invalid.clone())?;
+    if lang == Lang::En && profile.own_texts.contains(&Lang::En) {
+        // The business rewrote some English texts.
+        i18n::install(&api, Some(&business), lang).await;
+    }
 
     let business_name = if profile.name.is_empty() {
         business.clone()
@@ -218,11 +242,18 @@ fn ics_url(loaded: &Loaded) -> Option<String> {
     Url::create_object_url_with_blob(&blob).ok()
 }
 
+/// Sets the page's `lang` to what it reads in: `lang` once installed, English
+/// until then (or when its texts could not be fetched).
 pub(crate) fn set_document_lang(lang: Lang, title: &str) {
+    let shown = if sealbook_texts::installed(Section::Manage, lang) {
+        lang
+    } else {
+        Lang::En
+    };
     if let Some(document) = web_sys::window().and_then(|w| w.document()) {
         if let Some(html) = document.document_element() {
             // Best effort: the page works without it.
-            let _ = html.set_attribute("lang", lang.code());
+            let _ = html.set_attribute("lang", shown.code());
         }
         document.set_title(title);
     }
@@ -718,7 +749,7 @@ fn ready(
             </p>
             if let Some((hold, _)) = &loaded.offer {
                 <p id="sb-offer">
-                    { tr(Text::OfferedNotice).replace("{}", &clock::format_instant(lang, hold, &loaded.timezone)) }
+                    { tr(Text::OfferedNotice).replace("{time}", &clock::format_instant(lang, hold, &loaded.timezone)) }
                 </p>
             } else if loaded.waiting {
                 <p id="sb-waiting">{ tr(Text::WaitingNotice) }</p>

@@ -2,6 +2,7 @@
 //! pages under `/demo/`, the stand-alone booking page `/book/{business}`, the
 //! visitor's manage page `/manage/{id}` and the staff inbox `/inbox/`.
 
+use sealbook_texts::Lang;
 use std::sync::Arc;
 
 use axum::Router;
@@ -310,8 +311,9 @@ fn preferred_language(headers: &HeaderMap) -> &'static str {
         .filter_map(|item| item.split(';').next())
         .map(|tag| tag.trim().split(['-', '_']).next().unwrap_or_default())
         .find_map(|primary| {
-            ["fr", "de", "en"]
+            Lang::ALL
                 .into_iter()
+                .map(Lang::code)
                 .find(|known| primary.eq_ignore_ascii_case(known))
         })
         .unwrap_or("en")
@@ -486,8 +488,9 @@ mod tests {
             preferred_language(&headers)
         };
         assert_eq!(language("de-DE,de;q=0.9,en;q=0.8"), "de");
-        assert_eq!(language("es-ES, fr;q=0.5"), "fr");
-        assert_eq!(language("it"), "en");
+        assert_eq!(language("sv-SE, fr;q=0.5"), "fr");
+        assert_eq!(language("pl-PL,pl;q=0.9"), "pl");
+        assert_eq!(language("ja"), "en");
         assert_eq!(preferred_language(&HeaderMap::new()), "en");
     }
 }

@@ -21,6 +21,7 @@ use crate::schedule::{
     self, Absence, Closure, ExceptionalDay, Kind, PractitionerSettings, ScheduleSettings, Seating,
     ServiceSettings,
 };
+use crate::texts::{OwnTexts, RawTexts};
 
 /// Why a configuration could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -191,6 +192,9 @@ pub struct Business {
     pub address: Option<String>,
     /// The business's courier, when it sends visitors messages.
     pub courier: Option<CourierSettings>,
+    /// The business's own wording of texts its visitors read, in place of
+    /// the translation files'.
+    pub texts: OwnTexts,
 }
 
 impl Business {
@@ -385,6 +389,11 @@ impl Config {
                     reason: "the courier key must not be one of the booking keys".to_owned(),
                 });
             }
+            let texts =
+                OwnTexts::check(&business.texts).map_err(|reason| ConfigError::Profile {
+                    business: business.id.clone(),
+                    reason,
+                })?;
             let (schedule, profile) = business
                 .schedule_settings()
                 .and_then(|settings| Ok((settings.clone(), business.profile(&settings)?)))
@@ -408,6 +417,7 @@ impl Config {
                     .map(|address| address.trim().to_owned())
                     .filter(|address| !address.is_empty()),
                 courier,
+                texts,
             });
         }
         if let Some(url) = &raw.public_url
@@ -545,6 +555,10 @@ struct RawBusiness {
     /// What each offered channel sends, in the visitor's languages.
     #[serde(default)]
     marketing: RawMarketing,
+    /// The business's own texts: `[business.texts.<lang>.<section>]`, each
+    /// key a text of that section, as a string or plural forms.
+    #[serde(default)]
+    texts: RawTexts,
 }
 
 /// `[business.marketing]`: one text per channel.
@@ -839,9 +853,12 @@ fn default_horizon() -> u32 {
 mod tests {
     use std::path::Path;
 
+    use sealbook_texts::{Lang, Section};
+
     use super::{Config, ConfigError, is_origin};
     use crate::ids::is_url_safe_id;
     use crate::profile::Channel;
+    use crate::texts::OwnTexts;
 
     fn bistro(extra: &str) -> Result<Config, ConfigError> {
         Config::from_toml(
@@ -1143,6 +1160,132 @@ mod tests {
         for phone in ["call us", "12", "+33 1 23+45", "<script>"] {
             let text = reason(&format!("phone = {phone:?}"));
             assert!(text.contains("phone"), "{phone}: {text}");
+        }
+    }
+
+    #[test]
+    fn own_texts_are_kept_by_language_and_section() {
+        let config = bistro(
+            r#"[business.texts.es.visitor]
+            Heading = "Reserve su mesa"
+            People = { one = "{n} comensal", other = "{n} comensales" }
+            [business.texts.en.banner]
+            title = "Cookies at Chez Nous"
+            [business.texts.fr.messages]
+            Hello = "Bonjour et merci,""#,
+        )
+        .expect("valid");
+        let texts = &config.businesses[0].texts;
+        assert_eq!(
+            texts.named(Section::Visitor, Lang::Es)["Heading"],
+            "Reserve su mesa"
+        );
+        assert_eq!(
+            texts.named(Section::Visitor, Lang::Es)["People.other"],
+            "{n} comensales"
+        );
+        assert_eq!(
+            texts.named(Section::Banner, Lang::En)["title"],
+            "Cookies at Chez Nous"
+        );
+        assert_eq!(
+            texts.named(Section::Messages, Lang::Fr)["Hello"],
+            "Bonjour et merci,"
+        );
+        assert!(texts.slots(Section::Visitor, Lang::Fr).is_empty());
+        assert_eq!(texts.served_languages(), ["en", "es"]);
+        assert_eq!(
+            bistro("").expect("valid").businesses[0].texts,
+            OwnTexts::default()
+        );
+    }
+
+    /// Each refusal names the business, the language, the section and the
+    /// key, and says what is wrong.
+    #[test]
+    fn own_texts_are_checked_at_load() {
+        for (extra, says) in [
+            (
+                "[business.texts.xx.visitor]\nHeading = \"Hi\"",
+                &["[business.texts.xx]", "not a language code"][..],
+            ),
+            (
+                "[business.texts.ES.visitor]\nHeading = \"Hola\"",
+                &["[business.texts.ES]", "not a language code"],
+            ),
+            (
+                "[business.texts.es-MX.visitor]\nHeading = \"Hola\"",
+                &["[business.texts.es-MX]", "not a language code"],
+            ),
+            (
+                "[business.texts.es.footer]\nHeading = \"Hola\"",
+                &["[business.texts.es.footer]", "not a section"],
+            ),
+            (
+                "[business.texts.es.loader]\nHeading = \"Hola\"",
+                &["[business.texts.es.loader]", "not a section"],
+            ),
+            (
+                "[business.texts.es.visitor]\nHeadline = \"Hola\"",
+                &["[business.texts.es.visitor]", "Headline", "not a text"],
+            ),
+            (
+                "[business.texts.es.visitor]\nHeading = \" \"",
+                &["[business.texts.es.visitor]", "Heading", "empty"],
+            ),
+            (
+                "[business.texts.pl.visitor]\nPeople = { one = \"{n} gość\", other = \"{n} gości\" }",
+                &["[business.texts.pl.visitor]", "People", "few, many"],
+            ),
+            (
+                "[business.texts.es.visitor]\nPeople = { one = \"{n} comensal\", two = \"{n} comensales\" }",
+                &["[business.texts.es.visitor]", "People", "one, other"],
+            ),
+            (
+                "[business.texts.es.visitor]\nPeople = \"comensales\"",
+                &[
+                    "[business.texts.es.visitor]",
+                    "People",
+                    "depends on a count",
+                ],
+            ),
+            (
+                "[business.texts.es.visitor]\nHeading = { one = \"a\", other = \"b\" }",
+                &["[business.texts.es.visitor]", "Heading", "plain text"],
+            ),
+            (
+                "[business.texts.es.visitor]\nPeople = { one = \"un comensal\", other = \"{n} comensales\" }",
+                &[
+                    "[business.texts.es.visitor]",
+                    "People",
+                    "placeholders",
+                    "{n}",
+                ],
+            ),
+            (
+                "[business.texts.fr.messages]\nPhone = \"Appelez-nous\"",
+                &[
+                    "[business.texts.fr.messages]",
+                    "Phone",
+                    "placeholders",
+                    "{phone}",
+                ],
+            ),
+        ] {
+            let text = reason(extra);
+            assert!(text.starts_with("business bistro: "), "{extra}: {text}");
+            for part in says {
+                assert!(text.contains(part), "{extra}: {text} lacks {part}");
+            }
+        }
+        for not_a_text in ["Heading = 3", "Heading = [\"a\"]", "People = { one = 1 }"] {
+            assert!(
+                matches!(
+                    bistro(&format!("[business.texts.es.visitor]\n{not_a_text}")),
+                    Err(ConfigError::Parse { .. })
+                ),
+                "{not_a_text}"
+            );
         }
     }
 

@@ -290,9 +290,18 @@ impl Encoding {
 
 /// Whether `If-None-Match` names this content in any encoding: a browser that
 /// kept the gzip copy may now accept brotli, and its copy is still current.
-/// Weak comparison, as RFC 9110 §13.1.2 has it for `If-None-Match`.
 fn matches_none_match(headers: &HeaderMap, hash: &str) -> bool {
     let hash = &hash[..32];
+    none_match(headers, |tag| {
+        tag.strip_prefix(hash)
+            .is_some_and(|suffix| matches!(suffix, "" | "-br" | "-gz"))
+    })
+}
+
+/// Whether `If-None-Match` is `*` or lists a tag (its text between the quotes)
+/// that `current` accepts. Weak comparison, as RFC 9110 §13.1.2 has it for
+/// `If-None-Match`: a `W/` prefix is ignored.
+pub(crate) fn none_match(headers: &HeaderMap, current: impl Fn(&str) -> bool) -> bool {
     headers
         .get_all(header::IF_NONE_MATCH)
         .iter()
@@ -305,8 +314,7 @@ fn matches_none_match(headers: &HeaderMap, hash: &str) -> bool {
                 || tag
                     .strip_prefix('"')
                     .and_then(|tag| tag.strip_suffix('"'))
-                    .and_then(|tag| tag.strip_prefix(hash))
-                    .is_some_and(|suffix| matches!(suffix, "" | "-br" | "-gz"))
+                    .is_some_and(&current)
         })
 }
 

@@ -68,3 +68,18 @@ impl<S: Send + Sync> FromRequestParts<S> for PathParam {
             .map_err(|_| AppError::NotFound)
     }
 }
+
+/// [`PathParam`] for a route with several parameters, read in order into `T`
+/// (a tuple of `String`s); a rejection is the same typed `404 not_found`.
+pub(crate) struct PathParams<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for PathParams<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Path(value)| Self(value))
+            .map_err(|_| AppError::NotFound)
+    }
+}

@@ -26,6 +26,7 @@ pub mod profile;
 pub mod schedule;
 pub mod storage;
 pub mod sweeper;
+pub mod texts;
 pub mod waitlist;
 
 use std::sync::Arc;

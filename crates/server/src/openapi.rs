@@ -8,7 +8,7 @@ use utoipa::{Modify, OpenApi};
 
 use crate::api::{
     audit, auth, availability, bookings, consent_stats, consents, courier, inbox, inbox_keys, keys,
-    manage, notices, profile, schedule, snippet, staff, staff_entries, waitlist,
+    manage, notices, profile, schedule, snippet, staff, staff_entries, texts, waitlist,
 };
 
 /// Every route of [`crate::api::router`], with its bodies and errors.
@@ -21,6 +21,8 @@ use crate::api::{
     paths(
         keys::keys,
         profile::profile,
+        texts::texts,
+        texts::translation,
         availability::availability,
         bookings::create,
         waitlist::join,

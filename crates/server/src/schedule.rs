@@ -95,7 +95,9 @@ pub fn describe(code: &str) -> &'static str {
         "too_large" => "is too large",
         "too_long" => "is too long (at most 200 characters)",
         "invalid_id" => "is not an id (1 to 64 of a-z, 0-9 and -)",
-        "unknown_language" => "is not one of the visitors' languages (fr, de, en)",
+        "unknown_language" => {
+            "is not one of the visitors' languages (en, fr, de, es, it, nl, pt, pl)"
+        }
         "party_size_out_of_range" => "must be between 1 and the covers",
         "unknown_service" => "names a service that does not exist",
         _ => "is not valid",
@@ -647,7 +649,7 @@ mod tests {
         settings.services[0].duration_minutes = 0;
         settings.services.push(ServiceSettings {
             id: "Massage 60".to_owned(),
-            name: Localized(BTreeMap::from([("es".to_owned(), "Masaje".to_owned())])),
+            name: Localized(BTreeMap::from([("sv".to_owned(), "Massage".to_owned())])),
             duration_minutes: 60,
             buffer_minutes: 0,
         });
@@ -663,7 +665,7 @@ mod tests {
             [
                 pair("services[0].duration_minutes", "must_be_positive"),
                 pair("services[1].id", "invalid_id"),
-                pair("services[1].name.es", "unknown_language"),
+                pair("services[1].name.sv", "unknown_language"),
                 pair("practitioners[0].services[1]", "unknown_service"),
                 pair("practitioners[0].absences[1].to", "missing_end"),
                 pair("practitioners[1].name", "required"),

@@ -59,7 +59,10 @@ async fn fixture(database: TestDatabase) -> Fixture {
                 .set("courier.channels", vec!["email", "sms"])
                 .set("courier.reminders", vec!["48h", "2h"])
                 .set("courier.grace", "10m")
-                .set("courier.waitlist_hold", "15m"),
+                .set("courier.waitlist_hold", "15m")
+                // Own texts: the courier gets the messages, not the widget's.
+                .set("texts.fr.messages.Hello", "Bonjour et merci,")
+                .set("texts.es.visitor.Heading", "Reserve su mesa"),
         )
         .business(Business::praxis_am_see())
         .toml();
@@ -359,6 +362,10 @@ async fn a_card_gets_its_jobs_and_a_courier_sends_them_once(database: TestDataba
     assert_eq!(claimed["business"]["name"], "Bistro du Coin");
     assert_eq!(claimed["business"]["timezone"], "Europe/Paris");
     assert_eq!(claimed["business"]["cancel_until_minutes"], 120);
+    assert_eq!(
+        claimed["business"]["texts"],
+        json!({ "fr": { "Hello": "Bonjour et merci," } })
+    );
     let card_bytes = URL_SAFE_NO_PAD
         .decode(jobs[0]["card"].as_str().expect("card"))
         .expect("base64url");

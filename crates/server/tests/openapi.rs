@@ -18,6 +18,8 @@ mod support;
 const ROUTES: &[&str] = &[
     "GET /api/v1/businesses/{business}/keys",
     "GET /api/v1/businesses/{business}/profile",
+    "GET /api/v1/businesses/{business}/texts/{lang}/{section}",
+    "GET /api/v1/texts/{lang}/{section}",
     "GET /api/v1/businesses/{business}/availability",
     "POST /api/v1/businesses/{business}/bookings",
     "POST /api/v1/businesses/{business}/waitlist",

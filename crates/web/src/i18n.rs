@@ -1,52 +1,20 @@
-//! The languages the apps speak and the `texts!` macro that declares a string
-//! table: each app (the widget and manage page share one, the inbox has its own)
-//! writes its strings with it.
+//! The languages the apps speak, and the `texts!` macro with which the staff
+//! inbox declares its string table in English, French and German. (The texts
+//! visitors read come from `i18n/<lang>.json` through `sealbook-texts`.)
 //!
 //! A table takes exactly three literals per key, so a key without a translation
 //! does not compile.
 
-/// A language the apps speak.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Lang {
-    En,
-    Fr,
-    De,
-}
+pub use sealbook_texts::Lang;
 
-impl Lang {
-    /// Every language, in table column order.
-    pub const ALL: [Self; 3] = [Self::En, Self::Fr, Self::De];
-
-    /// The BCP 47 primary tag, as written into `lang` attributes and the plaintext.
-    #[inline]
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::En => "en",
-            Self::Fr => "fr",
-            Self::De => "de",
-        }
-    }
-
-    /// The language `embed.js` chose (from `data-lang`, then `<html lang>`, then the
-    /// browser's language); English for anything else.
-    #[inline]
-    pub fn from_code(code: Option<&str>) -> Self {
-        match code {
-            Some("fr") => Self::Fr,
-            Some("de") => Self::De,
-            _ => Self::En,
-        }
-    }
-
-    /// This language's column in a `texts!` table and in a
-    /// [`Localized`](crate::profile::Localized) text: en, fr, de.
-    #[inline]
-    pub fn column(self) -> usize {
-        match self {
-            Self::En => 0,
-            Self::Fr => 1,
-            Self::De => 2,
-        }
+/// This language's column in a `texts!` table (en, fr, de): the inbox's
+/// languages; any other reads English there.
+#[inline]
+pub fn column(lang: Lang) -> usize {
+    match lang {
+        Lang::Fr => 1,
+        Lang::De => 2,
+        _ => 0,
     }
 }
 
@@ -77,7 +45,7 @@ macro_rules! texts {
         /// The text for `key` in `lang`.
         #[inline]
         pub fn t(lang: $crate::i18n::Lang, key: Text) -> &'static str {
-            key.row()[lang.column()]
+            key.row()[$crate::i18n::column(lang)]
         }
     };
 }
@@ -142,13 +110,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn codes_map_to_languages() {
-        assert_eq!(Lang::from_code(Some("fr")), Lang::Fr);
-        assert_eq!(Lang::from_code(Some("de")), Lang::De);
-        assert_eq!(Lang::from_code(Some("it")), Lang::En);
-        assert_eq!(Lang::from_code(None), Lang::En);
-        for lang in Lang::ALL {
-            assert_eq!(Lang::from_code(Some(lang.code())), lang);
-        }
+    fn the_inbox_columns_are_english_french_and_german() {
+        assert_eq!(column(Lang::En), 0);
+        assert_eq!(column(Lang::Fr), 1);
+        assert_eq!(column(Lang::De), 2);
+        assert_eq!(column(Lang::Pl), 0);
     }
 }

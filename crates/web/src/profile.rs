@@ -4,7 +4,7 @@
 
 use crate::calendar::Day;
 use crate::i18n::Lang;
-use crate::visitor_texts::{Text, count, t};
+use crate::visitor_texts::{Plural, Text, count, t};
 
 /// A restaurant table's length in the calendar when a profile predates
 /// `turn_minutes`.
@@ -13,15 +13,15 @@ const RESTAURANT_MINUTES: u32 = 120;
 /// A clinic appointment's length in the calendar when its service is unknown.
 const APPOINTMENT_MINUTES: u32 = 30;
 
-/// A text in the visitor's languages, in `Lang` column order (en, fr, de).
+/// A text in the visitor's languages, in `Lang::ALL` order.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Localized(pub [String; 3]);
+pub struct Localized(pub [String; Lang::ALL.len()]);
 
 impl Localized {
     /// The text in `lang`, else in English, else in any language given.
     #[inline]
     pub fn get(&self, lang: Lang) -> &str {
-        let own = &self.0[lang.column()];
+        let own = &self.0[lang as usize];
         if !own.is_empty() {
             return own;
         }
@@ -197,6 +197,8 @@ pub struct Profile {
     /// The channels the business's courier sends a confirmation and reminders
     /// by, on request; empty: none.
     pub messages: Vec<Channel>,
+    /// The languages in which the business replaces some of the visitor texts.
+    pub own_texts: Vec<Lang>,
 }
 
 impl Profile {
@@ -233,7 +235,7 @@ impl Profile {
     pub fn booked(&self, lang: Lang, party: u32, service: &str, practitioner: &str) -> Booked {
         match self.kind {
             Kind::Restaurant => Booked {
-                what: count(lang, party, Text::PersonOne, Text::PersonOther),
+                what: count(lang, party, Plural::People),
                 with: None,
                 minutes: match self.turn_minutes {
                     0 => RESTAURANT_MINUTES,
@@ -317,10 +319,14 @@ mod tests {
 
     #[test]
     fn localized_texts_fall_back_to_any_language() {
-        let only_fr = Localized([String::new(), "Bonjour".to_owned(), String::new()]);
+        let mut only_fr = Localized::default();
+        only_fr.0[Lang::Fr as usize] = "Bonjour".to_owned();
         assert_eq!(only_fr.get(Lang::De), "Bonjour");
-        let all = Localized(["Hi".to_owned(), "Salut".to_owned(), "Hallo".to_owned()]);
+        let mut all = only_fr.clone();
+        all.0[Lang::En as usize] = "Hi".to_owned();
+        all.0[Lang::De as usize] = "Hallo".to_owned();
         assert_eq!(all.get(Lang::De), "Hallo");
+        assert_eq!(all.get(Lang::Pl), "Hi");
         assert_eq!(Localized::default().get(Lang::En), "");
     }
 

@@ -11,11 +11,13 @@
 //! serde deserialisation would add tens of kilobytes to the widget's wasm.
 
 use js_sys::{Array, JSON, Reflect};
+use sealbook_texts::Section;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::calendar::Day;
 use crate::error::{ErrorCode, Failure, failure_from};
 use crate::fetch::{self, Reach, Request};
+use crate::i18n::Lang;
 use crate::profile::{
     Availability, Channel, DayAvailability, FieldId, FieldSpec, Kind, Localized, OptIn,
     Practitioner, Profile, Service, Slot,
@@ -60,6 +62,39 @@ pub async fn fetch_keys(api: &str, business: &str) -> Result<KeySet, Failure> {
 pub async fn fetch_profile(api: &str, business: &str) -> Result<Profile, Failure> {
     let body = get(&endpoint(api, business, "profile")).await?;
     profile(&body).ok_or(Failure::Known(ErrorCode::UnexpectedResponse))
+}
+
+/// Where the texts of `section` in `lang` are served: the business's (the
+/// translation file's with its own laid over them), or without a business the
+/// translation file's alone.
+#[inline]
+pub fn texts_url(api: &str, business: Option<&str>, lang: Lang, section: Section) -> String {
+    let mut resource = String::from("texts/");
+    resource.push_str(lang.code());
+    resource.push('/');
+    resource.push_str(section.name());
+    match business {
+        Some(business) => endpoint(api, business, &resource),
+        None => {
+            let mut url = String::from(api);
+            url.push_str("/api/v1/");
+            url.push_str(&resource);
+            url
+        }
+    }
+}
+
+/// Installs the texts `url` serves (see [`texts_url`]) as `section` in `lang`,
+/// for the page's lifetime. Without them, that section reads English.
+#[inline]
+pub async fn install_texts(url: &str, lang: Lang, section: Section) -> Result<(), Failure> {
+    let body = get(url).await?;
+    let unexpected = Failure::Known(ErrorCode::UnexpectedResponse);
+    let shape = string(&body, "shape")
+        .and_then(|hex| u64::from_str_radix(&hex, 16).ok())
+        .ok_or(unexpected.clone())?;
+    let texts = list(&body, "texts", |text| text.as_string());
+    sealbook_texts::install(section, lang, shape, texts).map_err(|_| unexpected)
 }
 
 /// `{api}/api/v1/businesses/{business}/{resource}`.
@@ -140,7 +175,7 @@ fn list<T>(object: &JsValue, key: &str, item: impl FnMut(JsValue) -> Option<T>) 
 fn localized(object: &JsValue, key: &str) -> Option<Localized> {
     let texts = member(object, key)?;
     Some(Localized(
-        ["en", "fr", "de"].map(|lang| string(&texts, lang).unwrap_or_default()),
+        Lang::ALL.map(|lang| string(&texts, lang.code()).unwrap_or_default()),
     ))
 }
 
@@ -210,6 +245,7 @@ pub fn profile(value: &JsValue) -> Option<Profile> {
             })
         }),
         cancel_until_hours: number(value, "cancel_until_hours").unwrap_or(0),
+        own_texts: list(value, "own_texts", |code| Lang::parse(&code.as_string()?)),
     })
 }
 
@@ -286,5 +322,18 @@ mod tests {
             "/api/v1/businesses/a%2Fb%20c/bookings"
         );
         assert_eq!(path_segment("café~_."), "caf%C3%A9~_.");
+        assert_eq!(
+            texts_url(
+                "https://api.example",
+                Some("bistro"),
+                Lang::Pl,
+                Section::Visitor
+            ),
+            "https://api.example/api/v1/businesses/bistro/texts/pl/visitor"
+        );
+        assert_eq!(
+            texts_url("", None, Lang::Es, Section::Manage),
+            "/api/v1/texts/es/manage"
+        );
     }
 }

@@ -25,3 +25,4 @@ pub mod profile;
 pub mod schedule;
 pub mod snippet;
 pub mod staff;
+pub mod texts;

@@ -466,6 +466,14 @@ impl Widget<'_> {
             .with_context(|| format!("no {css} in the widget"))
     }
 
+    /// Every element in the widget that `css` matches, in document order.
+    pub async fn find_all(&self, css: &str) -> anyhow::Result<Vec<Element>> {
+        self.root
+            .find_all(Locator::Css(css))
+            .await
+            .with_context(|| format!("looking for {css} in the widget"))
+    }
+
     /// Types into a field, key by key, as a visitor would.
     pub async fn type_into(&self, css: &str, text: &str) -> anyhow::Result<()> {
         let field = self.find(css).await?;

@@ -33,6 +33,16 @@ pub async fn choose_first_free_slot(
     widget: &Widget<'_>,
     audit: Option<&Browser>,
 ) -> anyhow::Result<()> {
+    choose_free_slot(widget, audit, 0).await
+}
+
+/// Like [`choose_first_free_slot`], choosing the day's `nth` time (0: the
+/// first; the last if it has fewer): a client may book a slot only so often.
+pub async fn choose_free_slot(
+    widget: &Widget<'_>,
+    audit: Option<&Browser>,
+    nth: usize,
+) -> anyhow::Result<()> {
     widget.press("#sb-next", &key(Key::Enter)).await?;
     for _ in 0..70 {
         // Wait for the month's availability before judging the focused day.
@@ -44,11 +54,15 @@ pub async fn choose_first_free_slot(
                 assert_accessible(browser, "calendar").await?;
             }
             cursor.send_keys(&key(Key::Enter)).await?;
-            let first_time = widget.wait_for(".sb-slot").await?;
+            widget.wait_for(".sb-slot").await?;
             if let Some(browser) = audit {
                 assert_accessible(browser, "time").await?;
             }
-            first_time.send_keys(&key(Key::Enter)).await?;
+            let times = widget.find_all(".sb-slot").await?;
+            let time = times
+                .get(nth.min(times.len().saturating_sub(1)))
+                .ok_or_else(|| anyhow::anyhow!("the day lists its times"))?;
+            time.send_keys(&key(Key::Enter)).await?;
             widget.wait_for("#sb-name").await?;
             return Ok(());
         }

@@ -609,14 +609,16 @@ async fn the_language_comes_from_the_tag_then_the_page_then_the_browser() -> any
         ),
         ("fr-FR", " lang=\"de-CH\"", "", "de", "Weiter"),
         ("de-AT", "", "", "de", "Weiter"),
-        ("es-ES,fr", " lang=\"es\"", "", "fr", "Continuer"),
+        ("sv-SE,fr", " lang=\"ja\"", "", "fr", "Continuer"),
         (
-            "es-ES",
-            " lang=\"it\"",
-            " data-lang=\"pt\"",
+            "sv-SE",
+            " lang=\"ja\"",
+            " data-lang=\"fi\"",
             "en",
             "Continue",
         ),
+        ("de-DE", " lang=\"fr\"", " data-lang=\"pl\"", "pl", "Dalej"),
+        ("pt-BR", "", "", "pt", "Continuar"),
     ];
     for (browser_language, html_lang, data_lang, expected, continue_text) in cases {
         site.set_page(page(html_lang, data_lang));

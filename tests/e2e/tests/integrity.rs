@@ -128,12 +128,14 @@ async fn embed_js_refuses_glue_or_wasm_it_was_not_built_with() -> anyhow::Result
         sealbook.stop().await?;
         let traffic = sealbook.proxy.traffic();
         // (The wasm itself contains the API's paths: count requests, not bytes.)
-        // The consent layer in embed.js asks for the notice; the widget never ran,
-        // so nothing else was asked.
+        // The consent layer in embed.js asks for the notice, and on this French
+        // page for the banner's French texts; the widget never ran, so nothing
+        // else was asked (its own texts are the `visitor` section).
         let notice_fetch = b"GET /api/v1/businesses/bistro-du-coin/profile ";
+        let banner_texts = b"GET /api/v1/businesses/bistro-du-coin/texts/fr/banner ";
         assert_eq!(
             occurrences(&traffic, b"GET /api/v1/") + occurrences(&traffic, b"POST /api/v1/"),
-            occurrences(&traffic, notice_fetch),
+            occurrences(&traffic, notice_fetch) + occurrences(&traffic, banner_texts),
             "altered {file}: the widget never ran, so it called no API"
         );
         assert!(

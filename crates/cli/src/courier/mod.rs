@@ -299,6 +299,7 @@ mod tests {
             cancel_until_minutes: 120,
             services: Vec::new(),
             practitioners: Vec::new(),
+            texts: Default::default(),
         };
         const CARDS: usize = 1_000;
         let jobs: Vec<MessageJob> = (0..CARDS)

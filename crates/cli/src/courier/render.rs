@@ -1,17 +1,22 @@
-//! The messages a courier sends, in the visitor's language (French, German or
-//! English; anything else reads English): what happened, when (the date and
-//! local time at the business), for how many or for which service, where, until
-//! when it can be cancelled online, the cancel link, and that the link they kept
-//! at booking reads or changes it. The waitlist's messages say instead that the
-//! visitor is on it and how to leave it (`waitlisted`), or that seats freed up
-//! and until when they are held for the visitor, who takes them through the same
-//! link (`offer`). Nothing here comes from the booking's sealed content: the
-//! card gives the channel, address, language and cancel token; the rest is
-//! public metadata the server holds.
+//! The messages a courier sends, in the visitor's language (any of
+//! `sealbook_texts::Lang`; anything else reads English), with the words of the
+//! translation files' `messages` section, or the business's own where it gives
+//! them: what happened, when (the date and local time at the business), for
+//! how many or for which service, where, until when it can be cancelled
+//! online, the cancel link, and that the link they kept at booking reads or
+//! changes it. The waitlist's messages say instead that the visitor is on it
+//! and how to leave it (`waitlisted`), or that seats freed up and until when
+//! they are held for the visitor, who takes them through the same link
+//! (`offer`). Nothing here comes from the booking's sealed content: the card
+//! gives the channel, address, language and cancel token; the rest is public
+//! metadata the server holds.
+
+use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use sealbook_server::mail::StaffLanguage;
+use sealbook_texts::messages::{Plural, Text};
+use sealbook_texts::{Key as _, Lang, PluralKey as _, Section};
 use sealbook_wire::api::courier::{CourierBusiness, MessageJob};
 use sealbook_wire::contact_card::{Channel, ContactCard};
 
@@ -21,40 +26,6 @@ pub(crate) struct Message {
     /// The e-mail's subject (an SMS has none).
     pub subject: String,
     pub body: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Lang {
-    Fr,
-    De,
-    En,
-}
-
-impl Lang {
-    fn of(code: &str) -> Self {
-        match code {
-            "fr" => Self::Fr,
-            "de" => Self::De,
-            _ => Self::En,
-        }
-    }
-
-    /// The weekday and month names the server's notices use too.
-    fn names(self) -> StaffLanguage {
-        match self {
-            Self::Fr => StaffLanguage::Fr,
-            Self::De => StaffLanguage::De,
-            Self::En => StaffLanguage::En,
-        }
-    }
-
-    fn code(self) -> &'static str {
-        match self {
-            Self::Fr => "fr",
-            Self::De => "de",
-            Self::En => "en",
-        }
-    }
 }
 
 /// Why a job cannot be written as a message.
@@ -81,72 +52,144 @@ impl std::fmt::Display for RenderError {
     }
 }
 
-/// The date and local time at the business: "samedi 12 décembre 2026 à 19:30".
-fn when(start: Timestamp, zone: &TimeZone, lang: Lang, short: bool) -> String {
-    let local = start.to_zoned(zone.clone());
-    let names = lang.names();
-    let (weekday, month_name) = (names.weekday(local.weekday()), names.month(local.month()));
-    let month = local.month();
-    let (day, year, time) = (
-        local.day(),
-        local.year(),
-        format!("{:02}:{:02}", local.hour(), local.minute()),
-    );
-    match (lang, short) {
-        (Lang::Fr, false) => format!("{weekday} {day} {month_name} {year} à {time}"),
-        (Lang::Fr, true) => format!("{day:02}/{month:02} à {time}"),
-        (Lang::De, false) => format!("{weekday}, {day}. {month_name} {year}, um {time} Uhr"),
-        (Lang::De, true) => format!("{day:02}.{month:02}. um {time} Uhr"),
-        (Lang::En, false) => format!("{weekday}, {day} {month_name} {year} at {time}"),
-        (Lang::En, true) => format!("{day:02}/{month:02} at {time}"),
+/// The words of one message: the business's own text for a key in the
+/// visitor's language, else the translation file's.
+struct Words<'a> {
+    lang: Lang,
+    /// The business's texts in `lang`, by slot name (`Hello`, `People.one`).
+    own: Option<&'a BTreeMap<String, String>>,
+}
+
+impl<'a> Words<'a> {
+    fn new(business: &'a CourierBusiness, lang: Lang) -> Self {
+        Self {
+            lang,
+            own: business.texts.get(lang.code()),
+        }
+    }
+
+    /// The business's text for a slot of the `messages` section, if it gives one.
+    fn own(&self, slot: usize) -> Option<&'a str> {
+        let name = Section::Messages.names().get(slot)?;
+        self.own?.get(*name).map(String::as_str)
+    }
+
+    fn text(&self, key: Text) -> &'a str {
+        self.own(key.slot())
+            .unwrap_or_else(|| sealbook_texts::t(self.lang, key))
+    }
+
+    /// The text of `key` with its `{placeholders}` filled.
+    fn fill(&self, key: Text, values: &[(&str, &str)]) -> String {
+        sealbook_texts::fill(self.text(key), values)
+    }
+
+    /// The form of `key` that goes with `n`, with `{n}` written in.
+    fn count(&self, key: Plural, n: u32) -> String {
+        match self.own(key.first_slot() + self.lang.plural_form(n) as usize) {
+            Some(own) => own.replace("{n}", &n.to_string()),
+            None => sealbook_texts::count(self.lang, key, n),
+        }
+    }
+
+    /// The restaurant's text or the clinic's.
+    fn either(&self, clinic: bool, table: Text, appointment: Text) -> &'a str {
+        self.text(if clinic { appointment } else { table })
     }
 }
 
-/// "4 personnes", or "Kinésithérapie avec Anna Keller".
-fn what(job: &MessageJob, business: &CourierBusiness, lang: Lang) -> String {
-    if let Some(service) = &job.booking.service {
-        let name = business
-            .services
-            .iter()
-            .find(|known| &known.id == service)
-            .and_then(|known| {
-                known
-                    .name
-                    .0
-                    .get(lang.code())
-                    .or_else(|| known.name.0.values().next())
-            })
-            .cloned()
-            .unwrap_or_else(|| service.clone());
-        let practitioner = job.booking.practitioner.as_ref().and_then(|id| {
-            business
-                .practitioners
-                .iter()
-                .find(|known| &known.id == id)
-                .map(|known| known.name.clone())
-        });
-        return match (practitioner, lang) {
-            (None, _) => name,
-            (Some(who), Lang::Fr) => format!("{name} avec {who}"),
-            (Some(who), Lang::De) => format!("{name} bei {who}"),
-            (Some(who), Lang::En) => format!("{name} with {who}"),
-        };
+const WEEKDAYS: [Text; 7] = [
+    Text::Weekday1,
+    Text::Weekday2,
+    Text::Weekday3,
+    Text::Weekday4,
+    Text::Weekday5,
+    Text::Weekday6,
+    Text::Weekday7,
+];
+
+const MONTHS: [Text; 12] = [
+    Text::Month1,
+    Text::Month2,
+    Text::Month3,
+    Text::Month4,
+    Text::Month5,
+    Text::Month6,
+    Text::Month7,
+    Text::Month8,
+    Text::Month9,
+    Text::Month10,
+    Text::Month11,
+    Text::Month12,
+];
+
+/// The date and local time at the business: "samedi 12 décembre 2026 à 19:30",
+/// or for an SMS "12/12 à 19:30".
+fn when(start: Timestamp, zone: &TimeZone, words: &Words<'_>, short: bool) -> String {
+    let local = start.to_zoned(zone.clone());
+    let time = format!("{:02}:{:02}", local.hour(), local.minute());
+    if short {
+        return words.fill(
+            Text::DateShort,
+            &[
+                ("dd", &format!("{:02}", local.day())),
+                ("mm", &format!("{:02}", local.month())),
+                ("time", &time),
+            ],
+        );
     }
-    let people = job.booking.party_size;
-    match (lang, people) {
-        (Lang::Fr, 1) => "1 personne".to_owned(),
-        (Lang::Fr, _) => format!("{people} personnes"),
-        (Lang::De, 1) => "1 Person".to_owned(),
-        (Lang::De, _) => format!("{people} Personen"),
-        (Lang::En, 1) => "1 person".to_owned(),
-        (Lang::En, _) => format!("{people} people"),
+    let weekday = WEEKDAYS[usize::from(local.weekday().to_monday_zero_offset().unsigned_abs())];
+    let month = MONTHS[usize::from(local.month().unsigned_abs()).clamp(1, 12) - 1];
+    words.fill(
+        Text::DateLong,
+        &[
+            ("weekday", words.text(weekday)),
+            ("day", &local.day().to_string()),
+            ("month", words.text(month)),
+            ("year", &local.year().to_string()),
+            ("time", &time),
+        ],
+    )
+}
+
+/// "4 personnes", or "Kinésithérapie avec Anna Keller".
+fn what(job: &MessageJob, business: &CourierBusiness, words: &Words<'_>) -> String {
+    let Some(service) = &job.booking.service else {
+        return words.count(Plural::People, job.booking.party_size);
+    };
+    let name = business
+        .services
+        .iter()
+        .find(|known| &known.id == service)
+        .and_then(|known| {
+            known
+                .name
+                .0
+                .get(words.lang.code())
+                .or_else(|| known.name.0.values().next())
+        })
+        .cloned()
+        .unwrap_or_else(|| service.clone());
+    let practitioner = job.booking.practitioner.as_ref().and_then(|id| {
+        business
+            .practitioners
+            .iter()
+            .find(|known| &known.id == id)
+            .map(|known| known.name.as_str())
+    });
+    match practitioner {
+        None => name,
+        Some(who) => words.fill(
+            Text::ServiceWith,
+            &[("service", &name), ("practitioner", who)],
+        ),
     }
 }
 
 /// The cancel link: the manage page's cancel view in the visitor's language,
 /// the token in the fragment (which browsers never send to a server).
 pub(crate) fn cancel_link(public_url: &str, card: &ContactCard) -> String {
-    let lang = Lang::of(&card.lang).code();
+    let lang = Lang::from_code(Some(&card.lang)).code();
     format!("{public_url}/manage/cancel?lang={lang}#{}", card.cancel)
 }
 
@@ -161,18 +204,6 @@ enum LinkUse {
     LeaveWaitlist,
     /// Taking the seats an offer holds until this time.
     TakeOffer(Timestamp),
-}
-
-/// For a `waitlisted` message: that a message follows if seats free up.
-fn will_write(lang: Lang, clinic: bool) -> &'static str {
-    match (lang, clinic) {
-        (Lang::Fr, false) => "Nous vous écrirons si des places se libèrent.",
-        (Lang::Fr, true) => "Nous vous écrirons si ce rendez-vous se libère.",
-        (Lang::De, false) => "Wir schreiben Ihnen, wenn Plätze frei werden.",
-        (Lang::De, true) => "Wir schreiben Ihnen, wenn dieser Termin frei wird.",
-        (Lang::En, false) => "We will write to you if seats free up.",
-        (Lang::En, true) => "We will write to you if this appointment frees up.",
-    }
 }
 
 /// Until when an `offer`'s seats are held: an offer without it cannot be written.
@@ -193,7 +224,7 @@ pub(crate) fn render(
     card: &ContactCard,
     public_url: &str,
 ) -> Result<Message, RenderError> {
-    let lang = Lang::of(&card.lang);
+    let words = Words::new(business, Lang::from_code(Some(&card.lang)));
     let zone = TimeZone::get(&business.timezone).unwrap_or(TimeZone::UTC);
     let start: Timestamp = job
         .booking
@@ -202,51 +233,17 @@ pub(crate) fn render(
         .map_err(|_| RenderError::BadTime(job.booking.start.clone()))?;
     let clinic = job.booking.service.is_some();
     let name = &business.name;
-    let headline = match (job.purpose.as_str(), lang, clinic) {
-        ("confirmation", Lang::Fr, false) => format!("Votre réservation chez {name} est confirmée"),
-        ("confirmation", Lang::Fr, true) => format!("Votre rendez-vous chez {name} est confirmé"),
-        ("confirmation", Lang::De, false) => format!("Ihre Reservierung bei {name} ist bestätigt"),
-        ("confirmation", Lang::De, true) => format!("Ihr Termin bei {name} ist bestätigt"),
-        ("confirmation", Lang::En, false) => format!("Your booking at {name} is confirmed"),
-        ("confirmation", Lang::En, true) => format!("Your appointment at {name} is confirmed"),
-        ("reminder", Lang::Fr, false) => format!("Rappel : votre réservation chez {name}"),
-        ("reminder", Lang::Fr, true) => format!("Rappel : votre rendez-vous chez {name}"),
-        ("reminder", Lang::De, false) => format!("Erinnerung: Ihre Reservierung bei {name}"),
-        ("reminder", Lang::De, true) => format!("Erinnerung: Ihr Termin bei {name}"),
-        ("reminder", Lang::En, false) => format!("Reminder: your booking at {name}"),
-        ("reminder", Lang::En, true) => format!("Reminder: your appointment at {name}"),
-        ("changed", Lang::Fr, false) => format!("Votre réservation chez {name} a changé"),
-        ("changed", Lang::Fr, true) => format!("Votre rendez-vous chez {name} a changé"),
-        ("changed", Lang::De, false) => format!("Ihre Reservierung bei {name} wurde geändert"),
-        ("changed", Lang::De, true) => format!("Ihr Termin bei {name} wurde geändert"),
-        ("changed", Lang::En, false) => format!("Your booking at {name} has changed"),
-        ("changed", Lang::En, true) => format!("Your appointment at {name} has changed"),
-        ("cancelled", Lang::Fr, false) => format!("{name} a annulé votre réservation"),
-        ("cancelled", Lang::Fr, true) => format!("{name} a annulé votre rendez-vous"),
-        ("cancelled", Lang::De, false) => format!("{name} hat Ihre Reservierung storniert"),
-        ("cancelled", Lang::De, true) => format!("{name} hat Ihren Termin abgesagt"),
-        ("cancelled", Lang::En, false) => format!("{name} cancelled your booking"),
-        ("cancelled", Lang::En, true) => format!("{name} cancelled your appointment"),
-        ("waitlisted", Lang::Fr, false) => format!("Vous êtes sur la liste d'attente de {name}"),
-        ("waitlisted", Lang::Fr, true) => {
-            format!("Vous êtes sur la liste d'attente pour un rendez-vous chez {name}")
-        }
-        ("waitlisted", Lang::De, false) => format!("Sie stehen auf der Warteliste von {name}"),
-        ("waitlisted", Lang::De, true) => {
-            format!("Sie stehen auf der Warteliste für einen Termin bei {name}")
-        }
-        ("waitlisted", Lang::En, false) => format!("You are on the waitlist at {name}"),
-        ("waitlisted", Lang::En, true) => {
-            format!("You are on the waitlist for an appointment at {name}")
-        }
-        ("offer", Lang::Fr, false) => format!("Des places se sont libérées chez {name}"),
-        ("offer", Lang::Fr, true) => format!("Un rendez-vous s'est libéré chez {name}"),
-        ("offer", Lang::De, false) => format!("Bei {name} sind Plätze frei geworden"),
-        ("offer", Lang::De, true) => format!("Bei {name} ist ein Termin frei geworden"),
-        ("offer", Lang::En, false) => format!("Seats have freed up at {name}"),
-        ("offer", Lang::En, true) => format!("An appointment has freed up at {name}"),
-        (other, _, _) => return Err(RenderError::UnknownPurpose(other.to_owned())),
+    let (table, appointment) = match job.purpose.as_str() {
+        "confirmation" => (Text::ConfirmedTable, Text::ConfirmedClinic),
+        "reminder" => (Text::ReminderTable, Text::ReminderClinic),
+        "changed" => (Text::ChangedTable, Text::ChangedClinic),
+        "cancelled" => (Text::CancelledTable, Text::CancelledClinic),
+        "waitlisted" => (Text::WaitlistedTable, Text::WaitlistedClinic),
+        "offer" => (Text::OfferTable, Text::OfferClinic),
+        other => return Err(RenderError::UnknownPurpose(other.to_owned())),
     };
+    let headline =
+        sealbook_texts::fill(words.either(clinic, table, appointment), &[("name", name)]);
     let link_use = match job.purpose.as_str() {
         "cancelled" => LinkUse::Nothing,
         "waitlisted" => LinkUse::LeaveWaitlist,
@@ -257,58 +254,28 @@ pub(crate) fn render(
         Timestamp::from_second(start.as_second() - i64::from(business.cancel_until_minutes) * 60)
             .unwrap_or(start);
     let link = cancel_link(public_url, card);
+    // For a `waitlisted` message: that a message follows if seats free up.
+    let will_write = words.either(clinic, Text::WillWriteTable, Text::WillWriteClinic);
     if card.channel == Channel::Sms {
         let mut text = format!(
             "{headline}: {}, {}.",
-            when(start, &zone, lang, true),
-            what(job, business, lang)
+            when(start, &zone, &words, true),
+            what(job, business, &words)
         );
         let label = match link_use {
             LinkUse::Nothing => None,
-            LinkUse::Cancel => Some(
-                match lang {
-                    Lang::Fr => " Annuler : ",
-                    Lang::De => " Absagen: ",
-                    Lang::En => " Cancel: ",
-                }
-                .to_owned(),
-            ),
+            LinkUse::Cancel => Some(words.text(Text::SmsCancel).to_owned()),
             LinkUse::LeaveWaitlist => Some(format!(
-                " {}{}",
-                will_write(lang, clinic),
-                match lang {
-                    Lang::Fr => " Quitter la liste d'attente : ",
-                    Lang::De => " Warteliste verlassen: ",
-                    Lang::En => " Leave the waitlist: ",
-                }
+                "{will_write} {}",
+                words.text(Text::SmsLeaveWaitlist)
             )),
-            LinkUse::TakeOffer(hold) => {
-                let hold = when(hold, &zone, lang, true);
-                Some(match (lang, clinic) {
-                    (Lang::Fr, false) => format!(
-                        " Réservées pour vous jusqu'au {hold}, puis proposées à la personne suivante. Réserver ces places : "
-                    ),
-                    (Lang::Fr, true) => format!(
-                        " Réservé pour vous jusqu'au {hold}, puis proposé à la personne suivante. Prendre ce rendez-vous : "
-                    ),
-                    (Lang::De, false) => format!(
-                        " Für Sie frei bis {hold}, danach für die nächste Person. Plätze buchen: "
-                    ),
-                    (Lang::De, true) => format!(
-                        " Für Sie frei bis {hold}, danach für die nächste Person. Termin buchen: "
-                    ),
-                    (Lang::En, false) => format!(
-                        " Held for you until {hold}, then offered to the next person. Take these seats: "
-                    ),
-                    (Lang::En, true) => format!(
-                        " Held for you until {hold}, then offered to the next person. Take this appointment: "
-                    ),
-                })
-            }
+            LinkUse::TakeOffer(hold) => Some(sealbook_texts::fill(
+                words.either(clinic, Text::SmsOfferTable, Text::SmsOfferClinic),
+                &[("hold", &when(hold, &zone, &words, true))],
+            )),
         };
         if let Some(label) = label {
-            text.push_str(&label);
-            text.push_str(&link);
+            text.push_str(&format!(" {label} {link}"));
         }
         return Ok(Message {
             subject: headline,
@@ -317,15 +284,11 @@ pub(crate) fn render(
     }
 
     let mut lines = vec![
-        match lang {
-            Lang::Fr => "Bonjour,".to_owned(),
-            Lang::De => "Guten Tag,".to_owned(),
-            Lang::En => "Hello,".to_owned(),
-        },
+        words.text(Text::Hello).to_owned(),
         String::new(),
         format!("{headline}:"),
-        format!("  {}", when(start, &zone, lang, false)),
-        format!("  {}", what(job, business, lang)),
+        format!("  {}", when(start, &zone, &words, false)),
+        format!("  {}", what(job, business, &words)),
     ];
     if let Some(address) = &business.address {
         lines.push(format!("  {address}"));
@@ -333,87 +296,42 @@ pub(crate) fn render(
     lines.push(String::new());
     match link_use {
         LinkUse::Nothing => {}
-        LinkUse::Cancel => lines.push(match lang {
-            Lang::Fr => format!(
-                "Vous pouvez annuler en ligne jusqu'au {}. Pour annuler :",
-                when(deadline, &zone, lang, false)
-            ),
-            Lang::De => format!(
-                "Online absagen können Sie bis {}. Zum Absagen:",
-                when(deadline, &zone, lang, false)
-            ),
-            Lang::En => format!(
-                "You can cancel online until {}. To cancel:",
-                when(deadline, &zone, lang, false)
-            ),
-        }),
-        LinkUse::LeaveWaitlist => lines.push(format!(
-            "{} {}",
-            will_write(lang, clinic),
-            match lang {
-                Lang::Fr => "Pour quitter la liste d'attente :",
-                Lang::De => "Zum Verlassen der Warteliste:",
-                Lang::En => "To leave the waitlist:",
-            }
+        LinkUse::Cancel => lines.push(words.fill(
+            Text::CancelUntil,
+            &[("deadline", &when(deadline, &zone, &words, false))],
         )),
+        LinkUse::LeaveWaitlist => {
+            lines.push(format!("{will_write} {}", words.text(Text::LeaveWaitlist)));
+        }
         LinkUse::TakeOffer(hold) => {
-            let hold = when(hold, &zone, lang, false);
-            lines.push(match (lang, clinic) {
-                (Lang::Fr, false) => format!("Ces places vous sont réservées jusqu'au {hold}. Passé ce délai, elles iront à la personne suivante sur la liste d'attente."),
-                (Lang::Fr, true) => format!("Ce rendez-vous vous est réservé jusqu'au {hold}. Passé ce délai, il ira à la personne suivante sur la liste d'attente."),
-                (Lang::De, false) => format!("Wir halten diese Plätze bis {hold} für Sie frei. Danach gehen sie an die nächste Person auf der Warteliste."),
-                (Lang::De, true) => format!("Wir halten diesen Termin bis {hold} für Sie frei. Danach geht er an die nächste Person auf der Warteliste."),
-                (Lang::En, false) => format!("These seats are held for you until {hold}. After that, they go to the next person on the waitlist."),
-                (Lang::En, true) => format!("This appointment is held for you until {hold}. After that, it goes to the next person on the waitlist."),
-            });
+            lines.push(sealbook_texts::fill(
+                words.either(clinic, Text::HeldTable, Text::HeldClinic),
+                &[("hold", &when(hold, &zone, &words, false))],
+            ));
             lines.push(
-                match (lang, clinic) {
-                    (Lang::Fr, false) => {
-                        "Réserver ces places (ouvrez le lien, puis confirmez avec le bouton) :"
-                    }
-                    (Lang::Fr, true) => {
-                        "Prendre ce rendez-vous (ouvrez le lien, puis confirmez avec le bouton) :"
-                    }
-                    (Lang::De, false) => {
-                        "Plätze buchen (Link öffnen, dann mit der Schaltfläche bestätigen):"
-                    }
-                    (Lang::De, true) => {
-                        "Termin buchen (Link öffnen, dann mit der Schaltfläche bestätigen):"
-                    }
-                    (Lang::En, false) => {
-                        "Take these seats (open the link, then confirm with the button):"
-                    }
-                    (Lang::En, true) => {
-                        "Take this appointment (open the link, then confirm with the button):"
-                    }
-                }
-                .to_owned(),
+                words
+                    .either(clinic, Text::TakeOfferTable, Text::TakeOfferClinic)
+                    .to_owned(),
             );
         }
     }
     if !matches!(link_use, LinkUse::Nothing) {
         lines.push(link);
         lines.push(String::new());
+        // A waitlist row's visitor copy reads like a booking's, with the link kept on joining.
         let waitlist = matches!(link_use, LinkUse::LeaveWaitlist | LinkUse::TakeOffer(_));
         lines.push(
-            match (lang, waitlist) {
-                (Lang::Fr, false) => "Pour consulter ou modifier votre réservation, utilisez le lien que vous avez gardé en réservant : ce message ne le contient pas.",
-                (Lang::De, false) => "Um Ihre Buchung anzusehen oder zu ändern, nutzen Sie den Link, den Sie bei der Buchung gespeichert haben: Diese Nachricht enthält ihn nicht.",
-                (Lang::En, false) => "To read or change your booking, use the link you kept when you booked: this message does not contain it.",
-                // A waitlist row's visitor copy reads like a booking's, with the link kept on joining.
-                (Lang::Fr, true) => "Pour consulter votre réservation, utilisez le lien que vous avez gardé en vous inscrivant sur la liste d'attente : ce message ne le contient pas.",
-                (Lang::De, true) => "Um Ihre Buchung anzusehen, nutzen Sie den Link, den Sie bei der Anmeldung zur Warteliste gespeichert haben: Diese Nachricht enthält ihn nicht.",
-                (Lang::En, true) => "To read your booking, use the link you kept when you joined the waitlist: this message does not contain it.",
-            }
-            .to_owned(),
+            words
+                .text(if waitlist {
+                    Text::KeptLinkWaitlist
+                } else {
+                    Text::KeptLink
+                })
+                .to_owned(),
         );
     }
     if let Some(phone) = &business.phone {
-        lines.push(match lang {
-            Lang::Fr => format!("Téléphone : {phone}"),
-            Lang::De => format!("Telefon: {phone}"),
-            Lang::En => format!("Phone: {phone}"),
-        });
+        lines.push(words.fill(Text::Phone, &[("phone", phone)]));
     }
     lines.push(String::new());
     lines.push(format!("— {name}"));
@@ -426,6 +344,7 @@ pub(crate) fn render(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use sealbook_texts::{count, fill, t};
     use sealbook_wire::api::courier::{CourierPractitioner, CourierService, JobBooking};
     use sealbook_wire::api::localized::Localized;
 
@@ -452,6 +371,7 @@ mod tests {
                 id: "anna".to_owned(),
                 name: "Anna Keller".to_owned(),
             }],
+            texts: BTreeMap::new(),
         }
     }
 
@@ -726,5 +646,153 @@ mod tests {
             english.body,
             "You are on the waitlist for an appointment at Bistro du Coin: 12/12 at 19:30, Physiotherapy with Anna Keller. We will write to you if this appointment frees up. Leave the waitlist: https://book.test/manage/cancel?lang=en#TOKEN"
         );
+    }
+
+    #[test]
+    fn a_polish_visitor_reads_the_polish_texts() {
+        let pl = Lang::Pl;
+        let message = render(
+            &job("confirmation", None),
+            &business(false),
+            &card(Channel::Email, "pl"),
+            "https://book.test",
+        )
+        .expect("renders");
+        assert_eq!(
+            message.subject,
+            fill(t(pl, Text::ConfirmedTable), &[("name", "Bistro du Coin")])
+        );
+        let date = fill(
+            t(pl, Text::DateLong),
+            &[
+                ("weekday", t(pl, Text::Weekday6)),
+                ("day", "12"),
+                ("month", t(pl, Text::Month12)),
+                ("year", "2026"),
+                ("time", "19:30"),
+            ],
+        );
+        for expected in [
+            format!("{}\n\n", t(pl, Text::Hello)),
+            format!("\n  {date}\n"),
+            format!("\n  {}\n", count(pl, Plural::People, 4)),
+            fill(t(pl, Text::Phone), &[("phone", "+33 1 23 45 67 89")]),
+            t(pl, Text::KeptLink).to_owned(),
+            "https://book.test/manage/cancel?lang=pl#TOKEN".to_owned(),
+        ] {
+            assert!(
+                message.body.contains(&expected),
+                "{expected} in {}",
+                message.body
+            );
+        }
+        // Each count takes its own form: one, few (2–4, 22–24) and many.
+        for people in [1, 2, 5, 12, 22] {
+            let mut booking = job("reminder", None);
+            booking.booking.party_size = people;
+            let sms = render(
+                &booking,
+                &business(false),
+                &card(Channel::Sms, "pl"),
+                "https://book.test",
+            )
+            .expect("renders");
+            let short = fill(
+                t(pl, Text::DateShort),
+                &[("dd", "12"), ("mm", "12"), ("time", "19:30")],
+            );
+            assert_eq!(
+                sms.body,
+                format!(
+                    "{}: {short}, {}. {} https://book.test/manage/cancel?lang=pl#TOKEN",
+                    fill(t(pl, Text::ReminderTable), &[("name", "Bistro du Coin")]),
+                    count(pl, Plural::People, people),
+                    t(pl, Text::SmsCancel),
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn every_language_has_its_cancel_link_and_an_unknown_one_reads_english() {
+        for lang in Lang::ALL {
+            assert_eq!(
+                cancel_link("https://book.test", &card(Channel::Email, lang.code())),
+                format!("https://book.test/manage/cancel?lang={}#TOKEN", lang.code())
+            );
+        }
+        for channel in [Channel::Email, Channel::Sms] {
+            let english = render(
+                &offer(Some("physio-30")),
+                &business(true),
+                &card(channel, "en"),
+                "https://book.test",
+            )
+            .expect("renders");
+            for unknown in ["sv", "", "klingon"] {
+                let message = render(
+                    &offer(Some("physio-30")),
+                    &business(true),
+                    &card(channel, unknown),
+                    "https://book.test",
+                )
+                .expect("renders");
+                assert_eq!(message, english, "{unknown:?} {channel:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_business_own_text_replaces_the_translation_files_in_its_language() {
+        let mut own = business(false);
+        own.texts.insert(
+            "en".to_owned(),
+            [
+                ("Hello".to_owned(), "Dear guest,".to_owned()),
+                ("People.one".to_owned(), "{n} guest".to_owned()),
+                ("People.other".to_owned(), "{n} guests".to_owned()),
+                (
+                    "ConfirmedTable".to_owned(),
+                    "See you soon at {name}".to_owned(),
+                ),
+            ]
+            .into(),
+        );
+        let message = render(
+            &job("confirmation", None),
+            &own,
+            &card(Channel::Email, "en"),
+            "https://book.test",
+        )
+        .expect("renders");
+        assert_eq!(message.subject, "See you soon at Bistro du Coin");
+        assert!(
+            message
+                .body
+                .starts_with("Dear guest,\n\nSee you soon at Bistro du Coin:\n  Saturday, 12 December 2026 at 19:30\n  4 guests\n"),
+            "{}",
+            message.body
+        );
+        // Keys it does not replace keep the translation file's text.
+        assert!(
+            message.body.contains("Phone: +33 1 23 45 67 89"),
+            "{}",
+            message.body
+        );
+        let mut alone = job("reminder", None);
+        alone.booking.party_size = 1;
+        let sms =
+            render(&alone, &own, &card(Channel::Sms, "en"), "https://book.test").expect("renders");
+        assert!(sms.body.contains(", 1 guest. Cancel: "), "{}", sms.body);
+        // Another language's visitors read the translation file.
+        let french = render(
+            &job("confirmation", None),
+            &own,
+            &card(Channel::Email, "fr"),
+            "https://book.test",
+        )
+        .expect("renders");
+        assert!(french.body.starts_with("Bonjour,\n"), "{}", french.body);
+        assert!(french.body.contains("4 personnes"), "{}", french.body);
     }
 }

@@ -9,11 +9,16 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use sealbook_wire::api::localized::{Localized, VISITOR_LANGUAGES};
+use sealbook_wire::api::localized::Localized;
 use sealbook_wire::api::schedule::{
     Absence, PractitionerSettings, ScheduleSettings, ServiceSettings,
 };
 use yew::prelude::*;
+
+/// The languages the inbox edits a service's name in: its own. A name in
+/// another visitor language (`sealbook.toml`, `sealbook business import`) is
+/// kept as it is.
+const INBOX_LANGUAGES: [&str; 3] = ["fr", "de", "en"];
 
 use crate::i18n::{Lang, Text, t};
 use crate::ui::focus;
@@ -129,7 +134,7 @@ fn service_entry(form: &Form<'_>, index: usize, service: &ServiceSettings, is_ne
     ));
     // The French name's input carries the field's id: "a name is required"
     // is shown, and focused, there.
-    let names = VISITOR_LANGUAGES.iter().map(|code| {
+    let names = INBOX_LANGUAGES.iter().map(|code| {
         let code = *code;
         let id = if code == "fr" {
             input_id(&format!("{field}.name"))

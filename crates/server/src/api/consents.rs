@@ -55,7 +55,9 @@ pub(crate) async fn record(
         .and_then(|bytes| bytes.try_into().ok())
         .ok_or_else(|| bad("notice_hash must be a SHA-256, base64url"))?;
     if !VISITOR_LANGUAGES.contains(&request.language.as_str()) {
-        return Err(bad("language must be fr, de or en"));
+        return Err(bad(
+            "language must be a visitor language (en, fr, de, es, it, nl, pt, pl)",
+        ));
     }
     if !ACTIONS.contains(&request.action.as_str()) {
         return Err(bad(

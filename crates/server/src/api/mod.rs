@@ -17,6 +17,7 @@ pub(crate) mod schedule;
 pub(crate) mod snippet;
 pub(crate) mod staff;
 pub(crate) mod staff_entries;
+pub(crate) mod texts;
 pub(crate) mod waitlist;
 
 use axum::Router;
@@ -34,6 +35,11 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/businesses/{business}/keys", get(keys::keys))
         .route("/businesses/{business}/profile", get(profile::profile))
+        .route(
+            "/businesses/{business}/texts/{lang}/{section}",
+            get(texts::texts),
+        )
+        .route("/texts/{lang}/{section}", get(texts::translation))
         .route(
             "/businesses/{business}/availability",
             get(availability::availability),

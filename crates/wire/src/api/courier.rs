@@ -55,6 +55,11 @@ pub struct CourierBusiness {
     pub services: Vec<CourierService>,
     /// Practitioner ids to their names (clinics).
     pub practitioners: Vec<CourierPractitioner>,
+    /// The business's own message texts: language code to the `messages`
+    /// section's slot names (`Hello`, `People.one`, …) to the text that
+    /// replaces the translation file's.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub texts: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]

@@ -34,7 +34,15 @@ use crate::options::Options;
 /// `options` is `{business, keys: [kid, …], lang, api}` read from the script tag.
 #[wasm_bindgen]
 pub fn mount(root: web_sys::ShadowRoot, options: JsValue) -> Result<(), JsValue> {
-    let options = Options::from_js(&options)?;
+    thread_local! {
+        /// The forms mounted so far on this page.
+        static MOUNTED: std::cell::Cell<sealbook_texts::Scope> = const { std::cell::Cell::new(0) };
+    }
+    let mut options = Options::from_js(&options)?;
+    options.texts = MOUNTED.with(|mounted| {
+        mounted.set(mounted.get() + 1);
+        mounted.get()
+    });
     let document = root
         .host()
         .owner_document()

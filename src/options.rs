@@ -4,6 +4,7 @@ use js_sys::{Array, Reflect};
 use sealbook_envelope::KeyId;
 use wasm_bindgen::{JsCast, JsValue};
 
+use sealbook_texts::Scope;
 use sealbook_web::i18n::Lang;
 
 /// What the host page configured, checked.
@@ -20,6 +21,9 @@ pub struct Options {
     pub lang: Lang,
     /// The API origin without a trailing slash (empty: the page's own origin).
     pub api: String,
+    /// Whose installed texts the form reads: each form mounted on a page has its
+    /// own, so two businesses' own texts never mix (set by `mount`).
+    pub texts: Scope,
 }
 
 impl Options {
@@ -54,6 +58,7 @@ impl Options {
             courier_pins: Vec::new(),
             lang,
             api: api.trim().trim_end_matches('/').to_owned(),
+            texts: sealbook_texts::PAGE,
         }
     }
 }

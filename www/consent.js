@@ -199,7 +199,7 @@ li label { display: inline-flex; gap: 0.5rem; align-items: center; }
       notice = profile && profile.consent ? profile.consent : null;
       if (!notice) return;
       // In English, only a business that replaced some texts has any to fetch.
-      const own = Array.isArray(profile.own_texts) && profile.own_texts.includes("en");
+      const own = Array.isArray(profile.own_texts) && profile.own_texts.includes("en/banner");
       const fetching = translated || (own ? bannerTexts() : null);
       if (fetching) {
         const fetched = await fetching;

@@ -1,7 +1,8 @@
 //! Generates the text tables from `i18n/<lang>.json` at the workspace root, and
 //! fails the build when a translation file lacks a key of `en.json`, has one it
 //! does not, gives a plural text without the forms its language needs, or
-//! changes a text's `{placeholders}`.
+//! changes a text's `{placeholders}`, or writes markup characters where the
+//! apps write texts into HTML.
 //!
 //! A file holds sections (`banner`, `loader`, `visitor`, `manage`, `messages`), each a map
 //! from key to text. A text is a string, or for a count an object of CLDR plural
@@ -17,10 +18,10 @@ use std::path::PathBuf;
 
 use serde_json::Value;
 
-#[path = "src/holes.rs"]
-mod holes;
+#[path = "src/rules.rs"]
+mod rules;
 
-use holes::holes;
+use rules::{holes, is_markup_free};
 
 /// The languages, English (the reference) first, and the plural forms each needs.
 /// Adding a language: its file, a line here, and a variant of `Lang`.
@@ -82,8 +83,9 @@ fn main() {
             ));
         }
     }
+    // English too: its plural forms, and the same placeholders in each form.
     let english = &files[0].1;
-    for ((code, forms), (_, file)) in LANGUAGES.iter().zip(&files).skip(1) {
+    for ((code, forms), (_, file)) in LANGUAGES.iter().zip(&files) {
         check(code, forms, english, file, &mut problems);
     }
     if !problems.is_empty() {
@@ -127,6 +129,11 @@ fn read_file(code: &str, value: &Value, problems: &mut Vec<String>) -> BTreeMap<
             for text in texts(&entry) {
                 if text.trim().is_empty() || text.trim() != text {
                     problems.push(format!("{code}.{name}.{key}: empty or padded with spaces"));
+                }
+                if name != "messages" && !is_markup_free(text) {
+                    problems.push(format!(
+                        "{code}.{name}.{key}: holds < > & or \" (write ’ “ ” instead of quotes)"
+                    ));
                 }
             }
             entries.insert(key.clone(), entry);

@@ -50,6 +50,8 @@ fn input_of(id: &str) -> Option<Input> {
 
 #[function_component(App)]
 pub fn app(props: &AppProps) -> Html {
+    // Every text of the frame is read while this is alive: this form's own.
+    let _texts = sealbook_texts::Drawing::scope(props.options.texts);
     let lang = props.options.lang;
     let state = use_reducer(FlowState::default);
     let root = use_node_ref();
@@ -61,19 +63,25 @@ pub fn app(props: &AppProps) -> Html {
         use_effect_with((), move |()| {
             spawn_local(async move {
                 let (api, business) = (options.api.as_str(), options.business.as_str());
-                let texts = public_api::texts_url(api, Some(business), lang, Section::Visitor);
+                let (texts, scope) = (
+                    public_api::texts_url(api, Some(business), lang, Section::Visitor),
+                    options.texts,
+                );
                 let shown = async {
                     if lang != Lang::En {
                         // Without them the widget reads English: better than no form.
-                        let _ = public_api::install_texts(&texts, lang, Section::Visitor).await;
+                        let _ =
+                            public_api::install_texts(&texts, lang, Section::Visitor, scope).await;
                     }
                 };
                 let (profile, ()) = join(public_api::fetch_profile(api, business), shown).await;
                 let action = match profile {
                     Ok(mut profile) => {
-                        if lang == Lang::En && profile.own_texts.contains(&Lang::En) {
+                        if lang == Lang::En && profile.has_own_texts(lang, Section::Visitor) {
                             // The business rewrote some English texts.
-                            let _ = public_api::install_texts(&texts, lang, Section::Visitor).await;
+                            let _ =
+                                public_api::install_texts(&texts, lang, Section::Visitor, scope)
+                                    .await;
                         }
                         // A tag that pins no courier key offers no messages:
                         // the card could be sealed to nothing it trusts.
@@ -255,32 +263,25 @@ pub fn app(props: &AppProps) -> Html {
             }
         })
     };
-    // Until the shown language is installed (with the profile), the texts are
-    // English: say so to screen readers.
+    // Until the shown language is installed (with the profile), or if it could
+    // not be, the texts are English: say so to screen readers.
     let english = lang != Lang::En && !sealbook_texts::installed(Section::Visitor, lang);
     let mut head = Out::default();
-    head.raw(if english {
-        "<h2 class=\"sb-heading\" id=\"sb-heading\" lang=\"en\">"
-    } else {
-        "<h2 class=\"sb-heading\" id=\"sb-heading\">"
-    })
-    .raw(t(lang, Text::Heading))
-    .raw("</h2>");
+    head.raw("<h2 class=\"sb-heading\" id=\"sb-heading\">")
+        .raw(t(lang, Text::Heading))
+        .raw("</h2>");
     let Some(profile) = state.profile.clone() else {
         let text = if state.step == Step::Unavailable {
             Text::Unavailable
         } else {
             Text::Loading
         };
-        head.raw(if english {
-            "<p class=\"sb-status\" role=\"status\" lang=\"en\">"
-        } else {
-            "<p class=\"sb-status\" role=\"status\">"
-        })
-        .raw(t(lang, text))
-        .raw("</p>");
+        head.raw("<p class=\"sb-status\" role=\"status\">")
+            .raw(t(lang, text))
+            .raw("</p>");
         return view(
             root,
+            english,
             head,
             Vec::new(),
             None,
@@ -324,6 +325,7 @@ pub fn app(props: &AppProps) -> Html {
 
     view(
         root,
+        english,
         head,
         body,
         Some(t(lang, announcement)),
@@ -339,9 +341,10 @@ type Listeners = (
 );
 
 /// The widget's one Yew-built frame: the heading markup, the step's fields and the
-/// polite live region.
+/// polite live region; marked English while its texts are (`english`).
 fn view(
     root: NodeRef,
+    english: bool,
     head: Out,
     body: Vec<Html>,
     status: Option<&'static str>,
@@ -349,7 +352,7 @@ fn view(
 ) -> Html {
     let (onclick, onkeydown, oninput, onchange) = listeners;
     html! {
-        <section class="sb-app" aria-labelledby="sb-heading" ref={root}
+        <section class="sb-app" aria-labelledby="sb-heading" ref={root} lang={english.then_some("en")}
             {onclick} {onkeydown} {oninput} {onchange}>
             { head.html() }
             <div class="sb-form">{ for body }</div>

@@ -2,6 +2,8 @@
 //! device, then the bookings and — for the owner — staff, audit log and cookie choices. Logging
 //! out or a session that ends drops the unlocked keys with the rest.
 
+use sealbook_texts::{PAGE, Section};
+use sealbook_web::public_api::{install_texts, texts_url};
 use sealbook_wire::api::auth::SessionView;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
@@ -87,6 +89,19 @@ pub fn app() -> Html {
     });
     let status = use_state(|| None::<AttrValue>);
 
+    {
+        use_effect_with((), move |()| {
+            // The visitors' words the inbox shares (its booking form's labels,
+            // the API's errors), in French or German: fetched while staff log in.
+            if lang != Lang::En {
+                spawn_local(async move {
+                    let url = texts_url("", None, lang, Section::Visitor);
+                    // Without them those labels read English: the inbox still works.
+                    let _ = install_texts(&url, lang, Section::Visitor, PAGE).await;
+                });
+            }
+        });
+    }
     {
         let phase = phase.clone();
         use_effect_with((), move |()| {

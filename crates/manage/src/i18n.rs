@@ -7,7 +7,7 @@ pub use sealbook_texts::manage::Text;
 pub use sealbook_web::i18n::Lang;
 
 use futures_util::future::join;
-use sealbook_texts::Section;
+use sealbook_texts::{PAGE, Section};
 use sealbook_web::public_api::{install_texts, texts_url};
 
 /// The text for `key` in `lang` (English until `lang` is installed).
@@ -25,8 +25,8 @@ pub(crate) async fn install(api: &str, business: Option<&str>, lang: Lang) {
         texts_url(api, business, lang, Section::Visitor),
     );
     let _ = join(
-        install_texts(&manage, lang, Section::Manage),
-        install_texts(&visitor, lang, Section::Visitor),
+        install_texts(&manage, lang, Section::Manage, PAGE),
+        install_texts(&visitor, lang, Section::Visitor, PAGE),
     )
     .await;
 }

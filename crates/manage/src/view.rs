@@ -174,7 +174,10 @@ async fn load(lang: Lang) -> Result<Loaded, Failure> {
     let (profile_json, ()) = join(net::call("GET", &profile_url, None, None), business_texts).await;
     let profile_json = profile_json?;
     let profile: Profile = api::profile(&profile_json).ok_or(invalid.clone())?;
-    if lang == Lang::En && profile.own_texts.contains(&Lang::En) {
+    let own_english = [Section::Manage, Section::Visitor]
+        .iter()
+        .any(|section| profile.has_own_texts(Lang::En, *section));
+    if lang == Lang::En && own_english {
         // The business rewrote some English texts.
         i18n::install(&api, Some(&business), lang).await;
     }

@@ -1193,7 +1193,7 @@ mod tests {
             "Bonjour et merci,"
         );
         assert!(texts.slots(Section::Visitor, Lang::Fr).is_empty());
-        assert_eq!(texts.served_languages(), ["en", "es"]);
+        assert_eq!(texts.served_sections(), ["en/banner", "es/visitor"]);
         assert_eq!(
             bistro("").expect("valid").businesses[0].texts,
             OwnTexts::default()

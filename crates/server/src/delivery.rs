@@ -228,7 +228,7 @@ fn compressed_copy(
 
 /// The content codings this server has copies in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Encoding {
+pub(crate) enum Encoding {
     Brotli,
     Gzip,
     Identity,
@@ -238,7 +238,7 @@ impl Encoding {
     /// The coding `Accept-Encoding` weighs highest among those available,
     /// brotli on a tie (it is the smaller); identity when the header is absent
     /// or accepts neither (RFC 9110 §12.5.3).
-    fn choose(headers: &HeaderMap, has_brotli: bool, has_gzip: bool) -> Self {
+    pub(crate) fn choose(headers: &HeaderMap, has_brotli: bool, has_gzip: bool) -> Self {
         let (mut brotli, mut gzip, mut any) = (None, None, None);
         for value in headers.get_all(header::ACCEPT_ENCODING) {
             let Ok(value) = value.to_str() else { continue };
@@ -277,7 +277,7 @@ impl Encoding {
     }
 
     /// A strong ETag per encoding: each is a different sequence of bytes.
-    fn etag(self, hash: &str) -> HeaderValue {
+    pub(crate) fn etag(self, hash: &str) -> HeaderValue {
         let hash = &hash[..32];
         let tag = match self {
             Self::Brotli => format!("\"{hash}-br\""),
@@ -290,7 +290,7 @@ impl Encoding {
 
 /// Whether `If-None-Match` names this content in any encoding: a browser that
 /// kept the gzip copy may now accept brotli, and its copy is still current.
-fn matches_none_match(headers: &HeaderMap, hash: &str) -> bool {
+pub(crate) fn matches_none_match(headers: &HeaderMap, hash: &str) -> bool {
     let hash = &hash[..32];
     none_match(headers, |tag| {
         tag.strip_prefix(hash)

@@ -161,19 +161,19 @@ impl OwnTexts {
             .collect()
     }
 
-    /// The languages in which the business has own texts that the server
-    /// serves (see [`served`]), by code, sorted: the widget fetches those
-    /// tables even for English.
-    pub fn served_languages(&self) -> Vec<&'static str> {
-        let mut codes: Vec<&'static str> = self
+    /// The tables the business has own texts in that the server serves (see
+    /// [`served`]), as `lang/section` (`en/banner`), sorted: the banner, the
+    /// widget and the manage page fetch theirs even in English.
+    pub fn served_sections(&self) -> Vec<String> {
+        let mut entries: Vec<String> = self
             .0
             .iter()
             .filter(|(section, _, _)| served(*section))
-            .map(|(_, lang, _)| lang.code())
+            .map(|(section, lang, _)| format!("{}/{}", lang.code(), section.name()))
             .collect();
-        codes.sort_unstable();
-        codes.dedup();
-        codes
+        entries.sort_unstable();
+        entries.dedup();
+        entries
     }
 }
 
@@ -230,8 +230,8 @@ mod tests {
         );
         assert!(own.slots(Section::Visitor, Lang::Fr).is_empty());
         assert_eq!(
-            own.served_languages(),
-            ["en", "es"],
+            own.served_sections(),
+            ["en/banner", "es/visitor"],
             "an empty table replaces nothing; messages are the courier's"
         );
     }

@@ -187,7 +187,10 @@ async fn the_profile_names_the_languages_with_own_texts(database: TestDatabase) 
         }
     };
     // Not fr: its own texts are messages, which the courier reads.
-    assert_eq!(profile(BISTRO).await["own_texts"], json!(["en", "es"]));
+    assert_eq!(
+        profile(BISTRO).await["own_texts"],
+        json!(["en/banner", "es/visitor"])
+    );
     let clinic = profile("praxis-am-see").await;
     assert!(clinic.get("own_texts").is_none(), "{clinic}");
 }
@@ -366,7 +369,58 @@ async fn without_a_business_the_translation_files_are_served(database: TestDatab
     }
 }
 
+/// A browser that takes brotli gets it (a third of the bytes before the banner),
+/// and its copy revalidates whichever encoding it kept.
+async fn a_browser_that_takes_brotli_gets_it(database: TestDatabase) {
+    let state = state(&database).await;
+    let path = format!("/api/v1/businesses/{BISTRO}/texts/pl/visitor");
+    let (_, plain_headers, plain) = call(
+        &state,
+        Request::get(&path).body(Body::empty()).expect("request"),
+    )
+    .await;
+    let (status, headers, compressed) = call(
+        &state,
+        Request::get(&path)
+            .header(header::ACCEPT_ENCODING, "gzip, deflate, br, zstd")
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_ENCODING], "br");
+    assert_eq!(headers[header::VARY], "accept-encoding");
+    assert!(
+        compressed.len() * 2 < plain.len(),
+        "{} of {}",
+        compressed.len(),
+        plain.len()
+    );
+    let mut decoded = Vec::new();
+    brotli_decompressor::BrotliDecompress(&mut &compressed[..], &mut decoded).expect("brotli");
+    assert_eq!(decoded, plain, "the same texts");
+    let kept = plain_headers[header::ETAG]
+        .to_str()
+        .expect("ASCII")
+        .to_owned();
+    let (status, _, _) = call(
+        &state,
+        Request::get(&path)
+            .header(header::ACCEPT_ENCODING, "br")
+            .header(header::IF_NONE_MATCH, kept)
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_MODIFIED,
+        "the identity copy is current"
+    );
+}
+
 on_both_backends!(
+    a_browser_that_takes_brotli_gets_it,
     without_a_business_the_translation_files_are_served,
     the_document_names_every_language_and_section_served,
     each_language_is_its_table_by_slot,

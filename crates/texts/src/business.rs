@@ -1,8 +1,8 @@
 //! A business's own texts, which replace the translation files' for its
 //! visitors: checked against the key they replace, then laid over its table.
 
-use crate::holes::holes;
 use crate::plural::Form;
+use crate::rules::{holes, is_markup_free};
 use crate::{Lang, Section};
 
 /// A business's text for one key, as its configuration gives it.
@@ -25,12 +25,23 @@ pub fn own_text(
     key: &str,
     text: OwnText<'_>,
 ) -> Result<Slots, String> {
+    if key.contains('.') {
+        return Err(format!(
+            "{key} is not a key: name the text, not one of its forms"
+        ));
+    }
+    if section == Section::Messages && KEPT.contains(&key) {
+        return Err(format!(
+            "{key} tells visitors that no message holds the link that reads their booking; \
+             it cannot be replaced"
+        ));
+    }
     let names = section.names();
     let english = section.table(Lang::En);
     let place = |name: &str| names.iter().position(|known| *known == name);
     match (text, place(key), place(&format!("{key}.one"))) {
         (OwnText::Plain(text), Some(slot), _) => {
-            same_holes(key, text, english[slot])?;
+            same_holes(section, key, text, english[slot])?;
             Ok(vec![(slot, text.to_owned())])
         }
         (OwnText::Plural(forms), None, Some(first)) => {
@@ -49,7 +60,7 @@ pub fn own_text(
             let reference = english[first + Form::Other as usize];
             let mut slots = Vec::new();
             for (form, text) in forms {
-                same_holes(key, text, reference)?;
+                same_holes(section, key, text, reference)?;
                 slots.push((
                     first + Form::from_name(form).unwrap_or(Form::Other) as usize,
                     (*text).to_owned(),
@@ -80,9 +91,18 @@ pub fn own_text(
     }
 }
 
-fn same_holes(key: &str, text: &str, reference: &str) -> Result<(), String> {
+/// Texts of the messages that visitors' safety rests on (docs/THREATS.md): a
+/// phishing message imitating the business would have to contradict them.
+const KEPT: [&str; 2] = ["KeptLink", "KeptLinkWaitlist"];
+
+fn same_holes(section: Section, key: &str, text: &str, reference: &str) -> Result<(), String> {
     if text.trim().is_empty() {
         return Err(format!("{key} is empty"));
+    }
+    if section != Section::Messages && !is_markup_free(text) {
+        return Err(format!(
+            "{key} holds < > & or \", which the page would read as markup (write ’ “ ” instead)"
+        ));
     }
     let (own, wanted) = (holes(text), holes(reference));
     if own == wanted {
@@ -143,6 +163,24 @@ mod tests {
         .expect_err("the phone number is missing");
         assert!(err.contains("{phone}"), "{err}");
         assert!(own_text(Section::Visitor, Lang::En, "Nope", OwnText::Plain("x")).is_err());
+        let markup = OwnText::Plain("<img src=x onerror=alert(1)>");
+        assert!(own_text(Section::Visitor, Lang::En, "Heading", markup).is_err());
+        let quote = OwnText::Plain("Book \"now\"");
+        assert!(own_text(Section::Banner, Lang::En, "title", quote).is_err());
+        assert!(
+            own_text(
+                Section::Messages,
+                Lang::En,
+                "Hello",
+                OwnText::Plain("Hi & welcome,")
+            )
+            .is_ok(),
+            "messages are plain text"
+        );
+        let kept = OwnText::Plain("Reply with your link.");
+        assert!(own_text(Section::Messages, Lang::En, "KeptLink", kept).is_err());
+        let form = OwnText::Plain("{n} guest");
+        assert!(own_text(Section::Visitor, Lang::En, "People.one", form).is_err());
     }
 
     #[test]

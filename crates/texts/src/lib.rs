@@ -8,12 +8,12 @@
 //! (with the business's overrides) and [`install`] it. Native code (the server,
 //! which serves the tables, and the courier) builds with `every-language`.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 mod business;
-mod holes;
 mod lang;
 mod plural;
+mod rules;
 
 pub use business::{OwnText, Slots, own_text, table_with};
 pub use lang::Lang;
@@ -90,28 +90,51 @@ pub trait PluralKey: Copy {
     fn first_slot(self) -> usize;
 }
 
+/// Whose texts are installed: the page's (the manage page, the inbox), or one of
+/// several booking forms on a host page, each with its business's own texts.
+pub type Scope = u32;
+
+/// The page's one set of texts.
+pub const PAGE: Scope = 0;
+
+/// A table installed at run time.
+#[derive(Debug)]
+struct Installed {
+    section: Section,
+    lang: Lang,
+    scope: Scope,
+    table: &'static [&'static str],
+}
+
 thread_local! {
     /// Tables installed at run time: the browser's one language, or a business's
     /// overrides of English. Leaked once per installed table, so texts stay `'static`.
-    static INSTALLED: RefCell<Vec<(Section, Lang, &'static [&'static str])>> =
-        const { RefCell::new(Vec::new()) };
+    static INSTALLED: RefCell<Vec<Installed>> = const { RefCell::new(Vec::new()) };
+    /// The scope being drawn (see [`Drawing`]).
+    static DRAWING: Cell<Scope> = const { Cell::new(PAGE) };
 }
 
-/// Why a served table was not installed.
+/// Why a served table was not installed: another build's keys, or a text that
+/// is not plain.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ShapeMismatch;
 
-/// Installs `texts` as `section`'s table in `lang`, replacing any installed
-/// before; refused unless `shape` is this build's (see [`Section::shape`]) and
-/// every slot is there.
+/// Installs `texts` as `section`'s table in `lang` for `scope`, replacing any
+/// installed before; refused unless `shape` is this build's (see
+/// [`Section::shape`]), every slot is there and no text holds a markup
+/// character (the server that sent them is not trusted with the page's HTML).
 #[inline]
 pub fn install(
     section: Section,
     lang: Lang,
+    scope: Scope,
     shape: u64,
     texts: Vec<String>,
 ) -> Result<(), ShapeMismatch> {
-    if shape != section.shape() || texts.len() != section.slots() {
+    if shape != section.shape()
+        || texts.len() != section.slots()
+        || !texts.iter().all(|text| rules::is_markup_free(text))
+    {
         return Err(ShapeMismatch);
     }
     let leaked: Vec<&'static str> = texts
@@ -120,42 +143,75 @@ pub fn install(
         .collect();
     let table: &'static [&'static str] = Box::leak(leaked.into_boxed_slice());
     INSTALLED.with_borrow_mut(|installed| {
-        installed.retain(|(s, l, _)| !(*s == section && *l == lang));
-        installed.push((section, lang, table));
+        installed.retain(|i| !(i.section == section && i.lang == lang && i.scope == scope));
+        installed.push(Installed {
+            section,
+            lang,
+            scope,
+            table,
+        });
     });
     Ok(())
 }
 
-/// Whether a table for `section` in `lang` was installed.
+/// While alive, [`t`] and [`count`] read the tables installed for its scope
+/// (then the page's): a booking form draws its whole frame synchronously
+/// inside one, so two forms of two businesses on a page each read their own.
+#[derive(Debug)]
+#[must_use = "the scope ends when this is dropped"]
+pub struct Drawing {
+    before: Scope,
+}
+
+impl Drawing {
+    #[inline]
+    pub fn scope(scope: Scope) -> Self {
+        Self {
+            before: DRAWING.replace(scope),
+        }
+    }
+}
+
+impl Drop for Drawing {
+    fn drop(&mut self) {
+        DRAWING.set(self.before);
+    }
+}
+
+/// Whether a table for `section` in `lang` was installed (for the scope drawn).
 #[inline]
 pub fn installed(section: Section, lang: Lang) -> bool {
     lookup(section, lang).is_some()
 }
 
 fn lookup(section: Section, lang: Lang) -> Option<&'static [&'static str]> {
+    let drawing = DRAWING.get();
     INSTALLED.with_borrow(|installed| {
-        installed
-            .iter()
-            .find(|(s, l, _)| *s == section && *l == lang)
-            .map(|(_, _, table)| *table)
+        let find = |scope: Scope| {
+            installed
+                .iter()
+                .find(|i| i.section == section && i.lang == lang && i.scope == scope)
+                .map(|i| i.table)
+        };
+        find(drawing).or_else(|| find(PAGE))
     })
 }
 
-/// The table of `section` in `lang`: installed, else compiled in (native
-/// builds), else `english`.
+/// The table of `section` in `lang` and the language it is in: installed,
+/// else compiled in (native builds), else `english`.
 fn table(
     section: Section,
     lang: Lang,
     english: &'static [&'static str],
-) -> &'static [&'static str] {
+) -> (&'static [&'static str], Lang) {
     if let Some(installed) = lookup(section, lang) {
-        return installed;
+        return (installed, lang);
     }
     #[cfg(feature = "every-language")]
     if let Some(compiled) = section.compiled(lang) {
-        return compiled;
+        return (compiled, lang);
     }
-    english
+    (english, Lang::En)
 }
 
 /// The text for `key` in `lang`: the installed table's, else the compiled one's,
@@ -164,19 +220,20 @@ fn table(
 pub fn t<K: Key>(lang: Lang, key: K) -> &'static str {
     let slot = key.slot();
     table(K::SECTION, lang, K::ENGLISH)
+        .0
         .get(slot)
         .copied()
         .unwrap_or(K::ENGLISH[slot])
 }
 
-/// The form of `key` that goes with `n` in `lang`, with `{n}` written in.
+/// The form of `key` that goes with `n` in `lang` (by the rules of the
+/// language the table is in: English until `lang` is installed), with `{n}`
+/// written in.
 #[inline]
 pub fn count<K: PluralKey>(lang: Lang, key: K, n: u32) -> String {
-    let slot = key.first_slot() + lang.plural_form(n) as usize;
-    let text = table(K::SECTION, lang, K::ENGLISH)
-        .get(slot)
-        .copied()
-        .unwrap_or(K::ENGLISH[slot]);
+    let (table, read_in) = table(K::SECTION, lang, K::ENGLISH);
+    let slot = key.first_slot() + read_in.plural_form(n) as usize;
+    let text = table.get(slot).copied().unwrap_or(K::ENGLISH[slot]);
     text.replace("{n}", &n.to_string())
 }
 
@@ -188,4 +245,95 @@ pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
         out = out.replace(&format!("{{{name}}}"), value);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The visitor table with every text `text(name)`.
+    fn table(text: impl Fn(&str) -> String) -> Vec<String> {
+        Section::Visitor
+            .names()
+            .iter()
+            .map(|name| text(name))
+            .collect()
+    }
+
+    #[test]
+    fn each_booking_form_reads_the_texts_installed_for_it() {
+        let visitor = Section::Visitor;
+        let heading = visitor::Text::Heading;
+        install(
+            visitor,
+            Lang::Nl,
+            PAGE,
+            visitor.shape(),
+            table(|n| format!("page {n}")),
+        )
+        .expect("installs");
+        install(
+            visitor,
+            Lang::Nl,
+            7,
+            visitor.shape(),
+            table(|n| format!("seven {n}")),
+        )
+        .expect("installs");
+        assert_eq!(t(Lang::Nl, heading), "page Heading");
+        {
+            let _drawing = Drawing::scope(7);
+            assert_eq!(t(Lang::Nl, heading), "seven Heading");
+            let _nested = Drawing::scope(8);
+            assert_eq!(
+                t(Lang::Nl, heading),
+                "page Heading",
+                "8 has none: the page's"
+            );
+        }
+        assert_eq!(t(Lang::Nl, heading), "page Heading", "the scope ended");
+    }
+
+    #[test]
+    fn a_table_with_markup_or_of_another_build_is_refused() {
+        let visitor = Section::Visitor;
+        let plain = table(|n| format!("it {n}"));
+        let mut markup = plain.clone();
+        markup[visitor::Text::Heading.slot()] = "<img src=x onerror=alert(1)>".to_owned();
+        assert_eq!(
+            install(visitor, Lang::It, PAGE, visitor.shape(), markup),
+            Err(ShapeMismatch)
+        );
+        let mut quote = plain.clone();
+        quote[0] = "a\" onfocus=\"x".to_owned();
+        assert_eq!(
+            install(visitor, Lang::It, PAGE, visitor.shape(), quote),
+            Err(ShapeMismatch)
+        );
+        assert_eq!(
+            install(visitor, Lang::It, PAGE, visitor.shape() ^ 1, plain.clone()),
+            Err(ShapeMismatch)
+        );
+        assert_eq!(
+            install(
+                visitor,
+                Lang::It,
+                PAGE,
+                visitor.shape(),
+                plain[1..].to_vec()
+            ),
+            Err(ShapeMismatch)
+        );
+        assert!(!installed(visitor, Lang::It));
+    }
+
+    #[test]
+    fn an_english_fallback_counts_by_english_rules() {
+        // Not installed (and, without every-language, not compiled): French
+        // would say "0 personne", English reads "0 people".
+        if Section::Visitor.compiled(Lang::Fr).is_none() {
+            assert_eq!(count(Lang::Fr, visitor::Plural::People, 0), "0 people");
+        }
+        assert_eq!(count(Lang::En, visitor::Plural::People, 1), "1 person");
+    }
 }

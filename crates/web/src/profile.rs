@@ -5,6 +5,7 @@
 use crate::calendar::Day;
 use crate::i18n::Lang;
 use crate::visitor_texts::{Plural, Text, count, t};
+use sealbook_texts::Section;
 
 /// A restaurant table's length in the calendar when a profile predates
 /// `turn_minutes`.
@@ -197,11 +198,20 @@ pub struct Profile {
     /// The channels the business's courier sends a confirmation and reminders
     /// by, on request; empty: none.
     pub messages: Vec<Channel>,
-    /// The languages in which the business replaces some of the visitor texts.
-    pub own_texts: Vec<Lang>,
+    /// The tables in which the business replaces some texts, as `lang/section`:
+    /// fetched even in English.
+    pub own_texts: Vec<String>,
 }
 
 impl Profile {
+    /// Whether the business replaces some texts of `section` in `lang`.
+    #[inline]
+    pub fn has_own_texts(&self, lang: Lang, section: Section) -> bool {
+        self.own_texts
+            .iter()
+            .any(|entry| entry.split_once('/') == Some((lang.code(), section.name())))
+    }
+
     #[inline]
     pub fn field(&self, id: FieldId) -> Option<&FieldSpec> {
         self.fields.iter().find(|f| f.id == id)

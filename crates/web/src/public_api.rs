@@ -11,7 +11,7 @@
 //! serde deserialisation would add tens of kilobytes to the widget's wasm.
 
 use js_sys::{Array, JSON, Reflect};
-use sealbook_texts::Section;
+use sealbook_texts::{Scope, Section};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::calendar::Day;
@@ -84,17 +84,23 @@ pub fn texts_url(api: &str, business: Option<&str>, lang: Lang, section: Section
     }
 }
 
-/// Installs the texts `url` serves (see [`texts_url`]) as `section` in `lang`,
-/// for the page's lifetime. Without them, that section reads English.
+/// Installs the texts `url` serves (see [`texts_url`]) as `section` in `lang`
+/// for `scope` (one booking form's, or the page's), for the page's lifetime.
+/// Without them, that section reads English.
 #[inline]
-pub async fn install_texts(url: &str, lang: Lang, section: Section) -> Result<(), Failure> {
+pub async fn install_texts(
+    url: &str,
+    lang: Lang,
+    section: Section,
+    scope: Scope,
+) -> Result<(), Failure> {
     let body = get(url).await?;
     let unexpected = Failure::Known(ErrorCode::UnexpectedResponse);
     let shape = string(&body, "shape")
         .and_then(|hex| u64::from_str_radix(&hex, 16).ok())
         .ok_or(unexpected.clone())?;
     let texts = list(&body, "texts", |text| text.as_string());
-    sealbook_texts::install(section, lang, shape, texts).map_err(|_| unexpected)
+    sealbook_texts::install(section, lang, scope, shape, texts).map_err(|_| unexpected)
 }
 
 /// `{api}/api/v1/businesses/{business}/{resource}`.
@@ -245,7 +251,7 @@ pub fn profile(value: &JsValue) -> Option<Profile> {
             })
         }),
         cancel_until_hours: number(value, "cancel_until_hours").unwrap_or(0),
-        own_texts: list(value, "own_texts", |code| Lang::parse(&code.as_string()?)),
+        own_texts: list(value, "own_texts", |entry| entry.as_string()),
     })
 }
 

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use sealbook_texts::messages::{Plural, Text};
-use sealbook_texts::{Key as _, Lang, PluralKey as _, Section};
+use sealbook_texts::{Key as _, Lang, OwnText, PluralKey as _, Section, own_text};
 use sealbook_wire::api::courier::{CourierBusiness, MessageJob};
 use sealbook_wire::contact_card::{Channel, ContactCard};
 
@@ -52,31 +52,23 @@ impl std::fmt::Display for RenderError {
     }
 }
 
-/// The words of one message: the business's own text for a key in the
-/// visitor's language, else the translation file's.
-struct Words<'a> {
+/// The `messages` texts one visitor reads: the translation file's in their
+/// language with the business's own laid over them.
+struct Words {
     lang: Lang,
-    /// The business's texts in `lang`, by slot name (`Hello`, `People.one`).
-    own: Option<&'a BTreeMap<String, String>>,
+    table: Vec<String>,
 }
 
-impl<'a> Words<'a> {
-    fn new(business: &'a CourierBusiness, lang: Lang) -> Self {
+impl Words {
+    fn new(business: &CourierBusiness, lang: Lang) -> Self {
         Self {
             lang,
-            own: business.texts.get(lang.code()),
+            table: sealbook_texts::table_with(Section::Messages, lang, &own_slots(business, lang)),
         }
     }
 
-    /// The business's text for a slot of the `messages` section, if it gives one.
-    fn own(&self, slot: usize) -> Option<&'a str> {
-        let name = Section::Messages.names().get(slot)?;
-        self.own?.get(*name).map(String::as_str)
-    }
-
-    fn text(&self, key: Text) -> &'a str {
-        self.own(key.slot())
-            .unwrap_or_else(|| sealbook_texts::t(self.lang, key))
+    fn text(&self, key: Text) -> &str {
+        &self.table[key.slot()]
     }
 
     /// The text of `key` with its `{placeholders}` filled.
@@ -86,16 +78,56 @@ impl<'a> Words<'a> {
 
     /// The form of `key` that goes with `n`, with `{n}` written in.
     fn count(&self, key: Plural, n: u32) -> String {
-        match self.own(key.first_slot() + self.lang.plural_form(n) as usize) {
-            Some(own) => own.replace("{n}", &n.to_string()),
-            None => sealbook_texts::count(self.lang, key, n),
-        }
+        self.table[key.first_slot() + self.lang.plural_form(n) as usize]
+            .replace("{n}", &n.to_string())
     }
 
     /// The restaurant's text or the clinic's.
-    fn either(&self, clinic: bool, table: Text, appointment: Text) -> &'a str {
+    fn either(&self, clinic: bool, table: Text, appointment: Text) -> &str {
         self.text(if clinic { appointment } else { table })
     }
+}
+
+/// The business's own message texts in `lang` (by slot name, as the server
+/// sends them), each checked as the server checks its configuration: the
+/// courier does not take the server's word for what a visitor reads. One that
+/// fails is left out, with a warning, and the translation file's is sent.
+fn own_slots(business: &CourierBusiness, lang: Lang) -> sealbook_texts::Slots {
+    let Some(given) = business.texts.get(lang.code()) else {
+        return Vec::new();
+    };
+    let mut checked = Vec::new();
+    let mut plurals: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
+    for (name, text) in given {
+        match name.split_once('.') {
+            // The server repeats `other` in the forms this language does not have.
+            Some((key, form)) if lang.plural_forms().iter().any(|f| f.name() == form) => {
+                plurals.entry(key).or_default().push((form, text));
+            }
+            Some(_) => {}
+            None => checked.push((name.as_str(), OwnText::Plain(text))),
+        }
+    }
+    let plurals: Vec<(&str, Vec<(&str, &str)>)> = plurals.into_iter().collect();
+    checked.extend(
+        plurals
+            .iter()
+            .map(|(key, forms)| (*key, OwnText::Plural(forms))),
+    );
+    let mut slots = Vec::new();
+    for (key, text) in checked {
+        match own_text(Section::Messages, lang, key, text) {
+            Ok(own) => slots.extend(own),
+            Err(reason) => tracing::warn!(
+                business = %business.id,
+                lang = lang.code(),
+                key,
+                %reason,
+                "the business's own text is refused; the translation's is sent"
+            ),
+        }
+    }
+    slots
 }
 
 const WEEKDAYS: [Text; 7] = [
@@ -125,7 +157,7 @@ const MONTHS: [Text; 12] = [
 
 /// The date and local time at the business: "samedi 12 décembre 2026 à 19:30",
 /// or for an SMS "12/12 à 19:30".
-fn when(start: Timestamp, zone: &TimeZone, words: &Words<'_>, short: bool) -> String {
+fn when(start: Timestamp, zone: &TimeZone, words: &Words, short: bool) -> String {
     let local = start.to_zoned(zone.clone());
     let time = format!("{:02}:{:02}", local.hour(), local.minute());
     if short {
@@ -153,7 +185,7 @@ fn when(start: Timestamp, zone: &TimeZone, words: &Words<'_>, short: bool) -> St
 }
 
 /// "4 personnes", or "Kinésithérapie avec Anna Keller".
-fn what(job: &MessageJob, business: &CourierBusiness, words: &Words<'_>) -> String {
+fn what(job: &MessageJob, business: &CourierBusiness, words: &Words) -> String {
     let Some(service) = &job.booking.service else {
         return words.count(Plural::People, job.booking.party_size);
     };
@@ -755,6 +787,10 @@ mod tests {
                     "ConfirmedTable".to_owned(),
                     "See you soon at {name}".to_owned(),
                 ),
+                // Refused by the courier's own check, whatever the server sent:
+                // the phone number left out, and the sentence visitors rely on.
+                ("Phone".to_owned(), "Call us".to_owned()),
+                ("KeptLink".to_owned(), "Reply with your link.".to_owned()),
             ]
             .into(),
         );
@@ -773,9 +809,17 @@ mod tests {
             "{}",
             message.body
         );
-        // Keys it does not replace keep the translation file's text.
+        // Keys it does not replace, or may not, keep the translation file's text.
         assert!(
             message.body.contains("Phone: +33 1 23 45 67 89"),
+            "{}",
+            message.body
+        );
+        assert!(
+            message
+                .body
+                .contains("use the link you kept when you booked")
+                && !message.body.contains("Reply with your link."),
             "{}",
             message.body
         );

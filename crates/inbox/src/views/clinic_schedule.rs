@@ -15,15 +15,15 @@ use sealbook_wire::api::schedule::{
 };
 use yew::prelude::*;
 
-/// The languages the inbox edits a service's name in: its own. A name in
-/// another visitor language (`sealbook.toml`, `sealbook business import`) is
-/// kept as it is.
-const INBOX_LANGUAGES: [&str; 3] = ["fr", "de", "en"];
-
 use crate::i18n::{Lang, Text, t};
 use crate::ui::focus;
 
 use super::schedule_form::{Form, WeekOf, input_id, number};
+
+/// The languages the inbox edits a service's name in: its own. A name in
+/// another visitor language (`sealbook.toml`, `sealbook business import`) is
+/// kept as it is.
+const INBOX_LANGUAGES: [&str; 3] = ["fr", "de", "en"];
 
 /// A new service's duration until the owner types one.
 const NEW_SERVICE_MINUTES: u32 = 30;

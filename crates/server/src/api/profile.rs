@@ -85,12 +85,7 @@ pub(crate) async fn profile(
             .map(|courier| courier.channels.clone())
             .unwrap_or_default(),
         waitlist: business.waitlist_hold_seconds().is_some(),
-        own_texts: business
-            .texts
-            .served_languages()
-            .into_iter()
-            .map(str::to_owned)
-            .collect(),
+        own_texts: business.texts.served_sections(),
     };
     // Through a `Value` the keys go out sorted: byte for byte what this route
     // has always answered.

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 /// The languages the widget, the manage page and the consent notice speak
-/// (`sealbook_texts::Lang`, whose test holds the two lists together).
+/// (`sealbook_texts::Lang`; a test of the server holds the two lists together).
 pub const VISITOR_LANGUAGES: [&str; 8] = ["fr", "de", "en", "es", "it", "nl", "pt", "pl"];
 
 /// A text in the visitor's languages (`fr`, `de`, `en`, …).

@@ -48,9 +48,10 @@ pub struct PublicProfile {
     /// contact card, so the courier can offer freed seats).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub waitlist: bool,
-    /// The languages (codes) in which the business replaces some of the texts
-    /// the banner, widget or manage page show: the widget fetches them even for
-    /// English (`GET …/texts/{lang}/{section}`).
+    /// The tables in which the business replaces some of the texts the banner,
+    /// widget or manage page show, as `lang/section` (`en/banner`,
+    /// `es/visitor`): each fetches its own even in English
+    /// (`GET …/texts/{lang}/{section}`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub own_texts: Vec<String>,
 }

@@ -1,6 +1,7 @@
-//! `GET /businesses/{id}/texts/{lang}/{section}`: one section of the visitor
-//! texts in one language, the translation file's with the business's own laid
-//! over them, for the browser apps to install.
+//! `GET /businesses/{id}/texts/{lang}/{section}` and `GET /texts/{lang}/{section}`:
+//! one section of the visitor texts in one language, the translation file's
+//! (with the business's own laid over them on the first route), for the
+//! browser apps to install.
 
 use std::collections::BTreeMap;
 

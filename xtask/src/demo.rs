@@ -144,6 +144,11 @@ hours = ["19:00-24:00"]
 [business.marketing]
 email = {{ fr = "Nos menus de saison et nos soirées, une lettre par mois au plus.", de = "Unsere Saisonmenüs und Abende, höchstens ein Brief im Monat.", en = "Our seasonal menus and evenings, one letter a month at most." }}
 sms = {{ fr = "Un SMS quand une table se libère un soir complet.", de = "Eine SMS, wenn an einem ausgebuchten Abend ein Tisch frei wird.", en = "A text when a table frees up on a fully booked evening." }}
+# The bistro's own words for some texts of the translation files (i18n/*.json).
+[business.texts.fr.visitor]
+Heading = "Réserver une table au Bistro du Coin"
+[business.texts.en.visitor]
+Heading = "Book a table at Bistro du Coin"
 {notice}
 
 # The demo clinic: a physiotherapy practice in Konstanz with two therapists.

@@ -258,6 +258,17 @@ texts! {
     NoteFr => ["Note for visitors (French)", "Note pour les visiteurs (français)", "Hinweis für Gäste (Französisch)"],
     NoteDe => ["Note for visitors (German)", "Note pour les visiteurs (allemand)", "Hinweis für Gäste (Deutsch)"],
     NoteEn => ["Note for visitors (English)", "Note pour les visiteurs (anglais)", "Hinweis für Gäste (Englisch)"],
+    NoteIn => ["Note for visitors", "Note pour les visiteurs", "Hinweis für Gäste"],
+    OtherLanguages => [
+        "In the visitors' other languages",
+        "Dans les autres langues des visiteurs",
+        "In den weiteren Sprachen der Gäste",
+    ],
+    Spanish => ["Spanish", "espagnol", "Spanisch"],
+    Italian => ["Italian", "italien", "Italienisch"],
+    Dutch => ["Dutch", "néerlandais", "Niederländisch"],
+    Portuguese => ["Portuguese", "portugais", "Portugiesisch"],
+    Polish => ["Polish", "polonais", "Polnisch"],
     ExceptionalDays => ["Exceptional days", "Jours exceptionnels", "Sondertage"],
     AddExceptionalDay => ["Add a day", "Ajouter un jour", "Tag hinzufügen"],
     Date => ["Date", "Date", "Datum"],
@@ -288,6 +299,7 @@ texts! {
     NameFr => ["Name (French)", "Nom (français)", "Name (Französisch)"],
     NameDe => ["Name (German)", "Nom (allemand)", "Name (Deutsch)"],
     NameEn => ["Name (English)", "Nom (anglais)", "Name (Englisch)"],
+    NameIn => ["Name", "Nom", "Name"],
     ServicesOffered => ["Services offered", "Prestations proposées", "Angebotene Leistungen"],
     OwnHours => [
         "Own weekly hours (otherwise the practice's)",
@@ -855,6 +867,22 @@ texts! {
         "Seul le responsable peut faire cela.",
         "Nur der Inhaber kann das tun.",
     ],
+}
+
+/// The visitor languages the inbox writes a business's texts in besides its
+/// own (French, German, English), with their names: names of services and
+/// notes of closures, under "In the visitors' other languages".
+pub const OTHER_VISITOR_LANGUAGES: [(&str, Text); 5] = [
+    ("es", Text::Spanish),
+    ("it", Text::Italian),
+    ("nl", Text::Dutch),
+    ("pt", Text::Portuguese),
+    ("pl", Text::Polish),
+];
+
+/// "Name (Spanish)", "Nom (espagnol)": `what` in the language `name` names.
+pub fn in_language(lang: Lang, what: Text, name: Text) -> String {
+    format!("{} ({})", t(lang, what), t(lang, name))
 }
 
 /// The staff member's language: the browser's first of French, German, English.

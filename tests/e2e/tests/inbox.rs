@@ -1512,7 +1512,17 @@ async fn a_practice_adds_a_service_and_a_practitioner_with_hours_of_their_own() 
     type_here(&browser, "Massage 60", Some(Key::Tab)).await?;
     type_here(&browser, "Massage", Some(Key::Tab)).await?;
     type_here(&browser, "Massage", Some(Key::Tab)).await?;
-    type_here(&browser, "Massage", None).await?;
+    type_here(&browser, "Massage", Some(Key::Tab)).await?;
+    // The visitors' other languages wait behind a disclosure: open it, and name
+    // the service for Spanish visitors.
+    type_here(&browser, "", Some(Key::Enter)).await?;
+    type_here(&browser, "", Some(Key::Tab)).await?;
+    eventually("the focus on the Spanish name", || async {
+        (focused_id(&browser).await.ok()? == "sb-s-services-1-name-es").then_some(())
+    })
+    .await?;
+    type_here(&browser, "Masaje", None).await?;
+    assert_accessible(&browser, "a service's names in other languages").await?;
     set_input(&browser, "#sb-s-services-1-duration_minutes", "60").await?;
 
     // A new practitioner offering it, on Monday mornings only.
@@ -1563,6 +1573,20 @@ async fn a_practice_adds_a_service_and_a_practitioner_with_hours_of_their_own() 
         "a saved practitioner's id is no longer an input"
     );
     browser.close().await?;
+
+    // Spanish visitors read the service's Spanish name.
+    let (status, body) = sealbook
+        .request("GET", "/api/v1/businesses/praxis-team/profile", &[], None)
+        .await?;
+    assert_eq!(status, 200, "{body}");
+    let profile: serde_json::Value = serde_json::from_str(&body)?;
+    let massage = profile["services"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|service| service["id"] == "massage-60")
+        .ok_or_else(|| anyhow::anyhow!("the massage in {profile}"))?;
+    assert_eq!(massage["name"]["es"], "Masaje", "{massage}");
 
     // Jonas is bookable for the massage on Mondays from 8 to 12, and only then.
     // `to` is inclusive: fourteen days hold exactly two Mondays whatever

@@ -15,7 +15,7 @@ use sealbook_wire::api::schedule::{
 };
 use yew::prelude::*;
 
-use crate::i18n::{Lang, Text, t};
+use crate::i18n::{Lang, OTHER_VISITOR_LANGUAGES, Text, in_language, t};
 use crate::ui::focus;
 
 use super::schedule_form::{Form, WeekOf, input_id, number};
@@ -134,17 +134,11 @@ fn service_entry(form: &Form<'_>, index: usize, service: &ServiceSettings, is_ne
     ));
     // The French name's input carries the field's id: "a name is required"
     // is shown, and focused, there.
-    let names = INBOX_LANGUAGES.iter().map(|code| {
-        let code = *code;
+    let name_input = |code: &'static str, label: String| {
         let id = if code == "fr" {
             input_id(&format!("{field}.name"))
         } else {
             input_id(&format!("{field}.name.{code}"))
-        };
-        let label = match code {
-            "fr" => Text::NameFr,
-            "de" => Text::NameDe,
-            _ => Text::NameEn,
         };
         let set = (form.edit)(Rc::new(
             move |settings: &mut ScheduleSettings, value: String| {
@@ -158,8 +152,23 @@ fn service_entry(form: &Form<'_>, index: usize, service: &ServiceSettings, is_ne
             },
         ));
         let value = service.name.0.get(code).cloned().unwrap_or_default();
-        (form.input)(id, t(lang, label).to_owned(), "text", value, set)
+        (form.input)(id, label, "text", value, set)
+    };
+    let names = INBOX_LANGUAGES.iter().map(|code| {
+        let label = match *code {
+            "fr" => Text::NameFr,
+            "de" => Text::NameDe,
+            _ => Text::NameEn,
+        };
+        name_input(code, t(lang, label).to_owned())
     });
+    let other_names = OTHER_VISITOR_LANGUAGES
+        .iter()
+        .map(|(code, language)| name_input(code, in_language(lang, Text::NameIn, *language)));
+    // Open when one of them is written, so nothing given is hidden.
+    let others_given = OTHER_VISITOR_LANGUAGES
+        .iter()
+        .any(|(code, _)| service.name.0.contains_key(*code));
     let duration = (form.edit)(Rc::new(
         move |settings: &mut ScheduleSettings, value: String| {
             if let Some(service) = settings.services.get_mut(index) {
@@ -192,6 +201,10 @@ fn service_entry(form: &Form<'_>, index: usize, service: &ServiceSettings, is_ne
             <legend>{ title }</legend>
             { id_field(form, &format!("{field}.id"), &service.id, is_new, set_id) }
             { for names }
+            <details class="sb-languages" open={others_given}>
+                <summary>{ t(lang, Text::OtherLanguages) }</summary>
+                { for other_names }
+            </details>
             { (form.input)(input_id(&format!("{field}.duration_minutes")), t(lang, Text::DurationMinutes).to_owned(), "number", service.duration_minutes.to_string(), duration) }
             { (form.input)(input_id(&format!("{field}.buffer_minutes")), t(lang, Text::BufferMinutes).to_owned(), "number", service.buffer_minutes.to_string(), buffer) }
             <button class="sb-secondary sb-danger" type="button" onclick={remove}>{ t(lang, Text::Remove) }</button>

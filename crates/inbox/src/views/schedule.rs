@@ -17,7 +17,7 @@ use yew::prelude::*;
 use crate::api::{Api, ApiError};
 use crate::booking::Row;
 use crate::hooks::use_calls;
-use crate::i18n::{Lang, Text, t};
+use crate::i18n::{Lang, OTHER_VISITOR_LANGUAGES, Text, in_language, t};
 use crate::keyring::Keyring;
 use crate::ui::{ErrorBox, focus, value_of};
 
@@ -281,6 +281,19 @@ pub fn schedule_page(props: &ScheduleProps) -> Html {
                 settings.closures.remove(index);
             }
         }));
+        let other_notes = OTHER_VISITOR_LANGUAGES.iter().map(|(code, language)| {
+            input(
+                format!("sb-s-closures-{index}-note-{code}"),
+                in_language(lang, Text::NoteIn, *language),
+                "text",
+                note(code),
+                set_note(code),
+            )
+        });
+        // Open when one of them is written, so nothing given is hidden.
+        let others_given = OTHER_VISITOR_LANGUAGES
+            .iter()
+            .any(|(code, _)| !note(code).is_empty());
         html! {
             <fieldset class="sb-group" key={index}>
                 <legend>{ format!("{} {}", t(lang, Text::Closures), index + 1) }</legend>
@@ -289,6 +302,10 @@ pub fn schedule_page(props: &ScheduleProps) -> Html {
                 { input(format!("sb-s-closures-{index}-note-fr"), t(lang, Text::NoteFr).to_owned(), "text", note("fr"), set_note("fr")) }
                 { input(format!("sb-s-closures-{index}-note-de"), t(lang, Text::NoteDe).to_owned(), "text", note("de"), set_note("de")) }
                 { input(format!("sb-s-closures-{index}-note-en"), t(lang, Text::NoteEn).to_owned(), "text", note("en"), set_note("en")) }
+                <details class="sb-languages" open={others_given}>
+                    <summary>{ t(lang, Text::OtherLanguages) }</summary>
+                    { for other_notes }
+                </details>
                 <button class="sb-secondary sb-danger" type="button" onclick={remove}>{ t(lang, Text::Remove) }</button>
             </fieldset>
         }

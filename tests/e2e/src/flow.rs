@@ -27,7 +27,8 @@ pub fn key(key: Key) -> String {
 }
 
 /// The choose step's "continue", then the first day with free times (moving the
-/// calendar's cursor with the arrow keys), then its first time, all by keyboard.
+/// calendar's cursor with the arrow keys), then its first time far enough ahead
+/// to be booked, all by keyboard.
 /// With `audit`, axe-core checks the calendar and the list of times on the way.
 pub async fn choose_first_free_slot(
     widget: &Widget<'_>,
@@ -36,8 +37,14 @@ pub async fn choose_first_free_slot(
     choose_free_slot(widget, audit, 0).await
 }
 
-/// Like [`choose_first_free_slot`], choosing the day's `nth` time (0: the
-/// first; the last if it has fewer): a client may book a slot only so often.
+/// How far ahead a time must start for the test to book it: the servers' lead
+/// (`min_lead_minutes`, 60 by default, which no test changes) and five minutes,
+/// so that the time cannot become too soon to book while the test books it.
+const SAFE_LEAD_SECONDS: i64 = 65 * 60;
+
+/// Like [`choose_first_free_slot`], choosing the `nth` time (0: the first; the
+/// last if there are fewer) among those of the day that start far enough ahead
+/// ([`SAFE_LEAD_SECONDS`]); a day with none is left for the next.
 pub async fn choose_free_slot(
     widget: &Widget<'_>,
     audit: Option<&Browser>,
@@ -58,17 +65,49 @@ pub async fn choose_free_slot(
             if let Some(browser) = audit {
                 assert_accessible(browser, "time").await?;
             }
-            let times = widget.find_all(".sb-slot").await?;
-            let time = times
-                .get(nth.min(times.len().saturating_sub(1)))
-                .ok_or_else(|| anyhow::anyhow!("the day lists its times"))?;
-            time.send_keys(&key(Key::Enter)).await?;
-            widget.wait_for("#sb-name").await?;
-            return Ok(());
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)?
+                .as_secs();
+            let mut ahead = Vec::new();
+            for time in widget.find_all(".sb-slot").await? {
+                let start = time.attr("data-start").await?.unwrap_or_default();
+                if unix_seconds(&start).is_some_and(|start| {
+                    start >= i64::try_from(now).unwrap_or(i64::MAX) + SAFE_LEAD_SECONDS
+                }) {
+                    ahead.push(time);
+                }
+            }
+            if let Some(time) = ahead.get(nth.min(ahead.len().saturating_sub(1))) {
+                time.send_keys(&key(Key::Enter)).await?;
+                widget.wait_for("#sb-name").await?;
+                return Ok(());
+            }
+            // Every time of this day starts too soon: back to the calendar.
+            widget.press("#sb-back", &key(Key::Enter)).await?;
+            widget.wait_for("table.sb-cal:not([aria-busy])").await?;
+            let cursor = widget.wait_for("td[tabindex=\"0\"]").await?;
+            cursor.send_keys(&key(Key::Right)).await?;
+            continue;
         }
         cursor.send_keys(&key(Key::Right)).await?;
     }
     anyhow::bail!("no day with free times within 70 days")
+}
+
+/// Seconds since the epoch of an RFC 3339 UTC time as the widget writes a
+/// slot's start (`2026-12-04T18:30:00Z`).
+fn unix_seconds(rfc3339: &str) -> Option<i64> {
+    let number = |range: std::ops::Range<usize>| rfc3339.get(range)?.parse::<i64>().ok();
+    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
+    // Days from 1970-01-01 (Howard Hinnant's days_from_civil).
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    let days = era * 146_097 + day_of_era - 719_468;
+    Some(days * 86_400 + hour * 3_600 + minute * 60 + second)
 }
 
 /// Name and phone, typed key by key; Enter continues to the review.
@@ -82,4 +121,17 @@ pub async fn fill_details(widget: &Widget<'_>, name: &str, phone: &str) -> anyho
 pub async fn send(widget: &Widget<'_>) -> anyhow::Result<()> {
     widget.wait_for("#sb-submit").await?;
     widget.press("#sb-submit", &key(Key::Enter)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slot_starts_read_as_unix_seconds() {
+        assert_eq!(unix_seconds("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(unix_seconds("2000-03-01T00:00:00Z"), Some(951_868_800));
+        assert_eq!(unix_seconds("2026-12-04T18:30:00Z"), Some(1_796_409_000));
+        assert_eq!(unix_seconds("not a time"), None);
+    }
 }

@@ -5,7 +5,8 @@
 //! page, and the key lives only as long as the page does.
 //!
 //! Opening a booking: WebCrypto unwraps the file key (RSA-OAEP, fast and with a
-//! key the page itself cannot read back), the envelope crate does the rest.
+//! key the page itself cannot read back), on a worker thread when it can
+//! ([`unwrap_workers`]); the envelope crate does the rest.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -19,6 +20,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{CryptoKey, SubtleCrypto};
 use zeroize::Zeroizing;
+
+use crate::unwrap_workers::{self, Unavailable};
 
 /// Why the keys could not be unlocked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -126,10 +129,15 @@ impl Keyring {
         let wrapped = URL_SAFE_NO_PAD
             .decode(wrapped)
             .map_err(|_| ReadError::Damaged)?;
-        let subtle = subtle().ok_or(ReadError::Damaged)?;
-        let file_key = unwrap(&subtle, &key, &wrapped)
-            .await
-            .map_err(|_| ReadError::Damaged)?;
+        let file_key = match unwrap_workers::unwrap(&key, &wrapped, OAEP_LABEL).await {
+            Ok(file_key) => file_key.ok_or(ReadError::Damaged)?,
+            Err(Unavailable) => {
+                let subtle = subtle().ok_or(ReadError::Damaged)?;
+                unwrap(&subtle, &key, &wrapped)
+                    .await
+                    .map_err(|_| ReadError::Damaged)?
+            }
+        };
         let opened = open_with_file_key(&envelope, &file_key).map_err(|_| ReadError::Damaged)?;
         Booking::from_plaintext(&opened.plaintext).map_err(|_| ReadError::Damaged)
     }

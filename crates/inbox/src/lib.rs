@@ -17,6 +17,7 @@ mod range;
 mod slots;
 mod timing;
 mod ui;
+mod unwrap_workers;
 mod views;
 
 use wasm_bindgen::prelude::*;

@@ -1,14 +1,23 @@
 //! Performance marks around the work worth measuring in the browser: the E2E
 //! tests read `sealbook:open` (one booking opened), `sealbook:first-screen` and
-//! `sealbook:all-opened` (a listing, from its request) from the performance timeline.
+//! `sealbook:all-opened` (a listing, from its request) and
+//! `sealbook:worker-answered` (bookings open on worker threads) from the
+//! performance timeline.
 
 use std::future::Future;
 
 /// Runs `work` between two marks and records the measure `name`. Marks are best
 /// effort: a page that forbids them still gets its result.
+///
+/// Several of the same `name` may run at once (bookings open several at a
+/// time), so each pair of marks has a name of its own.
 pub async fn measured<T>(name: &str, work: impl Future<Output = T>) -> T {
+    thread_local! {
+        static NEXT: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+    }
     let performance = web_sys::window().and_then(|window| window.performance());
-    let (start, end) = (format!("{name}:start"), format!("{name}:end"));
+    let run = NEXT.with(|next| next.replace(next.get().wrapping_add(1)));
+    let (start, end) = (format!("{name}:start:{run}"), format!("{name}:end:{run}"));
     if let Some(performance) = &performance {
         let _ = performance.mark(&start);
     }

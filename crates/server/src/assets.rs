@@ -68,6 +68,15 @@ pub(crate) const HOST_PAGE_CSP: &str = "default-src 'none'; script-src 'self' 'w
 /// What a response from /widget/ may do if a browser ever renders it as a page.
 const ASSET_CSP: &str = "default-src 'none'; frame-ancestors 'none'; sandbox";
 
+/// A worker script runs under its own response's policy: `sandbox` would give
+/// it an opaque origin, to which the page cannot hand its WebCrypto keys. It
+/// still may load and connect to nothing.
+const WORKER_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
+
+/// How the builds name a script that a page of ours runs as a worker
+/// (crates/inbox/www/unwrap-worker.js).
+const WORKER_SUFFIX: &str = "-worker.js";
+
 /// What the builds put in the widget folder for other pages to load: the
 /// loader, the wasm-bindgen glue and the wasm (Trunk.toml, crates/manage and
 /// crates/inbox). The folder also holds the built pages (the manage page, the
@@ -126,9 +135,16 @@ async fn widget_file(
     } else {
         Caching::Revalidate
     };
-    built
+    let mut response = built
         .respond(path, &headers, caching)
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound)?;
+    if name.ends_with(WORKER_SUFFIX) {
+        response.headers_mut().insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(WORKER_CSP),
+        );
+    }
+    Ok(response)
 }
 
 /// A method the route does not take, as a typed error.

@@ -18,6 +18,7 @@ mod support;
 
 const LOADER: &str = "/* the loader */ import('./sealbook-widget-0123456789abcdef.js');\n";
 const WASM_NAME: &str = "sealbook-widget-fedcba9876543210.wasm";
+const WORKER: &str = "onmessage = () => postMessage(1);";
 const INBOX_PAGE: &str =
     "<!doctype html><title>inbox</title><script type=\"module\">start()</script>";
 
@@ -58,6 +59,7 @@ async fn state(database: &support::TestDatabase) -> AppState {
     write_built(&dist.join(WASM_NAME), &wasm);
     write_built(&dist.join("inbox/index.html"), INBOX_PAGE.as_bytes());
     std::fs::write(dist.join("plain.js"), "export {};").expect("plain");
+    std::fs::write(dist.join("inbox/unwrap-worker.js"), WORKER).expect("worker");
     std::fs::write(dist.join("edited.js"), "export const edited = true;").expect("edited");
     std::fs::write(dist.join("edited.js.br"), brotli(b"export {};")).expect("stale copy");
 
@@ -261,6 +263,34 @@ async fn hashed_names_are_kept_a_year_the_loader_is_revalidated_and_pages_are_no
         "{policy}"
     );
     assert!(policy.ends_with("frame-ancestors 'none'"), "{policy}");
+}
+
+/// The inbox runs this script as a worker, under the script's own policy: a
+/// sandboxed worker would get an opaque origin, to which the inbox could not
+/// hand its keys. It still may load and connect to nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_script_may_load_nothing_and_is_not_sandboxed() {
+    let database = support::sqlite().await;
+    let state = state(&database).await;
+    let worker = get(&state, "/widget/inbox/unwrap-worker.js", &[]).await;
+    assert_eq!(worker.status, StatusCode::OK);
+    assert_eq!(worker.body, WORKER.as_bytes());
+    assert_eq!(
+        worker.header(header::CONTENT_TYPE),
+        "text/javascript; charset=utf-8"
+    );
+    assert_eq!(
+        worker.header(header::CONTENT_SECURITY_POLICY),
+        "default-src 'none'; frame-ancestors 'none'"
+    );
+    assert_eq!(worker.header(header::CACHE_CONTROL), "public, max-age=300");
+    // Every other script keeps the sandbox.
+    let plain = get(&state, "/widget/plain.js", &[]).await;
+    assert!(
+        plain
+            .header(header::CONTENT_SECURITY_POLICY)
+            .ends_with("; sandbox")
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -1,13 +1,16 @@
 //! A day or a week of bookings, with the period's counts. The server's list
-//! arrives first (times, party or service, status, attendance) and every row
-//! opens on this device one after the other, in time order, so the first
-//! screenful is readable before the rest is done. Opened
-//! rows reach the page in batches (the first screenful at once, then about every
-//! 50 ms); the table holds the opened rows and one screenful more, so a thousand
-//! rows are not drawn before the first one can be read, and each row is its own
-//! component, so the table is not redrawn whole for every batch.
+//! arrives first (times, party or service, status, attendance) and the rows
+//! open on this device in time order, several at a time on worker threads
+//! (`unwrap_workers`), so the first screenful is readable before the rest is
+//! done. Opened rows reach the page in batches (the first screenful at once,
+//! then about every 200 ms: each batch lays the table out again); the table
+//! holds the opened rows and one screenful more, so a thousand rows are not
+//! drawn before the first one can be read, and it is drawn in blocks of rows,
+//! so a batch redraws only the blocks it changed.
 
 use std::rc::Rc;
+
+use futures_util::stream::{self, StreamExt};
 
 use sealbook_web::calendar::Day;
 use wasm_bindgen_futures::spawn_local;
@@ -41,7 +44,12 @@ struct Listing {
 /// Rows shown as the first screenful: opened and shown before anything else.
 const FIRST_SCREEN: usize = 50;
 /// Opened rows wait at most this long (ms) before they are shown.
-const BATCH_MS: f64 = 50.0;
+const BATCH_MS: f64 = 200.0;
+/// Rows drawn as one component: a batch redraws the blocks it changed.
+const BLOCK: usize = 50;
+/// Bookings being opened at once: enough to keep every worker busy while the
+/// page decrypts and draws what they unwrapped.
+const IN_FLIGHT: usize = 16;
 
 type Opened = (usize, Result<Booking, ReadError>);
 
@@ -149,12 +157,17 @@ pub fn list(props: &ListProps) -> Html {
                     let first_screen = envelopes.len().min(FIRST_SCREEN);
                     let mut batch = Vec::new();
                     let mut shown_at = timing::now();
-                    for (index, envelope) in envelopes.iter().enumerate() {
+                    // Several opens in flight, answered in order: the browser's crypto
+                    // thread unwraps the next keys while this one decrypts and parses
+                    // the bookings already unwrapped.
+                    let mut opening = stream::iter(envelopes.iter())
+                        .map(|envelope| timing::measured("sealbook:open", keyring.read(envelope)))
+                        .buffered(IN_FLIGHT)
+                        .enumerate();
+                    while let Some((index, result)) = opening.next().await {
                         if *generation.borrow() != current {
                             return Ok(());
                         }
-                        let result =
-                            timing::measured("sealbook:open", keyring.read(envelope)).await;
                         batch.push((index, result));
                         let opened = index + 1;
                         let screen_done = opened == first_screen;
@@ -424,8 +437,8 @@ pub fn list(props: &ListProps) -> Html {
                         <th scope="col">{ t(lang, Text::Attendance) }</th>
                     </tr></thead>
                     <tbody>
-                        { for listing.rows.iter().take(drawn).map(|row| html! {
-                            <BookingRow key={row.stored.id.clone()} {lang} row={row.clone()} week={range.week}
+                        { for listing.rows[..drawn].chunks(BLOCK).enumerate().map(|(block, rows)| html! {
+                            <RowBlock key={block} {lang} rows={Rc::<[Rc<Row>]>::from(rows)} week={range.week}
                                 on_open={props.on_open.clone()} />
                         }) }
                     </tbody>
@@ -435,6 +448,41 @@ pub fn list(props: &ListProps) -> Html {
                 }
             }
         </section>
+    }
+}
+
+#[derive(Properties)]
+struct BlockProps {
+    lang: Lang,
+    rows: Rc<[Rc<Row>]>,
+    week: bool,
+    on_open: Callback<AttrValue>,
+}
+
+impl PartialEq for BlockProps {
+    /// A block is redrawn only when one of its rows changed (or another view):
+    /// a batch of opened rows redraws their blocks, not the whole table.
+    fn eq(&self, other: &Self) -> bool {
+        self.rows.len() == other.rows.len()
+            && self
+                .rows
+                .iter()
+                .zip(other.rows.iter())
+                .all(|(one, other)| Rc::ptr_eq(one, other))
+            && self.lang == other.lang
+            && self.week == other.week
+            && self.on_open == other.on_open
+    }
+}
+
+/// [`BLOCK`] consecutive rows of the table, as one component.
+#[function_component(RowBlock)]
+fn row_block(props: &BlockProps) -> Html {
+    html! {
+        { for props.rows.iter().map(|row| html! {
+            <BookingRow key={row.stored.id.clone()} lang={props.lang} row={row.clone()} week={props.week}
+                on_open={props.on_open.clone()} />
+        }) }
     }
 }
 

@@ -1,0 +1,19 @@
+// Unwraps bookings' file keys for the inbox (crates/inbox/src/unwrap_workers.rs).
+// A browser runs a page's WebCrypto calls one after the other on one thread;
+// each worker's calls run on a thread of their own, so a few workers open a
+// day of bookings in a fraction of the time. The key arrives as a
+// non-extractable CryptoKey with each request and is not kept here.
+// Protocol (keep it stable: this file is revalidated, not renamed per build):
+//   in:  { id, key, wrapped, label }   out: { id, fileKey } or { id, failed: true }
+//   a request this worker cannot read:  out: { unreadable: true }, and the page
+//   stops using its workers.
+'use strict';
+onmessage = async ({ data: { id, key, wrapped, label } }) => {
+  try {
+    const fileKey = await crypto.subtle.decrypt({ name: 'RSA-OAEP', label }, key, wrapped);
+    postMessage({ id, fileKey }, [fileKey]);
+  } catch {
+    postMessage({ id, failed: true });
+  }
+};
+onmessageerror = () => postMessage({ unreadable: true });

@@ -9,6 +9,7 @@ use sealbook_envelope::{
 };
 
 use crate::Sealbook;
+use crate::civil::iso_date;
 
 /// The first free start for a party of two from `from` to `to` days after
 /// today (UTC), from the server's own availability.
@@ -22,7 +23,7 @@ pub async fn first_free_start(
             .as_secs()
             / 86_400,
     )?;
-    let (from, to) = (civil_date(today + from), civil_date(today + to));
+    let (from, to) = (iso_date(today + from), iso_date(today + to));
     let business = &sealbook.business;
     let (status, body) = sealbook
         .request(
@@ -115,18 +116,4 @@ impl Sealed {
             .await?;
         Ok((status, serde_json::from_str(&answer).unwrap_or_default()))
     }
-}
-
-/// The civil date `days` days after 1970-01-01 (H. Hinnant's algorithm).
-fn civil_date(days: i64) -> String {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
 }

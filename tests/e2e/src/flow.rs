@@ -2,6 +2,7 @@
 
 use fantoccini::key::Key;
 
+use crate::civil::unix_seconds;
 use crate::{Browser, Widget};
 
 /// A name nobody else would type, unique per run.
@@ -94,22 +95,6 @@ pub async fn choose_free_slot(
     anyhow::bail!("no day with free times within 70 days")
 }
 
-/// Seconds since the epoch of an RFC 3339 UTC time as the widget writes a
-/// slot's start (`2026-12-04T18:30:00Z`).
-fn unix_seconds(rfc3339: &str) -> Option<i64> {
-    let number = |range: std::ops::Range<usize>| rfc3339.get(range)?.parse::<i64>().ok();
-    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
-    let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
-    // Days from 1970-01-01 (Howard Hinnant's days_from_civil).
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    let days = era * 146_097 + day_of_era - 719_468;
-    Some(days * 86_400 + hour * 3_600 + minute * 60 + second)
-}
-
 /// Name and phone, typed key by key; Enter continues to the review.
 pub async fn fill_details(widget: &Widget<'_>, name: &str, phone: &str) -> anyhow::Result<()> {
     widget.type_into("#sb-name", name).await?;
@@ -121,17 +106,4 @@ pub async fn fill_details(widget: &Widget<'_>, name: &str, phone: &str) -> anyho
 pub async fn send(widget: &Widget<'_>) -> anyhow::Result<()> {
     widget.wait_for("#sb-submit").await?;
     widget.press("#sb-submit", &key(Key::Enter)).await
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slot_starts_read_as_unix_seconds() {
-        assert_eq!(unix_seconds("1970-01-01T00:00:00Z"), Some(0));
-        assert_eq!(unix_seconds("2000-03-01T00:00:00Z"), Some(951_868_800));
-        assert_eq!(unix_seconds("2026-12-04T18:30:00Z"), Some(1_796_409_000));
-        assert_eq!(unix_seconds("not a time"), None);
-    }
 }

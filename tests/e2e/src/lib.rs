@@ -7,6 +7,7 @@
 
 pub mod api;
 mod browser;
+pub mod civil;
 pub mod consent;
 pub mod courier;
 pub mod flow;

@@ -21,6 +21,7 @@
 
 use fantoccini::Locator;
 use fantoccini::key::Key;
+use sealbook_e2e::civil::{civil_from_days, days_from_civil};
 use sealbook_e2e::flow::{
     assert_accessible, canary, choose_first_free_slot, fill_details, key, send,
 };
@@ -1264,33 +1265,6 @@ fn parse_day(day: &str) -> anyhow::Result<(i64, i64, i64)> {
         (Some(Ok(year)), Some(Ok(month)), Some(Ok(date))) => Ok((year, month, date)),
         _ => anyhow::bail!("not a day: {day}"),
     }
-}
-
-// Howard Hinnant's days-from-civil and its inverse: day 0 is 1970-01-01, a Thursday.
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year - era * 400;
-    let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
-}
-
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let days = days + 719_468;
-    let era = days.div_euclid(146_097);
-    let day_of_era = days - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let shifted_month = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
-    let month = if shifted_month < 10 {
-        shifted_month + 3
-    } else {
-        shifted_month - 9
-    };
-    (era * 400 + year_of_era + i64::from(month <= 2), month, day)
 }
 
 /// Every open Tuesday of `availability` has times from 12:00 to before 14:00

@@ -21,20 +21,26 @@ use serde_json::Value;
 #[path = "src/rules.rs"]
 mod rules;
 
+// The languages and their plural forms, as the library knows them: adding a
+// language is its file in i18n/ and a variant of `Lang`. The build script reads
+// only part of each module.
+#[path = "src/lang.rs"]
+#[expect(dead_code, reason = "the build reads the codes, not the parsing")]
+mod lang;
+#[path = "src/plural.rs"]
+#[expect(dead_code, reason = "the build reads the forms, not the rules")]
+mod plural;
+
+use lang::Lang;
 use rules::{holes, is_markup_free};
 
-/// The languages, English (the reference) first, and the plural forms each needs.
-/// Adding a language: its file, a line here, and a variant of `Lang`.
-const LANGUAGES: &[(&str, &[&str])] = &[
-    ("en", &["one", "other"]),
-    ("fr", &["one", "other"]),
-    ("de", &["one", "other"]),
-    ("es", &["one", "other"]),
-    ("it", &["one", "other"]),
-    ("nl", &["one", "other"]),
-    ("pt", &["one", "other"]),
-    ("pl", &["few", "many", "one", "other"]),
-];
+/// The forms `lang` writes for a count, by name, sorted as a JSON object's keys
+/// are read.
+fn plural_names(lang: Lang) -> Vec<&'static str> {
+    let mut names: Vec<&str> = lang.plural_forms().iter().map(|form| form.name()).collect();
+    names.sort_unstable();
+    names
+}
 
 /// The sections, and whether the browser apps name its keys with a Rust enum
 /// (the banner's keys are read by name in JavaScript).
@@ -61,7 +67,8 @@ fn main() {
     println!("cargo::rerun-if-changed={}", root.display());
     let mut problems = Vec::new();
     let mut files: Vec<(&str, BTreeMap<String, Section>)> = Vec::new();
-    for (code, _) in LANGUAGES {
+    for lang in Lang::ALL {
+        let code = lang.code();
         let path = root.join(format!("{code}.json"));
         println!("cargo::rerun-if-changed={}", path.display());
         let text = std::fs::read_to_string(&path)
@@ -76,17 +83,17 @@ fn main() {
     {
         let name = entry.file_name().to_string_lossy().into_owned();
         if let Some(code) = name.strip_suffix(".json")
-            && !LANGUAGES.iter().any(|(known, _)| *known == code)
+            && Lang::from_exact_code(code).is_none()
         {
             problems.push(format!(
-                "i18n/{name}: not a language of crates/texts/build.rs"
+                "i18n/{name}: not a language of `Lang` (crates/texts/src/lang.rs)"
             ));
         }
     }
     // English too: its plural forms, and the same placeholders in each form.
     let english = &files[0].1;
-    for ((code, forms), (_, file)) in LANGUAGES.iter().zip(&files) {
-        check(code, forms, english, file, &mut problems);
+    for (lang, (code, file)) in Lang::ALL.into_iter().zip(&files) {
+        check(code, &plural_names(lang), english, file, &mut problems);
     }
     if !problems.is_empty() {
         panic!(

@@ -25,13 +25,6 @@ pub fn served(section: Section) -> bool {
     }
 }
 
-/// The language whose code is exactly `code` (`es`; not `ES` or `es-MX`, which
-/// `Lang::parse` reads as Spanish): one spelling per language in the
-/// configuration and in URLs.
-pub fn language(code: &str) -> Option<Lang> {
-    Lang::ALL.into_iter().find(|lang| lang.code() == code)
-}
-
 /// Whether a business may write its own texts of `section`: those served,
 /// and the courier's messages.
 fn replaceable(section: Section) -> bool {
@@ -90,7 +83,7 @@ impl OwnTexts {
     pub(crate) fn check(raw: &RawTexts) -> Result<Self, String> {
         let mut own = Vec::new();
         for (code, sections) in raw {
-            let lang = language(code).ok_or_else(|| {
+            let lang = Lang::from_exact_code(code).ok_or_else(|| {
                 let codes: Vec<&str> = Lang::ALL.iter().map(|lang| lang.code()).collect();
                 format!(
                     "[business.texts.{code}]: {code:?} is not a language code of Sealbook ({})",

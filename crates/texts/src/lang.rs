@@ -50,6 +50,13 @@ impl Lang {
             .find(|lang| lang.code().eq_ignore_ascii_case(primary))
     }
 
+    /// The language whose code is exactly `code` (`es`; not `ES` or `es-MX`,
+    /// which [`Lang::parse`] reads as Spanish): one spelling per language where
+    /// a code is written by hand (configuration) or named (URLs).
+    pub fn from_exact_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|lang| lang.code() == code)
+    }
+
     /// The language of `code`; English for anything else.
     #[inline]
     pub fn from_code(code: Option<&str>) -> Self {
@@ -71,6 +78,16 @@ mod tests {
         assert_eq!(Lang::from_code(None), Lang::En);
         for lang in Lang::ALL {
             assert_eq!(Lang::from_code(Some(lang.code())), lang);
+        }
+    }
+
+    #[test]
+    fn exact_codes_have_one_spelling() {
+        for lang in Lang::ALL {
+            assert_eq!(Lang::from_exact_code(lang.code()), Some(lang));
+        }
+        for other in ["ES", "es-MX", "pt_BR", " fr", "sv", ""] {
+            assert_eq!(Lang::from_exact_code(other), None, "{other}");
         }
     }
 }

@@ -38,7 +38,7 @@ impl Form {
 
 impl Lang {
     /// The forms a translation of a count-dependent text gives in this language
-    /// (`crates/texts/build.rs` requires the same).
+    /// (`crates/texts/build.rs` requires them of the translation files).
     #[inline]
     pub fn plural_forms(self) -> &'static [Form] {
         match self {

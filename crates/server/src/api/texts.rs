@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 
 use crate::delivery::{Encoding, matches_none_match};
 use crate::extract::PathParams;
-use crate::texts::{language, served};
+use crate::texts::served;
 use crate::{AppError, AppState};
 
 /// Long enough that a visitor's pages share one fetch, short enough that a
@@ -99,7 +99,7 @@ pub(crate) async fn translation(
 
 /// The language and section a URL names, if they are served.
 fn wanted(code: &str, name: &str) -> Result<(Lang, Section), AppError> {
-    let lang = language(code).ok_or(AppError::NotFound)?;
+    let lang = Lang::from_exact_code(code).ok_or(AppError::NotFound)?;
     let section = Section::from_name(name)
         .filter(|section| served(*section))
         .ok_or(AppError::NotFound)?;

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use sealbook_texts::{Lang, OwnText, Section, Slots, own_text, table_with};
+use sealbook_wire::api::courier::OwnMessage;
 use serde::Deserialize;
 use serde::de::{Deserializer, MapAccess, Visitor};
 
@@ -35,11 +36,17 @@ fn replaceable(section: Section) -> bool {
 pub(crate) type RawTexts = BTreeMap<String, BTreeMap<String, BTreeMap<String, RawText>>>;
 
 /// One own text as written: a string, or a table of plural forms
-/// (`{ one = "{n} guest", other = "{n} guests" }`).
+/// (`{ one = "{n} guest", other = "{n} guests" }`), as the courier receives it
+/// too. Read by hand so that a mistake says what is expected.
 #[derive(Debug)]
-pub(crate) enum RawText {
-    Plain(String),
-    Plural(Vec<(String, String)>),
+pub(crate) struct RawText(OwnMessage);
+
+/// `message` as [`own_text`] checks it.
+fn as_own_text(message: &OwnMessage) -> OwnText<'_> {
+    match message {
+        OwnMessage::Plain(text) => OwnText::Plain(text),
+        OwnMessage::Plural(forms) => OwnText::Plural(forms),
+    }
 }
 
 impl<'de> Deserialize<'de> for RawText {
@@ -56,15 +63,15 @@ impl<'de> Deserialize<'de> for RawText {
             }
 
             fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<RawText, E> {
-                Ok(RawText::Plain(text.to_owned()))
+                Ok(RawText(OwnMessage::Plain(text.to_owned())))
             }
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawText, A::Error> {
-                let mut forms = Vec::new();
-                while let Some(form) = map.next_entry::<String, String>()? {
-                    forms.push(form);
+                let mut forms = BTreeMap::new();
+                while let Some((form, text)) = map.next_entry::<String, String>()? {
+                    forms.insert(form, text);
                 }
-                Ok(RawText::Plural(forms))
+                Ok(RawText(OwnMessage::Plural(forms)))
             }
         }
 
@@ -75,13 +82,19 @@ impl<'de> Deserialize<'de> for RawText {
 /// A business's own texts, checked: for each section and language it replaces
 /// texts in, the slots of that section's table and their texts.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct OwnTexts(Vec<(Section, Lang, Slots)>);
+pub struct OwnTexts {
+    tables: Vec<(Section, Lang, Slots)>,
+    /// The `messages` texts as written, by language code and key: the courier
+    /// checks them again with its own tables.
+    messages: BTreeMap<String, BTreeMap<String, OwnMessage>>,
+}
 
 impl OwnTexts {
     /// Checks `[business.texts]`; the error names the table and the key that
     /// is wrong, in words a site owner reads.
     pub(crate) fn check(raw: &RawTexts) -> Result<Self, String> {
         let mut own = Vec::new();
+        let mut messages = BTreeMap::new();
         for (code, sections) in raw {
             let lang = Lang::from_exact_code(code).ok_or_else(|| {
                 let codes: Vec<&str> = Lang::ALL.iter().map(|lang| lang.code()).collect();
@@ -105,36 +118,35 @@ impl OwnTexts {
                         )
                     })?;
                 let mut slots = Slots::new();
-                for (key, text) in keys {
-                    let forms: Vec<(&str, &str)>;
-                    let text = match text {
-                        RawText::Plain(text) => OwnText::Plain(text),
-                        RawText::Plural(given) => {
-                            forms = given
-                                .iter()
-                                .map(|(form, text)| (form.as_str(), text.as_str()))
-                                .collect();
-                            OwnText::Plural(&forms)
-                        }
-                    };
+                for (key, RawText(text)) in keys {
                     slots
-                        .extend(own_text(section, lang, key, text).map_err(|reason| {
-                            format!("[business.texts.{code}.{name}] {reason}")
-                        })?);
+                        .extend(own_text(section, lang, key, as_own_text(text)).map_err(
+                            |reason| format!("[business.texts.{code}.{name}] {reason}"),
+                        )?);
                 }
                 if !slots.is_empty() {
                     slots.sort_unstable_by_key(|(slot, _)| *slot);
                     own.push((section, lang, slots));
                 }
+                if section == Section::Messages && !keys.is_empty() {
+                    let as_written = keys
+                        .iter()
+                        .map(|(key, RawText(text))| (key.clone(), text.clone()))
+                        .collect();
+                    messages.insert(code.clone(), as_written);
+                }
             }
         }
-        Ok(Self(own))
+        Ok(Self {
+            tables: own,
+            messages,
+        })
     }
 
     /// The slots the business fills in `section` in `lang` (none: it keeps
     /// the translation file's texts).
     pub fn slots(&self, section: Section, lang: Lang) -> &[(usize, String)] {
-        self.0
+        self.tables
             .iter()
             .find(|(s, l, _)| *s == section && *l == lang)
             .map_or(&[], |(_, _, slots)| slots.as_slice())
@@ -145,7 +157,14 @@ impl OwnTexts {
         table_with(section, lang, self.slots(section, lang))
     }
 
+    /// The `messages` texts as the configuration writes them, by language
+    /// code and key, for the courier.
+    pub fn messages(&self) -> &BTreeMap<String, BTreeMap<String, OwnMessage>> {
+        &self.messages
+    }
+
     /// The business's own texts of `section` in `lang`, by slot name.
+    #[cfg(test)]
     pub fn named(&self, section: Section, lang: Lang) -> BTreeMap<String, String> {
         let names = section.names();
         self.slots(section, lang)
@@ -159,7 +178,7 @@ impl OwnTexts {
     /// widget and the manage page fetch theirs even in English.
     pub fn served_sections(&self) -> Vec<String> {
         let mut entries: Vec<String> = self
-            .0
+            .tables
             .iter()
             .filter(|(section, _, _)| served(*section))
             .map(|(section, lang, _)| format!("{}/{}", lang.code(), section.name()))

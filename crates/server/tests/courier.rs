@@ -62,6 +62,10 @@ async fn fixture(database: TestDatabase) -> Fixture {
                 .set("courier.waitlist_hold", "15m")
                 // Own texts: the courier gets the messages, not the widget's.
                 .set("texts.fr.messages.Hello", "Bonjour et merci,")
+                .set("texts.pl.messages.People.one", "{n} gość")
+                .set("texts.pl.messages.People.few", "{n} gości")
+                .set("texts.pl.messages.People.many", "{n} gości")
+                .set("texts.pl.messages.People.other", "{n} gościa")
                 .set("texts.es.visitor.Heading", "Reserve su mesa"),
         )
         .business(Business::praxis_am_see())
@@ -364,7 +368,13 @@ async fn a_card_gets_its_jobs_and_a_courier_sends_them_once(database: TestDataba
     assert_eq!(claimed["business"]["cancel_until_minutes"], 120);
     assert_eq!(
         claimed["business"]["texts"],
-        json!({ "fr": { "Hello": "Bonjour et merci," } })
+        json!({
+            "fr": { "Hello": "Bonjour et merci," },
+            // A count as written: its forms, which the courier checks again.
+            "pl": { "People": {
+                "few": "{n} gości", "many": "{n} gości", "one": "{n} gość", "other": "{n} gościa"
+            } },
+        })
     );
     let card_bytes = URL_SAFE_NO_PAD
         .decode(jobs[0]["card"].as_str().expect("card"))

@@ -1,6 +1,8 @@
 //! A business's own texts, which replace the translation files' for its
 //! visitors: checked against the key they replace, then laid over its table.
 
+use std::collections::BTreeMap;
+
 use crate::plural::Form;
 use crate::rules::{holes, is_markup_free};
 use crate::{Lang, Section};
@@ -9,8 +11,8 @@ use crate::{Lang, Section};
 #[derive(Clone, Copy, Debug)]
 pub enum OwnText<'a> {
     Plain(&'a str),
-    /// A count-dependent text: `(form name, text)` for each form the language needs.
-    Plural(&'a [(&'a str, &'a str)]),
+    /// A count-dependent text: form name to text, for each form the language needs.
+    Plural(&'a BTreeMap<String, String>),
 }
 
 /// Where an own text goes in its section's table: `(slot, text)` pairs.
@@ -46,8 +48,7 @@ pub fn own_text(
         }
         (OwnText::Plural(forms), None, Some(first)) => {
             let needed = lang.plural_forms();
-            let mut given: Vec<&str> = forms.iter().map(|(form, _)| *form).collect();
-            given.sort_unstable();
+            let given: Vec<&str> = forms.keys().map(String::as_str).collect();
             let mut wanted: Vec<&str> = needed.iter().map(|form| form.name()).collect();
             wanted.sort_unstable();
             if given != wanted {
@@ -63,14 +64,11 @@ pub fn own_text(
                 same_holes(section, key, text, reference)?;
                 slots.push((
                     first + Form::from_name(form).unwrap_or(Form::Other) as usize,
-                    (*text).to_owned(),
+                    text.clone(),
                 ));
             }
             // A language without few or many reads `other` in their slots.
-            let other = forms
-                .iter()
-                .find(|(form, _)| *form == "other")
-                .map(|(_, text)| *text);
+            let other = forms.get("other");
             for form in [Form::Few, Form::Many] {
                 if !needed.contains(&form)
                     && let Some(other) = other
@@ -185,7 +183,9 @@ mod tests {
 
     #[test]
     fn an_own_plural_text_gives_the_forms_its_language_needs() {
-        let english = [("one", "{n} guest"), ("other", "{n} guests")];
+        let english = [("one", "{n} guest"), ("other", "{n} guests")]
+            .map(|(form, text)| (form.to_owned(), text.to_owned()))
+            .into();
         let slots = own_text(
             Section::Visitor,
             Lang::En,

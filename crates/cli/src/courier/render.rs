@@ -11,13 +11,11 @@
 //! gives the channel, address, language and cancel token; the rest is public
 //! metadata the server holds.
 
-use std::collections::BTreeMap;
-
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use sealbook_texts::messages::{Plural, Text};
 use sealbook_texts::{Key as _, Lang, OwnText, PluralKey as _, Section, own_text};
-use sealbook_wire::api::courier::{CourierBusiness, MessageJob};
+use sealbook_wire::api::courier::{CourierBusiness, MessageJob, OwnMessage};
 use sealbook_wire::contact_card::{Channel, ContactCard};
 
 /// A message ready to send.
@@ -88,34 +86,20 @@ impl Words {
     }
 }
 
-/// The business's own message texts in `lang` (by slot name, as the server
-/// sends them), each checked as the server checks its configuration: the
-/// courier does not take the server's word for what a visitor reads. One that
-/// fails is left out, with a warning, and the translation file's is sent.
+/// The business's own message texts in `lang`, each checked as the server
+/// checks its configuration: the courier does not take the server's word for
+/// what a visitor reads. One that fails is left out, with a warning, and the
+/// translation file's is sent.
 fn own_slots(business: &CourierBusiness, lang: Lang) -> sealbook_texts::Slots {
     let Some(given) = business.texts.get(lang.code()) else {
         return Vec::new();
     };
-    let mut checked = Vec::new();
-    let mut plurals: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
-    for (name, text) in given {
-        match name.split_once('.') {
-            // The server repeats `other` in the forms this language does not have.
-            Some((key, form)) if lang.plural_forms().iter().any(|f| f.name() == form) => {
-                plurals.entry(key).or_default().push((form, text));
-            }
-            Some(_) => {}
-            None => checked.push((name.as_str(), OwnText::Plain(text))),
-        }
-    }
-    let plurals: Vec<(&str, Vec<(&str, &str)>)> = plurals.into_iter().collect();
-    checked.extend(
-        plurals
-            .iter()
-            .map(|(key, forms)| (*key, OwnText::Plural(forms))),
-    );
     let mut slots = Vec::new();
-    for (key, text) in checked {
+    for (key, text) in given {
+        let text = match text {
+            OwnMessage::Plain(text) => OwnText::Plain(text),
+            OwnMessage::Plural(forms) => OwnText::Plural(forms),
+        };
         match own_text(Section::Messages, lang, key, text) {
             Ok(own) => slots.extend(own),
             Err(reason) => tracing::warn!(
@@ -375,6 +359,8 @@ pub(crate) fn render(
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
     use sealbook_texts::{count, fill, t};
     use sealbook_wire::api::courier::{CourierPractitioner, CourierService, JobBooking};
@@ -423,6 +409,10 @@ mod tests {
             },
             card: String::new(),
         }
+    }
+
+    fn plain(text: &str) -> OwnMessage {
+        OwnMessage::Plain(text.to_owned())
     }
 
     fn card(channel: Channel, lang: &str) -> ContactCard {
@@ -775,23 +765,84 @@ mod tests {
     }
 
     #[test]
+    fn a_business_own_count_takes_each_form_its_language_needs() {
+        let forms = |given: &[(&str, &str)]| {
+            OwnMessage::Plural(
+                given
+                    .iter()
+                    .map(|(form, text)| ((*form).to_owned(), (*text).to_owned()))
+                    .collect(),
+            )
+        };
+        let mut own = business(false);
+        own.texts.insert(
+            "pl".to_owned(),
+            [(
+                "People".to_owned(),
+                forms(&[
+                    ("one", "{n} gość"),
+                    ("few", "{n} gości (few)"),
+                    ("many", "{n} gości (many)"),
+                    ("other", "{n} gościa"),
+                ]),
+            )]
+            .into(),
+        );
+        // English needs one and other: a table without "one" is refused.
+        own.texts.insert(
+            "en".to_owned(),
+            [("People".to_owned(), forms(&[("other", "{n} diners")]))].into(),
+        );
+        for (people, expected) in [(1, "1 gość"), (3, "3 gości (few)"), (5, "5 gości (many)")] {
+            let mut booking = job("reminder", None);
+            booking.booking.party_size = people;
+            let sms = render(
+                &booking,
+                &own,
+                &card(Channel::Sms, "pl"),
+                "https://book.test",
+            )
+            .expect("renders");
+            assert!(sms.body.contains(expected), "{expected} in {}", sms.body);
+        }
+        let sms = render(
+            &job("reminder", None),
+            &own,
+            &card(Channel::Sms, "en"),
+            "https://book.test",
+        )
+        .expect("renders");
+        assert!(
+            sms.body.contains("4 people") && !sms.body.contains("diners"),
+            "{}",
+            sms.body
+        );
+    }
+
+    #[test]
     fn a_business_own_text_replaces_the_translation_files_in_its_language() {
         let mut own = business(false);
         own.texts.insert(
             "en".to_owned(),
             [
-                ("Hello".to_owned(), "Dear guest,".to_owned()),
-                ("People.one".to_owned(), "{n} guest".to_owned()),
-                ("People.other".to_owned(), "{n} guests".to_owned()),
+                ("Hello", plain("Dear guest,")),
                 (
-                    "ConfirmedTable".to_owned(),
-                    "See you soon at {name}".to_owned(),
+                    "People",
+                    OwnMessage::Plural(
+                        [("one", "{n} guest"), ("other", "{n} guests")]
+                            .map(|(form, text)| (form.to_owned(), text.to_owned()))
+                            .into(),
+                    ),
                 ),
+                ("ConfirmedTable", plain("See you soon at {name}")),
                 // Refused by the courier's own check, whatever the server sent:
-                // the phone number left out, and the sentence visitors rely on.
-                ("Phone".to_owned(), "Call us".to_owned()),
-                ("KeptLink".to_owned(), "Reply with your link.".to_owned()),
+                // the phone number left out, the sentence visitors rely on, and
+                // a key the messages do not have.
+                ("Phone", plain("Call us")),
+                ("KeptLink", plain("Reply with your link.")),
+                ("Days", plain("{n} days")),
             ]
+            .map(|(key, text)| (key.to_owned(), text))
             .into(),
         );
         let message = render(

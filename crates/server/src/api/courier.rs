@@ -17,7 +17,6 @@ use axum::http::{HeaderMap, StatusCode};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sealbook_envelope::CancelToken;
-use sealbook_texts::{Lang, Section};
 use sealbook_wire::api::courier::{
     CancelLinkBooking, ClaimRequest, Claimed, CourierBusiness, CourierPractitioner, CourierService,
     CourierTokenInfo, IssuedCourierToken, JobBooking, MessageJob, NewCourierToken, ReleaseRequest,
@@ -97,12 +96,7 @@ fn describe(business: &Business) -> CourierBusiness {
         cancel_until_minutes: business.profile.cancellation.until_hours * 60,
         services,
         practitioners,
-        texts: Lang::ALL
-            .into_iter()
-            .map(|lang| (lang, business.texts.named(Section::Messages, lang)))
-            .filter(|(_, texts)| !texts.is_empty())
-            .map(|(lang, texts)| (lang.code().to_owned(), texts))
-            .collect(),
+        texts: business.texts.messages().clone(),
     }
 }
 

@@ -55,11 +55,24 @@ pub struct CourierBusiness {
     pub services: Vec<CourierService>,
     /// Practitioner ids to their names (clinics).
     pub practitioners: Vec<CourierPractitioner>,
-    /// The business's own message texts: language code to the `messages`
-    /// section's slot names (`Hello`, `People.one`, …) to the text that
-    /// replaces the translation file's.
+    /// The business's own message texts as its configuration writes them:
+    /// language code to the `messages` section's keys (`Hello`, `People`) to
+    /// the text that replaces the translation file's. The courier checks each
+    /// again as the server did.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    pub texts: std::collections::BTreeMap<String, std::collections::BTreeMap<String, String>>,
+    pub texts: std::collections::BTreeMap<String, std::collections::BTreeMap<String, OwnMessage>>,
+}
+
+/// A business's own text for one key of the courier's messages.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[serde(untagged)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum OwnMessage {
+    /// One text (`"Dear guest,"`).
+    Plain(String),
+    /// A count's text: each CLDR plural form the language needs (`one`,
+    /// `few`, `many`, `other`) to its text, with `{n}`.
+    Plural(std::collections::BTreeMap<String, String>),
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]

@@ -1,7 +1,9 @@
 //! What the server sends, made at build time: the glue and the wasm of each app
 //! under a name that carries their hash (so they can be cached for a year), and
-//! a brotli and a gzip copy beside every file the server sends (so it never
-//! compresses on the fly, and sends exactly the bytes the size budget counts).
+//! a brotli and a gzip copy beside each app's entry, glue and wasm (so the
+//! server never compresses on the fly, and sends exactly the bytes the size
+//! budget counts). Files an app copies as they are (the inbox's small worker
+//! script) go out uncompressed.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};

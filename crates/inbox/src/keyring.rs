@@ -21,6 +21,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{CryptoKey, SubtleCrypto};
 use zeroize::Zeroizing;
 
+use crate::timing;
 use crate::unwrap_workers::{self, Unavailable};
 
 /// Why the keys could not be unlocked.
@@ -132,6 +133,7 @@ impl Keyring {
         let file_key = match unwrap_workers::unwrap(&key, &wrapped, OAEP_LABEL).await {
             Ok(file_key) => file_key.ok_or(ReadError::Damaged)?,
             Err(Unavailable) => {
+                timing::mark("sealbook:worker-fallback");
                 let subtle = subtle().ok_or(ReadError::Damaged)?;
                 unwrap(&subtle, &key, &wrapped)
                     .await

@@ -1,7 +1,9 @@
 //! Performance marks around the work worth measuring in the browser: the E2E
-//! tests read `sealbook:open` (one booking opened), `sealbook:first-screen` and
-//! `sealbook:all-opened` (a listing, from its request) and
-//! `sealbook:worker-answered` (bookings open on worker threads) from the
+//! tests read `sealbook:open` (one booking opened on its own),
+//! `sealbook:open-in-list` (one of a listing's, while others are in flight, so
+//! with its wait), `sealbook:first-screen` and `sealbook:all-opened` (a
+//! listing, from its request), `sealbook:worker-answered` (bookings open on
+//! worker threads) and `sealbook:worker-fallback` (one did not) from the
 //! performance timeline.
 
 use std::future::Future;

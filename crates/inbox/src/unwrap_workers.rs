@@ -8,13 +8,16 @@
 //! The key goes to a worker as the same non-extractable `CryptoKey` with each
 //! request (structured cloning keeps it unreadable) and the worker keeps
 //! nothing. When workers cannot run (the script does not load, the browser
-//! refuses it), every unwrap reports [`Unavailable`] and the caller unwraps on
-//! the page's own thread, as before.
+//! refuses it, one fails or leaves a request unanswered for ten seconds), the
+//! workers are ended, every unwrap from then on reports [`Unavailable`], and
+//! the caller unwraps on the page's own thread, as before.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use futures_util::future::{self, Either};
+use gloo_timers::future::TimeoutFuture;
 use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -26,6 +29,9 @@ use zeroize::Zeroizing;
 const WORKER_URL: &str = "/widget/inbox/unwrap-worker.js";
 /// More workers than cores only queue on the same cores.
 const MOST_WORKERS: usize = 4;
+/// A request unanswered this long (ms) means the workers are stuck: one takes
+/// a few milliseconds, even behind all the others in flight.
+const DEADLINE_MS: u32 = 10_000;
 
 /// The workers could not take the request: unwrap on the page's thread instead.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,20 +44,12 @@ pub async fn unwrap(
     wrapped: &[u8],
     label: &[u8],
 ) -> Result<Option<Zeroizing<Vec<u8>>>, Unavailable> {
-    let pool = POOL.with(|pool| pool.borrow_mut().get_or_insert_with(Pool::start).clone());
-    let answer = pool.send(key, wrapped, label).ok_or(Unavailable)?;
-    let answer = JsFuture::from(answer).await.map_err(|_| Unavailable)?;
-    if !pool.answered.replace(true) {
-        // The E2E tests check that the workers, not the fallback, opened bookings.
-        crate::timing::mark("sealbook:worker-answered");
-    }
-    if answer.is_null() {
-        return Ok(None);
-    }
-    let bytes = Uint8Array::new(&answer);
-    let file_key = Zeroizing::new(bytes.to_vec());
-    bytes.fill(0, 0, bytes.length());
-    Ok(Some(file_key))
+    let pool = POOL.with(|pool| {
+        pool.borrow_mut()
+            .get_or_insert_with(|| Pool::start(WORKER_URL, DEADLINE_MS))
+            .clone()
+    });
+    pool.unwrap(key, wrapped, label).await
 }
 
 thread_local! {
@@ -65,6 +63,7 @@ type Settle = (Function, Function);
 
 struct Pool {
     workers: Vec<PoolWorker>,
+    deadline_ms: u32,
     next_worker: Cell<usize>,
     next_id: Cell<u32>,
     /// A worker failed: every request goes to the page's thread from now on.
@@ -82,7 +81,7 @@ struct PoolWorker {
 }
 
 impl Pool {
-    fn start() -> Rc<Self> {
+    fn start(url: &str, deadline_ms: u32) -> Rc<Self> {
         let cores = web_sys::window()
             .map(|window| window.navigator().hardware_concurrency())
             .unwrap_or(1.0);
@@ -90,18 +89,59 @@ impl Pool {
         #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let count = cores.clamp(1.0, MOST_WORKERS as f64) as usize;
         let broken = Rc::new(Cell::new(false));
-        let workers: Option<Vec<PoolWorker>> =
-            (0..count).map(|_| PoolWorker::start(&broken)).collect();
+        let workers: Option<Vec<PoolWorker>> = (0..count)
+            .map(|_| PoolWorker::start(url, &broken))
+            .collect();
         if workers.is_none() {
             broken.set(true);
         }
         Rc::new(Self {
             workers: workers.unwrap_or_default(),
+            deadline_ms,
             next_worker: Cell::new(0),
             next_id: Cell::new(0),
             broken,
             answered: Cell::new(false),
         })
+    }
+
+    async fn unwrap(
+        &self,
+        key: &CryptoKey,
+        wrapped: &[u8],
+        label: &[u8],
+    ) -> Result<Option<Zeroizing<Vec<u8>>>, Unavailable> {
+        let answer = JsFuture::from(self.send(key, wrapped, label).ok_or(Unavailable)?);
+        let deadline = TimeoutFuture::new(self.deadline_ms);
+        let answer = match future::select(answer, deadline).await {
+            Either::Left((answer, _)) => answer.map_err(|_| Unavailable)?,
+            Either::Right(_) => {
+                // A worker that neither answers nor fails (killed, or a script
+                // that ignores the request) would hold every booking behind this one.
+                self.give_up();
+                return Err(Unavailable);
+            }
+        };
+        if !self.answered.replace(true) {
+            // The E2E tests check that the workers, not the fallback, opened bookings.
+            crate::timing::mark("sealbook:worker-answered");
+        }
+        if answer.is_null() {
+            return Ok(None);
+        }
+        let bytes = Uint8Array::new(&answer);
+        let file_key = Zeroizing::new(bytes.to_vec());
+        bytes.fill(0, 0, bytes.length());
+        Ok(Some(file_key))
+    }
+
+    /// Stops every worker: what they hold, and everything after, is unwrapped
+    /// on the page's thread.
+    fn give_up(&self) {
+        self.broken.set(true);
+        for worker in &self.workers {
+            worker.stop();
+        }
     }
 
     /// Hands the request to the next worker in turn; `None` if none can take it.
@@ -132,21 +172,31 @@ impl Pool {
     }
 }
 
+/// Ends `worker` and rejects what it still held.
+fn stop_worker(worker: &Worker, pending: &RefCell<HashMap<u32, Settle>>) {
+    worker.terminate();
+    for (_, (_, reject)) in pending.borrow_mut().drain() {
+        let _ = reject.call0(&JsValue::UNDEFINED);
+    }
+}
+
 impl PoolWorker {
-    fn start(broken: &Rc<Cell<bool>>) -> Option<Self> {
-        let worker = Worker::new(WORKER_URL).ok()?;
+    fn stop(&self) {
+        stop_worker(&self.worker, &self.pending);
+    }
+
+    fn start(url: &str, broken: &Rc<Cell<bool>>) -> Option<Self> {
+        let worker = Worker::new(url).ok()?;
         let pending: Rc<RefCell<HashMap<u32, Settle>>> = Rc::default();
 
-        // The script did not load, the worker died, or it could not read a
-        // request: what it held goes back to the page's thread, and so does
+        // The script did not load, the worker died, or it could not do the
+        // work: what it held goes back to the page's thread, and so does
         // everything after.
         let stop = {
-            let (pending, broken) = (pending.clone(), broken.clone());
+            let (worker, pending, broken) = (worker.clone(), pending.clone(), broken.clone());
             Rc::new(move || {
                 broken.set(true);
-                for (_, (_, reject)) in pending.borrow_mut().drain() {
-                    let _ = reject.call0(&JsValue::UNDEFINED);
-                }
+                stop_worker(&worker, &pending);
             })
         };
         let on_message = {
@@ -182,5 +232,131 @@ impl PoolWorker {
             _on_message: on_message,
             _on_error: on_error,
         })
+    }
+}
+
+/// In headless Chromium (`cargo xtask test`): the worker script itself, run
+/// from a Blob URL, and workers that fail in each way the pool must survive.
+#[cfg(all(test, target_family = "wasm", target_os = "unknown"))]
+mod browser_tests {
+    use js_sys::{Array, Function};
+    use sealbook_envelope::OAEP_LABEL;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+    use web_sys::CryptoKey;
+
+    use super::{DEADLINE_MS, Pool, Unavailable};
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    const WORKER_SCRIPT: &str = include_str!("../www/unwrap-worker.js");
+
+    /// Runs `body` (JavaScript, an async function body of `arg`) and awaits it.
+    async fn run_js(body: &str, arg: &wasm_bindgen::JsValue) -> wasm_bindgen::JsValue {
+        let function =
+            Function::new_with_args("arg", &format!("return (async () => {{ {body} }})();"));
+        let promise = function
+            .call1(&wasm_bindgen::JsValue::NULL, arg)
+            .expect("runs")
+            .dyn_into::<js_sys::Promise>()
+            .expect("a promise");
+        JsFuture::from(promise).await.expect("resolves")
+    }
+
+    /// A Blob URL running `script` as a worker.
+    async fn worker_url(script: &str) -> String {
+        run_js(
+            "return URL.createObjectURL(new Blob([arg], { type: 'text/javascript' }));",
+            &script.into(),
+        )
+        .await
+        .as_string()
+        .expect("a URL")
+    }
+
+    /// A fresh RSA-OAEP key pair (2048 bits: the test needs a key, not its
+    /// strength), and a 32-byte secret wrapped to it with Sealbook's label.
+    async fn wrapped_secret() -> (CryptoKey, CryptoKey, Vec<u8>, Vec<u8>) {
+        let made = run_js(
+            "const pair = await crypto.subtle.generateKey({ name: 'RSA-OAEP', modulusLength: 2048,
+               publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' }, false, ['encrypt', 'decrypt']);
+             const secret = crypto.getRandomValues(new Uint8Array(32));
+             const wrapped = new Uint8Array(await crypto.subtle.encrypt({ name: 'RSA-OAEP', label: arg }, pair.publicKey, secret));
+             return [pair.privateKey, pair.publicKey, wrapped, secret];",
+            &js_sys::Uint8Array::from(OAEP_LABEL).into(),
+        )
+        .await;
+        let made = Array::from(&made);
+        let bytes = |index| js_sys::Uint8Array::new(&made.get(index)).to_vec();
+        (
+            made.get(0).unchecked_into(),
+            made.get(1).unchecked_into(),
+            bytes(2),
+            bytes(3),
+        )
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_worker_unwraps_and_tells_a_key_that_does_not_open_from_a_failure() {
+        let (private, _, wrapped, secret) = wrapped_secret().await;
+        let pool = Pool::start(&worker_url(WORKER_SCRIPT).await, DEADLINE_MS);
+        let opened = pool.unwrap(&private, &wrapped, OAEP_LABEL).await;
+        assert_eq!(
+            opened.expect("answered").as_deref().map(Vec::as_slice),
+            Some(&secret[..])
+        );
+
+        let mut damaged = wrapped.clone();
+        damaged[10] ^= 1;
+        let refused = pool.unwrap(&private, &damaged, OAEP_LABEL).await;
+        assert_eq!(
+            refused.expect("answered"),
+            None,
+            "a damaged envelope, not a broken worker"
+        );
+        let wrong_label = pool.unwrap(&private, &wrapped, b"another label").await;
+        assert_eq!(wrong_label.expect("answered"), None);
+        assert!(!pool.broken.get(), "the workers stay in use");
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_worker_that_cannot_do_the_work_sends_it_back_to_the_page() {
+        let (_, public, wrapped, _) = wrapped_secret().await;
+        let pool = Pool::start(&worker_url(WORKER_SCRIPT).await, DEADLINE_MS);
+        // A public key cannot decrypt: not a damaged booking, a worker that fails.
+        let answer = pool.unwrap(&public, &wrapped, OAEP_LABEL).await;
+        assert_eq!(answer.map(|_| ()), Err(Unavailable));
+        assert!(pool.broken.get());
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_silent_worker_is_given_up_at_the_deadline() {
+        let (private, _, wrapped, _) = wrapped_secret().await;
+        let pool = Pool::start(&worker_url("onmessage = () => {};").await, 300);
+        let answer = pool.unwrap(&private, &wrapped, OAEP_LABEL).await;
+        assert_eq!(answer.map(|_| ()), Err(Unavailable));
+        assert!(pool.broken.get());
+        // From then on the page unwraps at once, without waiting again.
+        assert_eq!(
+            pool.unwrap(&private, &wrapped, OAEP_LABEL)
+                .await
+                .map(|_| ()),
+            Err(Unavailable)
+        );
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_worker_that_does_not_load_sends_everything_back() {
+        let (private, _, wrapped, _) = wrapped_secret().await;
+        let pool = Pool::start("/no-such-worker.js", DEADLINE_MS);
+        let answers = futures_util::future::join_all(
+            (0..4).map(|_| pool.unwrap(&private, &wrapped, OAEP_LABEL)),
+        )
+        .await;
+        for answer in answers {
+            assert_eq!(answer.map(|_| ()), Err(Unavailable));
+        }
+        assert!(pool.broken.get());
     }
 }

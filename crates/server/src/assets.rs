@@ -73,9 +73,9 @@ const ASSET_CSP: &str = "default-src 'none'; frame-ancestors 'none'; sandbox";
 /// still may load and connect to nothing.
 const WORKER_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
 
-/// How the builds name a script that a page of ours runs as a worker
-/// (crates/inbox/www/unwrap-worker.js).
-const WORKER_SUFFIX: &str = "-worker.js";
+/// The one script a page of ours runs as a worker: the inbox's
+/// (crates/inbox/www/unwrap-worker.js), by its path under /widget/.
+const WORKER_PATH: &str = "inbox/unwrap-worker.js";
 
 /// What the builds put in the widget folder for other pages to load: the
 /// loader, the wasm-bindgen glue and the wasm (Trunk.toml, crates/manage and
@@ -138,7 +138,7 @@ async fn widget_file(
     let mut response = built
         .respond(path, &headers, caching)
         .ok_or(AppError::NotFound)?;
-    if name.ends_with(WORKER_SUFFIX) {
+    if path == WORKER_PATH {
         response.headers_mut().insert(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(WORKER_CSP),

@@ -60,6 +60,7 @@ async fn state(database: &support::TestDatabase) -> AppState {
     write_built(&dist.join("inbox/index.html"), INBOX_PAGE.as_bytes());
     std::fs::write(dist.join("plain.js"), "export {};").expect("plain");
     std::fs::write(dist.join("inbox/unwrap-worker.js"), WORKER).expect("worker");
+    std::fs::write(dist.join("other-worker.js"), WORKER).expect("another script");
     std::fs::write(dist.join("edited.js"), "export const edited = true;").expect("edited");
     std::fs::write(dist.join("edited.js.br"), brotli(b"export {};")).expect("stale copy");
 
@@ -284,13 +285,17 @@ async fn a_worker_script_may_load_nothing_and_is_not_sandboxed() {
         "default-src 'none'; frame-ancestors 'none'"
     );
     assert_eq!(worker.header(header::CACHE_CONTROL), "public, max-age=300");
-    // Every other script keeps the sandbox.
-    let plain = get(&state, "/widget/plain.js", &[]).await;
-    assert!(
-        plain
-            .header(header::CONTENT_SECURITY_POLICY)
-            .ends_with("; sandbox")
-    );
+    // Every other script keeps the sandbox, whatever its name.
+    for other in ["/widget/plain.js", "/widget/other-worker.js"] {
+        let answer = get(&state, other, &[]).await;
+        assert_eq!(answer.status, StatusCode::OK, "{other}");
+        assert!(
+            answer
+                .header(header::CONTENT_SECURITY_POLICY)
+                .ends_with("; sandbox"),
+            "{other}"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

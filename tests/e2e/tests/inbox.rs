@@ -232,7 +232,10 @@ async fn staff_read_bookings_decrypted_on_their_device_and_nothing_personal_cros
     assert!(sheet.contains("<td>Arrived</td>"), "{sheet}");
 
     let open_ms = browser
-        .script("return performance.getEntriesByName('sealbook:open').map(m => m.duration);")
+        .script(
+            "return ['sealbook:open', 'sealbook:open-in-list']
+               .flatMap(name => performance.getEntriesByName(name)).map(m => m.duration);",
+        )
         .await?;
     let unlock_ms = browser
         .script("return performance.getEntriesByName('sealbook:unlock').map(m => m.duration);")
@@ -818,8 +821,9 @@ async fn a_thousand_bookings_open_in_the_inbox_first_screenful_first() -> anyhow
     let figures = browser
         .script(
             "const last = name => { const all = performance.getEntriesByName(name); return all.length ? all[all.length - 1].duration : null; };
-             const opens = performance.getEntriesByName('sealbook:open').map(m => m.duration).sort((a, b) => a - b);
+             const opens = performance.getEntriesByName('sealbook:open-in-list').map(m => m.duration).sort((a, b) => a - b);
              return { workers: performance.getEntriesByName('sealbook:worker-answered').length,
+                      fallbacks: performance.getEntriesByName('sealbook:worker-fallback').length,
                       listed: last('sealbook:listed'), first: last('sealbook:first-screen'), all: last('sealbook:all-opened'),
                       opens: opens.length, median: opens[Math.floor(opens.length / 2)], p99: opens[Math.floor(opens.length * 0.99)] };",
         )
@@ -831,9 +835,9 @@ async fn a_thousand_bookings_open_in_the_inbox_first_screenful_first() -> anyhow
         first > 0.0 && first < all,
         "the first screenful is shown before the rest: {figures}"
     );
-    assert_eq!(
-        figures["workers"], 1,
-        "the bookings were opened on the inbox's worker threads: {figures}"
+    assert!(
+        figures["workers"] == 1 && figures["fallbacks"] == 0,
+        "every booking was opened on the inbox's worker threads: {figures}"
     );
     eprintln!(
         "inbox, {MANY} bookings in a week: listed after {:.0} ms, first 50 opened after {first:.0} ms, all after {all:.0} ms; \

@@ -10,6 +10,7 @@
 
 use std::rc::Rc;
 
+use futures_util::future;
 use futures_util::stream::{self, StreamExt};
 
 use sealbook_web::calendar::Day;
@@ -135,6 +136,7 @@ pub fn list(props: &ListProps) -> Html {
                 };
                 listing.dispatch(Change::Start(current));
                 let (range, status) = (*range, status.clone());
+                let left = generation.clone();
                 calls.spawn(async move |calls| {
                     timing::mark("sealbook:list");
                     let from = range.from.iso();
@@ -160,12 +162,18 @@ pub fn list(props: &ListProps) -> Html {
                     // Several opens in flight, answered in order: the browser's crypto
                     // thread unwraps the next keys while this one decrypts and parses
                     // the bookings already unwrapped.
+                    // No open starts for a listing that was left (another range,
+                    // the login screen): the key goes to no worker for it.
+                    let still_current = || *generation.borrow() == current;
                     let mut opening = stream::iter(envelopes.iter())
-                        .map(|envelope| timing::measured("sealbook:open", keyring.read(envelope)))
+                        .take_while(|_| future::ready(still_current()))
+                        .map(|envelope| {
+                            timing::measured("sealbook:open-in-list", keyring.read(envelope))
+                        })
                         .buffered(IN_FLIGHT)
                         .enumerate();
                     while let Some((index, result)) = opening.next().await {
-                        if *generation.borrow() != current {
+                        if !still_current() {
                             return Ok(());
                         }
                         batch.push((index, result));
@@ -179,7 +187,8 @@ pub fn list(props: &ListProps) -> Html {
                             shown_at = timing::now();
                         }
                         if screen_done {
-                            // The first screenful is painted before anything else is opened.
+                            // The first screenful is painted before more rows are shown
+                            // (the next few are already being opened).
                             timing::next_frame().await;
                             timing::measure_from("sealbook:first-screen", "sealbook:list");
                         }
@@ -190,6 +199,8 @@ pub fn list(props: &ListProps) -> Html {
                     }
                     Ok(())
                 });
+                // Leaving the list (the login screen, another view) ends its opening.
+                move || *left.borrow_mut() += 1
             },
         );
     }

@@ -415,6 +415,16 @@ mod tests {
         OwnMessage::Plain(text.to_owned())
     }
 
+    /// A count's own text: each form given, by name.
+    fn plural(forms: &[(&str, &str)]) -> OwnMessage {
+        OwnMessage::Plural(
+            forms
+                .iter()
+                .map(|(form, text)| ((*form).to_owned(), (*text).to_owned()))
+                .collect(),
+        )
+    }
+
     fn card(channel: Channel, lang: &str) -> ContactCard {
         ContactCard::new(
             channel,
@@ -766,20 +776,12 @@ mod tests {
 
     #[test]
     fn a_business_own_count_takes_each_form_its_language_needs() {
-        let forms = |given: &[(&str, &str)]| {
-            OwnMessage::Plural(
-                given
-                    .iter()
-                    .map(|(form, text)| ((*form).to_owned(), (*text).to_owned()))
-                    .collect(),
-            )
-        };
         let mut own = business(false);
         own.texts.insert(
             "pl".to_owned(),
             [(
                 "People".to_owned(),
-                forms(&[
+                plural(&[
                     ("one", "{n} gość"),
                     ("few", "{n} gości (few)"),
                     ("many", "{n} gości (many)"),
@@ -791,7 +793,7 @@ mod tests {
         // English needs one and other: a table without "one" is refused.
         own.texts.insert(
             "en".to_owned(),
-            [("People".to_owned(), forms(&[("other", "{n} diners")]))].into(),
+            [("People".to_owned(), plural(&[("other", "{n} diners")]))].into(),
         );
         for (people, expected) in [(1, "1 gość"), (3, "3 gości (few)"), (5, "5 gości (many)")] {
             let mut booking = job("reminder", None);
@@ -828,11 +830,7 @@ mod tests {
                 ("Hello", plain("Dear guest,")),
                 (
                     "People",
-                    OwnMessage::Plural(
-                        [("one", "{n} guest"), ("other", "{n} guests")]
-                            .map(|(form, text)| (form.to_owned(), text.to_owned()))
-                            .into(),
-                    ),
+                    plural(&[("one", "{n} guest"), ("other", "{n} guests")]),
                 ),
                 ("ConfirmedTable", plain("See you soon at {name}")),
                 // Refused by the courier's own check, whatever the server sent:

@@ -2,7 +2,11 @@
 //! throughput and latency with concurrent clients, and availability latency on
 //! an empty database and on one holding those bookings, on SQLite and (when
 //! `SEALBOOK_TEST_POSTGRES` names a server) PostgreSQL; then the same uploads
-//! spread over 100 businesses on each backend.
+//! spread over 100 businesses on each backend. Each upload runs twice, with 16
+//! and with 64 clients: each client waits for its booking to be durable before
+//! it sends the next, so 16 clients cannot keep the server busy while a commit
+//! waits on the disk (at most 16 bookings per commit), and the second figure
+//! shows what the server takes when more visitors book at once.
 //!
 //! The server is the library's own `serve`, on a loopback port, in this process;
 //! the clients speak HTTP/1.1 over keep-alive connections. Bookings are sealed
@@ -40,8 +44,9 @@ const MANY_BUSINESSES: usize = 100;
 const TIMEZONE: &str = "Europe/Paris";
 /// Bookings uploaded per backend.
 const BOOKINGS: usize = 2000;
-/// Clients uploading at once, each on its own keep-alive connection.
-const CONCURRENCY: usize = 16;
+/// Clients uploading at once, each on its own keep-alive connection: one
+/// upload with each count.
+const CLIENT_COUNTS: [usize; 2] = [16, 64];
 /// Sequential requests per availability query.
 const ROUNDS: usize = 300;
 /// Unmeasured requests before each availability query.
@@ -67,6 +72,7 @@ struct Queries {
 struct Measured {
     backend: &'static str,
     businesses: usize,
+    clients: usize,
     wall: Duration,
     latencies: Vec<Duration>,
     empty: Queries,
@@ -89,15 +95,21 @@ async fn main() -> anyhow::Result<()> {
 
     let mut measured = Vec::new();
     let dir = tempfile::tempdir().context("temporary folder")?;
-    for businesses in [1, MANY_BUSINESSES] {
+    for (businesses, clients) in [1, MANY_BUSINESSES]
+        .into_iter()
+        .flat_map(|businesses| CLIENT_COUNTS.map(|clients| (businesses, clients)))
+    {
         let sqlite = format!(
             "sqlite://{}",
-            dir.path().join(format!("load-{businesses}.db")).display()
+            dir.path()
+                .join(format!("load-{businesses}-{clients}.db"))
+                .display()
         );
         let run = Run {
             backend: "SQLite",
             database: &sqlite,
             businesses,
+            clients,
         };
         measured.push(run_backend(&run, dir.path(), &pem, &recipient).await?);
 
@@ -108,6 +120,7 @@ async fn main() -> anyhow::Result<()> {
                     backend: "PostgreSQL",
                     database: &url,
                     businesses,
+                    clients,
                 };
                 let result = run_backend(&run, dir.path(), &pem, &recipient).await;
                 drop_postgres(&server, &name).await;
@@ -150,12 +163,14 @@ async fn drop_postgres(server: &str, name: &str) {
     }
 }
 
-/// What one run measures: a backend at a database, with this many businesses.
+/// What one run measures: a backend at a database, with this many businesses,
+/// uploaded to by this many clients.
 #[derive(Debug)]
 struct Run<'a> {
     backend: &'static str,
     database: &'a str,
     businesses: usize,
+    clients: usize,
 }
 
 /// The id of business `index`: the first is [`BUSINESS`], whose availability is measured.
@@ -211,7 +226,10 @@ async fn run_backend(
     recipient: &Recipient,
 ) -> anyhow::Result<Measured> {
     let backend = run.backend;
-    eprintln!("load: {backend}, {} businesses", run.businesses);
+    eprintln!(
+        "load: {backend}, {} businesses, {} clients",
+        run.businesses, run.clients
+    );
     let config = Config::from_toml(&config_text(run.database, pem, run.businesses), dir)
         .context("config")?;
     let storage = Storage::open(&config.database)
@@ -259,7 +277,7 @@ async fn run_backend(
         bodies.len(),
         sealing.elapsed().as_secs_f64()
     );
-    let (wall, latencies, refused) = upload(address, bodies).await?;
+    let (wall, latencies, refused) = upload(address, bodies, run.clients).await?;
     if !refused.is_empty() {
         bail!("{backend}: bookings were not created: {refused:?}");
     }
@@ -275,6 +293,7 @@ async fn run_backend(
     Ok(Measured {
         backend,
         businesses: run.businesses,
+        clients: run.clients,
         wall,
         latencies,
         empty,
@@ -365,17 +384,18 @@ struct Body {
 
 type Outcome = (Duration, Result<StatusCode, String>);
 
-/// POSTs every body with `CONCURRENCY` clients; returns the wall time, the
+/// POSTs every body with `clients` clients; returns the wall time, the
 /// latencies of the created bookings, and every other outcome with its count.
 async fn upload(
     address: SocketAddr,
     bodies: Vec<Body>,
+    clients: usize,
 ) -> anyhow::Result<(Duration, Vec<Duration>, BTreeMap<String, usize>)> {
     let total = bodies.len();
     let bodies = Arc::new(bodies);
     let next = Arc::new(AtomicUsize::new(0));
     let started = Instant::now();
-    let workers: Vec<_> = (0..CONCURRENCY)
+    let workers: Vec<_> = (0..clients)
         .map(|_| {
             let bodies = Arc::clone(&bodies);
             let next = Arc::clone(&next);
@@ -530,15 +550,16 @@ fn ms(duration: Duration) -> String {
 fn report(measured: &[Measured]) {
     println!(
         "Booking uploads: {BOOKINGS} sealed bookings (RSA-3072, visitor copy, idempotency key), \
-         {CONCURRENCY} concurrent keep-alive clients, over {BOOKED_DAYS} days of 15-minute slots.\n"
+         each client on its own keep-alive connection, over {BOOKED_DAYS} days of 15-minute slots.\n"
     );
-    println!("| backend | businesses | wall time | throughput | p50 | p99 | non-201 |");
-    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!("| backend | businesses | clients | wall time | throughput | p50 | p99 | non-201 |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
     for run in measured {
         println!(
-            "| {} | {} | {:.2} s | {:.0} bookings/s | {} | {} | {} |",
+            "| {} | {} | {} | {:.2} s | {:.0} bookings/s | {} | {} | {} |",
             run.backend,
             run.businesses,
+            run.clients,
             run.wall.as_secs_f64(),
             run.latencies.len() as f64 / run.wall.as_secs_f64(),
             ms(percentile(&run.latencies, 50)),
@@ -549,13 +570,16 @@ fn report(measured: &[Measured]) {
     println!(
         "\nAvailability, restaurant, party 4: {ROUNDS} sequential GETs on one keep-alive \
          connection, empty database and then with the {BOOKINGS} bookings stored (the \
-         one-business runs).\n"
+         one-business runs with 16 clients).\n"
     );
     println!(
         "| backend | query | empty median | empty p99 | {BOOKINGS} stored median | {BOOKINGS} stored p99 | stored / empty (median) |"
     );
     println!("|---|---|---:|---:|---:|---:|---:|");
-    for run in measured.iter().filter(|run| run.businesses == 1) {
+    for run in measured
+        .iter()
+        .filter(|run| run.businesses == 1 && run.clients == CLIENT_COUNTS[0])
+    {
         for (query, empty, loaded) in [
             ("31 days", &run.empty.month, &run.loaded.month),
             ("one day", &run.empty.day, &run.loaded.day),

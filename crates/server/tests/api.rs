@@ -458,6 +458,101 @@ async fn two_hundred_concurrent_requests_for_eight_seats_book_exactly_eight(
     );
 }
 
+/// Bookings that arrive together share a transaction. When one of them fails
+/// after its first write (here a trigger refuses the idempotency row of every
+/// party of two, after its booking row is written), the whole shared
+/// transaction is rolled back: every request is answered 201 exactly when its
+/// booking is stored, nothing is left half-written, and the next booking goes
+/// through.
+async fn a_booking_that_fails_half_way_takes_its_batch_down_and_nothing_else(
+    database: TestDatabase,
+) {
+    let fixture = fixture(database).await;
+    let mut admin = fixture.database.connect().await;
+    let refusal: &[&str] = if fixture.database.sqlite_path.is_some() {
+        &[
+            "CREATE TRIGGER refuse_parties_of_two BEFORE INSERT ON idempotency_keys
+           WHEN (SELECT party_size FROM bookings WHERE id = NEW.booking_id) = 2
+           BEGIN SELECT RAISE(ABORT, 'refused by the test'); END",
+        ]
+    } else {
+        &[
+            "CREATE FUNCTION refuse_parties_of_two() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN
+               IF (SELECT party_size FROM bookings WHERE id = NEW.booking_id) = 2 THEN
+                 RAISE EXCEPTION 'refused by the test';
+               END IF;
+               RETURN NEW;
+             END $$",
+            "CREATE TRIGGER refuse_parties_of_two BEFORE INSERT ON idempotency_keys
+             FOR EACH ROW EXECUTE FUNCTION refuse_parties_of_two()",
+        ]
+    };
+    for statement in refusal {
+        sqlx::query(statement)
+            .execute(&mut admin)
+            .await
+            .expect(statement);
+    }
+    let request = |index: usize, party_size: u32| {
+        let body = json!({
+            "envelope": sealed_booking(&fixture.recipient, "bistro-du-coin"),
+            "start": slot(1 + i64::try_from(index % 10).expect("small")),
+            "party_size": party_size,
+        });
+        Request::post("/api/v1/businesses/bistro-du-coin/bookings")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header("idempotency-key", format!("batch-{index}"))
+            .body(Body::from(body.to_string()))
+            .expect("request")
+    };
+    // One in five is a party of two, spread through the arrivals.
+    let tasks: Vec<_> = (0..60)
+        .map(|index| {
+            let party_size = if index % 5 == 2 { 2 } else { 1 };
+            let request = request(index, party_size);
+            let state = fixture.state.clone();
+            tokio::spawn(async move { (party_size, call(&state, request).await) })
+        })
+        .collect();
+    let mut acknowledged = std::collections::BTreeSet::new();
+    let mut failed = 0;
+    for task in tasks {
+        let (party_size, (status, body)) = task.await.expect("task");
+        match status {
+            StatusCode::CREATED => {
+                assert_eq!(party_size, 1, "a refused write was acknowledged");
+                acknowledged.insert(body["id"].as_str().expect("an id").to_owned());
+            }
+            StatusCode::INTERNAL_SERVER_ERROR => failed += 1,
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert!(failed >= 12, "every party of two fails: {failed}");
+    let stored: std::collections::BTreeSet<String> = fixture
+        .storage
+        .bookings(&BookingFilter::default())
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|booking| booking.id.to_string())
+        .collect();
+    assert_eq!(stored, acknowledged, "stored exactly when acknowledged");
+    assert_eq!(
+        fixture.database.count("idempotency_keys").await,
+        i64::try_from(stored.len()).expect("small")
+    );
+
+    let lift = if fixture.database.sqlite_path.is_some() {
+        "DROP TRIGGER refuse_parties_of_two"
+    } else {
+        "DROP TRIGGER refuse_parties_of_two ON idempotency_keys"
+    };
+    sqlx::query(lift).execute(&mut admin).await.expect(lift);
+    let (status, body) = call(&fixture.state, request(60, 2)).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+}
+
 async fn a_retry_with_the_same_idempotency_key_returns_the_same_booking(database: TestDatabase) {
     let fixture = fixture(database).await;
     let body = json!({ "envelope": sealed_booking(&fixture.recipient, "bistro-du-coin"), "start": slot(2), "party_size": 2 });
@@ -1745,6 +1840,7 @@ async fn availability_sees_every_change_to_capacity_whoever_made_it(database: Te
 }
 
 on_both_backends!(
+    a_booking_that_fails_half_way_takes_its_batch_down_and_nothing_else,
     a_percent_encoded_business_id_shares_the_allowance,
     an_idempotent_retry_is_answered_before_the_limits_count_it,
     consent_records_keep_the_choice_and_nothing_about_the_visitor,

@@ -25,6 +25,12 @@ pub enum BookError {
     Database(#[from] sqlx::Error),
 }
 
+impl super::group_commit::MemberError for BookError {
+    fn spoils_batch(&self) -> bool {
+        matches!(self, Self::Database(_))
+    }
+}
+
 /// A booking as it is written: ciphertext plus public metadata.
 #[derive(Debug, Clone)]
 pub struct NewBooking {
@@ -135,6 +141,32 @@ fn held(starts_at: i64, ends_at: i64, party_size: i64, practitioner: Option<Stri
     }
 }
 
+/// The SQL aggregate that packs the capacity rows it reads into one JSON
+/// array of `[starts_at, ends_at, party_size, practitioner]`: one row to hand
+/// over, however many bookings it holds.
+fn packed_occupancy(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Sqlite => {
+            "json_group_array(json_array(starts_at, ends_at, party_size, practitioner))"
+        }
+        Backend::Postgres => {
+            "COALESCE(json_agg(json_build_array(starts_at, ends_at, party_size, practitioner)), '[]'::json)::text"
+        }
+    }
+}
+
+/// The capacity rows [`packed_occupancy`] packed.
+fn unpack_occupancy(packed: &str) -> Result<Vec<Occupancy>, sqlx::Error> {
+    let rows: Vec<(i64, i64, i64, Option<String>)> =
+        serde_json::from_str(packed).map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
+    Ok(rows
+        .into_iter()
+        .map(|(starts_at, ends_at, party_size, practitioner)| {
+            held(starts_at, ends_at, party_size, practitioner)
+        })
+        .collect())
+}
+
 /// Longer than any booking or block holds capacity (a service of up to a day
 /// and its time after, up to a day; a turn or a block of up to a day), with
 /// room to spare for bookings made under older limits.
@@ -181,6 +213,19 @@ impl From<BookingRow> for StoredBooking {
             hold_until: row.hold_until,
         }
     }
+}
+
+/// What [`Storage::read_before_booking`] finds.
+#[derive(sqlx::FromRow)]
+struct BeforeBooking {
+    /// The request an earlier use of the idempotency key was made with, and
+    /// the booking it stored (both or neither).
+    earlier_request_hash: Option<Vec<u8>>,
+    earlier_booking: Option<String>,
+    /// The booking already stored with this envelope, if any.
+    replay_of: Option<String>,
+    /// The competing bookings, as [`packed_occupancy`] packs them.
+    competing: String,
 }
 
 /// A confirmed booking's hold on capacity.
@@ -264,14 +309,7 @@ impl Storage {
         business: &BusinessId,
         (start, end): (i64, i64),
     ) -> Result<Vec<Occupancy>, sqlx::Error> {
-        let packed = match self.backend() {
-            Backend::Sqlite => {
-                "json_group_array(json_array(starts_at, ends_at, party_size, practitioner))"
-            }
-            Backend::Postgres => {
-                "COALESCE(json_agg(json_build_array(starts_at, ends_at, party_size, practitioner)), '[]'::json)::text"
-            }
-        };
+        let packed = packed_occupancy(self.backend());
         let packed: String = sqlx::query_scalar(&format!(
             "SELECT {packed} FROM bookings WHERE {HOLDING_CAPACITY}"
         ))
@@ -281,14 +319,7 @@ impl Storage {
         .bind(start - LONGEST_HOLD_SECONDS)
         .fetch_one(&self.pool)
         .await?;
-        let rows: Vec<(i64, i64, i64, Option<String>)> =
-            serde_json::from_str(&packed).map_err(|error| sqlx::Error::Decode(Box::new(error)))?;
-        Ok(rows
-            .into_iter()
-            .map(|(starts_at, ends_at, party_size, practitioner)| {
-                held(starts_at, ends_at, party_size, practitioner)
-            })
-            .collect())
+        unpack_occupancy(&packed)
     }
 
     /// Holds capacity and stores a booking, atomically. `decide` sees the
@@ -352,6 +383,7 @@ impl Storage {
         let work = async |connection: &mut AnyConnection| {
             let booked = Self::book_in(
                 connection,
+                self.backend(),
                 business,
                 idempotency,
                 window,
@@ -402,6 +434,16 @@ impl Storage {
         .bind(&idempotency.key_hash[..])
         .fetch_optional(&mut *connection)
         .await?;
+        Self::answer_for(connection, idempotency, earlier).await
+    }
+
+    /// The booking `earlier` (the request hash and booking an idempotency key
+    /// was stored with) names, if that request was this one.
+    async fn answer_for(
+        connection: &mut AnyConnection,
+        idempotency: &Idempotency,
+        earlier: Option<(Vec<u8>, String)>,
+    ) -> Result<Option<StoredBooking>, BookError> {
         let Some((request_hash, booking_id)) = earlier else {
             return Ok(None);
         };
@@ -436,24 +478,46 @@ impl Storage {
         .map(|_| ())
     }
 
-    /// [`Storage::book`] inside a transaction that holds the write lock.
+    /// [`Storage::book`] inside a transaction that holds the write lock. Every
+    /// refusal comes before the first write, so a refused booking leaves the
+    /// transaction as it found it (its batch goes on without it).
     async fn book_in(
         connection: &mut AnyConnection,
+        backend: Backend,
         business: &BusinessId,
         idempotency: Option<Idempotency>,
         window: (i64, i64),
         (envelope_hash, block): ([u8; 32], bool),
         decide: impl FnOnce(&[Occupancy]) -> Result<(NewBooking, Option<NewAuditEntry>), Refusal>,
     ) -> Result<Booked, BookError> {
+        let BeforeBooking {
+            earlier_request_hash,
+            earlier_booking,
+            replay_of,
+            competing,
+        } = Self::read_before_booking(
+            connection,
+            backend,
+            business,
+            idempotency.as_ref(),
+            window,
+            &envelope_hash,
+        )
+        .await?;
         if let Some(idempotency) = &idempotency
-            && let Some(earlier) = Self::earlier_answer(connection, business, idempotency).await?
+            && let Some(earlier) = Self::answer_for(
+                connection,
+                idempotency,
+                earlier_request_hash.zip(earlier_booking),
+            )
+            .await?
         {
             return Ok(Booked::Replayed(earlier));
         }
-        if Self::is_replay(connection, &envelope_hash).await? {
+        if replay_of.is_some() {
             return Err(BookError::Replayed);
         }
-        let competing = Self::occupancy(connection, business, window, None).await?;
+        let competing = unpack_occupancy(&competing)?;
         let (booking, audit) = decide(&competing).map_err(BookError::Refused)?;
         Self::insert_booking(connection, &booking, "confirmed", block).await?;
         if let Some(idempotency) = &idempotency {
@@ -463,6 +527,36 @@ impl Storage {
             Self::append_audit(connection, audit).await?;
         }
         Ok(Booked::Created(booking))
+    }
+
+    /// Everything [`Storage::book_in`] reads before it decides, in one query.
+    /// The writer runs bookings one after another, and on SQLite each statement
+    /// is a trip to the database's thread and back, so these trips, not the
+    /// lookups themselves, are what bounds how many bookings a second it takes.
+    async fn read_before_booking(
+        connection: &mut AnyConnection,
+        backend: Backend,
+        business: &BusinessId,
+        idempotency: Option<&Idempotency>,
+        (start, end): (i64, i64),
+        envelope_hash: &[u8; 32],
+    ) -> Result<BeforeBooking, sqlx::Error> {
+        let packed = packed_occupancy(backend);
+        sqlx::query_as(&format!(
+            "SELECT
+               (SELECT request_hash FROM idempotency_keys WHERE business = $1 AND key_hash = $5) AS earlier_request_hash,
+               (SELECT booking_id FROM idempotency_keys WHERE business = $1 AND key_hash = $5) AS earlier_booking,
+               (SELECT id FROM bookings WHERE envelope_hash = $6) AS replay_of,
+               (SELECT {packed} FROM bookings WHERE {HOLDING_CAPACITY}) AS competing"
+        ))
+        .bind(business)
+        .bind(start)
+        .bind(end)
+        .bind(start - LONGEST_HOLD_SECONDS)
+        .bind(idempotency.map(|idempotency| &idempotency.key_hash[..]))
+        .bind(&envelope_hash[..])
+        .fetch_one(connection)
+        .await
     }
 
     /// Writes `booking` with `status` (`confirmed`, or `waiting` for the waitlist).

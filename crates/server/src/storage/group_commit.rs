@@ -3,10 +3,16 @@
 //! has one writer; PostgreSQL takes the business's advisory lock), so
 //! committing each booking on its own caps a business at a few hundred bookings
 //! per second. Here, bookings that arrive while a batch is open join it: each
-//! runs in its own savepoint, in arrival order, so it sees every booking before
-//! it (capacity stays exact), and the last one in commits them all with one
-//! fsync. No booking is acknowledged before the COMMIT that makes it durable; a
-//! refusal rolls back only its own savepoint.
+//! runs in arrival order, so it sees every booking before it (capacity stays
+//! exact), and the last one in commits them all with one fsync. No booking is
+//! acknowledged before the COMMIT that makes it durable.
+//!
+//! A member refuses only before its first write (a full slot, a replay), so a
+//! refusal leaves the batch as it found it. A member that fails otherwise may
+//! have written half a booking, and on PostgreSQL any failed statement spoils
+//! the transaction: the whole batch is rolled back and every member told. This
+//! costs nothing in the common case, where a savepoint around each member cost
+//! two statements, each a round trip on the one writer every booking waits for.
 //!
 //! SQLite has one batch for the whole database (its one writer); PostgreSQL
 //! one per business, each batch's transaction holding that business's lock, so
@@ -29,6 +35,14 @@ const COMMIT_PATIENCE: Duration = Duration::from_millis(20);
 /// What became of a batch; errors are shared by every member, so they are text.
 type Outcome = Result<(), Arc<str>>;
 
+/// An error a member's work returns.
+pub(super) trait MemberError: From<sqlx::Error> {
+    /// Whether the batch can no longer be trusted: the member may have written
+    /// before it failed, or (on PostgreSQL) a failed statement aborted the
+    /// transaction. A refusal decided before any write is not.
+    fn spoils_batch(&self) -> bool;
+}
+
 /// The batch being filled, if any, and who is waiting to join.
 #[derive(Debug, Default)]
 pub(super) struct GroupCommit {
@@ -42,9 +56,9 @@ pub(super) struct GroupCommit {
 struct Batch {
     transaction: Transaction<'static, Any>,
     members: usize,
-    /// Set between a member's SAVEPOINT and its RELEASE: still set when the next
-    /// member arrives means that member's request was dropped half-way, and
-    /// nothing in the batch can be trusted.
+    /// Set while a member's work runs: still set when the next member arrives
+    /// means that member's request was dropped half-way, and nothing in the
+    /// batch can be trusted.
     member_inside: bool,
     outcome: Arc<watch::Sender<Option<Outcome>>>,
 }
@@ -68,9 +82,9 @@ impl Drop for Queued<'_> {
 impl GroupCommit {
     /// Runs `work` inside the open batch (opening one with `begin` if needed:
     /// a transaction that holds the write lock) and returns its result once the
-    /// batch is durable. An error from `work` rolls back its own writes and is
-    /// returned at once.
-    pub(super) async fn run<T, E: From<sqlx::Error>>(
+    /// batch is durable. An error from `work` is returned at once; one that
+    /// [spoils the batch](MemberError::spoils_batch) rolls the batch back first.
+    pub(super) async fn run<T, E: MemberError>(
         &self,
         begin: impl AsyncFnOnce() -> Result<Transaction<'static, Any>, sqlx::Error>,
         work: impl AsyncFnOnce(&mut AnyConnection) -> Result<T, E>,
@@ -92,22 +106,12 @@ impl GroupCommit {
         let batch = open.as_mut().expect("a batch is open");
         batch.members += 1;
         batch.member_inside = true;
-        if let Err(error) = savepoint(&mut batch.transaction, "SAVEPOINT booking").await {
-            abandon(&mut open, "SAVEPOINT failed").await;
-            return Err(error.into());
-        }
         let result = work(&mut batch.transaction).await;
-        let close = if result.is_ok() {
-            savepoint(&mut batch.transaction, "RELEASE booking").await
-        } else {
-            match savepoint(&mut batch.transaction, "ROLLBACK TO booking").await {
-                Ok(()) => savepoint(&mut batch.transaction, "RELEASE booking").await,
-                Err(error) => Err(error),
-            }
-        };
-        if let Err(error) = close {
-            abandon(&mut open, "closing a savepoint failed").await;
-            return Err(error.into());
+        if let Err(error) = &result
+            && error.spoils_batch()
+        {
+            abandon(&mut open, "another booking of its batch failed").await;
+            return result;
         }
         batch.member_inside = false;
         let channel = Arc::clone(&batch.outcome);
@@ -150,16 +154,6 @@ impl GroupCommit {
             }
         }
     }
-}
-
-async fn savepoint(
-    transaction: &mut Transaction<'static, Any>,
-    statement: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query(statement)
-        .execute(&mut **transaction)
-        .await
-        .map(|_| ())
 }
 
 /// Commits the open batch and tells its members.

@@ -1804,6 +1804,46 @@ async fn consent_records_keep_the_choice_and_nothing_about_the_visitor(database:
     );
 }
 
+/// A capacity search starts as long before its window as the business's
+/// longest booking lasts, which the database records; migration 0020 records it
+/// for the bookings already stored, so a long one made before it (here five
+/// hours, from 18:00) still holds its seats at 22:00.
+async fn a_long_booking_stored_before_migration_0020_still_holds_its_seats(database: TestDatabase) {
+    let pool = support::migrated_before(&database, 20).await;
+    let evening = 1_900_000_000;
+    for (id, starts_at, hours, party_size) in [
+        ("OLD-LONG", evening, 5, 8),
+        ("OLD-SHORT", evening + 6 * 3600, 1, 2),
+    ] {
+        sqlx::query(
+            "INSERT INTO bookings (id, business, starts_at, ends_at, party_size, envelope, created_at,
+                                   status, envelope_hash)
+             VALUES ($1, 'bistro-du-coin', $2, $3, $4, $5, 1, 'confirmed', $6)",
+        )
+        .bind(id)
+        .bind(starts_at)
+        .bind(starts_at + hours * 3600)
+        .bind(party_size)
+        .bind(vec![0u8; 4])
+        .bind(vec![u8::try_from(party_size).expect("small"); 32])
+        .execute(&pool)
+        .await
+        .expect("an old booking");
+    }
+    pool.close().await;
+
+    let storage = Storage::open(&database.url).await.expect("migrated");
+    let business = sealbook_server::ids::BusinessId::new("bistro-du-coin");
+    let ten_pm = evening + 4 * 3600;
+    let held = storage
+        .occupancy_between(&business, (ten_pm, ten_pm + 1800))
+        .await
+        .expect("occupancy");
+    let seats: Vec<u32> = held.iter().map(|held| held.party_size).collect();
+    assert_eq!(seats, [8], "the long booking, found from four hours later");
+    storage.close().await;
+}
+
 /// Availability keeps the capacity rows it read until the database's counter
 /// for the business moves; a change made by another process (here, plain SQL
 /// on the same database) moves it too, so the next look sees the change.
@@ -1841,6 +1881,7 @@ async fn availability_sees_every_change_to_capacity_whoever_made_it(database: Te
 
 on_both_backends!(
     a_booking_that_fails_half_way_takes_its_batch_down_and_nothing_else,
+    a_long_booking_stored_before_migration_0020_still_holds_its_seats,
     a_percent_encoded_business_id_shares_the_allowance,
     an_idempotent_retry_is_answered_before_the_limits_count_it,
     consent_records_keep_the_choice_and_nothing_about_the_visitor,

@@ -609,24 +609,7 @@ async fn the_cancellation_deadline_holds_for_visitors_not_for_staff(database: Te
 /// Marks made before attendance stood apart from the status survive migration
 /// 0011, and the widened column takes `late_cancelled`.
 async fn marks_made_before_migration_0011_are_carried_over(database: TestDatabase) {
-    sqlx::any::install_default_drivers();
-    let (mut before, url) = match &database.sqlite_path {
-        Some(_) => (
-            sqlx::migrate!("migrations/sqlite"),
-            format!("{}?mode=rwc", database.url),
-        ),
-        None => (sqlx::migrate!("migrations/postgres"), database.url.clone()),
-    };
-    // The schema as it was: every migration before this one.
-    before.migrations = before
-        .migrations
-        .iter()
-        .filter(|migration| migration.version < 11)
-        .cloned()
-        .collect::<Vec<_>>()
-        .into();
-    let pool = sqlx::AnyPool::connect(&url).await.expect("connect");
-    before.run(&pool).await.expect("migrations before 0011");
+    let pool = support::migrated_before(&database, 11).await;
     for (index, (status, attendance)) in [
         ("confirmed", Some("arrived")),
         ("confirmed", Some("no_show")),

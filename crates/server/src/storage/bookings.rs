@@ -121,15 +121,15 @@ pub struct BookingFilter {
     pub starts_from: Option<i64>,
 }
 
-/// The columns of a [`StoredBooking`], in the order of [`BookingRow`].
 /// The bookings of business `$1` that hold capacity in `[$2, $3)`: confirmed
 /// ones, and waitlist offers while they are held (a lapsed hold is let go by
 /// the offer pass, in a write that moves the occupancy counter).
-/// No booking holds capacity longer than [`LONGEST_HOLD_SECONDS`], so the
-/// index is searched from `$4` (that long before `$2`), not from the
-/// business's first booking.
+/// None of them starts before `$2` less the longest any booking of the business
+/// has held (kept by the triggers beside the counter; `$4` if there is no row),
+/// so the index is searched from there, not from the business's first booking.
 const HOLDING_CAPACITY: &str = "business = $1 AND status IN ('confirmed', 'offered') AND starts_at < $3 \
-     AND ends_at > $2 AND starts_at > $4";
+     AND ends_at > $2 \
+     AND starts_at > $2 - COALESCE((SELECT longest_hold FROM occupancy_versions WHERE business = $1), $4)";
 
 /// What a booking row holds of capacity.
 fn held(starts_at: i64, ends_at: i64, party_size: i64, practitioner: Option<String>) -> Occupancy {
@@ -169,9 +169,11 @@ fn unpack_occupancy(packed: &str) -> Result<Vec<Occupancy>, sqlx::Error> {
 
 /// Longer than any booking or block holds capacity (a service of up to a day
 /// and its time after, up to a day; a turn or a block of up to a day), with
-/// room to spare for bookings made under older limits.
+/// room to spare for bookings made under older limits: the search's bound for
+/// a business the counter table has no row for.
 const LONGEST_HOLD_SECONDS: i64 = 7 * 86_400;
 
+/// The columns of a [`StoredBooking`], in the order of [`BookingRow`].
 pub(super) const BOOKING_COLUMNS: &str = "id, business, starts_at, ends_at, party_size, service, practitioner, status, envelope, visitor_copy, created_at, attendance, block, hold_until";
 
 /// A booking row as [`BOOKING_COLUMNS`] selects it.
@@ -252,7 +254,7 @@ impl Storage {
         .bind(business)
         .bind(start)
         .bind(end)
-        .bind(start - LONGEST_HOLD_SECONDS)
+        .bind(LONGEST_HOLD_SECONDS)
         .bind(except)
         .fetch_all(connection)
         .await?;
@@ -316,7 +318,7 @@ impl Storage {
         .bind(business)
         .bind(start)
         .bind(end)
-        .bind(start - LONGEST_HOLD_SECONDS)
+        .bind(LONGEST_HOLD_SECONDS)
         .fetch_one(&self.pool)
         .await?;
         unpack_occupancy(&packed)
@@ -552,7 +554,7 @@ impl Storage {
         .bind(business)
         .bind(start)
         .bind(end)
-        .bind(start - LONGEST_HOLD_SECONDS)
+        .bind(LONGEST_HOLD_SECONDS)
         .bind(idempotency.map(|idempotency| &idempotency.key_hash[..]))
         .bind(&envelope_hash[..])
         .fetch_one(connection)

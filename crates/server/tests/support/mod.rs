@@ -55,6 +55,33 @@ impl TestDatabase {
     }
 }
 
+/// A pool on `database` with the schema as it was before migration `version`
+/// (every earlier migration run), to store rows the way older releases did.
+/// [`sealbook_server::Storage::open`] then runs the rest.
+pub async fn migrated_before(database: &TestDatabase, version: i64) -> sqlx::AnyPool {
+    sqlx::any::install_default_drivers();
+    let (mut before, url) = match &database.sqlite_path {
+        Some(_) => (
+            sqlx::migrate!("migrations/sqlite"),
+            format!("{}?mode=rwc", database.url),
+        ),
+        None => (sqlx::migrate!("migrations/postgres"), database.url.clone()),
+    };
+    before.migrations = before
+        .migrations
+        .iter()
+        .filter(|migration| migration.version < version)
+        .cloned()
+        .collect::<Vec<_>>()
+        .into();
+    let pool = sqlx::AnyPool::connect(&url).await.expect("connect");
+    before
+        .run(&pool)
+        .await
+        .unwrap_or_else(|error| panic!("migrations before {version}: {error}"));
+    pool
+}
+
 pub async fn sqlite() -> TestDatabase {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("test.db");

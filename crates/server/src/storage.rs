@@ -93,6 +93,14 @@ pub enum Backend {
 }
 
 impl Backend {
+    /// Every migration of this backend's schema, in order.
+    pub fn migrator(self) -> sqlx::migrate::Migrator {
+        match self {
+            Self::Sqlite => sqlx::migrate!("migrations/sqlite"),
+            Self::Postgres => sqlx::migrate!("migrations/postgres"),
+        }
+    }
+
     /// The backend a database URL names.
     pub fn of(url: &str) -> Option<Self> {
         if url.starts_with("sqlite:") {
@@ -171,10 +179,7 @@ impl Storage {
             Backend::Postgres => (url.to_owned(), AnyPoolOptions::new().max_connections(16)),
         };
         let pool = options.connect(&url).await?;
-        match backend {
-            Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&pool).await?,
-            Backend::Postgres => sqlx::migrate!("migrations/postgres").run(&pool).await?,
-        }
+        backend.migrator().run(&pool).await?;
         let storage = Self {
             pool,
             backend,

@@ -60,12 +60,11 @@ impl TestDatabase {
 /// [`sealbook_server::Storage::open`] then runs the rest.
 pub async fn migrated_before(database: &TestDatabase, version: i64) -> sqlx::AnyPool {
     sqlx::any::install_default_drivers();
-    let (mut before, url) = match &database.sqlite_path {
-        Some(_) => (
-            sqlx::migrate!("migrations/sqlite"),
-            format!("{}?mode=rwc", database.url),
-        ),
-        None => (sqlx::migrate!("migrations/postgres"), database.url.clone()),
+    let backend = sealbook_server::storage::Backend::of(&database.url).expect("a known backend");
+    let mut before = backend.migrator();
+    let url = match &database.sqlite_path {
+        Some(_) => format!("{}?mode=rwc", database.url),
+        None => database.url.clone(),
     };
     before.migrations = before
         .migrations

@@ -9,6 +9,7 @@
 
 use fantoccini::key::Key;
 use sealbook_e2e::api::{Sealed, first_free_start};
+use sealbook_e2e::civil::iso_date;
 use sealbook_e2e::courier::{Courier, token_from_inbox};
 use sealbook_e2e::flow::{assert_accessible, canary, choose_first_free_slot, key, send};
 use sealbook_e2e::{Browser, HostSite, Sealbook, assert_nowhere, courier_keygen};
@@ -17,15 +18,26 @@ const BUSINESS: &str = "bistro-waitlist";
 const OWNER: &str = "owner@bistro-waitlist.example";
 const OWNER_PASSWORD: &str = "owner password 2026";
 
-/// One table of two, one sitting a day: a day is full after one booking.
-fn profile(courier_public: &str) -> String {
+/// One table of two, one sitting a day (19:00): a day is full after one
+/// booking. Closed today: the first bookable sitting is
+/// always tomorrow's or later, at least 19 hours ahead. Open today, its sitting
+/// would stop being bookable at 18:00 (the hour's lead), and a test run across
+/// that minute would find it free through the API and too soon in the widget.
+fn profile(courier_public: &str) -> anyhow::Result<String> {
     let hours = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
         .map(|day| format!("{day} = [\"19:00-20:45\"]"))
         .join(", ");
-    format!(
+    // Paris's today lies between these two UTC dates, whatever the season.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_secs();
+    let utc_day = |seconds: u64| i64::try_from(seconds / 86_400);
+    let (first, last) = (iso_date(utc_day(now)?), iso_date(utc_day(now + 2 * 3_600)?));
+    Ok(format!(
         "kind = \"restaurant\"\ntimezone = \"Europe/Paris\"\ncovers = 2\nmax_party_size = 2\nturn_minutes = 105\nhours = {{ {hours} }}\n\
+         closures = [{{ from = \"{first}\", to = \"{last}\" }}]\n\
          [business.courier]\nkeys = [{{ file = \"{courier_public}\" }}]\nchannels = [\"email\"]\nreminders = [\"48h\"]\nwaitlist_hold = \"15m\"\n"
-    )
+    ))
 }
 
 /// Books two at `start` through the API: the status, and the booking's id
@@ -60,7 +72,7 @@ async fn a_visitor_waits_for_a_full_slot_and_books_the_freed_seats_from_the_offe
     let mut sealbook = Sealbook::start_with_profile(
         BUSINESS,
         &[site.origin()],
-        &profile(&courier_key.public.display().to_string()),
+        &profile(&courier_key.public.display().to_string())?,
     )
     .await?;
     site.set_page(format!(

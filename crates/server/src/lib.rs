@@ -47,9 +47,15 @@ pub use config::Config;
 pub use error::AppError;
 pub use storage::Storage;
 
-/// Everything a request handler needs.
+/// Everything a request handler needs. Cloned for every request (axum hands
+/// each handler and middleware its own), so it is one shared pointer: the
+/// parts behind it hold dozens of reference counts between them.
 #[derive(Debug, Clone)]
-pub struct AppState {
+pub struct AppState(Arc<SharedState>);
+
+/// What every clone of an [`AppState`] shares, reached through it.
+#[derive(Debug)]
+pub struct SharedState {
     config: Arc<Config>,
     businesses: businesses::Businesses,
     storage: Storage,
@@ -91,7 +97,7 @@ impl AppState {
                 })
                 .collect(),
         );
-        Self {
+        Self(Arc::new(SharedState {
             limits,
             notifier: notifier(&config, &businesses, &storage),
             businesses,
@@ -101,7 +107,7 @@ impl AppState {
             offers: waitlist::OfferPass::default(),
             totp_key,
             sweeper: sweeper::Health::new(jiff::Timestamp::now()),
-        }
+        }))
     }
 
     /// The business `id`, with the schedule this process serves now.
@@ -112,6 +118,14 @@ impl AppState {
     /// This process's metrics, e.g. to render them in a test.
     pub fn metrics(&self) -> &metrics::Metrics {
         &self.metrics
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = SharedState;
+
+    fn deref(&self) -> &SharedState {
+        &self.0
     }
 }
 

@@ -292,6 +292,9 @@ impl From<crate::storage::BookError> for AppError {
             BookError::Refused(refusal) => refusal.into(),
             BookError::IdempotencyConflict => Self::IdempotencyConflict,
             BookError::Replayed => Self::Replayed,
+            BookError::CancelTokenTaken => Self::BadRequest(
+                "cancel_token_hash is another booking's: make a new cancel token".to_owned(),
+            ),
             BookError::Database(error) => error.into(),
         }
     }

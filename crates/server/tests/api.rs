@@ -1844,6 +1844,34 @@ async fn a_long_booking_stored_before_migration_0020_still_holds_its_seats(datab
     storage.close().await;
 }
 
+/// A booking made longer after it was stored (here by plain SQL, as another
+/// process would) still holds its seats to its new end: the triggers record
+/// the business's longest booking on every change, not only on insert.
+async fn a_booking_made_longer_holds_its_seats_to_its_new_end(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let start = slot(3);
+    let body = json!({ "envelope": sealed_booking(&fixture.recipient, "bistro-du-coin"), "start": start, "party_size": 5 });
+    let (status, created) = post_json(&fixture.state, "bistro-du-coin", &body).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let mut elsewhere = fixture.database.connect().await;
+    sqlx::query("UPDATE bookings SET ends_at = starts_at + 6 * 3600 WHERE id = $1")
+        .bind(created["id"].as_str().expect("an id"))
+        .execute(&mut elsewhere)
+        .await
+        .expect("made longer");
+    let five_hours_in = start.parse::<jiff::Timestamp>().expect("time").as_second() + 5 * 3600;
+    let held = fixture
+        .storage
+        .occupancy_between(
+            &sealbook_server::ids::BusinessId::new("bistro-du-coin"),
+            (five_hours_in, five_hours_in + 1800),
+        )
+        .await
+        .expect("occupancy");
+    let seats: Vec<u32> = held.iter().map(|held| held.party_size).collect();
+    assert_eq!(seats, [5], "the booking, found five hours after its start");
+}
+
 /// Availability keeps the capacity rows it read until the database's counter
 /// for the business moves; a change made by another process (here, plain SQL
 /// on the same database) moves it too, so the next look sees the change.
@@ -1882,6 +1910,7 @@ async fn availability_sees_every_change_to_capacity_whoever_made_it(database: Te
 on_both_backends!(
     a_booking_that_fails_half_way_takes_its_batch_down_and_nothing_else,
     a_long_booking_stored_before_migration_0020_still_holds_its_seats,
+    a_booking_made_longer_holds_its_seats_to_its_new_end,
     a_percent_encoded_business_id_shares_the_allowance,
     an_idempotent_retry_is_answered_before_the_limits_count_it,
     consent_records_keep_the_choice_and_nothing_about_the_visitor,

@@ -705,6 +705,39 @@ async fn staff_and_visitor_changes_rewrite_the_jobs(database: TestDatabase) {
     assert_eq!(fixture.database.count("contact_cards").await, 0);
 }
 
+/// A cancel token is one booking's. Reused, the second booking is refused
+/// before anything of it is written (its card would be written last, after the
+/// booking row, inside a transaction other bookings share).
+async fn a_reused_cancel_token_is_refused_before_anything_is_written(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let start = noon_in(3);
+    let courier = std::slice::from_ref(&fixture.courier_public);
+    let path = format!("/api/v1/businesses/{BISTRO}/bookings");
+    let first = upload(
+        &fixture,
+        start,
+        Some((courier, BISTRO, Channel::Email, "a@example.org")),
+    );
+    book(&fixture, &first).await;
+    let jobs = fixture.database.count("message_jobs").await;
+    let mut second = upload(
+        &fixture,
+        noon_in(4),
+        Some((courier, BISTRO, Channel::Email, "b@example.org")),
+    )
+    .body;
+    second["cancel_token_hash"] = first.body["cancel_token_hash"].clone();
+    let (status, answer) = post_json(&fixture.state, &path, None, &second).await;
+    assert_eq!(
+        (status, code(&answer)),
+        (StatusCode::BAD_REQUEST, "bad_request"),
+        "{answer}"
+    );
+    assert_eq!(fixture.database.count("bookings").await, 1);
+    assert_eq!(fixture.database.count("contact_cards").await, 1);
+    assert_eq!(fixture.database.count("message_jobs").await, jobs);
+}
+
 async fn bad_cards_and_tokens_are_typed_errors_that_store_nothing(database: TestDatabase) {
     let fixture = fixture(database).await;
     let start = noon_in(3);
@@ -1170,6 +1203,7 @@ async fn the_waitlist_offers_freed_seats_to_each_in_turn(database: TestDatabase)
 }
 
 on_both_backends!(
+    a_reused_cancel_token_is_refused_before_anything_is_written,
     a_card_gets_its_jobs_and_a_courier_sends_them_once,
     leases_lapse_late_reminders_are_dropped_and_releases_wait,
     staff_and_visitor_changes_rewrite_the_jobs,

@@ -21,6 +21,8 @@ pub enum BookError {
     IdempotencyConflict,
     #[error("this envelope was already uploaded")]
     Replayed,
+    #[error("the contact card's cancel token is another booking's")]
+    CancelTokenTaken,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -521,6 +523,14 @@ impl Storage {
         }
         let competing = unpack_occupancy(&competing)?;
         let (booking, audit) = decide(&competing).map_err(BookError::Refused)?;
+        // Its card is written after the booking, so its unique cancel hash is
+        // checked here: a client that reuses one is refused before any write,
+        // not failed half-way (which would take its whole batch down with it).
+        if let Some(card) = &booking.contact_card
+            && Self::cancel_hash_taken(connection, &card.cancel_hash).await?
+        {
+            return Err(BookError::CancelTokenTaken);
+        }
         Self::insert_booking(connection, &booking, "confirmed", block).await?;
         if let Some(idempotency) = &idempotency {
             Self::remember_answer(connection, idempotency, &booking).await?;

@@ -7,8 +7,9 @@
 //! exact), and the last one in commits them all with one fsync. No booking is
 //! acknowledged before the COMMIT that makes it durable.
 //!
-//! A member refuses only before its first write (a full slot, a replay), so a
-//! refusal leaves the batch as it found it. A member that fails otherwise may
+//! A member refuses only before its first write (a full slot, a replay, an
+//! idempotency key used for another request, a cancel token another booking
+//! holds), so a refusal leaves the batch as it found it. A member that fails otherwise may
 //! have written half a booking, and on PostgreSQL any failed statement spoils
 //! the transaction: the whole batch is rolled back and every member told. This
 //! costs nothing in the common case, where a savepoint around each member cost

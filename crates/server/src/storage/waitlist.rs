@@ -103,6 +103,9 @@ impl Storage {
             // The waitlist is a promise to write: without a card there is no one to write to.
             return Err(BookError::Refused(Refusal::SlotFull));
         };
+        if Self::cancel_hash_taken(&mut transaction, &card.cancel_hash).await? {
+            return Err(BookError::CancelTokenTaken);
+        }
         Self::insert_booking(&mut transaction, &booking, "waiting", false).await?;
         if let Some(idempotency) = &idempotency {
             Self::remember_answer(&mut transaction, idempotency, &booking).await?;

@@ -43,9 +43,12 @@ pub async fn choose_first_free_slot(
 /// so that the time cannot become too soon to book while the test books it.
 const SAFE_LEAD_SECONDS: i64 = 65 * 60;
 
-/// Like [`choose_first_free_slot`], choosing the `nth` time (0: the first; the
-/// last if there are fewer) among those of the day that start far enough ahead
-/// ([`SAFE_LEAD_SECONDS`]); a day with none is left for the next.
+/// Like [`choose_first_free_slot`], choosing the `nth` time (0: the first)
+/// among those of the day that start far enough ahead ([`SAFE_LEAD_SECONDS`]);
+/// a day with `nth` or fewer such times is left for the next. So calls with
+/// different `nth` never choose the same time, whatever the hour: late in the
+/// evening today keeps only a few times, and settling for its last one would
+/// book it again and again, past what one client may hold at one start time.
 pub async fn choose_free_slot(
     widget: &Widget<'_>,
     audit: Option<&Browser>,
@@ -78,12 +81,12 @@ pub async fn choose_free_slot(
                     ahead.push(time);
                 }
             }
-            if let Some(time) = ahead.get(nth.min(ahead.len().saturating_sub(1))) {
+            if let Some(time) = ahead.get(nth) {
                 time.send_keys(&key(Key::Enter)).await?;
                 widget.wait_for("#sb-name").await?;
                 return Ok(());
             }
-            // Every time of this day starts too soon: back to the calendar.
+            // Too few times of this day start far enough ahead: back to the calendar.
             widget.press("#sb-back", &key(Key::Enter)).await?;
             widget.wait_for("table.sb-cal:not([aria-busy])").await?;
             let cursor = widget.wait_for("td[tabindex=\"0\"]").await?;

@@ -167,11 +167,14 @@ fn paris() -> jiff::tz::TimeZone {
     jiff::tz::TimeZone::get("Europe/Paris").expect("bundled tzdb")
 }
 
+/// Today in Paris, as the tests first asked: read once, so that the days a
+/// test books and the days it then asks for stay the same across midnight.
+static TODAY: std::sync::LazyLock<jiff::civil::Date> =
+    std::sync::LazyLock::new(|| jiff::Timestamp::now().to_zoned(paris()).date());
+
 /// The local date `days` from today, Paris time.
 fn day(days: i64) -> jiff::civil::Date {
-    jiff::Timestamp::now()
-        .to_zoned(paris())
-        .date()
+    TODAY
         .checked_add(jiff::Span::new().days(days))
         .expect("date")
 }

@@ -1864,15 +1864,23 @@ async fn the_owner_gets_the_script_tag_to_paste(database: TestDatabase) {
 /// present, counts of this business's records only, and a bounded range.
 async fn the_owner_sees_consent_choices_counted_per_week(database: TestDatabase) {
     let fixture = fixture(database).await;
-    let now = jiff::Timestamp::now().as_second();
-    let week = 7 * 24 * 3600;
+    // Weeks back in Paris's calendar, not in hours: across a change of clocks
+    // 168 hours back may fall an hour short of last week's Monday.
+    let here = jiff::Zoned::now().in_tz("Europe/Paris").expect("zone");
+    let weeks_back = |weeks: i64| {
+        here.checked_sub(jiff::Span::new().weeks(weeks))
+            .expect("date")
+            .timestamp()
+            .as_second()
+    };
+    let now = here.timestamp().as_second();
     let all = ["analytics", "marketing"].map(str::to_owned).to_vec();
     for (business, at, action, granted, refused) in [
         ("bistro-du-coin", now, "accept_all", all.clone(), vec![]),
         ("bistro-du-coin", now, "gpc", vec![], all.clone()),
         (
             "bistro-du-coin",
-            now - week,
+            weeks_back(1),
             "reject_all",
             vec![],
             all.clone(),
@@ -1880,7 +1888,7 @@ async fn the_owner_sees_consent_choices_counted_per_week(database: TestDatabase)
         // Before the weeks asked for, and another business's.
         (
             "bistro-du-coin",
-            now - 3 * week,
+            weeks_back(3),
             "accept_all",
             all.clone(),
             vec![],

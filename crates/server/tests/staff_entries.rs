@@ -184,14 +184,21 @@ fn slot() -> String {
     slot_at(12, 0)
 }
 
+/// Two days from today in Paris, as the tests first asked: read once, so that
+/// a slot booked and the same slot named again stay one across midnight.
+static SLOT_DAY: std::sync::LazyLock<jiff::civil::Date> = std::sync::LazyLock::new(|| {
+    let tz = jiff::tz::TimeZone::get("Europe/Paris").expect("bundled tzdb");
+    jiff::Timestamp::now()
+        .to_zoned(tz)
+        .date()
+        .checked_add(jiff::Span::new().days(2))
+        .expect("date")
+});
+
 /// `hour:minute`, two days from now, Paris time.
 fn slot_at(hour: i8, minute: i8) -> String {
     let tz = jiff::tz::TimeZone::get("Europe/Paris").expect("bundled tzdb");
-    let date = jiff::Timestamp::now()
-        .to_zoned(tz.clone())
-        .date()
-        .checked_add(jiff::Span::new().days(2))
-        .expect("date");
+    let date = *SLOT_DAY;
     date.at(hour, minute, 0, 0)
         .to_zoned(tz)
         .expect("the time exists")

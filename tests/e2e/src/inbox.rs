@@ -3,6 +3,7 @@
 
 use fantoccini::key::Key;
 
+use crate::civil::{iso_date, unix_seconds};
 use crate::flow::key;
 use crate::{Browser, eventually};
 
@@ -76,4 +77,38 @@ pub async fn wait_for_row(browser: &Browser, name: &str) -> anyhow::Result<()> {
             .then_some(())
     })
     .await
+}
+
+/// Turns the open move form to the day after `booked_start` (the booking's
+/// start as the server writes it, `2026-12-04T20:15:00Z`) and waits until that
+/// day's free times are listed; returns the day. The booked day may offer no
+/// other time: booked late in the evening, a booking takes the day's last time
+/// far enough ahead, and the list then holds only that one. The next day's
+/// times all lie ahead.
+pub async fn move_form_to_next_day(
+    browser: &Browser,
+    booked_start: &str,
+) -> anyhow::Result<String> {
+    let booked = unix_seconds(booked_start)
+        .ok_or_else(|| anyhow::anyhow!("not a start time: {booked_start}"))?;
+    let next_day = iso_date(booked.div_euclid(86_400) + 1);
+    browser.wait_for("#sb-move-date").await?;
+    browser
+        .script(&format!(
+            "const input = document.getElementById('sb-move-date'); input.value = '{next_day}';
+             input.dispatchEvent(new Event('change', {{ bubbles: true }}));"
+        ))
+        .await?;
+    // Times of the day before may still be listed until the new ones arrive.
+    eventually(&format!("the free times of {next_day}"), || async {
+        let count = browser
+            .script(&format!(
+                "return document.querySelectorAll('#sb-move-slot option[value^=\"{next_day}\"]').length;"
+            ))
+            .await
+            .ok()?;
+        (count.as_u64()? > 1).then_some(())
+    })
+    .await?;
+    Ok(next_day)
 }

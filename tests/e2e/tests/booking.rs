@@ -4,12 +4,11 @@
 
 use fantoccini::Locator;
 use fantoccini::key::Key;
+use sealbook_e2e::civil::{iso_date, unix_seconds};
 use sealbook_e2e::flow::{
     assert_accessible, canary, choose_first_free_slot, fill_details, key, send,
 };
-use sealbook_e2e::{
-    Browser, BrowserKind, HostSite, Sealbook, eventually, in_each_browser, occurrences,
-};
+use sealbook_e2e::{Browser, BrowserKind, HostSite, Sealbook, in_each_browser, occurrences};
 
 /// Browser tests share two cores: one at a time keeps timings honest.
 static ONE_BROWSER_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -733,46 +732,33 @@ async fn manage_link_round_trip(kind: BrowserKind) -> anyhow::Result<()> {
         "the confirmation step and the manage page give the same event, alarm and UID"
     );
 
-    // Change the time: another free time, re-sealed in the browser. The booked
-    // day comes first; late in the evening its only free time may be the one
-    // booked, and then the next days are tried, as a visitor would.
+    // Change the time: a time of the next day, re-sealed in the browser. The
+    // booked day may offer no other time (booked late in the evening), and one
+    // of its earlier times could become too soon to book between choosing and
+    // saving; the next day's all lie ahead.
+    let next_day = iso_date(
+        unix_seconds(&start)
+            .ok_or_else(|| anyhow::anyhow!("not a start time: {start}"))?
+            .div_euclid(86_400)
+            + 1,
+    );
     browser
         .wait_for("#sb-change")
         .await?
         .send_keys(&key(Key::Enter))
         .await?;
-    let other_time = format!(".sb-slot:not([data-start=\"{start}\"])");
-    let mut other = None;
-    for day in 0..8 {
-        if day > 0 {
-            browser
-                .script(
-                    "const day = document.getElementById('sb-change-day');
-                     const next = new Date(day.value + 'T12:00:00Z');
-                     next.setUTCDate(next.getUTCDate() + 1);
-                     day.value = next.toISOString().slice(0, 10);
-                     day.dispatchEvent(new Event('change', { bubbles: true }));",
-                )
-                .await?;
-        }
-        // The day's times are loaded once nothing in the list is busy.
-        eventually("the day's times", || async {
-            let loaded = browser
-                .script(
-                    "const list = document.querySelector('.sb-confirm [aria-live]');
-                     return !!list && !list.querySelector('[aria-busy]');",
-                )
-                .await
-                .ok()?;
-            (loaded == serde_json::json!(true)).then_some(())
-        })
+    browser.wait_for("#sb-change-day").await?;
+    browser
+        .script(&format!(
+            "const day = document.getElementById('sb-change-day');
+             day.value = '{next_day}';
+             day.dispatchEvent(new Event('change', {{ bubbles: true }}));"
+        ))
         .await?;
-        if let Ok(found) = browser.client.find(Locator::Css(&other_time)).await {
-            other = Some(found);
-            break;
-        }
-    }
-    let other = other.ok_or_else(|| anyhow::anyhow!("no other free time within a week"))?;
+    // The booked day's times stay listed until the next day's arrive.
+    let other = browser
+        .wait_for(&format!(".sb-slot[data-start^=\"{next_day}\"]"))
+        .await?;
     assert_accessible(&browser, "manage: change the time").await?;
     let new_start = other
         .attr("data-start")

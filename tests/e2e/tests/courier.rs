@@ -11,7 +11,7 @@ use fantoccini::key::Key;
 use sealbook_e2e::api::{Sealed, first_free_start};
 use sealbook_e2e::courier::{Courier, token_from_inbox};
 use sealbook_e2e::flow::{canary, choose_first_free_slot, key, send};
-use sealbook_e2e::inbox::{click, show_day, wait_for_row};
+use sealbook_e2e::inbox::{click, move_form_to_next_day, show_day, wait_for_row};
 use sealbook_e2e::{
     Browser, HostSite, Sealbook, assert_nowhere, courier_keygen, eventually, occurrences,
 };
@@ -300,6 +300,7 @@ async fn a_visitor_who_ticks_the_box_gets_the_couriers_confirmation_in_french() 
     )
     .await?;
     click(&browser, "#sb-move").await?;
+    move_form_to_next_day(&browser, &booked_start).await?;
     let moved_to = eventually("another free time to move to", || async {
         let chosen = browser
             .script(&format!(

@@ -25,7 +25,9 @@ use sealbook_e2e::civil::{civil_from_days, days_from_civil};
 use sealbook_e2e::flow::{
     assert_accessible, canary, choose_first_free_slot, fill_details, key, send,
 };
-use sealbook_e2e::inbox::{click, log_in, log_in_only, show_day, type_into, unlock, wait_for_row};
+use sealbook_e2e::inbox::{
+    click, log_in, log_in_only, move_form_to_next_day, show_day, type_into, unlock, wait_for_row,
+};
 use sealbook_e2e::{
     Browser, BrowserKind, PASSPHRASE, Sealbook, SecondProcess, eventually, in_each_browser,
     occurrences,
@@ -1843,16 +1845,7 @@ async fn a_booking_moved_in_the_inbox_shows_its_new_time_on_the_visitors_page() 
         (focused_id(&browser).await.ok()? == "sb-move-date").then_some(())
     })
     .await?;
-    eventually("the day's free times", || async {
-        let count = browser
-            .script(
-                "return document.querySelectorAll('#sb-move-slot option[value^=\"2\"]').length;",
-            )
-            .await
-            .ok()?;
-        (count.as_u64()? > 1).then_some(())
-    })
-    .await?;
+    move_form_to_next_day(&browser, &booked_start).await?;
     assert_accessible(&browser, "move").await?;
     // A free time other than the booked one, by the arrow keys.
     tab_to(&browser, "#sb-move-slot").await?;

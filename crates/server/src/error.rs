@@ -295,6 +295,7 @@ impl From<crate::storage::BookError> for AppError {
             BookError::CancelTokenTaken => Self::BadRequest(
                 "cancel_token_hash is another booking's: make a new cancel token".to_owned(),
             ),
+            error @ BookError::CardNotNamed => Self::Internal(Box::new(error)),
             BookError::Database(error) => error.into(),
         }
     }

@@ -46,7 +46,8 @@ pub use audit_sweep::AuditSweep;
 pub use audit_verify::{BrokenLink, ChainReport};
 pub use backup::{BackupError, SqliteBackup, backup_sqlite};
 pub use bookings::{
-    Attendance, BookError, Booked, BookingFilter, Idempotency, NewBooking, StoredBooking,
+    Attendance, BookError, Booked, BookingFilter, Fingerprints, Idempotency, NewBooking,
+    StoredBooking,
 };
 pub use consents::{ConsentRecord, ConsentTally};
 pub use copy::CopyError;

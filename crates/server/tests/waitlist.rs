@@ -62,7 +62,7 @@ async fn book(storage: &Storage, booking: NewBooking) -> Result<(), BookError> {
             &booking.business.clone(),
             None,
             window,
-            booking.envelope_hash,
+            booking.fingerprints(),
             |competing| {
                 if taken(competing) + booking.party_size > COVERS {
                     Err(Refusal::SlotFull)
@@ -81,7 +81,7 @@ async fn join(storage: &Storage, booking: NewBooking) -> Result<String, BookErro
         .join_waitlist(
             &booking.business.clone(),
             (window, None),
-            booking.envelope_hash,
+            booking.fingerprints(),
             |competing| {
                 if taken(competing) + booking.party_size > COVERS {
                     Ok(booking)
@@ -267,4 +267,60 @@ async fn has_card(database: &TestDatabase, id: &str) -> bool {
     found.is_some_and(|envelope| !envelope.is_empty())
 }
 
-on_both_backends!(three_visitors_wait_and_the_seats_go_to_each_in_turn);
+/// A card's cancel token is looked up with the envelope before anything is
+/// decided: a token another card holds is refused, on the way to a booking
+/// and to the waitlist alike, and a card its caller did not name up front is
+/// never written. Each refusal leaves the database as it was.
+async fn cards_are_checked_before_anything_is_written(database: TestDatabase) {
+    let storage = Storage::open(&database.url).await.expect("storage");
+    let now = jiff::Timestamp::now().as_second();
+    let start = now + 3 * 86_400;
+    book(&storage, row(1, start, 2, now, true))
+        .await
+        .expect("a booking with a card");
+    let stored = || async {
+        (
+            database.count("bookings").await,
+            database.count("contact_cards").await,
+        )
+    };
+    let before = stored().await;
+
+    // Another envelope, the same cancel token (row 1's): refused, both ways.
+    let mut reused = row(2, start, 2, now, true);
+    reused.contact_card = row(1, start, 2, now, true).contact_card;
+    assert!(matches!(
+        book(&storage, reused.clone()).await,
+        Err(BookError::CancelTokenTaken)
+    ));
+    book(&storage, row(3, start, 2, now, false))
+        .await
+        .expect("the slot is full now");
+    assert!(matches!(
+        join(&storage, reused).await,
+        Err(BookError::CancelTokenTaken)
+    ));
+    let before = (before.0 + 1, before.1);
+    assert_eq!(stored().await, before, "the refusals wrote nothing");
+
+    // A card named by its envelope alone.
+    let unnamed = row(4, start + 86_400, 2, now, true);
+    let window = (unnamed.starts_at, unnamed.ends_at);
+    let envelope_hash = unnamed.envelope_hash;
+    let answer = storage
+        .book(
+            &BusinessId::new(BISTRO),
+            None,
+            window,
+            envelope_hash,
+            |_| Ok(unnamed),
+        )
+        .await;
+    assert!(matches!(answer, Err(BookError::CardNotNamed)), "{answer:?}");
+    assert_eq!(stored().await, before, "an unnamed card wrote nothing");
+}
+
+on_both_backends!(
+    three_visitors_wait_and_the_seats_go_to_each_in_turn,
+    cards_are_checked_before_anything_is_written,
+);

@@ -16,7 +16,9 @@ use crate::config::Business;
 use crate::extract::{JsonBody, PathParam};
 use crate::ids::{BookingId, BusinessId};
 use crate::limits::ClientKey;
-use crate::storage::{Booked, Idempotency, NewBooking, NewContactCard, StoredBooking};
+use crate::storage::{
+    Booked, Fingerprints, Idempotency, NewBooking, NewContactCard, StoredBooking,
+};
 use crate::{AppError, AppState};
 
 /// The answer to a retry: the booking the first request stored.
@@ -38,6 +40,14 @@ pub(super) struct Checked {
 }
 
 impl Checked {
+    /// What no other booking may share, named before the booking is decided.
+    pub(super) fn fingerprints(&self) -> Fingerprints {
+        Fingerprints {
+            envelope_hash: self.envelope_hash,
+            cancel_hash: self.contact_card.as_ref().map(|card| card.cancel_hash),
+        }
+    }
+
     /// The row to write once capacity is held.
     pub(super) fn into_booking(
         self,
@@ -348,7 +358,7 @@ async fn store(
             &business.id,
             admitted.idempotency,
             admitted.window,
-            admitted.checked.envelope_hash,
+            admitted.checked.fingerprints(),
             |competing| {
                 let held = hold(
                     &business.profile,

@@ -84,7 +84,7 @@ async fn store(
         .join_waitlist(
             &business.id,
             (admitted.window, admitted.idempotency),
-            admitted.checked.envelope_hash,
+            admitted.checked.fingerprints(),
             |competing| match hold(
                 &business.profile,
                 &admitted.wish,

@@ -23,6 +23,10 @@ pub enum BookError {
     Replayed,
     #[error("the contact card's cancel token is another booking's")]
     CancelTokenTaken,
+    /// The booking carries a contact card whose cancel token its
+    /// [`Fingerprints`] did not name, so it was not looked up before deciding.
+    #[error("the booking's card was not named before it was decided")]
+    CardNotNamed,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -50,6 +54,47 @@ pub struct NewBooking {
     pub created_at: i64,
     /// The visitor's contact card for the courier, if they asked for messages.
     pub contact_card: Option<NewContactCard>,
+}
+
+/// What no two bookings may share, looked up before anything is written: the
+/// envelope (uploaded again, it is a replay) and the contact card's cancel
+/// token (a courier's cancel link finds its booking by it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fingerprints {
+    /// SHA-256 of the booking's envelope.
+    pub envelope_hash: [u8; 32],
+    /// SHA-256 of the cancel token of the booking's contact card; none without a card.
+    pub cancel_hash: Option<[u8; 32]>,
+}
+
+impl From<[u8; 32]> for Fingerprints {
+    /// The fingerprints of a booking with this envelope and no contact card.
+    fn from(envelope_hash: [u8; 32]) -> Self {
+        Self {
+            envelope_hash,
+            cancel_hash: None,
+        }
+    }
+}
+
+impl NewBooking {
+    /// What no other booking may share of this one.
+    pub fn fingerprints(&self) -> Fingerprints {
+        Fingerprints {
+            envelope_hash: self.envelope_hash,
+            cancel_hash: self.contact_card.as_ref().map(|card| card.cancel_hash),
+        }
+    }
+
+    /// Whether `fingerprints` named this booking's card, so that its cancel
+    /// token was looked up before anything was decided.
+    pub(super) fn named_by(&self, fingerprints: &Fingerprints) -> Result<(), BookError> {
+        let carried = self.fingerprints().cancel_hash;
+        if carried.is_some() && carried != fingerprints.cancel_hash {
+            return Err(BookError::CardNotNamed);
+        }
+        Ok(())
+    }
 }
 
 /// A booking as it is read back.
@@ -228,8 +273,18 @@ struct BeforeBooking {
     earlier_booking: Option<String>,
     /// The booking already stored with this envelope, if any.
     replay_of: Option<String>,
+    /// The booking whose card already has the cancel token's hash, if any.
+    cancel_token_holder: Option<String>,
     /// The competing bookings, as [`packed_occupancy`] packs them.
     competing: String,
+}
+
+/// What [`Storage::before_deciding`] found.
+pub(super) enum Prelude {
+    /// The booking an earlier request with the same idempotency key stored.
+    Answered(StoredBooking),
+    /// The bookings competing for the window, to decide against.
+    Competing(Vec<Occupancy>),
 }
 
 /// A confirmed booking's hold on capacity.
@@ -334,14 +389,14 @@ impl Storage {
         business: &BusinessId,
         idempotency: Option<Idempotency>,
         window: (i64, i64),
-        envelope_hash: [u8; 32],
+        fingerprints: impl Into<Fingerprints>,
         decide: impl FnOnce(&[Occupancy]) -> Result<NewBooking, Refusal>,
     ) -> Result<Booked, BookError> {
         self.book_audited(
             business,
             idempotency,
             window,
-            (envelope_hash, false),
+            (fingerprints.into(), false),
             |competing| decide(competing).map(|booking| (booking, None)),
         )
         .await
@@ -365,7 +420,7 @@ impl Storage {
                 business,
                 None,
                 window,
-                (envelope_hash, block),
+                (envelope_hash.into(), block),
                 |competing| decide(competing).map(|(booking, audit)| (booking, Some(audit))),
             )
             .await?;
@@ -381,7 +436,7 @@ impl Storage {
         business: &BusinessId,
         idempotency: Option<Idempotency>,
         window: (i64, i64),
-        envelope_hash: ([u8; 32], bool),
+        (fingerprints, block): (Fingerprints, bool),
         decide: impl FnOnce(&[Occupancy]) -> Result<(NewBooking, Option<NewAuditEntry>), Refusal>,
     ) -> Result<Booked, BookError> {
         let work = async |connection: &mut AnyConnection| {
@@ -391,13 +446,13 @@ impl Storage {
                 business,
                 idempotency,
                 window,
-                envelope_hash,
+                (fingerprints, block),
                 decide,
             )
             .await?;
             // A block holds capacity with no visitor behind it: nothing to tell.
             if let Booked::Created(booking) = &booked
-                && !envelope_hash.1
+                && !block
             {
                 let notice = Notice::about_new(NoticeKind::New, booking);
                 self.enqueue_notice(connection, &notice, now()).await?;
@@ -426,7 +481,7 @@ impl Storage {
         Self::earlier_answer(&mut connection, business, idempotency).await
     }
 
-    pub(super) async fn earlier_answer(
+    async fn earlier_answer(
         connection: &mut AnyConnection,
         business: &BusinessId,
         idempotency: &Idempotency,
@@ -491,46 +546,24 @@ impl Storage {
         business: &BusinessId,
         idempotency: Option<Idempotency>,
         window: (i64, i64),
-        (envelope_hash, block): ([u8; 32], bool),
+        (fingerprints, block): (Fingerprints, bool),
         decide: impl FnOnce(&[Occupancy]) -> Result<(NewBooking, Option<NewAuditEntry>), Refusal>,
     ) -> Result<Booked, BookError> {
-        let BeforeBooking {
-            earlier_request_hash,
-            earlier_booking,
-            replay_of,
-            competing,
-        } = Self::read_before_booking(
+        let competing = match Self::before_deciding(
             connection,
             backend,
             business,
             idempotency.as_ref(),
             window,
-            &envelope_hash,
+            &fingerprints,
         )
-        .await?;
-        if let Some(idempotency) = &idempotency
-            && let Some(earlier) = Self::answer_for(
-                connection,
-                idempotency,
-                earlier_request_hash.zip(earlier_booking),
-            )
-            .await?
+        .await?
         {
-            return Ok(Booked::Replayed(earlier));
-        }
-        if replay_of.is_some() {
-            return Err(BookError::Replayed);
-        }
-        let competing = unpack_occupancy(&competing)?;
+            Prelude::Answered(earlier) => return Ok(Booked::Replayed(earlier)),
+            Prelude::Competing(competing) => competing,
+        };
         let (booking, audit) = decide(&competing).map_err(BookError::Refused)?;
-        // Its card is written after the booking, so its unique cancel hash is
-        // checked here: a client that reuses one is refused before any write,
-        // not failed half-way (which would take its whole batch down with it).
-        if let Some(card) = &booking.contact_card
-            && Self::cancel_hash_taken(connection, &card.cancel_hash).await?
-        {
-            return Err(BookError::CancelTokenTaken);
-        }
+        booking.named_by(&fingerprints)?;
         Self::insert_booking(connection, &booking, "confirmed", block).await?;
         if let Some(idempotency) = &idempotency {
             Self::remember_answer(connection, idempotency, &booking).await?;
@@ -541,7 +574,58 @@ impl Storage {
         Ok(Booked::Created(booking))
     }
 
-    /// Everything [`Storage::book_in`] reads before it decides, in one query.
+    /// What a booking or a place on the waitlist finds before it decides, from
+    /// [`Storage::read_before_booking`]: the answer an earlier request with the
+    /// same idempotency key was given, or else the competing bookings;
+    /// [`BookError::Replayed`] for an envelope stored before,
+    /// [`BookError::CancelTokenTaken`] for a cancel token another card holds,
+    /// and [`BookError::IdempotencyConflict`] for a key used for another request.
+    pub(super) async fn before_deciding(
+        connection: &mut AnyConnection,
+        backend: Backend,
+        business: &BusinessId,
+        idempotency: Option<&Idempotency>,
+        window: (i64, i64),
+        fingerprints: &Fingerprints,
+    ) -> Result<Prelude, BookError> {
+        let BeforeBooking {
+            earlier_request_hash,
+            earlier_booking,
+            replay_of,
+            cancel_token_holder,
+            competing,
+        } = Self::read_before_booking(
+            connection,
+            backend,
+            business,
+            idempotency,
+            window,
+            fingerprints,
+        )
+        .await?;
+        if let Some(idempotency) = idempotency
+            && let Some(earlier) = Self::answer_for(
+                connection,
+                idempotency,
+                earlier_request_hash.zip(earlier_booking),
+            )
+            .await?
+        {
+            return Ok(Prelude::Answered(earlier));
+        }
+        if replay_of.is_some() {
+            return Err(BookError::Replayed);
+        }
+        // The card is written after the booking, so its unique cancel hash is
+        // looked up here: a client that reuses one is refused before any write,
+        // not failed half-way (which would take its whole batch down with it).
+        if cancel_token_holder.is_some() {
+            return Err(BookError::CancelTokenTaken);
+        }
+        Ok(Prelude::Competing(unpack_occupancy(&competing)?))
+    }
+
+    /// Everything [`Storage::before_deciding`] reads, in one query.
     /// The writer runs bookings one after another, and on SQLite each statement
     /// is a trip to the database's thread and back, so these trips, not the
     /// lookups themselves, are what bounds how many bookings a second it takes.
@@ -551,7 +635,7 @@ impl Storage {
         business: &BusinessId,
         idempotency: Option<&Idempotency>,
         (start, end): (i64, i64),
-        envelope_hash: &[u8; 32],
+        fingerprints: &Fingerprints,
     ) -> Result<BeforeBooking, sqlx::Error> {
         let packed = packed_occupancy(backend);
         sqlx::query_as(&format!(
@@ -559,6 +643,7 @@ impl Storage {
                (SELECT request_hash FROM idempotency_keys WHERE business = $1 AND key_hash = $5) AS earlier_request_hash,
                (SELECT booking_id FROM idempotency_keys WHERE business = $1 AND key_hash = $5) AS earlier_booking,
                (SELECT id FROM bookings WHERE envelope_hash = $6) AS replay_of,
+               (SELECT booking_id FROM contact_cards WHERE cancel_hash = $7) AS cancel_token_holder,
                (SELECT {packed} FROM bookings WHERE {HOLDING_CAPACITY}) AS competing"
         ))
         .bind(business)
@@ -566,7 +651,8 @@ impl Storage {
         .bind(end)
         .bind(LONGEST_HOLD_SECONDS)
         .bind(idempotency.map(|idempotency| &idempotency.key_hash[..]))
-        .bind(&envelope_hash[..])
+        .bind(&fingerprints.envelope_hash[..])
+        .bind(fingerprints.cancel_hash.as_ref().map(|hash| &hash[..]))
         .fetch_one(connection)
         .await
     }

@@ -172,20 +172,6 @@ impl Storage {
             .await
     }
 
-    /// Whether a stored card already has this cancel token's hash: each is
-    /// unique, since a courier's cancel link finds its booking by it.
-    pub(super) async fn cancel_hash_taken(
-        connection: &mut AnyConnection,
-        cancel_hash: &[u8; 32],
-    ) -> Result<bool, sqlx::Error> {
-        let holder: Option<String> =
-            sqlx::query_scalar("SELECT booking_id FROM contact_cards WHERE cancel_hash = $1")
-                .bind(&cancel_hash[..])
-                .fetch_optional(connection)
-                .await?;
-        Ok(holder.is_some())
-    }
-
     /// Stores a booking's card, beside the booking.
     pub(super) async fn insert_card(
         &self,

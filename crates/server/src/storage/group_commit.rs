@@ -9,11 +9,12 @@
 //!
 //! A member refuses only before its first write (a full slot, a replay, an
 //! idempotency key used for another request, a cancel token another booking
-//! holds), so a refusal leaves the batch as it found it. A member that fails otherwise may
-//! have written half a booking, and on PostgreSQL any failed statement spoils
-//! the transaction: the whole batch is rolled back and every member told. This
-//! costs nothing in the common case, where a savepoint around each member cost
-//! two statements, each a round trip on the one writer every booking waits for.
+//! holds), so a refusal leaves the batch as it found it. A member that fails
+//! otherwise may have written half a booking, and on PostgreSQL any failed
+//! statement spoils the transaction: the whole batch is rolled back and every
+//! member told. This costs nothing in the common case, where a savepoint around
+//! each member cost two statements, each a round trip on the one writer every
+//! booking waits for.
 //!
 //! SQLite has one batch for the whole database (its one writer); PostgreSQL
 //! one per business, each batch's transaction holding that business's lock, so

@@ -11,7 +11,10 @@
 
 use sqlx::AnyConnection;
 
-use super::{BookError, Booked, Idempotency, NewBooking, Notice, NoticeKind, Purpose, Storage};
+use super::bookings::Prelude;
+use super::{
+    BookError, Booked, Fingerprints, Idempotency, NewBooking, Notice, NoticeKind, Purpose, Storage,
+};
 use crate::availability::{Occupancy, Refusal};
 use crate::ids::BusinessId;
 
@@ -84,28 +87,29 @@ impl Storage {
         &self,
         business: &BusinessId,
         (window, idempotency): ((i64, i64), Option<Idempotency>),
-        envelope_hash: [u8; 32],
+        fingerprints: Fingerprints,
         decide: impl FnOnce(&[Occupancy]) -> Result<NewBooking, Refusal>,
     ) -> Result<Booked, BookError> {
         let mut transaction = self.write_transaction(business).await?;
-        if let Some(idempotency) = &idempotency
-            && let Some(earlier) =
-                Self::earlier_answer(&mut transaction, business, idempotency).await?
+        let competing = match Self::before_deciding(
+            &mut transaction,
+            self.backend(),
+            business,
+            idempotency.as_ref(),
+            window,
+            &fingerprints,
+        )
+        .await?
         {
-            return Ok(Booked::Replayed(earlier));
-        }
-        if Self::is_replay(&mut transaction, &envelope_hash).await? {
-            return Err(BookError::Replayed);
-        }
-        let competing = Self::occupancy(&mut transaction, business, window, None).await?;
+            Prelude::Answered(earlier) => return Ok(Booked::Replayed(earlier)),
+            Prelude::Competing(competing) => competing,
+        };
         let booking = decide(&competing).map_err(BookError::Refused)?;
         let Some(card) = &booking.contact_card else {
             // The waitlist is a promise to write: without a card there is no one to write to.
             return Err(BookError::Refused(Refusal::SlotFull));
         };
-        if Self::cancel_hash_taken(&mut transaction, &card.cancel_hash).await? {
-            return Err(BookError::CancelTokenTaken);
-        }
+        booking.named_by(&fingerprints)?;
         Self::insert_booking(&mut transaction, &booking, "waiting", false).await?;
         if let Some(idempotency) = &idempotency {
             Self::remember_answer(&mut transaction, idempotency, &booking).await?;

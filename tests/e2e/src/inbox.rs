@@ -91,8 +91,12 @@ pub async fn move_form_to_next_day(
 ) -> anyhow::Result<String> {
     let booked = unix_seconds(booked_start)
         .ok_or_else(|| anyhow::anyhow!("not a start time: {booked_start}"))?;
+    let booked_day = iso_date(booked.div_euclid(86_400));
     let next_day = iso_date(booked.div_euclid(86_400) + 1);
-    browser.wait_for("#sb-move-date").await?;
+    // The form asks for the booked day's times as it opens, and an answer
+    // that came late would replace the next day's: turn the day only once
+    // that first list is in (it holds the booked time at least).
+    times_listed(browser, &booked_day, 1).await?;
     browser
         .script(&format!(
             "const input = document.getElementById('sb-move-date'); input.value = '{next_day}';
@@ -100,15 +104,20 @@ pub async fn move_form_to_next_day(
         ))
         .await?;
     // Times of the day before may still be listed until the new ones arrive.
-    eventually(&format!("the free times of {next_day}"), || async {
+    times_listed(browser, &next_day, 2).await?;
+    Ok(next_day)
+}
+
+/// Waits until the move form lists at least `at_least` times of `day`.
+async fn times_listed(browser: &Browser, day: &str, at_least: u64) -> anyhow::Result<()> {
+    eventually(&format!("the free times of {day}"), || async {
         let count = browser
             .script(&format!(
-                "return document.querySelectorAll('#sb-move-slot option[value^=\"{next_day}\"]').length;"
+                "return document.querySelectorAll('#sb-move-slot option[value^=\"{day}\"]').length;"
             ))
             .await
             .ok()?;
-        (count.as_u64()? > 1).then_some(())
+        (count.as_u64()? >= at_least).then_some(())
     })
-    .await?;
-    Ok(next_day)
+    .await
 }

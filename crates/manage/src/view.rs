@@ -4,6 +4,7 @@
 //! change and cancel are disabled beside the business's phone number (erasure
 //! never is), and a server that answers `cancellation_closed` says the same.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use futures_util::future::join;
@@ -271,6 +272,7 @@ pub fn App() -> Html {
     let announce = use_state(String::new);
     let day = use_state(String::new);
     let slots = use_state(|| Slots::Loading);
+    let days_asked = use_mut_ref(|| 0u32);
     let focus = use_node_ref();
 
     {
@@ -345,6 +347,7 @@ pub fn App() -> Html {
                 announce: announce.clone(),
                 day: day.clone(),
                 slots: slots.clone(),
+                days_asked: days_asked.clone(),
             },
         ),
     };
@@ -365,6 +368,10 @@ struct Actions {
     announce: UseStateHandle<String>,
     day: UseStateHandle<String>,
     slots: UseStateHandle<Slots>,
+    /// How many days the change step has asked for: only the latest answer is
+    /// shown, so a late one for a day already left cannot list its times under
+    /// the new day's date.
+    days_asked: Rc<RefCell<u32>>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -410,20 +417,27 @@ impl Actions {
     fn load_slots(&self, loaded: &Rc<Loaded>, day: String) {
         let this = self.clone();
         let loaded = loaded.clone();
+        let asked = {
+            let mut counter = this.days_asked.borrow_mut();
+            *counter = counter.wrapping_add(1);
+            *counter
+        };
         this.day.set(day.clone());
         this.slots.set(Slots::Loading);
         spawn_local(async move {
             let lang = loaded.lang;
-            this.slots
-                .set(match change::slots(&loaded.target, &day).await {
-                    Ok(slots) => Slots::Ready(
-                        slots
-                            .into_iter()
-                            .filter(|slot| slot.start != loaded.start)
-                            .collect(),
-                    ),
-                    Err(failure) => Slots::Failed(failure_text(lang, &failure)),
-                });
+            let answer = match change::slots(&loaded.target, &day).await {
+                Ok(slots) => Slots::Ready(
+                    slots
+                        .into_iter()
+                        .filter(|slot| slot.start != loaded.start)
+                        .collect(),
+                ),
+                Err(failure) => Slots::Failed(failure_text(lang, &failure)),
+            };
+            if *this.days_asked.borrow() == asked {
+                this.slots.set(answer);
+            }
         });
     }
 

@@ -293,6 +293,30 @@ impl Browser {
         .await
     }
 
+    /// Waits for the field `css` of the page (outside any shadow root), sets it as
+    /// [`Widget::set_value`] does and fires the same events.
+    pub async fn set_value(&self, css: &str, value: &str) -> anyhow::Result<()> {
+        let field = self.wait_for(css).await?;
+        self.choose_value(&field, value).await
+    }
+
+    /// Sets `field` to `value` as a choice in its native picker would, with the
+    /// `input` and `change` events the page listens to.
+    async fn choose_value(&self, field: &Element, value: &str) -> anyhow::Result<()> {
+        self.client
+            .execute(
+                "const [field, value] = arguments; field.value = value;
+                 field.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
+                 field.dispatchEvent(new Event('change', { bubbles: true, composed: true }));",
+                vec![
+                    serde_json::to_value(field)?,
+                    Value::String(value.to_owned()),
+                ],
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Runs an asynchronous script (it calls `arguments[arguments.length - 1]`
     /// with its result) and returns the result.
     pub async fn script_async(&self, source: &str) -> anyhow::Result<Value> {
@@ -486,17 +510,7 @@ impl Widget<'_> {
     /// and fires the events a visitor's choice would fire.
     pub async fn set_value(&self, css: &str, value: &str) -> anyhow::Result<()> {
         let field = self.find(css).await?;
-        let element = serde_json::to_value(&field)?;
-        self.browser
-            .client
-            .execute(
-                "const [field, value] = arguments; field.value = value;
-                 field.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
-                 field.dispatchEvent(new Event('change', { bubbles: true, composed: true }));",
-                vec![element, Value::String(value.to_owned())],
-            )
-            .await?;
-        Ok(())
+        self.browser.choose_value(&field, value).await
     }
 
     /// Sends keystrokes to an element (WebDriver focuses it first), as a

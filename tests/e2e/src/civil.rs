@@ -47,6 +47,13 @@ pub fn unix_seconds(rfc3339: &str) -> Option<i64> {
     Some(days_from_civil(year, month, day) * 86_400 + hour * 3_600 + minute * 60 + second)
 }
 
+/// `YYYY-MM-DD` of the day `days` days after the UTC day of `rfc3339`.
+pub fn days_after(rfc3339: &str, days: i64) -> anyhow::Result<String> {
+    let seconds =
+        unix_seconds(rfc3339).ok_or_else(|| anyhow::anyhow!("not a start time: {rfc3339}"))?;
+    Ok(iso_date(seconds.div_euclid(86_400) + days))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,5 +77,18 @@ mod tests {
         assert_eq!(unix_seconds("2000-03-01T00:00:00Z"), Some(951_868_800));
         assert_eq!(unix_seconds("2026-12-04T18:30:00Z"), Some(1_796_409_000));
         assert_eq!(unix_seconds("not a time"), None);
+    }
+
+    #[test]
+    fn days_after_count_from_the_utc_day() {
+        assert_eq!(
+            days_after("2026-12-31T23:45:00Z", 1).ok().as_deref(),
+            Some("2027-01-01")
+        );
+        assert_eq!(
+            days_after("2024-02-28T00:00:00Z", 2).ok().as_deref(),
+            Some("2024-03-01")
+        );
+        assert!(days_after("tomorrow", 1).is_err());
     }
 }

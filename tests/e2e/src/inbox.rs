@@ -3,7 +3,8 @@
 
 use fantoccini::key::Key;
 
-use crate::civil::{iso_date, unix_seconds};
+use crate::civil::days_after;
+use crate::day_picker::MOVE_FORM;
 use crate::flow::key;
 use crate::{Browser, eventually};
 
@@ -53,14 +54,7 @@ pub async fn log_in(
 
 /// Shows the day `day` in the list.
 pub async fn show_day(browser: &Browser, day: &str) -> anyhow::Result<()> {
-    browser.wait_for("#sb-from").await?;
-    browser
-        .script(&format!(
-            "const input = document.getElementById('sb-from'); input.value = '{day}';
-             input.dispatchEvent(new Event('change', {{ bubbles: true }}));"
-        ))
-        .await?;
-    Ok(())
+    browser.set_value("#sb-from", day).await
 }
 
 /// Waits until a row of the list shows `name`, decrypted.
@@ -89,35 +83,7 @@ pub async fn move_form_to_next_day(
     browser: &Browser,
     booked_start: &str,
 ) -> anyhow::Result<String> {
-    let booked = unix_seconds(booked_start)
-        .ok_or_else(|| anyhow::anyhow!("not a start time: {booked_start}"))?;
-    let booked_day = iso_date(booked.div_euclid(86_400));
-    let next_day = iso_date(booked.div_euclid(86_400) + 1);
-    // The form asks for the booked day's times as it opens, and an answer
-    // that came late would replace the next day's: turn the day only once
-    // that first list is in (it holds the booked time at least).
-    times_listed(browser, &booked_day, 1).await?;
-    browser
-        .script(&format!(
-            "const input = document.getElementById('sb-move-date'); input.value = '{next_day}';
-             input.dispatchEvent(new Event('change', {{ bubbles: true }}));"
-        ))
-        .await?;
-    // Times of the day before may still be listed until the new ones arrive.
-    times_listed(browser, &next_day, 2).await?;
+    let next_day = days_after(booked_start, 1)?;
+    MOVE_FORM.turn_to(browser, &next_day, 2).await?;
     Ok(next_day)
-}
-
-/// Waits until the move form lists at least `at_least` times of `day`.
-async fn times_listed(browser: &Browser, day: &str, at_least: u64) -> anyhow::Result<()> {
-    eventually(&format!("the free times of {day}"), || async {
-        let count = browser
-            .script(&format!(
-                "return document.querySelectorAll('#sb-move-slot option[value^=\"{day}\"]').length;"
-            ))
-            .await
-            .ok()?;
-        (count.as_u64()? >= at_least).then_some(())
-    })
-    .await
 }

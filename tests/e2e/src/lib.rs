@@ -10,6 +10,7 @@ mod browser;
 pub mod civil;
 pub mod consent;
 pub mod courier;
+pub mod day_picker;
 pub mod flow;
 mod host_site;
 pub mod inbox;

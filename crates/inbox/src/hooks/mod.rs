@@ -2,7 +2,9 @@
 //! keeps its hooks in `hooks/`).
 
 mod use_calls;
+mod use_free_slots;
 mod use_profile;
 
 pub use use_calls::{Calls, shown, unless_logged_out, use_calls};
+pub use use_free_slots::use_free_slots;
 pub use use_profile::use_profile;

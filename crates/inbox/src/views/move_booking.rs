@@ -10,9 +10,9 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::api::ApiError;
-use crate::hooks::{Calls, use_profile};
+use crate::hooks::{Calls, use_free_slots, use_profile};
 use crate::i18n::{Lang, Text, t};
-use crate::slots::{ANY, SlotQuery, Slots, free_slots, slot_options};
+use crate::slots::{ANY, SlotQuery, slot_options};
 use crate::ui::focus;
 use crate::views::new_booking::{Spot, placed, start_at};
 
@@ -54,31 +54,21 @@ pub fn move_form(props: &MoveProps) -> Html {
     let slot = use_state(String::new);
     let time = use_state(String::new);
     let squeeze_in = use_state(|| false);
-    let slots = use_state(|| Slots::Loading);
     let error = use_state(|| None::<String>);
     let busy = use_state(|| false);
 
-    {
-        let (slots, business, booking) = (slots.clone(), business.clone(), booking.clone());
-        let key = ((*profile).clone(), (*date).clone(), (*practitioner).clone());
-        use_effect_with(key, move |(profile, date, practitioner)| {
-            if let Some(profile) = profile.clone() {
-                let (date, practitioner) = (date.clone(), practitioner.clone());
-                slots.set(Slots::Loading);
-                wasm_bindgen_futures::spawn_local(async move {
-                    let party = booking.party_size.unwrap_or(1).to_string();
-                    let service = booking.service.clone().unwrap_or_default();
-                    let query = SlotQuery {
-                        date: &date,
-                        party: &party,
-                        service: &service,
-                        practitioner: &practitioner,
-                    };
-                    slots.set(free_slots(lang, &business, &profile, &query).await);
-                });
-            }
-        });
-    }
+    let party = booking.party_size.unwrap_or(1).to_string();
+    let slots = use_free_slots(
+        lang,
+        &business,
+        (*profile).as_ref(),
+        SlotQuery {
+            date: &date,
+            party: &party,
+            service: booking.service.as_deref().unwrap_or_default(),
+            practitioner: &practitioner,
+        },
+    );
 
     let Some(profile_now) = (*profile).clone() else {
         return html! { <p class="sb-muted">{ t(lang, Text::Loading) }</p> };

@@ -19,10 +19,10 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::api::{Api, ApiError};
-use crate::hooks::{use_calls, use_profile};
+use crate::hooks::{use_calls, use_free_slots, use_profile};
 use crate::i18n::{Lang, Text, t};
 use crate::keyring::Keyring;
-use crate::slots::{ANY, SlotQuery, Slots, free_slots, slot_options, visitor_text};
+use crate::slots::{ANY, SlotQuery, slot_options, visitor_text};
 use crate::timing;
 use crate::ui::{api_error_text, focus, let_the_page_paint, loading_page};
 
@@ -194,7 +194,6 @@ pub fn new_booking(props: &NewBookingProps) -> Html {
         date: timing::today().iso(),
         ..Form::default()
     });
-    let slots = use_state(|| Slots::Loading);
     let errors = use_state(Vec::<(Spot, String)>::new);
     let busy = use_state(|| false);
 
@@ -216,31 +215,17 @@ pub fn new_booking(props: &NewBookingProps) -> Html {
         "sb-heading",
     );
     // The free slots follow the day and the party or service.
-    {
-        let (slots, business) = (slots.clone(), business.clone());
-        let key = (
-            (*profile).clone(),
-            form.date.clone(),
-            form.party.clone(),
-            form.service.clone(),
-            form.practitioner.clone(),
-        );
-        let current = (*form).clone();
-        use_effect_with(key, move |(profile, ..)| {
-            if let Some(profile) = profile.clone() {
-                slots.set(Slots::Loading);
-                wasm_bindgen_futures::spawn_local(async move {
-                    let query = SlotQuery {
-                        date: &current.date,
-                        party: &current.party,
-                        service: &current.service,
-                        practitioner: &current.practitioner,
-                    };
-                    slots.set(free_slots(lang, &business, &profile, &query).await);
-                });
-            }
-        });
-    }
+    let slots = use_free_slots(
+        lang,
+        &business,
+        (*profile).as_ref(),
+        SlotQuery {
+            date: &form.date,
+            party: &form.party,
+            service: &form.service,
+            practitioner: &form.practitioner,
+        },
+    );
 
     let Some(profile_now) = (*profile).clone() else {
         return loading_page(lang, Text::NewBooking);

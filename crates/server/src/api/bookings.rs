@@ -42,10 +42,7 @@ pub(super) struct Checked {
 impl Checked {
     /// What no other booking may share, named before the booking is decided.
     pub(super) fn fingerprints(&self) -> Fingerprints {
-        Fingerprints {
-            envelope_hash: self.envelope_hash,
-            cancel_hash: self.contact_card.as_ref().map(|card| card.cancel_hash),
-        }
+        Fingerprints::of(self.envelope_hash, self.contact_card.as_ref())
     }
 
     /// The row to write once capacity is held.

@@ -67,6 +67,16 @@ pub struct Fingerprints {
     pub cancel_hash: Option<[u8; 32]>,
 }
 
+impl Fingerprints {
+    /// The fingerprints of a booking with this envelope and, if it has one, this card.
+    pub fn of(envelope_hash: [u8; 32], card: Option<&NewContactCard>) -> Self {
+        Self {
+            envelope_hash,
+            cancel_hash: card.map(|card| card.cancel_hash),
+        }
+    }
+}
+
 impl From<[u8; 32]> for Fingerprints {
     /// The fingerprints of a booking with this envelope and no contact card.
     fn from(envelope_hash: [u8; 32]) -> Self {
@@ -80,10 +90,7 @@ impl From<[u8; 32]> for Fingerprints {
 impl NewBooking {
     /// What no other booking may share of this one.
     pub fn fingerprints(&self) -> Fingerprints {
-        Fingerprints {
-            envelope_hash: self.envelope_hash,
-            cancel_hash: self.contact_card.as_ref().map(|card| card.cancel_hash),
-        }
+        Fingerprints::of(self.envelope_hash, self.contact_card.as_ref())
     }
 
     /// Whether `fingerprints` named this booking's card, so that its cancel
@@ -478,14 +485,6 @@ impl Storage {
         idempotency: &Idempotency,
     ) -> Result<Option<StoredBooking>, BookError> {
         let mut connection = self.pool.acquire().await?;
-        Self::earlier_answer(&mut connection, business, idempotency).await
-    }
-
-    async fn earlier_answer(
-        connection: &mut AnyConnection,
-        business: &BusinessId,
-        idempotency: &Idempotency,
-    ) -> Result<Option<StoredBooking>, BookError> {
         let earlier: Option<(Vec<u8>, String)> = sqlx::query_as(
             "SELECT request_hash, booking_id FROM idempotency_keys WHERE business = $1 AND key_hash = $2",
         )
@@ -493,7 +492,7 @@ impl Storage {
         .bind(&idempotency.key_hash[..])
         .fetch_optional(&mut *connection)
         .await?;
-        Self::answer_for(connection, idempotency, earlier).await
+        Self::answer_for(&mut connection, idempotency, earlier).await
     }
 
     /// The booking `earlier` (the request hash and booking an idempotency key

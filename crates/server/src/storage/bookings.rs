@@ -517,25 +517,6 @@ impl Storage {
         Ok(Some(row.into()))
     }
 
-    /// Keeps `booking` as the answer to a retry with `idempotency`'s key.
-    pub(super) async fn remember_answer(
-        connection: &mut AnyConnection,
-        idempotency: &Idempotency,
-        booking: &NewBooking,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO idempotency_keys (business, key_hash, request_hash, booking_id, created_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(&booking.business)
-        .bind(&idempotency.key_hash[..])
-        .bind(&idempotency.request_hash[..])
-        .bind(&booking.id)
-        .bind(booking.created_at)
-        .execute(connection)
-        .await
-        .map(|_| ())
-    }
-
     /// [`Storage::book`] inside a transaction that holds the write lock. Every
     /// refusal comes before the first write, so a refused booking leaves the
     /// transaction as it found it (its batch goes on without it).
@@ -563,10 +544,13 @@ impl Storage {
         };
         let (booking, audit) = decide(&competing).map_err(BookError::Refused)?;
         booking.named_by(&fingerprints)?;
-        Self::insert_booking(connection, &booking, "confirmed", block).await?;
-        if let Some(idempotency) = &idempotency {
-            Self::remember_answer(connection, idempotency, &booking).await?;
-        }
+        Self::insert_booking(
+            connection,
+            backend,
+            (&booking, "confirmed", block),
+            idempotency.as_ref(),
+        )
+        .await?;
         if let Some(audit) = &audit {
             Self::append_audit(connection, audit).await?;
         }
@@ -656,35 +640,66 @@ impl Storage {
         .await
     }
 
-    /// Writes `booking` with `status` (`confirmed`, or `waiting` for the waitlist).
+    /// Writes `booking` with `status` (`confirmed`, or `waiting` for the
+    /// waitlist), and keeps it as the answer to a retry with `idempotency`'s
+    /// key. On PostgreSQL both rows go in one statement: each statement is a
+    /// round trip inside the business's locked transaction, which the next
+    /// booking of the business waits for.
     pub(super) async fn insert_booking(
         connection: &mut AnyConnection,
-        booking: &NewBooking,
-        status: &str,
-        block: bool,
+        backend: Backend,
+        (booking, status, block): (&NewBooking, &str, bool),
+        idempotency: Option<&Idempotency>,
     ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO bookings (id, business, starts_at, ends_at, party_size, service, practitioner, status,
+        const INSERT_BOOKING: &str = "INSERT INTO bookings (id, business, starts_at, ends_at, party_size, service, practitioner, status,
                                    envelope, envelope_hash, visitor_copy, token_hash, created_at, block)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-        )
-        .bind(&booking.id)
-        .bind(&booking.business)
-        .bind(booking.starts_at)
-        .bind(booking.ends_at)
-        .bind(i64::from(booking.party_size))
-        .bind(booking.service.as_deref())
-        .bind(booking.practitioner.as_deref())
-        .bind(status)
-        .bind(&booking.envelope)
-        .bind(&booking.envelope_hash[..])
-        .bind(booking.visitor_copy.as_deref())
-        .bind(booking.token_hash.as_ref().map(|hash| &hash[..]))
-        .bind(booking.created_at)
-        .bind(i64::from(block))
-        .execute(connection)
-        .await
-        .map(|_| ())
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
+        // The key's row names the booking's id ($1), business ($2) and time ($13).
+        const REMEMBER_ANSWER: &str = "INSERT INTO idempotency_keys (business, key_hash, request_hash, booking_id, created_at)";
+        let together = match (backend, idempotency) {
+            (Backend::Postgres, Some(idempotency)) => Some(idempotency),
+            _ => None,
+        };
+        let text = match together {
+            Some(_) => format!(
+                "WITH booking AS ({INSERT_BOOKING} RETURNING id)
+                 {REMEMBER_ANSWER} SELECT $2, $15, $16, id, $13 FROM booking"
+            ),
+            None => INSERT_BOOKING.to_owned(),
+        };
+        let query = sqlx::query(&text)
+            .bind(&booking.id)
+            .bind(&booking.business)
+            .bind(booking.starts_at)
+            .bind(booking.ends_at)
+            .bind(i64::from(booking.party_size))
+            .bind(booking.service.as_deref())
+            .bind(booking.practitioner.as_deref())
+            .bind(status)
+            .bind(&booking.envelope)
+            .bind(&booking.envelope_hash[..])
+            .bind(booking.visitor_copy.as_deref())
+            .bind(booking.token_hash.as_ref().map(|hash| &hash[..]))
+            .bind(booking.created_at)
+            .bind(i64::from(block));
+        let query = match together {
+            Some(idempotency) => query
+                .bind(&idempotency.key_hash[..])
+                .bind(&idempotency.request_hash[..]),
+            None => query,
+        };
+        query.execute(&mut *connection).await?;
+        if let (Some(idempotency), None) = (idempotency, together) {
+            sqlx::query(&format!("{REMEMBER_ANSWER} VALUES ($1, $2, $3, $4, $5)"))
+                .bind(&booking.business)
+                .bind(&idempotency.key_hash[..])
+                .bind(&idempotency.request_hash[..])
+                .bind(&booking.id)
+                .bind(booking.created_at)
+                .execute(connection)
+                .await?;
+        }
+        Ok(())
     }
 
     /// Deletes every booking of `business` whose appointment ended before

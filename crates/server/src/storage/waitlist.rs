@@ -110,10 +110,13 @@ impl Storage {
             return Err(BookError::Refused(Refusal::SlotFull));
         };
         booking.named_by(&fingerprints)?;
-        Self::insert_booking(&mut transaction, &booking, "waiting", false).await?;
-        if let Some(idempotency) = &idempotency {
-            Self::remember_answer(&mut transaction, idempotency, &booking).await?;
-        }
+        Self::insert_booking(
+            &mut transaction,
+            self.backend(),
+            (&booking, "waiting", false),
+            idempotency.as_ref(),
+        )
+        .await?;
         // Seconds do not order visitors who join together; a place does.
         sqlx::query(
             "UPDATE bookings SET waitlist_place = (

@@ -159,17 +159,13 @@ impl Storage {
     ) -> Result<(), sqlx::Error> {
         self.insert_card(connection, (booking_id, business), card, now)
             .await?;
-        self.add_job(
+        self.add_job_and_reminders(
             connection,
-            business,
-            booking_id,
+            (booking_id, business, starts_at),
             Purpose::Confirmation,
             now,
-            now,
         )
-        .await?;
-        self.add_reminders(connection, business, booking_id, starts_at, now)
-            .await
+        .await
     }
 
     /// Stores a booking's card, beside the booking.
@@ -194,32 +190,49 @@ impl Storage {
         .map(|_| ())
     }
 
-    pub(super) async fn add_reminders(
+    /// Schedules `first` (a confirmation, or the notice of a change) for now
+    /// and the business's reminders before `starts_at`, in one statement: each
+    /// statement is a round trip inside the booking's transaction.
+    pub(super) async fn add_job_and_reminders(
         &self,
         connection: &mut AnyConnection,
-        business: &BusinessId,
-        booking_id: &str,
-        starts_at: i64,
+        (booking_id, business, starts_at): (&str, &BusinessId, i64),
+        first: Purpose,
         now: i64,
     ) -> Result<(), sqlx::Error> {
         let plan = self.courier_plan(business).unwrap_or_default();
-        for offset in plan.reminders {
-            let due_at = starts_at.saturating_sub(offset);
-            // A reminder whose moment has passed (a booking made at short
-            // notice) would only repeat the confirmation.
-            if due_at > now {
-                self.add_job(
-                    connection,
-                    business,
-                    booking_id,
-                    Purpose::Reminder,
-                    due_at,
-                    now,
-                )
-                .await?;
-            }
+        let jobs: Vec<(Purpose, i64)> = std::iter::once((first, now))
+            .chain(
+                plan.reminders
+                    .iter()
+                    .map(|offset| (Purpose::Reminder, starts_at.saturating_sub(*offset)))
+                    // A reminder whose moment has passed (a booking made at short
+                    // notice) would only repeat the confirmation.
+                    .filter(|(_, due_at)| *due_at > now),
+            )
+            .collect();
+        let rows: Vec<String> = (0..jobs.len())
+            .map(|row| {
+                let placeholders: Vec<String> = (1..=5)
+                    .map(|column| format!("${}", 5 * row + column))
+                    .collect();
+                format!("({})", placeholders.join(", "))
+            })
+            .collect();
+        let text = format!(
+            "INSERT INTO message_jobs (business, booking_id, purpose, due_at, created_at) VALUES {}",
+            rows.join(", ")
+        );
+        let mut query = sqlx::query(&text);
+        for (purpose, due_at) in jobs {
+            query = query
+                .bind(business)
+                .bind(booking_id)
+                .bind(purpose.as_str())
+                .bind(due_at)
+                .bind(now);
         }
-        Ok(())
+        query.execute(connection).await.map(|_| ())
     }
 
     pub(super) async fn add_job(
@@ -275,10 +288,13 @@ impl Storage {
         .bind(booking_id)
         .execute(&mut *connection)
         .await?;
-        self.add_job(connection, business, booking_id, Purpose::Changed, now, now)
-            .await?;
-        self.add_reminders(connection, business, booking_id, starts_at, now)
-            .await
+        self.add_job_and_reminders(
+            connection,
+            (booking_id, business, starts_at),
+            Purpose::Changed,
+            now,
+        )
+        .await
     }
 
     /// After a cancel, inside its transaction: nothing more is sent about the

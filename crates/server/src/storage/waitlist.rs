@@ -299,17 +299,13 @@ impl Storage {
             .bind(&id)
             .execute(&mut *transaction)
             .await?;
-        self.add_job(
+        self.add_job_and_reminders(
             &mut transaction,
-            business,
-            &id,
+            (&id, business, starts_at),
             Purpose::Confirmation,
-            now,
             now,
         )
         .await?;
-        self.add_reminders(&mut transaction, business, &id, starts_at, now)
-            .await?;
         // For staff it is a new booking, told like any other.
         let notice = Notice {
             business: business.clone(),

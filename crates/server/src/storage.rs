@@ -229,18 +229,23 @@ impl Storage {
         match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
             Backend::Postgres => {
+                let mut transaction = self.pool.begin().await?;
                 let digest = Sha256::digest(business.as_str().as_bytes());
                 let key = i64::from_be_bytes(
                     digest[..8]
                         .try_into()
                         .expect("a SHA-256 digest has 8 bytes"),
                 );
-                // The lock goes with BEGIN, in one round trip: the key is a
-                // number made here, so writing it into the text is safe, and a
-                // failure to take the lock fails the BEGIN.
-                self.pool
-                    .begin_with(format!("BEGIN; SELECT pg_advisory_xact_lock({key})"))
-                    .await
+                // A statement of its own inside the open transaction, not sent
+                // with BEGIN in one round trip: sqlx (0.8.6) rolls back only a
+                // BEGIN that has returned, so a lock wait that failed or was
+                // abandoned would leave the pooled connection inside a
+                // transaction that holds or waits for the lock.
+                sqlx::query("SELECT pg_advisory_xact_lock($1)::text")
+                    .bind(key)
+                    .execute(&mut *transaction)
+                    .await?;
+                Ok(transaction)
             }
         }
     }

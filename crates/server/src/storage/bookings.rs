@@ -654,7 +654,8 @@ impl Storage {
         const INSERT_BOOKING: &str = "INSERT INTO bookings (id, business, starts_at, ends_at, party_size, service, practitioner, status,
                                    envelope, envelope_hash, visitor_copy, token_hash, created_at, block)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
-        // The key's row names the booking's id ($1), business ($2) and time ($13).
+        // Together, the key's row takes the booking's business ($2) and time
+        // ($13) from the parameters and its id from the inserted row.
         const REMEMBER_ANSWER: &str = "INSERT INTO idempotency_keys (business, key_hash, request_hash, booking_id, created_at)";
         let together = match (backend, idempotency) {
             (Backend::Postgres, Some(idempotency)) => Some(idempotency),

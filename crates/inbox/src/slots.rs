@@ -96,6 +96,18 @@ async fn fetch_slots(
         .collect())
 }
 
+/// `chosen` if it is one of the free times listed now. A time chosen before the
+/// day, the party, the service or the practitioner changed is not, and the
+/// select no longer shows it either.
+pub fn listed_choice(slots: &Slots, chosen: &str) -> Option<String> {
+    match slots {
+        Slots::Ready(found) if found.iter().any(|slot| slot.start == chosen) => {
+            Some(chosen.to_owned())
+        }
+        _ => None,
+    }
+}
+
 /// The options of a time select: a prompt and the free times, or a single
 /// option saying why there are none; `chosen` is selected.
 pub fn slot_options(lang: Lang, slots: &Slots, chosen: &str) -> Html {

@@ -41,8 +41,9 @@ pub const MANAGE_CHANGE: DayPicker = DayPicker {
 
 impl DayPicker {
     /// Picks `day` and waits until at least `at_least` of its free times are
-    /// listed; returns the starts listed then. The times of the day before may
-    /// stay listed until the new ones arrive.
+    /// listed; returns the starts listed then. A start is UTC and a day is the
+    /// business's: the test businesses open 11:00–23:00 Paris time, so each of
+    /// their days' starts carries that day's date.
     pub async fn turn_to(
         self,
         browser: &Browser,

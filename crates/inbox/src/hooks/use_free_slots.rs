@@ -10,14 +10,20 @@ use yew::prelude::*;
 use crate::i18n::Lang;
 use crate::slots::{SlotQuery, Slots, free_slots};
 
+/// What the free slots are asked for: the profile, the business, the day, the
+/// party, the service and the practitioner.
+type Question = (Option<Profile>, String, String, String, String, String);
+
 /// The free slots `query` asks for at `business`, `Loading` until they arrive.
 /// Nothing is asked before the profile is in (it says what kind of business
 /// this is, and so which parts of `query` count).
 ///
-/// Only the answer to the latest question is shown: a late answer for a day the
-/// staff member has already turned away from would otherwise list that day's
-/// times under the new day's date, and a time chosen from it would book the
-/// wrong day.
+/// Only the answer to the question asked now is shown: a late answer for a day
+/// the staff member has already turned away from would otherwise list that
+/// day's times under the new day's date, and a time chosen from it would book
+/// the wrong day. An answer is kept with its question, so a render for a new
+/// question shows `Loading` at once, and an answer that comes after its
+/// question was replaced (or the form closed) is dropped.
 #[hook]
 pub fn use_free_slots(
     lang: Lang,
@@ -25,8 +31,8 @@ pub fn use_free_slots(
     profile: Option<&Profile>,
     query: SlotQuery<'_>,
 ) -> Slots {
-    let slots = use_state(|| Slots::Loading);
-    let key = (
+    let answered = use_state(|| None::<(Question, Slots)>);
+    let question: Question = (
         profile.cloned(),
         business.to_owned(),
         query.date.to_owned(),
@@ -34,15 +40,18 @@ pub fn use_free_slots(
         query.service.to_owned(),
         query.practitioner.to_owned(),
     );
+    let shown = match &*answered {
+        Some((asked, slots)) if *asked == question => slots.clone(),
+        _ => Slots::Loading,
+    };
     {
-        let slots = slots.clone();
-        use_effect_with(key, move |key| {
-            let (profile, business, date, party, service, practitioner) = key.clone();
+        let answered = answered.clone();
+        use_effect_with(question, move |question| {
             // Cleared when the question changes or the form closes.
             let asked = Rc::new(Cell::new(true));
+            let (profile, business, date, party, service, practitioner) = question.clone();
             if let Some(profile) = profile {
-                slots.set(Slots::Loading);
-                let still_asked = asked.clone();
+                let (still_asked, question) = (asked.clone(), question.clone());
                 wasm_bindgen_futures::spawn_local(async move {
                     let query = SlotQuery {
                         date: &date,
@@ -52,12 +61,12 @@ pub fn use_free_slots(
                     };
                     let found = free_slots(lang, &business, &profile, &query).await;
                     if still_asked.get() {
-                        slots.set(found);
+                        answered.set(Some((question, found)));
                     }
                 });
             }
             move || asked.set(false)
         });
     }
-    (*slots).clone()
+    shown
 }

@@ -12,7 +12,7 @@ use yew::prelude::*;
 use crate::api::ApiError;
 use crate::hooks::{Calls, use_free_slots, use_profile};
 use crate::i18n::{Lang, Text, t};
-use crate::slots::{ANY, SlotQuery, slot_options};
+use crate::slots::{ANY, SlotQuery, listed_choice, slot_options};
 use crate::ui::focus;
 use crate::views::new_booking::{Spot, placed, start_at};
 
@@ -111,7 +111,7 @@ pub fn move_form(props: &MoveProps) -> Html {
         let (error, busy, on_moved) = (error.clone(), busy.clone(), props.on_moved.clone());
         let (date, slot, time, squeeze_in, practitioner) = (
             (*date).clone(),
-            (*slot).clone(),
+            listed_choice(&slots, &slot),
             (*time).clone(),
             *squeeze_in,
             (*practitioner).clone(),
@@ -126,7 +126,7 @@ pub fn move_form(props: &MoveProps) -> Html {
             let start = if squeeze_in {
                 start_at(&timezone, &date, &time)
             } else {
-                Some(slot.clone()).filter(|slot| !slot.is_empty())
+                slot.clone()
             };
             let Some(start) = start else {
                 error.set(Some(t(lang, Text::ChooseTime).to_owned()));

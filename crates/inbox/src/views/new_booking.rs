@@ -22,7 +22,7 @@ use crate::api::{Api, ApiError};
 use crate::hooks::{use_calls, use_free_slots, use_profile};
 use crate::i18n::{Lang, Text, t};
 use crate::keyring::Keyring;
-use crate::slots::{ANY, SlotQuery, slot_options, visitor_text};
+use crate::slots::{ANY, SlotQuery, listed_choice, slot_options, visitor_text};
 use crate::timing;
 use crate::ui::{api_error_text, focus, let_the_page_paint, loading_page};
 
@@ -294,10 +294,11 @@ pub fn new_booking(props: &NewBookingProps) -> Html {
             busy.clone(),
             profile_now.clone(),
         );
-        let (keyring, on_created, business) = (
+        let (keyring, on_created, business, slots) = (
             props.keyring.clone(),
             props.on_created.clone(),
             business.clone(),
+            slots.clone(),
         );
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
@@ -306,7 +307,7 @@ pub fn new_booking(props: &NewBookingProps) -> Html {
             let start = if current.squeeze_in {
                 start_at(&profile.timezone, &current.date, &current.time)
             } else {
-                Some(current.slot.clone()).filter(|slot| !slot.is_empty())
+                listed_choice(&slots, &current.slot)
             };
             if profile.kind == Kind::Restaurant
                 && !current

@@ -127,3 +127,37 @@ pub fn slot_options(lang: Lang, slots: &Slots, chosen: &str) -> Html {
         },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(starts: &[&str]) -> Slots {
+        Slots::Ready(
+            starts
+                .iter()
+                .map(|start| Slot {
+                    start: (*start).to_owned(),
+                    local: String::new(),
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn only_a_time_listed_now_is_a_choice() {
+        let slots = listed(&["2026-12-08T18:00:00Z", "2026-12-08T18:15:00Z"]);
+        assert_eq!(
+            listed_choice(&slots, "2026-12-08T18:15:00Z").as_deref(),
+            Some("2026-12-08T18:15:00Z")
+        );
+        // Chosen for another day, party or practitioner, then the question changed.
+        assert_eq!(listed_choice(&slots, "2026-12-07T18:15:00Z"), None);
+        assert_eq!(listed_choice(&slots, ""), None);
+        assert_eq!(listed_choice(&Slots::Loading, "2026-12-08T18:15:00Z"), None);
+        assert_eq!(
+            listed_choice(&Slots::Failed("offline".to_owned()), "2026-12-08T18:15:00Z"),
+            None
+        );
+    }
+}

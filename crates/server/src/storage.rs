@@ -238,9 +238,9 @@ impl Storage {
                 );
                 // A statement of its own inside the open transaction, not sent
                 // with BEGIN in one round trip: sqlx (0.8.6) rolls back only a
-                // BEGIN that has returned, so a lock wait that failed or was
-                // abandoned would leave the pooled connection inside a
-                // transaction that holds or waits for the lock.
+                // BEGIN that has returned, so the pooled connection would be left
+                // in an aborted transaction after a failed lock, and in one that
+                // holds or waits for the lock after an abandoned wait.
                 sqlx::query("SELECT pg_advisory_xact_lock($1)::text")
                     .bind(key)
                     .execute(&mut *transaction)

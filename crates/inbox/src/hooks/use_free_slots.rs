@@ -22,7 +22,8 @@ type Question = (Option<Profile>, String, String, String, String, String);
 /// the staff member has already turned away from would otherwise list that
 /// day's times under the new day's date, and a time chosen from it would book
 /// the wrong day. An answer is kept with its question, so a render for a new
-/// question shows `Loading` at once, and an answer that comes after its
+/// question shows `Loading` at once (or, back at the question just answered,
+/// that answer until the fresh one comes), and an answer that comes after its
 /// question was replaced (or the form closed) is dropped.
 #[hook]
 pub fn use_free_slots(

@@ -211,6 +211,35 @@ impl Storage {
                     .filter(|(_, due_at)| *due_at > now),
             )
             .collect();
+        Self::insert_jobs(connection, (booking_id, business), &jobs, now).await
+    }
+
+    pub(super) async fn add_job(
+        &self,
+        connection: &mut AnyConnection,
+        business: &BusinessId,
+        booking_id: &str,
+        purpose: Purpose,
+        due_at: i64,
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
+        Self::insert_jobs(
+            connection,
+            (booking_id, business),
+            &[(purpose, due_at)],
+            now,
+        )
+        .await
+    }
+
+    /// Writes `jobs` (what to send, and when) for one booking, one row each,
+    /// in one statement.
+    async fn insert_jobs(
+        connection: &mut AnyConnection,
+        (booking_id, business): (&str, &BusinessId),
+        jobs: &[(Purpose, i64)],
+        now: i64,
+    ) -> Result<(), sqlx::Error> {
         let rows: Vec<String> = (0..jobs.len())
             .map(|row| {
                 let placeholders: Vec<String> = (1..=5)
@@ -229,33 +258,10 @@ impl Storage {
                 .bind(business)
                 .bind(booking_id)
                 .bind(purpose.as_str())
-                .bind(due_at)
+                .bind(*due_at)
                 .bind(now);
         }
         query.execute(connection).await.map(|_| ())
-    }
-
-    pub(super) async fn add_job(
-        &self,
-        connection: &mut AnyConnection,
-        business: &BusinessId,
-        booking_id: &str,
-        purpose: Purpose,
-        due_at: i64,
-        now: i64,
-    ) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO message_jobs (business, booking_id, purpose, due_at, created_at)
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(business)
-        .bind(booking_id)
-        .bind(purpose.as_str())
-        .bind(due_at)
-        .bind(now)
-        .execute(&mut *connection)
-        .await
-        .map(|_| ())
     }
 
     async fn has_card(

@@ -131,6 +131,9 @@ enum Database {
         url: String,
         /// The cluster's data folder (`SEALBOOK_E2E_POSTGRES_DATA`), scanned raw.
         data_dir: Option<PathBuf>,
+        /// The WAL segment being written when the database was created: none
+        /// before it holds anything of this test.
+        first_wal_segment: String,
     },
 }
 
@@ -149,22 +152,13 @@ impl Database {
                 .duration_since(std::time::UNIX_EPOCH)?
                 .as_nanos()
         );
-        let created = Command::new("psql")
-            .arg(format!("{server}/postgres"))
-            .args(["-v", "ON_ERROR_STOP=1", "-q", "-c"])
-            .arg(format!("CREATE DATABASE {name}"))
-            .output()
-            .await
-            .context("cannot run psql (apt-get install postgresql-client)")?;
-        if !created.status.success() {
-            bail!(
-                "cannot create {name}: {}",
-                String::from_utf8_lossy(&created.stderr)
-            );
-        }
+        let admin = format!("{server}/postgres");
+        psql(&admin, &format!("CREATE DATABASE {name}")).await?;
+        let first_wal_segment = psql(&admin, CURRENT_WAL_SEGMENT).await?;
         Ok(Self::Postgres {
             url: format!("{server}/{name}"),
             data_dir: std::env::var_os("SEALBOOK_E2E_POSTGRES_DATA").map(PathBuf::from),
+            first_wal_segment,
         })
     }
 
@@ -175,6 +169,23 @@ impl Database {
             Self::Postgres { url, .. } => url.clone(),
         }
     }
+}
+
+/// The name of the WAL segment file PostgreSQL is writing.
+const CURRENT_WAL_SEGMENT: &str = "SELECT pg_walfile_name(pg_current_wal_lsn());";
+
+/// Runs `sql` with `psql` on `url`; what it printed, unaligned, without headers.
+async fn psql(url: &str, sql: &str) -> anyhow::Result<String> {
+    let output = Command::new("psql")
+        .arg(url)
+        .args(["-v", "ON_ERROR_STOP=1", "-q", "-A", "-t", "-c", sql])
+        .output()
+        .await
+        .context("cannot run psql (apt-get install postgresql-client)")?;
+    if !output.status.success() {
+        bail!("psql failed: {}", String::from_utf8_lossy(&output.stderr));
+    }
+    Ok(String::from_utf8(output.stdout)?.trim().to_owned())
 }
 
 /// The token the test servers want for `/metrics`.
@@ -432,7 +443,11 @@ impl Sealbook {
 
     /// Every byte the database holds: for SQLite the file and its WAL and
     /// shared-memory files; for PostgreSQL a `pg_dump` of the database and, when
-    /// known, every file of the cluster (heap, WAL), as a thief of the disk reads them.
+    /// known, the cluster's files as a thief of the disk reads them: every file
+    /// but the other databases' folders and the WAL segments finished before
+    /// this database was created. The suite's other databases would make that
+    /// gigabytes to read and search in every test, and they cannot hold this
+    /// test's data.
     pub async fn database_bytes(&self) -> anyhow::Result<Vec<u8>> {
         match &self.database {
             Database::Sqlite => Ok(["sealbook.db", "sealbook.db-wal", "sealbook.db-shm"]
@@ -440,7 +455,11 @@ impl Sealbook {
                 .filter_map(|name| std::fs::read(self.dir.path().join(name)).ok())
                 .flatten()
                 .collect()),
-            Database::Postgres { url, data_dir } => {
+            Database::Postgres {
+                url,
+                data_dir,
+                first_wal_segment,
+            } => {
                 let dump = Command::new("pg_dump")
                     .args(["--data-only", "--dbname", url])
                     .output()
@@ -451,7 +470,37 @@ impl Sealbook {
                 }
                 let mut bytes = dump.stdout;
                 if let Some(data_dir) = data_dir {
-                    read_tree(data_dir, &mut bytes)?;
+                    let ours = psql(
+                        url,
+                        &format!(
+                            "SELECT oid FROM pg_database WHERE datname = current_database(); {CURRENT_WAL_SEGMENT}"
+                        ),
+                    )
+                    .await?;
+                    let (oid, last_wal_segment) = ours
+                        .split_once('\n')
+                        .context("psql prints the database's oid and the WAL segment")?;
+                    let others_data = |path: &Path| {
+                        path.parent() == Some(&data_dir.join("base"))
+                            && path.file_name().is_some_and(|name| {
+                                name != oid
+                                    && name.to_string_lossy().bytes().all(|b| b.is_ascii_digit())
+                            })
+                    };
+                    // Segment names sort as their positions in the log; later
+                    // ones are earlier segments renamed for reuse.
+                    let others_wal = |path: &Path| {
+                        path.parent() == Some(&data_dir.join("pg_wal"))
+                            && path.file_name().is_some_and(|name| {
+                                let name = name.to_string_lossy();
+                                name.len() == 24
+                                    && (name.as_ref() < first_wal_segment.as_str()
+                                        || name.as_ref() > last_wal_segment)
+                            })
+                    };
+                    read_tree(data_dir, &mut bytes, &|path| {
+                        !others_data(path) && !others_wal(path)
+                    })?;
                 }
                 Ok(bytes)
             }
@@ -649,11 +698,18 @@ impl SecondProcess {
 }
 
 /// Appends every file under `folder` to `bytes`.
-fn read_tree(folder: &Path, bytes: &mut Vec<u8>) -> anyhow::Result<()> {
+fn read_tree(
+    folder: &Path,
+    bytes: &mut Vec<u8>,
+    wanted: &dyn Fn(&Path) -> bool,
+) -> anyhow::Result<()> {
     for entry in std::fs::read_dir(folder)? {
         let path = entry?.path();
+        if !wanted(&path) {
+            continue;
+        }
         if path.is_dir() {
-            read_tree(&path, bytes)?;
+            read_tree(&path, bytes, wanted)?;
         } else if let Ok(content) = std::fs::read(&path) {
             bytes.extend_from_slice(&content);
         }

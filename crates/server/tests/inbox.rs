@@ -1863,6 +1863,11 @@ async fn the_owner_gets_the_script_tag_to_paste(database: TestDatabase) {
 /// The owner's consent statistics: this week last, each week of the range
 /// present, counts of this business's records only, and a bounded range.
 async fn the_owner_sees_consent_choices_counted_per_week(database: TestDatabase) {
+    // The records, the server's answer and this test's idea of this week in one week.
+    tokio::time::sleep(sealbook_testkit::wait_clear_of_the_week_turn(
+        std::time::Duration::from_secs(60),
+    ))
+    .await;
     let fixture = fixture(database).await;
     // Weeks back in Paris's calendar, not in hours: across a change of clocks
     // 168 hours back may fall an hour short of last week's Monday.

@@ -26,6 +26,11 @@ async fn records(sealbook: &Sealbook, count: usize) -> anyhow::Result<Vec<Value>
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_owner_sees_this_weeks_choices_in_a_chart_and_a_table() -> anyhow::Result<()> {
+    // The visitors' records and the inbox that counts them in one week.
+    tokio::time::sleep(sealbook_testkit::wait_clear_of_the_week_turn(
+        std::time::Duration::from_secs(120),
+    ))
+    .await;
     let site = HostSite::start().await?;
     let sealbook = Sealbook::start_with("bistro-stats", &[site.origin()], NOTICE).await?;
     sealbook.init_owner(OWNER, OWNER_PASSWORD).await?;

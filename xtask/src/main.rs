@@ -3,6 +3,7 @@
 //! Each command first installs what is missing (and only that), so the same
 //! command works on a fresh machine and on a developer's laptop.
 
+mod bench;
 mod cycles;
 mod delivery;
 mod demo;
@@ -30,7 +31,7 @@ fn main() -> anyhow::Result<()> {
         }
         Some("sizes") => sizes::report(&root.join("dist")).map(|_| ()),
         Some("fuzz") => fuzz::command(&root, &args[1..]),
-        Some("bench") => bench(&root),
+        Some("bench") => bench::run(&root),
         Some("cycles") => cycles::check(&root),
         Some("schemathesis") => {
             // Only the property-based API test of `test`, against a fresh debug build.
@@ -93,74 +94,6 @@ pub(crate) fn build_widget(root: &Path) -> anyhow::Result<()> {
     }
     sizes::report_manage(&dist)?;
     sizes::report_inbox(&dist)
-}
-
-/// Seal and open timings, then the server under load on SQLite and PostgreSQL
-/// (docs/BENCHMARKS.md records the figures).
-fn bench(root: &Path) -> anyhow::Result<()> {
-    run(cargo().args([
-        "run",
-        "--release",
-        "-p",
-        "sealbook-envelope",
-        "--example",
-        "timing",
-    ]))?;
-    // Opening throughput on all cores against `openssl speed rsa3072` (DESIGN §10).
-    tools::ensure_openssl()?;
-    run(cargo().args([
-        "run",
-        "--release",
-        "-p",
-        "sealbook-envelope",
-        "--example",
-        "open_throughput",
-    ]))?;
-    let postgres = postgres::Postgres::start(root)?;
-    run(cargo()
-        .args([
-            "run",
-            "--release",
-            "-p",
-            "sealbook-server",
-            "--example",
-            "load",
-        ])
-        .env("SEALBOOK_TEST_POSTGRES", &postgres.url))?;
-    drop(postgres);
-    // "Reject all" visible: Sealbook's banner against vanilla-cookieconsent and
-    // a static banner, fresh loads interleaved in headless Chromium.
-    tools::ensure_widget_tools(root)?;
-    tools::ensure_browser()?;
-    tools::ensure_npm_package(
-        root,
-        "vanilla-cookieconsent",
-        tools::VANILLA_COOKIECONSENT_VERSION,
-    )?;
-    build_widget(root)?;
-    // As in production: a release server, and the pages' own servers (the
-    // example's) built for release too, so that no page is served by debug code.
-    run(cargo().args([
-        "build",
-        "--release",
-        "-p",
-        "sealbook",
-        "-p",
-        "sealbook-server",
-        "--bins",
-    ]))?;
-    run(cargo()
-        .args([
-            "run",
-            "--release",
-            "-p",
-            "sealbook-e2e",
-            "--example",
-            "banner_time",
-        ])
-        .env("SEALBOOK_BIN", root.join("target/release/sealbook"))
-        .env("PATH", tools::path_with_tools(root)))?;
-    Ok(())
 }
 
 /// Everything CI checks; with `--fuzz`, then every fuzz target for a minute.

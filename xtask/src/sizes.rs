@@ -30,29 +30,17 @@ pub(crate) struct Sizes(Vec<FileSize>);
 /// Measures and prints the widget's files in `dist` (the loader, then the
 /// glue and the wasm under their hashed names).
 pub(crate) fn report(dist: &Path) -> anyhow::Result<Sizes> {
-    let files = delivery::files(dist, &delivery::WIDGET)?;
-    let mut sizes = Vec::new();
-    for path in files.all() {
-        let bytes = std::fs::read(path)
-            .with_context(|| format!("{} is missing; build the widget first", path.display()))?;
-        sizes.push(FileSize {
-            name: file_name(path),
-            raw: bytes.len(),
-            gzip: gzip(&bytes)?.len(),
-            brotli: brotli(&bytes)?.len(),
-        });
-    }
+    let sizes = measure(dist, &delivery::WIDGET)?;
     eprintln!(
         "{:<38} {:>9} {:>9} {:>9}",
         "file", "raw", "gzip -9", "brotli 11"
     );
-    for size in &sizes {
+    for size in &sizes.0 {
         eprintln!(
             "{:<38} {:>9} {:>9} {:>9}",
             size.name, size.raw, size.gzip, size.brotli
         );
     }
-    let sizes = Sizes(sizes);
     eprintln!(
         "{:<38} {:>9} {:>9} {:>9}",
         "total",
@@ -82,28 +70,67 @@ fn report_app(dist: &Path, app: &App, what: &str) -> anyhow::Result<()> {
         "gzip -9",
         "brotli 11"
     );
-    let (mut raw, mut gz, mut br) = (0, 0, 0);
-    for path in delivery::files(dist, app)?.all() {
-        let bytes = std::fs::read(path)
-            .with_context(|| format!("{} is missing; build it first", path.display()))?;
-        let (g, b) = (gzip(&bytes)?.len(), brotli(&bytes)?.len());
+    let sizes = measure(dist, app)?;
+    for size in &sizes.0 {
         eprintln!(
             "{:<38} {:>9} {:>9} {:>9}",
-            file_name(path),
-            bytes.len(),
-            g,
-            b
+            size.name, size.raw, size.gzip, size.brotli
         );
-        (raw, gz, br) = (raw + bytes.len(), gz + g, br + b);
     }
     eprintln!(
         "{:<38} {:>9} {:>9} {:>9}",
         format!("{what} total"),
-        raw,
-        gz,
-        br
+        sizes.total(|s| s.raw),
+        sizes.total(|s| s.gzip),
+        sizes.total(|s| s.brotli)
     );
     Ok(())
+}
+
+/// The size of every file of `app` a first visit loads, as built in `dist`.
+fn measure(dist: &Path, app: &App) -> anyhow::Result<Sizes> {
+    let mut sizes = Vec::new();
+    for path in delivery::files(dist, app)?.all() {
+        let bytes = std::fs::read(path)
+            .with_context(|| format!("{} is missing; build it first", path.display()))?;
+        sizes.push(FileSize {
+            name: file_name(path),
+            raw: bytes.len(),
+            gzip: gzip(&bytes)?.len(),
+            brotli: brotli(&bytes)?.len(),
+        });
+    }
+    Ok(Sizes(sizes))
+}
+
+/// The widget's, the manage page's and the inbox's files as markdown tables
+/// (for `cargo xtask bench`), with the widget's budgets.
+pub(crate) fn markdown(dist: &Path) -> anyhow::Result<String> {
+    let mut text = String::new();
+    for (app, what) in [
+        (&delivery::WIDGET, "widget"),
+        (&delivery::MANAGE, "manage page"),
+        (&delivery::INBOX, "staff inbox"),
+    ] {
+        let sizes = measure(dist, app)?;
+        text.push_str("| file | raw | gzip -9 | brotli 11 |\n|---|---:|---:|---:|\n");
+        for size in &sizes.0 {
+            text.push_str(&format!(
+                "| `{}` | {} | {} | {} |\n",
+                size.name, size.raw, size.gzip, size.brotli
+            ));
+        }
+        text.push_str(&format!(
+            "| **{what}** | {} | {} | **{}** |\n\n",
+            sizes.total(|s| s.raw),
+            sizes.total(|s| s.gzip),
+            sizes.total(|s| s.brotli)
+        ));
+    }
+    text.push_str(&format!(
+        "Budgets (brotli): the widget ≤ {WIDGET_BUDGET_BROTLI} B, `{BANNER_FILE}` (all a page loads before the banner) ≤ {BEFORE_BANNER_BUDGET_BROTLI} B."
+    ));
+    Ok(text)
 }
 
 fn file_name(path: &Path) -> String {

@@ -69,7 +69,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use sha2::{Digest, Sha256};
 use sqlx::any::AnyPoolOptions;
-use sqlx::{Any, AnyPool, Connection as _, Executor as _, Transaction};
+use sqlx::{Any, AnyPool, Executor as _, Transaction};
 
 use crate::ids::BusinessId;
 
@@ -140,12 +140,6 @@ const SQLITE_CONNECTION_SETTINGS: &str = "
     PRAGMA secure_delete = ON;      -- freed pages are overwritten: erased ciphertext does not linger
 ";
 
-/// How long a connection may lie in the pool and still be handed out without
-/// a ping first. sqlx pings every connection as it returns to the pool, so one
-/// that returned moments ago is known to be alive; pinging it again on the way
-/// out cost a round trip per acquire, four per booking on PostgreSQL.
-const TRUSTED_IDLE: std::time::Duration = std::time::Duration::from_secs(1);
-
 /// The file a `sqlite://path` or `sqlite:path` URL names, without its `?options`.
 fn sqlite_path(url: &str) -> &str {
     let path = url
@@ -185,18 +179,7 @@ impl Storage {
             }
             Backend::Postgres => (url.to_owned(), AnyPoolOptions::new().max_connections(16)),
         };
-        let pool = options
-            .test_before_acquire(false)
-            .before_acquire(|connection, held| {
-                Box::pin(async move {
-                    if held.idle_for > TRUSTED_IDLE {
-                        connection.ping().await?;
-                    }
-                    Ok(true)
-                })
-            })
-            .connect(&url)
-            .await?;
+        let pool = options.connect(&url).await?;
         backend.migrator().run(&pool).await?;
         let storage = Self {
             pool,

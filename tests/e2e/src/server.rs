@@ -131,9 +131,9 @@ enum Database {
         url: String,
         /// The cluster's data folder (`SEALBOOK_E2E_POSTGRES_DATA`), scanned raw.
         data_dir: Option<PathBuf>,
-        /// The WAL segment being written when the database was created: none
-        /// before it holds anything of this test.
-        first_wal_segment: String,
+        /// Shortly before the database was created: a WAL segment last
+        /// written before then holds nothing of this test.
+        created: std::time::SystemTime,
     },
 }
 
@@ -152,13 +152,17 @@ impl Database {
                 .duration_since(std::time::UNIX_EPOCH)?
                 .as_nanos()
         );
-        let admin = format!("{server}/postgres");
-        psql(&admin, &format!("CREATE DATABASE {name}")).await?;
-        let first_wal_segment = psql(&admin, CURRENT_WAL_SEGMENT).await?;
+        // File times are the kernel's coarse clock: a second's margin.
+        let created = std::time::SystemTime::now() - Duration::from_secs(1);
+        psql(
+            &format!("{server}/postgres"),
+            &format!("CREATE DATABASE {name}"),
+        )
+        .await?;
         Ok(Self::Postgres {
             url: format!("{server}/{name}"),
             data_dir: std::env::var_os("SEALBOOK_E2E_POSTGRES_DATA").map(PathBuf::from),
-            first_wal_segment,
+            created,
         })
     }
 
@@ -170,9 +174,6 @@ impl Database {
         }
     }
 }
-
-/// The name of the WAL segment file PostgreSQL is writing.
-const CURRENT_WAL_SEGMENT: &str = "SELECT pg_walfile_name(pg_current_wal_lsn());";
 
 /// Runs `sql` with `psql` on `url`; what it printed, unaligned, without headers.
 async fn psql(url: &str, sql: &str) -> anyhow::Result<String> {
@@ -444,10 +445,12 @@ impl Sealbook {
     /// Every byte the database holds: for SQLite the file and its WAL and
     /// shared-memory files; for PostgreSQL a `pg_dump` of the database and, when
     /// known, the cluster's files as a thief of the disk reads them: every file
-    /// but the other databases' folders and the WAL segments finished before
-    /// this database was created. The suite's other databases would make that
-    /// gigabytes to read and search in every test, and they cannot hold this
-    /// test's data.
+    /// but the other databases' folders and the WAL segments last written
+    /// before this database was created. The suite's other databases would make
+    /// that gigabytes to read and search in every test, and they cannot hold
+    /// this test's data. WAL segments are told by their times, not their names:
+    /// PostgreSQL renames a finished segment to a future name for reuse, and
+    /// the renamed file keeps what it held until it is written again.
     pub async fn database_bytes(&self) -> anyhow::Result<Vec<u8>> {
         match &self.database {
             Database::Sqlite => Ok(["sealbook.db", "sealbook.db-wal", "sealbook.db-shm"]
@@ -458,7 +461,7 @@ impl Sealbook {
             Database::Postgres {
                 url,
                 data_dir,
-                first_wal_segment,
+                created,
             } => {
                 let dump = Command::new("pg_dump")
                     .args(["--data-only", "--dbname", url])
@@ -470,36 +473,27 @@ impl Sealbook {
                 }
                 let mut bytes = dump.stdout;
                 if let Some(data_dir) = data_dir {
-                    let ours = psql(
+                    let oid = psql(
                         url,
-                        &format!(
-                            "SELECT oid FROM pg_database WHERE datname = current_database(); {CURRENT_WAL_SEGMENT}"
-                        ),
+                        "SELECT oid FROM pg_database WHERE datname = current_database()",
                     )
                     .await?;
-                    let (oid, last_wal_segment) = ours
-                        .split_once('\n')
-                        .context("psql prints the database's oid and the WAL segment")?;
                     let others_data = |path: &Path| {
                         path.parent() == Some(&data_dir.join("base"))
                             && path.file_name().is_some_and(|name| {
-                                name != oid
+                                name.to_string_lossy() != oid
                                     && name.to_string_lossy().bytes().all(|b| b.is_ascii_digit())
                             })
                     };
-                    // Segment names sort as their positions in the log; later
-                    // ones are earlier segments renamed for reuse.
-                    let others_wal = |path: &Path| {
+                    let older_wal = |path: &Path| {
                         path.parent() == Some(&data_dir.join("pg_wal"))
-                            && path.file_name().is_some_and(|name| {
-                                let name = name.to_string_lossy();
-                                name.len() == 24
-                                    && (name.as_ref() < first_wal_segment.as_str()
-                                        || name.as_ref() > last_wal_segment)
-                            })
+                            && path.is_file()
+                            && std::fs::metadata(path)
+                                .and_then(|file| file.modified())
+                                .is_ok_and(|written| written < *created)
                     };
                     read_tree(data_dir, &mut bytes, &|path| {
-                        !others_data(path) && !others_wal(path)
+                        !others_data(path) && !older_wal(path)
                     })?;
                 }
                 Ok(bytes)

@@ -35,14 +35,14 @@ pub(crate) fn run(root: &Path) -> anyhow::Result<()> {
         &mut report,
         "Sealing and opening, native (median of 101 rounds, pure-Rust RSA)",
         &fenced(&capture(&mut envelope_example("timing"))?),
-    );
+    )?;
     // Opening throughput on all cores against `openssl speed rsa3072`.
     tools::ensure_openssl()?;
     section(
         &mut report,
         "Opening on all cores against OpenSSL",
         &fenced(&capture(&mut envelope_example("open_throughput"))?),
-    );
+    )?;
     let postgres = postgres::Postgres::start(root)?;
     let load = capture(
         cargo()
@@ -61,7 +61,7 @@ pub(crate) fn run(root: &Path) -> anyhow::Result<()> {
         &mut report,
         "Ingest and availability, SQLite and PostgreSQL (`load` example)",
         &load,
-    );
+    )?;
 
     tools::ensure_widget_tools(root)?;
     tools::ensure_browser()?;
@@ -75,7 +75,7 @@ pub(crate) fn run(root: &Path) -> anyhow::Result<()> {
         &mut report,
         "Sizes (bytes; a first visit downloads the brotli column, which the delivery test holds to 1.05×)",
         &sizes::markdown(&root.join("dist"))?,
-    );
+    )?;
     // As in production: a release server, and the pages' own servers (the
     // example's) built for release too, so that no page is served by debug code.
     crate::run(cargo().args([
@@ -108,7 +108,7 @@ pub(crate) fn run(root: &Path) -> anyhow::Result<()> {
             "--example",
             "banner_time",
         ]))?,
-    );
+    )?;
     // The test prints its figures as a table row; the harness's own lines are dropped.
     let inbox = capture(&mut against_release_server(&[
         "test",
@@ -125,7 +125,7 @@ pub(crate) fn run(root: &Path) -> anyhow::Result<()> {
         &mut report,
         "The staff inbox opening 1 000 bookings (release server, headless Chromium; one open is WebCrypto RSA-OAEP on a worker and wasm AES-GCM, its wait in the queue included)",
         &table_lines(&inbox),
-    );
+    )?;
     write(&root.join("docs/BENCHMARKS.md"), &header()?, &report)
 }
 
@@ -148,8 +148,16 @@ fn capture(command: &mut Command) -> anyhow::Result<String> {
     Ok(printed)
 }
 
-fn section(report: &mut String, title: &str, body: &str) {
-    let _ = write!(report, "### {title}\n\n{}\n\n", body.trim());
+/// Adds a measurement's report; an empty one means the measurement did not
+/// run (a renamed test, a report sent to the wrong stream), not that there was
+/// nothing to say.
+fn section(report: &mut String, title: &str, body: &str) -> anyhow::Result<()> {
+    let body = body.trim();
+    if body.is_empty() || body == fenced("") {
+        bail!("\"{title}\" printed no figures");
+    }
+    let _ = write!(report, "### {title}\n\n{body}\n\n");
+    Ok(())
 }
 
 fn fenced(text: &str) -> String {
@@ -200,7 +208,13 @@ fn write(file: &Path, header: &str, report: &str) -> anyhow::Result<()> {
         (Some(start), Some(end)) if start < end => {
             format!("{}{generated}{}", &text[..start], &text[end + END.len()..])
         }
-        _ => {
+        (Some(_), _) | (_, Some(_)) => {
+            bail!(
+                "{} has one marker of the generated part without the other, or them out of order; mend it by hand",
+                file.display()
+            )
+        }
+        (None, None) => {
             let first_section = text.find("\n## ").map_or(text.len(), |at| at + 1);
             format!(
                 "{}{generated}\n\n{}",
@@ -234,6 +248,20 @@ mod tests {
         write(&file, "## Last", "### A\n\n2\n").expect("second run");
         let second = std::fs::read_to_string(&file).expect("read");
         assert_eq!(second, first.replace("\n1\n", "\n2\n"));
+        std::fs::write(&file, second.replace(END, "")).expect("write");
+        assert!(
+            write(&file, "## Last", "### A\n\n3\n").is_err(),
+            "a lone marker is refused, not answered with a second generated part"
+        );
+    }
+
+    #[test]
+    fn a_measurement_that_printed_nothing_fails_the_run() {
+        let mut report = String::new();
+        assert!(section(&mut report, "A", "\n").is_err());
+        assert!(section(&mut report, "B", &fenced("")).is_err());
+        assert!(section(&mut report, "C", "| 1 |").is_ok());
+        assert_eq!(report, "### C\n\n| 1 |\n\n");
     }
 
     #[test]

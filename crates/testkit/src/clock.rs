@@ -12,7 +12,8 @@ const DAY: u64 = 86_400;
 /// it does not run across Monday 00:00 Central European Time (Sunday 22:00 UTC
 /// in summer, 23:00 in winter; both are avoided, whatever the season): until
 /// five seconds past the turn if it would start within `span` before it, else
-/// zero.
+/// zero. Meant for spans of minutes: one of an hour or more could be sent
+/// past the first turn into the second.
 pub fn wait_clear_of_the_week_turn(span: Duration) -> Duration {
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)

@@ -13,6 +13,7 @@ use crate::i18n::{Lang, Text, browser_lang, t};
 use crate::range::Range;
 use crate::timing;
 use crate::ui::{api_error_text, focus};
+use crate::unwrap_workers;
 use crate::views::audit::AuditPage;
 use crate::views::block::BlockPage;
 use crate::views::choose::Choose;
@@ -131,6 +132,15 @@ pub fn app() -> Html {
             Phase::Inbox { page, .. } => format!("{page:?}"),
         };
         use_effect_with(key, |_| focus("sb-heading"));
+    }
+    // Out of the inbox (logged out, or not yet unlocked), no worker keeps a key.
+    {
+        let unlocked = matches!(*phase, Phase::Choose { .. } | Phase::Inbox { .. });
+        use_effect_with(unlocked, |unlocked| {
+            if !unlocked {
+                unwrap_workers::end();
+            }
+        });
     }
 
     let logged_out = {

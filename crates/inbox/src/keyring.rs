@@ -118,19 +118,20 @@ impl Keyring {
             .decode(envelope)
             .map_err(|_| ReadError::Damaged)?;
         let envelope = Envelope::parse(&bytes).map_err(|_| ReadError::Damaged)?;
-        let (key, wrapped) = envelope
+        let (kid, key, wrapped) = envelope
             .header()
             .recipients
             .iter()
             .find_map(|stanza| {
-                let (_, key) = self.keys.iter().find(|(kid, _)| *kid == stanza.kid)?;
-                Some((key.clone(), stanza.wk.clone()))
+                let (kid, key) = self.keys.iter().find(|(kid, _)| *kid == stanza.kid)?;
+                Some((kid, key.clone(), stanza.wk.clone()))
             })
             .ok_or(ReadError::NoKey)?;
         let wrapped = URL_SAFE_NO_PAD
             .decode(wrapped)
             .map_err(|_| ReadError::Damaged)?;
-        let file_key = match unwrap_workers::unwrap(&key, &wrapped, OAEP_LABEL).await {
+        let file_key = match unwrap_workers::unwrap(kid.as_str(), &key, &wrapped, OAEP_LABEL).await
+        {
             Ok(file_key) => file_key.ok_or(ReadError::Damaged)?,
             Err(Unavailable) => {
                 timing::mark("sealbook:worker-fallback");

@@ -5,9 +5,13 @@
 //! are in flight. Each worker's calls run on a thread of its own: with one
 //! worker per core, a day of bookings opens in a fraction of the time.
 //!
-//! The key goes to a worker as the same non-extractable `CryptoKey` with each
-//! request (structured cloning keeps it unreadable) and the worker keeps
-//! nothing. When workers cannot run (the script does not load, the browser
+//! A key goes to each worker once, as the non-extractable `CryptoKey` with the
+//! first request for its kid (structured cloning keeps it unreadable), and the
+//! worker keeps it for the next ones: a key cloned into every request made the
+//! browser import it again for each unwrap, an eighth of a thousand bookings'
+//! opening time. The page hands a kid's key again when its `CryptoKey` is
+//! another one, and [`end`] ends the workers, and the keys they hold, when the
+//! page logs out. When workers cannot run (the script does not load, the browser
 //! refuses it, one fails or leaves a request unanswered for ten seconds), the
 //! workers are ended, every unwrap from then on reports [`Unavailable`], and
 //! the caller unwraps on the page's own thread, as before.
@@ -37,9 +41,11 @@ const DEADLINE_MS: u32 = 10_000;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Unavailable;
 
-/// Unwraps `wrapped` with `key` on a worker. `Ok(None)` when the key does not
-/// open it (a damaged or foreign envelope), as WebCrypto on the page would say.
+/// Unwraps `wrapped` with `key`, the key of `kid`, on a worker. `Ok(None)`
+/// when the key does not open it (a damaged or foreign envelope), as WebCrypto
+/// on the page would say.
 pub async fn unwrap(
+    kid: &str,
     key: &CryptoKey,
     wrapped: &[u8],
     label: &[u8],
@@ -49,7 +55,17 @@ pub async fn unwrap(
             .get_or_insert_with(|| Pool::start(WORKER_URL, DEADLINE_MS))
             .clone()
     });
-    pool.unwrap(key, wrapped, label).await
+    pool.unwrap(kid, key, wrapped, label).await
+}
+
+/// Ends the workers and the keys they hold (the page logged out); the next
+/// unwrap starts new ones. What they still held is unwrapped on the page's thread.
+pub fn end() {
+    if let Some(pool) = POOL.with(|pool| pool.borrow_mut().take()) {
+        for worker in &pool.workers {
+            worker.stop();
+        }
+    }
 }
 
 thread_local! {
@@ -75,6 +91,8 @@ struct Pool {
 struct PoolWorker {
     worker: Worker,
     pending: Rc<RefCell<HashMap<u32, Settle>>>,
+    /// The key handed to this worker for each kid.
+    keys: RefCell<HashMap<String, CryptoKey>>,
     // Kept alive as long as the worker may call them.
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(JsValue)>,
@@ -107,11 +125,12 @@ impl Pool {
 
     async fn unwrap(
         &self,
+        kid: &str,
         key: &CryptoKey,
         wrapped: &[u8],
         label: &[u8],
     ) -> Result<Option<Zeroizing<Vec<u8>>>, Unavailable> {
-        let answer = JsFuture::from(self.send(key, wrapped, label).ok_or(Unavailable)?);
+        let answer = JsFuture::from(self.send(kid, key, wrapped, label).ok_or(Unavailable)?);
         let deadline = TimeoutFuture::new(self.deadline_ms);
         let answer = match future::select(answer, deadline).await {
             Either::Left((answer, _)) => answer.map_err(|_| Unavailable)?,
@@ -145,7 +164,7 @@ impl Pool {
     }
 
     /// Hands the request to the next worker in turn; `None` if none can take it.
-    fn send(&self, key: &CryptoKey, wrapped: &[u8], label: &[u8]) -> Option<Promise> {
+    fn send(&self, kid: &str, key: &CryptoKey, wrapped: &[u8], label: &[u8]) -> Option<Promise> {
         if self.broken.get() || self.workers.is_empty() {
             return None;
         }
@@ -157,7 +176,12 @@ impl Pool {
 
         let message = Object::new();
         Reflect::set(&message, &"id".into(), &id.into()).ok()?;
-        Reflect::set(&message, &"key".into(), key).ok()?;
+        Reflect::set(&message, &"kid".into(), &kid.into()).ok()?;
+        // Messages reach a worker in order, so the requests after this one find the key there.
+        let handed = worker.keys.borrow().get(kid) == Some(key);
+        if !handed {
+            Reflect::set(&message, &"key".into(), key).ok()?;
+        }
         Reflect::set(&message, &"wrapped".into(), &Uint8Array::from(wrapped)).ok()?;
         Reflect::set(&message, &"label".into(), &Uint8Array::from(label)).ok()?;
         let pending = worker.pending.clone();
@@ -167,6 +191,9 @@ impl Pool {
         if worker.worker.post_message(&message).is_err() {
             worker.pending.borrow_mut().remove(&id);
             return None;
+        }
+        if !handed {
+            worker.keys.borrow_mut().insert(kid.to_owned(), key.clone());
         }
         Some(answer)
     }
@@ -229,6 +256,7 @@ impl PoolWorker {
         Some(Self {
             worker,
             pending,
+            keys: RefCell::default(),
             _on_message: on_message,
             _on_error: on_error,
         })
@@ -246,11 +274,12 @@ mod browser_tests {
     use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
     use web_sys::CryptoKey;
 
-    use super::{DEADLINE_MS, Pool, Unavailable};
+    use super::{DEADLINE_MS, POOL, Pool, Unavailable, end};
 
     wasm_bindgen_test_configure!(run_in_browser);
 
     const WORKER_SCRIPT: &str = include_str!("../www/unwrap-worker.js");
+    const KID: &str = "sha256:test-key";
 
     /// Runs `body` (JavaScript, an async function body of `arg`) and awaits it.
     async fn run_js(body: &str, arg: &wasm_bindgen::JsValue) -> wasm_bindgen::JsValue {
@@ -301,7 +330,7 @@ mod browser_tests {
     async fn the_worker_unwraps_and_tells_a_key_that_does_not_open_from_a_failure() {
         let (private, _, wrapped, secret) = wrapped_secret().await;
         let pool = Pool::start(&worker_url(WORKER_SCRIPT).await, DEADLINE_MS);
-        let opened = pool.unwrap(&private, &wrapped, OAEP_LABEL).await;
+        let opened = pool.unwrap(KID, &private, &wrapped, OAEP_LABEL).await;
         assert_eq!(
             opened.expect("answered").as_deref().map(Vec::as_slice),
             Some(&secret[..])
@@ -309,15 +338,64 @@ mod browser_tests {
 
         let mut damaged = wrapped.clone();
         damaged[10] ^= 1;
-        let refused = pool.unwrap(&private, &damaged, OAEP_LABEL).await;
+        let refused = pool.unwrap(KID, &private, &damaged, OAEP_LABEL).await;
         assert_eq!(
             refused.expect("answered"),
             None,
             "a damaged envelope, not a broken worker"
         );
-        let wrong_label = pool.unwrap(&private, &wrapped, b"another label").await;
+        let wrong_label = pool.unwrap(KID, &private, &wrapped, b"another label").await;
         assert_eq!(wrong_label.expect("answered"), None);
         assert!(!pool.broken.get(), "the workers stay in use");
+    }
+
+    #[wasm_bindgen_test]
+    async fn the_worker_keeps_each_kid_s_key_and_opens_with_the_right_one() {
+        let (first, _, first_wrapped, first_secret) = wrapped_secret().await;
+        let (second, _, second_wrapped, second_secret) = wrapped_secret().await;
+        let pool = Pool::start(&worker_url(WORKER_SCRIPT).await, DEADLINE_MS);
+        // Every worker in turn, each kid's key handed once and then kept.
+        for _ in 0..3 * pool.workers.len() {
+            let opened = pool.unwrap(KID, &first, &first_wrapped, OAEP_LABEL).await;
+            assert_eq!(
+                opened.expect("answered").as_deref().map(Vec::as_slice),
+                Some(&first_secret[..])
+            );
+            let opened = pool
+                .unwrap("sha256:second-key", &second, &second_wrapped, OAEP_LABEL)
+                .await;
+            assert_eq!(
+                opened.expect("answered").as_deref().map(Vec::as_slice),
+                Some(&second_secret[..])
+            );
+        }
+        assert!(!pool.broken.get(), "the workers stay in use");
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_key_is_handed_to_each_worker_once_and_again_when_it_is_another() {
+        let (first, _, wrapped, _) = wrapped_secret().await;
+        let (second, _, _, _) = wrapped_secret().await;
+        // Answers with one byte when the request carried a key, none without.
+        let script = "onmessage = ({ data }) => postMessage({ id: data.id, fileKey: new ArrayBuffer(data.key ? 1 : 0) });";
+        let pool = Pool::start(&worker_url(script).await, DEADLINE_MS);
+        let workers = pool.workers.len();
+        let handed = async |key: &CryptoKey, requests: usize| {
+            let mut handed = 0;
+            for _ in 0..requests {
+                let answer = pool.unwrap(KID, key, &wrapped, OAEP_LABEL).await;
+                handed += answer.expect("answered").expect("an answer").len();
+            }
+            handed
+        };
+        assert_eq!(
+            handed(&first, 3 * workers).await,
+            workers,
+            "once per worker"
+        );
+        // The kid's key changed (unlocked again): every worker gets the new one.
+        assert_eq!(handed(&second, 2 * workers).await, workers);
+        assert_eq!(handed(&second, 2 * workers).await, 0);
     }
 
     #[wasm_bindgen_test]
@@ -325,7 +403,7 @@ mod browser_tests {
         let (_, public, wrapped, _) = wrapped_secret().await;
         let pool = Pool::start(&worker_url(WORKER_SCRIPT).await, DEADLINE_MS);
         // A public key cannot decrypt: not a damaged booking, a worker that fails.
-        let answer = pool.unwrap(&public, &wrapped, OAEP_LABEL).await;
+        let answer = pool.unwrap(KID, &public, &wrapped, OAEP_LABEL).await;
         assert_eq!(answer.map(|_| ()), Err(Unavailable));
         assert!(pool.broken.get());
     }
@@ -334,15 +412,33 @@ mod browser_tests {
     async fn a_silent_worker_is_given_up_at_the_deadline() {
         let (private, _, wrapped, _) = wrapped_secret().await;
         let pool = Pool::start(&worker_url("onmessage = () => {};").await, 300);
-        let answer = pool.unwrap(&private, &wrapped, OAEP_LABEL).await;
+        let answer = pool.unwrap(KID, &private, &wrapped, OAEP_LABEL).await;
         assert_eq!(answer.map(|_| ()), Err(Unavailable));
         assert!(pool.broken.get());
         // From then on the page unwraps at once, without waiting again.
         assert_eq!(
-            pool.unwrap(&private, &wrapped, OAEP_LABEL)
+            pool.unwrap(KID, &private, &wrapped, OAEP_LABEL)
                 .await
                 .map(|_| ()),
             Err(Unavailable)
+        );
+    }
+
+    #[wasm_bindgen_test]
+    async fn ending_the_workers_sends_what_they_held_back_and_starts_afresh() {
+        let (private, _, wrapped, _) = wrapped_secret().await;
+        let pool = Pool::start(&worker_url("onmessage = () => {};").await, DEADLINE_MS);
+        POOL.with(|held| *held.borrow_mut() = Some(pool.clone()));
+        let held = pool.unwrap(KID, &private, &wrapped, OAEP_LABEL);
+        let ended = async {
+            end();
+        };
+        let (answer, ()) = futures_util::join!(held, ended);
+        // Answered at once, not at the deadline: the page opens it itself.
+        assert_eq!(answer.map(|_| ()), Err(Unavailable));
+        assert!(
+            POOL.with(|held| held.borrow().is_none()),
+            "the next unwrap starts new workers"
         );
     }
 
@@ -351,7 +447,7 @@ mod browser_tests {
         let (private, _, wrapped, _) = wrapped_secret().await;
         let pool = Pool::start("/no-such-worker.js", DEADLINE_MS);
         let answers = futures_util::future::join_all(
-            (0..4).map(|_| pool.unwrap(&private, &wrapped, OAEP_LABEL)),
+            (0..4).map(|_| pool.unwrap(KID, &private, &wrapped, OAEP_LABEL)),
         )
         .await;
         for answer in answers {

@@ -1,19 +1,26 @@
 // Unwraps bookings' file keys for the inbox (crates/inbox/src/unwrap_workers.rs).
 // A browser runs a page's WebCrypto calls one after the other on one thread;
 // each worker's calls run on a thread of their own, so a few workers open a
-// day of bookings in a fraction of the time. The key arrives as a
-// non-extractable CryptoKey with each request and is not kept here.
+// day of bookings in a fraction of the time. A key arrives once, as a
+// non-extractable CryptoKey with the first request for its kid, and is kept
+// for the next ones: a key cloned into every request made the browser import
+// it again for each unwrap. The page ends its workers when it logs out.
 // Protocol (keep it stable: this file is revalidated, not renamed per build):
-//   in:  { id, key, wrapped, label }
+//   in:  { id, kid, key?, wrapped, label }   key: only when this worker lacks it
 //   out: { id, fileKey }, or { id, failed: true } when the key does not open it
 //        (that booking is damaged), or { unreadable: true } for anything else
 //        (this worker cannot do the work: the page stops using its workers).
 'use strict';
+const keys = new Map();
 onmessage = async ({ data }) => {
   const id = data && data.id;
   try {
-    const { key, wrapped, label } = data;
-    const fileKey = await crypto.subtle.decrypt({ name: 'RSA-OAEP', label }, key, wrapped);
+    const { kid, key, wrapped, label } = data;
+    // Kept before the first await: the next request for this kid may come without it.
+    if (key) keys.set(kid, key);
+    const held = keys.get(kid);
+    if (!held) throw new Error('no key for ' + kid);
+    const fileKey = await crypto.subtle.decrypt({ name: 'RSA-OAEP', label }, held, wrapped);
     postMessage({ id, fileKey }, [fileKey]);
   } catch (error) {
     if (error && error.name === 'OperationError') postMessage({ id, failed: true });

@@ -814,9 +814,16 @@ async fn a_thousand_bookings_open_in_the_inbox_first_screenful_first() -> anyhow
     log_in(&browser, OWNER, OWNER_PASSWORD, PASSPHRASE).await?;
     click(&browser, "#sb-week").await?;
     show_day(&browser, &tomorrow).await?;
+    // The rows are on the page a frame before the listing measures itself: wait
+    // for this listing's measure too (it starts at the last `sealbook:list` mark).
     eventually("a thousand rows opened", || async {
         let shown = browser
-            .script("return document.querySelectorAll('#sb-bookings .sb-name').length;")
+            .script(
+                "const listed = performance.getEntriesByName('sealbook:list').at(-1);
+                 const measured = performance.getEntriesByName('sealbook:all-opened')
+                     .some(m => listed && m.startTime === listed.startTime);
+                 return measured ? document.querySelectorAll('#sb-bookings .sb-name').length : 0;",
+            )
             .await
             .ok()?;
         (shown.as_u64() == Some(MANY as u64)).then_some(())

@@ -190,10 +190,14 @@ pub fn list(props: &ListProps) -> Html {
                             // The first screenful is painted before more rows are shown
                             // (the next few are already being opened).
                             timing::next_frame().await;
+                            if !still_current() {
+                                return Ok(());
+                            }
                             timing::measure_from("sealbook:first-screen", "sealbook:list");
                         }
                     }
-                    if !envelopes.is_empty() {
+                    // A listing left half-way (another range) has not opened everything.
+                    if !envelopes.is_empty() && still_current() {
                         timing::next_frame().await;
                         timing::measure_from("sealbook:all-opened", "sealbook:list");
                     }

@@ -31,23 +31,7 @@ pub(crate) struct Sizes(Vec<FileSize>);
 /// glue and the wasm under their hashed names).
 pub(crate) fn report(dist: &Path) -> anyhow::Result<Sizes> {
     let sizes = measure(dist, &delivery::WIDGET)?;
-    eprintln!(
-        "{:<38} {:>9} {:>9} {:>9}",
-        "file", "raw", "gzip -9", "brotli 11"
-    );
-    for size in &sizes.0 {
-        eprintln!(
-            "{:<38} {:>9} {:>9} {:>9}",
-            size.name, size.raw, size.gzip, size.brotli
-        );
-    }
-    eprintln!(
-        "{:<38} {:>9} {:>9} {:>9}",
-        "total",
-        sizes.total(|s| s.raw),
-        sizes.total(|s| s.gzip),
-        sizes.total(|s| s.brotli)
-    );
+    print_table(&sizes, "file", "total");
     Ok(sizes)
 }
 
@@ -63,28 +47,32 @@ pub(crate) fn report_inbox(dist: &Path) -> anyhow::Result<()> {
 }
 
 fn report_app(dist: &Path, app: &App, what: &str) -> anyhow::Result<()> {
-    eprintln!(
-        "{:<38} {:>9} {:>9} {:>9}",
-        format!("{what} (no budget)"),
-        "raw",
-        "gzip -9",
-        "brotli 11"
-    );
     let sizes = measure(dist, app)?;
-    for size in &sizes.0 {
-        eprintln!(
-            "{:<38} {:>9} {:>9} {:>9}",
-            size.name, size.raw, size.gzip, size.brotli
-        );
-    }
-    eprintln!(
-        "{:<38} {:>9} {:>9} {:>9}",
-        format!("{what} total"),
-        sizes.total(|s| s.raw),
-        sizes.total(|s| s.gzip),
-        sizes.total(|s| s.brotli)
+    print_table(
+        &sizes,
+        &format!("{what} (no budget)"),
+        &format!("{what} total"),
     );
     Ok(())
+}
+
+/// One line per file of `sizes` under the header `heading`, then their sums as `total`.
+fn print_table(sizes: &Sizes, heading: &str, total: &str) {
+    fn line(name: &str, [raw, gzip, brotli]: [&dyn std::fmt::Display; 3]) {
+        eprintln!("{name:<38} {raw:>9} {gzip:>9} {brotli:>9}");
+    }
+    line(heading, [&"raw", &"gzip -9", &"brotli 11"]);
+    for size in &sizes.0 {
+        line(&size.name, [&size.raw, &size.gzip, &size.brotli]);
+    }
+    line(
+        total,
+        [
+            &sizes.total(|s| s.raw),
+            &sizes.total(|s| s.gzip),
+            &sizes.total(|s| s.brotli),
+        ],
+    );
 }
 
 /// The size of every file of `app` a first visit loads, as built in `dist`.

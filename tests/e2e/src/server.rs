@@ -481,16 +481,16 @@ impl Sealbook {
                     let others_data = |path: &Path| {
                         path.parent() == Some(&data_dir.join("base"))
                             && path.file_name().is_some_and(|name| {
-                                name.to_string_lossy() != oid
-                                    && name.to_string_lossy().bytes().all(|b| b.is_ascii_digit())
+                                let name = name.to_string_lossy();
+                                name != oid && name.bytes().all(|b| b.is_ascii_digit())
                             })
                     };
                     let older_wal = |path: &Path| {
                         path.parent() == Some(&data_dir.join("pg_wal"))
-                            && path.is_file()
-                            && std::fs::metadata(path)
-                                .and_then(|file| file.modified())
-                                .is_ok_and(|written| written < *created)
+                            && std::fs::metadata(path).is_ok_and(|file| {
+                                file.is_file()
+                                    && file.modified().is_ok_and(|written| written < *created)
+                            })
                     };
                     read_tree(data_dir, &mut bytes, &|path| {
                         !others_data(path) && !older_wal(path)

@@ -133,11 +133,14 @@ pub fn app() -> Html {
         };
         use_effect_with(key, |_| focus("sb-heading"));
     }
-    // Out of the inbox (logged out, or not yet unlocked), no worker keeps a key.
+    // Out of the inbox (logged out, the session ended, not yet unlocked), no
+    // worker keeps a key, and none starts for a request still on its way.
     {
         let unlocked = matches!(*phase, Phase::Choose { .. } | Phase::Inbox { .. });
         use_effect_with(unlocked, |unlocked| {
-            if !unlocked {
+            if *unlocked {
+                unwrap_workers::begin();
+            } else {
                 unwrap_workers::end();
             }
         });

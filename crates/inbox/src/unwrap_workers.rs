@@ -9,9 +9,12 @@
 //! first request for its kid (structured cloning keeps it unreadable), and the
 //! worker keeps it for the next ones: a key cloned into every request made the
 //! browser import it again for each unwrap, an eighth of a thousand bookings'
-//! opening time. The page hands a kid's key again when its `CryptoKey` is
-//! another one, and [`end`] ends the workers, and the keys they hold, when the
-//! page logs out. When workers cannot run (the script does not load, the browser
+//! opening time. A kid's key is handed again when the page's `CryptoKey` for it
+//! is another one (unlocked again: the handles are compared by identity). When
+//! the page leaves the inbox, [`end`] ends the workers and the keys they hold,
+//! and no unwrap starts new ones until [`begin`]: a request still on its way
+//! (a booking's detail asked for just before) is unwrapped on the page's
+//! thread instead. When workers cannot run (the script does not load, the browser
 //! refuses it, one fails or leaves a request unanswered for ten seconds), the
 //! workers are ended, every unwrap from then on reports [`Unavailable`], and
 //! the caller unwraps on the page's own thread, as before.
@@ -30,7 +33,7 @@ use web_sys::{CryptoKey, MessageEvent, Worker};
 use zeroize::Zeroizing;
 
 /// Where Trunk puts the worker (`public_url` in Trunk.toml).
-const WORKER_URL: &str = "/widget/inbox/unwrap-worker.js";
+const WORKER_PATH: &str = "/widget/inbox/unwrap-worker.js";
 /// More workers than cores only queue on the same cores.
 const MOST_WORKERS: usize = 4;
 /// A request unanswered this long (ms) means the workers are stuck: one takes
@@ -51,26 +54,64 @@ pub async fn unwrap(
     label: &[u8],
 ) -> Result<Option<Zeroizing<Vec<u8>>>, Unavailable> {
     let pool = POOL.with(|pool| {
-        pool.borrow_mut()
-            .get_or_insert_with(|| Pool::start(WORKER_URL, DEADLINE_MS))
-            .clone()
+        let mut pool = pool.borrow_mut();
+        match &*pool {
+            Workers::Running(running) => Some(running.clone()),
+            Workers::Ended => None,
+            Workers::NotStarted => {
+                let started = Pool::start(&worker_url(), DEADLINE_MS);
+                *pool = Workers::Running(started.clone());
+                Some(started)
+            }
+        }
     });
-    pool.unwrap(kid, key, wrapped, label).await
+    pool.ok_or(Unavailable)?
+        .unwrap(kid, key, wrapped, label)
+        .await
 }
 
-/// Ends the workers and the keys they hold (the page logged out); the next
-/// unwrap starts new ones. What they still held is unwrapped on the page's thread.
-pub fn end() {
-    if let Some(pool) = POOL.with(|pool| pool.borrow_mut().take()) {
-        for worker in &pool.workers {
-            worker.stop();
+/// Lets the next unwrap start workers again (the page is in the inbox).
+pub fn begin() {
+    POOL.with(|pool| {
+        let mut pool = pool.borrow_mut();
+        if matches!(*pool, Workers::Ended) {
+            *pool = Workers::NotStarted;
         }
+    });
+}
+
+/// Ends the workers and the keys they hold (the page left the inbox); until
+/// [`begin`], every unwrap reports [`Unavailable`] rather than start new ones.
+/// What they still held is unwrapped on the page's thread.
+pub fn end() {
+    if let Workers::Running(pool) = POOL.with(|pool| pool.replace(Workers::Ended)) {
+        pool.give_up();
     }
 }
 
+/// The worker's address, with a hash of its script. The file keeps its name
+/// from build to build and browsers may keep it for five minutes: a page must
+/// not talk to an older script, which expects the key with every request.
+fn worker_url() -> String {
+    const SCRIPT: &[u8] = include_bytes!("../www/unwrap-worker.js");
+    // FNV-1a: a cache key, not a check of integrity.
+    let hash = SCRIPT.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3)
+    });
+    format!("{WORKER_PATH}?v={hash:016x}")
+}
+
+/// The page's workers, for the session in the inbox.
+enum Workers {
+    /// Started by the first unwrap.
+    NotStarted,
+    Running(Rc<Pool>),
+    /// The page left the inbox: none start until [`begin`].
+    Ended,
+}
+
 thread_local! {
-    /// Started on the first unwrap, kept for the page's life.
-    static POOL: RefCell<Option<Rc<Pool>>> = const { RefCell::new(None) };
+    static POOL: RefCell<Workers> = const { RefCell::new(Workers::NotStarted) };
 }
 
 /// A request's promise: resolved with the file key (or `null`), rejected when
@@ -91,7 +132,8 @@ struct Pool {
 struct PoolWorker {
     worker: Worker,
     pending: Rc<RefCell<HashMap<u32, Settle>>>,
-    /// The key handed to this worker for each kid.
+    /// The key handed to this worker for each kid: what the next request for
+    /// that kid can leave out.
     keys: RefCell<HashMap<String, CryptoKey>>,
     // Kept alive as long as the worker may call them.
     _on_message: Closure<dyn FnMut(MessageEvent)>,
@@ -165,7 +207,12 @@ impl Pool {
 
     /// Hands the request to the next worker in turn; `None` if none can take it.
     fn send(&self, kid: &str, key: &CryptoKey, wrapped: &[u8], label: &[u8]) -> Option<Promise> {
-        if self.broken.get() || self.workers.is_empty() {
+        if self.broken.get() {
+            // One worker failed: the others, and the keys they hold, end too.
+            self.give_up();
+            return None;
+        }
+        if self.workers.is_empty() {
             return None;
         }
         let turn = self.next_worker.get();
@@ -267,6 +314,8 @@ impl PoolWorker {
 /// from a Blob URL, and workers that fail in each way the pool must survive.
 #[cfg(all(test, target_family = "wasm", target_os = "unknown"))]
 mod browser_tests {
+    use futures_util::future::{self, Either};
+    use gloo_timers::future::TimeoutFuture;
     use js_sys::{Array, Function};
     use sealbook_envelope::OAEP_LABEL;
     use wasm_bindgen::JsCast;
@@ -274,7 +323,7 @@ mod browser_tests {
     use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
     use web_sys::CryptoKey;
 
-    use super::{DEADLINE_MS, POOL, Pool, Unavailable, end};
+    use super::{DEADLINE_MS, POOL, Pool, Unavailable, Workers, begin, end, unwrap};
 
     wasm_bindgen_test_configure!(run_in_browser);
 
@@ -354,20 +403,26 @@ mod browser_tests {
         let (first, _, first_wrapped, first_secret) = wrapped_secret().await;
         let (second, _, second_wrapped, second_secret) = wrapped_secret().await;
         let pool = Pool::start(&worker_url(WORKER_SCRIPT).await, DEADLINE_MS);
-        // Every worker in turn, each kid's key handed once and then kept.
-        for _ in 0..3 * pool.workers.len() {
-            let opened = pool.unwrap(KID, &first, &first_wrapped, OAEP_LABEL).await;
-            assert_eq!(
-                opened.expect("answered").as_deref().map(Vec::as_slice),
-                Some(&first_secret[..])
-            );
-            let opened = pool
-                .unwrap("sha256:second-key", &second, &second_wrapped, OAEP_LABEL)
-                .await;
-            assert_eq!(
-                opened.expect("answered").as_deref().map(Vec::as_slice),
-                Some(&second_secret[..])
-            );
+        let workers = pool.workers.len();
+        // Workers take requests in turn: a round of each kid gives every worker
+        // both keys, and the later rounds find both kept.
+        for _ in 0..3 {
+            for _ in 0..workers {
+                let opened = pool.unwrap(KID, &first, &first_wrapped, OAEP_LABEL).await;
+                assert_eq!(
+                    opened.expect("answered").as_deref().map(Vec::as_slice),
+                    Some(&first_secret[..])
+                );
+            }
+            for _ in 0..workers {
+                let opened = pool
+                    .unwrap("sha256:second-key", &second, &second_wrapped, OAEP_LABEL)
+                    .await;
+                assert_eq!(
+                    opened.expect("answered").as_deref().map(Vec::as_slice),
+                    Some(&second_secret[..])
+                );
+            }
         }
         assert!(!pool.broken.get(), "the workers stay in use");
     }
@@ -425,31 +480,47 @@ mod browser_tests {
     }
 
     #[wasm_bindgen_test]
-    async fn ending_the_workers_sends_what_they_held_back_and_starts_afresh() {
+    async fn ending_the_workers_sends_back_what_they_held_and_starts_none_until_begun() {
         let (private, _, wrapped, _) = wrapped_secret().await;
-        let pool = Pool::start(&worker_url("onmessage = () => {};").await, DEADLINE_MS);
-        POOL.with(|held| *held.borrow_mut() = Some(pool.clone()));
+        // Silent, with a deadline far beyond the test's: only `end` can answer.
+        let pool = Pool::start(&worker_url("onmessage = () => {};").await, 600_000);
+        POOL.with(|held| *held.borrow_mut() = Workers::Running(pool.clone()));
         let held = pool.unwrap(KID, &private, &wrapped, OAEP_LABEL);
         let ended = async {
             end();
         };
-        let (answer, ()) = futures_util::join!(held, ended);
-        // Answered at once, not at the deadline: the page opens it itself.
+        let answered = future::select(
+            Box::pin(future::join(held, ended)),
+            TimeoutFuture::new(5_000),
+        )
+        .await;
+        let Either::Left(((answer, ()), _)) = answered else {
+            panic!("what the workers held is answered when they end, not at a deadline");
+        };
         assert_eq!(answer.map(|_| ()), Err(Unavailable));
-        assert!(
-            POOL.with(|held| held.borrow().is_none()),
-            "the next unwrap starts new workers"
+        // Until the page is back in the inbox, no unwrap starts workers.
+        assert_eq!(
+            unwrap(KID, &private, &wrapped, OAEP_LABEL)
+                .await
+                .map(|_| ()),
+            Err(Unavailable)
         );
+        assert!(POOL.with(|held| matches!(*held.borrow(), Workers::Ended)));
+        begin();
+        assert!(POOL.with(|held| matches!(*held.borrow(), Workers::NotStarted)));
+        // The test runner serves no worker script: the new pool breaks, and
+        // the page opens the booking itself; what matters is that one started.
+        let _ = unwrap(KID, &private, &wrapped, OAEP_LABEL).await;
+        assert!(POOL.with(|held| matches!(*held.borrow(), Workers::Running(_))));
     }
 
     #[wasm_bindgen_test]
     async fn a_worker_that_does_not_load_sends_everything_back() {
         let (private, _, wrapped, _) = wrapped_secret().await;
         let pool = Pool::start("/no-such-worker.js", DEADLINE_MS);
-        let answers = futures_util::future::join_all(
-            (0..4).map(|_| pool.unwrap(KID, &private, &wrapped, OAEP_LABEL)),
-        )
-        .await;
+        let answers =
+            future::join_all((0..4).map(|_| pool.unwrap(KID, &private, &wrapped, OAEP_LABEL)))
+                .await;
         for answer in answers {
             assert_eq!(answer.map(|_| ()), Err(Unavailable));
         }

@@ -4,9 +4,11 @@
 // day of bookings in a fraction of the time. A key arrives once, as a
 // non-extractable CryptoKey with the first request for its kid, and is kept
 // for the next ones: a key cloned into every request made the browser import
-// it again for each unwrap. The page ends its workers when it logs out.
-// Protocol (keep it stable: this file is revalidated, not renamed per build):
-//   in:  { id, kid, key?, wrapped, label }   key: only when this worker lacks it
+// it again for each unwrap. The page ends its workers when it leaves the inbox.
+// Protocol (the page asks for this file with a hash of it in the URL, so a
+// page and a cached older script never meet):
+//   in:  { id, kid, key?, wrapped, label }   key: when this worker was not
+//        handed the page's current key for that kid
 //   out: { id, fileKey }, or { id, failed: true } when the key does not open it
 //        (that booking is damaged), or { unreadable: true } for anything else
 //        (this worker cannot do the work: the page stops using its workers).

@@ -138,9 +138,7 @@ pub fn app() -> Html {
     {
         let unlocked = matches!(*phase, Phase::Choose { .. } | Phase::Inbox { .. });
         use_effect_with(unlocked, |unlocked| {
-            if *unlocked {
-                unwrap_workers::begin();
-            } else {
+            if !unlocked {
                 unwrap_workers::end();
             }
         });

@@ -22,7 +22,7 @@ use web_sys::{CryptoKey, SubtleCrypto};
 use zeroize::Zeroizing;
 
 use crate::timing;
-use crate::unwrap_workers::{self, Unavailable};
+use crate::unwrap_workers::{self, Session, Unavailable};
 
 /// Why the keys could not be unlocked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,6 +51,8 @@ pub enum ReadError {
 #[derive(Clone, Debug)]
 pub struct Keyring {
     keys: Vec<(KeyId, CryptoKey)>,
+    /// Where they were unlocked: once it ended, they go to no worker.
+    session: Session,
 }
 
 impl PartialEq for Keyring {
@@ -72,7 +74,10 @@ impl Keyring {
         if wrapped.is_empty() {
             return Err(UnlockError::NoKey);
         }
-        let mut keyring = Self { keys: Vec::new() };
+        let mut keyring = Self {
+            keys: Vec::new(),
+            session: Session::current(),
+        };
         for copy in wrapped {
             keyring.add(copy, passphrase).await?;
         }
@@ -81,7 +86,10 @@ impl Keyring {
 
     /// A ring of keys already in WebCrypto (remembered on this device).
     pub fn from_parts(keys: Vec<(KeyId, CryptoKey)>) -> Self {
-        Self { keys }
+        Self {
+            keys,
+            session: Session::current(),
+        }
     }
 
     /// The key ids and their WebCrypto handles (non-extractable).
@@ -130,17 +138,19 @@ impl Keyring {
         let wrapped = URL_SAFE_NO_PAD
             .decode(wrapped)
             .map_err(|_| ReadError::Damaged)?;
-        let file_key = match unwrap_workers::unwrap(kid.as_str(), &key, &wrapped, OAEP_LABEL).await
-        {
-            Ok(file_key) => file_key.ok_or(ReadError::Damaged)?,
-            Err(Unavailable) => {
-                timing::mark("sealbook:worker-fallback");
-                let subtle = subtle().ok_or(ReadError::Damaged)?;
-                unwrap(&subtle, &key, &wrapped)
-                    .await
-                    .map_err(|_| ReadError::Damaged)?
-            }
-        };
+        let file_key =
+            match unwrap_workers::unwrap(self.session, kid.as_str(), &key, &wrapped, OAEP_LABEL)
+                .await
+            {
+                Ok(file_key) => file_key.ok_or(ReadError::Damaged)?,
+                Err(Unavailable) => {
+                    timing::mark("sealbook:worker-fallback");
+                    let subtle = subtle().ok_or(ReadError::Damaged)?;
+                    unwrap(&subtle, &key, &wrapped)
+                        .await
+                        .map_err(|_| ReadError::Damaged)?
+                }
+            };
         let opened = open_with_file_key(&envelope, &file_key).map_err(|_| ReadError::Damaged)?;
         Booking::from_plaintext(&opened.plaintext).map_err(|_| ReadError::Damaged)
     }

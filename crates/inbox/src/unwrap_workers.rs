@@ -12,9 +12,9 @@
 //! opening time. A kid's key is handed again when the page's `CryptoKey` for it
 //! is another one (unlocked again: the handles are compared by identity). When
 //! the page leaves the inbox, [`end`] ends the workers and the keys they hold,
-//! and no unwrap starts new ones until [`begin`]: a request still on its way
-//! (a booking's detail asked for just before) is unwrapped on the page's
-//! thread instead. When workers cannot run (the script does not load, the browser
+//! and a read of that session still on its way (a booking's detail asked for
+//! just before) is unwrapped on the page's thread, starting no worker. When
+//! workers cannot run (the script does not load, the browser
 //! refuses it, one fails or leaves a request unanswered for ten seconds), the
 //! workers are ended, every unwrap from then on reports [`Unavailable`], and
 //! the caller unwraps on the page's own thread, as before.
@@ -44,47 +44,47 @@ const DEADLINE_MS: u32 = 10_000;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Unavailable;
 
-/// Unwraps `wrapped` with `key`, the key of `kid`, on a worker. `Ok(None)`
-/// when the key does not open it (a damaged or foreign envelope), as WebCrypto
-/// on the page would say.
+/// The inbox session a key ring was unlocked in. Only the current one's
+/// reads may use workers: a read begun before a logout (a booking's detail
+/// asked for just before) must not start workers for the next session and
+/// leave its key in them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Session(u32);
+
+impl Session {
+    /// The session a key ring unlocked now belongs to.
+    pub fn current() -> Self {
+        Self(SESSION.with(Cell::get))
+    }
+}
+
+/// Unwraps `wrapped` with `key`, the key of `kid` unlocked in `session`, on a
+/// worker. `Ok(None)` when the key does not open it (a damaged or foreign
+/// envelope), as WebCrypto on the page would say.
 pub async fn unwrap(
+    session: Session,
     kid: &str,
     key: &CryptoKey,
     wrapped: &[u8],
     label: &[u8],
 ) -> Result<Option<Zeroizing<Vec<u8>>>, Unavailable> {
+    if session != Session::current() {
+        return Err(Unavailable);
+    }
     let pool = POOL.with(|pool| {
-        let mut pool = pool.borrow_mut();
-        match &*pool {
-            Workers::Running(running) => Some(running.clone()),
-            Workers::Ended => None,
-            Workers::NotStarted => {
-                let started = Pool::start(&worker_url(), DEADLINE_MS);
-                *pool = Workers::Running(started.clone());
-                Some(started)
-            }
-        }
+        pool.borrow_mut()
+            .get_or_insert_with(|| Pool::start(&worker_url(), DEADLINE_MS))
+            .clone()
     });
-    pool.ok_or(Unavailable)?
-        .unwrap(kid, key, wrapped, label)
-        .await
+    pool.unwrap(kid, key, wrapped, label).await
 }
 
-/// Lets the next unwrap start workers again (the page is in the inbox).
-pub fn begin() {
-    POOL.with(|pool| {
-        let mut pool = pool.borrow_mut();
-        if matches!(*pool, Workers::Ended) {
-            *pool = Workers::NotStarted;
-        }
-    });
-}
-
-/// Ends the workers and the keys they hold (the page left the inbox); until
-/// [`begin`], every unwrap reports [`Unavailable`] rather than start new ones.
-/// What they still held is unwrapped on the page's thread.
+/// Ends the session: its workers, and the keys they hold, end (the page left
+/// the inbox), and its reads from now on are unwrapped on the page's thread.
+/// The next session's first unwrap starts new workers.
 pub fn end() {
-    if let Workers::Running(pool) = POOL.with(|pool| pool.replace(Workers::Ended)) {
+    SESSION.with(|session| session.set(session.get().wrapping_add(1)));
+    if let Some(pool) = POOL.with(|pool| pool.borrow_mut().take()) {
         pool.give_up();
     }
 }
@@ -101,17 +101,11 @@ fn worker_url() -> String {
     format!("{WORKER_PATH}?v={hash:016x}")
 }
 
-/// The page's workers, for the session in the inbox.
-enum Workers {
-    /// Started by the first unwrap.
-    NotStarted,
-    Running(Rc<Pool>),
-    /// The page left the inbox: none start until [`begin`].
-    Ended,
-}
-
 thread_local! {
-    static POOL: RefCell<Workers> = const { RefCell::new(Workers::NotStarted) };
+    /// The current session's workers, started by its first unwrap.
+    static POOL: RefCell<Option<Rc<Pool>>> = const { RefCell::new(None) };
+    /// Counts the sessions [`end`] ended.
+    static SESSION: Cell<u32> = const { Cell::new(0) };
 }
 
 /// A request's promise: resolved with the file key (or `null`), rejected when
@@ -175,7 +169,13 @@ impl Pool {
         let answer = JsFuture::from(self.send(kid, key, wrapped, label).ok_or(Unavailable)?);
         let deadline = TimeoutFuture::new(self.deadline_ms);
         let answer = match future::select(answer, deadline).await {
-            Either::Left((answer, _)) => answer.map_err(|_| Unavailable)?,
+            Either::Left((Ok(answer), _)) => answer,
+            Either::Left((Err(_), _)) => {
+                // Rejected: its worker stopped. The others, and the keys they
+                // hold, end with it.
+                self.give_up();
+                return Err(Unavailable);
+            }
             Either::Right(_) => {
                 // A worker that neither answers nor fails (killed, or a script
                 // that ignores the request) would hold every booking behind this one.
@@ -323,7 +323,7 @@ mod browser_tests {
     use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
     use web_sys::CryptoKey;
 
-    use super::{DEADLINE_MS, POOL, Pool, Unavailable, Workers, begin, end, unwrap};
+    use super::{DEADLINE_MS, POOL, Pool, Session, Unavailable, end, unwrap};
 
     wasm_bindgen_test_configure!(run_in_browser);
 
@@ -480,11 +480,12 @@ mod browser_tests {
     }
 
     #[wasm_bindgen_test]
-    async fn ending_the_workers_sends_back_what_they_held_and_starts_none_until_begun() {
+    async fn ending_the_session_sends_back_what_its_workers_held_and_its_reads_start_none() {
         let (private, _, wrapped, _) = wrapped_secret().await;
         // Silent, with a deadline far beyond the test's: only `end` can answer.
         let pool = Pool::start(&worker_url("onmessage = () => {};").await, 600_000);
-        POOL.with(|held| *held.borrow_mut() = Workers::Running(pool.clone()));
+        POOL.with(|held| *held.borrow_mut() = Some(pool.clone()));
+        let ended_session = Session::current();
         let held = pool.unwrap(KID, &private, &wrapped, OAEP_LABEL);
         let ended = async {
             end();
@@ -498,20 +499,21 @@ mod browser_tests {
             panic!("what the workers held is answered when they end, not at a deadline");
         };
         assert_eq!(answer.map(|_| ()), Err(Unavailable));
-        // Until the page is back in the inbox, no unwrap starts workers.
+        assert!(pool.broken.get(), "the ended pool takes no more requests");
+        assert!(POOL.with(|held| held.borrow().is_none()));
+        // A read of the ended session is sent back to the page and starts no workers.
+        assert_ne!(Session::current(), ended_session);
         assert_eq!(
-            unwrap(KID, &private, &wrapped, OAEP_LABEL)
+            unwrap(ended_session, KID, &private, &wrapped, OAEP_LABEL)
                 .await
                 .map(|_| ()),
             Err(Unavailable)
         );
-        assert!(POOL.with(|held| matches!(*held.borrow(), Workers::Ended)));
-        begin();
-        assert!(POOL.with(|held| matches!(*held.borrow(), Workers::NotStarted)));
-        // The test runner serves no worker script: the new pool breaks, and
-        // the page opens the booking itself; what matters is that one started.
-        let _ = unwrap(KID, &private, &wrapped, OAEP_LABEL).await;
-        assert!(POOL.with(|held| matches!(*held.borrow(), Workers::Running(_))));
+        assert!(POOL.with(|held| held.borrow().is_none()));
+        // The next session's first read starts them. (The test runner serves no
+        // worker script, so this pool breaks and the page opens the booking.)
+        let _ = unwrap(Session::current(), KID, &private, &wrapped, OAEP_LABEL).await;
+        assert!(POOL.with(|held| held.borrow().is_some()));
     }
 
     #[wasm_bindgen_test]

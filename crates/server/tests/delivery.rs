@@ -273,18 +273,29 @@ async fn hashed_names_are_kept_a_year_the_loader_is_revalidated_and_pages_are_no
 async fn a_worker_script_may_load_nothing_and_is_not_sandboxed() {
     let database = support::sqlite().await;
     let state = state(&database).await;
-    let worker = get(&state, "/widget/inbox/unwrap-worker.js", &[]).await;
-    assert_eq!(worker.status, StatusCode::OK);
-    assert_eq!(worker.body, WORKER.as_bytes());
-    assert_eq!(
-        worker.header(header::CONTENT_TYPE),
-        "text/javascript; charset=utf-8"
-    );
-    assert_eq!(
-        worker.header(header::CONTENT_SECURITY_POLICY),
-        "default-src 'none'; frame-ancestors 'none'"
-    );
-    assert_eq!(worker.header(header::CACHE_CONTROL), "public, max-age=300");
+    // The inbox asks for it with a hash of the script in the query.
+    for path in [
+        "/widget/inbox/unwrap-worker.js",
+        "/widget/inbox/unwrap-worker.js?v=0123456789abcdef",
+    ] {
+        let worker = get(&state, path, &[]).await;
+        assert_eq!(worker.status, StatusCode::OK, "{path}");
+        assert_eq!(worker.body, WORKER.as_bytes(), "{path}");
+        assert_eq!(
+            worker.header(header::CONTENT_TYPE),
+            "text/javascript; charset=utf-8"
+        );
+        assert_eq!(
+            worker.header(header::CONTENT_SECURITY_POLICY),
+            "default-src 'none'; frame-ancestors 'none'",
+            "{path}"
+        );
+        assert_eq!(
+            worker.header(header::CACHE_CONTROL),
+            "public, max-age=300",
+            "{path}"
+        );
+    }
     // Every other script keeps the sandbox, whatever its name.
     for other in ["/widget/plain.js", "/widget/other-worker.js"] {
         let answer = get(&state, other, &[]).await;

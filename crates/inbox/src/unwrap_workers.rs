@@ -73,7 +73,7 @@ pub async fn unwrap(
     }
     let pool = POOL.with(|pool| {
         pool.borrow_mut()
-            .get_or_insert_with(|| Pool::start(&worker_url(), DEADLINE_MS))
+            .get_or_insert_with(|| Pool::start(&worker_url(), worker_count(), DEADLINE_MS))
             .clone()
     });
     pool.unwrap(kid, key, wrapped, label).await
@@ -87,6 +87,17 @@ pub fn end() {
     if let Some(pool) = POOL.with(|pool| pool.borrow_mut().take()) {
         pool.give_up();
     }
+}
+
+/// One worker per core, within 1..=[`MOST_WORKERS`].
+fn worker_count() -> usize {
+    let cores = web_sys::window()
+        .map(|window| window.navigator().hardware_concurrency())
+        .unwrap_or(1.0);
+    // Clamped to 1..=MOST_WORKERS, so the cast cannot truncate.
+    #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let count = cores.clamp(1.0, MOST_WORKERS as f64) as usize;
+    count
 }
 
 /// The worker's address, with a hash of its script. The file keeps its name
@@ -111,21 +122,46 @@ thread_local! {
 /// A request's promise: resolved with the file key (or `null`), rejected when
 /// its worker stops.
 type Settle = (Function, Function);
+/// A worker's requests not yet answered, by id.
+type Pending = Rc<RefCell<HashMap<u32, Settle>>>;
 
 struct Pool {
     workers: Vec<PoolWorker>,
+    crew: Rc<Crew>,
     deadline_ms: u32,
     next_worker: Cell<usize>,
     next_id: Cell<u32>,
-    /// A worker failed: every request goes to the page's thread from now on.
-    broken: Rc<Cell<bool>>,
     /// A worker has answered a request.
     answered: Cell<bool>,
 }
 
+/// What a pool's workers share: when one fails, all of them end at once, and
+/// the keys they hold with them.
+#[derive(Default)]
+struct Crew {
+    /// A worker failed, or the session ended: every request goes to the
+    /// page's thread from now on.
+    broken: Cell<bool>,
+    members: RefCell<Vec<(Worker, Pending)>>,
+}
+
+impl Crew {
+    /// Ends every worker and rejects what they held.
+    fn give_up(&self) {
+        self.broken.set(true);
+        for (worker, pending) in self.members.borrow().iter() {
+            worker.terminate();
+            // Each rejection's handlers run later, as a promise job.
+            for (_, (_, reject)) in pending.borrow_mut().drain() {
+                let _ = reject.call0(&JsValue::UNDEFINED);
+            }
+        }
+    }
+}
+
 struct PoolWorker {
     worker: Worker,
-    pending: Rc<RefCell<HashMap<u32, Settle>>>,
+    pending: Pending,
     /// The key handed to this worker for each kid: what the next request for
     /// that kid can leave out.
     keys: RefCell<HashMap<String, CryptoKey>>,
@@ -135,26 +171,20 @@ struct PoolWorker {
 }
 
 impl Pool {
-    fn start(url: &str, deadline_ms: u32) -> Rc<Self> {
-        let cores = web_sys::window()
-            .map(|window| window.navigator().hardware_concurrency())
-            .unwrap_or(1.0);
-        // Clamped to 1..=MOST_WORKERS, so the cast cannot truncate.
-        #[expect(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let count = cores.clamp(1.0, MOST_WORKERS as f64) as usize;
-        let broken = Rc::new(Cell::new(false));
-        let workers: Option<Vec<PoolWorker>> = (0..count)
-            .map(|_| PoolWorker::start(url, &broken))
-            .collect();
+    fn start(url: &str, count: usize, deadline_ms: u32) -> Rc<Self> {
+        let crew = Rc::new(Crew::default());
+        let workers: Option<Vec<PoolWorker>> =
+            (0..count).map(|_| PoolWorker::start(url, &crew)).collect();
         if workers.is_none() {
-            broken.set(true);
+            // Those that started end too: the page unwraps everything.
+            crew.give_up();
         }
         Rc::new(Self {
             workers: workers.unwrap_or_default(),
+            crew,
             deadline_ms,
             next_worker: Cell::new(0),
             next_id: Cell::new(0),
-            broken,
             answered: Cell::new(false),
         })
     }
@@ -170,12 +200,8 @@ impl Pool {
         let deadline = TimeoutFuture::new(self.deadline_ms);
         let answer = match future::select(answer, deadline).await {
             Either::Left((Ok(answer), _)) => answer,
-            Either::Left((Err(_), _)) => {
-                // Rejected: its worker stopped. The others, and the keys they
-                // hold, end with it.
-                self.give_up();
-                return Err(Unavailable);
-            }
+            // Rejected: the workers ended (one failed, or the session ended).
+            Either::Left((Err(_), _)) => return Err(Unavailable),
             Either::Right(_) => {
                 // A worker that neither answers nor fails (killed, or a script
                 // that ignores the request) would hold every booking behind this one.
@@ -196,23 +222,15 @@ impl Pool {
         Ok(Some(file_key))
     }
 
-    /// Stops every worker: what they hold, and everything after, is unwrapped
+    /// Ends every worker: what they hold, and everything after, is unwrapped
     /// on the page's thread.
     fn give_up(&self) {
-        self.broken.set(true);
-        for worker in &self.workers {
-            worker.stop();
-        }
+        self.crew.give_up();
     }
 
     /// Hands the request to the next worker in turn; `None` if none can take it.
     fn send(&self, kid: &str, key: &CryptoKey, wrapped: &[u8], label: &[u8]) -> Option<Promise> {
-        if self.broken.get() {
-            // One worker failed: the others, and the keys they hold, end too.
-            self.give_up();
-            return None;
-        }
-        if self.workers.is_empty() {
+        if self.crew.broken.get() || self.workers.is_empty() {
             return None;
         }
         let turn = self.next_worker.get();
@@ -246,32 +264,20 @@ impl Pool {
     }
 }
 
-/// Ends `worker` and rejects what it still held.
-fn stop_worker(worker: &Worker, pending: &RefCell<HashMap<u32, Settle>>) {
-    worker.terminate();
-    for (_, (_, reject)) in pending.borrow_mut().drain() {
-        let _ = reject.call0(&JsValue::UNDEFINED);
-    }
-}
-
 impl PoolWorker {
-    fn stop(&self) {
-        stop_worker(&self.worker, &self.pending);
-    }
-
-    fn start(url: &str, broken: &Rc<Cell<bool>>) -> Option<Self> {
+    fn start(url: &str, crew: &Rc<Crew>) -> Option<Self> {
         let worker = Worker::new(url).ok()?;
-        let pending: Rc<RefCell<HashMap<u32, Settle>>> = Rc::default();
+        let pending = Pending::default();
+        crew.members
+            .borrow_mut()
+            .push((worker.clone(), pending.clone()));
 
         // The script did not load, the worker died, or it could not do the
-        // work: what it held goes back to the page's thread, and so does
-        // everything after.
+        // work: what every worker held goes back to the page's thread, and so
+        // does everything after.
         let stop = {
-            let (worker, pending, broken) = (worker.clone(), pending.clone(), broken.clone());
-            Rc::new(move || {
-                broken.set(true);
-                stop_worker(&worker, &pending);
-            })
+            let crew = crew.clone();
+            Rc::new(move || crew.give_up())
         };
         let on_message = {
             let (pending, stop) = (pending.clone(), stop.clone());
@@ -375,10 +381,24 @@ mod browser_tests {
         )
     }
 
+    /// `request`'s answer when `then`, started after it was sent, makes it
+    /// come within five seconds; `None` if it does not.
+    async fn answered_while<T>(
+        request: impl Future<Output = T>,
+        then: impl Future<Output = ()>,
+    ) -> Option<T> {
+        // `join` polls `request` first, so it is sent before `then` starts.
+        let both = Box::pin(future::join(request, then));
+        match future::select(both, TimeoutFuture::new(5_000)).await {
+            Either::Left(((answer, ()), _)) => Some(answer),
+            Either::Right(_) => None,
+        }
+    }
+
     #[wasm_bindgen_test]
     async fn the_worker_unwraps_and_tells_a_key_that_does_not_open_from_a_failure() {
         let (private, _, wrapped, secret) = wrapped_secret().await;
-        let pool = Pool::start(&worker_url(WORKER_SCRIPT).await, DEADLINE_MS);
+        let pool = Pool::start(&worker_url(WORKER_SCRIPT).await, 2, DEADLINE_MS);
         let opened = pool.unwrap(KID, &private, &wrapped, OAEP_LABEL).await;
         assert_eq!(
             opened.expect("answered").as_deref().map(Vec::as_slice),
@@ -395,14 +415,14 @@ mod browser_tests {
         );
         let wrong_label = pool.unwrap(KID, &private, &wrapped, b"another label").await;
         assert_eq!(wrong_label.expect("answered"), None);
-        assert!(!pool.broken.get(), "the workers stay in use");
+        assert!(!pool.crew.broken.get(), "the workers stay in use");
     }
 
     #[wasm_bindgen_test]
     async fn the_worker_keeps_each_kid_s_key_and_opens_with_the_right_one() {
         let (first, _, first_wrapped, first_secret) = wrapped_secret().await;
         let (second, _, second_wrapped, second_secret) = wrapped_secret().await;
-        let pool = Pool::start(&worker_url(WORKER_SCRIPT).await, DEADLINE_MS);
+        let pool = Pool::start(&worker_url(WORKER_SCRIPT).await, 2, DEADLINE_MS);
         let workers = pool.workers.len();
         // Workers take requests in turn: a round of each kid gives every worker
         // both keys, and the later rounds find both kept.
@@ -424,7 +444,7 @@ mod browser_tests {
                 );
             }
         }
-        assert!(!pool.broken.get(), "the workers stay in use");
+        assert!(!pool.crew.broken.get(), "the workers stay in use");
     }
 
     #[wasm_bindgen_test]
@@ -433,7 +453,7 @@ mod browser_tests {
         let (second, _, _, _) = wrapped_secret().await;
         // Answers with one byte when the request carried a key, none without.
         let script = "onmessage = ({ data }) => postMessage({ id: data.id, fileKey: new ArrayBuffer(data.key ? 1 : 0) });";
-        let pool = Pool::start(&worker_url(script).await, DEADLINE_MS);
+        let pool = Pool::start(&worker_url(script).await, 2, DEADLINE_MS);
         let workers = pool.workers.len();
         let handed = async |key: &CryptoKey, requests: usize| {
             let mut handed = 0;
@@ -456,20 +476,44 @@ mod browser_tests {
     #[wasm_bindgen_test]
     async fn a_worker_that_cannot_do_the_work_sends_it_back_to_the_page() {
         let (_, public, wrapped, _) = wrapped_secret().await;
-        let pool = Pool::start(&worker_url(WORKER_SCRIPT).await, DEADLINE_MS);
+        let pool = Pool::start(&worker_url(WORKER_SCRIPT).await, 2, DEADLINE_MS);
         // A public key cannot decrypt: not a damaged booking, a worker that fails.
         let answer = pool.unwrap(KID, &public, &wrapped, OAEP_LABEL).await;
         assert_eq!(answer.map(|_| ()), Err(Unavailable));
-        assert!(pool.broken.get());
+        assert!(pool.crew.broken.get());
+    }
+
+    #[wasm_bindgen_test]
+    async fn one_worker_failing_ends_the_others_and_what_they_held_at_once() {
+        let (private, _, wrapped, _) = wrapped_secret().await;
+        // Silent, except that a one-byte request makes its worker fail.
+        let script = "onmessage = ({ data }) => { if (data.wrapped.length === 1) postMessage({ unreadable: true }); };";
+        // A deadline far beyond the test's: only the failure can answer.
+        let pool = Pool::start(&worker_url(script).await, 2, 600_000);
+        // Workers take requests in turn: the first worker holds this one...
+        let held = pool.unwrap(KID, &private, &wrapped, OAEP_LABEL);
+        // ...and the second fails on this one, whose answer nobody awaits.
+        let failing = async {
+            assert!(pool.send(KID, &private, &[1], OAEP_LABEL).is_some());
+        };
+        let answer = answered_while(held, failing)
+            .await
+            .expect("the first worker ends with the second, not at a deadline");
+        assert_eq!(answer.map(|_| ()), Err(Unavailable));
+        assert!(pool.crew.broken.get());
+        assert!(
+            pool.send(KID, &private, &wrapped, OAEP_LABEL).is_none(),
+            "the pool takes no more requests"
+        );
     }
 
     #[wasm_bindgen_test]
     async fn a_silent_worker_is_given_up_at_the_deadline() {
         let (private, _, wrapped, _) = wrapped_secret().await;
-        let pool = Pool::start(&worker_url("onmessage = () => {};").await, 300);
+        let pool = Pool::start(&worker_url("onmessage = () => {};").await, 2, 300);
         let answer = pool.unwrap(KID, &private, &wrapped, OAEP_LABEL).await;
         assert_eq!(answer.map(|_| ()), Err(Unavailable));
-        assert!(pool.broken.get());
+        assert!(pool.crew.broken.get());
         // From then on the page unwraps at once, without waiting again.
         assert_eq!(
             pool.unwrap(KID, &private, &wrapped, OAEP_LABEL)
@@ -483,23 +527,18 @@ mod browser_tests {
     async fn ending_the_session_sends_back_what_its_workers_held_and_its_reads_start_none() {
         let (private, _, wrapped, _) = wrapped_secret().await;
         // Silent, with a deadline far beyond the test's: only `end` can answer.
-        let pool = Pool::start(&worker_url("onmessage = () => {};").await, 600_000);
+        let pool = Pool::start(&worker_url("onmessage = () => {};").await, 2, 600_000);
         POOL.with(|held| *held.borrow_mut() = Some(pool.clone()));
         let ended_session = Session::current();
         let held = pool.unwrap(KID, &private, &wrapped, OAEP_LABEL);
-        let ended = async {
-            end();
-        };
-        let answered = future::select(
-            Box::pin(future::join(held, ended)),
-            TimeoutFuture::new(5_000),
-        )
-        .await;
-        let Either::Left(((answer, ()), _)) = answered else {
-            panic!("what the workers held is answered when they end, not at a deadline");
-        };
+        let answer = answered_while(held, async { end() })
+            .await
+            .expect("what the workers held is answered when they end, not at a deadline");
         assert_eq!(answer.map(|_| ()), Err(Unavailable));
-        assert!(pool.broken.get(), "the ended pool takes no more requests");
+        assert!(
+            pool.crew.broken.get(),
+            "the ended pool takes no more requests"
+        );
         assert!(POOL.with(|held| held.borrow().is_none()));
         // A read of the ended session is sent back to the page and starts no workers.
         assert_ne!(Session::current(), ended_session);
@@ -519,13 +558,13 @@ mod browser_tests {
     #[wasm_bindgen_test]
     async fn a_worker_that_does_not_load_sends_everything_back() {
         let (private, _, wrapped, _) = wrapped_secret().await;
-        let pool = Pool::start("/no-such-worker.js", DEADLINE_MS);
+        let pool = Pool::start("/no-such-worker.js", 2, DEADLINE_MS);
         let answers =
             future::join_all((0..4).map(|_| pool.unwrap(KID, &private, &wrapped, OAEP_LABEL)))
                 .await;
         for answer in answers {
             assert_eq!(answer.map(|_| ()), Err(Unavailable));
         }
-        assert!(pool.broken.get());
+        assert!(pool.crew.broken.get());
     }
 }

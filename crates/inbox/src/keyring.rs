@@ -120,6 +120,13 @@ impl Keyring {
         Ok(())
     }
 
+    /// Starts the workers and hands them the keys ahead of the first
+    /// [`Keyring::read`] (a listing is on its way).
+    pub fn prepare_workers(&self) {
+        let keys = self.keys.iter().map(|(kid, key)| (kid.as_str(), key));
+        unwrap_workers::prepare(self.session, keys);
+    }
+
     /// Opens a booking (base64url envelope) and reads its plaintext.
     pub async fn read(&self, envelope: &str) -> Result<Booking, ReadError> {
         let bytes = URL_SAFE_NO_PAD

@@ -5,9 +5,10 @@
 //! are in flight. Each worker's calls run on a thread of its own: with one
 //! worker per core, a day of bookings opens in a fraction of the time.
 //!
-//! A key goes to each worker once, as the non-extractable `CryptoKey` with the
-//! first request for its kid (structured cloning keeps it unreadable), and the
-//! worker keeps it for the next ones: a key cloned into every request made the
+//! A key goes to each worker once, as the non-extractable `CryptoKey` handed
+//! ahead by [`prepare`] when a listing starts, or else with the first request
+//! for its kid (structured cloning keeps it unreadable), and the worker keeps
+//! it for the next ones: a key cloned into every request made the
 //! browser import it again for each unwrap, an eighth of a thousand bookings'
 //! opening time. A kid's key is handed again when the page's `CryptoKey` for it
 //! is another one (unlocked again: the handles are compared by identity). When
@@ -71,12 +72,29 @@ pub async fn unwrap(
     if session != Session::current() {
         return Err(Unavailable);
     }
-    let pool = POOL.with(|pool| {
+    current_pool().unwrap(kid, key, wrapped, label).await
+}
+
+/// Starts the workers of `session` and hands them `keys`, ahead of the first
+/// unwrap: a worker takes a while to start and to import a key, which a
+/// listing can spend waiting for the server's answer instead.
+pub fn prepare<'a>(session: Session, keys: impl IntoIterator<Item = (&'a str, &'a CryptoKey)>) {
+    if session != Session::current() {
+        return;
+    }
+    let pool = current_pool();
+    for (kid, key) in keys {
+        pool.hand(kid, key);
+    }
+}
+
+/// The current session's workers, started if they were not.
+fn current_pool() -> Rc<Pool> {
+    POOL.with(|pool| {
         pool.borrow_mut()
             .get_or_insert_with(|| Pool::start(&worker_url(), worker_count(), DEADLINE_MS))
             .clone()
-    });
-    pool.unwrap(kid, key, wrapped, label).await
+    })
 }
 
 /// Ends the session: its workers, and the keys they hold, end (the page left
@@ -228,6 +246,26 @@ impl Pool {
         self.crew.give_up();
     }
 
+    /// Hands `key` to every worker that does not hold it yet, with no request.
+    fn hand(&self, kid: &str, key: &CryptoKey) {
+        if self.crew.broken.get() {
+            return;
+        }
+        for worker in &self.workers {
+            if worker.holds(kid, key) {
+                continue;
+            }
+            let message = Object::new();
+            let sent = Reflect::set(&message, &"kid".into(), &kid.into()).is_ok()
+                && Reflect::set(&message, &"key".into(), key).is_ok()
+                && worker.worker.post_message(&message).is_ok();
+            // Not recorded if not sent: the next request carries the key.
+            if sent {
+                worker.keys.borrow_mut().insert(kid.to_owned(), key.clone());
+            }
+        }
+    }
+
     /// Hands the request to the next worker in turn; `None` if none can take it.
     fn send(&self, kid: &str, key: &CryptoKey, wrapped: &[u8], label: &[u8]) -> Option<Promise> {
         if self.crew.broken.get() || self.workers.is_empty() {
@@ -243,7 +281,7 @@ impl Pool {
         Reflect::set(&message, &"id".into(), &id.into()).ok()?;
         Reflect::set(&message, &"kid".into(), &kid.into()).ok()?;
         // Messages reach a worker in order, so the requests after this one find the key there.
-        let handed = worker.keys.borrow().get(kid) == Some(key);
+        let handed = worker.holds(kid, key);
         if !handed {
             Reflect::set(&message, &"key".into(), key).ok()?;
         }
@@ -265,6 +303,11 @@ impl Pool {
 }
 
 impl PoolWorker {
+    /// Whether this worker was handed `key` for `kid`.
+    fn holds(&self, kid: &str, key: &CryptoKey) -> bool {
+        self.keys.borrow().get(kid) == Some(key)
+    }
+
     fn start(url: &str, crew: &Rc<Crew>) -> Option<Self> {
         let worker = Worker::new(url).ok()?;
         let pending = Pending::default();
@@ -335,6 +378,7 @@ mod browser_tests {
 
     const WORKER_SCRIPT: &str = include_str!("../www/unwrap-worker.js");
     const KID: &str = "sha256:test-key";
+    const SECOND_KID: &str = "sha256:second-key";
 
     /// Runs `body` (JavaScript, an async function body of `arg`) and awaits it.
     async fn run_js(body: &str, arg: &wasm_bindgen::JsValue) -> wasm_bindgen::JsValue {
@@ -395,6 +439,15 @@ mod browser_tests {
         }
     }
 
+    /// Asserts that `pool` unwraps `wrapped` with `kid`'s `key` to `secret`.
+    async fn assert_opens(pool: &Pool, kid: &str, key: &CryptoKey, wrapped: &[u8], secret: &[u8]) {
+        let opened = pool.unwrap(kid, key, wrapped, OAEP_LABEL).await;
+        assert_eq!(
+            opened.expect("answered").as_deref().map(Vec::as_slice),
+            Some(secret)
+        );
+    }
+
     #[wasm_bindgen_test]
     async fn the_worker_unwraps_and_tells_a_key_that_does_not_open_from_a_failure() {
         let (private, _, wrapped, secret) = wrapped_secret().await;
@@ -428,20 +481,10 @@ mod browser_tests {
         // both keys, and the later rounds find both kept.
         for _ in 0..3 {
             for _ in 0..workers {
-                let opened = pool.unwrap(KID, &first, &first_wrapped, OAEP_LABEL).await;
-                assert_eq!(
-                    opened.expect("answered").as_deref().map(Vec::as_slice),
-                    Some(&first_secret[..])
-                );
+                assert_opens(&pool, KID, &first, &first_wrapped, &first_secret).await;
             }
             for _ in 0..workers {
-                let opened = pool
-                    .unwrap("sha256:second-key", &second, &second_wrapped, OAEP_LABEL)
-                    .await;
-                assert_eq!(
-                    opened.expect("answered").as_deref().map(Vec::as_slice),
-                    Some(&second_secret[..])
-                );
+                assert_opens(&pool, SECOND_KID, &second, &second_wrapped, &second_secret).await;
             }
         }
         assert!(!pool.crew.broken.get(), "the workers stay in use");
@@ -471,6 +514,34 @@ mod browser_tests {
         // The kid's key changed (unlocked again): every worker gets the new one.
         assert_eq!(handed(&second, 2 * workers).await, workers);
         assert_eq!(handed(&second, 2 * workers).await, 0);
+    }
+
+    #[wasm_bindgen_test]
+    async fn keys_handed_ahead_are_kept_and_not_sent_again() {
+        let (first, _, first_wrapped, first_secret) = wrapped_secret().await;
+        let (second, _, second_wrapped, second_secret) = wrapped_secret().await;
+        let pool = Pool::start(&worker_url(WORKER_SCRIPT).await, 2, DEADLINE_MS);
+        pool.hand(KID, &first);
+        pool.hand(SECOND_KID, &second);
+        for _ in 0..2 {
+            assert_opens(&pool, KID, &first, &first_wrapped, &first_secret).await;
+            assert_opens(&pool, SECOND_KID, &second, &second_wrapped, &second_secret).await;
+        }
+        assert!(
+            !pool.crew.broken.get(),
+            "a key handed ahead is not a request"
+        );
+
+        // Answers a request with one byte when it carried a key, none without.
+        let script = "onmessage = ({ data }) => { if (data.id !== undefined)
+            postMessage({ id: data.id, fileKey: new ArrayBuffer(data.key ? 1 : 0) }); };";
+        let pool = Pool::start(&worker_url(script).await, 2, DEADLINE_MS);
+        pool.hand(KID, &first);
+        pool.hand(KID, &first);
+        for _ in 0..4 {
+            let answer = pool.unwrap(KID, &first, &first_wrapped, OAEP_LABEL).await;
+            assert_eq!(answer.expect("answered").expect("an answer").len(), 0);
+        }
     }
 
     #[wasm_bindgen_test]

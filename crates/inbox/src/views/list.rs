@@ -49,8 +49,11 @@ const BATCH_MS: f64 = 200.0;
 /// Rows drawn as one component: a batch redraws the blocks it changed.
 const BLOCK: usize = 50;
 /// Bookings being opened at once: enough to keep every worker busy while the
-/// page decrypts and draws what they unwrapped.
-const IN_FLIGHT: usize = 16;
+/// page decrypts and draws what they unwrapped. A batch's layout holds the
+/// page for tens of milliseconds, in which two workers unwrap tens of keys;
+/// with 16 they ran dry (a thousand bookings opened about 7 % slower, and 128
+/// gained nothing over 64: docs/BENCHMARKS.md).
+const IN_FLIGHT: usize = 64;
 
 type Opened = (usize, Result<Booking, ReadError>);
 
@@ -139,6 +142,8 @@ pub fn list(props: &ListProps) -> Html {
                 let left = generation.clone();
                 calls.spawn(async move |calls| {
                     timing::mark("sealbook:list");
+                    // The workers start, and take the keys, while the list is on its way.
+                    keyring.prepare_workers();
                     let from = range.from.iso();
                     let to = range.to().iso();
                     let stored = match calls.api().bookings(&from, &to, status.as_deref()).await {

@@ -2,7 +2,7 @@
 //! the session cookie, and the CSRF token on every request that changes
 //! something. Answers come back typed; an error answer keeps the server's code.
 
-use sealbook_web::fetch::{NoAnswer, Reach, Request, fetch};
+use sealbook_web::fetch::{NoAnswer, Reach, Request, fetch_until};
 use sealbook_wire::api::audit::{AuditLog, AuditView};
 use sealbook_wire::api::auth::{
     AcceptInvite, LoginRequest, PasswordChange, SessionView, TotpCode, TotpSetup, UseReset,
@@ -27,6 +27,7 @@ use sealbook_wire::api::staff::{
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use web_sys::AbortSignal;
 
 /// Why a request failed: the server's error code, or no answer at all.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -174,7 +175,7 @@ impl Api {
         change: &ScheduleChange,
     ) -> Result<Result<SchedulePreview, Vec<FieldProblem>>, ApiError> {
         let (status, text) = self
-            .exchange("POST", "/api/v1/inbox/schedule/preview", Some(change))
+            .exchange("POST", "/api/v1/inbox/schedule/preview", Some(change), None)
             .await?;
         if (200..300).contains(&status) {
             return serde_json::from_str(&text)
@@ -213,12 +214,14 @@ impl Api {
 
     /// Bookings from `from` to `to` (inclusive, `YYYY-MM-DD` in the business's
     /// zone), only those with a status (`confirmed`, `cancelled`) or an
-    /// attendance mark (`arrived`, …) if `filter` names one.
+    /// attendance mark (`arrived`, …) if `filter` names one. Given up when
+    /// `abort` is signalled (the listing was left before its answer came).
     pub async fn bookings(
         &self,
         from: &str,
         to: &str,
         filter: Option<&str>,
+        abort: Option<&AbortSignal>,
     ) -> Result<Vec<StaffBooking>, ApiError> {
         let mut path = format!(
             "/api/v1/inbox/bookings?from={}&to={}",
@@ -233,7 +236,9 @@ impl Api {
             };
             path.push_str(&format!("&{name}={}", encode(filter)));
         }
-        Ok(self.get::<BookingList>(&path).await?.bookings)
+        let text = self.request("GET", &path, NO_BODY, abort).await?;
+        let list: BookingList = serde_json::from_str(&text).map_err(|_| ApiError::Network)?;
+        Ok(list.bookings)
     }
 
     /// The totals of each day from `from` to `to` (inclusive).
@@ -424,7 +429,7 @@ impl Api {
         path: &str,
         body: Option<&B>,
     ) -> Result<T, ApiError> {
-        let text = self.request(method, path, body).await?;
+        let text = self.request(method, path, body, None).await?;
         serde_json::from_str(&text).map_err(|_| ApiError::Network)
     }
 
@@ -434,17 +439,19 @@ impl Api {
         path: &str,
         body: Option<&B>,
     ) -> Result<(), ApiError> {
-        self.request(method, path, body).await.map(drop)
+        self.request(method, path, body, None).await.map(drop)
     }
 
-    /// One request; the body text of a 2xx answer.
+    /// One request; the body text of a 2xx answer. Given up (as
+    /// [`ApiError::Network`]) when `abort` is signalled.
     async fn request<B: Serialize>(
         &self,
         method: &str,
         path: &str,
         body: Option<&B>,
+        abort: Option<&AbortSignal>,
     ) -> Result<String, ApiError> {
-        let (status, text) = self.exchange(method, path, body).await?;
+        let (status, text) = self.exchange(method, path, body, abort).await?;
         if (200..300).contains(&status) {
             return Ok(text);
         }
@@ -461,6 +468,7 @@ impl Api {
         method: &str,
         path: &str,
         body: Option<&B>,
+        abort: Option<&AbortSignal>,
     ) -> Result<(u16, String), ApiError> {
         // Our own request types always serialise; one that did not would not be sent.
         let json = body
@@ -480,7 +488,7 @@ impl Api {
             headers: &headers,
             json: json.as_deref(),
         };
-        fetch::<_, ApiError>(request, |status, text| (status, text)).await
+        fetch_until::<_, ApiError>(request, abort, |status, text| (status, text)).await
     }
 }
 
@@ -490,4 +498,38 @@ const NO_BODY: Option<&()> = None;
 /// A path segment or query value, percent-encoded.
 fn encode(raw: &str) -> String {
     js_sys::encode_uri_component(raw).into()
+}
+
+/// In headless Chromium (`cargo xtask test`), against the test runner's own
+/// server: a request given up gets no answer.
+#[cfg(all(test, target_family = "wasm", target_os = "unknown"))]
+mod browser_tests {
+    use sealbook_web::fetch::{NoAnswer, Reach, Request, fetch_until};
+    use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+    use web_sys::AbortController;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    /// The runner's page, which it always serves.
+    const PAGE: Request<'static> = Request {
+        method: "GET",
+        url: "/",
+        reach: Reach::SameOrigin,
+        headers: &[],
+        json: None,
+    };
+
+    #[wasm_bindgen_test]
+    async fn a_request_given_up_gets_no_answer() {
+        let status = |status, _| status;
+        let answered = fetch_until::<_, NoAnswer>(PAGE, None, status).await;
+        assert_eq!(answered, Ok(200));
+
+        let given_up = AbortController::new().expect("an abort controller");
+        let signal = given_up.signal();
+        // The request goes out when the future is first polled, after this.
+        let waiting = fetch_until::<_, NoAnswer>(PAGE, Some(&signal), status);
+        given_up.abort();
+        assert_eq!(waiting.await, Err(NoAnswer));
+    }
 }

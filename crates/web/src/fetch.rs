@@ -55,6 +55,18 @@ pub async fn fetch<T, E: From<NoAnswer>>(
     request: Request<'_>,
     read: impl FnOnce(u16, String) -> T,
 ) -> Result<T, E> {
+    fetch_until(request, None, read).await
+}
+
+/// As [`fetch`], given up when `abort` is signalled (nobody wants the answer
+/// any more): the browser cancels the request, or stops reading its answer,
+/// and the caller gets [`NoAnswer`].
+#[cfg(feature = "gloo")]
+pub async fn fetch_until<T, E: From<NoAnswer>>(
+    request: Request<'_>,
+    abort: Option<&web_sys::AbortSignal>,
+    read: impl FnOnce(u16, String) -> T,
+) -> Result<T, E> {
     use gloo_net::http::{Method, RequestBuilder};
 
     fn no_answer<E: From<NoAnswer>>(_: impl Sized) -> E {
@@ -65,7 +77,8 @@ pub async fn fetch<T, E: From<NoAnswer>>(
     let mut builder = RequestBuilder::new(request.url)
         .method(method)
         .mode(mode)
-        .credentials(credentials);
+        .credentials(credentials)
+        .abort_signal(abort);
     for (name, value) in request.headers {
         builder = builder.header(name, value);
     }

@@ -140,13 +140,21 @@ pub fn list(props: &ListProps) -> Html {
                 listing.dispatch(Change::Start(current));
                 let (range, status) = (*range, status.clone());
                 let left = generation.clone();
+                // Leaving the listing before its answer came cancels the request:
+                // nobody reads a list of thousands the page has moved on from.
+                let request = web_sys::AbortController::new().ok();
+                let abort = request.as_ref().map(web_sys::AbortController::signal);
                 calls.spawn(async move |calls| {
                     timing::mark("sealbook:list");
                     // The workers start, and take the keys, while the list is on its way.
                     keyring.prepare_workers();
                     let from = range.from.iso();
                     let to = range.to().iso();
-                    let stored = match calls.api().bookings(&from, &to, status.as_deref()).await {
+                    let listed =
+                        calls
+                            .api()
+                            .bookings(&from, &to, status.as_deref(), abort.as_ref());
+                    let stored = match listed.await {
                         Ok(stored) => stored,
                         Err(failure) => {
                             let failure = unless_logged_out(failure)?;
@@ -212,7 +220,12 @@ pub fn list(props: &ListProps) -> Html {
                     Ok(())
                 });
                 // Leaving the list (the login screen, another view) ends its opening.
-                move || *left.borrow_mut() += 1
+                move || {
+                    *left.borrow_mut() += 1;
+                    if let Some(request) = request {
+                        request.abort();
+                    }
+                }
             },
         );
     }

@@ -138,7 +138,7 @@ thread_local! {
 }
 
 /// A request's promise: resolved with the file key (or `null`), rejected when
-/// its worker stops.
+/// the workers end (one failed, or the session ended).
 type Settle = (Function, Function);
 /// A worker's requests not yet answered, by id.
 type Pending = Rc<RefCell<HashMap<u32, Settle>>>;
@@ -169,7 +169,8 @@ impl Crew {
         self.broken.set(true);
         for (worker, pending) in self.members.borrow().iter() {
             worker.terminate();
-            // Each rejection's handlers run later, as a promise job.
+            // Rejecting runs no handler now (they are promise jobs), so nothing
+            // re-enters this while `members` and `pending` are borrowed.
             for (_, (_, reject)) in pending.borrow_mut().drain() {
                 let _ = reject.call0(&JsValue::UNDEFINED);
             }
@@ -186,6 +187,14 @@ struct PoolWorker {
     // Kept alive as long as the worker may call them.
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(JsValue)>,
+}
+
+impl Drop for Pool {
+    /// The last handle gone (the session ended, or a test's pool): its
+    /// workers, and the keys they hold, end with it.
+    fn drop(&mut self) {
+        self.crew.give_up();
+    }
 }
 
 impl Pool {
@@ -563,14 +572,18 @@ mod browser_tests {
         let pool = Pool::start(&worker_url(script).await, 2, 600_000);
         // Workers take requests in turn: the first worker holds this one...
         let held = pool.unwrap(KID, &private, &wrapped, OAEP_LABEL);
-        // ...and the second fails on this one, whose answer nobody awaits.
+        // ...and the second fails on this one, which goes through no deadline
+        // (its answer is awaited only afterwards).
+        let mut failed = None;
         let failing = async {
-            assert!(pool.send(KID, &private, &[1], OAEP_LABEL).is_some());
+            let sent = pool.send(KID, &private, &[1], OAEP_LABEL).expect("sent");
+            failed = Some(JsFuture::from(sent));
         };
         let answer = answered_while(held, failing)
             .await
             .expect("the first worker ends with the second, not at a deadline");
         assert_eq!(answer.map(|_| ()), Err(Unavailable));
+        assert!(failed.expect("sent").await.is_err());
         assert!(pool.crew.broken.get());
         assert!(
             pool.send(KID, &private, &wrapped, OAEP_LABEL).is_none(),

@@ -3,9 +3,9 @@
 // each worker's calls run on a thread of their own, so a few workers open a
 // day of bookings in a fraction of the time. A key arrives once, as a
 // non-extractable CryptoKey, ahead of the first request for its kid or with
-// it, and is kept
-// for the next ones: a key cloned into every request made the browser import
-// it again for each unwrap. The page ends its workers when it leaves the inbox.
+// it, and is kept for the next ones: a key cloned into every request made the
+// browser import it again for each unwrap. The page ends its workers when it
+// leaves the inbox.
 // Protocol (the page asks for this file with a hash of it in the URL, so a
 // page and a cached older script never meet):
 //   in:  { id, kid, key?, wrapped, label }   key: when this worker was not

@@ -50,9 +50,11 @@ const BATCH_MS: f64 = 200.0;
 const BLOCK: usize = 50;
 /// Bookings being opened at once: enough to keep every worker busy while the
 /// page decrypts and draws what they unwrapped. A batch's layout holds the
-/// page for tens of milliseconds, in which two workers unwrap tens of keys;
-/// with 16 they ran dry (a thousand bookings opened about 7 % slower, and 128
-/// gained nothing over 64: docs/BENCHMARKS.md).
+/// page for tens of milliseconds, in which two workers unwrap tens of keys:
+/// with 16 they ran dry (a thousand bookings opened about 10 % slower). 32
+/// measured the same as 64 with two workers, and 128 no better; 64 leaves
+/// room for four workers (`unwrap_workers`), which drain twice as fast
+/// (docs/BENCHMARKS.md).
 const IN_FLIGHT: usize = 64;
 
 type Opened = (usize, Result<Booking, ReadError>);
@@ -145,6 +147,12 @@ pub fn list(props: &ListProps) -> Html {
                 let request = web_sys::AbortController::new().ok();
                 let abort = request.as_ref().map(web_sys::AbortController::signal);
                 calls.spawn(async move |calls| {
+                    // No open starts for a listing that was left (another range,
+                    // the login screen): the key goes to no worker for it.
+                    let still_current = || *generation.borrow() == current;
+                    if !still_current() {
+                        return Ok(());
+                    }
                     timing::mark("sealbook:list");
                     // The workers start, and take the keys, while the list is on its way.
                     keyring.prepare_workers();
@@ -156,6 +164,8 @@ pub fn list(props: &ListProps) -> Html {
                             .bookings(&from, &to, status.as_deref(), abort.as_ref());
                     let stored = match listed.await {
                         Ok(stored) => stored,
+                        // Left, and perhaps cancelled: nobody shows its failure.
+                        Err(_) if !still_current() => return Ok(()),
                         Err(failure) => {
                             let failure = unless_logged_out(failure)?;
                             listing.dispatch(Change::Failed(current, failure));
@@ -175,9 +185,6 @@ pub fn list(props: &ListProps) -> Html {
                     // Several opens in flight, answered in order: the browser's crypto
                     // thread unwraps the next keys while this one decrypts and parses
                     // the bookings already unwrapped.
-                    // No open starts for a listing that was left (another range,
-                    // the login screen): the key goes to no worker for it.
-                    let still_current = || *generation.borrow() == current;
                     let mut opening = stream::iter(envelopes.iter())
                         .take_while(|_| future::ready(still_current()))
                         .map(|envelope| {

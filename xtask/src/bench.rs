@@ -10,7 +10,10 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, bail};
 
-use crate::{build_widget, cargo, postgres, sizes, tools};
+use crate::{build_widget, cargo, postgres, sizes, tools, wasm_tests_in_chromium};
+
+/// Bookings made in fresh pages for the widget's first-seal time.
+const FIRST_SEALS: usize = 7;
 
 /// Where the generated part of docs/BENCHMARKS.md starts and ends.
 const START: &str = "<!-- Written by `cargo xtask bench`: this part is replaced on each run. -->";
@@ -121,6 +124,48 @@ pub(crate) fn run(root: &Path) -> anyhow::Result<()> {
         "--exact",
         "--nocapture",
     ]))?;
+    // Sealing in the browser: the widget's first seal of a page (what a
+    // visitor waits for), from the keyboard booking test in fresh pages; then
+    // many seals in one page, WebCrypto against the envelope crate's pure
+    // Rust, built for release as the widget is.
+    let mut first_seals = Vec::with_capacity(FIRST_SEALS);
+    for _ in 0..FIRST_SEALS {
+        let booked = capture(&mut against_release_server(&[
+            "test",
+            "-p",
+            "sealbook-e2e",
+            "--test",
+            "booking",
+            "a_restaurant_booking_is_made_by_keyboard_and_only_ciphertext_reaches_the_server::in_chromium",
+            "--",
+            "--exact",
+            "--nocapture",
+        ]))?;
+        first_seals.extend(
+            booked
+                .lines()
+                .filter_map(|line| line.strip_prefix("first seal of the page, Chromium: "))
+                .filter_map(|rest| rest.trim_end_matches(" ms").parse::<f64>().ok()),
+        );
+    }
+    let many_seals = capture(wasm_tests_in_chromium(&tools::path_with_tools(root)).args([
+        "--release",
+        "-p",
+        "sealbook-web",
+        "--lib",
+        "sealing_times",
+        "--",
+        "--nocapture",
+    ]))?;
+    section(
+        &mut report,
+        "Sealing in the browser (release widget, headless Chromium, RSA-3072)",
+        &fenced(&format!(
+            "{}\n{}",
+            first_seal_line(&mut first_seals),
+            lines_with(&many_seals, "seal one booking")
+        )),
+    )?;
     section(
         &mut report,
         "The staff inbox opening 1 000 bookings (release server, headless Chromium; one open is WebCrypto RSA-OAEP on a worker and wasm AES-GCM, its wait in the queue included)",
@@ -162,6 +207,32 @@ fn section(report: &mut String, title: &str, body: &str) -> anyhow::Result<()> {
 
 fn fenced(text: &str) -> String {
     format!("```text\n{}\n```", text.trim_end())
+}
+
+/// The widget's first seal of a page, each booking's and their median; empty
+/// if no booking reported one.
+fn first_seal_line(times: &mut [f64]) -> String {
+    if times.is_empty() {
+        return String::new();
+    }
+    times.sort_by(f64::total_cmp);
+    let each: Vec<String> = times.iter().map(|ms| format!("{ms:.1}")).collect();
+    format!(
+        "the widget's first seal of a page, {} bookings in fresh pages: {} ms; median {:.1} ms",
+        times.len(),
+        each.join(", "),
+        times[times.len() / 2]
+    )
+}
+
+/// The lines of `printed` that hold `needle`, trimmed.
+fn lines_with(printed: &str, needle: &str) -> String {
+    printed
+        .lines()
+        .filter(|line| line.contains(needle))
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The lines of a markdown table in `printed`.

@@ -72,6 +72,22 @@ pub(crate) fn cargo() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
 
+/// `cargo test` of wasm tests, run by wasm-bindgen's runner in headless
+/// Chromium; `path` holds the runner (`tools::path_with_tools`).
+pub(crate) fn wasm_tests_in_chromium(path: &std::ffi::OsStr) -> Command {
+    let mut command = cargo();
+    command
+        .args(["test", "--target", "wasm32-unknown-unknown"])
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            "wasm-bindgen-test-runner",
+        )
+        .env("CHROMEDRIVER", tools::CHROMEDRIVER)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "600")
+        .env("PATH", path);
+    command
+}
+
 /// `trunk build --release --offline` with the tools on PATH: the widget into
 /// `dist/`, then the visitor's manage page into `dist/manage/` and the staff inbox
 /// into `dist/inbox/` (after the widget, whose build replaces `dist/`); then each
@@ -191,17 +207,9 @@ fn test(root: &Path, args: &[String]) -> anyhow::Result<()> {
         // What the widget seals with WebCrypto, the envelope crate opens.
         &["-p", "sealbook-web", "--lib"],
     ] {
-        run(cargo()
-            .args(["test", "--target", "wasm32-unknown-unknown"])
+        run(wasm_tests_in_chromium(&path)
             .args(target)
-            .args(["--", "--nocapture"])
-            .env(
-                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-                "wasm-bindgen-test-runner",
-            )
-            .env("CHROMEDRIVER", tools::CHROMEDRIVER)
-            .env("WASM_BINDGEN_TEST_TIMEOUT", "600")
-            .env("PATH", &path))?;
+            .args(["--", "--nocapture"]))?;
     }
 
     // An independent implementation (Python `cryptography`) opens every vector.

@@ -435,7 +435,8 @@ mod browser_tests {
     }
 
     /// Seal times, WebCrypto against the envelope crate's pure Rust in the same
-    /// page, for docs/BENCHMARKS.md (printed with `--nocapture`, never asserted).
+    /// page, for docs/BENCHMARKS.md (printed with `--nocapture`, never asserted;
+    /// `cargo xtask bench` runs it built for release).
     #[wasm_bindgen_test]
     async fn sealing_times_webcrypto_and_wasm() {
         const SEALS: usize = 50;
@@ -462,7 +463,7 @@ mod browser_tests {
             wasm.push(now() - started);
         }
         wasm_bindgen_test::console_log!(
-            "seal one booking to a 3072-bit key, {SEALS} times: WebCrypto first {:.2} ms, median {:.2} ms; wasm RSA first {:.2} ms, median {:.2} ms",
+            "seal one booking to a 3072-bit key, {SEALS} times in a test page: WebCrypto first {:.2} ms, median {:.2} ms; wasm RSA first {:.2} ms, median {:.2} ms",
             webcrypto[0],
             median(webcrypto.clone()),
             wasm[0],

@@ -157,13 +157,24 @@ pub(crate) fn run(root: &Path) -> anyhow::Result<()> {
         "--",
         "--nocapture",
     ]))?;
+    let many_seals = lines_with(&many_seals, "seal one booking");
+    if first_seals.len() != FIRST_SEALS || many_seals.is_empty() {
+        bail!(
+            "sealing in the browser: {} of {FIRST_SEALS} first seals, and {} from the wasm test",
+            first_seals.len(),
+            if many_seals.is_empty() {
+                "nothing"
+            } else {
+                "a line"
+            }
+        );
+    }
     section(
         &mut report,
         "Sealing in the browser (release widget, headless Chromium, RSA-3072)",
         &fenced(&format!(
-            "{}\n{}",
-            first_seal_line(&mut first_seals),
-            lines_with(&many_seals, "seal one booking")
+            "{}\n{many_seals}",
+            first_seal_line(&mut first_seals)
         )),
     )?;
     section(
@@ -209,12 +220,8 @@ fn fenced(text: &str) -> String {
     format!("```text\n{}\n```", text.trim_end())
 }
 
-/// The widget's first seal of a page, each booking's and their median; empty
-/// if no booking reported one.
+/// The widget's first seal of a page, each booking's and their median.
 fn first_seal_line(times: &mut [f64]) -> String {
-    if times.is_empty() {
-        return String::new();
-    }
     times.sort_by(f64::total_cmp);
     let each: Vec<String> = times.iter().map(|ms| format!("{ms:.1}")).collect();
     format!(

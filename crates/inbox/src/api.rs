@@ -178,9 +178,7 @@ impl Api {
             .exchange("POST", "/api/v1/inbox/schedule/preview", Some(change), None)
             .await?;
         if (200..300).contains(&status) {
-            return serde_json::from_str(&text)
-                .map(Ok)
-                .map_err(|_| ApiError::Network);
+            return parse(&text).map(Ok);
         }
         match serde_json::from_str::<ErrorBody>(&text) {
             Ok(body) if body.error.code == "invalid_schedule" => Ok(Err(body.error.fields)),
@@ -237,8 +235,7 @@ impl Api {
             path.push_str(&format!("&{name}={}", encode(filter)));
         }
         let text = self.request("GET", &path, NO_BODY, abort).await?;
-        let list: BookingList = serde_json::from_str(&text).map_err(|_| ApiError::Network)?;
-        Ok(list.bookings)
+        parse::<BookingList>(&text).map(|list| list.bookings)
     }
 
     /// The totals of each day from `from` to `to` (inclusive).
@@ -430,7 +427,7 @@ impl Api {
         body: Option<&B>,
     ) -> Result<T, ApiError> {
         let text = self.request(method, path, body, None).await?;
-        serde_json::from_str(&text).map_err(|_| ApiError::Network)
+        parse(&text)
     }
 
     async fn send_empty<B: Serialize>(
@@ -492,6 +489,11 @@ impl Api {
     }
 }
 
+/// A 2xx answer's body; one that does not parse is as good as no answer.
+fn parse<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|_| ApiError::Network)
+}
+
 /// The body of a request that has none.
 const NO_BODY: Option<&()> = None;
 
@@ -504,6 +506,8 @@ fn encode(raw: &str) -> String {
 /// server: a request given up gets no answer.
 #[cfg(all(test, target_family = "wasm", target_os = "unknown"))]
 mod browser_tests {
+    use std::task::{Context, Waker};
+
     use sealbook_web::fetch::{NoAnswer, Reach, Request, fetch_until};
     use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
     use web_sys::AbortController;
@@ -529,6 +533,23 @@ mod browser_tests {
         let signal = given_up.signal();
         // The request goes out when the future is first polled, after this.
         let waiting = fetch_until::<_, NoAnswer>(PAGE, Some(&signal), status);
+        given_up.abort();
+        assert_eq!(waiting.await, Err(NoAnswer));
+    }
+
+    #[wasm_bindgen_test]
+    async fn a_request_given_up_while_it_is_out_gets_no_answer() {
+        let given_up = AbortController::new().expect("an abort controller");
+        let signal = given_up.signal();
+        let mut waiting = std::pin::pin!(fetch_until::<_, NoAnswer>(
+            PAGE,
+            Some(&signal),
+            |status, _| status
+        ));
+        // The first poll sends the request. Its answer cannot come before this
+        // task ends, so the abort below meets a request that is out.
+        let mut context = Context::from_waker(Waker::noop());
+        assert!(waiting.as_mut().poll(&mut context).is_pending());
         given_up.abort();
         assert_eq!(waiting.await, Err(NoAnswer));
     }

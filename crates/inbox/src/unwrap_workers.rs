@@ -270,7 +270,7 @@ impl Pool {
                 && worker.worker.post_message(&message).is_ok();
             // Not recorded if not sent: the next request carries the key.
             if sent {
-                worker.keys.borrow_mut().insert(kid.to_owned(), key.clone());
+                worker.record(kid, key);
             }
         }
     }
@@ -305,7 +305,7 @@ impl Pool {
             return None;
         }
         if !handed {
-            worker.keys.borrow_mut().insert(kid.to_owned(), key.clone());
+            worker.record(kid, key);
         }
         Some(answer)
     }
@@ -315,6 +315,11 @@ impl PoolWorker {
     /// Whether this worker was handed `key` for `kid`.
     fn holds(&self, kid: &str, key: &CryptoKey) -> bool {
         self.keys.borrow().get(kid) == Some(key)
+    }
+
+    /// Notes that a message posted to this worker carried `key` for `kid`.
+    fn record(&self, kid: &str, key: &CryptoKey) {
+        self.keys.borrow_mut().insert(kid.to_owned(), key.clone());
     }
 
     fn start(url: &str, crew: &Rc<Crew>) -> Option<Self> {

@@ -118,10 +118,10 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
     {
-        // Sealing is near once the visitor is at the details: start WebCrypto.
+        // Sealing is near once the visitor is at the details: warm it up.
         use_effect_with(state.step == Step::Details, |details| {
             if *details {
-                sealbook_web::webcrypto::warm_up();
+                spawn_local(sealbook_web::seal::warm_up());
             }
         });
     }

@@ -17,17 +17,6 @@ pub fn subtle() -> Option<SubtleCrypto> {
     subtle.dyn_into().ok()
 }
 
-/// Starts the browser's WebCrypto before it is needed, with a digest of
-/// nothing: its first call in a page costs a few milliseconds of setting up,
-/// which would otherwise fall on the visitor's first seal. Sends nothing.
-#[inline]
-pub fn warm_up() {
-    if let Some(subtle) = subtle() {
-        // Best effort: sealing works the same without it.
-        let _ = subtle.digest_with_str_and_u8_array("SHA-256", &[]);
-    }
-}
-
 /// A plain object `{ name, …fields }`, the shape every WebCrypto algorithm takes.
 fn algorithm(name: &str, fields: &[(&str, &JsValue)]) -> Result<Object, JsValue> {
     let object = Object::new();

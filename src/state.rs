@@ -10,7 +10,6 @@ use std::rc::Rc;
 use sealbook_web::calendar::{self, Day};
 use sealbook_web::error::{ErrorCode, Failure};
 use sealbook_web::profile::{Availability, Channel, Kind, Localized, Profile, Slot};
-use sealbook_web::public_api::KeySet;
 use sealbook_web::visitor_texts::Text;
 use yew::Reducible;
 
@@ -110,10 +109,6 @@ pub struct FlowState {
     /// A message for the current step (`slot_full` on the slot step).
     pub notice: Option<Text>,
     pub stage: Stage,
-    /// The business's key set, fetched when the visitor reached the details:
-    /// the next submission checks it against the pins and seals to it instead
-    /// of fetching it then. Used once; a submission that fails fetches again.
-    pub keys: Option<Rc<KeySet>>,
     pub failure: Option<Failure>,
     pub confirmed: Option<Confirmed>,
     /// The manage link was copied (announced until the next step).
@@ -143,7 +138,6 @@ impl Default for FlowState {
             attempts: 0,
             notice: None,
             stage: Stage::Idle,
-            keys: None,
             failure: None,
             confirmed: None,
             copied: false,
@@ -181,8 +175,6 @@ pub enum Action {
     SetMarketing(Channel, bool),
     /// The confirmation-and-reminders box was ticked or unticked.
     SetMessages(bool),
-    /// The key set fetched ahead of sending.
-    KeysFetched(Rc<KeySet>),
     /// Send was pressed on the review step.
     Submit,
     KeysVerified,
@@ -475,14 +467,9 @@ impl FlowState {
                 }
                 next.details.marketing[channel.index()] = ticked;
             }
-            (Action::KeysFetched(keys), Step::Details | Step::Review) if !busy => {
-                next.keys = Some(keys);
-            }
             (Action::Submit, Step::Review) if !busy => {
                 next.stage = Stage::CheckingKeys;
                 next.failure = None;
-                // The submission took them.
-                next.keys = None;
             }
             (Action::KeysVerified, Step::Review) if self.stage == Stage::CheckingKeys => {
                 next.stage = Stage::Sealing;
@@ -831,42 +818,6 @@ mod tests {
         assert_eq!(full.slot, None);
         assert_eq!(full.availability, Loadable::Loading);
         assert_ne!(full.availability_generation, generation);
-    }
-
-    #[test]
-    fn keys_fetched_ahead_go_to_one_submission_only() {
-        let keys = Rc::new(KeySet {
-            business: "bistro".to_owned(),
-            keys: Vec::new(),
-            courier: Vec::new(),
-        });
-        let at_details = run(
-            at_date(restaurant()),
-            [
-                Action::PickDate(day("2026-11-27")),
-                Action::PickSlot(slot("2026-11-27T18:00:00Z", "19:00")),
-            ],
-        );
-        assert_eq!(at_details.step, Step::Details);
-        let fetched = run(at_details, [Action::KeysFetched(Rc::clone(&keys))]);
-        let at_review = run(
-            fetched,
-            [
-                Action::Edit(Input::Name, "Ada".to_owned()),
-                Action::Edit(Input::Contact, "+33 6 12 34 56 78".to_owned()),
-                Action::Next,
-            ],
-        );
-        assert_eq!(at_review.keys, Some(Rc::clone(&keys)));
-        let sending = run(at_review, [Action::Submit]);
-        assert_eq!(sending.keys, None, "the submission took them");
-        assert_eq!(
-            sending.next(Action::KeysFetched(Rc::clone(&keys))),
-            None,
-            "a set that comes while sending is not kept for a retry"
-        );
-        let failed = run(sending, [Action::Fail(ErrorCode::Network.into())]);
-        assert_eq!(failed.keys, None, "a retry fetches the set again");
     }
 
     #[test]

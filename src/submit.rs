@@ -13,7 +13,7 @@ use sealbook_web::clock;
 use sealbook_web::error::{ErrorCode, Failure};
 use sealbook_web::i18n::Lang;
 use sealbook_web::profile::{Channel, Profile, Slot};
-use sealbook_web::public_api::{self, KeySet};
+use sealbook_web::public_api;
 use sealbook_web::seal::{self, Seal};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -32,20 +32,11 @@ pub struct Submission {
     pub slot: Slot,
     /// The slot is full: the upload joins its waitlist.
     pub waiting: bool,
-    /// The key set fetched ahead, if it came; else it is fetched now.
-    pub keys: Option<Rc<KeySet>>,
 }
 
 /// Runs the submission and reports every stage through `dispatch`.
-pub async fn run(mut submission: Submission, dispatch: impl Fn(Action)) {
-    let mut outcome = stages(&submission, &dispatch).await;
-    // The set fetched at the details step may be older than a key rotation the
-    // server has made since: the upload was refused before anything was stored,
-    // so seal again, once, to the set as it is now.
-    if outcome == Err(Failure::Known(ErrorCode::UnknownKey)) && submission.keys.take().is_some() {
-        outcome = stages(&submission, &dispatch).await;
-    }
-    let last = match outcome {
+pub async fn run(submission: Submission, dispatch: impl Fn(Action)) {
+    let last = match stages(&submission, &dispatch).await {
         Ok(confirmed) => Action::Accepted(confirmed),
         Err(failure) => Action::Fail(failure),
     };
@@ -54,10 +45,7 @@ pub async fn run(mut submission: Submission, dispatch: impl Fn(Action)) {
 
 async fn stages(s: &Submission, dispatch: &impl Fn(Action)) -> Result<Confirmed, Failure> {
     let options = &s.options;
-    let key_set = match &s.keys {
-        Some(keys) => Rc::clone(keys),
-        None => Rc::new(public_api::fetch_keys(&options.api, &options.business).await?),
-    };
+    let key_set = public_api::fetch_keys(&options.api, &options.business).await?;
     // Any refusal here ends the run before anything is sealed or sent.
     let recipients = seal::verified_recipients(&key_set, &options.business, &options.pins)
         .map_err(|_| ErrorCode::KeyNotPinned)?;

@@ -118,20 +118,10 @@ pub fn app(props: &AppProps) -> Html {
         });
     }
     {
-        // Sealing is near once the visitor is at the details: warm it up, and
-        // fetch the key set now, so that sending waits for one round trip, not two.
-        let dispatcher = state.dispatcher();
-        let options = Rc::clone(&props.options);
-        use_effect_with(state.step == Step::Details, move |details| {
+        // Sealing is near once the visitor is at the details: warm it up.
+        use_effect_with(state.step == Step::Details, |details| {
             if *details {
                 spawn_local(sealbook_web::seal::warm_up());
-                spawn_local(async move {
-                    // Best effort: without it, sending fetches the set itself.
-                    if let Ok(keys) = public_api::fetch_keys(&options.api, &options.business).await
-                    {
-                        dispatcher.dispatch(Action::KeysFetched(Rc::new(keys)));
-                    }
-                });
             }
         });
     }
@@ -379,7 +369,8 @@ fn start_submission(state: &UseReducerHandle<FlowState>, options: &Rc<Options>) 
     if state.step != Step::Review || state.stage != Stage::Idle {
         return;
     }
-    // Read before `Submit`, which takes the keys fetched ahead out of the state.
+    state.dispatch(Action::Submit);
+    let dispatcher = state.dispatcher();
     let submission = Submission {
         options: Rc::clone(options),
         profile,
@@ -387,10 +378,7 @@ fn start_submission(state: &UseReducerHandle<FlowState>, options: &Rc<Options>) 
         details: state.details.clone(),
         slot,
         waiting: state.waiting,
-        keys: state.keys.clone(),
     };
-    state.dispatch(Action::Submit);
-    let dispatcher = state.dispatcher();
     spawn_local(submit::run(submission, move |action| {
         dispatcher.dispatch(action);
     }));

@@ -214,7 +214,7 @@ async fn seal_bytes(
 /// compile the sealing code, which this does while the visitor types. A visitor
 /// copy needs no business key, and it runs the same format code and AES-GCM as
 /// a booking. Measured in headless Chromium (BENCHMARKS): a page's first
-/// booking seal took 2.3–3.4 ms after a bare digest, 1.0–1.2 ms after this.
+/// booking seal took 2.6–3.4 ms after a bare digest, 1.0–1.2 ms after this.
 #[inline]
 pub async fn warm_up() {
     let params = SealParams {

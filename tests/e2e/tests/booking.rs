@@ -9,9 +9,7 @@ use sealbook_e2e::day_picker::MANAGE_CHANGE;
 use sealbook_e2e::flow::{
     assert_accessible, canary, choose_first_free_slot, fill_details, key, send,
 };
-use sealbook_e2e::{
-    Browser, BrowserKind, HostSite, Sealbook, eventually, in_each_browser, occurrences,
-};
+use sealbook_e2e::{Browser, BrowserKind, HostSite, Sealbook, in_each_browser, occurrences};
 
 /// Browser tests share two cores: one at a time keeps timings honest.
 static ONE_BROWSER_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
@@ -437,72 +435,6 @@ async fn assert_nothing_was_sent(sealbook: &Sealbook, name: &str) -> anyhow::Res
 /// way. The widget seals nothing, sends nothing, and says why in the
 /// visitor's language. (Chromium's `--host-resolver-rules` sends a test name
 /// to loopback, which unlike `127.0.0.1` is not trustworthy by itself.)
-/// The widget fetches the key set when the visitor reaches the details, so a
-/// key rotation can come between that and sending. The upload sealed to the
-/// retired key is refused before anything is stored, and the widget fetches
-/// the set again and seals to the new key, with nothing for the visitor to do.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_key_rotated_while_the_visitor_types_is_sealed_to_without_a_second_try()
--> anyhow::Result<()> {
-    const KEY_SET: &[u8] = b"GET /api/v1/businesses/bistro-du-coin/keys";
-    let _turn = ONE_BROWSER_AT_A_TIME.lock().await;
-    let site = HostSite::start().await?;
-    let mut sealbook = Sealbook::start("bistro-du-coin", &[site.origin()]).await?;
-    // The next key, pending, and the tag that pins it beside the active one
-    // (docs/KEYS.md, steps 2 and 3).
-    sealbook.generate_next_key().await?;
-    sealbook
-        .reconfigure_keys(&[("keys", "active"), ("keys-next", "pending")])
-        .await?;
-    site.set_page(format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Chez Test</title></head>\
-         <body><h1>Chez Test</h1>{}</body></html>",
-        sealbook.snippet().await?
-    ));
-    let browser = Browser::start().await?;
-    let name = canary();
-
-    let widget = browser.open_widget(&format!("{}/", site.origin())).await?;
-    choose_first_free_slot(&widget, None).await?;
-    // The set as served before the rotation has reached the widget.
-    eventually("the key set fetched at the details step", || async {
-        let traffic = sealbook.proxy.traffic();
-        (occurrences(&traffic, KEY_SET) == 1
-            && occurrences(&traffic, b"\"status\":\"pending\"") == 1)
-            .then_some(())
-    })
-    .await?;
-    sealbook
-        .reconfigure_keys(&[("keys", "retired"), ("keys-next", "active")])
-        .await?;
-    fill_details(&widget, &name, "+33 6 98 76 54 32").await?;
-    widget.press("#sb-contact", &key(Key::Enter)).await?;
-    widget.wait_for("#sb-submit").await?;
-    send(&widget).await?;
-    widget.wait_for_text("#sb-reference").await?;
-    browser.close().await?;
-    sealbook.stop().await?;
-
-    let traffic = sealbook.proxy.traffic();
-    assert_eq!(occurrences(&traffic, KEY_SET), 2, "fetched again once");
-    assert_eq!(
-        occurrences(&traffic, b"POST /api/v1/businesses/bistro-du-coin/bookings"),
-        2
-    );
-    assert_eq!(occurrences(&traffic, b"\"unknown_key\""), 1);
-    let opened = sealbook
-        .open_bookings_with(&sealbook.key_file("keys-next"))
-        .await?;
-    let names: Vec<_> = opened
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|row| row["booking"]["name"].as_str())
-        .collect();
-    assert_eq!(names, [name.as_str()], "one booking, sealed to the new key");
-    Ok(())
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_page_served_without_tls_seals_and_sends_nothing() -> anyhow::Result<()> {
     let _turn = ONE_BROWSER_AT_A_TIME.lock().await;

@@ -143,7 +143,19 @@ pub enum AppError {
     Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
+/// A wait in whole seconds for `Retry-After`, rounded up (a client that waits
+/// exactly that long is let in) and at least 1.
+pub(crate) fn whole_seconds(wait: std::time::Duration) -> u64 {
+    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
+}
+
 impl AppError {
+    /// `429 rate_limited` for a client let in again after `wait`, which
+    /// `Retry-After` says in whole seconds, rounded up.
+    pub(crate) fn rate_limited(wait: std::time::Duration) -> Self {
+        Self::RateLimited(std::time::Duration::from_secs(whole_seconds(wait)))
+    }
+
     /// The stable code clients switch on.
     pub fn code(&self) -> &'static str {
         match self {
@@ -296,6 +308,7 @@ impl From<crate::storage::BookError> for AppError {
                 "cancel_token_hash is another booking's: make a new cancel token".to_owned(),
             ),
             error @ BookError::CardNotNamed => Self::Internal(Box::new(error)),
+            BookError::RateLimited(wait) => Self::rate_limited(wait),
             BookError::Database(error) => error.into(),
         }
     }

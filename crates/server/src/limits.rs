@@ -26,6 +26,7 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use crate::storage::{RateCell, SlotAllowance};
 use crate::{AppError, AppState, Storage};
 
 /// `[limits]` in the configuration.
@@ -151,26 +152,44 @@ impl Limiter {
         match &self.buckets {
             Buckets::Local(limiter) => limiter
                 .check_key(key)
-                .map_err(|not_until| retry_after(&not_until)),
-            Buckets::Shared(storage) => {
-                let mut hasher = Sha256::new();
-                hasher.update(self.name);
-                hasher.update([0]);
-                hasher.update(key);
-                let interval_us = i64::try_from(self.interval.as_micros())
-                    .unwrap_or(i64::MAX)
-                    .max(1);
-                let tolerance_us = interval_us.saturating_mul(i64::from(self.burst.get()));
-                match storage
-                    .take_rate_cell(&hasher.finalize()[..16], interval_us, tolerance_us)
-                    .await?
-                {
-                    None => Ok(()),
-                    Some(wait_us) => Err(AppError::RateLimited(Duration::from_secs(
-                        whole_seconds(Duration::from_micros(wait_us.unsigned_abs())),
-                    ))),
-                }
+                .map_err(|not_until| AppError::rate_limited(wait_of(&not_until))),
+            Buckets::Shared(storage) => match storage.take_rate_cell(&self.cell(key)).await? {
+                None => Ok(()),
+                Some(wait) => Err(AppError::rate_limited(wait)),
+            },
+        }
+    }
+
+    /// One request of `key`, to be counted later by whoever holds the result.
+    fn allowance(&self, key: Key) -> SlotAllowance {
+        match &self.buckets {
+            Buckets::Local(limiter) => {
+                let limiter = Arc::clone(limiter);
+                SlotAllowance::Local(Box::new(move || {
+                    limiter
+                        .check_key(&key)
+                        .map_err(|not_until| wait_of(&not_until))
+                }))
             }
+            Buckets::Shared(_) => SlotAllowance::Shared(self.cell(&key)),
+        }
+    }
+
+    /// `key`'s bucket in the shared table, apart from other limiters' buckets.
+    fn cell(&self, key: &Key) -> RateCell {
+        let mut hasher = Sha256::new();
+        hasher.update(self.name);
+        hasher.update([0]);
+        hasher.update(key);
+        let interval_us = i64::try_from(self.interval.as_micros())
+            .unwrap_or(i64::MAX)
+            .max(1);
+        RateCell {
+            key: hasher.finalize()[..16]
+                .try_into()
+                .expect("SHA-256 is longer than 16 bytes"),
+            interval_us,
+            tolerance_us: interval_us.saturating_mul(i64::from(self.burst.get())),
         }
     }
 
@@ -261,14 +280,19 @@ impl RateLimits {
         peer.map(|peer| peer.ip())
     }
 
-    /// Counts a booking of `client` for `business` at `start` (unix seconds);
-    /// refuses once the client holds its share of that time.
-    pub(crate) async fn hold_slot(
+    /// A booking of `client` for `business` at `start` (unix seconds), for the
+    /// booking's transaction to count once it knows the booking is no retry;
+    /// it refuses once the client holds its share of that time. Without a
+    /// client (an in-process call) nothing is counted.
+    pub(crate) fn slot_allowance(
         &self,
-        client: ClientKey,
+        client: Option<ClientKey>,
         business: &str,
         start: i64,
-    ) -> Result<(), AppError> {
+    ) -> SlotAllowance {
+        let Some(client) = client else {
+            return SlotAllowance::Unlimited;
+        };
         let mut hasher = Sha256::new();
         hasher.update(self.salt);
         hasher.update(client.0);
@@ -278,7 +302,7 @@ impl RateLimits {
         let key: Key = hasher.finalize()[..16]
             .try_into()
             .expect("SHA-256 is longer than 16 bytes");
-        self.slots.check(&key).await
+        self.slots.allowance(key)
     }
 
     /// Counts a login attempt for `email` (already lower-cased); keyed by a
@@ -311,16 +335,9 @@ impl RateLimits {
     }
 }
 
-/// `429 rate_limited`, saying how long to wait.
-fn retry_after(not_until: &governor::NotUntil<governor::clock::QuantaInstant>) -> AppError {
-    let wait = not_until.wait_time_from(DefaultClock::default().now());
-    AppError::RateLimited(Duration::from_secs(whole_seconds(wait)))
-}
-
-/// A wait in whole seconds for `Retry-After`, rounded up (a client that waits
-/// exactly that long is let in) and at least 1.
-fn whole_seconds(wait: Duration) -> u64 {
-    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).max(1)
+/// How long until the in-memory limiter lets the refused client in.
+fn wait_of(not_until: &governor::NotUntil<governor::clock::QuantaInstant>) -> Duration {
+    not_until.wait_time_from(DefaultClock::default().now())
 }
 
 /// The middleware: `429 rate_limited` with `Retry-After` once a client is over.
@@ -398,7 +415,8 @@ pub(crate) async fn limit(
 mod tests {
     use std::time::Duration;
 
-    use super::{ClientKey, LimitsConfig, RateLimits, whole_seconds};
+    use super::{ClientKey, LimitsConfig, RateLimits, SlotAllowance};
+    use crate::error::whole_seconds;
 
     #[test]
     fn retry_after_rounds_up_to_whole_seconds() {
@@ -429,13 +447,13 @@ mod tests {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .build()
                 .expect("runtime");
+            let SlotAllowance::Local(take) =
+                limits.slot_allowance(Some(ClientKey([7; 16])), "bistro", 0)
+            else {
+                panic!("limits without a database are kept in memory");
+            };
+            assert!(take().is_ok());
             runtime.block_on(async {
-                assert!(
-                    limits
-                        .hold_slot(ClientKey([7; 16]), "bistro", 0)
-                        .await
-                        .is_ok()
-                );
                 limits.forget_idle().await.expect("in memory");
             });
         }

@@ -11,7 +11,8 @@ use sealbook_server::Storage;
 use sealbook_server::availability::{Occupancy, Refusal};
 use sealbook_server::ids::{BookingId, BusinessId};
 use sealbook_server::storage::{
-    BookError, Booked, CourierPlan, Fit, NewBooking, NewContactCard, TakeUpError, Waiting,
+    BookError, Booked, CourierPlan, Fit, NewBooking, NewContactCard, SlotAllowance, TakeUpError,
+    Waiting,
 };
 use sha2::{Digest, Sha256};
 
@@ -80,7 +81,7 @@ async fn join(storage: &Storage, booking: NewBooking) -> Result<String, BookErro
     storage
         .join_waitlist(
             &booking.business.clone(),
-            (window, None),
+            (window, (None, SlotAllowance::Unlimited)),
             booking.fingerprints(),
             |competing| {
                 if taken(competing) + booking.party_size > COVERS {

@@ -17,7 +17,7 @@ use crate::extract::{JsonBody, PathParam};
 use crate::ids::{BookingId, BusinessId};
 use crate::limits::ClientKey;
 use crate::storage::{
-    Booked, Fingerprints, Idempotency, NewBooking, NewContactCard, StoredBooking,
+    Booked, Fingerprints, Idempotency, NewBooking, NewContactCard, SlotAllowance, StoredBooking,
 };
 use crate::{AppError, AppState};
 
@@ -234,30 +234,27 @@ pub(super) struct Admitted<'r> {
     pub checked: Checked,
     pub token_hash: Option<[u8; 32]>,
     pub idempotency: Option<Idempotency>,
+    /// The client's share of the start time, which the write takes unless
+    /// the upload is a retry.
+    pub allowance: SlotAllowance,
     pub wish: Wish<'r>,
     pub window: (i64, i64),
     pub now: jiff::Timestamp,
     pub booking_id: BookingId,
 }
 
-/// Whether an upload is new, or a retry the first request already answered.
-pub(super) enum Admission<'r> {
-    Fresh(Admitted<'r>),
-    Retry(StoredBooking),
-}
-
 /// What a booking and a place on the waitlist go through before their write:
 /// the envelope, business and token checks (and, for the waitlist,
-/// `card_required`), then a retry's first answer before any limit counts it
-/// (the client already holds it and takes nothing more), then the client's
-/// per-slot limit.
-pub(super) async fn admit<'r>(
+/// `card_required`). The client's per-slot limit is counted by the write, in
+/// its transaction, once it has found no earlier answer to the request: a
+/// retry gets its first answer and takes nothing more.
+pub(super) fn admit<'r>(
     state: &AppState,
     business: &Business,
     (headers, client): (&HeaderMap, Option<ClientKey>),
     request: &'r BookingRequest,
     card_required: bool,
-) -> Result<Admission<'r>, AppError> {
+) -> Result<Admitted<'r>, AppError> {
     let checked = check(request, business)?;
     if card_required && checked.contact_card.is_none() {
         return Err(AppError::BadRequest(
@@ -271,29 +268,20 @@ pub(super) async fn admit<'r>(
     let window = competing_window(&business.profile, &wish, checked.start)?;
     let now = jiff::Timestamp::now();
     let booking_id = BookingId::generate().map_err(|error| AppError::Internal(Box::new(error)))?;
-    if let Some(idempotency) = &idempotency
-        && let Some(earlier) = state
-            .storage
-            .idempotent_replay(&business.id, idempotency)
-            .await?
-    {
-        return Ok(Admission::Retry(earlier));
-    }
-    if let Some(client) = client {
+    let allowance =
         state
             .limits
-            .hold_slot(client, business.id.as_str(), checked.start.as_second())
-            .await?;
-    }
-    Ok(Admission::Fresh(Admitted {
+            .slot_allowance(client, business.id.as_str(), checked.start.as_second());
+    Ok(Admitted {
         checked,
         token_hash,
         idempotency,
+        allowance,
         wish,
         window,
         now,
         booking_id,
-    }))
+    })
 }
 
 #[utoipa::path(
@@ -345,15 +333,12 @@ async fn store(
     request: BookingRequest,
 ) -> Result<(StatusCode, Json<Created>), AppError> {
     let business = super::business(&state, &id)?;
-    let admitted = match admit(&state, &business, (&headers, client), &request, false).await? {
-        Admission::Fresh(admitted) => admitted,
-        Admission::Retry(earlier) => return Ok((StatusCode::OK, Json(created(&earlier)))),
-    };
+    let admitted = admit(&state, &business, (&headers, client), &request, false)?;
     let booked = state
         .storage
-        .book(
+        .book_for_client(
             &business.id,
-            admitted.idempotency,
+            (admitted.idempotency, admitted.allowance),
             admitted.window,
             admitted.checked.fingerprints(),
             |competing| {

@@ -11,7 +11,7 @@ use sealbook_wire::api::bookings::{BookingRequest, Created};
 use sealbook_wire::api::courier::CancelLinkBooking;
 use sealbook_wire::api::error::ErrorBody;
 
-use super::bookings::{Admission, admit, created, timestamp};
+use super::bookings::{admit, created, timestamp};
 use crate::availability::{Hold, Refusal, hold};
 use crate::extract::{JsonBody, PathParam};
 use crate::limits::ClientKey;
@@ -67,10 +67,7 @@ async fn store(
     if business.waitlist_hold_seconds().is_none() {
         return Err(AppError::NoWaitlist);
     }
-    let admitted = match admit(&state, &business, (&headers, client), &request, true).await? {
-        Admission::Fresh(admitted) => admitted,
-        Admission::Retry(earlier) => return Ok((StatusCode::OK, Json(created(&earlier)))),
-    };
+    let admitted = admit(&state, &business, (&headers, client), &request, true)?;
     let ends_at =
         jiff::Timestamp::from_second(admitted.window.1).map_err(|_| AppError::InvalidStart)?;
     // The practitioner the visitor asked for; whoever is free is chosen at the offer.
@@ -83,7 +80,7 @@ async fn store(
         .storage
         .join_waitlist(
             &business.id,
-            (admitted.window, admitted.idempotency),
+            (admitted.window, (admitted.idempotency, admitted.allowance)),
             admitted.checked.fingerprints(),
             |competing| match hold(
                 &business.profile,

@@ -3,10 +3,12 @@
 //! replayed envelopes refused; and listing and retention over all of them.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use sqlx::AnyConnection;
 
 use super::outbox::{Notice, NoticeKind, now};
+use super::rate_limits::{RateCell, SlotAllowance, refusal_wait_sql, take_sql};
 use super::{Backend, NewAuditEntry, NewContactCard, Storage};
 use crate::availability::{Occupancy, Refusal};
 use crate::ids::{BookingId, BusinessId};
@@ -27,6 +29,10 @@ pub enum BookError {
     /// [`Fingerprints`] did not name, so it was not looked up before deciding.
     #[error("the booking's card was not named before it was decided")]
     CardNotNamed,
+    /// The client holds its share of the start time; the wait until it would
+    /// be let in.
+    #[error("the client holds its share of this time")]
+    RateLimited(Duration),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -284,6 +290,10 @@ struct BeforeBooking {
     cancel_token_holder: Option<String>,
     /// The competing bookings, as [`packed_occupancy`] packs them.
     competing: String,
+    /// With a shared bucket to take the client's share of the time from, and
+    /// no earlier answer: the microseconds until the client would be let in,
+    /// when it holds its share already. `None` when the share was taken.
+    slot_refused_for_us: Option<i64>,
 }
 
 /// What [`Storage::before_deciding`] found.
@@ -399,9 +409,30 @@ impl Storage {
         fingerprints: impl Into<Fingerprints>,
         decide: impl FnOnce(&[Occupancy]) -> Result<NewBooking, Refusal>,
     ) -> Result<Booked, BookError> {
+        self.book_for_client(
+            business,
+            (idempotency, SlotAllowance::Unlimited),
+            window,
+            fingerprints,
+            decide,
+        )
+        .await
+    }
+
+    /// [`Storage::book`] for a client that holds a share of each start time:
+    /// `allowance` is taken once the booking is known not to be a retry, and
+    /// [`BookError::RateLimited`] refuses it once the client holds its share.
+    pub async fn book_for_client(
+        &self,
+        business: &BusinessId,
+        (idempotency, allowance): (Option<Idempotency>, SlotAllowance),
+        window: (i64, i64),
+        fingerprints: impl Into<Fingerprints>,
+        decide: impl FnOnce(&[Occupancy]) -> Result<NewBooking, Refusal>,
+    ) -> Result<Booked, BookError> {
         self.book_audited(
             business,
-            idempotency,
+            (idempotency, allowance),
             window,
             (fingerprints.into(), false),
             |competing| decide(competing).map(|booking| (booking, None)),
@@ -425,7 +456,7 @@ impl Storage {
         let booked = self
             .book_audited(
                 business,
-                None,
+                (None, SlotAllowance::Unlimited),
                 window,
                 (envelope_hash.into(), block),
                 |competing| decide(competing).map(|(booking, audit)| (booking, Some(audit))),
@@ -441,7 +472,7 @@ impl Storage {
     async fn book_audited(
         &self,
         business: &BusinessId,
-        idempotency: Option<Idempotency>,
+        (idempotency, allowance): (Option<Idempotency>, SlotAllowance),
         window: (i64, i64),
         (fingerprints, block): (Fingerprints, bool),
         decide: impl FnOnce(&[Occupancy]) -> Result<(NewBooking, Option<NewAuditEntry>), Refusal>,
@@ -451,7 +482,7 @@ impl Storage {
                 connection,
                 self.backend(),
                 business,
-                idempotency,
+                (idempotency, allowance),
                 window,
                 (fingerprints, block),
                 decide,
@@ -473,26 +504,6 @@ impl Storage {
         self.group_commit_for(business)
             .run(async || self.write_transaction(business).await, work)
             .await
-    }
-
-    /// The booking an earlier request with this idempotency key stored, if
-    /// any; [`BookError::IdempotencyConflict`] if that request was another.
-    /// [`Storage::book`] looks again inside its transaction; a retry found
-    /// here is answered without counting against any limit.
-    pub async fn idempotent_replay(
-        &self,
-        business: &BusinessId,
-        idempotency: &Idempotency,
-    ) -> Result<Option<StoredBooking>, BookError> {
-        let mut connection = self.pool.acquire().await?;
-        let earlier: Option<(Vec<u8>, String)> = sqlx::query_as(
-            "SELECT request_hash, booking_id FROM idempotency_keys WHERE business = $1 AND key_hash = $2",
-        )
-        .bind(business)
-        .bind(&idempotency.key_hash[..])
-        .fetch_optional(&mut *connection)
-        .await?;
-        Self::answer_for(&mut connection, idempotency, earlier).await
     }
 
     /// The booking `earlier` (the request hash and booking an idempotency key
@@ -518,13 +529,14 @@ impl Storage {
     }
 
     /// [`Storage::book`] inside a transaction that holds the write lock. Every
-    /// refusal comes before the first write, so a refused booking leaves the
-    /// transaction as it found it (its batch goes on without it).
+    /// refusal comes before the booking's write, so a refused booking leaves
+    /// the transaction as it found it but for the share of the time it took
+    /// (its batch goes on without it).
     async fn book_in(
         connection: &mut AnyConnection,
         backend: Backend,
         business: &BusinessId,
-        idempotency: Option<Idempotency>,
+        (idempotency, allowance): (Option<Idempotency>, SlotAllowance),
         window: (i64, i64),
         (fingerprints, block): (Fingerprints, bool),
         decide: impl FnOnce(&[Occupancy]) -> Result<(NewBooking, Option<NewAuditEntry>), Refusal>,
@@ -533,7 +545,7 @@ impl Storage {
             connection,
             backend,
             business,
-            idempotency.as_ref(),
+            (idempotency.as_ref(), allowance),
             window,
             &fingerprints,
         )
@@ -560,28 +572,35 @@ impl Storage {
     /// What a booking or a place on the waitlist finds before it decides, from
     /// [`Storage::read_before_booking`]: the answer an earlier request with the
     /// same idempotency key was given, or else the competing bookings;
-    /// [`BookError::Replayed`] for an envelope stored before,
+    /// [`BookError::RateLimited`] for a client that holds its share of the
+    /// time (`allowance` is taken only when there is no earlier answer: a
+    /// retry takes nothing more), [`BookError::Replayed`] for an envelope stored before,
     /// [`BookError::CancelTokenTaken`] for a cancel token another card holds,
     /// and [`BookError::IdempotencyConflict`] for a key used for another request.
     pub(super) async fn before_deciding(
         connection: &mut AnyConnection,
         backend: Backend,
         business: &BusinessId,
-        idempotency: Option<&Idempotency>,
+        (idempotency, allowance): (Option<&Idempotency>, SlotAllowance),
         window: (i64, i64),
         fingerprints: &Fingerprints,
     ) -> Result<Prelude, BookError> {
+        let shared_cell = match &allowance {
+            SlotAllowance::Shared(cell) => Some(cell),
+            SlotAllowance::Unlimited | SlotAllowance::Local(_) => None,
+        };
         let BeforeBooking {
             earlier_request_hash,
             earlier_booking,
             replay_of,
             cancel_token_holder,
             competing,
+            slot_refused_for_us,
         } = Self::read_before_booking(
             connection,
             backend,
             business,
-            idempotency,
+            (idempotency, shared_cell),
             window,
             fingerprints,
         )
@@ -596,11 +615,22 @@ impl Storage {
         {
             return Ok(Prelude::Answered(earlier));
         }
+        match allowance {
+            SlotAllowance::Unlimited => {}
+            SlotAllowance::Local(take) => take().map_err(BookError::RateLimited)?,
+            SlotAllowance::Shared(_) => {
+                if let Some(wait_us) = slot_refused_for_us {
+                    return Err(BookError::RateLimited(Duration::from_micros(
+                        wait_us.unsigned_abs(),
+                    )));
+                }
+            }
+        }
         if replay_of.is_some() {
             return Err(BookError::Replayed);
         }
         // The card is written after the booking, so its unique cancel hash is
-        // looked up here: a client that reuses one is refused before any write,
+        // looked up here: a client that reuses one is refused before the booking's write,
         // not failed half-way (which would take its whole batch down with it).
         if cancel_token_holder.is_some() {
             return Err(BookError::CancelTokenTaken);
@@ -612,30 +642,62 @@ impl Storage {
     /// The writer runs bookings one after another, and on SQLite each statement
     /// is a trip to the database's thread and back, so these trips, not the
     /// lookups themselves, are what bounds how many bookings a second it takes.
+    /// With a `shared_cell` (PostgreSQL only), the same statement takes the
+    /// client's share of the time from it unless the idempotency key has an
+    /// earlier answer, so that the take, or the wait a refusal says, costs no
+    /// round trip of its own. The bucket's row stays locked until the
+    /// transaction commits; only bookings of this business, which wait for its
+    /// lock anyway, take from it.
     async fn read_before_booking(
         connection: &mut AnyConnection,
         backend: Backend,
         business: &BusinessId,
-        idempotency: Option<&Idempotency>,
+        (idempotency, shared_cell): (Option<&Idempotency>, Option<&RateCell>),
         (start, end): (i64, i64),
         fingerprints: &Fingerprints,
     ) -> Result<BeforeBooking, sqlx::Error> {
+        debug_assert!(
+            shared_cell.is_none() || backend == Backend::Postgres,
+            "shared rate limits live in PostgreSQL"
+        );
         let packed = packed_occupancy(backend);
-        sqlx::query_as(&format!(
-            "SELECT
+        let (take, slot_refused_for_us) = match shared_cell {
+            Some(_) => (
+                format!(
+                    "WITH {} ",
+                    take_sql(
+                        "now WHERE NOT EXISTS (SELECT 1 FROM idempotency_keys WHERE business = $1 AND key_hash = $5)",
+                        [8, 9, 10],
+                    )
+                ),
+                refusal_wait_sql([8, 9, 10]),
+            ),
+            None => (String::new(), "CAST(NULL AS BIGINT)".to_owned()),
+        };
+        let text = format!(
+            "{take}SELECT
                (SELECT request_hash FROM idempotency_keys WHERE business = $1 AND key_hash = $5) AS earlier_request_hash,
                (SELECT booking_id FROM idempotency_keys WHERE business = $1 AND key_hash = $5) AS earlier_booking,
                (SELECT id FROM bookings WHERE envelope_hash = $6) AS replay_of,
                (SELECT booking_id FROM contact_cards WHERE cancel_hash = $7) AS cancel_token_holder,
-               (SELECT {packed} FROM bookings WHERE {HOLDING_CAPACITY}) AS competing"
-        ))
-        .bind(business)
-        .bind(start)
-        .bind(end)
-        .bind(LONGEST_HOLD_SECONDS)
-        .bind(idempotency.map(|idempotency| &idempotency.key_hash[..]))
-        .bind(&fingerprints.envelope_hash[..])
-        .bind(fingerprints.cancel_hash.as_ref().map(|hash| &hash[..]))
+               (SELECT {packed} FROM bookings WHERE {HOLDING_CAPACITY}) AS competing,
+               {slot_refused_for_us} AS slot_refused_for_us"
+        );
+        let query = sqlx::query_as(&text)
+            .bind(business)
+            .bind(start)
+            .bind(end)
+            .bind(LONGEST_HOLD_SECONDS)
+            .bind(idempotency.map(|idempotency| &idempotency.key_hash[..]))
+            .bind(&fingerprints.envelope_hash[..])
+            .bind(fingerprints.cancel_hash.as_ref().map(|hash| &hash[..]));
+        match shared_cell {
+            Some(cell) => query
+                .bind(&cell.key[..])
+                .bind(cell.interval_us)
+                .bind(cell.tolerance_us),
+            None => query,
+        }
         .fetch_one(connection)
         .await
     }

@@ -7,9 +7,12 @@
 //! exact), and the last one in commits them all with one fsync. No booking is
 //! acknowledged before the COMMIT that makes it durable.
 //!
-//! A member refuses only before its first write (a full slot, a replay, an
-//! idempotency key used for another request, a cancel token another booking
-//! holds), so a refusal leaves the batch as it found it. A member that fails
+//! A member refuses only before it writes its booking (a client over its share
+//! of the time, a full slot, a replay, an idempotency key used for another
+//! request, a cancel token another booking holds), so a refusal leaves the
+//! batch as it found it. The one thing a refused member may leave in it is the
+//! client's share of the time it took on PostgreSQL before a later refusal: an
+//! attempt counts, whatever its answer. A member that fails
 //! otherwise may have written half a booking, and on PostgreSQL any failed
 //! statement spoils the transaction: the whole batch is rolled back and every
 //! member told. This costs nothing in the common case, where a savepoint around
@@ -41,7 +44,7 @@ type Outcome = Result<(), Arc<str>>;
 pub(super) trait MemberError: From<sqlx::Error> {
     /// Whether the batch can no longer be trusted: the member may have written
     /// before it failed, or (on PostgreSQL) a failed statement aborted the
-    /// transaction. A refusal decided before any write is not.
+    /// transaction. A refusal decided before the booking's write is not.
     fn spoils_batch(&self) -> bool;
 }
 

@@ -4,59 +4,109 @@
 //! microseconds of the database's clock, so that processes on hosts whose
 //! clocks drift still agree.
 
+use std::time::Duration;
+
 use super::Storage;
 
 /// The database clock in microseconds, as SQL.
 const NOW_US: &str = "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::BIGINT";
 
-impl Storage {
-    /// Takes one request's worth from the bucket `key`: one request costs
-    /// `interval_us`, and a bucket may run up to `tolerance_us` ahead of now
-    /// (the burst). `None` when the request is let in; otherwise how many
-    /// microseconds until it would be. One statement: two processes taking
-    /// from one bucket at once are serialised on its row.
-    pub async fn take_rate_cell(
-        &self,
-        key: &[u8],
-        interval_us: i64,
-        tolerance_us: i64,
-    ) -> Result<Option<i64>, sqlx::Error> {
-        let taken: Option<i64> = sqlx::query_scalar(&format!(
-            "WITH now AS (SELECT {NOW_US} AS us)
-             INSERT INTO rate_limits (key, tat) SELECT $1, now.us + $2 FROM now
-             ON CONFLICT (key) DO UPDATE
-                SET tat = GREATEST(rate_limits.tat, (SELECT us FROM now)) + $2
-                WHERE GREATEST(rate_limits.tat, (SELECT us FROM now)) + $2
-                      - (SELECT us FROM now) <= $3
-             RETURNING tat"
-        ))
-        .bind(key)
-        .bind(interval_us)
-        .bind(tolerance_us)
-        .fetch_optional(&self.pool)
-        .await?;
-        if taken.is_some() {
-            return Ok(None);
+/// One bucket of the shared table and what taking from it costs: one request
+/// costs `interval_us`, and the bucket may run up to `tolerance_us` ahead of
+/// now (the burst).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RateCell {
+    pub key: [u8; 16],
+    pub interval_us: i64,
+    pub tolerance_us: i64,
+}
+
+/// The share of one start time a booking takes, once it is known not to be a
+/// retry (a retry takes nothing more): [`Storage::book_for_client`] and
+/// [`Storage::join_waitlist`] take it in their transaction, right after the
+/// read that finds an earlier answer, so that no round trip of its own is
+/// spent on looking for one first.
+pub enum SlotAllowance {
+    /// Nothing to take: a request with no client address, or a booking staff
+    /// enter.
+    Unlimited,
+    /// Kept in this process's memory: takes one, or says how long until the
+    /// client would be let in.
+    Local(Box<dyn FnOnce() -> Result<(), Duration> + Send>),
+    /// A bucket of the shared table, taken in the read before deciding. Only
+    /// on PostgreSQL, where the limits are shared.
+    Shared(RateCell),
+}
+
+impl std::fmt::Debug for SlotAllowance {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Unlimited => formatter.write_str("Unlimited"),
+            Self::Local(_) => formatter.write_str("Local"),
+            Self::Shared(cell) => formatter.debug_tuple("Shared").field(cell).finish(),
         }
-        let wait: Option<i64> = sqlx::query_scalar(&format!(
-            "SELECT GREATEST(tat, {NOW_US}) + $2 - {NOW_US} - $3 FROM rate_limits WHERE key = $1"
+    }
+}
+
+/// `now, taken`: the common table expressions that take one request's worth
+/// from the bucket keyed `$key` (placeholders numbered by the caller) if its
+/// allowance holds. `rows` is what the take selects from: `now`, or `now`
+/// with a `WHERE` that leaves the bucket alone. One statement: two processes
+/// taking from one bucket at once are serialised on its row. Follow it with
+/// [`refusal_wait_sql`].
+pub(super) fn take_sql(rows: &str, [key, interval, tolerance]: [u8; 3]) -> String {
+    format!(
+        "now AS (SELECT {NOW_US} AS us),
+         taken AS (
+           INSERT INTO rate_limits (key, tat) SELECT ${key}, now.us + ${interval} FROM {rows}
+           ON CONFLICT (key) DO UPDATE
+              SET tat = GREATEST(rate_limits.tat, (SELECT us FROM now)) + ${interval}
+              WHERE GREATEST(rate_limits.tat, (SELECT us FROM now)) + ${interval}
+                    - (SELECT us FROM now) <= ${tolerance}
+           RETURNING tat)"
+    )
+}
+
+/// After [`take_sql`], as a column: `NULL` when the request was let in (or
+/// the take left alone), otherwise the microseconds until it would be (from
+/// the bucket as the statement found it; at least 1).
+pub(super) fn refusal_wait_sql([key, interval, tolerance]: [u8; 3]) -> String {
+    format!(
+        "CASE WHEN EXISTS (SELECT 1 FROM taken) THEN NULL ELSE GREATEST(1, COALESCE(
+           (SELECT GREATEST(rate_limits.tat, now.us) + ${interval} - now.us - ${tolerance}
+            FROM rate_limits, now WHERE rate_limits.key = ${key}), 1)) END"
+    )
+}
+
+impl Storage {
+    /// Takes one request's worth from `cell`. `None` when the request is let
+    /// in; otherwise how long until it would be.
+    pub async fn take_rate_cell(&self, cell: &RateCell) -> Result<Option<Duration>, sqlx::Error> {
+        let wait_us: Option<i64> = sqlx::query_scalar(&format!(
+            "WITH {} SELECT {}",
+            take_sql("now", [1, 2, 3]),
+            refusal_wait_sql([1, 2, 3])
         ))
-        .bind(key)
-        .bind(interval_us)
-        .bind(tolerance_us)
-        .fetch_optional(&self.pool)
+        .bind(&cell.key[..])
+        .bind(cell.interval_us)
+        .bind(cell.tolerance_us)
+        .fetch_one(&self.pool)
         .await?;
-        // The bucket may have emptied (and been swept) in between: a second is
-        // the shortest wait `Retry-After` can say anyway.
-        Ok(Some(wait.unwrap_or(1).max(1)))
+        Ok(wait_us.map(|wait_us| Duration::from_micros(wait_us.unsigned_abs())))
     }
 
     /// Deletes the buckets that are empty again (their time has passed): a
-    /// client's key is kept no longer than its limit needs it.
+    /// client's key is kept no longer than its limit needs it. A bucket a
+    /// booking's transaction has just taken from is locked until it commits,
+    /// and is skipped rather than waited for: that transaction may hold several
+    /// buckets, and waiting for one while holding another could deadlock.
     pub async fn forget_idle_rate_cells(&self) -> Result<u64, sqlx::Error> {
-        sqlx::query(&format!("DELETE FROM rate_limits WHERE tat < {NOW_US}"))
-            .execute(&self.pool)
-            .await
-            .map(|done| done.rows_affected())
+        sqlx::query(&format!(
+            "DELETE FROM rate_limits WHERE key IN (
+                 SELECT key FROM rate_limits WHERE tat < {NOW_US} FOR UPDATE SKIP LOCKED)"
+        ))
+        .execute(&self.pool)
+        .await
+        .map(|done| done.rows_affected())
     }
 }

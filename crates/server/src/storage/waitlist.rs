@@ -12,6 +12,7 @@
 use sqlx::AnyConnection;
 
 use super::bookings::Prelude;
+use super::rate_limits::SlotAllowance;
 use super::{
     BookError, Booked, Fingerprints, Idempotency, NewBooking, Notice, NoticeKind, Purpose, Storage,
 };
@@ -82,11 +83,12 @@ impl Storage {
     /// Puts a visitor on the waitlist: `decide` sees the bookings competing
     /// for the slot and returns the row only if the slot is (still) full. The
     /// row, its card and its `waitlisted` message are written together. A
-    /// retry with the same idempotency key gets the place the first made.
+    /// retry with the same idempotency key gets the place the first made;
+    /// anything else takes `allowance`, the client's share of the time.
     pub async fn join_waitlist(
         &self,
         business: &BusinessId,
-        (window, idempotency): ((i64, i64), Option<Idempotency>),
+        (window, (idempotency, allowance)): ((i64, i64), (Option<Idempotency>, SlotAllowance)),
         fingerprints: Fingerprints,
         decide: impl FnOnce(&[Occupancy]) -> Result<NewBooking, Refusal>,
     ) -> Result<Booked, BookError> {
@@ -95,7 +97,7 @@ impl Storage {
             &mut transaction,
             self.backend(),
             business,
-            idempotency.as_ref(),
+            (idempotency.as_ref(), allowance),
             window,
             &fingerprints,
         )

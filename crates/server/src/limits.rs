@@ -33,10 +33,13 @@ use crate::{AppError, AppState, Storage};
 #[derive(Debug, Clone, Copy, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LimitsConfig {
-    /// Booking uploads per client and business per minute.
+    /// Booking uploads per client and business per minute; places on the
+    /// waitlist have an allowance of the same size of their own.
     #[serde(default = "default_bookings")]
     pub bookings_per_minute: u32,
-    /// Manage-link requests per client per minute (reads, changes, cancels, erasures).
+    /// Requests with a visitor's token per client per minute: the manage link
+    /// (reads, changes, cancels, erasures), a message's cancel link and a
+    /// waitlist offer.
     #[serde(default = "default_manage")]
     pub manage_per_minute: u32,
     /// Consent records per client and business per minute.
@@ -361,10 +364,13 @@ pub(crate) async fn limit(
         // The business as the handler will see it, percent-decoded: keyed on the
         // raw segment, `bist%72o` would be a second allowance for `bistro`.
         let is_post = request.method() == Method::POST;
-        let keyed_by_business = is_post
-            && (route.ends_with("/businesses/{business}/bookings")
-                || route.ends_with("/businesses/{business}/consents"));
-        // Parsed only for the two routes keyed by it, not on every API request.
+        // A place on the waitlist is written like a booking, and the client
+        // holds it at a start time as it would a booking.
+        let books = route.ends_with("/businesses/{business}/bookings")
+            || route.ends_with("/businesses/{business}/waitlist");
+        let keyed_by_business =
+            is_post && (books || route.ends_with("/businesses/{business}/consents"));
+        // Parsed only for the routes keyed by it, not on every API request.
         let business = if keyed_by_business {
             request
                 .extract_parts::<Path<HashMap<String, String>>>()
@@ -378,6 +384,14 @@ pub(crate) async fn limit(
             Some((
                 &limits.bookings,
                 limits.key(client, business.as_deref().unwrap_or_default()),
+            ))
+        } else if is_post && route.ends_with("/businesses/{business}/waitlist") {
+            Some((
+                &limits.bookings,
+                limits.key(
+                    client,
+                    &format!("waitlist {}", business.as_deref().unwrap_or_default()),
+                ),
             ))
         } else if is_post && route.ends_with("/businesses/{business}/consents") {
             Some((
@@ -395,12 +409,17 @@ pub(crate) async fn limit(
             // One allowance for every route that takes a password: each costs
             // an argon2 hash (or a token lookup that guards one).
             Some((&limits.logins, limits.key(client, "login")))
-        } else if route.contains("/bookings/{id}") && !route.contains("/inbox/") {
+        } else if (route.contains("/bookings/{id}") && !route.contains("/inbox/"))
+            || route.ends_with("/cancel")
+            || route.ends_with("/offer")
+        {
+            // Every route a visitor's token opens (the manage link, a
+            // message's cancel link, a waitlist offer) shares one allowance.
             Some((&limits.manage, limits.key(client, "manage")))
         } else {
             None
         };
-        if route.ends_with("/businesses/{business}/bookings") {
+        if books {
             let key = limits.key(client, "");
             request.extensions_mut().insert(ClientKey(key));
         }

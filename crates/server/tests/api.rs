@@ -16,7 +16,9 @@ use sealbook_testkit::{
 use serde_json::{Value, json};
 use tower::ServiceExt as _;
 
+mod peer;
 mod support;
+use peer::from_client;
 use support::TestDatabase;
 
 const CANARY: &str = "Canary-7f3a9c-Marchetti";
@@ -156,17 +158,6 @@ async fn post(
 
 async fn post_json(state: &AppState, business: &str, body: &Value) -> (StatusCode, Value) {
     post(state, business, "application/json", body.to_string()).await
-}
-
-/// `request` as it reaches the app from `client` (what
-/// `into_make_service_with_connect_info` adds in `serve`), for the limits.
-fn from_client(client: [u8; 4], mut request: Request<Body>) -> Request<Body> {
-    request
-        .extensions_mut()
-        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
-            client, 40_000,
-        ))));
-    request
 }
 
 /// The seats the bistro still has for a party of one at `start` (RFC 3339),

@@ -21,7 +21,9 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use tower::ServiceExt as _;
 
+mod peer;
 mod support;
+use peer::from_client;
 use support::TestDatabase;
 
 const CANARY_ADDRESS: &str = "canary-7f3a9c.marchetti@example.org";
@@ -29,6 +31,7 @@ const BISTRO: &str = "bistro-du-coin";
 
 struct Fixture {
     state: AppState,
+    config: Config,
     storage: Storage,
     database: TestDatabase,
     booking_key: Recipient,
@@ -73,7 +76,8 @@ async fn fixture(database: TestDatabase) -> Fixture {
     let config = Config::from_toml(&config, database.dir()).expect("config");
     let storage = Storage::open(&config.database).await.expect("storage");
     Fixture {
-        state: AppState::new(config, storage.clone()),
+        state: AppState::new(config.clone(), storage.clone()),
+        config,
         storage,
         database,
         booking_key,
@@ -1202,7 +1206,109 @@ async fn the_waitlist_offers_freed_seats_to_each_in_turn(database: TestDatabase)
     );
 }
 
+/// A place on the waitlist counts as a booking does: per client and business
+/// per minute (an allowance of its own beside the bookings') and against the
+/// client's share of the time. The routes a visitor's token opens (a message's
+/// cancel link, a waitlist offer) share the manage link's allowance.
+async fn waitlist_places_and_token_links_are_rate_limited(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let mut config = fixture.config.clone();
+    config.limits.bookings_per_minute = 3;
+    config.limits.bookings_per_slot = 2;
+    config.limits.manage_per_minute = 2;
+    let state = AppState::new(config, fixture.storage.clone());
+    let keys = std::slice::from_ref(&fixture.courier_public);
+    let (start, later) = (noon_in(4), noon_in(5));
+    // Four parties of two fill the bistro's eight covers at `start`.
+    for _ in 0..4 {
+        book(&fixture, &upload(&fixture, start, None)).await;
+    }
+    let post = |client: [u8; 4], route: &str, upload: &Upload| {
+        let request = Request::post(format!("/api/v1/businesses/{BISTRO}/{route}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(upload.body.to_string()))
+            .expect("request");
+        call(&state, from_client(client, request))
+    };
+    let waiter = |index: usize, at: jiff::Timestamp| {
+        let address = format!("limited{index}@example.org");
+        upload(
+            &fixture,
+            at,
+            Some((keys, BISTRO, Channel::Email, address.as_str())),
+        )
+    };
+    let greedy = [10, 0, 0, 21];
+    let first = waiter(0, start);
+    assert_eq!(
+        post(greedy, "waitlist", &first).await.0,
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        post(greedy, "waitlist", &waiter(1, start)).await.0,
+        StatusCode::CREATED
+    );
+    // Two places at one time are the client's share of it.
+    let (status, answer) = post(greedy, "waitlist", &waiter(2, start)).await;
+    assert_eq!(
+        (status, code(&answer)),
+        (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
+    );
+    // A fourth request in the minute is one too many, at any time (at `later`,
+    // which has room, it would otherwise be told to book instead).
+    let (status, answer) = post(greedy, "waitlist", &waiter(3, later)).await;
+    assert_eq!(
+        (status, code(&answer)),
+        (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
+    );
+    // Bookings have their own allowance, and other clients theirs.
+    let (status, answer) = post(greedy, "bookings", &upload(&fixture, later, None)).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    let (status, answer) = post([10, 0, 0, 22], "waitlist", &waiter(4, start)).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+
+    let token = first.secret.cancel_token().to_base64url();
+    let guesser = [10, 0, 0, 23];
+    let with_token = |request: axum::http::request::Builder, body: Body| {
+        from_client(
+            guesser,
+            with_bearer(request, &token)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(body)
+                .expect("request"),
+        )
+    };
+    let (status, seen) = call(
+        &state,
+        with_token(Request::get("/api/v1/cancel"), Body::empty()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{seen}");
+    let (status, answer) = call(
+        &state,
+        with_token(Request::post("/api/v1/offer"), Body::from("{}")),
+    )
+    .await;
+    assert_eq!((status, code(&answer)), (StatusCode::CONFLICT, "slot_full"));
+    for request in [
+        Request::get("/api/v1/cancel"),
+        Request::post("/api/v1/offer"),
+    ] {
+        let body = if request.method_ref() == Some(&axum::http::Method::GET) {
+            Body::empty()
+        } else {
+            Body::from("{}")
+        };
+        let (status, answer) = call(&state, with_token(request, body)).await;
+        assert_eq!(
+            (status, code(&answer)),
+            (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
+        );
+    }
+}
+
 on_both_backends!(
+    waitlist_places_and_token_links_are_rate_limited,
     a_reused_cancel_token_is_refused_before_anything_is_written,
     a_card_gets_its_jobs_and_a_courier_sends_them_once,
     leases_lapse_late_reminders_are_dropped_and_releases_wait,

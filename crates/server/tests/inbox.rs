@@ -20,7 +20,9 @@ use sha2::{Digest as _, Sha256};
 use sqlx::Connection as _;
 use tower::ServiceExt as _;
 
+mod peer;
 mod support;
+use peer::from_client;
 use support::TestDatabase;
 
 const CANARY: &str = "Canary-5e1d77-Okonkwo";
@@ -562,15 +564,6 @@ async fn a_second_factor_is_required_once_enabled(database: TestDatabase) {
             "{path}"
         );
     }
-}
-
-fn from_client(client: [u8; 4], mut request: Request<Body>) -> Request<Body> {
-    request
-        .extensions_mut()
-        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
-            client, 40_000,
-        ))));
-    request
 }
 
 async fn logins_are_rate_limited_per_client_and_per_email(database: TestDatabase) {

@@ -23,6 +23,9 @@ const OWNER_PASSWORD: &str = "owner password 2026";
 /// always tomorrow's or later, at least 19 hours ahead. Open today, its sitting
 /// would stop being bookable at 18:00 (the hour's lead), and a test run across
 /// that minute would find it free through the API and too soon in the widget.
+/// Three visitors book or wait at that sitting from the test's one address
+/// (the first booking, the waitlist place, the booking refused while the
+/// seats are held), one more than a client's default share of a time.
 fn profile(courier_public: &str) -> anyhow::Result<String> {
     let hours = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
         .map(|day| format!("{day} = [\"19:00-20:45\"]"))
@@ -36,7 +39,8 @@ fn profile(courier_public: &str) -> anyhow::Result<String> {
     Ok(format!(
         "kind = \"restaurant\"\ntimezone = \"Europe/Paris\"\ncovers = 2\nmax_party_size = 2\nturn_minutes = 105\nhours = {{ {hours} }}\n\
          closures = [{{ from = \"{first}\", to = \"{last}\" }}]\n\
-         [business.courier]\nkeys = [{{ file = \"{courier_public}\" }}]\nchannels = [\"email\"]\nreminders = [\"48h\"]\nwaitlist_hold = \"15m\"\n"
+         [business.courier]\nkeys = [{{ file = \"{courier_public}\" }}]\nchannels = [\"email\"]\nreminders = [\"48h\"]\nwaitlist_hold = \"15m\"\n\
+         [limits]\nbookings_per_slot = 3\n"
     ))
 }
 

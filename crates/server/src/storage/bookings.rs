@@ -704,9 +704,10 @@ impl Storage {
 
     /// Writes `booking` with `status` (`confirmed`, or `waiting` for the
     /// waitlist), and keeps it as the answer to a retry with `idempotency`'s
-    /// key. On PostgreSQL both rows go in one statement: each statement is a
-    /// round trip inside the business's locked transaction, which the next
-    /// booking of the business waits for.
+    /// key. Both rows go in one call: on PostgreSQL each statement is a round
+    /// trip inside the business's locked transaction, and on SQLite each call
+    /// a trip to the database's thread and back, which the next booking waits
+    /// for either way.
     pub(super) async fn insert_booking(
         connection: &mut AnyConnection,
         backend: Backend,
@@ -716,19 +717,20 @@ impl Storage {
         const INSERT_BOOKING: &str = "INSERT INTO bookings (id, business, starts_at, ends_at, party_size, service, practitioner, status,
                                    envelope, envelope_hash, visitor_copy, token_hash, created_at, block)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)";
-        // Together, the key's row takes the booking's business ($2) and time
-        // ($13) from the parameters and its id from the inserted row.
+        // The key's row takes the booking's id ($1), business ($2) and time
+        // ($13) from the booking's parameters.
         const REMEMBER_ANSWER: &str = "INSERT INTO idempotency_keys (business, key_hash, request_hash, booking_id, created_at)";
-        let together = match (backend, idempotency) {
-            (Backend::Postgres, Some(idempotency)) => Some(idempotency),
-            _ => None,
-        };
-        let text = match together {
-            Some(_) => format!(
+        let text = match (backend, idempotency) {
+            (_, None) => INSERT_BOOKING.to_owned(),
+            (Backend::Postgres, Some(_)) => format!(
                 "WITH booking AS ({INSERT_BOOKING} RETURNING id)
                  {REMEMBER_ANSWER} SELECT $2, $15, $16, id, $13 FROM booking"
             ),
-            None => INSERT_BOOKING.to_owned(),
+            // SQLite has no INSERT in a WITH, but runs the statements of one
+            // call one after the other, each with the parameters it names.
+            (Backend::Sqlite, Some(_)) => {
+                format!("{INSERT_BOOKING}; {REMEMBER_ANSWER} VALUES ($2, $15, $16, $1, $13)")
+            }
         };
         let query = sqlx::query(&text)
             .bind(&booking.id)
@@ -745,23 +747,13 @@ impl Storage {
             .bind(booking.token_hash.as_ref().map(|hash| &hash[..]))
             .bind(booking.created_at)
             .bind(i64::from(block));
-        let query = match together {
+        let query = match idempotency {
             Some(idempotency) => query
                 .bind(&idempotency.key_hash[..])
                 .bind(&idempotency.request_hash[..]),
             None => query,
         };
-        query.execute(&mut *connection).await?;
-        if let (Some(idempotency), None) = (idempotency, together) {
-            sqlx::query(&format!("{REMEMBER_ANSWER} VALUES ($1, $2, $3, $4, $5)"))
-                .bind(&booking.business)
-                .bind(&idempotency.key_hash[..])
-                .bind(&idempotency.request_hash[..])
-                .bind(&booking.id)
-                .bind(booking.created_at)
-                .execute(connection)
-                .await?;
-        }
+        query.execute(connection).await?;
         Ok(())
     }
 

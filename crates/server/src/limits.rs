@@ -409,9 +409,10 @@ pub(crate) async fn limit(
             // One allowance for every route that takes a password: each costs
             // an argon2 hash (or a token lookup that guards one).
             Some((&limits.logins, limits.key(client, "login")))
-        } else if (route.contains("/bookings/{id}") && !route.contains("/inbox/"))
-            || route.ends_with("/cancel")
-            || route.ends_with("/offer")
+        } else if !route.contains("/inbox/")
+            && (route.contains("/bookings/{id}")
+                || route.ends_with("/cancel")
+                || route.ends_with("/offer"))
         {
             // Every route a visitor's token opens (the manage link, a
             // message's cancel link, a waitlist offer) shares one allowance.

@@ -1562,6 +1562,55 @@ async fn an_idempotent_retry_takes_nothing_from_the_clients_share(database: Test
     );
 }
 
+/// The sweeper forgets idle buckets without waiting for one a booking's
+/// transaction holds: that transaction may hold more, and waiting for one
+/// while the sweep holds others could deadlock. (The shared table is
+/// PostgreSQL's; on SQLite the buckets are in memory.)
+async fn the_sweep_skips_a_bucket_a_transaction_holds(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    if fixture.storage.backend() != Backend::Postgres {
+        return;
+    }
+    let mut holder = fixture.database.connect().await;
+    for key in [[1u8; 16], [2u8; 16]] {
+        sqlx::query("INSERT INTO rate_limits (key, tat) VALUES ($1, 0)")
+            .bind(&key[..])
+            .execute(&mut holder)
+            .await
+            .expect("an idle bucket");
+    }
+    sqlx::query("BEGIN")
+        .execute(&mut holder)
+        .await
+        .expect("begin");
+    sqlx::query("SELECT tat FROM rate_limits WHERE key = $1 FOR UPDATE")
+        .bind(&[1u8; 16][..])
+        .execute(&mut holder)
+        .await
+        .expect("hold one bucket");
+    let swept = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        fixture.storage.forget_idle_rate_cells(),
+    )
+    .await
+    .expect("the sweep does not wait for the held bucket")
+    .expect("sweep");
+    assert_eq!(swept, 1, "only the bucket nobody holds");
+    sqlx::query("ROLLBACK")
+        .execute(&mut holder)
+        .await
+        .expect("rollback");
+    assert_eq!(
+        fixture
+            .storage
+            .forget_idle_rate_cells()
+            .await
+            .expect("sweep"),
+        1,
+        "the bucket, once let go"
+    );
+}
+
 /// A client that waits as long as `Retry-After` says gets through again.
 async fn waiting_for_retry_after_is_enough(database: TestDatabase) {
     let fixture = fixture(database).await;
@@ -1930,6 +1979,7 @@ async fn availability_sees_every_change_to_capacity_whoever_made_it(database: Te
 }
 
 on_both_backends!(
+    the_sweep_skips_a_bucket_a_transaction_holds,
     a_booking_that_fails_half_way_takes_its_batch_down_and_nothing_else,
     a_long_booking_stored_before_migration_0020_still_holds_its_seats,
     a_booking_made_longer_holds_its_seats_to_its_new_end,

@@ -1248,12 +1248,19 @@ async fn waitlist_places_and_token_links_are_rate_limited(database: TestDatabase
         post(greedy, "waitlist", &waiter(1, start)).await.0,
         StatusCode::CREATED
     );
-    // Two places at one time are the client's share of it.
+    // Two places at one time are the client's share of it: one more share
+    // comes in 12 hours (the per-minute allowance would say a minute at most).
     let (status, answer) = post(greedy, "waitlist", &waiter(2, start)).await;
     assert_eq!(
         (status, code(&answer)),
         (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
     );
+    let message = answer["error"]["message"].as_str().unwrap_or_default();
+    let seconds: u64 = message
+        .split_whitespace()
+        .find_map(|word| word.parse().ok())
+        .unwrap_or_default();
+    assert!((12 * 3600 - 60..=12 * 3600).contains(&seconds), "{message}");
     // A fourth request in the minute is one too many, at any time (at `later`,
     // which has room, it would otherwise be told to book instead).
     let (status, answer) = post(greedy, "waitlist", &waiter(3, later)).await;
@@ -1261,7 +1268,14 @@ async fn waitlist_places_and_token_links_are_rate_limited(database: TestDatabase
         (status, code(&answer)),
         (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
     );
-    // Bookings have their own allowance, and other clients theirs.
+    // Bookings have their own allowance per minute, and other clients theirs;
+    // but a booking at `start` would be the client's third hold on that time
+    // (else it would be told the slot is full).
+    let (status, answer) = post(greedy, "bookings", &upload(&fixture, start, None)).await;
+    assert_eq!(
+        (status, code(&answer)),
+        (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
+    );
     let (status, answer) = post(greedy, "bookings", &upload(&fixture, later, None)).await;
     assert_eq!(status, StatusCode::CREATED, "{answer}");
     let (status, answer) = post([10, 0, 0, 22], "waitlist", &waiter(4, start)).await;

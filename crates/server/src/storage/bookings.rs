@@ -726,8 +726,10 @@ impl Storage {
                 "WITH booking AS ({INSERT_BOOKING} RETURNING id)
                  {REMEMBER_ANSWER} SELECT $2, $15, $16, id, $13 FROM booking"
             ),
-            // SQLite has no INSERT in a WITH, but runs the statements of one
-            // call one after the other, each with the parameters it names.
+            // SQLite has no INSERT in a WITH, but sqlx (0.8) runs the
+            // statements of one SQLite call one after the other, each bound to
+            // the numbered parameters it names, and fails the call at the first
+            // that fails.
             (Backend::Sqlite, Some(_)) => {
                 format!("{INSERT_BOOKING}; {REMEMBER_ANSWER} VALUES ($2, $15, $16, $1, $13)")
             }

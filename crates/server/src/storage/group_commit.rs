@@ -12,7 +12,9 @@
 //! request, a cancel token another booking holds), so a refusal leaves the
 //! batch as it found it. The one thing a refused member may leave in it is the
 //! client's share of the time it took on PostgreSQL before a later refusal: an
-//! attempt counts, whatever its answer. A member that fails
+//! attempt counts, whatever its answer (on SQLite the share is kept in memory,
+//! outside any transaction, and counts even if the batch rolls back). A member
+//! that fails
 //! otherwise may have written half a booking, and on PostgreSQL any failed
 //! statement spoils the transaction: the whole batch is rolled back and every
 //! member told. This costs nothing in the common case, where a savepoint around

@@ -68,8 +68,13 @@ pub(super) fn take_sql(rows: &str, [key, interval, tolerance]: [u8; 3]) -> Strin
 }
 
 /// After [`take_sql`], as a column: `NULL` when the request was let in (or
-/// the take left alone), otherwise the microseconds until it would be (from
-/// the bucket as the statement found it; at least 1).
+/// the take left alone), otherwise the microseconds until it would be (at
+/// least 1). It reads the bucket as the statement's snapshot has it. A
+/// booking's share is taken under its business's lock, so that is the row the
+/// take was refused on; a per-minute take that raced another process's on the
+/// same bucket may have been refused on a newer row than its snapshot shows,
+/// and then says a wait shorter by that take (at least a second): the client
+/// asks again sooner and is told again.
 pub(super) fn refusal_wait_sql([key, interval, tolerance]: [u8; 3]) -> String {
     format!(
         "CASE WHEN EXISTS (SELECT 1 FROM taken) THEN NULL ELSE GREATEST(1, COALESCE(

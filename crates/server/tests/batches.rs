@@ -1,0 +1,185 @@
+//! Bookings of many businesses at once, from two processes on one database
+//! (`storage/group_commit.rs`): each business's capacity stays exact, no
+//! booking fails, and a business whose lock another transaction holds holds
+//! up no other. These hold for any way of sharing commits between bookings;
+//! a batch that held several businesses' locks and waited for one more could
+//! deadlock with another process's, and one that waited in line behind a
+//! business held elsewhere would hold up every business behind it.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use sealbook_server::Storage;
+use sealbook_server::availability::Refusal;
+use sealbook_server::ids::{BookingId, BusinessId};
+use sealbook_server::storage::{BookError, Booked, BookingFilter, NewBooking};
+use sha2::{Digest as _, Sha256};
+use sqlx::Connection as _;
+use support::TestDatabase;
+
+/// Seats at the one time every booking asks for.
+const SEATS: usize = 5;
+/// Attempts per business and process: more than the seats, so some are refused.
+const ATTEMPTS: usize = 8;
+const STARTS_AT: i64 = 1_900_000_000;
+const ENDS_AT: i64 = STARTS_AT + 5_400;
+/// However slow the machine, nothing here may take longer.
+const PATIENCE: Duration = Duration::from_secs(60);
+
+fn business(index: usize) -> BusinessId {
+    BusinessId::new(format!("lane-test-{index:02}"))
+}
+
+fn booking(business: &BusinessId) -> NewBooking {
+    let id = BookingId::generate().expect("randomness");
+    NewBooking {
+        envelope_hash: Sha256::digest(id.as_str()).into(),
+        id,
+        business: business.clone(),
+        starts_at: STARTS_AT,
+        ends_at: ENDS_AT,
+        party_size: 1,
+        service: None,
+        practitioner: None,
+        envelope: vec![0x5b; 512],
+        visitor_copy: None,
+        token_hash: None,
+        created_at: 1_800_000_000,
+        contact_card: None,
+    }
+}
+
+/// One booking at the shared time, refused once the business's seats are taken.
+async fn book_one(storage: &Storage, business: &BusinessId) -> Result<Booked, BookError> {
+    let row = booking(business);
+    let hash = row.envelope_hash;
+    storage
+        .book(business, None, (STARTS_AT, ENDS_AT), hash, |competing| {
+            if competing.len() < SEATS {
+                Ok(row)
+            } else {
+                Err(Refusal::SlotFull)
+            }
+        })
+        .await
+}
+
+/// Two processes book twelve businesses at once, in opposite orders: each
+/// business gets exactly its seats, and every other attempt is told the slot
+/// is full (a deadlock between two batches would fail some with an error).
+async fn many_businesses_from_two_processes_book_exactly_their_seats(database: TestDatabase) {
+    const BUSINESSES: usize = 12;
+    let processes = [
+        Storage::open(&database.url).await.expect("first process"),
+        Storage::open(&database.url).await.expect("second process"),
+    ];
+    let mut tasks = Vec::new();
+    for attempt in 0..ATTEMPTS {
+        for index in 0..BUSINESSES {
+            for (process, storage) in processes.iter().enumerate() {
+                let index = if process == 0 {
+                    index
+                } else {
+                    BUSINESSES - 1 - index
+                };
+                let storage = storage.clone();
+                tasks.push(tokio::spawn(async move {
+                    let business = business(index);
+                    (index, attempt, book_one(&storage, &business).await)
+                }));
+            }
+        }
+    }
+    let mut booked = BTreeMap::<usize, usize>::new();
+    let mut full = BTreeMap::<usize, usize>::new();
+    for task in tasks {
+        let (index, attempt, outcome) = tokio::time::timeout(PATIENCE, task)
+            .await
+            .expect("every booking is answered in time")
+            .expect("task");
+        match outcome {
+            Ok(Booked::Created(_)) => *booked.entry(index).or_default() += 1,
+            Err(BookError::Refused(Refusal::SlotFull)) => *full.entry(index).or_default() += 1,
+            other => panic!("business {index}, attempt {attempt}: {other:?}"),
+        }
+    }
+    for index in 0..BUSINESSES {
+        assert_eq!(booked.get(&index), Some(&SEATS), "business {index}");
+        assert_eq!(
+            full.get(&index),
+            Some(&(2 * ATTEMPTS - SEATS)),
+            "business {index}"
+        );
+        let stored = processes[0]
+            .bookings(&BookingFilter {
+                business: Some(business(index)),
+                starts_from: None,
+            })
+            .await
+            .expect("listed");
+        assert_eq!(stored.len(), SEATS, "business {index}");
+    }
+}
+
+on_both_backends!(many_businesses_from_two_processes_book_exactly_their_seats);
+
+/// PostgreSQL's lock on one business's capacity, as the server derives it.
+fn advisory_key(business: &BusinessId) -> i64 {
+    let digest = Sha256::digest(business.as_str().as_bytes());
+    i64::from_be_bytes(digest[..8].try_into().expect("8 bytes"))
+}
+
+/// While another transaction holds one business's lock (another process
+/// replacing its schedule, say), forty other businesses book; its own booking
+/// waits, and goes through once the lock is let go.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_business_held_elsewhere_holds_up_no_other() {
+    const OTHERS: usize = 40;
+    let Some(database) = support::postgres().await else {
+        return;
+    };
+    let storage = Storage::open(&database.url).await.expect("storage");
+    let held = BusinessId::new("held-elsewhere");
+    let mut holder = database.connect().await;
+    let mut holding = holder.begin().await.expect("begin");
+    sqlx::query("SELECT pg_advisory_xact_lock($1)::text")
+        .bind(advisory_key(&held))
+        .execute(&mut *holding)
+        .await
+        .expect("locked");
+
+    let waiting = tokio::spawn({
+        let storage = storage.clone();
+        let held = held.clone();
+        async move { book_one(&storage, &held).await }
+    });
+    let others: Vec<_> = (0..OTHERS)
+        .map(|index| {
+            let storage = storage.clone();
+            tokio::spawn(async move { book_one(&storage, &business(index)).await })
+        })
+        .collect();
+    for (index, task) in others.into_iter().enumerate() {
+        let outcome = tokio::time::timeout(PATIENCE, task)
+            .await
+            .unwrap_or_else(|_| panic!("business {index} waited for a lock it does not need"))
+            .expect("task");
+        assert!(
+            matches!(outcome, Ok(Booked::Created(_))),
+            "business {index}: {outcome:?}"
+        );
+    }
+    assert!(
+        !waiting.is_finished(),
+        "a booking went past its business's lock"
+    );
+
+    holding.commit().await.expect("let go");
+    let outcome = tokio::time::timeout(PATIENCE, waiting)
+        .await
+        .expect("the booking goes through once the lock is free")
+        .expect("task");
+    assert!(matches!(outcome, Ok(Booked::Created(_))), "{outcome:?}");
+}

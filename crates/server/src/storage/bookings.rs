@@ -8,7 +8,7 @@ use std::time::Duration;
 use sqlx::AnyConnection;
 
 use super::outbox::{Notice, NoticeKind, now};
-use super::rate_limits::{RateCell, SlotAllowance, refusal_wait_sql, take_sql};
+use super::rate_limits::{RateCell, SlotAllowance, refusal_wait, refusal_wait_sql, take_sql};
 use super::{Backend, NewAuditEntry, NewContactCard, Storage};
 use crate::availability::{Occupancy, Refusal};
 use crate::ids::{BookingId, BusinessId};
@@ -620,9 +620,7 @@ impl Storage {
             SlotAllowance::Local(take) => take().map_err(BookError::RateLimited)?,
             SlotAllowance::Shared(_) => {
                 if let Some(wait_us) = slot_refused_for_us {
-                    return Err(BookError::RateLimited(Duration::from_micros(
-                        wait_us.unsigned_abs(),
-                    )));
+                    return Err(BookError::RateLimited(refusal_wait(wait_us)));
                 }
             }
         }

@@ -83,6 +83,11 @@ pub(super) fn refusal_wait_sql([key, interval, tolerance]: [u8; 3]) -> String {
     )
 }
 
+/// The wait a [`refusal_wait_sql`] column holds, in microseconds.
+pub(super) fn refusal_wait(wait_us: i64) -> Duration {
+    Duration::from_micros(wait_us.unsigned_abs())
+}
+
 impl Storage {
     /// Takes one request's worth from `cell`. `None` when the request is let
     /// in; otherwise how long until it would be.
@@ -97,7 +102,7 @@ impl Storage {
         .bind(cell.tolerance_us)
         .fetch_one(&self.pool)
         .await?;
-        Ok(wait_us.map(|wait_us| Duration::from_micros(wait_us.unsigned_abs())))
+        Ok(wait_us.map(refusal_wait))
     }
 
     /// Deletes the buckets that are empty again (their time has passed): a

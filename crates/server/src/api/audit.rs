@@ -92,7 +92,6 @@ fn to_csv(entries: &[AuditView]) -> String {
         (status = 400, description = "`invalid_query`", body = ErrorBody),
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
         (status = 403, description = "`forbidden`: owner only", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn log(

@@ -177,7 +177,6 @@ pub(crate) async fn login(
     responses(
         (status = 200, description = "The live session", body = SessionView),
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn current(
@@ -205,7 +204,6 @@ fn signed_out(state: &AppState) -> Response {
         (status = 204, description = "Signed out; the cookie is cleared"),
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
         (status = 403, description = "`csrf_failed`", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn logout(
@@ -227,7 +225,6 @@ pub(crate) async fn logout(
         (status = 204, description = "Every session of this member ended"),
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
         (status = 403, description = "`csrf_failed`", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn logout_everywhere(
@@ -315,7 +312,6 @@ fn open_totp(state: &AppState, staff: &StaffId, sealed: &[u8]) -> Result<Vec<u8>
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
         (status = 403, description = "`csrf_failed`", body = ErrorBody),
         (status = 409, description = "`totp_enabled`: the second factor is on already; it cannot be replaced from a session", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn totp_setup(
@@ -356,7 +352,6 @@ pub(crate) async fn totp_setup(
         (status = 409, description = "`totp_enabled`: the second factor is on already", body = ErrorBody),
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn totp_enable(

@@ -44,7 +44,6 @@ pub(crate) struct AvailabilityQuery {
         (status = 400, description = "`invalid_query`, `unknown_service`, `unknown_practitioner` or `invalid_party_size`", body = ErrorBody),
         (status = 404, description = "`unknown_business` or `not_found`", body = ErrorBody),
         (status = 422, description = "`party_too_large`", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn availability(

@@ -46,7 +46,6 @@ pub(crate) struct StatsQuery {
         (status = 400, description = "`invalid_query`", body = ErrorBody),
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
         (status = 403, description = "`forbidden`: owner only", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn stats(

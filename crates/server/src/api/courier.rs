@@ -151,7 +151,6 @@ fn within(
         (status = 401, description = "`courier_token_invalid`: missing, unknown or revoked", body = ErrorBody),
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn claim(
@@ -204,7 +203,6 @@ fn job_id(text: &str) -> Result<i64, AppError> {
         (status = 401, description = "`courier_token_invalid`", body = ErrorBody),
         (status = 404, description = "`message_job_not_found` (also another business's job)", body = ErrorBody),
         (status = 409, description = "`already_acknowledged`", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn acknowledge(
@@ -240,7 +238,6 @@ pub(crate) async fn acknowledge(
         (status = 404, description = "`message_job_not_found`: no such job under this lease (it lapsed, or was done)", body = ErrorBody),
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn release(
@@ -382,7 +379,6 @@ impl From<crate::storage::CourierToken> for CourierTokenInfo {
         (status = 200, description = "The business's courier tokens, newest first (never the tokens themselves)", body = Vec<CourierTokenInfo>),
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
         (status = 403, description = "`forbidden`: owner only", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn list_tokens(
@@ -412,7 +408,6 @@ pub(crate) async fn list_tokens(
         (status = 403, description = "`csrf_failed` or `forbidden`: owner only", body = ErrorBody),
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn create_token(
@@ -465,7 +460,6 @@ pub(crate) async fn create_token(
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
         (status = 403, description = "`csrf_failed` or `forbidden`: owner only", body = ErrorBody),
         (status = 404, description = "`not_found` (also revoked already, or another business's)", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn revoke_token(

@@ -137,7 +137,6 @@ fn window(business: &Business, from: Date, to: Date) -> Result<(i64, i64), AppEr
         (status = 200, description = "The business's bookings in the range, by start", body = BookingList),
         (status = 400, description = "`invalid_query`", body = ErrorBody),
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn list(
@@ -221,7 +220,6 @@ pub(super) async fn find(
         (status = 200, description = "The booking", body = StaffBooking),
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
         (status = 404, description = "`not_found` (also for another business's booking)", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn open(
@@ -260,7 +258,6 @@ fn mark_name(mark: Option<Attendance>) -> &'static str {
         (status = 409, description = "`booking_cancelled`: a cancelled booking stays cancelled", body = ErrorBody),
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn set_status(
@@ -323,7 +320,6 @@ fn status_error(error: StatusError) -> AppError {
         (status = 409, description = "`booking_cancelled`: a cancelled booking is not marked, and `late_cancelled` stays", body = ErrorBody),
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn set_attendance(
@@ -382,7 +378,6 @@ pub(crate) struct CountsQuery {
         (status = 200, description = "One entry per local day of the range, in order: totals only", body = CountsReport),
         (status = 400, description = "`invalid_query`", body = ErrorBody),
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn counts(
@@ -445,7 +440,6 @@ pub(crate) async fn counts(
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
         (status = 403, description = "`csrf_failed`", body = ErrorBody),
         (status = 404, description = "`not_found` (also for another business's booking)", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn erase(
@@ -488,7 +482,6 @@ const MAX_EXPORT_COUNT: u32 = 1_000_000;
         (status = 403, description = "`csrf_failed`", body = ErrorBody),
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn exported(
@@ -528,7 +521,6 @@ pub(crate) async fn exported(
         (status = 200, description = "The business's records with this consent id, oldest first", body = ConsentList),
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
         (status = 404, description = "`not_found`", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn consents(

@@ -29,7 +29,6 @@ use crate::{AppError, AppState};
     responses(
         (status = 200, description = "The caller's copies, for the business's configured keys", body = WrappedKeys),
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn list(
@@ -110,7 +109,6 @@ pub(super) fn checked_copies(
         (status = 403, description = "`csrf_failed`", body = ErrorBody),
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn put(

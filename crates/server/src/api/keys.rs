@@ -18,7 +18,6 @@ use crate::{AppError, AppState};
     responses(
         (status = 200, description = "The key set", body = KeySet),
         (status = 404, description = "`unknown_business` or `not_found`", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn keys(

@@ -44,7 +44,6 @@ fn from_wire(preferences: NoticePreferences) -> Vec<NoticeKind> {
     responses(
         (status = 200, description = "The kinds of notice the caller receives at their own address", body = NoticePreferences),
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn get(
@@ -69,7 +68,6 @@ pub(crate) async fn get(
         (status = 403, description = "`csrf_failed`", body = ErrorBody),
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn put(

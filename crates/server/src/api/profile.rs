@@ -17,7 +17,6 @@ use crate::{AppError, AppState};
     responses(
         (status = 200, description = "The public profile", body = PublicProfile),
         (status = 404, description = "`unknown_business` or `not_found`", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn profile(

@@ -46,7 +46,6 @@ fn kind_name(business: &Business) -> &'static str {
     responses(
         (status = 200, description = "The schedule and its revision", body = ScheduleView),
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn get(
@@ -117,7 +116,6 @@ async fn checked(
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
         (status = 422, description = "`invalid_schedule`, with every problem in `error.fields`", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn preview(
@@ -166,7 +164,6 @@ pub(crate) async fn preview(
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
         (status = 422, description = "`invalid_schedule`, with every problem in `error.fields`", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn put(
@@ -228,7 +225,6 @@ pub(crate) async fn put(
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
         (status = 403, description = "`csrf_failed`", body = ErrorBody),
         (status = 404, description = "`not_found`: no such booking, or it has no mark", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn clear_attention(

@@ -27,7 +27,6 @@ use crate::{AppError, AppState};
         (status = 200, description = "The script tag to embed", body = Snippet),
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
         (status = 403, description = "`forbidden`: owner only", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn snippet(

@@ -36,7 +36,6 @@ const RESET_SECONDS: i64 = 24 * 3600;
         (status = 200, description = "Every account of the business, oldest first", body = StaffList),
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
         (status = 403, description = "`forbidden`: owner only", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn list(
@@ -91,7 +90,6 @@ pub(super) fn public_origin(state: &AppState, headers: &HeaderMap) -> String {
         (status = 409, description = "`email_taken`: a member of this business has this address", body = ErrorBody),
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn invite(
@@ -193,7 +191,6 @@ async fn other_active_member(
         (status = 409, description = "`key_already_held`", body = ErrorBody),
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn share_keys(
@@ -242,7 +239,6 @@ pub(crate) async fn share_keys(
         (status = 200, description = "Unused, unexpired invites, soonest to expire first", body = InviteList),
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
         (status = 403, description = "`forbidden`: owner only", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn invites(
@@ -276,7 +272,6 @@ pub(crate) async fn invites(
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
         (status = 403, description = "`csrf_failed` or `forbidden`: owner only", body = ErrorBody),
         (status = 404, description = "`not_found`: used, withdrawn, expired and swept, or another business's", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn withdraw(
@@ -318,7 +313,6 @@ pub(crate) async fn withdraw(
         (status = 404, description = "`not_found`: no such member of this business, or revoked", body = ErrorBody),
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 415, description = "`unsupported_media_type`", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn set_role(
@@ -373,7 +367,6 @@ pub(crate) async fn set_role(
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
         (status = 403, description = "`csrf_failed` or `forbidden`: owner only", body = ErrorBody),
         (status = 404, description = "`not_found`: no such member of this business, or revoked", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn reset(
@@ -428,7 +421,6 @@ pub(crate) async fn reset(
         (status = 401, description = "`not_logged_in` or `session_expired`", body = ErrorBody),
         (status = 403, description = "`csrf_failed` or `forbidden`: owner only", body = ErrorBody),
         (status = 404, description = "`not_found` (also for another business's member)", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn revoke(

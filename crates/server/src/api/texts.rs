@@ -45,7 +45,6 @@ const MAX_AGE: &str = "public, max-age=300";
                 ("Cache-Control" = String, description = "`public, max-age=300`"),
             )),
         (status = 404, description = "`unknown_business`, or `not_found` for a language or section not served", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn texts(
@@ -81,7 +80,6 @@ pub(crate) async fn texts(
                 ("Cache-Control" = String, description = "`public, max-age=300`"),
             )),
         (status = 404, description = "`not_found` for a language or section not served", body = ErrorBody),
-        (status = 429, description = "`rate_limited`", body = ErrorBody),
     ),
 )]
 pub(crate) async fn translation(

@@ -131,6 +131,18 @@ fn advisory_key(business: &BusinessId) -> i64 {
     i64::from_be_bytes(digest[..8].try_into().expect("8 bytes"))
 }
 
+/// How many transactions wait for an advisory lock in this test's database
+/// (the server's other tests run beside it, each in a database of its own).
+async fn waiting_for_advisory_locks(connection: &mut sqlx::AnyConnection) -> i64 {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+    )
+    .fetch_one(connection)
+    .await
+    .expect("pg_locks")
+}
+
 /// While another transaction holds one business's lock (another process
 /// replacing its schedule, say), forty other businesses book; its own booking
 /// waits, and goes through once the lock is let go.
@@ -155,6 +167,16 @@ async fn a_business_held_elsewhere_holds_up_no_other() {
         let held = held.clone();
         async move { book_one(&storage, &held).await }
     });
+    // The booking is known to wait for that lock, not merely not to have
+    // reached it yet, before the others start.
+    let started = std::time::Instant::now();
+    while waiting_for_advisory_locks(&mut holding).await != 1 {
+        assert!(
+            started.elapsed() < PATIENCE,
+            "the booking never waited for its business's lock"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let others: Vec<_> = (0..OTHERS)
         .map(|index| {
             let storage = storage.clone();
@@ -174,6 +196,11 @@ async fn a_business_held_elsewhere_holds_up_no_other() {
     assert!(
         !waiting.is_finished(),
         "a booking went past its business's lock"
+    );
+    assert_eq!(
+        waiting_for_advisory_locks(&mut holding).await,
+        1,
+        "the booking still waits for its business's lock"
     );
 
     holding.commit().await.expect("let go");

@@ -12,9 +12,6 @@ use tower::ServiceExt as _;
 
 mod support;
 
-/// Every route of the API router (crates/server/src/api/mod.rs), as
-/// `METHOD /path` (but the document's own route); a new route belongs here
-/// and in the document.
 /// The operations a rate limit covers (`crates/server/src/limits.rs`: the
 /// middleware's per-client allowances, the per-account login limit that also
 /// covers a password change, and the client's share of a start time): the
@@ -36,6 +33,9 @@ const RATE_LIMITED: &[&str] = &[
     "POST /api/v1/auth/accept-invite",
 ];
 
+/// Every route of the API router (crates/server/src/api/mod.rs), as
+/// `METHOD /path` (but the document's own route); a new route belongs here
+/// and in the document.
 const ROUTES: &[&str] = &[
     "GET /api/v1/businesses/{business}/keys",
     "GET /api/v1/businesses/{business}/profile",
@@ -171,6 +171,12 @@ async fn every_error_response_is_the_shared_error_body() {
     assert!(
         document["components"]["schemas"]["ErrorBody"].is_object(),
         "ErrorBody is a component"
+    );
+    assert!(
+        RATE_LIMITED
+            .iter()
+            .all(|operation| ROUTES.contains(operation)),
+        "every rate-limited operation is a route"
     );
     for (path, item) in document["paths"].as_object().expect("paths") {
         for (method, operation) in item.as_object().expect("path item") {

@@ -96,7 +96,13 @@ struct Measured {
     clients: usize,
     /// Every upload, slowest first.
     uploads: Vec<Upload>,
-    /// Availability before and after the first upload.
+    /// Availability before and after the first upload, where it is measured.
+    availability: Option<Availability>,
+}
+
+/// Availability on an empty database, then with the upload's bookings stored.
+#[derive(Debug)]
+struct Availability {
     empty: Queries,
     loaded: Queries,
 }
@@ -139,6 +145,7 @@ async fn main() -> anyhow::Result<()> {
             if std::env::var_os("SEALBOOK_LOAD_SKIP_SQLITE").is_none() {
                 let mut runs = Vec::new();
                 for repeat in 0..REPEATS {
+                    let availability = repeat == 0 && measures_availability(businesses, clients);
                     let sqlite = format!(
                         "sqlite://{}",
                         dir.path()
@@ -150,6 +157,8 @@ async fn main() -> anyhow::Result<()> {
                         database: &sqlite,
                         businesses,
                         clients,
+                        today,
+                        availability,
                     };
                     runs.push(run_backend(&run, dir.path(), &pem, Arc::clone(&bodies)).await?);
                 }
@@ -157,13 +166,15 @@ async fn main() -> anyhow::Result<()> {
             }
             if let Some(server) = &postgres {
                 let mut runs = Vec::new();
-                for _ in 0..REPEATS {
+                for repeat in 0..REPEATS {
                     let (url, name) = fresh_postgres(server).await?;
                     let run = Run {
                         backend: "PostgreSQL",
                         database: &url,
                         businesses,
                         clients,
+                        today,
+                        availability: repeat == 0 && measures_availability(businesses, clients),
                     };
                     let result = run_backend(&run, dir.path(), &pem, Arc::clone(&bodies)).await;
                     drop_postgres(server, &name).await;
@@ -208,13 +219,22 @@ async fn drop_postgres(server: &str, name: &str) {
 }
 
 /// What one run measures: a backend at a database, with this many businesses,
-/// uploaded to by this many clients.
+/// uploaded to by this many clients, the bookings' days counted from `today`;
+/// and with `availability`, the availability queries before and after.
 #[derive(Debug)]
 struct Run<'a> {
     backend: &'static str,
     database: &'a str,
     businesses: usize,
     clients: usize,
+    today: jiff::civil::Date,
+    availability: bool,
+}
+
+/// Availability is reported for one business and the fewer clients: the
+/// database then holds that business's bookings alone.
+fn measures_availability(businesses: usize, clients: usize) -> bool {
+    businesses == 1 && clients == CLIENT_COUNTS[0]
 }
 
 /// The id of business `index`: the first is [`BUSINESS`], whose availability is measured.
@@ -263,14 +283,13 @@ fn business_text(id: &str, pem: &str) -> String {
     )
 }
 
-/// One run's upload, with the availability queries around it.
+/// One run's upload, with the availability queries around it if it made them.
 struct RunResult {
     backend: &'static str,
     businesses: usize,
     clients: usize,
     upload: Upload,
-    empty: Queries,
-    loaded: Queries,
+    availability: Option<Availability>,
 }
 
 impl Measured {
@@ -288,8 +307,7 @@ impl Measured {
             businesses: first.businesses,
             clients: first.clients,
             uploads,
-            empty: first.empty,
-            loaded: first.loaded,
+            availability: first.availability,
         }
     }
 }
@@ -323,10 +341,7 @@ async fn run_backend(
         },
     ));
 
-    let today = jiff::Timestamp::now()
-        .to_zoned(jiff::tz::TimeZone::get(TIMEZONE)?)
-        .date();
-    let day = |offset: i64| today.checked_add(jiff::Span::new().days(offset));
+    let day = |offset: i64| run.today.checked_add(jiff::Span::new().days(offset));
     let month_path = format!(
         "/api/v1/businesses/{BUSINESS}/availability?from={}&to={}&party=4",
         day(1)?,
@@ -343,13 +358,23 @@ async fn run_backend(
         status == StatusCode::OK,
         "the server is not ready: {status}"
     );
-    let empty = queries(&mut client, &month_path, &day_path).await?;
+    let empty = if run.availability {
+        Some(queries(&mut client, &month_path, &day_path).await?)
+    } else {
+        None
+    };
 
     let (wall, latencies, refused) = upload(address, bodies, run.clients).await?;
     if !refused.is_empty() {
         bail!("{backend}: bookings were not created: {refused:?}");
     }
-    let loaded = queries(&mut client, &month_path, &day_path).await?;
+    let availability = match empty {
+        Some(empty) => Some(Availability {
+            empty,
+            loaded: queries(&mut client, &month_path, &day_path).await?,
+        }),
+        None => None,
+    };
     drop(client);
 
     let _ = stop.send(());
@@ -363,8 +388,7 @@ async fn run_backend(
         businesses: run.businesses,
         clients: run.clients,
         upload: Upload { wall, latencies },
-        empty,
-        loaded,
+        availability,
     })
 }
 
@@ -650,13 +674,13 @@ fn report(measured: &[Measured]) {
         "| backend | query | empty median | empty p99 | {BOOKINGS} stored median | {BOOKINGS} stored p99 | stored / empty (median) |"
     );
     println!("|---|---|---:|---:|---:|---:|---:|");
-    for run in measured
+    for (run, Availability { empty, loaded }) in measured
         .iter()
-        .filter(|run| run.businesses == 1 && run.clients == CLIENT_COUNTS[0])
+        .filter_map(|run| Some((run, run.availability.as_ref()?)))
     {
         for (query, empty, loaded) in [
-            ("31 days", &run.empty.month, &run.loaded.month),
-            ("one day", &run.empty.day, &run.loaded.day),
+            ("31 days", &empty.month, &loaded.month),
+            ("one day", &empty.day, &loaded.day),
         ] {
             let (empty_median, loaded_median) = (percentile(empty, 50), percentile(loaded, 50));
             println!(

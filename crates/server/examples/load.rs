@@ -129,6 +129,13 @@ async fn main() -> anyhow::Result<()> {
     if postgres.is_none() {
         eprintln!("load: SEALBOOK_TEST_POSTGRES is not set; PostgreSQL skipped");
     }
+    let mut backends: Vec<(&'static str, Option<&str>)> = Vec::new();
+    if std::env::var_os("SEALBOOK_LOAD_SKIP_SQLITE").is_none() {
+        backends.push(("SQLite", None));
+    }
+    if let Some(server) = &postgres {
+        backends.push(("PostgreSQL", Some(server)));
+    }
     let today = jiff::Timestamp::now()
         .to_zoned(jiff::tz::TimeZone::get(TIMEZONE)?)
         .date();
@@ -142,42 +149,38 @@ async fn main() -> anyhow::Result<()> {
             sealing.elapsed().as_secs_f64()
         );
         for clients in CLIENT_COUNTS {
-            if std::env::var_os("SEALBOOK_LOAD_SKIP_SQLITE").is_none() {
-                let mut runs = Vec::new();
+            for &(backend, server) in &backends {
+                let mut runs = Vec::with_capacity(REPEATS);
                 for repeat in 0..REPEATS {
-                    let availability = repeat == 0 && measures_availability(businesses, clients);
-                    let sqlite = format!(
-                        "sqlite://{}",
-                        dir.path()
-                            .join(format!("load-{businesses}-{clients}-{repeat}.db"))
-                            .display()
-                    );
-                    let run = Run {
-                        backend: "SQLite",
-                        database: &sqlite,
-                        businesses,
-                        clients,
-                        today,
-                        availability,
+                    // A file of its own on SQLite; a database of its own on
+                    // the PostgreSQL server, dropped after the run.
+                    let (database, postgres_name) = match server {
+                        None => (
+                            format!(
+                                "sqlite://{}",
+                                dir.path()
+                                    .join(format!("load-{businesses}-{clients}-{repeat}.db"))
+                                    .display()
+                            ),
+                            None,
+                        ),
+                        Some(server) => {
+                            let (url, name) = fresh_postgres(server).await?;
+                            (url, Some(name))
+                        }
                     };
-                    runs.push(run_backend(&run, dir.path(), &pem, Arc::clone(&bodies)).await?);
-                }
-                measured.push(Measured::of(runs));
-            }
-            if let Some(server) = &postgres {
-                let mut runs = Vec::new();
-                for repeat in 0..REPEATS {
-                    let (url, name) = fresh_postgres(server).await?;
                     let run = Run {
-                        backend: "PostgreSQL",
-                        database: &url,
+                        backend,
+                        database: &database,
                         businesses,
                         clients,
                         today,
                         availability: repeat == 0 && measures_availability(businesses, clients),
                     };
                     let result = run_backend(&run, dir.path(), &pem, Arc::clone(&bodies)).await;
-                    drop_postgres(server, &name).await;
+                    if let (Some(server), Some(name)) = (server, &postgres_name) {
+                        drop_postgres(server, name).await;
+                    }
                     runs.push(result?);
                 }
                 measured.push(Measured::of(runs));

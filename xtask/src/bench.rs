@@ -57,7 +57,7 @@ pub(crate) fn run(root: &Path) -> anyhow::Result<()> {
                 "--example",
                 "load",
             ])
-            .env("SEALBOOK_TEST_POSTGRES", &postgres.url),
+            .env("SEALBOOK_TEST_POSTGRES", &postgres.socket_url),
     )?;
     drop(postgres);
     section(

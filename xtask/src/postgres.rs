@@ -16,6 +16,33 @@ pub(crate) struct Postgres {
     as_root: bool,
     /// `postgres://postgres@127.0.0.1:<port>` (append `/<database>`).
     pub(crate) url: String,
+    /// The same server through its Unix socket, as a server on the database's
+    /// own machine should reach it (loopback TCP costs more per round trip),
+    /// if the socket's path fits an address; else [`Postgres::url`].
+    pub(crate) socket_url: String,
+}
+
+/// The longest path a Unix socket address holds (`sun_path`, with its NUL).
+const MAX_SOCKET_PATH: usize = 107;
+
+/// A URL whose host is the folder holding the socket, percent-encoded as
+/// libpq and sqlx read it: `postgres://postgres@%2Fpath%2Fto%2Ffolder:port`.
+fn socket_url(folder: &Path, port: u16) -> Option<String> {
+    let folder = folder.to_str()?;
+    let socket = format!("{folder}/.s.PGSQL.{port}");
+    if socket.len() > MAX_SOCKET_PATH {
+        return None;
+    }
+    let host: String = folder
+        .bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(byte).to_string()
+            }
+            _ => format!("%{byte:02X}"),
+        })
+        .collect();
+    Some(format!("postgres://postgres@{host}:{port}"))
 }
 
 fn bin_dir() -> Option<PathBuf> {
@@ -85,11 +112,13 @@ impl Postgres {
             .args(["-o", &options, "-l"])
             .arg(folder.join("server.log"))
             .arg("start"))?;
+        let url = format!("postgres://postgres@127.0.0.1:{port}");
         let postgres = Self {
             bin,
             data,
             as_root,
-            url: format!("postgres://postgres@127.0.0.1:{port}"),
+            socket_url: socket_url(&folder, port).unwrap_or_else(|| url.clone()),
+            url,
         };
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
             bail!("PostgreSQL did not come up on port {port}");
@@ -107,5 +136,26 @@ impl Drop for Postgres {
             .arg("stop")
             .stdout(std::process::Stdio::null())
             .status();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::socket_url;
+
+    #[test]
+    fn a_socket_url_names_its_folder_percent_encoded() {
+        assert_eq!(
+            socket_url(Path::new("/work/my repo/target/pg"), 5432).as_deref(),
+            Some("postgres://postgres@%2Fwork%2Fmy%20repo%2Ftarget%2Fpg:5432")
+        );
+    }
+
+    #[test]
+    fn a_socket_path_too_long_for_an_address_gives_no_url() {
+        let deep = format!("/{}/target/pg", "d".repeat(100));
+        assert_eq!(socket_url(Path::new(&deep), 5432), None);
     }
 }

@@ -188,8 +188,18 @@ async fn main() -> anyhow::Result<()> {
         }
     }
 
-    report(&measured);
+    report(&measured, postgres.as_deref().map(reached_over));
     Ok(())
+}
+
+/// How the server reaches PostgreSQL at `server`: a URL whose host is a
+/// percent-encoded folder names the folder of the server's Unix socket.
+fn reached_over(server: &str) -> &'static str {
+    if server.contains("@%2F") || server.contains("@%2f") {
+        "its Unix socket"
+    } else {
+        "TCP"
+    }
 }
 
 /// A new, empty database on the PostgreSQL server, as the storage tests make one.
@@ -640,12 +650,15 @@ fn ms(duration: Duration) -> String {
     format!("{:.2} ms", duration.as_secs_f64() * 1000.0)
 }
 
-fn report(measured: &[Measured]) {
+fn report(measured: &[Measured], postgres_over: Option<&str>) {
+    let postgres = postgres_over
+        .map(|over| format!(" The server reaches PostgreSQL over {over}."))
+        .unwrap_or_default();
     println!(
         "Booking uploads: {BOOKINGS} sealed bookings (RSA-3072, visitor copy, idempotency key), \
          each client on its own keep-alive connection, over {BOOKED_DAYS} days of 15-minute slots; \
          {REPEATS} uploads of each, each into a fresh database. The columns from wall time on are \
-         the upload of median throughput's; the range is of all {REPEATS}.\n"
+         the upload of median throughput's; the range is of all {REPEATS}.{postgres}\n"
     );
     println!(
         "| backend | businesses | clients | wall time | throughput | range | p50 | p99 | non-201 |"

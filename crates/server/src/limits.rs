@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::RequestExt as _;
 use axum::extract::{ConnectInfo, MatchedPath, Path, Request, State};
@@ -26,8 +26,10 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use crate::storage::{RateCell, SlotAllowance};
+use crate::storage::{MinuteTake, RateCell, SlotAllowance};
 use crate::{AppError, AppState, Storage};
+
+mod refusals;
 
 /// `[limits]` in the configuration.
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -122,6 +124,9 @@ struct Limiter {
     interval: Duration,
     burst: NonZeroU32,
     buckets: Buckets,
+    /// With shared buckets: the clients the table refused, until it would
+    /// let them in again.
+    refused: Arc<refusals::Refusals<Key>>,
 }
 
 impl Limiter {
@@ -141,6 +146,7 @@ impl Limiter {
             interval,
             burst,
             buckets,
+            refused: Arc::default(),
         }
     }
 
@@ -156,10 +162,29 @@ impl Limiter {
             Buckets::Local(limiter) => limiter
                 .check_key(key)
                 .map_err(|not_until| AppError::rate_limited(wait_of(&not_until))),
-            Buckets::Shared(storage) => match storage.take_rate_cell(&self.cell(key)).await? {
-                None => Ok(()),
-                Some(wait) => Err(AppError::rate_limited(wait)),
-            },
+            Buckets::Shared(storage) => {
+                if let Some(wait) = self.refused.wait(key, Instant::now()) {
+                    return Err(AppError::rate_limited(wait));
+                }
+                let sent = Instant::now();
+                match storage.take_rate_cell(&self.cell(key)).await? {
+                    None => Ok(()),
+                    Some(wait) => {
+                        self.refused.remember(*key, sent + wait, Instant::now());
+                        Err(AppError::rate_limited(wait))
+                    }
+                }
+            }
+        }
+    }
+
+    /// With shared buckets, one request of `key` for a booking's read to take
+    /// (see [`MinuteTake`]); `None` with buckets in memory, which are cheap to
+    /// check first.
+    fn minute_take(&self, key: &Key) -> Option<MinuteTake> {
+        match &self.buckets {
+            Buckets::Local(_) => None,
+            Buckets::Shared(_) => Some(MinuteTake::new(self.cell(key))),
         }
     }
 
@@ -204,6 +229,7 @@ impl Limiter {
                 limiter.shrink_to_fit();
             }
             Buckets::Shared(storage) => {
+                self.refused.forget_expired(Instant::now());
                 storage.forget_idle_rate_cells().await?;
             }
         }
@@ -424,11 +450,44 @@ pub(crate) async fn limit(
             let key = limits.key(client, "");
             request.extensions_mut().insert(ClientKey(key));
         }
+        let booking_upload = is_post && route.ends_with("/businesses/{business}/bookings");
         if let Some((limiter, key)) = limiter_and_key {
-            limiter.check(&key).await?;
+            match limiter.minute_take(&key).filter(|_| booking_upload) {
+                Some(take) => return take_in_booking_read(limiter, key, take, request, next).await,
+                None => limiter.check(&key).await?,
+            }
         }
     }
     Ok(next.run(request).await)
+}
+
+/// A booking upload with shared buckets: its per-minute take is made in the
+/// booking's read, which spends no round trip of its own on it (a booking on
+/// PostgreSQL is a handful of round trips, and this was one of them, with the
+/// pool's two checks of its connection). A request that never reaches the
+/// read (a body refused, an unknown business, a slot in the past) is counted
+/// afterwards, and is answered `429` if that take refuses it: every attempt
+/// counts, as when the take came first. A client refused is answered from
+/// memory until its wait is over, without running the request.
+async fn take_in_booking_read(
+    limiter: &Limiter,
+    key: Key,
+    take: MinuteTake,
+    mut request: Request,
+    next: Next,
+) -> Result<Response, AppError> {
+    if let Some(wait) = limiter.refused.wait(&key, Instant::now()) {
+        return Err(AppError::rate_limited(wait));
+    }
+    request.extensions_mut().insert(take.clone());
+    let sent = Instant::now();
+    let response = next.run(request).await;
+    match take.outcome() {
+        Some(None) => {}
+        Some(Some(wait)) => limiter.refused.remember(key, sent + wait, Instant::now()),
+        None => limiter.check(&key).await?,
+    }
+    Ok(response)
 }
 
 #[cfg(test)]

@@ -57,7 +57,7 @@ pub use invites::{AcceptError, NewInvite, OpenInvite, PendingInvite};
 pub use managed_bookings::{Cancel, Rebook};
 pub use moves::{MoveOutcome, Moved};
 pub use outbox::{ClaimedNotice, Notice, NoticeKind, NoticeRouting};
-pub use rate_limits::{RateCell, SlotAllowance};
+pub use rate_limits::{MinuteTake, RateCell, SlotAllowance};
 pub use resets::{NewReset, ResetError};
 pub use schedules::{Replaced, ScheduleAuthor, ScheduleError, StoredSchedule};
 pub use sessions::{NewSession, StoredSession};

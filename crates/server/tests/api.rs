@@ -1611,6 +1611,166 @@ async fn the_sweep_skips_a_bucket_a_transaction_holds(database: TestDatabase) {
     );
 }
 
+/// A booking for two at the bistro, the day after tomorrow at `hour`:00.
+fn bistro_booking_at(recipient: &Recipient, hour: i8) -> String {
+    json!({ "envelope": sealed_booking(recipient, "bistro-du-coin"), "start": slot_at(2, hour), "party_size": 2 })
+        .to_string()
+}
+
+/// A booking upload from `client` to the bistro: its status, error code and
+/// `Retry-After`.
+async fn upload_from(
+    state: &AppState,
+    client: [u8; 4],
+    (body, idempotency_key): (&str, Option<&str>),
+) -> (StatusCode, String, Option<String>) {
+    let mut request = Request::post("/api/v1/businesses/bistro-du-coin/bookings")
+        .header(header::CONTENT_TYPE, "application/json");
+    if let Some(key) = idempotency_key {
+        request = request.header("idempotency-key", key);
+    }
+    let request = from_client(
+        client,
+        request.body(Body::from(body.to_owned())).expect("request"),
+    );
+    let response = app(state.clone())
+        .oneshot(request)
+        .await
+        .expect("infallible");
+    let status = response.status();
+    let retry_after = response
+        .headers()
+        .get(header::RETRY_AFTER)
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    let body = serde_json::from_slice::<Value>(&bytes).unwrap_or(Value::Null);
+    (status, code(&body).to_owned(), retry_after)
+}
+
+/// Every booking upload counts against the client's allowance per minute: one
+/// refused before its booking is read (a body that is not JSON), a booking,
+/// and its retry. Past the allowance the client is refused whatever it sends,
+/// and nothing more is stored.
+async fn every_booking_attempt_counts_against_the_allowance_per_minute(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    let mut config = fixture.config.clone();
+    config.limits.bookings_per_minute = 3;
+    let state = AppState::new(config, fixture.storage.clone());
+    let client = [10, 0, 0, 7];
+    let booking_at = |hour: i8| bistro_booking_at(&fixture.recipient, hour);
+    let first = booking_at(10);
+    let (status, code, _) = upload_from(&state, client, ("{not json", None)).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::BAD_REQUEST, "bad_request")
+    );
+    let (status, code, _) = upload_from(&state, client, (&first, Some("first"))).await;
+    assert_eq!(status, StatusCode::CREATED, "{code}");
+    let (status, code, _) = upload_from(&state, client, (&first, Some("first"))).await;
+    assert_eq!(status, StatusCode::OK, "the retry is answered: {code}");
+
+    let (status, code, retry_after) =
+        upload_from(&state, client, (&booking_at(11), Some("second"))).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
+    );
+    let seconds: u64 = retry_after.expect("Retry-After").parse().expect("seconds");
+    assert!((1..=60).contains(&seconds), "Retry-After {seconds}");
+    let (status, code, _) = upload_from(&state, client, ("{not json", None)).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+        "refused whatever it sends"
+    );
+    let (status, _, _) = upload_from(&state, [10, 0, 0, 8], (&booking_at(12), None)).await;
+    assert_eq!(
+        status,
+        StatusCode::CREATED,
+        "another client has its own allowance"
+    );
+    assert_eq!(
+        fixture
+            .storage
+            .bookings(&BookingFilter::default())
+            .await
+            .expect("list")
+            .len(),
+        2
+    );
+}
+
+/// On PostgreSQL a client the shared table refused is answered from the
+/// process's memory until its wait is over: with the table locked by another
+/// transaction, it is still refused at once, while another client's booking
+/// waits for the table.
+async fn a_refused_client_is_answered_without_the_database(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    if fixture.storage.backend() != Backend::Postgres {
+        return;
+    }
+    let mut config = fixture.config.clone();
+    config.limits.bookings_per_minute = 1;
+    let state = AppState::new(config, fixture.storage.clone());
+    let booking_at = |hour: i8| bistro_booking_at(&fixture.recipient, hour);
+    let client = [10, 0, 0, 5];
+    let (status, code, _) = upload_from(&state, client, (&booking_at(10), None)).await;
+    assert_eq!(status, StatusCode::CREATED, "{code}");
+    let refused = booking_at(11);
+    let (status, _, first_wait) = upload_from(&state, client, (&refused, None)).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    let first_wait: u64 = first_wait.expect("Retry-After").parse().expect("seconds");
+
+    let mut holder = fixture.database.connect().await;
+    sqlx::query("BEGIN")
+        .execute(&mut holder)
+        .await
+        .expect("begin");
+    sqlx::query("LOCK TABLE rate_limits IN ACCESS EXCLUSIVE MODE")
+        .execute(&mut holder)
+        .await
+        .expect("lock the buckets");
+    let (status, code, wait) = tokio::time::timeout(
+        std::time::Duration::from_secs(10),
+        upload_from(&state, client, (&refused, None)),
+    )
+    .await
+    .expect("the refused client is answered without the table");
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
+    );
+    let wait: u64 = wait.expect("Retry-After").parse().expect("seconds");
+    assert!(
+        (1..=first_wait).contains(&wait),
+        "{wait} s, first {first_wait} s"
+    );
+
+    // The lock does hold the table: another client's booking waits for it.
+    let other = tokio::spawn({
+        let state = state.clone();
+        let body = booking_at(12);
+        async move { upload_from(&state, [10, 0, 0, 6], (&body, None)).await }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(
+        !other.is_finished(),
+        "another client's booking needs the table"
+    );
+    sqlx::query("ROLLBACK")
+        .execute(&mut holder)
+        .await
+        .expect("rollback");
+    let (status, code, _) = other.await.expect("the other booking");
+    assert_eq!(status, StatusCode::CREATED, "{code}");
+}
+
 /// A client that waits as long as `Retry-After` says gets through again.
 async fn waiting_for_retry_after_is_enough(database: TestDatabase) {
     let fixture = fixture(database).await;
@@ -1979,6 +2139,8 @@ async fn availability_sees_every_change_to_capacity_whoever_made_it(database: Te
 }
 
 on_both_backends!(
+    every_booking_attempt_counts_against_the_allowance_per_minute,
+    a_refused_client_is_answered_without_the_database,
     the_sweep_skips_a_bucket_a_transaction_holds,
     a_booking_that_fails_half_way_takes_its_batch_down_and_nothing_else,
     a_long_booking_stored_before_migration_0020_still_holds_its_seats,

@@ -17,7 +17,8 @@ use crate::extract::{JsonBody, PathParam};
 use crate::ids::{BookingId, BusinessId};
 use crate::limits::ClientKey;
 use crate::storage::{
-    Booked, Fingerprints, Idempotency, NewBooking, NewContactCard, SlotAllowance, StoredBooking,
+    Booked, Fingerprints, Idempotency, MinuteTake, NewBooking, NewContactCard, SlotAllowance,
+    StoredBooking,
 };
 use crate::{AppError, AppState};
 
@@ -310,6 +311,7 @@ pub(crate) async fn create(
     PathParam(id): PathParam,
     headers: HeaderMap,
     client: Option<Extension<ClientKey>>,
+    per_minute: Option<Extension<MinuteTake>>,
     JsonBody(request): JsonBody<BookingRequest>,
 ) -> Result<(StatusCode, Json<Created>), AppError> {
     // A task of its own runs to the end even if the client hangs up: a booking
@@ -318,7 +320,10 @@ pub(crate) async fn create(
         state,
         id,
         headers,
-        client.map(|Extension(key)| key),
+        (
+            client.map(|Extension(key)| key),
+            per_minute.map(|Extension(take)| take),
+        ),
         request,
     ))
     .await
@@ -329,7 +334,7 @@ async fn store(
     state: AppState,
     id: String,
     headers: HeaderMap,
-    client: Option<ClientKey>,
+    (client, per_minute): (Option<ClientKey>, Option<MinuteTake>),
     request: BookingRequest,
 ) -> Result<(StatusCode, Json<Created>), AppError> {
     let business = super::business(&state, &id)?;
@@ -338,7 +343,7 @@ async fn store(
         .storage
         .book_for_client(
             &business.id,
-            (admitted.idempotency, admitted.allowance),
+            (admitted.idempotency, admitted.allowance, per_minute),
             admitted.window,
             admitted.checked.fingerprints(),
             |competing| {

@@ -8,7 +8,9 @@ use std::time::Duration;
 use sqlx::AnyConnection;
 
 use super::outbox::{Notice, NoticeKind, now};
-use super::rate_limits::{RateCell, SlotAllowance, refusal_wait, refusal_wait_sql, take_sql};
+use super::rate_limits::{
+    MinuteTake, RateCell, SlotAllowance, now_cte, refusal_wait, refusal_wait_sql, take_sql,
+};
 use super::{Backend, NewAuditEntry, NewContactCard, Storage};
 use crate::availability::{Occupancy, Refusal};
 use crate::ids::{BookingId, BusinessId};
@@ -294,6 +296,9 @@ struct BeforeBooking {
     /// no earlier answer: the microseconds until the client would be let in,
     /// when it holds its share already. `None` when the share was taken.
     slot_refused_for_us: Option<i64>,
+    /// With a per-minute bucket: the microseconds until the client would be
+    /// let in, when it is over its allowance. `None` when it was taken.
+    minute_refused_for_us: Option<i64>,
 }
 
 /// What [`Storage::before_deciding`] found.
@@ -411,7 +416,7 @@ impl Storage {
     ) -> Result<Booked, BookError> {
         self.book_for_client(
             business,
-            (idempotency, SlotAllowance::Unlimited),
+            (idempotency, SlotAllowance::Unlimited, None),
             window,
             fingerprints,
             decide,
@@ -422,17 +427,23 @@ impl Storage {
     /// [`Storage::book`] for a client that holds a share of each start time:
     /// `allowance` is taken once the booking is known not to be a retry, and
     /// [`BookError::RateLimited`] refuses it once the client holds its share.
+    /// `per_minute` (PostgreSQL) is taken in the same read, retry or not, and
+    /// refuses it first once the client is over its allowance per minute.
     pub async fn book_for_client(
         &self,
         business: &BusinessId,
-        (idempotency, allowance): (Option<Idempotency>, SlotAllowance),
+        (idempotency, allowance, per_minute): (
+            Option<Idempotency>,
+            SlotAllowance,
+            Option<MinuteTake>,
+        ),
         window: (i64, i64),
         fingerprints: impl Into<Fingerprints>,
         decide: impl FnOnce(&[Occupancy]) -> Result<NewBooking, Refusal>,
     ) -> Result<Booked, BookError> {
         self.book_audited(
             business,
-            (idempotency, allowance),
+            (idempotency, allowance, per_minute),
             window,
             (fingerprints.into(), false),
             |competing| decide(competing).map(|booking| (booking, None)),
@@ -456,7 +467,7 @@ impl Storage {
         let booked = self
             .book_audited(
                 business,
-                (None, SlotAllowance::Unlimited),
+                (None, SlotAllowance::Unlimited, None),
                 window,
                 (envelope_hash.into(), block),
                 |competing| decide(competing).map(|(booking, audit)| (booking, Some(audit))),
@@ -472,7 +483,11 @@ impl Storage {
     async fn book_audited(
         &self,
         business: &BusinessId,
-        (idempotency, allowance): (Option<Idempotency>, SlotAllowance),
+        (idempotency, allowance, per_minute): (
+            Option<Idempotency>,
+            SlotAllowance,
+            Option<MinuteTake>,
+        ),
         window: (i64, i64),
         (fingerprints, block): (Fingerprints, bool),
         decide: impl FnOnce(&[Occupancy]) -> Result<(NewBooking, Option<NewAuditEntry>), Refusal>,
@@ -482,7 +497,7 @@ impl Storage {
                 connection,
                 self.backend(),
                 business,
-                (idempotency, allowance),
+                (idempotency, allowance, per_minute.as_ref()),
                 window,
                 (fingerprints, block),
                 decide,
@@ -536,7 +551,11 @@ impl Storage {
         connection: &mut AnyConnection,
         backend: Backend,
         business: &BusinessId,
-        (idempotency, allowance): (Option<Idempotency>, SlotAllowance),
+        (idempotency, allowance, per_minute): (
+            Option<Idempotency>,
+            SlotAllowance,
+            Option<&MinuteTake>,
+        ),
         window: (i64, i64),
         (fingerprints, block): (Fingerprints, bool),
         decide: impl FnOnce(&[Occupancy]) -> Result<(NewBooking, Option<NewAuditEntry>), Refusal>,
@@ -545,7 +564,7 @@ impl Storage {
             connection,
             backend,
             business,
-            (idempotency.as_ref(), allowance),
+            (idempotency.as_ref(), allowance, per_minute),
             window,
             &fingerprints,
         )
@@ -577,11 +596,17 @@ impl Storage {
     /// retry takes nothing more), [`BookError::Replayed`] for an envelope stored before,
     /// [`BookError::CancelTokenTaken`] for a cancel token another card holds,
     /// and [`BookError::IdempotencyConflict`] for a key used for another request.
+    /// `per_minute` is taken first, retry or not, and settled with what the
+    /// read found; a client over it is refused before anything else.
     pub(super) async fn before_deciding(
         connection: &mut AnyConnection,
         backend: Backend,
         business: &BusinessId,
-        (idempotency, allowance): (Option<&Idempotency>, SlotAllowance),
+        (idempotency, allowance, per_minute): (
+            Option<&Idempotency>,
+            SlotAllowance,
+            Option<&MinuteTake>,
+        ),
         window: (i64, i64),
         fingerprints: &Fingerprints,
     ) -> Result<Prelude, BookError> {
@@ -596,15 +621,23 @@ impl Storage {
             cancel_token_holder,
             competing,
             slot_refused_for_us,
+            minute_refused_for_us,
         } = Self::read_before_booking(
             connection,
             backend,
             business,
-            (idempotency, shared_cell),
+            (idempotency, shared_cell, per_minute.map(|take| &take.cell)),
             window,
             fingerprints,
         )
         .await?;
+        if let Some(take) = per_minute {
+            let refused_for = minute_refused_for_us.map(refusal_wait);
+            take.settle(refused_for);
+            if let Some(wait) = refused_for {
+                return Err(BookError::RateLimited(wait));
+            }
+        }
         if let Some(idempotency) = idempotency
             && let Some(earlier) = Self::answer_for(
                 connection,
@@ -643,34 +676,62 @@ impl Storage {
     /// With a `shared_cell` (PostgreSQL only), the same statement takes the
     /// client's share of the time from it unless the idempotency key has an
     /// earlier answer, so that the take, or the wait a refusal says, costs no
-    /// round trip of its own. The bucket's row stays locked until the
-    /// transaction commits; only bookings of this business, which wait for its
-    /// lock anyway, take from it.
+    /// round trip of its own; with a `minute_cell` too, it takes the client's
+    /// per-minute allowance first, and the share only if that let it in. The
+    /// buckets' rows stay locked until the transaction commits; both are keyed
+    /// by business, so only bookings of this business, which wait for its lock
+    /// anyway, take from them.
     async fn read_before_booking(
         connection: &mut AnyConnection,
         backend: Backend,
         business: &BusinessId,
-        (idempotency, shared_cell): (Option<&Idempotency>, Option<&RateCell>),
+        (idempotency, shared_cell, minute_cell): (
+            Option<&Idempotency>,
+            Option<&RateCell>,
+            Option<&RateCell>,
+        ),
         (start, end): (i64, i64),
         fingerprints: &Fingerprints,
     ) -> Result<BeforeBooking, sqlx::Error> {
         debug_assert!(
-            shared_cell.is_none() || backend == Backend::Postgres,
+            (shared_cell.is_none() && minute_cell.is_none()) || backend == Backend::Postgres,
             "shared rate limits live in PostgreSQL"
         );
+        const NOT_TAKEN: &str = "CAST(NULL AS BIGINT)";
         let packed = packed_occupancy(backend);
-        let (take, slot_refused_for_us) = match shared_cell {
-            Some(_) => (
-                format!(
-                    "WITH {} ",
-                    take_sql(
-                        "now WHERE NOT EXISTS (SELECT 1 FROM idempotency_keys WHERE business = $1 AND key_hash = $5)",
-                        [8, 9, 10],
-                    )
-                ),
-                refusal_wait_sql([8, 9, 10]),
-            ),
-            None => (String::new(), "CAST(NULL AS BIGINT)".to_owned()),
+        // The buckets' parameters follow the seven the read binds, in the
+        // order they are bound below.
+        let minute_params = [8, 9, 10];
+        let slot_params = if minute_cell.is_some() {
+            [11, 12, 13]
+        } else {
+            [8, 9, 10]
+        };
+        let mut takes = Vec::new();
+        let minute_refused_for_us = match minute_cell {
+            Some(_) => {
+                takes.push(take_sql("minute_taken", "now", minute_params));
+                refusal_wait_sql("minute_taken", minute_params)
+            }
+            None => NOT_TAKEN.to_owned(),
+        };
+        let slot_refused_for_us = match shared_cell {
+            Some(_) => {
+                let unless_answered = "now WHERE NOT EXISTS (SELECT 1 FROM idempotency_keys WHERE business = $1 AND key_hash = $5)";
+                let rows = if minute_cell.is_some() {
+                    format!("{unless_answered} AND EXISTS (SELECT 1 FROM minute_taken)")
+                } else {
+                    unless_answered.to_owned()
+                };
+                takes.push(take_sql("taken", &rows, slot_params));
+                refusal_wait_sql("taken", slot_params)
+            }
+            None => NOT_TAKEN.to_owned(),
+        };
+        let take = if takes.is_empty() {
+            String::new()
+        } else {
+            format!("WITH {}, {} ", now_cte(), takes.join(", "))
         };
         let text = format!(
             "{take}SELECT
@@ -679,7 +740,8 @@ impl Storage {
                (SELECT id FROM bookings WHERE envelope_hash = $6) AS replay_of,
                (SELECT booking_id FROM contact_cards WHERE cancel_hash = $7) AS cancel_token_holder,
                (SELECT {packed} FROM bookings WHERE {HOLDING_CAPACITY}) AS competing,
-               {slot_refused_for_us} AS slot_refused_for_us"
+               {slot_refused_for_us} AS slot_refused_for_us,
+               {minute_refused_for_us} AS minute_refused_for_us"
         );
         let query = sqlx::query_as(&text)
             .bind(business)
@@ -689,6 +751,13 @@ impl Storage {
             .bind(idempotency.map(|idempotency| &idempotency.key_hash[..]))
             .bind(&fingerprints.envelope_hash[..])
             .bind(fingerprints.cancel_hash.as_ref().map(|hash| &hash[..]));
+        let query = match minute_cell {
+            Some(cell) => query
+                .bind(&cell.key[..])
+                .bind(cell.interval_us)
+                .bind(cell.tolerance_us),
+            None => query,
+        };
         match shared_cell {
             Some(cell) => query
                 .bind(&cell.key[..])

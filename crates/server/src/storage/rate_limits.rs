@@ -4,12 +4,18 @@
 //! microseconds of the database's clock, so that processes on hosts whose
 //! clocks drift still agree.
 
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use super::Storage;
 
 /// The database clock in microseconds, as SQL.
 const NOW_US: &str = "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::BIGINT";
+
+/// The common table expression [`take_sql`]'s takes read the time from.
+pub(super) fn now_cte() -> String {
+    format!("now AS (SELECT {NOW_US} AS us)")
+}
 
 /// One bucket of the shared table and what taking from it costs: one request
 /// costs `interval_us`, and the bucket may run up to `tolerance_us` ahead of
@@ -38,6 +44,41 @@ pub enum SlotAllowance {
     Shared(RateCell),
 }
 
+/// A booking upload's share of its client's per-minute allowance, taken in
+/// the booking's read before deciding (PostgreSQL only), where it costs no
+/// round trip of its own: the bucket is keyed by client and business, so only
+/// bookings of that business, which wait for its lock anyway, take from it.
+/// Unlike the share of a start time, a retry takes it too: every attempt counts.
+#[derive(Debug, Clone)]
+pub struct MinuteTake {
+    pub cell: RateCell,
+    /// What the read found: `None` when the client was let in, otherwise how
+    /// long until it would be. Left unset when the request never reached the
+    /// read (it failed before), so that whoever handed the take out can count
+    /// the request on its own.
+    outcome: Arc<OnceLock<Option<Duration>>>,
+}
+
+impl MinuteTake {
+    pub fn new(cell: RateCell) -> Self {
+        Self {
+            cell,
+            outcome: Arc::default(),
+        }
+    }
+
+    /// `None` if no read took it; `Some(None)` if the client was let in,
+    /// `Some(Some(wait))` if it was refused.
+    pub fn outcome(&self) -> Option<Option<Duration>> {
+        self.outcome.get().copied()
+    }
+
+    pub(super) fn settle(&self, refused_for: Option<Duration>) {
+        // A take is read once; a second settle (none is made) would change nothing.
+        let _ = self.outcome.set(refused_for);
+    }
+}
+
 impl std::fmt::Debug for SlotAllowance {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -48,16 +89,15 @@ impl std::fmt::Debug for SlotAllowance {
     }
 }
 
-/// `now, taken`: the common table expressions that take one request's worth
-/// from the bucket keyed `$key` (placeholders numbered by the caller) if its
-/// allowance holds. `rows` is what the take selects from: `now`, or `now`
-/// with a `WHERE` that leaves the bucket alone. One statement: two processes
-/// taking from one bucket at once are serialised on its row. Follow it with
-/// [`refusal_wait_sql`].
-pub(super) fn take_sql(rows: &str, [key, interval, tolerance]: [u8; 3]) -> String {
+/// `name`: the common table expression that takes one request's worth from
+/// the bucket keyed `$key` (placeholders numbered by the caller) if its
+/// allowance holds, after [`now_cte`]. `rows` is what the take selects from:
+/// `now`, or `now` with a `WHERE` that leaves the bucket alone. One statement:
+/// two processes taking from one bucket at once are serialised on its row.
+/// Follow it with [`refusal_wait_sql`].
+pub(super) fn take_sql(name: &str, rows: &str, [key, interval, tolerance]: [u8; 3]) -> String {
     format!(
-        "now AS (SELECT {NOW_US} AS us),
-         taken AS (
+        "{name} AS (
            INSERT INTO rate_limits (key, tat) SELECT ${key}, now.us + ${interval} FROM {rows}
            ON CONFLICT (key) DO UPDATE
               SET tat = GREATEST(rate_limits.tat, (SELECT us FROM now)) + ${interval}
@@ -67,7 +107,7 @@ pub(super) fn take_sql(rows: &str, [key, interval, tolerance]: [u8; 3]) -> Strin
     )
 }
 
-/// After [`take_sql`], as a column: `NULL` when the request was let in (or
+/// After [`take_sql`]'s `name`, as a column: `NULL` when the request was let in (or
 /// the take left alone), otherwise the microseconds until it would be (at
 /// least 1). It reads the bucket as the statement's snapshot has it. A
 /// booking's share is taken under its business's lock, so that is the row the
@@ -75,9 +115,9 @@ pub(super) fn take_sql(rows: &str, [key, interval, tolerance]: [u8; 3]) -> Strin
 /// same bucket may have been refused on a newer row than its snapshot shows,
 /// and then says a wait shorter by that take (at least a second): the client
 /// asks again sooner and is told again.
-pub(super) fn refusal_wait_sql([key, interval, tolerance]: [u8; 3]) -> String {
+pub(super) fn refusal_wait_sql(name: &str, [key, interval, tolerance]: [u8; 3]) -> String {
     format!(
-        "CASE WHEN EXISTS (SELECT 1 FROM taken) THEN NULL ELSE GREATEST(1, COALESCE(
+        "CASE WHEN EXISTS (SELECT 1 FROM {name}) THEN NULL ELSE GREATEST(1, COALESCE(
            (SELECT GREATEST(rate_limits.tat, now.us) + ${interval} - now.us - ${tolerance}
             FROM rate_limits, now WHERE rate_limits.key = ${key}), 1)) END"
     )
@@ -93,9 +133,10 @@ impl Storage {
     /// in; otherwise how long until it would be.
     pub async fn take_rate_cell(&self, cell: &RateCell) -> Result<Option<Duration>, sqlx::Error> {
         let wait_us: Option<i64> = sqlx::query_scalar(&format!(
-            "WITH {} SELECT {}",
-            take_sql("now", [1, 2, 3]),
-            refusal_wait_sql([1, 2, 3])
+            "WITH {}, {} SELECT {}",
+            now_cte(),
+            take_sql("taken", "now", [1, 2, 3]),
+            refusal_wait_sql("taken", [1, 2, 3])
         ))
         .bind(&cell.key[..])
         .bind(cell.interval_us)

@@ -97,7 +97,7 @@ impl Storage {
             &mut transaction,
             self.backend(),
             business,
-            (idempotency.as_ref(), allowance),
+            (idempotency.as_ref(), allowance, None),
             window,
             &fingerprints,
         )

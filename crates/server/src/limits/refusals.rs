@@ -1,0 +1,106 @@
+//! Refusals remembered in this process: once the shared table has refused a
+//! client, asking it again before the wait it gave is over can only be refused
+//! again (other processes' takes only push the bucket further), so the answer
+//! comes from memory. A client that keeps knocking then costs the database
+//! nothing until it may be let in.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Clients remembered at most; past it, the expired ones are dropped, and a
+/// refusal that still finds no room is not remembered (the table answers it).
+const MAX_REMEMBERED: usize = 65_536;
+
+#[derive(Debug, Default)]
+pub(super) struct Refusals<K> {
+    until: Mutex<HashMap<K, Instant>>,
+}
+
+impl<K: std::hash::Hash + Eq + Copy> Refusals<K> {
+    /// How long `key` is still refused for, if it is.
+    pub(super) fn wait(&self, key: &K, now: Instant) -> Option<Duration> {
+        let until = self.lock().get(key).copied()?;
+        until
+            .checked_duration_since(now)
+            .filter(|wait| !wait.is_zero())
+    }
+
+    /// Remembers that `key` is refused until `until`. Pass the instant the
+    /// refusing statement was sent plus the wait it gave: the database decided
+    /// after it was sent, so the client is never refused here past the time
+    /// the table would let it in.
+    pub(super) fn remember(&self, key: K, until: Instant, now: Instant) {
+        let mut remembered = self.lock();
+        if remembered.len() >= MAX_REMEMBERED && !remembered.contains_key(&key) {
+            remembered.retain(|_, until| *until > now);
+            if remembered.len() >= MAX_REMEMBERED {
+                return;
+            }
+        }
+        let entry = remembered.entry(key).or_insert(until);
+        *entry = (*entry).max(until);
+    }
+
+    /// Forgets the refusals that are over.
+    pub(super) fn forget_expired(&self, now: Instant) {
+        let mut remembered = self.lock();
+        remembered.retain(|_, until| *until > now);
+        remembered.shrink_to_fit();
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<K, Instant>> {
+        self.until
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, Instant};
+
+    use super::{MAX_REMEMBERED, Refusals};
+
+    #[test]
+    fn a_refusal_holds_until_its_wait_is_over_and_no_longer() {
+        let refusals = Refusals::<u32>::default();
+        let start = Instant::now();
+        refusals.remember(1, start + Duration::from_secs(6), start);
+        assert_eq!(refusals.wait(&1, start), Some(Duration::from_secs(6)));
+        assert_eq!(
+            refusals.wait(&1, start + Duration::from_secs(5)),
+            Some(Duration::from_secs(1))
+        );
+        assert_eq!(refusals.wait(&1, start + Duration::from_secs(6)), None);
+        assert_eq!(refusals.wait(&2, start), None, "another client");
+        // An earlier end never shortens a refusal already known.
+        refusals.remember(1, start + Duration::from_secs(2), start);
+        assert_eq!(refusals.wait(&1, start), Some(Duration::from_secs(6)));
+        refusals.forget_expired(start + Duration::from_secs(7));
+        assert!(refusals.lock().is_empty());
+    }
+
+    #[test]
+    fn memory_stays_bounded_and_expired_refusals_make_room() {
+        let refusals = Refusals::<usize>::default();
+        let start = Instant::now();
+        let soon = start + Duration::from_secs(1);
+        let later = start + Duration::from_secs(60);
+        for key in 0..MAX_REMEMBERED {
+            refusals.remember(key, soon, start);
+        }
+        // Full of live refusals: a new one is left to the table.
+        refusals.remember(MAX_REMEMBERED, later, start);
+        assert_eq!(refusals.wait(&MAX_REMEMBERED, start), None);
+        assert_eq!(refusals.lock().len(), MAX_REMEMBERED);
+        // Once those are over, they make room.
+        let after = start + Duration::from_secs(2);
+        refusals.remember(MAX_REMEMBERED, later, after);
+        assert_eq!(
+            refusals.wait(&MAX_REMEMBERED, after),
+            Some(Duration::from_secs(58))
+        );
+        assert_eq!(refusals.lock().len(), 1);
+    }
+}

@@ -148,8 +148,8 @@ mod tests {
     #[test]
     fn a_socket_url_names_its_folder_percent_encoded() {
         assert_eq!(
-            socket_url(Path::new("/work/my repo/target/pg"), 5432).as_deref(),
-            Some("postgres://postgres@%2Fwork%2Fmy%20repo%2Ftarget%2Fpg:5432")
+            socket_url(Path::new("/work/repo+1/target/pg"), 5432).as_deref(),
+            Some("postgres://postgres@%2Fwork%2Frepo%2B1%2Ftarget%2Fpg:5432")
         );
     }
 

@@ -193,9 +193,14 @@ async fn main() -> anyhow::Result<()> {
 }
 
 /// How the server reaches PostgreSQL at `server`: a URL whose host is a
-/// percent-encoded folder names the folder of the server's Unix socket.
+/// percent-encoded folder, or whose `host` option is a folder, names the
+/// folder of the server's Unix socket.
 fn reached_over(server: &str) -> &'static str {
-    if server.contains("@%2F") || server.contains("@%2f") {
+    let lower = server.to_ascii_lowercase();
+    if ["@%2f", "//%2f", "host=/", "host=%2f"]
+        .iter()
+        .any(|socket| lower.contains(socket))
+    {
         "its Unix socket"
     } else {
         "TCP"

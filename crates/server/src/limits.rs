@@ -179,12 +179,19 @@ impl Limiter {
     }
 
     /// With shared buckets, one request of `key` for a booking's read to take
-    /// (see [`MinuteTake`]); `None` with buckets in memory, which are cheap to
-    /// check first.
+    /// (see [`MinuteTake`]), which remembers a refusal at once; `None` with
+    /// buckets in memory, which are cheap to check first.
     fn minute_take(&self, key: &Key) -> Option<MinuteTake> {
         match &self.buckets {
             Buckets::Local(_) => None,
-            Buckets::Shared(_) => Some(MinuteTake::new(self.cell(key))),
+            Buckets::Shared(_) => {
+                let (refused, key) = (Arc::clone(&self.refused), *key);
+                // Sent no later than now: the read that refuses comes after.
+                let sent = Instant::now();
+                let remember =
+                    move |wait: Duration| refused.remember(key, sent + wait, Instant::now());
+                Some(MinuteTake::new(self.cell(&key), Arc::new(remember)))
+            }
         }
     }
 
@@ -452,7 +459,7 @@ pub(crate) async fn limit(
         }
         let booking_upload = is_post && route.ends_with("/businesses/{business}/bookings");
         if let Some((limiter, key)) = limiter_and_key {
-            match limiter.minute_take(&key).filter(|_| booking_upload) {
+            match booking_upload.then(|| limiter.minute_take(&key)).flatten() {
                 Some(take) => return take_in_booking_read(limiter, key, take, request, next).await,
                 None => limiter.check(&key).await?,
             }
@@ -465,7 +472,8 @@ pub(crate) async fn limit(
 /// booking's read, which spends no round trip of its own on it (a booking on
 /// PostgreSQL is a handful of round trips, and this was one of them, with the
 /// pool's two checks of its connection). A request that never reaches the
-/// read (a body refused, an unknown business, a slot in the past) is counted
+/// read (a body refused, an unknown business, a slot in the past), or whose
+/// take was rolled back with its batch (a server error), is counted
 /// afterwards, and is answered `429` if that take refuses it: every attempt
 /// counts, as when the take came first. A client refused is answered from
 /// memory until its wait is over, without running the request.
@@ -480,12 +488,15 @@ async fn take_in_booking_read(
         return Err(AppError::rate_limited(wait));
     }
     request.extensions_mut().insert(take.clone());
-    let sent = Instant::now();
     let response = next.run(request).await;
-    match take.outcome() {
-        Some(None) => {}
-        Some(Some(wait)) => limiter.refused.remember(key, sent + wait, Instant::now()),
-        None => limiter.check(&key).await?,
+    // A refusal was remembered when the read made it.
+    let counted = match take.outcome() {
+        Some(None) => !response.status().is_server_error(),
+        Some(Some(_)) => true,
+        None => false,
+    };
+    if !counted {
+        limiter.check(&key).await?;
     }
     Ok(response)
 }

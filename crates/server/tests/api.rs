@@ -449,18 +449,12 @@ async fn two_hundred_concurrent_requests_for_eight_seats_book_exactly_eight(
     );
 }
 
-/// Bookings that arrive together share a transaction. When one of them fails
-/// after its first write (here a trigger refuses the idempotency row of every
-/// party of two, after its booking row is written), the whole shared
-/// transaction is rolled back: every request is answered 201 exactly when its
-/// booking is stored, nothing is left half-written, and the next booking goes
-/// through.
-async fn a_booking_that_fails_half_way_takes_its_batch_down_and_nothing_else(
-    database: TestDatabase,
-) {
-    let fixture = fixture(database).await;
-    let mut admin = fixture.database.connect().await;
-    let refusal: &[&str] = if fixture.database.sqlite_path.is_some() {
+/// Makes every booking for two with an idempotency key fail after its booking
+/// row is written (its key's row is refused): a failure half-way through a
+/// batch, which takes the batch down.
+async fn fail_every_party_of_two_half_way(database: &TestDatabase) {
+    let mut admin = database.connect().await;
+    let refusal: &[&str] = if database.sqlite_path.is_some() {
         &[
             "CREATE TRIGGER refuse_parties_of_two BEFORE INSERT ON idempotency_keys
            WHEN (SELECT party_size FROM bookings WHERE id = NEW.booking_id) = 2
@@ -485,6 +479,19 @@ async fn a_booking_that_fails_half_way_takes_its_batch_down_and_nothing_else(
             .await
             .expect(statement);
     }
+}
+
+/// Bookings that arrive together share a transaction. When one of them fails
+/// after its first write (here a trigger refuses the idempotency row of every
+/// party of two, after its booking row is written), the whole shared
+/// transaction is rolled back: every request is answered 201 exactly when its
+/// booking is stored, nothing is left half-written, and the next booking goes
+/// through.
+async fn a_booking_that_fails_half_way_takes_its_batch_down_and_nothing_else(
+    database: TestDatabase,
+) {
+    let fixture = fixture(database).await;
+    fail_every_party_of_two_half_way(&fixture.database).await;
     let request = |index: usize, party_size: u32| {
         let body = json!({
             "envelope": sealed_booking(&fixture.recipient, "bistro-du-coin"),
@@ -539,6 +546,7 @@ async fn a_booking_that_fails_half_way_takes_its_batch_down_and_nothing_else(
     } else {
         "DROP TRIGGER refuse_parties_of_two ON idempotency_keys"
     };
+    let mut admin = fixture.database.connect().await;
     sqlx::query(lift).execute(&mut admin).await.expect(lift);
     let (status, body) = call(&fixture.state, request(60, 2)).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
@@ -1706,6 +1714,29 @@ async fn every_booking_attempt_counts_against_the_allowance_per_minute(database:
     );
 }
 
+/// An upload whose batch was rolled back (a server error) still counts against
+/// the client's allowance per minute, though the take made in its read was
+/// rolled back with the batch.
+async fn an_upload_whose_batch_failed_still_counts(database: TestDatabase) {
+    let fixture = fixture(database).await;
+    fail_every_party_of_two_half_way(&fixture.database).await;
+    let mut config = fixture.config.clone();
+    config.limits.bookings_per_minute = 2;
+    let state = AppState::new(config, fixture.storage.clone());
+    let client = [10, 0, 0, 4];
+    for (hour, key) in [(10, "one"), (11, "two")] {
+        let booking = bistro_booking_at(&fixture.recipient, hour);
+        let (status, code, _) = upload_from(&state, client, (&booking, Some(key))).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{code}");
+    }
+    let booking = bistro_booking_at(&fixture.recipient, 12);
+    let (status, code, _) = upload_from(&state, client, (&booking, Some("three"))).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
+    );
+}
+
 /// On PostgreSQL a client the shared table refused is answered from the
 /// process's memory until its wait is over: with the table locked by another
 /// transaction, it is still refused at once, while another client's booking
@@ -2140,6 +2171,7 @@ async fn availability_sees_every_change_to_capacity_whoever_made_it(database: Te
 
 on_both_backends!(
     every_booking_attempt_counts_against_the_allowance_per_minute,
+    an_upload_whose_batch_failed_still_counts,
     a_refused_client_is_answered_without_the_database,
     the_sweep_skips_a_bucket_a_transaction_holds,
     a_booking_that_fails_half_way_takes_its_batch_down_and_nothing_else,

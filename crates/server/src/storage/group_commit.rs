@@ -7,13 +7,15 @@
 //! exact), and the last one in commits them all with one fsync. No booking is
 //! acknowledged before the COMMIT that makes it durable.
 //!
-//! A member refuses only before it writes its booking (a client over its share
-//! of the time, a full slot, a replay, an idempotency key used for another
-//! request, a cancel token another booking holds), so a refusal leaves the
-//! batch as it found it. The one thing a refused member may leave in it is the
-//! client's share of the time it took on PostgreSQL before a later refusal: an
-//! attempt counts, whatever its answer (on SQLite the share is kept in memory,
-//! outside any transaction, and counts even if the batch rolls back). A member
+//! A member refuses only before it writes its booking (a client over its
+//! allowance per minute or its share of the time, a full slot, a replay, an
+//! idempotency key used for another request, a cancel token another booking
+//! holds), so a refusal leaves the batch as it found it. The one thing a
+//! refused member may leave in it is what it took from the client's
+//! allowances on PostgreSQL before a later refusal: an attempt counts,
+//! whatever its answer (on SQLite the allowances are kept in memory, outside
+//! any transaction, and count even if the batch rolls back; on PostgreSQL a
+//! rolled-back take is counted again by the rate-limit middleware). A member
 //! that fails
 //! otherwise may have written half a booking, and on PostgreSQL any failed
 //! statement spoils the transaction: the whole batch is rolled back and every

@@ -49,7 +49,7 @@ pub enum SlotAllowance {
 /// round trip of its own: the bucket is keyed by client and business, so only
 /// bookings of that business, which wait for its lock anyway, take from it.
 /// Unlike the share of a start time, a retry takes it too: every attempt counts.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct MinuteTake {
     pub cell: RateCell,
     /// What the read found: `None` when the client was let in, otherwise how
@@ -57,13 +57,28 @@ pub struct MinuteTake {
     /// read (it failed before), so that whoever handed the take out can count
     /// the request on its own.
     outcome: Arc<OnceLock<Option<Duration>>>,
+    /// Told the wait as soon as the read refuses the client, before the
+    /// booking's batch commits, so that the client's next requests can be
+    /// answered without the database while this one is still being answered.
+    on_refusal: Arc<dyn Fn(Duration) + Send + Sync>,
+}
+
+impl std::fmt::Debug for MinuteTake {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("MinuteTake")
+            .field("cell", &self.cell)
+            .field("outcome", &self.outcome)
+            .finish_non_exhaustive()
+    }
 }
 
 impl MinuteTake {
-    pub fn new(cell: RateCell) -> Self {
+    pub fn new(cell: RateCell, on_refusal: Arc<dyn Fn(Duration) + Send + Sync>) -> Self {
         Self {
             cell,
             outcome: Arc::default(),
+            on_refusal,
         }
     }
 
@@ -76,6 +91,9 @@ impl MinuteTake {
     pub(super) fn settle(&self, refused_for: Option<Duration>) {
         // A take is read once; a second settle (none is made) would change nothing.
         let _ = self.outcome.set(refused_for);
+        if let Some(wait) = refused_for {
+            (self.on_refusal)(wait);
+        }
     }
 }
 

@@ -475,8 +475,11 @@ pub(crate) async fn limit(
 /// read (a body refused, an unknown business, a slot in the past), or whose
 /// take was rolled back with its batch (a server error), is counted
 /// afterwards, and is answered `429` if that take refuses it: every attempt
-/// counts, as when the take came first. A client refused is answered from
-/// memory until its wait is over, without running the request.
+/// counts, as when the take came first. (A server error after its batch
+/// committed, rarer still, is counted twice; a request refused after its
+/// take, whose batch a later member spoils, not again: see `group_commit`.)
+/// A client refused is answered from memory until its wait is over, without
+/// running the request.
 async fn take_in_booking_read(
     limiter: &Limiter,
     key: Key,

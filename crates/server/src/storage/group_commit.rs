@@ -14,8 +14,11 @@
 //! refused member may leave in it is what it took from the client's
 //! allowances on PostgreSQL before a later refusal: an attempt counts,
 //! whatever its answer (on SQLite the allowances are kept in memory, outside
-//! any transaction, and count even if the batch rolls back; on PostgreSQL a
-//! rolled-back take is counted again by the rate-limit middleware). A member
+//! any transaction, and count even if the batch rolls back; on PostgreSQL the
+//! rate-limit middleware counts the per-minute allowance again for a request
+//! answered with a server error, but not for one refused after its takes
+//! whose batch a later member spoils: that needs a database error in the
+//! batch, and the refusal's answer stands). A member
 //! that fails
 //! otherwise may have written half a booking, and on PostgreSQL any failed
 //! statement spoils the transaction: the whole batch is rolled back and every

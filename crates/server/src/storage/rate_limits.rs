@@ -89,9 +89,10 @@ impl MinuteTake {
     }
 
     pub(super) fn settle(&self, refused_for: Option<Duration>) {
-        // A take is read once; a second settle (none is made) would change nothing.
-        let _ = self.outcome.set(refused_for);
-        if let Some(wait) = refused_for {
+        // A take is read once; a second settle (none is made) changes nothing.
+        if self.outcome.set(refused_for).is_ok()
+            && let Some(wait) = refused_for
+        {
             (self.on_refusal)(wait);
         }
     }

@@ -170,7 +170,7 @@ impl Limiter {
                 match storage.take_rate_cell(&self.cell(key)).await? {
                     None => Ok(()),
                     Some(wait) => {
-                        self.refused.remember(*key, sent + wait, Instant::now());
+                        self.refused.remember_refusal(*key, sent, wait);
                         Err(AppError::rate_limited(wait))
                     }
                 }
@@ -188,8 +188,7 @@ impl Limiter {
                 let (refused, key) = (Arc::clone(&self.refused), *key);
                 // Sent no later than now: the read that refuses comes after.
                 let sent = Instant::now();
-                let remember =
-                    move |wait: Duration| refused.remember(key, sent + wait, Instant::now());
+                let remember = move |wait: Duration| refused.remember_refusal(key, sent, wait);
                 Some(MinuteTake::new(self.cell(&key), Arc::new(remember)))
             }
         }

@@ -48,11 +48,16 @@ impl<K: std::hash::Hash + Eq + Copy> Refusals<K> {
             .filter(|wait| !wait.is_zero())
     }
 
-    /// Remembers that `key` is refused until `until`. Pass the instant the
-    /// refusing statement was sent plus the wait it gave: the database decided
-    /// after it was sent, so the client is never refused here past the time
-    /// the table would let it in.
-    pub(super) fn remember(&self, key: K, until: Instant, now: Instant) {
+    /// Remembers that `key` was refused for `wait` by a statement sent at
+    /// `sent` (or by a request that entered before it): the database decided
+    /// after that, so the client is never refused here past the time the
+    /// table would let it in.
+    pub(super) fn remember_refusal(&self, key: K, sent: Instant, wait: Duration) {
+        self.remember(key, sent + wait, Instant::now());
+    }
+
+    /// Remembers that `key` is refused until `until`.
+    fn remember(&self, key: K, until: Instant, now: Instant) {
         let mut remembered = self.lock();
         if remembered.until.len() >= MAX_REMEMBERED && !remembered.until.contains_key(&key) {
             if remembered.next_purge.is_some_and(|next| now < next) {

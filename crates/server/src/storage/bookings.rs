@@ -751,22 +751,18 @@ impl Storage {
             .bind(idempotency.map(|idempotency| &idempotency.key_hash[..]))
             .bind(&fingerprints.envelope_hash[..])
             .bind(fingerprints.cancel_hash.as_ref().map(|hash| &hash[..]));
-        let query = match minute_cell {
-            Some(cell) => query
-                .bind(&cell.key[..])
-                .bind(cell.interval_us)
-                .bind(cell.tolerance_us),
-            None => query,
-        };
-        match shared_cell {
-            Some(cell) => query
-                .bind(&cell.key[..])
-                .bind(cell.interval_us)
-                .bind(cell.tolerance_us),
-            None => query,
-        }
-        .fetch_one(connection)
-        .await
+        // In the order of their parameters: the minute's bucket, then the share's.
+        [minute_cell, shared_cell]
+            .into_iter()
+            .flatten()
+            .fold(query, |query, cell| {
+                query
+                    .bind(&cell.key[..])
+                    .bind(cell.interval_us)
+                    .bind(cell.tolerance_us)
+            })
+            .fetch_one(connection)
+            .await
     }
 
     /// Writes `booking` with `status` (`confirmed`, or `waiting` for the

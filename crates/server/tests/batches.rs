@@ -143,6 +143,35 @@ async fn waiting_for_advisory_locks(connection: &mut sqlx::AnyConnection) -> i64
     .expect("pg_locks")
 }
 
+/// Takes `held`'s lock in `holding` (another transaction, as another process
+/// would), then starts a booking for `held` and returns once it is seen
+/// waiting for that lock.
+async fn booking_behind_held_lock(
+    storage: &Storage,
+    held: &BusinessId,
+    holding: &mut sqlx::AnyConnection,
+) -> tokio::task::JoinHandle<Result<Booked, BookError>> {
+    sqlx::query("SELECT pg_advisory_xact_lock($1)::text")
+        .bind(advisory_key(held))
+        .execute(&mut *holding)
+        .await
+        .expect("locked");
+    let waiting = tokio::spawn({
+        let storage = storage.clone();
+        let held = held.clone();
+        async move { book_one(&storage, &held).await }
+    });
+    let started = std::time::Instant::now();
+    while waiting_for_advisory_locks(holding).await != 1 {
+        assert!(
+            started.elapsed() < PATIENCE,
+            "the booking never waited for its business's lock"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    waiting
+}
+
 /// While another transaction holds one business's lock (another process
 /// replacing its schedule, say), forty other businesses book; its own booking
 /// waits, and goes through once the lock is let go.
@@ -156,27 +185,9 @@ async fn a_business_held_elsewhere_holds_up_no_other() {
     let held = BusinessId::new("held-elsewhere");
     let mut holder = database.connect().await;
     let mut holding = holder.begin().await.expect("begin");
-    sqlx::query("SELECT pg_advisory_xact_lock($1)::text")
-        .bind(advisory_key(&held))
-        .execute(&mut *holding)
-        .await
-        .expect("locked");
-
-    let waiting = tokio::spawn({
-        let storage = storage.clone();
-        let held = held.clone();
-        async move { book_one(&storage, &held).await }
-    });
     // The booking is known to wait for that lock, not merely not to have
     // reached it yet, before the others start.
-    let started = std::time::Instant::now();
-    while waiting_for_advisory_locks(&mut holding).await != 1 {
-        assert!(
-            started.elapsed() < PATIENCE,
-            "the booking never waited for its business's lock"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    let waiting = booking_behind_held_lock(&storage, &held, &mut holding).await;
     let others: Vec<_> = (0..OTHERS)
         .map(|index| {
             let storage = storage.clone();
@@ -208,5 +219,94 @@ async fn a_business_held_elsewhere_holds_up_no_other() {
         .await
         .expect("the booking goes through once the lock is free")
         .expect("task");
+    assert!(matches!(outcome, Ok(Booked::Created(_))), "{outcome:?}");
+}
+
+/// Ends every other session on this test's database, as a restart of
+/// PostgreSQL would, and waits until they are gone.
+async fn end_other_sessions(connection: &mut sqlx::AnyConnection) -> i64 {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM pg_stat_activity
+           -- In a CASE, because the planner picks the order in which AND tests
+           -- its terms: no other test's database may lose a session.
+           WHERE CASE WHEN datname = current_database() AND pid <> pg_backend_pid()
+                      THEN pg_terminate_backend(pid, 10000) ELSE false END",
+    )
+    .fetch_one(connection)
+    .await
+    .expect("sessions ended")
+}
+
+/// After the database ends every session (as a restart of PostgreSQL
+/// would), the next booking goes through: its batch begins on a connection
+/// that works, not on one that died while it waited in the pool.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_booking_after_the_database_ended_every_session_goes_through() {
+    let Some(database) = support::postgres().await else {
+        return;
+    };
+    let storage = Storage::open(&database.url).await.expect("storage");
+    let business = business(0);
+    let outcome = book_one(&storage, &business).await;
+    assert!(matches!(outcome, Ok(Booked::Created(_))), "{outcome:?}");
+
+    let mut admin = database.connect().await;
+    assert!(
+        end_other_sessions(&mut admin).await >= 1,
+        "the storage's connections were ended"
+    );
+    let outcome = book_one(&storage, &business).await;
+    assert!(
+        matches!(outcome, Ok(Booked::Created(_))),
+        "a booking after the database ended every connection: {outcome:?}"
+    );
+}
+
+/// How many advisory locks this test's database holds or waits for.
+async fn advisory_locks(connection: &mut sqlx::AnyConnection) -> i64 {
+    sqlx::query_scalar(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'
+           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+    )
+    .fetch_one(connection)
+    .await
+    .expect("pg_locks")
+}
+
+/// A booking whose request is dropped while its batch waits for the
+/// business's lock leaves no transaction behind: once the lock is let go, the
+/// abandoned transaction is rolled back, rather than its connection going
+/// back to the pool holding the lock for good, and the business books again.
+/// (sqlx rolls back only a BEGIN that has returned: a lock sent with BEGIN in
+/// one round trip would need its connection closed here.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_booking_dropped_while_it_waits_for_its_lock_leaves_no_lock_behind() {
+    let Some(database) = support::postgres().await else {
+        return;
+    };
+    let storage = Storage::open(&database.url).await.expect("storage");
+    let held = BusinessId::new("held-then-dropped");
+    let mut holder = database.connect().await;
+    let mut holding = holder.begin().await.expect("begin");
+    let waiting = booking_behind_held_lock(&storage, &held, &mut holding).await;
+    waiting.abort();
+    assert!(
+        waiting.await.expect_err("dropped").is_cancelled(),
+        "the booking was dropped while it waited"
+    );
+    holding.commit().await.expect("let go");
+
+    let mut watcher = database.connect().await;
+    let started = std::time::Instant::now();
+    while advisory_locks(&mut watcher).await != 0 {
+        assert!(
+            started.elapsed() < PATIENCE,
+            "the dropped booking's transaction still holds the business's lock"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let outcome = tokio::time::timeout(PATIENCE, book_one(&storage, &held))
+        .await
+        .expect("the business books again");
     assert!(matches!(outcome, Ok(Booked::Created(_))), "{outcome:?}");
 }

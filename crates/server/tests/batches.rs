@@ -131,16 +131,34 @@ fn advisory_key(business: &BusinessId) -> i64 {
     i64::from_be_bytes(digest[..8].try_into().expect("8 bytes"))
 }
 
-/// How many transactions wait for an advisory lock in this test's database
-/// (the server's other tests run beside it, each in a database of its own).
-async fn waiting_for_advisory_locks(connection: &mut sqlx::AnyConnection) -> i64 {
-    sqlx::query_scalar(
-        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+/// The advisory locks in this test's database (the server's other tests run
+/// beside it, each in a database of its own): how many are held, and how
+/// many transactions wait for one.
+#[derive(Debug, PartialEq, Eq)]
+struct AdvisoryLocks {
+    held: i64,
+    waiting: i64,
+}
+
+async fn advisory_locks(connection: &mut sqlx::AnyConnection) -> AdvisoryLocks {
+    let (held, waiting) = sqlx::query_as(
+        "SELECT count(*) FILTER (WHERE granted), count(*) FILTER (WHERE NOT granted)
+           FROM pg_locks WHERE locktype = 'advisory'
            AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
     )
     .fetch_one(connection)
     .await
-    .expect("pg_locks")
+    .expect("pg_locks");
+    AdvisoryLocks { held, waiting }
+}
+
+/// Waits until `holds` answers true, failing with `never` after [`PATIENCE`].
+async fn eventually(never: &str, mut holds: impl AsyncFnMut() -> bool) {
+    let started = std::time::Instant::now();
+    while !holds().await {
+        assert!(started.elapsed() < PATIENCE, "{never}");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
 }
 
 /// Takes `held`'s lock in `holding` (another transaction, as another process
@@ -161,14 +179,11 @@ async fn booking_behind_held_lock(
         let held = held.clone();
         async move { book_one(&storage, &held).await }
     });
-    let started = std::time::Instant::now();
-    while waiting_for_advisory_locks(holding).await != 1 {
-        assert!(
-            started.elapsed() < PATIENCE,
-            "the booking never waited for its business's lock"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    eventually(
+        "the booking never waited for its business's lock",
+        async || advisory_locks(holding).await.waiting == 1,
+    )
+    .await;
     waiting
 }
 
@@ -209,7 +224,7 @@ async fn a_business_held_elsewhere_holds_up_no_other() {
         "a booking went past its business's lock"
     );
     assert_eq!(
-        waiting_for_advisory_locks(&mut holding).await,
+        advisory_locks(&mut holding).await.waiting,
         1,
         "the booking still waits for its business's lock"
     );
@@ -262,17 +277,6 @@ async fn a_booking_after_the_database_ended_every_session_goes_through() {
     );
 }
 
-/// How many advisory locks this test's database holds or waits for.
-async fn advisory_locks(connection: &mut sqlx::AnyConnection) -> i64 {
-    sqlx::query_scalar(
-        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'
-           AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-    )
-    .fetch_one(connection)
-    .await
-    .expect("pg_locks")
-}
-
 /// A booking whose request is dropped while its batch waits for the
 /// business's lock leaves no transaction behind: once the lock is let go, the
 /// abandoned transaction is rolled back, rather than its connection going
@@ -297,14 +301,17 @@ async fn a_booking_dropped_while_it_waits_for_its_lock_leaves_no_lock_behind() {
     holding.commit().await.expect("let go");
 
     let mut watcher = database.connect().await;
-    let started = std::time::Instant::now();
-    while advisory_locks(&mut watcher).await != 0 {
-        assert!(
-            started.elapsed() < PATIENCE,
-            "the dropped booking's transaction still holds the business's lock"
-        );
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
+    eventually(
+        "the dropped booking's transaction still holds the business's lock",
+        async || {
+            advisory_locks(&mut watcher).await
+                == AdvisoryLocks {
+                    held: 0,
+                    waiting: 0,
+                }
+        },
+    )
+    .await;
     let outcome = tokio::time::timeout(PATIENCE, book_one(&storage, &held))
         .await
         .expect("the business books again");
